@@ -1,0 +1,76 @@
+"""Validation helpers shared by the public entry points.
+
+Every message names the parameter, what was given and what is allowed, so
+that the user knows what to fix.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def check_option(name, value, allowed):
+    """Raise a ValueError unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+    return value
+
+
+def check_type(name, value, types, type_name):
+    """Raise a TypeError unless ``value`` is an instance of ``types``."""
+    if not isinstance(value, types):
+        raise TypeError(
+            f"{name} must be {type_name}; got {type(value).__name__} ({value!r:.60})."
+        )
+    return value
+
+
+def check_int(name, value, minimum=None):
+    """Return ``value`` as int, checking its type and lower bound."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    return int(value)
+
+
+def check_real(name, value, minimum=None, strict=False):
+    """Return ``value`` as float, checking its type and lower bound."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}.")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        op = ">" if strict else ">="
+        raise ValueError(f"{name} must be {op} {minimum}; got {value}.")
+    return value
+
+
+def check_finite(name, values, ch_names=None, times=None):
+    """Raise a ValueError naming the channels and times holding NaN or inf.
+
+    ``values`` has shape ``(..., n_times, n_channels)``.
+    """
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return values
+    bad = bad.reshape(-1, *values.shape[-2:]).any(axis=0)
+    bad_ch = np.flatnonzero(bad.any(axis=0))
+    bad_t = np.flatnonzero(bad.any(axis=1))
+    ch_desc = (
+        [ch_names[i] for i in bad_ch[:10]] if ch_names is not None else bad_ch[:10]
+    )
+    ch_list = ", ".join(str(c) for c in ch_desc) + (
+        ", ..." if bad_ch.size > 10 else ""
+    )
+    if times is not None:
+        t_desc = f"{times[bad_t[0]]:.3f} s to {times[bad_t[-1]]:.3f} s"
+    else:
+        t_desc = f"time indices {bad_t[0]} to {bad_t[-1]}"
+    raise ValueError(
+        f"{name} contains NaN or inf in {bad_ch.size} channel(s) ({ch_list}) at "
+        f"{bad_t.size} time point(s) ({t_desc}). Drop those channels (e.g. "
+        f"exclude them with picks, or mark them bad) or fill the values."
+    )

@@ -1,0 +1,55 @@
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import mne  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+SHARED_DATA = os.path.join(
+    os.path.dirname(__file__), os.pardir, os.pardir, "shared", "data"
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(42)
+
+
+def make_info(montage="standard_1020", n_channels=None, sfreq=100.0):
+    """Build an EEG Info from a standard montage (ships with MNE: no download)."""
+    mont = mne.channels.make_standard_montage(montage)
+    names = mont.ch_names if n_channels is None else mont.ch_names[:n_channels]
+    info = mne.create_info(names, sfreq, "eeg")
+    info.set_montage(mont)
+    return info
+
+
+@pytest.fixture
+def info():
+    """32 channels of the 10-20 system with positions."""
+    mont = mne.channels.make_standard_montage("standard_1020")
+    names = [
+        "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "FC5", "FC1", "FC2", "FC6",
+        "T7", "C3", "Cz", "C4", "T8", "CP5", "CP1", "CP2", "CP6", "P7", "P3",
+        "Pz", "P4", "P8", "PO9", "O1", "Oz", "O2", "PO10", "AF3", "AF4",
+    ]  # fmt: skip
+    info = mne.create_info(names, 100.0, "eeg")
+    info.set_montage(mont)
+    return info
+
+
+@pytest.fixture
+def biosemi_info():
+    return make_info("biosemi64")
