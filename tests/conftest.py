@@ -1,4 +1,5 @@
 import os
+import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -27,9 +28,21 @@ def rng():
     return np.random.default_rng(42)
 
 
+def make_montage(name):
+    """Build a standard montage (ships with MNE: no download).
+
+    MNE 1.13 renamed 'standard_1020' and 'standard_1005' (same positions, now
+    'colin27_*') and warns about the old names; users still pass them, so the
+    tests keep using them and silence only that warning.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Montage name", FutureWarning)
+        return mne.channels.make_standard_montage(name)
+
+
 def make_info(montage="standard_1020", n_channels=None, sfreq=100.0):
     """Build an EEG Info from a standard montage (ships with MNE: no download)."""
-    mont = mne.channels.make_standard_montage(montage)
+    mont = make_montage(montage)
     names = mont.ch_names if n_channels is None else mont.ch_names[:n_channels]
     info = mne.create_info(names, sfreq, "eeg")
     info.set_montage(mont)
@@ -39,7 +52,7 @@ def make_info(montage="standard_1020", n_channels=None, sfreq=100.0):
 @pytest.fixture
 def info():
     """32 channels of the 10-20 system with positions."""
-    mont = mne.channels.make_standard_montage("standard_1020")
+    mont = make_montage("standard_1020")
     names = [
         "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "FC5", "FC1", "FC2", "FC6",
         "T7", "C3", "Cz", "C4", "T8", "CP5", "CP1", "CP2", "CP6", "P7", "P3",
