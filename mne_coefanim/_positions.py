@@ -1,0 +1,711 @@
+"""Sensor positions for topomaps, computed the way MNE computes them.
+
+MNE draws a topomap by flattening each sensor's 3-D location onto the plane
+with an azimuthal-equidistant projection about the centre of a head sphere,
+and draws the head outline from that sphere. This module reproduces that
+geometry with MNE's public API and a few lines of numpy, so that our maps
+line up pixel for pixel with ``mne.viz.plot_topomap``.
+
+Everything downstream (interpolation, rendering) receives a :class:`Sensors`
+and never looks at an ``Info`` again.
+"""
+
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import mne
+import numpy as np
+from mne.utils import logger, verbose
+from scipy.spatial import cKDTree
+
+from ._checks import check_option
+
+# Channel types that carry a scalp (or cortical) position a topomap can use.
+TOPOMAP_CH_TYPES = (
+    "eeg",
+    "mag",
+    "grad",
+    "seeg",
+    "ecog",
+    "dbs",
+    "csd",
+    "hbo",
+    "hbr",
+    "fnirs_cw_amplitude",
+    "fnirs_fd_ac_amplitude",
+    "fnirs_fd_phase",
+    "fnirs_od",
+)
+MEG_CH_TYPES = ("mag", "grad")
+# Types a DigMontage can position through Info.set_montage.
+MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
+# Generic picks, and groups of types, that MNE accepts as strings.
+GENERIC_PICKS = ("all", "data")
+TYPE_GROUPS = {
+    "meg": MEG_CH_TYPES,
+    "fnirs": tuple(t for t in TOPOMAP_CH_TYPES if t.startswith(("hb", "fnirs"))),
+}
+HEAD_SIZE_DEFAULT = 0.095  # metres, MNE's default head radius
+DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
+SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
+EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
+OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
+MIN_CHANNELS = 3  # a Delaunay triangulation needs three points
+MAX_LISTED = 10  # names listed in an error message before "..."
+
+
+@dataclass(frozen=True, eq=False)
+class Sensors:
+    """Where the sensors of a topomap sit, and the head sphere around them.
+
+    Parameters
+    ----------
+    pos : array, shape (n_channels, 2)
+        2-D topomap positions in metres (MNE's convention), read-only.
+    ch_names : list of str, length n_channels
+        Channel names, in the order of ``pos``.
+    ch_type : str | None
+        The channel type, e.g. ``'eeg'``; None for plain 2-D positions.
+    sphere : array, shape (4,)
+        Head sphere ``(x, y, z, radius)`` in metres, in the frame of ``pos``
+        (for MEG, MNE moves it to device coordinates with ``z = 0``).
+    info : mne.Info | None
+        The Info restricted to the picked channels; None for 2-D positions.
+    picks : array of int, shape (n_channels,) | None
+        Indices of the picked channels in the original Info (or array rows);
+        None when every row of a plain array is used.
+    """
+
+    pos: np.ndarray
+    ch_names: list
+    ch_type: str | None
+    sphere: np.ndarray
+    info: mne.Info | None
+    picks: np.ndarray | None
+
+    @property
+    def clip_origin(self):
+        """array, shape (2,): centre MNE clips the map around.
+
+        MNE clips EEG-like maps around the sphere centre but MEG maps around
+        the device origin ``(0, 0)``.
+        """
+        if self.ch_type in MEG_CH_TYPES:
+            return np.zeros(2)
+        return self.sphere[:2].copy()
+
+
+@verbose
+def topomap_positions(
+    info, *, ch_type=None, picks=None, sphere=None, exclude="bads", verbose=None
+):
+    """Compute 2-D topomap positions exactly as MNE's topomaps do.
+
+    A thin wrapper over :func:`resolve_sensors` returning only the positions.
+
+    Parameters
+    ----------
+    info : mne.Info | instance with ``.info`` | DigMontage | array-like
+        Measurement info with sensor locations; anything
+        :func:`resolve_sensors` accepts.
+    ch_type : str | None
+        Channel type to plot (``'eeg'``, ``'mag'``, ``'grad'``, ...). None
+        uses the single type with positions among ``picks``.
+    picks : str | list of str | list of int | slice | None
+        Channels to use, as in MNE. None means all channels of ``ch_type``.
+    sphere : float | array-like, shape (4,) | str | None
+        Head sphere, as in MNE: a radius, ``(x, y, z, radius)`` in metres,
+        ``'auto'`` (fit to head-shape points), ``'eeglab'``, or None.
+    exclude : 'bads' | list of str
+        Channels to leave out when ``picks`` is None or a channel type.
+    verbose : bool | str | int | None
+        Control verbosity of the logging output, as in MNE.
+
+    Returns
+    -------
+    pos : array, shape (n_channels, 2)
+        Positions in metres, float64.
+    """
+    return resolve_sensors(
+        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
+    ).pos
+
+
+@verbose
+def resolve_sensors(
+    inst,
+    *,
+    ch_names=None,
+    ch_type=None,
+    picks=None,
+    sphere=None,
+    exclude="bads",
+    verbose=None,
+):
+    """Turn an Info, a montage or 2-D positions into topomap :class:`Sensors`.
+
+    Parameters
+    ----------
+    inst : mne.Info | Raw | Epochs | Evoked | DigMontage | array-like
+        Where the sensors are. An Info (or any object with an ``.info``)
+        gives MNE's topomap positions of its channels. A DigMontage is
+        applied to a new Info of ``ch_names`` (all of its channels if None).
+        An array-like of shape (n_channels, 2) is taken as topomap positions
+        in metres and passed through unchanged.
+    ch_names : list of str | None
+        Channel names for a DigMontage or an array; not used with an Info
+        (select its channels with ``picks``). Arrays default to
+        ``'ch0', 'ch1', ...``.
+    ch_type : str | None
+        Channel type to plot: one of ``'eeg'``, ``'mag'``, ``'grad'``,
+        ``'seeg'``, ``'ecog'``, ``'dbs'``, ``'csd'`` or an fNIRS type. None
+        uses the single type with positions among ``picks`` (an error if
+        there are several). For a DigMontage it is the type given to the new
+        channels (default ``'eeg'``); for an array it is only a label.
+    picks : str | list of str | list of int | slice | None
+        Channels to use, as in MNE: names, indices, a channel type or
+        ``'all'``/``'data'``. None means all channels of ``ch_type``.
+    sphere : float | array-like, shape (4,) | str | ConductorModel | None
+        Head sphere, as in MNE. None: fit to the Info's extra head-shape
+        points if it has enough, else ``(0, 0, 0, 0.095)``. A float is a
+        radius centred at the origin; ``(x, y, z, radius)`` is used as is;
+        ``'auto'``, ``'extra'``, ``'eeg'``, ``'cardinal'``, ``'hpi'`` fit a
+        sphere to those digitisation points; ``'eeglab'`` puts the head
+        circle through Fpz, Oz, T7 and T8.
+    exclude : 'bads' | list of str
+        Channels to leave out when ``picks`` is None or a channel type;
+        ``'bads'`` means ``info['bads']``. Explicit picks are kept, as in MNE.
+    verbose : bool | str | int | None
+        Control verbosity of the logging output, as in MNE.
+
+    Returns
+    -------
+    sensors : Sensors
+        Positions, names, type, sphere, picked Info and picks.
+
+    Notes
+    -----
+    For MEG (``'mag'``, ``'grad'``) the positions are the coil locations in
+    device coordinates and the sphere centre is moved into the device frame
+    with ``info['dev_head_t']`` and its ``z`` set to 0, as MNE does.
+    Planar gradiometer pairs share one location, so with ``ch_type='grad'``
+    the two channels of a pair get the same position (the only overlap
+    allowed). MNE merges each pair's values (root mean square) and plots one
+    point per pair; do the same before interpolating. Unlike MNE, a
+    gradiometer whose partner is excluded is kept, alone at its position.
+    """
+    if isinstance(inst, mne.channels.DigMontage):
+        info = _info_from_montage(inst, ch_names, ch_type)
+        return _sensors_from_info(info, ch_type, picks, sphere, exclude)
+    if not isinstance(inst, mne.Info) and isinstance(
+        getattr(inst, "info", None), mne.Info
+    ):
+        inst = inst.info
+    if isinstance(inst, mne.Info):
+        if ch_names is not None:
+            raise ValueError(
+                "ch_names is only used with a DigMontage or an array of positions; "
+                "to choose channels of an Info pass picks=[...] instead."
+            )
+        return _sensors_from_info(inst, ch_type, picks, sphere, exclude)
+    if isinstance(inst, np.ndarray | list | tuple):
+        return _sensors_from_array(inst, ch_names, ch_type, picks, sphere, exclude)
+    raise TypeError(
+        "inst must be an mne.Info, an object with .info (Raw, Epochs, Evoked), "
+        f"a DigMontage or an array of shape (n_channels, 2); got "
+        f"{type(inst).__name__}."
+    )
+
+
+# -- Info route ---------------------------------------------------------------
+
+
+def _sensors_from_info(info, ch_type, picks, sphere, exclude):
+    """Pick channels, resolve the sphere and project, as MNE's topomaps do."""
+    candidates, explicit = _resolve_picks(info, picks, exclude)
+    if len(candidates) == 0:
+        raise ValueError(
+            f"No channels left to pick: picks={picks!r:.80} with exclude="
+            f"{exclude!r:.80} leaves none (bads: {_listed(info['bads'])}). Pass "
+            "exclude=() to keep bad channels."
+        )
+    types = info.get_channel_types()
+    ch_type = _resolve_ch_type(info, types, candidates, ch_type, explicit)
+    picks = np.array([p for p in candidates if types[p] == ch_type], dtype=int)
+    names = [info["ch_names"][p] for p in picks]
+    # MNE resolves the sphere on the whole Info (head shape, full montage).
+    sphere = _resolve_sphere(sphere, info)
+    if ch_type in MEG_CH_TYPES:
+        sphere = _sphere_to_device(sphere, info)
+    locs = np.array([info["chs"][p]["loc"][:3] for p in picks], dtype=float)
+    _check_have_positions(locs, names)
+    _check_no_overlap(locs, names, pairs_allowed=ch_type == "grad")
+    _check_enough(names)
+    pos = _project(locs, sphere)
+    logger.debug(
+        f"Topomap positions of {len(names)} {ch_type} channels, sphere "
+        f"{np.round(sphere, 4).tolist()} m"
+    )
+    return _make_sensors(pos, names, ch_type, sphere, mne.pick_info(info, picks), picks)
+
+
+def _info_from_montage(montage, ch_names, ch_type):
+    """Apply ``montage`` to a new Info of ``ch_names`` (positions in head)."""
+    if ch_names is None:
+        ch_names = list(montage.ch_names)
+    ch_names = _check_names(ch_names, None)
+    missing = [name for name in ch_names if name not in montage.ch_names]
+    if missing:
+        raise ValueError(
+            f"ch_names has {len(missing)} channel(s) missing from the montage: "
+            f"{_listed(missing)}. The montage has {len(montage.ch_names)} "
+            f"channels ({_listed(montage.ch_names)}); fix the spelling (names are "
+            "case-sensitive) or drop those channels."
+        )
+    ch_type = "eeg" if ch_type is None else ch_type
+    check_option("ch_type (with a DigMontage)", ch_type, MONTAGE_CH_TYPES)
+    # set_montage moves the montage to head coordinates via its fiducials,
+    # exactly as it would for the user's own Info.
+    info = mne.create_info(ch_names, 1000.0, ch_type)
+    info.set_montage(montage)
+    return info
+
+
+def _resolve_picks(info, picks, exclude):
+    """Return (indices, explicit); ``explicit`` is False for type/None picks."""
+    n_channels = len(info["ch_names"])
+    excluded = set(_resolve_exclude(info["bads"], exclude))
+    if picks is None or (isinstance(picks, str) and picks in GENERIC_PICKS):
+        keep = [i for i, n in enumerate(info["ch_names"]) if n not in excluded]
+        return np.array(keep, dtype=int), False
+    if isinstance(picks, str):
+        picks = [picks]
+    if isinstance(picks, slice):
+        return np.arange(n_channels)[picks], True
+    if not isinstance(picks, list | tuple | np.ndarray):
+        raise TypeError(
+            "picks must be None, a str, a list of str (names or types), a list "
+            f"of int or a slice; got {type(picks).__name__}."
+        )
+    items = list(picks)
+    if len(items) == 0:
+        raise ValueError("picks is empty; pass None to use all channels.")
+    if all(isinstance(p, str) for p in items):
+        return _picks_from_strings(info, items, excluded)
+    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in items):
+        return _picks_from_ints(items, n_channels), True
+    raise TypeError(
+        "picks must be all channel names (str) or all indices (int); got "
+        f"{picks!r:.80}."
+    )
+
+
+def _picks_from_strings(info, items, excluded):
+    """Names keep their order and ignore ``exclude``; types honour it."""
+    names = info["ch_names"]
+    if all(item in names for item in items):
+        _check_unique("picks", items)
+        return np.array([names.index(item) for item in items], dtype=int), True
+    types = info.get_channel_types()
+    known_types = set(types) | set(TYPE_GROUPS)
+    not_types = [item for item in items if item not in known_types]
+    if not_types:
+        unknown = [item for item in not_types if item not in names]
+        problem = (
+            f"{_listed(unknown)}, which are neither channel names of the Info "
+            "nor channel types present in it"
+            if unknown
+            else "a mix of channel names and channel types"
+        )
+        raise ValueError(
+            f"picks contains {problem} (types present: "
+            f"{_listed(sorted(set(types)))}). Pass only names or only types, "
+            "and check the spelling (names are case-sensitive)."
+        )
+    wanted = set()
+    for item in items:
+        wanted.update(TYPE_GROUPS.get(item, (item,)))
+    keep = [
+        i
+        for i, (name, kind) in enumerate(zip(names, types, strict=True))
+        if kind in wanted and name not in excluded
+    ]
+    return np.array(keep, dtype=int), False
+
+
+def _picks_from_ints(items, n_channels):
+    """Check bounds, wrap negatives and refuse duplicates."""
+    picks = np.array(items, dtype=int)
+    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
+    if out_of_range.size:
+        raise ValueError(
+            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
+            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
+        )
+    picks %= n_channels
+    _check_unique("picks", picks.tolist())
+    return picks
+
+
+def _resolve_exclude(bads, exclude):
+    """Return the names to leave out of generic and type picks."""
+    if isinstance(exclude, str):
+        check_option("exclude (as a str)", exclude, ("bads",))
+        return list(bads)
+    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
+        return list(exclude)
+    raise TypeError(
+        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
+    )
+
+
+def _resolve_ch_type(info, types, candidates, ch_type, explicit):
+    """Choose the one channel type to plot among the picked channels."""
+    present = list(dict.fromkeys(types[p] for p in candidates))
+    usable = [t for t in present if t in TOPOMAP_CH_TYPES]
+    if ch_type is None:
+        if len(usable) == 0:
+            raise ValueError(
+                "None of the picked channels has a type a topomap can show; "
+                f"picked types: {_listed(present)}; allowed: "
+                f"{_listed(TOPOMAP_CH_TYPES)}. Set the channel types "
+                "(info.set_channel_types) or pick other channels."
+            )
+        if len(usable) > 1:
+            raise ValueError(
+                f"The picked channels have several channel types with positions "
+                f"({_listed(usable)}); pass ch_type= one of them, e.g. "
+                f"ch_type={usable[0]!r}."
+            )
+        ch_type = usable[0]
+    else:
+        check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
+        if ch_type not in present:
+            raise ValueError(
+                f"No channels of type ch_type={ch_type!r} among the picked "
+                f"channels; picked types: {_listed(present)}."
+            )
+    if explicit:
+        others = [info["ch_names"][p] for p in candidates if types[p] != ch_type]
+        if others:
+            raise ValueError(
+                f"picks includes {len(others)} channel(s) that are not of type "
+                f"{ch_type!r}: {_listed(others)}; drop them from picks or choose "
+                "another ch_type."
+            )
+    return ch_type
+
+
+# -- sphere -------------------------------------------------------------------
+
+
+def _resolve_sphere(sphere, info):
+    """Return MNE's head sphere ``(x, y, z, radius)`` in metres, shape (4,)."""
+    if sphere is None:
+        sphere = _default_sphere(info)
+    if isinstance(sphere, mne.bem.ConductorModel):
+        return _sphere_from_model(sphere)
+    if isinstance(sphere, str) or (
+        isinstance(sphere, list | tuple)
+        and len(sphere) > 0
+        and all(isinstance(s, str) for s in sphere)
+    ):
+        return _sphere_from_dig(sphere, info)
+    if isinstance(sphere, Real) and not isinstance(sphere, bool):
+        sphere = (0.0, 0.0, 0.0, sphere)
+    if not isinstance(sphere, list | tuple | np.ndarray):
+        raise TypeError(
+            "sphere must be None, a float (radius), an array of shape (4,) "
+            "(x, y, z, radius), a str or a ConductorModel; got "
+            f"{type(sphere).__name__}."
+        )
+    return _check_sphere_array(sphere)
+
+
+def _default_sphere(info):
+    """Fit to extra head-shape points when there are enough, like MNE."""
+    if info is None:
+        return HEAD_SIZE_DEFAULT
+    try:  # get_fitting_dig raises when there are too few points
+        mne.bem.get_fitting_dig(info, "extra", verbose="error")
+    except (RuntimeError, ValueError):
+        return HEAD_SIZE_DEFAULT
+    return "auto"
+
+
+def _check_sphere_array(sphere):
+    """Validate a user sphere ``(x, y, z, radius)``."""
+    try:
+        sphere = np.array(sphere, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"sphere must hold numbers (x, y, z, radius); got {sphere!r:.80}."
+        ) from err
+    if sphere.shape != (4,):
+        raise ValueError(
+            "sphere must be a float (radius) or an array of shape (4,) "
+            f"(x, y, z, radius) in metres; got an array of shape {sphere.shape}."
+        )
+    if not np.isfinite(sphere).all() or sphere[3] <= 0:
+        raise ValueError(
+            "sphere must be finite with a positive radius, in metres (e.g. "
+            f"(0, 0, 0, 0.095)); got {sphere.tolist()}."
+        )
+    return sphere
+
+
+def _sphere_from_model(model):
+    """Take the centre and outer radius of a spherical ConductorModel."""
+    if not model["is_sphere"] or len(model["layers"]) == 0:
+        raise ValueError(
+            "sphere, as a ConductorModel, must be a sphere model with layers "
+            "(mne.make_sphere_model), not a BEM or a single-layer sphere."
+        )
+    return np.array([*model["r0"], model["layers"][0]["rad"]], dtype=float)
+
+
+def _sphere_from_dig(kind, info):
+    """Fit a sphere to digitisation points, or use EEGLAB's horizon."""
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    for k in kinds:
+        check_option("sphere (as a str)", k, SPHERE_STRINGS)
+    if info is None:
+        raise ValueError(
+            f"sphere={kind!r} needs an Info with digitisation points; with 2-D "
+            "positions pass a radius or (x, y, z, radius) in metres instead."
+        )
+    if kind == "eeglab":
+        return _eeglab_sphere(info)
+    if "eeglab" in kinds:
+        raise ValueError("sphere='eeglab' cannot be combined with other kinds.")
+    try:
+        radius, origin, _ = mne.bem.fit_sphere_to_headshape(
+            info, dig_kinds=kind, units="m", verbose=False
+        )
+    except (RuntimeError, ValueError) as err:
+        raise ValueError(
+            f"sphere={kind!r} fits a sphere to the digitisation points in "
+            f"info['dig'], but that failed ({err}). Add head-shape points (e.g. "
+            "make_dig_montage(..., hsp=...)) or pass sphere as a radius or "
+            "(x, y, z, radius)."
+        ) from err
+    return np.array([*origin, radius], dtype=float)
+
+
+def _eeglab_sphere(info):
+    """Put the head circle through Fpz, Oz, T7 and T8, as EEGLAB does."""
+    montage = info.get_montage()
+    if montage is None:
+        raise ValueError(
+            "sphere='eeglab' needs the positions of Fpz, Oz, T7 and T8, but the "
+            "Info has no montage; call info.set_montage(...) first."
+        )
+    ch_pos = dict(montage.get_positions()["ch_pos"])
+    if "FPz" in ch_pos:  # a common spelling
+        ch_pos["Fpz"] = ch_pos.pop("FPz")
+    elif "Fpz" not in ch_pos and "Oz" in ch_pos:
+        # Many caps lack Fpz; assume it mirrors Oz front to back (same z).
+        logger.info("Approximating Fpz location by mirroring Oz along X and Y.")
+        ch_pos["Fpz"] = ch_pos["Oz"] * np.array([-1.0, -1.0, 1.0])
+    missing = [name for name in EEGLAB_HORIZON if name not in ch_pos]
+    if missing:
+        raise ValueError(
+            "sphere='eeglab' needs the positions of Fpz (or FPz), Oz, T7 and T8, "
+            f"but the montage lacks: {', '.join(missing)}. Pass a numeric sphere "
+            "(x, y, z, radius) or sphere=None instead."
+        )
+    fpz, oz, t7, t8 = (np.asarray(ch_pos[name], float) for name in EEGLAB_HORIZON)
+    radius = np.abs([t7[0], t8[0], fpz[1], oz[1]]).mean()
+    origin = np.array([t7, t8, fpz, oz]).mean(axis=0)
+    return np.array([*origin, radius], dtype=float)
+
+
+def _sphere_to_device(sphere, info):
+    """Move the sphere centre to MEG device coordinates, flattened to z = 0."""
+    if info["dev_head_t"] is None:
+        return sphere
+    head_dev_t = mne.transforms.invert_transform(info["dev_head_t"])
+    sphere = sphere.copy()
+    sphere[:3] = mne.transforms.apply_trans(head_dev_t, sphere[:3])
+    # The depth only changes how much the helmet is flattened; MNE fixes it.
+    sphere[2] = 0.0
+    return sphere
+
+
+# -- geometry -----------------------------------------------------------------
+
+
+def _project(locs, sphere):
+    """Flatten 3-D locations with an azimuthal-equidistant projection.
+
+    Each point keeps its azimuth about the sphere centre; its distance from
+    the centre on the map is its polar angle from +z, scaled so that the
+    equator (pi / 2) lands at its own 3-D distance from the centre.
+    """
+    centred = locs - sphere[:3]
+    dist = np.sqrt(np.sum(centred * centred, axis=1))
+    safe_dist = np.where(dist > 0, dist, 1.0)
+    polar = np.arccos(np.clip(centred[:, 2] / safe_dist, -1.0, 1.0))
+    azimuth = np.arctan2(centred[:, 1], centred[:, 0])
+    pos = polar[:, np.newaxis] * np.column_stack([np.cos(azimuth), np.sin(azimuth)])
+    pos *= (dist / (np.pi / 2.0))[:, np.newaxis]
+    return pos + sphere[:2]
+
+
+def _check_have_positions(locs, names):
+    """Refuse channels whose location is NaN or all zeros (never set)."""
+    missing = ~np.isfinite(locs).all(axis=1) | (locs == 0).all(axis=1)
+    if missing.any():
+        bad = [names[i] for i in np.flatnonzero(missing)]
+        raise ValueError(
+            f"{len(bad)} channel(s) have no position: {_listed(bad)}. Set their "
+            "locations with info.set_montage(...) (e.g. "
+            "mne.channels.make_standard_montage('colin27_1020')), or drop them "
+            "(inst.drop_channels([...]) or picks=...)."
+        )
+
+
+def _check_no_overlap(locs, names, pairs_allowed=False):
+    """Refuse channels at the same place (planar gradiometer pairs excepted)."""
+    pairs = cKDTree(locs).query_pairs(OVERLAP_TOL, output_type="ndarray")
+    if len(pairs) == 0:
+        return
+    partners = np.bincount(pairs.ravel(), minlength=len(names))
+    crowded = partners > (1 if pairs_allowed else 0)
+    pairs = pairs[crowded[pairs].any(axis=1)]
+    if len(pairs) == 0:
+        return
+    described = [f"{names[a]} = {names[b]}" for a, b in pairs]
+    raise ValueError(
+        f"{len(pairs)} pair(s) of channels share a position (within "
+        f"{OVERLAP_TOL:g} m), which breaks interpolation: {_listed(described)}. "
+        "Drop one of each pair or fix their positions."
+    )
+
+
+def _check_enough(names):
+    """Interpolation needs a triangle, hence at least three channels."""
+    if len(names) < MIN_CHANNELS:
+        raise ValueError(
+            f"A topomap needs at least {MIN_CHANNELS} channels with positions to "
+            f"interpolate between; got {len(names)} ({_listed(names) or 'none'}). "
+            "Pick more channels."
+        )
+
+
+# -- array route --------------------------------------------------------------
+
+
+def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
+    """Pass 2-D positions through after the same checks as an Info."""
+    given = np.asarray(pos)
+    if given.dtype.kind not in "iuf":
+        raise TypeError(
+            "inst as an array must hold numbers (2-D positions in metres); got "
+            f"dtype {given.dtype}."
+        )
+    if given.ndim != 2 or given.shape[1] != 2:
+        raise ValueError(
+            "inst as an array must have shape (n_channels, 2) (2-D topomap "
+            f"positions in metres); got shape {given.shape}. For 3-D locations "
+            "build an Info and call info.set_montage(...)."
+        )
+    names = _check_names(ch_names, len(given))
+    _check_finite_positions(given, names)
+    if ch_type is not None:
+        check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
+    rows = _array_rows(names, picks, exclude)
+    names = [names[i] for i in rows]
+    pos = given[rows].astype(float)
+    sphere = _resolve_sphere(sphere, None)
+    _check_no_overlap(pos, names)
+    _check_enough(names)
+    return _make_sensors(
+        pos, names, ch_type, sphere, None, None if picks is None else rows
+    )
+
+
+def _check_finite_positions(pos, names):
+    bad = ~np.isfinite(pos).all(axis=1)
+    if bad.any():
+        listed = _listed([names[i] for i in np.flatnonzero(bad)])
+        raise ValueError(
+            f"inst holds NaN or inf positions for {bad.sum()} channel(s): "
+            f"{listed}. Fill them in or drop those rows."
+        )
+
+
+def _array_rows(names, picks, exclude):
+    """Rows of a plain array selected by names or indices."""
+    n_rows = len(names)
+    if picks is None:
+        excluded = set(_resolve_exclude([], exclude))
+        return np.array([i for i, n in enumerate(names) if n not in excluded], int)
+    if isinstance(picks, str):
+        picks = [picks]
+    if isinstance(picks, slice):
+        return np.arange(n_rows)[picks]
+    if not isinstance(picks, list | tuple | np.ndarray) or len(picks) == 0:
+        raise TypeError(
+            "picks for an array must be None, names, indices or a slice; got "
+            f"{picks!r:.80}."
+        )
+    if all(isinstance(p, str) for p in picks):
+        unknown = [p for p in picks if p not in names]
+        if unknown:
+            raise ValueError(f"picks names unknown channels: {_listed(unknown)}.")
+        _check_unique("picks", list(picks))
+        return np.array([names.index(p) for p in picks], dtype=int)
+    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in picks):
+        return _picks_from_ints(list(picks), n_rows)
+    raise TypeError(f"picks must be all names or all indices; got {picks!r:.80}.")
+
+
+# -- shared helpers -----------------------------------------------------------
+
+
+def _check_names(ch_names, n_expected):
+    """Return ``ch_names`` as a list of unique str (default ch0, ch1, ...)."""
+    if ch_names is None:
+        return [f"ch{i}" for i in range(n_expected)]
+    if isinstance(ch_names, str) or not all(isinstance(n, str) for n in ch_names):
+        raise TypeError(f"ch_names must be a list of str; got {ch_names!r:.80}.")
+    ch_names = list(ch_names)
+    if n_expected is not None and len(ch_names) != n_expected:
+        raise ValueError(
+            f"ch_names has {len(ch_names)} names but the positions have "
+            f"{n_expected} rows; give one name per row."
+        )
+    _check_unique("ch_names", ch_names)
+    return ch_names
+
+
+def _check_unique(name, items):
+    seen, repeated = set(), []
+    for item in items:
+        if item in seen:
+            repeated.append(item)
+        seen.add(item)
+    if repeated:
+        raise ValueError(
+            f"{name} must not repeat entries; repeated: {_listed(repeated)}."
+        )
+
+
+def _listed(items):
+    """Comma-separated, cut after MAX_LISTED entries."""
+    items = [str(i) for i in items]
+    more = f", ... ({len(items)} in total)" if len(items) > MAX_LISTED else ""
+    return ", ".join(items[:MAX_LISTED]) + more
+
+
+def _make_sensors(pos, names, ch_type, sphere, info, picks):
+    """Freeze arrays so a Sensors can be shared safely between frames."""
+    pos = np.array(pos, dtype=np.float64)
+    sphere = np.array(sphere, dtype=np.float64)
+    for array in (pos, sphere):
+        array.setflags(write=False)
+    if picks is not None:
+        picks = np.array(picks, dtype=np.int64)
+        picks.setflags(write=False)
+    return Sensors(pos, list(names), ch_type, sphere, info, picks)
