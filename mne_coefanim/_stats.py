@@ -1,0 +1,471 @@
+"""Group statistics on decoder coefficients, and Haufe patterns from filters.
+
+Two jobs, both on arrays laid out ``(..., n_times, n_channels)`` like the rest
+of the package:
+
+* :func:`significance_mask` tests per-subject coefficients (or patterns, or
+  scores minus chance) against a population mean across subjects and returns
+  the (time, channel) cells to highlight in an animation.
+* :func:`patterns_from_filters` turns one spatial filter per time point into
+  the activation pattern of Haufe et al. (2014), the quantity that may be read
+  as "where the signal is".
+"""
+
+import inspect
+from numbers import Integral
+
+import mne
+import numpy as np
+from mne.utils import logger, verbose, warn
+from scipy import stats
+
+from ._checks import check_finite, check_int, check_option, check_real, check_type
+
+# MNE's automatic cluster-forming threshold is a t value at this p (halved
+# when two-sided); we mirror it when we supply our own t statistic.
+_CLUSTER_FORMING_P = 0.05
+
+
+@verbose
+def significance_mask(
+    samples,
+    info,
+    *,
+    method="cluster",
+    alpha=0.05,
+    tail=0,
+    popmean=0.0,
+    n_permutations=1024,
+    threshold=None,
+    seed=None,
+    ch_type=None,
+    n_jobs=None,
+    verbose=None,
+):
+    """Find the (time, channel) cells where subjects agree on an effect.
+
+    A one-sample test across subjects of ``samples - popmean`` against 0 at
+    every time point and channel, corrected for the many tests either by a
+    spatio-temporal cluster permutation test (``method='cluster'``,
+    :func:`mne.stats.spatio_temporal_cluster_1samp_test`) or by the
+    Benjamini-Hochberg false discovery rate over all times x channels
+    (``method='fdr'``, :func:`mne.stats.fdr_correction`).
+
+    Parameters
+    ----------
+    samples : array, shape (n_subjects, n_times, n_channels)
+        One map per subject and time, e.g. coefficients or patterns averaged
+        over folds. The test asks whether their mean differs from
+        ``popmean``.
+    info : mne.Info
+        Measurement info whose channels (those of type ``ch_type`` if given)
+        are, in order, the last axis of ``samples``. With
+        ``method='cluster'`` the channels need positions (a montage): their
+        neighbours come from :func:`mne.channels.find_ch_adjacency`.
+    method : 'cluster' | 'fdr'
+        How to correct for multiple comparisons.
+    alpha : float
+        Significance level, in (0, 1). With ``'cluster'`` a cell is marked
+        when it belongs to a cluster whose p-value is below ``alpha``; with
+        ``'fdr'`` the false discovery rate is controlled at ``alpha``.
+    tail : -1 | 0 | 1
+        0 tests ``mean != popmean`` (two-sided), 1 tests ``mean > popmean``
+        and -1 tests ``mean < popmean``.
+    popmean : float
+        The value under the null hypothesis, subtracted from ``samples``
+        before testing against 0: 0 for coefficients and patterns, the
+        chance level (e.g. 0.5 for ROC AUC) for scores.
+    n_permutations : int | 'all'
+        Number of sign-flip permutations for ``'cluster'`` (ignored by
+        ``'fdr'``). When it is at least the number of possible sign flips
+        the test is exact.
+    threshold : float | dict | None
+        Cluster-forming threshold on the t values for ``'cluster'``, passed
+        to :func:`mne.stats.spatio_temporal_cluster_1samp_test`. None uses
+        MNE's default: the t value of p < 0.05 (two-sided when ``tail=0``)
+        with ``n_subjects - 1`` degrees of freedom. A dict such as
+        ``dict(start=0, step=0.2)`` runs TFCE.
+    seed : None | int | numpy.random.Generator
+        Seed of the permutations; the same seed gives the same mask.
+    ch_type : str | None
+        The channel type to test when ``info`` holds several, e.g.
+        ``'eeg'``, ``'mag'`` or ``'grad'``. None uses every channel of
+        ``info``; ``'cluster'`` then needs a single channel type.
+    n_jobs : int | None
+        Number of jobs for the permutations (see :func:`mne.parallel`).
+    verbose : bool | str | int | None
+        Control verbosity of the logging output (see :func:`mne.verbose`).
+
+    Returns
+    -------
+    mask : array of bool, shape (n_times, n_channels)
+        True where the effect is significant.
+
+    Notes
+    -----
+    The statistic is the one-sample t value ``mean / (std / sqrt(n))``.
+    Cells whose values are identical across subjects have no variance to
+    test and get t = 0, so a flat channel (e.g. the reference) is never
+    marked instead of producing NaN.
+
+    With ``'cluster'``, significance belongs to clusters, not to single
+    cells: a marked cell says "part of a significant spatio-temporal
+    cluster", not "significant at this channel and time".
+    """
+    method = check_option("method", method, ("cluster", "fdr"))
+    samples = _check_samples(samples)
+    alpha = _check_alpha(alpha)
+    tail = check_option("tail", tail, (-1, 0, 1))
+    popmean = check_real("popmean", popmean)
+    info = _pick_info(info, ch_type, n_channels=samples.shape[2])
+    check_finite("samples", samples, ch_names=info["ch_names"])
+    centred = samples - popmean
+    if method == "fdr":
+        mask = _fdr_mask(centred, alpha=alpha, tail=tail)
+    else:
+        mask = _cluster_mask(
+            centred,
+            info,
+            alpha=alpha,
+            tail=tail,
+            n_permutations=_check_n_permutations(n_permutations),
+            threshold=threshold,
+            seed=seed,
+            n_jobs=n_jobs,
+        )
+    logger.info(
+        f"significance_mask ({method}): {mask.sum()} of {mask.size} "
+        f"(time, channel) cells significant at alpha={alpha}."
+    )
+    return mask
+
+
+@verbose
+def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
+    """Turn one spatial filter per time point into activation patterns.
+
+    A decoder trained at time ``t`` on ``X[:, :, t]`` has weights ``w_t``
+    (its filter). Weights are not interpretable: a channel that only carries
+    noise can get a large weight because it helps cancel that noise. The
+    activation pattern [1]_ ``a_t = Sigma_x(t) w_t``,
+    with ``Sigma_x(t)`` the covariance of ``X[:, :, t]`` across epochs, shows
+    instead how the decoded signal is expressed on the channels.
+
+    Parameters
+    ----------
+    filters : array, shape (n_times, n_channels)
+        One spatial filter (``coef_`` of a binary classifier or
+        single-output regressor) per time point.
+    X : array, shape (n_epochs, n_channels, n_times) | mne.Epochs
+        The data the filters were trained on (the training data of one
+        fold, or all epochs). For :class:`mne.Epochs`, all of its channels
+        are used; pick them first (``epochs.copy().pick('eeg')``) so that
+        they match the filters.
+    normalize : bool
+        If False (default), return ``Sigma_x(t) w_t``, exactly the
+        ``patterns_`` of :class:`mne.decoding.LinearModel` fitted at each
+        time point. If True, divide it by ``w_t^T Sigma_x(t) w_t``, the
+        variance of the decoder output ``s_t = w_t^T x(t)``: this is Haufe's
+        ``A = Sigma_x W (W^T Sigma_x W)^-1`` for a single filter, the
+        least-squares reconstruction ``x(t) ~ a_t s_t`` of the data from the
+        decoder output (so ``w_t^T a_t = 1``). Its values are in data units
+        per unit of decoder output at every time point, whereas the
+        unnormalised pattern also carries the units and scale of the
+        weights. Neither is invariant to the filter's scale: multiplying
+        ``w_t`` by ``c`` multiplies the unnormalised pattern by ``c`` and
+        divides the normalised one by ``c``.
+    verbose : bool | str | int | None
+        Control verbosity of the logging output (see :func:`mne.verbose`).
+
+    Returns
+    -------
+    patterns : array, shape (n_times, n_channels)
+        The activation pattern at each time point. With ``normalize=True``,
+        time points where the decoder output has zero variance (a zero
+        filter, or flat data) get a zero pattern.
+
+    Notes
+    -----
+    The covariance is the unbiased one (``ddof=1``) of the epochs centred
+    at each time point, as in :class:`mne.decoding.LinearModel`. It is
+    never formed: ``Sigma_x w = X_c^T (X_c w) / (n_epochs - 1)`` for all
+    time points at once.
+
+    References
+    ----------
+    .. [1] Haufe S, Meinecke F, Görgen K, Dähne S, Haynes J-D, Blankertz B,
+       Bießmann F (2014). On the interpretation of weight vectors of linear
+       models in multivariate neuroimaging. NeuroImage 87:96-110.
+       doi:10.1016/j.neuroimage.2013.10.067
+    """
+    filters = _as_real_array("filters", filters)
+    X = _epochs_array(X)
+    _check_filter_shapes(filters, X)
+    check_finite("filters", filters)
+    check_finite("X", np.moveaxis(X, 1, 2))
+    centred = X - X.mean(axis=0, keepdims=True)
+    # decoder output s[e, t] = w_t . x_e(t); then Cov w = X_c^T s / (n - 1)
+    output = np.einsum("ect,tc->et", centred, filters)
+    patterns = np.einsum("ect,et->tc", centred, output) / (X.shape[0] - 1)
+    if normalize:
+        output_var = np.einsum("tc,tc->t", filters, patterns)
+        scale = np.divide(
+            1.0, output_var, out=np.zeros_like(output_var), where=output_var > 0
+        )
+        patterns = patterns * scale[:, np.newaxis]
+    logger.info(
+        f"Computed {'normalized ' if normalize else ''}patterns for "
+        f"{patterns.shape[0]} time points from {X.shape[0]} epochs."
+    )
+    return patterns
+
+
+# --- significance_mask helpers ---------------------------------------------
+
+
+def _check_samples(samples):
+    samples = _as_real_array("samples", samples)
+    if samples.ndim != 3:
+        hint = ""
+        if samples.ndim == 4:
+            hint = (
+                "; if the axes are (n_subjects, n_folds, n_times, n_channels), "
+                "average the folds first: samples.mean(axis=1)"
+            )
+        elif samples.ndim == 2:
+            hint = (
+                "; a group test needs one map per subject: stack them as "
+                "np.stack(per_subject_maps)"
+            )
+        raise ValueError(
+            "samples must be 3-D with shape (n_subjects, n_times, n_channels), "
+            f"got shape {samples.shape}{hint}."
+        )
+    if samples.shape[0] < 2:
+        raise ValueError(
+            "samples must hold at least 2 subjects for a one-sample test across "
+            f"subjects, got {samples.shape[0]} (shape {samples.shape}). A group "
+            "test needs several subjects: with alpha=0.05 the two-sided cluster "
+            "permutation test can only reach significance from "
+            f"{_subjects_needed(0.05, 0)} subjects on; 10 or more is typical."
+        )
+    return samples
+
+
+def _check_alpha(alpha):
+    alpha = check_real("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
+        )
+    return alpha
+
+
+def _check_n_permutations(n_permutations):
+    if isinstance(n_permutations, str):
+        return check_option("n_permutations", n_permutations, ("all",))
+    return check_int("n_permutations", n_permutations, minimum=1)
+
+
+def _pick_info(info, ch_type, n_channels):
+    """Return ``info`` restricted to ``ch_type``, checked against the samples."""
+    check_type("info", info, mne.Info, "an instance of mne.Info")
+    types = info.get_channel_types()
+    if ch_type is not None:
+        check_type("ch_type", ch_type, str, "a str or None")
+        check_option("ch_type", ch_type, tuple(dict.fromkeys(types)))
+        info = mne.pick_info(info, [i for i, t in enumerate(types) if t == ch_type])
+    if len(info["ch_names"]) != n_channels:
+        which = f"of type {ch_type!r} " if ch_type is not None else ""
+        raise ValueError(
+            f"samples has {n_channels} channels (last axis) but info has "
+            f"{len(info['ch_names'])} channels {which}; pass the Info of the data "
+            "the decoders were trained on, picked to the same channels "
+            "(e.g. info = mne.pick_info(info, picks))."
+        )
+    return info
+
+
+def _t_values(X):
+    """One-sample t of ``X`` against 0 along the first axis; 0 where flat."""
+    mean = X.mean(axis=0)
+    sem = np.sqrt(X.var(axis=0, ddof=1) / X.shape[0])
+    return np.divide(mean, sem, out=np.zeros_like(mean), where=sem > 0)
+
+
+def _fdr_mask(X, *, alpha, tail):
+    t_values = _t_values(X)
+    df = X.shape[0] - 1
+    if tail == 0:
+        p_values = 2 * stats.t.sf(np.abs(t_values), df)
+    elif tail == 1:
+        p_values = stats.t.sf(t_values, df)
+    else:
+        p_values = stats.t.cdf(t_values, df)
+    reject, _ = mne.stats.fdr_correction(p_values, alpha=alpha)
+    return reject
+
+
+def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
+    random_kwarg = _random_kwarg(seed)
+    adjacency = _channel_adjacency(info)
+    _warn_if_unreachable(X.shape[0], n_permutations, alpha, tail)
+    if threshold is None:
+        threshold = _default_threshold(X.shape[0], tail)
+    _, clusters, cluster_p, _ = mne.stats.spatio_temporal_cluster_1samp_test(
+        X,
+        threshold=threshold,
+        n_permutations=n_permutations,
+        tail=tail,
+        # our t handles flat cells (MNE's default divides by 0 there)
+        stat_fun=_t_values,
+        adjacency=adjacency,
+        n_jobs=n_jobs,
+        # index tuples rather than masks: one full-size mask per cluster
+        # would cost n_tests**2 booleans with TFCE
+        out_type="indices",
+        **random_kwarg,
+    )
+    mask = np.zeros(X.shape[1:], bool)
+    for cluster, p_value in zip(clusters, cluster_p, strict=True):
+        if p_value < alpha:
+            mask[cluster] = True
+    logger.info(
+        f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters have "
+        f"p < {alpha}."
+    )
+    return mask
+
+
+def _default_threshold(n_subjects, tail):
+    """MNE's automatic threshold, which it only computes for its own t."""
+    p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
+    threshold = stats.t.isf(p_threshold, n_subjects - 1)
+    return -threshold if tail == -1 else threshold
+
+
+def _random_kwarg(seed):
+    """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
+    if seed is not None and not isinstance(seed, Integral | np.random.Generator):
+        raise TypeError(
+            "seed must be None, an int or a numpy.random.Generator; "
+            f"got {type(seed).__name__}."
+        )
+    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
+    if "rng" in params.parameters:
+        return {"rng": np.random.default_rng(seed)}
+    return {"seed": seed}
+
+
+def _subjects_needed(alpha, tail):
+    """Fewest subjects whose sign flips can give a p-value below alpha."""
+    n_subjects = 2
+    while 2 ** (n_subjects - (tail == 0)) * alpha <= 1:
+        n_subjects += 1
+    return n_subjects
+
+
+def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
+    """Warn when no cluster p-value can be below alpha, whatever the data."""
+    n_flips = 2 ** (n_subjects - (tail == 0))
+    n_tests = n_flips if n_permutations == "all" else min(n_permutations, n_flips)
+    smallest_p = 1.0 / n_tests
+    if smallest_p >= alpha:
+        warn(
+            f"With {n_subjects} subjects and n_permutations={n_permutations}, the "
+            f"smallest p-value the cluster permutation test can reach is "
+            f"{smallest_p:.3g}, not below alpha={alpha}: no cluster can be "
+            f"significant. Use at least {_subjects_needed(alpha, tail)} subjects "
+            f"and n_permutations > {int(1 / alpha)}, or method='fdr'."
+        )
+
+
+def _channel_adjacency(info):
+    """Sparse channel adjacency, rows in the order of ``info['ch_names']``."""
+    if len(set(info.get_channel_types())) > 1:
+        raise ValueError(
+            "method='cluster' needs channels of a single type, but info holds "
+            f"{sorted(set(info.get_channel_types()))}; pass ch_type (e.g. "
+            "ch_type='eeg') with samples of those channels only."
+        )
+    _check_positions(info)
+    adjacency, adj_names = mne.channels.find_ch_adjacency(info, None)
+    missing = [name for name in info["ch_names"] if name not in adj_names]
+    if missing:
+        raise ValueError(
+            f"The channel adjacency found by MNE lacks {len(missing)} channel(s) "
+            f"of info ({', '.join(missing[:10])}); use method='fdr', or rename "
+            "the channels to match MNE's adjacency template."
+        )
+    order = [adj_names.index(name) for name in info["ch_names"]]
+    # templates may list more channels than info has, in another order
+    return adjacency[order][:, order]
+
+
+def _check_positions(info):
+    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
+    unplaced = ~np.isfinite(locs).all(axis=1) | ~locs.any(axis=1)
+    if unplaced.any():
+        names = [info["ch_names"][i] for i in np.flatnonzero(unplaced)[:10]]
+        raise ValueError(
+            f"method='cluster' needs channel positions to find neighbours, but "
+            f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
+            "montage (info.set_montage(...)) or use method='fdr'."
+        )
+
+
+# --- patterns_from_filters helpers -----------------------------------------
+
+
+def _as_real_array(name, values):
+    values = np.asarray(values)
+    if not (
+        np.issubdtype(values.dtype, np.integer)
+        or np.issubdtype(values.dtype, np.floating)
+        or values.dtype == bool
+    ):
+        raise TypeError(
+            f"{name} must be an array of real numbers; got dtype {values.dtype}."
+        )
+    return values.astype(float)
+
+
+def _epochs_array(X):
+    if isinstance(X, mne.BaseEpochs):
+        return X.get_data(copy=False).astype(float)
+    X = _as_real_array("X", X)
+    if X.ndim != 3:
+        raise ValueError(
+            "X must be 3-D with shape (n_epochs, n_channels, n_times) or an "
+            f"mne.Epochs, got shape {X.shape}."
+        )
+    return X
+
+
+def _check_filter_shapes(filters, X):
+    if filters.ndim != 2:
+        hint = ""
+        if filters.ndim == 3:
+            hint = (
+                "; patterns_from_filters takes one filter per time point, so "
+                "call it per fold (or per subject)"
+            )
+        raise ValueError(
+            "filters must be 2-D with shape (n_times, n_channels), got shape "
+            f"{filters.shape}{hint}."
+        )
+    n_epochs, n_channels, n_times = X.shape
+    if filters.shape != (n_times, n_channels):
+        hint = ""
+        if filters.shape == (n_channels, n_times):
+            hint = "; filters looks transposed: pass filters.T"
+        raise ValueError(
+            f"filters has shape {filters.shape} but X has {n_channels} channels "
+            f"and {n_times} times (shape (n_epochs, n_channels, n_times) = "
+            f"{X.shape}), so filters must have shape ({n_times}, {n_channels})"
+            f"{hint}."
+        )
+    if n_epochs < 2:
+        raise ValueError(
+            f"X must hold at least 2 epochs to estimate a covariance, got {n_epochs}."
+        )
