@@ -1,3 +1,23 @@
 """Animate time-resolved decoder coefficients and patterns on the scalp."""
 
+from ._api import CoefAnimation, animate_coefs, plot_coefs
+from ._coefs import CoefData, as_coef_data
+from ._interp import ScalpInterpolator
+from ._positions import Sensors, resolve_sensors, topomap_positions
+from ._stats import patterns_from_filters, significance_mask
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "CoefAnimation",
+    "CoefData",
+    "ScalpInterpolator",
+    "Sensors",
+    "animate_coefs",
+    "as_coef_data",
+    "patterns_from_filters",
+    "plot_coefs",
+    "resolve_sensors",
+    "significance_mask",
+    "topomap_positions",
+]

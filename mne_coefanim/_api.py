@@ -1,0 +1,691 @@
+"""The public entry points: ``animate_coefs`` and ``plot_coefs``.
+
+They validate the user's input once, then run the one-way pipeline:
+adapters (positions, coefficients) -> interpolation -> figure and frame
+compositor -> writers.
+"""
+
+import base64
+import os
+import tempfile
+from dataclasses import dataclass
+from numbers import Real
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from mne.utils import logger, verbose
+
+from ._checks import check_int, check_option, check_real, check_type
+from ._coefs import CoefData, as_coef_data
+from ._colors import ColorTable, default_cmap, resolve_vlim
+from ._compose import FrameCompositor
+from ._figure import CoefFigure, ScorePanel
+from ._interp import ScalpInterpolator
+from ._positions import resolve_sensors
+from ._writers import check_output, write_gif, write_text, write_video
+
+CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
+DEFAULT_FPS = 10
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """Everything validated and precomputed before anything is drawn."""
+
+    panels: list  # CoefData per panel, channels aligned with sensors
+    titles: list
+    values: np.ndarray  # (n_panels, n_times, n_channels)
+    masks: np.ndarray | None  # (n_panels, n_times, n_channels) bool
+    times: np.ndarray
+    sensors: object
+    interp: ScalpInterpolator
+    table: ColorTable
+    scores: ScorePanel | None
+    units: str | None
+
+
+class CoefAnimation:
+    """An animation of coefficients on the scalp.
+
+    Returned by :func:`animate_coefs`; keep a reference to it for as long as
+    the animation should run (matplotlib stops an animation that is garbage
+    collected).
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    anim : matplotlib.animation.FuncAnimation
+        The animation shown on screen and used by ``to_jshtml``.
+    times : array, shape (n_times,)
+        The time of each frame, in seconds.
+    interp : ScalpInterpolator
+        The interpolator shared by all frames.
+    vlim : tuple of float
+        The colour limits, fixed across frames and panels.
+    """
+
+    def __init__(self, scene, cfig, *, fps, blit, dpi):
+        self._scene, self._cfig = scene, cfig
+        self.fig = cfig.fig
+        self.times = scene.times
+        self.interp = scene.interp
+        self.vlim = (scene.table.vmin, scene.table.vmax)
+        self.fps = fps
+        self.dpi = dpi
+        self._chunk = (None, None)
+        self.anim = FuncAnimation(
+            self.fig,
+            self._update,
+            frames=len(self.times),
+            init_func=self._init,
+            blit=blit,
+            interval=1000.0 / fps,
+            repeat=True,
+        )
+
+    def __repr__(self):
+        return (
+            f"<CoefAnimation | {len(self.times)} frames, "
+            f"{len(self._scene.panels)} panel(s), {self.times[0]:0.3f} - "
+            f"{self.times[-1]:0.3f} s>"
+        )
+
+    def __len__(self):
+        return len(self.times)
+
+    # -- frames ---------------------------------------------------------------
+
+    def _chunk_levels(self, start, stop, images=False):
+        """Colour indices (and optionally values) of frames start..stop."""
+        scene = self._scene
+        levels, maps = [], []
+        for values in scene.values:
+            pixels = scene.interp.interpolate_inside(values[start:stop])
+            levels.append(scene.table.levels(pixels))
+            if images:
+                full = np.full((stop - start, scene.interp.res**2), np.nan)
+                full[:, scene.interp.inside.ravel()] = pixels
+                maps.append(full.reshape(-1, scene.interp.res, scene.interp.res))
+        return levels, (maps if images else None)
+
+    def _frame_data(self, index):
+        """Levels, masks and images of one frame, through a chunk cache."""
+        start = index - index % CHUNK_FRAMES
+        if self._chunk[0] != start:
+            stop = min(start + CHUNK_FRAMES, len(self.times))
+            self._chunk = (start, self._chunk_levels(start, stop, self._wants_images))
+        levels, maps = self._chunk[1]
+        k = index - start
+        masks = None
+        if self._scene.masks is not None:
+            masks = [mask[index] for mask in self._scene.masks]
+        return (
+            [panel[k] for panel in levels],
+            masks,
+            [panel[k] for panel in maps] if maps is not None else None,
+        )
+
+    @property
+    def _wants_images(self):
+        return bool(self._cfig.contours)
+
+    def _init(self):
+        return self._update(0)
+
+    def _update(self, index):
+        levels, masks, images = self._frame_data(index)
+        return self._cfig.set_frame(index, levels, masks=masks, images=images)
+
+    def show_frame(self, index):
+        """Show frame ``index`` in the figure (e.g. to inspect or save it).
+
+        Parameters
+        ----------
+        index : int
+            The frame index, ``0 <= index < len(self)``.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The figure, now showing that frame.
+        """
+        index = check_int("index", index, minimum=0)
+        if index >= len(self.times):
+            raise ValueError(
+                f"index must be < {len(self.times)} (the number of frames); "
+                f"got {index}."
+            )
+        self._update(index)
+        return self.fig
+
+    def iter_frames(self, *, dpi=None):
+        """Yield each frame as palette indices, composed without redrawing.
+
+        Parameters
+        ----------
+        dpi : float | None
+            The resolution; None uses the animation's ``dpi``.
+
+        Yields
+        ------
+        frame : array, shape (height, width), dtype uint8
+            Indices into :attr:`palette` (set when iteration starts).
+        """
+        compositor = FrameCompositor(self._cfig, dpi or self.dpi)
+        self.palette = compositor.palette
+        with compositor.rendering():
+            compositor._render()
+            for start in range(0, len(self.times), CHUNK_FRAMES):
+                stop = min(start + CHUNK_FRAMES, len(self.times))
+                levels, maps = self._chunk_levels(start, stop, self._wants_images)
+                for k in range(stop - start):
+                    index = start + k
+                    masks = None
+                    if self._scene.masks is not None:
+                        masks = [mask[index] for mask in self._scene.masks]
+                    yield compositor.compose(
+                        index,
+                        [panel[k] for panel in levels],
+                        masks=masks,
+                        images=None if maps is None else [m[k] for m in maps],
+                    )
+        self._chunk = (None, None)
+        self._update(0)
+
+    # -- output ---------------------------------------------------------------
+
+    def save(self, fname, *, fps=None, dpi=None, overwrite=False):
+        """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
+
+        Frames are composed and written in a stream (memory does not grow
+        with their number), to a temporary file that is renamed when
+        complete: a failure leaves no partial file behind.
+
+        Parameters
+        ----------
+        fname : path-like
+            ``.gif`` (looping, one palette for all frames), ``.mp4`` or
+            ``.webm`` (need the optional ``imageio-ffmpeg``), or ``.html``
+            (a self-contained page with playback controls).
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi``.
+        overwrite : bool
+            Replace an existing file. If False (default), an existing file
+            raises ``FileExistsError``.
+
+        Returns
+        -------
+        fname : pathlib.Path
+            The written file.
+        """
+        path, suffix = check_output(fname, overwrite=overwrite)
+        fps = self.fps if fps is None else check_real("fps", fps, 0, strict=True)
+        dpi = self.dpi if dpi is None else check_real("dpi", dpi, 0, strict=True)
+        logger.info(f"Saving {len(self.times)} frames to {path}")
+        if suffix == ".gif":
+            frames = self.iter_frames(dpi=dpi)
+            first = next(frames)
+            write_gif(path, _chain(first, frames), self.palette, fps=fps,
+                      overwrite=overwrite)  # fmt: skip
+        elif suffix in (".mp4", ".webm"):
+            frames = self.iter_frames(dpi=dpi)
+            first = next(frames)
+            rgb = (self.palette[frame] for frame in _chain(first, frames))
+            write_video(path, rgb, fps=fps, overwrite=overwrite)
+        else:
+            write_text(path, self.to_html(fps=fps), overwrite=overwrite)
+        return path
+
+    def to_html(self, *, fps=None):
+        """Return a self-contained HTML page with a playable animation.
+
+        Parameters
+        ----------
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+
+        Returns
+        -------
+        html : str
+            The page (matplotlib's ``to_jshtml`` player with controls).
+        """
+        self.anim._interval = 1000.0 / (fps or self.fps)
+        player = self.anim.to_jshtml(fps=fps or self.fps, default_mode="loop")
+        return (
+            "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+            "<title>mne-coefanim</title></head><body>\n"
+            f"{player}\n</body></html>\n"
+        )
+
+    def to_gif_bytes(self, *, fps=None, dpi=None):
+        """Return the GIF file's bytes (e.g. to embed in a notebook or report).
+
+        Parameters
+        ----------
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi``.
+
+        Returns
+        -------
+        data : bytes
+            The GIF.
+        """
+        with tempfile.TemporaryDirectory() as folder:
+            path = self.save(os.path.join(folder, "anim.gif"), fps=fps, dpi=dpi)
+            return path.read_bytes()
+
+    def _repr_html_(self):
+        data = base64.b64encode(self.to_gif_bytes()).decode("ascii")
+        return f'<img src="data:image/gif;base64,{data}" alt="coefficient animation"/>'
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+# -- public functions ---------------------------------------------------------
+
+
+@verbose
+def animate_coefs(
+    data,
+    info=None,
+    *,
+    times=None,
+    dims=None,
+    transform=None,
+    attr="patterns_",
+    class_idx=None,
+    train_time=None,
+    ch_type=None,
+    picks=None,
+    exclude="bads",
+    sphere=None,
+    tmin=None,
+    tmax=None,
+    image_interp="cubic",
+    extrapolate="auto",
+    border="mean",
+    res=256,
+    vlim=(None, None),
+    cmap=None,
+    cnorm=None,
+    colorbar=True,
+    units=None,
+    title=None,
+    sensors=True,
+    contours=0,
+    mask=None,
+    mask_params=None,
+    alpha=0.05,
+    seed=None,
+    scores=None,
+    chance="auto",
+    score_label=None,
+    time_unit="s",
+    fps=DEFAULT_FPS,
+    blit=True,
+    dpi=100,
+    show=True,
+    verbose=None,
+):
+    """Animate decoder coefficients (or patterns) on the scalp over time.
+
+    Parameters
+    ----------
+    data : array | estimator | list of estimators | Evoked | CoefData | dict
+        What to animate:
+
+        - an array ``(n_times, n_channels)``, or the 4-D layout
+          ``(n_subjects, n_folds, n_times, n_channels)`` (other axis orders
+          are named with ``dims``); subjects and folds are averaged;
+        - a fitted :class:`mne.decoding.SlidingEstimator` or
+          :class:`~mne.decoding.GeneralizingEstimator` whose pipeline ends in
+          :class:`~mne.decoding.LinearModel`, or a list of them (one per
+          cross-validation fold);
+        - an :class:`mne.Evoked` (e.g. patterns in an ``EvokedArray``);
+        - a dict ``{panel title: any of the above}`` to show several panels
+          side by side, in sync and on one colour scale.
+    info : mne.Info | mne.channels.DigMontage | array, shape (n_channels, 2) | None
+        Where the channels are. None takes the Info of an Evoked.
+    times : array, shape (n_times,) | None
+        The time of each sample of an array, in seconds.
+    dims : tuple of str | None
+        Axis names of an array, from ``'subjects'``, ``'folds'``,
+        ``'times'``, ``'channels'``.
+    transform : None | 'abs' | 'zscore'
+        Applied after averaging over subjects and folds.
+    attr : 'patterns_' | 'filters_'
+        What to take from a fitted estimator (patterns are interpretable as
+        brain activity; filters are not).
+    class_idx : int | None
+        For multi-class estimators, the class to show; None shows the norm
+        across classes.
+    train_time : float | None
+        For a generalizing estimator, the training time to show instead of
+        the diagonal.
+    ch_type : str | None
+        The channel type to show (needed when ``info`` has several).
+    picks : str | list | slice | None
+        Channels to use, as in MNE.
+    exclude : 'bads' | list of str
+        Channels to leave out when ``picks`` is None; default the bads.
+    sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
+        The head sphere, as in :func:`mne.viz.plot_topomap`.
+    tmin, tmax : float | None
+        Animate only the frames in this time range (seconds, inclusive).
+    image_interp : 'cubic' | 'linear' | 'nearest'
+        Interpolation between sensors, as in :func:`mne.viz.plot_topomap`.
+    extrapolate : 'auto' | 'head' | 'local' | 'box'
+        Extrapolation beyond the sensors, as in MNE.
+    border : 'mean' | float
+        Value of the extrapolation points, as in MNE.
+    res : int
+        Pixels along each side of the interpolated image. The default, 256,
+        is finer than MNE's 64 because an animation is watched at its full
+        size; it costs little here.
+    vlim : tuple of (float | None)
+        Colour limits, fixed for all frames. None entries come from the data:
+        ``(0, max)`` for non-negative data (e.g. after ``'abs'``), symmetric
+        around 0 for signed data.
+    cmap : str | Colormap | None
+        None: ``'Reds'`` for non-negative, ``'RdBu_r'`` for signed data.
+    cnorm : matplotlib.colors.Normalize | None
+        A colour normalisation (e.g. ``TwoSlopeNorm``), as in MNE.
+    colorbar : bool
+        Draw a colour bar.
+    units : str | None
+        The colour bar's label; None takes the data's units if known.
+    title : str | None
+        The figure title.
+    sensors : bool | str
+        Draw the sensors (a matplotlib format string such as ``'k.'``).
+    contours : int
+        Number of contour lines (0, the default, draws none: contours change
+        every frame and cost a matplotlib draw each).
+    mask : array of bool, shape (n_times, n_channels) | 'cluster' | 'fdr' | None
+        Channels to mark in each frame; a string computes it with
+        :func:`mne_coefanim.significance_mask` from the per-subject samples.
+    mask_params : dict | None
+        Marker properties for the masked channels, as in MNE.
+    alpha, seed
+        Significance level and random seed when ``mask`` is a string.
+    scores : array, shape (n_times,) | (n_samples, n_times) | None
+        A decoding score drawn under the map, with a cursor at each frame's
+        time; several rows (subjects or folds) draw mean +/- SEM.
+    chance : float | 'auto' | None
+        The chance level line; 'auto' is 0.5 for scores within [0, 1].
+    score_label : str | None
+        The score axis label (default ``'Score'``).
+    time_unit : 's' | 'ms'
+        The unit of the time label and score axis.
+    fps : float
+        Frames per second on screen and in saved files.
+    blit : bool
+        Blit on screen (redraw only what changes).
+    dpi : float
+        Resolution of the figure and of saved files.
+    show : bool
+        Show the figure.
+    %(verbose)s
+
+    Returns
+    -------
+    anim : CoefAnimation
+        With ``.fig``, ``.anim`` and ``.save(fname, *, fps, dpi, overwrite)``.
+    """
+    scene = _prepare_scene(
+        data, info, times=times, dims=dims, transform=transform, attr=attr,
+        class_idx=class_idx, train_time=train_time, ch_type=ch_type,
+        picks=picks, exclude=exclude, sphere=sphere, tmin=tmin, tmax=tmax,
+        image_interp=image_interp, extrapolate=extrapolate, border=border,
+        res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units, mask=mask,
+        alpha=alpha, seed=seed, scores=scores, chance=chance,
+        score_label=score_label,
+    )  # fmt: skip
+    fps = check_real("fps", fps, 0, strict=True)
+    dpi = check_real("dpi", dpi, 0, strict=True)
+    cfig = _build_figure(
+        scene, title=title, time_unit=time_unit, sensors=sensors,
+        contours=contours, mask_params=mask_params, colorbar=colorbar, dpi=dpi,
+    )  # fmt: skip
+    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi)
+    anim.show_frame(0)
+    if show:
+        plt.show()
+    return anim
+
+
+@verbose
+def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
+    """Plot the coefficients of one time point, as one frame of the animation.
+
+    Parameters
+    ----------
+    data, info
+        As in :func:`animate_coefs`.
+    time : float
+        The time to show, in seconds (the nearest sample is used).
+    show : bool
+        Show the figure.
+    %(verbose)s
+    **kwargs
+        Any other argument of :func:`animate_coefs`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure.
+    """
+    check_real("time", time)
+    anim = animate_coefs(data, info, show=False, **kwargs)
+    index = int(np.argmin(np.abs(anim.times - time)))
+    anim.anim.event_source.stop()
+    fig = anim.show_frame(index)
+    if show:
+        plt.show()
+    return fig
+
+
+# -- preparation ------------------------------------------------------------
+
+
+def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
+                   train_time, ch_type, picks, exclude, sphere, tmin, tmax,
+                   image_interp, extrapolate, border, res, vlim, cmap, cnorm,
+                   units, mask, alpha, seed, scores, chance, score_label):  # fmt: skip
+    """Validate everything once and precompute what all frames share."""
+    titles, items = _split_panels(data)
+    panels = [
+        as_coef_data(
+            item, times=times, dims=dims, transform=transform, attr=attr,
+            class_idx=class_idx, train_time=train_time, units=units,
+        )  # fmt: skip
+        for item in items
+    ]
+    info = _default_info(info, items)
+    sensors = resolve_sensors(
+        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
+    )
+    panels = [_align_channels(panel, sensors, info) for panel in panels]
+    time_sel = _time_selection(panels, tmin, tmax)
+    panel_times = panels[0].times[time_sel]
+    values = np.stack([panel.data[time_sel] for panel in panels])
+    masks = _resolve_masks(mask, panels, sensors, time_sel, alpha, seed)
+    interp = ScalpInterpolator(
+        sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
+        border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
+    )  # fmt: skip
+    vmin, vmax = resolve_vlim(values, vlim, cnorm)
+    cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+    table = ColorTable.create(cmap, vmin, vmax, cnorm)
+    score_panel = _score_panel(scores, chance, score_label, time_sel,
+                               len(panels[0].times))  # fmt: skip
+    return _Scene(
+        panels=panels, titles=titles, values=values, masks=masks,
+        times=panel_times, sensors=sensors, interp=interp, table=table,
+        scores=score_panel, units=units or panels[0].units,
+    )  # fmt: skip
+
+
+def _split_panels(data):
+    if isinstance(data, dict):
+        if not data:
+            raise ValueError("data must not be an empty dict; give at least one panel.")
+        return [str(k) for k in data], list(data.values())
+    return [""], [data]
+
+
+def _default_info(info, items):
+    if info is not None:
+        return info
+    for item in items:
+        if hasattr(item, "info"):
+            return item.info
+    raise ValueError(
+        "info is needed to place the channels: pass an mne.Info with a montage, "
+        "a DigMontage, or an array of 2-D positions (n_channels, 2). Only an "
+        "Evoked carries its own."
+    )
+
+
+def _align_channels(panel, sensors, info):
+    """Reorder/select the panel's channels to match the sensors."""
+    n_data, n_sens = panel.n_channels, len(sensors.ch_names)
+    if panel.ch_names is not None:
+        missing = [ch for ch in sensors.ch_names if ch not in panel.ch_names]
+        if missing:
+            raise ValueError(
+                f"data has no values for {len(missing)} channel(s) of info: "
+                f"{', '.join(missing[:10])}. Pick matching channels with picks= "
+                "or mark them bad."
+            )
+        order = [panel.ch_names.index(ch) for ch in sensors.ch_names]
+    elif n_data == n_sens:
+        order = np.arange(n_sens)
+    elif sensors.picks is not None and n_data == _n_info_channels(info):
+        order = sensors.picks
+    else:
+        n_info = _n_info_channels(info)
+        raise ValueError(
+            f"data has {n_data} channels, but info has {n_info} channel(s), "
+            f"{n_sens} of them used here (after picks/ch_type/bads). Give data "
+            "with one value per used channel (in info's order), or pass "
+            "channel names (e.g. an Evoked) so channels can be matched."
+        )
+    return _with(panel, data=panel.data[:, order],
+                 samples=None if panel.samples is None else panel.samples[..., order],
+                 ch_names=list(sensors.ch_names))  # fmt: skip
+
+
+def _n_info_channels(info):
+    if hasattr(info, "ch_names"):
+        return len(info.ch_names)
+    return len(np.asarray(info))
+
+
+def _with(panel, **changes):
+    fields = {f: getattr(panel, f) for f in CoefData.__dataclass_fields__}
+    return CoefData(**{**fields, **changes})
+
+
+def _time_selection(panels, tmin, tmax):
+    times = panels[0].times
+    for panel in panels[1:]:
+        if panel.times.shape != times.shape or not np.allclose(panel.times, times):
+            raise ValueError(
+                "all panels must share the same times; got "
+                f"{len(times)} and {len(panel.times)} time points."
+            )
+    for name, value in (("tmin", tmin), ("tmax", tmax)):
+        if value is not None:
+            check_real(name, value)
+    lo = times[0] if tmin is None else tmin
+    hi = times[-1] if tmax is None else tmax
+    eps = 1e-9 * max(1.0, np.ptp(times))
+    sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
+    if not sel.size:
+        raise ValueError(
+            f"tmin={tmin}, tmax={tmax} select no time point; the data spans "
+            f"{times[0]:0.3f} to {times[-1]:0.3f} s."
+        )
+    return sel
+
+
+def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
+    if mask is None:
+        return None
+    if isinstance(mask, str):
+        from ._stats import significance_mask
+
+        check_option("mask", mask, ("cluster", "fdr"))
+        masks = []
+        for panel in panels:
+            if panel.samples is None or panel.samples.shape[0] < 2:
+                raise ValueError(
+                    f"mask={mask!r} needs per-subject (or per-fold) samples; give "
+                    "data with a subjects or folds axis, or a boolean mask array."
+                )
+            samples = panel.samples[:, time_sel]
+            masks.append(significance_mask(samples, sensors.info, method=mask,
+                                           alpha=alpha, seed=seed))  # fmt: skip
+        return np.stack(masks)
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"mask must be a boolean array or a string; got {mask.dtype}.")
+    n_times, n_ch = len(panels[0].times), len(sensors.ch_names)
+    if mask.shape == (n_times, n_ch):
+        mask = np.broadcast_to(mask, (len(panels), n_times, n_ch))
+    if mask.shape != (len(panels), n_times, n_ch):
+        raise ValueError(
+            f"mask must have shape (n_times, n_channels) = ({n_times}, {n_ch}); "
+            f"got {mask.shape}."
+        )
+    return np.ascontiguousarray(mask[:, time_sel])
+
+
+def _score_panel(scores, chance, score_label, time_sel, n_times):
+    if scores is None:
+        return None
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 3:  # (subjects, folds, times): folds within subjects
+        scores = scores.mean(axis=1)
+    if scores.ndim not in (1, 2) or scores.shape[-1] != n_times:
+        raise ValueError(
+            f"scores must have shape (n_times,) or (n_samples, n_times) with "
+            f"n_times={n_times}; got {scores.shape}."
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    scores = scores[..., time_sel]
+    if chance == "auto":
+        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
+    elif chance is not None:
+        check_type("chance", chance, Real, "a number, 'auto' or None")
+    label = "Score" if score_label is None else str(score_label)
+    if scores.ndim == 1 or len(scores) == 1:
+        return ScorePanel(np.atleast_2d(scores)[0], chance=chance, label=label)
+    mean = scores.mean(axis=0)
+    sem = scores.std(axis=0, ddof=1) / np.sqrt(len(scores))
+    return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label)
+
+
+def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,
+                  colorbar, dpi):  # fmt: skip
+    check_option("time_unit", time_unit, ("s", "ms"))
+    contours = check_int("contours", contours, minimum=0)
+    check_type("sensors", sensors, (bool, str), "a bool or a format string")
+    return CoefFigure(
+        scene.sensors, scene.interp, scene.table, scene.times,
+        panel_titles=scene.titles, title=title, units=scene.units,
+        time_unit=time_unit, sensors_fmt=sensors, contours=contours,
+        mask_params=mask_params, has_mask=scene.masks is not None,
+        scores=scene.scores, colorbar=colorbar, dpi=dpi,
+    )  # fmt: skip

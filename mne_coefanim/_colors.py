@@ -1,0 +1,173 @@
+"""Colour limits and the lookup table shared by every frame.
+
+Values become palette indices by arithmetic, once per pixel, instead of
+``cmap(norm(x))`` per frame: the GIF palette, the matplotlib image and the
+colour bar all use the same ``n_levels`` colours, so what is saved is what
+the figure shows.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import ListedColormap, Normalize
+
+N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
+
+
+def resolve_vlim(values, vlim=(None, None), cnorm=None):
+    """Colour limits fixed across all frames, from one pass over the values.
+
+    Parameters
+    ----------
+    values : array
+        All values that will be shown (any shape).
+    vlim : tuple of (float | None)
+        User limits; None entries are filled in: from 0 to the maximum for
+        non-negative data, from the minimum to 0 for non-positive data, and
+        symmetric around 0 for signed data (MNE's convention).
+    cnorm : matplotlib.colors.Normalize | None
+        If given with its own ``vmin``/``vmax``, those win.
+
+    Returns
+    -------
+    vmin, vmax : float
+        The limits, with ``vmin < vmax`` (a constant field gets a unit range
+        around its value, so nothing divides by zero).
+    """
+    vmin, vmax = _check_vlim(vlim)
+    if cnorm is not None:
+        vmin = cnorm.vmin if cnorm.vmin is not None else vmin
+        vmax = cnorm.vmax if cnorm.vmax is not None else vmax
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if vmin is None and vmax is None:
+        if lo >= 0:
+            vmin, vmax = 0.0, hi
+        elif hi <= 0:
+            vmin, vmax = lo, 0.0
+        else:
+            vmax = max(abs(lo), abs(hi))
+            vmin = -vmax
+    elif vmin is None:
+        vmin = min(lo, vmax - 1.0) if lo < 0 else min(0.0, vmax - 1.0)
+    elif vmax is None:
+        vmax = max(hi, vmin + 1.0) if hi > 0 else max(0.0, vmin + 1.0)
+    if vmin == vmax:  # a constant field: still a valid colour scale
+        vmin, vmax = (vmin - 1.0, vmax + 1.0) if vmin != 0 else (0.0, 1.0)
+    if not vmin < vmax:
+        raise ValueError(f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}).")
+    return float(vmin), float(vmax)
+
+
+def _check_vlim(vlim):
+    if vlim is None:
+        return None, None
+    try:
+        vmin, vmax = vlim
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None; got {vlim!r}."
+        ) from None
+    for name, value in (("vmin", vmin), ("vmax", vmax)):
+        if value is not None and not np.isfinite(value):
+            raise ValueError(f"vlim {name} must be finite or None; got {value}.")
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(
+            f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}). Swap them or "
+            "pass None for a limit to take it from the data."
+        )
+    return vmin, vmax
+
+
+def default_cmap(vmin, vmax):
+    """MNE's default colour map: sequential for one-signed data, else diverging."""
+    if vmin >= 0:
+        return "Reds"
+    if vmax <= 0:
+        return "Blues_r"
+    return "RdBu_r"
+
+
+@dataclass(frozen=True)
+class ColorTable:
+    """Map values to palette indices with fixed limits.
+
+    Parameters
+    ----------
+    cmap : matplotlib.colors.Colormap
+        The colour map to sample.
+    vmin, vmax : float
+        The colour limits.
+    cnorm : matplotlib.colors.Normalize | None
+        An optional non-linear normalisation (e.g. ``TwoSlopeNorm``).
+    n_levels : int
+        The number of colours sampled from ``cmap``.
+
+    Attributes
+    ----------
+    colors : array, shape (n_levels, 3)
+        The map colours as uint8 RGB; index ``offset + level``.
+    """
+
+    cmap: mpl.colors.Colormap
+    vmin: float
+    vmax: float
+    cnorm: Normalize | None = None
+    n_levels: int = N_LEVELS
+    offset: int = 0
+
+    @classmethod
+    def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS):
+        """Build a table from a colour map name or object."""
+        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        return cls(cmap, vmin, vmax, cnorm, n_levels)
+
+    @property
+    def colors(self):
+        """Colours of the levels, uint8, shape (n_levels, 3)."""
+        centres = (np.arange(self.n_levels) + 0.5) / self.n_levels
+        return np.round(self.cmap(centres)[:, :3] * 255).astype(np.uint8)
+
+    @property
+    def listed_cmap(self):
+        """The quantised colour map, for the colour bar and the figure."""
+        return ListedColormap(self.colors / 255.0, name=f"{self.cmap.name}_levels")
+
+    @property
+    def norm(self):
+        """The normalisation the colour bar uses."""
+        if self.cnorm is not None:
+            return self.cnorm
+        return Normalize(self.vmin, self.vmax)
+
+    def levels(self, values):
+        """Level index of each value, uint8 (values outside the limits clip)."""
+        if self.cnorm is None:
+            scaled = (np.asarray(values) - self.vmin) * (
+                self.n_levels / (self.vmax - self.vmin)
+            )
+        else:
+            scaled = np.ma.getdata(self.cnorm(values)) * self.n_levels
+        np.clip(scaled, 0, self.n_levels - 1, out=scaled)
+        return scaled.astype(np.uint8) + np.uint8(self.offset)
+
+
+def palette_with(table, chrome):
+    """The 256-colour palette: map levels first, then the figure's own colours.
+
+    Parameters
+    ----------
+    table : ColorTable
+        The map's colour table (its levels take indices ``0 .. n_levels-1``).
+    chrome : array, shape (n, 3)
+        Other colours the frames need (background, text, outlines).
+
+    Returns
+    -------
+    palette : array, shape (n_levels + n, 3)
+        uint8 RGB.
+    """
+    palette = np.concatenate([table.colors, np.asarray(chrome, np.uint8)])
+    if len(palette) > 256:
+        raise ValueError(f"a GIF palette holds 256 colours; got {len(palette)}.")
+    return palette

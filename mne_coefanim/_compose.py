@@ -1,0 +1,237 @@
+"""Compose indexed frames without redrawing the figure for every frame.
+
+Matplotlib spends tens of milliseconds drawing a whole figure; an animation
+changes only its maps, a time label and a few markers. So the figure is
+rendered a handful of times *once* (the probes) to learn, for every output
+pixel, what it shows:
+
+* the static picture (outlines, colour bar, titles, score curve);
+* which map cell, if any, it shows, read from a render of images whose
+  colours encode their own cell indices (matplotlib's own resampling, so
+  the mapping is exactly the figure's);
+* how much of the map shows through the artists drawn on top of it (head
+  outline, sensors), from two renders with a black and a white map:
+  ``pixel = a * map + c``.
+
+Each frame is then the static index image with the map's colour indices
+gathered in, the partly covered pixels blended, and the per-frame artists
+(time label, cursor, mask markers, contours) drawn alone on a transparent
+canvas and blended on top. Every colour is an index into one palette: the
+map's levels first, then the figure's own colours.
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from ._colors import palette_with
+from ._writers import palette_lookup
+
+FULL = 254.5 / 255  # a pixel whose map shows through entirely
+N_CHROME_MAX = 256
+
+
+class FrameCompositor:
+    """Indexed frames of a :class:`~mne_coefanim._figure.CoefFigure`.
+
+    Parameters
+    ----------
+    cfig : CoefFigure
+        The figure (its state is restored after the probes).
+    dpi : float
+        The output resolution; the frames are ``figsize * dpi`` pixels.
+
+    Attributes
+    ----------
+    palette : array, shape (n_colors, 3)
+        uint8 RGB; the map levels take the first ``table.n_levels`` entries.
+    shape : tuple of int
+        ``(height, width)`` of the frames.
+    """
+
+    def __init__(self, cfig, dpi):
+        self.cfig = cfig
+        self.dpi = float(dpi)
+        with self.rendering():
+            renders = _probe(cfig, self._render)
+        self.shape = renders["static"].shape[:2]
+        coverage = (
+            renders["white"][..., :3].astype(np.int16) - renders["black"][..., :3]
+        ).mean(axis=-1) / 255.0
+        panel, cell = _decode_cells(renders["index"], cfig.interp)
+        on_map = (panel >= 0) & (coverage > 0.5 / 255)
+        full = on_map & (coverage >= FULL)
+        partial = on_map & ~full
+        static = renders["static"][..., :3]
+        chrome = _chrome_colors(static[~full], N_CHROME_MAX - cfig.table.n_levels)
+        self.palette = palette_with(cfig.table, chrome)
+        self.lookup = palette_lookup(self.palette)
+        self.static_index = self.lookup(static)
+        # where each panel's map goes: flat pixel indices and inside-cell ranks
+        self._full = [
+            (np.flatnonzero(full & (panel == p)), cell[full & (panel == p)])
+            for p in range(len(cfig.images))
+        ]
+        self._partial = [
+            (
+                np.flatnonzero(partial & (panel == p)),
+                cell[partial & (panel == p)],
+                coverage[partial & (panel == p)][:, np.newaxis],
+                renders["black"][..., :3][partial & (panel == p)].astype(np.float32),
+            )
+            for p in range(len(cfig.images))
+        ]
+
+    def _render(self):
+        self._canvas.draw()
+        return np.asarray(self._canvas.buffer_rgba()).copy()
+
+    @contextmanager
+    def rendering(self):
+        """Render through an Agg canvas at the output dpi, then restore."""
+        fig = self.cfig.fig
+        original_canvas, original_dpi = fig.canvas, fig.dpi
+        self._canvas = FigureCanvasAgg(fig)
+        fig.set_dpi(self.dpi)
+        try:
+            yield
+        finally:
+            fig.set_dpi(original_dpi)
+            fig.set_canvas(original_canvas)
+
+    def compose(self, index, levels, masks=None, images=None):
+        """Return frame ``index`` as palette indices, shape (height, width).
+
+        Must be called inside :meth:`rendering`, after one full draw.
+        """
+        frame = self.static_index.copy()
+        flat = frame.reshape(-1)
+        for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
+            flat[pixels] = panel_levels[cells]
+        for (pixels, cells, cover, under), panel_levels in zip(
+            self._partial, levels, strict=True
+        ):
+            rgb = cover * self.palette[panel_levels[cells]] + under
+            flat[pixels] = self.lookup(_to_uint8(rgb))
+        self._draw_dynamic(index, masks, images, frame)
+        return frame
+
+    def _draw_dynamic(self, index, masks, images, frame):
+        """Blend the per-frame artists, drawn alone, onto the frame."""
+        cfig = self.cfig
+        cfig.set_frame(index, None, masks=masks, images=images)
+        renderer = self._canvas.get_renderer()
+        renderer.clear()
+        for artist in cfig.dynamic_artists:
+            artist.draw(renderer)
+        layer = np.asarray(renderer.buffer_rgba())
+        drawn = np.flatnonzero(layer[..., 3])
+        if not drawn.size:
+            return
+        layer = layer.reshape(-1, 4)[drawn].astype(np.float32)
+        alpha = layer[:, 3:] / 255.0
+        flat = frame.reshape(-1)
+        under = self.palette[flat[drawn]]
+        flat[drawn] = self.lookup(_to_uint8(alpha * layer[:, :3] + (1 - alpha) * under))
+
+
+def _probe(cfig, render):
+    """Render the figure's static picture and its map probes once."""
+    dynamic = [a for a in cfig.dynamic_artists if a.get_visible()]
+    saved = [image.get_array() for image in cfig.images]
+    # a blitting FuncAnimation marks its artists animated, and a figure draw
+    # skips animated artists: draw the images as part of the picture here
+    animated = [image.get_animated() for image in cfig.images]
+    for image in cfig.images:
+        image.set_animated(False)
+    for artist in dynamic:
+        artist.set_visible(False)
+    try:
+        renders = {}
+        for name, value in (("black", 0), ("white", 255)):
+            _fill_images(cfig, value)
+            renders[name] = render()
+        for image in cfig.images:
+            image.set_visible(False)
+        renders["static"] = render()
+        for image in cfig.images:
+            image.set_visible(True)
+        renders["index"] = _render_index(cfig, render)
+    finally:
+        for artist in dynamic:
+            artist.set_visible(True)
+        for image, array, was_animated in zip(cfig.images, saved, animated,
+                                               strict=True):  # fmt: skip
+            image.set_data(array)
+            image.set_animated(was_animated)
+    render()  # leaves the canvas with an up-to-date renderer at this dpi
+    return renders
+
+
+def _fill_images(cfig, value):
+    res, inside = cfig.interp.res, cfig.interp.inside
+    rgba = np.zeros((res, res, 4), np.uint8)
+    rgba[inside] = (value, value, value, 255)
+    for image in cfig.images:
+        image.set_data(rgba)
+
+
+def _render_index(cfig, render):
+    """Render images whose colours encode (panel, cell); nothing else."""
+    fig = cfig.fig
+    keep = {id(fig), *(id(ax) for ax in cfig.map_axes), *(id(im) for im in cfig.images)}
+    hidden = [
+        a for a in fig.findobj() if id(a) not in keep and a.get_visible()
+    ]  # fmt: skip
+    res = cfig.interp.res
+    cells = np.arange(res * res)
+    try:
+        for artist in hidden:
+            artist.set_visible(False)
+        for panel, image in enumerate(cfig.images):
+            rgba = np.zeros((res * res, 4), np.uint8)
+            rgba[:, 0] = cells & 255
+            rgba[:, 1] = (cells >> 8) & 255
+            rgba[:, 2] = 1 + 4 * panel + (cells >> 16)
+            rgba[:, 3] = 255
+            rgba[~cfig.interp.inside.ravel(), 3] = 0
+            image.set_data(rgba.reshape(res, res, 4))
+        return render()
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+
+
+def _decode_cells(index_render, interp):
+    """Per output pixel: its panel (-1 for none) and inside-cell rank."""
+    red, green, blue, alpha = (index_render[..., i].astype(np.int64) for i in range(4))
+    opaque = (alpha == 255) & (blue > 0)
+    panel = np.where(opaque, (blue - 1) // 4, -1)
+    grid_cell = red | green << 8 | ((blue - 1) % 4) << 16
+    rank = np.cumsum(interp.inside.ravel()) - 1
+    valid = opaque & (grid_cell < interp.res**2)
+    grid_cell = np.where(valid, grid_cell, 0)
+    valid &= interp.inside.ravel()[grid_cell]
+    panel[~valid] = -1
+    return panel, rank[grid_cell]
+
+
+def _chrome_colors(rgb, n_max):
+    """At most ``n_max`` colours representing the figure's static pixels."""
+    rgb = rgb.reshape(-1, 3)
+    colors, counts = np.unique(rgb, axis=0, return_counts=True)
+    if len(colors) <= n_max:
+        return colors
+    # median cut over the distinct colours, weighted by how often they occur;
+    # keep pure white and black exact (the background and the outlines)
+    sample = np.repeat(colors, np.minimum(counts, 64), axis=0)
+    image = Image.fromarray(sample[np.newaxis])
+    quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
+    palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
+    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)])
+
+
+def _to_uint8(rgb):
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)

@@ -1,0 +1,571 @@
+"""A simulated working-memory study decoded with real time-resolved classifiers.
+
+The study mimics a common EEG workflow: participants keep 1, 2, 4 or 6 items in
+visual working memory, and a linear classifier is trained at every time point to
+tell low loads (1-2 items) from high loads (4-6 items). The simulation is
+deterministic, needs no download, and is shaped so that the animations this
+package makes have something to show:
+
+- a load effect over posterior channels peaking near 150 ms, which spreads to a
+  broader, more central topography after about 400 ms;
+- a large common ERP, identical for every load, over fronto-central channels,
+  so that "patterns" which add the channel means back (as
+  ``mne.decoding.get_coef(..., inverse_transform=True)`` does after a
+  ``StandardScaler``) would show the ERP rather than the effect;
+- spatially correlated noise from a handful of dipole-like sources with
+  1/f temporal structure, so that filters and patterns differ visibly.
+
+Training the decoders takes several seconds, so :func:`load_demo` caches its
+results in an ``.npz`` file.
+"""
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+
+import mne
+import numpy as np
+from mne.utils import logger, verbose
+
+from ._checks import check_int, check_type
+
+# Bump whenever the simulation or the decoder changes: old cache files are then
+# ignored because the version is part of their name.
+_VERSION = "1"
+
+SFREQ = 100.0  # Hz; 150 ms and 500 ms fall exactly on samples
+TMIN, TMAX = -0.2, 0.8  # seconds
+SET_SIZES = (1, 2, 4, 6)
+HIGH_LOAD_FROM = 4  # set sizes >= 4 are the "high" class of the decoder
+N_EPOCHS = 160  # per subject: 40 per set size
+DIMS = ("subjects", "folds", "times", "channels")
+_MONTAGE = "biosemi64"
+_UV = 1e-6  # the simulation is written in microvolts, stored in volts
+_N_NOISE_SOURCES = 12
+_CACHE_ENV = "MNE_COEFANIM_CACHE"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class DemoStudy:
+    """Decoder weights of the simulated working-memory study.
+
+    Attributes
+    ----------
+    info : mne.Info
+        64 EEG channels with the ``'biosemi64'`` montage, ``sfreq`` = 100 Hz.
+    times : array, shape (n_times,)
+        Time of each sample in seconds, -0.2 to 0.8 s.
+    coefs : array of float32, shape (n_subjects, n_folds, n_times, n_channels)
+        The classifier filters in data units (per volt): the logistic
+        regression weights divided by the channel scale of the
+        ``StandardScaler``.
+    patterns : array of float32, shape (n_subjects, n_folds, n_times, n_channels)
+        The Haufe patterns in volts: ``LinearModel.patterns_`` (computed on
+        standardized data) multiplied by the channel scale. Channel means are
+        not added back, so the common ERP does not leak into them.
+    scores : array, shape (n_subjects, n_folds, n_times)
+        ROC AUC of each fold's decoders on its held-out epochs (chance = 0.5).
+    set_sizes : tuple of int
+        The set sizes of the simulated task. The decoder contrasts low
+        (< 4 items) with high (>= 4 items) loads.
+    dims : tuple of str
+        ``('subjects', 'folds', 'times', 'channels')``, the axes of ``coefs``
+        and ``patterns``.
+    description : str
+        How the data were simulated and decoded.
+    """
+
+    info: mne.Info
+    times: np.ndarray
+    coefs: np.ndarray
+    patterns: np.ndarray
+    scores: np.ndarray
+    set_sizes: tuple
+    dims: tuple
+    description: str
+
+    def __repr__(self):
+        n_subjects, n_folds, n_times, n_channels = self.coefs.shape
+        auc = self.scores.mean(axis=(0, 1))
+        peak = int(np.argmax(auc))
+        return (
+            f"<DemoStudy | {n_subjects} subjects x {n_folds} folds x "
+            f"{n_times} times x {n_channels} channels, "
+            f"peak AUC {auc[peak]:.2f} at {self.times[peak]:.3f} s>"
+        )
+
+
+# --------------------------------------------------------------------------
+# Public entry points
+
+
+@verbose
+def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
+    """Load the decoders of a simulated visual working-memory EEG study.
+
+    Each subject's epochs come from :func:`simulate_epochs`. For every subject,
+    ``n_folds`` stratified cross-validation folds each train one
+    ``make_pipeline(StandardScaler(), LinearModel(LogisticRegression()))`` per
+    time point (:class:`mne.decoding.SlidingEstimator`) to separate low
+    (1-2 items) from high (4-6 items) memory load, and score it on the held-out
+    epochs with the ROC AUC.
+
+    Parameters
+    ----------
+    n_subjects : int
+        Number of simulated subjects (>= 1).
+    n_folds : int
+        Number of cross-validation folds per subject (2 to 40).
+    seed : int
+        Seed of the simulation and of the fold shuffling (>= 0). The same seed
+        gives identical arrays.
+    cache : bool
+        If True, read the trained decoders from, or write them to, an ``.npz``
+        file in the folder named by the environment variable
+        ``MNE_COEFANIM_CACHE``, or else in ``~/.cache/mne_coefanim``. An
+        unreadable cache file is recomputed and replaced.
+    verbose : bool | str | int | None
+        Control the verbosity of the logging output; None uses MNE's level
+        (see :func:`mne.set_log_level`).
+
+    Returns
+    -------
+    study : DemoStudy
+        ``study.coefs`` and ``study.patterns`` have shape
+        (n_subjects, n_folds, n_times, n_channels), ``study.scores`` has shape
+        (n_subjects, n_folds, n_times); ``study.info`` and ``study.times``
+        describe the channels and samples.
+    """
+    n_subjects = check_int("n_subjects", n_subjects, minimum=1)
+    n_folds = _check_n_folds(n_folds)
+    seed = check_int("seed", seed, minimum=0)
+    check_type("cache", cache, bool, "a bool (True or False)")
+
+    info, times = _make_info(), _make_times()
+    shape = (n_subjects, n_folds, len(times), len(info["ch_names"]))
+    path = _cache_path(n_subjects, n_folds, seed)
+    arrays = _read_cache(path, shape) if cache else None
+    if arrays is None:
+        arrays = _decode_study(info, n_subjects, n_folds, seed)
+        if cache:
+            _write_cache(path, arrays)
+    return DemoStudy(
+        info=info,
+        times=times,
+        coefs=arrays["coefs"],
+        patterns=arrays["patterns"],
+        scores=arrays["scores"],
+        set_sizes=SET_SIZES,
+        dims=DIMS,
+        description=_describe(n_subjects, n_folds, seed),
+    )
+
+
+@verbose
+def simulate_epochs(subject, *, seed=0, n_epochs=N_EPOCHS, verbose=None):
+    """Simulate one subject's epochs of the working-memory task.
+
+    Parameters
+    ----------
+    subject : int
+        Index of the subject (>= 0). Each subject has its own effect
+        strength, latency, topography and noise sources.
+    seed : int
+        Seed of the simulation (>= 0); ``load_demo(seed=seed)`` decodes
+        subjects ``0 .. n_subjects - 1`` of the same seed.
+    n_epochs : int
+        Number of epochs (>= 8), spread evenly over the set sizes 1, 2, 4
+        and 6 in random order.
+    verbose : bool | str | int | None
+        Control the verbosity of the logging output; None uses MNE's level
+        (see :func:`mne.set_log_level`).
+
+    Returns
+    -------
+    epochs : mne.EpochsArray
+        64 EEG channels (``'biosemi64'`` montage), -0.2 to 0.8 s at 100 Hz,
+        in volts. The event code of each epoch is its set size, with event
+        names ``'set_size/1'``, ``'set_size/2'``, ``'set_size/4'`` and
+        ``'set_size/6'``, so ``epochs['set_size/4']`` selects one load.
+    y : array of int, shape (n_epochs,)
+        The decoder's labels: 1 for high load (4 or 6 items), 0 for low
+        load (1 or 2 items).
+    """
+    subject = check_int("subject", subject, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    n_epochs = check_int("n_epochs", n_epochs, minimum=2 * len(SET_SIZES))
+    info = _make_info()
+    data, set_size = _simulate_subject(subject, seed, n_epochs, _positions(info))
+    n_times = data.shape[-1]
+    # one epoch per "trial", spaced by an epoch length so samples never overlap
+    events = np.column_stack(
+        [np.arange(n_epochs) * n_times, np.zeros(n_epochs, int), set_size]
+    )
+    event_id = {f"set_size/{size}": size for size in SET_SIZES}
+    epochs = mne.EpochsArray(
+        data, info, events=events, tmin=TMIN, event_id=event_id, verbose=False
+    )
+    logger.info(f"Simulated {n_epochs} epochs of subject {subject} (seed {seed}).")
+    return epochs, _labels(set_size)
+
+
+# --------------------------------------------------------------------------
+# Sensors and time
+
+
+def _make_info():
+    montage = mne.channels.make_standard_montage(_MONTAGE)
+    info = mne.create_info(montage.ch_names, SFREQ, "eeg")
+    info.set_montage(montage)
+    return info
+
+
+def _make_times():
+    n_times = int(round((TMAX - TMIN) * SFREQ)) + 1
+    return TMIN + np.arange(n_times) / SFREQ
+
+
+def _positions(info):
+    """Channel positions (n_channels, 3) in metres, centred on the head sphere."""
+    pos = np.array([ch["loc"][:3] for ch in info["chs"]])
+    # algebraic sphere fit: |p|^2 = 2 p.c + (r^2 - |c|^2) is linear in c
+    design = np.column_stack([2 * pos, np.ones(len(pos))])
+    solution = np.linalg.lstsq(design, (pos**2).sum(axis=1), rcond=None)[0]
+    return pos - solution[:3]
+
+
+def _labels(set_size):
+    return (np.asarray(set_size) >= HIGH_LOAD_FROM).astype(int)
+
+
+# --------------------------------------------------------------------------
+# Simulation
+
+
+def _simulate_subject(subject, seed, n_epochs, pos):
+    """Return data (n_epochs, n_channels, n_times) in volts and set sizes."""
+    times = _make_times()
+    erp, effect, mixing = _subject_model(subject, seed, pos, times)
+    # a separate stream for trials: a subject's "brain" does not depend on
+    # how many epochs are drawn from it
+    rng = np.random.default_rng([seed, subject, 1])
+    set_size = rng.permutation(np.resize(SET_SIZES, n_epochs))
+    load = (set_size - np.mean(SET_SIZES)) / np.std(SET_SIZES)
+    # the ERP varies a little in amplitude from trial to trial, the same way
+    # for every load, so it also shows up in the noise covariance
+    erp_gain = 1.0 + 0.15 * rng.standard_normal(n_epochs)
+    sources = _pink_noise(rng, (n_epochs, mixing.shape[1], len(times)))
+    sensor_noise = 2.0 * rng.standard_normal((n_epochs, len(pos), len(times)))
+    data = (
+        erp_gain[:, None, None] * erp
+        + load[:, None, None] * effect
+        + np.einsum("cs,est->ect", mixing, sources)
+        + sensor_noise
+    )
+    return data * _UV, set_size
+
+
+def _subject_model(subject, seed, pos, times):
+    """Return one subject's ERP, load effect and noise mixing, in microvolts.
+
+    ``erp`` and ``effect`` have shape (n_channels, n_times); ``effect`` is
+    the response to one standard deviation of set size. ``mixing`` has shape
+    (n_channels, n_noise_sources).
+    """
+    rng = np.random.default_rng([seed, subject, 0])
+    gain = rng.uniform(0.8, 1.2)
+    shift = rng.normal(0.0, 0.005, size=3)  # a few mm between heads
+    early_peak = 0.15 + rng.normal(0.0, 0.008)
+    late_onset = 0.40 + rng.normal(0.0, 0.015)
+
+    posterior = _blob(pos, [0.0, -0.085, 0.005] + shift, width=0.035)
+    central = _blob(pos, [0.0, -0.02, 0.09] + shift, width=0.065)
+    early = _bump(times, early_peak, 0.035)
+    late = _step(times, late_onset, 0.03)
+    # microvolts per standard deviation of set size: a strong posterior peak
+    # that fades to a fifth while a broad central effect takes over
+    effect = gain * (
+        np.outer(posterior, 5.0 * early + 1.0 * late) + np.outer(central, 1.5 * late)
+    )
+    return _common_erp(pos, times), effect, _noise_mixing(rng, pos)
+
+
+def _common_erp(pos, times):
+    """Fronto-central N1/P2 and parietal P3, identical for every load."""
+    fronto_central = _blob(pos, [0.0, 0.03, 0.085], width=0.05)
+    occipital = _blob(pos, [0.0, -0.09, 0.0], width=0.04)
+    parietal = _blob(pos, [0.0, -0.04, 0.08], width=0.06)
+    return (
+        np.outer(occipital, 3.0 * _bump(times, 0.10, 0.02))
+        + np.outer(fronto_central, -9.0 * _bump(times, 0.14, 0.03))
+        + np.outer(fronto_central, 6.0 * _bump(times, 0.24, 0.04))
+        + np.outer(parietal, 5.0 * _bump(times, 0.38, 0.08))
+    )
+
+
+def _noise_mixing(rng, pos):
+    """Topographies (n_channels, n_sources) of random current dipoles.
+
+    The potential of a dipole with moment ``q`` at ``r0`` in an infinite
+    medium, ``q . (p - r0) / |p - r0|^3``, is smooth over the scalp; each
+    topography is scaled to a random RMS of a few microvolts.
+    """
+    n_sources = _N_NOISE_SOURCES
+    direction = rng.standard_normal((n_sources, 3))
+    radius = 0.07 * rng.uniform(0.2, 1.0, n_sources) ** (1 / 3)
+    location = radius[:, None] * (
+        direction / np.linalg.norm(direction, axis=1)[:, None]
+    )
+    moment = rng.standard_normal((n_sources, 3))
+    diff = pos[:, None, :] - location[None]  # (n_channels, n_sources, 3)
+    mixing = (diff * moment).sum(-1) / np.linalg.norm(diff, axis=-1) ** 3
+    mixing /= np.sqrt((mixing**2).mean(axis=0))
+    return mixing * rng.uniform(1.0, 3.0, n_sources)
+
+
+def _pink_noise(rng, shape):
+    """Gaussian noise with a 1/f power spectrum along the last axis.
+
+    Shaped in the frequency domain on twice the length, then cropped, so the
+    wrap-around of the FFT does not join the two ends of an epoch.
+    """
+    n_times = shape[-1]
+    n_long = 2 * n_times
+    white = rng.standard_normal((*shape[:-1], n_long))
+    freqs = np.fft.rfftfreq(n_long, 1.0 / SFREQ)
+    # amplitude 1/sqrt(f) gives power 1/f; the 1 Hz floor keeps DC finite
+    gain = 1.0 / np.sqrt(freqs + 1.0)
+    shaped = np.fft.irfft(np.fft.rfft(white) * gain, n=n_long)[..., :n_times]
+    # unit variance: white noise through a filter has the variance of the
+    # summed squared impulse response
+    return shaped / np.sqrt((np.fft.irfft(gain, n=n_long) ** 2).sum())
+
+
+def _blob(pos, center, width):
+    """Return a smooth Gaussian topography (n_channels,) around ``center``."""
+    dist2 = ((pos - np.asarray(center)) ** 2).sum(axis=1)
+    return np.exp(-dist2 / (2 * width**2))
+
+
+def _bump(times, peak, width):
+    return np.exp(-((times - peak) ** 2) / (2 * width**2))
+
+
+def _step(times, onset, width):
+    return 1.0 / (1.0 + np.exp(-(times - onset) / width))
+
+
+# --------------------------------------------------------------------------
+# Decoding
+
+
+def _decode_study(info, n_subjects, n_folds, seed):
+    """Train the decoders of every subject; return the arrays in a dict."""
+    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
+
+    pos = _positions(info)
+    results = []
+    # thousands of tiny fits: on a busy machine BLAS threads only fight each
+    # other (np.cov of 128 x 64 took 17 ms threaded, 0.2 ms single-threaded)
+    with threadpool_limits(limits=1):
+        for subject in range(n_subjects):
+            logger.info(f"Decoding subject {subject + 1}/{n_subjects} ...")
+            data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
+            y = _labels(set_size)
+            results.append(_fit_subject(data, y, n_folds=n_folds, seed=seed))
+    coefs, patterns, scores = (np.stack(part) for part in zip(*results, strict=True))
+    return {
+        "coefs": coefs.astype(np.float32),
+        "patterns": patterns.astype(np.float32),
+        "scores": scores,
+    }
+
+
+def _fit_subject(data, y, *, n_folds, seed):
+    """Cross-validate a time-resolved logistic regression on one subject.
+
+    Parameters
+    ----------
+    data : array, shape (n_epochs, n_channels, n_times)
+        The epochs, in volts.
+    y : array of int, shape (n_epochs,)
+        Binary labels.
+    n_folds, seed : int
+        Stratified folds, shuffled with ``random_state=seed``.
+
+    Returns
+    -------
+    filters, patterns : array, shape (n_folds, n_times, n_channels)
+        Filters in data units and Haufe patterns in volts.
+    scores : array, shape (n_folds, n_times)
+        ROC AUC on the held-out epochs of each fold.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
+    filters, patterns, scores = [], [], []
+    for train, test in folds.split(data, y):
+        fold = _fit_fold(data[train], y[train], data[test], y[test])
+        filters.append(fold[0])
+        patterns.append(fold[1])
+        scores.append(fold[2])
+    return np.array(filters), np.array(patterns), np.array(scores)
+
+
+def _fit_fold(x_train, y_train, x_test, y_test):
+    """Fit one fold; return filters, patterns (n_times, n_channels) and AUC.
+
+    This computes exactly what ``SlidingEstimator(make_pipeline(
+    StandardScaler(), LinearModel(LogisticRegression(solver='liblinear'))))``
+    computes, followed by :func:`_pipeline_weights` and the ROC AUC of its
+    ``decision_function`` (``tests/test_demo.py`` checks it), but the
+    standardization, the Haufe patterns and the scores are vectorized over
+    time. Only the logistic regressions are fitted one time point at a time,
+    which makes it several times faster than the pipeline route.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    # (n_times, n_epochs, n_channels): one standardized problem per time
+    x_train = x_train.transpose(2, 0, 1)
+    mean = x_train.mean(axis=1, keepdims=True)
+    scale = x_train.std(axis=1, keepdims=True)  # as StandardScaler.scale_
+    z_train = (x_train - mean) / scale
+    n_times, _, n_channels = z_train.shape
+    weights = np.empty((n_times, n_channels))
+    intercepts = np.empty(n_times)
+    for k, z in enumerate(z_train):
+        model = LogisticRegression(solver="liblinear").fit(z, y_train)
+        weights[k], intercepts[k] = model.coef_[0], model.intercept_[0]
+    # LinearModel's Haufe patterns: cov(z) @ w, on the standardized data
+    z_centered = z_train - z_train.mean(axis=1, keepdims=True)
+    cov = z_centered.transpose(0, 2, 1) @ z_centered / (z_centered.shape[1] - 1)
+    std_patterns = (cov @ weights[..., None])[..., 0]
+    z_test = (x_test.transpose(2, 0, 1) - mean) / scale
+    decision = (z_test @ weights[..., None])[..., 0] + intercepts[:, None]
+    scale = scale[:, 0]
+    return weights / scale, std_patterns * scale, _roc_auc(decision, y_test)
+
+
+def _roc_auc(decision, y):
+    """ROC AUC of each row of ``decision`` (n_times, n_epochs) for labels y.
+
+    The Mann-Whitney form: the mean rank of the positive epochs, ties
+    counted half, equals ``sklearn.metrics.roc_auc_score``.
+    """
+    from scipy.stats import rankdata
+
+    ranks = rankdata(decision, axis=1)
+    positive = np.asarray(y) == 1
+    n_pos, n_neg = positive.sum(), (~positive).sum()
+    rank_sum = ranks[:, positive].sum(axis=1)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def _pipeline_weights(pipeline):
+    """Return the filters and patterns (n_channels,) of a fitted pipeline.
+
+    ``pipeline`` is ``make_pipeline(StandardScaler(), LinearModel(...))``;
+    filters come back in data units (per volt) and patterns in volts.
+
+    ``mne.decoding.get_coef(..., inverse_transform=True)`` passes both
+    through ``StandardScaler.inverse_transform``, which also adds the channel
+    means (the average ERP) back. The weights only need rescaling: a filter
+    on standardized data is divided by the channel scale, a pattern is
+    multiplied by it.
+    """
+    scaler, model = pipeline[0], pipeline[-1]
+    return model.filters_ / scaler.scale_, model.patterns_ * scaler.scale_
+
+
+# --------------------------------------------------------------------------
+# Cache
+
+
+def _cache_path(n_subjects, n_folds, seed):
+    folder = os.environ.get(_CACHE_ENV) or os.path.join("~", ".cache", "mne_coefanim")
+    folder = os.path.expanduser(folder)
+    key = f"subjects{n_subjects}-folds{n_folds}-seed{seed}-epochs{N_EPOCHS}"
+    return os.path.join(folder, f"demo-v{_VERSION}-{key}.npz")
+
+
+def _read_cache(path, shape):
+    """Return the cached arrays, or None if absent, unreadable or mismatched.
+
+    ``shape`` is (n_subjects, n_folds, n_times, n_channels).
+    """
+    if not os.path.isfile(path):
+        return None
+    expected = {
+        "coefs": (shape, np.float32),
+        "patterns": (shape, np.float32),
+        "scores": (shape[:3], np.float64),
+    }
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in expected}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        logger.info(f"Ignoring the unreadable demo cache {path} ({err}).")
+        return None
+    for name, (want_shape, want_dtype) in expected.items():
+        if arrays[name].shape != want_shape or arrays[name].dtype != want_dtype:
+            logger.info(f"Ignoring the demo cache {path}: unexpected {name}.")
+            return None
+    logger.info(f"Loaded the demo decoders from {path}.")
+    return arrays
+
+
+def _write_cache(path, arrays):
+    """Write atomically: a temporary file in the same folder, then a rename.
+
+    A cache that cannot be written (read-only home, full disk) only costs
+    the next call a recomputation, so the error is logged, not raised.
+    """
+    folder = os.path.dirname(path)
+    tmp_name = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=".demo-", suffix=".npz.tmp", delete=False
+        ) as tmp:
+            tmp_name = tmp.name
+            np.savez(tmp, **arrays)
+        os.replace(tmp_name, path)
+        logger.info(f"Cached the demo decoders in {path}.")
+    except OSError as err:
+        logger.info(f"Could not write the demo cache {path} ({err}).")
+        if tmp_name is not None and os.path.exists(tmp_name):
+            os.remove(tmp_name)
+
+
+# --------------------------------------------------------------------------
+# Validation and text
+
+
+def _check_n_folds(n_folds):
+    n_folds = check_int("n_folds", n_folds, minimum=2)
+    per_class = N_EPOCHS // 2
+    if n_folds > per_class:
+        raise ValueError(
+            f"n_folds must be <= {per_class} (the number of epochs per class "
+            f"of each simulated subject); got {n_folds}. Use fewer folds."
+        )
+    return n_folds
+
+
+def _describe(n_subjects, n_folds, seed):
+    return (
+        f"Simulated visual working-memory EEG study (seed {seed}): "
+        f"{n_subjects} subjects, {N_EPOCHS} epochs each, set sizes "
+        f"{', '.join(map(str, SET_SIZES))}, 64-channel BioSemi montage, "
+        f"{TMIN:g} to {TMAX:g} s at {SFREQ:g} Hz. The load effect is posterior "
+        "and peaks near 150 ms, then spreads to a broader central topography "
+        "after about 400 ms; a large fronto-central ERP is identical for all "
+        f"loads; noise comes from {_N_NOISE_SOURCES} dipole-like sources with "
+        "1/f spectra plus sensor noise. Per subject, a StandardScaler + LinearModel("
+        "LogisticRegression(solver='liblinear')) per time point "
+        f"(SlidingEstimator) separates low (1-2) from high (4-6) loads in "
+        f"{n_folds} stratified folds. coefs are filters in data units (per "
+        "volt), patterns are Haufe patterns in volts without the channel "
+        "means; scores are held-out ROC AUC."
+    )

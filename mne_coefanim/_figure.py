@@ -1,0 +1,282 @@
+"""The matplotlib figure of an animation: drawn once, updated per frame.
+
+Everything that does not change between frames (head outlines, sensors,
+colour bar, titles, the score curve) is drawn when the figure is built;
+:meth:`CoefFigure.set_frame` changes only the per-frame artists: the map
+images, the time label, the score cursor, the mask markers and contours.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.cm import ScalarMappable
+
+from ._mne_outlines import head_outlines
+
+# sizes in inches, at any dpi
+MAP_SIZE = 3.7
+MARGIN = 0.15
+TITLE_BAND = 0.45
+PANEL_TITLE_BAND = 0.25
+CBAR_WIDTH = 0.16
+CBAR_LABEL_BAND = 0.8
+SCORE_HEIGHT = 1.25
+SCORE_BOTTOM_BAND = 0.5
+SCORE_LEFT_BAND = 0.7
+
+MASK_PARAMS = dict(
+    marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
+)
+MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
+
+
+@dataclass(frozen=True)
+class ScorePanel:
+    """A decoding score over time, drawn under the maps.
+
+    Attributes
+    ----------
+    mean : array, shape (n_times,)
+        The score curve.
+    low, high : array, shape (n_times,) | None
+        A band around it (e.g. mean +/- SEM across subjects or folds).
+    chance : float | None
+        The chance level, drawn as a dashed line.
+    label : str
+        The y-axis label, e.g. ``'AUC'``.
+    """
+
+    mean: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    chance: float | None = None
+    label: str = "Score"
+
+
+class CoefFigure:
+    """Build the figure once and update its per-frame artists.
+
+    Parameters
+    ----------
+    sensors : Sensors
+        Positions, names and head sphere (from the positions adapter).
+    interp : ScalpInterpolator
+        The interpolator; its grid and ``inside`` mask place the images.
+    table : ColorTable
+        Colour limits and levels shared by all panels and frames.
+    times : array, shape (n_times,)
+        Time of each frame, in seconds.
+    panel_titles : list of str
+        One title per map panel (empty strings for none).
+    title, units, time_unit, sensors_fmt, contours, mask_params, colorbar
+        See :func:`mne_coefanim.animate_coefs`.
+    has_mask : bool
+        Whether frames carry a significance mask.
+    scores : ScorePanel | None
+        The decoding score to draw under the maps.
+    dpi : float
+        The figure's dots per inch.
+    """
+
+    def __init__(
+        self,
+        sensors,
+        interp,
+        table,
+        times,
+        *,
+        panel_titles,
+        title=None,
+        units=None,
+        time_unit="s",
+        sensors_fmt=True,
+        contours=0,
+        mask_params=None,
+        has_mask=False,
+        scores=None,
+        colorbar=True,
+        dpi=100,
+    ):
+        self.sensors, self.interp, self.table = sensors, interp, table
+        self.times, self.time_unit = np.asarray(times), time_unit
+        self.contours = contours
+        self._contour_levels = np.linspace(table.vmin, table.vmax, contours + 2)[1:-1]
+        self._contour_sets = []
+        self._inside_flat = interp.inside.ravel()
+        self._rgba_table = np.zeros((256, 4), np.uint8)
+        self._rgba_table[table.offset : table.offset + table.n_levels, :3] = (
+            table.colors
+        )
+        self._rgba_table[table.offset : table.offset + table.n_levels, 3] = 255
+
+        n_panels = len(panel_titles)
+        width, height, rects = _layout(n_panels, any(panel_titles), scores, colorbar)
+        self.fig = plt.figure(figsize=(width, height), dpi=dpi)
+        self.fig.patch.set_facecolor("white")
+        self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
+        self.images = []
+        self.mask_lines = []
+        for ax, panel_title in zip(self.map_axes, panel_titles, strict=True):
+            self.images.append(self._draw_map_axes(ax, panel_title, sensors_fmt))
+            if has_mask:
+                params = {**MASK_PARAMS, **(mask_params or {})}
+                (line,) = ax.plot([], [], zorder=MASK_ZORDER, clip_on=False, **params)
+                line.set_linestyle("none")
+                self.mask_lines.append(line)
+        if title:
+            self.fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top",
+                          fontsize=12)  # fmt: skip
+        self.time_text = self.map_axes[0].text(
+            0.0, 1.0, "", transform=self.map_axes[0].transAxes, ha="left",
+            va="top", fontsize=10,
+        )  # fmt: skip
+        self.colorbar = None
+        if colorbar:
+            cax = self.fig.add_axes(rects["colorbar"])
+            mappable = ScalarMappable(norm=table.norm, cmap=table.listed_cmap)
+            self.colorbar = self.fig.colorbar(mappable, cax=cax)
+            if units:
+                self.colorbar.set_label(units)
+        self.cursor = None
+        if scores is not None:
+            self.score_axes = self.fig.add_axes(rects["scores"])
+            self.cursor = self._draw_scores(self.score_axes, scores)
+
+    # -- drawing once -------------------------------------------------------
+
+    def _draw_map_axes(self, ax, panel_title, sensors_fmt):
+        interp, sphere = self.interp, self.sensors.sphere
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
+        ax.set_xlim(sphere[0] - half, sphere[0] + half)
+        ax.set_ylim(sphere[1] - half, sphere[1] + half)
+        image = ax.imshow(
+            np.zeros((interp.res, interp.res, 4), np.uint8),
+            extent=interp.extent,
+            origin="lower",
+            interpolation="nearest",
+            zorder=MAP_ZORDER,
+        )
+        for x, y in head_outlines(sphere, self.sensors.pos).values():
+            ax.plot(x, y, color="k", linewidth=1, clip_on=False, zorder=OUTLINE_ZORDER)
+        if sensors_fmt:
+            fmt = sensors_fmt if isinstance(sensors_fmt, str) else "k."
+            x, y = self.sensors.pos.T
+            ax.plot(x, y, fmt, markersize=2.5, zorder=SENSOR_ZORDER, clip_on=False)
+        if panel_title:
+            ax.set_title(panel_title, fontsize=10)
+        return image
+
+    def _draw_scores(self, ax, scores):
+        x = self.times * (1e3 if self.time_unit == "ms" else 1.0)
+        if scores.low is not None:
+            ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
+                            linewidth=0)  # fmt: skip
+        ax.plot(x, scores.mean, color="C0", linewidth=1.5)
+        if scores.chance is not None:
+            ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
+        ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
+        ax.set_xlim(x[0], x[-1])
+        ax.set_xlabel(f"Time ({self.time_unit})")
+        ax.set_ylabel(scores.label)
+        ax.spines[["top", "right"]].set_visible(False)
+        return ax.axvline(x[0], color="C3", linewidth=1.5)
+
+    # -- per frame ----------------------------------------------------------
+
+    @property
+    def dynamic_artists(self):
+        """The artists :meth:`set_frame` changes (for blitting)."""
+        artists = [self.time_text, *self.mask_lines, *self._contour_sets]
+        return artists + ([self.cursor] if self.cursor is not None else [])
+
+    def time_label(self, index):
+        """The text shown for frame ``index``."""
+        time = self.times[index]
+        if self.time_unit == "ms":
+            return f"{time * 1e3:0.0f} ms"
+        return f"{time:0.3f} s"
+
+    def set_frame(self, index, levels, masks=None, images=None):
+        """Show frame ``index``.
+
+        Parameters
+        ----------
+        index : int
+            The frame (time) index.
+        levels : list of array, shape (n_inside,), dtype uint8 | None
+            Per panel, the colour index of each pixel inside the head; None
+            leaves the images as they are (the compositor draws the maps).
+        masks : list of array of bool, shape (n_channels,) | None
+            Per panel, the significant channels of this frame.
+        images : list of array, shape (res, res) | None
+            Per panel, the interpolated values (only needed for contours).
+
+        Returns
+        -------
+        artists : list
+            The artists that changed.
+        """
+        res = self.interp.res
+        for image, panel_levels in zip(self.images, levels or (), strict=False):
+            rgba = np.zeros((res * res, 4), np.uint8)
+            rgba[self._inside_flat] = self._rgba_table[panel_levels]
+            image.set_data(rgba.reshape(res, res, 4))
+        self.time_text.set_text(self.time_label(index))
+        if self.cursor is not None:
+            x = self.times[index] * (1e3 if self.time_unit == "ms" else 1.0)
+            self.cursor.set_xdata([x, x])
+        if masks is not None:
+            for line, mask in zip(self.mask_lines, masks, strict=True):
+                line.set_data(*self.sensors.pos[mask].T)
+        if self.contours and images is not None:
+            self._draw_contours(images)
+        return self.images + self.dynamic_artists
+
+    def _draw_contours(self, images):
+        for contour_set in self._contour_sets:
+            contour_set.remove()
+        self._contour_sets = []
+        if not len(self._contour_levels):
+            return
+        for ax, image in zip(self.map_axes, images, strict=True):
+            if np.nanmin(image) == np.nanmax(image):
+                continue  # a flat map has no contour lines
+            self._contour_sets.append(
+                ax.contour(
+                    self.interp.xi, self.interp.yi, image,
+                    levels=self._contour_levels, colors="k", linewidths=0.6,
+                    zorder=CONTOUR_ZORDER,
+                )
+            )  # fmt: skip
+
+
+def _layout(n_panels, panel_titles, scores, colorbar):
+    """Figure size (inches) and axes rectangles (figure fractions)."""
+    title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
+    maps_width = n_panels * MAP_SIZE + (n_panels - 1) * MARGIN
+    cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
+    width = MARGIN + maps_width + cbar_band
+    score_band = (SCORE_HEIGHT + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
+    height = title_band + MAP_SIZE + MARGIN + score_band
+    map_bottom = score_band + MARGIN
+
+    def frac(left, bottom, w, h):
+        return (left / width, bottom / height, w / width, h / height)
+
+    rects = {
+        "maps": [
+            frac(MARGIN + k * (MAP_SIZE + MARGIN), map_bottom, MAP_SIZE, MAP_SIZE)
+            for k in range(n_panels)
+        ],
+        "colorbar": frac(MARGIN + maps_width + MARGIN, map_bottom + 0.15 * MAP_SIZE,
+                         CBAR_WIDTH, 0.7 * MAP_SIZE),  # fmt: skip
+    }
+    if scores:
+        rects["scores"] = frac(
+            SCORE_LEFT_BAND, SCORE_BOTTOM_BAND,
+            width - SCORE_LEFT_BAND - cbar_band, SCORE_HEIGHT,
+        )  # fmt: skip
+    return width, height, rects
