@@ -176,7 +176,7 @@ class CoefAnimation:
         compositor = FrameCompositor(self._cfig, dpi or self.dpi)
         self.palette = compositor.palette
         with compositor.rendering():
-            compositor._render()
+            compositor.start()
             for start in range(0, len(self.times), CHUNK_FRAMES):
                 stop = min(start + CHUNK_FRAMES, len(self.times))
                 levels, maps = self._chunk_levels(start, stop, self._wants_images)
@@ -196,7 +196,8 @@ class CoefAnimation:
 
     # -- output ---------------------------------------------------------------
 
-    def save(self, fname, *, fps=None, dpi=None, overwrite=False):
+    @verbose
+    def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None):
         """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
 
         Frames are composed and written in a stream (memory does not grow
@@ -216,6 +217,7 @@ class CoefAnimation:
         overwrite : bool
             Replace an existing file. If False (default), an existing file
             raises ``FileExistsError``.
+        %(verbose)s
 
         Returns
         -------
@@ -505,8 +507,14 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     titles, items = _split_panels(data)
     panels = [
         as_coef_data(
-            item, times=times, dims=dims, transform=transform, attr=attr,
-            class_idx=class_idx, train_time=train_time, units=units,
+            item,
+            times=times,
+            dims=dims,
+            transform=transform,
+            attr=attr,
+            class_idx=class_idx,
+            train_time=train_time,
+            units=units,
         )  # fmt: skip
         for item in items
     ]

@@ -62,9 +62,7 @@ def check_finite(name, values, ch_names=None, times=None):
     ch_desc = (
         [ch_names[i] for i in bad_ch[:10]] if ch_names is not None else bad_ch[:10]
     )
-    ch_list = ", ".join(str(c) for c in ch_desc) + (
-        ", ..." if bad_ch.size > 10 else ""
-    )
+    ch_list = ", ".join(str(c) for c in ch_desc) + (", ..." if bad_ch.size > 10 else "")
     if times is not None:
         t_desc = f"{times[bad_t[0]]:.3f} s to {times[bad_t[-1]]:.3f} s"
     else:

@@ -153,7 +153,7 @@ class ColorTable:
 
 
 def palette_with(table, chrome):
-    """The 256-colour palette: map levels first, then the figure's own colours.
+    """Return the 256-colour palette: map levels first, then the figure's own colours.
 
     Parameters
     ----------

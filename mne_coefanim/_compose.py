@@ -56,7 +56,7 @@ class FrameCompositor:
         self.dpi = float(dpi)
         with self.rendering():
             renders = _probe(cfig, self._render)
-        self.shape = renders["static"].shape[:2]
+        self.shape = renders["black"].shape[:2]
         coverage = (
             renders["white"][..., :3].astype(np.int16) - renders["black"][..., :3]
         ).mean(axis=-1) / 255.0
@@ -64,8 +64,8 @@ class FrameCompositor:
         on_map = (panel >= 0) & (coverage > 0.5 / 255)
         full = on_map & (coverage >= FULL)
         partial = on_map & ~full
-        static = renders["static"][..., :3]
-        chrome = _chrome_colors(static[~full], N_CHROME_MAX - cfig.table.n_levels)
+        static = renders["black"][..., :3]
+        chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - cfig.table.n_levels)
         self.palette = palette_with(cfig.table, chrome)
         self.lookup = palette_lookup(self.palette)
         self.static_index = self.lookup(static)
@@ -87,6 +87,30 @@ class FrameCompositor:
     def _render(self):
         self._canvas.draw()
         return np.asarray(self._canvas.buffer_rgba()).copy()
+
+    def _dynamic_regions(self):
+        """Pixel boxes (row and column slices) the per-frame artists can touch."""
+        cfig, renderer = self.cfig, self._canvas.get_renderer()
+        height = self.shape[0]
+        boxes = []
+        if cfig.mask_lines or cfig.contours:  # drawn over the maps
+            boxes += [ax.get_window_extent(renderer) for ax in cfig.map_axes]
+        if cfig.cursor is not None:
+            boxes.append(cfig.score_axes.get_window_extent(renderer))
+        # the time label: as wide as the widest label, plus a margin
+        widest = max((cfig.time_label(k) for k in range(len(cfig.times))), key=len)
+        cfig.time_text.set_text(widest + "  ")
+        boxes.append(cfig.time_text.get_window_extent(renderer).padded(4))
+        regions = []
+        for box in boxes:
+            x0, x1 = (
+                max(int(box.x0) - 2, 0),
+                min(int(np.ceil(box.x1)) + 2, self.shape[1]),
+            )
+            y0 = max(height - int(np.ceil(box.y1)) - 2, 0)
+            y1 = min(height - int(box.y0) + 2, height)
+            regions.append((slice(y0, y1), slice(x0, x1)))
+        return regions
 
     @contextmanager
     def rendering(self):
@@ -118,6 +142,12 @@ class FrameCompositor:
         self._draw_dynamic(index, masks, images, frame)
         return frame
 
+    def start(self):
+        """Prepare per-frame drawing; call inside :meth:`rendering`."""
+        self._render()
+        self._regions = self._dynamic_regions()
+        self._label = _LabelPainter(self.cfig.time_text, self._canvas)
+
     def _draw_dynamic(self, index, masks, images, frame):
         """Blend the per-frame artists, drawn alone, onto the frame."""
         cfig = self.cfig
@@ -125,20 +155,77 @@ class FrameCompositor:
         renderer = self._canvas.get_renderer()
         renderer.clear()
         for artist in cfig.dynamic_artists:
-            artist.draw(renderer)
+            if artist is cfig.time_text:
+                self._label.draw(renderer)
+            else:
+                artist.draw(renderer)
         layer = np.asarray(renderer.buffer_rgba())
-        drawn = np.flatnonzero(layer[..., 3])
-        if not drawn.size:
-            return
-        layer = layer.reshape(-1, 4)[drawn].astype(np.float32)
-        alpha = layer[:, 3:] / 255.0
-        flat = frame.reshape(-1)
-        under = self.palette[flat[drawn]]
-        flat[drawn] = self.lookup(_to_uint8(alpha * layer[:, :3] + (1 - alpha) * under))
+        for rows, cols in self._regions:
+            _blend(layer[rows, cols], frame[rows, cols], self.palette, self.lookup)
+
+
+def _blend(layer, frame, palette, lookup):
+    """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
+    drawn = layer[..., 3] > 0
+    if not drawn.any():
+        return
+    pixels = layer[drawn].astype(np.float32)
+    alpha = pixels[:, 3:] / 255.0
+    under = palette[frame[drawn]]
+    frame[drawn] = lookup(_to_uint8(alpha * pixels[:, :3] + (1 - alpha) * under))
+
+
+class _LabelPainter:
+    """Draw the time label straight through the renderer.
+
+    ``Text.draw`` lays the text out anew for every string (two FreeType
+    passes); a one-line, left/top-aligned label in a fixed place only needs
+    its baseline, so one pass suffices. The shortcut is used only if it draws
+    the same pixels as ``Text.draw`` for the first label.
+    """
+
+    def __init__(self, text, canvas):
+        self.text = text
+        renderer = canvas.get_renderer()
+        box = text.get_window_extent(renderer)
+        _, _, descent = renderer.get_text_width_height_descent(
+            text.get_text(), text.get_fontproperties(), ismath=False
+        )
+        self._xy = (box.x0, box.y0 + descent)
+        self.fast = self._same_pixels(renderer)
+
+    def _same_pixels(self, renderer):
+        renderer.clear()
+        self.text.draw(renderer)
+        reference = np.asarray(renderer.buffer_rgba()).copy()
+        renderer.clear()
+        self._draw_fast(renderer)
+        return np.array_equal(reference, np.asarray(renderer.buffer_rgba()))
+
+    def _draw_fast(self, renderer):
+        text = self.text
+        gc = renderer.new_gc()
+        gc.set_foreground(text.get_color())
+        gc.set_alpha(text.get_alpha())
+        gc.set_antialiased(text._antialiased if hasattr(text, "_antialiased") else True)
+        renderer.draw_text(gc, *self._xy, text.get_text(), text.get_fontproperties(),
+                           0.0, ismath=False, mtext=text)  # fmt: skip
+        gc.restore()
+
+    def draw(self, renderer):
+        """Draw the label's current text."""
+        if self.fast:
+            self._draw_fast(renderer)
+        else:
+            self.text.draw(renderer)
 
 
 def _probe(cfig, render):
-    """Render the figure's static picture and its map probes once."""
+    """Render the map probes once: a black map, a white map, cell indices.
+
+    Away from the maps, the black render is the static picture; on the maps
+    it is what the overlays add (``c`` in ``pixel = a * map + c``).
+    """
     dynamic = [a for a in cfig.dynamic_artists if a.get_visible()]
     saved = [image.get_array() for image in cfig.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
@@ -153,11 +240,6 @@ def _probe(cfig, render):
         for name, value in (("black", 0), ("white", 255)):
             _fill_images(cfig, value)
             renders[name] = render()
-        for image in cfig.images:
-            image.set_visible(False)
-        renders["static"] = render()
-        for image in cfig.images:
-            image.set_visible(True)
         renders["index"] = _render_index(cfig, render)
     finally:
         for artist in dynamic:
@@ -166,7 +248,6 @@ def _probe(cfig, render):
                                                strict=True):  # fmt: skip
             image.set_data(array)
             image.set_animated(was_animated)
-    render()  # leaves the canvas with an up-to-date renderer at this dpi
     return renders
 
 
@@ -221,7 +302,11 @@ def _decode_cells(index_render, interp):
 def _chrome_colors(rgb, n_max):
     """At most ``n_max`` colours representing the figure's static pixels."""
     rgb = rgb.reshape(-1, 3)
-    colors, counts = np.unique(rgb, axis=0, return_counts=True)
+    packed = rgb[:, 0].astype(np.uint32) << 16 | rgb[:, 1].astype(np.uint32) << 8
+    packed |= rgb[:, 2]
+    packed, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
+    colors = np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255])
+    colors = colors.astype(np.uint8)
     if len(colors) <= n_max:
         return colors
     # median cut over the distinct colours, weighted by how often they occur;

@@ -105,18 +105,18 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     """Load the decoders of a simulated visual working-memory EEG study.
 
     Each subject's epochs come from :func:`simulate_epochs`. For every subject,
-    ``n_folds`` stratified cross-validation folds each train one
-    ``make_pipeline(StandardScaler(), LinearModel(LogisticRegression()))`` per
-    time point (:class:`mne.decoding.SlidingEstimator`) to separate low
-    (1-2 items) from high (4-6 items) memory load, and score it on the held-out
-    epochs with the ROC AUC.
+    ``n_folds`` stratified cross-validation folds each train, at every time
+    point, what :class:`mne.decoding.SlidingEstimator` would train with
+    ``make_pipeline(StandardScaler(), LinearModel(LogisticRegression(
+    solver='liblinear')))``, to separate low (1-2 items) from high (4-6 items)
+    memory load, and score it on the held-out epochs with the ROC AUC.
 
     Parameters
     ----------
     n_subjects : int
         Number of simulated subjects (>= 1).
     n_folds : int
-        Number of cross-validation folds per subject (2 to 40).
+        Number of cross-validation folds per subject (2 to 80).
     seed : int
         Seed of the simulation and of the fold shuffling (>= 0). The same seed
         gives identical arrays.
@@ -136,6 +136,15 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
         (n_subjects, n_folds, n_times, n_channels), ``study.scores`` has shape
         (n_subjects, n_folds, n_times); ``study.info`` and ``study.times``
         describe the channels and samples.
+
+    Notes
+    -----
+    The logistic regressions are scikit-learn's, fitted one time point at a
+    time; the standardization, the Haufe patterns
+    (:class:`mne.decoding.LinearModel`'s formula) and the scores are computed
+    for all time points at once, which gives the same numbers as the
+    pipeline several times faster. With the defaults, training takes about
+    15 s on two cores; reading the cache takes milliseconds.
     """
     n_subjects = check_int("n_subjects", n_subjects, minimum=1)
     n_folds = _check_n_folds(n_folds)
@@ -362,13 +371,24 @@ def _step(times, onset, width):
 
 def _decode_study(info, n_subjects, n_folds, seed):
     """Train the decoders of every subject; return the arrays in a dict."""
+    try:
+        from sklearn import config_context
+    except ImportError as err:
+        raise ImportError(
+            "load_demo needs scikit-learn to train the demo decoders; install "
+            "it with: pip install 'mne-coefanim[demo]'"
+        ) from err
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
     pos = _positions(info)
     results = []
-    # thousands of tiny fits: on a busy machine BLAS threads only fight each
-    # other (np.cov of 128 x 64 took 17 ms threaded, 0.2 ms single-threaded)
-    with threadpool_limits(limits=1):
+    # Thousands of tiny fits. On a busy machine BLAS threads only fight each
+    # other (np.cov of 128 x 64 took 17 ms threaded, 0.2 ms single-threaded),
+    # and our data and parameters need no checks (-15 % time).
+    with (
+        threadpool_limits(limits=1),
+        config_context(assume_finite=True, skip_parameter_validation=True),
+    ):
         for subject in range(n_subjects):
             logger.info(f"Decoding subject {subject + 1}/{n_subjects} ...")
             data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
@@ -502,7 +522,8 @@ def _read_cache(path, shape):
         "scores": (shape[:3], np.float64),
     }
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        # our own file handle: np.load leaks its own when the zip is damaged
+        with open(path, "rb") as fid, np.load(fid, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in expected}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         logger.info(f"Ignoring the unreadable demo cache {path} ({err}).")

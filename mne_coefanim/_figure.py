@@ -193,7 +193,7 @@ class CoefFigure:
         return artists + ([self.cursor] if self.cursor is not None else [])
 
     def time_label(self, index):
-        """The text shown for frame ``index``."""
+        """Return the text shown for frame ``index``."""
         time = self.times[index]
         if self.time_unit == "ms":
             return f"{time * 1e3:0.0f} ms"
@@ -271,8 +271,12 @@ def _layout(n_panels, panel_titles, scores, colorbar):
             frac(MARGIN + k * (MAP_SIZE + MARGIN), map_bottom, MAP_SIZE, MAP_SIZE)
             for k in range(n_panels)
         ],
-        "colorbar": frac(MARGIN + maps_width + MARGIN, map_bottom + 0.15 * MAP_SIZE,
-                         CBAR_WIDTH, 0.7 * MAP_SIZE),  # fmt: skip
+        "colorbar": frac(
+            MARGIN + maps_width + MARGIN,
+            map_bottom + 0.15 * MAP_SIZE,
+            CBAR_WIDTH,
+            0.7 * MAP_SIZE,
+        ),  # fmt: skip
     }
     if scores:
         rects["scores"] = frac(

@@ -33,4 +33,6 @@ def head_outlines(sphere, pos):
 
     sphere = np.asarray(sphere, dtype=float)
     outlines = _make_head_outlines(sphere, np.asarray(pos), "head", tuple(sphere[:2]))
-    return {part: tuple(np.asarray(c) for c in outlines[part]) for part in OUTLINE_PARTS}
+    return {
+        part: tuple(np.asarray(c) for c in outlines[part]) for part in OUTLINE_PARTS
+    }
