@@ -2,6 +2,7 @@
 
 from ._api import CoefAnimation, animate_coefs, plot_coefs
 from ._coefs import CoefData, as_coef_data
+from ._demo import DemoStudy, load_demo, simulate_epochs
 from ._interp import ScalpInterpolator
 from ._positions import Sensors, resolve_sensors, topomap_positions
 from ._stats import patterns_from_filters, significance_mask
@@ -11,13 +12,16 @@ __version__ = "0.1.0"
 __all__ = [
     "CoefAnimation",
     "CoefData",
+    "DemoStudy",
     "ScalpInterpolator",
     "Sensors",
     "animate_coefs",
     "as_coef_data",
+    "load_demo",
     "patterns_from_filters",
     "plot_coefs",
     "resolve_sensors",
     "significance_mask",
+    "simulate_epochs",
     "topomap_positions",
 ]

@@ -1,0 +1,302 @@
+import dataclasses
+import os
+
+import mne
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from mne.decoding import LinearModel, SlidingEstimator, get_coef  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from mne_coefanim import _demo  # noqa: E402
+from mne_coefanim._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
+
+N_SUBJECTS, N_FOLDS = 2, 2  # small: the whole module runs in a few seconds
+
+
+@pytest.fixture(scope="module")
+def cached_study(tmp_path_factory):
+    """The small study, computed once and cached in a private folder."""
+    cache_dir = tmp_path_factory.mktemp("demo_cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MNE_COEFANIM_CACHE", str(cache_dir))
+        study = load_demo(n_subjects=N_SUBJECTS, n_folds=N_FOLDS, verbose=False)
+    return study, cache_dir
+
+
+@pytest.fixture
+def study(cached_study):
+    return cached_study[0]
+
+
+def _ch_pos(info):
+    return np.array([ch["loc"][:3] for ch in info["chs"]])
+
+
+def _time_index(times, t):
+    return int(np.argmin(np.abs(times - t)))
+
+
+def _mean_abs_pattern(study, t):
+    """|pattern| averaged over subjects and folds at time t, (n_channels,)."""
+    idx = _time_index(study.times, t)
+    return np.abs(study.patterns[:, :, idx].mean(axis=(0, 1)))
+
+
+def test_shapes_dtypes_and_metadata(study):
+    n_times = len(study.times)
+    assert isinstance(study, DemoStudy)
+    assert 100 <= n_times <= 130
+    assert study.times[0] == pytest.approx(-0.2)
+    assert study.times[-1] == pytest.approx(0.8)
+    np.testing.assert_allclose(np.diff(study.times), 1 / study.info["sfreq"])
+    assert study.coefs.shape == (N_SUBJECTS, N_FOLDS, n_times, 64)
+    assert study.patterns.shape == study.coefs.shape
+    assert study.scores.shape == (N_SUBJECTS, N_FOLDS, n_times)
+    assert study.coefs.dtype == np.float32
+    assert study.patterns.dtype == np.float32
+    assert np.isfinite(study.coefs).all() and np.isfinite(study.patterns).all()
+    assert ((study.scores >= 0) & (study.scores <= 1)).all()
+    assert study.dims == ("subjects", "folds", "times", "channels")
+    assert study.set_sizes == (1, 2, 4, 6)
+    assert "150 ms" in study.description and "AUC" in study.description
+    biosemi = mne.channels.make_standard_montage("biosemi64")
+    assert study.info["ch_names"] == biosemi.ch_names
+    assert study.info.get_montage() is not None
+    assert "2 subjects x 2 folds x 101 times x 64 channels" in repr(study)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        study.coefs = None
+
+
+def test_auc_peaks_near_150_ms_and_baseline_is_chance(study):
+    auc = study.scores.mean(axis=(0, 1))
+    assert auc[_time_index(study.times, 0.15)] > 0.7
+    assert auc[_time_index(study.times, 0.6)] > 0.65  # the late effect
+    baseline = auc[study.times < 0]
+    assert 0.35 < baseline.mean() < 0.65
+    assert ((baseline > 0.35) & (baseline < 0.65)).all()
+
+
+def test_effect_is_posterior_early_then_broader_and_more_anterior(study):
+    pos = _ch_pos(study.info)
+    early, late = _mean_abs_pattern(study, 0.15), _mean_abs_pattern(study, 0.5)
+    top5 = np.argsort(early)[::-1][:5]
+    assert (pos[top5, 1] < 0).all(), [study.info["ch_names"][k] for k in top5]
+
+    def centroid_y(weights):
+        return (weights * pos[:, 1]).sum() / weights.sum()
+
+    # the centroid moves forward by more than a centimetre
+    assert centroid_y(late) > centroid_y(early) + 0.01
+
+    def fraction_above_half_max(weights):
+        return (weights > weights.max() / 2).mean()
+
+    assert fraction_above_half_max(late) > fraction_above_half_max(early) + 0.1
+
+
+def test_common_erp_does_not_dominate_patterns(study):
+    pos = _demo._positions(study.info)
+    idx = _time_index(study.times, 0.15)
+    erp = _demo._common_erp(pos, study.times)[:, idx]
+    effect = np.mean(
+        [
+            _demo._subject_model(subject, 0, pos, study.times)[1][:, idx]
+            for subject in range(N_SUBJECTS)
+        ],
+        axis=0,
+    )
+    # the ERP is large at 150 ms (fronto-central N1), bigger than the effect
+    assert np.abs(erp).max() > np.abs(effect).max()
+    pattern = study.patterns[:, :, idx].mean(axis=(0, 1))
+    assert np.corrcoef(pattern, effect)[0, 1] > 0.8
+    assert np.corrcoef(np.abs(pattern), np.abs(erp))[0, 1] < 0.2
+
+
+def test_fast_path_equals_mne_sliding_pipeline(study):
+    """The vectorized fit equals SlidingEstimator + LinearModel, per time."""
+    epochs, y = simulate_epochs(0, seed=0, verbose=False)
+    steps = slice(None, None, 10)  # a subset of times keeps the test quick
+    data = epochs.get_data()[..., steps]
+    train, test = next(
+        StratifiedKFold(N_FOLDS, shuffle=True, random_state=0).split(data, y)
+    )
+    pipeline = make_pipeline(
+        StandardScaler(), LinearModel(LogisticRegression(solver="liblinear"))
+    )
+    sliding = SlidingEstimator(pipeline, scoring="roc_auc", verbose=False)
+    sliding.fit(data[train], y[train])
+    weights = [_demo._pipeline_weights(est) for est in sliding.estimators_]
+    filters, patterns = (np.array(w) for w in zip(*weights, strict=True))
+    np.testing.assert_allclose(study.coefs[0, 0, steps], filters, rtol=1e-5)
+    np.testing.assert_allclose(study.patterns[0, 0, steps], patterns, rtol=1e-5)
+    np.testing.assert_allclose(
+        study.scores[0, 0, steps], sliding.score(data[test], y[test]), atol=1e-12
+    )
+    # MNE's inverse_transform route adds the channel means (the ERP) back
+    est = sliding.estimators_[2]
+    mne_patterns = get_coef(est, "patterns_", inverse_transform=True)
+    np.testing.assert_allclose(mne_patterns - est[0].mean_, patterns[2], rtol=1e-6)
+    # filters in data units reproduce the decision function
+    x = data[test][:, :, 2]
+    decision = est.decision_function(x)
+    np.testing.assert_allclose(
+        decision - decision[0], (x - x[0]) @ filters[2], rtol=1e-7, atol=1e-9
+    )
+
+
+def test_roc_auc_matches_sklearn(rng):
+    from sklearn.metrics import roc_auc_score
+
+    y = rng.integers(0, 2, 30)
+    decision = rng.integers(0, 5, (3, 30)).astype(float)  # with ties
+    expected = [roc_auc_score(y, row) for row in decision]
+    np.testing.assert_allclose(_demo._roc_auc(decision, y), expected)
+
+
+def test_cache_round_trip_does_not_refit(cached_study, monkeypatch):
+    study, cache_dir = cached_study
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(cache_dir))
+    path = _demo._cache_path(N_SUBJECTS, N_FOLDS, 0)
+    assert os.path.dirname(path) == str(cache_dir)
+    assert f"v{_demo._VERSION}" in os.path.basename(path)
+    assert os.listdir(cache_dir) == [os.path.basename(path)]  # no temp files
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the cached decoders were refitted")
+
+    monkeypatch.setattr(_demo, "_fit_subject", no_fit)
+    again = load_demo(n_subjects=N_SUBJECTS, n_folds=N_FOLDS, verbose=False)
+    for name in ("coefs", "patterns", "scores"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(study, name))
+        assert getattr(again, name).dtype == getattr(study, name).dtype
+
+
+def test_no_cache_is_deterministic_and_writes_nothing(study, tmp_path, monkeypatch):
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(tmp_path))
+    # subject 0 does not depend on how many subjects are decoded
+    alone = load_demo(n_subjects=1, n_folds=N_FOLDS, cache=False, verbose=False)
+    np.testing.assert_array_equal(alone.coefs, study.coefs[:1])
+    np.testing.assert_array_equal(alone.patterns, study.patterns[:1])
+    np.testing.assert_array_equal(alone.scores, study.scores[:1])
+    assert os.listdir(tmp_path) == []
+
+
+def test_corrupt_cache_is_recomputed(study, tmp_path, monkeypatch):
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(tmp_path))
+    path = _demo._cache_path(1, N_FOLDS, 0)
+    with open(path, "wb") as fid:
+        fid.write(b"not an npz file")
+    fresh = load_demo(n_subjects=1, n_folds=N_FOLDS, verbose=False)
+    np.testing.assert_array_equal(fresh.coefs, study.coefs[:1])
+    with np.load(path, allow_pickle=False) as npz:  # replaced by a good file
+        np.testing.assert_array_equal(npz["patterns"], study.patterns[:1])
+    assert os.listdir(tmp_path) == [os.path.basename(path)]
+
+
+def test_read_cache_rejects_truncated_and_mismatched_files(tmp_path):
+    shape = (1, 2, 3, 4)
+    good = {
+        "coefs": np.zeros(shape, np.float32),
+        "patterns": np.zeros(shape, np.float32),
+        "scores": np.zeros(shape[:3]),
+    }
+    path = str(tmp_path / "demo.npz")
+    assert _demo._read_cache(path, shape) is None  # absent
+    _demo._write_cache(path, good)
+    assert _demo._read_cache(path, shape)["coefs"].shape == shape
+    assert _demo._read_cache(path, (1, 2, 3, 5)) is None  # other parameters
+    np.savez(path, **{**good, "coefs": good["coefs"].astype(np.float64)})
+    assert _demo._read_cache(path, shape) is None  # wrong dtype
+    np.savez(path, coefs=good["coefs"])
+    assert _demo._read_cache(path, shape) is None  # missing arrays
+    _demo._write_cache(path, good)
+    with open(path, "rb") as fid:
+        head = fid.read(200)
+    with open(path, "wb") as fid:
+        fid.write(head)
+    assert _demo._read_cache(path, shape) is None  # truncated
+
+
+def test_unwritable_cache_is_not_an_error(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    path = str(blocker / "sub" / "demo.npz")  # a folder below a file
+    _demo._write_cache(path, {"scores": np.zeros(3)})
+    assert os.listdir(tmp_path) == ["a_file"]
+
+
+def test_cache_folder_defaults_to_home(monkeypatch):
+    monkeypatch.delenv("MNE_COEFANIM_CACHE", raising=False)
+    path = _demo._cache_path(3, 4, 5)
+    expected = os.path.join(os.path.expanduser("~"), ".cache", "mne_coefanim")
+    assert os.path.dirname(path) == expected
+    assert "subjects3-folds4-seed5" in os.path.basename(path)
+
+
+def test_simulate_epochs():
+    epochs, y = simulate_epochs(1, seed=3, n_epochs=40, verbose=False)
+    assert isinstance(epochs, mne.EpochsArray)
+    assert len(epochs) == 40 and y.shape == (40,)
+    assert (
+        epochs.info["ch_names"]
+        == mne.channels.make_standard_montage("biosemi64").ch_names
+    )
+    np.testing.assert_allclose(epochs.times, _demo._make_times(), atol=1e-12)
+    codes = epochs.events[:, 2]
+    np.testing.assert_array_equal(np.unique(codes, return_counts=True)[1], [10] * 4)
+    np.testing.assert_array_equal(y, (codes >= 4).astype(int))
+    assert len(epochs["set_size/6"]) == 10
+    # high minus low load at 150 ms is positive over Oz, not over Fz
+    epochs, y = simulate_epochs(1, seed=3, verbose=False)  # 160 epochs
+    data = epochs.get_data()
+    diff = data[y == 1].mean(0) - data[y == 0].mean(0)
+    idx = _time_index(epochs.times, 0.15)
+    oz, fz = (epochs.ch_names.index(name) for name in ("Oz", "Fz"))
+    assert diff[oz, idx] > 2e-6
+    assert abs(diff[fz, idx]) < diff[oz, idx] / 2
+    # EEG-like amplitudes: tens of microvolts at most
+    assert 1e-6 < data.std() < 2e-5
+
+
+def test_simulate_epochs_is_deterministic():
+    a, y_a = simulate_epochs(0, seed=1, n_epochs=8, verbose=False)
+    b, y_b = simulate_epochs(0, seed=1, n_epochs=8, verbose=False)
+    c, _ = simulate_epochs(0, seed=2, n_epochs=8, verbose=False)
+    np.testing.assert_array_equal(a.get_data(), b.get_data())
+    np.testing.assert_array_equal(y_a, y_b)
+    assert not np.allclose(a.get_data(), c.get_data())
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"n_subjects": 0}, ValueError, "n_subjects must be >= 1; got 0"),
+        ({"n_subjects": 2.0}, TypeError, "n_subjects must be an int; got float"),
+        ({"n_folds": 1}, ValueError, "n_folds must be >= 2; got 1"),
+        ({"n_folds": 81}, ValueError, r"n_folds must be <= 80 .* got 81"),
+        ({"seed": -1}, ValueError, "seed must be >= 0; got -1"),
+        ({"seed": None}, TypeError, "seed must be an int; got NoneType"),
+        ({"cache": "yes"}, TypeError, r"cache must be a bool \(True or False\)"),
+    ],
+)
+def test_load_demo_validates(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_demo(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        ((-1,), {}, "subject must be >= 0; got -1"),
+        ((0,), {"n_epochs": 7}, "n_epochs must be >= 8; got 7"),
+    ],
+)
+def test_simulate_epochs_validates(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        simulate_epochs(*args, **kwargs)
