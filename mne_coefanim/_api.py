@@ -25,6 +25,15 @@ from ._interp import ScalpInterpolator
 from ._positions import resolve_sensors
 from ._writers import check_output, write_gif, write_text, write_video
 
+# MNE's display scalings for data in SI units (as in plot_topomap)
+SI_SCALINGS = {
+    "eeg": (1e6, "µV"),
+    "ecog": (1e6, "µV"),
+    "seeg": (1e3, "mV"),
+    "dbs": (1e6, "µV"),
+    "mag": (1e15, "fT"),
+    "grad": (1e13, "fT/cm"),
+}
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 DEFAULT_FPS = 10
 
@@ -321,6 +330,7 @@ def animate_coefs(
     cnorm=None,
     colorbar=True,
     units=None,
+    scalings=None,
     title=None,
     sensors=True,
     contours=0,
@@ -405,6 +415,11 @@ def animate_coefs(
         Draw a colour bar.
     units : str | None
         The colour bar's label; None takes the data's units if known.
+    scalings : float | None
+        Multiply the values by this for display. None applies MNE's display
+        scaling to data known to be in SI units (an Evoked, or patterns from
+        a fitted estimator: EEG in µV, magnetometers in fT, gradiometers in
+        fT/cm) and leaves everything else as it is.
     title : str | None
         The figure title.
     sensors : bool | str
@@ -448,7 +463,8 @@ def animate_coefs(
         class_idx=class_idx, train_time=train_time, ch_type=ch_type,
         picks=picks, exclude=exclude, sphere=sphere, tmin=tmin, tmax=tmax,
         image_interp=image_interp, extrapolate=extrapolate, border=border,
-        res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units, mask=mask,
+        res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units,
+        scalings=scalings, mask=mask,
         alpha=alpha, seed=seed, scores=scores, chance=chance,
         score_label=score_label,
     )  # fmt: skip
@@ -502,7 +518,8 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
 def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
                    train_time, ch_type, picks, exclude, sphere, tmin, tmax,
                    image_interp, extrapolate, border, res, vlim, cmap, cnorm,
-                   units, mask, alpha, seed, scores, chance, score_label):  # fmt: skip
+                   units, scalings, mask, alpha, seed, scores, chance,
+                   score_label):  # fmt: skip
     """Validate everything once and precompute what all frames share."""
     titles, items = _split_panels(data)
     panels = [
@@ -523,6 +540,7 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
         info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
     )
     panels = [_align_channels(panel, sensors, info) for panel in panels]
+    panels = [_scale(panel, scalings, sensors.ch_type, units) for panel in panels]
     time_sel = _time_selection(panels, tmin, tmax)
     panel_times = panels[0].times[time_sel]
     values = np.stack([panel.data[time_sel] for panel in panels])
@@ -591,6 +609,19 @@ def _align_channels(panel, sensors, info):
     return _with(panel, data=panel.data[:, order],
                  samples=None if panel.samples is None else panel.samples[..., order],
                  ch_names=list(sensors.ch_names))  # fmt: skip
+
+
+def _scale(panel, scalings, ch_type, units):
+    """Apply the display scaling (MNE's for SI data when ``scalings`` is None)."""
+    if scalings is None:
+        si_data = panel.kind in ("patterns", "evoked") and panel.units is None
+        if not si_data or units is not None or ch_type not in SI_SCALINGS:
+            return panel
+        factor, unit = SI_SCALINGS[ch_type]
+    else:
+        factor, unit = check_real("scalings", scalings), panel.units
+    samples = None if panel.samples is None else panel.samples * factor
+    return _with(panel, data=panel.data * factor, samples=samples, units=unit)
 
 
 def _n_info_channels(info):

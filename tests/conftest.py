@@ -17,6 +17,14 @@ SHARED_DATA = os.path.join(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _demo_cache(tmp_path_factory):
+    """One demo cache for the session, outside the user's own cache."""
+    if "MNE_COEFANIM_CACHE" not in os.environ:
+        os.environ["MNE_COEFANIM_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
