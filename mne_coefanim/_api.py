@@ -111,8 +111,13 @@ class CoefAnimation:
         scene = self._scene
         levels, maps = [], []
         for values in scene.values:
-            pixels = scene.interp.interpolate_inside(values[start:stop])
-            levels.append(scene.table.levels(pixels))
+            pixels = scene.interp.interpolate_inside(
+                values[start:stop], dtype=np.float64 if images else np.float32
+            )
+            # levels computed on the (n_inside, n_frames) buffer, then one
+            # cheap uint8 transpose: each frame's row is contiguous for the
+            # compositor's gathers
+            levels.append(np.ascontiguousarray(scene.table.levels(pixels.T).T))
             if images:
                 full = np.full((stop - start, scene.interp.res**2), np.nan)
                 full[:, scene.interp.inside.ravel()] = pixels
@@ -503,10 +508,15 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
         The figure.
     """
     check_real("time", time)
-    anim = animate_coefs(data, info, show=False, **kwargs)
+    # blit=True draws the figure once now, so no later first draw restarts it
+    anim = animate_coefs(data, info, show=False, **{**kwargs, "blit": True})
     index = int(np.argmin(np.abs(anim.times - time)))
-    anim.anim.event_source.stop()
     fig = anim.show_frame(index)
+    # a blitting animation marks the map and the label "animated", and a plain
+    # draw (a GUI window, fig.canvas.draw()) skips animated artists: pause()
+    # stops the timer and draws them as ordinary artists again. (blit=False
+    # would be worse: the figure's first draw starts the animation at frame 0.)
+    anim.anim.pause()
     if show:
         plt.show()
     return fig

@@ -6,6 +6,7 @@ colour bar all use the same ``n_levels`` colours, so what is saved is what
 the figure shows.
 """
 
+import copy
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -120,6 +121,12 @@ class ColorTable:
     def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS):
         """Build a table from a colour map name or object."""
         cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        if cnorm is not None and (cnorm.vmin is None or cnorm.vmax is None):
+            # a norm without limits would scale itself to the first values it
+            # sees (one chunk of frames); give a copy the limits of all frames
+            cnorm = copy.deepcopy(cnorm)
+            cnorm.vmin = vmin if cnorm.vmin is None else cnorm.vmin
+            cnorm.vmax = vmax if cnorm.vmax is None else cnorm.vmax
         return cls(cmap, vmin, vmax, cnorm, n_levels)
 
     @property
@@ -143,9 +150,10 @@ class ColorTable:
     def levels(self, values):
         """Level index of each value, uint8 (values outside the limits clip)."""
         if self.cnorm is None:
-            scaled = (np.asarray(values) - self.vmin) * (
-                self.n_levels / (self.vmax - self.vmin)
-            )
+            values = np.asarray(values)
+            dtype = np.dtype(np.float32 if values.dtype == np.float32 else np.float64)
+            scaled = values - dtype.type(self.vmin)  # a new array, scaled in place
+            scaled *= dtype.type(self.n_levels / (self.vmax - self.vmin))
         else:
             scaled = np.ma.getdata(self.cnorm(values)) * self.n_levels
         np.clip(scaled, 0, self.n_levels - 1, out=scaled)

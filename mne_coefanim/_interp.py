@@ -141,6 +141,7 @@ class ScalpInterpolator:
         )
         self.inside = self._inside_mask()
         self._operator, self._gradient_map = self._build_operator()
+        self._operator_lowp = None
 
     @property
     def n_channels(self):
@@ -186,7 +187,7 @@ class ScalpInterpolator:
         images = images.reshape(-1, self.res, self.res)
         return images[0] if single else images
 
-    def interpolate_inside(self, values):
+    def interpolate_inside(self, values, *, dtype=np.float64):
         """Interpolate only the pixels inside the head.
 
         This is the hot path of the renderer: no NaN image is allocated.
@@ -195,12 +196,16 @@ class ScalpInterpolator:
         ----------
         values : array, shape (n_frames, n_channels)
             The channel values of each frame.
+        dtype : numpy dtype
+            ``np.float32`` halves the memory traffic of the per-frame product
+            (ample for colour levels); the default keeps full precision.
 
         Returns
         -------
         pixels : array, shape (n_frames, n_inside)
             The values of the pixels where ``inside`` is True, in row-major
-            order.
+            order (a transposed view: pixels vary fastest along axis 1 of the
+            underlying buffer's transpose).
         """
         values = np.asarray(values, dtype=float)
         if values.ndim != 2 or values.shape[1] != self.n_channels:
@@ -214,7 +219,12 @@ class ScalpInterpolator:
         if self._gradient_map is not None:
             gradients = self._gradient_map @ node_values
             node_values = np.concatenate([node_values, gradients])
-        return (self._operator @ node_values).T
+        operator = self._operator
+        if dtype != np.float64:
+            if self._operator_lowp is None or self._operator_lowp.dtype != dtype:
+                self._operator_lowp = operator.astype(dtype)
+            operator, node_values = self._operator_lowp, node_values.astype(dtype)
+        return (operator @ node_values).T
 
     # -- construction -------------------------------------------------------
 
