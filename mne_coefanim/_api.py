@@ -346,6 +346,7 @@ def animate_coefs(
     scores=None,
     chance="auto",
     score_label=None,
+    score_matrix=False,
     time_unit="s",
     fps=DEFAULT_FPS,
     blit=True,
@@ -446,6 +447,12 @@ def animate_coefs(
         The chance level line; 'auto' is 0.5 for scores within [0, 1].
     score_label : str | None
         The score axis label (default ``'Score'``).
+    score_matrix : bool
+        If True, ``scores`` is a generalization matrix, shape
+        ``(n_train_times, n_test_times)`` or ``(n_samples, n_train_times,
+        n_test_times)`` as from a :class:`~mne.decoding.GeneralizingEstimator`,
+        drawn as an image with a cross-hair at each frame's time instead of
+        a curve.
     time_unit : 's' | 'ms'
         The unit of the time label and score axis.
     fps : float
@@ -471,7 +478,7 @@ def animate_coefs(
         res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units,
         scalings=scalings, mask=mask,
         alpha=alpha, seed=seed, scores=scores, chance=chance,
-        score_label=score_label,
+        score_label=score_label, score_matrix=score_matrix,
     )  # fmt: skip
     fps = check_real("fps", fps, 0, strict=True)
     dpi = check_real("dpi", dpi, 0, strict=True)
@@ -529,7 +536,7 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
                    train_time, ch_type, picks, exclude, sphere, tmin, tmax,
                    image_interp, extrapolate, border, res, vlim, cmap, cnorm,
                    units, scalings, mask, alpha, seed, scores, chance,
-                   score_label):  # fmt: skip
+                   score_label, score_matrix):  # fmt: skip
     """Validate everything once and precompute what all frames share."""
     titles, items = _split_panels(data)
     panels = [
@@ -545,6 +552,7 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
         )  # fmt: skip
         for item in items
     ]
+    _note_filters(panels)
     info = _default_info(info, items)
     sensors = resolve_sensors(
         info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
@@ -563,12 +571,29 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     cmap = default_cmap(vmin, vmax) if cmap is None else cmap
     table = ColorTable.create(cmap, vmin, vmax, cnorm)
     score_panel = _score_panel(scores, chance, score_label, time_sel,
-                               len(panels[0].times))  # fmt: skip
+                               len(panels[0].times), score_matrix)  # fmt: skip
     return _Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=panel_times, sensors=sensors, interp=interp, table=table,
         scores=score_panel, units=units or panels[0].units,
     )  # fmt: skip
+
+
+_FILTERS_NOTE = (
+    "Animating filters (decoder weights). Weights are not activity maps: a "
+    "channel can get a large weight because it helps cancel noise, not because "
+    "it carries the signal (Haufe et al. 2014, NeuroImage 87:96-110). Prefer "
+    "attr='patterns_' or mne_coefanim.patterns_from_filters(filters, epochs)."
+)
+_said = set()
+
+
+def _note_filters(panels):
+    """Log, once per session, why weights are not activity maps."""
+    if "filters" in _said or not any(p.kind == "filters" for p in panels):
+        return
+    _said.add("filters")
+    logger.info(_FILTERS_NOTE)
 
 
 def _split_panels(data):
@@ -700,10 +725,12 @@ def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
     return np.ascontiguousarray(mask[:, time_sel])
 
 
-def _score_panel(scores, chance, score_label, time_sel, n_times):
+def _score_panel(scores, chance, score_label, time_sel, n_times, matrix=False):
     if scores is None:
         return None
     scores = np.asarray(scores, dtype=float)
+    if matrix:
+        return _matrix_panel(scores, chance, score_label, time_sel, n_times)
     if scores.ndim == 3:  # (subjects, folds, times): folds within subjects
         scores = scores.mean(axis=1)
     if scores.ndim not in (1, 2) or scores.shape[-1] != n_times:
@@ -724,6 +751,26 @@ def _score_panel(scores, chance, score_label, time_sel, n_times):
     mean = scores.mean(axis=0)
     sem = scores.std(axis=0, ddof=1) / np.sqrt(len(scores))
     return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label)
+
+
+def _matrix_panel(scores, chance, score_label, time_sel, n_times):
+    """Build the generalization-matrix panel (mean over samples), cropped."""
+    if scores.ndim == 3:
+        scores = scores.mean(axis=0)
+    if scores.shape != (n_times, n_times):
+        raise ValueError(
+            "with score_matrix=True, scores must have shape (n_times, n_times) or "
+            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    scores = scores[np.ix_(time_sel, time_sel)]
+    if chance == "auto":
+        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
+    label = "Score" if score_label is None else str(score_label)
+    diagonal = np.diag(scores).copy()
+    return ScorePanel(diagonal, chance=chance, label=label, matrix=scores)
 
 
 def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,

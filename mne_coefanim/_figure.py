@@ -22,6 +22,7 @@ PANEL_TITLE_BAND = 0.25
 CBAR_WIDTH = 0.16
 CBAR_LABEL_BAND = 0.8
 SCORE_HEIGHT = 1.25
+MATRIX_HEIGHT = 2.2
 SCORE_BOTTOM_BAND = 0.5
 SCORE_LEFT_BAND = 0.7
 
@@ -52,6 +53,12 @@ class ScorePanel:
     high: np.ndarray | None = None
     chance: float | None = None
     label: str = "Score"
+    matrix: np.ndarray | None = None  # (n_train, n_test): generalization
+
+    @property
+    def height(self):
+        """Height of the panel in inches (a matrix is drawn square)."""
+        return MATRIX_HEIGHT if self.matrix is not None else SCORE_HEIGHT
 
 
 class CoefFigure:
@@ -138,10 +145,13 @@ class CoefFigure:
             self.colorbar = self.fig.colorbar(mappable, cax=cax)
             if units:
                 self.colorbar.set_label(units)
-        self.cursor = None
+        self.cursor = self.cursor_h = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
-            self.cursor = self._draw_scores(self.score_axes, scores)
+            if scores.matrix is None:
+                self.cursor = self._draw_scores(self.score_axes, scores)
+            else:
+                self.cursor, self.cursor_h = self._draw_matrix(self.score_axes, scores)
 
     # -- drawing once -------------------------------------------------------
 
@@ -184,13 +194,31 @@ class CoefFigure:
         ax.spines[["top", "right"]].set_visible(False)
         return ax.axvline(x[0], color="C3", linewidth=1.5)
 
+    def _draw_matrix(self, ax, scores):
+        """Training x testing time matrix, with a cross-hair cursor."""
+        x = self.times * (1e3 if self.time_unit == "ms" else 1.0)
+        chance = 0.5 if scores.chance is None else scores.chance
+        spread = np.abs(scores.matrix - chance).max() or 1.0
+        image = ax.imshow(
+            scores.matrix, origin="lower", extent=(x[0], x[-1], x[0], x[-1]),
+            cmap="RdBu_r", vmin=chance - spread, vmax=chance + spread,
+            interpolation="nearest", aspect="equal",
+        )  # fmt: skip
+        colorbar = self.fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        colorbar.set_label(scores.label)
+        ax.set_xlabel(f"Testing time ({self.time_unit})")
+        ax.set_ylabel(f"Training time ({self.time_unit})")
+        cursor = ax.axvline(x[0], color="k", linewidth=1)
+        return cursor, ax.axhline(x[0], color="k", linewidth=1)
+
     # -- per frame ----------------------------------------------------------
 
     @property
     def dynamic_artists(self):
         """The artists :meth:`set_frame` changes (for blitting)."""
         artists = [self.time_text, *self.mask_lines, *self._contour_sets]
-        return artists + ([self.cursor] if self.cursor is not None else [])
+        cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
+        return artists + cursors
 
     def time_label(self, index):
         """Return the text shown for frame ``index``."""
@@ -228,6 +256,8 @@ class CoefFigure:
         if self.cursor is not None:
             x = self.times[index] * (1e3 if self.time_unit == "ms" else 1.0)
             self.cursor.set_xdata([x, x])
+        if self.cursor_h is not None:
+            self.cursor_h.set_ydata([x, x])
         if masks is not None:
             for line, mask in zip(self.mask_lines, masks, strict=True):
                 line.set_data(*self.sensors.pos[mask].T)
@@ -259,7 +289,8 @@ def _layout(n_panels, panel_titles, scores, colorbar):
     maps_width = n_panels * MAP_SIZE + (n_panels - 1) * MARGIN
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
     width = MARGIN + maps_width + cbar_band
-    score_band = (SCORE_HEIGHT + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
+    score_height = scores.height if scores else 0.0
+    score_band = (score_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
     height = title_band + MAP_SIZE + MARGIN + score_band
     map_bottom = score_band + MARGIN
 
@@ -279,8 +310,7 @@ def _layout(n_panels, panel_titles, scores, colorbar):
         ),  # fmt: skip
     }
     if scores:
-        rects["scores"] = frac(
-            SCORE_LEFT_BAND, SCORE_BOTTOM_BAND,
-            width - SCORE_LEFT_BAND - cbar_band, SCORE_HEIGHT,
-        )  # fmt: skip
+        score_width = width - SCORE_LEFT_BAND - cbar_band
+        rects["scores"] = frac(SCORE_LEFT_BAND, SCORE_BOTTOM_BAND, score_width,
+                               score_height)  # fmt: skip
     return width, height, rects
