@@ -103,6 +103,9 @@ class ColorTable:
         An optional non-linear normalisation (e.g. ``TwoSlopeNorm``).
     n_levels : int
         The number of colours sampled from ``cmap``.
+    offset : int
+        The palette index of the first level (non-zero when several tables,
+        e.g. one per panel, share one palette).
 
     Attributes
     ----------
@@ -118,7 +121,7 @@ class ColorTable:
     offset: int = 0
 
     @classmethod
-    def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS):
+    def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS, offset=0):
         """Build a table from a colour map name or object."""
         cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         if cnorm is not None and (cnorm.vmin is None or cnorm.vmax is None):
@@ -127,7 +130,7 @@ class ColorTable:
             cnorm = copy.deepcopy(cnorm)
             cnorm.vmin = vmin if cnorm.vmin is None else cnorm.vmin
             cnorm.vmax = vmax if cnorm.vmax is None else cnorm.vmax
-        return cls(cmap, vmin, vmax, cnorm, n_levels)
+        return cls(cmap, vmin, vmax, cnorm, n_levels, offset)
 
     @property
     def colors(self):
@@ -160,22 +163,34 @@ class ColorTable:
         return scaled.astype(np.uint8) + np.uint8(self.offset)
 
 
-def palette_with(table, chrome):
+def palette_with(tables, chrome):
     """Return the 256-colour palette: map levels first, then the figure's own colours.
 
     Parameters
     ----------
-    table : ColorTable
-        The map's colour table (its levels take indices ``0 .. n_levels-1``).
+    tables : ColorTable | list of ColorTable
+        The maps' colour tables, in the order of their ``offset``: table ``k``
+        takes indices ``offset .. offset + n_levels - 1``, right after table
+        ``k - 1``.
     chrome : array, shape (n, 3)
         Other colours the frames need (background, text, outlines).
 
     Returns
     -------
-    palette : array, shape (n_levels + n, 3)
+    palette : array, shape (sum of n_levels + n, 3)
         uint8 RGB.
     """
-    palette = np.concatenate([table.colors, np.asarray(chrome, np.uint8)])
+    tables = [tables] if isinstance(tables, ColorTable) else list(tables)
+    start = 0
+    for table in tables:  # a level index must point at its own colour
+        if table.offset != start:
+            raise ValueError(
+                f"tables must follow each other in the palette: expected a table "
+                f"with offset={start}, got offset={table.offset}."
+            )
+        start += table.n_levels
+    colors = [table.colors for table in tables]
+    palette = np.concatenate([*colors, np.asarray(chrome, np.uint8).reshape(-1, 3)])
     if len(palette) > 256:
         raise ValueError(f"a GIF palette holds 256 colours; got {len(palette)}.")
     return palette

@@ -289,9 +289,9 @@ def _check_pos(pos):
         raise ValueError(
             f"pos must be an array of shape (n_channels, 2); got shape {pos.shape}."
         )
-    if len(pos) < 3:
+    if len(pos) < 4:
         raise ValueError(
-            f"pos must hold at least 3 channels to interpolate a map; got {len(pos)}."
+            f"pos must hold at least 4 channels to interpolate a map; got {len(pos)}."
         )
     if not np.isfinite(pos).all():
         bad = np.flatnonzero(~np.isfinite(pos).all(axis=1))

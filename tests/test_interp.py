@@ -150,7 +150,7 @@ def test_errors(biosemi_pos):
         ScalpInterpolator(biosemi_pos, extrapolate="far")
     with pytest.raises(ValueError, match=r"pos must be an array of shape \(n_chann"):
         ScalpInterpolator(biosemi_pos[:, :1])
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2"):
         ScalpInterpolator(biosemi_pos[:2])
     with pytest.raises(ValueError, match=r"rows \[3\] hold NaN"):
         bad = biosemi_pos.copy()
