@@ -5,7 +5,6 @@ adapters (positions, coefficients) -> interpolation -> figure and frame
 compositor -> writers.
 """
 
-import base64
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,11 +17,12 @@ from mne.utils import logger, verbose
 
 from ._checks import check_int, check_option, check_real, check_type
 from ._coefs import CoefData, as_coef_data
-from ._colors import ColorTable, default_cmap, resolve_vlim
+from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._compose import FrameCompositor
 from ._figure import CoefFigure, ScorePanel
 from ._interp import ScalpInterpolator
 from ._positions import resolve_sensors
+from ._progress import progress
 from ._writers import check_output, write_gif, write_text, write_video
 
 # MNE's display scalings for data in SI units (as in plot_topomap)
@@ -35,6 +35,7 @@ SI_SCALINGS = {
     "grad": (1e13, "fT/cm"),
 }
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
+MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
 DEFAULT_FPS = 10
 
 
@@ -49,9 +50,22 @@ class _Scene:
     times: np.ndarray
     sensors: object
     interp: ScalpInterpolator
-    table: ColorTable
+    tables: list  # ColorTable: one for all panels, or one per panel
     scores: ScorePanel | None
-    units: str | None
+    units: str | list | None  # a list (one per panel) with vlim='each'
+    vlim_each: bool = False
+
+    @property
+    def table(self):
+        """The first colour table (the only one when panels share limits)."""
+        return self.tables[0]
+
+    @property
+    def panel_tables(self):
+        """The colour table of each panel."""
+        if len(self.tables) == len(self.panels):
+            return self.tables
+        return self.tables * len(self.panels)
 
 
 class CoefAnimation:
@@ -71,8 +85,9 @@ class CoefAnimation:
         The time of each frame, in seconds.
     interp : ScalpInterpolator
         The interpolator shared by all frames.
-    vlim : tuple of float
-        The colour limits, fixed across frames and panels.
+    vlim : tuple of float | list of tuple of float
+        The colour limits ``(vmin, vmax)``, fixed across frames and shared by
+        all panels; with ``vlim='each'``, a list of them, one per panel.
     """
 
     def __init__(self, scene, cfig, *, fps, blit, dpi):
@@ -80,7 +95,8 @@ class CoefAnimation:
         self.fig = cfig.fig
         self.times = scene.times
         self.interp = scene.interp
-        self.vlim = (scene.table.vmin, scene.table.vmax)
+        limits = [(table.vmin, table.vmax) for table in scene.tables]
+        self.vlim = limits if scene.vlim_each else limits[0]
         self.fps = fps
         self.dpi = dpi
         self._chunk = (None, None)
@@ -110,14 +126,14 @@ class CoefAnimation:
         """Colour indices (and optionally values) of frames start..stop."""
         scene = self._scene
         levels, maps = [], []
-        for values in scene.values:
+        for values, table in zip(scene.values, scene.panel_tables, strict=True):
             pixels = scene.interp.interpolate_inside(
                 values[start:stop], dtype=np.float64 if images else np.float32
             )
             # levels computed on the (n_inside, n_frames) buffer, then one
             # cheap uint8 transpose: each frame's row is contiguous for the
             # compositor's gathers
-            levels.append(np.ascontiguousarray(scene.table.levels(pixels.T).T))
+            levels.append(np.ascontiguousarray(table.levels(pixels.T).T))
             if images:
                 full = np.full((stop - start, scene.interp.res**2), np.nan)
                 full[:, scene.interp.inside.ravel()] = pixels
@@ -243,12 +259,16 @@ class CoefAnimation:
         dpi = self.dpi if dpi is None else check_real("dpi", dpi, 0, strict=True)
         logger.info(f"Saving {len(self.times)} frames to {path}")
         if suffix == ".gif":
-            frames = self.iter_frames(dpi=dpi)
+            frames = progress(
+                self.iter_frames(dpi=dpi), total=len(self), desc=path.name
+            )
             first = next(frames)
             write_gif(path, _chain(first, frames), self.palette, fps=fps,
                       overwrite=overwrite)  # fmt: skip
         elif suffix in (".mp4", ".webm"):
-            frames = self.iter_frames(dpi=dpi)
+            frames = progress(
+                self.iter_frames(dpi=dpi), total=len(self), desc=path.name
+            )
             first = next(frames)
             rgb = (self.palette[frame] for frame in _chain(first, frames))
             write_video(path, rgb, fps=fps, overwrite=overwrite)
@@ -297,8 +317,51 @@ class CoefAnimation:
             return path.read_bytes()
 
     def _repr_html_(self):
-        data = base64.b64encode(self.to_gif_bytes()).decode("ascii")
-        return f'<img src="data:image/gif;base64,{data}" alt="coefficient animation"/>'
+        """Show the animation inline in Jupyter: an ``<img>`` of the GIF.
+
+        The GIF is the one :meth:`save` writes, base64-encoded in the page,
+        so it plays without a kernel or JavaScript (exported notebooks,
+        nbviewer, GitHub). It is stored in the notebook: 145 frames of one
+        64-channel map (``res=256``, the default ``dpi=100``) take about
+        3 MB of HTML, 4 MB with a score panel. A GIF above about 5 MB (e.g.
+        several panels: 13 MB for two) is rendered again at a lower dpi to
+        stay near 5 MB; use :meth:`to_gif_bytes` or :meth:`save` with an
+        explicit ``dpi`` for full resolution.
+        """
+        from ._report import gif_html
+
+        return gif_html(self)
+
+    @verbose
+    def add_to_report(self, report, *, title, section=None, tags=("animation",),
+                      replace=False, fps=None, dpi=None, verbose=None):  # fmt: skip
+        """Add the animation to an :class:`mne.Report`, playing inline.
+
+        See :func:`mne_coefanim.add_to_report` for the parameters.
+
+        Parameters
+        ----------
+        report : mne.Report
+            The report to add to.
+        title : str
+            The title of the report entry.
+        section : str | None
+            The report section, as in MNE.
+        tags : str | tuple of str
+            Tags for the report's filter buttons, as in MNE.
+        replace : bool
+            Replace an entry with the same ``title`` and ``section``.
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi`` (lowered above
+            about 5 MB).
+        %(verbose)s
+        """
+        from ._report import add_to_report  # _report imports this module
+
+        add_to_report(report, self, title=title, section=section, tags=tags,
+                      replace=replace, fps=fps, dpi=dpi)  # fmt: skip
 
 
 def _chain(first, rest):
@@ -370,7 +433,8 @@ def animate_coefs(
           cross-validation fold);
         - an :class:`mne.Evoked` (e.g. patterns in an ``EvokedArray``);
         - a dict ``{panel title: any of the above}`` to show several panels
-          side by side, in sync and on one colour scale.
+          side by side, in sync and on one colour scale (or one scale per
+          panel with ``vlim='each'``).
     info : mne.Info | mne.channels.DigMontage | array, shape (n_channels, 2) | None
         Where the channels are. None takes the Info of an Evoked.
     times : array, shape (n_times,) | None
@@ -409,18 +473,26 @@ def animate_coefs(
         Pixels along each side of the interpolated image. The default, 256,
         is finer than MNE's 64 because an animation is watched at its full
         size; it costs little here.
-    vlim : tuple of (float | None)
-        Colour limits, fixed for all frames. None entries come from the data:
-        ``(0, max)`` for non-negative data (e.g. after ``'abs'``), symmetric
-        around 0 for signed data.
+    vlim : tuple of (float | None) | 'each'
+        Colour limits, fixed for all frames and shared by all panels. None
+        entries come from the data: ``(0, max)`` for non-negative data (e.g.
+        after ``'abs'``), symmetric around 0 for signed data. ``'each'`` gives
+        every panel its own limits, from its own values by the same rules,
+        and its own colour bar right of its map (frames stay fixed within a
+        panel): for panels in different units (e.g. filters beside
+        patterns). The panels then share the palette's colours, so each gets
+        fewer of them (192 divided by the number of panels).
     cmap : str | Colormap | None
-        None: ``'Reds'`` for non-negative, ``'RdBu_r'`` for signed data.
+        None: ``'Reds'`` for non-negative, ``'RdBu_r'`` for signed data
+        (chosen per panel with ``vlim='each'``); a colour map given here is
+        used for all panels.
     cnorm : matplotlib.colors.Normalize | None
         A colour normalisation (e.g. ``TwoSlopeNorm``), as in MNE.
     colorbar : bool
         Draw a colour bar.
     units : str | None
-        The colour bar's label; None takes the data's units if known.
+        The colour bar's label; None takes the data's units if known (each
+        panel's own with ``vlim='each'``).
     scalings : float | None
         Multiply the values by this for display. None applies MNE's display
         scaling to data known to be in SI units (an Evoked, or patterns from
@@ -557,6 +629,11 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     sensors = resolve_sensors(
         info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
     )
+    if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
+        raise ValueError(
+            f"info must place at least 4 channels to interpolate a map; got "
+            f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)})."
+        )
     panels = [_align_channels(panel, sensors, info) for panel in panels]
     panels = [_scale(panel, scalings, sensors.ch_type, units) for panel in panels]
     time_sel = _time_selection(panels, tmin, tmax)
@@ -567,16 +644,50 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
         sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
         border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
     )  # fmt: skip
-    vmin, vmax = resolve_vlim(values, vlim, cnorm)
-    cmap = default_cmap(vmin, vmax) if cmap is None else cmap
-    table = ColorTable.create(cmap, vmin, vmax, cnorm)
+    tables = _color_tables(values, vlim, cmap, cnorm)
+    vlim_each = isinstance(vlim, str)
     score_panel = _score_panel(scores, chance, score_label, time_sel,
                                len(panels[0].times), score_matrix)  # fmt: skip
     return _Scene(
         panels=panels, titles=titles, values=values, masks=masks,
-        times=panel_times, sensors=sensors, interp=interp, table=table,
-        scores=score_panel, units=units or panels[0].units,
+        times=panel_times, sensors=sensors, interp=interp, tables=tables,
+        scores=score_panel, vlim_each=vlim_each,
+        units=[units or p.units for p in panels] if vlim_each
+        else units or panels[0].units,
     )  # fmt: skip
+
+
+def _color_tables(values, vlim, cmap, cnorm):
+    """One colour table for all panels, or with ``vlim='each'`` one per panel.
+
+    Per-panel tables split the palette's map colours between them, each
+    starting where the previous one ends.
+    """
+    if not isinstance(vlim, str):
+        vmin, vmax = resolve_vlim(values, vlim, cnorm)
+        cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        return [ColorTable.create(cmap, vmin, vmax, cnorm)]
+    if vlim != "each":
+        raise ValueError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
+            f"(limits per panel); got {vlim!r}."
+        )
+    n_levels = N_LEVELS // len(values)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
+            f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
+            f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
+        )
+    tables = []
+    for k, panel_values in enumerate(values):
+        vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
+        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        table = ColorTable.create(
+            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
+        )
+        tables.append(table)
+    return tables
 
 
 _FILTERS_NOTE = (
@@ -779,7 +890,7 @@ def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,
     contours = check_int("contours", contours, minimum=0)
     check_type("sensors", sensors, (bool, str), "a bool or a format string")
     return CoefFigure(
-        scene.sensors, scene.interp, scene.table, scene.times,
+        scene.sensors, scene.interp, scene.tables, scene.times,
         panel_titles=scene.titles, title=title, units=scene.units,
         time_unit=time_unit, sensors_fmt=sensors, contours=contours,
         mask_params=mask_params, has_mask=scene.masks is not None,

@@ -123,7 +123,17 @@ class ColorTable:
     @classmethod
     def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS, offset=0):
         """Build a table from a colour map name or object."""
-        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        if isinstance(cmap, str):
+            if cmap not in mpl.colormaps:
+                raise ValueError(
+                    f"cmap {cmap!r} is not a matplotlib colour map; see "
+                    "matplotlib.colormaps for the names (e.g. 'RdBu_r', 'Reds')."
+                )
+            cmap = mpl.colormaps[cmap]
+        elif not isinstance(cmap, mpl.colors.Colormap):
+            raise TypeError(
+                f"cmap must be a colour map name or a Colormap; got {type(cmap)}."
+            )
         if cnorm is not None and (cnorm.vmin is None or cnorm.vmax is None):
             # a norm without limits would scale itself to the first values it
             # sees (one chunk of frames); give a copy the limits of all frames
