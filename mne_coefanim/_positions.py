@@ -50,7 +50,7 @@ DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
 SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
 EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
 OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
-MIN_CHANNELS = 4  # a 2-D Delaunay triangulation (Qhull) needs four points
+MIN_CHANNELS = 3  # positions of fewer channels make no topomap
 MAX_LISTED = 10  # names listed in an error message before "..."
 
 

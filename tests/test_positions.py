@@ -345,7 +345,7 @@ def test_error_overlapping_channels(small_info):
 
 
 def test_error_fewer_than_three_channels(small_info):
-    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2 \(Cz, Pz\)"):
+    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2 \(Cz, Pz\)"):
         resolve_sensors(small_info, picks=["Cz", "Pz"])
 
 
