@@ -21,7 +21,7 @@ from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._compose import FrameCompositor
 from ._figure import CoefFigure, ScorePanel
 from ._interp import ScalpInterpolator
-from ._positions import resolve_sensors
+from ._positions import merge_grad_pairs, resolve_sensors
 from ._progress import progress
 from ._writers import check_output, write_gif, write_text, write_video
 
@@ -635,6 +635,8 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
             f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)})."
         )
     panels = [_align_channels(panel, sensors, info) for panel in panels]
+    if sensors.ch_type == "grad":
+        sensors, panels = _merge_gradiometers(sensors, panels)
     panels = [_scale(panel, scalings, sensors.ch_type, units) for panel in panels]
     time_sel = _time_selection(panels, tmin, tmax)
     panel_times = panels[0].times[time_sel]
@@ -768,6 +770,25 @@ def _scale(panel, scalings, ch_type, units):
         factor, unit = check_real("scalings", scalings), panel.units
     samples = None if panel.samples is None else panel.samples * factor
     return _with(panel, data=panel.data * factor, samples=samples, units=unit)
+
+
+def _merge_gradiometers(sensors, panels):
+    """One value per gradiometer pair: the RMS of its two channels (MNE's way)."""
+    merged, groups = merge_grad_pairs(sensors)
+
+    def rms(values):
+        return np.stack(
+            [np.sqrt(np.mean(values[..., g] ** 2, axis=-1)) for g in groups], axis=-1
+        )
+
+    panels = [
+        _with(panel, data=rms(panel.data), ch_names=list(merged.ch_names),
+              samples=None if panel.samples is None else rms(panel.samples))
+        for panel in panels
+    ]  # fmt: skip
+    logger.info(f"Merged {len(sensors.ch_names)} gradiometers into "
+                f"{len(merged.ch_names)} pairs (root mean square).")  # fmt: skip
+    return merged, panels
 
 
 def _n_info_channels(info):

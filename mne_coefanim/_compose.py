@@ -46,7 +46,8 @@ class FrameCompositor:
     Attributes
     ----------
     palette : array, shape (n_colors, 3)
-        uint8 RGB; the map levels take the first ``table.n_levels`` entries.
+        uint8 RGB; the maps' levels take the first entries (all the figure's
+        tables, one after the other), the figure's own colours the rest.
     shape : tuple of int
         ``(height, width)`` of the frames.
     """
@@ -65,8 +66,9 @@ class FrameCompositor:
         full = on_map & (coverage >= FULL)
         partial = on_map & ~full
         static = renders["black"][..., :3]
-        chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - cfig.table.n_levels)
-        self.palette = palette_with(cfig.table, chrome)
+        n_map_colors = sum(table.n_levels for table in cfig.tables)
+        chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - n_map_colors)
+        self.palette = palette_with(cfig.tables, chrome)
         self.lookup = palette_lookup(self.palette)
         self.static_index = self.lookup(static)
         # where each panel's map goes: flat pixel indices and inside-cell ranks

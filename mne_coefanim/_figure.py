@@ -70,20 +70,37 @@ class CoefFigure:
         Positions, names and head sphere (from the positions adapter).
     interp : ScalpInterpolator
         The interpolator; its grid and ``inside`` mask place the images.
-    table : ColorTable
-        Colour limits and levels shared by all panels and frames.
+    table : ColorTable | list of ColorTable
+        Colour limits and levels fixed across frames: one table shared by
+        all panels, or one per panel (each with its own colour bar; their
+        ``offset`` values keep their palette indices apart).
     times : array, shape (n_times,)
         Time of each frame, in seconds.
     panel_titles : list of str
         One title per map panel (empty strings for none).
-    title, units, time_unit, sensors_fmt, contours, mask_params, colorbar
+    title, time_unit, sensors_fmt, contours, mask_params, colorbar
         See :func:`mne_coefanim.animate_coefs`.
+    units : str | list of (str | None) | None
+        The colour bar label; a list gives one per table.
     has_mask : bool
         Whether frames carry a significance mask.
     scores : ScorePanel | None
         The decoding score to draw under the maps.
     dpi : float
         The figure's dots per inch.
+
+    Attributes
+    ----------
+    tables : list of ColorTable
+        The colour tables (one, or one per panel).
+    panel_tables : list of ColorTable
+        The table of each panel.
+    table : ColorTable
+        The first table (the only one when panels share limits).
+    colorbars : list of matplotlib.colorbar.Colorbar
+        One per table (empty when ``colorbar=False``).
+    colorbar : matplotlib.colorbar.Colorbar | None
+        The first colour bar.
     """
 
     def __init__(
@@ -105,20 +122,28 @@ class CoefFigure:
         colorbar=True,
         dpi=100,
     ):
-        self.sensors, self.interp, self.table = sensors, interp, table
+        n_panels = len(panel_titles)
+        self.sensors, self.interp = sensors, interp
+        self.tables = _as_table_list(table, n_panels)
+        self.table = self.tables[0]
+        self.panel_tables = (
+            self.tables if len(self.tables) == n_panels else self.tables * n_panels
+        )
         self.times, self.time_unit = np.asarray(times), time_unit
         self.contours = contours
-        self._contour_levels = np.linspace(table.vmin, table.vmax, contours + 2)[1:-1]
+        self._contour_levels = [
+            np.linspace(t.vmin, t.vmax, contours + 2)[1:-1] for t in self.panel_tables
+        ]
         self._contour_sets = []
         self._inside_flat = interp.inside.ravel()
         self._rgba_table = np.zeros((256, 4), np.uint8)
-        self._rgba_table[table.offset : table.offset + table.n_levels, :3] = (
-            table.colors
-        )
-        self._rgba_table[table.offset : table.offset + table.n_levels, 3] = 255
+        for each in self.tables:  # level indices include each table's offset
+            rows = slice(each.offset, each.offset + each.n_levels)
+            self._rgba_table[rows, :3] = each.colors
+            self._rgba_table[rows, 3] = 255
 
-        n_panels = len(panel_titles)
-        width, height, rects = _layout(n_panels, any(panel_titles), scores, colorbar)
+        width, height, rects = _layout(n_panels, any(panel_titles), scores, colorbar,
+                                       n_colorbars=len(self.tables))  # fmt: skip
         self.fig = plt.figure(figsize=(width, height), dpi=dpi)
         self.fig.patch.set_facecolor("white")
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
@@ -138,13 +163,17 @@ class CoefFigure:
             0.0, 1.0, "", transform=self.map_axes[0].transAxes, ha="left",
             va="top", fontsize=10,
         )  # fmt: skip
-        self.colorbar = None
+        self.colorbars = []
         if colorbar:
-            cax = self.fig.add_axes(rects["colorbar"])
-            mappable = ScalarMappable(norm=table.norm, cmap=table.listed_cmap)
-            self.colorbar = self.fig.colorbar(mappable, cax=cax)
-            if units:
-                self.colorbar.set_label(units)
+            labels = units if isinstance(units, list) else [units] * len(self.tables)
+            for rect, each, label in zip(rects["colorbars"], self.tables, labels,
+                                         strict=True):  # fmt: skip
+                cax = self.fig.add_axes(rect)
+                mappable = ScalarMappable(norm=each.norm, cmap=each.listed_cmap)
+                self.colorbars.append(self.fig.colorbar(mappable, cax=cax))
+                if label:
+                    self.colorbars[-1].set_label(label)
+        self.colorbar = self.colorbars[0] if self.colorbars else None
         self.cursor = self.cursor_h = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
@@ -269,25 +298,39 @@ class CoefFigure:
         for contour_set in self._contour_sets:
             contour_set.remove()
         self._contour_sets = []
-        if not len(self._contour_levels):
-            return
-        for ax, image in zip(self.map_axes, images, strict=True):
-            if np.nanmin(image) == np.nanmax(image):
-                continue  # a flat map has no contour lines
+        for ax, image, levels in zip(self.map_axes, images, self._contour_levels,
+                                     strict=True):  # fmt: skip
+            if not len(levels) or np.nanmin(image) == np.nanmax(image):
+                continue  # no lines asked for, or a flat map (it has none)
             self._contour_sets.append(
                 ax.contour(
                     self.interp.xi, self.interp.yi, image,
-                    levels=self._contour_levels, colors="k", linewidths=0.6,
+                    levels=levels, colors="k", linewidths=0.6,
                     zorder=CONTOUR_ZORDER,
                 )
             )  # fmt: skip
 
 
-def _layout(n_panels, panel_titles, scores, colorbar):
-    """Figure size (inches) and axes rectangles (figure fractions)."""
+def _as_table_list(table, n_panels):
+    tables = list(table) if isinstance(table, (list, tuple)) else [table]
+    if len(tables) not in (1, n_panels):
+        raise ValueError(
+            f"table must be one ColorTable or one per panel ({n_panels}); got "
+            f"{len(tables)}."
+        )
+    return tables
+
+
+def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1):
+    """Figure size (inches) and axes rectangles (figure fractions).
+
+    One colour bar sits right of the last map; with one per panel
+    (``n_colorbars == n_panels > 1``), each sits right of its own map.
+    """
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
-    maps_width = n_panels * MAP_SIZE + (n_panels - 1) * MARGIN
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
+    gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
+    maps_width = n_panels * MAP_SIZE + (n_panels - 1) * gap
     width = MARGIN + maps_width + cbar_band
     score_height = scores.height if scores else 0.0
     score_band = (score_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
@@ -299,15 +342,19 @@ def _layout(n_panels, panel_titles, scores, colorbar):
 
     rects = {
         "maps": [
-            frac(MARGIN + k * (MAP_SIZE + MARGIN), map_bottom, MAP_SIZE, MAP_SIZE)
+            frac(MARGIN + k * (MAP_SIZE + gap), map_bottom, MAP_SIZE, MAP_SIZE)
             for k in range(n_panels)
         ],
-        "colorbar": frac(
-            MARGIN + maps_width + MARGIN,
-            map_bottom + 0.15 * MAP_SIZE,
-            CBAR_WIDTH,
-            0.7 * MAP_SIZE,
-        ),  # fmt: skip
+        "colorbars": [
+            frac(
+                # counted back from the last map's (the only one when shared)
+                MARGIN + maps_width + MARGIN - (n_panels - 1 - k) * (MAP_SIZE + gap),
+                map_bottom + 0.15 * MAP_SIZE,
+                CBAR_WIDTH,
+                0.7 * MAP_SIZE,
+            )  # fmt: skip
+            for k in range(n_panels - n_colorbars, n_panels)
+        ],
     }
     if scores:
         score_width = width - SCORE_LEFT_BAND - cbar_band

@@ -699,6 +699,40 @@ def _listed(items):
     return ", ".join(items[:MAX_LISTED]) + more
 
 
+def merge_grad_pairs(sensors):
+    """Group planar gradiometers that share a position into pairs.
+
+    MNE's topomaps show gradiometers as one value per pair, the root mean
+    square of its two channels; this gives the geometry for that.
+
+    Parameters
+    ----------
+    sensors : Sensors
+        Sensors of type ``'grad'`` (a pair shares one position).
+
+    Returns
+    -------
+    merged : Sensors
+        One sensor per position, named ``'A/B'`` after its channels.
+    groups : list of array of int
+        For each merged sensor, the indices of its channels in ``sensors``.
+    """
+    _, first, inverse = np.unique(
+        np.round(sensors.pos, 12), axis=0, return_index=True, return_inverse=True
+    )
+    order = np.argsort(first)  # keep the channels' order
+    groups = [np.flatnonzero(inverse.ravel() == k) for k in order]
+    names = ["/".join(sensors.ch_names[i] for i in group) for group in groups]
+    keep = [group[0] for group in groups]
+    info = None
+    if sensors.info is not None:
+        info = mne.pick_info(sensors.info, keep)
+    picks = None if sensors.picks is None else sensors.picks[keep]
+    merged = _make_sensors(sensors.pos[keep], names, sensors.ch_type,
+                           sensors.sphere, info, picks)  # fmt: skip
+    return merged, groups
+
+
 def _make_sensors(pos, names, ch_type, sphere, info, picks):
     """Freeze arrays so a Sensors can be shared safely between frames."""
     pos = np.array(pos, dtype=np.float64)

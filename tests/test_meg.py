@@ -1,0 +1,44 @@
+"""MEG channels: magnetometers as they are, gradiometer pairs merged like MNE."""
+
+import mne
+import numpy as np
+import pytest
+
+import mne_coefanim as mc
+
+
+@pytest.fixture(scope="module")
+def evoked():
+    info = mne.channels.read_meg_canonical_info("neuromag")
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((len(info.ch_names), 4)) * 1e-12
+    return mne.EvokedArray(data, info, tmin=0.0)
+
+
+def test_gradiometer_pairs_are_merged_by_rms(evoked):
+    anim = mc.animate_coefs(evoked, ch_type="grad", res=32, dpi=40, show=False,
+                            verbose=False)  # fmt: skip
+    sensors = anim._scene.sensors
+    assert len(sensors.ch_names) == 102  # 204 gradiometers, 102 positions
+    first = sensors.ch_names[0]
+    a, b = first.split("/")
+    ia, ib = evoked.ch_names.index(a), evoked.ch_names.index(b)
+    expected = np.sqrt((evoked.data[ia] ** 2 + evoked.data[ib] ** 2) / 2) * 1e13
+    np.testing.assert_allclose(anim._scene.values[0][:, 0], expected)
+    assert anim.vlim[0] == 0  # RMS is non-negative: a sequential map from 0
+    assert anim._scene.units == "fT/cm"
+    assert anim.interp.extrapolate == "local"  # MNE's default for MEG
+
+
+def test_magnetometers_in_ft(evoked):
+    anim = mc.animate_coefs(evoked, ch_type="mag", res=32, dpi=40, show=False,
+                            verbose=False)  # fmt: skip
+    assert len(anim._scene.sensors.ch_names) == 102
+    assert anim._scene.units == "fT"
+    np.testing.assert_allclose(anim._scene.values[0][0],
+                               evoked.copy().pick("mag").data[:, 0] * 1e15)  # fmt: skip
+
+
+def test_mixed_meg_needs_ch_type(evoked):
+    with pytest.raises(ValueError, match="ch_type"):
+        mc.animate_coefs(evoked, show=False, verbose=False)
