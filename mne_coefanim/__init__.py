@@ -1,10 +1,12 @@
 """Animate time-resolved decoder coefficients and patterns on the scalp."""
 
 from ._api import CoefAnimation, animate_coefs, plot_coefs
+from ._batch import save_animations
 from ._coefs import CoefData, as_coef_data
 from ._demo import DemoStudy, load_demo, simulate_epochs
 from ._interp import ScalpInterpolator
 from ._positions import Sensors, resolve_sensors, topomap_positions
+from ._report import add_to_report
 from ._stats import patterns_from_filters, significance_mask
 
 __version__ = "0.1.0"
@@ -14,6 +16,7 @@ __all__ = [
     "CoefData",
     "DemoStudy",
     "ScalpInterpolator",
+    "add_to_report",
     "Sensors",
     "animate_coefs",
     "as_coef_data",
@@ -21,6 +24,7 @@ __all__ = [
     "patterns_from_filters",
     "plot_coefs",
     "resolve_sensors",
+    "save_animations",
     "significance_mask",
     "simulate_epochs",
     "topomap_positions",

@@ -5,12 +5,14 @@ adapters (positions, coefficients) -> interpolation -> figure and frame
 compositor -> writers.
 """
 
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
 from numbers import Real
 
 import matplotlib.pyplot as plt
+import mne
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
@@ -37,6 +39,7 @@ SI_SCALINGS = {
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
 DEFAULT_FPS = 10
+MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class CoefAnimation:
         levels, maps = [], []
         for values, table in zip(scene.values, scene.panel_tables, strict=True):
             pixels = scene.interp.interpolate_inside(
-                values[start:stop], dtype=np.float64 if images else np.float32
+                values[start:stop], dtype=np.float64 if images else self._level_dtype
             )
             # levels computed on the (n_inside, n_frames) buffer, then one
             # cheap uint8 transpose: each frame's row is contiguous for the
@@ -156,6 +159,23 @@ class CoefAnimation:
             masks,
             [panel[k] for panel in maps] if maps is not None else None,
         )
+
+    @functools.cached_property
+    def _level_dtype(self):
+        """float32 (half the per-frame work) unless it would blur or overflow.
+
+        float32 keeps about 7 digits: enough for the colour levels while the
+        values are within 1e4 times the colour range, and finite below 3e38.
+        """
+        scene = self._scene
+        span = max(t.vmax - t.vmin for t in scene.panel_tables)
+        border = scene.interp.border
+        peak = max(
+            float(np.abs(scene.values).max()),
+            *(abs(v) for t in scene.panel_tables for v in (t.vmin, t.vmax)),
+            abs(border) if isinstance(border, float) else 0.0,
+        )
+        return np.float32 if peak <= min(1e4 * span, 1e30) else np.float64
 
     @property
     def _wants_images(self):
@@ -256,24 +276,25 @@ class CoefAnimation:
         """
         path, suffix = check_output(fname, overwrite=overwrite)
         fps = self.fps if fps is None else check_real("fps", fps, 0, strict=True)
-        dpi = self.dpi if dpi is None else check_real("dpi", dpi, 0, strict=True)
+        dpi = self.dpi if dpi is None else _check_dpi(dpi)
         logger.info(f"Saving {len(self.times)} frames to {path}")
-        if suffix == ".gif":
-            frames = progress(
-                self.iter_frames(dpi=dpi), total=len(self), desc=path.name
-            )
-            first = next(frames)
-            write_gif(path, _chain(first, frames), self.palette, fps=fps,
-                      overwrite=overwrite)  # fmt: skip
-        elif suffix in (".mp4", ".webm"):
-            frames = progress(
-                self.iter_frames(dpi=dpi), total=len(self), desc=path.name
-            )
-            first = next(frames)
-            rgb = (self.palette[frame] for frame in _chain(first, frames))
-            write_video(path, rgb, fps=fps, overwrite=overwrite)
-        else:
+        if suffix == ".html":
             write_text(path, self.to_html(fps=fps), overwrite=overwrite)
+            return path
+        generator = self.iter_frames(dpi=dpi)
+        try:
+            frames = progress(generator, total=len(self), desc=path.name)
+            first = next(frames)
+            if suffix == ".gif":
+                write_gif(path, _chain(first, frames), self.palette, fps=fps,
+                          overwrite=overwrite)  # fmt: skip
+            else:
+                rgb = (self.palette[frame] for frame in _chain(first, frames))
+                write_video(path, rgb, fps=fps, overwrite=overwrite)
+        finally:
+            # restore the figure now: after an error the traceback would keep
+            # the suspended generator, and the figure in its render state
+            generator.close()
         return path
 
     def to_html(self, *, fps=None):
@@ -362,6 +383,16 @@ class CoefAnimation:
 
         add_to_report(report, self, title=title, section=section, tags=tags,
                       replace=replace, fps=fps, dpi=dpi)  # fmt: skip
+
+
+def _check_dpi(dpi):
+    dpi = check_real("dpi", dpi, 0, strict=True)
+    if dpi < MIN_DPI:
+        raise ValueError(
+            f"dpi must be >= {MIN_DPI} (the figure's text cannot be drawn "
+            f"smaller); got dpi={dpi:g}. For smaller frames lower res instead."
+        )
+    return dpi
 
 
 def _chain(first, rest):
@@ -553,7 +584,7 @@ def animate_coefs(
         score_label=score_label, score_matrix=score_matrix,
     )  # fmt: skip
     fps = check_real("fps", fps, 0, strict=True)
-    dpi = check_real("dpi", dpi, 0, strict=True)
+    dpi = _check_dpi(dpi)
     cfig = _build_figure(
         scene, title=title, time_unit=time_unit, sensors=sensors,
         contours=contours, mask_params=mask_params, colorbar=colorbar, dpi=dpi,
@@ -611,9 +642,17 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
                    score_label, score_matrix):  # fmt: skip
     """Validate everything once and precompute what all frames share."""
     titles, items = _split_panels(data)
+    info = _default_info(info, items)
+    sensors = resolve_sensors(
+        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
+    )
+    # keep only the channels the map shows, named, before the values are
+    # checked: a NaN in a dropped channel (picks, bads) then does no harm, and
+    # one in a shown channel is reported by name
     panels = [
         as_coef_data(
             item,
+            ch_names=ch_names,
             times=times,
             dims=dims,
             transform=transform,
@@ -622,13 +661,10 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
             train_time=train_time,
             units=units,
         )  # fmt: skip
-        for item in items
-    ]
+        for item, ch_names in (_used_channels(it, dims, sensors, info)
+                               for it in items)
+    ]  # fmt: skip
     _note_filters(panels)
-    info = _default_info(info, items)
-    sensors = resolve_sensors(
-        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
-    )
     if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
         raise ValueError(
             f"info must place at least 4 channels to interpolate a map; got "
@@ -728,6 +764,52 @@ def _default_info(info, items):
         "a DigMontage, or an array of 2-D positions (n_channels, 2). Only an "
         "Evoked carries its own."
     )
+
+
+def _used_channels(item, dims, sensors, info):
+    """Return ``(item, ch_names)`` restricted to the channels the map shows.
+
+    A plain array with one value per shown channel, or per channel of
+    ``info``, gets the sensors' names (and loses the channels not shown); an
+    Evoked holding NaN or inf loses the channels not shown. Anything else is
+    returned as is (``ch_names`` None), for :func:`as_coef_data` to check.
+    """
+    names = list(sensors.ch_names)
+    if isinstance(item, mne.Evoked):
+        if not np.isfinite(item.data).all() and set(names) <= set(item.ch_names):
+            return item.copy().pick(names, verbose=False), None
+        return item, None
+    axis = _channel_axis(item, dims)
+    if axis is None:
+        return item, None
+    values = np.asarray(item)
+    if values.shape[axis] == len(names):
+        return values, names
+    if sensors.picks is not None and values.shape[axis] == _n_info_channels(info):
+        return np.take(values, sensors.picks, axis=axis), names
+    return item, None
+
+
+def _channel_axis(item, dims):
+    """Return the channels axis of a plain array of numbers, else None."""
+    first = item
+    while isinstance(first, list | tuple) and len(first):
+        first = first[0]
+    if not isinstance(first, np.ndarray | Real):  # estimators, strings, ...
+        return None
+    try:
+        values = np.asarray(item)
+    except (TypeError, ValueError):  # ragged lists: as_coef_data explains
+        return None
+    if values.dtype.kind not in "biuf":
+        return None
+    if dims is None:
+        return values.ndim - 1 if values.ndim in (2, 3, 4) else None
+    if isinstance(dims, list | tuple) and len(dims) == values.ndim:
+        dims = list(dims)
+        if dims.count("channels") == 1:
+            return dims.index("channels")
+    return None
 
 
 def _align_channels(panel, sensors, info):

@@ -549,15 +549,15 @@ def _linear_step(steps, attr):
     name = type(final).__name__
     if attr == "filters_" and hasattr(final, "coef_"):
         return len(steps) - 1, final.coef_
-    reason = (
-        "patterns_ are only computed by mne.decoding.LinearModel"
-        if hasattr(final, "coef_")
-        else "it has no coef_ (not a linear model)"
-    )
+    if hasattr(final, "coef_"):
+        reason, model = "patterns_ are only computed by mne.decoding.LinearModel", name
+    else:
+        # wrapping a non-linear model would not help: suggest a linear one
+        reason, model = "it has no coef_ (not a linear model)", "LogisticRegression"
     raise ValueError(
-        f"Cannot get {attr} from the final step {name}: {reason}. Wrap the "
-        f"model in mne.decoding.LinearModel, e.g. make_pipeline(StandardScaler(), "
-        f"LinearModel({name}(...))), and fit again."
+        f"Cannot get {attr} from the final step {name}: {reason}. Wrap a "
+        f"linear model in mne.decoding.LinearModel, e.g. make_pipeline("
+        f"StandardScaler(), LinearModel({model}(...))), and fit again."
     )
 
 

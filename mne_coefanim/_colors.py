@@ -38,6 +38,11 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
     """
     vmin, vmax = _check_vlim(vlim)
     if cnorm is not None:
+        if not isinstance(cnorm, Normalize):
+            raise TypeError(
+                "cnorm must be a matplotlib.colors.Normalize (e.g. TwoSlopeNorm) "
+                f"or None; got {type(cnorm).__name__}."
+            )
         vmin = cnorm.vmin if cnorm.vmin is not None else vmin
         vmax = cnorm.vmax if cnorm.vmax is not None else vmax
     lo, hi = float(np.min(values)), float(np.max(values))
@@ -57,6 +62,11 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
         vmin, vmax = (vmin - 1.0, vmax + 1.0) if vmin != 0 else (0.0, 1.0)
     if not vmin < vmax:
         raise ValueError(f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}).")
+    if not np.isfinite(float(vmax) - float(vmin)):  # e.g. values near 1e308
+        raise ValueError(
+            f"The colour range {vmin:g} to {vmax:g} overflows float64; rescale "
+            "the values (animate_coefs(..., scalings=...)) or pass a narrower vlim."
+        )
     return float(vmin), float(vmax)
 
 

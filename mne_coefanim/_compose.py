@@ -99,10 +99,6 @@ class FrameCompositor:
             boxes += [ax.get_window_extent(renderer) for ax in cfig.map_axes]
         if cfig.cursor is not None:
             boxes.append(cfig.score_axes.get_window_extent(renderer))
-        # the time label: as wide as the widest label, plus a margin
-        widest = max((cfig.time_label(k) for k in range(len(cfig.times))), key=len)
-        cfig.time_text.set_text(widest + "  ")
-        boxes.append(cfig.time_text.get_window_extent(renderer).padded(4))
         regions = []
         for box in boxes:
             x0, x1 = (
@@ -148,22 +144,34 @@ class FrameCompositor:
         """Prepare per-frame drawing; call inside :meth:`rendering`."""
         self._render()
         self._regions = self._dynamic_regions()
-        self._label = _LabelPainter(self.cfig.time_text, self._canvas)
+        labels = [self.cfig.time_label(k) for k in range(len(self.cfig.times))]
+        self._sprites = _label_sprites(self.cfig.time_text, labels, self._canvas)
+        self._label_slots = set(self.cfig.time_text.slots)
+        self._label_box = _union_box([s[:2] for s in self._sprites.values()])
 
     def _draw_dynamic(self, index, masks, images, frame):
-        """Blend the per-frame artists, drawn alone, onto the frame."""
+        """Blend the per-frame artists onto the frame.
+
+        The time label is pasted from pictures drawn once per (slot,
+        character); the other artists are drawn alone on a cleared canvas.
+        """
         cfig = self.cfig
         cfig.set_frame(index, None, masks=masks, images=images)
-        renderer = self._canvas.get_renderer()
-        renderer.clear()
-        for artist in cfig.dynamic_artists:
-            if artist is cfig.time_text:
-                self._label.draw(renderer)
-            else:
+        others = [a for a in cfig.dynamic_artists if a not in self._label_slots]
+        if others:
+            renderer = self._canvas.get_renderer()
+            renderer.clear()
+            for artist in others:
                 artist.draw(renderer)
-        layer = np.asarray(renderer.buffer_rgba())
-        for rows, cols in self._regions:
-            _blend(layer[rows, cols], frame[rows, cols], self.palette, self.lookup)
+            layer = np.asarray(renderer.buffer_rgba())
+            for rows, cols in self._regions:
+                _blend(layer[rows, cols], frame[rows, cols], self.palette,
+                       self.lookup)  # fmt: skip
+        sprites = [self._sprites.get(key) for key in
+                   enumerate(cfig.time_text.time_chars())]  # fmt: skip
+        label = _paste(self._label_box, [s for s in sprites if s is not None])
+        rows, cols = self._label_box
+        _blend(label, frame[rows, cols], self.palette, self.lookup)
 
 
 def _blend(layer, frame, palette, lookup):
@@ -177,49 +185,69 @@ def _blend(layer, frame, palette, lookup):
     frame[drawn] = lookup(_to_uint8(alpha * pixels[:, :3] + (1 - alpha) * under))
 
 
-class _LabelPainter:
-    """Draw the time label straight through the renderer.
+def _union_box(boxes):
+    """Return the (rows, cols) slices covering all boxes."""
+    if not boxes:
+        return slice(0, 0), slice(0, 0)
+    return (
+        slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
+        slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)),
+    )
 
-    ``Text.draw`` lays the text out anew for every string (two FreeType
-    passes); a one-line, left/top-aligned label in a fixed place only needs
-    its baseline, so one pass suffices. The shortcut is used only if it draws
-    the same pixels as ``Text.draw`` for the first label.
-    """
 
-    def __init__(self, text, canvas):
-        self.text = text
-        renderer = canvas.get_renderer()
-        box = text.get_window_extent(renderer)
-        _, _, descent = renderer.get_text_width_height_descent(
-            text.get_text(), text.get_fontproperties(), ismath=False
+def _paste(box, sprites):
+    """Composite sprites (alpha over, in order) into one RGBA picture."""
+    rows, cols = box
+    shape = (rows.stop - rows.start, cols.stop - cols.start)
+    premultiplied = np.zeros((*shape, 3), np.float32)
+    alpha = np.zeros((*shape, 1), np.float32)
+    for sprite_rows, sprite_cols, picture in sprites:
+        where = (
+            slice(sprite_rows.start - rows.start, sprite_rows.stop - rows.start),
+            slice(sprite_cols.start - cols.start, sprite_cols.stop - cols.start),
         )
-        self._xy = (box.x0, box.y0 + descent)
-        self.fast = self._same_pixels(renderer)
+        a = picture[..., 3:] / np.float32(255)
+        premultiplied[where] = picture[..., :3] * a + premultiplied[where] * (1 - a)
+        alpha[where] = a + alpha[where] * (1 - a)
+    rgb = np.divide(premultiplied, alpha, out=np.zeros_like(premultiplied),
+                    where=alpha > 0)  # fmt: skip
+    return np.concatenate([rgb, alpha * 255], axis=-1).round().astype(np.uint8)
 
-    def _same_pixels(self, renderer):
-        renderer.clear()
-        self.text.draw(renderer)
-        reference = np.asarray(renderer.buffer_rgba()).copy()
-        renderer.clear()
-        self._draw_fast(renderer)
-        return np.array_equal(reference, np.asarray(renderer.buffer_rgba()))
 
-    def _draw_fast(self, renderer):
-        text = self.text
-        gc = renderer.new_gc()
-        gc.set_foreground(text.get_color())
-        gc.set_alpha(text.get_alpha())
-        gc.set_antialiased(text._antialiased if hasattr(text, "_antialiased") else True)
-        renderer.draw_text(gc, *self._xy, text.get_text(), text.get_fontproperties(),
-                           0.0, ismath=False, mtext=text)  # fmt: skip
-        gc.restore()
+def _label_sprites(label, texts, canvas):
+    """Draw each (slot, character) of the time label once, alone.
 
-    def draw(self, renderer):
-        """Draw the label's current text."""
-        if self.fast:
-            self._draw_fast(renderer)
-        else:
-            self.text.draw(renderer)
+    Returns ``{(slot, char): (rows, cols, rgba)}``: the pixel box of the
+    character's picture and the straight-alpha RGBA picture itself, exactly
+    what the figure draws for that slot.
+    """
+    renderer = canvas.get_renderer()
+    height = int(renderer.height)
+    needed = {
+        (slot, char)
+        for text in texts
+        for slot, char in enumerate(text.rjust(label.width))
+        if not char.isspace()
+    }
+    saved = [slot.get_text() for slot in label.slots]
+    sprites = {}
+    try:
+        for slot, char in sorted(needed):
+            artist = label.slots[slot]
+            artist.set_text(char)
+            renderer.clear()
+            artist.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            ys, xs = np.nonzero(layer[..., 3])
+            if not ys.size:
+                continue
+            rows = slice(max(ys.min(), 0), min(ys.max() + 1, height))
+            cols = slice(xs.min(), xs.max() + 1)
+            sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
+    finally:
+        for artist, text in zip(label.slots, saved, strict=True):
+            artist.set_text(text)
+    return sprites
 
 
 def _probe(cfig, render):

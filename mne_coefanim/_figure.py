@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.transforms import Bbox, offset_copy
 
 from ._mne_outlines import head_outlines
 
@@ -23,6 +25,7 @@ CBAR_WIDTH = 0.16
 CBAR_LABEL_BAND = 0.8
 SCORE_HEIGHT = 1.25
 MATRIX_HEIGHT = 2.2
+LABEL_FONTSIZE = 10
 SCORE_BOTTOM_BAND = 0.5
 SCORE_LEFT_BAND = 0.7
 
@@ -59,6 +62,71 @@ class ScorePanel:
     def height(self):
         """Height of the panel in inches (a matrix is drawn square)."""
         return MATRIX_HEIGHT if self.matrix is not None else SCORE_HEIGHT
+
+
+class TimeLabel:
+    """The frame's time in fixed-width character slots, one text per slot.
+
+    A monospaced label right-aligned in fixed slots: the digits do not jitter
+    from frame to frame, and the picture of each (slot, character) is the
+    same in every frame, so the compositor draws it once and reuses it.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The label sits at the axes' top-left corner, outside the head.
+    width : int
+        The number of character slots (the longest label).
+    fontsize : float
+        In points.
+    """
+
+    def __init__(self, ax, width, fontsize=LABEL_FONTSIZE):
+        self.width = width
+        advance = _monospace_advance(fontsize)  # points
+        self.slots = [
+            ax.text(
+                0.0,
+                1.0,
+                "",
+                ha="left",
+                va="baseline",
+                fontsize=fontsize,
+                family="monospace",
+                transform=offset_copy(
+                    ax.transAxes,
+                    fig=ax.figure,
+                    units="points",
+                    x=k * advance,
+                    y=-fontsize,
+                ),
+            )  # fmt: skip
+            for k in range(width)
+        ]
+
+    def set_text(self, text):
+        """Show ``text``, right-aligned in the slots."""
+        for slot, char in zip(self.slots, text.rjust(self.width), strict=True):
+            slot.set_text(char)
+
+    def time_chars(self):
+        """Return the character of each slot."""
+        return [slot.get_text() for slot in self.slots]
+
+    def get_text(self):
+        """Return the text shown, without the padding."""
+        return "".join(slot.get_text() for slot in self.slots).strip()
+
+    def get_window_extent(self, renderer=None):
+        """Return the display box around all slots."""
+        return Bbox.union([s.get_window_extent(renderer) for s in self.slots])
+
+
+def _monospace_advance(fontsize):
+    """Advance width of one character of the monospace font, in points."""
+    font = get_font(findfont(FontProperties(family="monospace")))
+    font.set_size(fontsize, 72)  # at 72 dpi, one pixel is one point
+    return font.load_char(ord("0")).linearHoriAdvance / 65536
 
 
 class CoefFigure:
@@ -159,10 +227,8 @@ class CoefFigure:
         if title:
             self.fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top",
                           fontsize=12)  # fmt: skip
-        self.time_text = self.map_axes[0].text(
-            0.0, 1.0, "", transform=self.map_axes[0].transAxes, ha="left",
-            va="top", fontsize=10,
-        )  # fmt: skip
+        labels = [self.time_label(k) for k in range(len(self.times))]
+        self.time_text = TimeLabel(self.map_axes[0], max(map(len, labels)))
         self.colorbars = []
         if colorbar:
             labels = units if isinstance(units, list) else [units] * len(self.tables)
@@ -245,7 +311,7 @@ class CoefFigure:
     @property
     def dynamic_artists(self):
         """The artists :meth:`set_frame` changes (for blitting)."""
-        artists = [self.time_text, *self.mask_lines, *self._contour_sets]
+        artists = [*self.time_text.slots, *self.mask_lines, *self._contour_sets]
         cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
         return artists + cursors
 

@@ -29,6 +29,12 @@ from ._checks import check_int, check_option
 
 HEAD_SIZE_DEFAULT = 0.095  # MNE's default head radius, in metres
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
+# No single array larger than this is allocated: larger requests raise a
+# ValueError saying how to stream instead of exhausting the memory.
+MAX_ARRAY_BYTES = 2 * 1024**3
+# Peak bytes per image pixel while building the operator (measured: cubic
+# holds 9 weights per pixel and their Bernstein terms), to refuse a huge res.
+_BUILD_BYTES_PER_PIXEL = {"cubic": 400, "linear": 130, "nearest": 70}
 
 
 class ScalpInterpolator:
@@ -111,6 +117,7 @@ class ScalpInterpolator:
         self.extrapolate = extrapolate
         self.border = _check_border(border)
         self.res = check_int("res", res, minimum=2)
+        _check_build_size(self.res, self.image_interp)
         self.sphere = _check_sphere(sphere)
 
         origin, radius = self.sphere[:2], self.sphere[3]
@@ -181,6 +188,8 @@ class ScalpInterpolator:
         """
         values = np.asarray(values, dtype=float)
         single = values.ndim == 1
+        if values.ndim == 2:
+            _check_output_size(len(values), self.res**2, 8, "images", self.res)
         frames = self.interpolate_inside(values[np.newaxis] if single else values)
         images = np.full((len(frames), self.res * self.res), np.nan)
         images[:, self.inside.ravel()] = frames
@@ -215,6 +224,8 @@ class ScalpInterpolator:
             )
         if not np.isfinite(values).all():
             raise ValueError("values must be finite; got NaN or inf.")
+        _check_output_size(len(values), int(self.inside.sum()),
+                           np.dtype(dtype).itemsize, "pixels", self.res)  # fmt: skip
         node_values = self._node_values(values.T)
         if self._gradient_map is not None:
             gradients = self._gradient_map @ node_values
@@ -313,7 +324,42 @@ def _check_border(border):
         return check_option("border", border, ("mean",))
     if isinstance(border, bool) or not isinstance(border, Real):
         raise TypeError(f"border must be 'mean' or a number; got {border!r}.")
+    if not np.isfinite(border):
+        raise ValueError(f"border must be 'mean' or a finite number; got {border}.")
     return float(border)
+
+
+def _gib(n_bytes):
+    return f"{n_bytes / 1024**3:.3g} GiB"
+
+
+def _check_build_size(res, image_interp):
+    """Refuse a res whose interpolation operator would not fit in memory."""
+    needed = res * res * _BUILD_BYTES_PER_PIXEL[image_interp]
+    if needed > MAX_ARRAY_BYTES:
+        raise ValueError(
+            f"res={res} would need about {_gib(needed)} of memory to build the "
+            f"{image_interp!r} interpolation ({res} x {res} pixels), more than "
+            f"the limit of {_gib(MAX_ARRAY_BYTES)} "
+            "(mne_coefanim._interp.MAX_ARRAY_BYTES). Use a smaller res: MNE's "
+            "topomaps use 64, and 256 is plenty for an animation."
+        )
+
+
+def _check_output_size(n_frames, n_pixels, itemsize, what, res):
+    """Refuse to return more than MAX_ARRAY_BYTES at once; say how to chunk."""
+    needed = n_frames * n_pixels * itemsize
+    if needed <= MAX_ARRAY_BYTES:
+        return
+    chunk = max(MAX_ARRAY_BYTES // (n_pixels * itemsize), 1)
+    raise ValueError(
+        f"Interpolating {n_frames} frames at res={res} would allocate "
+        f"{_gib(needed)} of {what} ({n_frames} x {n_pixels} values of {itemsize} "
+        f"bytes), more than the limit of {_gib(MAX_ARRAY_BYTES)} "
+        "(mne_coefanim._interp.MAX_ARRAY_BYTES). Interpolate in chunks of at most "
+        f"{chunk} frames with interpolate_inside (pixels inside the head only), "
+        "or use animate_coefs, which streams the frames."
+    )
 
 
 def _check_sphere(sphere):

@@ -276,10 +276,10 @@ def _pick_info(info, ch_type, n_channels):
         check_option("ch_type", ch_type, tuple(dict.fromkeys(types)))
         info = mne.pick_info(info, [i for i, t in enumerate(types) if t == ch_type])
     if len(info["ch_names"]) != n_channels:
-        which = f"of type {ch_type!r} " if ch_type is not None else ""
+        which = f" of type {ch_type!r}" if ch_type is not None else ""
         raise ValueError(
             f"samples has {n_channels} channels (last axis) but info has "
-            f"{len(info['ch_names'])} channels {which}; pass the Info of the data "
+            f"{len(info['ch_names'])} channels{which}; pass the Info of the data "
             "the decoders were trained on, picked to the same channels "
             "(e.g. info = mne.pick_info(info, picks))."
         )

@@ -125,3 +125,19 @@ def test_stderr_is_tty_edge_cases(monkeypatch):
     assert not stderr_is_tty()
     monkeypatch.setattr(sys, "stderr", object())  # no isatty at all
     assert not stderr_is_tty()
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_cli_quiet_hides_bar(quiet, tmp_path, fake_tty):
+    from mne_coefanim._cli import main
+
+    np.save(tmp_path / "coefs.npy", np.random.default_rng(0).standard_normal((6, 32)))
+    ch_names = make_info("biosemi32").ch_names
+    argv = [
+        "render", str(tmp_path / "coefs.npy"), "-o", str(tmp_path / "out.gif"),
+        "--montage", "biosemi32", "--ch-names", ",".join(ch_names),
+        "--sfreq", "100", "--res", "32", "--dpi", "40",
+    ] + (["--quiet"] if quiet else [])  # fmt: skip
+    assert main(argv) == 0
+    assert ("6/6" in fake_tty.readouterr().err) is not quiet
+    assert (tmp_path / "out.gif").read_bytes()[:6] == b"GIF89a"

@@ -1,0 +1,163 @@
+import tracemalloc
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from mne_coefanim import animate_coefs
+from mne_coefanim._compose import FrameCompositor
+
+FAST = dict(res=32, dpi=50, show=False, verbose=False)
+N_TIMES = 5
+TIMES = np.linspace(0.0, 0.4, N_TIMES)
+# the palette lookup's documented worst case for a colour absent from the
+# palette: its nearest colour may be up to 2 * sqrt(3) * 3.5 levels farther
+LOOKUP_SLACK = 2 * np.sqrt(3) * 3.5
+
+
+@pytest.fixture
+def anim(info, rng):
+    anim = animate_coefs(rng.standard_normal((N_TIMES, 32)), info, times=TIMES,
+                         **FAST)  # fmt: skip
+    anim.anim.pause()  # a plain draw then includes the map and the label
+    return anim
+
+
+def render(fig):
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def map_visibility(cfig):
+    """Per pixel, how much of the map shows (1: all of it), from two renders."""
+    res, inside = cfig.interp.res, cfig.interp.inside
+    saved = [image.get_array().copy() for image in cfig.images]
+    renders = []
+    for value in (0, 255):
+        rgba = np.zeros((res, res, 4), np.uint8)
+        rgba[inside] = (value, value, value, 255)
+        for image in cfig.images:
+            image.set_data(rgba)
+        renders.append(render(cfig.fig))
+    for image, array in zip(cfig.images, saved, strict=True):
+        image.set_data(array)
+    return (renders[1] - renders[0]).min(axis=-1) / 255.0
+
+
+def label_region(cfig, shape, pad=3):
+    """Pixels of the time label's box (it changes per frame)."""
+    canvas = FigureCanvasAgg(cfig.fig)
+    canvas.draw()
+    box = cfig.time_text.get_window_extent(canvas.get_renderer()).padded(pad)
+    rows, cols = np.indices(shape)
+    height = shape[0]
+    return (
+        (cols + 0.5 >= box.x0) & (cols + 0.5 <= box.x1)
+        & (height - rows - 0.5 >= box.y0) & (height - rows - 0.5 <= box.y1)
+    )  # fmt: skip
+
+
+# -- the map cells under each pixel ----------------------------------------------
+
+
+def test_cells_are_matplotlib_nearest_resampling(anim):
+    """Each pixel shows the cell that contains its centre, as in imshow."""
+    cfig = anim._cfig
+    interp = cfig.interp
+    n_inside = int(interp.inside.sum())
+    rank = np.arange(n_inside)
+    base = 191  # levels are palette indices < n_levels: write the rank in two digits
+    assert n_inside < base**2
+    compositor = FrameCompositor(cfig, cfig.fig.dpi)
+    with compositor.rendering():
+        compositor.start()
+        low = compositor.compose(0, [(rank % base).astype(np.uint8)]).astype(int)
+        high = compositor.compose(0, [(rank // base).astype(np.uint8)]).astype(int)
+    full = map_visibility(cfig) == 1
+    assert full.sum() > 1000
+    assert low.shape == full.shape
+    decoded = (high * base + low)[full]
+    assert (low[full] < base).all() and (decoded < n_inside).all()
+    cell = np.flatnonzero(interp.inside.ravel())[decoded]
+    cell_row, cell_col = np.divmod(cell, interp.res)  # row 0 at the bottom
+    # the data coordinates of each pixel's centre
+    rows, cols = np.nonzero(full)
+    height = full.shape[0]
+    display = np.column_stack([cols + 0.5, height - rows - 0.5])
+    x, y = cfig.map_axes[0].transData.inverted().transform(display).T
+    left, right, bottom, top = interp.extent
+    fx = (x - left) / (right - left) * interp.res
+    fy = (y - bottom) / (top - bottom) * interp.res
+    for decoded_index, position in ((cell_col, fx), (cell_row, fy)):
+        off = decoded_index - np.floor(position)
+        # off by one only for centres on a cell boundary (within rounding)
+        on_boundary = np.abs(position - np.round(position)) < 1e-6
+        assert (np.abs(off) <= 1).all()
+        assert ((off == 0) | on_boundary).all()
+        assert (off == 0).mean() > 0.99
+
+
+def test_palette(anim):
+    compositor = FrameCompositor(anim._cfig, anim.dpi)
+    palette = compositor.palette
+    table = anim._scene.table
+    assert palette.dtype == np.uint8
+    assert palette.ndim == 2 and palette.shape[1] == 3
+    assert len(table.colors) < len(palette) <= 256
+    assert np.array_equal(palette[: len(table.colors)], table.colors)
+    # the background and the outlines are exact
+    chrome = palette[len(table.colors) :].tolist()
+    assert [255, 255, 255] in chrome and [0, 0, 0] in chrome
+    assert compositor.shape == render(anim.fig).shape[:2]
+
+
+def test_static_frame_outside_map(anim):
+    """Away from the map, frame 0 is the figure snapped to the palette."""
+    frames = anim.iter_frames()
+    first = next(frames)
+    frames.close()
+    palette = anim.palette.astype(int)
+    anim.show_frame(0)
+    expected = render(anim.fig)
+    assert first.shape == expected.shape[:2]
+    static = (map_visibility(anim._cfig) == 0) & ~label_region(anim._cfig, first.shape)
+    assert static.mean() > 0.3
+    got = palette[first[static]]
+    want = expected[static]
+    distance = np.sqrt(((want[:, None] - palette[None]) ** 2).sum(-1))
+    nearest = distance.min(axis=1)
+    error = np.sqrt(((got - want) ** 2).sum(-1))
+    in_palette = nearest == 0
+    assert in_palette.mean() > 0.95  # the chrome is mostly exact
+    assert (error[in_palette] == 0).all()
+    assert (error <= nearest + LOOKUP_SLACK + 1e-9).all()
+
+
+def test_frames_match_show_frame_on_the_map(anim):
+    """iter_frames and show_frame agree where the map shows fully."""
+    full = map_visibility(anim._cfig) == 1
+    frames = list(anim.iter_frames())
+    assert len(frames) == N_TIMES
+    for k, frame in enumerate(frames):
+        anim.show_frame(k)
+        expected = render(anim.fig)
+        assert np.array_equal(anim.palette[frame[full]], expected[full])
+    assert not np.array_equal(frames[0][full], frames[1][full])
+
+
+def test_memory_does_not_grow_with_frames(info, rng):
+    n_frames = 300
+    anim = animate_coefs(rng.standard_normal((n_frames, 32)), info,
+                         times=np.arange(n_frames) / 100.0, **FAST)  # fmt: skip
+    frames = anim.iter_frames()
+    first = next(frames)  # the probes and the first chunk are set up
+    frame_bytes = first.size * 3  # one RGB frame
+    tracemalloc.start()
+    try:
+        count = 1 + sum(1 for _ in frames)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == n_frames
+    assert peak < 20 * frame_bytes  # all frames would be 300 times one
