@@ -45,10 +45,11 @@ anim.save("patterns_cluster_mask.gif", overwrite=True, verbose=False)
 
 # %%
 # The same with one-sample t-tests and FDR correction, computed by
-# ``animate_coefs`` itself from the per-subject samples.
+# ``animate_coefs`` itself from the per-subject samples; ``mask_dim`` fades
+# the map wherever the nearest channel is not significant.
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, mask="fdr", alpha=0.01, units="µV",
+    patterns, study.info, mask="fdr", alpha=0.01, mask_dim=0.6, units="µV",
     mask_params=dict(markersize=6, markerfacecolor="y"),
-    title="Patterns; FDR (q < 0.01)", show=False, verbose=False,
+    title="Patterns; FDR (q < 0.01), the rest faded", show=False, verbose=False,
 )  # fmt: skip
 anim.save("patterns_fdr_mask.gif", overwrite=True, verbose=False)

@@ -8,7 +8,7 @@ compositor -> writers.
 import functools
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 
 import matplotlib.pyplot as plt
@@ -57,6 +57,7 @@ class _Scene:
     scores: ScorePanel | None
     units: str | list | None  # a list (one per panel) with vlim='each'
     vlim_each: bool = False
+    faded: list = field(default_factory=list)  # dimmed twins of the tables
 
     @property
     def table(self):
@@ -136,12 +137,23 @@ class CoefAnimation:
             # levels computed on the (n_inside, n_frames) buffer, then one
             # cheap uint8 transpose: each frame's row is contiguous for the
             # compositor's gathers
-            levels.append(np.ascontiguousarray(table.levels(pixels.T).T))
+            panel_levels = np.ascontiguousarray(table.levels(pixels.T).T)
+            self._dim(panel_levels, len(levels), table, start, stop)
+            levels.append(panel_levels)
             if images:
                 full = np.full((stop - start, scene.interp.res**2), np.nan)
                 full[:, scene.interp.inside.ravel()] = pixels
                 maps.append(full.reshape(-1, scene.interp.res, scene.interp.res))
         return levels, (maps if images else None)
+
+    def _dim(self, levels, panel, table, start, stop):
+        """Move pixels whose nearest channel is not significant to the twin."""
+        scene = self._scene
+        if not scene.faded:
+            return
+        twin = scene.faded[min(panel, len(scene.faded) - 1)]
+        significant = scene.masks[panel, start:stop][:, scene.interp.nearest_channel]
+        levels[~significant] += np.uint8(twin.offset - table.offset)
 
     def _frame_data(self, index):
         """Levels, masks and images of one frame, through a chunk cache."""
@@ -435,6 +447,7 @@ def animate_coefs(
     contours=0,
     mask=None,
     mask_params=None,
+    mask_dim=None,
     alpha=0.05,
     seed=None,
     scores=None,
@@ -541,6 +554,11 @@ def animate_coefs(
         :func:`mne_coefanim.significance_mask` from the per-subject samples.
     mask_params : dict | None
         Marker properties for the masked channels, as in MNE.
+    mask_dim : float | None
+        Also fade the map toward white by this fraction (e.g. 0.6) wherever
+        the nearest channel is not significant in the frame, so that the
+        significant areas stand out. The map then uses half as many colour
+        levels (the other half are their faded twins).
     alpha, seed
         Significance level and random seed when ``mask`` is a string.
     scores : array, shape (n_times,) | (n_samples, n_times) | None
@@ -579,7 +597,7 @@ def animate_coefs(
         picks=picks, exclude=exclude, sphere=sphere, tmin=tmin, tmax=tmax,
         image_interp=image_interp, extrapolate=extrapolate, border=border,
         res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units,
-        scalings=scalings, mask=mask,
+        scalings=scalings, mask=mask, mask_dim=mask_dim,
         alpha=alpha, seed=seed, scores=scores, chance=chance,
         score_label=score_label, score_matrix=score_matrix,
     )  # fmt: skip
@@ -638,8 +656,8 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
 def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
                    train_time, ch_type, picks, exclude, sphere, tmin, tmax,
                    image_interp, extrapolate, border, res, vlim, cmap, cnorm,
-                   units, scalings, mask, alpha, seed, scores, chance,
-                   score_label, score_matrix):  # fmt: skip
+                   units, scalings, mask, mask_dim, alpha, seed, scores,
+                   chance, score_label, score_matrix):  # fmt: skip
     """Validate everything once and precompute what all frames share."""
     titles, items = _split_panels(data)
     info = _default_info(info, items)
@@ -682,20 +700,45 @@ def _prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
         sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
         border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
     )  # fmt: skip
-    tables = _color_tables(values, vlim, cmap, cnorm)
+    mask_dim = _check_mask_dim(mask_dim, masks)
+    tables = _color_tables(values, vlim, cmap, cnorm, halve=mask_dim is not None)
+    faded = _faded_twins(tables, mask_dim)
     vlim_each = isinstance(vlim, str)
     score_panel = _score_panel(scores, chance, score_label, time_sel,
                                len(panels[0].times), score_matrix)  # fmt: skip
     return _Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=panel_times, sensors=sensors, interp=interp, tables=tables,
-        scores=score_panel, vlim_each=vlim_each,
+        scores=score_panel, vlim_each=vlim_each, faded=faded,
         units=[units or p.units for p in panels] if vlim_each
         else units or panels[0].units,
     )  # fmt: skip
 
 
-def _color_tables(values, vlim, cmap, cnorm):
+def _check_mask_dim(mask_dim, masks):
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value
+
+
+def _faded_twins(tables, mask_dim):
+    """Dimmed copies of the tables, their levels after all of the tables'."""
+    if mask_dim is None:
+        return []
+    start = sum(table.n_levels for table in tables)
+    twins, offset = [], start
+    for table in tables:
+        twins.append(table.faded(mask_dim, offset))
+        offset += table.n_levels
+    return twins
+
+
+def _color_tables(values, vlim, cmap, cnorm, halve=False):
     """One colour table for all panels, or with ``vlim='each'`` one per panel.
 
     Per-panel tables split the palette's map colours between them, each
@@ -704,13 +747,14 @@ def _color_tables(values, vlim, cmap, cnorm):
     if not isinstance(vlim, str):
         vmin, vmax = resolve_vlim(values, vlim, cnorm)
         cmap = default_cmap(vmin, vmax) if cmap is None else cmap
-        return [ColorTable.create(cmap, vmin, vmax, cnorm)]
+        n_levels = N_LEVELS // 2 if halve else N_LEVELS
+        return [ColorTable.create(cmap, vmin, vmax, cnorm, n_levels=n_levels)]
     if vlim != "each":
         raise ValueError(
             f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
             f"(limits per panel); got {vlim!r}."
         )
-    n_levels = N_LEVELS // len(values)
+    n_levels = N_LEVELS // len(values) // (2 if halve else 1)
     if n_levels < MIN_PANEL_LEVELS:
         raise ValueError(
             f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
@@ -997,5 +1041,5 @@ def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,
         panel_titles=scene.titles, title=title, units=scene.units,
         time_unit=time_unit, sensors_fmt=sensors, contours=contours,
         mask_params=mask_params, has_mask=scene.masks is not None,
-        scores=scene.scores, colorbar=colorbar, dpi=dpi,
+        scores=scene.scores, colorbar=colorbar, dpi=dpi, faded_tables=scene.faded,
     )  # fmt: skip

@@ -7,7 +7,7 @@ the figure shows.
 """
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib as mpl
 import numpy as np
@@ -114,6 +114,11 @@ class ColorTable:
     n_levels : int
         The number of colours sampled from ``cmap``.
     offset : int
+        Where the table's levels start in the palette.
+    fade : float
+        Fade the colours toward white by this fraction (0: none); used for
+        the dimmed twin of a table (non-significant areas).
+    offset : int
         The palette index of the first level (non-zero when several tables,
         e.g. one per panel, share one palette).
 
@@ -129,6 +134,7 @@ class ColorTable:
     cnorm: Normalize | None = None
     n_levels: int = N_LEVELS
     offset: int = 0
+    fade: float = 0.0
 
     @classmethod
     def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS, offset=0):
@@ -156,7 +162,27 @@ class ColorTable:
     def colors(self):
         """Colours of the levels, uint8, shape (n_levels, 3)."""
         centres = (np.arange(self.n_levels) + 0.5) / self.n_levels
-        return np.round(self.cmap(centres)[:, :3] * 255).astype(np.uint8)
+        rgb = self.cmap(centres)[:, :3]
+        rgb = rgb + self.fade * (1.0 - rgb)  # toward white (dimmed twins)
+        return np.round(rgb * 255).astype(np.uint8)
+
+    def faded(self, fade, offset):
+        """Return a twin table whose colours are faded toward white.
+
+        Parameters
+        ----------
+        fade : float
+            0 keeps the colours, 1 makes them white.
+        offset : int
+            Where the twin's levels start in the palette.
+
+        Returns
+        -------
+        twin : ColorTable
+            Same limits and levels; ``twin.levels(v) - twin.offset ==
+            self.levels(v) - self.offset``.
+        """
+        return replace(self, fade=float(fade), offset=int(offset))
 
     @property
     def listed_cmap(self):

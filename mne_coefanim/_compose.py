@@ -66,9 +66,9 @@ class FrameCompositor:
         full = on_map & (coverage >= FULL)
         partial = on_map & ~full
         static = renders["black"][..., :3]
-        n_map_colors = sum(table.n_levels for table in cfig.tables)
+        n_map_colors = sum(table.n_levels for table in cfig.palette_tables)
         chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - n_map_colors)
-        self.palette = palette_with(cfig.tables, chrome)
+        self.palette = palette_with(cfig.palette_tables, chrome)
         self.lookup = palette_lookup(self.palette)
         self.static_index = self.lookup(static)
         # where each panel's map goes: flat pixel indices and inside-cell ranks

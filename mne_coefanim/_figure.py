@@ -189,6 +189,7 @@ class CoefFigure:
         scores=None,
         colorbar=True,
         dpi=100,
+        faded_tables=(),
     ):
         n_panels = len(panel_titles)
         self.sensors, self.interp = sensors, interp
@@ -204,8 +205,10 @@ class CoefFigure:
         ]
         self._contour_sets = []
         self._inside_flat = interp.inside.ravel()
+        # every colour a map pixel can take: the tables and their dimmed twins
+        self.palette_tables = self.tables + list(faded_tables)
         self._rgba_table = np.zeros((256, 4), np.uint8)
-        for each in self.tables:  # level indices include each table's offset
+        for each in self.palette_tables:  # level indices include the offsets
             rows = slice(each.offset, each.offset + each.n_levels)
             self._rgba_table[rows, :3] = each.colors
             self._rgba_table[rows, 3] = 255
@@ -318,9 +321,11 @@ class CoefFigure:
     def time_label(self, index):
         """Return the text shown for frame ``index``."""
         time = self.times[index]
+        # "+ 0.0" turns the -0.0 of a time a hair below zero (e.g. from
+        # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
         if self.time_unit == "ms":
-            return f"{time * 1e3:0.0f} ms"
-        return f"{time:0.3f} s"
+            return f"{round(time * 1e3) + 0.0:0.0f} ms"
+        return f"{round(time, 3) + 0.0:0.3f} s"
 
     def set_frame(self, index, levels, masks=None, images=None):
         """Show frame ``index``.

@@ -149,11 +149,20 @@ class ScalpInterpolator:
         self.inside = self._inside_mask()
         self._operator, self._gradient_map = self._build_operator()
         self._operator_lowp = None
+        self._nearest_channel = None
 
     @property
     def n_channels(self):
         """Number of channels the interpolator expects."""
         return len(self.pos)
+
+    @property
+    def nearest_channel(self):
+        """Index of the channel nearest each inside pixel, shape (n_inside,)."""
+        if self._nearest_channel is None:
+            xy = self._pixel_xy()[self.inside.ravel()]
+            self._nearest_channel = cKDTree(self.pos).query(xy)[1]
+        return self._nearest_channel
 
     @property
     def xi(self):
