@@ -137,7 +137,10 @@ def _output_paths(fnames, names, overwrite):
                 f"fnames must have one file per item: got {len(fnames)} "
                 f"file name(s) for {len(names)} item(s)."
             )
-    paths = [check_output(fname, overwrite=overwrite)[0] for fname in fnames]
+    # absolute: joblib's worker processes may live in another working folder
+    paths = [
+        check_output(fname, overwrite=overwrite)[0].absolute() for fname in fnames
+    ]
     seen = {}
     for name, path in zip(names, paths, strict=True):
         key = os.path.normcase(os.path.abspath(path))
