@@ -19,7 +19,7 @@ from mne_coefanim import (
     resolve_sensors,
 )
 
-# small and fast: a 32-channel montage, a coarse grid, a small figure
+# small and fast: 32 channels, a coarse grid, a small figure
 FAST = dict(res=40, dpi=50, show=False, verbose=False)
 N_TIMES = 6
 TIMES = np.linspace(-0.1, 0.4, N_TIMES)
@@ -28,33 +28,6 @@ TIMES = np.linspace(-0.1, 0.4, N_TIMES)
 @pytest.fixture
 def data(rng):
     return rng.standard_normal((N_TIMES, 32))
-
-
-# One animation (with a score panel) shared by the tests that only look at
-# it: building one costs more than most checks. Each test shows the frame it
-# needs; a test that changes the figure otherwise builds its own.
-SHARED_DATA = np.random.default_rng(0).standard_normal((N_TIMES, 32))
-SHARED_SCORES = np.random.default_rng(1).uniform(0.45, 0.95, (5, N_TIMES))
-SHARED_KWARGS = dict(times=TIMES, scores=SHARED_SCORES, fps=20, **FAST)
-
-
-@pytest.fixture(scope="module")
-def shared_info():
-    return make_info("biosemi32")
-
-
-@pytest.fixture(scope="module")
-def shared(shared_info):
-    anim = animate_coefs(SHARED_DATA, shared_info, **SHARED_KWARGS)
-    # pause now: the first test's teardown closes the figure, which stops
-    # the animation for good (its timer is gone)
-    return drawable(anim)
-
-
-@pytest.fixture(scope="module")
-def shared_gif(shared, tmp_path_factory):
-    path = shared.save(tmp_path_factory.mktemp("gif") / "anim.gif", verbose=False)
-    return path, gif_frames(path)
 
 
 def render(fig):
@@ -74,11 +47,10 @@ def drawable(anim):
     return anim
 
 
-def gif_frames(path_or_bytes):
+def gif_frames(source):
     """Decode every GIF frame to RGB; also return the frame durations (ms)."""
-    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else (
-        path_or_bytes
-    )  # fmt: skip
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     frames, durations = [], []
     with Image.open(source) as image:
         info = dict(image.info)
@@ -125,6 +97,33 @@ def head_circle_px(anim, ax):
     return centre, edge[0] - centre[0]
 
 
+# One animation (with a score panel) shared by the tests that only look at
+# it: building one costs more than most checks. Each test shows the frame it
+# needs; a test that changes the figure otherwise builds its own.
+SHARED_DATA = np.random.default_rng(0).standard_normal((N_TIMES, 32))
+SHARED_SCORES = np.random.default_rng(1).uniform(0.45, 0.95, (5, N_TIMES))
+SHARED_KWARGS = dict(times=TIMES, scores=SHARED_SCORES, fps=20, **FAST)
+
+
+@pytest.fixture(scope="module")
+def shared_info():
+    return make_info("biosemi32")
+
+
+@pytest.fixture(scope="module")
+def shared(shared_info):
+    anim = animate_coefs(SHARED_DATA, shared_info, **SHARED_KWARGS)
+    # pause now: the first test's teardown closes the figure, which stops
+    # the animation for good (its timer is gone)
+    return drawable(anim)
+
+
+@pytest.fixture(scope="module")
+def shared_gif(shared, tmp_path_factory):
+    path = shared.save(tmp_path_factory.mktemp("gif") / "anim.gif", verbose=False)
+    return path, gif_frames(path)
+
+
 # -- 1. a frame is the static plot ----------------------------------------
 
 
@@ -133,7 +132,11 @@ def test_frame_equals_static_plot(shared, shared_info, k):
     anim = shared
     anim.show_frame(k)
     frame = render(anim.fig)
-    fig = plot_coefs(SHARED_DATA, shared_info, time=TIMES[k], **SHARED_KWARGS)
+    # plot_coefs shows the sample nearest the time asked for
+    time = TIMES[k] + 0.3 * (TIMES[1] - TIMES[0])
+    fig = plot_coefs(SHARED_DATA, shared_info, time=time, **SHARED_KWARGS)
+    label = "".join(text.get_text() for text in fig.axes[0].texts).strip()
+    assert label == f"{TIMES[k]:0.3f} s"
     assert np.array_equal(frame, render(fig))
     # the map is drawn: inside the head, nearly all pixels are map colours
     centre, radius = head_circle_px(anim, anim._cfig.map_axes[0])
@@ -145,19 +148,12 @@ def test_frame_equals_static_plot(shared, shared_info, k):
     assert np.mean(in_table) > 0.9
 
 
-def test_plot_coefs_nearest_time(info, data):
-    fig = plot_coefs(data, info, times=TIMES, time=TIMES[3] + 0.01, **FAST)
-    label = "".join(text.get_text() for text in fig.axes[0].texts).strip()
-    assert label == f"{TIMES[3]:0.3f} s"
-
-
-def test_plot_coefs_plain_draw_and_savefig_show_the_map(info, data, tmp_path):
+def test_plot_coefs_plain_draw_and_savefig_show_the_map(shared, shared_info, tmp_path):
     """Regression: plot_coefs built a blitting animation, so the map and the
     time label were "animated" and missing from a plain draw."""
-    anim = drawable(animate_coefs(data, info, times=TIMES, **FAST))
-    anim.show_frame(2)
-    expected = render(anim.fig)
-    fig = plot_coefs(data, info, times=TIMES, time=TIMES[2], **FAST)
+    shared.show_frame(2)
+    expected = render(shared.fig)
+    fig = plot_coefs(SHARED_DATA, shared_info, time=TIMES[2], **SHARED_KWARGS)
     assert not any(artist.get_animated() for artist in fig.findobj())
     fig.canvas.draw()  # the figure's own canvas, twice: nothing restarts
     fig.canvas.draw()
@@ -179,7 +175,7 @@ def test_gif_frames_match_figure(shared, shared_gif):
     assert path.name == "anim.gif" and path.exists()
     assert [p.name for p in path.parent.iterdir()] == ["anim.gif"]  # no temp
     width, height = anim.fig.get_size_inches() * FAST["dpi"]
-    assert frames.shape == (N_TIMES, round(height), round(width), 3)
+    assert frames.shape == (N_TIMES, int(height), int(width), 3)
     assert gif_info["loop"] == 0  # loops forever
     assert durations == [1000 / fps] * N_TIMES
     # The GIF has one 256-colour palette: the map's levels, then colours for
@@ -192,7 +188,7 @@ def test_gif_frames_match_figure(shared, shared_gif):
     full, off_map = visibility == 1, visibility == 0
     partial = ~full & ~off_map
     assert full.sum() > 0.2 * full.size
-    assert partial.sum() < 0.05 * full.size
+    assert partial.sum() < 0.05 * visibility.size
     for k in range(N_TIMES):
         anim.show_frame(k)
         expected = render(anim.fig).astype(int)
@@ -238,11 +234,11 @@ def test_vlim_given(info, data):
     assert _colorbar_limits(anim) == (-0.5, 2.0)
 
 
-def _levels_shown(anim, k):
+def _levels_shown(anim, k, panel=0):
     """The colour level of every map pixel the figure shows in frame k."""
     cfig = anim._cfig
     anim.show_frame(k)
-    rgb = cfig.images[0].get_array()[cfig.interp.inside][:, :3].astype(int)
+    rgb = cfig.images[panel].get_array()[cfig.interp.inside][:, :3].astype(int)
     colors = anim._scene.table.colors.astype(int)
     return np.argmin(((rgb[:, None] - colors[None]) ** 2).sum(-1), axis=1)
 
@@ -350,6 +346,21 @@ def test_time_label(shared, shared_info, time_unit):
         closest = np.clip(centre, [box.x0, box.y0], [box.x1, box.y1])
         assert np.hypot(*(closest - centre)) > radius
         assert box.width > 10  # the label is really drawn
+
+
+@pytest.mark.parametrize("time_unit, zero", [("s", "0.000 s"), ("ms", "0 ms")])
+def test_time_label_no_negative_zero(info, data, time_unit, zero):
+    """Regression: a time a hair below 0 (np.arange, np.linspace) was shown
+    as "-0.000 s"."""
+    times = np.arange(-0.2, 0.01, 0.05)
+    assert -1e-15 < times[-1] < 0
+    anim = animate_coefs(data[:5], info, times=times, time_unit=time_unit,
+                         **{**FAST, "dpi": 30})  # fmt: skip
+    anim.show_frame(4)
+    assert anim._cfig.time_text.get_text() == zero
+    anim.show_frame(0)
+    first = "-0.200 s" if time_unit == "s" else "-200 ms"
+    assert anim._cfig.time_text.get_text() == first
 
 
 def test_time_unit_invalid(info, data):
@@ -504,10 +515,13 @@ def test_panels_share_one_scale(info, data):
     top = 2 * np.abs(data).max()
     assert anim.vlim == (-top, top)
     assert _colorbar_limits(anim) == anim.vlim
-    # panel B's map is panel A's with twice the values, on one scale
-    anim.show_frame(1)
-    levels_a, levels_b = (image.get_array() for image in cfig.images)
-    assert not np.array_equal(levels_a, levels_b)
+    # panel B's map is panel A's with twice the values, on one scale: its
+    # colours lie twice as far from the middle of the scale (up to rounding)
+    middle = (len(anim._scene.table.colors) - 1) / 2
+    spread_a, spread_b = (
+        np.abs(_levels_shown(anim, 1, panel) - middle).mean() for panel in (0, 1)
+    )
+    assert spread_b == pytest.approx(2 * spread_a, rel=0.02)
 
 
 # -- 9. errors ---------------------------------------------------------------------

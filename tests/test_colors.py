@@ -203,3 +203,14 @@ def test_palette_with_too_many_colors():
     table = ColorTable.create("Reds", 0.0, 1.0)
     with pytest.raises(ValueError, match="a GIF palette holds 256 colours; got 257"):
         palette_with(table, np.zeros((257 - N_LEVELS, 3)))
+
+
+def test_palette_with_several_tables():
+    first = ColorTable.create("Reds", 0.0, 1.0, n_levels=64)
+    second = ColorTable.create("Blues", 0.0, 1.0, n_levels=64, offset=64)
+    palette = palette_with([first, second], [[255, 255, 255]])
+    assert np.array_equal(palette[:64], first.colors)
+    assert np.array_equal(palette[64:128], second.colors)
+    assert second.levels(np.array([0.0, 1.0])).tolist() == [64, 127]
+    with pytest.raises(ValueError, match="expected a table with offset=64, got "):
+        palette_with([first, first], [[255, 255, 255]])
