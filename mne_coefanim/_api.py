@@ -177,7 +177,8 @@ class CoefAnimation:
         """float32 (half the per-frame work) unless it would blur or overflow.
 
         float32 keeps about 7 digits: enough for the colour levels while the
-        values are within 1e4 times the colour range, and finite below 3e38.
+        values are within 1e4 times the colour range; and its range ends at
+        3e38, so the colour range must not be tiny (n_levels / span) either.
         """
         scene = self._scene
         span = max(t.vmax - t.vmin for t in scene.panel_tables)
@@ -187,7 +188,8 @@ class CoefAnimation:
             *(abs(v) for t in scene.panel_tables for v in (t.vmin, t.vmax)),
             abs(border) if isinstance(border, float) else 0.0,
         )
-        return np.float32 if peak <= min(1e4 * span, 1e30) else np.float64
+        fits = span >= 1e-30 and peak <= min(1e4 * span, 1e30)
+        return np.float32 if fits else np.float64
 
     @property
     def _wants_images(self):
@@ -197,6 +199,7 @@ class CoefAnimation:
         return self._update(0)
 
     def _update(self, index):
+        self._shown = index
         levels, masks, images = self._frame_data(index)
         return self._cfig.set_frame(index, levels, masks=masks, images=images)
 
@@ -235,6 +238,7 @@ class CoefAnimation:
         frame : array, shape (height, width), dtype uint8
             Indices into :attr:`palette` (set when iteration starts).
         """
+        shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig, dpi or self.dpi)
         self.palette = compositor.palette
         with compositor.rendering():
@@ -254,7 +258,7 @@ class CoefAnimation:
                         images=None if maps is None else [m[k] for m in maps],
                     )
         self._chunk = (None, None)
-        self._update(0)
+        self._update(shown)  # the figure shows again what it showed before
 
     # -- output ---------------------------------------------------------------
 

@@ -12,6 +12,13 @@ import mne  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+try:  # small matrices: BLAS threads only fight over the 2 cores of CI
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+except ImportError:  # pragma: no cover
+    pass
+
 SHARED_DATA = os.path.join(
     os.path.dirname(__file__), os.pardir, os.pardir, "shared", "data"
 )

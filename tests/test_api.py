@@ -689,3 +689,12 @@ def test_save_mp4(shared, shared_gif, tmp_path):
     _, (gif, _, _) = shared_gif
     diff = np.abs(frames[:, : gif.shape[1], : gif.shape[2]].astype(int) - gif)
     assert diff.mean() < 4  # lossy, chroma subsampled: close, not equal
+
+
+def test_saving_keeps_the_frame_shown(tmp_path, info, rng):
+    data = rng.standard_normal((4, len(info.ch_names)))
+    anim = animate_coefs(data, info, times=np.arange(4) / 10, res=32, dpi=40,
+                         show=False, verbose=False)  # fmt: skip
+    anim.show_frame(2)
+    anim.save(tmp_path / "a.gif", verbose=False)
+    assert anim._cfig.time_text.get_text() == "0.200 s"
