@@ -1,0 +1,439 @@
+"""Validate the user's input once and precompute what all frames share.
+
+The adapters' outputs (sensors, coefficient data) are aligned channel by
+channel, scaled for display, cropped in time, and joined with the colour
+tables, masks and score panel into one :class:`Scene`, which the figure,
+the frame compositor and the writers then trust.
+"""
+
+from dataclasses import dataclass, field
+from numbers import Real
+
+import mne
+import numpy as np
+from mne.utils import logger
+
+from ._checks import check_option, check_real, check_type
+from ._coefs import CoefData, as_coef_data
+from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
+from ._figure import ScorePanel
+from ._interp import ScalpInterpolator
+from ._positions import merge_grad_pairs, resolve_sensors
+
+SI_SCALINGS = {
+    "eeg": (1e6, "µV"),
+    "ecog": (1e6, "µV"),
+    "seeg": (1e3, "mV"),
+    "dbs": (1e6, "µV"),
+    "mag": (1e15, "fT"),
+    "grad": (1e13, "fT/cm"),
+}
+MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything validated and precomputed before anything is drawn."""
+
+    panels: list  # CoefData per panel, channels aligned with sensors
+    titles: list
+    values: np.ndarray  # (n_panels, n_times, n_channels)
+    masks: np.ndarray | None  # (n_panels, n_times, n_channels) bool
+    times: np.ndarray
+    sensors: object
+    interp: ScalpInterpolator
+    tables: list  # ColorTable: one for all panels, or one per panel
+    scores: ScorePanel | None
+    units: str | list | None  # a list (one per panel) with vlim='each'
+    vlim_each: bool = False
+    faded: list = field(default_factory=list)  # dimmed twins of the tables
+
+    @property
+    def table(self):
+        """The first colour table (the only one when panels share limits)."""
+        return self.tables[0]
+
+    @property
+    def panel_tables(self):
+        """The colour table of each panel."""
+        if len(self.tables) == len(self.panels):
+            return self.tables
+        return self.tables * len(self.panels)
+
+
+def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
+                   train_time, ch_type, picks, exclude, sphere, tmin, tmax,
+                   image_interp, extrapolate, border, res, vlim, cmap, cnorm,
+                   units, scalings, mask, mask_dim, alpha, seed, scores,
+                   chance, score_label, score_matrix):  # fmt: skip
+    """Validate everything once and precompute what all frames share."""
+    titles, items = _split_panels(data)
+    info = _default_info(info, items)
+    sensors = resolve_sensors(
+        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
+    )
+    # keep only the channels the map shows, named, before the values are
+    # checked: a NaN in a dropped channel (picks, bads) then does no harm, and
+    # one in a shown channel is reported by name
+    panels = [
+        as_coef_data(
+            item,
+            ch_names=ch_names,
+            times=times,
+            dims=dims,
+            transform=transform,
+            attr=attr,
+            class_idx=class_idx,
+            train_time=train_time,
+            units=units,
+        )  # fmt: skip
+        for item, ch_names in (_used_channels(it, dims, sensors, info)
+                               for it in items)
+    ]  # fmt: skip
+    _note_filters(panels)
+    if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
+        raise ValueError(
+            f"info must place at least 4 channels to interpolate a map; got "
+            f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)})."
+        )
+    panels = [_align_channels(panel, sensors, info) for panel in panels]
+    if sensors.ch_type == "grad":
+        sensors, panels = _merge_gradiometers(sensors, panels)
+    panels = [_scale(panel, scalings, sensors.ch_type, units) for panel in panels]
+    time_sel = _time_selection(panels, tmin, tmax)
+    panel_times = panels[0].times[time_sel]
+    values = np.stack([panel.data[time_sel] for panel in panels])
+    masks = _resolve_masks(mask, panels, sensors, time_sel, alpha, seed)
+    interp = ScalpInterpolator(
+        sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
+        border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
+    )  # fmt: skip
+    mask_dim = _check_mask_dim(mask_dim, masks)
+    tables = _color_tables(values, vlim, cmap, cnorm, halve=mask_dim is not None)
+    faded = _faded_twins(tables, mask_dim)
+    vlim_each = isinstance(vlim, str)
+    score_panel = _score_panel(scores, chance, score_label, time_sel,
+                               len(panels[0].times), score_matrix)  # fmt: skip
+    return Scene(
+        panels=panels, titles=titles, values=values, masks=masks,
+        times=panel_times, sensors=sensors, interp=interp, tables=tables,
+        scores=score_panel, vlim_each=vlim_each, faded=faded,
+        units=[units or p.units for p in panels] if vlim_each
+        else units or panels[0].units,
+    )  # fmt: skip
+
+
+def _check_mask_dim(mask_dim, masks):
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value
+
+
+def _faded_twins(tables, mask_dim):
+    """Dimmed copies of the tables, their levels after all of the tables'."""
+    if mask_dim is None:
+        return []
+    start = sum(table.n_levels for table in tables)
+    twins, offset = [], start
+    for table in tables:
+        twins.append(table.faded(mask_dim, offset))
+        offset += table.n_levels
+    return twins
+
+
+def _color_tables(values, vlim, cmap, cnorm, halve=False):
+    """One colour table for all panels, or with ``vlim='each'`` one per panel.
+
+    Per-panel tables split the palette's map colours between them, each
+    starting where the previous one ends.
+    """
+    if not isinstance(vlim, str):
+        vmin, vmax = resolve_vlim(values, vlim, cnorm)
+        cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        n_levels = N_LEVELS // 2 if halve else N_LEVELS
+        return [ColorTable.create(cmap, vmin, vmax, cnorm, n_levels=n_levels)]
+    if vlim != "each":
+        raise ValueError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
+            f"(limits per panel); got {vlim!r}."
+        )
+    n_levels = N_LEVELS // len(values) // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
+            f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
+            f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
+        )
+    tables = []
+    for k, panel_values in enumerate(values):
+        vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
+        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        table = ColorTable.create(
+            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
+        )
+        tables.append(table)
+    return tables
+
+
+_FILTERS_NOTE = (
+    "Animating filters (decoder weights). Weights are not activity maps: a "
+    "channel can get a large weight because it helps cancel noise, not because "
+    "it carries the signal (Haufe et al. 2014, NeuroImage 87:96-110). Prefer "
+    "attr='patterns_' or mne_coefanim.patterns_from_filters(filters, epochs)."
+)
+_said = set()
+
+
+def _note_filters(panels):
+    """Log, once per session, why weights are not activity maps."""
+    if "filters" in _said or not any(p.kind == "filters" for p in panels):
+        return
+    _said.add("filters")
+    logger.info(_FILTERS_NOTE)
+
+
+def _split_panels(data):
+    if isinstance(data, dict):
+        if not data:
+            raise ValueError("data must not be an empty dict; give at least one panel.")
+        return [str(k) for k in data], list(data.values())
+    return [""], [data]
+
+
+def _default_info(info, items):
+    if info is not None:
+        return info
+    for item in items:
+        if hasattr(item, "info"):
+            return item.info
+    raise ValueError(
+        "info is needed to place the channels: pass an mne.Info with a montage, "
+        "a DigMontage, or an array of 2-D positions (n_channels, 2). Only an "
+        "Evoked carries its own."
+    )
+
+
+def _used_channels(item, dims, sensors, info):
+    """Return ``(item, ch_names)`` restricted to the channels the map shows.
+
+    A plain array with one value per shown channel, or per channel of
+    ``info``, gets the sensors' names (and loses the channels not shown); an
+    Evoked holding NaN or inf loses the channels not shown. Anything else is
+    returned as is (``ch_names`` None), for :func:`as_coef_data` to check.
+    """
+    names = list(sensors.ch_names)
+    if isinstance(item, mne.Evoked):
+        if not np.isfinite(item.data).all() and set(names) <= set(item.ch_names):
+            return item.copy().pick(names, verbose=False), None
+        return item, None
+    axis = _channel_axis(item, dims)
+    if axis is None:
+        return item, None
+    values = np.asarray(item)
+    if values.shape[axis] == len(names):
+        return values, names
+    if sensors.picks is not None and values.shape[axis] == _n_info_channels(info):
+        return np.take(values, sensors.picks, axis=axis), names
+    return item, None
+
+
+def _channel_axis(item, dims):
+    """Return the channels axis of a plain array of numbers, else None."""
+    first = item
+    while isinstance(first, list | tuple) and len(first):
+        first = first[0]
+    if not isinstance(first, np.ndarray | Real):  # estimators, strings, ...
+        return None
+    try:
+        values = np.asarray(item)
+    except (TypeError, ValueError):  # ragged lists: as_coef_data explains
+        return None
+    if values.dtype.kind not in "biuf":
+        return None
+    if dims is None:
+        return values.ndim - 1 if values.ndim in (2, 3, 4) else None
+    if isinstance(dims, list | tuple) and len(dims) == values.ndim:
+        dims = list(dims)
+        if dims.count("channels") == 1:
+            return dims.index("channels")
+    return None
+
+
+def _align_channels(panel, sensors, info):
+    """Reorder/select the panel's channels to match the sensors."""
+    n_data, n_sens = panel.n_channels, len(sensors.ch_names)
+    if panel.ch_names is not None:
+        missing = [ch for ch in sensors.ch_names if ch not in panel.ch_names]
+        if missing:
+            raise ValueError(
+                f"data has no values for {len(missing)} channel(s) of info: "
+                f"{', '.join(missing[:10])}. Pick matching channels with picks= "
+                "or mark them bad."
+            )
+        order = [panel.ch_names.index(ch) for ch in sensors.ch_names]
+    elif n_data == n_sens:
+        order = np.arange(n_sens)
+    elif sensors.picks is not None and n_data == _n_info_channels(info):
+        order = sensors.picks
+    else:
+        n_info = _n_info_channels(info)
+        raise ValueError(
+            f"data has {n_data} channels, but info has {n_info} channel(s), "
+            f"{n_sens} of them used here (after picks/ch_type/bads). Give data "
+            "with one value per used channel (in info's order), or pass "
+            "channel names (e.g. an Evoked) so channels can be matched."
+        )
+    return _with(panel, data=panel.data[:, order],
+                 samples=None if panel.samples is None else panel.samples[..., order],
+                 ch_names=list(sensors.ch_names))  # fmt: skip
+
+
+def _scale(panel, scalings, ch_type, units):
+    """Apply the display scaling (MNE's for SI data when ``scalings`` is None)."""
+    if scalings is None:
+        si_data = panel.kind in ("patterns", "evoked") and panel.units is None
+        if not si_data or units is not None or ch_type not in SI_SCALINGS:
+            return panel
+        factor, unit = SI_SCALINGS[ch_type]
+    else:
+        factor, unit = check_real("scalings", scalings), panel.units
+    samples = None if panel.samples is None else panel.samples * factor
+    return _with(panel, data=panel.data * factor, samples=samples, units=unit)
+
+
+def _merge_gradiometers(sensors, panels):
+    """One value per gradiometer pair: the RMS of its two channels (MNE's way)."""
+    merged, groups = merge_grad_pairs(sensors)
+
+    def rms(values):
+        return np.stack(
+            [np.sqrt(np.mean(values[..., g] ** 2, axis=-1)) for g in groups], axis=-1
+        )
+
+    panels = [
+        _with(panel, data=rms(panel.data), ch_names=list(merged.ch_names),
+              samples=None if panel.samples is None else rms(panel.samples))
+        for panel in panels
+    ]  # fmt: skip
+    logger.info(f"Merged {len(sensors.ch_names)} gradiometers into "
+                f"{len(merged.ch_names)} pairs (root mean square).")  # fmt: skip
+    return merged, panels
+
+
+def _n_info_channels(info):
+    if hasattr(info, "ch_names"):
+        return len(info.ch_names)
+    return len(np.asarray(info))
+
+
+def _with(panel, **changes):
+    fields = {f: getattr(panel, f) for f in CoefData.__dataclass_fields__}
+    return CoefData(**{**fields, **changes})
+
+
+def _time_selection(panels, tmin, tmax):
+    times = panels[0].times
+    for panel in panels[1:]:
+        if panel.times.shape != times.shape or not np.allclose(panel.times, times):
+            raise ValueError(
+                "all panels must share the same times; got "
+                f"{len(times)} and {len(panel.times)} time points."
+            )
+    for name, value in (("tmin", tmin), ("tmax", tmax)):
+        if value is not None:
+            check_real(name, value)
+    lo = times[0] if tmin is None else tmin
+    hi = times[-1] if tmax is None else tmax
+    eps = 1e-9 * max(1.0, np.ptp(times))
+    sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
+    if not sel.size:
+        raise ValueError(
+            f"tmin={tmin}, tmax={tmax} select no time point; the data spans "
+            f"{times[0]:0.3f} to {times[-1]:0.3f} s."
+        )
+    return sel
+
+
+def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
+    if mask is None:
+        return None
+    if isinstance(mask, str):
+        from ._stats import significance_mask
+
+        check_option("mask", mask, ("cluster", "fdr"))
+        masks = []
+        for panel in panels:
+            if panel.samples is None or panel.samples.shape[0] < 2:
+                raise ValueError(
+                    f"mask={mask!r} needs per-subject (or per-fold) samples; give "
+                    "data with a subjects or folds axis, or a boolean mask array."
+                )
+            samples = panel.samples[:, time_sel]
+            masks.append(significance_mask(samples, sensors.info, method=mask,
+                                           alpha=alpha, seed=seed))  # fmt: skip
+        return np.stack(masks)
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"mask must be a boolean array or a string; got {mask.dtype}.")
+    n_times, n_ch = len(panels[0].times), len(sensors.ch_names)
+    if mask.shape == (n_times, n_ch):
+        mask = np.broadcast_to(mask, (len(panels), n_times, n_ch))
+    if mask.shape != (len(panels), n_times, n_ch):
+        raise ValueError(
+            f"mask must have shape (n_times, n_channels) = ({n_times}, {n_ch}); "
+            f"got {mask.shape}."
+        )
+    return np.ascontiguousarray(mask[:, time_sel])
+
+
+def _score_panel(scores, chance, score_label, time_sel, n_times, matrix=False):
+    if scores is None:
+        return None
+    scores = np.asarray(scores, dtype=float)
+    if matrix:
+        return _matrix_panel(scores, chance, score_label, time_sel, n_times)
+    if scores.ndim == 3:  # (subjects, folds, times): folds within subjects
+        scores = scores.mean(axis=1)
+    if scores.ndim not in (1, 2) or scores.shape[-1] != n_times:
+        raise ValueError(
+            f"scores must have shape (n_times,) or (n_samples, n_times) with "
+            f"n_times={n_times}; got {scores.shape}."
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    scores = scores[..., time_sel]
+    if chance == "auto":
+        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
+    elif chance is not None:
+        check_type("chance", chance, Real, "a number, 'auto' or None")
+    label = "Score" if score_label is None else str(score_label)
+    if scores.ndim == 1 or len(scores) == 1:
+        return ScorePanel(np.atleast_2d(scores)[0], chance=chance, label=label)
+    mean = scores.mean(axis=0)
+    sem = scores.std(axis=0, ddof=1) / np.sqrt(len(scores))
+    return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label)
+
+
+def _matrix_panel(scores, chance, score_label, time_sel, n_times):
+    """Build the generalization-matrix panel (mean over samples), cropped."""
+    if scores.ndim == 3:
+        scores = scores.mean(axis=0)
+    if scores.shape != (n_times, n_times):
+        raise ValueError(
+            "with score_matrix=True, scores must have shape (n_times, n_times) or "
+            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    scores = scores[np.ix_(time_sel, time_sel)]
+    if chance == "auto":
+        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
+    label = "Score" if score_label is None else str(score_label)
+    diagonal = np.diag(scores).copy()
+    return ScorePanel(diagonal, chance=chance, label=label, matrix=scores)
