@@ -146,6 +146,7 @@ class ScalpInterpolator:
         self._extra_map = _extra_value_map(
             self.triangulation, len(self.pos), self.border
         )
+        self._transforms = _affine_transforms(self.triangulation)
         self.inside = self._inside_mask()
         self._operator, self._gradient_map = self._build_operator()
         self._operator_lowp = None
@@ -237,7 +238,7 @@ class ScalpInterpolator:
                            np.dtype(dtype).itemsize, "pixels", self.res)  # fmt: skip
         node_values = self._node_values(values.T)
         if self._gradient_map is not None:
-            gradients = self._gradient_map @ node_values
+            gradients = _small_product(self._gradient_map, node_values)
             node_values = np.concatenate([node_values, gradients])
         operator = self._operator
         if dtype != np.float64:
@@ -251,7 +252,7 @@ class ScalpInterpolator:
     def _node_values(self, channel_values):
         """Values at all points (channels, then extras), shape (n_points, n)."""
         matrix, offset = self._extra_map
-        extra = matrix @ channel_values + offset[:, np.newaxis]
+        extra = _small_product(matrix, channel_values) + offset[:, np.newaxis]
         return np.concatenate([channel_values, extra])
 
     def _pixel_xy(self):
@@ -278,7 +279,7 @@ class ScalpInterpolator:
             op = sparse.csr_matrix((np.ones(len(xy)), (rows, nearest)), shape=shape)
             return op, None
         simplex = self._pixel_simplex[self.inside.ravel()]
-        bary = _barycentric(self.triangulation.transform, simplex, xy)
+        bary = _barycentric(self._transforms, simplex, xy)
         vertices = self.triangulation.simplices[simplex]
         if self.image_interp == "linear":
             shape = (len(xy), n_points)
@@ -505,7 +506,7 @@ def _rasterize(tri, xi, yi):
         np.searchsorted(yi, high[:, 1], side="right"),
     )
     tol = 1e-10
-    transform = tri.transform  # computed on first access: fetch it once
+    transform = _affine_transforms(tri)
     for index in range(len(corners)):
         r0, r1, c0, c1 = rows[0][index], rows[1][index], cols[0][index], cols[1][index]
         if r0 >= r1 or c0 >= c1 or not np.isfinite(transform[index]).all():
@@ -517,6 +518,43 @@ def _rasterize(tri, xi, yi):
         block = simplex[r0:r1, c0:c1]
         block[hit & (block < 0)] = index
     return simplex.ravel()
+
+
+def _small_product(a, b):
+    """Multiply the small dense matrices of the per-frame path, ``a @ b``.
+
+    Without BLAS: at these sizes a multithreaded OpenBLAS spends more time
+    waking its threads than multiplying (4x slower, measured on 2 cores).
+    """
+    return np.einsum("ij,jk->ik", a, b, optimize=False)
+
+
+def _affine_transforms(tri):
+    """Barycentric transforms of all triangles, laid out like scipy's.
+
+    ``T[k, :2]`` inverts the triangle's edge matrix and ``T[k, 2]`` is its
+    last vertex (NaN for flat triangles). Computed in closed form: scipy's
+    ``Delaunay.transform`` calls LAPACK once per triangle, which a
+    multithreaded OpenBLAS can make a thousand times slower.
+    """
+    corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
+    a = corners[:, 0] - corners[:, 2]
+    b = corners[:, 1] - corners[:, 2]
+    det = a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
+    scale = np.abs(np.concatenate([a, b], axis=1)).max(axis=1) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = (
+            np.stack(
+                [
+                    np.column_stack([b[:, 1], -b[:, 0]]),
+                    np.column_stack([-a[:, 1], a[:, 0]]),
+                ],
+                axis=1,
+            )
+            / det[:, np.newaxis, np.newaxis]
+        )
+    inverse[np.abs(det) <= 1e-12 * scale] = np.nan
+    return np.concatenate([inverse, corners[:, 2][:, np.newaxis]], axis=1)
 
 
 def _barycentric(transform, simplex, xy):
@@ -689,9 +727,14 @@ def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
     # solve direction = au (pu - pc) + aw (pw - pc)
     basis = np.stack([pu - pc, pw - pc], axis=-1)  # (n_tri, 2, 2)
     # flat triangles (colinear extra points) hold no pixel: keep them finite
-    flat = np.abs(np.linalg.det(basis)) <= 1e-12 * np.abs(basis).max() ** 2
-    basis[flat] = np.eye(2)
-    au, aw = np.linalg.solve(basis, direction[..., np.newaxis])[..., 0].T
+    # 2x2 systems in closed form (batched LAPACK calls can be very slow
+    # under a multithreaded OpenBLAS)
+    det = basis[:, 0, 0] * basis[:, 1, 1] - basis[:, 0, 1] * basis[:, 1, 0]
+    flat = np.abs(det) <= 1e-12 * np.abs(basis).max() ** 2
+    det[flat] = 1.0
+    dx, dy = direction[:, 0], direction[:, 1]
+    au = (basis[:, 1, 1] * dx - basis[:, 0, 1] * dy) / det
+    aw = (basis[:, 0, 0] * dy - basis[:, 1, 0] * dx) / det
     au[flat], aw[flat] = 1.0, 1.0
     ac = -au - aw
 
