@@ -141,8 +141,11 @@ class FrameCompositor:
         return frame
 
     def start(self):
-        """Prepare per-frame drawing; call inside :meth:`rendering`."""
-        self._render()
+        """Prepare per-frame drawing; call inside :meth:`rendering`.
+
+        No full draw is needed: the artists drawn per frame only need the
+        figure's transforms at this dpi, which the canvas keeps up to date.
+        """
         self._regions = self._dynamic_regions()
         labels = [self.cfig.time_label(k) for k in range(len(self.cfig.times))]
         self._sprites = _label_sprites(self.cfig.time_text, labels, self._canvas)
