@@ -69,7 +69,8 @@ class FrameCompositor:
         n_map_colors = sum(table.n_levels for table in cfig.palette_tables)
         chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - n_map_colors)
         self.palette = palette_with(cfig.palette_tables, chrome)
-        self.lookup = palette_lookup(self.palette)
+        # blends need only a near colour; exact colours map to themselves
+        self.lookup = palette_lookup(self.palette, precise=False)
         self.static_index = self.lookup(static)
         # where each panel's map goes: flat pixel indices and inside-cell ranks
         self._full = [
@@ -235,17 +236,24 @@ def _label_sprites(label, texts, canvas):
     saved = [slot.get_text() for slot in label.slots]
     sprites = {}
     try:
+        # search each picture only near the label (not the whole canvas)
+        label.set_text("8" * label.width)
+        box = label.get_window_extent(renderer).padded(8)
+        top = max(height - int(np.ceil(box.y1)), 0)
+        left = max(int(box.x0), 0)
+        near = (slice(top, max(height - int(box.y0), top)),
+                slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
         for slot, char in sorted(needed):
             artist = label.slots[slot]
             artist.set_text(char)
             renderer.clear()
             artist.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
-            ys, xs = np.nonzero(layer[..., 3])
+            ys, xs = np.nonzero(layer[near][..., 3])
             if not ys.size:
                 continue
-            rows = slice(max(ys.min(), 0), min(ys.max() + 1, height))
-            cols = slice(xs.min(), xs.max() + 1)
+            rows = slice(top + ys.min(), top + ys.max() + 1)
+            cols = slice(left + xs.min(), left + xs.max() + 1)
             sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
     finally:
         for artist, text in zip(label.slots, saved, strict=True):

@@ -652,6 +652,10 @@ class PaletteLookup:
     ----------
     palette : array, shape (n_colors, 3), dtype uint8
         RGB colours, ``1 <= n_colors <= 256``.
+    precise : bool
+        If False, skip the per-cell tables: palette colours still map to
+        themselves (exact matches are looked up first), others go through
+        the coarse table.
 
     Attributes
     ----------
@@ -659,7 +663,7 @@ class PaletteLookup:
         The palette.
     """
 
-    def __init__(self, palette):
+    def __init__(self, palette, *, precise=True):
         self.palette = _check_palette(palette)
         # duplicates removed first, so that a repeated colour maps to its
         # first index whatever order the tree returns ties in
@@ -668,6 +672,14 @@ class PaletteLookup:
         self._first = first.astype(np.uint8)
         centers = np.arange(32) * 8 + 3.5
         self._coarse = self._nearest(_grid(centers, centers, centers))
+        # exact matches first: every palette colour maps to itself
+        packed = _packed(colors)
+        order = np.argsort(packed)
+        self._keys, self._key_index = packed[order], self._first[order]
+        if not precise:  # the coarse table alone (cheaper to build)
+            self._slot = np.full(32**3, -1, np.intp)
+            self._fine = np.zeros((1, 512), np.uint8)
+            return
         # cells holding a palette colour get an exact table of their 512 levels
         occupied = np.unique(_cell_and_level(colors)[0]).astype(np.intp)
         self._slot = np.full(32**3, -1, np.intp)
@@ -705,19 +717,28 @@ class PaletteLookup:
         slot = self._slot[cells]
         # gather from both tables for every pixel: cheaper than boolean masks
         fine = self._fine[np.maximum(slot, 0), levels]
-        return np.where(slot >= 0, fine, self._coarse[cells])
+        nearest = np.where(slot >= 0, fine, self._coarse[cells])
+        packed = _packed(rgb)
+        where = np.minimum(np.searchsorted(self._keys, packed), len(self._keys) - 1)
+        exact = self._keys[where] == packed
+        return np.where(exact, self._key_index[where], nearest)
 
     def __repr__(self):
         return f"<PaletteLookup | {len(self.palette)} colours>"
 
 
-def palette_lookup(palette):
+def palette_lookup(palette, *, precise=True):
     """Return a fast callable mapping RGB images to nearest palette indices.
 
     Parameters
     ----------
     palette : array, shape (n_colors, 3), dtype uint8
         RGB colours, ``1 <= n_colors <= 256``.
+    precise : bool
+        Build the exact per-cell tables (see :class:`PaletteLookup`). If
+        False, palette colours still map to themselves exactly, and other
+        colours go through the coarse table only (at most about 12 levels
+        from their nearest palette colour); cheaper to build.
 
     Returns
     -------
@@ -725,7 +746,13 @@ def palette_lookup(palette):
         ``lookup(rgb)`` maps an array of shape (..., 3) to uint8 indices of
         shape (...); see :class:`PaletteLookup` for the precision.
     """
-    return PaletteLookup(palette)
+    return PaletteLookup(palette, precise=precise)
+
+
+def _packed(rgb):
+    """One int per RGB(A) pixel: ``r << 16 | g << 8 | b``."""
+    red, green, blue = (rgb[..., i].astype(np.uint32) for i in range(3))
+    return red << 16 | green << 8 | blue
 
 
 def _cell_and_level(rgb):
