@@ -138,9 +138,7 @@ def _output_paths(fnames, names, overwrite):
                 f"file name(s) for {len(names)} item(s)."
             )
     # absolute: joblib's worker processes may live in another working folder
-    paths = [
-        check_output(fname, overwrite=overwrite)[0].absolute() for fname in fnames
-    ]
+    paths = [check_output(fname, overwrite=overwrite)[0].absolute() for fname in fnames]
     seen = {}
     for name, path in zip(names, paths, strict=True):
         key = os.path.normcase(os.path.abspath(path))

@@ -395,11 +395,14 @@ def _array_stack(data, dims):
     for axis, name in enumerate(DIM_NAMES):
         if name not in dims:
             values = np.expand_dims(values, axis)
-    if values.shape[2] == 0:
-        raise ValueError(
-            f"data has 0 time points (shape {np.shape(data)} with dims {dims}); "
-            f"pass at least one time point."
-        )
+    # an empty axis would average nothing (NaN and a warning): refuse it
+    for name, size in zip(DIM_NAMES, values.shape, strict=True):
+        if size == 0:
+            what = "time points" if name == "times" else name
+            raise ValueError(
+                f"data has 0 {what} (shape {np.shape(data)} with dims {dims}); "
+                f"pass at least one {what.rstrip('s')}."
+            )
     has = dict(subjects="subjects" in dims, folds="folds" in dims)
     return values.astype(np.float64, copy=False), has
 

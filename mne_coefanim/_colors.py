@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
 
 N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
+MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
 
 
 def resolve_vlim(values, vlim=(None, None), cnorm=None):
@@ -34,7 +35,8 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
     -------
     vmin, vmax : float
         The limits, with ``vmin < vmax`` (a constant field gets a unit range
-        around its value, so nothing divides by zero).
+        around its value, so nothing divides by zero; a range narrower than
+        ``MIN_SPAN``, from values near 1e-300, is widened to it).
     """
     vmin, vmax = _check_vlim(vlim)
     if cnorm is not None:
@@ -62,12 +64,25 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
         vmin, vmax = (vmin - 1.0, vmax + 1.0) if vmin != 0 else (0.0, 1.0)
     if not vmin < vmax:
         raise ValueError(f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}).")
-    if not np.isfinite(float(vmax) - float(vmin)):  # e.g. values near 1e308
+    span = float(vmax) - float(vmin)
+    if not np.isfinite(span):  # e.g. values near 1e308
         raise ValueError(
             f"The colour range {vmin:g} to {vmax:g} overflows float64; rescale "
             "the values (animate_coefs(..., scalings=...)) or pass a narrower vlim."
         )
+    if span < MIN_SPAN:  # n_levels / span would overflow: widen, keeping a 0 end
+        vmin, vmax = _widen(float(vmin), float(vmax))
     return float(vmin), float(vmax)
+
+
+def _widen(vmin, vmax):
+    """Stretch a range narrower than MIN_SPAN (tiny values) to MIN_SPAN."""
+    if vmin >= 0:
+        return vmin, vmin + MIN_SPAN
+    if vmax <= 0:
+        return vmax - MIN_SPAN, vmax
+    centre = (vmin + vmax) / 2
+    return centre - MIN_SPAN / 2, centre + MIN_SPAN / 2
 
 
 def _check_vlim(vlim):
@@ -201,8 +216,10 @@ class ColorTable:
         if self.cnorm is None:
             values = np.asarray(values)
             dtype = np.dtype(np.float32 if values.dtype == np.float32 else np.float64)
-            scaled = values - dtype.type(self.vmin)  # a new array, scaled in place
-            scaled *= dtype.type(self.n_levels / (self.vmax - self.vmin))
+            # values far outside the limits may overflow to inf: clipped below
+            with np.errstate(over="ignore"):
+                scaled = values - dtype.type(self.vmin)  # a new array, in place
+                scaled *= dtype.type(self.n_levels / (self.vmax - self.vmin))
         else:
             scaled = np.ma.getdata(self.cnorm(values)) * self.n_levels
         np.clip(scaled, 0, self.n_levels - 1, out=scaled)

@@ -1,0 +1,496 @@
+"""Bad input, faults and large work, seen from the public entry points.
+
+The modules test their own checks; here each mistake goes through what a
+user calls (animate_coefs, plot_coefs, CoefAnimation.save, ...) to make sure
+the clear message reaches them, that a failing save loses nothing, and that
+memory does not grow with the number of frames.
+"""
+
+import os
+import sys
+import tracemalloc
+
+import mne
+import numpy as np
+import pytest
+from conftest import make_info, make_montage
+from PIL import Image
+
+import mne_coefanim._interp as interp_module
+import mne_coefanim._writers as writers_module
+from mne_coefanim import (
+    ScalpInterpolator,
+    animate_coefs,
+    as_coef_data,
+    patterns_from_filters,
+    plot_coefs,
+    significance_mask,
+    topomap_positions,
+)
+from mne_coefanim._cli import main as cli_main
+from mne_coefanim._compose import FrameCompositor
+
+FAST = dict(res=16, dpi=20, show=False, verbose=False)
+N_TIMES = 10
+TIMES = np.arange(N_TIMES) * 0.01
+
+
+@pytest.fixture
+def info16():
+    """16 EEG channels spread over the head."""
+    return make_info("biosemi16")
+
+
+@pytest.fixture
+def data(rng):
+    return rng.standard_normal((N_TIMES, 16))
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+# -- 1. input validation through the public entry points ----------------------
+
+
+@pytest.mark.parametrize(
+    "shape, dims, match",
+    [
+        ((16,), None, r"data must be 2-D .* got shape \(16,\); name the axes"),
+        ((2, N_TIMES, 16), ("times", "channels"),
+         r"data must be 2-D with dims \('times', 'channels'\), got shape"),
+        ((N_TIMES, 16), ("time", "channels"), r"unknown name\(s\) \['time'\]"),
+        ((N_TIMES, 16), ("times", "times"), r"name each axis once; got repeated"),
+        ((N_TIMES, 16), ("subjects", "channels"), r"must contain 'times' and 'ch"),
+    ],
+)  # fmt: skip
+def test_dims_errors(info16, rng, shape, dims, match):
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(rng.standard_normal(shape), info16, dims=dims, **FAST)
+
+
+def test_channel_count_names_both_counts(info16, rng):
+    with pytest.raises(ValueError, match=r"data has 15 channels, but info has 16"):
+        plot_coefs(rng.standard_normal((N_TIMES, 15)), info16, time=0, **FAST)
+
+
+def test_channels_without_position_are_named(rng):
+    montage = make_montage("biosemi16")
+    info = mne.create_info(montage.ch_names + ["EXG1", "EXG2"], 100.0, "eeg")
+    info.set_montage(montage, on_missing="ignore")
+    with pytest.raises(ValueError, match=r"2 channel\(s\) have no position: EXG1, EX"):
+        animate_coefs(rng.standard_normal((N_TIMES, 18)), info, **FAST)
+    # the advice works: leaving them out renders
+    anim = animate_coefs(
+        rng.standard_normal((N_TIMES, 18)), info, exclude=["EXG1", "EXG2"], **FAST
+    )
+    assert len(anim) == N_TIMES
+
+
+def test_channels_at_the_same_position_are_named(info16, data):
+    positions = info16.get_montage().get_positions()["ch_pos"]
+    positions["Cz"] = positions["Fz"]
+    info16.set_montage(
+        mne.channels.make_dig_montage(ch_pos=positions, coord_frame="head")
+    )
+    with pytest.raises(ValueError, match=r"1 pair\(s\) of channels share a position"
+                       r".*: Fz = Cz\. Drop one"):  # fmt: skip
+        animate_coefs(data, info16, **FAST)
+
+
+def test_too_few_channels(info16, rng):
+    three = mne.pick_info(info16, [0, 7, 14])
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 3 \(Fp1, Cz, Oz"):
+        animate_coefs(rng.standard_normal((N_TIMES, 3)), three, **FAST)
+    two = mne.pick_info(info16, [0, 7])
+    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2 \(Fp1, Cz\)"):
+        topomap_positions(two)
+
+
+def test_nan_names_channel_and_times_and_offers_to_drop(info16, data):
+    data[3:6, 7] = np.nan  # Cz, from 0.03 s to 0.05 s
+    with pytest.raises(
+        ValueError,
+        match=r"NaN or inf in 1 channel\(s\) \(Cz\) at 3 time point\(s\) \(0\.030 s "
+        r"to 0\.050 s\)\. Drop those channels .*mark them bad",
+    ):
+        animate_coefs(data, info16, times=TIMES, **FAST)
+
+
+@pytest.mark.parametrize("how", ["bads", "picks", "evoked"])
+def test_dropping_the_nan_channel_renders(info16, data, how):
+    """The message's advice works: a dropped channel's NaN does no harm."""
+    data[:, 7] = np.inf
+    kwargs = dict(times=TIMES)
+    if how == "bads":
+        info16["bads"] = ["Cz"]
+    elif how == "picks":
+        kwargs["picks"] = [n for n in info16.ch_names if n != "Cz"]
+    else:  # an Evoked brings its own Info
+        data = mne.EvokedArray(data.T, info16, tmin=0.0)
+        data.info["bads"] = ["Cz"]
+        info16, kwargs = None, {}
+    anim = animate_coefs(data, info16, **kwargs, **FAST)
+    assert anim.interp.n_channels == 15
+    assert np.isfinite(anim.vlim).all()
+
+
+@pytest.mark.parametrize(
+    "times, match",
+    [
+        (TIMES[:-1], r"times must have shape \(10,\), one per time point of data; "
+                     r"got shape \(9,\)"),
+        (TIMES[::-1], r"times must be finite and strictly increasing"),
+        (np.r_[TIMES[:5], TIMES[4:9]], r"strictly increasing"),
+        (np.r_[TIMES[:9], np.nan], r"times must be finite"),
+    ],
+)  # fmt: skip
+def test_bad_times(info16, data, times, match):
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(data, info16, times=times, **FAST)
+
+
+def test_no_time_points(info16):
+    with pytest.raises(ValueError, match=r"data has 0 time points"):
+        animate_coefs(np.zeros((0, 16)), info16, times=[], **FAST)
+
+
+@pytest.fixture(scope="module")
+def tiny_epochs_xy():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 16, 3))
+    y = np.repeat([0, 1], 10)
+    X[y == 1, 3] += 1.0
+    return X, y
+
+
+def test_unfitted_estimator(info16):
+    from mne.decoding import LinearModel, SlidingEstimator
+    from sklearn.linear_model import LogisticRegression
+
+    sliding = SlidingEstimator(LinearModel(LogisticRegression()))
+    with pytest.raises(RuntimeError, match=r"is not fitted; call \.fit\(X, y\)"):
+        animate_coefs(sliding, info16, **FAST)
+
+
+def test_non_linear_estimator_suggests_a_linear_one(info16, tiny_epochs_xy):
+    from mne.decoding import SlidingEstimator
+    from sklearn.tree import DecisionTreeClassifier
+
+    sliding = SlidingEstimator(DecisionTreeClassifier(), verbose=False)
+    sliding.fit(*tiny_epochs_xy)
+    with pytest.raises(
+        ValueError,
+        match=r"DecisionTreeClassifier: it has no coef_ \(not a linear model\)\. "
+        r"Wrap a linear model .*LinearModel\(LogisticRegression",
+    ):
+        animate_coefs(sliding, info16, **FAST)
+
+
+def test_mixed_channel_types_need_ch_type(rng):
+    montage = make_montage("biosemi16")
+    info = mne.create_info(montage.ch_names, 100.0, ["eeg"] * 8 + ["seeg"] * 8)
+    info.set_montage(montage)
+    values = rng.standard_normal((N_TIMES, 16))
+    with pytest.raises(
+        ValueError, match=r"several channel types with positions \(eeg, seeg\); "
+        r"pass ch_type= one of them"
+    ):  # fmt: skip
+        animate_coefs(values, info, **FAST)
+    anim = animate_coefs(values, info, ch_type="seeg", **FAST)
+    assert anim.interp.n_channels == 8
+
+
+@pytest.mark.parametrize("vlim", [(1.0, 1.0), (2.0, -2.0)])
+def test_vlim_min_not_below_max_through_plot_coefs(info16, data, vlim):
+    with pytest.raises(ValueError, match=r"vlim must have vmin < vmax; got vlim="):
+        plot_coefs(data, info16, time=0.0, vlim=vlim, **FAST)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(cnorm="twoslope"), TypeError, r"cnorm must be a matplotlib\.colors\."),
+        (dict(cmap="RdBlu"), ValueError, r"cmap 'RdBlu' is not a matplotlib"),
+        (dict(border=np.nan), ValueError, r"border must be 'mean' or a finite"),
+        (dict(dpi=3), ValueError, r"dpi must be >= 10 .*got dpi=3"),
+        (dict(res=0), ValueError, r"res must be >= 2; got 0"),
+        (dict(res=16.0), TypeError, r"res must be an int; got float"),
+    ],
+)  # fmt: skip
+def test_bad_options(info16, data, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        animate_coefs(data, info16, **{**FAST, **kwargs})
+
+
+def test_huge_values_overflowing_the_colour_range(info16, data):
+    data[0, 0], data[1, 1] = -1.7e308, 1.7e308
+    with pytest.raises(ValueError, match=r"colour range .* overflows float64"):
+        animate_coefs(data, info16, **FAST)
+
+
+def test_tiny_values_render(info16, data):
+    """A range narrower than float64 can divide is widened, not divided by."""
+    anim = animate_coefs(data * 1e-320, info16, **FAST)  # subnormal values
+    vmin, vmax = anim.vlim
+    assert vmin < 0 < vmax and np.isfinite(vmax - vmin)
+    assert next(anim.iter_frames()).ndim == 2
+
+
+def test_large_offset_keeps_colour_precision(info16, data, tmp_path):
+    """Values far from 0 with a narrow vlim still get distinct colours."""
+    offset = 1e6
+    anim = animate_coefs(
+        offset + 1e-3 * data, info16, vlim=(offset - 3e-3, offset + 3e-3),
+        sensors=False, colorbar=False, **FAST,
+    )  # fmt: skip
+    levels, _ = anim._chunk_levels(0, 1)
+    # float32 would collapse the map to one or two levels (its step at 1e6
+    # is 0.06, twenty times the whole colour range)
+    assert len(np.unique(levels[0])) > 20
+
+
+@pytest.mark.parametrize(
+    "value, transform", [(0.0, None), (2.5, None), (-3e-12, None), (7.0, "zscore")]
+)
+def test_constant_field_is_one_colour(info16, value, transform):
+    """No division by zero (warnings are errors) and one colour in the head."""
+    values = np.full((4, 16), value)
+    anim = animate_coefs(values, info16, transform=transform, sensors=False,
+                         colorbar=False, **FAST)  # fmt: skip
+    vmin, vmax = anim.vlim
+    assert np.isfinite([vmin, vmax]).all() and vmin < vmax
+    shown = 0.0 if transform == "zscore" else value
+    assert vmin <= shown <= vmax
+    # the figure's image: every pixel in the head has the same colour
+    anim.show_frame(2)
+    rgba = np.asarray(anim._cfig.images[0].get_array()).reshape(-1, 4)
+    inside = anim.interp.inside.ravel()
+    assert len(np.unique(rgba[inside], axis=0)) == 1
+    # the saved frames: every pixel that shows the map has the same index
+    compositor = FrameCompositor(anim._cfig, anim.dpi)
+    (pixels, _), = compositor._full  # fmt: skip
+    assert pixels.size > 50
+    for frame in anim.iter_frames():
+        assert len(np.unique(frame.reshape(-1)[pixels])) == 1
+
+
+def test_unknown_output_suffix(info16, data, tmp_path):
+    anim = animate_coefs(data, info16, **FAST)
+    with pytest.raises(ValueError, match=r"must end in one of .*'anim\.gif'"):
+        anim.save(tmp_path / "anim.png")
+    assert listing(tmp_path) == []
+
+
+def test_video_encoder_not_installed(info16, data, tmp_path, monkeypatch):
+    anim = animate_coefs(data, info16, **FAST)
+    canvas, dpi = anim.fig.canvas, anim.fig.dpi
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    with pytest.raises(ImportError, match=r"pip install 'mne-coefanim\[video\]'"):
+        anim.save(tmp_path / "anim.mp4", dpi=40, verbose=False)
+    assert listing(tmp_path) == []
+    # the figure is back to its own canvas and size at once, not when the
+    # traceback (kept by pytest here, or by IPython) is collected
+    assert anim.fig.canvas is canvas and anim.fig.dpi == dpi
+
+
+def test_as_coef_data_times_not_increasing(rng):
+    with pytest.raises(ValueError, match=r"strictly increasing; got \[0\. 0\. "):
+        as_coef_data(rng.standard_normal((4, 5)), times=[0.0, 0.0, 1.0, 2.0])
+
+
+def test_significance_mask_names_nan_channels(info16, rng):
+    samples = rng.standard_normal((5, 3, 16))
+    samples[2, 1, 3] = np.nan  # Fz
+    with pytest.raises(ValueError, match=r"samples contains NaN or inf in 1 "
+                       r"channel\(s\) \(Fz\) at 1 time point"):  # fmt: skip
+        significance_mask(samples, info16, method="fdr")
+    with pytest.raises(ValueError, match=r"info has 16 channels; pass the Info"):
+        significance_mask(samples[..., :15], info16, method="fdr")
+
+
+def test_patterns_from_filters_bad_input(tiny_epochs_xy):
+    X, _ = tiny_epochs_xy
+    filters = np.ones((3, 16))
+    filters[1, 2] = np.inf
+    with pytest.raises(ValueError, match=r"filters contains NaN or inf in 1 "
+                       r"channel\(s\) \(2\) at 1 time point\(s\) \(time indices 1"
+                       ):  # fmt: skip
+        patterns_from_filters(filters, X)
+    with pytest.raises(ValueError, match=r"filters looks transposed: pass filters\.T"):
+        patterns_from_filters(np.ones((16, 3)), X)
+
+
+# -- 2. files: a failing save loses nothing -----------------------------------
+
+
+@pytest.fixture
+def anim16(info16, data):
+    return animate_coefs(data, info16, times=TIMES, **FAST)
+
+
+def _fail_on_third_frame(monkeypatch, exception):
+    compose = FrameCompositor.compose
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise exception
+        return compose(self, *args, **kwargs)
+
+    monkeypatch.setattr(FrameCompositor, "compose", failing)
+    return calls
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+@pytest.mark.parametrize("exception", [RuntimeError("boom"), KeyboardInterrupt()])
+@pytest.mark.parametrize("existing", [False, True])
+def test_interrupted_save_leaves_nothing(
+    anim16, tmp_path, monkeypatch, suffix, exception, existing
+):
+    reference = anim16.save(tmp_path / "reference.gif", verbose=False)
+    path = tmp_path / f"anim{suffix}"
+    if existing:
+        path.write_bytes(b"the user's file")
+    before = listing(tmp_path)
+    calls = _fail_on_third_frame(monkeypatch, exception)
+    with pytest.raises(type(exception)):
+        anim16.save(path, overwrite=existing, verbose=False)
+    assert len(calls) == 3
+    assert listing(tmp_path) == before  # no partial file, no temporary file
+    if existing:
+        assert path.read_bytes() == b"the user's file"
+    # nothing lost: the animation still saves, the same file as ever
+    monkeypatch.undo()
+    assert anim16.fig.dpi == FAST["dpi"]
+    again = anim16.save(tmp_path / "again.gif", verbose=False)
+    assert again.read_bytes() == reference.read_bytes()
+
+
+def test_existing_file_untouched_unless_overwrite(anim16, tmp_path):
+    path = tmp_path / "anim.gif"
+    path.write_bytes(b"keep")
+    with pytest.raises(FileExistsError, match=r"pass overwrite=True to replace"):
+        anim16.save(path, verbose=False)
+    assert path.read_bytes() == b"keep"
+    anim16.save(path, overwrite=True, verbose=False)
+    assert path.read_bytes()[:6] == b"GIF89a"
+    assert listing(tmp_path) == ["anim.gif"]
+
+
+def test_folder_without_write_permission(anim16, tmp_path, monkeypatch):
+    """Root ignores chmod, so refuse the temporary file instead."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(writers_module.tempfile, "mkstemp", refuse)
+    for name in ("anim.gif", "anim.html"):
+        with pytest.raises(PermissionError, match=r"Cannot write 'anim\.\w+': no file "
+                           r"can be created in the folder"):  # fmt: skip
+            anim16.save(tmp_path / name, verbose=False)
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["anim.gif", "anim.html"])
+def test_failing_rename_leaves_nothing(anim16, tmp_path, monkeypatch, name):
+    (tmp_path / name).write_bytes(b"old")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(writers_module.os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        anim16.save(tmp_path / name, overwrite=True, verbose=False)
+    assert listing(tmp_path) == [name]
+    assert (tmp_path / name).read_bytes() == b"old"
+
+
+def _pickle_bomb(marker):
+    """An object array that, if unpickled, creates the folder ``marker``."""
+
+    class Bomb:
+        def __reduce__(self):
+            return os.makedirs, (str(marker),)
+
+    bombs = np.empty(2, dtype=object)
+    bombs[:] = [Bomb(), Bomb()]
+    return bombs
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_cli_never_unpickles(tmp_path, capsys, suffix):
+    marker = tmp_path / "pwned"
+    path = tmp_path / f"coefs{suffix}"
+    bombs = _pickle_bomb(marker)
+    if suffix == ".npy":
+        np.save(path, bombs, allow_pickle=True)
+    else:
+        np.savez(path, coefs=bombs)
+    names = ",".join(make_montage("biosemi16").ch_names)
+    code = cli_main(["render", str(path), "--montage", "biosemi16",
+                     "--ch-names", names, "-o", str(tmp_path / "out.gif")])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "never unpickles files" in err
+    assert not marker.exists()
+    assert not (tmp_path / "out.gif").exists()
+
+
+# -- 4. memory: bounded in the number of frames -------------------------------
+
+
+def _save_peak(info, n_frames, folder):
+    """Peak traced memory of saving ``n_frames`` tiny frames."""
+    values = np.random.default_rng(0).standard_normal((n_frames, 16))
+    anim = animate_coefs(values, info, times=np.arange(n_frames) / 100.0, **FAST)
+    tracemalloc.start()
+    try:
+        path = anim.save(folder / f"{n_frames}.gif", verbose=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, path
+
+
+@pytest.mark.parametrize(
+    "n_short, n_long",
+    [(40, 240), pytest.param(100, 2000, marks=pytest.mark.slow)],
+)
+def test_save_memory_does_not_grow_with_frames(info16, tmp_path, n_short, n_long):
+    short, _ = _save_peak(info16, n_short, tmp_path)
+    long, path = _save_peak(info16, n_long, tmp_path)
+    with Image.open(path) as gif:
+        assert gif.n_frames == n_long
+        frame_bytes = gif.width * gif.height
+    # keeping every frame would cost (n_long - n_short) frames more; a stream
+    # keeps a few, whatever their number
+    assert long - short < min(1e6, 0.25 * (n_long - n_short) * frame_bytes)
+
+
+def test_interpolator_refuses_a_huge_image_stack(info16, monkeypatch):
+    interp = ScalpInterpolator(topomap_positions(info16), res=32)
+    monkeypatch.setattr(interp_module, "MAX_ARRAY_BYTES", 50 * 32 * 32 * 8)
+    assert interp(np.zeros((50, 16))).shape == (50, 32, 32)  # at the limit
+    with pytest.raises(
+        ValueError,
+        match=r"Interpolating 51 frames at res=32 would allocate .* GiB of images "
+        r"\(51 x 1024 values of 8 bytes\).*in chunks of at most 50 frames with "
+        r"interpolate_inside.*or use animate_coefs, which streams",
+    ):
+        interp(np.zeros((51, 16)))
+    # interpolate_inside (the head only, any dtype) has the same guard
+    n_inside = int(interp.inside.sum())
+    monkeypatch.setattr(interp_module, "MAX_ARRAY_BYTES", 10 * n_inside * 4)
+    assert interp.interpolate_inside(np.zeros((10, 16)), dtype=np.float32).shape
+    with pytest.raises(ValueError, match=r"11 x \d+ values of 4 bytes"):
+        interp.interpolate_inside(np.zeros((11, 16)), dtype=np.float32)
+
+
+def test_interpolator_refuses_a_huge_res(info16):
+    with pytest.raises(ValueError, match=r"res=5000 would need about 9\.31 GiB .*"
+                       r"'cubic'.*Use a smaller res"):  # fmt: skip
+        ScalpInterpolator(topomap_positions(info16), res=5000)
+    with pytest.raises(ValueError, match=r"res=5000 would need about"):
+        animate_coefs(np.zeros((2, 16)), info16, res=5000, show=False)
