@@ -19,7 +19,13 @@ from ._compose import FrameCompositor
 from ._figure import CoefFigure
 from ._progress import progress
 from ._scene import prepare_scene
-from ._writers import check_output, write_gif, write_text, write_video
+from ._writers import (
+    check_encoder,
+    check_output,
+    write_gif,
+    write_text,
+    write_video,
+)
 
 # MNE's display scalings for data in SI units (as in plot_topomap)
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
@@ -252,6 +258,7 @@ class CoefAnimation:
         if suffix == ".html":
             write_text(path, self.to_html(fps=fps), overwrite=overwrite)
             return path
+        check_encoder(suffix, fps)  # before any frame is rendered
         generator = self.iter_frames(dpi=dpi)
         try:
             frames = progress(generator, total=len(self), desc=path.name)

@@ -265,6 +265,22 @@ def _check_uint8(name, array, colors=True):
     return array
 
 
+def check_encoder(suffix, fps):
+    """Fail early if ``suffix`` cannot be written at ``fps`` here.
+
+    Parameters
+    ----------
+    suffix : str
+        ``'.gif'``, ``'.mp4'`` or ``'.webm'``.
+    fps : float
+        Frames per second.
+    """
+    if suffix == ".gif":
+        _check_gif_fps(fps)
+    elif suffix in VIDEO_CODECS:
+        _pick_codec(_import_imageio_ffmpeg(suffix).get_ffmpeg_exe(), suffix)
+
+
 def _check_gif_fps(fps):
     """Return ``fps`` as float, checking that a GIF can play it."""
     fps = check_real("fps", fps, minimum=0, strict=True)

@@ -494,3 +494,22 @@ def test_interpolator_refuses_a_huge_res(info16):
         ScalpInterpolator(topomap_positions(info16), res=5000)
     with pytest.raises(ValueError, match=r"res=5000 would need about"):
         animate_coefs(np.zeros((2, 16)), info16, res=5000, show=False)
+
+
+def test_missing_encoder_fails_before_rendering(tmp_path, monkeypatch, info, rng):
+    import mne_coefanim._compose as compose
+
+    data = rng.standard_normal((3, len(info.ch_names)))
+    anim = animate_coefs(data, info, times=np.arange(3) / 10, res=16, dpi=30,
+                         show=False, verbose=False)  # fmt: skip
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered before checking the encoder")
+
+    monkeypatch.setattr(compose.FrameCompositor, "__init__", no_render)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    with pytest.raises(ImportError, match=r"pip install 'mne-coefanim\[video\]'"):
+        anim.save(tmp_path / "a.mp4", verbose=False)
+    with pytest.raises(ValueError, match=r"fps must be <= 50 for a GIF"):
+        anim.save(tmp_path / "a.gif", fps=60, verbose=False)
+    assert not list(tmp_path.iterdir())
