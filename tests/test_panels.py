@@ -209,3 +209,33 @@ def test_palette_with_tables_out_of_order():
     first = ColorTable.create("Reds", 0.0, 1.0, n_levels=96)
     with pytest.raises(ValueError, match="expected a table with offset=96"):
         palette_with([first, first], np.zeros((2, 3)))
+
+
+def test_one_panel_per_class_of_a_multiclass_model(rng):
+    """Classes of a multi-class decoder side by side, one colour scale."""
+    from mne.decoding import LinearModel, SlidingEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    import mne_coefanim as mc
+    from conftest import make_info
+
+    info = make_info("biosemi32")
+    n_epochs, n_times = 60, 4
+    y = np.repeat([0, 1, 2], n_epochs // 3)
+    X = rng.standard_normal((n_epochs, 32, n_times))
+    for k, channel in enumerate(["Oz", "Cz", "Fz"]):  # one channel per class
+        X[y == k, info.ch_names.index(channel)] += 3.0
+    clf = make_pipeline(StandardScaler(), LinearModel(LogisticRegression()))
+    est = SlidingEstimator(clf, verbose=False).fit(X, y)
+    times = np.arange(n_times) / 10
+    panels = {
+        f"class {k}": mc.as_coef_data(est, class_idx=k, times=times, verbose=False)
+        for k in range(3)
+    }
+    anim = mc.animate_coefs(panels, info, res=32, dpi=40, show=False, verbose=False)
+    assert len(anim._cfig.map_axes) == 3 and len(anim._cfig.colorbars) == 1
+    for k, channel in enumerate(["Oz", "Cz", "Fz"]):
+        pattern = anim._scene.values[k][0]
+        assert np.argmax(pattern) == info.ch_names.index(channel)
