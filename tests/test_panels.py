@@ -213,13 +213,13 @@ def test_palette_with_tables_out_of_order():
 
 def test_one_panel_per_class_of_a_multiclass_model(rng):
     """Classes of a multi-class decoder side by side, one colour scale."""
+    from conftest import make_info
     from mne.decoding import LinearModel, SlidingEstimator
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     import mne_coefanim as mc
-    from conftest import make_info
 
     info = make_info("biosemi32")
     n_epochs, n_times = 60, 4
