@@ -152,6 +152,17 @@ class FrameCompositor:
         self._sprites = _label_sprites(self.cfig.time_text, labels, self._canvas)
         self._label_slots = set(self.cfig.time_text.slots)
         self._label_box = _union_box([s[:2] for s in self._sprites.values()])
+        # the label sits on the static picture: each character's pixels can
+        # be blended once, here, and pasted as palette indices every frame
+        rows, cols = self._label_box
+        map_pixels = np.zeros(self.shape[0] * self.shape[1], bool)
+        for pixels, *_ in self._full + self._partial:
+            map_pixels[pixels] = True
+        on_map = map_pixels.reshape(self.shape)[rows, cols].any()
+        self._pasted = None if on_map else {
+            key: _indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            for key, sprite in self._sprites.items()
+        }  # fmt: skip
 
     def _draw_dynamic(self, index, masks, images, frame):
         """Blend the per-frame artists onto the frame.
@@ -171,9 +182,15 @@ class FrameCompositor:
             for rows, cols in self._regions:
                 _blend(layer[rows, cols], frame[rows, cols], self.palette,
                        self.lookup)  # fmt: skip
-        sprites = [self._sprites.get(key) for key in
-                   enumerate(cfig.time_text.time_chars())]  # fmt: skip
-        label = _paste(self._label_box, [s for s in sprites if s is not None])
+        keys = list(enumerate(cfig.time_text.time_chars()))
+        if self._pasted is not None:
+            for key in keys:
+                if key in self._pasted:
+                    rows, cols, ink, indices = self._pasted[key]
+                    np.copyto(frame[rows, cols], indices, where=ink)
+            return
+        sprites = [self._sprites[key] for key in keys if key in self._sprites]
+        label = _paste(self._label_box, sprites)
         rows, cols = self._label_box
         _blend(label, frame[rows, cols], self.palette, self.lookup)
 
@@ -197,6 +214,14 @@ def _union_box(boxes):
         slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
         slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)),
     )
+
+
+def _indexed_sprite(sprite, static_index, palette, lookup):
+    """Blend a character's picture onto the static picture, as indices."""
+    rows, cols, picture = sprite
+    indices = static_index[rows, cols].copy()
+    _blend(picture, indices, palette, lookup)
+    return rows, cols, picture[..., 3] > 0, indices
 
 
 def _paste(box, sprites):

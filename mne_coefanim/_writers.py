@@ -687,7 +687,10 @@ class PaletteLookup:
         self._tree = cKDTree(colors.astype(np.float64))
         self._first = first.astype(np.uint8)
         centers = np.arange(32) * 8 + 3.5
-        self._coarse = self._nearest(_grid(centers, centers, centers))
+        # the nearest colour to each cell's centre, filled in as cells are
+        # first met (-1: not yet): most images touch few of the 32³ cells
+        self._coarse = np.full(32**3, -1, np.int16)
+        self._centers = centers
         # exact matches first: every palette colour maps to itself
         packed = _packed(colors)
         order = np.argsort(packed)
@@ -711,6 +714,17 @@ class PaletteLookup:
         # in the palette, so a repeated colour always gives the same index
         return self._first[self._tree.query(points)[1]]
 
+    def _coarse_of(self, cells):
+        """Nearest palette index to each cell's centre, computing new cells."""
+        found = self._coarse[cells]
+        if (found < 0).any():
+            new = np.unique(cells[found < 0])
+            centres = self._centers[np.column_stack([new >> 10, new >> 5 & 31,
+                                                     new & 31])]  # fmt: skip
+            self._coarse[new] = self._nearest(centres)
+            found = self._coarse[cells]
+        return found.astype(np.uint8)
+
     def __call__(self, rgb):
         """Return the palette index of each pixel.
 
@@ -733,7 +747,7 @@ class PaletteLookup:
         slot = self._slot[cells]
         # gather from both tables for every pixel: cheaper than boolean masks
         fine = self._fine[np.maximum(slot, 0), levels]
-        nearest = np.where(slot >= 0, fine, self._coarse[cells])
+        nearest = np.where(slot >= 0, fine, self._coarse_of(cells))
         packed = _packed(rgb)
         where = np.minimum(np.searchsorted(self._keys, packed), len(self._keys) - 1)
         exact = self._keys[where] == packed
