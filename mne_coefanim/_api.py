@@ -204,20 +204,10 @@ class CoefAnimation:
         self.palette = compositor.palette
         with compositor.rendering():
             compositor.start()
-            for start in range(0, len(self.times), CHUNK_FRAMES):
-                stop = min(start + CHUNK_FRAMES, len(self.times))
-                levels, maps = self._chunk_levels(start, stop, self._wants_images)
-                for k in range(stop - start):
-                    index = start + k
-                    masks = None
-                    if self._scene.masks is not None:
-                        masks = [mask[index] for mask in self._scene.masks]
-                    yield compositor.compose(
-                        index,
-                        [panel[k] for panel in levels],
-                        masks=masks,
-                        images=None if maps is None else [m[k] for m in maps],
-                    )
+            for index in range(len(self.times)):
+                # the same chunk cache as the figure: 64 frames at a time
+                levels, masks, images = self._frame_data(index)
+                yield compositor.compose(index, levels, masks=masks, images=images)
         self._chunk = (None, None)
         self._update(shown)  # the figure shows again what it showed before
 

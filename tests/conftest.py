@@ -81,3 +81,27 @@ def info():
 @pytest.fixture
 def biosemi_info():
     return make_info("biosemi64")
+
+
+def map_visibility(cfig):
+    """Per pixel, how much of the map shows, from a black and a white map.
+
+    1 where the map shows fully (nothing drawn over it), 0 where it does not
+    show at all; in between under antialiased outline and marker edges.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    res, inside = cfig.interp.res, cfig.interp.inside
+    saved = [image.get_array().copy() for image in cfig.images]
+    renders = []
+    for value in (0, 255):
+        rgba = np.zeros((res, res, 4), np.uint8)
+        rgba[inside] = (value, value, value, 255)
+        for image in cfig.images:
+            image.set_data(rgba)
+        canvas = FigureCanvasAgg(cfig.fig)
+        canvas.draw()
+        renders.append(np.asarray(canvas.buffer_rgba())[..., :3].astype(int))
+    for image, array in zip(cfig.images, saved, strict=True):
+        image.set_data(array)
+    return (renders[1] - renders[0]).min(axis=-1) / 255.0

@@ -6,7 +6,7 @@ import subprocess
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import make_info, map_visibility
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from mne.viz.topomap import _make_head_outlines
 from PIL import Image
@@ -59,27 +59,6 @@ def gif_frames(source):
             durations.append(image.info["duration"])
             frames.append(np.asarray(image.convert("RGB")).copy())
     return np.array(frames), durations, info
-
-
-def map_visibility(anim):
-    """Per pixel, how much of the map shows: from a black and a white map.
-
-    1 where the map shows fully (nothing drawn over it), 0 where it does not
-    show at all; in between under antialiased outline and marker edges.
-    """
-    cfig = anim._cfig
-    res, inside = cfig.interp.res, cfig.interp.inside
-    saved = [image.get_array().copy() for image in cfig.images]
-    renders = []
-    for value in (0, 255):
-        rgba = np.zeros((res, res, 4), np.uint8)
-        rgba[inside] = (value, value, value, 255)
-        for image in cfig.images:
-            image.set_data(rgba)
-        renders.append(render(anim.fig).astype(int))
-    for image, array in zip(cfig.images, saved, strict=True):
-        image.set_data(array)
-    return (renders[1] - renders[0]).min(axis=-1) / 255.0
 
 
 def display_to_pixel(fig, xy):
@@ -184,7 +163,7 @@ def test_gif_frames_match_figure(shared, shared_gif):
     # fully; antialiased edges drawn over the map (head outline, sensors) are
     # blended, then snapped to the palette, which has no colour for most such
     # blends: close on average, not equal.
-    visibility = map_visibility(anim)  # no per-frame artist over the map
+    visibility = map_visibility(anim._cfig)  # no per-frame artist over the map
     full, off_map = visibility == 1, visibility == 0
     partial = ~full & ~off_map
     assert full.sum() > 0.2 * full.size

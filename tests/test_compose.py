@@ -2,6 +2,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import map_visibility
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
@@ -27,22 +28,6 @@ def render(fig):
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-
-
-def map_visibility(cfig):
-    """Per pixel, how much of the map shows (1: all of it), from two renders."""
-    res, inside = cfig.interp.res, cfig.interp.inside
-    saved = [image.get_array().copy() for image in cfig.images]
-    renders = []
-    for value in (0, 255):
-        rgba = np.zeros((res, res, 4), np.uint8)
-        rgba[inside] = (value, value, value, 255)
-        for image in cfig.images:
-            image.set_data(rgba)
-        renders.append(render(cfig.fig))
-    for image, array in zip(cfig.images, saved, strict=True):
-        image.set_data(array)
-    return (renders[1] - renders[0]).min(axis=-1) / 255.0
 
 
 def label_region(cfig, shape, pad=3):
