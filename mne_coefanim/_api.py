@@ -31,6 +31,9 @@ from ._writers import (
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 DEFAULT_FPS = 10
 MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
+# a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
+# take gigabytes and Agg refuses canvases of 2**16 px
+MAX_DPI = 1000
 
 
 class CoefAnimation:
@@ -65,6 +68,10 @@ class CoefAnimation:
         self.fps = fps
         self.dpi = dpi
         self._chunk = (None, None)
+        # draw once before the animation exists: if drawing fails (a title
+        # matplotlib cannot parse, say), the error leaves no half-made
+        # FuncAnimation behind to warn "deleted without rendering" later
+        self.fig.canvas.draw()
         self.anim = FuncAnimation(
             self.fig,
             self._update,
@@ -199,8 +206,9 @@ class CoefAnimation:
         frame : array, shape (height, width), dtype uint8
             Indices into :attr:`palette` (set when iteration starts).
         """
+        dpi = self.dpi if dpi is None else _check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
-        compositor = FrameCompositor(self._cfig, dpi or self.dpi)
+        compositor = FrameCompositor(self._cfig, dpi)
         self.palette = compositor.palette
         with compositor.rendering():
             compositor.start()
@@ -359,6 +367,11 @@ def _check_dpi(dpi):
         raise ValueError(
             f"dpi must be >= {MIN_DPI} (the figure's text cannot be drawn "
             f"smaller); got dpi={dpi:g}. For smaller frames lower res instead."
+        )
+    if dpi > MAX_DPI:
+        raise ValueError(
+            f"dpi must be <= {MAX_DPI} (every frame is figsize * dpi pixels); "
+            f"got dpi={dpi:g}."
         )
     return dpi
 
@@ -537,7 +550,7 @@ def animate_coefs(
     blit : bool
         Blit on screen (redraw only what changes).
     dpi : float
-        Resolution of the figure and of saved files.
+        Resolution of the figure and of saved files, from 10 to 1000.
     show : bool
         Show the figure.
     %(verbose)s

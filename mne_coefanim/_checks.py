@@ -10,10 +10,15 @@ import numpy as np
 
 
 def check_option(name, value, allowed):
-    """Raise a ValueError unless ``value`` is one of ``allowed``."""
-    if value not in allowed:
+    """Raise a ValueError unless ``value`` is one of ``allowed``.
+
+    Only scalars can match: an array compared with ``==`` would answer with
+    an array, whose truth value numpy refuses to guess.
+    """
+    scalar = value is None or isinstance(value, str | bool | Real)
+    if not (scalar and value in allowed):
         options = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+        raise ValueError(f"{name} must be one of {options}; got {value!r:.60}.")
     return value
 
 
@@ -46,6 +51,18 @@ def check_real(name, value, minimum=None, strict=False):
         op = ">" if strict else ">="
         raise ValueError(f"{name} must be {op} {minimum}; got {value}.")
     return value
+
+
+def as_float_array(name, value, what="an array of numbers"):
+    """Return ``value`` as a float64 array, or raise a TypeError naming it."""
+    try:
+        if isinstance(value, str | bytes | dict | set):
+            raise TypeError
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be {what}; got {type(value).__name__} ({value!r:.60})."
+        ) from None
 
 
 def check_finite(name, values, ch_names=None, times=None):

@@ -20,7 +20,14 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from ._checks import check_finite, check_int, check_option, check_real, check_type
+from ._checks import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_option,
+    check_real,
+    check_type,
+)
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")
 DEFAULT_DIMS = {
@@ -641,7 +648,7 @@ def _resolve_times(times, sfreq, tmin, n_times):
             return tmin + np.arange(n_times, dtype=np.float64)
         sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
         return tmin + np.arange(n_times) / sfreq
-    times = np.asarray(times, dtype=np.float64)
+    times = as_float_array("times", times, "an array of times in seconds")
     if times.shape != (n_times,):
         raise ValueError(
             f"times must have shape ({n_times},), one per time point of data; "

@@ -8,6 +8,7 @@ the figure shows.
 
 import copy
 from dataclasses import dataclass, replace
+from numbers import Real
 
 import matplotlib as mpl
 import numpy as np
@@ -92,10 +93,17 @@ def _check_vlim(vlim):
         vmin, vmax = vlim
     except (TypeError, ValueError):
         raise TypeError(
-            f"vlim must be a tuple (vmin, vmax) of numbers or None; got {vlim!r}."
+            f"vlim must be a tuple (vmin, vmax) of numbers or None; got {vlim!r:.60}."
         ) from None
     for name, value in (("vmin", vmin), ("vmax", vmax)):
-        if value is not None and not np.isfinite(value):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(
+                f"vlim {name} must be a number or None; got "
+                f"{type(value).__name__} ({value!r:.60})."
+            )
+        if not np.isfinite(value):
             raise ValueError(f"vlim {name} must be finite or None; got {value}.")
     if vmin is not None and vmax is not None and not vmin < vmax:
         raise ValueError(

@@ -272,7 +272,13 @@ class CoefFigure:
         if sensors_fmt:
             fmt = sensors_fmt if isinstance(sensors_fmt, str) else "k."
             x, y = self.sensors.pos.T
-            ax.plot(x, y, fmt, markersize=2.5, zorder=SENSOR_ZORDER, clip_on=False)
+            try:
+                ax.plot(x, y, fmt, markersize=2.5, zorder=SENSOR_ZORDER, clip_on=False)
+            except ValueError as err:
+                raise ValueError(
+                    f"sensors must be a bool or a matplotlib format string such as "
+                    f"'k.' or 'wo'; got {fmt!r:.60} ({err})."
+                ) from None
         if panel_title:
             ax.set_title(panel_title, fontsize=10)
         return image

@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.spatial import ConvexHull, Delaunay, QhullError, cKDTree
 
-from ._checks import check_int, check_option
+from ._checks import as_float_array, check_int, check_option
 
 HEAD_SIZE_DEFAULT = 0.095  # MNE's default head radius, in metres
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
@@ -196,7 +196,7 @@ class ScalpInterpolator:
             The maps, NaN outside the head (and, for ``extrapolate='local'``,
             outside the sensors' neighbourhood).
         """
-        values = np.asarray(values, dtype=float)
+        values = as_float_array("values", values)
         single = values.ndim == 1
         if values.ndim == 2:
             _check_output_size(len(values), self.res**2, 8, "images", self.res)
@@ -226,7 +226,7 @@ class ScalpInterpolator:
             order (a transposed view: pixels vary fastest along axis 1 of the
             underlying buffer's transpose).
         """
-        values = np.asarray(values, dtype=float)
+        values = as_float_array("values", values)
         if values.ndim != 2 or values.shape[1] != self.n_channels:
             raise ValueError(
                 f"values must have shape (n_frames, {self.n_channels}) to match "
@@ -305,7 +305,7 @@ class ScalpInterpolator:
 
 
 def _check_pos(pos):
-    pos = np.asarray(pos, dtype=float)
+    pos = as_float_array("pos", pos)
     if pos.ndim != 2 or pos.shape[1] != 2:
         raise ValueError(
             f"pos must be an array of shape (n_channels, 2); got shape {pos.shape}."
@@ -381,7 +381,7 @@ def _check_sphere(sphere):
             "mne_coefanim.resolve_sensors(info, sphere=...).sphere and pass the "
             "resulting array of 4."
         )
-    sphere = np.asarray(sphere, dtype=float)
+    sphere = as_float_array("sphere", sphere, "a number or (x, y, z, radius)")
     if sphere.ndim == 0:
         sphere = np.array([0.0, 0.0, 0.0, float(sphere)])
     if sphere.shape != (4,) or not np.isfinite(sphere).all() or sphere[3] <= 0:

@@ -13,7 +13,7 @@ import mne
 import numpy as np
 from mne.utils import logger
 
-from ._checks import check_option, check_real, check_type
+from ._checks import as_float_array, check_option, check_real, check_type
 from ._coefs import CoefData, as_coef_data
 from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._figure import ScorePanel
@@ -94,7 +94,8 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
         raise ValueError(
             f"info must place at least 4 channels to interpolate a map; got "
-            f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)})."
+            f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). Pick more "
+            f"channels (check picks and exclude)."
         )
     panels = [_align_channels(panel, sensors, info) for panel in panels]
     if sensors.ch_type == "grad":
@@ -391,10 +392,24 @@ def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
     return np.ascontiguousarray(mask[:, time_sel])
 
 
+MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
+
+
+def _check_plottable(scores):
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    if scores.size and np.abs(scores).max() > MAX_SCORE:
+        raise ValueError(
+            f"scores must lie within +-{MAX_SCORE:g} for an axis to show them; "
+            f"got {np.abs(scores).max():g}."
+        )
+
+
 def _score_panel(scores, chance, score_label, time_sel, n_times, matrix=False):
     if scores is None:
         return None
-    scores = np.asarray(scores, dtype=float)
+    scores = as_float_array("scores", scores)
+    _check_plottable(scores)
     if matrix:
         return _matrix_panel(scores, chance, score_label, time_sel, n_times)
     if scores.ndim == 3:  # (subjects, folds, times): folds within subjects
@@ -404,8 +419,6 @@ def _score_panel(scores, chance, score_label, time_sel, n_times, matrix=False):
             f"scores must have shape (n_times,) or (n_samples, n_times) with "
             f"n_times={n_times}; got {scores.shape}."
         )
-    if not np.isfinite(scores).all():
-        raise ValueError("scores must be finite; got NaN or inf.")
     scores = scores[..., time_sel]
     if chance == "auto":
         chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
@@ -429,8 +442,6 @@ def _matrix_panel(scores, chance, score_label, time_sel, n_times):
             f"(n_samples, n_times, n_times) with n_times={n_times}; got "
             f"{scores.shape}."
         )
-    if not np.isfinite(scores).all():
-        raise ValueError("scores must be finite; got NaN or inf.")
     scores = scores[np.ix_(time_sel, time_sel)]
     if chance == "auto":
         chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None

@@ -276,15 +276,16 @@ PARAMETERS = [
 ]  # fmt: skip
 
 
-@settings(PROPERTIES, max_examples=100)  # most fail early: cheap
+@settings(PROPERTIES, max_examples=300)  # most fail early: cheap
 @given(name=st.sampled_from(PARAMETERS), value=JUNK)
 def test_any_argument_fails_only_with_documented_errors(info16, name, value):
-    """Anything passed to any parameter works or raises ValueError/TypeError."""
+    """Anything passed to any parameter works, or raises ValueError/TypeError
+    naming that parameter (not an error from deep inside numpy/matplotlib)."""
     try:
         animate_coefs(np.linspace(-1, 1, 48).reshape(3, 16), info16,
                       **{**FAST, name: value})  # fmt: skip
-    except DOCUMENTED:
-        pass
+    except DOCUMENTED as error:
+        assert name in str(error), f"{name}={value!r:.80}: {error}"
     finally:
         plt.close("all")
 

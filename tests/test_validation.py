@@ -6,6 +6,7 @@ the clear message reaches them, that a failing save loses nothing, and that
 memory does not grow with the number of frames.
 """
 
+import gc
 import os
 import sys
 import tracemalloc
@@ -14,6 +15,7 @@ import mne
 import numpy as np
 import pytest
 from conftest import make_info, make_montage
+from matplotlib.animation import FuncAnimation
 from PIL import Image
 
 import mne_coefanim._interp as interp_module
@@ -214,13 +216,34 @@ def test_vlim_min_not_below_max_through_plot_coefs(info16, data, vlim):
         (dict(cmap="RdBlu"), ValueError, r"cmap 'RdBlu' is not a matplotlib"),
         (dict(border=np.nan), ValueError, r"border must be 'mean' or a finite"),
         (dict(dpi=3), ValueError, r"dpi must be >= 10 .*got dpi=3"),
+        # Agg fails deep inside the first draw (or allocates gigabytes) here
+        (dict(dpi=1e300), ValueError, r"dpi must be <= 1000 .*got dpi=1e\+300"),
+        (dict(dpi=1001), ValueError, r"dpi must be <= 1000 .*got dpi=1001"),
         (dict(res=0), ValueError, r"res must be >= 2; got 0"),
         (dict(res=16.0), TypeError, r"res must be an int; got float"),
+        # wrong kinds of value: each error names the parameter, none comes
+        # from deep inside numpy or matplotlib
+        (dict(ch_type=np.zeros(2)), ValueError, r"ch_type must be one of .*got array"),
+        (dict(time_unit=["ms"]), ValueError, r"time_unit must be one of .*\['ms'\]"),
+        (dict(times={"a": 1}), TypeError, r"times must be an array of times .*dict"),
+        (dict(times="0.1"), TypeError, r"times must be an array of times .*str"),
+        (dict(vlim={"a": 1, "b": 2}), TypeError, r"vlim vmin must be a number .*str"),
+        (dict(scores="auc"), TypeError, r"scores must be an array of numbers; got str"),
+        (dict(scores=np.full(N_TIMES, 1e300)), ValueError,
+         r"scores must lie within \+-1e\+100 .*got 1e\+300"),
+        (dict(sensors="0"), ValueError,
+         r"sensors must be a bool or a matplotlib format string .*got '0'"),
     ],
 )  # fmt: skip
 def test_bad_options(info16, data, kwargs, error, match):
     with pytest.raises(error, match=match):
         animate_coefs(data, info16, **{**FAST, **kwargs})
+
+
+def test_iter_frames_checks_dpi(info16, data):
+    anim = animate_coefs(data, info16, **FAST)
+    with pytest.raises(ValueError, match=r"dpi must be <= 1000 .*got dpi=5000"):
+        next(anim.iter_frames(dpi=5000))
 
 
 def test_huge_values_overflowing_the_colour_range(info16, data):
@@ -513,3 +536,22 @@ def test_missing_encoder_fails_before_rendering(tmp_path, monkeypatch, info, rng
     with pytest.raises(ValueError, match=r"fps must be <= 50 for a GIF"):
         anim.save(tmp_path / "a.gif", fps=60, verbose=False)
     assert not list(tmp_path.iterdir())
+
+
+def test_failed_first_draw_leaves_no_animation_behind(info16, data):
+    """An error while drawing raises before any FuncAnimation exists.
+
+    A FuncAnimation whose first draw failed is collected "without rendering
+    anything", and matplotlib warns about it from ``__del__`` at some random
+    later point (pyparsing's cache keeps the traceback for a while): with
+    warnings as errors, a failure in an unrelated test.
+    """
+
+    def animations():
+        gc.collect()
+        return sum(isinstance(o, FuncAnimation) for o in gc.get_objects())
+
+    before = animations()
+    with pytest.raises(ValueError, match=r"nosuchsymbol"):
+        animate_coefs(data, info16, title=r"$\nosuchsymbol$", **FAST)
+    assert animations() == before
