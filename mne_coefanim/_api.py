@@ -67,7 +67,7 @@ class CoefAnimation:
         self.vlim = limits if scene.vlim_each else limits[0]
         self.fps = fps
         self.dpi = dpi
-        self._chunk = (None, None)
+        self._chunk = (0, 0, None)  # frames start..stop, computed
         # draw once before the animation exists: if drawing fails (a title
         # matplotlib cannot parse, say), the error leaves no half-made
         # FuncAnimation behind to warn "deleted without rendering" later
@@ -123,13 +123,15 @@ class CoefAnimation:
         significant = scene.masks[panel, start:stop][:, scene.interp.nearest_channel]
         levels[~significant] += np.uint8(twin.offset - table.offset)
 
-    def _frame_data(self, index):
+    def _frame_data(self, index, chunk=CHUNK_FRAMES):
         """Levels, masks and images of one frame, through a chunk cache."""
-        start = index - index % CHUNK_FRAMES
-        if self._chunk[0] != start:
-            stop = min(start + CHUNK_FRAMES, len(self.times))
-            self._chunk = (start, self._chunk_levels(start, stop, self._wants_images))
-        levels, maps = self._chunk[1]
+        start, stop, data = self._chunk
+        if not start <= index < stop:
+            start = index - index % chunk
+            stop = min(start + chunk, len(self.times))
+            data = self._chunk_levels(start, stop, self._wants_images)
+            self._chunk = (start, stop, data)
+        levels, maps = data
         k = index - start
         masks = None
         if self._scene.masks is not None:
@@ -166,9 +168,9 @@ class CoefAnimation:
     def _init(self):
         return self._update(0)
 
-    def _update(self, index):
+    def _update(self, index, chunk=CHUNK_FRAMES):
         self._shown = index
-        levels, masks, images = self._frame_data(index)
+        levels, masks, images = self._frame_data(index, chunk)
         return self._cfig.set_frame(index, levels, masks=masks, images=images)
 
     def show_frame(self, index):
@@ -210,14 +212,18 @@ class CoefAnimation:
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig, dpi)
         self.palette = compositor.palette
-        with compositor.rendering():
-            compositor.start()
-            for index in range(len(self.times)):
-                # the same chunk cache as the figure: 64 frames at a time
-                levels, masks, images = self._frame_data(index)
-                yield compositor.compose(index, levels, masks=masks, images=images)
-        self._chunk = (None, None)
-        self._update(shown)  # the figure shows again what it showed before
+        try:
+            with compositor.rendering():
+                compositor.start()
+                for index in range(len(self.times)):
+                    # the same chunk cache as the figure: 64 frames at a time
+                    levels, masks, images = self._frame_data(index)
+                    yield compositor.compose(index, levels, masks=masks, images=images)
+        finally:
+            # the figure shows again what it showed before, also after an
+            # error (one frame computed; the chunk is freed)
+            self._chunk = (0, 0, None)
+            self._update(shown, chunk=1)
 
     # -- output ---------------------------------------------------------------
 

@@ -67,11 +67,17 @@ class FrameCompositor:
         partial = on_map & ~full
         static = renders["black"][..., :3]
         n_map_colors = sum(table.n_levels for table in cfig.palette_tables)
-        chrome = _chrome_colors(static[~on_map], N_CHROME_MAX - n_map_colors)
+        chrome, chrome_index = _chrome_colors(
+            static[~on_map], N_CHROME_MAX - n_map_colors
+        )
         self.palette = palette_with(cfig.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
         self.lookup = palette_lookup(self.palette, precise=False)
-        self.static_index = self.lookup(static)
+        if chrome_index is None:  # more colours than fit: the nearest ones
+            self.static_index = self.lookup(static)
+        else:  # pixels on the maps are drawn anew in every frame
+            self.static_index = np.zeros(self.shape, np.uint8)
+            self.static_index[~on_map] = n_map_colors + chrome_index
         # where each panel's map goes: flat pixel indices and inside-cell ranks
         self._full = [
             (np.flatnonzero(full & (panel == p)), cell[full & (panel == p)])
@@ -81,11 +87,35 @@ class FrameCompositor:
             (
                 np.flatnonzero(partial & (panel == p)),
                 cell[partial & (panel == p)],
-                coverage[partial & (panel == p)][:, np.newaxis],
-                renders["black"][..., :3][partial & (panel == p)].astype(np.float32),
+                *self._blend_table(
+                    coverage[partial & (panel == p)],
+                    static[partial & (panel == p)],
+                    n_map_colors,
+                ),
             )
             for p in range(len(cfig.images))
         ]
+
+    def _blend_table(self, coverage, under, n_map_colors):
+        """Palette index of every partly covered pixel over every map colour.
+
+        A pixel shows ``a * map + c``, so its blended colour depends only on
+        its ``(a, c)`` and the map's colour index: blending and looking up
+        each distinct ``(a, c)`` (a few hundred: outlines and sensors are one
+        colour, ``a`` a multiple of 1/255) against every map colour once,
+        here, leaves a gather per frame.
+
+        Returns ``(rows, table)``: pixel k over map index i is
+        ``table[rows[k], i]``.
+        """
+        steps = np.rint(coverage * 255).astype(np.uint32)
+        under = under.astype(np.uint32)
+        keys = steps << 24 | under[:, 0] << 16 | under[:, 1] << 8 | under[:, 2]
+        keys, rows = np.unique(keys, return_inverse=True)
+        cover = (keys >> 24).astype(np.float32)[:, np.newaxis, np.newaxis] / 255
+        rgb = np.column_stack([keys >> 16 & 255, keys >> 8 & 255, keys & 255])
+        blended = cover * self.palette[:n_map_colors] + rgb[:, np.newaxis]
+        return rows, self.lookup(_to_uint8(blended))
 
     def _render(self):
         self._canvas.draw()
@@ -133,11 +163,10 @@ class FrameCompositor:
         flat = frame.reshape(-1)
         for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
             flat[pixels] = panel_levels[cells]
-        for (pixels, cells, cover, under), panel_levels in zip(
+        for (pixels, cells, rows, table), panel_levels in zip(
             self._partial, levels, strict=True
         ):
-            rgb = cover * self.palette[panel_levels[cells]] + under
-            flat[pixels] = self.lookup(_to_uint8(rgb))
+            flat[pixels] = table[rows, panel_levels[cells]]
         self._draw_dynamic(index, masks, images, frame)
         return frame
 
@@ -325,18 +354,29 @@ def _fill_images(cfig, value):
         image.set_data(rgba)
 
 
+@contextmanager
+def _hidden(artists):
+    """Hide the visible ones of ``artists`` for a while."""
+    hidden = [a for a in artists if a.get_visible()]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+
+
 def _render_index(cfig, render):
     """Render images whose colours encode (panel, cell); nothing else."""
-    fig = cfig.fig
-    keep = {id(fig), *(id(ax) for ax in cfig.map_axes), *(id(im) for im in cfig.images)}
-    hidden = [
-        a for a in fig.findobj() if id(a) not in keep and a.get_visible()
-    ]  # fmt: skip
+    # whole subtrees, not every artist: fig.findobj() would make the colour
+    # bar's axis create all its ticks (~0.1 s)
+    others = [a for a in cfig.fig.get_children() if a not in cfig.map_axes]
+    for ax in cfig.map_axes:
+        others += [a for a in ax.get_children() if a not in cfig.images]
     res = cfig.interp.res
     cells = np.arange(res * res)
-    try:
-        for artist in hidden:
-            artist.set_visible(False)
+    with _hidden(others):
         for panel, image in enumerate(cfig.images):
             rgba = np.zeros((res * res, 4), np.uint8)
             rgba[:, 0] = cells & 255
@@ -346,9 +386,6 @@ def _render_index(cfig, render):
             rgba[~cfig.interp.inside.ravel(), 3] = 0
             image.set_data(rgba.reshape(res, res, 4))
         return render()
-    finally:
-        for artist in hidden:
-            artist.set_visible(True)
 
 
 def _decode_cells(index_render, interp):
@@ -366,22 +403,27 @@ def _decode_cells(index_render, interp):
 
 
 def _chrome_colors(rgb, n_max):
-    """At most ``n_max`` colours representing the figure's static pixels."""
+    """At most ``n_max`` colours representing the figure's static pixels.
+
+    Returns ``(colors, index)``: when all distinct colours fit, ``index``
+    gives each pixel's colour among them; otherwise it is None.
+    """
     rgb = rgb.reshape(-1, 3)
     packed = rgb[:, 0].astype(np.uint32) << 16 | rgb[:, 1].astype(np.uint32) << 8
     packed |= rgb[:, 2]
-    packed, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
-    colors = np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255])
+    keys, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
+    colors = np.column_stack([keys >> 16, keys >> 8 & 255, keys & 255])
     colors = colors.astype(np.uint8)
     if len(colors) <= n_max:
-        return colors
+        return colors, np.searchsorted(keys, packed).astype(np.uint8)
     # median cut over the distinct colours, weighted by how often they occur;
     # keep pure white and black exact (the background and the outlines)
     sample = np.repeat(colors, np.minimum(counts, 64), axis=0)
     image = Image.fromarray(sample[np.newaxis])
     quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
     palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
-    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)])
+    colors = np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)])
+    return colors, None
 
 
 def _to_uint8(rgb):
