@@ -6,7 +6,7 @@ from conftest import map_visibility
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
-from mne_coefanim._compose import FrameCompositor
+from mne_coefanim._compose import FrameCompositor, _probe
 
 FAST = dict(res=32, dpi=50, show=False, verbose=False)
 N_TIMES = 5
@@ -119,6 +119,38 @@ def test_static_frame_outside_map(anim):
     assert in_palette.mean() > 0.95  # the chrome is mostly exact
     assert (error[in_palette] == 0).all()
     assert (error <= nearest + LOOKUP_SLACK + 1e-9).all()
+
+
+def test_partly_covered_pixels_blend_the_map_colour(anim):
+    """Under outlines and sensors, a frame shows ``a * map + c`` of its level.
+
+    ``a`` and ``c`` come from renders with a black and a white map; the blend
+    table quantises ``a`` to 1/255, at most half a level per channel.
+    """
+    cfig = anim._cfig
+    compositor = FrameCompositor(cfig, cfig.fig.dpi)
+    with compositor.rendering():
+        renders = _probe(cfig, compositor._render)
+        compositor.start()
+        n_levels = cfig.table.n_levels
+        rank = np.arange(int(cfig.interp.inside.sum()))
+        shifts = (0, 50, 120)
+        frames = [
+            compositor.compose(0, [((rank * 7 + shift) % n_levels).astype(np.uint8)])
+            for shift in shifts
+        ]
+    black = renders["black"][..., :3].reshape(-1, 3).astype(float)
+    white = renders["white"][..., :3].reshape(-1, 3).astype(float)
+    cover = (white - black).mean(axis=-1, keepdims=True) / 255
+    palette = compositor.palette.astype(float)
+    ((pixels, cells, *_),) = compositor._partial  # one panel
+    assert len(pixels) > 100
+    for frame, shift in zip(frames, shifts, strict=True):
+        level = (cells * 7 + shift) % n_levels
+        want = cover[pixels] * palette[level] + black[pixels]
+        error = np.sqrt(((palette[frame.ravel()[pixels]] - want) ** 2).sum(-1))
+        nearest = np.sqrt(((want[:, None] - palette[None]) ** 2).sum(-1)).min(axis=1)
+        assert (error <= nearest + LOOKUP_SLACK + np.sqrt(3) * 0.5 + 1e-9).all()
 
 
 def test_frames_match_show_frame_on_the_map(anim):
