@@ -58,43 +58,44 @@ class FrameCompositor:
         with self.rendering():
             renders = _probe(cfig, self._render)
         self.shape = renders["black"].shape[:2]
-        coverage = (
-            renders["white"][..., :3].astype(np.int16) - renders["black"][..., :3]
-        ).mean(axis=-1) / 255.0
-        panel, cell = _decode_cells(renders["index"], cfig.interp)
-        on_map = (panel >= 0) & (coverage > 0.5 / 255)
-        full = on_map & (coverage >= FULL)
-        partial = on_map & ~full
-        static = renders["black"][..., :3]
+        black = renders["black"][..., :3].reshape(-1, 3)
+        white = renders["white"][..., :3].reshape(-1, 3)
+        # only pixels that show a map cell can show the map
+        pixels, panel, cell = _decode_cells(renders["index"], cfig.interp)
+        coverage = (white[pixels].astype(np.int16) - black[pixels]).mean(axis=-1)
+        coverage /= 255.0
+        shows = coverage > 0.5 / 255
+        pixels, panel, cell, coverage = (
+            a[shows] for a in (pixels, panel, cell, coverage)
+        )  # fmt: skip
+        on_map = np.zeros(len(black), bool)
+        on_map[pixels] = True
         n_map_colors = sum(table.n_levels for table in cfig.palette_tables)
-        chrome, chrome_index = _chrome_colors(
-            static[~on_map], N_CHROME_MAX - n_map_colors
+        chrome, static_index = _chrome_colors(
+            black[~on_map], N_CHROME_MAX - n_map_colors
         )
         self.palette = palette_with(cfig.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
         self.lookup = palette_lookup(self.palette, precise=False)
-        if chrome_index is None:  # more colours than fit: the nearest ones
-            self.static_index = self.lookup(static)
-        else:  # pixels on the maps are drawn anew in every frame
-            self.static_index = np.zeros(self.shape, np.uint8)
-            self.static_index[~on_map] = n_map_colors + chrome_index
+        if static_index is None:  # more colours than fit: the nearest ones
+            static_index = _lookup_few(self.lookup, black[~on_map])
+        else:
+            static_index += n_map_colors
+        # pixels on the maps are drawn anew in every frame
+        self.static_index = np.zeros(self.shape, np.uint8)
+        self.static_index.reshape(-1)[~on_map] = static_index
         # where each panel's map goes: flat pixel indices and inside-cell ranks
-        self._full = [
-            (np.flatnonzero(full & (panel == p)), cell[full & (panel == p)])
-            for p in range(len(cfig.images))
-        ]
-        self._partial = [
-            (
-                np.flatnonzero(partial & (panel == p)),
-                cell[partial & (panel == p)],
-                *self._blend_table(
-                    coverage[partial & (panel == p)],
-                    static[partial & (panel == p)],
-                    n_map_colors,
-                ),
-            )
-            for p in range(len(cfig.images))
-        ]
+        full = coverage >= FULL
+        self._full, self._partial = [], []
+        for p in range(len(cfig.images)):
+            is_full, is_partial = full & (panel == p), ~full & (panel == p)
+            self._full.append((pixels[is_full], cell[is_full]))
+            self._partial.append((
+                pixels[is_partial],
+                cell[is_partial],
+                *self._blend_table(coverage[is_partial], black[pixels[is_partial]],
+                                   n_map_colors),
+            ))  # fmt: skip
 
     def _blend_table(self, coverage, under, n_map_colors):
         """Palette index of every partly covered pixel over every map colour.
@@ -347,9 +348,9 @@ def _probe(cfig, render):
 
 
 def _fill_images(cfig, value):
-    res, inside = cfig.interp.res, cfig.interp.inside
-    rgba = np.zeros((res, res, 4), np.uint8)
-    rgba[inside] = (value, value, value, 255)
+    inside = cfig.interp.inside.astype(np.uint8)[..., np.newaxis]
+    rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
+                          axis=-1)  # fmt: skip
     for image in cfig.images:
         image.set_data(rgba)
 
@@ -389,31 +390,28 @@ def _render_index(cfig, render):
 
 
 def _decode_cells(index_render, interp):
-    """Per output pixel: its panel (-1 for none) and inside-cell rank."""
-    red, green, blue, alpha = (index_render[..., i].astype(np.int64) for i in range(4))
-    opaque = (alpha == 255) & (blue > 0)
-    panel = np.where(opaque, (blue - 1) // 4, -1)
+    """Return the flat indices, panels and inside-cell ranks of map pixels."""
+    flat = index_render.reshape(-1, 4)
+    pixels = np.flatnonzero((flat[:, 3] == 255) & (flat[:, 2] > 0))
+    red, green, blue = (flat[pixels, i].astype(np.int64) for i in range(3))
+    panel = (blue - 1) // 4
     grid_cell = red | green << 8 | ((blue - 1) % 4) << 16
-    rank = np.cumsum(interp.inside.ravel()) - 1
-    valid = opaque & (grid_cell < interp.res**2)
-    grid_cell = np.where(valid, grid_cell, 0)
-    valid &= interp.inside.ravel()[grid_cell]
-    panel[~valid] = -1
-    return panel, rank[grid_cell]
+    valid = grid_cell < interp.res**2
+    inside = interp.inside.ravel()
+    valid[valid] = inside[grid_cell[valid]]
+    rank = np.cumsum(inside) - 1
+    return pixels[valid], panel[valid], rank[grid_cell[valid]]
 
 
 def _chrome_colors(rgb, n_max):
     """At most ``n_max`` colours representing the figure's static pixels.
 
     Returns ``(colors, index)``: when all distinct colours fit, ``index``
-    gives each pixel's colour among them; otherwise it is None.
+    (uint8) gives each pixel's colour among them; otherwise it is None.
     """
-    rgb = rgb.reshape(-1, 3)
-    packed = rgb[:, 0].astype(np.uint32) << 16 | rgb[:, 1].astype(np.uint32) << 8
-    packed |= rgb[:, 2]
+    packed = _packed_rgb(rgb)
     keys, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
-    colors = np.column_stack([keys >> 16, keys >> 8 & 255, keys & 255])
-    colors = colors.astype(np.uint8)
+    colors = _unpacked_rgb(keys)
     if len(colors) <= n_max:
         return colors, np.searchsorted(keys, packed).astype(np.uint8)
     # median cut over the distinct colours, weighted by how often they occur;
@@ -424,6 +422,25 @@ def _chrome_colors(rgb, n_max):
     palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
     colors = np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)])
     return colors, None
+
+
+def _lookup_few(lookup, rgb):
+    """``lookup(rgb)`` for many pixels of few distinct colours."""
+    packed = _packed_rgb(rgb)
+    keys = np.unique(packed)
+    return lookup(_unpacked_rgb(keys))[np.searchsorted(keys, packed)]
+
+
+def _packed_rgb(rgb):
+    rgb = rgb.reshape(-1, 3)
+    packed = rgb[:, 0].astype(np.uint32) << 16 | rgb[:, 1].astype(np.uint32) << 8
+    return packed | rgb[:, 2]
+
+
+def _unpacked_rgb(packed):
+    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
+        np.uint8
+    )
 
 
 def _to_uint8(rgb):
