@@ -456,10 +456,13 @@ def run_floor(scene, path, shape, box):
 
     vmax = np.abs(scene.data).max()
     vmin = -vmax
-    scaled = values - vmin  # then in place: no more temporaries
-    scaled *= N_LEVELS / (vmax - vmin)
-    np.clip(scaled, 0, N_LEVELS - 1, out=scaled)
-    levels = scaled.astype(np.uint8)
+    # in place on step 1's output: a new 59 MB array would add page faults
+    # (0.02 s of arithmetic became 0.09-0.11 s in some runs), and a floor
+    # must not pay for what a careful implementation avoids
+    values -= vmin
+    values *= N_LEVELS / (vmax - vmin)
+    np.clip(values, 0, N_LEVELS - 1, out=values)
+    levels = values.astype(np.uint8)
     lap("colour_index")
 
     frames = []

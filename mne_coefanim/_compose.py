@@ -332,11 +332,17 @@ def _probe(cfig, render):
     for artist in dynamic:
         artist.set_visible(False)
     try:
-        renders = {}
-        for name, value in (("black", 0), ("white", 255)):
-            _fill_images(cfig, value)
-            renders[name] = render()
+        _fill_images(cfig, 0)
+        renders = {"black": render()}
+        # where the map shows, only the map axes matter: the white render
+        # leaves out the axes placed away from the maps (colour bar, scores)
+        away = _axes_away_from_maps(cfig)
+        _fill_images(cfig, 255)
+        with _hidden(away):
+            renders["white"] = render()
         renders["index"] = _render_index(cfig, render)
+        if away and _drew_near_maps(renders, cfig):
+            renders["white"] = render()  # e.g. tick labels reaching a map
     finally:
         for artist in dynamic:
             artist.set_visible(True)
@@ -345,6 +351,37 @@ def _probe(cfig, render):
             image.set_data(array)
             image.set_animated(was_animated)
     return renders
+
+
+def _axes_away_from_maps(cfig):
+    """Return the axes whose boxes do not meet any map image's box."""
+    maps = [image.get_window_extent() for image in cfig.images]
+    return [
+        ax
+        for ax in cfig.fig.axes
+        if ax not in cfig.map_axes
+        and not any(ax.get_window_extent().overlaps(box) for box in maps)
+    ]
+
+
+def _drew_near_maps(renders, cfig, pad=2):
+    """Whether the axes left out of the white render drew near a map.
+
+    Off the map cells, the black and white renders differ only where those
+    axes drew; near a map, their ink could also cover map pixels.
+    """
+    black, white, index = renders["black"], renders["white"], renders["index"]
+    height, width = black.shape[:2]
+    for image in cfig.images:
+        box = image.get_window_extent()
+        rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
+                     max(height - int(box.y0) + pad, 0))  # fmt: skip
+        cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
+        off_cells = index[rows, cols, 3] == 0
+        differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
+        if (differ & off_cells).any():
+            return True
+    return False
 
 
 def _fill_images(cfig, value):

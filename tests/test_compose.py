@@ -153,6 +153,35 @@ def test_partly_covered_pixels_blend_the_map_colour(anim):
         assert (error <= nearest + LOOKUP_SLACK + np.sqrt(3) * 0.5 + 1e-9).all()
 
 
+def test_axes_reaching_over_the_map(anim):
+    """An axes placed beside the map whose tick label lies over the map.
+
+    The white probe leaves out axes placed away from the maps; here the
+    label's ink reaches the map, so the probe is redone with everything and
+    the frames show the label over the map, as the figure does.
+    """
+    fig = anim.fig
+    ax = fig.add_axes([0.76, 0.45, 0.05, 0.1])  # right of the map's box
+    ax.set_yticks([0.5], ["W" * 20], fontsize=14)
+    frames = anim.iter_frames()
+    frame = next(frames)
+    frames.close()
+    anim.show_frame(0)
+    expected = render(fig)
+    visibility = map_visibility(anim._cfig)
+    ax.set_visible(False)
+    without = render(fig)
+    on_map = map_visibility(anim._cfig) == 1
+    ax.set_visible(True)
+    under_label = (without != expected).any(axis=-1) & (visibility < 0.5) & on_map
+    assert under_label.sum() > 50  # the label covers map pixels
+    error = np.abs(anim.palette[frame].astype(int) - expected).max(axis=-1)
+    missing = np.abs(without - expected).max(axis=-1)  # the map without label
+    # blends of thin strokes snap to a 256-colour palette: not exact, but
+    # nowhere near the frame that would show the bare map
+    assert np.median(error[under_label]) < 0.5 * np.median(missing[under_label])
+
+
 def test_frames_match_show_frame_on_the_map(anim):
     """iter_frames and show_frame agree where the map shows fully."""
     full = map_visibility(anim._cfig) == 1
