@@ -34,6 +34,7 @@ MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
 # take gigabytes and Agg refuses canvases of 2**16 px
 MAX_DPI = 1000
+MIN_FPS = 0.002
 
 
 class CoefAnimation:
@@ -208,7 +209,7 @@ class CoefAnimation:
         frame : array, shape (height, width), dtype uint8
             Indices into :attr:`palette` (set when iteration starts).
         """
-        dpi = self.dpi if dpi is None else _check_dpi(dpi)
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig, dpi)
         self.palette = compositor.palette
@@ -256,8 +257,8 @@ class CoefAnimation:
             The written file.
         """
         path, suffix = check_output(fname, overwrite=overwrite)
-        fps = self.fps if fps is None else check_real("fps", fps, 0, strict=True)
-        dpi = self.dpi if dpi is None else _check_dpi(dpi)
+        fps = self.fps if fps is None else check_fps(fps)
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
         logger.info(f"Saving {len(self.times)} frames to {path}")
         if suffix == ".html":
             write_text(path, self.to_html(fps=fps), overwrite=overwrite)
@@ -367,7 +368,22 @@ class CoefAnimation:
                       replace=replace, fps=fps, dpi=dpi)  # fmt: skip
 
 
-def _check_dpi(dpi):
+def check_fps(fps):
+    """Return ``fps`` as float, positive and at least ``MIN_FPS``.
+
+    Slower, a frame's duration overflows a timer (or a GIF's 16-bit delay).
+    """
+    fps = check_real("fps", fps, 0, strict=True)
+    if fps < MIN_FPS:
+        raise ValueError(
+            f"fps must be >= {MIN_FPS} (one frame per {1 / MIN_FPS:g} s); got "
+            f"fps={fps:g}."
+        )
+    return fps
+
+
+def check_dpi(dpi):
+    """Return ``dpi`` as float, from ``MIN_DPI`` to ``MAX_DPI``."""
     dpi = check_real("dpi", dpi, 0, strict=True)
     if dpi < MIN_DPI:
         raise ValueError(
@@ -576,8 +592,8 @@ def animate_coefs(
         alpha=alpha, seed=seed, scores=scores, chance=chance,
         score_label=score_label, score_matrix=score_matrix,
     )  # fmt: skip
-    fps = check_real("fps", fps, 0, strict=True)
-    dpi = _check_dpi(dpi)
+    fps = check_fps(fps)
+    dpi = check_dpi(dpi)
     cfig = _build_figure(
         scene, title=title, time_unit=time_unit, sensors=sensors,
         contours=contours, mask_params=mask_params, colorbar=colorbar, dpi=dpi,

@@ -329,13 +329,19 @@ def _check_pos(pos):
     return pos
 
 
+MAX_BORDER = 1e100
+
+
 def _check_border(border):
     if isinstance(border, str):
         return check_option("border", border, ("mean",))
     if isinstance(border, bool) or not isinstance(border, Real):
         raise TypeError(f"border must be 'mean' or a number; got {border!r}.")
-    if not np.isfinite(border):
-        raise ValueError(f"border must be 'mean' or a finite number; got {border}.")
+    if not np.isfinite(border) or abs(border) > MAX_BORDER:
+        raise ValueError(
+            f"border must be 'mean' or a finite number within +-{MAX_BORDER:g} "
+            f"(the gradients of the map must stay finite); got {border}."
+        )
     return float(border)
 
 

@@ -17,8 +17,8 @@ import math
 import mne
 from mne.utils import logger, verbose
 
-from ._api import CoefAnimation
-from ._checks import check_real, check_type
+from ._api import CoefAnimation, check_dpi, check_fps
+from ._checks import check_type
 
 MAX_INLINE_CHARS = 5_000_000  # ~5 MB of HTML per inline animation
 MIN_INLINE_DPI = 30  # below this the labels become unreadable
@@ -122,9 +122,9 @@ def add_to_report(
     check_type("anim", anim, CoefAnimation, "a CoefAnimation (from animate_coefs)")
     check_type("title", title, str, "a str")
     if fps is not None:
-        fps = check_real("fps", fps, 0, strict=True)
+        fps = check_fps(fps)
     if dpi is not None:
-        dpi = check_real("dpi", dpi, 0, strict=True)
+        dpi = check_dpi(dpi)
     html = gif_html(anim, fps=fps, dpi=dpi)
     report.add_html(html, title=title, section=section, tags=tags, replace=replace)
     logger.info(f"Added {title!r} to the report ({len(html) / 1e6:.1f} MB).")

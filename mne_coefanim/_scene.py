@@ -97,6 +97,7 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
             f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). Pick more "
             f"channels (check picks and exclude)."
         )
+    _check_spread(sensors)
     panels = [_align_channels(panel, sensors, info) for panel in panels]
     if sensors.ch_type == "grad":
         sensors, panels = _merge_gradiometers(sensors, panels)
@@ -390,6 +391,20 @@ def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
             f"got {mask.shape}."
         )
     return np.ascontiguousarray(mask[:, time_sel])
+
+
+def _check_spread(sensors):
+    """Raise a ValueError naming the channels if they lie on one line."""
+    centred = sensors.pos - sensors.pos.mean(axis=0)
+    (a, b), (_, c) = np.einsum("ni,nj->ij", centred, centred)  # no LAPACK: tiny
+    # the 2x2 scatter matrix's eigenvalues: the smaller is ~0 on a line
+    half_gap = np.hypot((a - c) / 2, b)
+    if (a + c) / 2 - half_gap <= 1e-12 * ((a + c) / 2 + half_gap):
+        raise ValueError(
+            f"The channels {', '.join(sensors.ch_names)} lie on one line: a scalp "
+            f"map needs channels spread in two dimensions. Pick more channels "
+            f"(check picks and exclude)."
+        )
 
 
 MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite

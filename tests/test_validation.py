@@ -100,6 +100,13 @@ def test_channels_at_the_same_position_are_named(info16, data):
         animate_coefs(data, info16, **FAST)
 
 
+def test_channels_on_one_line(info16, rng):
+    with pytest.raises(ValueError, match=r"The channels T7, C3, Cz, C4 lie on one "
+                       r"line.*check picks and exclude"):  # fmt: skip
+        animate_coefs(rng.standard_normal((N_TIMES, 16)), info16,
+                      picks=["T7", "C3", "Cz", "C4"], **FAST)  # fmt: skip
+
+
 def test_too_few_channels(info16, rng):
     three = mne.pick_info(info16, [0, 7, 14])
     with pytest.raises(ValueError, match=r"at least 4 channels.*got 3 \(Fp1, Cz, Oz"):
@@ -219,6 +226,10 @@ def test_vlim_min_not_below_max_through_plot_coefs(info16, data, vlim):
         # Agg fails deep inside the first draw (or allocates gigabytes) here
         (dict(dpi=1e300), ValueError, r"dpi must be <= 1000 .*got dpi=1e\+300"),
         (dict(dpi=1001), ValueError, r"dpi must be <= 1000 .*got dpi=1001"),
+        # a frame lasting 1e300 s overflowed the on-screen timer
+        (dict(fps=5e-324), ValueError, r"fps must be >= 0.002 .*got fps=4.9"),
+        # NaN levels from a border so large the map's gradients overflow
+        (dict(border=1e307), ValueError, r"border must be .* within \+-1e\+100"),
         (dict(res=0), ValueError, r"res must be >= 2; got 0"),
         (dict(res=16.0), TypeError, r"res must be an int; got float"),
         # wrong kinds of value: each error names the parameter, none comes
