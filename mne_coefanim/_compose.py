@@ -371,7 +371,7 @@ def _drew_near_maps(renders, cfig, pad=2):
     axes drew; near a map, their ink could also cover map pixels.
     """
     black, white, index = renders["black"], renders["white"], renders["index"]
-    height, width = black.shape[:2]
+    height = black.shape[0]
     for image in cfig.images:
         box = image.get_window_extent()
         rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
