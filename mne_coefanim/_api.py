@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
-from ._checks import check_int, check_option, check_real, check_type
+from ._checks import check_fps, check_int, check_option, check_real, check_type
 from ._compose import FrameCompositor
 from ._figure import CoefFigure
 from ._progress import progress
@@ -34,7 +34,6 @@ MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
 # take gigabytes and Agg refuses canvases of 2**16 px
 MAX_DPI = 1000
-MIN_FPS = 0.002
 
 
 class CoefAnimation:
@@ -366,20 +365,6 @@ class CoefAnimation:
 
         add_to_report(report, self, title=title, section=section, tags=tags,
                       replace=replace, fps=fps, dpi=dpi)  # fmt: skip
-
-
-def check_fps(fps):
-    """Return ``fps`` as float, positive and at least ``MIN_FPS``.
-
-    Slower, a frame's duration overflows a timer (or a GIF's 16-bit delay).
-    """
-    fps = check_real("fps", fps, 0, strict=True)
-    if fps < MIN_FPS:
-        raise ValueError(
-            f"fps must be >= {MIN_FPS} (one frame per {1 / MIN_FPS:g} s); got "
-            f"fps={fps:g}."
-        )
-    return fps
 
 
 def check_dpi(dpi):

@@ -8,6 +8,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+MIN_FPS = 0.002  # one frame per 500 s: a GIF delay must fit in 16 bits of cs
+
 
 def check_option(name, value, allowed):
     """Raise a ValueError unless ``value`` is one of ``allowed``.
@@ -54,15 +56,35 @@ def check_real(name, value, minimum=None, strict=False):
 
 
 def as_float_array(name, value, what="an array of numbers"):
-    """Return ``value`` as a float64 array, or raise a TypeError naming it."""
+    """Return ``value`` as a float64 array, or raise a TypeError naming it.
+
+    Integers, floats and booleans convert; text, dicts, ragged lists and
+    complex numbers do not.
+    """
     try:
-        if isinstance(value, str | bytes | dict | set):
-            raise TypeError
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be {what}; got {type(value).__name__} ({value!r:.60})."
-        ) from None
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        got = type(value).__name__
+        if isinstance(value, np.ndarray):
+            got += f" of dtype {value.dtype}"
+        raise TypeError(f"{name} must be {what}; got {got} ({value!r:.60}).")
+    return array.astype(np.float64, copy=False)
+
+
+def check_fps(fps):
+    """Return ``fps`` as float, positive and at least ``MIN_FPS``.
+
+    Slower, a frame's duration overflows a timer (or a GIF's 16-bit delay).
+    """
+    fps = check_real("fps", fps, 0, strict=True)
+    if fps < MIN_FPS:
+        raise ValueError(
+            f"fps must be >= {MIN_FPS} (one frame per {1 / MIN_FPS:g} s); got "
+            f"fps={fps:g}."
+        )
+    return fps
 
 
 def check_finite(name, values, ch_names=None, times=None):

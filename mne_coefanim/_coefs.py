@@ -280,29 +280,22 @@ def as_coef_data(
         check_option("kind", kind, KINDS)
     if units is not None:
         check_type("units", units, str, "a str or None")
+    # arguments for bare arrays: data that carries its own refuses them
+    not_for_data = dict(
+        times=times,
+        ch_names=ch_names,
+        dims=dims,
+        class_idx=class_idx,
+        train_time=train_time,
+        sfreq=sfreq,
+    )
     if isinstance(data, CoefData):
-        _reject(
-            "a CoefData",
-            times=times,
-            ch_names=ch_names,
-            dims=dims,
-            class_idx=class_idx,
-            train_time=train_time,
-            sfreq=sfreq,
-        )
+        _reject("a CoefData", **not_for_data)
         return _transform_existing(data, transform, units, kind)
     source = _source_of(data)
     if source == "evoked":
         _reject(
-            "an Evoked",
-            times=times,
-            ch_names=ch_names,
-            dims=dims,
-            class_idx=class_idx,
-            train_time=train_time,
-            sfreq=sfreq,
-            tmin=tmin or None,
-            attr=_non_default_attr(attr),
+            "an Evoked", **not_for_data, tmin=tmin or None, attr=_non_default_attr(attr)
         )
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]

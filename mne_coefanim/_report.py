@@ -17,8 +17,8 @@ import math
 import mne
 from mne.utils import logger, verbose
 
-from ._api import CoefAnimation, check_dpi, check_fps
-from ._checks import check_type
+from ._api import CoefAnimation, check_dpi
+from ._checks import check_fps, check_type
 
 MAX_INLINE_CHARS = 5_000_000  # ~5 MB of HTML per inline animation
 MIN_INLINE_DPI = 30  # below this the labels become unreadable

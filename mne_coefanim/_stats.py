@@ -19,7 +19,14 @@ import numpy as np
 from mne.utils import logger, verbose, warn
 from scipy import stats
 
-from ._checks import check_finite, check_int, check_option, check_real, check_type
+from ._checks import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_option,
+    check_real,
+    check_type,
+)
 
 # MNE's automatic cluster-forming threshold is a t value at this p (halved
 # when two-sided); we mirror it when we supply our own t statistic.
@@ -198,7 +205,7 @@ def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
        models in multivariate neuroimaging. NeuroImage 87:96-110.
        doi:10.1016/j.neuroimage.2013.10.067
     """
-    filters = _as_real_array("filters", filters)
+    filters = as_float_array("filters", filters, "an array of real numbers")
     X = _epochs_array(X)
     _check_filter_shapes(filters, X)
     check_finite("filters", filters)
@@ -224,7 +231,7 @@ def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
 
 
 def _check_samples(samples):
-    samples = _as_real_array("samples", samples)
+    samples = as_float_array("samples", samples, "an array of real numbers")
     if samples.ndim != 3:
         hint = ""
         if samples.ndim == 4:
@@ -417,23 +424,10 @@ def _check_positions(info):
 # --- patterns_from_filters helpers -----------------------------------------
 
 
-def _as_real_array(name, values):
-    values = np.asarray(values)
-    if not (
-        np.issubdtype(values.dtype, np.integer)
-        or np.issubdtype(values.dtype, np.floating)
-        or values.dtype == bool
-    ):
-        raise TypeError(
-            f"{name} must be an array of real numbers; got dtype {values.dtype}."
-        )
-    return values.astype(float)
-
-
 def _epochs_array(X):
     if isinstance(X, mne.BaseEpochs):
         return X.get_data(copy=False).astype(float)
-    X = _as_real_array("X", X)
+    X = as_float_array("X", X, "an array of real numbers")
     if X.ndim != 3:
         raise ValueError(
             "X must be 3-D with shape (n_epochs, n_channels, n_times) or an "

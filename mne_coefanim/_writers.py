@@ -25,7 +25,7 @@ from mne.utils import logger
 from PIL import Image
 from scipy.spatial import cKDTree
 
-from ._checks import check_int, check_real, check_type
+from ._checks import check_fps, check_int, check_real, check_type
 
 OUTPUT_SUFFIXES = (".gif", ".html", ".mp4", ".webm")
 
@@ -283,17 +283,12 @@ def check_encoder(suffix, fps):
 
 def _check_gif_fps(fps):
     """Return ``fps`` as float, checking that a GIF can play it."""
-    fps = check_real("fps", fps, minimum=0, strict=True)
+    fps = check_fps(fps)  # its lower bound keeps delays within 16 bits
     if fps > GIF_MAX_FPS:
         raise ValueError(
             f"fps must be <= {GIF_MAX_FPS} for a GIF: its delays are whole "
             f"centiseconds and browsers show delays under 2 cs as 10 cs; got "
             f"fps={fps:g}. Lower fps (e.g. use every other frame) or write .mp4."
-        )
-    if 100 / fps > 0xFFFF:  # a delay must fit in 16 bits of centiseconds
-        raise ValueError(
-            f"fps must be >= 0.002 for a GIF (one frame per 655 s at most); got "
-            f"fps={fps:g}."
         )
     return fps
 
@@ -509,7 +504,7 @@ def write_video(path, frames, *, fps, overwrite=False, quality=None):
         The written file.
     """
     path, suffix = check_output(path, overwrite=overwrite, allowed=(".mp4", ".webm"))
-    fps = check_real("fps", fps, minimum=0, strict=True)
+    fps = check_fps(fps)
     if quality is not None:
         quality = check_real("quality", quality, minimum=0)
         if quality > 10:

@@ -1,4 +1,6 @@
 import os
+import re
+import subprocess
 import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -105,3 +107,30 @@ def map_visibility(cfig):
     for image, array in zip(cfig.images, saved, strict=True):
         image.set_data(array)
     return (renders[1] - renders[0]).min(axis=-1) / 255.0
+
+
+def decode_video(path):
+    """Decode every frame to RGB with the bundled ffmpeg.
+
+    (imageio_ffmpeg.read_frames leaves ffmpeg's pipes open once ffmpeg has
+    exited, which our warnings-as-errors setting turns into a failure.)
+    """
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)]
+    command += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    result = subprocess.run(command, capture_output=True, check=True)
+    info = result.stderr.decode(errors="replace")
+    width, height = map(int, re.search(r"Video: .*?, (\d+)x(\d+)", info).groups())
+    fps = float(re.search(r"([\d.]+) fps", info).group(1))
+    frames = np.frombuffer(result.stdout, np.uint8).reshape(-1, height, width, 3)
+    return frames, fps
+
+
+def small_animation(n_frames):
+    """A small random animation of 32 EEG channels (res 32, dpi 40)."""
+    from mne_coefanim import animate_coefs
+
+    info = make_info(n_channels=32)
+    data = np.random.default_rng(0).standard_normal((n_frames, 32))
+    times = np.arange(n_frames) / 100.0
+    return animate_coefs(data, info, times=times, res=32, dpi=40, show=False)

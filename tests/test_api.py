@@ -1,12 +1,11 @@
 import base64
 import io
 import re
-import subprocess
 
 import mne
 import numpy as np
 import pytest
-from conftest import make_info, map_visibility
+from conftest import decode_video, make_info, map_visibility
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from mne.viz.topomap import _make_head_outlines
 from PIL import Image
@@ -643,23 +642,12 @@ def test_repr_html_and_gif_bytes(info, data):
 # -- 12. video ---------------------------------------------------------------------
 
 
-def decode_video(path):
-    """Every frame as RGB, decoded by the bundled ffmpeg (see test_writers)."""
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    command += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    result = subprocess.run(command, capture_output=True, check=True)
-    info = result.stderr.decode(errors="replace")
-    width, height = map(int, re.search(r"Video: .*?, (\d+)x(\d+)", info).groups())
-    return np.frombuffer(result.stdout, np.uint8).reshape(-1, height, width, 3)
-
-
 def test_save_mp4(shared, shared_gif, tmp_path):
     pytest.importorskip("imageio_ffmpeg")
     path = shared.save(tmp_path / "anim.mp4", verbose=False)
     content = path.read_bytes()
     assert b"ftyp" in content[:16]
-    frames = decode_video(path)
+    frames, _ = decode_video(path)
     assert len(frames) == N_TIMES
     width, height = shared.fig.get_size_inches() * FAST["dpi"]
     # padded to even sizes for H.264

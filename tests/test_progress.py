@@ -2,9 +2,9 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import make_info, small_animation
 
-from mne_coefanim import _progress, animate_coefs
+from mne_coefanim import _progress
 from mne_coefanim._progress import (
     progress,
     quiet_progress,
@@ -18,10 +18,7 @@ N_FRAMES = 6
 @pytest.fixture(scope="module")
 def anim():
     """One small animation for the module (building it is the slow part)."""
-    info = make_info(n_channels=32)
-    data = np.random.default_rng(0).standard_normal((N_FRAMES, 32))
-    times = np.arange(N_FRAMES) / 100.0
-    return animate_coefs(data, info, times=times, res=32, dpi=40, show=False)
+    return small_animation(N_FRAMES)
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ import io
 import re
 
 import mne
-import numpy as np
 import pytest
-from conftest import make_info
+from conftest import small_animation
 from PIL import Image
 
-from mne_coefanim import animate_coefs
 from mne_coefanim._report import MIN_INLINE_DPI, add_to_report, gif_html
 
 N_FRAMES = 6
@@ -18,10 +16,7 @@ GIF_URI = re.compile(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"')
 @pytest.fixture(scope="module")
 def anim():
     """One small animation for the module (building it is the slow part)."""
-    info = make_info(n_channels=32)
-    data = np.random.default_rng(0).standard_normal((N_FRAMES, 32))
-    times = np.arange(N_FRAMES) / 100.0
-    return animate_coefs(data, info, times=times, res=32, dpi=40, show=False)
+    return small_animation(N_FRAMES)
 
 
 def _gifs(html):

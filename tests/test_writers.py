@@ -1,13 +1,12 @@
 import os
-import re
 import struct
-import subprocess
 import sys
 import tempfile
 import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import decode_video
 from PIL import Image
 
 from mne_coefanim import _writers
@@ -353,23 +352,6 @@ def color_frames(n_frames, shape=(31, 41)):
     """Uniform frames cycling through VIDEO_COLORS (odd size on purpose)."""
     for k in range(n_frames):
         yield np.broadcast_to(VIDEO_COLORS[k % 4].astype(np.uint8), (*shape, 3))
-
-
-def decode_video(path):
-    """Decode every frame to RGB with the bundled ffmpeg.
-
-    (imageio_ffmpeg.read_frames leaves ffmpeg's pipes open once ffmpeg has
-    exited, which our warnings-as-errors setting turns into a failure.)
-    """
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    command += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    result = subprocess.run(command, capture_output=True, check=True)
-    info = result.stderr.decode(errors="replace")
-    width, height = map(int, re.search(r"Video: .*?, (\d+)x(\d+)", info).groups())
-    fps = float(re.search(r"([\d.]+) fps", info).group(1))
-    frames = np.frombuffer(result.stdout, np.uint8).reshape(-1, height, width, 3)
-    return frames, fps
 
 
 @pytest.mark.parametrize("suffix", [".mp4", ".webm"])
