@@ -18,7 +18,8 @@ import mne_coefanim
 study = mne_coefanim.load_demo()
 
 # one array (n_folds, n_times, n_channels) per subject, in µV
-subjects = {f"sub-{k + 1:02d}": study.patterns[k] * 1e6 for k in range(3)}
+patterns_uv = study.normalized_patterns * 1e6  # µV per SD of the decoder output
+subjects = {f"sub-{k + 1:02d}": patterns_uv[k] for k in range(3)}
 
 # one colour scale for all, so subjects can be compared (each animation
 # would otherwise get its own); folds are averaged, as in the animation

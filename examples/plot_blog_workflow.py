@@ -43,17 +43,19 @@ anim.save("blog_filters.gif", overwrite=True)
 # Filters (classifier weights) are not activity maps: a channel can get a
 # large weight because it helps cancel noise. The Haufe patterns are what the
 # decoder "sees" in the brain, and are signed: a diverging map centred on 0.
-# Their units are volts; show them in µV, with the decoding score under the
-# map and a cursor at each frame's time.
+# The normalised patterns are in volts per standard deviation of the decoder
+# output (the same whatever the scale of each subject's weights); show them
+# in µV, with the decoding score under the map and a cursor at each frame's
+# time. ``scoring='roc_auc'`` names the score and puts the chance line at 0.5.
 anim = mne_coefanim.animate_coefs(
-    study.patterns * 1e6,
+    study.normalized_patterns * 1e6,
     study.info,
     times=study.times,
     dims=study.dims,
     units="µV",
     title="Patterns, mean over 8 subjects",
     scores=study.scores,
-    score_label="AUC",
+    scoring="roc_auc",
     show=False,
 )
 anim.save("blog_patterns.gif", overwrite=True)

@@ -24,9 +24,12 @@ scores = cross_val_multiscore(gen, X, y, cv=2, verbose=False)  # (2, n_times, n_
 gen.fit(X, y)
 
 # %%
+# The scores are recognised as a generalization matrix (their last two axes
+# are both the times), and the estimator's ``scoring`` gives the label (AUC)
+# and the centre of the colour map (chance, 0.5).
 anim = mne_coefanim.animate_coefs(
-    gen, epochs.info, times=epochs.times, scores=scores, score_matrix=True,
-    score_label="AUC", title="Patterns of each training time", res=128,
+    gen, epochs.info, times=epochs.times, normalize_patterns=True,
+    scores=scores, title="Patterns of each training time", res=128,
     show=False, verbose=False,
 )  # fmt: skip
 anim.save("generalization.gif", overwrite=True, verbose=False)
@@ -34,6 +37,7 @@ anim.save("generalization.gif", overwrite=True, verbose=False)
 # %%
 # One training time's model, shown as a single frame: the 150 ms decoder.
 fig = mne_coefanim.plot_coefs(
-    gen, epochs.info, times=epochs.times, train_time=0.15, time=0.15, show=False
-)
+    gen, epochs.info, times=epochs.times, train_time=0.15, time=0.15,
+    normalize_patterns=True, show=False,
+)  # fmt: skip
 fig.savefig("generalization_150ms.png")

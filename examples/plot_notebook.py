@@ -20,7 +20,7 @@ import mne_coefanim
 
 study = mne_coefanim.load_demo()
 anim = mne_coefanim.animate_coefs(
-    study.patterns * 1e6,  # volts to µV
+    study.normalized_patterns * 1e6,  # volts to µV
     study.info,
     times=study.times,
     dims=study.dims,

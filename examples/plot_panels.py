@@ -33,8 +33,9 @@ FAST = dict(show=False, verbose=False, dpi=60, res=128)
 # 1/µV), a pattern is the activity that the decision reflects (µV). Their
 # numbers cannot share a colour scale, so each panel gets its own
 # (``vlim='each'``). Each panel is built with :func:`~mne_coefanim.as_coef_data`
-# to give it its own units: the patterns are in volts, which the animation
-# shows in µV (MNE's display scaling for EEG).
+# to give it its own units: the normalised patterns are in volts per
+# standard deviation of the decoder output, which the animation shows in µV
+# (MNE's display scaling for EEG).
 filters = mne_coefanim.as_coef_data(
     study.coefs * 1e-6,  # per volt -> per microvolt
     times=study.times,
@@ -43,7 +44,7 @@ filters = mne_coefanim.as_coef_data(
     units="1/µV",
 )
 patterns = mne_coefanim.as_coef_data(
-    study.patterns, times=study.times, dims=study.dims, kind="patterns"
+    study.normalized_patterns, times=study.times, dims=study.dims, kind="patterns"
 )
 anim = mne_coefanim.animate_coefs(
     {"Filters": filters, "Patterns": patterns},
@@ -63,7 +64,8 @@ print(f"Colour limits per panel: {anim.vlim}")
 # subjects divided by their standard deviation: large where subjects agree,
 # whatever the amplitude. The ratio has no unit and its own range, so again
 # ``vlim='each'``.
-per_subject = study.patterns.mean(axis=1) * 1e6  # (n_subjects, n_times, n_ch), µV
+# (n_subjects, n_times, n_channels), in µV per SD of the decoder output
+per_subject = study.normalized_patterns.mean(axis=1) * 1e6
 mean = per_subject.mean(axis=0)  # (n_times, n_channels)
 consistency = mean / per_subject.std(axis=0, ddof=1)
 anim = mne_coefanim.animate_coefs(
@@ -84,11 +86,12 @@ anim.save("panels_consistency.gif", overwrite=True)
 # subjects; equally two conditions or two classes) belongs on one colour
 # scale: the default. Then a stronger colour in one panel is a larger value,
 # which separate scales would hide.
-half = len(study.patterns) // 2
+patterns_uv = study.normalized_patterns * 1e6
+half = len(patterns_uv) // 2
 anim = mne_coefanim.animate_coefs(
     {
-        f"Subjects 1-{half}": study.patterns[:half] * 1e6,
-        f"Subjects {half + 1}-{len(study.patterns)}": study.patterns[half:] * 1e6,
+        f"Subjects 1-{half}": patterns_uv[:half],
+        f"Subjects {half + 1}-{len(patterns_uv)}": patterns_uv[half:],
     },
     study.info,
     times=study.times,

@@ -6,8 +6,10 @@ When only a decoder's weights (filters) and the epochs are at hand, for
 example from a toolbox that does not use :class:`mne.decoding.LinearModel`,
 the activation patterns follow from the data covariance at each time point:
 ``A = Σx W`` (Haufe et al. 2014), exactly what ``LinearModel`` computes.
-``normalize=True`` also divides by ``Wᵀ Σx W``, the variance of the decoder
-output, so that the pattern is in data units per unit of decoder output.
+Their size follows the weights' scale (the regularisation, the subject), so
+they are shown in arbitrary units. ``normalize_patterns=True`` gives Haufe's
+``Σx W (Wᵀ Σx W)⁻¹`` for the decoder output scaled to unit variance: volts
+per standard deviation of the decoder output, whatever the weights' scale.
 """
 
 # %%
@@ -29,15 +31,17 @@ for t in range(X.shape[2]):
     filters[t] = model.coef_[0] / scaler.scale_
 
 patterns = mne_coefanim.patterns_from_filters(filters, epochs)
-normalized = mne_coefanim.patterns_from_filters(filters, epochs, normalize=True)
+normalized = mne_coefanim.patterns_from_filters(
+    filters, epochs, normalize_patterns=True
+)
 
 # %%
 # Filters beside patterns. The filters are large wherever a channel helps
 # cancel noise; the patterns show where the decoded signal is.
 for name, values, units in (
     ("filters", filters, "a.u."),
-    ("patterns", patterns * 1e6, "µV"),
-    ("normalized_patterns", normalized * 1e6, "µV per unit of output"),
+    ("patterns", patterns, "a.u."),
+    ("normalized_patterns", normalized * 1e6, "µV per SD of output"),
 ):
     anim = mne_coefanim.animate_coefs(
         values, epochs.info, times=epochs.times, units=units, title=name,

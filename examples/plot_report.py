@@ -31,7 +31,7 @@ plt.close(fig)
 # %%
 # Then the patterns, with the score under the map and a cursor at each frame.
 anim = mne_coefanim.animate_coefs(
-    study.patterns * 1e6,  # volts to µV
+    study.normalized_patterns * 1e6,  # volts to µV
     study.info,
     times=study.times,
     dims=study.dims,

@@ -31,14 +31,20 @@ scores = cross_val_multiscore(time_decod, X, y, cv=3)  # (n_folds, n_times)
 time_decod.fit(X, y)
 
 # %%
-# Patterns of the refitted model, in µV (MNE's scaling for EEG), with the
-# cross-validated AUC (mean ± SEM over folds) under the map.
+# Patterns of the refitted model with the cross-validated AUC under the map.
+# ``normalize_patterns=True`` shows them in µV per standard deviation of the
+# decoder output (MNE's ``patterns_`` follow the weights' scale, and would be
+# shown in arbitrary units). The AUC's name and chance level (0.5) come from
+# the estimator's ``scoring``; the band is the SEM across the 3 folds of this
+# one subject. Folds are not independent samples, so there is no
+# significance mask here: group statistics need several subjects (see the
+# statistics example).
 anim = mne_coefanim.animate_coefs(
     time_decod,
     epochs.info,
     times=epochs.times,
+    normalize_patterns=True,
     scores=scores,
-    score_label="AUC",
     title="Subject 1: patterns of the sliding decoder",
     show=False,
 )
@@ -47,6 +53,7 @@ anim.save("sliding_patterns.gif", overwrite=True)
 # %%
 # One frame as a static figure, e.g. at the decoding peak.
 fig = mne_coefanim.plot_coefs(
-    time_decod, epochs.info, times=epochs.times, time=0.15, show=False
-)
+    time_decod, epochs.info, times=epochs.times, normalize_patterns=True,
+    time=0.15, show=False,
+)  # fmt: skip
 fig.savefig("sliding_patterns_150ms.png")

@@ -402,6 +402,7 @@ def animate_coefs(
     attr="patterns_",
     class_idx=None,
     train_time=None,
+    normalize_patterns=False,
     ch_type=None,
     picks=None,
     exclude="bads",
@@ -429,7 +430,8 @@ def animate_coefs(
     scores=None,
     chance="auto",
     score_label=None,
-    score_matrix=False,
+    scoring=None,
+    score_matrix=None,
     time_unit="s",
     fps=DEFAULT_FPS,
     blit=True,
@@ -452,16 +454,34 @@ def animate_coefs(
           :class:`~mne.decoding.LinearModel`, or a list of them (one per
           cross-validation fold);
         - an :class:`mne.Evoked` (e.g. patterns in an ``EvokedArray``);
+        - a :class:`pandas.DataFrame` with one column per channel, named, and
+          the times (s) as its index, or an xarray-like object whose dims and
+          coordinates name the axes, channels and times (channels matched
+          to ``info`` by name); a masked array is refused;
         - a dict ``{panel title: any of the above}`` to show several panels
           side by side, in sync and on one colour scale (or one scale per
           panel with ``vlim='each'``).
     info : mne.Info | mne.channels.DigMontage | array, shape (n_channels, 2) | None
-        Where the channels are. None takes the Info of an Evoked.
+        Where the channels are. None takes the Info of an Evoked. An array
+        holds 2-D positions, y towards the nose, in any unit: metres around
+        the head centre (MNE's convention, head radius 0.095 m) are used as
+        they are, centimetres and millimetres are converted, and anything
+        else (pixels, a 0-1 layout such as ``Layout.pos[:, :2]``) is centred
+        and scaled so its farthest sensor lies on the head circle (logged;
+        see :func:`resolve_sensors`). Give ``sphere`` in the positions' units
+        to keep them exactly as given.
     times : array, shape (n_times,) | None
-        The time of each sample of an array, in seconds.
-    dims : tuple of str | None
+        The time of each sample of an array, in seconds (shared by all
+        panels). A DataFrame's index or an xarray-like time coordinate gives
+        its own times; ``times`` given as well must equal them.
+    dims : tuple of str | str | None
         Axis names of an array, from ``'subjects'``, ``'folds'``,
-        ``'times'``, ``'channels'``.
+        ``'times'``, ``'channels'`` or MNE's singular ``'subject'``,
+        ``'fold'``, ``'time'``, ``'channel'``, as a tuple or a
+        comma-separated str (``'fold, time, channel'``). MNE's own arrays
+        are ``(n_channels, n_times)`` (``Evoked.data``, ``get_coef``): pass
+        ``dims=('channels', 'times')`` (or ``data.T``). A DataFrame or
+        xarray-like object names its axes itself.
     transform : None | 'abs' | 'zscore'
         Applied after averaging over subjects and folds.
     attr : 'patterns_' | 'filters_'
@@ -469,10 +489,19 @@ def animate_coefs(
         brain activity; filters are not).
     class_idx : int | None
         For multi-class estimators, the class to show; None shows the norm
-        across classes.
+        across classes, taken after averaging over folds and subjects (it is
+        non-negative, so ``mask`` cannot test it).
     train_time : float | None
         For a generalizing estimator, the training time to show instead of
         the diagonal.
+    normalize_patterns : bool
+        For estimators' patterns. False (default): ``Σx W`` as
+        :class:`~mne.decoding.LinearModel` stores them, whose size follows the
+        weights' scale (the regularisation, the subject), labelled ``'a.u.'``.
+        True: Haufe's ``Σx W (Wᵀ Σx W)⁻¹`` for decoder outputs standardised to
+        unit variance, in data units (µV for EEG) per standard deviation of
+        the decoder output, the same whatever the weights' scale: use it to
+        compare or average subjects.
     ch_type : str | None
         The channel type to show (needed when ``info`` has several).
     picks : str | list | slice | None
@@ -496,7 +525,10 @@ def animate_coefs(
     vlim : tuple of (float | None) | 'each'
         Colour limits, fixed for all frames and shared by all panels. None
         entries come from the data: ``(0, max)`` for non-negative data (e.g.
-        after ``'abs'``), symmetric around 0 for signed data. ``'each'`` gives
+        after ``'abs'``), symmetric around 0 for signed data; for signed data
+        one given limit is mirrored, so that white stays at 0: ``(None, 5)``
+        gives ``(-5, 5)`` and ``(-3, None)`` gives ``(-3, 3)`` (not with
+        ``cnorm``, which places the centre itself). ``'each'`` gives
         every panel its own limits, from its own values by the same rules,
         and its own colour bar right of its map (frames stay fixed within a
         panel): for panels in different units (e.g. filters beside
@@ -525,9 +557,17 @@ def animate_coefs(
     contours : int
         Number of contour lines (0, the default, draws none: contours change
         every frame and cost a matplotlib draw each).
-    mask : array of bool, shape (n_times, n_channels) | 'cluster' | 'fdr' | None
-        Channels to mark in each frame; a string computes it with
-        :func:`mne_coefanim.significance_mask` from the per-subject samples.
+    mask : array of bool, shape (n_times, n_channels) | 'cluster' | 'fdr' | dict | None
+        Channels to mark in each frame. A string computes it with
+        :func:`mne_coefanim.significance_mask` from the per-subject samples,
+        over the data's whole time range (``tmin``/``tmax`` crop only what is
+        shown). A dict gives the test's settings, e.g.
+        ``dict(method='cluster', threshold=3.0, n_permutations=1024,
+        tail=0)`` (keys: ``method``, ``alpha``, ``tail``, ``threshold``,
+        ``n_permutations``, ``seed``). Only subjects are independent samples:
+        data with folds but no subjects axis, and maps that are non-negative
+        by construction (the norm across classes, the RMS of gradiometer
+        pairs), are refused; pass a boolean mask computed elsewhere.
     mask_params : dict | None
         Marker properties for the masked channels, as in MNE.
     mask_dim : float | None
@@ -536,20 +576,37 @@ def animate_coefs(
         significant areas stand out. The map then uses half as many colour
         levels (the other half are their faded twins).
     alpha, seed
-        Significance level and random seed when ``mask`` is a string.
-    scores : array, shape (n_times,) | (n_samples, n_times) | None
+        Significance level and random seed when ``mask`` is a string (a
+        dict's own ``alpha`` and ``seed`` win).
+    scores : array, shape (n_times,) | (n_samples, n_times) | (n_subj, n_folds, n_times)
         A decoding score drawn under the map, with a cursor at each frame's
-        time; several rows (subjects or folds) draw mean +/- SEM.
+        time. Several rows draw mean +/- SEM, and the panel says across what:
+        ``(n_subjects, n_folds, n_times)`` averages folds within subjects
+        ("± SEM across 8 subjects"; with one subject, across its folds); the
+        rows of a 2-D array are the data's subjects or folds when their
+        numbers match.
     chance : float | 'auto' | None
-        The chance level line; 'auto' is 0.5 for scores within [0, 1].
+        The chance level line. 'auto' takes it from what is known: the
+        score's name (``scoring``, else a fitted estimator's ``scoring``,
+        else ``score_label``): 0.5 for ROC AUC, 1 / n_classes for accuracy
+        and balanced accuracy (the classes of a fitted classifier; for
+        accuracy this assumes balanced classes), 0 for r² and Pearson r.
+        When nothing tells, no line is drawn (an info message says so).
     score_label : str | None
-        The score axis label (default ``'Score'``).
-    score_matrix : bool
-        If True, ``scores`` is a generalization matrix, shape
+        The score axis label; None names the score when it is known (e.g.
+        ``'AUC'``), else ``'Score'``.
+    scoring : str | None
+        The scikit-learn scoring that gave ``scores`` (``'roc_auc'``,
+        ``'accuracy'``, ``'balanced_accuracy'``, ``'r2'``, or ``'pearson'``
+        for Pearson's r), for the chance level and the label. None uses a
+        fitted estimator's ``scoring``.
+    score_matrix : bool | None
+        Whether ``scores`` is a generalization matrix, shape
         ``(n_train_times, n_test_times)`` or ``(n_samples, n_train_times,
         n_test_times)`` as from a :class:`~mne.decoding.GeneralizingEstimator`,
         drawn as an image with a cross-hair at each frame's time instead of
-        a curve.
+        a curve. None (default) detects it: both trailing axes of length
+        ``n_times``.
     time_unit : 's' | 'ms'
         The unit of the time label and score axis.
     fps : float
@@ -569,13 +626,14 @@ def animate_coefs(
     """
     scene = prepare_scene(
         data, info, times=times, dims=dims, transform=transform, attr=attr,
-        class_idx=class_idx, train_time=train_time, ch_type=ch_type,
+        class_idx=class_idx, train_time=train_time,
+        normalize_patterns=normalize_patterns, ch_type=ch_type,
         picks=picks, exclude=exclude, sphere=sphere, tmin=tmin, tmax=tmax,
         image_interp=image_interp, extrapolate=extrapolate, border=border,
         res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units,
         scalings=scalings, mask=mask, mask_dim=mask_dim,
         alpha=alpha, seed=seed, scores=scores, chance=chance,
-        score_label=score_label, score_matrix=score_matrix,
+        score_label=score_label, scoring=scoring, score_matrix=score_matrix,
     )  # fmt: skip
     fps = check_fps(fps)
     dpi = check_dpi(dpi)
@@ -629,6 +687,8 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
 def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,
                   colorbar, dpi):  # fmt: skip
     check_option("time_unit", time_unit, ("s", "ms"))
+    if scene.times_are_samples:  # no times given: never show samples as seconds
+        time_unit = "sample"
     contours = check_int("contours", contours, minimum=0)
     check_type("sensors", sensors, (bool, str), "a bool or a format string")
     return CoefFigure(

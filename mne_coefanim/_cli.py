@@ -37,7 +37,7 @@ INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
 
 DEFAULT_FPS, DEFAULT_DPI, DEFAULT_RES = 10, 100, 256
 DEMO_SUBJECTS = 8
-VOLTS_TO_MICROVOLTS = 1e6  # the demo's patterns are stored in volts
+VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
 
 
 # -- entry point --------------------------------------------------------------
@@ -127,9 +127,10 @@ def _add_demo_parser(commands):
         "--what",
         choices=("patterns", "filters"),
         default="patterns",
-        help="what to animate: the Haufe patterns (in µV, interpretable as "
-        "brain activity) or the classifier filters (weights per volt, not "
-        "interpretable on their own) (default: %(default)s)",
+        help="what to animate: the Haufe patterns (in µV per standard "
+        "deviation of the decoder output, interpretable as brain activity) or "
+        "the classifier filters (weights per volt, not interpretable on their "
+        "own) (default: %(default)s)",
     )
     sub.add_argument(
         "--transform",
@@ -260,7 +261,8 @@ def _add_array_options(sub):
         type=_comma_list,
         metavar="AXES",
         help="comma-separated names of the array's axes, from subjects, "
-        "folds, times and channels, e.g. subjects,channels,times (default: "
+        "folds, times and channels (or subject, fold, time, channel), e.g. "
+        "channels,times for MNE's (n_channels, n_times) order (default: "
         "times,channels for 2-D, subjects,times,channels for 3-D, "
         "subjects,folds,times,channels for 4-D)",
     )
@@ -324,7 +326,8 @@ def _add_look_options(sub):
         nargs=2,
         type=_float_or_none,
         metavar=("VMIN", "VMAX"),
-        help="colour limits, fixed for all frames; either may be 'none' "
+        help="colour limits, fixed for all frames; either may be 'none', "
+        "and for signed values a single limit is mirrored (none 5 gives -5 5) "
         "(default: from the data, symmetric around 0 for signed values)",
     )
     group.add_argument(
@@ -425,10 +428,10 @@ def run_demo(args):
     study = _load_demo(args.subjects, verbose)
     transform = _transform(args.transform)
     if args.what == "patterns":
-        values, units = study.patterns * VOLTS_TO_MICROVOLTS, "µV"
+        values, units = study.normalized_patterns * VOLTS_TO_MICROVOLTS, "µV"
     else:
         values, units = study.coefs, "a.u."
-    n_subjects = study.patterns.shape[0]
+    n_subjects = study.normalized_patterns.shape[0]
     anim = _animate(
         values,
         study.info,
@@ -473,7 +476,7 @@ def run_render(args):
     montage = None if args.montage is None else _make_montage(args.montage)
     if kind in ("npy", "npz"):
         info = _array_info(args, montage, verbose)
-        data = _array_data(path, kind, args, verbose)
+        data = _array_data(path, kind, args, info, verbose)
     else:
         info = _mne_info(args, verbose)
         data = _mne_data(path, kind, args, montage, verbose)
@@ -667,22 +670,44 @@ _KIND_NAMES = {
 # -- loading arrays -------------------------------------------------------------
 
 
-def _array_data(path, kind, args, verbose):
+def _array_data(path, kind, args, info, verbose):
     """Load an array's coefficients as a CoefData with times."""
     from ._coefs import as_coef_data
+    from ._labelled import OrientationError
 
     if kind == "npy":
         values, times = _load_npy(path), None
     else:
         values, times = _load_npz(path, args.key, args.times_key)
-    return as_coef_data(
-        values,
-        times=times,
-        dims=None if args.dims is None else tuple(args.dims),
-        sfreq=args.sfreq,
-        tmin=0.0 if args.tmin is None else args.tmin,
-        verbose=verbose,
-    )
+    dims = None if args.dims is None else tuple(args.dims)
+    try:
+        _check_orientation(values, dims, times, info, args.ch_type)
+        return as_coef_data(
+            values,
+            times=times,
+            dims=dims,
+            sfreq=args.sfreq,
+            tmin=0.0 if args.tmin is None else args.tmin,
+            verbose=verbose,
+        )
+    except OrientationError as exc:  # the advice, in the command's words
+        advice = "Name its axes with --dims."
+        if exc.dims is not None:
+            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
+        raise ValueError(f"{exc.evidence} {advice}") from exc
+
+
+def _check_orientation(values, dims, times, info, ch_type):
+    """Refuse an array whose times and channels axes look swapped, as the API does."""
+    from ._labelled import check_orientation
+    from ._positions import resolve_sensors
+
+    counts = (len(info.ch_names),)
+    try:
+        counts += (len(resolve_sensors(info, ch_type=ch_type, verbose=False).ch_names),)
+    except (ValueError, TypeError):  # animate_coefs explains
+        pass
+    check_orientation(values.shape, dims, times=times, n_channels=counts, name="COEFS")
 
 
 def _load_npy(path):

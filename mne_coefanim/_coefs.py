@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import mne
 import numpy as np
-from mne.utils import logger, verbose
+from mne.utils import logger, verbose, warn
 
 from ._checks import (
     as_float_array,
@@ -28,8 +28,15 @@ from ._checks import (
     check_real,
     check_type,
 )
+from ._haufe import standardised_patterns
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")
+# MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
+DIM_ALIASES = {
+    **{name: name for name in DIM_NAMES},
+    **{name[:-1]: name for name in DIM_NAMES},
+    "ch": "channels",
+}
 DEFAULT_DIMS = {
     2: ("times", "channels"),
     3: ("subjects", "times", "channels"),
@@ -43,6 +50,28 @@ SUPPORTED_TYPES = (
     "mne.decoding.SlidingEstimator / GeneralizingEstimator, or a list of "
     "them (one per fold; or a list of such lists, one per subject)"
 )
+
+
+@dataclass(frozen=True)
+class DecoderFacts:
+    """What a fitted decoder tells about its scores.
+
+    Parameters
+    ----------
+    scoring : str | None
+        The estimator's ``scoring`` when it is a string; for ``None`` the
+        estimator's own ``score``: ``'accuracy'`` for classifiers, ``'r2'``
+        for regressors. None when unknown (e.g. a callable).
+    n_classes : int | None
+        The number of classes of a classifier, None for a regressor.
+    generalizing : bool
+        True for a :class:`~mne.decoding.GeneralizingEstimator`, whose scores
+        are a training x testing time matrix.
+    """
+
+    scoring: str | None = None
+    n_classes: int | None = None
+    generalizing: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +107,17 @@ class CoefData:
     transform : str | None
         What was applied after averaging: None, ``'abs'`` or ``'zscore'``
         (per time point, across channels).
+    reduction : str | None
+        How several values per channel were combined into one that is
+        non-negative by construction, e.g. ``'the norm across classes'`` or
+        ``'the RMS of gradiometer pairs'``; None otherwise. Such maps are
+        never tested against 0 (null data would come out significant).
+    decoder : DecoderFacts | None
+        What is known of the decoder that gave the values (its scoring and
+        number of classes), for the chance level of a score panel.
+    times_are_samples : bool
+        True when no times were given: ``times`` are then sample indices and
+        the animation labels its frames "sample k", not seconds.
 
     Attributes
     ----------
@@ -95,6 +135,9 @@ class CoefData:
     samples: np.ndarray | None = None
     sample_dim: str | None = None
     transform: str | None = None
+    reduction: str | None = None
+    decoder: "DecoderFacts | None" = None
+    times_are_samples: bool = False
 
     def __post_init__(self):
         # Own read-only copies: a frozen object must not change under us when
@@ -173,6 +216,7 @@ def as_coef_data(
     attr="patterns_",
     class_idx=None,
     train_time=None,
+    normalize_patterns=False,
     sfreq=None,
     tmin=0.0,
     units=None,
@@ -183,7 +227,7 @@ def as_coef_data(
 
     Parameters
     ----------
-    data : array-like | Evoked | SlidingEstimator | list | CoefData
+    data : array-like | Evoked | SlidingEstimator | list | CoefData | DataFrame
         What to animate:
 
         * an array. Its axes are named by ``dims``; by default a 2-D array is
@@ -200,19 +244,35 @@ def as_coef_data(
           patterns wrapped as in MNE's decoding tutorial).
         * a :class:`CoefData`, returned as is (or with ``transform``
           applied when it has none yet).
+        * a :class:`pandas.DataFrame`: one column per channel, named (they
+          give ``ch_names``), and the times in seconds as its index (a
+          default index ``0 .. n - 1`` means times unknown).
+        * an xarray-like object (e.g. :class:`xarray.DataArray`): its
+          ``dims`` give ``dims`` and its channel and time coordinates give
+          ``ch_names`` and ``times``.
+
+        A numpy masked array is refused: its mask would be ignored.
     times : array-like, shape (n_times,) | None
         Time of each sample in seconds, strictly increasing. For estimators,
         one per estimator (training time). If None, built from ``sfreq`` and
-        ``tmin``; if ``sfreq`` is None too, sample indices are used as
-        seconds (``tmin + np.arange(n_times)``) and an info message is logged.
+        ``tmin``; if ``sfreq`` is None too, the times are the sample indices
+        ``tmin + np.arange(n_times)``, flagged as such
+        (``times_are_samples``) so that frames are labelled "sample k", not
+        seconds. Times spanning more than a minute give a warning: they are
+        likely milliseconds passed as seconds.
     ch_names : list of str | None
         Channel names, one per channel, for arrays and estimators.
-    dims : tuple of str | None
+    dims : tuple of str | str | None
         For arrays: the name of each axis, one of ``'subjects'``,
-        ``'folds'``, ``'times'``, ``'channels'`` (each at most once;
-        ``'times'`` and ``'channels'`` required), e.g.
-        ``('subjects', 'channels', 'times', 'folds')``. None uses the
-        defaults listed under ``data``.
+        ``'folds'``, ``'times'``, ``'channels'`` or MNE's singular
+        ``'subject'``, ``'fold'``, ``'time'``, ``'channel'`` (``'ch'``
+        too), each axis at most once, ``'times'`` and ``'channels'``
+        required; e.g. ``('subjects', 'channels', 'times', 'folds')``, or
+        a comma-separated str such as ``'fold, time, channel'``. None uses
+        the defaults listed under ``data``. MNE stores ``(n_channels,
+        n_times)`` (``Evoked.data``, ``get_coef``): name such arrays
+        ``('channels', 'times')``. A DataFrame or an xarray-like object
+        names its own axes (see ``data``).
     transform : None | 'abs' | 'zscore'
         Applied AFTER averaging over folds and subjects. ``'zscore'``
         standardises each time point across channels:
@@ -222,12 +282,26 @@ def as_coef_data(
     class_idx : int | None
         For estimators with several rows of coefficients (multi-class, or
         multi-output regression): the row to take. None takes the Euclidean
-        norm across rows (non-negative). Binary models have a single row.
+        norm across rows, after averaging over folds and subjects (a norm
+        per fold would add a noise floor). The norm is non-negative by
+        construction, so it is never tested for significance. Binary models
+        have a single row.
     train_time : float | None
         For estimators: take only the model trained at this time (seconds,
         the nearest of ``times``), giving data of shape ``(1, n_channels)``.
         None takes every training time (for a GeneralizingEstimator, its
         diagonal).
+    normalize_patterns : bool
+        For estimators with ``attr='patterns_'``. If False (default), the
+        patterns are :class:`~mne.decoding.LinearModel`'s ``Σx W``: their size
+        follows the weights' scale (it changes with the regularisation, and
+        differs between subjects), so they get the units ``'a.u.'``. If True,
+        Haufe's ``Σx W (Wᵀ Σx W)⁻¹`` for the decoder outputs standardised to
+        unit variance (jointly for several outputs): data units per standard
+        deviation of the decoder output, invariant to the weights' scale, so
+        that every subject counts equally in a group average. Their units are
+        the data's (volts for EEG, shown in µV). See
+        :func:`mne_coefanim.patterns_from_filters`.
     sfreq : float | None
         Sampling frequency (Hz) used to build ``times`` when it is None.
     tmin : float
@@ -269,10 +343,12 @@ def as_coef_data(
     * :class:`mne.decoding.Vectorizer`: nothing to undo.
 
     The patterns obtained equal Haufe's ``cov(X) @ w_x`` computed on the
-    unscaled data. Other transformer steps raise a ValueError.
+    unscaled data. Other transformer steps raise a ValueError. The
+    normalisation of ``normalize_patterns`` is done before mapping back: the
+    decoder outputs are the same in every space.
 
-    Multi-class norms are taken per fold, before averaging, so that
-    ``samples`` holds one value per channel.
+    Multi-class norms are taken after averaging the rows over folds and
+    subjects; ``samples`` is then None (a norm cannot be tested against 0).
     """
     check_option("transform", transform, TRANSFORMS)
     check_option("attr", attr, ATTRS)
@@ -280,6 +356,18 @@ def as_coef_data(
         check_option("kind", kind, KINDS)
     if units is not None:
         check_type("units", units, str, "a str or None")
+    check_type("normalize_patterns", normalize_patterns, bool, "a bool")
+    if normalize_patterns and attr != "patterns_":
+        raise ValueError(
+            f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
+            "Filters (weights) have no normalised form."
+        )
+    from ._labelled import check_orientation, read_labelled  # imports this module
+
+    # a DataFrame or xarray-like object becomes an array with its labels
+    data, dims, times, ch_names, _ = read_labelled(
+        data, times=times, dims=dims, ch_names=ch_names
+    )
     # arguments for bare arrays: data that carries its own refuses them
     not_for_data = dict(
         times=times,
@@ -295,31 +383,45 @@ def as_coef_data(
     source = _source_of(data)
     if source == "evoked":
         _reject(
-            "an Evoked", **not_for_data, tmin=tmin or None, attr=_non_default_attr(attr)
+            "an Evoked",
+            **not_for_data,
+            tmin=tmin or None,
+            attr=_non_default_attr(attr),
+            normalize_patterns=normalize_patterns or None,
         )
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]
         has = dict(subjects=False, folds=False)
         times, ch_names, default_kind = data.times, data.ch_names, "evoked"
+        extra = {}
     elif source == "estimators":
         _reject("an estimator", dims=dims)
-        stack, has, times = _estimator_stack(
-            data, times, sfreq, tmin, attr, class_idx, train_time
+        stack, has, extra = _estimator_stack(
+            data, times, sfreq, tmin, attr, class_idx, train_time, normalize_patterns
         )
+        times = extra.pop("times")
         default_kind = attr.rstrip("_")
+        if attr == "patterns_" and not normalize_patterns and units is None:
+            units = "a.u."  # Σx W: its size follows the weights' scale
     else:
         _reject(
             "an array",
             class_idx=class_idx,
             train_time=train_time,
             attr=_non_default_attr(attr),
+            normalize_patterns=normalize_patterns or None,
         )
         stack, has = _array_stack(data, dims)
-        times = _resolve_times(times, sfreq, tmin, stack.shape[2])
-        default_kind = "values"
-    ch_names = _check_ch_names(ch_names, stack.shape[3])
+        named = (len(ch_names),) if isinstance(ch_names, list | tuple) else ()
+        check_orientation(np.shape(data), dims, times=times, n_channels=named,
+                          of="ch_names")  # fmt: skip
+        times, are_samples = _resolve_times(times, sfreq, tmin, stack.shape[2])
+        default_kind, extra = "values", dict(times_are_samples=are_samples)
+    ch_names = _check_ch_names(ch_names, stack.shape[-1])
     check_finite("data", stack, ch_names=ch_names, times=times)
-    return _finish(stack, has, times, ch_names, transform, units, kind or default_kind)
+    return _finish(
+        stack, has, times, ch_names, transform, units, kind or default_kind, **extra
+    )
 
 
 def _non_default_attr(attr):
@@ -418,14 +520,7 @@ def _check_dims(dims, shape):
                 f"data[np.newaxis] for a single time point."
             )
         return DEFAULT_DIMS[len(shape)]
-    check_type("dims", dims, list | tuple, "a tuple of axis names")
-    dims = tuple(dims)
-    unknown = [name for name in dims if name not in DIM_NAMES]
-    if unknown:
-        raise ValueError(
-            f"dims may only contain {DIM_NAMES}; got {dims} with unknown "
-            f"name(s) {unknown}."
-        )
+    dims = normalize_dims(dims)
     if len(set(dims)) != len(dims):
         raise ValueError(
             f"dims must name each axis once; got repeated names in {dims}."
@@ -443,11 +538,53 @@ def _check_dims(dims, shape):
     return dims
 
 
+def normalize_dims(dims, name="dims"):
+    """Return axis names as a tuple of the package's names (``DIM_NAMES``).
+
+    Parameters
+    ----------
+    dims : tuple of str | list of str | str
+        Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
+        or ``'ch'`` for channels; a str is split at its commas
+        (``'fold, time, channel'``), as the command line's ``--dims``.
+    name : str
+        What to call ``dims`` in error messages.
+
+    Returns
+    -------
+    dims : tuple of str
+        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` per
+        axis (repeats and missing names are left to the caller).
+    """
+    if isinstance(dims, str):
+        if "," not in dims:  # one name cannot name both times and channels
+            raise TypeError(
+                f"{name} must be a tuple of axis names, or a comma-separated "
+                f"str such as 'times,channels'; got str ({dims!r:.60})."
+            )
+        dims = [part.strip() for part in dims.split(",")]
+    check_type(name, dims, list | tuple, "a tuple of axis names")
+    unknown = [n for n in dims if not (isinstance(n, str) and n in DIM_ALIASES)]
+    if unknown:
+        allowed = ", ".join(repr(alias) for alias in DIM_ALIASES)
+        raise ValueError(
+            f"{name} may only contain {allowed}; got {tuple(dims)} with unknown "
+            f"name(s) {unknown}."
+        )
+    return tuple(DIM_ALIASES[n] for n in dims)
+
+
 # ------------------------------------------------------------ estimators
 
 
-def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time):
-    """Coefficients of fitted sliding estimators as a 4-D stack."""
+def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time, normalize):
+    """Coefficients of fitted sliding estimators as a 5-D stack.
+
+    Returns ``(stack, has, extra)``: the stack is shaped ``(n_subjects,
+    n_folds, n_times, n_rows, n_channels)``, rows being the classes (or
+    outputs) that ``class_idx=None`` keeps for a norm after averaging;
+    ``extra`` holds the times and what is known of the decoder.
+    """
     if _is_estimator(data):
         subjects, has = [[data]], dict(subjects=False, folds=False)
     elif all(_is_estimator(item) for item in data):
@@ -459,19 +596,49 @@ def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time):
         )
     flat = [est for folds in subjects for est in folds]
     n_times = _check_sliding(flat)
-    times = _resolve_times(times, sfreq, tmin, n_times)
+    times, are_samples = _resolve_times(times, sfreq, tmin, n_times)
     index = None
     if train_time is not None:
         index = _train_time_index(train_time, times)
         times = times[[index]]
     coefs = [
-        [_sliding_coefs(est, attr, class_idx, index) for est in folds]
+        [_sliding_coefs(est, attr, class_idx, index, normalize) for est in folds]
         for folds in subjects
     ]
+    _check_rows(coefs)
+    extra = dict(
+        times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
+    )
     if has["subjects"]:
         # average folds within each subject here: fold counts may differ
-        return np.stack([np.mean(folds, 0) for folds in coefs])[:, None], has, times
-    return np.stack(coefs[0])[np.newaxis], has, times
+        return np.stack([np.mean(folds, 0) for folds in coefs])[:, None], has, extra
+    return np.stack(coefs[0])[np.newaxis], has, extra
+
+
+def _check_rows(coefs):
+    counts = {fold.shape[1] for folds in coefs for fold in folds}
+    if len(counts) > 1:
+        raise ValueError(
+            f"all estimators in data must have the same number of coefficient "
+            f"rows (classes); got {sorted(counts)}. Fit every fold on the same "
+            f"classes, or pick one with class_idx."
+        )
+
+
+def _decoder_facts(sliding):
+    """Return the scoring and number of classes of a fitted sliding estimator."""
+    # a pipeline exposes its final step's classes_; regressors have none
+    classes = getattr(sliding.estimators_[0], "classes_", None)
+    n_classes = None if classes is None else len(classes)
+    scoring = sliding.scoring
+    if scoring is None:  # the estimator's own score()
+        scoring = "r2" if n_classes is None else "accuracy"
+    elif not isinstance(scoring, str):
+        scoring = None  # a callable or scorer: nothing known
+    from mne.decoding import GeneralizingEstimator
+
+    generalizing = isinstance(sliding, GeneralizingEstimator)
+    return DecoderFacts(scoring, n_classes, generalizing)
 
 
 def _check_sliding(estimators):
@@ -513,20 +680,40 @@ def _train_time_index(train_time, times):
     return index
 
 
-def _sliding_coefs(sliding, attr, class_idx, index):
-    """Coefficients of one fitted sliding estimator, (n_times, n_channels)."""
+def _sliding_coefs(sliding, attr, class_idx, index, normalize):
+    """Coefficients of one fitted sliding estimator, (n_times, n_rows, n_chans)."""
     models = sliding.estimators_ if index is None else [sliding.estimators_[index]]
-    return np.stack([_model_coefs(model, attr, class_idx) for model in models])
+    return np.stack(
+        [_model_coefs(model, attr, class_idx, normalize) for model in models]
+    )
 
 
-def _model_coefs(model, attr, class_idx):
-    """Coefficients of one fitted pipeline, in data units, (n_channels,)."""
+def _model_coefs(model, attr, class_idx, normalize):
+    """Coefficients of one fitted pipeline, in data units, (n_rows, n_channels)."""
     steps = _flatten_steps(model)
     position, coefs = _linear_step(steps, attr)
     coefs = np.atleast_2d(np.asarray(coefs, dtype=np.float64))
+    if normalize:
+        coefs = _normalized_patterns(steps[position], coefs)
     for step in reversed(steps[:position]):
         coefs = _undo_step(step, coefs, attr)
-    return _pick_row(coefs, class_idx)
+    return _pick_rows(coefs, class_idx)
+
+
+def _normalized_patterns(linear, patterns):
+    """Haufe patterns of the standardised outputs, in the model's input space."""
+    filters = np.atleast_2d(np.asarray(linear.filters_, dtype=np.float64))
+    if len(filters) > 1 and not hasattr(linear, "classes_"):
+        # LinearModel multiplies the patterns of a multi-output regression by
+        # the targets' precision, which is not stored: W Σx Wᵀ is out of reach
+        raise ValueError(
+            "normalize_patterns=True is not possible for a multi-output "
+            "regression (its patterns_ include the targets' precision); pass "
+            "normalize_patterns=False, or compute them from the epochs with "
+            "mne_coefanim.patterns_from_filters(..., normalize_patterns=True)."
+        )
+    # the decoder outputs' covariance, W Σx Wᵀ, since patterns_ = W Σx
+    return standardised_patterns(patterns, filters @ patterns.T)
 
 
 def _flatten_steps(model):
@@ -607,8 +794,8 @@ def _scale_of(step):
     return inner.scale_ if hasattr(inner, "scale_") else inner.std_
 
 
-def _pick_row(coefs, class_idx):
-    """Reduce (n_rows, n_channels) coefficients to (n_channels,)."""
+def _pick_rows(coefs, class_idx):
+    """Keep the row ``class_idx`` of (n_rows, n_channels), or all of them."""
     n_rows = coefs.shape[0]
     if class_idx is not None:
         class_idx = check_int("class_idx", class_idx)
@@ -618,17 +805,15 @@ def _pick_row(coefs, class_idx):
                 f"{n_rows} row(s) of coefficients; got {class_idx}. Binary "
                 f"models have a single row; use None for the norm across rows."
             )
-        return coefs[class_idx]
-    if n_rows == 1:
-        return coefs[0]
-    return np.linalg.norm(coefs, axis=0)
+        return coefs[[class_idx]]
+    return coefs
 
 
 # ------------------------------------------------------- shared pieces
 
 
 def _resolve_times(times, sfreq, tmin, n_times):
-    """Return validated times of shape (n_times,)."""
+    """Return validated times of shape (n_times,), and whether they are samples."""
     if times is not None and sfreq is not None:
         raise ValueError(
             f"times and sfreq cannot both be given; got sfreq={sfreq}. Pass "
@@ -637,10 +822,13 @@ def _resolve_times(times, sfreq, tmin, n_times):
     if times is None:
         tmin = check_real("tmin", tmin)
         if sfreq is None:
-            logger.info("times not given: using sample indices as seconds.")
-            return tmin + np.arange(n_times, dtype=np.float64)
+            logger.info(
+                "times not given: frames are labelled by sample index. Pass "
+                "times (in seconds) or sfreq to label them in time."
+            )
+            return tmin + np.arange(n_times, dtype=np.float64), True
         sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
-        return tmin + np.arange(n_times) / sfreq
+        return _warn_long(tmin + np.arange(n_times) / sfreq), False
     times = as_float_array("times", times, "an array of times in seconds")
     if times.shape != (n_times,):
         raise ValueError(
@@ -651,6 +839,21 @@ def _resolve_times(times, sfreq, tmin, n_times):
         raise ValueError(
             f"times must be finite and strictly increasing; got {times[:5]}"
             f"{' ...' if n_times > 5 else ''}. Sort the time points (and data)."
+        )
+    return _warn_long(times), False
+
+
+MAX_PLAUSIBLE_SPAN = 60.0  # seconds; no epoch of a decoding study is longer
+
+
+def _warn_long(times):
+    """Warn when times look like milliseconds passed as seconds."""
+    span = times[-1] - times[0]
+    if span > MAX_PLAUSIBLE_SPAN:
+        warn(
+            f"times span {span:g} s ({times[0]:g} to {times[-1]:g}): more than "
+            f"{MAX_PLAUSIBLE_SPAN:g} s, longer than any epoch. If they are in "
+            f"milliseconds, pass times / 1e3 (times are in seconds)."
         )
     return times
 
@@ -667,8 +870,16 @@ def _check_ch_names(ch_names, n_channels):
     return [str(name) for name in ch_names]
 
 
-def _finish(stack, has, times, ch_names, transform, units, kind):
-    """Average folds, then subjects, then transform; build the CoefData."""
+def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
+    """Average folds, then subjects, then transform; build the CoefData.
+
+    A 5-D stack carries rows (classes or outputs) before the channels: one
+    row is dropped, several are reduced to their norm after averaging.
+    """
+    if stack.ndim == 5 and stack.shape[3] > 1:
+        return _finish_rows(stack, times, ch_names, transform, units, kind, **extra)
+    if stack.ndim == 5:
+        stack = stack[:, :, :, 0]
     per_subject = stack.mean(axis=1)
     if has["subjects"]:
         samples, sample_dim = per_subject, "subjects"
@@ -688,6 +899,29 @@ def _finish(stack, has, times, ch_names, transform, units, kind):
         samples=samples,
         sample_dim=sample_dim,
         transform=transform,
+        **extra,
+    )
+
+
+def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
+    """Norm across rows of the averaged rows: no per-fold noise floor."""
+    mean = stack.mean(axis=1).mean(axis=0)  # (n_times, n_rows, n_channels)
+    logger.info(
+        f"Showing the norm across {stack.shape[3]} classes (rows) of the "
+        f"averaged {kind}; pass class_idx to show one class."
+    )
+    data = _apply_transform(np.linalg.norm(mean, axis=1), transform)
+    if transform == "zscore" and units is None:
+        units = "z"
+    return CoefData(
+        data=data,
+        times=times,
+        ch_names=ch_names,
+        kind=kind,
+        units=units,
+        transform=transform,
+        reduction="the norm across classes",
+        **extra,
     )
 
 

@@ -28,9 +28,16 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
     vlim : tuple of (float | None)
         User limits; None entries are filled in: from 0 to the maximum for
         non-negative data, from the minimum to 0 for non-positive data, and
-        symmetric around 0 for signed data (MNE's convention).
+        symmetric around 0 for signed data (MNE's convention). Signed data
+        (values on both sides of 0, drawn with a diverging map by
+        :func:`default_cmap`) with one limit given get it mirrored, so that
+        the map's centre stays at 0: ``(None, 5)`` gives ``(-5, 5)`` and
+        ``(-3, None)`` gives ``(-3, 3)``. A limit on the data's wrong side
+        (``(None, -1)``), or a ``cnorm``, takes the other limit from the
+        data instead: its minimum or maximum, or 0 for one-signed data.
     cnorm : matplotlib.colors.Normalize | None
-        If given with its own ``vmin``/``vmax``, those win.
+        If given with its own ``vmin``/``vmax``, those win; given at all,
+        a single limit is not mirrored (the norm places the centre).
 
     Returns
     -------
@@ -49,6 +56,8 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
         vmin = cnorm.vmin if cnorm.vmin is not None else vmin
         vmax = cnorm.vmax if cnorm.vmax is not None else vmax
     lo, hi = float(np.min(values)), float(np.max(values))
+    # signed: the data on both sides of 0, what default_cmap draws diverging
+    mirror = cnorm is None and lo < 0 < hi
     if vmin is None and vmax is None:
         if lo >= 0:
             vmin, vmax = 0.0, hi
@@ -58,9 +67,15 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
             vmax = max(abs(lo), abs(hi))
             vmin = -vmax
     elif vmin is None:
-        vmin = min(lo, vmax - 1.0) if lo < 0 else min(0.0, vmax - 1.0)
+        if mirror and vmax > 0:  # white stays at 0
+            vmin = -vmax
+        else:
+            vmin = min(lo, vmax - 1.0) if lo < 0 else min(0.0, vmax - 1.0)
     elif vmax is None:
-        vmax = max(hi, vmin + 1.0) if hi > 0 else max(0.0, vmin + 1.0)
+        if mirror and vmin < 0:
+            vmax = -vmin
+        else:
+            vmax = max(hi, vmin + 1.0) if hi > 0 else max(0.0, vmin + 1.0)
     if vmin == vmax:  # a constant field: still a valid colour scale
         vmin, vmax = (vmin - 1.0, vmax + 1.0) if vmin != 0 else (0.0, 1.0)
     if not vmin < vmax:

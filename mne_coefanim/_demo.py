@@ -32,7 +32,7 @@ from ._checks import check_int, check_type
 
 # Bump whenever the simulation or the decoder changes: old cache files are then
 # ignored because the version is part of their name.
-_VERSION = "1"
+_VERSION = "2"
 
 SFREQ = 100.0  # Hz; 150 ms and 500 ms fall exactly on samples
 TMIN, TMAX = -0.2, 0.8  # seconds
@@ -61,9 +61,16 @@ class DemoStudy:
         regression weights divided by the channel scale of the
         ``StandardScaler``.
     patterns : array of float32, shape (n_subjects, n_folds, n_times, n_channels)
-        The Haufe patterns in volts: ``LinearModel.patterns_`` (computed on
+        The Haufe patterns ``Σx w``: ``LinearModel.patterns_`` (computed on
         standardized data) multiplied by the channel scale. Channel means are
-        not added back, so the common ERP does not leak into them.
+        not added back, so the common ERP does not leak into them. Their size
+        follows the weights' scale (the regularisation, the subject): show
+        them in arbitrary units.
+    normalized_patterns : array of float32, shape like ``patterns``
+        The same patterns divided by the standard deviation of the decoder
+        output (``sqrt(wᵀ Σx w)``): volts per standard deviation of the
+        decoder output, comparable across folds and subjects (see
+        :func:`mne_coefanim.patterns_from_filters`).
     scores : array, shape (n_subjects, n_folds, n_times)
         ROC AUC of each fold's decoders on its held-out epochs (chance = 0.5).
     set_sizes : tuple of int
@@ -80,6 +87,7 @@ class DemoStudy:
     times: np.ndarray
     coefs: np.ndarray
     patterns: np.ndarray
+    normalized_patterns: np.ndarray
     scores: np.ndarray
     set_sizes: tuple
     dims: tuple
@@ -164,6 +172,7 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
         times=times,
         coefs=arrays["coefs"],
         patterns=arrays["patterns"],
+        normalized_patterns=arrays["normalized_patterns"],
         scores=arrays["scores"],
         set_sizes=SET_SIZES,
         dims=DIMS,
@@ -394,10 +403,13 @@ def _decode_study(info, n_subjects, n_folds, seed):
             data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
             y = _labels(set_size)
             results.append(_fit_subject(data, y, n_folds=n_folds, seed=seed))
-    coefs, patterns, scores = (np.stack(part) for part in zip(*results, strict=True))
+    coefs, patterns, normalized, scores = (
+        np.stack(part) for part in zip(*results, strict=True)
+    )
     return {
         "coefs": coefs.astype(np.float32),
         "patterns": patterns.astype(np.float32),
+        "normalized_patterns": normalized.astype(np.float32),
         "scores": scores,
     }
 
@@ -416,25 +428,26 @@ def _fit_subject(data, y, *, n_folds, seed):
 
     Returns
     -------
-    filters, patterns : array, shape (n_folds, n_times, n_channels)
-        Filters in data units and Haufe patterns in volts.
+    filters, patterns, normalized_patterns : array, shape (n_folds, n_times, n_channels)
+        Filters in data units, Haufe patterns ``Σx w`` and the patterns per
+        standard deviation of the decoder output, in volts.
     scores : array, shape (n_folds, n_times)
         ROC AUC on the held-out epochs of each fold.
     """
     from sklearn.model_selection import StratifiedKFold
 
     folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
-    filters, patterns, scores = [], [], []
-    for train, test in folds.split(data, y):
-        fold = _fit_fold(data[train], y[train], data[test], y[test])
-        filters.append(fold[0])
-        patterns.append(fold[1])
-        scores.append(fold[2])
-    return np.array(filters), np.array(patterns), np.array(scores)
+    per_fold = [
+        _fit_fold(data[train], y[train], data[test], y[test])
+        for train, test in folds.split(data, y)
+    ]
+    return tuple(np.array(part) for part in zip(*per_fold, strict=True))
 
 
 def _fit_fold(x_train, y_train, x_test, y_test):
-    """Fit one fold; return filters, patterns (n_times, n_channels) and AUC.
+    """Fit one fold; return filters, patterns, normalized patterns and AUC.
+
+    The weights are shaped (n_times, n_channels), the AUC (n_times,).
 
     This computes exactly what ``SlidingEstimator(make_pipeline(
     StandardScaler(), LinearModel(LogisticRegression(solver='liblinear'))))``
@@ -464,7 +477,10 @@ def _fit_fold(x_train, y_train, x_test, y_test):
     z_test = (x_test.transpose(2, 0, 1) - mean) / scale
     decision = (z_test @ weights[..., None])[..., 0] + intercepts[:, None]
     scale = scale[:, 0]
-    return weights / scale, std_patterns * scale, _roc_auc(decision, y_test)
+    # the decoder output's SD, sqrt(w' cov(z) w): the same in every space
+    output_sd = np.sqrt(np.sum(weights * std_patterns, axis=1, keepdims=True))
+    patterns = std_patterns * scale
+    return weights / scale, patterns, patterns / output_sd, _roc_auc(decision, y_test)
 
 
 def _roc_auc(decision, y):
@@ -519,6 +535,7 @@ def _read_cache(path, shape):
     expected = {
         "coefs": (shape, np.float32),
         "patterns": (shape, np.float32),
+        "normalized_patterns": (shape, np.float32),
         "scores": (shape[:3], np.float64),
     }
     try:
@@ -587,6 +604,7 @@ def _describe(n_subjects, n_folds, seed):
         "LogisticRegression(solver='liblinear')) per time point "
         f"(SlidingEstimator) separates low (1-2) from high (4-6) loads in "
         f"{n_folds} stratified folds. coefs are filters in data units (per "
-        "volt), patterns are Haufe patterns in volts without the channel "
-        "means; scores are held-out ROC AUC."
+        "volt), patterns are Haufe patterns (Σx w, arbitrary units) without the "
+        "channel means, normalized_patterns the same in volts per standard "
+        "deviation of the decoder output; scores are held-out ROC AUC."
     )

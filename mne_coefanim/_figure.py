@@ -6,8 +6,6 @@ colour bar, titles, the score curve) is drawn when the figure is built;
 images, the time label, the score cursor, the mask markers and contours.
 """
 
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
@@ -33,35 +31,6 @@ MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
 )
 MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
-
-
-@dataclass(frozen=True)
-class ScorePanel:
-    """A decoding score over time, drawn under the maps.
-
-    Attributes
-    ----------
-    mean : array, shape (n_times,)
-        The score curve.
-    low, high : array, shape (n_times,) | None
-        A band around it (e.g. mean +/- SEM across subjects or folds).
-    chance : float | None
-        The chance level, drawn as a dashed line.
-    label : str
-        The y-axis label, e.g. ``'AUC'``.
-    """
-
-    mean: np.ndarray
-    low: np.ndarray | None = None
-    high: np.ndarray | None = None
-    chance: float | None = None
-    label: str = "Score"
-    matrix: np.ndarray | None = None  # (n_train, n_test): generalization
-
-    @property
-    def height(self):
-        """Height of the panel in inches (a matrix is drawn square)."""
-        return MATRIX_HEIGHT if self.matrix is not None else SCORE_HEIGHT
 
 
 class TimeLabel:
@@ -291,9 +260,12 @@ class CoefFigure:
         ax.plot(x, scores.mean, color="C0", linewidth=1.5)
         if scores.chance is not None:
             ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
+        if scores.band is not None:  # say what the band was computed across
+            ax.text(0.995, 0.98, scores.band, transform=ax.transAxes, ha="right",
+                    va="top", fontsize=7, color="0.3")  # fmt: skip
         ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
         ax.set_xlim(x[0], x[-1])
-        ax.set_xlabel(f"Time ({self.time_unit})")
+        ax.set_xlabel(self._time_axis_label("Time"))
         ax.set_ylabel(scores.label)
         ax.spines[["top", "right"]].set_visible(False)
         return ax.axvline(x[0], color="C3", linewidth=1.5)
@@ -301,17 +273,21 @@ class CoefFigure:
     def _draw_matrix(self, ax, scores):
         """Training x testing time matrix, with a cross-hair cursor."""
         x = self.times * (1e3 if self.time_unit == "ms" else 1.0)
-        chance = 0.5 if scores.chance is None else scores.chance
-        spread = np.abs(scores.matrix - chance).max() or 1.0
+        if scores.chance is None:  # no centre to diverge from: sequential
+            cmap, vmin, vmax = "viridis", None, None
+        else:
+            spread = np.abs(scores.matrix - scores.chance).max() or 1.0
+            cmap = "RdBu_r"
+            vmin, vmax = scores.chance - spread, scores.chance + spread
         image = ax.imshow(
             scores.matrix, origin="lower", extent=(x[0], x[-1], x[0], x[-1]),
-            cmap="RdBu_r", vmin=chance - spread, vmax=chance + spread,
-            interpolation="nearest", aspect="equal",
+            cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
+            aspect="equal",
         )  # fmt: skip
         colorbar = self.fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         colorbar.set_label(scores.label)
-        ax.set_xlabel(f"Testing time ({self.time_unit})")
-        ax.set_ylabel(f"Training time ({self.time_unit})")
+        ax.set_xlabel(self._time_axis_label("Testing time"))
+        ax.set_ylabel(self._time_axis_label("Training time"))
         cursor = ax.axvline(x[0], color="k", linewidth=1)
         return cursor, ax.axhline(x[0], color="k", linewidth=1)
 
@@ -324,6 +300,11 @@ class CoefFigure:
         cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
         return artists + cursors
 
+    def _time_axis_label(self, what):
+        if self.time_unit == "sample":
+            return what.replace("time", "sample").replace("Time", "Sample")
+        return f"{what} ({self.time_unit})"
+
     def time_label(self, index):
         """Return the text shown for frame ``index``."""
         time = self.times[index]
@@ -331,6 +312,8 @@ class CoefFigure:
         # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
         if self.time_unit == "ms":
             return f"{round(time * 1e3) + 0.0:0.0f} ms"
+        if self.time_unit == "sample":  # no times given: never seconds
+            return f"sample {round(time):d}"
         return f"{round(time, 3) + 0.0:0.3f} s"
 
     def set_frame(self, index, levels, masks=None, images=None):
@@ -398,6 +381,13 @@ def _as_table_list(table, n_panels):
     return tables
 
 
+def _score_height(scores):
+    """Height of the score panel in inches (a matrix is drawn square)."""
+    if scores is None:
+        return 0.0
+    return MATRIX_HEIGHT if scores.matrix is not None else SCORE_HEIGHT
+
+
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1):
     """Figure size (inches) and axes rectangles (figure fractions).
 
@@ -409,7 +399,7 @@ def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1):
     gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
     maps_width = n_panels * MAP_SIZE + (n_panels - 1) * gap
     width = MARGIN + maps_width + cbar_band
-    score_height = scores.height if scores else 0.0
+    score_height = _score_height(scores)
     score_band = (score_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
     height = title_band + MAP_SIZE + MARGIN + score_band
     map_bottom = score_band + MARGIN

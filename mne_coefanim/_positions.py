@@ -19,6 +19,7 @@ from mne.utils import logger, verbose
 from scipy.spatial import cKDTree
 
 from ._checks import check_option
+from ._fit_positions import fit_positions
 
 # Channel types that carry a scalp (or cortical) position a topomap can use.
 TOPOMAP_CH_TYPES = (
@@ -107,7 +108,9 @@ def topomap_positions(
     ----------
     info : mne.Info | instance with ``.info`` | DigMontage | array-like
         Measurement info with sensor locations; anything
-        :func:`resolve_sensors` accepts.
+        :func:`resolve_sensors` accepts, including 2-D positions of shape
+        (n_channels, 2) in metres, centimetres, millimetres, pixels or a 0-1
+        layout (y towards the nose), which are brought to metres.
     ch_type : str | None
         Channel type to plot (``'eeg'``, ``'mag'``, ``'grad'``, ...). None
         uses the single type with positions among ``picks``.
@@ -150,8 +153,18 @@ def resolve_sensors(
         Where the sensors are. An Info (or any object with an ``.info``)
         gives MNE's topomap positions of its channels. A DigMontage is
         applied to a new Info of ``ch_names`` (all of its channels if None).
-        An array-like of shape (n_channels, 2) is taken as topomap positions
-        in metres and passed through unchanged.
+        An array-like of shape (n_channels, 2) gives 2-D topomap positions,
+        y pointing up (towards the nose), in any unit: metres around the head
+        centre (MNE's convention: head radius 0.095 m, farthest sensor 0.03
+        to 0.25 m from the origin) are used unchanged; centimetres and
+        millimetres around the origin are divided by 100 or 1000; anything
+        else (pixels, a 0-1 layout, offset positions) is centred on the
+        middle of its bounding box and scaled so that its farthest sensor
+        lies on the head circle. Both changes are logged at info level. The
+        fit uses every row, so ``picks`` and ``exclude`` do not move the
+        channels. With an explicit ``sphere``, positions are taken as they
+        are, in the sphere's units. Positions on one point, along a strip,
+        or absurdly large or small for the sphere raise a ValueError.
     ch_names : list of str | None
         Channel names for a DigMontage or an array; not used with an Info
         (select its channels with ``picks``). Arrays default to
@@ -171,7 +184,9 @@ def resolve_sensors(
         radius centred at the origin; ``(x, y, z, radius)`` is used as is;
         ``'auto'``, ``'extra'``, ``'eeg'``, ``'cardinal'``, ``'hpi'`` fit a
         sphere to those digitisation points; ``'eeglab'`` puts the head
-        circle through Fpz, Oz, T7 and T8.
+        circle through Fpz, Oz, T7 and T8. With array positions, a sphere in
+        their units (e.g. ``0.095`` for metres, ``9.5`` for centimetres)
+        keeps them exactly as given.
     exclude : 'bads' | list of str
         Channels to leave out when ``picks`` is None or a channel type;
         ``'bads'`` means ``info['bads']``. Explicit picks are kept, as in MNE.
@@ -601,13 +616,13 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     given = np.asarray(pos)
     if given.dtype.kind not in "iuf":
         raise TypeError(
-            "inst as an array must hold numbers (2-D positions in metres); got "
+            "inst as an array must hold numbers (2-D positions); got "
             f"dtype {given.dtype}."
         )
     if given.ndim != 2 or given.shape[1] != 2:
         raise ValueError(
             "inst as an array must have shape (n_channels, 2) (2-D topomap "
-            f"positions in metres); got shape {given.shape}. For 3-D locations "
+            f"positions); got shape {given.shape}. For 3-D locations "
             "build an Info and call info.set_montage(...)."
         )
     names = _check_names(ch_names, len(given))
@@ -616,8 +631,10 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
         check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
     rows = _array_rows(names, picks, exclude)
     names = [names[i] for i in rows]
-    pos = given[rows].astype(float)
-    sphere = _resolve_sphere(sphere, None)
+    resolved = _resolve_sphere(sphere, None)
+    # fitted on every row, so that picking channels never moves them
+    fitted = fit_positions(given.astype(float), None if sphere is None else resolved)
+    pos, sphere = fitted.pos[rows], resolved
     _check_no_overlap(pos, names)
     _check_enough(names)
     return _make_sensors(

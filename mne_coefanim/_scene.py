@@ -13,12 +13,14 @@ import mne
 import numpy as np
 from mne.utils import logger
 
-from ._checks import as_float_array, check_option, check_real, check_type
-from ._coefs import CoefData, as_coef_data
+from ._checks import check_real
+from ._coefs import DEFAULT_DIMS, CoefData, as_coef_data, normalize_dims
 from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
-from ._figure import ScorePanel
 from ._interp import ScalpInterpolator
+from ._labelled import OrientationError, check_orientation, read_labelled
+from ._masks import resolve_masks
 from ._positions import merge_grad_pairs, resolve_sensors
+from ._scores import ScorePanel, score_panel
 
 SI_SCALINGS = {
     "eeg": (1e6, "µV"),
@@ -47,6 +49,7 @@ class Scene:
     units: str | list | None  # a list (one per panel) with vlim='each'
     vlim_each: bool = False
     faded: list = field(default_factory=list)  # dimmed twins of the tables
+    times_are_samples: bool = False  # no times given: label frames by sample
 
     @property
     def table(self):
@@ -62,10 +65,11 @@ class Scene:
 
 
 def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
-                   train_time, ch_type, picks, exclude, sphere, tmin, tmax,
-                   image_interp, extrapolate, border, res, vlim, cmap, cnorm,
-                   units, scalings, mask, mask_dim, alpha, seed, scores,
-                   chance, score_label, score_matrix):  # fmt: skip
+                   train_time, normalize_patterns, ch_type, picks, exclude,
+                   sphere, tmin, tmax, image_interp, extrapolate, border, res,
+                   vlim, cmap, cnorm, units, scalings, mask, mask_dim, alpha,
+                   seed, scores, chance, score_label, scoring,
+                   score_matrix):  # fmt: skip
     """Validate everything once and precompute what all frames share."""
     titles, items = _split_panels(data)
     info = _default_info(info, items)
@@ -79,16 +83,19 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
         as_coef_data(
             item,
             ch_names=ch_names,
-            times=times,
-            dims=dims,
+            times=item_times,
+            dims=item_dims,
             transform=transform,
             attr=attr,
             class_idx=class_idx,
             train_time=train_time,
+            normalize_patterns=normalize_patterns,
             units=units,
         )  # fmt: skip
-        for item, ch_names in (_used_channels(it, dims, sensors, info)
-                               for it in items)
+        # a DataFrame or xarray-like item brings its own dims, times, names
+        for item, item_dims, item_times, ch_names, _ in (
+            _used_channels(read_labelled(it, times=times, dims=dims), sensors, info)
+            for it in items)
     ]  # fmt: skip
     _note_filters(panels)
     if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
@@ -105,7 +112,7 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     time_sel = _time_selection(panels, tmin, tmax)
     panel_times = panels[0].times[time_sel]
     values = np.stack([panel.data[time_sel] for panel in panels])
-    masks = _resolve_masks(mask, panels, sensors, time_sel, alpha, seed)
+    masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha, seed=seed)
     interp = ScalpInterpolator(
         sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
         border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
@@ -114,12 +121,19 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     tables = _color_tables(values, vlim, cmap, cnorm, halve=mask_dim is not None)
     faded = _faded_twins(tables, mask_dim)
     vlim_each = isinstance(vlim, str)
-    score_panel = _score_panel(scores, chance, score_label, time_sel,
-                               len(panels[0].times), score_matrix)  # fmt: skip
+    first = panels[0]
+    scores = score_panel(
+        scores, chance=chance, score_label=score_label, scoring=scoring,
+        score_matrix=score_matrix, decoder=first.decoder,
+        sample_dim=first.sample_dim,
+        n_samples=None if first.samples is None else len(first.samples),
+        time_sel=time_sel, n_times=len(first.times),
+    )  # fmt: skip
     return Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=panel_times, sensors=sensors, interp=interp, tables=tables,
-        scores=score_panel, vlim_each=vlim_each, faded=faded,
+        scores=scores, vlim_each=vlim_each, faded=faded,
+        times_are_samples=first.times_are_samples,
         units=[units or p.units for p in panels] if vlim_each
         else units or panels[0].units,
     )  # fmt: skip
@@ -220,32 +234,47 @@ def _default_info(info, items):
     )
 
 
-def _used_channels(item, dims, sensors, info):
-    """Return ``(item, ch_names)`` restricted to the channels the map shows.
+def _used_channels(entry, sensors, info):
+    """Return the entry (:class:`Labelled`) with only the channels the map shows.
 
     A plain array with one value per shown channel, or per channel of
-    ``info``, gets the sensors' names (and loses the channels not shown); an
-    Evoked holding NaN or inf loses the channels not shown. Anything else is
-    returned as is (``ch_names`` None), for :func:`as_coef_data` to check.
+    ``info``, gets the sensors' names (and loses the channels not shown), and
+    so does an array whose labels name every shown channel. An Evoked holding
+    NaN or inf loses the channels not shown. An array whose times and
+    channels axes look swapped is refused. Anything else is returned as is,
+    for :func:`as_coef_data` to check.
     """
-    names = list(sensors.ch_names)
+    item, names = entry.data, list(sensors.ch_names)
     if isinstance(item, mne.Evoked):
         if not np.isfinite(item.data).all() and set(names) <= set(item.ch_names):
-            return item.copy().pick(names, verbose=False), None
-        return item, None
-    axis = _channel_axis(item, dims)
-    if axis is None:
-        return item, None
-    values = np.asarray(item)
+            return entry._replace(data=item.copy().pick(names, verbose=False))
+        return entry
+    dims = _array_dims(item, entry.dims)
+    if dims is None:
+        return entry
+    axis, values = dims.index("channels"), np.asarray(item)
+    if entry.ch_names is not None:  # labelled: select by name
+        if not set(names) <= set(entry.ch_names):
+            return entry  # _align_channels names the missing ones
+        order = [entry.ch_names.index(name) for name in names]
+        return entry._replace(data=np.take(values, order, axis), ch_names=names)
+    n_info = _n_info_channels(info)
     if values.shape[axis] == len(names):
-        return values, names
-    if sensors.picks is not None and values.shape[axis] == _n_info_channels(info):
-        return np.take(values, sensors.picks, axis=axis), names
-    return item, None
+        return entry._replace(data=values, ch_names=names)
+    if sensors.picks is not None and values.shape[axis] == n_info:
+        values = np.take(values, sensors.picks, axis=axis)
+        return entry._replace(data=values, ch_names=names)
+    if entry.source is None:  # labels name the axes: nothing to guess
+        check_orientation(values.shape, dims, times=entry.times,
+                          n_channels=(len(names), n_info))  # fmt: skip
+    return entry
 
 
-def _channel_axis(item, dims):
-    """Return the channels axis of a plain array of numbers, else None."""
+def _array_dims(item, dims):
+    """Return the axis names of a plain array of numbers, else None.
+
+    None also when ``dims`` is invalid (:func:`as_coef_data` explains).
+    """
     first = item
     while isinstance(first, list | tuple) and len(first):
         first = first[0]
@@ -258,11 +287,13 @@ def _channel_axis(item, dims):
     if values.dtype.kind not in "biuf":
         return None
     if dims is None:
-        return values.ndim - 1 if values.ndim in (2, 3, 4) else None
-    if isinstance(dims, list | tuple) and len(dims) == values.ndim:
-        dims = list(dims)
-        if dims.count("channels") == 1:
-            return dims.index("channels")
+        return DEFAULT_DIMS.get(values.ndim)
+    try:
+        dims = normalize_dims(dims)
+    except (TypeError, ValueError):
+        return None
+    if len(dims) == values.ndim and dims.count("channels") == 1:
+        return dims if dims.count("times") == 1 else None
     return None
 
 
@@ -284,6 +315,16 @@ def _align_channels(panel, sensors, info):
         order = sensors.picks
     else:
         n_info = _n_info_channels(info)
+        if panel.kind == "values" and panel.n_times in (n_sens, n_info):
+            raise OrientationError(
+                f"data has {n_data} channels and {panel.n_times} time points, "
+                f"as many as the channels of info ({n_info}, {n_sens} used "
+                "here): it looks like (n_channels, n_times), the order MNE uses "
+                "(Evoked.data, get_coef).",
+                None,
+                "Build it from data.T, or name the axes with dims, e.g. "
+                "dims=('channels', 'times').",
+            )
         raise ValueError(
             f"data has {n_data} channels, but info has {n_info} channel(s), "
             f"{n_sens} of them used here (after picks/ch_type/bads). Give data "
@@ -319,7 +360,8 @@ def _merge_gradiometers(sensors, panels):
 
     panels = [
         _with(panel, data=rms(panel.data), ch_names=list(merged.ch_names),
-              samples=None if panel.samples is None else rms(panel.samples))
+              samples=None if panel.samples is None else rms(panel.samples),
+              reduction="the RMS of gradiometer pairs")
         for panel in panels
     ]  # fmt: skip
     logger.info(f"Merged {len(sensors.ch_names)} gradiometers into "
@@ -361,38 +403,6 @@ def _time_selection(panels, tmin, tmax):
     return sel
 
 
-def _resolve_masks(mask, panels, sensors, time_sel, alpha, seed):
-    if mask is None:
-        return None
-    if isinstance(mask, str):
-        from ._stats import significance_mask
-
-        check_option("mask", mask, ("cluster", "fdr"))
-        masks = []
-        for panel in panels:
-            if panel.samples is None or panel.samples.shape[0] < 2:
-                raise ValueError(
-                    f"mask={mask!r} needs per-subject (or per-fold) samples; give "
-                    "data with a subjects or folds axis, or a boolean mask array."
-                )
-            samples = panel.samples[:, time_sel]
-            masks.append(significance_mask(samples, sensors.info, method=mask,
-                                           alpha=alpha, seed=seed))  # fmt: skip
-        return np.stack(masks)
-    mask = np.asarray(mask)
-    if mask.dtype != bool:
-        raise TypeError(f"mask must be a boolean array or a string; got {mask.dtype}.")
-    n_times, n_ch = len(panels[0].times), len(sensors.ch_names)
-    if mask.shape == (n_times, n_ch):
-        mask = np.broadcast_to(mask, (len(panels), n_times, n_ch))
-    if mask.shape != (len(panels), n_times, n_ch):
-        raise ValueError(
-            f"mask must have shape (n_times, n_channels) = ({n_times}, {n_ch}); "
-            f"got {mask.shape}."
-        )
-    return np.ascontiguousarray(mask[:, time_sel])
-
-
 def _check_spread(sensors):
     """Raise a ValueError naming the channels if they lie on one line."""
     centred = sensors.pos - sensors.pos.mean(axis=0)
@@ -405,61 +415,3 @@ def _check_spread(sensors):
             f"map needs channels spread in two dimensions. Pick more channels "
             f"(check picks and exclude)."
         )
-
-
-MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
-
-
-def _check_plottable(scores):
-    if not np.isfinite(scores).all():
-        raise ValueError("scores must be finite; got NaN or inf.")
-    if scores.size and np.abs(scores).max() > MAX_SCORE:
-        raise ValueError(
-            f"scores must lie within +-{MAX_SCORE:g} for an axis to show them; "
-            f"got {np.abs(scores).max():g}."
-        )
-
-
-def _score_panel(scores, chance, score_label, time_sel, n_times, matrix=False):
-    if scores is None:
-        return None
-    scores = as_float_array("scores", scores)
-    _check_plottable(scores)
-    if matrix:
-        return _matrix_panel(scores, chance, score_label, time_sel, n_times)
-    if scores.ndim == 3:  # (subjects, folds, times): folds within subjects
-        scores = scores.mean(axis=1)
-    if scores.ndim not in (1, 2) or scores.shape[-1] != n_times:
-        raise ValueError(
-            f"scores must have shape (n_times,) or (n_samples, n_times) with "
-            f"n_times={n_times}; got {scores.shape}."
-        )
-    scores = scores[..., time_sel]
-    if chance == "auto":
-        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
-    elif chance is not None:
-        check_type("chance", chance, Real, "a number, 'auto' or None")
-    label = "Score" if score_label is None else str(score_label)
-    if scores.ndim == 1 or len(scores) == 1:
-        return ScorePanel(np.atleast_2d(scores)[0], chance=chance, label=label)
-    mean = scores.mean(axis=0)
-    sem = scores.std(axis=0, ddof=1) / np.sqrt(len(scores))
-    return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label)
-
-
-def _matrix_panel(scores, chance, score_label, time_sel, n_times):
-    """Build the generalization-matrix panel (mean over samples), cropped."""
-    if scores.ndim == 3:
-        scores = scores.mean(axis=0)
-    if scores.shape != (n_times, n_times):
-        raise ValueError(
-            "with score_matrix=True, scores must have shape (n_times, n_times) or "
-            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
-            f"{scores.shape}."
-        )
-    scores = scores[np.ix_(time_sel, time_sel)]
-    if chance == "auto":
-        chance = 0.5 if scores.min() >= 0 and scores.max() <= 1 else None
-    label = "Score" if score_label is None else str(score_label)
-    diagonal = np.diag(scores).copy()
-    return ScorePanel(diagonal, chance=chance, label=label, matrix=scores)

@@ -27,6 +27,7 @@ from ._checks import (
     check_real,
     check_type,
 )
+from ._haufe import standardised_patterns
 
 # MNE's automatic cluster-forming threshold is a t value at this p (halved
 # when two-sided); we mirror it when we supply our own t statistic.
@@ -129,8 +130,9 @@ def significance_mask(
     centred = samples - popmean
     if method == "fdr":
         mask = _fdr_mask(centred, alpha=alpha, tail=tail)
+        ran = "t-tests with FDR correction"
     else:
-        mask = _cluster_mask(
+        mask, ran = _cluster_mask(
             centred,
             info,
             alpha=alpha,
@@ -140,15 +142,17 @@ def significance_mask(
             seed=seed,
             n_jobs=n_jobs,
         )
+    n_subjects, n_times, n_channels = samples.shape
     logger.info(
-        f"significance_mask ({method}): {mask.sum()} of {mask.size} "
-        f"(time, channel) cells significant at alpha={alpha}."
+        f"significance_mask: {ran} across {n_subjects} subjects ({n_times} times "
+        f"x {n_channels} channels, tail={tail}, alpha={alpha}): {mask.sum()} of "
+        f"{mask.size} (time, channel) cells marked."
     )
     return mask
 
 
 @verbose
-def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
+def patterns_from_filters(filters, X, *, normalize_patterns=False, verbose=None):
     """Turn one spatial filter per time point into activation patterns.
 
     A decoder trained at time ``t`` on ``X[:, :, t]`` has weights ``w_t``
@@ -160,43 +164,47 @@ def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
 
     Parameters
     ----------
-    filters : array, shape (n_times, n_channels)
+    filters : array, shape (n_times, n_channels) | (n_times, n_outputs, n_channels)
         One spatial filter (``coef_`` of a binary classifier or
-        single-output regressor) per time point.
+        single-output regressor) per time point, or several (one per output
+        of a multi-class or multi-output model).
     X : array, shape (n_epochs, n_channels, n_times) | mne.Epochs
         The data the filters were trained on (the training data of one
         fold, or all epochs). For :class:`mne.Epochs`, all of its channels
         are used; pick them first (``epochs.copy().pick('eeg')``) so that
         they match the filters.
-    normalize : bool
+    normalize_patterns : bool
         If False (default), return ``Sigma_x(t) w_t``, exactly the
         ``patterns_`` of :class:`mne.decoding.LinearModel` fitted at each
-        time point. If True, divide it by ``w_t^T Sigma_x(t) w_t``, the
-        variance of the decoder output ``s_t = w_t^T x(t)``: this is Haufe's
-        ``A = Sigma_x W (W^T Sigma_x W)^-1`` for a single filter, the
-        least-squares reconstruction ``x(t) ~ a_t s_t`` of the data from the
-        decoder output (so ``w_t^T a_t = 1``). Its values are in data units
-        per unit of decoder output at every time point, whereas the
-        unnormalised pattern also carries the units and scale of the
-        weights. Neither is invariant to the filter's scale: multiplying
-        ``w_t`` by ``c`` multiplies the unnormalised pattern by ``c`` and
-        divides the normalised one by ``c``.
+        time point (for classifiers and single-output regressors). Its size
+        follows the filter's: a filter ``c`` times larger (a weaker
+        penalty, another subject) gives a pattern ``c`` times larger.
+        If True, Haufe's ``A = Sigma_x W (W^T Sigma_x W)^-1`` for the
+        decoder outputs standardised to unit variance: the least-squares
+        reconstruction of the data from all outputs jointly, in data units
+        per standard deviation of each output. It does not change when the
+        filters are multiplied by any positive factor, so subjects and
+        regularisations can be compared and averaged. For a single filter
+        it is ``Sigma_x w / sqrt(w^T Sigma_x w)``.
     verbose : bool | str | int | None
         Control verbosity of the logging output (see :func:`mne.verbose`).
 
     Returns
     -------
-    patterns : array, shape (n_times, n_channels)
-        The activation pattern at each time point. With ``normalize=True``,
-        time points where the decoder output has zero variance (a zero
+    patterns : array, same shape as ``filters``
+        The activation pattern at each time point (and of each output). With
+        ``normalize_patterns=True``, outputs with zero variance (a zero
         filter, or flat data) get a zero pattern.
 
     Notes
     -----
     The covariance is the unbiased one (``ddof=1``) of the epochs centred
     at each time point, as in :class:`mne.decoding.LinearModel`. It is
-    never formed: ``Sigma_x w = X_c^T (X_c w) / (n_epochs - 1)`` for all
-    time points at once.
+    never formed: ``Sigma_x W = X_c^T (X_c W) / (n_epochs - 1)`` for all
+    time points at once, and ``W^T Sigma_x W`` is the covariance of the
+    outputs ``X_c W``. When the outputs are linearly dependent (the class
+    scores of a multinomial model sum to zero), the inverse is a
+    pseudo-inverse.
 
     References
     ----------
@@ -208,23 +216,22 @@ def patterns_from_filters(filters, X, *, normalize=False, verbose=None):
     filters = as_float_array("filters", filters, "an array of real numbers")
     X = _epochs_array(X)
     _check_filter_shapes(filters, X)
-    check_finite("filters", filters)
+    check_type("normalize_patterns", normalize_patterns, bool, "a bool")
+    rows = filters if filters.ndim == 3 else filters[:, np.newaxis]
+    check_finite("filters", np.swapaxes(rows, 0, 1))  # (n_outputs, times, chans)
     check_finite("X", np.moveaxis(X, 1, 2))
     centred = X - X.mean(axis=0, keepdims=True)
-    # decoder output s[e, t] = w_t . x_e(t); then Cov w = X_c^T s / (n - 1)
-    output = np.einsum("ect,tc->et", centred, filters)
-    patterns = np.einsum("ect,et->tc", centred, output) / (X.shape[0] - 1)
-    if normalize:
-        output_var = np.einsum("tc,tc->t", filters, patterns)
-        scale = np.divide(
-            1.0, output_var, out=np.zeros_like(output_var), where=output_var > 0
-        )
-        patterns = patterns * scale[:, np.newaxis]
+    # decoder outputs s[e, t, o] = w_to . x_e(t); then Cov W = X_c^T s / (n - 1)
+    output = np.einsum("ect,toc->eto", centred, rows)
+    patterns = np.einsum("ect,eto->toc", centred, output) / (X.shape[0] - 1)
+    if normalize_patterns:
+        output_cov = np.einsum("eto,etp->top", output, output) / (X.shape[0] - 1)
+        patterns = standardised_patterns(patterns, output_cov)
     logger.info(
-        f"Computed {'normalized ' if normalize else ''}patterns for "
+        f"Computed {'normalized ' if normalize_patterns else ''}patterns for "
         f"{patterns.shape[0]} time points from {X.shape[0]} epochs."
     )
-    return patterns
+    return patterns if filters.ndim == 3 else patterns[:, 0]
 
 
 # --- significance_mask helpers ---------------------------------------------
@@ -337,11 +344,12 @@ def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jo
     for cluster, p_value in zip(clusters, cluster_p, strict=True):
         if p_value < alpha:
             mask[cluster] = True
-    logger.info(
-        f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters have "
-        f"p < {alpha}."
+    forming = "TFCE" if isinstance(threshold, dict) else f"threshold t={threshold:.3g}"
+    ran = (
+        f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
+        f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
     )
-    return mask
+    return mask, ran
 
 
 def _default_threshold(n_subjects, tail):
@@ -437,19 +445,21 @@ def _epochs_array(X):
 
 
 def _check_filter_shapes(filters, X):
-    if filters.ndim != 2:
-        hint = ""
-        if filters.ndim == 3:
-            hint = (
-                "; patterns_from_filters takes one filter per time point, so "
-                "call it per fold (or per subject)"
-            )
+    if filters.ndim not in (2, 3):
         raise ValueError(
-            "filters must be 2-D with shape (n_times, n_channels), got shape "
-            f"{filters.shape}{hint}."
+            "filters must have shape (n_times, n_channels) or (n_times, "
+            f"n_outputs, n_channels), got shape {filters.shape}; for several "
+            "folds or subjects call patterns_from_filters once per fold."
         )
     n_epochs, n_channels, n_times = X.shape
-    if filters.shape != (n_times, n_channels):
+    if filters.ndim == 3:
+        if filters.shape[0] != n_times or filters.shape[2] != n_channels:
+            raise ValueError(
+                f"filters has shape {filters.shape} but X has {n_channels} "
+                f"channels and {n_times} times, so filters must have shape "
+                f"({n_times}, n_outputs, {n_channels})."
+            )
+    elif filters.shape != (n_times, n_channels):
         hint = ""
         if filters.shape == (n_channels, n_times):
             hint = "; filters looks transposed: pass filters.T"

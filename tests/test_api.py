@@ -387,10 +387,10 @@ def _chance_lines(ax):
     ]
 
 
-def test_score_chance_line_auc(shared):
-    # scores within [0, 1] (e.g. AUC): chance at 0.5
-    (chance,) = _chance_lines(shared._cfig.score_axes)
-    assert np.all(np.asarray(chance.get_ydata()) == 0.5)
+def test_score_chance_unknown_draws_no_line(shared):
+    # scores within [0, 1] say nothing of their chance level (AUC 0.5,
+    # 3-class accuracy 1/3, r² 0): no line, rather than a wrong one
+    assert _chance_lines(shared._cfig.score_axes) == []
     assert shared._cfig.score_axes.get_ylabel() == "Score"
 
 
@@ -427,8 +427,8 @@ def test_score_mean_and_sem_band(shared):
 def test_scores_wrong_length(info, data):
     with pytest.raises(
         ValueError,
-        match=r"scores must have shape \(n_times,\) or \(n_samples, n_times\) "
-        r"with n_times=6; got \(5,\)",
+        match=r"scores must have shape \(n_times,\), \(n_samples, n_times\) or "
+        r"\(n_subjects, n_folds, n_times\) with n_times=6; got \(5,\)",
     ):
         animate_coefs(data, info, times=TIMES, scores=np.zeros(5), **FAST)
 
@@ -665,3 +665,10 @@ def test_saving_keeps_the_frame_shown(tmp_path, info, rng):
     anim.show_frame(2)
     anim.save(tmp_path / "a.gif", verbose=False)
     assert anim._cfig.time_text.get_text() == "0.200 s"
+
+
+def test_frames_without_times_are_labelled_by_sample(info, data):
+    anim = animate_coefs(data, info, scores=np.linspace(0, 1, N_TIMES), **FAST)
+    labels = [anim._cfig.time_label(k) for k in range(N_TIMES)]
+    assert labels == [f"sample {k}" for k in range(N_TIMES)]  # never "3.000 s"
+    assert anim._cfig.score_axes.get_xlabel() == "Sample"

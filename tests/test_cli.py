@@ -416,6 +416,7 @@ def tiny_study(monkeypatch, info16, rng):
         times=np.array([-0.1, 0.0, 0.1]),
         coefs=rng.standard_normal(shape),
         patterns=rng.standard_normal(shape) * 1e-6,
+        normalized_patterns=rng.standard_normal(shape) * 1e-6,
         scores=rng.uniform(0.4, 0.9, shape[:3]),
         dims=("subjects", "folds", "times", "channels"),
         description="tiny",
@@ -437,7 +438,7 @@ def test_demo_patterns_by_default(tmp_path, capsys, spy, tiny_study):
     assert n_frames(out_file) == 3
     assert tiny_study.calls == [dict(n_subjects=2, verbose=False)]
     (call,) = spy
-    np.testing.assert_allclose(call.data, tiny_study.study.patterns * 1e6)
+    np.testing.assert_allclose(call.data, tiny_study.study.normalized_patterns * 1e6)
     assert call.kwargs["transform"] is None  # signed patterns by default
     assert call.kwargs["units"] == "µV"
     assert call.kwargs["score_label"] == "AUC"
@@ -485,3 +486,37 @@ def test_real_demo(tmp_path, capsys, monkeypatch):
     assert out.strip().splitlines()[-1].startswith(f"Wrote {out_file} (101 frames)")
     assert n_frames(out_file) == 101  # -0.2 .. 0.8 s at 100 Hz
     assert list((tmp_path / "cache").glob("*.npz"))  # the decoders were cached
+
+
+# -- (n_channels, n_times) arrays and one colour limit ---------------------------
+
+
+@pytest.mark.parametrize("with_times", [False, True])
+def test_render_channels_by_times_array_suggests_dims(tmp_path, capsys, ch_names,
+                                                      rng, with_times):  # fmt: skip
+    coefs = rng.standard_normal((N_CH, 5))  # MNE's order: channels, times
+    np.savez(tmp_path / "res.npz", coefs=coefs, times=np.arange(5) / 100)
+    times = ["--times-key", "times"] if with_times else []
+    args = ["render", tmp_path / "res.npz", "--key", "coefs", *times,
+            "--montage", "biosemi64", "--ch-names", ch_names,
+            "-o", tmp_path / "out.gif", *FAST]  # fmt: skip
+    code, _, err = run(capsys, *args)
+    assert_one_line_error(code, err, "looks like (n_channels, n_times)")
+    assert "Pass --dims channels,times (its axes, in order)." in err
+    assert "dims=(" not in err and "data.T" not in err  # the command's words
+    # the advice works, with MNE's singular names too
+    code, _, _ = run(capsys, *args, "--dims", "channel,time")
+    assert code == 0
+    assert n_frames(tmp_path / "out.gif") == 5
+
+
+def test_render_vlim_one_limit_mirrored(tmp_path, capsys, spy, info16, rng):
+    fname = tmp_path / "sub01-ave.fif"
+    evoked = mne.EvokedArray(rng.standard_normal((N_CH, 3)) * 1e-4, info16,
+                             verbose=False)  # fmt: skip
+    mne.write_evokeds(fname, evoked, verbose=False)
+    code, _, _ = run(capsys, "render", fname, "-o", tmp_path / "evoked.gif",
+                     "--times", 0, 0.5, "--vlim", "none", 5, *FAST)  # fmt: skip
+    assert code == 0
+    assert spy[0].kwargs["vlim"] == (None, 5.0)
+    assert spy[0].anim.vlim == (-5.0, 5.0)  # µV, white at 0

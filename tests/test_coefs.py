@@ -429,3 +429,75 @@ def test_parameters_that_do_not_apply(info, make_data, kwargs):
 def test_dims_rejected_for_estimators(sliding):
     with pytest.raises(ValueError, match="dims cannot be used when data is an est"):
         as_coef_data(sliding, dims=("times", "channels"))
+
+
+# ------------------------------------------------ trust: scale, norms, times
+
+
+def _fit_c(C, X, y):
+    model = LinearModel(LogisticRegression(C=C))
+    return SlidingEstimator(make_pipeline(StandardScaler(), model), verbose=False).fit(
+        X, y
+    )
+
+
+def test_normalized_patterns_do_not_follow_the_weights_scale():
+    rng = np.random.default_rng(0)
+    y = np.arange(400) % 2
+    pattern = np.zeros(16)
+    pattern[[3, 4, 5]] = [1.0, 2.0, 1.0]
+    X = 1e-5 * rng.standard_normal((400, 16, 3))
+    X += 0.8e-5 * pattern[:, np.newaxis] * (y - 0.5)[:, np.newaxis, np.newaxis]
+    weak, strong = _fit_c(100.0, X, y), _fit_c(0.01, X, y)
+    raw = [as_coef_data(est, verbose=False) for est in (weak, strong)]
+    assert raw[0].units == "a.u."  # Σx W: not volts
+    assert np.abs(raw[0].data).max() > 3 * np.abs(raw[1].data).max()
+    normed = [
+        as_coef_data(est, normalize_patterns=True, verbose=False)
+        for est in (weak, strong)
+    ]
+    assert normed[0].units is None  # data units: volts, scaled for display
+    peak = np.abs(normed[0].data).max()
+    assert np.abs(normed[0].data - normed[1].data).max() < 0.08 * peak
+    # in volts per SD of the decoder output: the planted 0.8e-5 * 2 / 2 at
+    # the peak channel, up to the noise the decoder output carries
+    assert 0.5e-5 < peak < 1.5e-5
+
+
+def test_normalized_patterns_errors(epochs, sliding):
+    with pytest.raises(ValueError, match="normalize_patterns=True needs attr"):
+        as_coef_data(sliding, attr="filters_", normalize_patterns=True)
+    with pytest.raises(ValueError, match="normalize_patterns cannot be used when"):
+        as_coef_data(np.zeros((3, 4)), normalize_patterns=True)
+    with pytest.raises(TypeError, match="normalize_patterns must be a bool"):
+        as_coef_data(sliding, normalize_patterns="yes")
+
+
+def test_class_norm_is_taken_after_averaging():
+    """Null data, 3 classes, 4 folds: no noise floor from per-fold norms."""
+    folds = []
+    for seed in range(4):
+        X, y = make_epochs(seed=seed, n_classes=3)
+        X[:, 1:3] = np.random.default_rng(seed).standard_normal(X[:, 1:3].shape)
+        folds.append(fit_sliding(X, y, StandardScaler(), model=LinearModel(
+            LogisticRegression())))  # fmt: skip
+    per_fold = np.array(
+        [[as_coef_data(f, class_idx=k).data for k in range(3)] for f in folds]
+    )  # (n_folds, n_classes, n_times, n_channels)
+    coef = as_coef_data(folds)
+    assert_allclose(coef.data, np.linalg.norm(per_fold.mean(axis=0), axis=0))
+    mean_of_norms = np.linalg.norm(per_fold, axis=1).mean(axis=0)
+    assert coef.data.mean() < 0.8 * mean_of_norms.mean()
+    assert coef.reduction == "the norm across classes"
+    assert coef.samples is None
+
+
+def test_times_not_given_are_samples(rng):
+    coef = as_coef_data(rng.standard_normal((5, 3)))
+    assert coef.times_are_samples
+    assert not as_coef_data(rng.standard_normal((5, 3)), sfreq=100.0).times_are_samples
+
+
+def test_times_in_milliseconds_warn(rng):
+    with pytest.warns(RuntimeWarning, match=r"times / 1e3"):
+        as_coef_data(rng.standard_normal((5, 3)), times=np.arange(5) * 100.0)

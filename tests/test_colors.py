@@ -34,10 +34,10 @@ def test_resolve_vlim_from_data(values, expected):
 @pytest.mark.parametrize(
     "values, vlim, expected",
     [
-        ([-3.0, 1.0], (None, 2.0), (-3.0, 2.0)),  # the data's minimum
+        ([-3.0, 1.0], (None, 2.0), (-2.0, 2.0)),  # signed: mirrored
         ([0.5, 1.0], (None, 2.0), (0.0, 2.0)),  # non-negative: from 0
         ([1.0, 2.0], (None, -1.0), (-2.0, -1.0)),  # still a valid range
-        ([-3.0, 5.0], (-1.0, None), (-1.0, 5.0)),  # the data's maximum
+        ([-3.0, 5.0], (-1.0, None), (-1.0, 1.0)),  # signed: mirrored
         ([0.1, 0.5], (1.0, None), (1.0, 2.0)),  # above the data: unit range
         ([-3.0, -1.0], (-5.0, None), (-5.0, 0.0)),  # non-positive: up to 0
         ([-3.0, 5.0], (-1.0, 2.0), (-1.0, 2.0)),  # the user's limits win
@@ -214,3 +214,45 @@ def test_palette_with_several_tables():
     assert second.levels(np.array([0.0, 1.0])).tolist() == [64, 127]
     with pytest.raises(ValueError, match="expected a table with offset=64, got "):
         palette_with([first, first], [[255, 255, 255]])
+
+
+# -- one limit mirrored for signed data ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values, vlim, expected",
+    [
+        ([-297.6, 40.0], (None, 5.0), (-5.0, 5.0)),  # signed: white stays at 0
+        ([-2.0, 40.0], (-3.0, None), (-3.0, 3.0)),
+        ([0.5, 40.0], (None, 5.0), (0.0, 5.0)),  # non-negative: from 0
+        ([-40.0, -0.5], (-3.0, None), (-3.0, 0.0)),  # non-positive: up to 0
+        ([-3.0, 2.0], (None, -1.0), (-3.0, -1.0)),  # a limit below 0: the minimum
+    ],
+)
+def test_resolve_vlim_one_limit_mirrored_for_signed_data(values, vlim, expected):
+    vmin, vmax = resolve_vlim(np.array(values), vlim)
+    assert (vmin, vmax) == expected
+    # signed means what default_cmap draws with a diverging map
+    signed = min(values) < 0 < max(values)
+    assert (default_cmap(*resolve_vlim(np.array(values))) == "RdBu_r") == signed
+
+
+def test_resolve_vlim_one_limit_not_mirrored_with_cnorm():
+    values = np.array([-297.6, 40.0])
+    cnorm = TwoSlopeNorm(vcenter=0.0)
+    assert resolve_vlim(values, (None, 5.0), cnorm) == (-297.6, 5.0)
+    assert resolve_vlim(values, (-3.0, None), cnorm) == (-3.0, 40.0)
+
+
+def test_animate_coefs_mirrors_one_limit(rng):
+    from conftest import make_info
+
+    from mne_coefanim import animate_coefs
+
+    info = make_info("biosemi64", n_channels=16)
+    data = rng.standard_normal((3, 16)) * 100
+    anim = animate_coefs(data, info, vlim=(None, 5), res=32, dpi=40, show=False)
+    assert anim.vlim == (-5.0, 5.0)
+    assert anim._scene.table.cmap.name == "RdBu_r"
+    anim = animate_coefs(data, info, vlim=(-3, None), res=32, dpi=40, show=False)
+    assert anim.vlim == (-3.0, 3.0)

@@ -13,7 +13,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from mne_coefanim import _demo  # noqa: E402
+from mne_coefanim import _demo, as_coef_data  # noqa: E402
 from mne_coefanim._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
 
 N_SUBJECTS, N_FOLDS = 2, 2  # small: the whole module runs in a few seconds
@@ -135,6 +135,11 @@ def test_fast_path_equals_mne_sliding_pipeline(study):
     filters, patterns = (np.array(w) for w in zip(*weights, strict=True))
     np.testing.assert_allclose(study.coefs[0, 0, steps], filters, rtol=1e-5)
     np.testing.assert_allclose(study.patterns[0, 0, steps], patterns, rtol=1e-5)
+    # normalized: the package's own route from the fitted estimator
+    normalized = as_coef_data(sliding, normalize_patterns=True, verbose=False).data
+    np.testing.assert_allclose(
+        study.normalized_patterns[0, 0, steps], normalized, rtol=1e-4
+    )
     np.testing.assert_allclose(
         study.scores[0, 0, steps], sliding.score(data[test], y[test]), atol=1e-12
     )
@@ -172,7 +177,7 @@ def test_cache_round_trip_does_not_refit(cached_study, monkeypatch):
 
     monkeypatch.setattr(_demo, "_fit_subject", no_fit)
     again = load_demo(n_subjects=N_SUBJECTS, n_folds=N_FOLDS, verbose=False)
-    for name in ("coefs", "patterns", "scores"):
+    for name in ("coefs", "patterns", "normalized_patterns", "scores"):
         np.testing.assert_array_equal(getattr(again, name), getattr(study, name))
         assert getattr(again, name).dtype == getattr(study, name).dtype
 
@@ -204,6 +209,7 @@ def test_read_cache_rejects_truncated_and_mismatched_files(tmp_path):
     good = {
         "coefs": np.zeros(shape, np.float32),
         "patterns": np.zeros(shape, np.float32),
+        "normalized_patterns": np.zeros(shape, np.float32),
         "scores": np.zeros(shape[:3]),
     }
     path = str(tmp_path / "demo.npz")

@@ -101,3 +101,27 @@ def test_patterns_of_real_eye_movements(epochs, decoder, tmp_path):
     # and lateral, on both sides: a horizontal eye-movement dipole
     assert np.abs(pos[top, 0]).min() > 0.02, top_names
     assert np.sign(patterns[top]).min() < 0 < np.sign(patterns[top]).max()
+
+
+def test_normalized_patterns_do_not_depend_on_regularisation(epochs):
+    """The same decoder with C = 0.01 and C = 100: one map, once normalised."""
+    from mne.decoding import LinearModel, SlidingEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = epochs.get_data(copy=False), epochs.events[:, 2]
+    maps = {}
+    for C in (0.01, 100.0):
+        model = LinearModel(LogisticRegression(C=C, solver="liblinear"))
+        sliding = SlidingEstimator(make_pipeline(StandardScaler(), model),
+                                   verbose=False).fit(X, y)  # fmt: skip
+        maps[C] = [
+            as_coef_data(sliding, normalize_patterns=norm, verbose=False).data
+            for norm in (False, True)
+        ]
+    (raw_strong, norm_strong), (raw_weak, norm_weak) = maps[0.01], maps[100.0]
+    peak = np.unravel_index(np.argmax(np.abs(raw_weak)), raw_weak.shape)
+    assert raw_weak[peak] / raw_strong[peak] > 5  # Σx W follows the weights
+    assert abs(norm_weak[peak] / norm_strong[peak] - 1) < 0.1
+    assert np.corrcoef(norm_weak.ravel(), norm_strong.ravel())[0, 1] > 0.9

@@ -329,23 +329,52 @@ def test_patterns_from_epochs(decoding_data):
     )
 
 
-def test_normalized_patterns_divide_by_output_variance(decoding_data):
+def test_normalized_patterns_divide_by_output_sd(decoding_data):
     X, y = decoding_data
     filters, _ = _fit_per_time(X, y, LinearRegression())
     raw = patterns_from_filters(filters, X, verbose=False)
-    normed = patterns_from_filters(filters, X, normalize=True, verbose=False)
-    # (W^T Sigma_x W) per time, from an explicit covariance
-    output_var = np.array([w @ np.cov(X[:, :, t].T) @ w for t, w in enumerate(filters)])
-    np.testing.assert_allclose(normed * output_var[:, np.newaxis], raw, rtol=1e-10)
-    # W^T A = I: each normalised pattern has unit gain through its filter
-    np.testing.assert_allclose(np.sum(filters * normed, axis=1), 1.0, rtol=1e-10)
+    normed = patterns_from_filters(filters, X, normalize_patterns=True, verbose=False)
+    # sqrt(W^T Sigma_x W) per time, from an explicit covariance
+    output_sd = np.sqrt([w @ np.cov(X[:, :, t].T) @ w for t, w in enumerate(filters)])
+    np.testing.assert_allclose(normed * output_sd[:, np.newaxis], raw, rtol=1e-10)
+    # the same whatever the filters' scale: a weaker penalty, another subject
+    for scale in (1e-3, 7.0, 1e4):
+        np.testing.assert_allclose(
+            patterns_from_filters(
+                filters * scale, X, normalize_patterns=True, verbose=False
+            ),
+            normed,
+            rtol=1e-9,
+        )
+    bigger = patterns_from_filters(filters * 7.0, X, verbose=False)
+    np.testing.assert_allclose(bigger, 7.0 * raw, rtol=1e-10)
+
+
+def test_normalized_patterns_joint_for_several_outputs(rng):
+    """Two outputs, each reading one source: A reconstructs X from both."""
+    n_epochs, n_times = 4000, 2
+    sources = rng.standard_normal((n_epochs, 2, n_times))
+    mixing = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 2.0]])  # 3 channels
+    X = np.einsum("cs,est->ect", mixing, sources)
+    X += 0.01 * rng.standard_normal(X.shape)
+    unmixing = np.linalg.pinv(mixing)  # (2 sources, 3 channels)
+    filters = np.stack([unmixing * [[3.0], [0.5]]] * n_times)  # unequal scales
+    normed = patterns_from_filters(filters, X, normalize_patterns=True, verbose=False)
+    assert normed.shape == (n_times, 2, 3)
+    # each output's pattern is its source's column of the mixing matrix times
+    # the source's SD: the other output held fixed, whatever the filter scale
+    for t in range(n_times):
+        source_sd = sources[:, :, t].std(axis=0, ddof=1)
+        np.testing.assert_allclose(normed[t].T, mixing * source_sd, atol=0.01)
+    raw = patterns_from_filters(filters, X, verbose=False)
+    np.testing.assert_allclose(raw[0, 0] / 3.0, normed[0, 0], atol=0.05)
 
 
 def test_zero_filter_gives_zero_normalized_pattern(decoding_data):
     X, y = decoding_data
     filters, _ = _fit_per_time(X, y, LinearRegression())
     filters[2] = 0.0
-    normed = patterns_from_filters(filters, X, normalize=True, verbose=False)
+    normed = patterns_from_filters(filters, X, normalize_patterns=True, verbose=False)
     np.testing.assert_array_equal(normed[2], 0.0)
     assert np.abs(normed[[0, 1, 3, 4]]).min(axis=1).max() > 0
 
@@ -371,9 +400,11 @@ def test_haufe_noise_channel(rng):
 
 def test_filters_ndim_error(decoding_data):
     X, _ = decoding_data
-    with pytest.raises(ValueError, match=r"filters must be 2-D with shape \(n_t"):
+    with pytest.raises(ValueError, match=r"filters must have shape \(n_times, n_c"):
         patterns_from_filters(np.zeros(6), X)
-    with pytest.raises(ValueError, match="call it per fold"):
+    with pytest.raises(ValueError, match="call patterns_from_filters once per fold"):
+        patterns_from_filters(np.zeros((3, 5, 2, 6)), X)
+    with pytest.raises(ValueError, match=r"must have shape \(5, n_outputs, 6\)"):
         patterns_from_filters(np.zeros((3, 5, 6)), X)
 
 

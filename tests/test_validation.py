@@ -61,7 +61,7 @@ def listing(folder):
         ((16,), None, r"data must be 2-D .* got shape \(16,\); name the axes"),
         ((2, N_TIMES, 16), ("times", "channels"),
          r"data must be 2-D with dims \('times', 'channels'\), got shape"),
-        ((N_TIMES, 16), ("time", "channels"), r"unknown name\(s\) \['time'\]"),
+        ((N_TIMES, 16), ("sample", "channels"), r"unknown name\(s\) \['sample'\]"),
         ((N_TIMES, 16), ("times", "times"), r"name each axis once; got repeated"),
         ((N_TIMES, 16), ("subjects", "channels"), r"must contain 'times' and 'ch"),
     ],

@@ -1,0 +1,145 @@
+"""The animation's significance masks: tested across subjects, over all times.
+
+``mask='cluster' | 'fdr'`` (or a dict of the test's settings) runs
+:func:`mne_coefanim.significance_mask` on each panel's per-subject samples.
+Two rules keep the markers honest:
+
+* only subjects are independent samples. Cross-validation folds share most
+  of their training epochs, so a test across folds marks pure noise as
+  significant; maps that are non-negative by construction (a norm across
+  classes, the RMS of gradiometer pairs) are never zero on average, so a
+  test against 0 marks noise too. Both are refused, saying what to pass.
+* the test runs over the data's whole time range, whatever ``tmin`` and
+  ``tmax`` crop from the display: the statistics do not change when only
+  the window shown changes.
+"""
+
+import mne
+import numpy as np
+
+from ._checks import check_option
+
+MASK_METHODS = ("cluster", "fdr")
+MASK_SETTINGS = ("method", "alpha", "tail", "threshold", "n_permutations", "seed")
+
+
+def resolve_masks(mask, panels, sensors, time_sel, *, alpha, seed):
+    """Return the masks of the frames shown, (n_panels, n_shown, n_channels).
+
+    Parameters
+    ----------
+    mask : None | str | dict | array of bool
+        As in :func:`mne_coefanim.animate_coefs`.
+    panels : list of CoefData
+        The panels, channels aligned with ``sensors``.
+    sensors : Sensors
+        The sensors of the map (their Info gives the channel adjacency).
+    time_sel : array of int
+        The frames shown (after ``tmin``/``tmax``).
+    alpha, seed
+        Defaults for the test's settings that ``mask`` does not give.
+
+    Returns
+    -------
+    masks : array of bool | None
+        None when ``mask`` is None.
+    """
+    if mask is None:
+        return None
+    if isinstance(mask, str | dict):
+        settings = _test_settings(mask, alpha, seed)
+        masks = np.stack([_tested_mask(p, sensors, settings) for p in panels])
+        return np.ascontiguousarray(masks[:, time_sel])
+    return _given_mask(mask, panels, sensors, time_sel)
+
+
+def _test_settings(mask, alpha, seed):
+    """Return the keyword arguments of significance_mask that ``mask`` asks for."""
+    if isinstance(mask, str):
+        check_option("mask", mask, MASK_METHODS)
+        return dict(method=mask, alpha=alpha, seed=seed)
+    unknown = sorted(set(map(str, mask)) - set(MASK_SETTINGS))
+    if unknown or "method" not in mask:
+        raise ValueError(
+            f"mask as a dict must give 'method' ({' or '.join(map(repr, MASK_METHODS))}"
+            f") and may give {', '.join(map(repr, MASK_SETTINGS[1:]))}; got keys "
+            f"{sorted(map(str, mask))}, e.g. mask=dict(method='cluster', "
+            f"threshold=3.0, n_permutations=1024, tail=0)."
+        )
+    check_option("mask['method']", mask["method"], MASK_METHODS)
+    return dict(dict(alpha=alpha, seed=seed), **mask)
+
+
+def _tested_mask(panel, sensors, settings):
+    """Test one panel's per-subject samples, or say why they cannot be."""
+    from ._stats import significance_mask  # scipy.stats: only when needed
+
+    method = settings["method"]
+    if panel.reduction is not None:
+        raise ValueError(
+            f"mask={method!r} cannot test {panel.reduction}: it is non-negative "
+            f"by construction, so tested against 0 even pure noise comes out "
+            f"significant. {_signed_hint(panel.reduction)}"
+        )
+    if panel.sample_dim != "subjects":
+        raise ValueError(_not_subjects_message(method, panel))
+    info = sensors.info
+    if info is None:
+        if method == "cluster":
+            raise ValueError(
+                "mask='cluster' needs the channels' neighbours, from an mne.Info "
+                "with a montage; info is an array of positions. Pass an Info, "
+                "or mask='fdr'."
+            )
+        info = mne.create_info(list(sensors.ch_names), 1.0, "eeg")
+    return significance_mask(panel.samples, info, **settings)
+
+
+def _signed_hint(reduction):
+    if "class" in reduction:
+        return (
+            "Pass class_idx to test one class's signed pattern, or a boolean "
+            "mask computed elsewhere."
+        )
+    return (
+        "Test the magnetometers (ch_type='mag'), or pass a boolean mask "
+        "computed elsewhere."
+    )
+
+
+def _not_subjects_message(method, panel):
+    if panel.sample_dim == "folds":
+        what = (
+            f"data has {len(panel.samples)} cross-validation folds and no "
+            f"subjects axis. Folds are not independent samples (they share most "
+            f"of their training epochs), so a test across them marks pure noise "
+            f"as significant"
+        )
+    else:
+        what = "data holds a single map, with no subjects axis"
+    return (
+        f"mask={method!r} tests across subjects, but {what}. Pass per-subject "
+        "data (an array with a 'subjects' axis named in dims, or one list of "
+        "fold estimators per subject), or a boolean mask of shape (n_times, "
+        "n_channels) computed elsewhere (e.g. from a permutation test within "
+        "this subject)."
+    )
+
+
+def _given_mask(mask, panels, sensors, time_sel):
+    """Check a boolean mask given by the user and crop it to the frames shown."""
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(
+            f"mask must be a boolean array, 'cluster', 'fdr' or a dict of test "
+            f"settings; got an array of dtype {mask.dtype}."
+        )
+    n_times, n_ch = len(panels[0].times), len(sensors.ch_names)
+    if mask.shape == (n_times, n_ch):
+        mask = np.broadcast_to(mask, (len(panels), n_times, n_ch))
+    if mask.shape != (len(panels), n_times, n_ch):
+        raise ValueError(
+            f"mask must have shape (n_times, n_channels) = ({n_times}, {n_ch}); "
+            f"got {mask.shape}."
+        )
+    return np.ascontiguousarray(mask[:, time_sel])

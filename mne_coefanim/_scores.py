@@ -1,0 +1,231 @@
+"""The score panel's data: a curve or a generalization matrix that says what it is.
+
+Three things a score panel must not get wrong, and how they are settled:
+
+* **curve or matrix**: a generalization matrix (training x testing times) is
+  recognised by its trailing axes, both of length ``n_times``, or by a
+  :class:`~mne.decoding.GeneralizingEstimator` as data; averaged into a curve
+  it would show the mean over training times.
+* **the band**: mean +/- SEM, labelled with what it was computed across
+  (subjects, or folds of one subject).
+* **chance**: taken from what is known (the decoder's scoring and classes, a
+  ``scoring`` argument, or a ``score_label`` naming a known score), or not
+  drawn at all.
+"""
+
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+from mne.utils import logger
+
+from ._checks import as_float_array, check_type
+
+MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
+
+# scoring names (scikit-learn's, and the words used for them) -> canonical
+SCORING_ALIASES = {
+    "roc_auc": "roc_auc",
+    "roc_auc_ovr": "roc_auc",
+    "roc_auc_ovo": "roc_auc",
+    "roc_auc_ovr_weighted": "roc_auc",
+    "roc_auc_ovo_weighted": "roc_auc",
+    "auc": "roc_auc",
+    "roc": "roc_auc",
+    "accuracy": "accuracy",
+    "acc": "accuracy",
+    "balanced_accuracy": "balanced_accuracy",
+    "r2": "r2",
+    "r²": "r2",
+    "pearson": "pearson",
+    "pearson_r": "pearson",
+    "pearsonr": "pearson",
+    "r": "pearson",
+}
+SCORE_LABELS = {
+    "roc_auc": "AUC",
+    "accuracy": "Accuracy",
+    "balanced_accuracy": "Balanced accuracy",
+    "r2": "R²",
+    "pearson": "Pearson r",
+}
+PER_CLASS = ("accuracy", "balanced_accuracy")  # chance is 1 / n_classes
+FIXED_CHANCE = {"roc_auc": 0.5, "r2": 0.0, "pearson": 0.0}
+CHANCE_HINT = (
+    "pass chance=<number>, or scoring= one of 'roc_auc', 'accuracy', "
+    "'balanced_accuracy', 'r2', 'pearson' (with a fitted classifier as data for "
+    "the accuracies' number of classes)"
+)
+
+
+@dataclass(frozen=True)
+class ScorePanel:
+    """A decoding score over time, drawn under the maps.
+
+    Attributes
+    ----------
+    mean : array, shape (n_times,)
+        The score curve (the matrix's diagonal for a generalization matrix).
+    low, high : array, shape (n_times,) | None
+        The band around it: mean -/+ SEM.
+    chance : float | None
+        The chance level, drawn as a dashed line; None draws none.
+    label : str
+        The y-axis label, e.g. ``'AUC'``.
+    matrix : array, shape (n_train, n_test) | None
+        A generalization matrix, drawn instead of the curve.
+    band : str | None
+        What the band is, written on the panel, e.g. ``'± SEM across 8
+        subjects'``.
+    """
+
+    mean: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    chance: float | None = None
+    label: str = "Score"
+    matrix: np.ndarray | None = None
+    band: str | None = None
+
+
+def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
+                sample_dim, n_samples, time_sel, n_times):  # fmt: skip
+    """Build the score panel, cropped to the frames shown; None without scores.
+
+    ``decoder`` (a DecoderFacts or None), ``sample_dim`` and ``n_samples``
+    describe the animated data, to say what the scores' rows are.
+    """
+    if scores is None:
+        return None
+    scores = as_float_array("scores", scores)
+    _check_plottable(scores)
+    if scoring is not None:
+        check_type("scoring", scoring, str, "a str (a scikit-learn scoring name)")
+    name = _scoring_name(scoring, decoder, score_label)
+    label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
+    chance = _chance(chance, name, decoder)
+    if _is_matrix(scores, score_matrix, decoder, n_times):
+        matrix = _mean_matrix(scores, n_times)[np.ix_(time_sel, time_sel)]
+        return ScorePanel(np.diag(matrix).copy(), chance=chance, label=label,
+                          matrix=matrix)  # fmt: skip
+    # maps from one subject's decoders (no subjects axis): scores are its folds
+    one_subject = sample_dim == "folds" or (decoder is not None and sample_dim is None)
+    rows, band = _score_rows(scores, n_times, one_subject, sample_dim, n_samples)
+    rows = rows[:, time_sel]
+    if len(rows) == 1:
+        return ScorePanel(rows[0], chance=chance, label=label)
+    mean = rows.mean(axis=0)
+    sem = rows.std(axis=0, ddof=1) / np.sqrt(len(rows))
+    return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label,
+                      band=band)  # fmt: skip
+
+
+def _check_plottable(scores):
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    if scores.size and np.abs(scores).max() > MAX_SCORE:
+        raise ValueError(
+            f"scores must lie within +-{MAX_SCORE:g} for an axis to show them; "
+            f"got {np.abs(scores).max():g}."
+        )
+
+
+# -- curve or matrix ----------------------------------------------------------
+
+
+def _is_matrix(scores, score_matrix, decoder, n_times):
+    if score_matrix is not None:
+        check_type("score_matrix", score_matrix, bool, "None, True or False")
+        return score_matrix
+    square = scores.ndim in (2, 3) and scores.shape[-2:] == (n_times, n_times)
+    if not square or n_times == 1:
+        return False
+    source = (
+        "a GeneralizingEstimator's"
+        if getattr(decoder, "generalizing", False)
+        else "the"
+    )
+    logger.info(
+        f"scores of shape {scores.shape} read as {source} generalization matrix "
+        f"(training x testing times); pass score_matrix=False if they are curves."
+    )
+    return True
+
+
+def _mean_matrix(scores, n_times):
+    """Return the (n_train, n_test) matrix, averaged over samples if any."""
+    if scores.ndim == 3:
+        scores = scores.mean(axis=0)
+    if scores.shape != (n_times, n_times):
+        raise ValueError(
+            "with score_matrix=True, scores must have shape (n_times, n_times) or "
+            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    return scores
+
+
+# -- curve rows and what they are ---------------------------------------------
+
+
+def _score_rows(scores, n_times, one_subject, sample_dim, n_samples):
+    """Return rows (n_rows, n_times) and the band's description."""
+    if scores.ndim not in (1, 2, 3) or scores.shape[-1] != n_times:
+        raise ValueError(
+            f"scores must have shape (n_times,), (n_samples, n_times) or "
+            f"(n_subjects, n_folds, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    if scores.ndim == 1:
+        return scores[np.newaxis], None
+    if scores.ndim == 3 and len(scores) > 1:  # folds averaged within subjects
+        return scores.mean(axis=1), f"± SEM across {len(scores)} subjects"
+    rows = scores.reshape(-1, n_times)
+    what = "folds of one subject" if scores.ndim == 3 or one_subject else None
+    if what is None and sample_dim == "subjects" and n_samples == len(rows):
+        what = "subjects"
+    if what is None:
+        what = "score rows"
+        logger.info(
+            f"The score band is the SEM across the {len(rows)} rows of scores; "
+            "to say what they are, pass scores[:, np.newaxis] (subjects) or "
+            "scores[np.newaxis] (folds of one subject), shaped (n_subjects, "
+            "n_folds, n_times)."
+        )
+    return rows, f"± SEM across {len(rows)} {what}"
+
+
+# -- chance ---------------------------------------------------------------------
+
+
+def _scoring_name(scoring, decoder, score_label):
+    """Return the canonical name of the score, from the first source that tells."""
+    for source in (scoring, getattr(decoder, "scoring", None), score_label):
+        if source is not None:
+            key = str(source).strip().lower().replace(" ", "_").replace("-", "_")
+            return SCORING_ALIASES.get(key, key)
+    return None
+
+
+def _chance(chance, name, decoder):
+    if chance is None:
+        return None
+    if not isinstance(chance, str):
+        check_type("chance", chance, Real, "a number, 'auto' or None")
+        return float(chance)
+    if chance != "auto":
+        raise ValueError(f"chance must be a number, 'auto' or None; got {chance!r}.")
+    n_classes = getattr(decoder, "n_classes", None)
+    if name in FIXED_CHANCE:
+        value = FIXED_CHANCE[name]
+    elif name in PER_CLASS and n_classes:
+        value = 1.0 / n_classes
+    else:
+        need = " needs the number of classes" if name in PER_CLASS else " is unknown"
+        logger.info(f"No chance line: the chance level of {name or 'these scores'}"
+                    f"{need}; {CHANCE_HINT}.")  # fmt: skip
+        return None
+    classes = f" with {n_classes} classes" if name in PER_CLASS else ""
+    logger.info(f"Chance level {value:.3g} ({name}{classes}); pass chance= to "
+                f"change it.")  # fmt: skip
+    return value

@@ -1,0 +1,164 @@
+"""Significance masks in animations: across subjects only, whatever is shown."""
+
+import mne
+import numpy as np
+import pytest
+from conftest import make_info
+from mne.decoding import LinearModel, SlidingEstimator
+from mne.utils import catch_logging
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import mne_coefanim as mc
+
+FAST = dict(res=32, dpi=40, show=False, verbose=False)
+N_TIMES = 12
+TIMES = np.linspace(-0.1, 0.45, N_TIMES)
+
+
+@pytest.fixture(scope="module")
+def info16():
+    return make_info("biosemi16")
+
+
+def _planted(rng, n_subjects, info, effect=1.5):
+    """Null samples, plus an effect on the occipital channels from 0.1 s on."""
+    samples = rng.standard_normal((n_subjects, N_TIMES, len(info.ch_names)))
+    occipital = [info.ch_names.index(name) for name in ("O1", "Oz", "O2")]
+    late = TIMES >= 0.1
+    samples[np.ix_(range(n_subjects), np.flatnonzero(late), occipital)] += effect
+    return samples, late, occipital
+
+
+# -- 1. only subjects are independent samples -----------------------------------
+
+
+@pytest.mark.parametrize("method", ["cluster", "fdr"])
+def test_folds_only_array_is_refused(info16, rng, method):
+    folds = rng.standard_normal((10, N_TIMES, 16))  # null data, 10 folds
+    with pytest.raises(ValueError, match=r"(?s)mask='.*'.*10 cross-validation folds"
+                       r".*not independent samples.*per-subject data"):  # fmt: skip
+        mc.animate_coefs(folds, info16, times=TIMES, dims=("folds", "times",
+                         "channels"), mask=method, **FAST)  # fmt: skip
+
+
+def _fit(X, y):
+    model = make_pipeline(StandardScaler(), LinearModel(LogisticRegression()))
+    return SlidingEstimator(model, verbose=False).fit(X, y)
+
+
+def test_fold_estimators_and_single_estimator_are_refused(info16, rng):
+    X = rng.standard_normal((40, 16, 3))
+    y = np.arange(40) % 2
+    folds = [_fit(X[half], y[half]) for half in (slice(0, 20), slice(20, 40))]
+    with pytest.raises(ValueError, match="2 cross-validation folds and no subjects"):
+        mc.animate_coefs(folds, info16, mask="fdr", **FAST)
+    with pytest.raises(ValueError, match="data holds a single map"):
+        mc.animate_coefs(folds[0], info16, mask="fdr", **FAST)
+    # one list of folds per subject: tested across the subjects
+    subjects = [folds, [folds[1], folds[0]], [folds[0]]]
+    anim = mc.animate_coefs(subjects, info16, mask="fdr", **FAST)
+    assert anim._scene.masks.shape == (1, 3, 16)
+
+
+def test_class_norm_is_never_tested(info16, rng):
+    X = rng.standard_normal((60, 16, 3))
+    y = np.arange(60) % 3
+    subjects = [[_fit(X[:30], y[:30])], [_fit(X[30:], y[30:])], [_fit(X, y)]]
+    with pytest.raises(ValueError, match=r"(?s)cannot test the norm across classes"
+                       r".*non-negative by construction.*class_idx"):  # fmt: skip
+        mc.animate_coefs(subjects, info16, mask="cluster", **FAST)
+    anim = mc.animate_coefs(subjects, info16, mask="fdr", class_idx=1, **FAST)
+    assert anim._scene.masks is not None
+
+
+def test_gradiometer_rms_is_never_tested(rng):
+    info = mne.channels.read_meg_canonical_info("neuromag")
+    samples = rng.standard_normal((6, 3, len(info.ch_names))) * 1e-12
+    with pytest.raises(ValueError, match=r"(?s)cannot test the RMS of gradiometer "
+                       r"pairs.*ch_type='mag'"):  # fmt: skip
+        mc.animate_coefs(samples, info, ch_type="grad", times=[0.0, 0.1, 0.2],
+                         mask="fdr", **FAST)  # fmt: skip
+
+
+# -- 2. independent of the display; the test's settings -------------------------
+
+
+def test_cluster_mask_is_the_same_with_and_without_tmax(info16, rng):
+    samples, _, _ = _planted(rng, 12, info16, effect=1.2)
+    settings = dict(method="cluster", n_permutations=256, seed=0)
+    full = mc.animate_coefs(samples, info16, times=TIMES, mask=settings, **FAST)
+    cropped = mc.animate_coefs(samples, info16, times=TIMES, mask=settings,
+                               tmax=0.2, **FAST)  # fmt: skip
+    shown = TIMES <= 0.2 + 1e-9
+    assert full._scene.masks.any()
+    np.testing.assert_array_equal(cropped._scene.masks[0], full._scene.masks[0][shown])
+    expected = mc.significance_mask(samples, info16, **settings, verbose=False)
+    np.testing.assert_array_equal(full._scene.masks[0], expected)
+
+
+def test_mask_dict_passes_the_settings_and_logs_what_ran(info16, rng):
+    samples, _, _ = _planted(rng, 10, info16)
+    settings = dict(method="cluster", threshold=3.5, n_permutations=200, tail=1,
+                    alpha=0.01, seed=3)  # fmt: skip
+    with catch_logging() as log:
+        anim = mc.animate_coefs(samples, info16, times=TIMES, mask=settings,
+                                **{**FAST, "verbose": True})  # fmt: skip
+        text = log.getvalue()
+    expected = mc.significance_mask(samples, info16, **settings, verbose=False)
+    np.testing.assert_array_equal(anim._scene.masks[0], expected)
+    assert "cluster permutation test (threshold t=3.5, n_permutations=200" in text
+    assert "across 10 subjects" in text and "tail=1" in text
+    assert f"{expected.sum()} of {expected.size} (time, channel) cells marked" in text
+    assert "clusters p < 0.01" in text
+
+
+@pytest.mark.parametrize(
+    "mask, match",
+    [
+        (dict(threshold=3.0), "must give 'method'"),
+        (dict(method="cluster", thresh=3.0), r"got keys \['method', 'thresh'\]"),
+        (dict(method="ttest"), r"mask\['method'\] must be one of"),
+        ("perm", "mask must be one of 'cluster', 'fdr'"),
+    ],
+)
+def test_mask_setting_errors(info16, rng, mask, match):
+    samples = rng.standard_normal((5, N_TIMES, 16))
+    with pytest.raises(ValueError, match=match):
+        mc.animate_coefs(samples, info16, times=TIMES, mask=mask, **FAST)
+
+
+# -- false positives on null data, power on a planted effect ----------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["cluster", "fdr"])
+def test_null_data_false_positive_rate(info16, method):
+    """15 subjects of pure noise, 100 times: marks in at most ~5 % of runs.
+
+    Under the complete null, any marked cell is a false positive, so this is
+    the family-wise rate, which both methods control at alpha.
+    """
+    rng = np.random.default_rng(2024)
+    runs_with_marks = 0
+    for _ in range(100):
+        samples = rng.standard_normal((15, N_TIMES, 16))
+        mask = mc.significance_mask(
+            samples, info16, method=method, n_permutations=200, seed=rng,
+            verbose=False,
+        )  # fmt: skip
+        runs_with_marks += mask.any()
+    assert runs_with_marks <= 9  # expected 5; P(>9 | 5 %) is about 3 %
+
+
+def test_planted_effect_is_found_where_it_is(info16):
+    rng = np.random.default_rng(7)
+    samples, late, occipital = _planted(rng, 15, info16, effect=1.5)
+    for method in ("cluster", "fdr"):
+        mask = mc.significance_mask(samples, info16, method=method, seed=0,
+                                    verbose=False)  # fmt: skip
+        effect = np.zeros_like(mask)
+        effect[np.ix_(late, occipital)] = True
+        assert mask[effect].mean() > 0.8  # found
+        assert mask[~effect].mean() < 0.05  # and little else

@@ -1,0 +1,191 @@
+"""Score panels: chance from what is known, matrices detected, bands labelled."""
+
+import numpy as np
+import pytest
+from conftest import make_info
+from mne.decoding import GeneralizingEstimator, LinearModel, SlidingEstimator
+from mne.utils import catch_logging
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import mne_coefanim as mc
+
+FAST = dict(res=32, dpi=40, show=False, verbose=False)
+N_TIMES = 4
+TIMES = np.linspace(0.0, 0.3, N_TIMES)
+
+
+@pytest.fixture(scope="module")
+def info16():
+    return make_info("biosemi16")
+
+
+def _fit(n_classes=2, scoring=None, model=None, cls=SlidingEstimator, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((60, 16, N_TIMES))
+    y = np.arange(60) % n_classes
+    if model is None:
+        model = LinearModel(LogisticRegression())
+    else:
+        y = y.astype(float)
+    pipe = make_pipeline(StandardScaler(), model)
+    return cls(pipe, scoring=scoring, verbose=False).fit(X, y)
+
+
+def _chance(anim):
+    ax = anim._cfig.score_axes
+    lines = [
+        line
+        for line in ax.lines
+        if line.get_linestyle() == "--" and np.ptp(line.get_ydata()) == 0
+    ]
+    return [float(line.get_ydata()[0]) for line in lines]
+
+
+# -- chance --------------------------------------------------------------------
+
+
+def test_three_class_accuracy_draws_one_third(info16):
+    est = _fit(n_classes=3)  # scoring None: the classifier's accuracy
+    scores = np.full((5, N_TIMES), 0.4)
+    anim = mc.animate_coefs(est, info16, scores=scores, class_idx=0, **FAST)
+    assert _chance(anim) == pytest.approx([1 / 3])
+    assert anim._cfig.score_axes.get_ylabel() == "Accuracy"
+    est4 = _fit(n_classes=4, scoring="balanced_accuracy")
+    anim = mc.animate_coefs(est4, info16, scores=scores, class_idx=0, **FAST)
+    assert _chance(anim) == pytest.approx([0.25])
+
+
+def test_roc_auc_and_r2_estimators(info16):
+    scores = np.full(N_TIMES, 0.6)
+    anim = mc.animate_coefs(_fit(scoring="roc_auc"), info16, scores=scores, **FAST)
+    assert _chance(anim) == [0.5]
+    assert anim._cfig.score_axes.get_ylabel() == "AUC"
+    ridge = _fit(model=LinearModel(Ridge()))  # regressor: score() is r²
+    anim = mc.animate_coefs(ridge, info16, scores=scores - 0.7, **FAST)
+    assert _chance(anim) == [0.0]
+    assert anim._cfig.score_axes.get_ylabel() == "R²"
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        (dict(scoring="r2"), [0.0]),
+        (dict(scoring="roc_auc"), [0.5]),
+        (dict(scoring="pearson"), [0.0]),
+        (dict(score_label="AUC"), [0.5]),
+        (dict(score_label="Pearson r"), [0.0]),
+        (dict(score_label="R²"), [0.0]),
+        (dict(chance=0.125), [0.125]),
+        (dict(scoring="roc_auc", chance=None), []),
+        (dict(), []),  # nothing tells: no line
+        (dict(scoring="accuracy"), []),  # the number of classes is unknown
+        (dict(score_label="decoding"), []),
+    ],
+)
+def test_chance_of_arrays(info16, rng, kwargs, expected):
+    data = rng.standard_normal((N_TIMES, 16))
+    scores = np.linspace(-0.3, 0.2, N_TIMES)  # negative r and r² get a line too
+    anim = mc.animate_coefs(data, info16, times=TIMES, scores=scores, **kwargs,
+                            **FAST)  # fmt: skip
+    assert _chance(anim) == pytest.approx(expected)
+
+
+def test_unknown_chance_says_how_to_set_it(info16, rng):
+    data = rng.standard_normal((N_TIMES, 16))
+    with catch_logging() as log:
+        mc.animate_coefs(data, info16, times=TIMES, scores=np.full(N_TIMES, 0.7),
+                         **{**FAST, "verbose": True})  # fmt: skip
+        text = log.getvalue()
+    assert "No chance line" in text
+    assert "chance=<number>" in text
+
+
+def test_chance_errors(info16, rng):
+    data = rng.standard_normal((N_TIMES, 16))
+    scores = np.zeros(N_TIMES)
+    with pytest.raises(ValueError, match="chance must be a number, 'auto' or None"):
+        mc.animate_coefs(data, info16, times=TIMES, scores=scores, chance="half",
+                         **FAST)  # fmt: skip
+    with pytest.raises(TypeError, match="scoring must be a str"):
+        mc.animate_coefs(data, info16, times=TIMES, scores=scores, scoring=0.5,
+                         **FAST)  # fmt: skip
+
+
+# -- curve or matrix -----------------------------------------------------------
+
+
+def test_generalization_matrix_is_detected(info16, rng):
+    data = rng.standard_normal((N_TIMES, 16))
+    matrix = 0.5 + 0.5 * np.eye(N_TIMES) + rng.uniform(0, 0.01, (8, N_TIMES, N_TIMES))
+    with catch_logging() as log:
+        anim = mc.animate_coefs(
+            data, info16, times=TIMES, scores=matrix, scoring="roc_auc",
+            **{**FAST, "verbose": True},
+        )  # fmt: skip
+        text = log.getvalue()
+    panel = anim._scene.scores
+    assert panel.matrix is not None  # not a curve averaged over training times
+    np.testing.assert_allclose(panel.mean, np.diag(matrix.mean(axis=0)))
+    assert panel.mean.max() > 0.99
+    assert "read as the generalization matrix" in text
+    # 2-D square too; False forces curves (rows are then samples)
+    two_d = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0], **FAST)
+    assert two_d._scene.scores.matrix is not None
+    curve = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0],
+                             score_matrix=False, **FAST)  # fmt: skip
+    assert curve._scene.scores.matrix is None
+
+
+def test_generalizing_estimator_scores_are_a_matrix(info16, rng):
+    gen = _fit(cls=GeneralizingEstimator, scoring="roc_auc")
+    matrix = rng.uniform(0.4, 0.6, (N_TIMES, N_TIMES))
+    anim = mc.animate_coefs(gen, info16, scores=matrix, **FAST)
+    assert anim._scene.scores.matrix is not None
+    assert anim._scene.scores.chance == 0.5
+
+
+def test_matrix_without_chance_is_not_centred_on_a_guess(info16, rng):
+    data = rng.standard_normal((N_TIMES, 16))
+    matrix = rng.uniform(0.2, 0.3, (N_TIMES, N_TIMES))
+    anim = mc.animate_coefs(data, info16, times=TIMES, scores=matrix, **FAST)
+    (image,) = anim._cfig.score_axes.images
+    assert image.get_cmap().name == "viridis"
+    assert image.get_clim() == pytest.approx((matrix.min(), matrix.max()))
+
+
+# -- the band says across what ---------------------------------------------------
+
+
+def _band_text(anim):
+    texts = [t.get_text() for t in anim._cfig.score_axes.texts]
+    return [t for t in texts if t.startswith("±")]
+
+
+def test_band_across_subjects(info16, rng):
+    patterns = rng.standard_normal((8, 5, N_TIMES, 16))
+    scores = rng.uniform(0.5, 0.9, (8, 5, N_TIMES))
+    anim = mc.animate_coefs(patterns, info16, times=TIMES, scores=scores, **FAST)
+    assert _band_text(anim) == ["± SEM across 8 subjects"]
+    # rows of a 2-D array matching the data's subjects
+    anim = mc.animate_coefs(patterns, info16, times=TIMES,
+                            scores=scores.mean(axis=1), **FAST)  # fmt: skip
+    assert _band_text(anim) == ["± SEM across 8 subjects"]
+    low, high = anim._scene.scores.low, anim._scene.scores.high
+    sem = scores.mean(axis=1).std(axis=0, ddof=1) / np.sqrt(8)
+    np.testing.assert_allclose((high - low) / 2, sem)
+
+
+def test_band_across_folds_says_one_subject(info16, rng):
+    folds = [_fit(seed=k) for k in range(3)]
+    scores = rng.uniform(0.5, 0.9, (3, N_TIMES))
+    anim = mc.animate_coefs(folds, info16, scores=scores, **FAST)
+    assert _band_text(anim) == ["± SEM across 3 folds of one subject"]
+    data = rng.standard_normal((N_TIMES, 16))
+    anim = mc.animate_coefs(data, info16, times=TIMES, scores=scores[np.newaxis],
+                            **FAST)  # fmt: skip
+    assert _band_text(anim) == ["± SEM across 3 folds of one subject"]
+    # unknown rows: said as such, not guessed
+    anim = mc.animate_coefs(data, info16, times=TIMES, scores=scores, **FAST)
+    assert _band_text(anim) == ["± SEM across 3 score rows"]
