@@ -28,20 +28,10 @@ from ._checks import (
     check_real,
     check_type,
 )
+from ._dims import DEFAULT_DIMS, DIM_NAMES, normalize_dims
 from ._haufe import standardised_patterns
+from ._labelled import check_orientation, read_labelled
 
-DIM_NAMES = ("subjects", "folds", "times", "channels")
-# MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
-DIM_ALIASES = {
-    **{name: name for name in DIM_NAMES},
-    **{name[:-1]: name for name in DIM_NAMES},
-    "ch": "channels",
-}
-DEFAULT_DIMS = {
-    2: ("times", "channels"),
-    3: ("subjects", "times", "channels"),
-    4: ("subjects", "folds", "times", "channels"),
-}
 KINDS = ("patterns", "filters", "evoked", "values")
 TRANSFORMS = (None, "abs", "zscore")
 ATTRS = ("patterns_", "filters_")
@@ -362,7 +352,6 @@ def as_coef_data(
             f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
             "Filters (weights) have no normalised form."
         )
-    from ._labelled import check_orientation, read_labelled  # imports this module
 
     # a DataFrame or xarray-like object becomes an array with its labels
     data, dims, times, ch_names, _ = read_labelled(
@@ -536,42 +525,6 @@ def _check_dims(dims, shape):
             f"give dims one name per axis of data."
         )
     return dims
-
-
-def normalize_dims(dims, name="dims"):
-    """Return axis names as a tuple of the package's names (``DIM_NAMES``).
-
-    Parameters
-    ----------
-    dims : tuple of str | list of str | str
-        Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
-        or ``'ch'`` for channels; a str is split at its commas
-        (``'fold, time, channel'``), as the command line's ``--dims``.
-    name : str
-        What to call ``dims`` in error messages.
-
-    Returns
-    -------
-    dims : tuple of str
-        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` per
-        axis (repeats and missing names are left to the caller).
-    """
-    if isinstance(dims, str):
-        if "," not in dims:  # one name cannot name both times and channels
-            raise TypeError(
-                f"{name} must be a tuple of axis names, or a comma-separated "
-                f"str such as 'times,channels'; got str ({dims!r:.60})."
-            )
-        dims = [part.strip() for part in dims.split(",")]
-    check_type(name, dims, list | tuple, "a tuple of axis names")
-    unknown = [n for n in dims if not (isinstance(n, str) and n in DIM_ALIASES)]
-    if unknown:
-        allowed = ", ".join(repr(alias) for alias in DIM_ALIASES)
-        raise ValueError(
-            f"{name} may only contain {allowed}; got {tuple(dims)} with unknown "
-            f"name(s) {unknown}."
-        )
-    return tuple(DIM_ALIASES[n] for n in dims)
 
 
 # ------------------------------------------------------------ estimators

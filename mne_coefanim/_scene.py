@@ -14,8 +14,9 @@ import numpy as np
 from mne.utils import logger
 
 from ._checks import check_real
-from ._coefs import DEFAULT_DIMS, CoefData, as_coef_data, normalize_dims
+from ._coefs import CoefData, as_coef_data
 from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
+from ._dims import DEFAULT_DIMS, normalize_dims
 from ._interp import ScalpInterpolator
 from ._labelled import OrientationError, check_orientation, read_labelled
 from ._masks import resolve_masks

@@ -1,0 +1,56 @@
+"""Axis names: the package's plural names, MNE's singular ones, and aliases.
+
+Arrays name their axes with ``dims``; xarray objects carry their own. Both
+are normalised here, once, to ``DIM_NAMES``.
+"""
+
+from ._checks import check_type
+
+DIM_NAMES = ("subjects", "folds", "times", "channels")
+# MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
+DIM_ALIASES = {
+    **{name: name for name in DIM_NAMES},
+    **{name[:-1]: name for name in DIM_NAMES},
+    "ch": "channels",
+}
+DEFAULT_DIMS = {
+    2: ("times", "channels"),
+    3: ("subjects", "times", "channels"),
+    4: ("subjects", "folds", "times", "channels"),
+}
+
+
+def normalize_dims(dims, name="dims"):
+    """Return axis names as a tuple of the package's names (``DIM_NAMES``).
+
+    Parameters
+    ----------
+    dims : tuple of str | list of str | str
+        Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
+        or ``'ch'`` for channels; a str is split at its commas
+        (``'fold, time, channel'``), as the command line's ``--dims``.
+    name : str
+        What to call ``dims`` in error messages.
+
+    Returns
+    -------
+    dims : tuple of str
+        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` per
+        axis (repeats and missing names are left to the caller).
+    """
+    if isinstance(dims, str):
+        if "," not in dims:  # one name cannot name both times and channels
+            raise TypeError(
+                f"{name} must be a tuple of axis names, or a comma-separated "
+                f"str such as 'times,channels'; got str ({dims!r:.60})."
+            )
+        dims = [part.strip() for part in dims.split(",")]
+    check_type(name, dims, list | tuple, "a tuple of axis names")
+    unknown = [n for n in dims if not (isinstance(n, str) and n in DIM_ALIASES)]
+    if unknown:
+        allowed = ", ".join(repr(alias) for alias in DIM_ALIASES)
+        raise ValueError(
+            f"{name} may only contain {allowed}; got {tuple(dims)} with unknown "
+            f"name(s) {unknown}."
+        )
+    return tuple(DIM_ALIASES[n] for n in dims)
