@@ -53,7 +53,7 @@ from scipy.interpolate import griddata  # noqa: E402
 from scipy.ndimage import gaussian_filter1d  # noqa: E402
 
 import mne_coefanim  # noqa: E402
-from mne_coefanim._writers import write_gif  # noqa: E402
+from mne_coefanim.io._writers import write_gif  # noqa: E402
 
 N_FRAMES = 145
 MONTAGE = "biosemi64"
@@ -514,7 +514,7 @@ def section_floor(scene, folder, args, routes):
 def time_compositor(anim, repeats):
     """Seconds to set up our frame compositor (inside save); None if unknown."""
     try:  # private API: may change while the save path is being optimised
-        from mne_coefanim._compose import FrameCompositor
+        from mne_coefanim.viz._compose import FrameCompositor
 
         return repeat(
             lambda: timed(lambda: FrameCompositor(anim._cfig, anim.dpi)), repeats

@@ -2,12 +2,12 @@
 
 from ._api import CoefAnimation, animate_coefs, plot_coefs
 from ._batch import save_animations
-from ._coefs import CoefData, as_coef_data
-from ._demo import DemoStudy, load_demo, simulate_epochs
-from ._interp import ScalpInterpolator
-from ._positions import Sensors, resolve_sensors, topomap_positions
 from ._report import add_to_report
-from ._stats import patterns_from_filters, significance_mask
+from .adapters._coefs import CoefData, as_coef_data
+from .adapters._demo import DemoStudy, load_demo, simulate_epochs
+from .adapters._positions import Sensors, resolve_sensors, topomap_positions
+from .interp._interp import ScalpInterpolator
+from .stats._stats import patterns_from_filters, significance_mask
 
 __version__ = "0.1.0"
 

@@ -15,17 +15,17 @@ from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
 from ._checks import check_fps, check_int, check_option, check_real, check_type
-from ._compose import FrameCompositor
-from ._figure import CoefFigure
 from ._progress import progress
-from ._scene import prepare_scene
-from ._writers import (
+from .io._writers import (
     check_encoder,
     check_output,
     write_gif,
     write_text,
     write_video,
 )
+from .scene._scene import prepare_scene
+from .viz._compose import FrameCompositor
+from .viz._figure import CoefFigure
 
 # MNE's display scalings for data in SI units (as in plot_topomap)
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length

@@ -19,7 +19,7 @@ from mne.utils import logger, use_log_level, verbose
 from ._api import animate_coefs
 from ._checks import check_type
 from ._progress import progress, quiet_progress
-from ._writers import check_output
+from .io._writers import check_output
 
 # animate_coefs arguments that save_animations sets itself
 _RESERVED = ("show",)

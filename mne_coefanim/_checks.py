@@ -111,3 +111,26 @@ def check_finite(name, values, ch_names=None, times=None):
         f"{bad_t.size} time point(s) ({t_desc}). Drop those channels (e.g. "
         f"exclude them with picks, or mark them bad) or fill the values."
     )
+
+
+def check_palette(palette):
+    """Return ``palette`` as a uint8 array of shape (n_colors, 3)."""
+    palette = check_uint8("palette", np.asarray(palette))
+    if palette.ndim != 2 or palette.shape[1] != 3 or not 1 <= len(palette) <= 256:
+        raise ValueError(
+            f"palette must have shape (n_colors, 3) with 1 <= n_colors <= 256; "
+            f"got shape {palette.shape}."
+        )
+    return palette
+
+
+def check_uint8(name, array, colors=True):
+    """Raise a TypeError unless ``array`` holds uint8 values."""
+    if array.dtype != np.uint8:
+        fix = "np.round(x * 255).astype(np.uint8)" if colors else "x.astype(np.uint8)"
+        what = "colours in [0, 1]" if colors else "indices"
+        raise TypeError(
+            f"{name} must be a uint8 array (values 0 to 255); got dtype "
+            f"{array.dtype}. Convert {what} with {fix}."
+        )
+    return array

@@ -14,8 +14,10 @@ from conftest import make_info
 from PIL import Image
 
 import mne_coefanim
-from mne_coefanim import _api, _cli, _demo
-from mne_coefanim._cli import build_parser, main
+from mne_coefanim import _api
+from mne_coefanim.adapters import _demo
+from mne_coefanim.cli import _main as _cli
+from mne_coefanim.cli._main import build_parser, main
 
 # small everywhere: every render below takes a fraction of a second
 FAST = ["--res", "32", "--dpi", "40", "--quiet"]
@@ -89,7 +91,7 @@ def test_version_of_installed_executable():
 def test_console_script_points_to_main():
     scripts = importlib.metadata.entry_points(group="console_scripts")
     (entry,) = [ep for ep in scripts if ep.name == "mne-coefanim"]
-    assert entry.value == "mne_coefanim._cli:main"
+    assert entry.value == "mne_coefanim.cli._main:main"
     assert entry.load() is main
 
 

@@ -6,7 +6,7 @@ from conftest import map_visibility
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
-from mne_coefanim._compose import FrameCompositor, _probe
+from mne_coefanim.viz._compose import FrameCompositor, _probe
 
 FAST = dict(res=32, dpi=50, show=False, verbose=False)
 N_TIMES = 5

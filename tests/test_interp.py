@@ -5,7 +5,7 @@ from conftest import make_info
 from mne.channels.layout import _find_topomap_coords
 from scipy.interpolate import CloughTocher2DInterpolator, griddata
 
-from mne_coefanim._interp import ScalpInterpolator
+from mne_coefanim.interp._interp import ScalpInterpolator
 
 SPHERE = np.array([0.0, 0.0, 0.0, 0.095])
 

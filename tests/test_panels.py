@@ -7,8 +7,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from mne_coefanim import animate_coefs
-from mne_coefanim._colors import N_LEVELS, ColorTable, palette_with
-from mne_coefanim._figure import CBAR_LABEL_BAND, CBAR_WIDTH, MAP_SIZE, MARGIN, _layout
+from mne_coefanim.viz._colors import N_LEVELS, ColorTable, palette_with
+from mne_coefanim.viz._figure import (
+    CBAR_LABEL_BAND,
+    CBAR_WIDTH,
+    MAP_SIZE,
+    MARGIN,
+    _layout,
+)
 
 FAST = dict(res=64, dpi=50, show=False, verbose=False, sensors=False)
 N_TIMES = 4

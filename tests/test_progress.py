@@ -126,7 +126,7 @@ def test_stderr_is_tty_edge_cases(monkeypatch):
 
 @pytest.mark.parametrize("quiet", [False, True])
 def test_cli_quiet_hides_bar(quiet, tmp_path, fake_tty):
-    from mne_coefanim._cli import main
+    from mne_coefanim.cli._main import main
 
     np.save(tmp_path / "coefs.npy", np.random.default_rng(0).standard_normal((6, 32)))
     ch_names = make_info("biosemi32").ch_names

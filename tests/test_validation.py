@@ -18,8 +18,8 @@ from conftest import make_info, make_montage
 from matplotlib.animation import FuncAnimation
 from PIL import Image
 
-import mne_coefanim._interp as interp_module
-import mne_coefanim._writers as writers_module
+import mne_coefanim.interp._interp as interp_module
+import mne_coefanim.io._writers as writers_module
 from mne_coefanim import (
     ScalpInterpolator,
     animate_coefs,
@@ -29,8 +29,8 @@ from mne_coefanim import (
     significance_mask,
     topomap_positions,
 )
-from mne_coefanim._cli import main as cli_main
-from mne_coefanim._compose import FrameCompositor
+from mne_coefanim.cli._main import main as cli_main
+from mne_coefanim.viz._compose import FrameCompositor
 
 FAST = dict(res=16, dpi=20, show=False, verbose=False)
 N_TIMES = 10
@@ -531,7 +531,7 @@ def test_interpolator_refuses_a_huge_res(info16):
 
 
 def test_missing_encoder_fails_before_rendering(tmp_path, monkeypatch, info, rng):
-    import mne_coefanim._compose as compose
+    import mne_coefanim.viz._compose as compose
 
     data = rng.standard_normal((3, len(info.ch_names)))
     anim = animate_coefs(data, info, times=np.arange(3) / 10, res=16, dpi=30,

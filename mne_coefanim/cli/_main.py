@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from .. import __version__
 
 PROG = "mne-coefanim"
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -513,7 +513,7 @@ def _transform(name):
 
 def _animate(data, info, **kwargs):
     # looked up at call time, so that it can be wrapped (e.g. by the tests)
-    from ._api import animate_coefs
+    from .._api import animate_coefs
 
     return animate_coefs(data, info, show=False, **kwargs)
 
@@ -539,7 +539,7 @@ def _save(anim, output, args, start):
 
 
 def _load_demo(n_subjects, verbose):
-    from . import _demo
+    from ..adapters import _demo
 
     try:
         return _demo.load_demo(n_subjects=n_subjects, verbose=verbose)
@@ -555,7 +555,7 @@ def _load_demo(n_subjects, verbose):
 
 def _check_output(fname, overwrite):
     """Fail before rendering if the output cannot be written."""
-    from ._writers import check_output
+    from ..io._writers import check_output
 
     path = Path(fname).expanduser()
     if path.is_file() and not overwrite:
@@ -672,8 +672,8 @@ _KIND_NAMES = {
 
 def _array_data(path, kind, args, info, verbose):
     """Load an array's coefficients as a CoefData with times."""
-    from ._coefs import as_coef_data
-    from ._labelled import OrientationError
+    from ..adapters._coefs import as_coef_data
+    from ..adapters._labelled import OrientationError
 
     if kind == "npy":
         values, times = _load_npy(path), None
@@ -699,8 +699,8 @@ def _array_data(path, kind, args, info, verbose):
 
 def _check_orientation(values, dims, times, info, ch_type):
     """Refuse an array whose times and channels axes look swapped, as the API does."""
-    from ._labelled import check_orientation
-    from ._positions import resolve_sensors
+    from ..adapters._labelled import check_orientation
+    from ..adapters._positions import resolve_sensors
 
     counts = (len(info.ch_names),)
     try:

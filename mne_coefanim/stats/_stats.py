@@ -19,7 +19,7 @@ import numpy as np
 from mne.utils import logger, verbose, warn
 from scipy import stats
 
-from ._checks import (
+from .._checks import (
     as_float_array,
     check_finite,
     check_int,
@@ -27,7 +27,7 @@ from ._checks import (
     check_real,
     check_type,
 )
-from ._haufe import standardised_patterns
+from ..adapters._haufe import standardised_patterns
 
 # MNE's automatic cluster-forming threshold is a t value at this p (halved
 # when two-sided); we mirror it when we supply our own t statistic.

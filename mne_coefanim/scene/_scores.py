@@ -19,7 +19,7 @@ from numbers import Real
 import numpy as np
 from mne.utils import logger
 
-from ._checks import as_float_array, check_type
+from .._checks import as_float_array, check_type
 
 MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
 

@@ -17,7 +17,7 @@ Two rules keep the markers honest:
 import mne
 import numpy as np
 
-from ._checks import check_option
+from .._checks import check_option
 
 MASK_METHODS = ("cluster", "fdr")
 MASK_SETTINGS = ("method", "alpha", "tail", "threshold", "n_permutations", "seed")
@@ -72,7 +72,7 @@ def _test_settings(mask, alpha, seed):
 
 def _tested_mask(panel, sensors, settings):
     """Test one panel's per-subject samples, or say why they cannot be."""
-    from ._stats import significance_mask  # scipy.stats: only when needed
+    from ..stats._stats import significance_mask  # scipy.stats: only when needed
 
     method = settings["method"]
     if panel.reduction is not None:

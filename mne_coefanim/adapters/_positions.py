@@ -18,7 +18,7 @@ import numpy as np
 from mne.utils import logger, verbose
 from scipy.spatial import cKDTree
 
-from ._checks import check_option
+from .._checks import check_option
 from ._fit_positions import fit_positions
 
 # Channel types that carry a scalp (or cortical) position a topomap can use.

@@ -20,7 +20,7 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose, warn
 
-from ._checks import (
+from .._checks import (
     as_float_array,
     check_finite,
     check_int,
@@ -28,7 +28,7 @@ from ._checks import (
     check_real,
     check_type,
 )
-from ._dims import DEFAULT_DIMS, DIM_NAMES, normalize_dims
+from .._dims import DEFAULT_DIMS, DIM_NAMES, normalize_dims
 from ._haufe import standardised_patterns
 from ._labelled import check_orientation, read_labelled
 

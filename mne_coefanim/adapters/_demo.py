@@ -28,7 +28,7 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from ._checks import check_int, check_type
+from .._checks import check_int, check_type
 
 # Bump whenever the simulation or the decoder changes: old cache files are then
 # ignored because the version is part of their name.

@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from ._colors import palette_with
-from ._writers import palette_lookup
+from ._palette import packed_rgb, palette_lookup
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
@@ -446,7 +446,7 @@ def _chrome_colors(rgb, n_max):
     Returns ``(colors, index)``: when all distinct colours fit, ``index``
     (uint8) gives each pixel's colour among them; otherwise it is None.
     """
-    packed = _packed_rgb(rgb)
+    packed = packed_rgb(rgb).ravel()
     keys, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
     colors = _unpacked_rgb(keys)
     if len(colors) <= n_max:
@@ -463,15 +463,9 @@ def _chrome_colors(rgb, n_max):
 
 def _lookup_few(lookup, rgb):
     """``lookup(rgb)`` for many pixels of few distinct colours."""
-    packed = _packed_rgb(rgb)
+    packed = packed_rgb(rgb).ravel()
     keys = np.unique(packed)
     return lookup(_unpacked_rgb(keys))[np.searchsorted(keys, packed)]
-
-
-def _packed_rgb(rgb):
-    rgb = rgb.reshape(-1, 3)
-    packed = rgb[:, 0].astype(np.uint32) << 16 | rgb[:, 1].astype(np.uint32) << 8
-    return packed | rgb[:, 2]
 
 
 def _unpacked_rgb(packed):

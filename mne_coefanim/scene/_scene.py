@@ -13,14 +13,14 @@ import mne
 import numpy as np
 from mne.utils import logger
 
-from ._checks import check_real
-from ._coefs import CoefData, as_coef_data
-from ._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
-from ._dims import DEFAULT_DIMS, normalize_dims
-from ._interp import ScalpInterpolator
-from ._labelled import OrientationError, check_orientation, read_labelled
+from .._checks import check_real
+from .._dims import DEFAULT_DIMS, normalize_dims
+from ..adapters._coefs import CoefData, as_coef_data
+from ..adapters._labelled import OrientationError, check_orientation, read_labelled
+from ..adapters._positions import merge_grad_pairs, resolve_sensors
+from ..interp._interp import ScalpInterpolator
+from ..viz._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._masks import resolve_masks
-from ._positions import merge_grad_pairs, resolve_sensors
 from ._scores import ScorePanel, score_panel
 
 SI_SCALINGS = {

@@ -23,9 +23,15 @@ from pathlib import Path
 import numpy as np
 from mne.utils import logger
 from PIL import Image
-from scipy.spatial import cKDTree
 
-from ._checks import check_fps, check_int, check_real, check_type
+from .._checks import (
+    check_fps,
+    check_int,
+    check_palette,
+    check_real,
+    check_type,
+    check_uint8,
+)
 
 OUTPUT_SUFFIXES = (".gif", ".html", ".mp4", ".webm")
 
@@ -230,7 +236,7 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
         The written file.
     """
     path, _ = check_output(path, overwrite=overwrite, allowed=(".gif",))
-    palette = _check_palette(palette)
+    palette = check_palette(palette)
     fps = _check_gif_fps(fps)
     if loop is not None:
         loop = check_int("loop", loop, minimum=0)
@@ -240,29 +246,6 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
         n_frames = _stream_gif(fid, frames, palette, fps, loop)
     logger.info(f"Wrote {path} ({n_frames} frames at {fps:g} fps).")
     return path
-
-
-def _check_palette(palette):
-    """Return ``palette`` as a uint8 array of shape (n_colors, 3)."""
-    palette = _check_uint8("palette", np.asarray(palette))
-    if palette.ndim != 2 or palette.shape[1] != 3 or not 1 <= len(palette) <= 256:
-        raise ValueError(
-            f"palette must have shape (n_colors, 3) with 1 <= n_colors <= 256; "
-            f"got shape {palette.shape}."
-        )
-    return palette
-
-
-def _check_uint8(name, array, colors=True):
-    """Raise a TypeError unless ``array`` holds uint8 values."""
-    if array.dtype != np.uint8:
-        fix = "np.round(x * 255).astype(np.uint8)" if colors else "x.astype(np.uint8)"
-        what = "colours in [0, 1]" if colors else "indices"
-        raise TypeError(
-            f"{name} must be a uint8 array (values 0 to 255); got dtype "
-            f"{array.dtype}. Convert {what} with {fix}."
-        )
-    return array
 
 
 def check_encoder(suffix, fps):
@@ -321,7 +304,7 @@ def _stream_gif(fid, frames, palette, fps, loop):
 
 def _check_index_frame(frame, index, previous, n_colors):
     """Check one frame of palette indices against the first one."""
-    frame = _check_uint8(f"frame {index}", np.asarray(frame), colors=False)
+    frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
     if frame.ndim != 2:
         raise ValueError(
             f"frames must hold 2-D arrays of palette indices, shape (height, "
@@ -576,7 +559,7 @@ def _pick_codec(exe, suffix):
 
 def _check_rgb_frame(frame, index, first_shape):
     """Check one RGB frame against the first one."""
-    frame = _check_uint8(f"frame {index}", np.asarray(frame))
+    frame = check_uint8(f"frame {index}", np.asarray(frame))
     if frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(
             f"frames must hold RGB arrays of shape (height, width, 3); frame "
@@ -641,158 +624,3 @@ def _stream_video(imageio_ffmpeg, tmp, first, frames, fps, codec, quality):
     finally:
         writer.close()  # waits for ffmpeg to finish the file
     return n_frames
-
-
-# --------------------------------------------------------------------------
-# RGB -> palette index
-
-
-class PaletteLookup:
-    """Map RGB images to the nearest palette index through lookup tables.
-
-    RGB space is cut into 32³ cells of 8 x 8 x 8 levels (5 bits per channel).
-    Pixels in a cell that holds a palette colour get their exact nearest
-    palette colour (Euclidean in RGB) from a per-cell table of 512 entries;
-    in particular every palette colour maps to itself (to its first index if
-    the palette repeats a colour). Pixels in any other cell get the palette
-    colour nearest the cell centre, at most 2 * sqrt(3) * 3.5 (about 12) RGB
-    levels farther than their exact nearest colour. Both tables are built
-    once; a lookup costs a few milliseconds for 500 x 500 pixels.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-    precise : bool
-        If False, skip the per-cell tables: palette colours still map to
-        themselves (exact matches are looked up first), others go through
-        the coarse table.
-
-    Attributes
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        The palette.
-    """
-
-    def __init__(self, palette, *, precise=True):
-        self.palette = _check_palette(palette)
-        # duplicates removed first, so that a repeated colour maps to its
-        # first index whatever order the tree returns ties in
-        colors, first = np.unique(self.palette, axis=0, return_index=True)
-        self._tree = cKDTree(colors.astype(np.float64))
-        self._first = first.astype(np.uint8)
-        centers = np.arange(32) * 8 + 3.5
-        # the nearest colour to each cell's centre, filled in as cells are
-        # first met (-1: not yet): most images touch few of the 32³ cells
-        self._coarse = np.full(32**3, -1, np.int16)
-        self._centers = centers
-        # exact matches first: every palette colour maps to itself
-        packed = _packed(colors)
-        order = np.argsort(packed)
-        self._keys, self._key_index = packed[order], self._first[order]
-        if not precise:  # the coarse table alone (cheaper to build)
-            self._slot = np.full(32**3, -1, np.intp)
-            self._fine = np.zeros((1, 512), np.uint8)
-            return
-        # cells holding a palette colour get an exact table of their 512 levels
-        occupied = np.unique(_cell_and_level(colors)[0]).astype(np.intp)
-        self._slot = np.full(32**3, -1, np.intp)
-        self._slot[occupied] = np.arange(len(occupied))
-        corners = np.column_stack([occupied >> 10, occupied >> 5 & 31, occupied & 31])
-        levels = np.arange(8)
-        points = corners[:, np.newaxis, :] * 8 + _grid(levels, levels, levels)
-        self._fine = self._nearest(points.reshape(-1, 3)).reshape(-1, 512)
-
-    def _nearest(self, points):
-        """Return the index of the palette colour nearest each RGB point."""
-        # the tree holds unique colours; _first maps them to their first index
-        # in the palette, so a repeated colour always gives the same index
-        return self._first[self._tree.query(points)[1]]
-
-    def _coarse_of(self, cells):
-        """Nearest palette index to each cell's centre, computing new cells."""
-        found = self._coarse[cells]
-        if (found < 0).any():
-            new = np.unique(cells[found < 0])
-            centres = self._centers[np.column_stack([new >> 10, new >> 5 & 31,
-                                                     new & 31])]  # fmt: skip
-            self._coarse[new] = self._nearest(centres)
-            found = self._coarse[cells]
-        return found.astype(np.uint8)
-
-    def __call__(self, rgb):
-        """Return the palette index of each pixel.
-
-        Parameters
-        ----------
-        rgb : array, shape (..., 3) or (..., 4), dtype uint8
-            RGB or RGBA pixels (alpha is ignored).
-
-        Returns
-        -------
-        indices : array, shape (...), dtype uint8
-            Palette indices.
-        """
-        rgb = _check_uint8("rgb", np.asarray(rgb))
-        if rgb.ndim < 1 or rgb.shape[-1] not in (3, 4):
-            raise ValueError(
-                f"rgb must have shape (..., 3) or (..., 4); got shape {rgb.shape}."
-            )
-        cells, levels = _cell_and_level(rgb)
-        slot = self._slot[cells]
-        # gather from both tables for every pixel: cheaper than boolean masks
-        fine = self._fine[np.maximum(slot, 0), levels]
-        nearest = np.where(slot >= 0, fine, self._coarse_of(cells))
-        packed = _packed(rgb)
-        where = np.minimum(np.searchsorted(self._keys, packed), len(self._keys) - 1)
-        exact = self._keys[where] == packed
-        return np.where(exact, self._key_index[where], nearest)
-
-    def __repr__(self):
-        return f"<PaletteLookup | {len(self.palette)} colours>"
-
-
-def palette_lookup(palette, *, precise=True):
-    """Return a fast callable mapping RGB images to nearest palette indices.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-    precise : bool
-        Build the exact per-cell tables (see :class:`PaletteLookup`). If
-        False, palette colours still map to themselves exactly, and other
-        colours go through the coarse table only (at most about 12 levels
-        from their nearest palette colour); cheaper to build.
-
-    Returns
-    -------
-    lookup : PaletteLookup
-        ``lookup(rgb)`` maps an array of shape (..., 3) to uint8 indices of
-        shape (...); see :class:`PaletteLookup` for the precision.
-    """
-    return PaletteLookup(palette, precise=precise)
-
-
-def _packed(rgb):
-    """One int per RGB(A) pixel: ``r << 16 | g << 8 | b``."""
-    red, green, blue = (rgb[..., i].astype(np.uint32) for i in range(3))
-    return red << 16 | green << 8 | blue
-
-
-def _cell_and_level(rgb):
-    """Split RGB(A) pixels into their 5-bit cell and 3-bit level within it.
-
-    Returns flat indices: ``cell`` into 32³ cells and ``level`` into the
-    8³ levels of a cell, both uint16 (wider types make this several times
-    slower).
-    """
-    red, green, blue = (rgb[..., i].astype(np.uint16) for i in range(3))
-    cell = (red >> 3) << 10 | (green >> 3) << 5 | blue >> 3
-    level = (red & 7) << 6 | (green & 7) << 3 | blue & 7
-    return cell, level
-
-
-def _grid(red, green, blue):
-    """Return all (red, green, blue) combinations, shape (n_r * n_g * n_b, 3)."""
-    return np.stack(np.meshgrid(red, green, blue, indexing="ij"), -1).reshape(-1, 3)

@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.spatial import ConvexHull, Delaunay, QhullError, cKDTree
 
-from ._checks import as_float_array, check_int, check_option
+from .._checks import as_float_array, check_int, check_option
 
 HEAD_SIZE_DEFAULT = 0.095  # MNE's default head radius, in metres
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array
-from ._dims import DEFAULT_DIMS, normalize_dims
+from .._checks import as_float_array
+from .._dims import DEFAULT_DIMS, normalize_dims
 
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 

@@ -1,0 +1,1 @@
+"""The ``mne-coefanim`` command."""

@@ -1,0 +1,1 @@
+"""Interpolation: sensor values onto the scalp image, as one sparse operator."""

@@ -1,0 +1,1 @@
+"""Writers: GIF, video and HTML files, written atomically."""

@@ -1,0 +1,1 @@
+"""Statistics on adapted values: significance across subjects."""

@@ -1,0 +1,1 @@
+"""Rendering: colours, the figure drawn once, frames composed without redrawing."""
