@@ -2,11 +2,11 @@
 
 from ._api import CoefAnimation, animate_coefs, plot_coefs
 from ._batch import save_animations
-from ._report import add_to_report
 from .adapters._coefs import CoefData, as_coef_data
 from .adapters._demo import DemoStudy, load_demo, simulate_epochs
 from .adapters._positions import Sensors, resolve_sensors, topomap_positions
 from .interp._interp import ScalpInterpolator
+from .io._inline import add_to_report
 from .stats._stats import patterns_from_filters, significance_mask
 
 __version__ = "0.1.0"

@@ -9,6 +9,10 @@ from numbers import Integral, Real
 import numpy as np
 
 MIN_FPS = 0.002  # one frame per 500 s: a GIF delay must fit in 16 bits of cs
+MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
+# a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
+# take gigabytes and Agg refuses canvases of 2**16 px
+MAX_DPI = 1000
 
 
 def check_option(name, value, allowed):
@@ -134,3 +138,19 @@ def check_uint8(name, array, colors=True):
             f"{array.dtype}. Convert {what} with {fix}."
         )
     return array
+
+
+def check_dpi(dpi):
+    """Return ``dpi`` as float, from ``MIN_DPI`` to ``MAX_DPI``."""
+    dpi = check_real("dpi", dpi, 0, strict=True)
+    if dpi < MIN_DPI:
+        raise ValueError(
+            f"dpi must be >= {MIN_DPI} (the figure's text cannot be drawn "
+            f"smaller); got dpi={dpi:g}. For smaller frames lower res instead."
+        )
+    if dpi > MAX_DPI:
+        raise ValueError(
+            f"dpi must be <= {MAX_DPI} (every frame is figsize * dpi pixels); "
+            f"got dpi={dpi:g}."
+        )
+    return dpi

@@ -7,7 +7,7 @@ import pytest
 from conftest import small_animation
 from PIL import Image
 
-from mne_coefanim._report import MIN_INLINE_DPI, add_to_report, gif_html
+from mne_coefanim.io._inline import MIN_INLINE_DPI, add_to_report, gif_html
 
 N_FRAMES = 6
 GIF_URI = re.compile(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"')

@@ -17,8 +17,7 @@ import math
 import mne
 from mne.utils import logger, verbose
 
-from ._api import CoefAnimation, check_dpi
-from ._checks import check_fps, check_type
+from .._checks import check_dpi, check_fps, check_type
 
 MAX_INLINE_CHARS = 5_000_000  # ~5 MB of HTML per inline animation
 MIN_INLINE_DPI = 30  # below this the labels become unreadable
@@ -119,7 +118,11 @@ def add_to_report(
     with :meth:`mne.Report.save`.
     """
     check_type("report", report, mne.Report, "an mne.Report")
-    check_type("anim", anim, CoefAnimation, "a CoefAnimation (from animate_coefs)")
+    if not hasattr(anim, "to_gif_bytes"):  # duck typed: io sits below the API
+        raise TypeError(
+            "anim must be a CoefAnimation (from animate_coefs); got "
+            f"{type(anim).__name__}."
+        )
     check_type("title", title, str, "a str")
     if fps is not None:
         fps = check_fps(fps)

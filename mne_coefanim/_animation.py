@@ -1,0 +1,361 @@
+"""The animation object returned by :func:`mne_coefanim.animate_coefs`.
+
+A :class:`CoefAnimation` holds the validated scene and the figure drawn once;
+it shows frames on screen (matplotlib's ``FuncAnimation``), composes them
+without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`)
+and hands them to the writers.
+"""
+
+import functools
+import os
+import tempfile
+
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from mne.utils import logger, verbose
+
+from ._checks import check_dpi, check_fps, check_int
+from ._progress import progress
+from .io._inline import add_to_report, gif_html
+from .io._writers import (
+    check_encoder,
+    check_output,
+    write_gif,
+    write_text,
+    write_video,
+)
+from .viz._compose import FrameCompositor
+
+CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
+
+
+class CoefAnimation:
+    """An animation of coefficients on the scalp.
+
+    Returned by :func:`animate_coefs`; keep a reference to it for as long as
+    the animation should run (matplotlib stops an animation that is garbage
+    collected).
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    anim : matplotlib.animation.FuncAnimation
+        The animation shown on screen and used by ``to_jshtml``.
+    times : array, shape (n_times,)
+        The time of each frame, in seconds.
+    interp : ScalpInterpolator
+        The interpolator shared by all frames.
+    vlim : tuple of float | list of tuple of float
+        The colour limits ``(vmin, vmax)``, fixed across frames and shared by
+        all panels; with ``vlim='each'``, a list of them, one per panel.
+    """
+
+    def __init__(self, scene, cfig, *, fps, blit, dpi):
+        self._scene, self._cfig = scene, cfig
+        self.fig = cfig.fig
+        self.times = scene.times
+        self.interp = scene.interp
+        limits = [(table.vmin, table.vmax) for table in scene.tables]
+        self.vlim = limits if scene.vlim_each else limits[0]
+        self.fps = fps
+        self.dpi = dpi
+        self._chunk = (0, 0, None)  # frames start..stop, computed
+        # draw once before the animation exists: if drawing fails (a title
+        # matplotlib cannot parse, say), the error leaves no half-made
+        # FuncAnimation behind to warn "deleted without rendering" later
+        self.fig.canvas.draw()
+        self.anim = FuncAnimation(
+            self.fig,
+            self._update,
+            frames=len(self.times),
+            init_func=self._init,
+            blit=blit,
+            interval=1000.0 / fps,
+            repeat=True,
+        )
+
+    def __repr__(self):
+        return (
+            f"<CoefAnimation | {len(self.times)} frames, "
+            f"{len(self._scene.panels)} panel(s), {self.times[0]:0.3f} - "
+            f"{self.times[-1]:0.3f} s>"
+        )
+
+    def __len__(self):
+        return len(self.times)
+
+    # -- frames ---------------------------------------------------------------
+
+    def _chunk_levels(self, start, stop, images=False):
+        """Colour indices (and optionally values) of frames start..stop."""
+        scene = self._scene
+        levels, maps = [], []
+        for values, table in zip(scene.values, scene.panel_tables, strict=True):
+            pixels = scene.interp.interpolate_inside(
+                values[start:stop], dtype=np.float64 if images else self._level_dtype
+            )
+            # levels computed on the (n_inside, n_frames) buffer, then one
+            # cheap uint8 transpose: each frame's row is contiguous for the
+            # compositor's gathers
+            panel_levels = np.ascontiguousarray(table.levels(pixels.T).T)
+            self._dim(panel_levels, len(levels), table, start, stop)
+            levels.append(panel_levels)
+            if images:
+                full = np.full((stop - start, scene.interp.res**2), np.nan)
+                full[:, scene.interp.inside.ravel()] = pixels
+                maps.append(full.reshape(-1, scene.interp.res, scene.interp.res))
+        return levels, (maps if images else None)
+
+    def _dim(self, levels, panel, table, start, stop):
+        """Move pixels whose nearest channel is not significant to the twin."""
+        scene = self._scene
+        if not scene.faded:
+            return
+        twin = scene.faded[min(panel, len(scene.faded) - 1)]
+        significant = scene.masks[panel, start:stop][:, scene.interp.nearest_channel]
+        levels[~significant] += np.uint8(twin.offset - table.offset)
+
+    def _frame_data(self, index, chunk=CHUNK_FRAMES):
+        """Levels, masks and images of one frame, through a chunk cache."""
+        start, stop, data = self._chunk
+        if not start <= index < stop:
+            start = index - index % chunk
+            stop = min(start + chunk, len(self.times))
+            data = self._chunk_levels(start, stop, self._wants_images)
+            self._chunk = (start, stop, data)
+        levels, maps = data
+        k = index - start
+        masks = None
+        if self._scene.masks is not None:
+            masks = [mask[index] for mask in self._scene.masks]
+        return (
+            [panel[k] for panel in levels],
+            masks,
+            [panel[k] for panel in maps] if maps is not None else None,
+        )
+
+    @functools.cached_property
+    def _level_dtype(self):
+        """float32 (half the per-frame work) unless it would blur or overflow.
+
+        float32 keeps about 7 digits: enough for the colour levels while the
+        values are within 1e4 times the colour range; and its range ends at
+        3e38, so the colour range must not be tiny (n_levels / span) either.
+        """
+        scene = self._scene
+        span = max(t.vmax - t.vmin for t in scene.panel_tables)
+        border = scene.interp.border
+        peak = max(
+            float(np.abs(scene.values).max()),
+            *(abs(v) for t in scene.panel_tables for v in (t.vmin, t.vmax)),
+            abs(border) if isinstance(border, float) else 0.0,
+        )
+        fits = span >= 1e-30 and peak <= min(1e4 * span, 1e30)
+        return np.float32 if fits else np.float64
+
+    @property
+    def _wants_images(self):
+        return bool(self._cfig.contours)
+
+    def _init(self):
+        return self._update(0)
+
+    def _update(self, index, chunk=CHUNK_FRAMES):
+        self._shown = index
+        levels, masks, images = self._frame_data(index, chunk)
+        return self._cfig.set_frame(index, levels, masks=masks, images=images)
+
+    def show_frame(self, index):
+        """Show frame ``index`` in the figure (e.g. to inspect or save it).
+
+        Parameters
+        ----------
+        index : int
+            The frame index, ``0 <= index < len(self)``.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The figure, now showing that frame.
+        """
+        index = check_int("index", index, minimum=0)
+        if index >= len(self.times):
+            raise ValueError(
+                f"index must be < {len(self.times)} (the number of frames); "
+                f"got {index}."
+            )
+        self._update(index)
+        return self.fig
+
+    def iter_frames(self, *, dpi=None):
+        """Yield each frame as palette indices, composed without redrawing.
+
+        Parameters
+        ----------
+        dpi : float | None
+            The resolution; None uses the animation's ``dpi``.
+
+        Yields
+        ------
+        frame : array, shape (height, width), dtype uint8
+            Indices into :attr:`palette` (set when iteration starts).
+        """
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
+        shown = getattr(self, "_shown", 0)
+        compositor = FrameCompositor(self._cfig, dpi)
+        self.palette = compositor.palette
+        try:
+            with compositor.rendering():
+                compositor.start()
+                for index in range(len(self.times)):
+                    # the same chunk cache as the figure: 64 frames at a time
+                    levels, masks, images = self._frame_data(index)
+                    yield compositor.compose(index, levels, masks=masks, images=images)
+        finally:
+            # the figure shows again what it showed before, also after an
+            # error (one frame computed; the chunk is freed)
+            self._chunk = (0, 0, None)
+            self._update(shown, chunk=1)
+
+    # -- output ---------------------------------------------------------------
+
+    @verbose
+    def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None):
+        """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
+
+        Frames are composed and written in a stream (memory does not grow
+        with their number), to a temporary file that is renamed when
+        complete: a failure leaves no partial file behind.
+
+        Parameters
+        ----------
+        fname : path-like
+            ``.gif`` (looping, one palette for all frames), ``.mp4`` or
+            ``.webm`` (need the optional ``imageio-ffmpeg``), or ``.html``
+            (a self-contained page with playback controls).
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi``.
+        overwrite : bool
+            Replace an existing file. If False (default), an existing file
+            raises ``FileExistsError``.
+        %(verbose)s
+
+        Returns
+        -------
+        fname : pathlib.Path
+            The written file.
+        """
+        path, suffix = check_output(fname, overwrite=overwrite)
+        fps = self.fps if fps is None else check_fps(fps)
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
+        logger.info(f"Saving {len(self.times)} frames to {path}")
+        if suffix == ".html":
+            write_text(path, self.to_html(fps=fps), overwrite=overwrite)
+            return path
+        check_encoder(suffix, fps)  # before any frame is rendered
+        generator = self.iter_frames(dpi=dpi)
+        try:
+            frames = progress(generator, total=len(self), desc=path.name)
+            first = next(frames)
+            if suffix == ".gif":
+                write_gif(path, _chain(first, frames), self.palette, fps=fps,
+                          overwrite=overwrite)  # fmt: skip
+            else:
+                rgb = (self.palette[frame] for frame in _chain(first, frames))
+                write_video(path, rgb, fps=fps, overwrite=overwrite)
+        finally:
+            # restore the figure now: after an error the traceback would keep
+            # the suspended generator, and the figure in its render state
+            generator.close()
+        return path
+
+    def to_html(self, *, fps=None):
+        """Return a self-contained HTML page with a playable animation.
+
+        Parameters
+        ----------
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+
+        Returns
+        -------
+        html : str
+            The page (matplotlib's ``to_jshtml`` player with controls).
+        """
+        self.anim._interval = 1000.0 / (fps or self.fps)
+        player = self.anim.to_jshtml(fps=fps or self.fps, default_mode="loop")
+        return (
+            "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+            "<title>mne-coefanim</title></head><body>\n"
+            f"{player}\n</body></html>\n"
+        )
+
+    def to_gif_bytes(self, *, fps=None, dpi=None):
+        """Return the GIF file's bytes (e.g. to embed in a notebook or report).
+
+        Parameters
+        ----------
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi``.
+
+        Returns
+        -------
+        data : bytes
+            The GIF.
+        """
+        with tempfile.TemporaryDirectory() as folder:
+            path = self.save(os.path.join(folder, "anim.gif"), fps=fps, dpi=dpi)
+            return path.read_bytes()
+
+    def _repr_html_(self):
+        """Show the animation inline in Jupyter: an ``<img>`` of the GIF.
+
+        The GIF is the one :meth:`save` writes, base64-encoded in the page,
+        so it plays without a kernel or JavaScript (exported notebooks,
+        nbviewer, GitHub). It is stored in the notebook: 145 frames of one
+        64-channel map (``res=256``, the default ``dpi=100``) take about
+        3 MB of HTML, 4 MB with a score panel. A GIF above about 5 MB (e.g.
+        several panels: 13 MB for two) is rendered again at a lower dpi to
+        stay near 5 MB; use :meth:`to_gif_bytes` or :meth:`save` with an
+        explicit ``dpi`` for full resolution.
+        """
+        return gif_html(self)
+
+    @verbose
+    def add_to_report(self, report, *, title, section=None, tags=("animation",),
+                      replace=False, fps=None, dpi=None, verbose=None):  # fmt: skip
+        """Add the animation to an :class:`mne.Report`, playing inline.
+
+        See :func:`mne_coefanim.add_to_report` for the parameters.
+
+        Parameters
+        ----------
+        report : mne.Report
+            The report to add to.
+        title : str
+            The title of the report entry.
+        section : str | None
+            The report section, as in MNE.
+        tags : str | tuple of str
+            Tags for the report's filter buttons, as in MNE.
+        replace : bool
+            Replace an entry with the same ``title`` and ``section``.
+        fps : float | None
+            Frames per second; None uses the animation's ``fps``.
+        dpi : float | None
+            Resolution; None uses the animation's ``dpi`` (lowered above
+            about 5 MB).
+        %(verbose)s
+        """
+        add_to_report(report, self, title=title, section=section, tags=tags,
+                      replace=replace, fps=fps, dpi=dpi)  # fmt: skip
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
