@@ -517,7 +517,7 @@ def time_compositor(anim, repeats):
         from mne_coefanim.viz._compose import FrameCompositor
 
         return repeat(
-            lambda: timed(lambda: FrameCompositor(anim._cfig, anim.dpi)), repeats
+            lambda: timed(lambda: FrameCompositor(anim._cfig.layers, anim.dpi)), repeats
         )["seconds"]
     except Exception:  # noqa: BLE001
         return None

@@ -49,6 +49,31 @@ class CoefAnimation:
     vlim : tuple of float | list of tuple of float
         The colour limits ``(vmin, vmax)``, fixed across frames and shared by
         all panels; with ``vlim='each'``, a list of them, one per panel.
+    values : array, shape (n_panels, n_times, n_channels)
+        The values shown at the sensors, after averaging, transform and
+        display scaling (e.g. µV), for the frames shown.
+    units : str | list of (str | None) | None
+        The colour bar's units (one per panel with ``vlim='each'``).
+    sensors : Sensors
+        The channels shown (after picks, bads and gradiometer pairing), with
+        their 2-D positions and the head sphere.
+    masks : array of bool, shape (n_panels, n_times, n_channels) | None
+        The significance markers of each frame, or None.
+    scores : ScorePanel | None
+        The score panel's data: ``mean``, the band (``low``, ``high`` and
+        ``band``, what it was computed across), ``chance``, ``label`` and
+        ``matrix`` for a generalization matrix.
+    time_labels : list of str
+        The time label of each frame (e.g. ``'0.150 s'`` or ``'sample 15'``).
+    map_axes : list of matplotlib.axes.Axes
+        The axes of the maps, one per panel.
+    colorbars : list of matplotlib.colorbar.Colorbar
+        The colour bars (one, or one per panel; none with
+        ``colorbar=False``).
+    score_axes : matplotlib.axes.Axes | None
+        The score panel's axes.
+    fps, dpi : float
+        The frame rate and resolution used by :meth:`save`.
     """
 
     def __init__(self, scene, cfig, *, fps, blit, dpi):
@@ -58,6 +83,11 @@ class CoefAnimation:
         self.interp = scene.interp
         limits = [(table.vmin, table.vmax) for table in scene.tables]
         self.vlim = limits if scene.vlim_each else limits[0]
+        self.values, self.units, self.masks = scene.values, scene.units, scene.masks
+        self.sensors, self.scores = scene.sensors, scene.scores
+        self.time_labels = list(cfig.layers.labels)
+        self.map_axes, self.colorbars = cfig.map_axes, cfig.colorbars
+        self.score_axes = cfig.score_axes
         self.fps = fps
         self.dpi = dpi
         self._chunk = (0, 0, None)  # frames start..stop, computed
@@ -203,7 +233,7 @@ class CoefAnimation:
         """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
-        compositor = FrameCompositor(self._cfig, dpi)
+        compositor = FrameCompositor(self._cfig.layers, dpi)
         self.palette = compositor.palette
         try:
             with compositor.rendering():

@@ -13,13 +13,12 @@ from ._animation import CoefAnimation
 from ._checks import (
     check_dpi,
     check_fps,
-    check_int,
-    check_option,
     check_real,
-    check_type,
 )
+from .scene._options import scene_options
 from .scene._scene import prepare_scene
 from .viz._figure import CoefFigure
+from .viz._layers import Look
 
 DEFAULT_FPS = 10
 
@@ -260,23 +259,15 @@ def animate_coefs(
     anim : CoefAnimation
         With ``.fig``, ``.anim`` and ``.save(fname, *, fps, dpi, overwrite)``.
     """
-    scene = prepare_scene(
-        data, info, times=times, dims=dims, transform=transform, attr=attr,
-        class_idx=class_idx, train_time=train_time,
-        normalize_patterns=normalize_patterns, ch_type=ch_type,
-        picks=picks, exclude=exclude, sphere=sphere, tmin=tmin, tmax=tmax,
-        image_interp=image_interp, extrapolate=extrapolate, border=border,
-        res=res, vlim=vlim, cmap=cmap, cnorm=cnorm, units=units,
-        scalings=scalings, mask=mask, mask_dim=mask_dim,
-        alpha=alpha, seed=seed, scores=scores, chance=chance,
-        score_label=score_label, scoring=scoring, score_matrix=score_matrix,
-    )  # fmt: skip
+    params = locals()  # the keywords, sorted by stage below
+    scene = prepare_scene(data, info, scene_options(params))
     fps = check_fps(fps)
     dpi = check_dpi(dpi)
-    cfig = _build_figure(
-        scene, title=title, time_unit=time_unit, sensors=sensors,
-        contours=contours, mask_params=mask_params, colorbar=colorbar, dpi=dpi,
+    look = Look.create(
+        title=title, sensors=sensors, contours=contours, colorbar=colorbar,
+        mask_params=mask_params, time_unit=time_unit,
     )  # fmt: skip
+    cfig = CoefFigure(scene, look, dpi)
     anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi)
     anim.show_frame(0)
     if show:
@@ -318,19 +309,3 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
     if show:
         plt.show()
     return fig
-
-
-def _build_figure(scene, *, title, time_unit, sensors, contours, mask_params,
-                  colorbar, dpi):  # fmt: skip
-    check_option("time_unit", time_unit, ("s", "ms"))
-    if scene.times_are_samples:  # no times given: never show samples as seconds
-        time_unit = "sample"
-    contours = check_int("contours", contours, minimum=0)
-    check_type("sensors", sensors, (bool, str), "a bool or a format string")
-    return CoefFigure(
-        scene.sensors, scene.interp, scene.tables, scene.times,
-        panel_titles=scene.titles, title=title, units=scene.units,
-        time_unit=time_unit, sensors_fmt=sensors, contours=contours,
-        mask_params=mask_params, has_mask=scene.masks is not None,
-        scores=scene.scores, colorbar=colorbar, dpi=dpi, faded_tables=scene.faded,
-    )  # fmt: skip

@@ -117,7 +117,7 @@ def test_frame_equals_static_plot(shared, shared_info, k):
     assert label == f"{TIMES[k]:0.3f} s"
     assert np.array_equal(frame, render(fig))
     # the map is drawn: inside the head, nearly all pixels are map colours
-    centre, radius = head_circle_px(anim, anim._cfig.map_axes[0])
+    centre, radius = head_circle_px(anim, anim.map_axes[0])
     (row, col), *_ = display_to_pixel(anim.fig, centre)
     rows, cols = np.indices(frame.shape[:2])
     head = np.hypot(rows + 0.5 - row, cols + 0.5 - col) < 0.9 * radius
@@ -183,7 +183,7 @@ def test_gif_frames_match_figure(shared, shared_gif):
 
 
 def _colorbar_limits(anim):
-    norm = anim._cfig.colorbar.norm
+    norm = anim.colorbars[0].norm
     return norm.vmin, norm.vmax
 
 
@@ -192,7 +192,7 @@ def test_vlim_signed_symmetric(shared):
     top = np.abs(SHARED_DATA).max()
     assert anim.vlim == (-top, top)
     assert _colorbar_limits(anim) == anim.vlim
-    assert anim._cfig.colorbar.cmap.name.startswith("RdBu_r")
+    assert anim.colorbars[0].cmap.name.startswith("RdBu_r")
 
 
 @pytest.mark.parametrize("route", ["abs", "non-negative"])
@@ -203,7 +203,7 @@ def test_vlim_non_negative(info, data, route):
         anim = animate_coefs(np.abs(data), info, times=TIMES, **FAST)
     assert anim.vlim == (0.0, np.abs(data).max())
     assert _colorbar_limits(anim) == anim.vlim
-    assert anim._cfig.colorbar.cmap.name.startswith("Reds")
+    assert anim.colorbars[0].cmap.name.startswith("Reds")
 
 
 def test_vlim_given(info, data):
@@ -261,7 +261,7 @@ def test_cnorm_without_limits_uses_vlim(info, data):
 
 def test_head_like_mne(shared, shared_info):
     anim = shared
-    ax = anim._cfig.map_axes[0]
+    ax = anim.map_axes[0]
     sensors = resolve_sensors(shared_info)
     sphere = sensors.sphere
     assert np.array_equal(anim._cfig.sensors.sphere, sphere)
@@ -304,9 +304,9 @@ def test_time_label(shared, shared_info, time_unit):
                                       **SHARED_KWARGS))  # fmt: skip
         anim.show_frame(3)
         assert anim._cfig.cursor.get_xdata()[0] == TIMES[3] * 1e3
-        assert anim._cfig.score_axes.get_xlabel() == "Time (ms)"
+        assert anim.score_axes.get_xlabel() == "Time (ms)"
     text = anim._cfig.time_text
-    ax = anim._cfig.map_axes[0]
+    ax = anim.map_axes[0]
     assert all(slot in ax.texts for slot in text.slots)
     for k in range(N_TIMES):
         anim.show_frame(k)
@@ -390,26 +390,26 @@ def _chance_lines(ax):
 def test_score_chance_unknown_draws_no_line(shared):
     # scores within [0, 1] say nothing of their chance level (AUC 0.5,
     # 3-class accuracy 1/3, r² 0): no line, rather than a wrong one
-    assert _chance_lines(shared._cfig.score_axes) == []
-    assert shared._cfig.score_axes.get_ylabel() == "Score"
+    assert _chance_lines(shared.score_axes) == []
+    assert shared.score_axes.get_ylabel() == "Score"
 
 
 def test_score_chance_line_other(info, data):
     # not AUC-like: no chance line unless given
     signed = np.linspace(-0.2, 0.3, N_TIMES)
     anim = animate_coefs(data, info, times=TIMES, scores=signed, **FAST)
-    assert _chance_lines(anim._cfig.score_axes) == []
+    assert _chance_lines(anim.score_axes) == []
     anim = animate_coefs(data, info, times=TIMES, scores=signed, chance=0.0,
                          score_label="r", **FAST)  # fmt: skip
-    (chance,) = _chance_lines(anim._cfig.score_axes)
+    (chance,) = _chance_lines(anim.score_axes)
     assert np.all(np.asarray(chance.get_ydata()) == 0.0)
-    assert anim._cfig.score_axes.get_ylabel() == "r"
-    assert len(anim._cfig.score_axes.collections) == 0  # one row: no band
+    assert anim.score_axes.get_ylabel() == "r"
+    assert len(anim.score_axes.collections) == 0  # one row: no band
 
 
 def test_score_mean_and_sem_band(shared):
     scores = SHARED_SCORES
-    ax = shared._cfig.score_axes
+    ax = shared.score_axes
     mean = scores.mean(axis=0)
     sem = scores.std(axis=0, ddof=1) / np.sqrt(5)
     assert any(
@@ -578,7 +578,7 @@ def test_evoked_without_info(info, data):
     assert np.allclose(anim.times, evoked.times)
     top = 1e6 * np.abs(data).max()  # MNE's display scaling: V to µV
     assert anim.vlim == pytest.approx((-top, top))
-    assert anim._cfig.colorbar.ax.get_ylabel() == "µV"
+    assert anim.colorbars[0].ax.get_ylabel() == "µV"
     # channels are matched by name, whatever their order in the Evoked
     shuffled = evoked.copy().reorder_channels(info.ch_names[::-1])
     other = animate_coefs(shuffled, info, **FAST)
@@ -594,7 +594,7 @@ def test_coef_data_and_dict(info, data):
     assert np.array_equal(anim.times, TIMES)
     panels = animate_coefs({"one": coef}, info, **FAST)
     assert panels.vlim == anim.vlim
-    assert panels._cfig.map_axes[0].get_title() == "one"
+    assert panels.map_axes[0].get_title() == "one"
 
 
 def test_tmin_tmax_crop(info, data):
@@ -669,6 +669,6 @@ def test_saving_keeps_the_frame_shown(tmp_path, info, rng):
 
 def test_frames_without_times_are_labelled_by_sample(info, data):
     anim = animate_coefs(data, info, scores=np.linspace(0, 1, N_TIMES), **FAST)
-    labels = [anim._cfig.time_label(k) for k in range(N_TIMES)]
+    labels = [anim.time_labels[k] for k in range(N_TIMES)]
     assert labels == [f"sample {k}" for k in range(N_TIMES)]  # never "3.000 s"
-    assert anim._cfig.score_axes.get_xlabel() == "Sample"
+    assert anim.score_axes.get_xlabel() == "Sample"

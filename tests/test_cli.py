@@ -159,7 +159,7 @@ def test_render_npz_with_key_and_times_key(tmp_path, capsys, spy, ch_names, rng)
     (call,) = spy
     np.testing.assert_allclose(call.anim.times, times)
     # averaged over subjects and folds, abs applied after averaging
-    np.testing.assert_allclose(call.anim._scene.values[0], np.abs(coefs.mean((0, 1))))
+    np.testing.assert_allclose(call.anim.values[0], np.abs(coefs.mean((0, 1))))
 
 
 def test_render_npz_dims_reorder_axes(tmp_path, capsys, spy, ch_names, rng):

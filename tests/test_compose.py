@@ -54,7 +54,7 @@ def test_cells_are_matplotlib_nearest_resampling(anim):
     rank = np.arange(n_inside)
     base = 191  # levels are palette indices < n_levels: write the rank in two digits
     assert n_inside < base**2
-    compositor = FrameCompositor(cfig, cfig.fig.dpi)
+    compositor = FrameCompositor(cfig.layers, cfig.fig.dpi)
     with compositor.rendering():
         compositor.start()
         low = compositor.compose(0, [(rank % base).astype(np.uint8)]).astype(int)
@@ -84,7 +84,7 @@ def test_cells_are_matplotlib_nearest_resampling(anim):
 
 
 def test_palette(anim):
-    compositor = FrameCompositor(anim._cfig, anim.dpi)
+    compositor = FrameCompositor(anim._cfig.layers, anim.dpi)
     palette = compositor.palette
     table = anim._scene.table
     assert palette.dtype == np.uint8
@@ -128,11 +128,11 @@ def test_partly_covered_pixels_blend_the_map_colour(anim):
     table quantises ``a`` to 1/255, at most half a level per channel.
     """
     cfig = anim._cfig
-    compositor = FrameCompositor(cfig, cfig.fig.dpi)
+    compositor = FrameCompositor(cfig.layers, cfig.fig.dpi)
     with compositor.rendering():
-        renders = _probe(cfig, compositor._render)
+        renders = _probe(cfig.layers, compositor._render)
         compositor.start()
-        n_levels = cfig.table.n_levels
+        n_levels = cfig.tables[0].n_levels
         rank = np.arange(int(cfig.interp.inside.sum()))
         shifts = (0, 50, 120)
         frames = [

@@ -59,7 +59,7 @@ def test_fold_estimators_and_single_estimator_are_refused(info16, rng):
     # one list of folds per subject: tested across the subjects
     subjects = [folds, [folds[1], folds[0]], [folds[0]]]
     anim = mc.animate_coefs(subjects, info16, mask="fdr", **FAST)
-    assert anim._scene.masks.shape == (1, 3, 16)
+    assert anim.masks.shape == (1, 3, 16)
 
 
 def test_class_norm_is_never_tested(info16, rng):
@@ -70,7 +70,7 @@ def test_class_norm_is_never_tested(info16, rng):
                        r".*non-negative by construction.*class_idx"):  # fmt: skip
         mc.animate_coefs(subjects, info16, mask="cluster", **FAST)
     anim = mc.animate_coefs(subjects, info16, mask="fdr", class_idx=1, **FAST)
-    assert anim._scene.masks is not None
+    assert anim.masks is not None
 
 
 def test_gradiometer_rms_is_never_tested(rng):
@@ -92,10 +92,10 @@ def test_cluster_mask_is_the_same_with_and_without_tmax(info16, rng):
     cropped = mc.animate_coefs(samples, info16, times=TIMES, mask=settings,
                                tmax=0.2, **FAST)  # fmt: skip
     shown = TIMES <= 0.2 + 1e-9
-    assert full._scene.masks.any()
-    np.testing.assert_array_equal(cropped._scene.masks[0], full._scene.masks[0][shown])
+    assert full.masks.any()
+    np.testing.assert_array_equal(cropped.masks[0], full.masks[0][shown])
     expected = mc.significance_mask(samples, info16, **settings, verbose=False)
-    np.testing.assert_array_equal(full._scene.masks[0], expected)
+    np.testing.assert_array_equal(full.masks[0], expected)
 
 
 def test_mask_dict_passes_the_settings_and_logs_what_ran(info16, rng):
@@ -107,7 +107,7 @@ def test_mask_dict_passes_the_settings_and_logs_what_ran(info16, rng):
                                 **{**FAST, "verbose": True})  # fmt: skip
         text = log.getvalue()
     expected = mc.significance_mask(samples, info16, **settings, verbose=False)
-    np.testing.assert_array_equal(anim._scene.masks[0], expected)
+    np.testing.assert_array_equal(anim.masks[0], expected)
     assert "cluster permutation test (threshold t=3.5, n_permutations=200" in text
     assert "across 10 subjects" in text and "tail=1" in text
     assert f"{expected.sum()} of {expected.size} (time, channel) cells marked" in text

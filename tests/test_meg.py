@@ -18,24 +18,24 @@ def evoked():
 def test_gradiometer_pairs_are_merged_by_rms(evoked):
     anim = mc.animate_coefs(evoked, ch_type="grad", res=32, dpi=40, show=False,
                             verbose=False)  # fmt: skip
-    sensors = anim._scene.sensors
+    sensors = anim.sensors
     assert len(sensors.ch_names) == 102  # 204 gradiometers, 102 positions
     first = sensors.ch_names[0]
     a, b = first.split("/")
     ia, ib = evoked.ch_names.index(a), evoked.ch_names.index(b)
     expected = np.sqrt((evoked.data[ia] ** 2 + evoked.data[ib] ** 2) / 2) * 1e13
-    np.testing.assert_allclose(anim._scene.values[0][:, 0], expected)
+    np.testing.assert_allclose(anim.values[0][:, 0], expected)
     assert anim.vlim[0] == 0  # RMS is non-negative: a sequential map from 0
-    assert anim._scene.units == "fT/cm"
+    assert anim.units == "fT/cm"
     assert anim.interp.extrapolate == "local"  # MNE's default for MEG
 
 
 def test_magnetometers_in_ft(evoked):
     anim = mc.animate_coefs(evoked, ch_type="mag", res=32, dpi=40, show=False,
                             verbose=False)  # fmt: skip
-    assert len(anim._scene.sensors.ch_names) == 102
-    assert anim._scene.units == "fT"
-    np.testing.assert_allclose(anim._scene.values[0][0],
+    assert len(anim.sensors.ch_names) == 102
+    assert anim.units == "fT"
+    np.testing.assert_allclose(anim.values[0][0],
                                evoked.copy().pick("mag").data[:, 0] * 1e15)  # fmt: skip
 
 

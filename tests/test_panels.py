@@ -51,7 +51,7 @@ def peak_pixel(anim, panel):
     canvas = FigureCanvasAgg(anim.fig)
     canvas.draw()  # lays the axes out at the figure's (= the GIF's) dpi
     sensors = anim._cfig.sensors
-    xy = anim._cfig.map_axes[panel].transData.transform(
+    xy = anim.map_axes[panel].transData.transform(
         sensors.pos[sensors.ch_names.index(PEAK)]
     )
     return int(anim.fig.bbox.height - xy[1]), int(xy[0])
@@ -67,7 +67,6 @@ def test_each_panel_own_limits_and_colorbar(info, bump):
     assert anim.vlim == [(0.0, top), (0.0, 50 * top)]
     cfig = anim._cfig
     assert len(cfig.colorbars) == 2
-    assert cfig.colorbar is cfig.colorbars[0]
     for colorbar, (vmin, vmax) in zip(cfig.colorbars, anim.vlim, strict=True):
         assert (colorbar.norm.vmin, colorbar.norm.vmax) == (vmin, vmax)
     # non-negative data: 'Reds', the palette's map colours split in two
@@ -150,11 +149,11 @@ def test_shared_one_colorbar_covering_both(info, bump, tmp_path):
     cfig = anim._cfig
     assert len(cfig.tables) == 1 and cfig.tables[0].n_levels == N_LEVELS
     assert len(cfig.colorbars) == 1
-    assert (cfig.colorbar.norm.vmin, cfig.colorbar.norm.vmax) == anim.vlim
+    assert (cfig.colorbars[0].norm.vmin, cfig.colorbars[0].norm.vmax) == anim.vlim
     # one colour bar, right of the last map
-    assert cfig.map_axes[1].get_position().x1 < cfig.colorbar.ax.get_position().x0
+    assert cfig.map_axes[1].get_position().x1 < cfig.colorbars[0].ax.get_position().x0
     frames = gif_rgb(anim.save(tmp_path / "shared.gif"))
-    table = cfig.table
+    table = cfig.tables[0]
     row, col = peak_pixel(anim, 1)
     assert np.array_equal(frames[-1][row, col], table.colors[-1])
     # on the shared scale, the 50 times smaller panel is pale
@@ -241,7 +240,7 @@ def test_one_panel_per_class_of_a_multiclass_model(rng):
         for k in range(3)
     }
     anim = mc.animate_coefs(panels, info, res=32, dpi=40, show=False, verbose=False)
-    assert len(anim._cfig.map_axes) == 3 and len(anim._cfig.colorbars) == 1
+    assert len(anim.map_axes) == 3 and len(anim.colorbars) == 1
     for k, channel in enumerate(["Oz", "Cz", "Fz"]):
-        pattern = anim._scene.values[k][0]
+        pattern = anim.values[k][0]
         assert np.argmax(pattern) == info.ch_names.index(channel)

@@ -34,7 +34,7 @@ def _fit(n_classes=2, scoring=None, model=None, cls=SlidingEstimator, seed=0):
 
 
 def _chance(anim):
-    ax = anim._cfig.score_axes
+    ax = anim.score_axes
     lines = [
         line
         for line in ax.lines
@@ -51,7 +51,7 @@ def test_three_class_accuracy_draws_one_third(info16):
     scores = np.full((5, N_TIMES), 0.4)
     anim = mc.animate_coefs(est, info16, scores=scores, class_idx=0, **FAST)
     assert _chance(anim) == pytest.approx([1 / 3])
-    assert anim._cfig.score_axes.get_ylabel() == "Accuracy"
+    assert anim.score_axes.get_ylabel() == "Accuracy"
     est4 = _fit(n_classes=4, scoring="balanced_accuracy")
     anim = mc.animate_coefs(est4, info16, scores=scores, class_idx=0, **FAST)
     assert _chance(anim) == pytest.approx([0.25])
@@ -61,11 +61,11 @@ def test_roc_auc_and_r2_estimators(info16):
     scores = np.full(N_TIMES, 0.6)
     anim = mc.animate_coefs(_fit(scoring="roc_auc"), info16, scores=scores, **FAST)
     assert _chance(anim) == [0.5]
-    assert anim._cfig.score_axes.get_ylabel() == "AUC"
+    assert anim.score_axes.get_ylabel() == "AUC"
     ridge = _fit(model=LinearModel(Ridge()))  # regressor: score() is r²
     anim = mc.animate_coefs(ridge, info16, scores=scores - 0.7, **FAST)
     assert _chance(anim) == [0.0]
-    assert anim._cfig.score_axes.get_ylabel() == "R²"
+    assert anim.score_axes.get_ylabel() == "R²"
 
 
 @pytest.mark.parametrize(
@@ -125,32 +125,32 @@ def test_generalization_matrix_is_detected(info16, rng):
             **{**FAST, "verbose": True},
         )  # fmt: skip
         text = log.getvalue()
-    panel = anim._scene.scores
+    panel = anim.scores
     assert panel.matrix is not None  # not a curve averaged over training times
     np.testing.assert_allclose(panel.mean, np.diag(matrix.mean(axis=0)))
     assert panel.mean.max() > 0.99
     assert "read as the generalization matrix" in text
     # 2-D square too; False forces curves (rows are then samples)
     two_d = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0], **FAST)
-    assert two_d._scene.scores.matrix is not None
+    assert two_d.scores.matrix is not None
     curve = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0],
                              score_matrix=False, **FAST)  # fmt: skip
-    assert curve._scene.scores.matrix is None
+    assert curve.scores.matrix is None
 
 
 def test_generalizing_estimator_scores_are_a_matrix(info16, rng):
     gen = _fit(cls=GeneralizingEstimator, scoring="roc_auc")
     matrix = rng.uniform(0.4, 0.6, (N_TIMES, N_TIMES))
     anim = mc.animate_coefs(gen, info16, scores=matrix, **FAST)
-    assert anim._scene.scores.matrix is not None
-    assert anim._scene.scores.chance == 0.5
+    assert anim.scores.matrix is not None
+    assert anim.scores.chance == 0.5
 
 
 def test_matrix_without_chance_is_not_centred_on_a_guess(info16, rng):
     data = rng.standard_normal((N_TIMES, 16))
     matrix = rng.uniform(0.2, 0.3, (N_TIMES, N_TIMES))
     anim = mc.animate_coefs(data, info16, times=TIMES, scores=matrix, **FAST)
-    (image,) = anim._cfig.score_axes.images
+    (image,) = anim.score_axes.images
     assert image.get_cmap().name == "viridis"
     assert image.get_clim() == pytest.approx((matrix.min(), matrix.max()))
 
@@ -159,7 +159,7 @@ def test_matrix_without_chance_is_not_centred_on_a_guess(info16, rng):
 
 
 def _band_text(anim):
-    texts = [t.get_text() for t in anim._cfig.score_axes.texts]
+    texts = [t.get_text() for t in anim.score_axes.texts]
     return [t for t in texts if t.startswith("±")]
 
 
@@ -172,7 +172,7 @@ def test_band_across_subjects(info16, rng):
     anim = mc.animate_coefs(patterns, info16, times=TIMES,
                             scores=scores.mean(axis=1), **FAST)  # fmt: skip
     assert _band_text(anim) == ["± SEM across 8 subjects"]
-    low, high = anim._scene.scores.low, anim._scene.scores.high
+    low, high = anim.scores.low, anim.scores.high
     sem = scores.mean(axis=1).std(axis=0, ddof=1) / np.sqrt(8)
     np.testing.assert_allclose((high - low) / 2, sem)
 

@@ -302,7 +302,7 @@ def test_constant_field_is_one_colour(info16, value, transform):
     inside = anim.interp.inside.ravel()
     assert len(np.unique(rgba[inside], axis=0)) == 1
     # the saved frames: every pixel that shows the map has the same index
-    compositor = FrameCompositor(anim._cfig, anim.dpi)
+    compositor = FrameCompositor(anim._cfig.layers, anim.dpi)
     (pixels, _), = compositor._full  # fmt: skip
     assert pixels.size > 50
     for frame in anim.iter_frames():

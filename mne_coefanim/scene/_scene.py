@@ -21,6 +21,7 @@ from ..adapters._positions import merge_grad_pairs, resolve_sensors
 from ..interp._interp import ScalpInterpolator
 from ..viz._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._masks import resolve_masks
+from ._options import as_kwargs
 from ._scores import ScorePanel, score_panel
 
 SI_SCALINGS = {
@@ -65,40 +66,78 @@ class Scene:
         return self.tables * len(self.panels)
 
 
-def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
-                   train_time, normalize_patterns, ch_type, picks, exclude,
-                   sphere, tmin, tmax, image_interp, extrapolate, border, res,
-                   vlim, cmap, cnorm, units, scalings, mask, mask_dim, alpha,
-                   seed, scores, chance, score_label, scoring,
-                   score_matrix):  # fmt: skip
-    """Validate everything once and precompute what all frames share."""
+def prepare_scene(data, info, options):
+    """Validate everything once and precompute what all frames share.
+
+    Parameters
+    ----------
+    data, info
+        As in :func:`mne_coefanim.animate_coefs`.
+    options : SceneOptions
+        The options, grouped by stage.
+
+    Returns
+    -------
+    scene : Scene
+        What the figure, the compositor and the writers trust.
+    """
     titles, items = _split_panels(data)
     info = _default_info(info, items)
-    sensors = resolve_sensors(
-        info, ch_type=ch_type, picks=picks, sphere=sphere, exclude=exclude
+    sensors = resolve_sensors(info, **as_kwargs(options.sensors))
+    panels = _read_panels(items, sensors, info, options.data)
+    sensors, panels = _match_sensors(panels, sensors, info, options.data)
+    time_sel = _time_selection(panels, options.data.tmin, options.data.tmax)
+    values = np.stack([panel.data[time_sel] for panel in panels])
+    stats = options.stats
+    masks = resolve_masks(
+        stats.mask, panels, sensors, time_sel, alpha=stats.alpha, seed=stats.seed
     )
-    # keep only the channels the map shows, named, before the values are
-    # checked: a NaN in a dropped channel (picks, bads) then does no harm, and
-    # one in a shown channel is reported by name
-    panels = [
-        as_coef_data(
-            item,
-            ch_names=ch_names,
-            times=item_times,
-            dims=item_dims,
-            transform=transform,
-            attr=attr,
-            class_idx=class_idx,
-            train_time=train_time,
-            normalize_patterns=normalize_patterns,
-            units=units,
-        )  # fmt: skip
-        # a DataFrame or xarray-like item brings its own dims, times, names
-        for item, item_dims, item_times, ch_names, _ in (
-            _used_channels(read_labelled(it, times=times, dims=dims), sensors, info)
-            for it in items)
-    ]  # fmt: skip
+    interp = ScalpInterpolator(
+        sensors.pos, **as_kwargs(options.map), sphere=sensors.sphere,
+        ch_type=sensors.ch_type,
+    )  # fmt: skip
+    mask_dim = _check_mask_dim(stats.mask_dim, masks)
+    colors = options.colors
+    tables = _color_tables(values, colors.vlim, colors.cmap, colors.cnorm,
+                           halve=mask_dim is not None)  # fmt: skip
+    vlim_each = isinstance(colors.vlim, str)
+    first, units = panels[0], options.data.units
+    return Scene(
+        panels=panels, titles=titles, values=values, masks=masks,
+        times=first.times[time_sel], sensors=sensors, interp=interp,
+        tables=tables, scores=_scores(options.scores, first, time_sel),
+        vlim_each=vlim_each, faded=_faded_twins(tables, mask_dim),
+        times_are_samples=first.times_are_samples,
+        units=[units or p.units for p in panels] if vlim_each
+        else units or first.units,
+    )  # fmt: skip
+
+
+def _read_panels(items, sensors, info, data_options):
+    """Each panel's values, restricted to the channels the map shows.
+
+    Only the channels shown are kept, named, before the values are checked:
+    a NaN in a dropped channel (picks, bads) then does no harm, and one in a
+    shown channel is reported by name. A DataFrame or xarray-like item
+    brings its own dims, times and names.
+    """
+    opts = data_options
+    panels = []
+    for item in items:
+        labelled = read_labelled(item, times=opts.times, dims=opts.dims)
+        item, dims, times, ch_names, _ = _used_channels(labelled, sensors, info)
+        panels.append(as_coef_data(
+            item, ch_names=ch_names, times=times, dims=dims,
+            transform=opts.transform, attr=opts.attr, class_idx=opts.class_idx,
+            train_time=opts.train_time,
+            normalize_patterns=opts.normalize_patterns, units=opts.units,
+        ))  # fmt: skip
     _note_filters(panels)
+    return panels
+
+
+def _match_sensors(panels, sensors, info, data_options):
+    """Check the sensors, align the panels' channels to them, scale for display."""
     if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
         raise ValueError(
             f"info must place at least 4 channels to interpolate a map; got "
@@ -109,34 +148,18 @@ def prepare_scene(data, info, *, times, dims, transform, attr, class_idx,
     panels = [_align_channels(panel, sensors, info) for panel in panels]
     if sensors.ch_type == "grad":
         sensors, panels = _merge_gradiometers(sensors, panels)
+    scalings, units = data_options.scalings, data_options.units
     panels = [_scale(panel, scalings, sensors.ch_type, units) for panel in panels]
-    time_sel = _time_selection(panels, tmin, tmax)
-    panel_times = panels[0].times[time_sel]
-    values = np.stack([panel.data[time_sel] for panel in panels])
-    masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha, seed=seed)
-    interp = ScalpInterpolator(
-        sensors.pos, image_interp=image_interp, extrapolate=extrapolate,
-        border=border, res=res, sphere=sensors.sphere, ch_type=sensors.ch_type,
-    )  # fmt: skip
-    mask_dim = _check_mask_dim(mask_dim, masks)
-    tables = _color_tables(values, vlim, cmap, cnorm, halve=mask_dim is not None)
-    faded = _faded_twins(tables, mask_dim)
-    vlim_each = isinstance(vlim, str)
-    first = panels[0]
-    scores = score_panel(
-        scores, chance=chance, score_label=score_label, scoring=scoring,
-        score_matrix=score_matrix, decoder=first.decoder,
+    return sensors, panels
+
+
+def _scores(score_options, first, time_sel):
+    """Build the score panel, told what the first panel's data are."""
+    return score_panel(
+        **as_kwargs(score_options), decoder=first.decoder,
         sample_dim=first.sample_dim,
         n_samples=None if first.samples is None else len(first.samples),
         time_sel=time_sel, n_times=len(first.times),
-    )  # fmt: skip
-    return Scene(
-        panels=panels, titles=titles, values=values, masks=masks,
-        times=panel_times, sensors=sensors, interp=interp, tables=tables,
-        scores=scores, vlim_each=vlim_each, faded=faded,
-        times_are_samples=first.times_are_samples,
-        units=[units or p.units for p in panels] if vlim_each
-        else units or panels[0].units,
     )  # fmt: skip
 
 

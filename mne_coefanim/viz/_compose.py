@@ -34,12 +34,13 @@ N_CHROME_MAX = 256
 
 
 class FrameCompositor:
-    """Indexed frames of a :class:`~mne_coefanim._figure.CoefFigure`.
+    """Indexed frames of a figure, composed without redrawing it.
 
     Parameters
     ----------
-    cfig : CoefFigure
-        The figure (its state is restored after the probes).
+    layers : FigureLayers
+        What the compositor may read of the figure (its state is restored
+        after the probes).
     dpi : float
         The output resolution; the frames are ``figsize * dpi`` pixels.
 
@@ -52,16 +53,16 @@ class FrameCompositor:
         ``(height, width)`` of the frames.
     """
 
-    def __init__(self, cfig, dpi):
-        self.cfig = cfig
+    def __init__(self, layers, dpi):
+        self.layers = layers
         self.dpi = float(dpi)
         with self.rendering():
-            renders = _probe(cfig, self._render)
+            renders = _probe(layers, self._render)
         self.shape = renders["black"].shape[:2]
         black = renders["black"][..., :3].reshape(-1, 3)
         white = renders["white"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
-        pixels, panel, cell = _decode_cells(renders["index"], cfig.interp)
+        pixels, panel, cell = _decode_cells(renders["index"], layers.interp)
         coverage = (white[pixels].astype(np.int16) - black[pixels]).mean(axis=-1)
         coverage /= 255.0
         shows = coverage > 0.5 / 255
@@ -70,11 +71,11 @@ class FrameCompositor:
         )  # fmt: skip
         on_map = np.zeros(len(black), bool)
         on_map[pixels] = True
-        n_map_colors = sum(table.n_levels for table in cfig.palette_tables)
+        n_map_colors = sum(table.n_levels for table in layers.palette_tables)
         chrome, static_index = _chrome_colors(
             black[~on_map], N_CHROME_MAX - n_map_colors
         )
-        self.palette = palette_with(cfig.palette_tables, chrome)
+        self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
         self.lookup = palette_lookup(self.palette, precise=False)
         if static_index is None:  # more colours than fit: the nearest ones
@@ -87,7 +88,7 @@ class FrameCompositor:
         # where each panel's map goes: flat pixel indices and inside-cell ranks
         full = coverage >= FULL
         self._full, self._partial = [], []
-        for p in range(len(cfig.images)):
+        for p in range(len(layers.images)):
             is_full, is_partial = full & (panel == p), ~full & (panel == p)
             self._full.append((pixels[is_full], cell[is_full]))
             self._partial.append((
@@ -124,13 +125,13 @@ class FrameCompositor:
 
     def _dynamic_regions(self):
         """Pixel boxes (row and column slices) the per-frame artists can touch."""
-        cfig, renderer = self.cfig, self._canvas.get_renderer()
+        layers, renderer = self.layers, self._canvas.get_renderer()
         height = self.shape[0]
         boxes = []
-        if cfig.mask_lines or cfig.contours:  # drawn over the maps
-            boxes += [ax.get_window_extent(renderer) for ax in cfig.map_axes]
-        if cfig.cursor is not None:
-            boxes.append(cfig.score_axes.get_window_extent(renderer))
+        if layers.marks_maps:  # drawn over the maps
+            boxes += [ax.get_window_extent(renderer) for ax in layers.map_axes]
+        if layers.score_axes is not None:  # a cursor moves in it
+            boxes.append(layers.score_axes.get_window_extent(renderer))
         regions = []
         for box in boxes:
             x0, x1 = (
@@ -145,7 +146,7 @@ class FrameCompositor:
     @contextmanager
     def rendering(self):
         """Render through an Agg canvas at the output dpi, then restore."""
-        fig = self.cfig.fig
+        fig = self.layers.fig
         original_canvas, original_dpi = fig.canvas, fig.dpi
         self._canvas = FigureCanvasAgg(fig)
         fig.set_dpi(self.dpi)
@@ -178,9 +179,10 @@ class FrameCompositor:
         figure's transforms at this dpi, which the canvas keeps up to date.
         """
         self._regions = self._dynamic_regions()
-        labels = [self.cfig.time_label(k) for k in range(len(self.cfig.times))]
-        self._sprites = _label_sprites(self.cfig.time_text, labels, self._canvas)
-        self._label_slots = set(self.cfig.time_text.slots)
+        self._sprites = _label_sprites(
+            self.layers.time_text, self.layers.labels, self._canvas
+        )
+        self._label_slots = set(self.layers.time_text.slots)
         self._label_box = _union_box([s[:2] for s in self._sprites.values()])
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame
@@ -200,9 +202,9 @@ class FrameCompositor:
         The time label is pasted from pictures drawn once per (slot,
         character); the other artists are drawn alone on a cleared canvas.
         """
-        cfig = self.cfig
-        cfig.set_frame(index, None, masks=masks, images=images)
-        others = [a for a in cfig.dynamic_artists if a not in self._label_slots]
+        layers = self.layers
+        layers.set_dynamic(index, masks=masks, images=images)
+        others = [a for a in layers.dynamic_artists() if a not in self._label_slots]
         if others:
             renderer = self._canvas.get_renderer()
             renderer.clear()
@@ -212,7 +214,7 @@ class FrameCompositor:
             for rows, cols in self._regions:
                 _blend(layer[rows, cols], frame[rows, cols], self.palette,
                        self.lookup)  # fmt: skip
-        keys = list(enumerate(cfig.time_text.time_chars()))
+        keys = list(enumerate(layers.time_text.time_chars()))
         if self._pasted is not None:
             for key in keys:
                 if key in self._pasted:
@@ -316,55 +318,55 @@ def _label_sprites(label, texts, canvas):
     return sprites
 
 
-def _probe(cfig, render):
+def _probe(layers, render):
     """Render the map probes once: a black map, a white map, cell indices.
 
     Away from the maps, the black render is the static picture; on the maps
     it is what the overlays add (``c`` in ``pixel = a * map + c``).
     """
-    dynamic = [a for a in cfig.dynamic_artists if a.get_visible()]
-    saved = [image.get_array() for image in cfig.images]
+    dynamic = [a for a in layers.dynamic_artists() if a.get_visible()]
+    saved = [image.get_array() for image in layers.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
     # skips animated artists: draw the images as part of the picture here
-    animated = [image.get_animated() for image in cfig.images]
-    for image in cfig.images:
+    animated = [image.get_animated() for image in layers.images]
+    for image in layers.images:
         image.set_animated(False)
     for artist in dynamic:
         artist.set_visible(False)
     try:
-        _fill_images(cfig, 0)
+        _fill_images(layers, 0)
         renders = {"black": render()}
         # where the map shows, only the map axes matter: the white render
         # leaves out the axes placed away from the maps (colour bar, scores)
-        away = _axes_away_from_maps(cfig)
-        _fill_images(cfig, 255)
+        away = _axes_away_from_maps(layers)
+        _fill_images(layers, 255)
         with _hidden(away):
             renders["white"] = render()
-        renders["index"] = _render_index(cfig, render)
-        if away and _drew_near_maps(renders, cfig):
+        renders["index"] = _render_index(layers, render)
+        if away and _drew_near_maps(renders, layers):
             renders["white"] = render()  # e.g. tick labels reaching a map
     finally:
         for artist in dynamic:
             artist.set_visible(True)
-        for image, array, was_animated in zip(cfig.images, saved, animated,
+        for image, array, was_animated in zip(layers.images, saved, animated,
                                                strict=True):  # fmt: skip
             image.set_data(array)
             image.set_animated(was_animated)
     return renders
 
 
-def _axes_away_from_maps(cfig):
+def _axes_away_from_maps(layers):
     """Return the axes whose boxes do not meet any map image's box."""
-    maps = [image.get_window_extent() for image in cfig.images]
+    maps = [image.get_window_extent() for image in layers.images]
     return [
         ax
-        for ax in cfig.fig.axes
-        if ax not in cfig.map_axes
+        for ax in layers.fig.axes
+        if ax not in layers.map_axes
         and not any(ax.get_window_extent().overlaps(box) for box in maps)
     ]
 
 
-def _drew_near_maps(renders, cfig, pad=2):
+def _drew_near_maps(renders, layers, pad=2):
     """Whether the axes left out of the white render drew near a map.
 
     Off the map cells, the black and white renders differ only where those
@@ -372,7 +374,7 @@ def _drew_near_maps(renders, cfig, pad=2):
     """
     black, white, index = renders["black"], renders["white"], renders["index"]
     height = black.shape[0]
-    for image in cfig.images:
+    for image in layers.images:
         box = image.get_window_extent()
         rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
                      max(height - int(box.y0) + pad, 0))  # fmt: skip
@@ -384,11 +386,11 @@ def _drew_near_maps(renders, cfig, pad=2):
     return False
 
 
-def _fill_images(cfig, value):
-    inside = cfig.interp.inside.astype(np.uint8)[..., np.newaxis]
+def _fill_images(layers, value):
+    inside = layers.interp.inside.astype(np.uint8)[..., np.newaxis]
     rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
                           axis=-1)  # fmt: skip
-    for image in cfig.images:
+    for image in layers.images:
         image.set_data(rgba)
 
 
@@ -405,23 +407,23 @@ def _hidden(artists):
             artist.set_visible(True)
 
 
-def _render_index(cfig, render):
+def _render_index(layers, render):
     """Render images whose colours encode (panel, cell); nothing else."""
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
-    others = [a for a in cfig.fig.get_children() if a not in cfig.map_axes]
-    for ax in cfig.map_axes:
-        others += [a for a in ax.get_children() if a not in cfig.images]
-    res = cfig.interp.res
+    others = [a for a in layers.fig.get_children() if a not in layers.map_axes]
+    for ax in layers.map_axes:
+        others += [a for a in ax.get_children() if a not in layers.images]
+    res = layers.interp.res
     cells = np.arange(res * res)
     with _hidden(others):
-        for panel, image in enumerate(cfig.images):
+        for panel, image in enumerate(layers.images):
             rgba = np.zeros((res * res, 4), np.uint8)
             rgba[:, 0] = cells & 255
             rgba[:, 1] = (cells >> 8) & 255
             rgba[:, 2] = 1 + 4 * panel + (cells >> 16)
             rgba[:, 3] = 255
-            rgba[~cfig.interp.inside.ravel(), 3] = 0
+            rgba[~layers.interp.inside.ravel(), 3] = 0
             image.set_data(rgba.reshape(res, res, 4))
         return render()
 

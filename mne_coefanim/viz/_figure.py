@@ -12,6 +12,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.transforms import Bbox, offset_copy
 
+from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
 
 # sizes in inches, at any dpi
@@ -103,26 +104,14 @@ class CoefFigure:
 
     Parameters
     ----------
-    sensors : Sensors
-        Positions, names and head sphere (from the positions adapter).
-    interp : ScalpInterpolator
-        The interpolator; its grid and ``inside`` mask place the images.
-    table : ColorTable | list of ColorTable
-        Colour limits and levels fixed across frames: one table shared by
-        all panels, or one per panel (each with its own colour bar; their
-        ``offset`` values keep their palette indices apart).
-    times : array, shape (n_times,)
-        Time of each frame, in seconds.
-    panel_titles : list of str
-        One title per map panel (empty strings for none).
-    title, time_unit, sensors_fmt, contours, mask_params, colorbar
-        See :func:`mne_coefanim.animate_coefs`.
-    units : str | list of (str | None) | None
-        The colour bar label; a list gives one per table.
-    has_mask : bool
-        Whether frames carry a significance mask.
-    scores : ScorePanel | None
-        The decoding score to draw under the maps.
+    scene : Scene
+        The validated scene; the figure reads its ``sensors``, ``interp``,
+        ``tables`` (one shared by all panels, or one per panel, each with its
+        own colour bar), ``faded`` (dimmed twins of the tables), ``times``,
+        ``times_are_samples``, ``titles``, ``units``, ``masks`` (whether
+        frames carry markers) and ``scores`` (a ScorePanel or None).
+    look : Look
+        How the figure looks.
     dpi : float
         The figure's dots per inch.
 
@@ -132,93 +121,87 @@ class CoefFigure:
         The colour tables (one, or one per panel).
     panel_tables : list of ColorTable
         The table of each panel.
-    table : ColorTable
-        The first table (the only one when panels share limits).
     colorbars : list of matplotlib.colorbar.Colorbar
         One per table (empty when ``colorbar=False``).
-    colorbar : matplotlib.colorbar.Colorbar | None
-        The first colour bar.
+    layers : FigureLayers
+        What a frame compositor may read of the figure.
     """
 
-    def __init__(
-        self,
-        sensors,
-        interp,
-        table,
-        times,
-        *,
-        panel_titles,
-        title=None,
-        units=None,
-        time_unit="s",
-        sensors_fmt=True,
-        contours=0,
-        mask_params=None,
-        has_mask=False,
-        scores=None,
-        colorbar=True,
-        dpi=100,
-        faded_tables=(),
-    ):
-        n_panels = len(panel_titles)
-        self.sensors, self.interp = sensors, interp
-        self.tables = _as_table_list(table, n_panels)
-        self.table = self.tables[0]
+    def __init__(self, scene, look, dpi):
+        n_panels = len(scene.titles)
+        self.sensors, self.interp = scene.sensors, scene.interp
+        self.tables = list(scene.tables)
         self.panel_tables = (
             self.tables if len(self.tables) == n_panels else self.tables * n_panels
         )
-        self.times, self.time_unit = np.asarray(times), time_unit
-        self.contours = contours
+        # no times given: label frames by sample, never as seconds
+        time_unit = "sample" if scene.times_are_samples else look.time_unit
+        self.times, self.time_unit = np.asarray(scene.times), time_unit
+        self.contours = look.contours
         self._contour_levels = [
-            np.linspace(t.vmin, t.vmax, contours + 2)[1:-1] for t in self.panel_tables
+            np.linspace(t.vmin, t.vmax, look.contours + 2)[1:-1]
+            for t in self.panel_tables
         ]
         self._contour_sets = []
-        self._inside_flat = interp.inside.ravel()
+        self._inside_flat = self.interp.inside.ravel()
         # every colour a map pixel can take: the tables and their dimmed twins
-        self.palette_tables = self.tables + list(faded_tables)
-        self._rgba_table = np.zeros((256, 4), np.uint8)
-        for each in self.palette_tables:  # level indices include the offsets
-            rows = slice(each.offset, each.offset + each.n_levels)
-            self._rgba_table[rows, :3] = each.colors
-            self._rgba_table[rows, 3] = 255
+        self.palette_tables = self.tables + list(scene.faded)
+        self._rgba_table = _rgba_table(self.palette_tables)
+        self._draw(scene, look, dpi)
+        self.layers = FigureLayers(
+            fig=self.fig, images=self.images, map_axes=self.map_axes,
+            interp=self.interp, palette_tables=self.palette_tables,
+            labels=[self.time_label(k) for k in range(len(self.times))],
+            time_text=self.time_text,
+            marks_maps=bool(self.mask_lines or self.contours),
+            score_axes=self.score_axes if self.cursor is not None else None,
+            dynamic_artists=lambda: self.dynamic_artists,
+            set_dynamic=self.set_dynamic,
+        )  # fmt: skip
 
-        width, height, rects = _layout(n_panels, any(panel_titles), scores, colorbar,
-                                       n_colorbars=len(self.tables))  # fmt: skip
+    def _draw(self, scene, look, dpi):
+        """Draw everything that does not change from frame to frame."""
+        titles, scores = scene.titles, scene.scores
+        width, height, rects = _layout(
+            len(titles), any(titles), scores, look.colorbar,
+            n_colorbars=len(self.tables),
+        )  # fmt: skip
         self.fig = plt.figure(figsize=(width, height), dpi=dpi)
         self.fig.patch.set_facecolor("white")
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images = []
         self.mask_lines = []
-        for ax, panel_title in zip(self.map_axes, panel_titles, strict=True):
-            self.images.append(self._draw_map_axes(ax, panel_title, sensors_fmt))
-            if has_mask:
-                params = {**MASK_PARAMS, **(mask_params or {})}
+        for ax, panel_title in zip(self.map_axes, titles, strict=True):
+            self.images.append(self._draw_map_axes(ax, panel_title, look.sensors))
+            if scene.masks is not None:
+                params = {**MASK_PARAMS, **(look.mask_params or {})}
                 (line,) = ax.plot([], [], zorder=MASK_ZORDER, clip_on=False, **params)
                 line.set_linestyle("none")
                 self.mask_lines.append(line)
-        if title:
-            self.fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top",
+        if look.title:
+            self.fig.text(0.5, 1 - 0.12 / height, look.title, ha="center", va="top",
                           fontsize=12)  # fmt: skip
         labels = [self.time_label(k) for k in range(len(self.times))]
         self.time_text = TimeLabel(self.map_axes[0], max(map(len, labels)))
         self.colorbars = []
-        if colorbar:
-            labels = units if isinstance(units, list) else [units] * len(self.tables)
-            for rect, each, label in zip(rects["colorbars"], self.tables, labels,
-                                         strict=True):  # fmt: skip
-                cax = self.fig.add_axes(rect)
-                mappable = ScalarMappable(norm=each.norm, cmap=each.listed_cmap)
-                self.colorbars.append(self.fig.colorbar(mappable, cax=cax))
-                if label:
-                    self.colorbars[-1].set_label(label)
-        self.colorbar = self.colorbars[0] if self.colorbars else None
-        self.cursor = self.cursor_h = None
+        if look.colorbar:
+            self._draw_colorbars(rects["colorbars"], scene.units)
+        self.cursor = self.cursor_h = self.score_axes = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
             if scores.matrix is None:
                 self.cursor = self._draw_scores(self.score_axes, scores)
             else:
                 self.cursor, self.cursor_h = self._draw_matrix(self.score_axes, scores)
+
+    def _draw_colorbars(self, rects, units):
+        labels = units if isinstance(units, list) else [units] * len(self.tables)
+        for rect, each, label in zip(rects, self.tables, labels, strict=True):
+            cax = self.fig.add_axes(rect)
+            mappable = ScalarMappable(norm=each.norm, cmap=each.listed_cmap)
+            self.colorbars.append(self.fig.colorbar(mappable, cax=cax))
+            if label:
+                self.colorbars[-1].set_label(label)
 
     # -- drawing once -------------------------------------------------------
 
@@ -323,9 +306,8 @@ class CoefFigure:
         ----------
         index : int
             The frame (time) index.
-        levels : list of array, shape (n_inside,), dtype uint8 | None
-            Per panel, the colour index of each pixel inside the head; None
-            leaves the images as they are (the compositor draws the maps).
+        levels : list of array, shape (n_inside,), dtype uint8
+            Per panel, the colour index of each pixel inside the head.
         masks : list of array of bool, shape (n_channels,) | None
             Per panel, the significant channels of this frame.
         images : list of array, shape (res, res) | None
@@ -337,10 +319,21 @@ class CoefFigure:
             The artists that changed.
         """
         res = self.interp.res
-        for image, panel_levels in zip(self.images, levels or (), strict=False):
+        for image, panel_levels in zip(self.images, levels, strict=True):
             rgba = np.zeros((res * res, 4), np.uint8)
             rgba[self._inside_flat] = self._rgba_table[panel_levels]
             image.set_data(rgba.reshape(res, res, 4))
+        self.set_dynamic(index, masks=masks, images=images)
+        return self.images + self.dynamic_artists
+
+    def set_dynamic(self, index, masks=None, images=None):
+        """Set the per-frame artists other than the maps for frame ``index``.
+
+        Parameters
+        ----------
+        index, masks, images
+            As in :meth:`set_frame`.
+        """
         self.time_text.set_text(self.time_label(index))
         if self.cursor is not None:
             x = self.times[index] * (1e3 if self.time_unit == "ms" else 1.0)
@@ -352,7 +345,6 @@ class CoefFigure:
                 line.set_data(*self.sensors.pos[mask].T)
         if self.contours and images is not None:
             self._draw_contours(images)
-        return self.images + self.dynamic_artists
 
     def _draw_contours(self, images):
         for contour_set in self._contour_sets:
@@ -371,14 +363,14 @@ class CoefFigure:
             )  # fmt: skip
 
 
-def _as_table_list(table, n_panels):
-    tables = list(table) if isinstance(table, (list, tuple)) else [table]
-    if len(tables) not in (1, n_panels):
-        raise ValueError(
-            f"table must be one ColorTable or one per panel ({n_panels}); got "
-            f"{len(tables)}."
-        )
-    return tables
+def _rgba_table(tables):
+    """RGBA of every palette index the maps use (the tables' offsets apply)."""
+    rgba = np.zeros((256, 4), np.uint8)
+    for each in tables:
+        rows = slice(each.offset, each.offset + each.n_levels)
+        rgba[rows, :3] = each.colors
+        rgba[rows, 3] = 255
+    return rgba
 
 
 def _score_height(scores):
