@@ -1,0 +1,48 @@
+"""Docstrings: written once, filled everywhere, numpydoc on every public name."""
+
+import inspect
+
+import pytest
+
+import mne_coefanim
+from mne_coefanim._docs import docdict, fill_text
+
+PUBLIC = [getattr(mne_coefanim, name) for name in mne_coefanim.__all__]
+
+
+def _public_callables():
+    for obj in PUBLIC:
+        yield obj
+        if inspect.isclass(obj):
+            for name, member in vars(obj).items():
+                if not name.startswith("_") and callable(member):
+                    yield member
+
+
+@pytest.mark.parametrize("obj", list(_public_callables()), ids=lambda o: o.__qualname__)
+def test_public_docstrings_are_filled_numpydoc(obj):
+    doc = inspect.getdoc(obj)
+    assert doc, f"{obj.__qualname__} has no docstring"
+    assert "%(" not in doc, f"{obj.__qualname__} has an unfilled entry"
+    if inspect.isclass(obj):  # returned to users, described by attributes
+        assert "Attributes\n----------" in doc or "Parameters\n----------" in doc
+    elif inspect.signature(obj).parameters.keys() - {"self"}:
+        assert "Parameters\n----------" in doc
+
+
+def test_every_parameter_of_animate_coefs_is_documented():
+    doc = inspect.getdoc(mne_coefanim.animate_coefs)
+    documented = set()
+    for line in doc.split("\n"):
+        if line and not line.startswith(" ") and line[0].isalpha():
+            documented.update(n.strip() for n in line.split(" :")[0].split(","))
+    assert set(inspect.signature(mne_coefanim.animate_coefs).parameters) <= documented
+
+
+def test_fill_text_indents_entries_and_leaves_unknown_ones():
+    text = "Parameters\n    ----------\n    %(fps)s\n    %(verbose)s\n"
+    filled = fill_text(text)
+    first, *rest = docdict["fps"].strip("\n").split("\n")
+    assert f"    {first}\n" in filled
+    assert all(f"    {line}" in filled for line in rest if line)
+    assert "%(verbose)s" in filled  # MNE's verbose decorator fills it
