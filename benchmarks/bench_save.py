@@ -53,7 +53,7 @@ from scipy.interpolate import griddata  # noqa: E402
 from scipy.ndimage import gaussian_filter1d  # noqa: E402
 
 import mne_coefanim  # noqa: E402
-from mne_coefanim.io._writers import write_gif  # noqa: E402
+from mne_coefanim.io._gif import write_gif  # noqa: E402
 
 N_FRAMES = 145
 MONTAGE = "biosemi64"

@@ -16,14 +16,9 @@ from mne.utils import logger, verbose
 
 from ._checks import check_dpi, check_fps, check_int
 from ._progress import progress
+from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import add_to_report, gif_html
-from .io._writers import (
-    check_encoder,
-    check_output,
-    write_gif,
-    write_text,
-    write_video,
-)
+from .io._output import check_output
 from .viz._compose import FrameCompositor
 
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
@@ -251,6 +246,7 @@ class CoefAnimation:
     # -- output ---------------------------------------------------------------
 
     @verbose
+    @fill_formats
     def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None):
         """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
 
@@ -261,9 +257,10 @@ class CoefAnimation:
         Parameters
         ----------
         fname : path-like
-            ``.gif`` (looping, one palette for all frames), ``.mp4`` or
-            ``.webm`` (need the optional ``imageio-ffmpeg``), or ``.html``
-            (a self-contained page with playback controls).
+            The file; its suffix picks the format: %(output_formats)s.
+            ``.gif`` loops, with one palette for all frames; ``.mp4`` and
+            ``.webm`` need the optional ``imageio-ffmpeg``; ``.html`` is a
+            self-contained page with playback controls.
         fps : float | None
             Frames per second; None uses the animation's ``fps``.
         dpi : float | None
@@ -278,24 +275,24 @@ class CoefAnimation:
         fname : pathlib.Path
             The written file.
         """
-        path, suffix = check_output(fname, overwrite=overwrite)
+        path, suffix = check_output(fname, overwrite=overwrite, allowed=SUFFIXES)
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         logger.info(f"Saving {len(self.times)} frames to {path}")
-        if suffix == ".html":
-            write_text(path, self.to_html(fps=fps), overwrite=overwrite)
+        # the writer checks its settings (fps, encoder) before any rendering
+        writer = WRITERS[suffix].writer(path, fps=fps, overwrite=overwrite)
+        if writer.takes == "page":  # matplotlib's player draws its own frames
+            with writer.saving():
+                writer.write(self.to_html(fps=fps))
             return path
-        check_encoder(suffix, fps)  # before any frame is rendered
         generator = self.iter_frames(dpi=dpi)
         try:
             frames = progress(generator, total=len(self), desc=path.name)
-            first = next(frames)
-            if suffix == ".gif":
-                write_gif(path, _chain(first, frames), self.palette, fps=fps,
-                          overwrite=overwrite)  # fmt: skip
-            else:
-                rgb = (self.palette[frame] for frame in _chain(first, frames))
-                write_video(path, rgb, fps=fps, overwrite=overwrite)
+            first = next(frames)  # iter_frames sets self.palette as it starts
+            # every frame writer takes palette indices with the palette
+            with writer.saving(palette=self.palette):
+                for frame in _chain(first, frames):
+                    writer.write(frame)
         finally:
             # restore the figure now: after an error the traceback would keep
             # the suspended generator, and the figure in its render state

@@ -19,13 +19,15 @@ from mne.utils import logger, use_log_level, verbose
 from ._api import animate_coefs
 from ._checks import check_type
 from ._progress import progress, quiet_progress
-from .io._writers import check_output
+from .io._formats import fill_formats
+from .io._output import check_output
 
 # animate_coefs arguments that save_animations sets itself
 _RESERVED = ("show",)
 
 
 @verbose
+@fill_formats
 def save_animations(
     items, fnames, *, n_jobs=None, overwrite=False, verbose=None, **kwargs
 ):
@@ -41,7 +43,7 @@ def save_animations(
         :class:`mne.Evoked` per condition, or a dict of panels. A dict maps
         a name (used in ``fnames``) to each entry.
     fnames : str | path-like | list of path-like
-        The output files (``.gif``, ``.mp4``, ``.webm`` or ``.html``): one
+        The output files (%(output_formats)s): one
         per item, or a pattern formatted for each item with ``{name}`` (the
         dict key; for a list, the index) and ``{index}`` (0, 1, ...), e.g.
         ``'sub-{name}_patterns.gif'`` or ``'anim_{index:02d}.gif'``.

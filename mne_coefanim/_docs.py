@@ -308,7 +308,6 @@ show : bool
 """
 
 
-
 def fill_doc(func):
     """Fill the ``%(name)s`` entries of ``func``'s docstring from ``docdict``.
 

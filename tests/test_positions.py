@@ -176,14 +176,13 @@ def test_projection_geometry():
 @pytest.mark.parametrize("sphere", (None, (0.005, 0.01, 0.04, 0.09)))
 def test_meg_matches_mne(ch_type, sphere):
     info = _meg_info()
-    picks, pos, _, _, _, mne_sphere, clip = _prepare_topomap_plot(
+    picks, pos, _, _, _, mne_sphere, _ = _prepare_topomap_plot(
         info, ch_type, sphere=sphere
     )
     sensors = resolve_sensors(info, ch_type=ch_type, sphere=sphere)
     # MNE moves the sphere into the (rotated, shifted) device frame, z = 0.
     np.testing.assert_allclose(sensors.sphere, mne_sphere, rtol=0, atol=TOL)
     assert sensors.sphere[2] == 0
-    np.testing.assert_array_equal(sensors.clip_origin, clip)
     np.testing.assert_array_equal(sensors.picks, picks)
     assert "MEG 0111" not in sensors.ch_names  # bad magnetometer
     if ch_type == "grad":  # MNE plots one point per co-located pair
@@ -292,7 +291,6 @@ def test_array_route_passes_through(rng):
     assert sensors.ch_names == [f"ch{i}" for i in range(10)]
     assert sensors.ch_type is None and sensors.info is None and sensors.picks is None
     np.testing.assert_array_equal(sensors.sphere, [0, 0, 0, 0.095])
-    np.testing.assert_array_equal(sensors.clip_origin, [0, 0])
     names = list("abcdefghij")
     picked = resolve_sensors(
         pos.tolist(), ch_names=names, ch_type="eeg", picks=["c", "a", "j"], sphere=0.1
@@ -307,7 +305,6 @@ def test_array_route_passes_through(rng):
 def test_sensors_is_frozen(small_info):
     sensors = resolve_sensors(small_info, sphere=(0.01, 0.02, 0.0, 0.09))
     assert isinstance(sensors, Sensors)
-    np.testing.assert_array_equal(sensors.clip_origin, [0.01, 0.02])
     with pytest.raises(AttributeError):
         sensors.pos = None
     with pytest.raises(ValueError, match="read-only"):

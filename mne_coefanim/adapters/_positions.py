@@ -11,7 +11,6 @@ and never looks at an ``Info`` again.
 """
 
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import mne
 import numpy as np
@@ -20,39 +19,21 @@ from scipy.spatial import cKDTree
 
 from .._checks import check_option
 from ._fit_positions import fit_positions
-
-# Channel types that carry a scalp (or cortical) position a topomap can use.
-TOPOMAP_CH_TYPES = (
-    "eeg",
-    "mag",
-    "grad",
-    "seeg",
-    "ecog",
-    "dbs",
-    "csd",
-    "hbo",
-    "hbr",
-    "fnirs_cw_amplitude",
-    "fnirs_fd_ac_amplitude",
-    "fnirs_fd_phase",
-    "fnirs_od",
+from ._picks import (
+    MEG_CH_TYPES,
+    TOPOMAP_CH_TYPES,
+    _array_rows,
+    _check_unique,
+    _listed,
+    _resolve_ch_type,
+    _resolve_picks,
 )
-MEG_CH_TYPES = ("mag", "grad")
+from ._sphere import _resolve_sphere, _sphere_to_device
+
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
-# Generic picks, and groups of types, that MNE accepts as strings.
-GENERIC_PICKS = ("all", "data")
-TYPE_GROUPS = {
-    "meg": MEG_CH_TYPES,
-    "fnirs": tuple(t for t in TOPOMAP_CH_TYPES if t.startswith(("hb", "fnirs"))),
-}
-HEAD_SIZE_DEFAULT = 0.095  # metres, MNE's default head radius
-DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
-SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
-EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
 OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
 MIN_CHANNELS = 3  # positions of fewer channels make no topomap
-MAX_LISTED = 10  # names listed in an error message before "..."
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,17 +64,6 @@ class Sensors:
     sphere: np.ndarray
     info: mne.Info | None
     picks: np.ndarray | None
-
-    @property
-    def clip_origin(self):
-        """array, shape (2,): centre MNE clips the map around.
-
-        MNE clips EEG-like maps around the sphere centre but MEG maps around
-        the device origin ``(0, 0)``.
-        """
-        if self.ch_type in MEG_CH_TYPES:
-            return np.zeros(2)
-        return self.sphere[:2].copy()
 
 
 @verbose
@@ -286,267 +256,6 @@ def _info_from_montage(montage, ch_names, ch_type):
     return info
 
 
-def _resolve_picks(info, picks, exclude):
-    """Return (indices, explicit); ``explicit`` is False for type/None picks."""
-    n_channels = len(info["ch_names"])
-    excluded = set(_resolve_exclude(info["bads"], exclude))
-    if picks is None or (isinstance(picks, str) and picks in GENERIC_PICKS):
-        keep = [i for i, n in enumerate(info["ch_names"]) if n not in excluded]
-        return np.array(keep, dtype=int), False
-    if isinstance(picks, str):
-        picks = [picks]
-    if isinstance(picks, slice):
-        return np.arange(n_channels)[picks], True
-    if not isinstance(picks, list | tuple | np.ndarray):
-        raise TypeError(
-            "picks must be None, a str, a list of str (names or types), a list "
-            f"of int or a slice; got {type(picks).__name__}."
-        )
-    items = list(picks)
-    if len(items) == 0:
-        raise ValueError("picks is empty; pass None to use all channels.")
-    if all(isinstance(p, str) for p in items):
-        return _picks_from_strings(info, items, excluded)
-    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in items):
-        return _picks_from_ints(items, n_channels), True
-    raise TypeError(
-        "picks must be all channel names (str) or all indices (int); got "
-        f"{picks!r:.80}."
-    )
-
-
-def _picks_from_strings(info, items, excluded):
-    """Names keep their order and ignore ``exclude``; types honour it."""
-    names = info["ch_names"]
-    if all(item in names for item in items):
-        _check_unique("picks", items)
-        return np.array([names.index(item) for item in items], dtype=int), True
-    types = info.get_channel_types()
-    known_types = set(types) | set(TYPE_GROUPS)
-    not_types = [item for item in items if item not in known_types]
-    if not_types:
-        unknown = [item for item in not_types if item not in names]
-        problem = (
-            f"{_listed(unknown)}, which are neither channel names of the Info "
-            "nor channel types present in it"
-            if unknown
-            else "a mix of channel names and channel types"
-        )
-        raise ValueError(
-            f"picks contains {problem} (types present: "
-            f"{_listed(sorted(set(types)))}). Pass only names or only types, "
-            "and check the spelling (names are case-sensitive)."
-        )
-    wanted = set()
-    for item in items:
-        wanted.update(TYPE_GROUPS.get(item, (item,)))
-    keep = [
-        i
-        for i, (name, kind) in enumerate(zip(names, types, strict=True))
-        if kind in wanted and name not in excluded
-    ]
-    return np.array(keep, dtype=int), False
-
-
-def _picks_from_ints(items, n_channels):
-    """Check bounds, wrap negatives and refuse duplicates."""
-    picks = np.array(items, dtype=int)
-    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
-    if out_of_range.size:
-        raise ValueError(
-            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
-            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
-        )
-    picks %= n_channels
-    _check_unique("picks", picks.tolist())
-    return picks
-
-
-def _resolve_exclude(bads, exclude):
-    """Return the names to leave out of generic and type picks."""
-    if isinstance(exclude, str):
-        check_option("exclude (as a str)", exclude, ("bads",))
-        return list(bads)
-    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
-        return list(exclude)
-    raise TypeError(
-        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
-    )
-
-
-def _resolve_ch_type(info, types, candidates, ch_type, explicit):
-    """Choose the one channel type to plot among the picked channels."""
-    present = list(dict.fromkeys(types[p] for p in candidates))
-    usable = [t for t in present if t in TOPOMAP_CH_TYPES]
-    if ch_type is None:
-        if len(usable) == 0:
-            raise ValueError(
-                "None of the picked channels has a type a topomap can show; "
-                f"picked types: {_listed(present)}; allowed: "
-                f"{_listed(TOPOMAP_CH_TYPES)}. Set the channel types "
-                "(info.set_channel_types) or pick other channels."
-            )
-        if len(usable) > 1:
-            raise ValueError(
-                f"The picked channels have several channel types with positions "
-                f"({_listed(usable)}); pass ch_type= one of them, e.g. "
-                f"ch_type={usable[0]!r}."
-            )
-        ch_type = usable[0]
-    else:
-        check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
-        if ch_type not in present:
-            raise ValueError(
-                f"No channels of type ch_type={ch_type!r} among the picked "
-                f"channels; picked types: {_listed(present)}."
-            )
-    if explicit:
-        others = [info["ch_names"][p] for p in candidates if types[p] != ch_type]
-        if others:
-            raise ValueError(
-                f"picks includes {len(others)} channel(s) that are not of type "
-                f"{ch_type!r}: {_listed(others)}; drop them from picks or choose "
-                "another ch_type."
-            )
-    return ch_type
-
-
-# -- sphere -------------------------------------------------------------------
-
-
-def _resolve_sphere(sphere, info):
-    """Return MNE's head sphere ``(x, y, z, radius)`` in metres, shape (4,)."""
-    if sphere is None:
-        sphere = _default_sphere(info)
-    if isinstance(sphere, mne.bem.ConductorModel):
-        return _sphere_from_model(sphere)
-    if isinstance(sphere, str) or (
-        isinstance(sphere, list | tuple)
-        and len(sphere) > 0
-        and all(isinstance(s, str) for s in sphere)
-    ):
-        return _sphere_from_dig(sphere, info)
-    if isinstance(sphere, Real) and not isinstance(sphere, bool):
-        sphere = (0.0, 0.0, 0.0, sphere)
-    if not isinstance(sphere, list | tuple | np.ndarray):
-        raise TypeError(
-            "sphere must be None, a float (radius), an array of shape (4,) "
-            "(x, y, z, radius), a str or a ConductorModel; got "
-            f"{type(sphere).__name__}."
-        )
-    return _check_sphere_array(sphere)
-
-
-def _default_sphere(info):
-    """Fit to extra head-shape points when there are enough, like MNE."""
-    if info is None:
-        return HEAD_SIZE_DEFAULT
-    try:  # get_fitting_dig raises when there are too few points
-        mne.bem.get_fitting_dig(info, "extra", verbose="error")
-    except (RuntimeError, ValueError):
-        return HEAD_SIZE_DEFAULT
-    return "auto"
-
-
-def _check_sphere_array(sphere):
-    """Validate a user sphere ``(x, y, z, radius)``."""
-    try:
-        sphere = np.array(sphere, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"sphere must hold numbers (x, y, z, radius); got {sphere!r:.80}."
-        ) from err
-    if sphere.shape != (4,):
-        raise ValueError(
-            "sphere must be a float (radius) or an array of shape (4,) "
-            f"(x, y, z, radius) in metres; got an array of shape {sphere.shape}."
-        )
-    if not np.isfinite(sphere).all() or sphere[3] <= 0:
-        raise ValueError(
-            "sphere must be finite with a positive radius, in metres (e.g. "
-            f"(0, 0, 0, 0.095)); got {sphere.tolist()}."
-        )
-    return sphere
-
-
-def _sphere_from_model(model):
-    """Take the centre and outer radius of a spherical ConductorModel."""
-    if not model["is_sphere"] or len(model["layers"]) == 0:
-        raise ValueError(
-            "sphere, as a ConductorModel, must be a sphere model with layers "
-            "(mne.make_sphere_model), not a BEM or a single-layer sphere."
-        )
-    return np.array([*model["r0"], model["layers"][0]["rad"]], dtype=float)
-
-
-def _sphere_from_dig(kind, info):
-    """Fit a sphere to digitisation points, or use EEGLAB's horizon."""
-    kinds = [kind] if isinstance(kind, str) else list(kind)
-    for k in kinds:
-        check_option("sphere (as a str)", k, SPHERE_STRINGS)
-    if info is None:
-        raise ValueError(
-            f"sphere={kind!r} needs an Info with digitisation points; with 2-D "
-            "positions pass a radius or (x, y, z, radius) in metres instead."
-        )
-    if kind == "eeglab":
-        return _eeglab_sphere(info)
-    if "eeglab" in kinds:
-        raise ValueError("sphere='eeglab' cannot be combined with other kinds.")
-    try:
-        radius, origin, _ = mne.bem.fit_sphere_to_headshape(
-            info, dig_kinds=kind, units="m", verbose=False
-        )
-    except (RuntimeError, ValueError) as err:
-        raise ValueError(
-            f"sphere={kind!r} fits a sphere to the digitisation points in "
-            f"info['dig'], but that failed ({err}). Add head-shape points (e.g. "
-            "make_dig_montage(..., hsp=...)) or pass sphere as a radius or "
-            "(x, y, z, radius)."
-        ) from err
-    return np.array([*origin, radius], dtype=float)
-
-
-def _eeglab_sphere(info):
-    """Put the head circle through Fpz, Oz, T7 and T8, as EEGLAB does."""
-    montage = info.get_montage()
-    if montage is None:
-        raise ValueError(
-            "sphere='eeglab' needs the positions of Fpz, Oz, T7 and T8, but the "
-            "Info has no montage; call info.set_montage(...) first."
-        )
-    ch_pos = dict(montage.get_positions()["ch_pos"])
-    if "FPz" in ch_pos:  # a common spelling
-        ch_pos["Fpz"] = ch_pos.pop("FPz")
-    elif "Fpz" not in ch_pos and "Oz" in ch_pos:
-        # Many caps lack Fpz; assume it mirrors Oz front to back (same z).
-        logger.info("Approximating Fpz location by mirroring Oz along X and Y.")
-        ch_pos["Fpz"] = ch_pos["Oz"] * np.array([-1.0, -1.0, 1.0])
-    missing = [name for name in EEGLAB_HORIZON if name not in ch_pos]
-    if missing:
-        raise ValueError(
-            "sphere='eeglab' needs the positions of Fpz (or FPz), Oz, T7 and T8, "
-            f"but the montage lacks: {', '.join(missing)}. Pass a numeric sphere "
-            "(x, y, z, radius) or sphere=None instead."
-        )
-    fpz, oz, t7, t8 = (np.asarray(ch_pos[name], float) for name in EEGLAB_HORIZON)
-    radius = np.abs([t7[0], t8[0], fpz[1], oz[1]]).mean()
-    origin = np.array([t7, t8, fpz, oz]).mean(axis=0)
-    return np.array([*origin, radius], dtype=float)
-
-
-def _sphere_to_device(sphere, info):
-    """Move the sphere centre to MEG device coordinates, flattened to z = 0."""
-    if info["dev_head_t"] is None:
-        return sphere
-    head_dev_t = mne.transforms.invert_transform(info["dev_head_t"])
-    sphere = sphere.copy()
-    sphere[:3] = mne.transforms.apply_trans(head_dev_t, sphere[:3])
-    # The depth only changes how much the helmet is flattened; MNE fixes it.
-    sphere[2] = 0.0
-    return sphere
-
-
 # -- geometry -----------------------------------------------------------------
 
 
@@ -652,32 +361,6 @@ def _check_finite_positions(pos, names):
         )
 
 
-def _array_rows(names, picks, exclude):
-    """Rows of a plain array selected by names or indices."""
-    n_rows = len(names)
-    if picks is None:
-        excluded = set(_resolve_exclude([], exclude))
-        return np.array([i for i, n in enumerate(names) if n not in excluded], int)
-    if isinstance(picks, str):
-        picks = [picks]
-    if isinstance(picks, slice):
-        return np.arange(n_rows)[picks]
-    if not isinstance(picks, list | tuple | np.ndarray) or len(picks) == 0:
-        raise TypeError(
-            "picks for an array must be None, names, indices or a slice; got "
-            f"{picks!r:.80}."
-        )
-    if all(isinstance(p, str) for p in picks):
-        unknown = [p for p in picks if p not in names]
-        if unknown:
-            raise ValueError(f"picks names unknown channels: {_listed(unknown)}.")
-        _check_unique("picks", list(picks))
-        return np.array([names.index(p) for p in picks], dtype=int)
-    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in picks):
-        return _picks_from_ints(list(picks), n_rows)
-    raise TypeError(f"picks must be all names or all indices; got {picks!r:.80}.")
-
-
 # -- shared helpers -----------------------------------------------------------
 
 
@@ -695,25 +378,6 @@ def _check_names(ch_names, n_expected):
         )
     _check_unique("ch_names", ch_names)
     return ch_names
-
-
-def _check_unique(name, items):
-    seen, repeated = set(), []
-    for item in items:
-        if item in seen:
-            repeated.append(item)
-        seen.add(item)
-    if repeated:
-        raise ValueError(
-            f"{name} must not repeat entries; repeated: {_listed(repeated)}."
-        )
-
-
-def _listed(items):
-    """Comma-separated, cut after MAX_LISTED entries."""
-    items = [str(i) for i in items]
-    more = f", ... ({len(items)} in total)" if len(items) > MAX_LISTED else ""
-    return ", ".join(items[:MAX_LISTED]) + more
 
 
 def merge_grad_pairs(sensors):

@@ -1,0 +1,252 @@
+"""Coefficients of fitted MNE sliding estimators, in data units.
+
+Reads ``patterns_`` or ``filters_`` from the :class:`~mne.decoding.LinearModel`
+of every fitted :class:`~mne.decoding.SlidingEstimator` (or
+``GeneralizingEstimator``) of every fold and subject, optionally normalised,
+maps them back through the pipeline's scalers and PCA without adding offsets,
+and stacks them as ``(n_subjects, n_folds, n_times, n_rows, n_channels)``.
+"""
+
+import numpy as np
+from mne.utils import logger
+
+from .._checks import check_int, check_real
+from ._coef_data import SUPPORTED_TYPES, DecoderFacts
+from ._haufe import standardised_patterns
+from ._times import _resolve_times
+
+
+def _is_estimator(obj):
+    return hasattr(obj, "fit") and hasattr(obj, "get_params")
+
+
+def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time, normalize):
+    """Coefficients of fitted sliding estimators as a 5-D stack.
+
+    Returns ``(stack, has, extra)``: the stack is shaped ``(n_subjects,
+    n_folds, n_times, n_rows, n_channels)``, rows being the classes (or
+    outputs) that ``class_idx=None`` keeps for a norm after averaging;
+    ``extra`` holds the times and what is known of the decoder.
+    """
+    if _is_estimator(data):
+        subjects, has = [[data]], dict(subjects=False, folds=False)
+    elif all(_is_estimator(item) for item in data):
+        subjects, has = [list(data)], dict(subjects=False, folds=True)
+    else:
+        subjects, has = (
+            [list(folds) for folds in data],
+            dict(subjects=True, folds=False),
+        )
+    flat = [est for folds in subjects for est in folds]
+    n_times = _check_sliding(flat)
+    times, are_samples = _resolve_times(times, sfreq, tmin, n_times)
+    index = None
+    if train_time is not None:
+        index = _train_time_index(train_time, times)
+        times = times[[index]]
+    coefs = [
+        [_sliding_coefs(est, attr, class_idx, index, normalize) for est in folds]
+        for folds in subjects
+    ]
+    _check_rows(coefs)
+    extra = dict(
+        times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
+    )
+    if has["subjects"]:
+        # average folds within each subject here: fold counts may differ
+        return np.stack([np.mean(folds, 0) for folds in coefs])[:, None], has, extra
+    return np.stack(coefs[0])[np.newaxis], has, extra
+
+
+def _check_rows(coefs):
+    counts = {fold.shape[1] for folds in coefs for fold in folds}
+    if len(counts) > 1:
+        raise ValueError(
+            f"all estimators in data must have the same number of coefficient "
+            f"rows (classes); got {sorted(counts)}. Fit every fold on the same "
+            f"classes, or pick one with class_idx."
+        )
+
+
+def _decoder_facts(sliding):
+    """Return the scoring and number of classes of a fitted sliding estimator."""
+    # a pipeline exposes its final step's classes_; regressors have none
+    classes = getattr(sliding.estimators_[0], "classes_", None)
+    n_classes = None if classes is None else len(classes)
+    scoring = sliding.scoring
+    if scoring is None:  # the estimator's own score()
+        scoring = "r2" if n_classes is None else "accuracy"
+    elif not isinstance(scoring, str):
+        scoring = None  # a callable or scorer: nothing known
+    from mne.decoding import GeneralizingEstimator
+
+    generalizing = isinstance(sliding, GeneralizingEstimator)
+    return DecoderFacts(scoring, n_classes, generalizing)
+
+
+def _check_sliding(estimators):
+    """Check types and fit; return the common number of training times."""
+    from mne.decoding import SlidingEstimator
+
+    counts = set()
+    for est in estimators:
+        if not isinstance(est, SlidingEstimator):
+            raise TypeError(
+                f"data must be {SUPPORTED_TYPES}; got {type(est).__name__}. "
+                f"For a time-resolved decoder wrap the pipeline: "
+                f"SlidingEstimator(make_pipeline(StandardScaler(), "
+                f"LinearModel(LogisticRegression())))."
+            )
+        if not hasattr(est, "estimators_"):
+            raise RuntimeError(
+                f"This {type(est).__name__} is not fitted; call .fit(X, y) first."
+            )
+        counts.add(len(est.estimators_))
+    if len(counts) > 1:
+        raise ValueError(
+            f"all estimators in data must be fitted on the same number of time "
+            f"points; got {sorted(counts)}. Fit every fold on the same epochs."
+        )
+    return counts.pop()
+
+
+def _train_time_index(train_time, times):
+    train_time = check_real("train_time", train_time)
+    half_step = np.diff(times).max() / 2 if len(times) > 1 else 0.0
+    if not times[0] - half_step <= train_time <= times[-1] + half_step:
+        raise ValueError(
+            f"train_time must lie within the training times ({times[0]:.3f} s "
+            f"to {times[-1]:.3f} s); got {train_time} s."
+        )
+    index = int(np.argmin(np.abs(times - train_time)))
+    logger.info(f"Using the model trained at {times[index]:.3f} s.")
+    return index
+
+
+def _sliding_coefs(sliding, attr, class_idx, index, normalize):
+    """Coefficients of one fitted sliding estimator, (n_times, n_rows, n_chans)."""
+    models = sliding.estimators_ if index is None else [sliding.estimators_[index]]
+    return np.stack(
+        [_model_coefs(model, attr, class_idx, normalize) for model in models]
+    )
+
+
+def _model_coefs(model, attr, class_idx, normalize):
+    """Coefficients of one fitted pipeline, in data units, (n_rows, n_channels)."""
+    steps = _flatten_steps(model)
+    position, coefs = _linear_step(steps, attr)
+    coefs = np.atleast_2d(np.asarray(coefs, dtype=np.float64))
+    if normalize:
+        coefs = _normalized_patterns(steps[position], coefs)
+    for step in reversed(steps[:position]):
+        coefs = _undo_step(step, coefs, attr)
+    return _pick_rows(coefs, class_idx)
+
+
+def _normalized_patterns(linear, patterns):
+    """Haufe patterns of the standardised outputs, in the model's input space."""
+    filters = np.atleast_2d(np.asarray(linear.filters_, dtype=np.float64))
+    if len(filters) > 1 and not hasattr(linear, "classes_"):
+        # LinearModel multiplies the patterns of a multi-output regression by
+        # the targets' precision, which is not stored: W Σx Wᵀ is out of reach
+        raise ValueError(
+            "normalize_patterns=True is not possible for a multi-output "
+            "regression (its patterns_ include the targets' precision); pass "
+            "normalize_patterns=False, or compute them from the epochs with "
+            "mne_coefanim.patterns_from_filters(..., normalize_patterns=True)."
+        )
+    # the decoder outputs' covariance, W Σx Wᵀ, since patterns_ = W Σx
+    return standardised_patterns(patterns, filters @ patterns.T)
+
+
+def _flatten_steps(model):
+    """List the steps of (nested) pipelines, dropping 'passthrough' steps."""
+    if not hasattr(model, "steps"):
+        return [model]
+    return [
+        inner
+        for _, step in model.steps
+        if step not in (None, "passthrough")
+        for inner in _flatten_steps(step)
+    ]
+
+
+def _linear_step(steps, attr):
+    """Return (position, coefficients) of the linear model in ``steps``."""
+    from mne.decoding import LinearModel
+
+    for position in range(len(steps) - 1, -1, -1):
+        if isinstance(steps[position], LinearModel):
+            return position, getattr(steps[position], attr)
+    final = steps[-1]
+    name = type(final).__name__
+    if attr == "filters_" and hasattr(final, "coef_"):
+        return len(steps) - 1, final.coef_
+    if hasattr(final, "coef_"):
+        reason, model = "patterns_ are only computed by mne.decoding.LinearModel", name
+    else:
+        # wrapping a non-linear model would not help: suggest a linear one
+        reason, model = "it has no coef_ (not a linear model)", "LogisticRegression"
+    raise ValueError(
+        f"Cannot get {attr} from the final step {name}: {reason}. Wrap a "
+        f"linear model in mne.decoding.LinearModel, e.g. make_pipeline("
+        f"StandardScaler(), LinearModel({model}(...))), and fit again."
+    )
+
+
+def _undo_step(step, coefs, attr):
+    """Map coefficients of a step's output back to its input (no offsets)."""
+    from mne.decoding import Scaler, Vectorizer
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import MaxAbsScaler, RobustScaler, StandardScaler
+
+    if isinstance(step, Vectorizer):
+        return coefs  # a reshape; sliding estimators see (n_epochs, n_channels)
+    if isinstance(step, StandardScaler | RobustScaler | MaxAbsScaler | Scaler):
+        scale = _scale_of(step)
+        if scale is None:
+            return coefs
+        return coefs * scale if attr == "patterns_" else coefs / scale
+    if isinstance(step, PCA):
+        # z = M (x - mean) with M = components_ (/ sqrt(variance) if whitened)
+        root_var = np.sqrt(step.explained_variance_)[:, np.newaxis]
+        if not step.whiten:
+            return coefs @ step.components_
+        if attr == "patterns_":  # a_x = pinv(M) a_z = C.T sqrt(var) a_z
+            return coefs @ (step.components_ * root_var)
+        return coefs @ (step.components_ / root_var)  # w_x = M.T w_z
+    raise ValueError(
+        f"Cannot map {attr} back through the pipeline step "
+        f"{type(step).__name__}: only StandardScaler, RobustScaler, "
+        f"MaxAbsScaler, mne.decoding.Scaler, mne.decoding.Vectorizer and PCA "
+        f"are supported before the LinearModel. Move other steps out of the "
+        f"pipeline, or animate the coefficients in the transformed space by "
+        f"passing an array."
+    )
+
+
+def _scale_of(step):
+    """Per-feature divisor of a fitted scaler (None if it does not scale)."""
+    from mne.decoding import Scaler
+
+    if not isinstance(step, Scaler):
+        return step.scale_
+    # MNE's Scaler wraps a StandardScaler / RobustScaler (scale_) or, for
+    # channel-type scalings, an object dividing by std_.
+    inner = step.scaler_
+    return inner.scale_ if hasattr(inner, "scale_") else inner.std_
+
+
+def _pick_rows(coefs, class_idx):
+    """Keep the row ``class_idx`` of (n_rows, n_channels), or all of them."""
+    n_rows = coefs.shape[0]
+    if class_idx is not None:
+        class_idx = check_int("class_idx", class_idx)
+        if not 0 <= class_idx < n_rows:
+            raise ValueError(
+                f"class_idx must be in 0..{n_rows - 1} for this model with "
+                f"{n_rows} row(s) of coefficients; got {class_idx}. Binary "
+                f"models have a single row; use None for the norm across rows."
+            )
+        return coefs[[class_idx]]
+    return coefs

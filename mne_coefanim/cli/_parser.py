@@ -1,0 +1,336 @@
+"""The command line of ``mne-coefanim``: its subcommands, options and defaults.
+
+Builds the :mod:`argparse` parser; the argument types here reject a bad
+value (a negative fps, a non-number) as a usage error before anything runs.
+"""
+
+import argparse
+import textwrap
+
+import numpy as np
+
+from .. import __version__
+from ._readers import INPUT_KINDS
+
+PROG = "mne-coefanim"
+DEFAULT_FPS, DEFAULT_DPI, DEFAULT_RES = 10, 100, 256
+DEMO_SUBJECTS = 8
+
+
+def build_parser():
+    """Build the argument parser of ``mne-coefanim``.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser, with the subcommands ``demo`` and ``render``.
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Animate time-resolved decoder coefficients and Haufe "
+        "patterns on the scalp (GIF, MP4, WebM or HTML).",
+        epilog=f"Run '{PROG} COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", dest="command", required=True
+    )
+    _add_demo_parser(commands)
+    _add_render_parser(commands)
+    return parser
+
+
+def _add_demo_parser(commands):
+    sub = commands.add_parser(
+        "demo",
+        help="animate the built-in simulated working-memory study",
+        description="Animate the decoders of a simulated visual working-memory "
+        "EEG study (64 channels, -0.2 to 0.8 s): the patterns (or filters) "
+        "are averaged over subjects and cross-validation folds and shown with "
+        "the decoding score (ROC AUC) below the head. The decoders are "
+        "trained on first use (about 2 s per subject) and then cached in the "
+        "folder named by MNE_COEFANIM_CACHE (default ~/.cache/mne_coefanim).",
+        epilog=f"Example: {PROG} demo -o demo.gif --what patterns --fps 12",
+    )
+    _add_output_options(sub)
+    sub.add_argument(
+        "--what",
+        choices=("patterns", "filters"),
+        default="patterns",
+        help="what to animate: the Haufe patterns (in µV per standard "
+        "deviation of the decoder output, interpretable as brain activity) or "
+        "the classifier filters (weights per volt, not interpretable on their "
+        "own) (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--transform",
+        choices=("none", "abs", "zscore"),
+        default="none",
+        help="applied after averaging: 'none' keeps the sign (signed patterns "
+        "show which way each channel moves with memory load, on a diverging "
+        "colour map), 'abs' shows strength only, 'zscore' standardises each "
+        "frame across channels (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--subjects",
+        type=_positive_int,
+        default=DEMO_SUBJECTS,
+        metavar="N",
+        help="number of simulated subjects (default: %(default)s)",
+    )
+
+
+def _add_render_parser(commands):
+    sub = commands.add_parser(
+        "render",
+        help="animate coefficients from a .npy/.npz array or an MNE file",
+        # the raw formatter keeps the examples' lines: wrap the text here
+        description=textwrap.fill(
+            "Animate coefficients saved in COEFS. Arrays (.npy, .npz) are "
+            "averaged over their subjects and folds axes and need channel "
+            "positions from --info or --montage with --ch-names; MNE files "
+            "(-ave.fif, -epo.fif) carry their own.",
+            width=78,
+        ),
+        epilog="Examples:\n"
+        f"  {PROG} render patterns.npy --info sub01-epo.fif --sfreq 100 "
+        "--tmin -0.2 -o patterns.gif\n"
+        f"  {PROG} render results.npz --key patterns --times-key times "
+        "--montage biosemi64 --ch-names Fp1,AF7,AF3 -o patterns.mp4\n"
+        f"  {PROG} render patterns-ave.fif --transform abs --times 0 0.5 "
+        "-o patterns.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument(
+        "coefs",
+        metavar="COEFS",
+        help=f"the coefficients: {INPUT_KINDS}; an array's axes are named by --dims",
+    )
+    _add_output_options(sub)
+    _add_array_options(sub)
+    _add_position_options(sub)
+    _add_look_options(sub)
+
+
+def _add_output_options(sub):
+    """Options shared by every subcommand: output file, speed and size."""
+    from ..io._formats import format_list
+
+    sub.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the file to write; its suffix picks the format: "
+        f"{format_list(requirements=True)} (required)",
+    )
+    sub.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace FILE if it exists (default: refuse)",
+    )
+    sub.add_argument(
+        "--fps",
+        type=_positive_float,
+        default=DEFAULT_FPS,
+        metavar="N",
+        help="frames per second (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--dpi",
+        type=_positive_float,
+        default=DEFAULT_DPI,
+        metavar="N",
+        help="resolution of the frames, dots per inch (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--res",
+        type=_positive_int,
+        default=DEFAULT_RES,
+        metavar="N",
+        help="pixels along each side of the interpolated head image "
+        "(default: %(default)s)",
+    )
+    sub.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (default: MNE's log level, and a summary line)",
+    )
+
+
+def _add_array_options(sub):
+    group = sub.add_argument_group("arrays (.npy, .npz)")
+    group.add_argument(
+        "--key",
+        help="the array to animate in an .npz file (default: its only array, "
+        "not counting --times-key)",
+    )
+    group.add_argument(
+        "--times-key",
+        metavar="KEY",
+        help="an array of an .npz file holding the time of each sample, in "
+        "seconds (default: times from --sfreq and --tmin)",
+    )
+    group.add_argument(
+        "--sfreq",
+        type=_positive_float,
+        metavar="HZ",
+        help="sampling frequency of the array, to build times = TMIN + "
+        "arange(n_times) / HZ (default: none; without it or --times-key, "
+        "frames are labelled by sample index)",
+    )
+    group.add_argument(
+        "--tmin",
+        type=_finite_float,
+        metavar="SECONDS",
+        help="time of the first sample, used with --sfreq (default: 0)",
+    )
+    group.add_argument(
+        "--dims",
+        type=_comma_list,
+        metavar="AXES",
+        help="comma-separated names of the array's axes, from subjects, "
+        "folds, times and channels (or subject, fold, time, channel), e.g. "
+        "channels,times for MNE's (n_channels, n_times) order (default: "
+        "times,channels for 2-D, subjects,times,channels for 3-D, "
+        "subjects,folds,times,channels for 4-D)",
+    )
+    group.add_argument(
+        "--condition",
+        help="the Evoked to read from an -ave.fif file: its index or its "
+        "comment (default: 0, the first)",
+    )
+
+
+def _add_position_options(sub):
+    group = sub.add_argument_group("channel positions")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument(
+        "--info",
+        metavar="FILE",
+        help="an MNE .fif file holding the channels' Info with positions "
+        "(-info.fif, raw, -epo.fif, -ave.fif, ...) (default: for MNE files, "
+        "their own Info)",
+    )
+    where.add_argument(
+        "--montage",
+        metavar="NAME",
+        help="a standard montage of EEG positions, e.g. biosemi64 or "
+        "easycap-M1 (see mne.channels.get_builtin_montages()); for MNE "
+        "files it replaces their positions (default: none)",
+    )
+    group.add_argument(
+        "--ch-names",
+        type=_comma_list,
+        metavar="NAMES",
+        help="comma-separated channel names of an array, in its channel "
+        "order, placed with --montage, e.g. Fz,Cz,Pz (default: none)",
+    )
+    group.add_argument(
+        "--ch-type",
+        help="the channel type to show when there are several, e.g. eeg, mag "
+        "or grad (default: the only one)",
+    )
+
+
+def _add_look_options(sub):
+    group = sub.add_argument_group("what is shown")
+    group.add_argument(
+        "--transform",
+        choices=("none", "abs", "zscore"),
+        default="none",
+        help="applied after averaging: 'abs' shows strength only, 'zscore' "
+        "standardises each frame across channels (default: %(default)s)",
+    )
+    group.add_argument(
+        "--times",
+        nargs=2,
+        type=_float_or_none,
+        metavar=("TMIN", "TMAX"),
+        help="animate only this time range, in seconds; either may be 'none' "
+        "(default: all times)",
+    )
+    group.add_argument(
+        "--vlim",
+        nargs=2,
+        type=_float_or_none,
+        metavar=("VMIN", "VMAX"),
+        help="colour limits, fixed for all frames; either may be 'none', "
+        "and for signed values a single limit is mirrored (none 5 gives -5 5) "
+        "(default: from the data, symmetric around 0 for signed values)",
+    )
+    group.add_argument(
+        "--cmap",
+        help="a matplotlib colour map (default: RdBu_r for signed values, "
+        "Reds for non-negative ones)",
+    )
+    group.add_argument(
+        "--image-interp",
+        choices=("cubic", "linear", "nearest"),
+        default="cubic",
+        help="interpolation between sensors (default: %(default)s)",
+    )
+    group.add_argument(
+        "--extrapolate",
+        choices=("auto", "head", "local", "box"),
+        default="auto",
+        help="extrapolation beyond the sensors, as in MNE (default: %(default)s)",
+    )
+    group.add_argument("--title", help="the figure title (default: none)")
+    group.add_argument(
+        "--units",
+        help="the colour bar label (default: from the data when known)",
+    )
+    group.add_argument(
+        "--time-unit",
+        choices=("s", "ms"),
+        default="s",
+        help="unit of the time labels (default: %(default)s)",
+    )
+
+
+# -- argument types (argparse reports their errors as usage errors) ----------
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _finite_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    value = _finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def _float_or_none(text):
+    if text.strip().lower() == "none":
+        return None
+    return _finite_float(text)
+
+
+def _comma_list(text):
+    items = [item.strip() for item in text.split(",")]
+    items = [item for item in items if item]
+    if not items:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names, got {text!r}"
+        )
+    return items

@@ -1,0 +1,245 @@
+"""The files the ``render`` command reads, and what it tells about each.
+
+NumPy arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage
+that places their channels, and MNE files (an Evoked, or Epochs averaged);
+every problem with a file is a ValueError or OSError naming the option to fix.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+# MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
+# about other names, so only these are routed to them).
+EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
+EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
+# each kind of input, as the error messages name it
+_KIND_NAMES = {
+    "npy": ".npy array",
+    "npz": ".npz archive",
+    "evoked": "-ave.fif file (Evoked)",
+    "epochs": "-epo.fif file (Epochs)",
+}
+
+
+def _check_input(fname):
+    """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
+    path = Path(fname).expanduser()
+    name = path.name.lower()
+    if name.endswith(".npy"):
+        kind = "npy"
+    elif name.endswith(".npz"):
+        kind = "npz"
+    elif name.endswith(EVOKED_ENDINGS):
+        kind = "evoked"
+    elif name.endswith(EPOCHS_ENDINGS):
+        kind = "epochs"
+    else:
+        raise ValueError(
+            f"COEFS must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
+            "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked."
+        )
+    _check_file_exists("COEFS", path)
+    return path, kind
+
+
+def _check_file_exists(what, path):
+    if not path.exists():
+        raise FileNotFoundError(f"{what} file not found: {str(path)!r}.")
+    if path.is_dir():
+        raise IsADirectoryError(f"{what} {str(path)!r} is a folder; give a file.")
+
+
+# -- loading arrays -------------------------------------------------------------
+
+
+def _array_data(path, kind, args, info, verbose):
+    """Load an array's coefficients as a CoefData with times."""
+    from ..adapters._coefs import as_coef_data
+    from ..adapters._labelled import OrientationError
+
+    if kind == "npy":
+        values, times = _load_npy(path), None
+    else:
+        values, times = _load_npz(path, args.key, args.times_key)
+    dims = None if args.dims is None else tuple(args.dims)
+    try:
+        _check_orientation(values, dims, times, info, args.ch_type)
+        return as_coef_data(
+            values,
+            times=times,
+            dims=dims,
+            sfreq=args.sfreq,
+            tmin=0.0 if args.tmin is None else args.tmin,
+            verbose=verbose,
+        )
+    except OrientationError as exc:  # the advice, in the command's words
+        advice = "Name its axes with --dims."
+        if exc.dims is not None:
+            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
+        raise ValueError(f"{exc.evidence} {advice}") from exc
+
+
+def _check_orientation(values, dims, times, info, ch_type):
+    """Refuse an array whose times and channels axes look swapped, as the API does."""
+    from ..adapters._labelled import check_orientation
+    from ..adapters._positions import resolve_sensors
+
+    counts = (len(info.ch_names),)
+    try:
+        counts += (len(resolve_sensors(info, ch_type=ch_type, verbose=False).ch_names),)
+    except (ValueError, TypeError):  # animate_coefs explains
+        pass
+    check_orientation(values.shape, dims, times=times, n_channels=counts, name="COEFS")
+
+
+def _load_npy(path):
+    try:
+        values = np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        if not _needs_unpickling(exc):
+            raise
+        raise _pickle_error(path) from exc
+    return _numeric("COEFS", path, values)
+
+
+def _load_npz(path, key, times_key):
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            names = list(archive.files)
+            key = _pick_key(path, names, key, times_key)
+            values = _numeric(f"array {key!r} of", path, archive[key])
+            times = None
+            if times_key is not None:
+                times = _numeric(f"array {times_key!r} of", path, archive[times_key])
+    except ValueError as exc:
+        if not _needs_unpickling(exc):
+            raise
+        raise _pickle_error(path) from exc
+    return values, times
+
+
+def _pick_key(path, names, key, times_key):
+    """Choose the array to animate in an .npz archive."""
+    listing = ", ".join(names) if names else "none"
+    for option, name in (("--key", key), ("--times-key", times_key)):
+        if name is not None and name not in names:
+            raise ValueError(
+                f"{option} {name!r} is not an array of {str(path)!r}; its "
+                f"arrays are: {listing}."
+            )
+    if key is not None:
+        return key
+    candidates = [name for name in names if name != times_key]
+    if len(candidates) != 1:
+        raise ValueError(
+            f"{str(path)!r} holds {len(candidates)} candidate arrays "
+            f"({listing}); choose one with --key (and the times with "
+            "--times-key)."
+        )
+    return candidates[0]
+
+
+def _needs_unpickling(exc):
+    # numpy's messages for object arrays and for pickle files
+    return "allow_pickle" in str(exc) or "pickle" in str(exc)
+
+
+def _pickle_error(path):
+    """Explain why a file that needs unpickling is refused."""
+    return ValueError(
+        f"{str(path)!r} holds pickled Python objects (e.g. an object array) "
+        "or is not a NumPy file; mne-coefanim never unpickles files, because "
+        "unpickling can run arbitrary code. Save a numeric array instead, "
+        "e.g. np.save(fname, np.asarray(coefs, dtype=float))."
+    )
+
+
+def _numeric(what, path, values):
+    if values.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{what} {str(path)!r} must hold real numbers; got dtype "
+            f"{values.dtype} with shape {values.shape}."
+        )
+    return values
+
+
+def _array_info(args, montage, verbose):
+    """Build the Info placing an array's channels, from --info or --montage."""
+    import mne
+
+    if args.info is not None:
+        return _read_info(args.info, verbose)
+    if montage is None or args.ch_names is None:
+        raise ValueError(
+            "an array carries no channel positions: give --info FILE (an MNE "
+            "file with the channels' Info), or --montage NAME with "
+            "--ch-names A,B,C in the array's channel order."
+        )
+    info = mne.create_info(args.ch_names, args.sfreq or 1000.0, "eeg")
+    info.set_montage(montage, verbose=verbose)
+    return info
+
+
+def _make_montage(name):
+    import mne
+
+    try:
+        return mne.channels.make_standard_montage(name)
+    except ValueError as exc:
+        raise ValueError(f"--montage: {exc}") from exc
+
+
+def _read_info(fname, verbose):
+    import mne
+
+    path = Path(fname).expanduser()
+    _check_file_exists("--info", path)
+    if not path.name.lower().endswith((".fif", ".fif.gz")):
+        raise ValueError(
+            f"--info must be an MNE .fif file (e.g. -info.fif, raw.fif, "
+            f"-epo.fif, -ave.fif); got {str(path)!r}."
+        )
+    return mne.io.read_info(path, verbose=verbose)
+
+
+# -- loading MNE files ----------------------------------------------------------
+
+
+def _mne_data(path, kind, args, montage, verbose):
+    """Read an Evoked, or average Epochs, optionally with new positions."""
+    import mne
+
+    if kind == "evoked":
+        evokeds = mne.read_evokeds(path, verbose=verbose)
+        evoked = _pick_condition(path, evokeds, args.condition)
+    else:
+        epochs = mne.read_epochs(path, preload=True, verbose=verbose)
+        evoked = epochs.average()
+    if montage is not None:
+        evoked.set_montage(montage, verbose=verbose)
+    return evoked
+
+
+def _mne_info(args, verbose):
+    # None makes animate_coefs use the Evoked's own Info
+    return None if args.info is None else _read_info(args.info, verbose)
+
+
+def _pick_condition(path, evokeds, condition):
+    """Choose one Evoked of a file by index (a number) or by comment."""
+    comments = ", ".join(f"{k}: {evoked.comment!r}" for k, evoked in enumerate(evokeds))
+    text = "0" if condition is None else condition.strip()
+    if text.lstrip("-").isdigit():
+        index = int(text)
+        if -len(evokeds) <= index < len(evokeds):
+            return evokeds[index]
+    else:
+        for evoked in evokeds:
+            if evoked.comment == text:
+                return evoked
+    raise ValueError(
+        f"--condition {text!r} matches no Evoked of {str(path)!r}; give an index "
+        f"or a comment of one of its {len(evokeds)} Evoked: {comments}."
+    )

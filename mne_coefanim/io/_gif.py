@@ -1,0 +1,273 @@
+"""The GIF writer: palette-index frames into a looping GIF, one palette.
+
+Frames arrive one at a time and only the rectangle that changed since the
+previous frame is encoded, so memory does not grow with the number of frames
+and the file stays small. The LZW compression is done by Pillow
+(:mod:`._gif_lzw`).
+"""
+
+import math
+import struct
+from fractions import Fraction
+
+import numpy as np
+
+from .._checks import check_fps, check_int, check_palette, check_uint8
+from ._gif_lzw import write_image
+from ._output import Writer
+
+# GIF delays are whole centiseconds and browsers show delays under 2 cs as
+# 10 cs, so 50 frames per second is the fastest a GIF can really play.
+GIF_MAX_FPS = 50
+
+
+def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
+    """Stream palette-index frames into a looping GIF with one fixed palette.
+
+    The file is a GIF89a with a single global colour table (``palette``
+    padded to 256 entries) and no local colour tables, so colours are never
+    re-quantised. Each frame carries a graphics control extension with its
+    delay and disposal method 1 ("do not dispose"), and only the rectangle of
+    pixels that changed since the previous frame is encoded (the first frame
+    in full; a single pixel if nothing changed). The LZW compression is done
+    by Pillow.
+
+    GIF delays are whole centiseconds: frame ``k`` ends at
+    ``round((k + 1) * 100 / fps)`` cs, so the delays alternate where needed
+    (30 fps gives 3, 4, 3, 3, 4, 3, ... cs) and the total duration is right to
+    within 5 ms.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gif`` file to write.
+    frames : iterable of array, shape (height, width), dtype uint8
+        Palette indices, all frames the same shape. Consumed once, one frame
+        at a time; the writer keeps only a copy of the last frame, so the
+        producer may reuse one buffer.
+    palette : array, shape (n_colors, 3), dtype uint8
+        RGB colours, ``1 <= n_colors <= 256``.
+    fps : float
+        Frames per second, ``0 < fps <= 50`` (browsers slow down faster GIFs).
+    loop : int | None
+        How many times to repeat after the first play (NETSCAPE2.0 loop
+        count); 0 repeats forever. None plays once (no loop extension).
+    overwrite : bool
+        Whether an existing file may be replaced.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The written file.
+    """
+    writer = GifWriter(path, fps=fps, loop=loop, overwrite=overwrite)
+    with writer.saving(palette=palette):
+        for frame in frames:
+            writer.write(frame)
+    return writer.path
+
+
+class GifWriter(Writer):
+    """Write a looping GIF from frames of palette indices, one at a time.
+
+    See :func:`write_gif` for the file, and :class:`Writer` for the protocol:
+    :meth:`saving` takes the ``palette``, :meth:`write` one frame of indices
+    into it. Only a copy of the previous frame is kept.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gif`` file to write.
+    fps : float
+        Frames per second, ``0 < fps <= 50``.
+    loop : int | None
+        How many times to repeat after the first play; 0 repeats forever,
+        None plays once.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    """
+
+    suffixes = (".gif",)
+    takes = "indices"
+
+    def __init__(self, path, *, fps, loop=0, overwrite=False):
+        super().__init__(path, overwrite=overwrite)
+        self.fps = _check_gif_fps(fps)
+        self.loop = _check_loop(loop)
+        self._fid = None
+
+    @classmethod
+    def check_encoder(cls, suffix, fps):
+        """Fail early if a GIF cannot play at ``fps``.
+
+        Parameters
+        ----------
+        suffix : str
+            ``'.gif'``.
+        fps : float
+            Frames per second.
+        """
+        _check_gif_fps(fps)
+
+    def setup(self, tmp, *, palette):
+        """Open the temporary file; the header waits for the first frame's size.
+
+        Parameters
+        ----------
+        tmp : pathlib.Path
+            The temporary file.
+        palette : array, shape (n_colors, 3), dtype uint8
+            RGB colours, ``1 <= n_colors <= 256``.
+        """
+        self._palette = check_palette(palette)
+        self._table = _global_color_table(self._palette)
+        self._delays = _gif_delays(self.fps)
+        self._previous = None  # a copy of the last frame written
+        self.n_frames = 0
+        self._fid = open(tmp, "wb")  # closed by close()
+
+    def write(self, frame):
+        """Add one frame: the pixels that changed since the previous one.
+
+        Parameters
+        ----------
+        frame : array, shape (height, width), dtype uint8
+            Palette indices, the shape of the first frame.
+        """
+        previous, fid = self._previous, self._fid
+        frame = _check_index_frame(frame, self.n_frames, previous, len(self._palette))
+        if previous is None:
+            fid.write(_gif_header(frame.shape, self._table, self.loop))
+            self._previous = frame.copy()  # the producer may reuse its buffer
+            top, bottom, left, right = 0, frame.shape[0], 0, frame.shape[1]
+        else:
+            top, bottom, left, right = _changed_box(frame, previous)
+            previous[top:bottom, left:right] = frame[top:bottom, left:right]
+        fid.write(_graphic_control(next(self._delays)))
+        # no name for the rectangle: a view would keep this frame alive while
+        # the producer makes the next one
+        write_image(fid, frame[top:bottom, left:right], left, top, self._table)
+        self.n_frames += 1
+
+    def finish(self):
+        """Write the trailer; a GIF needs at least one frame."""
+        if self._previous is None:
+            raise ValueError("frames is empty; a GIF needs at least one frame.")
+        self._fid.write(b"\x3b")  # trailer
+
+    def close(self):
+        """Close the temporary file."""
+        if self._fid is not None:
+            self._fid.close()
+            self._fid = None
+
+    def summary(self):
+        """Return the frame count and rate, for the log.
+
+        Returns
+        -------
+        summary : str
+            E.g. ``'145 frames at 10 fps'``.
+        """
+        return f"{self.n_frames} frames at {self.fps:g} fps"
+
+
+def _check_gif_fps(fps):
+    """Return ``fps`` as float, checking that a GIF can play it."""
+    fps = check_fps(fps)  # its lower bound keeps delays within 16 bits
+    if fps > GIF_MAX_FPS:
+        raise ValueError(
+            f"fps must be <= {GIF_MAX_FPS} for a GIF: its delays are whole "
+            f"centiseconds and browsers show delays under 2 cs as 10 cs; got "
+            f"fps={fps:g}. Lower fps (e.g. use every other frame) or write .mp4."
+        )
+    return fps
+
+
+def _check_loop(loop):
+    """Return ``loop`` as int (or None), checking it fits the loop block."""
+    if loop is not None:
+        loop = check_int("loop", loop, minimum=0)
+        if loop > 0xFFFF:
+            raise ValueError(f"loop must be <= 65535 (or None); got {loop}.")
+    return loop
+
+
+def _check_index_frame(frame, index, previous, n_colors):
+    """Check one frame of palette indices against the first one."""
+    frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
+    if frame.ndim != 2:
+        raise ValueError(
+            f"frames must hold 2-D arrays of palette indices, shape (height, "
+            f"width); frame {index} has shape {frame.shape}."
+        )
+    if previous is not None and frame.shape != previous.shape:
+        raise ValueError(
+            f"All frames must have the same shape; frame 0 has shape "
+            f"{previous.shape} but frame {index} has shape {frame.shape}."
+        )
+    if previous is None and not 1 <= min(frame.shape) <= max(frame.shape) <= 0xFFFF:
+        raise ValueError(
+            f"GIF frames must be 1 to 65535 pixels wide and high; got shape "
+            f"{frame.shape}."
+        )
+    top = int(frame.max())
+    if top >= n_colors:
+        raise ValueError(
+            f"frame {index} holds palette index {top} but the palette has only "
+            f"{n_colors} colours (indices 0 to {n_colors - 1})."
+        )
+    return frame
+
+
+def _global_color_table(palette):
+    """Return the palette as 768 bytes, padded with black to 256 colours."""
+    table = np.zeros((256, 3), np.uint8)
+    table[: len(palette)] = palette
+    return table.tobytes()
+
+
+def _gif_delays(fps):
+    """Yield frame delays in centiseconds whose running sum tracks 100 / fps.
+
+    Rounding each delay alone would drift (30 fps -> 3 cs = 33.3 fps);
+    instead frame ``k`` ends at ``round((k + 1) * 100 / fps)``.
+    """
+    step = Fraction(100) / Fraction(fps)
+    half = Fraction(1, 2)
+    end = 0
+    k = 0
+    while True:
+        k += 1
+        new_end = math.floor(k * step + half)
+        yield new_end - end
+        end = new_end
+
+
+def _gif_header(shape, table, loop):
+    """Return the header, logical screen, global colour table and loop block."""
+    height, width = shape
+    # packed: global table present (0x80), 8 bits per primary (0x70), 256
+    # entries (size field 7); background index 0; no aspect ratio.
+    screen = struct.pack("<HHBBB", width, height, 0xF7, 0, 0)
+    header = b"GIF89a" + screen + table
+    if loop is not None:
+        header += b"\x21\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\0"
+    return header
+
+
+def _graphic_control(delay):
+    """Return a graphic control extension: disposal 1, ``delay`` cs."""
+    # packed 0x04: disposal method 1 (leave the frame in place, so unchanged
+    # pixels outside the next rectangle persist), no transparency.
+    return b"\x21\xf9\x04\x04" + struct.pack("<H", delay) + b"\0\0"
+
+
+def _changed_box(frame, previous):
+    """Return (top, bottom, left, right) bounding the pixels that changed."""
+    changed = frame != previous
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return 0, 1, 0, 1  # GIF frames cannot be empty: repeat one pixel
+    cols = np.flatnonzero(changed[rows[0] : rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1

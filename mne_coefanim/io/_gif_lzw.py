@@ -1,0 +1,94 @@
+"""One GIF image block (descriptor and LZW data), compressed by Pillow.
+
+Pillow writes whole GIF files; we let it compress one rectangle of palette
+indices and copy out its image block, after checking that it kept our
+palette (so its indices are ours).
+"""
+
+import io
+import struct
+
+import numpy as np
+from PIL import Image
+
+
+def write_image(fid, rect, left, top, table):
+    """Write the image descriptor and LZW data of ``rect`` placed at (left, top).
+
+    Pillow does the LZW compression: we save ``rect`` as a one-frame GIF with
+    our palette and no optimisation (which would remap indices), then copy its
+    image block, moved to (left, top), without its colour table.
+
+    Parameters
+    ----------
+    fid : file object
+        The GIF being written, opened in binary mode.
+    rect : array, shape (height, width), dtype uint8
+        The palette indices of the rectangle.
+    left, top : int
+        Where the rectangle goes in the frame, in pixels.
+    table : bytes
+        The global colour table (768 bytes), which Pillow must keep.
+    """
+    height, width = rect.shape
+    image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
+    image.putpalette(table)
+    buffer = io.BytesIO()
+    image.save(buffer, format="GIF", optimize=False, interlace=False)
+    with buffer.getbuffer() as data:
+        pos = _skip_to_image(data, table, rect)
+        if struct.unpack_from("<HH", data, pos + 5) != (width, height):
+            raise RuntimeError("Pillow wrote a GIF frame of an unexpected size.")
+        flags = data[pos + 9]
+        pos += 10
+        if flags & 0x80:  # a local colour table: drop it once checked
+            n_bytes = 3 << ((flags & 0x07) + 1)
+            _check_pillow_table(data[pos : pos + n_bytes], table, rect)
+            pos += n_bytes
+        end = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
+        # keep only the interlace flag: no local table, no sort flag
+        fid.write(
+            b"\x2c" + struct.pack("<HHHHB", left, top, width, height, flags & 0x40)
+        )
+        fid.write(data[pos:end])
+
+
+def _skip_to_image(data, table, rect):
+    """Return the offset of the image descriptor in a GIF written by Pillow."""
+    if bytes(data[:3]) != b"GIF":
+        raise RuntimeError("Pillow did not write a GIF.")
+    flags = data[10]
+    pos = 13
+    if flags & 0x80:
+        n_bytes = 3 << ((flags & 0x07) + 1)
+        _check_pillow_table(data[pos : pos + n_bytes], table, rect)
+        pos += n_bytes
+    while data[pos] == 0x21:  # extension: introducer, label, sub-blocks
+        pos = _skip_sub_blocks(data, pos + 2)
+    if data[pos] != 0x2C:
+        raise RuntimeError("Pillow wrote a GIF without an image descriptor.")
+    return pos
+
+
+def _skip_sub_blocks(data, pos):
+    """Return the offset just after the sub-blocks starting at ``pos``."""
+    while data[pos]:
+        pos += data[pos] + 1
+    return pos + 1  # the 0x00 terminator
+
+
+def _check_pillow_table(written, table, rect):
+    """Make sure Pillow kept our palette, so its indices are ours.
+
+    Pillow may shorten the table to fewer bits; the indices are then still
+    ours if the shortened table is a prefix of our palette.
+    """
+    written = bytes(written)
+    shortened = len(written) < len(table)
+    if written != table[: len(written)] or (
+        shortened and int(rect.max()) >= len(written) // 3
+    ):
+        raise RuntimeError(
+            "Pillow changed the palette while encoding a GIF frame; the colours "
+            "would be wrong. Please report this with your Pillow version."
+        )

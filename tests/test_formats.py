@@ -1,0 +1,129 @@
+"""The writer table and the writer protocol."""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+from conftest import small_animation
+
+from mne_coefanim import save_animations
+from mne_coefanim.cli._main import build_parser
+from mne_coefanim.io import _formats
+from mne_coefanim.io._formats import (
+    SUFFIXES,
+    WRITERS,
+    OutputFormat,
+    check_encoder,
+    format_list,
+)
+from mne_coefanim.io._output import OUTPUT_SUFFIXES, Writer
+
+
+class CountingWriter(Writer):
+    """A null writer: counts frames, records the protocol's calls."""
+
+    suffixes = (".gif",)
+    takes = "indices"
+    made = []
+
+    def __init__(self, path, *, fps, overwrite=False):
+        super().__init__(path, overwrite=overwrite)
+        self.fps, self.calls, self.n_frames = fps, [], 0
+        CountingWriter.made.append(self)
+
+    def setup(self, tmp, *, palette=None):
+        self.tmp, self.palette = tmp, palette
+        self.calls.append("setup")
+
+    def write(self, frame):
+        self.n_frames += 1
+
+    def finish(self):
+        self.tmp.write_text(f"{self.n_frames} frames")
+        self.calls.append("finish")
+
+    def close(self):
+        self.calls.append("close")
+
+    def summary(self):
+        return f"{self.n_frames} frames"
+
+
+def test_table_is_the_list_of_formats():
+    # check_output's default, which sits below the table, must follow it
+    assert OUTPUT_SUFFIXES == SUFFIXES == (".gif", ".html", ".mp4", ".webm")
+    for suffix, (name, writer) in WRITERS.items():
+        assert name and issubclass(writer, Writer)
+        assert suffix in writer.suffixes
+        assert writer.takes in ("indices", "rgb", "page")
+
+
+def test_format_list():
+    assert format_list() == "GIF (.gif), MP4 (.mp4), WebM (.webm), HTML page (.html)"
+    assert format_list(requirements=True) == (
+        "GIF (.gif), MP4 (.mp4, needs imageio-ffmpeg), WebM (.webm, needs "
+        "imageio-ffmpeg), HTML page (.html)"
+    )
+
+
+def test_help_texts_list_the_table():
+    assert format_list() in save_animations.__doc__
+    demo = build_parser()._subparsers._group_actions[0].choices["demo"]
+    (output,) = [a for a in demo._actions if "--output" in a.option_strings]
+    assert format_list(requirements=True) in output.help
+
+
+def test_check_encoder(monkeypatch):
+    with pytest.raises(ValueError, match="fps must be <= 50 for a GIF"):
+        check_encoder(".gif", 60)
+    check_encoder(".gif", 50)
+    check_encoder(".html", 1000)  # the page plays at any rate
+    check_encoder(".png", 60)  # not a format: check_output refuses it
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    with pytest.raises(ImportError, match="Writing .webm needs the optional"):
+        check_encoder(".webm", 10)
+
+
+def test_saving_renames_a_complete_file(tmp_path):
+    writer = CountingWriter(tmp_path / "anim.gif", fps=10)
+    with writer.saving(palette="p") as same:
+        assert same is writer
+        assert os.listdir(tmp_path) == [writer.tmp.name]  # hidden, .part.gif
+        for _ in range(3):
+            writer.write(np.zeros((2, 2), np.uint8))
+    assert writer.calls == ["setup", "finish", "close"]
+    assert writer.palette == "p"
+    assert os.listdir(tmp_path) == ["anim.gif"]
+    assert (tmp_path / "anim.gif").read_text() == "3 frames"
+
+
+@pytest.mark.parametrize("exception", [RuntimeError, KeyboardInterrupt])
+def test_saving_cleans_up_after_an_error(tmp_path, exception):
+    (tmp_path / "anim.gif").write_text("precious")
+    writer = CountingWriter(tmp_path / "anim.gif", fps=10, overwrite=True)
+    with pytest.raises(exception, match="renderer failed"), writer.saving():
+        writer.write(np.zeros((2, 2), np.uint8))
+        raise exception("renderer failed")
+    assert writer.calls == ["setup", "close"]  # never finished
+    assert os.listdir(tmp_path) == ["anim.gif"]
+    assert (tmp_path / "anim.gif").read_text() == "precious"
+
+
+def test_writer_checks_its_path(tmp_path):
+    with pytest.raises(ValueError, match=r"end in one of \.gif; .*anim\.mp4'"):
+        CountingWriter(tmp_path / "anim.mp4", fps=10)
+    (tmp_path / "anim.gif").write_text("x")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        CountingWriter(tmp_path / "anim.gif", fps=10)
+
+
+def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
+    anim = small_animation(7)
+    monkeypatch.setitem(_formats.WRITERS, ".gif", OutputFormat("GIF", CountingWriter))
+    monkeypatch.setattr(CountingWriter, "made", [])
+    path = anim.save(tmp_path / "anim.gif", fps=5, verbose=False)
+    (writer,) = CountingWriter.made
+    assert (writer.path, writer.fps, writer.n_frames) == (path, 5, len(anim))
+    assert writer.palette is anim.palette
+    assert path.read_text() == "7 frames"
