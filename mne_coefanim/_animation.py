@@ -15,6 +15,7 @@ from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
 from ._checks import check_dpi, check_fps, check_int
+from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import add_to_report, gif_html
@@ -213,13 +214,13 @@ class CoefAnimation:
         self._update(index)
         return self.fig
 
+    @fill_doc
     def iter_frames(self, *, dpi=None):
         """Yield each frame as palette indices, composed without redrawing.
 
         Parameters
         ----------
-        dpi : float | None
-            The resolution; None uses the animation's ``dpi``.
+        %(dpi_output)s
 
         Yields
         ------
@@ -247,6 +248,7 @@ class CoefAnimation:
 
     @verbose
     @fill_formats
+    @fill_doc
     def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None):
         """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
 
@@ -261,13 +263,9 @@ class CoefAnimation:
             ``.gif`` loops, with one palette for all frames; ``.mp4`` and
             ``.webm`` need the optional ``imageio-ffmpeg``; ``.html`` is a
             self-contained page with playback controls.
-        fps : float | None
-            Frames per second; None uses the animation's ``fps``.
-        dpi : float | None
-            Resolution; None uses the animation's ``dpi``.
-        overwrite : bool
-            Replace an existing file. If False (default), an existing file
-            raises ``FileExistsError``.
+        %(fps_output)s
+        %(dpi_output)s
+        %(overwrite)s
         %(verbose)s
 
         Returns
@@ -299,13 +297,13 @@ class CoefAnimation:
             generator.close()
         return path
 
+    @fill_doc
     def to_html(self, *, fps=None):
         """Return a self-contained HTML page with a playable animation.
 
         Parameters
         ----------
-        fps : float | None
-            Frames per second; None uses the animation's ``fps``.
+        %(fps_output)s
 
         Returns
         -------
@@ -320,15 +318,14 @@ class CoefAnimation:
             f"{player}\n</body></html>\n"
         )
 
+    @fill_doc
     def to_gif_bytes(self, *, fps=None, dpi=None):
         """Return the GIF file's bytes (e.g. to embed in a notebook or report).
 
         Parameters
         ----------
-        fps : float | None
-            Frames per second; None uses the animation's ``fps``.
-        dpi : float | None
-            Resolution; None uses the animation's ``dpi``.
+        %(fps_output)s
+        %(dpi_output)s
 
         Returns
         -------
@@ -354,6 +351,7 @@ class CoefAnimation:
         return gif_html(self)
 
     @verbose
+    @fill_doc
     def add_to_report(self, report, *, title, section=None, tags=("animation",),
                       replace=False, fps=None, dpi=None, verbose=None):  # fmt: skip
         """Add the animation to an :class:`mne.Report`, playing inline.
@@ -362,21 +360,10 @@ class CoefAnimation:
 
         Parameters
         ----------
-        report : mne.Report
-            The report to add to.
-        title : str
-            The title of the report entry.
-        section : str | None
-            The report section, as in MNE.
-        tags : str | tuple of str
-            Tags for the report's filter buttons, as in MNE.
-        replace : bool
-            Replace an entry with the same ``title`` and ``section``.
-        fps : float | None
-            Frames per second; None uses the animation's ``fps``.
-        dpi : float | None
-            Resolution; None uses the animation's ``dpi`` (lowered above
-            about 5 MB).
+        %(report)s
+        %(report_entry)s
+        %(fps_output)s
+        %(dpi_inline)s
         %(verbose)s
         """
         add_to_report(report, self, title=title, section=section, tags=tags,

@@ -15,14 +15,19 @@ from ._checks import (
     check_fps,
     check_real,
 )
+from ._defaults import (
+    DEFAULT_DPI,
+    DEFAULT_EXTRAPOLATE,
+    DEFAULT_FPS,
+    DEFAULT_IMAGE_INTERP,
+    DEFAULT_RES,
+    DEFAULT_TIME_UNIT,
+)
 from ._docs import fill_doc
 from .scene._options import scene_options
 from .scene._scene import prepare_scene
 from .viz._figure import CoefFigure
 from .viz._layers import Look
-
-DEFAULT_FPS = 10
-
 
 # -- public functions ---------------------------------------------------------
 
@@ -46,10 +51,10 @@ def animate_coefs(
     sphere=None,
     tmin=None,
     tmax=None,
-    image_interp="cubic",
-    extrapolate="auto",
+    image_interp=DEFAULT_IMAGE_INTERP,
+    extrapolate=DEFAULT_EXTRAPOLATE,
     border="mean",
-    res=256,
+    res=DEFAULT_RES,
     vlim=(None, None),
     cmap=None,
     cnorm=None,
@@ -69,10 +74,10 @@ def animate_coefs(
     score_label=None,
     scoring=None,
     score_matrix=None,
-    time_unit="s",
+    time_unit=DEFAULT_TIME_UNIT,
     fps=DEFAULT_FPS,
     blit=True,
-    dpi=100,
+    dpi=DEFAULT_DPI,
     show=True,
     verbose=None,
 ):
@@ -145,17 +150,16 @@ def animate_coefs(
 
 
 @verbose
+@fill_doc
 def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
     """Plot the coefficients of one time point, as one frame of the animation.
 
     Parameters
     ----------
-    data, info
-        As in :func:`animate_coefs`.
-    time : float
-        The time to show, in seconds (the nearest sample is used).
-    show : bool
-        Show the figure.
+    %(data)s
+    %(info)s
+    %(time)s
+    %(show)s
     %(verbose)s
     **kwargs
         Any other argument of :func:`animate_coefs`.

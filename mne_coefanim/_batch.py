@@ -18,6 +18,7 @@ from mne.utils import logger, use_log_level, verbose
 
 from ._api import animate_coefs
 from ._checks import check_type
+from ._docs import fill_doc
 from ._progress import progress, quiet_progress
 from .io._formats import fill_formats
 from .io._output import check_output
@@ -28,6 +29,7 @@ _RESERVED = ("show",)
 
 @verbose
 @fill_formats
+@fill_doc
 def save_animations(
     items, fnames, *, n_jobs=None, overwrite=False, verbose=None, **kwargs
 ):
@@ -47,13 +49,8 @@ def save_animations(
         per item, or a pattern formatted for each item with ``{name}`` (the
         dict key; for a list, the index) and ``{index}`` (0, 1, ...), e.g.
         ``'sub-{name}_patterns.gif'`` or ``'anim_{index:02d}.gif'``.
-    n_jobs : int | None
-        The number of jobs to run in parallel, as in MNE: None means 1
-        unless in a :func:`joblib.parallel_config` block (which then
-        decides), -1 means all cores. More than one job needs ``joblib``.
-    overwrite : bool
-        Replace existing files. If False (default), any existing output
-        raises ``FileExistsError`` before anything is rendered.
+    %(n_jobs)s
+    %(overwrite)s
     verbose : bool | str | int | None
         Control the verbosity of the logging output; None uses MNE's level
         (see :func:`mne.set_log_level`). At a terminal, one progress bar

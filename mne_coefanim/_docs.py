@@ -6,6 +6,7 @@ re-indented. Entries that MNE defines (``verbose``) are left for MNE's own
 ``verbose`` decorator to fill.
 """
 
+import re
 import textwrap
 
 docdict = {}
@@ -308,6 +309,59 @@ show : bool
 """
 
 
+# -- output: save, to_gif_bytes, iter_frames, reports, batches -----------------
+
+docdict["fps_output"] = """
+fps : float | None
+    Frames per second; None uses the animation's ``fps``.
+"""
+
+docdict["dpi_output"] = """
+dpi : float | None
+    Resolution, from 10 to 1000; None uses the animation's ``dpi``.
+"""
+
+docdict["dpi_inline"] = """
+dpi : float | None
+    Resolution. None uses the animation's ``dpi``, lowered if the GIF would
+    take more than about 5 MB of the page.
+"""
+
+docdict["overwrite"] = """
+overwrite : bool
+    Replace existing files. If False (default), an existing output raises
+    ``FileExistsError`` before anything is rendered.
+"""
+
+docdict["report"] = """
+report : mne.Report
+    The report to add to.
+"""
+
+docdict["report_entry"] = """
+title : str
+    The title of the report entry.
+section : str | None
+    The report section to group the entry into, as in MNE.
+tags : str | tuple of str
+    Tags for the report's filter buttons (no spaces), as in MNE.
+replace : bool
+    Replace an entry with the same ``title`` and ``section``, as in MNE.
+"""
+
+docdict["time"] = """
+time : float
+    The time to show, in seconds (the nearest frame is used).
+"""
+
+docdict["n_jobs"] = """
+n_jobs : int | None
+    The number of jobs to run in parallel, as in MNE: None means 1 unless in
+    a :func:`joblib.parallel_config` block (which then decides), -1 means all
+    cores. More than one job needs ``joblib``.
+"""
+
+
 def fill_doc(func):
     """Fill the ``%(name)s`` entries of ``func``'s docstring from ``docdict``.
 
@@ -338,3 +392,32 @@ def fill_text(doc):
         else:
             lines.append(line)
     return "\n".join(lines)
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+
+
+def summary(name):
+    """Return the first sentence of an entry's description, as plain text.
+
+    The command line's help uses it, so that an option says what the
+    Python parameter of the same meaning says.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``docdict``.
+
+    Returns
+    -------
+    text : str
+        The sentence without its final period and without reST markup,
+        lower-cased at its start, e.g. ``'frames per second on screen and in
+        saved files'``.
+    """
+    description = " ".join(
+        line.strip() for line in docdict[name].strip("\n").split("\n")[1:]
+    )
+    sentence = re.split(r"(?<=[a-z0-9)])\. ", description + " ", maxsplit=1)[0]
+    plain = _ROLE.sub(r"\1", sentence).replace("``", "").rstrip(". ")
+    return plain[:1].lower() + plain[1:]

@@ -356,14 +356,18 @@ def test_vlim_must_increase(tmp_path, capsys):
     np.save(tmp_path / "coefs.npy", np.ones((2, N_CH)))
     code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--vlim", 1, 1,
                        "-o", tmp_path / "out.gif")  # fmt: skip
-    assert_one_line_error(code, err, "--vlim needs VMIN < VMAX; got VMIN=1, VMAX=1")
+    assert_one_line_error(
+        code, err, "--vlim: vlim must have vmin < vmax; got vlim=(1.0, 1.0)"
+    )
 
 
 def test_unknown_cmap(tmp_path, capsys):
     np.save(tmp_path / "coefs.npy", np.ones((2, N_CH)))
     code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--cmap", "nope",
                        "-o", tmp_path / "out.gif")  # fmt: skip
-    assert_one_line_error(code, err, "--cmap 'nope' is not a matplotlib colour map")
+    assert_one_line_error(
+        code, err, "--cmap: cmap 'nope' is not a matplotlib colour map"
+    )
 
 
 def test_unknown_montage(tmp_path, capsys):

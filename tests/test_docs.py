@@ -46,3 +46,26 @@ def test_fill_text_indents_entries_and_leaves_unknown_ones():
     assert f"    {first}\n" in filled
     assert all(f"    {line}" in filled for line in rest if line)
     assert "%(verbose)s" in filled  # MNE's verbose decorator fills it
+
+
+@pytest.mark.parametrize(
+    "option, name",
+    [("--fps", "fps"), ("--dpi", "dpi"), ("--res", "res"),
+     ("--image-interp", "image_interp"), ("--extrapolate", "extrapolate"),
+     ("--title", "title"), ("--time-unit", "time_unit")],
+)  # fmt: skip
+def test_cli_help_says_what_python_says(option, name):
+    from mne_coefanim._docs import summary
+    from mne_coefanim.cli._parser import build_parser
+
+    render = build_parser()._subparsers._group_actions[0].choices["render"]
+    (action,) = [a for a in render._actions if option in a.option_strings]
+    assert action.help.startswith(summary(name).replace("%", "%%"))
+
+
+def test_summary_is_plain_text():
+    from mne_coefanim._docs import summary
+
+    assert summary("image_interp") == (
+        "interpolation between sensors, as in mne.viz.plot_topomap"
+    )

@@ -246,25 +246,25 @@ def _check_output(fname, overwrite):
 
 
 def _check_vlim(vlim):
-    if vlim is None:
-        return (None, None)
-    vmin, vmax = vlim
-    if vmin is not None and vmax is not None and not vmin < vmax:
-        raise ValueError(
-            f"--vlim needs VMIN < VMAX; got VMIN={vmin:g}, VMAX={vmax:g}. Swap "
-            "them, or pass 'none' for a limit taken from the data."
-        )
-    return (vmin, vmax)
+    # the Python check, named as the option: one rule, one message
+    from ..viz._colors import check_vlim
+
+    return _as_option("--vlim", check_vlim, None if vlim is None else tuple(vlim))
 
 
 def _check_cmap(name):
-    import matplotlib
+    from ..viz._colors import check_cmap
 
-    if name is not None and name not in matplotlib.colormaps:
-        raise ValueError(
-            f"--cmap {name!r} is not a matplotlib colour map; use e.g. RdBu_r, "
-            "viridis or Reds (list them with matplotlib.colormaps)."
-        )
+    if name is not None:
+        _as_option("--cmap", check_cmap, name)
+
+
+def _as_option(flag, check, value):
+    """Run a Python check; say its error in terms of the option ``flag``."""
+    try:
+        return check(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{flag}: {exc}") from None
 
 
 def _check_time_range(times):

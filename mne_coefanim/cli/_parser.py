@@ -10,10 +10,18 @@ import textwrap
 import numpy as np
 
 from .. import __version__
+from .._defaults import (
+    DEFAULT_DPI,
+    DEFAULT_EXTRAPOLATE,
+    DEFAULT_FPS,
+    DEFAULT_IMAGE_INTERP,
+    DEFAULT_RES,
+    DEFAULT_TIME_UNIT,
+)
+from .._docs import summary
 from ._readers import INPUT_KINDS
 
 PROG = "mne-coefanim"
-DEFAULT_FPS, DEFAULT_DPI, DEFAULT_RES = 10, 100, 256
 DEMO_SUBJECTS = 8
 
 
@@ -134,22 +142,21 @@ def _add_output_options(sub):
         type=_positive_float,
         default=DEFAULT_FPS,
         metavar="N",
-        help="frames per second (default: %(default)s)",
+        help=_python_help("fps"),
     )
     sub.add_argument(
         "--dpi",
         type=_positive_float,
         default=DEFAULT_DPI,
         metavar="N",
-        help="resolution of the frames, dots per inch (default: %(default)s)",
+        help=_python_help("dpi"),
     )
     sub.add_argument(
         "--res",
         type=_positive_int,
         default=DEFAULT_RES,
         metavar="N",
-        help="pixels along each side of the interpolated head image "
-        "(default: %(default)s)",
+        help=_python_help("res"),
     )
     sub.add_argument(
         "-q",
@@ -268,16 +275,16 @@ def _add_look_options(sub):
     group.add_argument(
         "--image-interp",
         choices=("cubic", "linear", "nearest"),
-        default="cubic",
-        help="interpolation between sensors (default: %(default)s)",
+        default=DEFAULT_IMAGE_INTERP,
+        help=_python_help("image_interp"),
     )
     group.add_argument(
         "--extrapolate",
         choices=("auto", "head", "local", "box"),
-        default="auto",
-        help="extrapolation beyond the sensors, as in MNE (default: %(default)s)",
+        default=DEFAULT_EXTRAPOLATE,
+        help=_python_help("extrapolate"),
     )
-    group.add_argument("--title", help="the figure title (default: none)")
+    group.add_argument("--title", help=_python_help("title", default="none"))
     group.add_argument(
         "--units",
         help="the colour bar label (default: from the data when known)",
@@ -285,9 +292,14 @@ def _add_look_options(sub):
     group.add_argument(
         "--time-unit",
         choices=("s", "ms"),
-        default="s",
-        help="unit of the time labels (default: %(default)s)",
+        default=DEFAULT_TIME_UNIT,
+        help=_python_help("time_unit"),
     )
+
+
+def _python_help(name, default="%(default)s"):
+    """Return the help of an option meaning what the parameter ``name`` means."""
+    return f"{summary(name).replace('%', '%%')} (default: {default})"
 
 
 # -- argument types (argparse reports their errors as usage errors) ----------

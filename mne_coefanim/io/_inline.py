@@ -18,6 +18,7 @@ import mne
 from mne.utils import logger, verbose
 
 from .._checks import check_dpi, check_fps, check_type
+from .._docs import fill_doc
 
 MAX_INLINE_CHARS = 5_000_000  # ~5 MB of HTML per inline animation
 MIN_INLINE_DPI = 30  # below this the labels become unreadable
@@ -71,6 +72,7 @@ def _base64_gif(anim, *, fps, dpi):
 
 
 @verbose
+@fill_doc
 def add_to_report(
     report,
     anim,
@@ -91,23 +93,12 @@ def add_to_report(
 
     Parameters
     ----------
-    report : mne.Report
-        The report to add to.
+    %(report)s
     anim : CoefAnimation
         The animation, from :func:`mne_coefanim.animate_coefs`.
-    title : str
-        The title of the report entry.
-    section : str | None
-        The report section to group the entry into, as in MNE.
-    tags : str | tuple of str
-        Tags for the report's filter buttons (no spaces), as in MNE.
-    replace : bool
-        Replace an entry with the same ``title`` and ``section``, as in MNE.
-    fps : float | None
-        Frames per second; None uses the animation's ``fps``.
-    dpi : float | None
-        Resolution. None uses the animation's ``dpi``, lowered if the GIF
-        would take more than about 5 MB of the report.
+    %(report_entry)s
+    %(fps_output)s
+    %(dpi_inline)s
     verbose : bool | str | int | None
         Control the verbosity of the logging output; None uses MNE's level
         (see :func:`mne.set_log_level`).

@@ -46,7 +46,7 @@ def resolve_vlim(values, vlim=(None, None), cnorm=None):
         around its value, so nothing divides by zero; a range narrower than
         ``MIN_SPAN``, from values near 1e-300, is widened to it).
     """
-    vmin, vmax = _check_vlim(vlim)
+    vmin, vmax = check_vlim(vlim)
     if cnorm is not None:
         if not isinstance(cnorm, Normalize):
             raise TypeError(
@@ -101,7 +101,24 @@ def _widen(vmin, vmax):
     return centre - MIN_SPAN / 2, centre + MIN_SPAN / 2
 
 
-def _check_vlim(vlim):
+def check_cmap(cmap):
+    """Return ``cmap`` as a Colormap, from a matplotlib name or a Colormap."""
+    if isinstance(cmap, str):
+        if cmap not in mpl.colormaps:
+            raise ValueError(
+                f"cmap {cmap!r} is not a matplotlib colour map; see "
+                "matplotlib.colormaps for the names (e.g. 'RdBu_r', 'Reds')."
+            )
+        return mpl.colormaps[cmap]
+    if not isinstance(cmap, mpl.colors.Colormap):
+        raise TypeError(
+            f"cmap must be a colour map name or a Colormap; got {type(cmap)}."
+        )
+    return cmap
+
+
+def check_vlim(vlim):
+    """Return ``vlim`` as ``(vmin, vmax)``, numbers or None, with vmin < vmax."""
     if vlim is None:
         return None, None
     try:
@@ -177,17 +194,7 @@ class ColorTable:
     @classmethod
     def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS, offset=0):
         """Build a table from a colour map name or object."""
-        if isinstance(cmap, str):
-            if cmap not in mpl.colormaps:
-                raise ValueError(
-                    f"cmap {cmap!r} is not a matplotlib colour map; see "
-                    "matplotlib.colormaps for the names (e.g. 'RdBu_r', 'Reds')."
-                )
-            cmap = mpl.colormaps[cmap]
-        elif not isinstance(cmap, mpl.colors.Colormap):
-            raise TypeError(
-                f"cmap must be a colour map name or a Colormap; got {type(cmap)}."
-            )
+        cmap = check_cmap(cmap)
         if cnorm is not None and (cnorm.vmin is None or cnorm.vmax is None):
             # a norm without limits would scale itself to the first values it
             # sees (one chunk of frames); give a copy the limits of all frames
