@@ -20,7 +20,7 @@ from ._api import animate_coefs
 from ._checks import check_type
 from ._docs import fill_doc
 from ._progress import progress, quiet_progress
-from .io._formats import fill_formats
+from .io._formats import SUFFIXES, fill_formats
 from .io._output import check_output
 
 # animate_coefs arguments that save_animations sets itself
@@ -137,7 +137,10 @@ def _output_paths(fnames, names, overwrite):
                 f"file name(s) for {len(names)} item(s)."
             )
     # absolute: joblib's worker processes may live in another working folder
-    paths = [check_output(fname, overwrite=overwrite)[0].absolute() for fname in fnames]
+    paths = [
+        check_output(fname, allowed=SUFFIXES, overwrite=overwrite)[0].absolute()
+        for fname in fnames
+    ]
     seen = {}
     for name, path in zip(names, paths, strict=True):
         key = os.path.normcase(os.path.abspath(path))

@@ -16,22 +16,25 @@ def palette(rng):
     return np.stack([codes >> 16, codes >> 8 & 255, codes & 255], -1).astype(np.uint8)
 
 
+ALL = (".gif", ".html", ".mp4", ".webm")
+
+
 def test_check_output(tmp_path):
-    path, suffix = check_output(tmp_path / "Anim.GIF")
+    path, suffix = check_output(tmp_path / "Anim.GIF", allowed=ALL)
     assert (path, suffix) == (tmp_path / "Anim.GIF", ".gif")
     with pytest.raises(
         ValueError, match=r"one of .gif, .html, .mp4, .webm; got .*\(suffix '.png'\)"
     ):
-        check_output(tmp_path / "anim.png")
+        check_output(tmp_path / "anim.png", allowed=ALL)
     with pytest.raises(ValueError, match="end in one of .gif; .*no suffix"):
         check_output(tmp_path / "anim", allowed=(".gif",))
     with pytest.raises(ValueError, match="folder of fname does not exist"):
-        check_output(tmp_path / "missing" / "anim.gif")
+        check_output(tmp_path / "missing" / "anim.gif", allowed=ALL)
     (tmp_path / "dir.gif").mkdir()
     with pytest.raises(ValueError, match="is a folder"):
-        check_output(tmp_path / "dir.gif", overwrite=True)
+        check_output(tmp_path / "dir.gif", allowed=ALL, overwrite=True)
     with pytest.raises(TypeError, match="fname must be a str or path-like"):
-        check_output(3)
+        check_output(3, allowed=ALL)
 
 
 def test_overwrite(tmp_path, palette):

@@ -231,6 +231,7 @@ def _load_demo(n_subjects, verbose):
 
 def _check_output(fname, overwrite):
     """Fail before rendering if the output cannot be written."""
+    from ..io._formats import SUFFIXES
     from ..io._output import check_output
 
     path = Path(fname).expanduser()
@@ -240,7 +241,7 @@ def _check_output(fname, overwrite):
             "or choose another name with -o."
         )
     try:
-        return check_output(path, overwrite=overwrite)[0]
+        return check_output(path, allowed=SUFFIXES, overwrite=overwrite)[0]
     except ValueError as exc:
         raise ValueError(f"-o/--output: {exc}") from exc
 

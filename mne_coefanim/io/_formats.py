@@ -4,8 +4,7 @@
 looks the file's suffix up in it, and the help of the command line and of
 :func:`~mne_coefanim.save_animations` lists it. Adding a format takes a
 :class:`~mne_coefanim.io._output.Writer` subclass in its own module, one entry
-here and its test (and its suffix in ``_output.OUTPUT_SUFFIXES``, which a test
-checks).
+here and its test.
 """
 
 from typing import NamedTuple

@@ -17,14 +17,8 @@ from mne.utils import logger
 
 from .._checks import check_type
 
-# check_output's default: the suffixes of the writer table
-# (io._formats.WRITERS), sorted. They are spelled out here because this module
-# sits below the writers and cannot import the table; tests/test_formats.py
-# checks that both agree.
-OUTPUT_SUFFIXES = (".gif", ".html", ".mp4", ".webm")
 
-
-def check_output(fname, *, overwrite=False, allowed=OUTPUT_SUFFIXES):
+def check_output(fname, *, allowed, overwrite=False):
     """Check an output file name before anything is rendered.
 
     Parameters
@@ -34,8 +28,9 @@ def check_output(fname, *, overwrite=False, allowed=OUTPUT_SUFFIXES):
     overwrite : bool
         Whether an existing file may be replaced.
     allowed : tuple of str
-        The accepted suffixes, with their dot, e.g. ``('.gif', '.mp4')``.
-        Matching ignores case. The default accepts every output format.
+        The accepted suffixes, with their dot, e.g. ``('.gif', '.mp4')``;
+        every output format is ``io._formats.SUFFIXES``. Matching ignores
+        case.
 
     Returns
     -------
