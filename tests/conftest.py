@@ -85,7 +85,7 @@ def biosemi_info():
     return make_info("biosemi64")
 
 
-def map_visibility(cfig):
+def map_visibility(anim):
     """Per pixel, how much of the map shows, from a black and a white map.
 
     1 where the map shows fully (nothing drawn over it), 0 where it does not
@@ -93,20 +93,78 @@ def map_visibility(cfig):
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    res, inside = cfig.interp.res, cfig.interp.inside
-    saved = [image.get_array().copy() for image in cfig.images]
+    res, inside = anim.interp.res, anim.interp.inside
+    images = map_images(anim)
+    saved = [image.get_array().copy() for image in images]
+    # a blitting animation marks the maps animated, which a plain draw skips
+    animated = [image.get_animated() for image in images]
+    for image in images:
+        image.set_animated(False)
     renders = []
     for value in (0, 255):
         rgba = np.zeros((res, res, 4), np.uint8)
         rgba[inside] = (value, value, value, 255)
-        for image in cfig.images:
+        for image in images:
             image.set_data(rgba)
-        canvas = FigureCanvasAgg(cfig.fig)
+        canvas = FigureCanvasAgg(anim.fig)
         canvas.draw()
         renders.append(np.asarray(canvas.buffer_rgba())[..., :3].astype(int))
-    for image, array in zip(cfig.images, saved, strict=True):
+    for image, array, was in zip(images, saved, animated, strict=True):
         image.set_data(array)
+        image.set_animated(was)
     return (renders[1] - renders[0]).min(axis=-1) / 255.0
+
+
+# -- what an animation shows, read through its public face ----------------------
+
+
+def map_images(anim):
+    """The map image of each panel (one image per map axes)."""
+    return [ax.images[0] for ax in anim.map_axes]
+
+
+def shown_colors(anim, k, panel=0):
+    """RGB (uint8) of every map cell inside the head that frame k shows."""
+    anim.show_frame(k)
+    rgba = np.asarray(map_images(anim)[panel].get_array())
+    return rgba[anim.interp.inside][:, :3]
+
+
+def table_colors(anim, k=0):
+    """The colours of colour table k, uint8 (n_levels, 3), from its colour bar.
+
+    The colour bar's colormap is a ListedColormap of exactly the levels'
+    colours (as floats in 0-1).
+    """
+    colors = np.asarray(anim.colorbars[k].cmap.colors)[:, :3]
+    return np.rint(colors * 255).astype(np.uint8)
+
+
+def cmap_names(anim):
+    """The name of the colormap behind each colour bar (e.g. 'RdBu_r')."""
+    return [bar.cmap.name.removesuffix("_levels") for bar in anim.colorbars]
+
+
+def time_label(anim):
+    """The time label shown: the text artists of the first map's axes."""
+    return "".join(text.get_text() for text in anim.map_axes[0].texts).strip()
+
+
+def time_label_box(anim, renderer=None):
+    """The display box around the time label's text artists."""
+    from matplotlib.transforms import Bbox
+
+    texts = anim.map_axes[0].texts
+    return Bbox.union([text.get_window_extent(renderer) for text in texts])
+
+
+def mask_lines(anim, marker="o"):
+    """The mask markers of each panel: its map axes' line with that marker."""
+    lines = []
+    for ax in anim.map_axes:
+        (line,) = [line for line in ax.lines if line.get_marker() == marker]
+        lines.append(line)
+    return lines
 
 
 def decode_video(path):

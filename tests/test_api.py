@@ -5,8 +5,19 @@ import re
 import mne
 import numpy as np
 import pytest
-from conftest import decode_video, make_info, map_visibility
+from conftest import (
+    decode_video,
+    make_info,
+    map_images,
+    map_visibility,
+    mask_lines,
+    shown_colors,
+    table_colors,
+    time_label,
+    time_label_box,
+)
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import same_color
 from mne.viz.topomap import _make_head_outlines
 from PIL import Image
 
@@ -67,9 +78,17 @@ def display_to_pixel(fig, xy):
     return np.column_stack([height - xy[:, 1], xy[:, 0]])
 
 
+def score_cursor(anim):
+    """The score panel's moving cursor: its one red (C3) line."""
+    (cursor,) = [
+        line for line in anim.score_axes.lines if same_color(line.get_color(), "C3")
+    ]
+    return cursor
+
+
 def head_circle_px(anim, ax):
     """Centre (display coordinates) and radius (pixels) of the head circle."""
-    sphere = anim._cfig.sensors.sphere
+    sphere = anim.sensors.sphere
     centre = ax.transData.transform(sphere[:2])
     edge = ax.transData.transform((sphere[0] + sphere[3], sphere[1]))
     return centre, edge[0] - centre[0]
@@ -121,7 +140,7 @@ def test_frame_equals_static_plot(shared, shared_info, k):
     (row, col), *_ = display_to_pixel(anim.fig, centre)
     rows, cols = np.indices(frame.shape[:2])
     head = np.hypot(rows + 0.5 - row, cols + 0.5 - col) < 0.9 * radius
-    colors = {tuple(color) for color in anim._scene.table.colors}
+    colors = {tuple(color) for color in table_colors(anim)}
     in_table = [tuple(color) in colors for color in frame[head]]
     assert np.mean(in_table) > 0.9
 
@@ -162,7 +181,7 @@ def test_gif_frames_match_figure(shared, shared_gif):
     # fully; antialiased edges drawn over the map (head outline, sensors) are
     # blended, then snapped to the palette, which has no colour for most such
     # blends: close on average, not equal.
-    visibility = map_visibility(anim._cfig)  # no per-frame artist over the map
+    visibility = map_visibility(anim)  # no per-frame artist over the map
     full, off_map = visibility == 1, visibility == 0
     partial = ~full & ~off_map
     assert full.sum() > 0.2 * full.size
@@ -214,10 +233,8 @@ def test_vlim_given(info, data):
 
 def _levels_shown(anim, k, panel=0):
     """The colour level of every map pixel the figure shows in frame k."""
-    cfig = anim._cfig
-    anim.show_frame(k)
-    rgb = cfig.images[panel].get_array()[cfig.interp.inside][:, :3].astype(int)
-    colors = anim._scene.table.colors.astype(int)
+    rgb = shown_colors(anim, k, panel).astype(int)
+    colors = table_colors(anim).astype(int)
     return np.argmin(((rgb[:, None] - colors[None]) ** 2).sum(-1), axis=1)
 
 
@@ -225,7 +242,7 @@ def test_vlim_fixed_across_frames(info, data):
     """A weak frame uses only the middle of the colour scale."""
     scale = np.array([0.1, 0.5, 1.0])
     anim = animate_coefs(data[:3] * scale[:, None], info, times=TIMES[:3], **FAST)
-    n_levels = len(anim._scene.table.colors)
+    n_levels = len(table_colors(anim))
     spans = [np.ptp(_levels_shown(anim, k)) for k in range(3)]
     assert spans[0] < 0.25 * n_levels  # per-frame limits would span them all
     assert spans[0] < spans[1] < spans[2]
@@ -264,7 +281,7 @@ def test_head_like_mne(shared, shared_info):
     ax = anim.map_axes[0]
     sensors = resolve_sensors(shared_info)
     sphere = sensors.sphere
-    assert np.array_equal(anim._cfig.sensors.sphere, sphere)
+    assert np.array_equal(anim.sensors.sphere, sphere)
     outlines = _make_head_outlines(sphere, sensors.pos, "head", tuple(sphere[:2]))
     lines = [(line.get_xdata(), line.get_ydata()) for line in ax.lines]
 
@@ -303,20 +320,19 @@ def test_time_label(shared, shared_info, time_unit):
         anim = drawable(animate_coefs(SHARED_DATA, shared_info, time_unit="ms",
                                       **SHARED_KWARGS))  # fmt: skip
         anim.show_frame(3)
-        assert anim._cfig.cursor.get_xdata()[0] == TIMES[3] * 1e3
+        assert score_cursor(anim).get_xdata()[0] == TIMES[3] * 1e3
         assert anim.score_axes.get_xlabel() == "Time (ms)"
-    text = anim._cfig.time_text
     ax = anim.map_axes[0]
-    assert all(slot in ax.texts for slot in text.slots)
+    assert ax.texts  # the label's texts sit in the map's axes
     for k in range(N_TIMES):
         anim.show_frame(k)
         if time_unit == "s":
-            assert text.get_text() == f"{TIMES[k]:0.3f} s"
+            assert time_label(anim) == f"{TIMES[k]:0.3f} s"
         else:
-            assert text.get_text() == f"{TIMES[k] * 1e3:0.0f} ms"
+            assert time_label(anim) == f"{TIMES[k] * 1e3:0.0f} ms"
         canvas = FigureCanvasAgg(anim.fig)
         canvas.draw()
-        box = text.get_window_extent(canvas.get_renderer())
+        box = time_label_box(anim, canvas.get_renderer())
         centre, radius = head_circle_px(anim, ax)
         corners = np.array([[box.x0, box.y0], [box.x0, box.y1],
                             [box.x1, box.y0], [box.x1, box.y1]])  # fmt: skip
@@ -335,10 +351,10 @@ def test_time_label_no_negative_zero(info, data, time_unit, zero):
     anim = animate_coefs(data[:5], info, times=times, time_unit=time_unit,
                          **{**FAST, "dpi": 30})  # fmt: skip
     anim.show_frame(4)
-    assert anim._cfig.time_text.get_text() == zero
+    assert time_label(anim) == zero
     anim.show_frame(0)
     first = "-0.200 s" if time_unit == "s" else "-200 ms"
-    assert anim._cfig.time_text.get_text() == first
+    assert time_label(anim) == first
 
 
 def test_time_unit_invalid(info, data):
@@ -356,14 +372,14 @@ def _redness(frame):
 
 def test_score_cursor(shared, shared_gif):
     anim = shared
-    cfig = anim._cfig
+    cursor = score_cursor(anim)
     for k in range(N_TIMES):
         anim.show_frame(k)
-        assert cfig.cursor.get_xdata()[0] == TIMES[k]
-        assert cfig.cursor.get_xdata()[1] == TIMES[k]
+        assert cursor.get_xdata()[0] == TIMES[k]
+        assert cursor.get_xdata()[1] == TIMES[k]
     # in the GIF, the reddest column of the score axes is the cursor's
     _, (frames, _, _) = shared_gif
-    box = cfig.score_axes.get_window_extent()
+    box = anim.score_axes.get_window_extent()
     corners = [[box.x0, box.y1], [box.x1, box.y0]]
     (row0, col0), (row1, col1) = display_to_pixel(anim.fig, corners)
     rows = slice(int(row0) + 2, int(row1) - 2)
@@ -372,7 +388,7 @@ def test_score_cursor(shared, shared_gif):
         int(col0) + np.argmax(_redness(frame[rows, cols]).sum(axis=0))
         for frame in frames
     ]
-    expected = cfig.score_axes.transData.transform(
+    expected = anim.score_axes.transData.transform(
         np.column_stack([TIMES, np.zeros(N_TIMES)])
     )[:, 0]
     assert np.abs(np.array(reddest) + 0.5 - expected).max() <= 1.5
@@ -443,9 +459,8 @@ def test_mask_markers(info, rng, tmp_path):
     mask[0, [0, 13]] = True
     mask[1, [22, 27]] = True
     anim = animate_coefs(values, info, times=TIMES[:3], mask=mask, **FAST)
-    cfig = anim._cfig
-    pos = cfig.sensors.pos
-    (line,) = cfig.mask_lines
+    pos = anim.sensors.pos
+    (line,) = mask_lines(anim)
     for k in range(3):
         anim.show_frame(k)
         assert np.array_equal(np.column_stack(line.get_data()), pos[mask[k]])
@@ -456,7 +471,7 @@ def test_mask_markers(info, rng, tmp_path):
     # in the GIF, frames 0 and 1 differ around the toggled sensors only
     frames, _, _ = gif_frames(anim.save(tmp_path / "anim.gif", verbose=False))
     changed = (frames[0] != frames[1]).any(axis=-1)
-    toggled = display_to_pixel(anim.fig, cfig.map_axes[0].transData.transform(
+    toggled = display_to_pixel(anim.fig, anim.map_axes[0].transData.transform(
         pos[mask[0] | mask[1]]))  # fmt: skip
     rows, cols = np.indices(changed.shape)
     near = np.zeros_like(changed)
@@ -464,7 +479,7 @@ def test_mask_markers(info, rng, tmp_path):
         close = np.hypot(rows + 0.5 - row, cols + 0.5 - col) <= 5
         assert changed[close].sum() >= 4  # a marker appeared or went away
         near |= close
-    label = cfig.time_text.get_window_extent().padded(3)
+    label = time_label_box(anim).padded(3)
     (top, left), (bottom, right) = display_to_pixel(
         anim.fig, [[label.x0, label.y1], [label.x1, label.y0]]
     )
@@ -486,16 +501,15 @@ def test_mask_wrong_shape(info, data):
 
 def test_panels_share_one_scale(info, data):
     anim = animate_coefs({"A": data, "B": 2 * data}, info, times=TIMES, **FAST)
-    cfig = anim._cfig
-    assert len(cfig.map_axes) == 2
-    assert [ax.get_title() for ax in cfig.map_axes] == ["A", "B"]
+    assert len(anim.map_axes) == 2
+    assert [ax.get_title() for ax in anim.map_axes] == ["A", "B"]
     assert len(anim.fig.axes) == 3  # two maps and one colour bar
     top = 2 * np.abs(data).max()
     assert anim.vlim == (-top, top)
     assert _colorbar_limits(anim) == anim.vlim
     # panel B's map is panel A's with twice the values, on one scale: its
     # colours lie twice as far from the middle of the scale (up to rounding)
-    middle = (len(anim._scene.table.colors) - 1) / 2
+    middle = (len(table_colors(anim)) - 1) / 2
     spread_a, spread_b = (
         np.abs(_levels_shown(anim, 1, panel) - middle).mean() for panel in (0, 1)
     )
@@ -584,8 +598,8 @@ def test_evoked_without_info(info, data):
     other = animate_coefs(shuffled, info, **FAST)
     drawable(anim).show_frame(2)
     drawable(other).show_frame(2)
-    assert np.array_equal(anim._cfig.images[0].get_array(),
-                          other._cfig.images[0].get_array())  # fmt: skip
+    assert np.array_equal(map_images(anim)[0].get_array(),
+                          map_images(other)[0].get_array())  # fmt: skip
 
 
 def test_coef_data_and_dict(info, data):
@@ -664,7 +678,7 @@ def test_saving_keeps_the_frame_shown(tmp_path, info, rng):
                          show=False, verbose=False)  # fmt: skip
     anim.show_frame(2)
     anim.save(tmp_path / "a.gif", verbose=False)
-    assert anim._cfig.time_text.get_text() == "0.200 s"
+    assert time_label(anim) == "0.200 s"
 
 
 def test_frames_without_times_are_labelled_by_sample(info, data):

@@ -245,7 +245,7 @@ def test_resolve_vlim_one_limit_not_mirrored_with_cnorm():
 
 
 def test_animate_coefs_mirrors_one_limit(rng):
-    from conftest import make_info
+    from conftest import cmap_names, make_info
 
     from mne_coefanim import animate_coefs
 
@@ -253,6 +253,6 @@ def test_animate_coefs_mirrors_one_limit(rng):
     data = rng.standard_normal((3, 16)) * 100
     anim = animate_coefs(data, info, vlim=(None, 5), res=32, dpi=40, show=False)
     assert anim.vlim == (-5.0, 5.0)
-    assert anim._scene.table.cmap.name == "RdBu_r"
+    assert cmap_names(anim) == ["RdBu_r"]
     anim = animate_coefs(data, info, vlim=(-3, None), res=32, dpi=40, show=False)
     assert anim.vlim == (-3.0, 3.0)

@@ -2,11 +2,12 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import map_visibility
+from conftest import map_visibility, table_colors, time_label_box
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.viz._compose import FrameCompositor, _probe
+from mne_coefanim.viz._compose import FrameCompositor
+from mne_coefanim.viz._probe import probe
 
 FAST = dict(res=32, dpi=50, show=False, verbose=False)
 N_TIMES = 5
@@ -30,11 +31,20 @@ def render(fig):
     return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
 
 
-def label_region(cfig, shape, pad=3):
+def layers(anim):
+    """The figure/compositor contract (FigureLayers) of an animation's figure.
+
+    These tests check the compositor against its contract, so they build it
+    from the figure as CoefAnimation does: the one private read of the tests.
+    """
+    return anim._cfig.layers
+
+
+def label_region(anim, shape, pad=3):
     """Pixels of the time label's box (it changes per frame)."""
-    canvas = FigureCanvasAgg(cfig.fig)
+    canvas = FigureCanvasAgg(anim.fig)
     canvas.draw()
-    box = cfig.time_text.get_window_extent(canvas.get_renderer()).padded(pad)
+    box = time_label_box(anim, canvas.get_renderer()).padded(pad)
     rows, cols = np.indices(shape)
     height = shape[0]
     return (
@@ -48,18 +58,17 @@ def label_region(cfig, shape, pad=3):
 
 def test_cells_are_matplotlib_nearest_resampling(anim):
     """Each pixel shows the cell that contains its centre, as in imshow."""
-    cfig = anim._cfig
-    interp = cfig.interp
+    interp = anim.interp
     n_inside = int(interp.inside.sum())
     rank = np.arange(n_inside)
     base = 191  # levels are palette indices < n_levels: write the rank in two digits
     assert n_inside < base**2
-    compositor = FrameCompositor(cfig.layers, cfig.fig.dpi)
+    compositor = FrameCompositor(layers(anim), anim.fig.dpi)
     with compositor.rendering():
         compositor.start()
         low = compositor.compose(0, [(rank % base).astype(np.uint8)]).astype(int)
         high = compositor.compose(0, [(rank // base).astype(np.uint8)]).astype(int)
-    full = map_visibility(cfig) == 1
+    full = map_visibility(anim) == 1
     assert full.sum() > 1000
     assert low.shape == full.shape
     decoded = (high * base + low)[full]
@@ -70,7 +79,7 @@ def test_cells_are_matplotlib_nearest_resampling(anim):
     rows, cols = np.nonzero(full)
     height = full.shape[0]
     display = np.column_stack([cols + 0.5, height - rows - 0.5])
-    x, y = cfig.map_axes[0].transData.inverted().transform(display).T
+    x, y = anim.map_axes[0].transData.inverted().transform(display).T
     left, right, bottom, top = interp.extent
     fx = (x - left) / (right - left) * interp.res
     fy = (y - bottom) / (top - bottom) * interp.res
@@ -84,15 +93,15 @@ def test_cells_are_matplotlib_nearest_resampling(anim):
 
 
 def test_palette(anim):
-    compositor = FrameCompositor(anim._cfig.layers, anim.dpi)
+    compositor = FrameCompositor(layers(anim), anim.dpi)
     palette = compositor.palette
-    table = anim._scene.table
+    colors = table_colors(anim)
     assert palette.dtype == np.uint8
     assert palette.ndim == 2 and palette.shape[1] == 3
-    assert len(table.colors) < len(palette) <= 256
-    assert np.array_equal(palette[: len(table.colors)], table.colors)
+    assert len(colors) < len(palette) <= 256
+    assert np.array_equal(palette[: len(colors)], colors)
     # the background and the outlines are exact
-    chrome = palette[len(table.colors) :].tolist()
+    chrome = palette[len(colors) :].tolist()
     assert [255, 255, 255] in chrome and [0, 0, 0] in chrome
     assert compositor.shape == render(anim.fig).shape[:2]
 
@@ -106,7 +115,7 @@ def test_static_frame_outside_map(anim):
     anim.show_frame(0)
     expected = render(anim.fig)
     assert first.shape == expected.shape[:2]
-    static = (map_visibility(anim._cfig) == 0) & ~label_region(anim._cfig, first.shape)
+    static = (map_visibility(anim) == 0) & ~label_region(anim, first.shape)
     assert static.mean() > 0.3
     got = palette[first[static]]
     want = expected[static]
@@ -127,13 +136,13 @@ def test_partly_covered_pixels_blend_the_map_colour(anim):
     ``a`` and ``c`` come from renders with a black and a white map; the blend
     table quantises ``a`` to 1/255, at most half a level per channel.
     """
-    cfig = anim._cfig
-    compositor = FrameCompositor(cfig.layers, cfig.fig.dpi)
+    contract = layers(anim)
+    compositor = FrameCompositor(contract, anim.fig.dpi)
     with compositor.rendering():
-        renders = _probe(cfig.layers, compositor._render)
+        renders = probe(contract, compositor._render)
         compositor.start()
-        n_levels = cfig.tables[0].n_levels
-        rank = np.arange(int(cfig.interp.inside.sum()))
+        n_levels = contract.palette_tables[0].n_levels
+        rank = np.arange(int(anim.interp.inside.sum()))
         shifts = (0, 50, 120)
         frames = [
             compositor.compose(0, [((rank * 7 + shift) % n_levels).astype(np.uint8)])
@@ -168,10 +177,10 @@ def test_axes_reaching_over_the_map(anim):
     frames.close()
     anim.show_frame(0)
     expected = render(fig)
-    visibility = map_visibility(anim._cfig)
+    visibility = map_visibility(anim)
     ax.set_visible(False)
     without = render(fig)
-    on_map = map_visibility(anim._cfig) == 1
+    on_map = map_visibility(anim) == 1
     ax.set_visible(True)
     under_label = (without != expected).any(axis=-1) & (visibility < 0.5) & on_map
     assert under_label.sum() > 50  # the label covers map pixels
@@ -184,7 +193,7 @@ def test_axes_reaching_over_the_map(anim):
 
 def test_frames_match_show_frame_on_the_map(anim):
     """iter_frames and show_frame agree where the map shows fully."""
-    full = map_visibility(anim._cfig) == 1
+    full = map_visibility(anim) == 1
     frames = list(anim.iter_frames())
     assert len(frames) == N_TIMES
     for k, frame in enumerate(frames):

@@ -94,7 +94,18 @@ def test_every_example_has_a_check():
     assert {p.stem.removeprefix("plot_") for p in EXAMPLES} == set(CHECKS)
 
 
-@pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+SLOW_EXAMPLES = {"plot_batch"}  # starts two worker processes (~6 s)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param(
+            p, id=p.stem, marks=pytest.mark.slow if p.stem in SLOW_EXAMPLES else ()
+        )
+        for p in EXAMPLES
+    ],
+)
 def test_example_runs(script, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     env = runpy.run_path(str(script), run_name="__main__")

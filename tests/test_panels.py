@@ -3,7 +3,9 @@
 import matplotlib as mpl
 import numpy as np
 import pytest
+from conftest import cmap_names, table_colors
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.contour import ContourSet
 from PIL import Image
 
 from mne_coefanim import animate_coefs
@@ -50,7 +52,7 @@ def peak_pixel(anim, panel):
     """(row, col) of the output pixel at the Cz sensor in one panel's map."""
     canvas = FigureCanvasAgg(anim.fig)
     canvas.draw()  # lays the axes out at the figure's (= the GIF's) dpi
-    sensors = anim._cfig.sensors
+    sensors = anim.sensors
     xy = anim.map_axes[panel].transData.transform(
         sensors.pos[sensors.ch_names.index(PEAK)]
     )
@@ -65,19 +67,21 @@ def test_each_panel_own_limits_and_colorbar(info, bump):
     anim = animate_coefs(data, info, times=TIMES, vlim="each", **FAST)
     top = bump.max()
     assert anim.vlim == [(0.0, top), (0.0, 50 * top)]
-    cfig = anim._cfig
-    assert len(cfig.colorbars) == 2
-    for colorbar, (vmin, vmax) in zip(cfig.colorbars, anim.vlim, strict=True):
+    assert len(anim.colorbars) == 2
+    for colorbar, (vmin, vmax) in zip(anim.colorbars, anim.vlim, strict=True):
         assert (colorbar.norm.vmin, colorbar.norm.vmax) == (vmin, vmax)
     # non-negative data: 'Reds', the palette's map colours split in two
-    assert [t.cmap.name for t in cfig.tables] == ["Reds", "Reds"]
-    assert [(t.n_levels, t.offset) for t in cfig.tables] == [
-        (N_LEVELS // 2, 0),
-        (N_LEVELS // 2, N_LEVELS // 2),
-    ]
+    assert cmap_names(anim) == ["Reds", "Reds"]
+    colors = [table_colors(anim, k) for k in range(2)]
+    assert [len(each) for each in colors] == [N_LEVELS // 2, N_LEVELS // 2]
+    frames = anim.iter_frames()  # sets anim.palette
+    next(frames)
+    frames.close()
+    assert np.array_equal(anim.palette[: N_LEVELS // 2], colors[0])
+    assert np.array_equal(anim.palette[N_LEVELS // 2 : N_LEVELS], colors[1])
     # each colour bar sits right of its own map, left of the next one
-    maps = [ax.get_position() for ax in cfig.map_axes]
-    bars = [bar.ax.get_position() for bar in cfig.colorbars]
+    maps = [ax.get_position() for ax in anim.map_axes]
+    bars = [bar.ax.get_position() for bar in anim.colorbars]
     assert maps[0].x1 < bars[0].x0 < bars[0].x1 < maps[1].x0
     assert maps[1].x1 < bars[1].x0 < bars[1].x1 <= 1
 
@@ -86,57 +90,60 @@ def test_each_gif_colors(info, bump, tmp_path):
     data = {"mean": bump, "consistency": 50 * bump}
     anim = animate_coefs(data, info, times=TIMES, vlim="each", **FAST)
     frames = gif_rgb(anim.save(tmp_path / "each.gif"))
-    tables = anim._cfig.tables
-    for panel, table in enumerate(tables):
+    tables = [table_colors(anim, k) for k in range(2)]
+    for panel, colorbar in enumerate(anim.colorbars):
+        colors = tables[panel]
         row, col = peak_pixel(anim, panel)
         # the last frame peaks at the panel's own maximum: its top colour
-        assert np.array_equal(frames[-1][row, col], table.colors[-1])
+        assert np.array_equal(frames[-1][row, col], colors[-1])
         # the limits are fixed across frames: frame 0 peaks at level 24 of 96
-        peak = np.array([bump[0].max() * (50 if panel else 1)])
-        level = int(table.levels(peak)[0]) - table.offset
+        # (the colour bar's level: its norm, then one colour per level)
+        peak = bump[0].max() * (50 if panel else 1)
+        level = int(colorbar.norm(peak) * len(colors))
         assert level == 24
-        assert np.array_equal(frames[0][row, col], table.colors[level])
+        assert np.array_equal(frames[0][row, col], colors[level])
     # the palette holds both tables, one after the other, then the chrome
-    assert np.array_equal(anim.palette[: N_LEVELS // 2], tables[0].colors)
-    assert np.array_equal(anim.palette[N_LEVELS // 2 : N_LEVELS], tables[1].colors)
+    assert np.array_equal(anim.palette[: N_LEVELS // 2], tables[0])
+    assert np.array_equal(anim.palette[N_LEVELS // 2 : N_LEVELS], tables[1])
 
 
 def test_each_mixed_signs_own_cmaps(info, bump, tmp_path):
     signed = bump - bump.mean()
     anim = animate_coefs({"abs": bump, "signed": signed}, info, times=TIMES,
                          vlim="each", **FAST)  # fmt: skip
-    tables = anim._cfig.tables
-    assert [t.cmap.name for t in tables] == ["Reds", "RdBu_r"]
+    tables = [table_colors(anim, k) for k in range(2)]
+    assert cmap_names(anim) == ["Reds", "RdBu_r"]
     half = np.abs(signed).max()
     assert anim.vlim == [(0.0, bump.max()), (-half, half)]
     frames = gif_rgb(anim.save(tmp_path / "mixed.gif"))
-    for panel, table in enumerate(tables):
+    for panel, colors in enumerate(tables):
         row, col = peak_pixel(anim, panel)
-        assert np.array_equal(frames[-1][row, col], table.colors[-1])
+        assert np.array_equal(frames[-1][row, col], colors[-1])
     # the two peaks differ in colour: each panel reads its own table
-    assert not np.array_equal(tables[0].colors[-1], tables[1].colors[-1])
+    assert not np.array_equal(tables[0][-1], tables[1][-1])
 
 
 def test_each_user_cmap_for_all_panels(info, bump):
     anim = animate_coefs({"a": bump, "b": -bump}, info, times=TIMES, vlim="each",
                          cmap="viridis", **FAST)  # fmt: skip
-    assert [t.cmap.name for t in anim._cfig.tables] == ["viridis", "viridis"]
+    assert cmap_names(anim) == ["viridis", "viridis"]
     assert anim.vlim == [(0.0, bump.max()), (-bump.max(), 0.0)]
 
 
 def test_each_units_and_contours_per_panel(info, bump):
     anim = animate_coefs({"a": bump, "b": 50 * bump}, info, times=TIMES,
                          vlim="each", units="a.u.", contours=3, **FAST)  # fmt: skip
-    cfig = anim._cfig
-    assert [bar.ax.get_ylabel() for bar in cfig.colorbars] == ["a.u.", "a.u."]
-    for levels, (vmin, vmax) in zip(cfig._contour_levels, anim.vlim, strict=True):
-        assert np.allclose(levels, np.linspace(vmin, vmax, 5)[1:-1])
+    assert [bar.ax.get_ylabel() for bar in anim.colorbars] == ["a.u.", "a.u."]
+    anim.show_frame(N_TIMES - 1)  # each panel's map spans its own range
+    for ax, (vmin, vmax) in zip(anim.map_axes, anim.vlim, strict=True):
+        (contours,) = [c for c in ax.collections if isinstance(c, ContourSet)]
+        assert np.allclose(contours.levels, np.linspace(vmin, vmax, 5)[1:-1])
 
 
 def test_each_single_panel_is_a_list(info, bump):
     anim = animate_coefs(bump, info, times=TIMES, vlim="each", **FAST)
     assert anim.vlim == [(0.0, bump.max())]
-    assert anim._cfig.tables[0].n_levels == N_LEVELS
+    assert len(table_colors(anim, 0)) == N_LEVELS
 
 
 # -- shared limits ------------------------------------------------------------
@@ -146,19 +153,17 @@ def test_shared_one_colorbar_covering_both(info, bump, tmp_path):
     data = {"mean": bump, "consistency": 50 * bump}
     anim = animate_coefs(data, info, times=TIMES, **FAST)
     assert anim.vlim == (0.0, 50 * bump.max())
-    cfig = anim._cfig
-    assert len(cfig.tables) == 1 and cfig.tables[0].n_levels == N_LEVELS
-    assert len(cfig.colorbars) == 1
-    assert (cfig.colorbars[0].norm.vmin, cfig.colorbars[0].norm.vmax) == anim.vlim
+    assert len(anim.colorbars) == 1 and len(table_colors(anim)) == N_LEVELS
+    assert (anim.colorbars[0].norm.vmin, anim.colorbars[0].norm.vmax) == anim.vlim
     # one colour bar, right of the last map
-    assert cfig.map_axes[1].get_position().x1 < cfig.colorbars[0].ax.get_position().x0
+    assert anim.map_axes[1].get_position().x1 < anim.colorbars[0].ax.get_position().x0
     frames = gif_rgb(anim.save(tmp_path / "shared.gif"))
-    table = cfig.tables[0]
+    colors = table_colors(anim)
     row, col = peak_pixel(anim, 1)
-    assert np.array_equal(frames[-1][row, col], table.colors[-1])
+    assert np.array_equal(frames[-1][row, col], colors[-1])
     # on the shared scale, the 50 times smaller panel is pale
     row, col = peak_pixel(anim, 0)
-    assert np.array_equal(frames[-1][row, col], table.colors[N_LEVELS // 50])
+    assert np.array_equal(frames[-1][row, col], colors[N_LEVELS // 50])
 
 
 def test_layout_each_band_per_panel():

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import make_info, map_images, shown_colors, table_colors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -173,9 +173,15 @@ def test_animate_coefs_accepts_any_finite_values(info, method, data):
         vmin, vmax = anim.vlim
         assert vmin < vmax
         assert vmin <= values.min() and values.max() <= vmax  # nothing clipped
-        levels, _ = anim._chunk_levels(0, n_frames)
-        assert levels[0].shape == (n_frames, anim.interp.inside.sum())
-        assert levels[0].max() < N_LEVELS
+        colors = table_colors(anim)
+        assert len(colors) == N_LEVELS
+        inside = anim.interp.inside
+        for k in range(n_frames):  # every cell in the head takes a level
+            shown = shown_colors(anim, k)
+            alpha = np.asarray(map_images(anim)[0].get_array())[..., 3]
+            assert (alpha[inside] == 255).all()
+            in_table = (shown[:, np.newaxis] == colors[np.newaxis]).all(-1).any(-1)
+            assert in_table.all()
         frame = next(anim.iter_frames())
         assert frame.dtype == np.uint8 and frame.ndim == 2
     finally:
@@ -282,6 +288,7 @@ PARAMETERS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # ~5 s: 300 examples
 @settings(PROPERTIES, max_examples=300 * SCALE)  # most fail early: cheap
 @given(name=st.sampled_from(PARAMETERS), value=JUNK)
 def test_any_argument_fails_only_with_documented_errors(info16, name, value):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import mask_lines
 from scipy.stats import t as t_dist
 
 import mne_coefanim as mc
@@ -52,7 +53,7 @@ def test_animation_mask_changes_with_frames(demo):
         study.patterns, study.info, times=study.times, dims=study.dims,
         mask="fdr", alpha=0.01, res=32, dpi=40, show=False, verbose=False,
     )  # fmt: skip
-    line = anim._cfig.mask_lines[0]
+    line = mask_lines(anim)[0]
     anim.show_frame(int(np.argmin(np.abs(study.times - 0.15))))
     marked_peak = len(line.get_xdata())
     anim.show_frame(int(np.argmin(np.abs(study.times + 0.1))))

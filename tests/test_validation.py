@@ -14,7 +14,7 @@ import tracemalloc
 import mne
 import numpy as np
 import pytest
-from conftest import make_info, make_montage
+from conftest import make_info, make_montage, map_images, map_visibility, shown_colors
 from matplotlib.animation import FuncAnimation
 from PIL import Image
 
@@ -278,10 +278,10 @@ def test_large_offset_keeps_colour_precision(info16, data, tmp_path):
         offset + 1e-3 * data, info16, vlim=(offset - 3e-3, offset + 3e-3),
         sensors=False, colorbar=False, **FAST,
     )  # fmt: skip
-    levels, _ = anim._chunk_levels(0, 1)
+    shown = shown_colors(anim, 0)
     # float32 would collapse the map to one or two levels (its step at 1e6
     # is 0.06, twenty times the whole colour range)
-    assert len(np.unique(levels[0])) > 20
+    assert len(np.unique(shown, axis=0)) > 20
 
 
 @pytest.mark.parametrize(
@@ -298,12 +298,11 @@ def test_constant_field_is_one_colour(info16, value, transform):
     assert vmin <= shown <= vmax
     # the figure's image: every pixel in the head has the same colour
     anim.show_frame(2)
-    rgba = np.asarray(anim._cfig.images[0].get_array()).reshape(-1, 4)
+    rgba = np.asarray(map_images(anim)[0].get_array()).reshape(-1, 4)
     inside = anim.interp.inside.ravel()
     assert len(np.unique(rgba[inside], axis=0)) == 1
     # the saved frames: every pixel that shows the map has the same index
-    compositor = FrameCompositor(anim._cfig.layers, anim.dpi)
-    (pixels, _), = compositor._full  # fmt: skip
+    pixels = np.flatnonzero(map_visibility(anim) == 1)  # at the saved dpi
     assert pixels.size > 50
     for frame in anim.iter_frames():
         assert len(np.unique(frame.reshape(-1)[pixels])) == 1
