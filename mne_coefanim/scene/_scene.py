@@ -54,11 +54,6 @@ class Scene:
     times_are_samples: bool = False  # no times given: label frames by sample
 
     @property
-    def table(self):
-        """The first colour table (the only one when panels share limits)."""
-        return self.tables[0]
-
-    @property
     def panel_tables(self):
         """The colour table of each panel."""
         if len(self.tables) == len(self.panels):
