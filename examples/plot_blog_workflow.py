@@ -23,7 +23,8 @@ study = mne_coefanim.load_demo()
 print(study)
 
 # %%
-# The blog's animation: mean |coefficients| over subjects and folds.
+# The blog's animation: the absolute value of the mean coefficients over
+# subjects and folds.
 # ``transform='abs'`` is applied *after* averaging (averaging absolute values
 # would turn noise into a positive offset). The values are non-negative, so
 # the colour map is sequential and starts at 0.

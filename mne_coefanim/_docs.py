@@ -68,7 +68,7 @@ transform : None | 'abs' | 'zscore'
 """
 
 docdict["attr"] = """
-attr : 'patterns_' | 'filters_'
+attr : ``'patterns_'`` | ``'filters_'``
     What to take from a fitted estimator (patterns are interpretable as
     brain activity; filters are not).
 """

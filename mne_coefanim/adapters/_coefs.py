@@ -105,7 +105,7 @@ def as_coef_data(
         Applied AFTER averaging over folds and subjects. ``'zscore'``
         standardises each time point across channels:
         ``(x - mean) / std`` over channels, a constant time point giving 0.
-    attr : 'patterns_' | 'filters_'
+    attr : ``'patterns_'`` | ``'filters_'``
         For estimators: which coefficients to take.
     class_idx : int | None
         For estimators with several rows of coefficients (multi-class, or
