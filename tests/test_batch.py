@@ -139,3 +139,28 @@ def test_errors(study, tmp_path):
     with pytest.raises(TypeError, match="n_jobs must be an int or None; got float"):
         save_animations(subjects, out, n_jobs=1.5, **kwargs)
     assert list(tmp_path.iterdir()) == []  # nothing was rendered
+
+
+@pytest.mark.slow  # starts a local cluster of two worker processes
+def test_dask_cluster_gives_identical_files(study, tmp_path):
+    """The README's recipe: joblib's dask backend on a distributed cluster."""
+    distributed = pytest.importorskip("distributed")
+    joblib = pytest.importorskip("joblib")
+    subjects, kwargs = study
+    serial = save_animations(subjects, tmp_path / "serial_{index}.gif", **kwargs)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True,
+            dashboard_address=None, silence_logs=40,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        joblib.parallel_config(backend="dask"),
+    ):  # fmt: skip
+        workers = client.run(lambda: __import__("os").getpid())
+        with distributed.get_task_stream(client) as stream:
+            on_dask = save_animations(subjects, tmp_path / "dask_{index}.gif", **kwargs)
+    assert len(set(workers.values())) == 2  # two worker processes
+    ran_on = {task["worker"] for task in stream.data}
+    assert len(stream.data) >= len(subjects) and ran_on  # the cluster did the work
+    for one, two in zip(serial, on_dask, strict=True):
+        assert one.read_bytes() == two.read_bytes()
