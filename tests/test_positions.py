@@ -370,7 +370,7 @@ def test_error_array_not_finite():
 
 
 def test_error_unsupported_type():
-    with pytest.raises(TypeError, match="inst must be an mne.Info.*got dict"):
+    with pytest.raises(TypeError, match="info must be an mne.Info.*got dict"):
         resolve_sensors({"Cz": (0, 0)})
 
 

@@ -106,7 +106,7 @@ def topomap_positions(
 
 @verbose
 def resolve_sensors(
-    inst,
+    info,
     *,
     ch_names=None,
     ch_type=None,
@@ -119,7 +119,7 @@ def resolve_sensors(
 
     Parameters
     ----------
-    inst : mne.Info | Raw | Epochs | Evoked | DigMontage | array-like
+    info : mne.Info | Raw | Epochs | Evoked | DigMontage | array-like
         Where the sensors are. An Info (or any object with an ``.info``)
         gives MNE's topomap positions of its channels. A DigMontage is
         applied to a new Info of ``ch_names`` (all of its channels if None).
@@ -179,26 +179,26 @@ def resolve_sensors(
     point per pair; do the same before interpolating. Unlike MNE, a
     gradiometer whose partner is excluded is kept, alone at its position.
     """
-    if isinstance(inst, mne.channels.DigMontage):
-        info = _info_from_montage(inst, ch_names, ch_type)
-        return _sensors_from_info(info, ch_type, picks, sphere, exclude)
-    if not isinstance(inst, mne.Info) and isinstance(
-        getattr(inst, "info", None), mne.Info
+    if isinstance(info, mne.channels.DigMontage):
+        montage_info = _info_from_montage(info, ch_names, ch_type)
+        return _sensors_from_info(montage_info, ch_type, picks, sphere, exclude)
+    if not isinstance(info, mne.Info) and isinstance(
+        getattr(info, "info", None), mne.Info
     ):
-        inst = inst.info
-    if isinstance(inst, mne.Info):
+        info = info.info
+    if isinstance(info, mne.Info):
         if ch_names is not None:
             raise ValueError(
                 "ch_names is only used with a DigMontage or an array of positions; "
                 "to choose channels of an Info pass picks=[...] instead."
             )
-        return _sensors_from_info(inst, ch_type, picks, sphere, exclude)
-    if isinstance(inst, np.ndarray | list | tuple):
-        return _sensors_from_array(inst, ch_names, ch_type, picks, sphere, exclude)
+        return _sensors_from_info(info, ch_type, picks, sphere, exclude)
+    if isinstance(info, np.ndarray | list | tuple):
+        return _sensors_from_array(info, ch_names, ch_type, picks, sphere, exclude)
     raise TypeError(
-        "inst must be an mne.Info, an object with .info (Raw, Epochs, Evoked), "
+        "info must be an mne.Info, an object with .info (Raw, Epochs, Evoked), "
         f"a DigMontage or an array of shape (n_channels, 2); got "
-        f"{type(inst).__name__}."
+        f"{type(info).__name__}."
     )
 
 
@@ -285,7 +285,7 @@ def _check_have_positions(locs, names):
             f"{len(bad)} channel(s) have no position: {_listed(bad)}. Set their "
             "locations with info.set_montage(...) (e.g. "
             "mne.channels.make_standard_montage('colin27_1020')), or drop them "
-            "(inst.drop_channels([...]) or picks=...)."
+            "(drop_channels([...]) on the data, or picks=...)."
         )
 
 
@@ -325,12 +325,12 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     given = np.asarray(pos)
     if given.dtype.kind not in "iuf":
         raise TypeError(
-            "inst as an array must hold numbers (2-D positions); got "
+            "info as an array must hold numbers (2-D positions); got "
             f"dtype {given.dtype}."
         )
     if given.ndim != 2 or given.shape[1] != 2:
         raise ValueError(
-            "inst as an array must have shape (n_channels, 2) (2-D topomap "
+            "info as an array must have shape (n_channels, 2) (2-D topomap "
             f"positions); got shape {given.shape}. For 3-D locations "
             "build an Info and call info.set_montage(...)."
         )
@@ -356,7 +356,7 @@ def _check_finite_positions(pos, names):
     if bad.any():
         listed = _listed([names[i] for i in np.flatnonzero(bad)])
         raise ValueError(
-            f"inst holds NaN or inf positions for {bad.sum()} channel(s): "
+            f"info holds NaN or inf positions for {bad.sum()} channel(s): "
             f"{listed}. Fill them in or drop those rows."
         )
 
