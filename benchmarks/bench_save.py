@@ -8,7 +8,10 @@ A. the three routes end to end (ours; ``Evoked.animate_topomap`` + pillow
    writer; per-frame ``griddata`` + ``FuncAnimation`` + pillow writer);
 B. the floor: the pieces our save cannot avoid, each timed alone;
 C. how our save scales with frames (with peak memory, one fresh process per
-   run), channels and resolution.
+   run), channels and resolution;
+D. how building the interpolator scales with the number of channels (256,
+   1,000 and 4,000 random positions in a disk; time and peak memory, one
+   fresh process per count).
 
 Usage::
 
@@ -81,6 +84,9 @@ SCALING_FRAMES_QUICK = (10, 100, 1000)
 SCALING_MONTAGES = ("biosemi32", "biosemi64", "biosemi128", "biosemi256")
 SCALING_RES = (64, 128, 256, 512)
 CHILD_ARG = "--child-frames"
+BUILD_CHANNELS = (256, 1000, 4000)
+CHANNELS_CHILD_ARG = "--child-channels"
+DISK_RADIUS = 0.08  # m: random channels inside MNE's 95 mm head
 
 
 # --------------------------------------------------------------------------
@@ -735,6 +741,85 @@ def print_res(res_rows):
 
 
 # --------------------------------------------------------------------------
+# D. building the interpolator for many channels
+
+
+def disk_positions(n_channels, seed=SEED, radius=DISK_RADIUS):
+    """Uniformly random 2-D positions in a disk (metres), from a fixed seed."""
+    rng = np.random.default_rng(seed)
+    r = radius * np.sqrt(rng.uniform(size=n_channels))
+    theta = rng.uniform(0, 2 * np.pi, n_channels)
+    return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
+
+
+def child_channels_main(n_channels):
+    """Build ScalpInterpolator(res=RES) for random channels, in a fresh process.
+
+    Prints JSON: the build's wall and CPU seconds and the peak memory above
+    what the process held before it (VmHWM, every allocation, SuperLU's
+    included), then the peak of a second, traced build (tracemalloc: numpy
+    and Python allocations only), and the per-frame cost of interpolating
+    N_FRAMES frames through the operator.
+    """
+    import tracemalloc
+
+    pos = disk_positions(n_channels)
+    values = np.random.default_rng(SEED).standard_normal((N_FRAMES, n_channels))
+    before = peak_rss_mb()
+    lap = Lap()
+    interp = mne_coefanim.ScalpInterpolator(pos, res=RES)
+    lap("build")
+    rss_growth = peak_rss_mb() - before
+    interp.interpolate_inside(values)
+    result = lap("interpolate")
+    del interp
+    tracemalloc.start()
+    mne_coefanim.ScalpInterpolator(pos, res=RES)
+    traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    result.update(n_channels=n_channels, rss_growth_mb=rss_growth,
+                  traced_peak_mb=traced_peak)  # fmt: skip
+    print(json.dumps(result))
+
+
+def section_build_channels(args):
+    """Time and peak memory of building the interpolator, per channel count."""
+    rows = {}
+    for n in BUILD_CHANNELS:
+        cmd = [sys.executable, os.path.abspath(__file__), CHANNELS_CHILD_ARG, str(n)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode:
+            raise RuntimeError(f"child for {n} channels failed:\n{out.stderr}")
+        rows[n] = json.loads(out.stdout.strip().splitlines()[-1])
+    return rows
+
+
+def print_build_channels(rows):
+    """Print how building the interpolator scales with the channel count."""
+    table = [
+        [n, f"{row['build']:.2f}", f"{row['build_cpu']:.2f}",
+         f"{row['rss_growth_mb']:.0f}", f"{row['traced_peak_mb']:.0f}",
+         f"{1000 * row['interpolate'] / N_FRAMES:.2f}"]
+        for n, row in rows.items()
+    ]  # fmt: skip
+    print_table(
+        f"D. Channels: ScalpInterpolator(res={RES}) build, random positions in a "
+        "disk (a fresh process per count)",
+        ["channels", "build s", "CPU s", "peak RSS growth MB",
+         "tracemalloc peak MB", "interpolate ms/fr"],
+        table,
+    )  # fmt: skip
+    counts = sorted(rows)
+    if len(counts) > 1:
+        low, high = rows[counts[0]], rows[counts[-1]]
+        print(
+            f"  {counts[-1]} / {counts[0]} channels ({counts[-1] / counts[0]:.1f}x): "
+            f"build {high['build'] / low['build']:.1f}x, tracemalloc peak "
+            f"{high['traced_peak_mb'] / low['traced_peak_mb']:.1f}x"
+        )
+
+
+# --------------------------------------------------------------------------
 # output and main
 
 
@@ -804,8 +889,8 @@ def parse_args(argv):
         "--repeats", type=int, default=3, help="repeats per measurement (medians)"
     )
     parser.add_argument(
-        "--sections", default="ABC",
-        help="the sections to run, e.g. 'A' or 'C' (B needs A)",
+        "--sections", default="ABCD",
+        help="the sections to run, e.g. 'A' or 'CD' (B needs A)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     args.sections = args.sections.upper()
@@ -821,6 +906,9 @@ def main(argv=None):
     mne.set_log_level("WARNING")  # write_gif logs every file at INFO
     if argv and argv[0] == CHILD_ARG:
         child_main(int(argv[1]), argv[2])
+        return
+    if argv and argv[0] == CHANNELS_CHILD_ARG:
+        child_channels_main(int(argv[1]))
         return
     args = parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they finish
@@ -842,6 +930,9 @@ def main(argv=None):
         if "C" in args.sections:
             results["scaling"] = section_scaling(folder, args)
             print_scaling(results["scaling"])
+    if "D" in args.sections:
+        results["build_channels"] = section_build_channels(args)
+        print_build_channels(results["build_channels"])
     results["script_seconds"] = clock() - start
     results["load_average_end"] = os.getloadavg()
     load = ", ".join(f"{x:.2f}" for x in results["load_average_end"])

@@ -12,9 +12,10 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import mne_coefanim  # noqa: E402
 from cli_page import write_cli_page  # noqa: E402
 from gif_scraper import GifScraper, remove_new_files  # noqa: E402
+
+import mne_coefanim  # noqa: E402
 
 project = "mne-coefanim"
 author = "mne-coefanim developers"

@@ -7,6 +7,7 @@ and hands them to the writers.
 """
 
 import functools
+import itertools
 import os
 import tempfile
 
@@ -18,6 +19,7 @@ from ._checks import check_dpi, check_fps, check_int
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
+from .io._html import jshtml_page
 from .io._inline import add_to_report, gif_html
 from .io._output import check_output
 from .viz._compose import FrameCompositor
@@ -253,8 +255,13 @@ class CoefAnimation:
         """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
 
         Frames are composed and written in a stream (memory does not grow
-        with their number), to a temporary file that is renamed when
-        complete: a failure leaves no partial file behind.
+        with their number), to a hidden temporary file published under
+        ``fname`` when complete: a failure leaves no partial file behind (a
+        killed process leaves its temporary file, which the next save of
+        ``fname`` removes), and without ``overwrite`` an existing file is
+        never replaced, not even one another save wrote meanwhile. The path
+        and the folder (that it takes new files) are checked before any
+        frame is rendered.
 
         Parameters
         ----------
@@ -262,7 +269,8 @@ class CoefAnimation:
             The file; its suffix picks the format: %(output_formats)s.
             ``.gif`` loops, with one palette for all frames; ``.mp4`` and
             ``.webm`` need the optional ``imageio-ffmpeg``; ``.html`` is a
-            self-contained page with playback controls.
+            self-contained page with playback controls, of at most
+            ``rcParams['animation.embed_limit']`` MB (see :meth:`to_html`).
         %(fps_output)s
         %(dpi_output)s
         %(overwrite)s
@@ -273,19 +281,26 @@ class CoefAnimation:
         fname : pathlib.Path
             The written file.
         """
+        return self._save(fname, fps=fps, dpi=dpi, overwrite=overwrite)
+
+    def _save(self, fname, *, fps, dpi, overwrite, step=1):
+        """Save every ``step``-th frame (played at fps / step)."""
         path, suffix = check_output(fname, overwrite=overwrite, allowed=SUFFIXES)
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
-        logger.info(f"Saving {len(self.times)} frames to {path}")
+        indices = range(0, len(self), step)
+        every = f" of {len(self)} (one in {step})" if step > 1 else ""
+        logger.info(f"Saving {len(indices)}{every} frames to {path}")
         # the writer checks its settings (fps, encoder) before any rendering
-        writer = WRITERS[suffix].writer(path, fps=fps, overwrite=overwrite)
+        writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
         if writer.takes == "page":  # matplotlib's player draws its own frames
             with writer.saving():
-                writer.write(self.to_html(fps=fps))
+                writer.write(self.to_html(fps=fps, dpi=dpi))
             return path
         generator = self.iter_frames(dpi=dpi)
         try:
-            frames = progress(generator, total=len(self), desc=path.name)
+            frames = itertools.islice(generator, 0, None, step)
+            frames = progress(frames, total=len(indices), desc=path.name)
             first = next(frames)  # iter_frames sets self.palette as it starts
             # every frame writer takes palette indices with the palette
             with writer.saving(palette=self.palette):
@@ -298,29 +313,17 @@ class CoefAnimation:
         return path
 
     @fill_doc
-    def to_html(self, *, fps=None):
+    def to_html(self, *, fps=None, dpi=None):
         """Return a self-contained HTML page with a playable animation.
 
-        Parameters
-        ----------
-        %(fps_output)s
-
-        Returns
-        -------
-        html : str
-            The page (matplotlib's ``to_jshtml`` player with controls).
-        """
-        self.anim._interval = 1000.0 / (fps or self.fps)
-        player = self.anim.to_jshtml(fps=fps or self.fps, default_mode="loop")
-        return (
-            "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
-            "<title>mne-coefanim</title></head><body>\n"
-            f"{player}\n</body></html>\n"
-        )
-
-    @fill_doc
-    def to_gif_bytes(self, *, fps=None, dpi=None):
-        """Return the GIF file's bytes (e.g. to embed in a notebook or report).
+        The page is matplotlib's player with controls, each frame a PNG in
+        the page. It holds at most ``rcParams['animation.embed_limit']`` MB
+        (matplotlib's default: 20 MB, about 400 frames of one map at
+        ``dpi=100``): every frame if they fit, otherwise every k-th frame,
+        played at ``fps / k`` so that the duration stays, which a caption on
+        the page and a warning in the log say. Nothing is dropped silently.
+        For every frame of a long animation, save a GIF or MP4, lower
+        ``dpi``, crop with ``tmin``/``tmax``, or raise the limit.
 
         Parameters
         ----------
@@ -329,11 +332,44 @@ class CoefAnimation:
 
         Returns
         -------
+        html : str
+            The page.
+
+        Raises
+        ------
+        ValueError
+            If not even one frame fits within the limit (a very large
+            ``dpi``).
+        """
+        fps = self.fps if fps is None else check_fps(fps)
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
+        shown = getattr(self, "_shown", 0)
+        try:
+            return jshtml_page(self.fig, self._update, len(self), fps=fps, dpi=dpi)
+        finally:
+            self._update(shown, chunk=1)  # the figure shows what it showed
+
+    @fill_doc
+    def to_gif_bytes(self, *, fps=None, dpi=None, step=1):
+        """Return the GIF file's bytes (e.g. to embed in a notebook or report).
+
+        Parameters
+        ----------
+        %(fps_output)s
+        %(dpi_output)s
+        step : int
+            Keep every ``step``-th frame (1: every frame), played at
+            ``fps / step`` so that the duration stays.
+
+        Returns
+        -------
         data : bytes
             The GIF.
         """
+        step = check_int("step", step, minimum=1)
         with tempfile.TemporaryDirectory() as folder:
-            path = self.save(os.path.join(folder, "anim.gif"), fps=fps, dpi=dpi)
+            path = os.path.join(folder, "anim.gif")
+            path = self._save(path, fps=fps, dpi=dpi, overwrite=False, step=step)
             return path.read_bytes()
 
     def _repr_html_(self):
@@ -341,12 +377,16 @@ class CoefAnimation:
 
         The GIF is the one :meth:`save` writes, base64-encoded in the page,
         so it plays without a kernel or JavaScript (exported notebooks,
-        nbviewer, GitHub). It is stored in the notebook: 145 frames of one
-        64-channel map (``res=256``, the default ``dpi=100``) take about
-        3 MB of HTML, 4 MB with a score panel. A GIF above about 5 MB (e.g.
-        several panels: 13 MB for two) is rendered again at a lower dpi to
-        stay near 5 MB; use :meth:`to_gif_bytes` or :meth:`save` with an
-        explicit ``dpi`` for full resolution.
+        nbviewer, GitHub). It is stored in the notebook, so its size is
+        bounded: at most about 5 MB of HTML
+        (``io._inline.MAX_INLINE_CHARS``). 145 frames of one 64-channel map
+        (``res=256``, the default ``dpi=100``) take about 3 MB, 4 MB with a
+        score panel. A larger GIF (e.g. several panels: 13 MB for two) is
+        rendered again at a lower dpi (down to 30), and if that is not
+        enough (thousands of frames) with every k-th frame, played at
+        ``fps / k``, which a caption under it and the log say. Use
+        :meth:`to_gif_bytes` or :meth:`save` for every frame at full
+        resolution.
         """
         return gif_html(self)
 

@@ -37,6 +37,20 @@ def check_type(name, value, types, type_name):
     return value
 
 
+def check_bool(name, value):
+    """Return ``value`` as bool, refusing anything but True and False.
+
+    numpy's booleans are accepted; strings (``'no'`` is truthy), numbers and
+    None are not: a flag that guards a file must not be guessed.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{name} must be a bool (True or False); got {type(value).__name__} "
+            f"({value!r:.60})."
+        )
+    return bool(value)
+
+
 def check_int(name, value, minimum=None):
     """Return ``value`` as int, checking its type and lower bound."""
     if isinstance(value, bool) or not isinstance(value, Integral):

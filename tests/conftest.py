@@ -192,3 +192,122 @@ def small_animation(n_frames):
     data = np.random.default_rng(0).standard_normal((n_frames, 32))
     times = np.arange(n_frames) / 100.0
     return animate_coefs(data, info, times=times, res=32, dpi=40, show=False)
+
+
+# -- a composed frame against a full matplotlib draw ------------------------------
+
+
+class FrameDiff:
+    """How a composed frame differs from a full draw of the same frame.
+
+    Pixels are split by how much of a map shows through (``map_visibility``):
+    ``map`` where it shows fully, ``partial`` where outlines, sensors or mask
+    markers partly cover it (blends), ``chrome`` everywhere else (background,
+    outlines, colour bars, texts, score panel).
+
+    Attributes
+    ----------
+    diff : array of int, shape (height, width)
+        Per pixel, the largest difference over R, G and B (in levels, 0-255).
+    regions : dict of str to array of bool
+        The ``map``, ``partial`` and ``chrome`` pixels.
+    """
+
+    def __init__(self, composed, drawn, visibility):
+        self.diff = np.abs(composed.astype(int) - drawn.astype(int)).max(axis=-1)
+        self.regions = {
+            "map": visibility == 1,
+            "partial": (visibility > 0) & (visibility < 1),
+            "chrome": visibility == 0,
+        }
+
+    def max(self, region):
+        """The largest difference in a region (0 for an empty region)."""
+        values = self.diff[self.regions[region]]
+        return int(values.max()) if values.size else 0
+
+    def count(self, region, above=0):
+        """How many pixels of a region differ by more than ``above`` levels."""
+        return int((self.diff[self.regions[region]] > above).sum())
+
+    def where(self, region, above=0, n=5):
+        """``(row, col, difference)`` of the worst pixels of a region."""
+        diff = np.where(self.regions[region], self.diff, -1)
+        worst = np.argsort(diff, axis=None)[::-1][:n]
+        rows, cols = np.unravel_index(worst, diff.shape)
+        pixels = zip(rows, cols, strict=True)
+        return [
+            (int(r), int(c), int(diff[r, c])) for r, c in pixels if diff[r, c] > above
+        ]
+
+    def box(self, region, above=0):
+        """Rows and columns (first, last) spanned by the differing pixels."""
+        rows, cols = np.nonzero(self.regions[region] & (self.diff > above))
+        if not rows.size:
+            return None
+        return (int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max()))
+
+    def __str__(self):
+        lines = []
+        for region, pixels in self.regions.items():
+            lines.append(
+                f"{region}: {int(pixels.sum())} px, {self.count(region)} differ "
+                f"({self.count(region, 16)} by > 16 levels), max "
+                f"{self.max(region)}, rows/cols {self.box(region)}, worst "
+                f"{self.where(region)}"
+            )
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def compare_frame(anim, k, dpi=None):
+    """Frame ``k`` composed for a file against a full matplotlib draw of it.
+
+    The composed frame comes from ``anim.iter_frames(dpi=dpi)`` as palette
+    indices, made RGB through ``anim.palette``; the draw is
+    ``anim.show_frame(k)`` drawn through a FigureCanvasAgg at the same dpi,
+    with the "animated" flags of a blitting animation cleared (a plain draw
+    skips animated artists). Use it to debug a pixel mismatch:
+    ``print(compare_frame(anim, 3)[2])``.
+
+    Returns
+    -------
+    composed, drawn : array of uint8, shape (height, width, 3)
+        RGB of the composed frame and of the draw.
+    report : FrameDiff
+        The differences, by region (map, partly covered, chrome).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = anim.fig
+    dpi = anim.dpi if dpi is None else dpi
+    frames = anim.iter_frames(dpi=dpi)
+    try:
+        for _ in range(k + 1):
+            indices = next(frames)
+    finally:
+        frames.close()
+    composed = anim.palette[indices]
+    # what a blitting animation marks animated: maps, label, markers, cursors,
+    # contours (fig.findobj() would make every axis create all its ticks)
+    artists = [*fig.texts]
+    for ax in fig.axes:
+        artists += [*ax.images, *ax.lines, *ax.texts, *ax.collections]
+    animated = [a for a in artists if a.get_animated()]
+    original_canvas, original_dpi = fig.canvas, fig.dpi
+    anim.show_frame(k)
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        fig.set_dpi(dpi)
+        visibility = map_visibility(anim)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        drawn = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+        fig.set_dpi(original_dpi)
+        fig.set_canvas(original_canvas)
+    return composed, drawn, FrameDiff(composed, drawn, visibility)

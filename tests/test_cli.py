@@ -1,9 +1,12 @@
 import argparse
 import importlib.metadata
+import io
 import os
 import shutil
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +20,7 @@ import mne_coefanim
 from mne_coefanim import _api
 from mne_coefanim.adapters import _demo
 from mne_coefanim.cli import _main as _cli
+from mne_coefanim.cli import _readers
 from mne_coefanim.cli._main import build_parser, main
 
 # small everywhere: every render below takes a fraction of a second
@@ -482,6 +486,35 @@ def test_interrupt_exits_130(tmp_path, capsys, monkeypatch):
     assert err == "mne-coefanim: interrupted\n"
 
 
+def test_demo_rebuilds_a_non_finite_cache(tmp_path, capsys, monkeypatch, rng):
+    # an all-NaN cache made every later run fail until it was deleted by hand
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", os.fspath(tmp_path / "cache"))
+    shape = (1, 5, 101, 64)  # the demo's 1 subject, 5 folds, times, channels
+    good = {
+        "coefs": rng.standard_normal(shape).astype(np.float32),
+        "patterns": rng.standard_normal(shape).astype(np.float32),
+        "normalized_patterns": (rng.standard_normal(shape) * 1e-6).astype(np.float32),
+        "scores": rng.uniform(0.4, 0.9, shape[:3]),
+    }
+    path = Path(_demo._cache_path(1, 5, 0))
+    path.parent.mkdir()
+    np.savez(path, **{name: np.full_like(v, np.nan) for name, v in good.items()})
+    calls = []
+
+    def decode(*args):
+        calls.append(args)
+        return good
+
+    monkeypatch.setattr(_demo, "_decode_study", decode)
+    for _ in range(2):
+        code, _, err = run(capsys, "demo", "-o", tmp_path / "demo.gif", "--subjects",
+                           1, "--overwrite", *FAST)  # fmt: skip
+        assert (code, err) == (0, "")
+    assert len(calls) == 1  # rebuilt once, then read from the new cache
+    with np.load(path) as npz:
+        np.testing.assert_array_equal(npz["coefs"], good["coefs"])
+
+
 def test_real_demo(tmp_path, capsys, monkeypatch):
     pytest.importorskip("sklearn")
     monkeypatch.setenv("MNE_COEFANIM_CACHE", os.fspath(tmp_path / "cache"))
@@ -526,3 +559,217 @@ def test_render_vlim_one_limit_mirrored(tmp_path, capsys, spy, info16, rng):
     assert code == 0
     assert spy[0].kwargs["vlim"] == (None, 5.0)
     assert spy[0].anim.vlim == (-5.0, 5.0)  # µV, white at 0
+
+
+# -- render: damaged files, each one line naming it -------------------------------
+
+
+def _npy_with_header(shape, data=b""):
+    """The bytes of an .npy file whose header announces ``shape`` (float64)."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    return buffer.getvalue() + data
+
+
+def _truncated(path):
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2 + 3])
+
+
+def _saved_evoked(path, info):
+    evoked = mne.EvokedArray(np.ones((N_CH, 4)), info, verbose=False)
+    mne.write_evokeds(path, evoked, verbose=False)
+
+
+def _saved_epochs(path, info):
+    epochs = mne.EpochsArray(np.ones((3, N_CH, 4)), info, verbose=False)
+    epochs.save(path, verbose=False)
+
+
+def _make_bad_file(case, folder, info):
+    """Write the damaged file of ``case``; return its path."""
+    name = {"npy": "x.npy", "npz": "x.npz", "ave": "x-ave.fif", "epo": "x-epo.fif"}
+    path = folder / name[case.split("_")[0]]
+    if case in ("npy_empty", "npz_empty", "ave_empty", "epo_empty"):
+        path.write_bytes(b"")
+    elif case.endswith("_random"):
+        path.write_bytes(np.random.default_rng(0).bytes(5000))
+    elif case == "npy_huge_header":  # 74.5 GiB announced, 64 bytes held
+        path.write_bytes(_npy_with_header((100_000, 100_000), bytes(64)))
+    elif case == "npy_truncated":
+        np.save(path, np.ones((5, N_CH)))
+        _truncated(path)
+    elif case == "npz_truncated":
+        np.savez(path, coefs=np.ones((5, N_CH)))
+        _truncated(path)
+    elif case == "npz_huge_member":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("coefs.npy", _npy_with_header((10**10,), bytes(8)))
+    elif case == "npz_member_not_npy":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("coefs", b"text")
+    elif case == "npz_holding_npy":
+        np.save(folder / "a.npy", np.ones((5, N_CH)))
+        (folder / "a.npy").rename(path)
+    elif case == "npz_without_arrays":
+        np.savez(path)
+    elif case == "npy_folder":
+        path.mkdir()
+    elif case == "ave_truncated":
+        _saved_evoked(path, info)
+        _truncated(path)
+    elif case == "epo_truncated":
+        _saved_epochs(path, info)
+        _truncated(path)
+    return path
+
+
+BAD_FILES = {
+    "npy_empty": "COEFS file '{path}' is empty (0 bytes)",
+    "npz_empty": "COEFS file '{path}' is empty (0 bytes)",
+    "ave_empty": "COEFS file '{path}' is empty (0 bytes)",
+    "epo_empty": "COEFS file '{path}' is empty (0 bytes)",
+    "npy_random": "COEFS '{path}' is not a NumPy .npy array",
+    "npz_random": "COEFS '{path}' is not an .npz archive",
+    "ave_random": "COEFS '{path}' could not be read as a -ave.fif file (Evoked)",
+    "epo_random": "COEFS '{path}' could not be read as a -epo.fif file (Epochs)",
+    "npy_huge_header": "COEFS '{path}' is damaged or truncated: its header announces"
+    " an array of shape (100000, 100000) and dtype float64 (74.5 GiB), but the file"
+    " holds 64 bytes of data",
+    "npy_truncated": "COEFS '{path}' is damaged or truncated",
+    "npz_truncated": "COEFS '{path}' could not be read as an .npz archive: File is"
+    " not a zip file",
+    "npz_huge_member": "array 'coefs' of '{path}' is damaged or truncated: its header"
+    " announces an array of shape (10000000000,)",
+    "npz_member_not_npy": "array 'coefs' of '{path}' is not a NumPy array",
+    "npz_holding_npy": "COEFS '{path}' is a .npy array, not an .npz archive",
+    "npz_without_arrays": "'{path}' is an .npz archive without arrays",
+    "npy_folder": "COEFS '{path}' is a folder; give a file",
+    "ave_truncated": "COEFS '{path}' could not be read as a -ave.fif file (Evoked)",
+    "epo_truncated": "COEFS '{path}' could not be read as a -epo.fif file (Epochs)",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_damaged_input_file_is_one_line(tmp_path, capsys, info16, ch_names, case):
+    path = _make_bad_file(case, tmp_path, info16)
+    positions = ["--montage", "biosemi64", "--ch-names", ch_names]
+    args = positions if path.suffix in (".npy", ".npz") else []
+    code, _, err = run(capsys, "render", path, *args, "-o", tmp_path / "out.gif",
+                       *FAST)  # fmt: skip
+    assert_one_line_error(code, err, BAD_FILES[case].format(path=path))
+    assert not (tmp_path / "out.gif").exists()
+
+
+@pytest.mark.parametrize("case", ["empty", "random", "truncated"])
+def test_damaged_info_file_is_one_line(tmp_path, capsys, info16, case):
+    np.save(tmp_path / "coefs.npy", np.ones((2, N_CH)))
+    path = tmp_path / "s-info.fif"
+    mne.io.write_info(path, info16)
+    content = path.read_bytes()
+    damaged = {"empty": b"", "random": np.random.default_rng(1).bytes(3000),
+               "truncated": content[: len(content) // 2 + 3]}  # fmt: skip
+    path.write_bytes(damaged[case])
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--info", path,
+                       "-o", tmp_path / "out.gif", *FAST)  # fmt: skip
+    expected = "is empty (0 bytes)" if case == "empty" else "could not be read as"
+    assert_one_line_error(code, err, f"--info {'file ' * (case == 'empty')}'{path}'")
+    assert expected in err
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz", "-ave.fif"])
+def test_unreadable_file_is_one_line(tmp_path, capsys, monkeypatch, info16, ch_names,
+                                     suffix):  # fmt: skip
+    # root can read anything, so the denial is simulated where the file is opened
+    path = tmp_path / f"x{suffix}"
+    if suffix == "-ave.fif":
+        _saved_evoked(path, info16)
+    else:
+        path.write_bytes(b"PK\x03\x04" if suffix == ".npz" else b"\x93NUMPY")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(_readers, "open", denied, raising=False)
+    monkeypatch.setattr(mne, "read_evokeds", denied)
+    args = [] if suffix == "-ave.fif" else ["--montage", "biosemi64", "--ch-names",
+                                             ch_names]  # fmt: skip
+    code, _, err = run(capsys, "render", path, *args, "-o", tmp_path / "o.gif", *FAST)
+    assert_one_line_error(code, err, f"COEFS '{path}' could not be read as ")
+    assert err.rstrip().endswith(": Permission denied.")
+
+
+def test_any_failure_of_a_reader_names_the_file(tmp_path, capsys, monkeypatch,
+                                                info16):  # fmt: skip
+    path = tmp_path / "x-ave.fif"
+    _saved_evoked(path, info16)
+
+    def broken(*args, **kwargs):  # as MNE fails on some damaged files
+        raise AttributeError("'NoneType' object has no attribute 'kind'")
+
+    monkeypatch.setattr(mne, "read_evokeds", broken)
+    code, _, err = run(capsys, "render", path, "-o", tmp_path / "out.gif", *FAST)
+    assert_one_line_error(code, err, f"COEFS '{path}' could not be read as a -ave.fif")
+    assert "'NoneType' object has no attribute 'kind'" in err
+
+
+def test_a_bug_outside_the_readers_keeps_its_traceback(tmp_path, capsys,
+                                                      monkeypatch, info16):  # fmt: skip
+    path = tmp_path / "x-ave.fif"
+    _saved_evoked(path, info16)
+
+    def bug(*args, **kwargs):
+        raise AttributeError("a bug in our own code")
+
+    monkeypatch.setattr(_cli, "_animate", bug)
+    with pytest.raises(AttributeError, match="a bug in our own code"):
+        main(["render", str(path), "-o", str(tmp_path / "out.gif"), *FAST])
+
+
+def test_reading_warnings_are_one_line_each(tmp_path, capsys, monkeypatch, info16):
+    path = tmp_path / "x-ave.fif"
+    _saved_evoked(path, info16)
+    real = mne.read_evokeds
+
+    def warning_reader(*args, **kwargs):
+        warnings.warn("something odd\nover two lines", RuntimeWarning, stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mne, "read_evokeds", warning_reader)
+    code, _, err = run(capsys, "render", path, "-o", tmp_path / "out.gif", *FAST)
+    assert code == 0
+    assert (
+        err == f"mne-coefanim: warning: COEFS '{path}': something odd over two lines\n"
+    )
+
+
+def test_ch_names_count_must_match_the_array(tmp_path, capsys):
+    np.save(tmp_path / "coefs.npy", np.ones((5, 64)))
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--montage",
+                       "biosemi64", "--ch-names", "Fz,Cz,Pz,Oz", "-o",
+                       tmp_path / "out.gif", *FAST)  # fmt: skip
+    assert_one_line_error(
+        code, err, f"--ch-names names 4 channels, but COEFS '{tmp_path / 'coefs.npy'}'"
+        " has 64 (shape (5, 64))"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("montage", ["biosemi64", "standard_1020"])
+def test_montage_without_ch_names_says_what_is_missing(tmp_path, capsys, montage):
+    np.save(tmp_path / "coefs.npy", np.ones((5, 64)))
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--montage",
+                       montage, "-o", tmp_path / "out.gif", *FAST)  # fmt: skip
+    assert_one_line_error(code, err, "--montage places channels by name")
+    assert "add --ch-names A,B,C" in err
+
+
+def test_renamed_montage_warns_in_one_line(tmp_path, capsys):
+    np.save(tmp_path / "coefs.npy", np.ones((2, 5)))
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--montage",
+                       "standard_1020", "--ch-names", "Fz,Cz,Pz,C3,C4", "-o",
+                       tmp_path / "out.gif", *FAST)  # fmt: skip
+    assert code == 0
+    assert err.count("\n") <= 1  # MNE >= 1.13 renamed it: its warning, one line
+    assert err == "" or err.startswith("mne-coefanim: warning: --montage: ")

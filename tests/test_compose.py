@@ -2,7 +2,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import map_visibility, table_colors, time_label_box
+from conftest import compare_frame, map_visibility, table_colors, time_label_box
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
@@ -15,6 +15,18 @@ TIMES = np.linspace(0.0, 0.4, N_TIMES)
 # the palette lookup's documented worst case for a colour absent from the
 # palette: its nearest colour may be up to 2 * sqrt(3) * 3.5 levels farther
 LOOKUP_SLACK = 2 * np.sqrt(3) * 3.5
+# what a frame may differ from a full draw of it, in RGB levels (Euclidean):
+# * map pixels (the map shows fully): 0. Their colours are the colour
+#   tables' (and their dimmed twins'), which the palette holds exactly: a GIF
+#   shows them as drawn, so any difference is a wrong cell or panel;
+# * blends (under outlines, sensors, mask markers; antialiased chrome; the
+#   moving cursor) and chrome beyond the palette's room: the palette has 256
+#   colours, so as far as the drawn colour's nearest palette colour, plus the
+#   lookup's slack, plus half a level per channel for the blend table's
+#   coverage quantised to 1/255 (BLEND_SLACK); the per-frame artists (cursor,
+#   time label, markers) are blended onto a frame already snapped to the
+#   palette and snapped again: twice that.
+BLEND_SLACK = LOOKUP_SLACK + np.sqrt(3) * 0.5
 
 
 @pytest.fixture
@@ -218,3 +230,92 @@ def test_memory_does_not_grow_with_frames(info, rng):
         tracemalloc.stop()
     assert count == n_frames
     assert peak < 20 * frame_bytes  # all frames would be 300 times one
+
+
+# -- frames against a full draw, at every size ------------------------------------
+
+
+def panels_animation(info, n_panels, res, dpi, **kwargs):
+    """Panels of random maps with a score panel and a mask, 3 frames."""
+    rng = np.random.default_rng(res + n_panels)
+    n_times, n_channels = 3, len(info.ch_names)
+    data = {f"p{k}": rng.standard_normal((n_times, n_channels))
+            for k in range(n_panels)}  # fmt: skip
+    return animate_coefs(
+        data, info, times=np.arange(n_times) / 100.0, res=res, dpi=dpi,
+        mask=rng.random((n_times, n_channels)) > 0.5,
+        scores=0.5 + 0.1 * rng.random(n_times), scoring="roc_auc",
+        show=False, verbose=False, **kwargs,
+    )  # fmt: skip
+
+
+def nearest_palette_distance(rgb, palette):
+    """Distance (RGB, Euclidean) from each colour to its nearest palette colour."""
+    colors, which = np.unique(rgb.reshape(-1, 3), axis=0, return_inverse=True)
+    nearest = np.empty(len(colors))
+    for start in range(0, len(colors), 4096):  # bounded memory
+        chunk = colors[start : start + 4096, np.newaxis].astype(float)
+        nearest[start : start + 4096] = np.sqrt(
+            ((chunk - palette[np.newaxis]) ** 2).sum(-1)
+        ).min(axis=1)
+    return nearest[which.ravel()]
+
+
+def assert_matches_draw(anim, k=1):
+    """Frame k equals a full draw on the map; elsewhere up to the palette."""
+    composed, drawn, report = compare_frame(anim, k)
+    n_panels = len(anim.map_axes)
+    assert report.regions["map"].sum() > 100 * n_panels, report
+    assert report.max("map") == 0, report
+    palette = anim.palette.astype(float)
+    for region in ("partial", "chrome"):
+        pixels = report.regions[region]
+        want = drawn[pixels].astype(float)
+        error = np.sqrt(((composed[pixels] - want) ** 2).sum(-1))
+        allowed = nearest_palette_distance(drawn[pixels], palette) + 2 * BLEND_SLACK
+        assert (error <= allowed + 1e-9).all(), report
+    # the chrome is mostly exact (its blends and the cursor are not)
+    assert report.count("chrome") < 0.05 * report.regions["chrome"].sum(), report
+    return report
+
+
+@pytest.mark.parametrize(
+    "res, dpi, n_panels, kwargs",
+    [
+        (64, 200, 1, {}),
+        (256, 100, 1, {}),
+        (256, 50, 3, dict(mask_dim=0.5)),  # dimmed twins of the colours
+        (512, 75, 2, dict(vlim="each")),
+        # above res 512 the old single index render ran out of bits
+        (1024, 100, 1, dict(image_interp="linear")),  # the same cells, built fast
+        (640, 100, 1, {}),
+        pytest.param(1024, 150, 3, {}, marks=pytest.mark.slow),
+    ],
+)
+def test_frames_match_a_full_draw(info, res, dpi, n_panels, kwargs):
+    anim = panels_animation(info, n_panels, res, dpi, **kwargs)
+    assert_matches_draw(anim)
+
+
+@pytest.mark.parametrize(
+    "n_panels, kwargs",
+    [
+        # the most panels vlim='each' allows: 192 colours, 8 each
+        (24, dict(vlim="each", mask=None)),
+        # shared limits have no panel limit: past the 64 of the old encoding
+        (70, {}),
+    ],
+)
+@pytest.mark.slow
+def test_frames_match_a_full_draw_many_panels(info, n_panels, kwargs):
+    rng = np.random.default_rng(n_panels)
+    n_times, n_channels = 2, len(info.ch_names)
+    data = {f"p{k}": rng.standard_normal((n_times, n_channels))
+            for k in range(n_panels)}  # fmt: skip
+    options = dict(mask=rng.random((n_times, n_channels)) > 0.5, sensors=False,
+                   scores=rng.random(n_times), colorbar=n_panels < 50)  # fmt: skip
+    options.update(kwargs)
+    anim = animate_coefs(data, info, times=np.arange(n_times) / 100.0, res=24,
+                         dpi=12, show=False, verbose=False, **options)  # fmt: skip
+    assert len(anim.map_axes) == n_panels
+    assert_matches_draw(anim)

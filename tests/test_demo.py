@@ -1,5 +1,9 @@
 import dataclasses
+import io
 import os
+import tracemalloc
+import zipfile
+from pathlib import Path
 
 import mne
 import numpy as np
@@ -228,6 +232,127 @@ def test_read_cache_rejects_truncated_and_mismatched_files(tmp_path):
     with open(path, "wb") as fid:
         fid.write(head)
     assert _demo._read_cache(path, shape) is None  # truncated
+
+
+def _good_arrays(shape):
+    return {
+        "coefs": np.ones(shape, np.float32),
+        "patterns": np.ones(shape, np.float32),
+        "normalized_patterns": np.ones(shape, np.float32),
+        "scores": np.full(shape[:3], 0.5),
+    }
+
+
+def _npy_bytes(array, claimed_shape=None):
+    """An .npy file's bytes, optionally with a header claiming another shape."""
+    buffer = io.BytesIO()
+    header = np.lib.format.header_data_from_array_1_0(array)
+    if claimed_shape is not None:
+        header["shape"] = claimed_shape
+    np.lib.format.write_array_header_1_0(buffer, header)
+    return buffer.getvalue() + array.tobytes()
+
+
+def _write_npz(path, members):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(f"{name}.npy", data)
+
+
+def _rebuilt_message(path, shape):
+    with mne.utils.use_log_level("info"), mne.utils.catch_logging() as log:
+        assert _demo._read_cache(path, shape) is None
+    return log.getvalue()
+
+
+@pytest.mark.parametrize("name", ["coefs", "scores"])
+def test_read_cache_refuses_a_header_claiming_a_huge_array(tmp_path, name):
+    shape = (1, 2, 3, 4)
+    path = str(tmp_path / "demo.npz")
+    members = {key: _npy_bytes(value) for key, value in _good_arrays(shape).items()}
+    # 74.5 GiB announced: refused from the header, nothing allocated
+    members[name] = _npy_bytes(np.zeros(3), claimed_shape=(100_000, 100_000))
+    _write_npz(path, members)
+    tracemalloc.start()
+    try:
+        message = _rebuilt_message(path, shape)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+    assert f"Rebuilding the demo cache {path}: {name} has shape (100000, 100000)" in (
+        message
+    )
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("name", ["normalized_patterns", "scores"])
+def test_read_cache_refuses_non_finite_arrays(tmp_path, bad, name):
+    shape = (1, 2, 3, 4)
+    path = str(tmp_path / "demo.npz")
+    arrays = _good_arrays(shape)
+    arrays[name][..., 0] = bad
+    np.savez(path, **arrays)
+    assert f"{name} holds NaN or inf" in _rebuilt_message(path, shape)
+    np.savez(path, **{key: np.full_like(v, np.nan) for key, v in arrays.items()})
+    assert "holds NaN or inf" in _rebuilt_message(path, shape)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "nan",
+        "huge",
+        "empty",
+        "random",
+        "truncated",
+        "not_npy",
+        "object",
+        "npy",
+        "folder",
+    ],
+)
+def test_load_demo_rebuilds_a_bad_cache(study, tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(tmp_path))
+    shape = study.coefs[:1].shape
+    arrays = {name: getattr(study, name)[:1] for name in _good_arrays(shape)}
+    path = _demo._cache_path(1, N_FOLDS, 0)
+    np.savez(path, **{**arrays, "coefs": np.full_like(arrays["coefs"], np.nan)})
+    content = Path(path).read_bytes()
+    members = {key: _npy_bytes(value) for key, value in arrays.items()}
+    if damage == "huge":
+        members["coefs"] = _npy_bytes(arrays["coefs"], claimed_shape=(10**10,))
+        _write_npz(path, members)
+    elif damage == "empty":
+        Path(path).write_bytes(b"")
+    elif damage == "random":
+        Path(path).write_bytes(np.random.default_rng(0).bytes(5000))
+    elif damage == "truncated":
+        Path(path).write_bytes(content[: len(content) // 2])
+    elif damage == "not_npy":
+        _write_npz(path, {**members, "coefs": b"not an array"})
+    elif damage == "object":
+        np.savez(path, **{**arrays, "coefs": np.array([None, {}], dtype=object)})
+    elif damage == "npy":  # one array, not an archive
+        with open(path, "wb") as fid:
+            np.save(fid, arrays["coefs"])
+    elif damage == "folder":
+        os.remove(path)
+        os.makedirs(path)
+    calls = []
+
+    def decode(*args):
+        calls.append(args)
+        return arrays
+
+    monkeypatch.setattr(_demo, "_decode_study", decode)
+    fresh = load_demo(n_subjects=1, n_folds=N_FOLDS, verbose=False)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(fresh.coefs, arrays["coefs"])
+    if damage != "folder":  # a folder in the way is left alone, not an error
+        again = load_demo(n_subjects=1, n_folds=N_FOLDS, verbose=False)
+        assert len(calls) == 1  # the rebuilt cache was written and is read
+        np.testing.assert_array_equal(again.coefs, arrays["coefs"])
 
 
 def test_unwritable_cache_is_not_an_error(tmp_path):

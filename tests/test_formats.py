@@ -1,13 +1,16 @@
 """The writer table and the writer protocol."""
 
 import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import small_animation
 
-from mne_coefanim import save_animations
+from mne_coefanim import _batch, save_animations
 from mne_coefanim.cli._main import build_parser
 from mne_coefanim.io import _formats
 from mne_coefanim.io._formats import (
@@ -126,3 +129,70 @@ def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
     assert (writer.path, writer.fps, writer.n_frames) == (path, 5, len(anim))
     assert writer.palette is anim.palette
     assert path.read_text() == "7 frames"
+
+
+# -- every format: the folder must take new files, checked before any frame ----------
+
+
+def _can_create(folder):
+    try:
+        fd = os.open(
+            os.path.join(folder, ".probe"), os.O_CREAT | os.O_EXCL | os.O_WRONLY
+        )
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(os.path.join(folder, ".probe"))
+    return True
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder in which this user, root included, cannot create files.
+
+    Permission bits stop a user but not root (CI runs as root); the immutable
+    attribute stops root too, where it may be set; sysfs takes no new files
+    from anyone.
+    """
+    if sys.platform == "win32":
+        pytest.skip("no such folder on Windows")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    undo = None
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        undo = ["chmod", "700", str(folder)]
+    elif shutil.which("chattr"):
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+        if done.returncode == 0:
+            undo = ["chattr", "-i", str(folder)]
+    if undo is None or _can_create(folder):
+        folder = Path("/sys")  # sysfs: no new files, for root too
+        if not folder.is_dir() or _can_create(folder):
+            pytest.skip("no folder here refuses this user")
+    try:
+        yield folder
+    finally:
+        if undo is not None:
+            subprocess.run(undo, check=True)
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_unwritable_folder_fails_before_any_frame(unwritable_folder, suffix,
+                                                  monkeypatch):  # fmt: skip
+    anim = small_animation(3)
+
+    def render(*args, **kwargs):
+        raise AssertionError("a frame was rendered")
+
+    monkeypatch.setattr(type(anim), "iter_frames", render)
+    monkeypatch.setattr(type(anim), "to_html", render)
+    monkeypatch.setattr(_batch, "animate_coefs", render)
+    path = unwritable_folder / f"anim{suffix}"
+    with pytest.raises(PermissionError, match="no file can be created in the folder"):
+        anim.save(path)
+    # a batch fails before any animation is built
+    positions = np.array([[0, 0.05], [0.05, 0], [0, -0.05], [-0.05, 0]])
+    with pytest.raises(PermissionError, match="no file can be created in the folder"):
+        save_animations([np.ones((3, 4))], [path], info=positions)
+    assert not os.path.lexists(path)

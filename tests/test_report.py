@@ -38,21 +38,26 @@ def test_repr_html_is_the_saved_gif(anim, tmp_path):
 def test_gif_html_lowers_dpi_over_budget(anim):
     full = gif_html(anim)
     (big,) = _gifs(full)
-    small_html = gif_html(anim, max_chars=len(full) // 2)
+    budget = len(gif_html(anim, dpi=MIN_INLINE_DPI)) + 100
+    small_html = gif_html(anim, max_chars=budget)
+    assert len(small_html) <= budget < len(full)
+    assert small_html.startswith("<img ")  # every frame: no caption
     (small,) = _gifs(small_html)
     assert small.n_frames == N_FRAMES
     assert small.size[0] < big.size[0] and small.size[1] < big.size[1]
-    assert len(small_html) < len(full)
 
 
 def test_gif_html_dpi_floor_and_explicit_dpi(anim):
-    (floor,) = _gifs(gif_html(anim, max_chars=1))
     (at_floor,) = _gifs(gif_html(anim, dpi=MIN_INLINE_DPI))
-    assert floor.size == at_floor.size
-    # an explicit dpi is kept even over the budget
-    (explicit,) = _gifs(gif_html(anim, dpi=60, max_chars=1))
-    (reference,) = _gifs(gif_html(anim, dpi=60))
-    assert explicit.size == reference.size
+    floor_html = gif_html(anim, max_chars=len(gif_html(anim, dpi=MIN_INLINE_DPI)) // 2)
+    (floor,) = _gifs(floor_html)
+    assert floor.size == at_floor.size and floor.n_frames < N_FRAMES
+    # an explicit dpi is kept even over the budget: fewer frames instead
+    reference_html = gif_html(anim, dpi=60)
+    (reference,) = _gifs(reference_html)
+    explicit_html = gif_html(anim, dpi=60, max_chars=len(reference_html) // 2)
+    (explicit,) = _gifs(explicit_html)
+    assert explicit.size == reference.size and explicit.n_frames < N_FRAMES
     assert explicit.size[0] > floor.size[0]
 
 

@@ -251,6 +251,49 @@ def test_bad_options(info16, data, kwargs, error, match):
         animate_coefs(data, info16, **{**FAST, **kwargs})
 
 
+@pytest.mark.parametrize(
+    "ragged, shapes",
+    [
+        ([np.zeros((5, 16)), np.zeros((4, 16))], r"\(5, 16\), \(4, 16\)"),
+        ([[0.0] * 16, [0.0] * 15], r"\(16,\), \(15,\)"),
+        ((np.zeros((2, 5, 16)), np.zeros((3, 5, 16))), r"\(2, 5, 16\), \(3, 5, 16\)"),
+    ],
+)
+def test_ragged_data_names_data(info16, ragged, shapes):
+    match = rf"data must be a regular array, .* rows differ in length \(shapes {shapes}"
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(ragged, info16, **FAST)
+    with pytest.raises(ValueError, match=match):
+        as_coef_data(ragged)
+    with pytest.raises(ValueError, match=match):  # one panel of several
+        animate_coefs({"a": np.zeros((5, 16)), "b": ragged}, info16, **FAST)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(title=r"$\frac$"), "title"),
+        (dict(title=r"$\alpha$ costs $5, \frac$"), "title"),
+        (dict(data={r"$\sqrt$": None}), "panel title"),
+    ],
+)
+def test_title_matplotlib_cannot_parse_names_title(info16, data, kwargs, name):
+    if "data" in kwargs:
+        kwargs = dict(data={title: data for title in kwargs["data"]})
+    kwargs = {"data": data, **kwargs}
+    match = rf"^{name} .* cannot be drawn: .*mathtext.* a literal dollar sign as \\\$"
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(info=info16, **kwargs, **FAST)
+    with pytest.raises(ValueError, match=match):
+        plot_coefs(info=info16, time=0.0, **kwargs, **FAST)
+
+
+def test_escaped_dollars_and_valid_mathtext_draw(info16, data):
+    for title in (r"costs \$5", r"$\frac{1}{2}$ of $\mu$V", "one $ sign"):
+        anim = animate_coefs(data, info16, title=title, **FAST)
+        next(anim.iter_frames())  # the first draw parses the title
+
+
 def test_iter_frames_checks_dpi(info16, data):
     anim = animate_coefs(data, info16, **FAST)
     with pytest.raises(ValueError, match=r"dpi must be <= 1000 .*got dpi=5000"):

@@ -48,7 +48,7 @@ class GifScraper:
         )
         self._seen.update(now)
         images = []
-        for gif, target in zip(new, block_vars["image_path_iterator"]):
+        for gif, target in zip(new, block_vars["image_path_iterator"], strict=False):
             target = Path(target).with_suffix(".gif")
             shutil.copyfile(gif, target)
             images.append(str(target))

@@ -308,7 +308,7 @@ def _holds_estimators(items):
 
 def _array_stack(data, dims):
     """Return (stack, has) with stack shaped (subjects, folds, times, chans)."""
-    values = np.asarray(data)
+    values = _as_regular_array(data)
     if values.dtype.kind not in "biuf":
         raise TypeError(
             f"data must be {SUPPORTED_TYPES}; got an array of dtype "
@@ -330,6 +330,28 @@ def _array_stack(data, dims):
             )
     has = dict(subjects="subjects" in dims, folds="folds" in dims)
     return values.astype(np.float64, copy=False), has
+
+
+def _as_regular_array(data):
+    """Return ``data`` as an array, or say which of its rows differ in length."""
+    try:
+        return np.asarray(data)
+    except ValueError as exc:  # numpy refuses ragged nested sequences
+        if not isinstance(data, list | tuple):
+            raise
+        shapes = []
+        for item in data[:6]:
+            try:
+                shapes.append(str(np.shape(item)))
+            except ValueError:
+                shapes.append("ragged")
+        listing = ", ".join(shapes) + (", ..." if len(data) > 6 else "")
+        raise ValueError(
+            f"data must be a regular array, but it is a {type(data).__name__} "
+            f"whose rows differ in length (shapes {listing}); give every item "
+            "the same shape (e.g. crop all to the same times), or pass them as "
+            "separate panels in a dict {title: array}."
+        ) from exc
 
 
 def _check_dims(dims, shape):

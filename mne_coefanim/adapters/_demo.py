@@ -13,6 +13,7 @@ results in an ``.npz`` file.
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import mne
@@ -128,8 +129,10 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     cache : bool
         If True, read the trained decoders from, or write them to, an ``.npz``
         file in the folder named by the environment variable
-        ``MNE_COEFANIM_CACHE``, or else in ``~/.cache/mne_coefanim``. An
-        unreadable cache file is recomputed and replaced.
+        ``MNE_COEFANIM_CACHE``, or else in ``~/.cache/mne_coefanim``. A
+        cache file that is unreadable, damaged (e.g. a header announcing a
+        huge array) or holds NaN or inf is rebuilt and replaced, with an info
+        message.
     verbose : bool | str | int | None
         Control the verbosity of the logging output; None uses MNE's level
         (see :func:`mne.set_log_level`).
@@ -328,10 +331,19 @@ def _cache_path(n_subjects, n_folds, seed):
     return os.path.join(folder, f"demo-v{_VERSION}-{key}.npz")
 
 
+# what a damaged cache file can raise while it is read (it is then rebuilt)
+CACHE_READ_ERRORS = (OSError, ValueError, KeyError, EOFError, MemoryError, RuntimeError,
+                     TypeError, AttributeError, NotImplementedError,
+                     zipfile.BadZipFile, zlib.error)  # fmt: skip
+
+
 def _read_cache(path, shape):
     """Return the cached arrays, or None if absent, unreadable or mismatched.
 
-    ``shape`` is (n_subjects, n_folds, n_times, n_channels).
+    ``shape`` is (n_subjects, n_folds, n_times, n_channels). Each array's
+    header is checked before its data is read, so a damaged file announcing
+    a huge array allocates nothing; arrays holding NaN or inf are refused.
+    Any refused file is rebuilt (and replaced) by the caller.
     """
     if not os.path.isfile(path):
         return None
@@ -344,16 +356,38 @@ def _read_cache(path, shape):
     try:
         # our own file handle: np.load leaks its own when the zip is damaged
         with open(path, "rb") as fid, np.load(fid, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in expected}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-        logger.info(f"Ignoring the unreadable demo cache {path} ({err}).")
+            problem = _cache_problem(npz, expected)
+            arrays = None if problem else {name: npz[name] for name in expected}
+    except CACHE_READ_ERRORS as err:
+        problem = f"unreadable ({type(err).__name__}: {err})"
+    if problem is None:
+        bad = [name for name, array in arrays.items() if not np.isfinite(array).all()]
+        problem = f"{bad[0]} holds NaN or inf" if bad else None
+    if problem is not None:
+        logger.info(f"Rebuilding the demo cache {path}: {problem}.")
         return None
-    for name, (want_shape, want_dtype) in expected.items():
-        if arrays[name].shape != want_shape or arrays[name].dtype != want_dtype:
-            logger.info(f"Ignoring the demo cache {path}: unexpected {name}.")
-            return None
     logger.info(f"Loaded the demo decoders from {path}.")
     return arrays
+
+
+def _cache_problem(npz, expected):
+    """Say what is wrong with the headers of a cache archive, or None."""
+    members = set(npz.zip.namelist())
+    for name, (want_shape, want_dtype) in expected.items():
+        if f"{name}.npy" not in members:
+            return f"no {name}"
+        with npz.zip.open(f"{name}.npy") as member:
+            version = np.lib.format.read_magic(member)
+            if version not in ((1, 0), (2, 0)):  # np.savez writes these
+                return f"{name} has .npy version {version}"
+            read_header = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+            got_shape, _, got_dtype = read_header(member)
+        if got_shape != want_shape or got_dtype != want_dtype:
+            return (
+                f"{name} has shape {got_shape} and dtype {got_dtype}, not "
+                f"{want_shape} and {np.dtype(want_dtype)}"
+            )
+    return None
 
 
 def _write_cache(path, arrays):

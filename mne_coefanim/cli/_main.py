@@ -7,18 +7,21 @@ Two subcommands:
   array (``.npy`` / ``.npz``), an Evoked (``-ave.fif``) or Epochs
   (``-epo.fif``, averaged).
 
-Every mistake a user can make (a bad option value, a missing or pickled file,
-an existing output) ends the command with one line on stderr,
+Every mistake a user can make (a bad option value, a missing, pickled or
+damaged file, an existing output) ends the command with one line on stderr,
 ``mne-coefanim: error: <message>``, and exit code 2, the code argparse uses
-for its own usage errors. Anything else is a bug and keeps its traceback.
+for its own usage errors. Whatever goes wrong while an input file is read is
+such a mistake (``_files.reading``); anything else is a bug and keeps its
+traceback.
 """
 
 import sys
 import time
 from pathlib import Path
 
+from ._messages import PROG, one_line
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import PROG, build_parser
+from ._parser import build_parser
 from ._readers import (
     _KIND_NAMES,
     _array_data,
@@ -63,7 +66,7 @@ def main(argv=None):
     try:
         return run(args)
     except USER_ERRORS as exc:
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -74,12 +77,6 @@ def _exit_code(code):
     if code is None:
         return EXIT_OK
     return code if isinstance(code, int) else EXIT_USAGE
-
-
-def _one_line(exc):
-    """Return the exception's message on one line (whitespace runs collapsed)."""
-    message = " ".join(str(exc).split())
-    return message or type(exc).__name__
 
 
 # -- commands -----------------------------------------------------------------
@@ -306,6 +303,13 @@ def _check_option_combination(args, kind):
         raise ValueError("--tmin needs --sfreq to build the times; add --sfreq HZ.")
     if args.ch_names is not None and args.montage is None:
         raise ValueError("--ch-names needs --montage NAME to place the channels.")
+    if is_array and args.montage is not None and args.info is None:
+        if args.ch_names is None:
+            raise ValueError(
+                f"--montage places channels by name, and the {_KIND_NAMES[kind]} "
+                f"COEFS {args.coefs!r} has none: add --ch-names A,B,C (its "
+                "channels, in order), or give --info FILE instead."
+            )
 
 
 if __name__ == "__main__":  # python -m mne_coefanim.cli._main

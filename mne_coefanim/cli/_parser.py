@@ -19,9 +19,9 @@ from .._defaults import (
     DEFAULT_TIME_UNIT,
 )
 from .._docs import summary
+from ._messages import PROG as PROG  # re-exported
 from ._readers import INPUT_KINDS
 
-PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
 
 

@@ -2,17 +2,31 @@
 
 NumPy arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage
 that places their channels, and MNE files (an Evoked, or Epochs averaged);
-every problem with a file is a ValueError or OSError naming the option to fix.
+every problem with a file is a ValueError or OSError naming the file or the
+option to fix (a damaged file included: see ``_files``).
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+from ._files import (
+    NPY_MAGIC,
+    InputFileError,
+    check_file_exists,
+    check_npy_header,
+    file_size,
+    reading,
+)
+from ._messages import print_warnings
 
 # MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
 # about other names, so only these are routed to them).
 EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
 EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+# how a zip archive starts: a local file header, or the end record of an empty one
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
 # each kind of input, as the error messages name it
 _KIND_NAMES = {
@@ -40,15 +54,8 @@ def _check_input(fname):
             f"COEFS must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
             "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked."
         )
-    _check_file_exists("COEFS", path)
+    check_file_exists("COEFS", path)
     return path, kind
-
-
-def _check_file_exists(what, path):
-    if not path.exists():
-        raise FileNotFoundError(f"{what} file not found: {str(path)!r}.")
-    if path.is_dir():
-        raise IsADirectoryError(f"{what} {str(path)!r} is a folder; give a file.")
 
 
 # -- loading arrays -------------------------------------------------------------
@@ -66,7 +73,7 @@ def _array_data(path, kind, args, info, verbose):
     dims = None if args.dims is None else tuple(args.dims)
     try:
         _check_orientation(values, dims, times, info, args.ch_type)
-        return as_coef_data(
+        coef_data = as_coef_data(
             values,
             times=times,
             dims=dims,
@@ -79,6 +86,15 @@ def _array_data(path, kind, args, info, verbose):
         if exc.dims is not None:
             advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
         raise ValueError(f"{exc.evidence} {advice}") from exc
+    n_channels = coef_data.data.shape[1]
+    if args.info is None and len(args.ch_names) != n_channels:
+        raise ValueError(
+            f"--ch-names names {len(args.ch_names)} channels, but COEFS "
+            f"{str(path)!r} has {n_channels} (shape {values.shape}); give one "
+            "name per channel, in the array's order (or name its axes with "
+            "--dims if another axis holds the channels)."
+        )
+    return coef_data
 
 
 def _check_orientation(values, dims, times, info, ch_type):
@@ -95,29 +111,60 @@ def _check_orientation(values, dims, times, info, ch_type):
 
 
 def _load_npy(path):
-    try:
-        values = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        if not _needs_unpickling(exc):
-            raise
-        raise _pickle_error(path) from exc
+    with reading("COEFS", path, "a .npy array"), open(path, "rb") as fid:
+        check_npy_header(fid, file_size(fid), "COEFS", path)
+        fid.seek(0)
+        values = np.load(fid, allow_pickle=False)
     return _numeric("COEFS", path, values)
 
 
 def _load_npz(path, key, times_key):
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            names = list(archive.files)
-            key = _pick_key(path, names, key, times_key)
-            values = _numeric(f"array {key!r} of", path, archive[key])
+    with reading("COEFS", path, "an .npz archive"):
+        fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
+    with fid:
+        with reading("COEFS", path, "an .npz archive"):
+            _check_npz_signature(fid, path)
+            archive = np.load(fid, allow_pickle=False)
+        with archive:
+            key = _pick_key(path, list(archive.files), key, times_key)
+            values = _npz_member(archive, path, key)
             times = None
             if times_key is not None:
-                times = _numeric(f"array {times_key!r} of", path, archive[times_key])
-    except ValueError as exc:
-        if not _needs_unpickling(exc):
-            raise
-        raise _pickle_error(path) from exc
+                times = _npz_member(archive, path, times_key)
     return values, times
+
+
+def _check_npz_signature(fid, path):
+    """Refuse, by its first bytes, a file that is no zip archive."""
+    start = fid.read(len(NPY_MAGIC))
+    fid.seek(0)
+    if start.startswith(NPY_MAGIC):
+        raise InputFileError(
+            f"COEFS {str(path)!r} is a .npy array, not an .npz archive; rename "
+            "it to .npy."
+        )
+    if not start.startswith(ZIP_SIGNATURES):
+        raise InputFileError(
+            f"COEFS {str(path)!r} is not an .npz archive: it does not start as a "
+            "zip file does (another format renamed, or a damaged file). Save "
+            "the arrays with np.savez."
+        )
+
+
+def _npz_member(archive, path, key):
+    """Read one array of an .npz archive, its header checked first."""
+    what = f"array {key!r} of"
+    with reading(what, path, "an array of an .npz archive"):
+        member = f"{key}.npy"
+        if member not in archive.zip.namelist():
+            raise InputFileError(
+                f"{what} {str(path)!r} is not a NumPy array (no {member} in the "
+                "archive); save the archive with np.savez."
+            )
+        with archive.zip.open(member) as stream:
+            check_npy_header(stream, archive.zip.getinfo(member).file_size, what, path)
+        values = archive[key]
+    return _numeric(what, path, values)
 
 
 def _pick_key(path, names, key, times_key):
@@ -131,6 +178,11 @@ def _pick_key(path, names, key, times_key):
             )
     if key is not None:
         return key
+    if not names:
+        raise ValueError(
+            f"{str(path)!r} is an .npz archive without arrays; save the "
+            "coefficients into it, e.g. np.savez(fname, coefs=coefs)."
+        )
     candidates = [name for name in names if name != times_key]
     if len(candidates) != 1:
         raise ValueError(
@@ -139,21 +191,6 @@ def _pick_key(path, names, key, times_key):
             "--times-key)."
         )
     return candidates[0]
-
-
-def _needs_unpickling(exc):
-    # numpy's messages for object arrays and for pickle files
-    return "allow_pickle" in str(exc) or "pickle" in str(exc)
-
-
-def _pickle_error(path):
-    """Explain why a file that needs unpickling is refused."""
-    return ValueError(
-        f"{str(path)!r} holds pickled Python objects (e.g. an object array) "
-        "or is not a NumPy file; mne-coefanim never unpickles files, because "
-        "unpickling can run arbitrary code. Save a numeric array instead, "
-        "e.g. np.save(fname, np.asarray(coefs, dtype=float))."
-    )
 
 
 def _numeric(what, path, values):
@@ -185,23 +222,29 @@ def _array_info(args, montage, verbose):
 def _make_montage(name):
     import mne
 
-    try:
-        return mne.channels.make_standard_montage(name)
-    except ValueError as exc:
-        raise ValueError(f"--montage: {exc}") from exc
+    # MNE's warnings (e.g. a renamed montage) as one line each, not two
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            montage = mne.channels.make_standard_montage(name)
+        except ValueError as exc:
+            raise ValueError(f"--montage: {exc}") from exc
+    print_warnings(caught, prefix="--montage: ")
+    return montage
 
 
 def _read_info(fname, verbose):
     import mne
 
     path = Path(fname).expanduser()
-    _check_file_exists("--info", path)
+    check_file_exists("--info", path)
     if not path.name.lower().endswith((".fif", ".fif.gz")):
         raise ValueError(
             f"--info must be an MNE .fif file (e.g. -info.fif, raw.fif, "
             f"-epo.fif, -ave.fif); got {str(path)!r}."
         )
-    return mne.io.read_info(path, verbose=verbose)
+    with reading("--info", path, "an MNE .fif file with an Info"):
+        return mne.io.read_info(str(path), verbose=verbose)
 
 
 # -- loading MNE files ----------------------------------------------------------
@@ -212,10 +255,12 @@ def _mne_data(path, kind, args, montage, verbose):
     import mne
 
     if kind == "evoked":
-        evokeds = mne.read_evokeds(path, verbose=verbose)
+        with reading("COEFS", path, f"a {_KIND_NAMES[kind]}"):
+            evokeds = mne.read_evokeds(str(path), verbose=verbose)
         evoked = _pick_condition(path, evokeds, args.condition)
     else:
-        epochs = mne.read_epochs(path, preload=True, verbose=verbose)
+        with reading("COEFS", path, f"a {_KIND_NAMES[kind]}"):
+            epochs = mne.read_epochs(str(path), preload=True, verbose=verbose)
         evoked = epochs.average()
     if montage is not None:
         evoked.set_montage(montage, verbose=verbose)

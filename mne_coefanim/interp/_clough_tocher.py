@@ -2,10 +2,11 @@
 
 Scipy's ``griddata(..., method='cubic')`` evaluates a Clough-Tocher surface
 from the point values and gradients it estimates iteratively. Both steps are
-linear in the point values, so here they are built once, as matrices: the
-weights of each pixel on its triangle's three values and three gradients, and
-the exact minimiser of the curvature energy (Nielson 1983) that gives the
-gradients from the values.
+linear in the point values, so here they are built once: the weights of each
+pixel on its triangle's three values and three gradients (a matrix), and the
+exact minimiser of the curvature energy (Nielson 1983) that gives the
+gradients from the values (a sparse factorisation, or for small
+triangulations the dense matrix it amounts to).
 """
 
 import numpy as np
@@ -20,10 +21,72 @@ def _edges(simplices):
     return np.unique(np.sort(pairs, axis=1), axis=0)
 
 
-def _gradient_operator(points, tri):
-    """Matrix mapping point values to their estimated gradients.
+# Up to this many points (sensors and extra points) the gradient map is kept
+# as a dense matrix G (2 n_points x n_points): the per-frame product is then
+# one BLAS-free loop, faster than sparse triangular solves, and G costs at
+# most 4 MiB. Beyond it G would grow as n_points ** 2 (1.6 GB for 10,000
+# channels), so each frame solves the sparse system instead.
+DENSE_GRADIENTS_MAX_POINTS = 512
 
-    Returns ``G`` of shape (2 * n_points, n_points) with rows ordered
+
+class GradientMap:
+    """The estimated gradients as a linear map of the point values.
+
+    The gradients minimise a curvature energy (see :func:`_gradient_system`),
+    so ``g = G f`` with ``G = -H^-1 R``: ``H`` and ``R`` are sparse (each
+    point couples only to its neighbours), ``G`` is dense. The sparse LU
+    factorisation of ``H`` takes time and memory close to linear in the
+    number of points; ``G`` itself is formed only for small triangulations
+    (``DENSE_GRADIENTS_MAX_POINTS``), where applying it is fastest.
+
+    Parameters
+    ----------
+    points : array, shape (n_points, 2)
+        The triangulated points.
+    tri : scipy.spatial.Delaunay
+        Their triangulation.
+    dense : bool | None
+        Form ``G`` (True) or solve per call (False); None decides by size.
+
+    Attributes
+    ----------
+    matrix : array, shape (2 * n_points, n_points) | None
+        ``G``, rows ordered ``(d/dx of point 0, d/dy of point 0, ...)``, or
+        None when the gradients are solved per call.
+    """
+
+    def __init__(self, points, tri, *, dense=None):
+        hessian, linear = _gradient_system(points, tri)
+        if dense is None:
+            dense = len(points) <= DENSE_GRADIENTS_MAX_POINTS
+        self.shape = linear.shape
+        factor = splu(hessian)
+        self.matrix = self._factor = self._linear = None
+        if dense:
+            self.matrix = -factor.solve(linear.toarray())
+        else:
+            self._factor, self._linear = factor, linear.tocsr()
+
+    def __call__(self, values):
+        """Return the gradients, shape (2 * n_points, n), of values (n_points, n)."""
+        if self.matrix is not None:
+            # no BLAS: at these sizes waking its threads costs more than the
+            # product (as _interp._small_product)
+            return np.einsum("ij,jk->ik", self.matrix, values, optimize=False)
+        return -self._factor.solve(np.asfortranarray(self._linear @ values))
+
+    def toarray(self):
+        """Return ``G`` as a dense array (for tests and small cases)."""
+        if self.matrix is not None:
+            return self.matrix
+        return -self._factor.solve(self._linear.toarray())
+
+
+def _gradient_system(points, tri):
+    """Build the sparse system ``H g = -R f`` whose solution are the gradients.
+
+    Returns ``H`` (CSC, shape (2 * n_points, 2 * n_points)) and ``R`` (CSC,
+    shape (2 * n_points, n_points)), rows and columns of ``H`` ordered
     ``(d/dx of point 0, d/dy of point 0, d/dx of point 1, ...)``.
 
     The gradients minimise, over all triangulation edges, the integral of the
@@ -33,6 +96,7 @@ def _gradient_operator(points, tri):
     length L and slopes a = g_i . e, b = g_j . e the energy is
     ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``; it is
     quadratic in the gradients, so its minimiser solves ``H g = -R f``.
+    Every edge adds a few entries: both matrices hold O(n_points) numbers.
     """
     n_points = len(points)
     i, j = _edges(tri.simplices).T
@@ -60,7 +124,7 @@ def _gradient_operator(points, tri):
         (lin_vals.ravel(), (lin_rows.ravel(), lin_cols.ravel())),
         shape=(2 * n_points, n_points),
     )
-    return -splu(hessian).solve(linear.toarray())
+    return hessian, linear
 
 
 def _clough_tocher_weights(tri, simplex, bary):

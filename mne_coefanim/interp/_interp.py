@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from .._checks import as_float_array, check_int, check_option
-from ._clough_tocher import _clough_tocher_weights, _gradient_operator
+from ._clough_tocher import GradientMap, _clough_tocher_weights
 from ._geometry import (
     _affine_transforms,
     _barycentric,
@@ -246,7 +246,7 @@ class ScalpInterpolator:
                            np.dtype(dtype).itemsize, "pixels", self.res)  # fmt: skip
         node_values = self._node_values(values.T)
         if self._gradient_map is not None:
-            gradients = _small_product(self._gradient_map, node_values)
+            gradients = self._gradient_map(node_values)
             node_values = np.concatenate([node_values, gradients])
         operator = self._operator
         if dtype != np.float64:
@@ -306,7 +306,7 @@ class ScalpInterpolator:
             (weights.ravel(), (np.repeat(rows, 9), cols.ravel())),
             shape=(len(xy), 3 * n_points),
         )
-        return op, _gradient_operator(self.points, self.triangulation)
+        return op, GradientMap(self.points, self.triangulation)
 
 
 # -- validation ---------------------------------------------------------------

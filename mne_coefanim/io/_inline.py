@@ -5,10 +5,15 @@ Both embed the same thing, the GIF of :meth:`CoefAnimation.save` as a base64
 JupyterLab, nbviewer, GitHub, an exported notebook and a report sent by
 e-mail, and it looks exactly like the saved file.
 
-An inline GIF is stored in the notebook or report, so its size matters. When
-no ``dpi`` is given, a GIF whose HTML would exceed :data:`MAX_INLINE_CHARS`
-(about 5 MB, e.g. several panels side by side) is rendered once more at a
-lower dpi; an explicit ``dpi`` is always honoured.
+An inline GIF is stored in the notebook or report, so its size is bounded:
+the HTML holds at most :data:`MAX_INLINE_CHARS` characters (about 5 MB).
+When no ``dpi`` is given, a GIF over it (e.g. several panels side by side) is
+rendered once more at a lower dpi, not below :data:`MIN_INLINE_DPI`; an
+explicit ``dpi`` is always honoured. A GIF still over it (thousands of
+frames) holds every k-th frame, played at ``fps / k`` so that the duration
+stays, which a caption under it and a warning in the log say. Nothing is
+dropped silently, and when not even one frame fits, a ValueError says what
+to do instead.
 """
 
 import base64
@@ -19,6 +24,7 @@ from mne.utils import logger, verbose
 
 from .._checks import check_dpi, check_fps, check_type
 from .._docs import fill_doc
+from ._html import thinning_note
 
 MAX_INLINE_CHARS = 5_000_000  # ~5 MB of HTML per inline animation
 MIN_INLINE_DPI = 30  # below this the labels become unreadable
@@ -27,10 +33,15 @@ MIN_INLINE_DPI = 30  # below this the labels become unreadable
 # better
 _SIZE_EXPONENT = 1.5
 _SAFETY = 0.95  # aim a little under the budget
+_MAX_TRIES = 4  # renderings with fewer frames before giving up
 
 
 def gif_html(anim, *, fps=None, dpi=None, max_chars=MAX_INLINE_CHARS):
     """Return an ``<img>`` tag holding the animation as a base64 GIF.
+
+    The HTML holds at most ``max_chars`` characters: over it, the GIF is
+    rendered again at a lower dpi (only when ``dpi`` is None), then with
+    every k-th frame (at ``fps / k``), which a caption and the log say.
 
     Parameters
     ----------
@@ -42,14 +53,21 @@ def gif_html(anim, *, fps=None, dpi=None, max_chars=MAX_INLINE_CHARS):
         Resolution. None uses the animation's ``dpi``, lowered (to at least
         :data:`MIN_INLINE_DPI`) if the tag would exceed ``max_chars``.
     max_chars : int
-        The size budget of the tag when ``dpi`` is None.
+        The size budget of the HTML.
 
     Returns
     -------
     html : str
-        ``<img src="data:image/gif;base64,..." .../>``.
+        ``<img src="data:image/gif;base64,..." .../>``, in a ``<figure>``
+        with a caption when it holds every k-th frame only.
+
+    Raises
+    ------
+    ValueError
+        If not even one frame fits within ``max_chars``.
     """
     data = _base64_gif(anim, fps=fps, dpi=dpi)
+    n_frames, step, tries = len(anim), 1, 0
     if dpi is None and len(data) > max_chars:
         ratio = (max_chars / len(data)) ** (1 / _SIZE_EXPONENT)
         smaller = anim.dpi * ratio * _SAFETY
@@ -60,15 +78,52 @@ def gif_html(anim, *, fps=None, dpi=None, max_chars=MAX_INLINE_CHARS):
                 f"{anim.dpi:g}; rendering it at dpi={smaller} instead (pass "
                 "dpi= to choose)."
             )
-            data = _base64_gif(anim, fps=fps, dpi=smaller)
-    return (
+            dpi = smaller
+            # what the lowest dpi cannot save, fewer frames will: at once
+            expected = len(data) * (smaller / anim.dpi) ** _SIZE_EXPONENT
+            if expected > max_chars:
+                step = _fewer_frames(step, expected, max_chars, n_frames)
+            data = _base64_gif(anim, fps=fps, dpi=dpi, step=step)
+    while len(data) > max_chars:  # fewer frames: the GIF shrinks about as much
+        if step >= n_frames or tries == _MAX_TRIES:
+            raise ValueError(
+                f"The inline animation cannot be kept under {max_chars / 1e6:g} "
+                f"MB: {len(range(0, n_frames, step))} frame(s) at dpi="
+                f"{dpi or anim.dpi:g} take {len(data) / 1e6:.2f} MB. Save it to a "
+                "file instead (anim.save('anim.gif') or '.mp4'), lower dpi, or "
+                "crop with tmin/tmax."
+            )
+        step = _fewer_frames(step, len(data), max_chars, n_frames)
+        data = _base64_gif(anim, fps=fps, dpi=dpi, step=step)
+        tries += 1
+    image = (
         f'<img src="data:image/gif;base64,{data}" '
         'alt="coefficient animation" style="max-width: 100%; height: auto;"/>'
     )
+    if step == 1:
+        return image
+    note = thinning_note(step, len(range(0, n_frames, step)), n_frames,
+                         fps or anim.fps)  # fmt: skip
+    note += (
+        f": an inline animation is kept under {max_chars / 1e6:g} MB; "
+        "anim.save('anim.gif') keeps every frame."
+    )
+    logger.warning(note)
+    return (
+        f'<figure style="margin: 0">{image}<figcaption style="font-size: '
+        f'smaller">{note}</figcaption></figure>'
+    )
 
 
-def _base64_gif(anim, *, fps, dpi):
-    return base64.b64encode(anim.to_gif_bytes(fps=fps, dpi=dpi)).decode("ascii")
+def _fewer_frames(step, size, max_chars, n_frames):
+    """Return the next frame step, for a GIF of ``size`` characters at ``step``."""
+    wanted = math.ceil(step * size / (max_chars * _SAFETY))
+    return min(n_frames, max(step + 1, wanted))
+
+
+def _base64_gif(anim, *, fps, dpi, step=1):
+    data = anim.to_gif_bytes(fps=fps, dpi=dpi, step=step)
+    return base64.b64encode(data).decode("ascii")
 
 
 @verbose

@@ -1,25 +1,41 @@
 """Output files: path checks, atomic writing and the writer protocol.
 
 Every output file is written to a temporary file in the target folder and
-renamed into place only when complete (:func:`atomic_output`), so an error or
-Ctrl-C never leaves a truncated file or replaces an existing one. The
-:class:`Writer` base class is the protocol every format's writer follows (see
-:mod:`mne_coefanim.io._formats` for the table of formats).
+published under its name only when complete (:func:`atomic_output`), so an
+error, Ctrl-C or a killed process never leaves a truncated file or replaces
+an existing one; without ``overwrite`` an existing name is never replaced,
+even by a save that raced this one. The :class:`Writer` base class is the
+protocol every format's writer follows (see :mod:`mne_coefanim.io._formats`
+for the table of formats); the temporary files and their publication are in
+:mod:`mne_coefanim.io._atomic`.
 """
 
 import contextlib
+import errno
 import os
-import stat
 import tempfile
 from pathlib import Path
 
 from mne.utils import logger
 
-from .._checks import check_type
+from .._checks import check_bool, check_type
+from ._atomic import (
+    TEMP_SUFFIX,
+    name_length,
+    name_max,
+    publish,
+    remove_stale,
+    temp_prefix,
+)
 
 
 def check_output(fname, *, allowed, overwrite=False):
     """Check an output file name before anything is rendered.
+
+    Besides the name, the folder is tried: a temporary file is created in it
+    and removed, so that a folder nothing can be written to (read-only,
+    immutable, a read-only file system; for root too) fails here, before any
+    frame is rendered, for every format.
 
     Parameters
     ----------
@@ -42,15 +58,24 @@ def check_output(fname, *, allowed, overwrite=False):
     Raises
     ------
     TypeError
-        If ``fname`` is not a str or path-like.
+        If ``fname`` is not a str or path-like, or ``overwrite`` not a bool.
     ValueError
-        If the suffix is not allowed, the folder does not exist or ``fname``
-        names a folder.
+        If ``fname`` holds a NUL character, its suffix is not allowed, its
+        folder does not exist, it names a folder or its name is longer than
+        the file system takes.
     FileExistsError
-        If the file exists and ``overwrite`` is False.
+        If something has that name (a dangling symbolic link too) and
+        ``overwrite`` is False.
+    OSError
+        If no file can be created in the folder (e.g. PermissionError).
     """
     check_type("fname", fname, (str, os.PathLike), "a str or path-like")
+    overwrite = check_bool("overwrite", overwrite)
     path = Path(fname).expanduser()
+    if "\0" in str(path):
+        raise ValueError(
+            f"fname must not contain a NUL character ('\\0'); got {str(path)!r}."
+        )
     allowed = tuple(s.lower() for s in allowed)
     suffix = path.suffix.lower()
     if suffix not in allowed:
@@ -65,31 +90,48 @@ def check_output(fname, *, allowed, overwrite=False):
             f"The folder of fname does not exist: {str(path.parent)!r}. "
             f"Create it first (e.g. os.makedirs) or choose another folder."
         )
+    length, limit = name_length(path.name), name_max(path.parent)
+    if length > limit:
+        raise ValueError(
+            f"fname's file name is {length} bytes long; the file system of "
+            f"{str(path.parent)!r} takes names of at most {limit}. Choose a "
+            "shorter name."
+        )
     if path.is_dir():
         raise ValueError(f"fname {str(path)!r} is a folder; give a file name.")
-    if path.exists() and not overwrite:
+    if os.path.lexists(path) and not overwrite:
+        what = " (a symbolic link to nothing)" if not path.exists() else ""
         raise FileExistsError(
-            f"Output file {str(path)!r} exists; pass overwrite=True to replace it."
+            f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
+            "replace it."
         )
+    os.unlink(make_temp(path))  # the folder takes new files
     return path, suffix
 
 
 @contextlib.contextmanager
-def atomic_output(path):
-    """Write a file through a temporary file renamed into place on success.
+def atomic_output(path, *, overwrite=False):
+    """Write a file through a temporary file published on success.
 
-    The temporary file lives in the same folder as ``path`` (so the final
-    rename is atomic), is hidden (its name starts with a dot) and ends in
-    ``.part`` plus the suffix of ``path`` (so tools that infer the format from
-    the name, like ffmpeg, still see it). On success it replaces ``path``
-    (keeping the permissions of a file it replaces, otherwise the usual ones
-    from the umask); on any exception, KeyboardInterrupt included, it is
-    removed, ``path`` is left untouched and the exception propagates.
+    The temporary file lives in the same folder as ``path`` (so that
+    publishing it is atomic), is hidden and ends in ``.part`` (see
+    :mod:`~mne_coefanim.io._atomic` for its name, which fits the file
+    system's name limit whenever ``path`` does). Temporary files that earlier
+    saves of ``path`` left when they were killed are removed first. On
+    success the file gets its final name (keeping the permissions of a file
+    it replaces, otherwise the usual ones from the umask); on any exception,
+    KeyboardInterrupt included, it is removed, ``path`` is left untouched and
+    the exception propagates.
 
     Parameters
     ----------
     path : path-like
         The final file.
+    overwrite : bool
+        Whether an existing ``path`` may be replaced. If False, the file is
+        published only under a name that is still free when it is complete:
+        of two saves racing to the same new file exactly one succeeds and the
+        other raises :class:`FileExistsError`.
 
     Yields
     ------
@@ -97,41 +139,55 @@ def atomic_output(path):
         The temporary file to write; it exists, empty, when the block starts.
     """
     path = Path(path)
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=f".{path.name}.", suffix=f".part{path.suffix}"
-        )
-    except OSError as err:
-        raise type(err)(
-            err.errno,
-            f"Cannot write {path.name!r}: no file can be created in the folder "
-            f"{str(folder)!r} ({err.strerror}). Choose a folder you can write to",
-        ) from err
-    os.close(fd)
-    tmp = Path(tmp)
+    overwrite = check_bool("overwrite", overwrite)
+    remove_stale(path)
+    tmp = make_temp(path)
     try:
         yield tmp
-        os.chmod(tmp, _final_mode(path))
-        os.replace(tmp, path)
+        publish(tmp, path, overwrite=overwrite)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def _final_mode(path):
-    """Return the permission bits the written file should get.
+def make_temp(path):
+    """Create the empty temporary file for ``path``, next to it.
 
-    mkstemp creates 0o600 files; a plain ``open(path, 'w')`` would keep the
-    mode of a file it replaces, or else give 0o666 minus the umask.
+    Parameters
+    ----------
+    path : pathlib.Path
+        The final file.
+
+    Returns
+    -------
+    tmp : pathlib.Path
+        The temporary file, empty, readable and writable by its owner only.
+
+    Raises
+    ------
+    OSError
+        Of the type of the file system's error, saying that no file can be
+        created in the folder (or that the path is too long).
     """
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)  # the only portable way to read the umask
-        os.umask(umask)
-        return 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX
+        )
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            why = f"the path of its folder {str(path.parent)!r} is too long"
+        else:
+            why = (
+                f"no file can be created in the folder {str(path.parent)!r} "
+                f"({err.strerror})"
+            )
+        raise type(err)(
+            err.errno,
+            f"Cannot write {path.name!r}: {why}. Choose a folder you can write to",
+        ) from err
+    os.close(fd)
+    return Path(tmp)
 
 
 def write_text(path, text, *, overwrite=False):
@@ -153,7 +209,7 @@ def write_text(path, text, *, overwrite=False):
     """
     check_type("text", text, str, "a str")
     path, _ = check_output(path, overwrite=overwrite, allowed=(".html", ".htm"))
-    with atomic_output(path) as tmp:
+    with atomic_output(path, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
     logger.info(f"Wrote {path} ({len(text)} characters).")
     return path
@@ -162,12 +218,14 @@ def write_text(path, text, *, overwrite=False):
 class Writer:
     """Write one output file from a stream, atomically: the writer protocol.
 
-    A writer is made for one file. Its constructor checks the path and every
-    setting, so that a mistake fails before any frame is rendered, and writes
-    nothing. :meth:`saving` then opens a temporary file next to the target
-    (:func:`atomic_output`) and calls :meth:`setup`; inside the block, each
-    :meth:`write` adds one frame; when the block ends, :meth:`finish`
-    completes the file and it is renamed into place. Whatever happens (an
+    A writer is made for one file. Its constructor checks the path (that the
+    folder takes new files included, see :func:`check_output`) and every
+    setting, so that a mistake fails before any frame is rendered, and leaves
+    nothing behind. :meth:`saving` then opens a temporary file next to the
+    target (:func:`atomic_output`) and calls :meth:`setup`; inside the block,
+    each :meth:`write` adds one frame; when the block ends, :meth:`finish`
+    completes the file and it is published under its name (without
+    ``overwrite``, only if that name is still free). Whatever happens (an
     error in the block or in :meth:`finish`, Ctrl-C), :meth:`close` releases
     what the writer holds and the temporary file is removed, so an existing
     file is left untouched::
@@ -202,6 +260,8 @@ class Writer:
         The file to write (``~`` expanded).
     suffix : str
         Its suffix, in lower case.
+    overwrite : bool
+        Whether an existing file may be replaced.
     """
 
     suffixes = ()
@@ -212,6 +272,7 @@ class Writer:
         self.path, self.suffix = check_output(
             path, overwrite=overwrite, allowed=self.suffixes
         )
+        self.overwrite = bool(overwrite)
 
     @classmethod
     def check_encoder(cls, suffix, fps):
@@ -241,7 +302,7 @@ class Writer:
         writer : Writer
             This writer, to :meth:`write` frames to.
         """
-        with atomic_output(self.path) as tmp:
+        with atomic_output(self.path, overwrite=self.overwrite) as tmp:
             try:
                 self.setup(tmp, **inputs)
                 yield self

@@ -1,20 +1,26 @@
 """The video writer: RGB frames into MP4 (H.264) or WebM (VP9) with ffmpeg.
 
-Frames go to ffmpeg one at a time through a pipe (imageio-ffmpeg, an optional
-dependency whose wheel carries an ffmpeg binary), so memory does not grow with
-the number of frames.
+Frames go to ffmpeg one at a time through a pipe (the ffmpeg binary of
+imageio-ffmpeg, an optional dependency), so memory does not grow with the
+number of frames. ffmpeg runs through :mod:`._ffmpeg`, which says in one line
+why it failed and makes it die with the process that feeds it.
 """
 
 import functools
 import subprocess
+from fractions import Fraction
 
 import numpy as np
 
 from .._checks import check_fps, check_palette, check_real, check_uint8
+from ._ffmpeg import FfmpegPipe, cannot_run
 from ._output import Writer
 
 # The encoders we ask ffmpeg for, best first; a suffix maps to its candidates.
 VIDEO_CODECS = {".mp4": ("libx264",), ".webm": ("libvpx-vp9", "libvpx")}
+
+# The muxer of each suffix: ffmpeg writes a temporary name without one
+MUXERS = {".mp4": "mp4", ".webm": "webm"}
 
 # Constant-quality settings (CRF) used when quality=None: 18 is "visually
 # lossless" for H.264; 31 is the VP9 recommendation for HD content.
@@ -92,8 +98,8 @@ class VideoWriter(Writer):
         super().__init__(path, overwrite=overwrite)
         self.fps = check_fps(fps)
         self.quality = _check_quality(quality)
-        self._ffmpeg = _import_imageio_ffmpeg(self.suffix)
-        self.codec = _pick_codec(self._ffmpeg.get_ffmpeg_exe(), self.suffix)
+        self._exe = _ffmpeg_exe(self.suffix)
+        self.codec = _pick_codec(self._exe, self.suffix)
         self._pipe = None
 
     @classmethod
@@ -107,7 +113,7 @@ class VideoWriter(Writer):
         fps : float
             Frames per second (any rate is fine).
         """
-        _pick_codec(_import_imageio_ffmpeg(suffix).get_ffmpeg_exe(), suffix)
+        _pick_codec(_ffmpeg_exe(suffix), suffix)
 
     def setup(self, tmp, *, palette=None):
         """Remember the temporary file; ffmpeg starts with the first frame.
@@ -140,25 +146,33 @@ class VideoWriter(Writer):
         if self._pipe is None:
             self._shape = frame.shape
             self._pipe = self._start(padded.shape)
-        self._pipe.send(padded)
+        self._pipe.write(padded)
         self.n_frames += 1
 
     def finish(self):
-        """Wait for ffmpeg to complete the file; a video needs one frame."""
+        """Wait for ffmpeg to complete the file; a video needs one frame.
+
+        Raises
+        ------
+        OSError | RuntimeError
+            If ffmpeg failed, saying why in one line (e.g. ``[Errno 28]
+            Cannot write 'anim.mp4' (libx264): the disk is full ...``).
+        """
         if self._pipe is None:
             raise ValueError("frames is empty; a video needs at least one frame.")
-        self.close()
+        pipe, self._pipe = self._pipe, None
+        pipe.finish()
         if self._tmp.stat().st_size == 0:
             raise RuntimeError(
                 f"ffmpeg wrote nothing to {self.path.name!r} (codec {self.codec}); "
-                f"see ffmpeg's error messages above."
+                f"its last message: {pipe.last_message()}"
             )
 
     def close(self):
-        """Close the pipe, which waits for ffmpeg to finish the file."""
+        """Stop ffmpeg if it still runs (after an error): the file is dropped."""
         if self._pipe is not None:
             pipe, self._pipe = self._pipe, None
-            pipe.close()
+            pipe.abort()
 
     def summary(self):
         """Return the frame count, rate and codec, for the log.
@@ -173,19 +187,16 @@ class VideoWriter(Writer):
     def _start(self, shape):
         """Start ffmpeg for frames of ``shape`` (even); return its pipe."""
         height, width = shape[:2]
-        pipe = self._ffmpeg.write_frames(
-            str(self._tmp),
-            (width, height),
-            fps=self.fps,
-            codec=self.codec,
-            quality=None,  # replaced by our own CRF options
-            pix_fmt_out="yuv420p",
-            macro_block_size=1,  # we padded to even sizes already
-            ffmpeg_log_level="error",
-            output_params=_encoder_options(self.codec, self.quality),
-        )
-        pipe.send(None)  # start ffmpeg
-        return pipe
+        # raw RGB in, yuv420p out (plays everywhere); the options and their
+        # order are imageio-ffmpeg's (write_frames), whose files we keep
+        command = [self._exe, "-y", "-f", "rawvideo", "-vcodec", "rawvideo"]
+        command += ["-s", f"{width}x{height}", "-pix_fmt", "rgb24"]
+        command += ["-r", str(Fraction(self.fps).limit_denominator())]
+        command += ["-i", "-", "-an", "-vcodec", self.codec, "-pix_fmt", "yuv420p"]
+        command += ["-v", "error", *_encoder_options(self.codec, self.quality)]
+        # the temporary name has no video suffix: name the format
+        command += ["-f", MUXERS[self.suffix], str(self._tmp)]
+        return FfmpegPipe(command, what=f"{self.path.name!r} ({self.codec})")
 
 
 def _check_quality(quality):
@@ -210,15 +221,30 @@ def _import_imageio_ffmpeg(suffix):
     return imageio_ffmpeg
 
 
+def _ffmpeg_exe(suffix):
+    """Return the ffmpeg executable of imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE)."""
+    return _import_imageio_ffmpeg(suffix).get_ffmpeg_exe()
+
+
 @functools.lru_cache(maxsize=4)
 def _ffmpeg_encoders(exe):
     """Return the names of the video encoders ``exe`` was built with."""
-    result = subprocess.run(
-        [exe, "-hide_banner", "-encoders"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    try:
+        result = subprocess.run(
+            [exe, "-hide_banner", "-encoders"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except OSError as err:  # missing, not executable
+        raise cannot_run(exe, err) from None
+    except subprocess.CalledProcessError as err:
+        lines = err.stderr.strip().splitlines() or ["nothing"]
+        raise RuntimeError(
+            f"The ffmpeg at {exe!r} cannot list its encoders (exit status "
+            f"{err.returncode}; its last message: {lines[-1].strip()}). Reinstall "
+            "imageio-ffmpeg or point IMAGEIO_FFMPEG_EXE to a working ffmpeg."
+        ) from None
     # lines look like " V....D libx264   libx264 H.264 / AVC / ..."
     return frozenset(
         parts[1]

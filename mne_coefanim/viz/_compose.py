@@ -6,9 +6,10 @@ rendered a handful of times *once* (the probes, :mod:`._probe`) to learn,
 for every output pixel, what it shows:
 
 * the static picture (outlines, colour bar, titles, score curve);
-* which map cell, if any, it shows, read from a render of images whose
-  colours encode their own cell indices (matplotlib's own resampling, so
-  the mapping is exactly the figure's);
+* which map cell, if any, it shows, read from renders of images whose
+  colours encode their own (panel, cell) indices in 24 bits, as many renders
+  as the codes need (matplotlib's own resampling, so the mapping is exactly
+  the figure's, at any res and number of panels);
 * how much of the map shows through the artists drawn on top of it (head
   outline, sensors), from two renders with a black and a white map:
   ``pixel = a * map + c``.
@@ -21,6 +22,7 @@ map's levels first, then the figure's own colours.
 """
 
 from contextlib import contextmanager
+from itertools import pairwise
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -192,7 +194,10 @@ class FrameCompositor:
         for pixels, *_ in self._full + self._partial:
             map_pixels[pixels] = True
         on_map = map_pixels.reshape(self.shape)[rows, cols].any()
-        self._pasted = None if on_map else {
+        # pasting copies a character's pixels: where two characters' pictures
+        # meet (tiny dpi), they must be blended together instead
+        overlap = _slots_overlap(self._sprites)
+        self._pasted = None if on_map or overlap else {
             key: _indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
             for key, sprite in self._sprites.items()
         }  # fmt: skip
@@ -237,6 +242,19 @@ def _blend(layer, frame, palette, lookup):
     alpha = pixels[:, 3:] / 255.0
     under = palette[frame[drawn]]
     frame[drawn] = lookup(_to_uint8(alpha * pixels[:, :3] + (1 - alpha) * under))
+
+
+def _slots_overlap(sprites):
+    """Whether pictures of characters in different slots may share pixels.
+
+    The slots share a baseline: pictures whose columns meet overlap.
+    """
+    spans = {}  # per slot, the columns its pictures may take
+    for (slot, _), (_, cols, _) in sprites.items():
+        low, high = spans.get(slot, (cols.start, cols.stop))
+        spans[slot] = (min(low, cols.start), max(high, cols.stop))
+    ordered = [spans[slot] for slot in sorted(spans)]
+    return any(a[1] > b[0] for a, b in pairwise(ordered))
 
 
 def _union_box(boxes):

@@ -8,8 +8,10 @@ images, the time label, the score cursor, the mask markers and contours.
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import cbook
 from matplotlib.cm import ScalarMappable
 from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.mathtext import MathTextParser
 from matplotlib.transforms import Bbox, offset_copy
 
 from ._layers import FigureLayers
@@ -32,6 +34,7 @@ MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
 )
 MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
+CURSOR_ZORDER = 3.5  # over spines, ticks, texts: as files blend the cursors
 
 
 class TimeLabel:
@@ -162,6 +165,7 @@ class CoefFigure:
     def _draw(self, scene, look, dpi):
         """Draw everything that does not change from frame to frame."""
         titles, scores = scene.titles, scene.scores
+        _check_titles(look.title, titles)  # else they fail at the first draw
         width, height, rects = _layout(
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables),
@@ -251,7 +255,7 @@ class CoefFigure:
         ax.set_xlabel(self._time_axis_label("Time"))
         ax.set_ylabel(scores.label)
         ax.spines[["top", "right"]].set_visible(False)
-        return ax.axvline(x[0], color="C3", linewidth=1.5)
+        return ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
 
     def _draw_matrix(self, ax, scores):
         """Training x testing time matrix, with a cross-hair cursor."""
@@ -271,8 +275,8 @@ class CoefFigure:
         colorbar.set_label(scores.label)
         ax.set_xlabel(self._time_axis_label("Testing time"))
         ax.set_ylabel(self._time_axis_label("Training time"))
-        cursor = ax.axvline(x[0], color="k", linewidth=1)
-        return cursor, ax.axhline(x[0], color="k", linewidth=1)
+        cursor = ax.axvline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
+        return cursor, ax.axhline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
 
     # -- per frame ----------------------------------------------------------
 
@@ -378,6 +382,24 @@ def _score_height(scores):
     if scores is None:
         return 0.0
     return MATRIX_HEIGHT if scores.matrix is not None else SCORE_HEIGHT
+
+
+def _check_titles(title, panel_titles):
+    """Refuse a title whose mathtext (between $ signs) matplotlib cannot parse."""
+    if plt.rcParams["text.usetex"]:
+        return  # LaTeX draws them, and says what is wrong
+    named = [("title", title), *(("panel title (data key)", t) for t in panel_titles)]
+    for name, text in named:
+        if isinstance(text, str) and cbook.is_math_text(text):
+            try:
+                MathTextParser("path").parse(text, 72, FontProperties(size=12))
+            except ValueError as err:
+                raise ValueError(
+                    f"{name} {text!r:.80} cannot be drawn: matplotlib reads text "
+                    f"between $ signs as mathtext, and this does not parse "
+                    f"({' '.join(str(err).split())}). Escape a literal dollar "
+                    "sign as \\$, e.g. 'cost: \\$5'."
+                ) from None
 
 
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1):

@@ -15,6 +15,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
+# the codes one index render holds: 24 bits of RGB, 0 kept for the cells
+# another render codes
+CODES_PER_RENDER = 2**24 - 1
+
 
 def probe(layers, render):
     """Render the map probes once: a black map, a white map, cell indices.
@@ -77,7 +81,7 @@ def _drew_near_maps(renders, layers, pad=2):
         rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
                      max(height - int(box.y0) + pad, 0))  # fmt: skip
         cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
-        off_cells = index[rows, cols, 3] == 0
+        off_cells = index[0][rows, cols, 3] == 0  # alike in every index render
         differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
         if (differ & off_cells).any():
             return True
@@ -106,35 +110,64 @@ def _hidden(artists):
 
 
 def _render_index(layers, render):
-    """Render images whose colours encode (panel, cell); nothing else."""
+    """Render images whose colours encode (panel, cell); nothing else.
+
+    Each map cell inside the head has one code, ``panel * n_inside + rank``
+    (its rank among the inside cells), written in a pixel's 24 bits of RGB as
+    ``code - first + 1`` in the render whose codes start at ``first``: one
+    render holds ``CODES_PER_RENDER`` codes (one render for 3 panels at the
+    largest cubic res, for hundreds at res 256; a 'nearest' map above res
+    ~4600 takes two), and the cells whose codes another render holds are
+    drawn opaque black (0), so that every render covers the same pixels as
+    the figure. Matplotlib's nearest resampling copies colours
+    exactly (uint8 to float and back), so each pixel reads its cell's code.
+
+    Returns the list of renders, in the order of their codes.
+    """
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
     others = [a for a in layers.fig.get_children() if a not in layers.map_axes]
     for ax in layers.map_axes:
         others += [a for a in ax.get_children() if a not in layers.images]
-    res = layers.interp.res
-    cells = np.arange(res * res)
-    with _hidden(others):
-        for panel, image in enumerate(layers.images):
-            rgba = np.zeros((res * res, 4), np.uint8)
-            rgba[:, 0] = cells & 255
-            rgba[:, 1] = (cells >> 8) & 255
-            rgba[:, 2] = 1 + 4 * panel + (cells >> 16)
-            rgba[:, 3] = 255
-            rgba[~layers.interp.inside.ravel(), 3] = 0
-            image.set_data(rgba.reshape(res, res, 4))
-        return render()
-
-
-def decode_cells(index_render, interp):
-    """Return the flat indices, panels and inside-cell ranks of map pixels."""
-    flat = index_render.reshape(-1, 4)
-    pixels = np.flatnonzero((flat[:, 3] == 255) & (flat[:, 2] > 0))
-    red, green, blue = (flat[pixels, i].astype(np.int64) for i in range(3))
-    panel = (blue - 1) // 4
-    grid_cell = red | green << 8 | ((blue - 1) % 4) << 16
-    valid = grid_cell < interp.res**2
+    interp = layers.interp
     inside = interp.inside.ravel()
-    valid[valid] = inside[grid_cell[valid]]
-    rank = np.cumsum(inside) - 1
-    return pixels[valid], panel[valid], rank[grid_cell[valid]]
+    n_inside = int(inside.sum())
+    n_codes = len(layers.images) * n_inside
+    renders = []
+    with _hidden(others):
+        for first in range(0, max(n_codes, 1), CODES_PER_RENDER):
+            for panel, image in enumerate(layers.images):
+                code = np.arange(panel * n_inside - first + 1,
+                                 (panel + 1) * n_inside - first + 1)  # fmt: skip
+                code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another render's
+                colors = np.empty((n_inside, 4), np.uint8)
+                for channel in range(3):
+                    colors[:, channel] = code >> 8 * channel & 255
+                colors[:, 3] = 255
+                rgba = np.zeros((interp.res**2, 4), np.uint8)
+                rgba[inside] = colors
+                image.set_data(rgba.reshape(interp.res, interp.res, 4))
+            renders.append(render())
+    return renders
+
+
+def decode_cells(index_renders, interp):
+    """Return the flat indices, panels and inside-cell ranks of map pixels.
+
+    ``index_renders`` are the renders of :func:`_render_index`, in order.
+    """
+    n_inside = int(interp.inside.sum())
+    pixels, codes = [], []
+    for k, index_render in enumerate(index_renders):
+        flat = index_render.reshape(-1, 4)
+        code = (flat[:, 0].astype(np.int64) | flat[:, 1].astype(np.int64) << 8
+                | flat[:, 2].astype(np.int64) << 16)  # fmt: skip
+        shown = np.flatnonzero((flat[:, 3] == 255) & (code > 0))
+        pixels.append(shown)
+        codes.append(code[shown] - 1 + k * CODES_PER_RENDER)
+    pixels, codes = np.concatenate(pixels), np.concatenate(codes)
+    if len(index_renders) > 1:  # each pixel shows in one render: in pixel order
+        order = np.argsort(pixels)
+        pixels, codes = pixels[order], codes[order]
+    panel, rank = np.divmod(codes, n_inside)
+    return pixels, panel, rank

@@ -1,0 +1,257 @@
+"""Temporary files and their publication: the pieces of atomic output.
+
+A file is written under a temporary name in its target folder and published
+under its final name only when complete (see
+:func:`~mne_coefanim.io._output.atomic_output`). This module names the
+temporary files, removes those that interrupted saves left behind, and
+publishes a finished file.
+
+Temporary names look like ``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``:
+hidden (a leading dot), the final name (cut to fit the file system's name
+limit), a digest of the final name (which final file it is for, even when
+the name was cut), a digest of the host name and the process id of the
+writer (whether it still runs), a random part, and ``.part``. They end in no
+media suffix, so that nothing takes a partial file for a video or image.
+
+Publication never replaces a file unless asked to: without ``overwrite`` the
+file is published with a hard link, which fails when the final name exists
+(a dangling symbolic link included), so that of two saves racing to the
+same new file exactly one wins and the other gets :class:`FileExistsError`.
+"""
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import socket
+import stat
+import time
+
+from mne.utils import logger
+
+TEMP_SUFFIX = ".part"
+# a leftover whose writer cannot be checked (another host) is removed after
+# a day: longer than any save leaves its temporary file untouched
+STALE_AGE = 24 * 3600
+_DIGEST_LEN, _HOST_LEN, _PID_LEN, _RANDOM_LEN = 8, 6, 10, 8  # pid: at most
+# ".", the label, ".", digest, ".", host, "-", pid, ".", random, ".part"
+_OVERHEAD = 5 + _DIGEST_LEN + _HOST_LEN + _PID_LEN + _RANDOM_LEN + len(TEMP_SUFFIX)
+_TEMP_NAME = re.compile(
+    rf"\.(?P<digest>[0-9a-f]{{{_DIGEST_LEN}}})\.(?P<host>[0-9a-f]{{{_HOST_LEN}}})"
+    rf"-(?P<pid>[0-9]{{1,{_PID_LEN}}})\.[^.]+{re.escape(TEMP_SUFFIX)}\Z"
+)
+# the errors of os.link on file systems without hard links (FAT, exFAT, some
+# network and FUSE file systems)
+_NO_HARD_LINKS = {
+    errno.EPERM,
+    errno.EINVAL,
+    errno.EMLINK,
+    errno.ENOSYS,
+    errno.EXDEV,
+    errno.EOPNOTSUPP,
+    getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
+}
+
+
+def name_max(folder):
+    """Return the longest file name the file system of ``folder`` takes.
+
+    In bytes on POSIX (``NAME_MAX``, 255 on most file systems); 255 where it
+    cannot be asked.
+    """
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows; odd file systems
+        limit = None
+    return limit if limit and limit > 0 else 255
+
+
+def name_length(name):
+    """Return the length of a file name as the file system counts it."""
+    if os.name == "nt":  # UTF-16 code units
+        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return len(os.fsencode(name))
+
+
+def temp_prefix(path, *, pid=None, host=None):
+    """Return the start of the temporary names for ``path``.
+
+    ``tempfile.mkstemp`` adds the random part and :data:`TEMP_SUFFIX` (see
+    :func:`~mne_coefanim.io._output.make_temp`); the whole name
+    stays within :func:`name_max` for any final name that does.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The final file.
+    pid : int | None
+        The writer's process id; None for this process.
+    host : str | None
+        The digest of the writer's host name; None for this host.
+
+    Returns
+    -------
+    prefix : str
+        E.g. ``'.anim.gif.3fa2b1c4.5d41c0-12345.'``.
+    """
+    label = path.name
+    budget = max(0, name_max(path.parent) - _OVERHEAD)
+    while name_length(label) > budget:
+        label = label[:-1]
+    pid = os.getpid() if pid is None else pid
+    return f".{label}.{_digest(path.name)}.{host or _host()}-{pid}."
+
+
+def remove_stale(path):
+    """Remove the temporary files that interrupted saves of ``path`` left.
+
+    Only names of our own pattern for this final name are considered, and
+    only stale ones are removed: their writer (a process of this host, by its
+    id) no longer runs, or they have not changed for :data:`STALE_AGE`
+    (writers on other hosts of a shared folder, whose processes cannot be
+    checked). The temporary files of saves in progress stay.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The final file.
+    """
+    digest, now = _digest(path.name), time.time()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return  # make_temp will say what is wrong with the folder
+    for entry in entries:
+        match = _TEMP_NAME.search(entry.name)
+        if not (entry.name.startswith(".") and match and match["digest"] == digest):
+            continue
+        if _is_stale(entry, match, now):
+            with contextlib.suppress(OSError):  # e.g. removed by another save
+                os.unlink(entry.path)
+                logger.info(f"Removed {entry.name!r}, left by an interrupted save.")
+
+
+def publish(tmp, path, *, overwrite):
+    """Give the complete temporary file ``tmp`` its final name ``path``.
+
+    With ``overwrite``, ``tmp`` is renamed over ``path`` (atomic). Without,
+    ``path`` is made a hard link to ``tmp``, which fails if anything has that
+    name (a dangling symbolic link included), and ``tmp`` is removed. Where
+    hard links are impossible, the name is reserved with an exclusive create
+    (which fails the same way), then ``tmp`` is renamed over the reservation.
+
+    Parameters
+    ----------
+    tmp : pathlib.Path
+        The complete temporary file.
+    path : pathlib.Path
+        The final file.
+    overwrite : bool
+        Whether an existing ``path`` may be replaced.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False (e.g. another save
+        published it while this one was writing).
+    """
+    os.chmod(tmp, final_mode(path))
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _exists_now(path) from None
+    except OSError as err:
+        if err.errno not in _NO_HARD_LINKS:
+            raise
+        _publish_exclusive(tmp, path)
+        return
+    with contextlib.suppress(OSError):  # the file is published; a leftover
+        os.unlink(tmp)  # name would be removed as stale by a later save
+
+
+def final_mode(path):
+    """Return the permission bits the written file should get.
+
+    mkstemp creates 0o600 files; a plain ``open(path, 'w')`` would keep the
+    mode of a file it replaces, or else give 0o666 minus the umask.
+    """
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        umask = os.umask(0)  # the only portable way to read the umask
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _publish_exclusive(tmp, path):
+    """Publish without hard links: reserve the name, then rename over it.
+
+    The exclusive create fails if ``path`` exists, so the race has one
+    winner as with a hard link. For the moment between the two steps the
+    name holds an empty file; should the rename fail, the reservation is
+    removed (unless something replaced it meanwhile).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _exists_now(path) from None
+    try:
+        reserved = os.fstat(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            now = os.stat(path, follow_symlinks=False)
+            if (now.st_dev, now.st_ino) == (reserved.st_dev, reserved.st_ino):
+                os.unlink(path)
+        raise
+
+
+def _exists_now(path):
+    return FileExistsError(
+        errno.EEXIST,
+        f"Output file {str(path)!r} exists: it was created while this one was "
+        "being written (another save to the same file?); pass overwrite=True "
+        "to replace it",
+    )
+
+
+def _is_stale(entry, match, now):
+    """Whether the temporary file of ``entry`` belongs to no running save."""
+    pid = int(match["pid"])
+    if match["host"] == _host() and pid != os.getpid() and not _running(pid):
+        return True
+    try:
+        mtime = entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    return now - mtime > STALE_AGE
+
+
+def _running(pid):
+    """Whether process ``pid`` of this host runs (or may run)."""
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
+
+
+def _digest(text, length=_DIGEST_LEN):
+    return hashlib.sha256(os.fsencode(text)).hexdigest()[:length]
+
+
+def _host():
+    return _digest(socket.gethostname(), _HOST_LEN)
