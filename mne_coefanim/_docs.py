@@ -324,7 +324,8 @@ dpi : float | None
 docdict["dpi_inline"] = """
 dpi : float | None
     Resolution. None uses the animation's ``dpi``, lowered if the GIF would
-    take more than about 5 MB of the page.
+    take more than about 5 MB of the page; if even the lowest dpi (30) does
+    not fit, every k-th frame is kept, and the page and the log say so.
 """
 
 docdict["overwrite"] = """
