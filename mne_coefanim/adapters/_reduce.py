@@ -31,20 +31,11 @@ def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
         samples, sample_dim = stack[0], "folds"
     else:
         samples, sample_dim = None, None
-    data = _apply_transform(per_subject.mean(axis=0), transform)
-    if transform == "zscore" and units is None:
-        units = "z"
-    return CoefData(
-        data=data,
-        times=times,
-        ch_names=ch_names,
-        kind=kind,
-        units=units,
-        samples=samples,
-        sample_dim=sample_dim,
-        transform=transform,
+    return _transformed(
+        per_subject.mean(axis=0), transform, units, times=times,
+        ch_names=ch_names, kind=kind, samples=samples, sample_dim=sample_dim,
         **extra,
-    )
+    )  # fmt: skip
 
 
 def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
@@ -54,19 +45,21 @@ def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
         f"Showing the norm across {stack.shape[3]} classes (rows) of the "
         f"averaged {kind}; pass class_idx to show one class."
     )
-    data = _apply_transform(np.linalg.norm(mean, axis=1), transform)
+    return _transformed(
+        np.linalg.norm(mean, axis=1), transform, units, times=times,
+        ch_names=ch_names, kind=kind, reduction="the norm across classes",
+        **extra,
+    )  # fmt: skip
+
+
+def _transformed(data, transform, units, **fields):
+    """Build the CoefData of averaged ``data`` after ``transform``."""
     if transform == "zscore" and units is None:
         units = "z"
     return CoefData(
-        data=data,
-        times=times,
-        ch_names=ch_names,
-        kind=kind,
-        units=units,
-        transform=transform,
-        reduction="the norm across classes",
-        **extra,
-    )
+        data=_apply_transform(data, transform), units=units, transform=transform,
+        **fields,
+    )  # fmt: skip
 
 
 def _apply_transform(data, transform):
