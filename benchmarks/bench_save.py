@@ -11,7 +11,10 @@ C. how our save scales with frames (with peak memory, one fresh process per
    run), channels and resolution;
 D. how building the interpolator scales with the number of channels (256,
    1,000 and 4,000 random positions in a disk; time and peak memory, one
-   fresh process per count).
+   fresh process per count);
+E. the interactive HTML viewer against the GIF, from the same animation: save
+   time and file size for 145 frames x 64 channels (paired runs), and peak
+   memory for 100 and 10,000 frames (one fresh process per run).
 
 Usage::
 
@@ -77,6 +80,8 @@ TARGETS = {
     "handrolled_over_ours": 40.0,
     "save_over_floor": 1.5,
     "memory_growth_mb": 200.0,
+    "viewer_time_over_gif": 1.5,
+    "viewer_size_over_gif": 1.3,
     "ch256_over_ch32": 1.5,
 }
 SCALING_FRAMES = (10, 100, 1000, 10000)
@@ -573,11 +578,11 @@ def print_floor(floor, routes):
 # C. scaling
 
 
-def child_main(n_frames, folder):
+def child_main(n_frames, folder, suffix=".gif"):
     """One frames-scaling run in a fresh process: print timings and memory."""
     scene = Scene(n_frames)
     after_import = peak_rss_mb()
-    path = Path(folder) / f"frames_{n_frames}.gif"
+    path = Path(folder) / f"frames_{n_frames}{suffix}"
     lap = Lap()
     anim = mne_coefanim.animate_coefs(
         scene.data, scene.info, times=scene.times, res=RES, fps=FPS,
@@ -595,9 +600,9 @@ def child_main(n_frames, folder):
     print(json.dumps(result))
 
 
-def run_child(n_frames, folder):
+def run_child(n_frames, folder, suffix=".gif"):
     cmd = [sys.executable, os.path.abspath(__file__), CHILD_ARG, str(n_frames),
-           str(folder)]  # fmt: skip
+           str(folder), suffix]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
         raise RuntimeError(f"child for {n_frames} frames failed:\n{out.stderr}")
@@ -782,6 +787,58 @@ def child_channels_main(n_channels):
     print(json.dumps(result))
 
 
+def section_viewer(scene, folder, args):
+    """The HTML viewer against the GIF: save time, size and memory."""
+    anim = mne_coefanim.animate_coefs(
+        scene.data, scene.info, times=scene.times, res=RES, fps=FPS,
+        show=False, verbose=False,
+    )  # fmt: skip
+    paths = {"gif": folder / "viewer.gif", "html": folder / "viewer.html"}
+    runs = {"gif": [], "html": []}
+    for _ in range(max(args.repeats, 3)):  # paired: the same machine state
+        for kind, path in paths.items():
+            runs[kind].append(
+                timed(lambda p=path: anim.save(p, overwrite=True, verbose=False))
+            )
+    plt.close(anim.fig)
+    result = {}
+    for kind, path in paths.items():
+        for key in ("seconds", "seconds_cpu"):
+            result[f"{kind}_{key}"] = statistics.median(r[key] for r in runs[kind])
+        result[f"{kind}_mb"] = path.stat().st_size / 2**20
+    counts = (100, 1000) if args.quick else (100, 10000)
+    result["memory"] = {n: run_child(n, folder, ".html")["peak_rss"] for n in counts}
+    return result
+
+
+def print_viewer(result):
+    time_ratio = result["html_seconds"] / result["gif_seconds"]
+    cpu_ratio = result["html_seconds_cpu"] / result["gif_seconds_cpu"]
+    size_ratio = result["html_mb"] / result["gif_mb"]
+    print_table(
+        f"E. The HTML viewer against the GIF ({N_FRAMES} frames, 64 ch, res={RES})",
+        ["file", "save s", "save CPU s", "MB"],
+        [[kind, f"{result[f'{kind}_seconds']:.3f}",
+          f"{result[f'{kind}_seconds_cpu']:.3f}", f"{result[f'{kind}_mb']:.2f}"]
+         for kind in ("gif", "html")],
+    )  # fmt: skip
+    time_target = TARGETS["viewer_time_over_gif"]
+    size_target = TARGETS["viewer_size_over_gif"]
+    print(
+        f"  viewer / GIF: save time {time_ratio:.2f}x (CPU {cpu_ratio:.2f}x; target "
+        f"<= {time_target:g}x) -> {verdict(time_ratio <= time_target)}; size "
+        f"{size_ratio:.2f}x (target <= {size_target:g}x) -> "
+        f"{verdict(size_ratio <= size_target)}"
+    )
+    (n_small, small), (n_large, large) = sorted(result["memory"].items())
+    growth = large - small
+    target = TARGETS["memory_growth_mb"]
+    print(
+        f"  viewer peak RSS, {n_large} frames - {n_small} frames = {growth:.0f} MB "
+        f"(target <= {target:g} MB) -> {verdict(growth <= target)}"
+    )
+
+
 def section_build_channels(args):
     """Time and peak memory of building the interpolator, per channel count."""
     rows = {}
@@ -889,7 +946,7 @@ def parse_args(argv):
         "--repeats", type=int, default=3, help="repeats per measurement (medians)"
     )
     parser.add_argument(
-        "--sections", default="ABCD",
+        "--sections", default="ABCDE",
         help="the sections to run, e.g. 'A' or 'CD' (B needs A)",
     )  # fmt: skip
     args = parser.parse_args(argv)
@@ -905,7 +962,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     mne.set_log_level("WARNING")  # write_gif logs every file at INFO
     if argv and argv[0] == CHILD_ARG:
-        child_main(int(argv[1]), argv[2])
+        child_main(int(argv[1]), *argv[2:])
         return
     if argv and argv[0] == CHANNELS_CHILD_ARG:
         child_channels_main(int(argv[1]))
@@ -930,6 +987,9 @@ def main(argv=None):
         if "C" in args.sections:
             results["scaling"] = section_scaling(folder, args)
             print_scaling(results["scaling"])
+        if "E" in args.sections:
+            results["viewer"] = section_viewer(scene, folder, args)
+            print_viewer(results["viewer"])
     if "D" in args.sections:
         results["build_channels"] = section_build_channels(args)
         print_build_channels(results["build_channels"])

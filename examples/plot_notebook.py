@@ -3,16 +3,16 @@ Show an animation inline in a Jupyter notebook
 ==============================================
 
 In Jupyter, end a cell with the animation and it plays in the notebook: the
-notebook asks the object for HTML (its ``_repr_html_``) and gets an ``<img>``
-holding the very GIF that :meth:`~mne_coefanim.CoefAnimation.save` writes,
-base64-encoded in the page. It needs neither a running kernel nor
-JavaScript, so it still plays in a notebook exported to HTML, on nbviewer
-and on GitHub.
+notebook asks the object for HTML (its ``_repr_html_``) and gets the
+interactive viewer, the same as :meth:`~mne_coefanim.CoefAnimation.save`
+writes for ``.html``: the frames of the GIF drawn on a canvas, with
+play/pause (space, or a click on the map), stepping (arrow keys), a time
+slider, and the nearest channel's value on hovering. It needs no running
+kernel and no network access, so it still plays in a notebook exported to
+HTML.
 
-The GIF is stored in the notebook, so its size matters: 145 frames of one
-64-channel map at the default ``dpi=100`` take about 3 MB (4 MB with a
-score panel). A bigger animation, e.g. several panels side by side, is
-rendered at a lower dpi to stay near 5 MB.
+The frames are stored in the notebook, so their size matters: 145 frames of
+one 64-channel map at the default ``dpi=100`` take about 2.5 MB.
 """
 
 # %%
@@ -53,6 +53,6 @@ else:
     display(HTML(html))
 
 # %%
-# The same ``<img>`` works in any web page.
+# The same viewer works in any web page.
 with open("notebook_preview.html", "w", encoding="utf-8") as fid:
     fid.write(f"<!DOCTYPE html>\n<html><body>\n{html}\n</body></html>\n")

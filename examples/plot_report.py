@@ -4,9 +4,10 @@ Add an animation to an MNE Report
 
 :class:`mne.Report` gathers the figures of an analysis into one HTML file.
 :meth:`~mne_coefanim.CoefAnimation.add_to_report` puts an animation in it,
-playing inline with the same look as the saved GIF, in its own collapsible
-entry with tags for the report's filter buttons. The GIF is embedded in the
-report file, which can be sent as it is.
+as the interactive viewer (the frames of the saved GIF, with play/pause,
+stepping, a time slider and values on hovering), in its own collapsible
+entry with tags for the report's filter buttons. The viewer is embedded in
+the report file, which can be sent as it is.
 """
 
 # %%

@@ -7,10 +7,12 @@ and hands them to the writers.
 """
 
 import functools
+import io
 import itertools
 import os
 import tempfile
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
@@ -19,10 +21,12 @@ from ._checks import check_dpi, check_fps, check_int
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
-from .io._html import jshtml_page
-from .io._inline import add_to_report, gif_html
+from .io._inline import add_to_report
 from .io._output import check_output
+from .io._viewer import ViewerStream
+from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
+from .viz._playback import Playback
 
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 
@@ -39,7 +43,7 @@ class CoefAnimation:
     fig : matplotlib.figure.Figure
         The figure.
     anim : matplotlib.animation.FuncAnimation
-        The animation shown on screen and used by ``to_jshtml``.
+        The animation shown on screen.
     times : array, shape (n_times,)
         The time of each frame, in seconds.
     interp : ScalpInterpolator
@@ -93,15 +97,18 @@ class CoefAnimation:
         # matplotlib cannot parse, say), the error leaves no half-made
         # FuncAnimation behind to warn "deleted without rendering" later
         self.fig.canvas.draw()
+        self._played = self._offset = 0  # FuncAnimation's frame, and our shift
         self.anim = FuncAnimation(
             self.fig,
-            self._update,
+            self._play,
             frames=len(self.times),
             init_func=self._init,
             blit=blit,
             interval=1000.0 / fps,
             repeat=True,
         )
+        # a click or space pauses, the arrow keys step, as in MNE
+        self._playback = Playback(self.fig, self.anim, self._step)
 
     def __repr__(self):
         return (
@@ -187,7 +194,18 @@ class CoefAnimation:
         return bool(self._cfig.contours)
 
     def _init(self):
-        return self._update(0)
+        return self._update(self._offset % len(self.times))
+
+    def _play(self, index):
+        """Show FuncAnimation's frame ``index``, shifted to where we stepped."""
+        self._played = index
+        return self._update((index + self._offset) % len(self.times))
+
+    def _step(self, n):
+        """Show the frame ``n`` frames away; playback goes on from there."""
+        index = (getattr(self, "_shown", 0) + n) % len(self.times)
+        self._offset = index - self._played
+        self._update(index)
 
     def _update(self, index, chunk=CHUNK_FRAMES):
         self._shown = index
@@ -268,9 +286,9 @@ class CoefAnimation:
         fname : path-like
             The file; its suffix picks the format: %(output_formats)s.
             ``.gif`` loops, with one palette for all frames; ``.mp4`` and
-            ``.webm`` need the optional ``imageio-ffmpeg``; ``.html`` is a
-            self-contained page with playback controls, of at most
-            ``rcParams['animation.embed_limit']`` MB (see :meth:`to_html`).
+            ``.webm`` need the optional ``imageio-ffmpeg``; ``.html`` is the
+            interactive viewer, a self-contained page holding every frame
+            (see :meth:`to_html`).
         %(fps_output)s
         %(dpi_output)s
         %(overwrite)s
@@ -293,17 +311,16 @@ class CoefAnimation:
         logger.info(f"Saving {len(indices)}{every} frames to {path}")
         # the writer checks its settings (fps, encoder) before any rendering
         writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
-        if writer.takes == "page":  # matplotlib's player draws its own frames
-            with writer.saving():
-                writer.write(self.to_html(fps=fps, dpi=dpi))
-            return path
         generator = self.iter_frames(dpi=dpi)
         try:
             frames = itertools.islice(generator, 0, None, step)
             frames = progress(frames, total=len(indices), desc=path.name)
             first = next(frames)  # iter_frames sets self.palette as it starts
+            inputs = {"palette": self.palette}
+            if writer.takes == "viewer":  # the figure is at the output dpi now
+                inputs["meta"] = self._viewer_meta(first.shape, fps)
             # every frame writer takes palette indices with the palette
-            with writer.saving(palette=self.palette):
+            with writer.saving(**inputs):
                 for frame in _chain(first, frames):
                     writer.write(frame)
         finally:
@@ -312,42 +329,54 @@ class CoefAnimation:
             generator.close()
         return path
 
-    @fill_doc
-    def to_html(self, *, fps=None, dpi=None):
-        """Return a self-contained HTML page with a playable animation.
+    def _viewer_meta(self, shape, fps):
+        # the figure's title is its only figure-level text
+        title = next((t.get_text() for t in self.fig.texts if t.get_text()), None)
+        return viewer_meta(self._scene, self._cfig, shape=shape, fps=fps,
+                           title=title)  # fmt: skip
 
-        The page is matplotlib's player with controls, each frame a PNG in
-        the page. It holds at most ``rcParams['animation.embed_limit']`` MB
-        (matplotlib's default: 20 MB, about 400 frames of one map at
-        ``dpi=100``): every frame if they fit, otherwise every k-th frame,
-        played at ``fps / k`` so that the duration stays, which a caption on
-        the page and a warning in the log say. Nothing is dropped silently.
-        For every frame of a long animation, save a GIF or MP4, lower
-        ``dpi``, crop with ``tmin``/``tmax``, or raise the limit.
+    @fill_doc
+    def to_html(self, *, fps=None, dpi=None, page=True):
+        """Return the interactive viewer: a self-contained HTML page.
+
+        The same page :meth:`save` writes for ``.html``: every frame (the
+        GIF's frames, drawn on a canvas), with play/pause (the button, space
+        or a click on the map), stepping (arrow keys, by 10 with Shift), a
+        time slider, the speed, values on hovering over the map and the score
+        panel, and a click on the score panel to jump to that time. It needs
+        no network access.
 
         Parameters
         ----------
         %(fps_output)s
         %(dpi_output)s
+        page : bool
+            A whole page (True) or a fragment to put in a page (False), as
+            in a notebook or a report.
 
         Returns
         -------
         html : str
             The page.
-
-        Raises
-        ------
-        ValueError
-            If not even one frame fits within the limit (a very large
-            ``dpi``).
         """
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
-        shown = getattr(self, "_shown", 0)
+        return self._viewer_html(fps, dpi, page=page)
+
+    def _viewer_html(self, fps, dpi, *, page):
+        out = io.StringIO()
+        generator = self.iter_frames(dpi=dpi)
         try:
-            return jshtml_page(self.fig, self._update, len(self), fps=fps, dpi=dpi)
+            first = next(generator)
+            stream = ViewerStream(out, palette=self.palette, page=page,
+                                  meta=self._viewer_meta(first.shape, fps))  # fmt: skip
+            stream.start()
+            for frame in _chain(first, generator):
+                stream.add(frame)
+            stream.end()
         finally:
-            self._update(shown, chunk=1)  # the figure shows what it showed
+            generator.close()
+        return out.getvalue()
 
     @fill_doc
     def to_gif_bytes(self, *, fps=None, dpi=None, step=1):
@@ -373,22 +402,17 @@ class CoefAnimation:
             return path.read_bytes()
 
     def _repr_html_(self):
-        """Show the animation inline in Jupyter: an ``<img>`` of the GIF.
+        """Show the interactive viewer inline in Jupyter (see :meth:`to_html`).
 
-        The GIF is the one :meth:`save` writes, base64-encoded in the page,
-        so it plays without a kernel or JavaScript (exported notebooks,
-        nbviewer, GitHub). It is stored in the notebook, so its size is
-        bounded: at most about 5 MB of HTML
-        (``io._inline.MAX_INLINE_CHARS``). 145 frames of one 64-channel map
-        (``res=256``, the default ``dpi=100``) take about 3 MB, 4 MB with a
-        score panel. A larger GIF (e.g. several panels: 13 MB for two) is
-        rendered again at a lower dpi (down to 30), and if that is not
-        enough (thousands of frames) with every k-th frame, played at
-        ``fps / k``, which a caption under it and the log say. Use
-        :meth:`to_gif_bytes` or :meth:`save` for every frame at full
-        resolution.
+        The output holds only the viewer: with the inline backend, the
+        figure is closed here so that no static picture of it follows.
         """
-        return gif_html(self)
+        html = self.to_html(page=False)
+        if "inline" in mpl.get_backend():
+            import matplotlib.pyplot as plt
+
+            plt.close(self.fig)
+        return html
 
     @verbose
     @fill_doc

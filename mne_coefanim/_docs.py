@@ -323,9 +323,7 @@ dpi : float | None
 
 docdict["dpi_inline"] = """
 dpi : float | None
-    Resolution. None uses the animation's ``dpi``, lowered if the GIF would
-    take more than about 5 MB of the page; if even the lowest dpi (30) does
-    not fit, every k-th frame is kept, and the page and the log say so.
+    Resolution, from 10 to 1000; None uses the animation's ``dpi``.
 """
 
 docdict["overwrite"] = """
@@ -419,6 +417,8 @@ def summary(name):
     description = " ".join(
         line.strip() for line in docdict[name].strip("\n").split("\n")[1:]
     )
-    sentence = re.split(r"(?<=[a-z0-9)])\. ", description + " ", maxsplit=1)[0]
+    # the first ". " that ends a sentence (not the one of "e.g." or "i.e.")
+    ends = r"(?<=[a-z0-9)])(?<!\be\.g)(?<!\bi\.e)\. "
+    sentence = re.split(ends, description + " ", maxsplit=1)[0]
     plain = _ROLE.sub(r"\1", sentence).replace("``", "").rstrip(". ")
     return plain[:1].lower() + plain[1:]

@@ -2,9 +2,11 @@ import argparse
 import importlib.metadata
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -136,7 +138,7 @@ def test_render_npy_with_sfreq_and_info_file(tmp_path, capsys, spy, info16, rng)
     mne.io.write_info(tmp_path / "sensors-info.fif", info16)
     out_file = tmp_path / "out.gif"
     code, out, err = run(
-        capsys, "render", tmp_path / "coefs.npy", "--sfreq", 50, "--tmin", -0.04,
+        capsys, "render", tmp_path / "coefs.npy", "--sfreq", 50, "--first-time", -0.04,
         "--info", tmp_path / "sensors-info.fif", "-o", out_file, *FAST,
     )  # fmt: skip
     assert (code, out, err) == (0, "", "")
@@ -231,7 +233,7 @@ def test_render_epochs_file_is_averaged_and_cropped(tmp_path, capsys, spy, info1
     epochs = mne.EpochsArray(data, info16, tmin=0.0, verbose=False)
     fname = tmp_path / "sub01-epo.fif"
     epochs.save(fname, verbose=False)
-    code, _, _ = run(capsys, "render", fname, "--times", 0.02, "none", "-o",
+    code, _, _ = run(capsys, "render", fname, "--tmin", 0.02, "-o",
                      tmp_path / "out.gif", *FAST)  # fmt: skip
     assert code == 0
     assert n_frames(tmp_path / "out.gif") == 5  # 0.02 .. 0.06 s at 100 Hz
@@ -261,16 +263,32 @@ def test_render_look_options_reach_animate_coefs(tmp_path, capsys, spy, info16, 
         assert image.info["duration"] == 200  # ms per frame at 5 fps
 
 
-def test_not_quiet_prints_path_and_time(tmp_path, capsys, info16):
+@pytest.mark.parametrize("suffix", [".gif", ".html"])
+def test_not_quiet_prints_one_wrote_line(tmp_path, capfd, info16, suffix):
+    # the writer's own "Wrote ..." log line is not printed a second time
     fname = tmp_path / "x-ave.fif"
     mne.write_evokeds(fname, mne.EvokedArray(np.ones((N_CH, 2)), info16,
                                               verbose=False))  # fmt: skip
-    out_file = tmp_path / "out.gif"
-    code, out, _ = run(capsys, "render", fname, "-o", out_file, "--res", 32,
-                       "--dpi", 40)  # fmt: skip
+    out_file = tmp_path / f"out{suffix}"
+    with mne.utils.use_log_level("info"):
+        code = main(["render", str(fname), "-o", str(out_file), "--res", "32",
+                     "--dpi", "40"])  # fmt: skip
+    out, err = capfd.readouterr()
     assert code == 0
-    last = out.strip().splitlines()[-1]
-    assert last.startswith(f"Wrote {out_file} (2 frames) in ") and last.endswith(" s")
+    wrote = [line for line in (out + err).splitlines() if "Wrote" in line]
+    assert len(wrote) == 1, out + err
+    size = out_file.stat().st_size
+    assert re.fullmatch(
+        rf"Wrote {re.escape(str(out_file))} \(2 frames, [0-9.]+ (bytes|kB|MB)\) "
+        r"in [0-9]+\.[0-9] s",
+        wrote[0],
+    ), wrote[0]
+    assert f"{size / 1e3:.1f} kB" in wrote[0] or f"{size / 1e6:.1f} MB" in wrote[0]
+    assert "Saving 2 frames" in out  # the rest of the log stays
+    # the logger is left as it was
+    assert not any(
+        type(f).__name__ == "_NoWroteRecord" for f in mne.utils.logger.filters
+    )
 
 
 # -- render: errors -------------------------------------------------------------
@@ -456,6 +474,22 @@ def test_demo_patterns_by_default(tmp_path, capsys, spy, tiny_study):
     assert call.kwargs["title"] == "Memory load decoding: patterns (2 subjects)"
 
 
+def test_demo_time_is_the_renders_not_the_trainings(tmp_path, capsys, monkeypatch,
+                                                    tiny_study):  # fmt: skip
+    loaded = _demo.load_demo
+
+    def slow_training(**kwargs):
+        time.sleep(1.5)
+        return loaded(**kwargs)
+
+    monkeypatch.setattr(_demo, "load_demo", slow_training)
+    code, out, _ = run(capsys, "demo", "-o", tmp_path / "demo.gif", "--res", 32,
+                       "--dpi", 40)  # fmt: skip
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if line.startswith("Wrote")]
+    assert float(line.split(" in ")[-1].removesuffix(" s")) < 1.5, line
+
+
 def test_demo_filters_zscored(tmp_path, capsys, spy, tiny_study):
     code, _, _ = run(capsys, "demo", "-o", tmp_path / "demo.gif", "--what",
                      "filters", "--transform", "zscore", *FAST)  # fmt: skip
@@ -522,7 +556,7 @@ def test_real_demo(tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, "demo", "-o", out_file, "--subjects", 1, "--res",
                        32, "--dpi", 30)  # fmt: skip
     assert code == 0
-    assert out.strip().splitlines()[-1].startswith(f"Wrote {out_file} (101 frames)")
+    assert out.strip().splitlines()[-1].startswith(f"Wrote {out_file} (101 frames, ")
     assert n_frames(out_file) == 101  # -0.2 .. 0.8 s at 100 Hz
     assert list((tmp_path / "cache").glob("*.npz"))  # the decoders were cached
 
@@ -555,7 +589,8 @@ def test_render_vlim_one_limit_mirrored(tmp_path, capsys, spy, info16, rng):
                              verbose=False)  # fmt: skip
     mne.write_evokeds(fname, evoked, verbose=False)
     code, _, _ = run(capsys, "render", fname, "-o", tmp_path / "evoked.gif",
-                     "--times", 0, 0.5, "--vlim", "none", 5, *FAST)  # fmt: skip
+                     "--tmin", 0, "--tmax", 0.5, "--vlim", "none", 5,
+                     *FAST)  # fmt: skip
     assert code == 0
     assert spy[0].kwargs["vlim"] == (None, 5.0)
     assert spy[0].anim.vlim == (-5.0, 5.0)  # µV, white at 0

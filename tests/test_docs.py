@@ -69,3 +69,9 @@ def test_summary_is_plain_text():
     assert summary("image_interp") == (
         "interpolation between sensors, as in mne.viz.plot_topomap"
     )
+
+
+def test_summary_does_not_stop_at_eg():
+    from mne_coefanim._docs import summary
+
+    assert summary("score_label").endswith("(e.g. 'AUC'), else 'Score'")

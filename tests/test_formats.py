@@ -58,7 +58,7 @@ def test_table_is_the_list_of_formats():
     for suffix, (name, writer) in WRITERS.items():
         assert name and issubclass(writer, Writer)
         assert suffix in writer.suffixes
-        assert writer.takes in ("indices", "rgb", "page")
+        assert writer.takes in ("indices", "rgb", "viewer")
 
 
 def test_format_list():

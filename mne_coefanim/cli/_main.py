@@ -5,7 +5,15 @@ Two subcommands:
 - ``mne-coefanim demo -o FILE`` renders the built-in simulated study;
 - ``mne-coefanim render COEFS -o FILE`` renders coefficients saved as a NumPy
   array (``.npy`` / ``.npz``), an Evoked (``-ave.fif``) or Epochs
-  (``-epo.fif``, averaged).
+  (``-epo.fif``, averaged); ``--panel TITLE=FILE`` (repeated, instead of
+  COEFS) renders several side by side, with scores and masks from files
+  (``_extras``).
+
+An option named as a parameter of ``animate_coefs`` passes that parameter,
+with its meaning (``--tmin``/``--tmax`` crop, as ``tmin``/``tmax`` do; the
+old spellings are translated by ``_resolve_times``, with a warning). A
+render ends with one line, ``Wrote FILE (N frames, SIZE) in S s``, S
+counted from the start of rendering (files read, decoders trained).
 
 Every mistake a user can make (a bad option value, a missing, pickled or
 damaged file, an existing output) ends the command with one line on stderr,
@@ -19,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from ._messages import PROG, one_line
+from ._extras import check_extras, mask_kwargs, score_kwargs
+from ._messages import PROG, deprecated, one_line, size_text, without_wrote_log
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
 from ._parser import build_parser
 from ._readers import (
@@ -95,10 +104,10 @@ def run_demo(args):
     code : int
         0 on success.
     """
-    start = time.perf_counter()
     verbose = _verbose(args)
     output = _check_output(args.output, args.overwrite)
     study = _load_demo(args.subjects, verbose)
+    start = time.perf_counter()  # the render's time, not the training's
     transform = _transform(args.transform)
     if args.what == "patterns":
         values, units = study.normalized_patterns * VOLTS_TO_MICROVOLTS, "µV"
@@ -137,25 +146,35 @@ def run_render(args):
     code : int
         0 on success.
     """
-    start = time.perf_counter()
     verbose = _verbose(args)
     vlim = _check_vlim(args.vlim)
     _check_cmap(args.cmap)
-    tmin, tmax = _check_time_range(args.times)
-    path, kind = _check_input(args.coefs)
-    _check_option_combination(args, kind)
+    args.first_time, tmin, tmax = _resolve_times(args)
+    inputs = _check_inputs(args)
+    _check_option_combination(args, inputs)
+    check_extras(args)
     output = _check_output(args.output, args.overwrite)
     # positions first: they are quick to check, the data may be large
     montage = None if args.montage is None else _make_montage(args.montage)
-    if kind in ("npy", "npz"):
+    if inputs[0].kind in ("npy", "npz"):
         info = _array_info(args, montage, verbose)
-        data = _array_data(path, kind, args, info, verbose)
+        read = [
+            _array_data(item.path, item.kind, args, info, verbose, item.what)
+            for item in inputs
+        ]
     else:
         info = _mne_info(args, verbose)
-        data = _mne_data(path, kind, args, montage, verbose)
+        read = [
+            _mne_data(item.path, item.kind, args, montage, verbose, item.what)
+            for item in inputs
+        ]
+    data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
+    extras = {**score_kwargs(args), **mask_kwargs(args)}
+    start = time.perf_counter()  # the render's time, not the loading's
     anim = _animate(
         data,
         info,
+        **extras,
         transform=_transform(args.transform),
         ch_type=args.ch_type,
         tmin=tmin,
@@ -166,6 +185,7 @@ def run_render(args):
         vlim=vlim,
         cmap=args.cmap,
         units=args.units,
+        scalings=args.scalings,
         title=args.title,
         time_unit=args.time_unit,
         fps=args.fps,
@@ -192,22 +212,28 @@ def _animate(data, info, **kwargs):
 
 
 def _save(anim, output, args, start):
-    """Write the animation and report where, unless --quiet."""
+    """Write the animation and say so in one line, unless --quiet.
+
+    ``start`` is when rendering began (after loading or training): the line
+    gives the render's time, and the file's size.
+    """
     import matplotlib.pyplot as plt
 
     try:
-        path = anim.save(
-            output,
-            fps=args.fps,
-            dpi=args.dpi,
-            overwrite=args.overwrite,
-            verbose=_verbose(args),
-        )
+        with without_wrote_log():
+            path = anim.save(
+                output,
+                fps=args.fps,
+                dpi=args.dpi,
+                overwrite=args.overwrite,
+                verbose=_verbose(args),
+            )
     finally:
         plt.close(anim.fig)
     if not args.quiet:
         elapsed = time.perf_counter() - start
-        print(f"Wrote {path} ({len(anim)} frames) in {elapsed:.1f} s")
+        size = size_text(path.stat().st_size)
+        print(f"Wrote {path} ({len(anim)} frames, {size}) in {elapsed:.1f} s")
     return EXIT_OK
 
 
@@ -265,50 +291,109 @@ def _as_option(flag, check, value):
         raise type(exc)(f"{flag}: {exc}") from None
 
 
-def _check_time_range(times):
-    if times is None:
-        return None, None
-    tmin, tmax = times
+def _resolve_times(args):
+    """Return (first_time, tmin, tmax), the old spellings translated.
+
+    ``--tmin`` used to be the first sample's time (with ``--sfreq``) and
+    ``--times TMIN TMAX`` the range shown; ``--tmin``/``--tmax`` now crop, as
+    Python's ``tmin``/``tmax`` do, and ``--first-time`` is the first sample's
+    time. For one release the old spellings keep their meaning, with a
+    warning: ``--tmin`` with ``--sfreq`` but no ``--first-time`` is read as
+    it was.
+    """
+    first_time, tmin, tmax = args.first_time, args.tmin, args.tmax
+    if tmin is not None and args.sfreq is not None and first_time is None:
+        deprecated(
+            "--tmin with --sfreq (as the first sample's time)",
+            "--first-time (give it, even 0, and --tmin crops what is shown, "
+            "as Python's tmin)",
+        )
+        first_time, tmin = tmin, None
+    if args.times is not None:
+        if tmin is not None or tmax is not None:
+            raise ValueError(
+                "--times (deprecated) and --tmin/--tmax cannot both be given; "
+                "use --tmin and --tmax only."
+            )
+        deprecated("--times", "--tmin and --tmax")
+        tmin, tmax = args.times
+    if first_time is not None and args.sfreq is None:
+        raise ValueError(
+            "--first-time needs --sfreq to build the times; add --sfreq HZ."
+        )
     if tmin is not None and tmax is not None and not tmin <= tmax:
         raise ValueError(
-            f"--times needs TMIN <= TMAX; got TMIN={tmin:g}, TMAX={tmax:g}."
+            f"--tmin must be <= --tmax; got --tmin {tmin:g}, --tmax {tmax:g}."
         )
-    return tmin, tmax
+    return first_time, tmin, tmax
 
 
-def _check_option_combination(args, kind):
-    """Reject options that mean nothing for this kind of input."""
-    is_array = kind in ("npy", "npz")
+def _check_inputs(args):
+    """Return the inputs (COEFS, or one per --panel), each checked."""
+    from types import SimpleNamespace
+
+    if args.panel is not None and args.coefs is not None:
+        raise ValueError(
+            f"give COEFS or --panel TITLE=FILE, not both; for COEFS as a panel "
+            f"too, add --panel TITLE={args.coefs}."
+        )
+    if args.panel is None and args.coefs is None:
+        raise ValueError("the coefficients are missing: give COEFS, or --panel "
+                         "TITLE=FILE once per panel.")  # fmt: skip
+    given = [(None, args.coefs)] if args.panel is None else args.panel
+    args.titles = [title for title, _ in given]
+    repeated = sorted({t for t in args.titles if args.titles.count(t) > 1} - {None})
+    if repeated:
+        raise ValueError(f"--panel titles must differ; {repeated[0]!r} is repeated.")
+    inputs = []
+    for title, fname in given:
+        what = "COEFS" if title is None else f"--panel {title!r}"
+        path, kind = _check_input(fname, what)
+        inputs.append(SimpleNamespace(what=what, path=path, kind=kind))
+    arrays = {item.kind in ("npy", "npz") for item in inputs}
+    if len(arrays) > 1:
+        raise ValueError(
+            "--panel files must be all arrays (.npy, .npz) or all MNE files "
+            "(-ave.fif, -epo.fif): arrays take their positions from --info or "
+            "--montage, MNE files carry theirs."
+        )
+    return inputs
+
+
+def _check_option_combination(args, inputs):
+    """Reject options that mean nothing for these inputs."""
+    kinds = {item.kind for item in inputs}
+    is_array = bool(kinds & {"npy", "npz"})
     meaningless = {
-        "--key": args.key is not None and kind != "npz",
-        "--times-key": args.times_key is not None and kind != "npz",
+        "--key": args.key is not None and "npz" not in kinds,
+        "--times-key": args.times_key is not None and "npz" not in kinds,
         "--sfreq": args.sfreq is not None and not is_array,
-        "--tmin": args.tmin is not None and not is_array,
+        "--first-time": args.first_time is not None and not is_array,
         "--dims": args.dims is not None and not is_array,
-        "--condition": args.condition is not None and kind != "evoked",
+        "--condition": args.condition is not None and "evoked" not in kinds,
         "--ch-names": args.ch_names is not None and not is_array,
     }
+    first = inputs[0]
     for option, given in meaningless.items():
         if given:
             raise ValueError(
-                f"{option} does not apply to a {_KIND_NAMES[kind]} (COEFS "
-                f"{args.coefs!r}); remove it."
+                f"{option} does not apply to a {_KIND_NAMES[first.kind]} ({first.what}"
+                f" {str(first.path)!r}); remove it."
             )
     if args.sfreq is not None and args.times_key is not None:
         raise ValueError(
             "--sfreq and --times-key cannot both be given: the times come "
-            "either from the .npz file or from --sfreq and --tmin."
+            "either from the .npz file or from --sfreq and --first-time."
         )
-    if args.tmin is not None and args.sfreq is None:
-        raise ValueError("--tmin needs --sfreq to build the times; add --sfreq HZ.")
     if args.ch_names is not None and args.montage is None:
         raise ValueError("--ch-names needs --montage NAME to place the channels.")
     if is_array and args.montage is not None and args.info is None:
         if args.ch_names is None:
             raise ValueError(
-                f"--montage places channels by name, and the {_KIND_NAMES[kind]} "
-                f"COEFS {args.coefs!r} has none: add --ch-names A,B,C (its "
-                "channels, in order), or give --info FILE instead."
+                f"--montage places channels by name, and the "
+                f"{_KIND_NAMES[first.kind]} {first.what} {str(first.path)!r} has "
+                "none: add --ch-names A,B,C (its channels, in order), or give "
+                "--info FILE instead."
             )
 
 

@@ -1,11 +1,16 @@
-"""What the ``mne-coefanim`` command prints on stderr: one line per message.
+"""What the ``mne-coefanim`` command prints: one line per message.
 
 Errors end the command as ``mne-coefanim: error: <message>``; warnings (e.g.
-MNE's, while a file is read) become ``mne-coefanim: warning: <message>``,
-one line each, instead of Python's two-line warning with a source line.
+MNE's, while a file is read, or an old option's deprecation) become
+``mne-coefanim: warning: <message>``, one line each, instead of Python's
+two-line warning with a source line. A render ends with one line on stdout,
+``Wrote FILE (N frames, SIZE) in S s``: the writer's own log line is held
+back meanwhile.
 """
 
+import logging
 import sys
+from contextlib import contextmanager
 
 PROG = "mne-coefanim"
 
@@ -34,3 +39,36 @@ def print_warnings(caught, prefix=""):
         if text and text not in seen:
             seen.add(text)
             print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
+
+
+def deprecated(old, new):
+    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
+    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
+
+
+class _NoWroteRecord(logging.Filter):
+    """Drop the writer's own "Wrote ..." log record: the command says it once."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("Wrote ")
+
+
+@contextmanager
+def without_wrote_log():
+    """Hold back the "Wrote ..." log record of a save (MNE's logger)."""
+    from mne.utils import logger
+
+    no_wrote = _NoWroteRecord()
+    logger.addFilter(no_wrote)
+    try:
+        yield
+    finally:
+        logger.removeFilter(no_wrote)
+
+
+def size_text(n_bytes):
+    """Return a file size in decimal units, as ls --si says it."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{n_bytes} bytes"

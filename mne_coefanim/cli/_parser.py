@@ -7,8 +7,6 @@ value (a negative fps, a non-number) as a usage error before anything runs.
 import argparse
 import textwrap
 
-import numpy as np
-
 from .. import __version__
 from .._defaults import (
     DEFAULT_DPI,
@@ -18,9 +16,18 @@ from .._defaults import (
     DEFAULT_RES,
     DEFAULT_TIME_UNIT,
 )
-from .._docs import summary
+from ._extras import add_mask_options, add_score_options
 from ._messages import PROG as PROG  # re-exported
 from ._readers import INPUT_KINDS
+from ._types import (
+    comma_list,
+    finite_float,
+    float_or_none,
+    panel,
+    positive_float,
+    positive_int,
+    python_help,
+)
 
 DEMO_SUBJECTS = 8
 
@@ -81,7 +88,7 @@ def _add_demo_parser(commands):
     )
     sub.add_argument(
         "--subjects",
-        type=_positive_int,
+        type=positive_int,
         default=DEMO_SUBJECTS,
         metavar="N",
         help="number of simulated subjects (default: %(default)s)",
@@ -94,30 +101,51 @@ def _add_render_parser(commands):
         help="animate coefficients from a .npy/.npz array or an MNE file",
         # the raw formatter keeps the examples' lines: wrap the text here
         description=textwrap.fill(
-            "Animate coefficients saved in COEFS. Arrays (.npy, .npz) are "
-            "averaged over their subjects and folds axes and need channel "
+            "Animate coefficients saved in COEFS, or several side by side "
+            "with --panel TITLE=FILE (instead of COEFS). Arrays (.npy, .npz) "
+            "are averaged over their subjects and folds axes and need channel "
             "positions from --info or --montage with --ch-names; MNE files "
-            "(-ave.fif, -epo.fif) carry their own.",
+            "(-ave.fif, -epo.fif) carry their own. Options named as "
+            "parameters of animate_coefs mean what they mean in Python.",
             width=78,
         ),
         epilog="Examples:\n"
         f"  {PROG} render patterns.npy --info sub01-epo.fif --sfreq 100 "
-        "--tmin -0.2 -o patterns.gif\n"
+        "--first-time -0.2 -o patterns.gif\n"
+        f"  {PROG} render res.npz --key patterns --times-key times --info "
+        "s-info.fif --scores res.npz --scores-key scores --scoring roc_auc "
+        "--mask cluster -o patterns.gif\n"
         f"  {PROG} render results.npz --key patterns --times-key times "
         "--montage biosemi64 --ch-names Fp1,AF7,AF3 -o patterns.mp4\n"
-        f"  {PROG} render patterns-ave.fif --transform abs --times 0 0.5 "
-        "-o patterns.html",
+        f"  {PROG} render patterns-ave.fif --transform abs --tmin 0 --tmax 0.5 "
+        "-o patterns.html\n"
+        f"  {PROG} render --panel low=low-ave.fif --panel high=high-ave.fif "
+        "-o panels.gif",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument(
         "coefs",
         metavar="COEFS",
-        help=f"the coefficients: {INPUT_KINDS}; an array's axes are named by --dims",
+        nargs="?",
+        help=f"the coefficients: {INPUT_KINDS}; an array's axes are named by "
+        "--dims (required unless --panel is given)",
+    )
+    sub.add_argument(
+        "--panel",
+        action="append",
+        type=panel,
+        metavar="TITLE=FILE",
+        help="one panel, titled TITLE, of coefficients read from FILE as COEFS "
+        "is; repeat for panels side by side, in sync and on one colour scale "
+        "(Python's data={title: ...}); replaces COEFS, which cannot be given "
+        "too (default: none)",
     )
     _add_output_options(sub)
     _add_array_options(sub)
     _add_position_options(sub)
     _add_look_options(sub)
+    add_score_options(sub)
+    add_mask_options(sub)
 
 
 def _add_output_options(sub):
@@ -139,24 +167,24 @@ def _add_output_options(sub):
     )
     sub.add_argument(
         "--fps",
-        type=_positive_float,
+        type=positive_float,
         default=DEFAULT_FPS,
         metavar="N",
-        help=_python_help("fps"),
+        help=python_help("fps"),
     )
     sub.add_argument(
         "--dpi",
-        type=_positive_float,
+        type=positive_float,
         default=DEFAULT_DPI,
         metavar="N",
-        help=_python_help("dpi"),
+        help=python_help("dpi"),
     )
     sub.add_argument(
         "--res",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_RES,
         metavar="N",
-        help=_python_help("res"),
+        help=python_help("res"),
     )
     sub.add_argument(
         "-q",
@@ -177,25 +205,26 @@ def _add_array_options(sub):
         "--times-key",
         metavar="KEY",
         help="an array of an .npz file holding the time of each sample, in "
-        "seconds (default: times from --sfreq and --tmin)",
+        "seconds (default: times from --sfreq and --first-time)",
     )
     group.add_argument(
         "--sfreq",
-        type=_positive_float,
+        type=positive_float,
         metavar="HZ",
-        help="sampling frequency of the array, to build times = TMIN + "
+        help="sampling frequency of the array, to build times = FIRST_TIME + "
         "arange(n_times) / HZ (default: none; without it or --times-key, "
         "frames are labelled by sample index)",
     )
     group.add_argument(
-        "--tmin",
-        type=_finite_float,
+        "--first-time",
+        type=finite_float,
         metavar="SECONDS",
-        help="time of the first sample, used with --sfreq (default: 0)",
+        help="time of the first sample, used with --sfreq (formerly --tmin) "
+        "(default: 0)",
     )
     group.add_argument(
         "--dims",
-        type=_comma_list,
+        type=comma_list,
         metavar="AXES",
         help="comma-separated names of the array's axes, from subjects, "
         "folds, times and channels (or subject, fold, time, channel), e.g. "
@@ -229,7 +258,7 @@ def _add_position_options(sub):
     )
     group.add_argument(
         "--ch-names",
-        type=_comma_list,
+        type=comma_list,
         metavar="NAMES",
         help="comma-separated channel names of an array, in its channel "
         "order, placed with --montage, e.g. Fz,Cz,Pz (default: none)",
@@ -251,17 +280,30 @@ def _add_look_options(sub):
         "standardises each frame across channels (default: %(default)s)",
     )
     group.add_argument(
+        "--tmin",
+        type=finite_float,
+        metavar="SECONDS",
+        help=python_help("tmin", default="the first time")
+        + "; with --sfreq and without --first-time, it is still read as the "
+        "first sample's time, with a deprecation warning, for one release",
+    )
+    group.add_argument(
+        "--tmax",
+        type=finite_float,
+        metavar="SECONDS",
+        help="see --tmin (default: the last time)",
+    )
+    group.add_argument(
         "--times",
         nargs=2,
-        type=_float_or_none,
+        type=float_or_none,
         metavar=("TMIN", "TMAX"),
-        help="animate only this time range, in seconds; either may be 'none' "
-        "(default: all times)",
+        help="deprecated, use --tmin and --tmax (default: none)",
     )
     group.add_argument(
         "--vlim",
         nargs=2,
-        type=_float_or_none,
+        type=float_or_none,
         metavar=("VMIN", "VMAX"),
         help="colour limits, fixed for all frames; either may be 'none', "
         "and for signed values a single limit is mirrored (none 5 gives -5 5) "
@@ -276,73 +318,29 @@ def _add_look_options(sub):
         "--image-interp",
         choices=("cubic", "linear", "nearest"),
         default=DEFAULT_IMAGE_INTERP,
-        help=_python_help("image_interp"),
+        help=python_help("image_interp"),
     )
     group.add_argument(
         "--extrapolate",
         choices=("auto", "head", "local", "box"),
         default=DEFAULT_EXTRAPOLATE,
-        help=_python_help("extrapolate"),
+        help=python_help("extrapolate"),
     )
-    group.add_argument("--title", help=_python_help("title", default="none"))
+    group.add_argument("--title", help=python_help("title", default="none"))
     group.add_argument(
         "--units",
-        help="the colour bar label (default: from the data when known)",
+        help=python_help("units", default="from the data when known"),
+    )
+    group.add_argument(
+        "--scalings",
+        type=finite_float,
+        metavar="FACTOR",
+        help=python_help("scalings", default="MNE's for an Evoked, else 1")
+        + ", e.g. 1e6 for patterns saved in volts, with --units µV",
     )
     group.add_argument(
         "--time-unit",
         choices=("s", "ms"),
         default=DEFAULT_TIME_UNIT,
-        help=_python_help("time_unit"),
+        help=python_help("time_unit"),
     )
-
-
-def _python_help(name, default="%(default)s"):
-    """Return the help of an option meaning what the parameter ``name`` means."""
-    return f"{summary(name).replace('%', '%%')} (default: {default})"
-
-
-# -- argument types (argparse reports their errors as usage errors) ----------
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _finite_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
-    return value
-
-
-def _positive_float(text):
-    value = _finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
-
-
-def _float_or_none(text):
-    if text.strip().lower() == "none":
-        return None
-    return _finite_float(text)
-
-
-def _comma_list(text):
-    items = [item.strip() for item in text.split(",")]
-    items = [item for item in items if item]
-    if not items:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated names, got {text!r}"
-        )
-    return items

@@ -37,7 +37,7 @@ _KIND_NAMES = {
 }
 
 
-def _check_input(fname):
+def _check_input(fname, what="COEFS"):
     """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
     path = Path(fname).expanduser()
     name = path.name.lower()
@@ -51,34 +51,34 @@ def _check_input(fname):
         kind = "epochs"
     else:
         raise ValueError(
-            f"COEFS must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
+            f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
             "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked."
         )
-    check_file_exists("COEFS", path)
+    check_file_exists(what, path)
     return path, kind
 
 
 # -- loading arrays -------------------------------------------------------------
 
 
-def _array_data(path, kind, args, info, verbose):
+def _array_data(path, kind, args, info, verbose, what="COEFS"):
     """Load an array's coefficients as a CoefData with times."""
     from ..adapters._coefs import as_coef_data
     from ..adapters._labelled import OrientationError
 
     if kind == "npy":
-        values, times = _load_npy(path), None
+        values, times = _load_npy(path, what), None
     else:
-        values, times = _load_npz(path, args.key, args.times_key)
+        values, times = _load_npz(path, args.key, args.times_key, what)
     dims = None if args.dims is None else tuple(args.dims)
     try:
-        _check_orientation(values, dims, times, info, args.ch_type)
+        _check_orientation(values, dims, times, info, args.ch_type, what)
         coef_data = as_coef_data(
             values,
             times=times,
             dims=dims,
             sfreq=args.sfreq,
-            tmin=0.0 if args.tmin is None else args.tmin,
+            tmin=0.0 if args.first_time is None else args.first_time,
             verbose=verbose,
         )
     except OrientationError as exc:  # the advice, in the command's words
@@ -89,7 +89,7 @@ def _array_data(path, kind, args, info, verbose):
     n_channels = coef_data.data.shape[1]
     if args.info is None and len(args.ch_names) != n_channels:
         raise ValueError(
-            f"--ch-names names {len(args.ch_names)} channels, but COEFS "
+            f"--ch-names names {len(args.ch_names)} channels, but {what} "
             f"{str(path)!r} has {n_channels} (shape {values.shape}); give one "
             "name per channel, in the array's order (or name its axes with "
             "--dims if another axis holds the channels)."
@@ -97,7 +97,7 @@ def _array_data(path, kind, args, info, verbose):
     return coef_data
 
 
-def _check_orientation(values, dims, times, info, ch_type):
+def _check_orientation(values, dims, times, info, ch_type, what):
     """Refuse an array whose times and channels axes look swapped, as the API does."""
     from ..adapters._labelled import check_orientation
     from ..adapters._positions import resolve_sensors
@@ -107,26 +107,29 @@ def _check_orientation(values, dims, times, info, ch_type):
         counts += (len(resolve_sensors(info, ch_type=ch_type, verbose=False).ch_names),)
     except (ValueError, TypeError):  # animate_coefs explains
         pass
-    check_orientation(values.shape, dims, times=times, n_channels=counts, name="COEFS")
+    check_orientation(values.shape, dims, times=times, n_channels=counts, name=what)
 
 
-def _load_npy(path):
-    with reading("COEFS", path, "a .npy array"), open(path, "rb") as fid:
-        check_npy_header(fid, file_size(fid), "COEFS", path)
+def _load_npy(path, what="COEFS", numeric="iuf"):
+    with reading(what, path, "a .npy array"), open(path, "rb") as fid:
+        check_npy_header(fid, file_size(fid), what, path)
         fid.seek(0)
         values = np.load(fid, allow_pickle=False)
-    return _numeric("COEFS", path, values)
+    return _numeric(what, path, values, numeric)
 
 
-def _load_npz(path, key, times_key):
-    with reading("COEFS", path, "an .npz archive"):
+def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf"):
+    with reading(what, path, "an .npz archive"):
         fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
     with fid:
-        with reading("COEFS", path, "an .npz archive"):
-            _check_npz_signature(fid, path)
+        with reading(what, path, "an .npz archive"):
+            _check_npz_signature(fid, path, what)
             archive = np.load(fid, allow_pickle=False)
         with archive:
-            key = _pick_key(path, list(archive.files), key, times_key)
+            names = list(archive.files)
+            key = _pick_key(path, names, key, times_key, key_option)
+            if key_option != "--key":  # one array read alone: no times
+                return _npz_member(archive, path, key, numeric)
             values = _npz_member(archive, path, key)
             times = None
             if times_key is not None:
@@ -134,24 +137,46 @@ def _load_npz(path, key, times_key):
     return values, times
 
 
-def _check_npz_signature(fid, path):
+def load_array(what, fname, key, key_option, numeric="iuf"):
+    """Read one array of a .npy or .npz file given with the option ``what``.
+
+    The same checks as COEFS (never unpickled, header checked, any failure
+    naming the file); ``key`` (the option ``key_option``) names the member
+    of an .npz archive, None takes its only array.
+    """
+    path = Path(fname).expanduser()
+    suffix = path.name.lower()
+    if not suffix.endswith((".npy", ".npz")):
+        raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
+    if key is not None and not suffix.endswith(".npz"):
+        raise ValueError(
+            f"{key_option} does not apply to the .npy array {what} {str(path)!r}; "
+            "remove it."
+        )
+    check_file_exists(what, path)
+    if suffix.endswith(".npy"):
+        return _load_npy(path, what, numeric)
+    return _load_npz(path, key, None, what, key_option, numeric)
+
+
+def _check_npz_signature(fid, path, what):
     """Refuse, by its first bytes, a file that is no zip archive."""
     start = fid.read(len(NPY_MAGIC))
     fid.seek(0)
     if start.startswith(NPY_MAGIC):
         raise InputFileError(
-            f"COEFS {str(path)!r} is a .npy array, not an .npz archive; rename "
+            f"{what} {str(path)!r} is a .npy array, not an .npz archive; rename "
             "it to .npy."
         )
     if not start.startswith(ZIP_SIGNATURES):
         raise InputFileError(
-            f"COEFS {str(path)!r} is not an .npz archive: it does not start as a "
+            f"{what} {str(path)!r} is not an .npz archive: it does not start as a "
             "zip file does (another format renamed, or a damaged file). Save "
             "the arrays with np.savez."
         )
 
 
-def _npz_member(archive, path, key):
+def _npz_member(archive, path, key, numeric="iuf"):
     """Read one array of an .npz archive, its header checked first."""
     what = f"array {key!r} of"
     with reading(what, path, "an array of an .npz archive"):
@@ -164,13 +189,13 @@ def _npz_member(archive, path, key):
         with archive.zip.open(member) as stream:
             check_npy_header(stream, archive.zip.getinfo(member).file_size, what, path)
         values = archive[key]
-    return _numeric(what, path, values)
+    return _numeric(what, path, values, numeric)
 
 
-def _pick_key(path, names, key, times_key):
-    """Choose the array to animate in an .npz archive."""
+def _pick_key(path, names, key, times_key, key_option="--key"):
+    """Choose the array to animate (or read) in an .npz archive."""
     listing = ", ".join(names) if names else "none"
-    for option, name in (("--key", key), ("--times-key", times_key)):
+    for option, name in ((key_option, key), ("--times-key", times_key)):
         if name is not None and name not in names:
             raise ValueError(
                 f"{option} {name!r} is not an array of {str(path)!r}; its "
@@ -187,14 +212,14 @@ def _pick_key(path, names, key, times_key):
     if len(candidates) != 1:
         raise ValueError(
             f"{str(path)!r} holds {len(candidates)} candidate arrays "
-            f"({listing}); choose one with --key (and the times with "
-            "--times-key)."
+            f"({listing}); choose one with {key_option}"
+            + (" (and the times with --times-key)." if key_option == "--key" else ".")
         )
     return candidates[0]
 
 
-def _numeric(what, path, values):
-    if values.dtype.kind not in "iuf":
+def _numeric(what, path, values, kinds="iuf"):
+    if values.dtype.kind not in kinds:
         raise ValueError(
             f"{what} {str(path)!r} must hold real numbers; got dtype "
             f"{values.dtype} with shape {values.shape}."
@@ -250,16 +275,16 @@ def _read_info(fname, verbose):
 # -- loading MNE files ----------------------------------------------------------
 
 
-def _mne_data(path, kind, args, montage, verbose):
+def _mne_data(path, kind, args, montage, verbose, what="COEFS"):
     """Read an Evoked, or average Epochs, optionally with new positions."""
     import mne
 
     if kind == "evoked":
-        with reading("COEFS", path, f"a {_KIND_NAMES[kind]}"):
+        with reading(what, path, f"a {_KIND_NAMES[kind]}"):
             evokeds = mne.read_evokeds(str(path), verbose=verbose)
         evoked = _pick_condition(path, evokeds, args.condition)
     else:
-        with reading("COEFS", path, f"a {_KIND_NAMES[kind]}"):
+        with reading(what, path, f"a {_KIND_NAMES[kind]}"):
             epochs = mne.read_epochs(str(path), preload=True, verbose=verbose)
         evoked = epochs.average()
     if montage is not None:

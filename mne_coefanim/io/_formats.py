@@ -10,9 +10,9 @@ here and its test.
 from typing import NamedTuple
 
 from ._gif import GifWriter
-from ._html import HtmlWriter
 from ._output import Writer
 from ._video import VideoWriter
+from ._viewer import ViewerWriter
 
 
 class OutputFormat(NamedTuple):
@@ -35,7 +35,7 @@ WRITERS = {
     ".gif": OutputFormat("GIF", GifWriter),
     ".mp4": OutputFormat("MP4", VideoWriter),
     ".webm": OutputFormat("WebM", VideoWriter),
-    ".html": OutputFormat("HTML page", HtmlWriter),
+    ".html": OutputFormat("HTML page", ViewerWriter),
 }
 
 # sorted, the order error messages have always listed them in

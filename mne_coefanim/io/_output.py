@@ -253,7 +253,8 @@ class Writer:
     takes : str
         What :meth:`write` takes: ``'indices'`` (a frame of palette indices,
         the palette given to :meth:`saving`), ``'rgb'`` (a frame of RGB
-        values) or ``'page'`` (a whole HTML page, one str).
+        values) or ``'viewer'`` (a frame of palette indices, the palette
+        and the viewer's ``meta`` given to :meth:`saving`).
     requires : str | None
         The optional dependency the writer needs, as pip names it.
     path : pathlib.Path

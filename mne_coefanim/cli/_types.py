@@ -1,0 +1,105 @@
+"""The types of the command's option values, and help in Python's words.
+
+argparse reports the errors of these types as usage errors, before anything
+is loaded or rendered.
+"""
+
+import argparse
+
+import numpy as np
+
+from .._docs import summary
+
+
+def python_help(name, default="%(default)s"):
+    """Return the help of an option meaning what the parameter ``name`` means."""
+    return f"{summary(name).replace('%', '%%')} (default: {default})"
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def finite_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def float_or_none(text):
+    if text.strip().lower() == "none":
+        return None
+    return finite_float(text)
+
+
+def comma_list(text):
+    items = [item.strip() for item in text.split(",")]
+    items = [item for item in items if item]
+    if not items:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names, got {text!r}"
+        )
+    return items
+
+
+def probability(text):
+    """Read a significance level, strictly between 0 and 1."""
+    value = finite_float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+    return value
+
+
+def non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def n_permutations(text):
+    """Read a number of permutations, or 'all' (every sign flip)."""
+    return "all" if text.strip().lower() == "all" else positive_int(text)
+
+
+def chance(text):
+    """'auto', 'none' (no line) or a number: Python's chance."""
+    word = text.strip().lower()
+    if word in ("auto", "none"):
+        return None if word == "none" else "auto"
+    try:
+        return finite_float(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected auto, none or a number, got {text!r}"
+        ) from None
+
+
+def panel(text):
+    """TITLE=FILE: one panel's title and file (split at the first '=')."""
+    title, sep, fname = text.partition("=")
+    if not sep or not title.strip() or not fname.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected TITLE=FILE (e.g. low=low-ave.fif), got {text!r}"
+        )
+    return title.strip(), fname.strip()

@@ -1,0 +1,279 @@
+"""The interactive viewer: one self-contained HTML page (or fragment).
+
+Written by us, with no network access needed: the style and the script are
+inlined (:mod:`._viewer_assets`), and the frames are the palette-index frames
+the GIF is made of, drawn on a canvas in the browser. Frame 0 is stored
+whole; every other frame only as the rectangles where it differs from frame 0
+(the maps, the time label, the score cursor), each frame a zlib stream in
+base64, decompressed by the browser (``DecompressionStream``). Any frame can
+thus be drawn on its own (no chain of differences to replay), and the frames
+are streamed into the file as they come: memory stays flat in their number,
+and no frame is ever dropped.
+
+Besides the frames, the page embeds what the viewer shows on hovering and
+clicking (``meta``, gathered by the animation): channel names, their pixel
+positions on each map, the values at every frame, the score panel's pixel
+box and its time axis, and the masks.
+"""
+
+import base64
+import html
+import json
+import struct
+import zlib
+
+import numpy as np
+
+from .._checks import check_palette, check_type, check_uint8
+from ._output import Writer
+from ._viewer_assets import VIEWER_CSS, VIEWER_JS
+
+ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
+_ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
+
+
+def diff_rects(frame, base):
+    """Return the rectangles ``(x, y, w, h)`` where ``frame`` differs from ``base``.
+
+    Rows that change are grouped into bands (gaps of fewer than 8 rows
+    joined), and each band's changed columns into rectangles (gaps of fewer
+    than 16 columns joined). An unchanged frame gives one 1 x 1 rectangle.
+
+    Parameters
+    ----------
+    frame, base : array, shape (height, width), dtype uint8
+        Palette indices.
+
+    Returns
+    -------
+    rects : list of tuple of int
+        ``(x, y, w, h)`` per rectangle.
+    """
+    diff = frame != base
+    rects = []
+    for y0, y1 in _runs(np.flatnonzero(diff.any(axis=1)), _ROW_GAP):
+        for x0, x1 in _runs(np.flatnonzero(diff[y0:y1].any(axis=0)), _COL_GAP):
+            rects.append((int(x0), int(y0), int(x1 - x0), int(y1 - y0)))
+    return rects or [(0, 0, 1, 1)]
+
+
+def _runs(indices, gap):
+    """``[(start, stop), ...]`` of sorted indices, joining gaps under ``gap``."""
+    if not indices.size:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) >= gap)
+    starts = np.concatenate([[indices[0]], indices[breaks + 1]])
+    stops = np.concatenate([indices[breaks], [indices[-1]]]) + 1
+    return list(zip(starts, stops, strict=True))
+
+
+def encode_frame(frame, rects, level=ZLIB_LEVEL):
+    """Return one frame's record: base64 of the zlib stream of its rectangles.
+
+    Parameters
+    ----------
+    frame : array, shape (height, width), dtype uint8
+        Palette indices.
+    rects : list of tuple of int
+        ``(x, y, w, h)`` of the rectangles to store.
+    level : int
+        The zlib level.
+
+    Returns
+    -------
+    record : str
+        Base64 (ASCII).
+    """
+    parts = [struct.pack(f"<H{4 * len(rects)}H", len(rects),
+                         *(v for rect in rects for v in rect))]  # fmt: skip
+    parts += [frame[y : y + h, x : x + w].tobytes() for x, y, w, h in rects]
+    return base64.b64encode(zlib.compress(b"".join(parts), level)).decode("ascii")
+
+
+class ViewerStream:
+    """Write the viewer to a text stream, one frame at a time.
+
+    Parameters
+    ----------
+    out : file-like
+        A text stream (a file opened for writing, or :class:`io.StringIO`).
+    palette : array, shape (n_colors, 3), dtype uint8
+        RGB colours of the frames' indices.
+    meta : dict
+        What the viewer shows besides the frames (JSON-serialisable; see
+        :meth:`CoefAnimation._viewer_meta`).
+    page : bool
+        A whole HTML page (True) or a fragment for a notebook or a report.
+    center : bool
+        Centre the viewer in its container (as a report's figures are).
+    """
+
+    def __init__(self, out, *, palette, meta, page=True, center=False):
+        self.out, self.page, self.center = out, page, center
+        palette = check_palette(palette)
+        self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
+        self.meta["standalone"] = bool(page)
+        self.base, self.n_frames = None, 0
+
+    def start(self):
+        """Write everything before the frames."""
+        title = html.escape(self.meta.get("title") or "mne-coefanim")
+        head = ""
+        if self.page:
+            head = (
+                "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
+                "<meta name='viewport' content='width=device-width'>\n"
+                f"<title>{title}</title>\n</head><body>\n"
+            )
+        margin = "margin:0 auto;width:fit-content" if self.center else ""
+        mask = (
+            '<label title="ring the significant channels"><input type="checkbox" '
+            'class="cav-mask"> mark significant</label>'
+            if self.meta.get("masks") is not None
+            else ""
+        )
+        self.out.write(
+            f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
+            f"data-frame='0' tabindex='0' style='{margin}'>"
+            f"<style>{VIEWER_CSS}</style>"
+            f"<div class='cav-c'><canvas width='{self.meta['w']}' "
+            f"height='{self.meta['h']}' aria-label='{title}'></canvas>"
+            "<div class='cav-tip'></div></div><div class='cav-bar'>"
+            "<button type='button' class='cav-play' title='play/pause (space)'>"
+            "&#9654;</button>"
+            "<button type='button' class='cav-prev' title='previous frame "
+            "(&larr;, Shift: 10)'>&#9664;&#9646;</button>"
+            "<button type='button' class='cav-next' title='next frame (&rarr;, "
+            "Shift: 10)'>&#9646;&#9654;</button>"
+            "<input type='range' class='cav-slider' min='0' max='0' value='0' "
+            "aria-label='frame'>"
+            "<select class='cav-speed' title='speed'>"
+            + "".join(
+                f"<option value='{v}'{' selected' if v == '1' else ''}>{v}&times;"
+                "</option>"
+                for v in ("0.25", "0.5", "1", "2", "4")
+            )
+            + f"</select>{mask}<span class='cav-label'></span></div></div>\n"
+            f"<script>(function(){{\n{VIEWER_JS}\n"
+            f"const M={_script_json(self.meta)};\n"
+            "const F=[\n"
+        )
+
+    def add(self, frame):
+        """Write one frame.
+
+        Parameters
+        ----------
+        frame : array, shape (height, width), dtype uint8
+            Palette indices, the same shape for every frame.
+        """
+        frame = check_uint8("frame", np.asarray(frame), colors=False)
+        if self.base is None:
+            if frame.shape != (self.meta["h"], self.meta["w"]):
+                raise ValueError(
+                    f"frame has shape {frame.shape}; the viewer was set up for "
+                    f"{(self.meta['h'], self.meta['w'])}."
+                )
+            self.base = frame.copy()
+            rects = [(0, 0, frame.shape[1], frame.shape[0])]
+        elif frame.shape != self.base.shape:
+            raise ValueError(
+                f"All frames must have the same shape; got {frame.shape} after "
+                f"{self.base.shape}."
+            )
+        else:
+            rects = diff_rects(frame, self.base)
+        self.out.write(f'"{encode_frame(frame, rects)}",\n')
+        self.n_frames += 1
+
+    def end(self):
+        """Write everything after the frames."""
+        if not self.n_frames:
+            raise ValueError("No frame was written; the viewer needs at least one.")
+        self.out.write(
+            "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
+            "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
+            "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
+            "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
+        )
+        if self.page:
+            self.out.write("</body></html>\n")
+
+
+def _script_json(value):
+    """JSON that cannot end its ``<script>`` early (e.g. a title with ``</``)."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+class ViewerWriter(Writer):
+    """Write the interactive viewer as an HTML file, frame by frame.
+
+    See :class:`Writer` for the protocol: :meth:`saving` takes the
+    ``palette`` and the viewer's ``meta``, :meth:`write` one frame of palette
+    indices.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.html`` (or ``.htm``) file to write.
+    fps : float | None
+        Unused: ``meta`` carries the frame rate. Accepted so that every
+        writer of the table is made the same way.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    """
+
+    suffixes = (".html", ".htm")
+    takes = "viewer"
+
+    def __init__(self, path, *, fps=None, overwrite=False):
+        super().__init__(path, overwrite=overwrite)
+        self._fid = self._stream = None
+
+    def setup(self, tmp, *, palette, meta):
+        """Open the temporary file and write the page's head.
+
+        Parameters
+        ----------
+        tmp : pathlib.Path
+            The temporary file.
+        palette : array, shape (n_colors, 3), dtype uint8
+            RGB colours.
+        meta : dict
+            What the viewer shows besides the frames.
+        """
+        check_type("meta", meta, dict, "a dict")
+        self._fid = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._stream = ViewerStream(self._fid, palette=palette, meta=meta)
+        self._stream.start()
+
+    def write(self, frame):
+        """Add one frame.
+
+        Parameters
+        ----------
+        frame : array, shape (height, width), dtype uint8
+            Palette indices.
+        """
+        self._stream.add(frame)
+
+    def finish(self):
+        """Write the page's end and close the file."""
+        self._stream.end()
+        self.close()
+
+    def close(self):
+        """Close the file; safe to call twice."""
+        if self._fid is not None:
+            self._fid.close()
+            self._fid = None
+
+    def summary(self):
+        """Return e.g. ``'interactive viewer, 145 frames'``, for the log.
+
+        Returns
+        -------
+        summary : str
+            A few words.
+        """
+        return f"interactive viewer, {self._stream.n_frames} frames"

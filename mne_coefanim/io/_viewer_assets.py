@@ -1,0 +1,253 @@
+"""The viewer's style and script, inlined in every page (no network access).
+
+:data:`VIEWER_JS` defines ``coefanimViewer(root, M, F)``: ``root`` is the
+viewer's element, ``M`` what :func:`~mne_coefanim.io._viewer.write_viewer`
+embeds besides the frames (palette, geometry, values, scores) and ``F`` the
+frames, each a base64 zlib stream of palette indices: a little-endian uint16
+count of rectangles, ``x, y, w, h`` (uint16) per rectangle, then their
+pixels, row by row. Frame 0 is one rectangle, the whole frame; every other
+frame holds the rectangles where it differs from frame 0.
+"""
+
+VIEWER_CSS = """
+.cav{font:13px/1.4 system-ui,sans-serif;color:#222;outline:none;max-width:100%;
+ display:inline-block;vertical-align:top}
+.cav-c{position:relative;line-height:0}
+.cav canvas{max-width:100%;height:auto;cursor:pointer;display:block}
+.cav-tip{position:absolute;display:none;pointer-events:none;background:#fff;
+ border:1px solid #888;border-radius:3px;padding:1px 5px;font-size:12px;
+ line-height:1.4;white-space:nowrap;box-shadow:0 1px 3px rgba(0,0,0,.25)}
+.cav-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-top:4px;
+ width:0;min-width:100%}
+.cav-bar button{min-width:2.2em}
+.cav-slider{flex:1 1 100px;min-width:80px}
+.cav-label{font-variant-numeric:tabular-nums;min-width:9em}
+.cav-err{color:#a00}
+"""
+
+VIEWER_JS = r"""
+function coefanimViewer(root, M, F) {
+  "use strict";
+  const $ = (s) => root.querySelector(s);
+  const cv = $("canvas"), ctx = cv.getContext("2d"), tip = $(".cav-tip");
+  const btn = $(".cav-play"), slider = $(".cav-slider"), label = $(".cav-label");
+  const speed = $(".cav-speed"), maskBox = $(".cav-mask");
+  cv.width = M.w; cv.height = M.h;
+  const img = ctx.createImageData(M.w, M.h);
+  const px = new Uint32Array(img.data.buffer);
+  const pb = atob(M.palette), pal = new Uint32Array(256);
+  for (let i = 0; i * 3 < pb.length; i++) {
+    pal[i] = (0xff000000 | (pb.charCodeAt(3 * i + 2) << 16) |
+      (pb.charCodeAt(3 * i + 1) << 8) | pb.charCodeAt(3 * i)) >>> 0;
+  }
+  const n = F.length, cache = new Map();
+  let base = null, prev = [], shown = -1, want = 0, busy = false;
+  let playing = false, timer = null;
+  root.setAttribute("data-n-frames", String(n));
+  slider.max = String(n - 1);
+
+  function bytes(s) {
+    const b = atob(s), out = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) out[i] = b.charCodeAt(i);
+    return out;
+  }
+  async function inflate(s) {
+    const stream = new Blob([bytes(s)]).stream()
+      .pipeThrough(new DecompressionStream("deflate"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  function parse(buf) {
+    const dv = new DataView(buf.buffer), count = dv.getUint16(0, true);
+    const rects = [];
+    let o = 2 + 8 * count;
+    for (let r = 0; r < count; r++) {
+      const q = 2 + 8 * r, w = dv.getUint16(q + 4, true), h = dv.getUint16(q + 6, true);
+      rects.push([dv.getUint16(q, true), dv.getUint16(q + 2, true), w, h, o]);
+      o += w * h;
+    }
+    return {rects: rects, data: buf};
+  }
+  function load(k) {
+    let p = cache.get(k);
+    if (!p) {
+      p = inflate(F[k]).then(parse);
+      cache.set(k, p);
+      if (cache.size > 96) cache.delete(cache.keys().next().value);
+    }
+    return p;
+  }
+  async function paint(k) {
+    const fr = await load(k);
+    for (const [x, y, w, h] of prev) {
+      for (let r = y; r < y + h; r++) {
+        px.set(base.subarray(r * M.w + x, r * M.w + x + w), r * M.w + x);
+      }
+    }
+    const d = fr.data;
+    for (const [x, y, w, h, o] of fr.rects) {
+      let s = o;
+      for (let r = y; r < y + h; r++) {
+        let t = r * M.w + x;
+        for (let c = 0; c < w; c++) px[t++] = pal[d[s++]];
+      }
+    }
+    prev = fr.rects;
+    ctx.putImageData(img, 0, 0);
+    if (maskBox && maskBox.checked) rings(k);
+    shown = k;
+    root.setAttribute("data-frame", String(k));
+    slider.value = String(k);
+    label.textContent = M.labels[k] + "  (" + (k + 1) + "/" + n + ")";
+  }
+  function rings(k) {
+    ctx.save(); ctx.strokeStyle = "#ff00ff"; ctx.lineWidth = 1.5;
+    M.maps.forEach((m, p) => {
+      const mk = M.masks[p][k];
+      for (const c of mk) {
+        ctx.beginPath(); ctx.arc(m.pos[c][0], m.pos[c][1], 5, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    });
+    ctx.restore();
+  }
+  async function pump() {
+    if (busy) return;
+    busy = true;
+    try { while (want !== shown) await paint(want); } finally { busy = false; }
+  }
+  function show(k) {
+    want = ((k % n) + n) % n;
+    return pump();
+  }
+  function setHash() {
+    if (M.standalone && shown >= 0) {
+      history.replaceState(null, "", "#t=" + (M.t[shown] / M.tscale).toFixed(3));
+    }
+  }
+  function tick() {
+    if (!playing) return;
+    const start = performance.now(), next = (shown + 1) % n;
+    for (let j = 2; j < 8; j++) load((shown + j) % n);
+    show(next).then(() => {
+      if (!playing) return;
+      const wait = 1000 / (M.fps * Number(speed.value)) - (performance.now() - start);
+      timer = setTimeout(tick, Math.max(0, wait));
+    });
+  }
+  function play(on) {
+    playing = on;
+    root.setAttribute("data-playing", on ? "1" : "0");
+    btn.textContent = on ? "\u275a\u275a" : "\u25b6";
+    clearTimeout(timer);
+    if (on) tick(); else setHash();
+  }
+  function step(d) { play(false); show(shown + d).then(setHash); }
+  function seek(k) { show(k).then(setHash); }
+
+  function where(e) {
+    const b = cv.getBoundingClientRect();
+    return [(e.clientX - b.left) * M.w / b.width, (e.clientY - b.top) * M.h / b.height];
+  }
+  const inside = (b, x, y) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+  function fmt(v) {
+    const a = Math.abs(v);
+    return (a !== 0 && (a >= 1e5 || a < 1e-3)) ? v.toExponential(3) : v.toPrecision(4);
+  }
+  function nearestTime(t) {
+    let best = 0;
+    for (let i = 1; i < n; i++) {
+      if (Math.abs(M.t[i] - t) < Math.abs(M.t[best] - t)) best = i;
+    }
+    return best;
+  }
+  function scoreFrame(x) { return nearestTime((x - M.score.xb) / M.score.xa); }
+  function describe(x, y) {
+    const k = Math.max(shown, 0);
+    for (let p = 0; p < M.maps.length; p++) {
+      const m = M.maps[p];
+      if (!inside(m.box, x, y)) continue;
+      let best = 0, bd = Infinity;
+      m.pos.forEach((q, c) => {
+        const d = (q[0] - x) ** 2 + (q[1] - y) ** 2;
+        if (d < bd) { bd = d; best = c; }
+      });
+      const unit = M.units[p] ? " " + M.units[p] : "";
+      return M.names[best] + ": " + fmt(M.values[p][k][best]) + unit;
+    }
+    const s = M.score;
+    if (s && inside(s.box, x, y)) {
+      const i = scoreFrame(x);
+      let text = M.labels[i] + ", " + s.label + " " + fmt(s.mean[i]);
+      if (s.matrix) {
+        const j = nearestTime((y - s.yb) / s.ya);
+        text = "train " + M.labels[j] + ", test " + M.labels[i];
+        if (s.values) text += ": " + fmt(s.values[j][i]);
+      }
+      return text;
+    }
+    return null;
+  }
+  cv.addEventListener("mousemove", (e) => {
+    const [x, y] = where(e), text = describe(x, y);
+    if (text === null) { tip.style.display = "none"; return; }
+    tip.textContent = text;
+    tip.style.display = "block";
+    const b = cv.getBoundingClientRect();
+    tip.style.left = (e.clientX - b.left + 12) + "px";
+    tip.style.top = (e.clientY - b.top + 12) + "px";
+  });
+  cv.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+  cv.addEventListener("click", (e) => {
+    root.focus({preventScroll: true});
+    const [x, y] = where(e);
+    if (M.score && inside(M.score.box, x, y)) {
+      play(false); seek(scoreFrame(x)); return;
+    }
+    if (M.maps.some((m) => inside(m.box, x, y))) play(!playing);
+  });
+  btn.addEventListener("click", () => play(!playing));
+  $(".cav-prev").addEventListener("click", () => step(-1));
+  $(".cav-next").addEventListener("click", () => step(1));
+  slider.addEventListener("input", () => { play(false); seek(Number(slider.value)); });
+  if (maskBox) maskBox.addEventListener("change", () => { shown = -1; show(want); });
+  const keys = (e) => {
+    if (e.target.tagName === "INPUT" && e.target.type !== "range") return;
+    if (e.target.tagName === "SELECT") return;
+    const d = e.shiftKey ? 10 : 1;
+    if (e.key === " ") play(!playing);
+    else if (e.key === "ArrowRight") step(d);
+    else if (e.key === "ArrowLeft") step(-d);
+    else if (e.key === "Home") step(-shown);
+    else if (e.key === "End") step(n - 1 - shown);
+    else return;
+    e.preventDefault();
+    e.stopPropagation();  // e.g. a notebook's own shortcuts
+  };
+  (M.standalone ? document : root).addEventListener("keydown", keys);
+  if (typeof DecompressionStream === "undefined") {
+    label.textContent = "This browser cannot decompress the frames " +
+      "(no DecompressionStream).";
+    label.className += " cav-err";
+    return;
+  }
+  const fromHash = () => {
+    const found = M.standalone && /[#&]t=(-?[0-9.]+)/.exec(location.hash);
+    return found ? nearestTime(Number(found[1]) * M.tscale) : null;
+  };
+  const hash = fromHash(), first = hash === null ? 0 : hash;
+  if (M.standalone) {
+    window.addEventListener("hashchange", () => {
+      const k = fromHash();
+      if (k !== null && base) { play(false); show(k); }
+    });
+  }
+  load(0).then((fr) => {
+    base = new Uint32Array(M.w * M.h);
+    const d = fr.data;
+    for (let i = 0; i < base.length; i++) base[i] = pal[d[fr.rects[0][4] + i]];
+    px.set(base);
+    root.setAttribute("data-ready", "1");
+    return show(first);
+  }).then(() => { if (M.autoplay && hash === null) play(true); });
+}
+"""

@@ -1,0 +1,227 @@
+"""The interactive viewer in a real browser (headless Chromium through selenium).
+
+Skipped when selenium, Chromium or chromedriver is missing, except on CI
+(``CI=true``), where a missing browser fails: CI installs them.
+"""
+
+import base64
+import os
+import shutil
+import time
+
+import mne
+import numpy as np
+import pytest
+from conftest import make_info
+from PIL import Image
+
+from mne_coefanim import add_to_report, animate_coefs
+
+N_FRAMES, DPI = 12, 50
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+ROOT = "document.querySelector('[data-coefanim-viewer]')"
+
+
+def _missing(why):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{why}; CI must run the browser tests (see .ci/run)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed")
+    binary = shutil.which("chromium") or CHROMIUM
+    chromedriver = shutil.which("chromedriver") or CHROMEDRIVER
+    if not (os.path.exists(binary) and os.path.exists(chromedriver)):
+        _missing("chromium or chromedriver is not installed")
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--window-size=900,800",
+                "--disable-gpu", "--force-color-profile=srgb"):  # fmt: skip
+        options.add_argument(arg)
+    options.binary_location = binary
+    browser = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def anim():
+    info = make_info(n_channels=32)
+    data = np.random.default_rng(0).standard_normal((N_FRAMES, 32))
+    scores = np.linspace(0.4, 0.9, N_FRAMES)
+    return animate_coefs(data, info, times=np.arange(N_FRAMES) / 100.0, res=48,
+                         dpi=DPI, scores=scores, score_label="AUC", units="µV",
+                         show=False, verbose=False)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def files(anim, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("viewer")
+    return anim.save(folder / "anim.html"), anim.save(folder / "anim.gif")
+
+
+def _open(driver, path, fragment=""):
+    driver.get(path.as_uri() + fragment)
+    return _wait(driver, f"return {ROOT}.getAttribute('data-ready') === '1'")
+
+
+def _wait(driver, script, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if driver.execute_script(script):
+            return True
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def _frame(driver):
+    return int(driver.execute_script(f"return {ROOT}.getAttribute('data-frame')"))
+
+
+def _keys(driver, *keys):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def _canvas_rgb(driver):
+    """The canvas pixels, read with getImageData, as an RGB array."""
+    data, width, height = driver.execute_script(
+        "const c = document.querySelector('[data-coefanim-viewer] canvas');"
+        "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "let s = ''; for (let i = 0; i < d.length; i += 8192) "
+        "s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));"
+        "return [btoa(s), c.width, c.height];"
+    )
+    rgba = np.frombuffer(base64.b64decode(data), np.uint8).reshape(height, width, 4)
+    assert (rgba[..., 3] == 255).all()
+    return rgba[..., :3]
+
+
+def _gif_frame(path, k):
+    with Image.open(path) as gif:
+        gif.seek(k)
+        return np.asarray(gif.convert("RGB"))
+
+
+def _pixel(anim, ax, xy):
+    """Data coordinates of ``ax`` -> frame pixels (x right, y down) at DPI."""
+    dpi = anim.fig.dpi
+    anim.fig.set_dpi(DPI)
+    try:
+        x, y = ax.transData.transform(xy)
+        height = int(anim.fig.get_size_inches()[1] * DPI)
+        return x, height - y
+    finally:
+        anim.fig.set_dpi(dpi)
+
+
+def _point_at(driver, x, y):
+    """Move the mouse to frame pixel (x, y) of the canvas."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    canvas = driver.find_element(By.CSS_SELECTOR, "[data-coefanim-viewer] canvas")
+    width, height, css_w, css_h = driver.execute_script(
+        "const c = arguments[0], b = c.getBoundingClientRect();"
+        "return [c.width, c.height, b.width, b.height];",
+        canvas,
+    )
+    dx = round(x * css_w / width - css_w / 2)  # from the element's centre
+    dy = round(y * css_h / height - css_h / 2)
+    ActionChains(driver).move_to_element_with_offset(canvas, dx, dy).perform()
+    return ActionChains(driver)
+
+
+def test_frames_are_the_gif_frames(driver, files):
+    html, gif = files
+    _open(driver, html, "#t=0")  # a link to a time: opens there, paused
+    assert driver.execute_script(f"return {ROOT}.getAttribute('data-n-frames')") == (
+        str(N_FRAMES)
+    )
+    assert _frame(driver) == 0
+    for k in (0, 1, 7):
+        _open(driver, html, f"#t={k / 100:.3f}")  # a new hash: same page
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+        np.testing.assert_array_equal(_canvas_rgb(driver), _gif_frame(gif, k))
+    driver.save_screenshot(str(html.parent / "viewer.png"))
+
+
+def test_keys_step_and_space_pauses(driver, files):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _open(driver, files[0])  # plays
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') !== '0'")
+    _keys(driver, Keys.SPACE)
+    _wait(driver, f"return {ROOT}.getAttribute('data-playing') === '0'")
+    frame = _frame(driver)
+    time.sleep(0.3)  # paused: 3 frames' time at 10 fps
+    assert _frame(driver) == frame
+    _keys(driver, Keys.ARROW_RIGHT)
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{frame + 1}'")
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ARROW_RIGHT).key_up(
+        Keys.SHIFT
+    ).perform()
+    after = (frame + 11) % N_FRAMES  # steps wrap around
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{after}'")
+    _keys(driver, Keys.ARROW_LEFT)
+    after = (after - 1) % N_FRAMES
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{after}'")
+    # the URL says where it stopped
+    assert driver.execute_script("return location.hash") == f"#t={after / 100:.3f}"
+
+
+def test_hover_shows_channel_and_value(driver, files, anim):
+    k, channel = 4, 13
+    _open(driver, files[0], f"#t={k / 100:.3f}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    x, y = _pixel(anim, anim.map_axes[0], anim.sensors.pos[channel])
+    _point_at(driver, x, y).perform()
+    text = driver.execute_script(f"return {ROOT}.querySelector('.cav-tip').textContent")
+    name, value = text.split(": ")
+    assert name == anim.sensors.ch_names[channel]
+    number, unit = value.split(" ")
+    assert unit == "µV"
+    assert float(number) == pytest.approx(anim.values[0, k, channel], abs=1e-3)
+    # over the score panel: time and score
+    x, y = _pixel(anim, anim.score_axes, (0.05, 0.6))
+    _point_at(driver, x, y).perform()
+    text = driver.execute_script(f"return {ROOT}.querySelector('.cav-tip').textContent")
+    assert text.startswith("0.050 s, AUC 0.6")
+
+
+def test_click_on_scores_jumps(driver, files, anim):
+    _open(driver, files[0], "#t=0")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '0'")
+    for k in (9, 3):
+        x, y = _pixel(anim, anim.score_axes, (k / 100, 0.5))
+        _point_at(driver, x, y).click().perform()
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    # a click on the map plays, another pauses
+    x, y = _pixel(anim, anim.map_axes[0], (0.0, 0.0))
+    _point_at(driver, x, y).click().perform()
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') !== '3'")
+    _point_at(driver, x, y).click().perform()
+    _wait(driver, f"return {ROOT}.getAttribute('data-playing') === '0'")
+
+
+def test_report_loads_and_plays(driver, anim, tmp_path):
+    report = mne.Report(title="Decoding")
+    add_to_report(report, anim, title="Patterns", dpi=40)
+    path = tmp_path / "report.html"
+    report.save(path, open_browser=False, verbose=False)
+    _open(driver, path)
+    assert driver.execute_script(f"return {ROOT}.getAttribute('data-n-frames')") == (
+        str(N_FRAMES)
+    )
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') !== '0'")  # plays
+    driver.save_screenshot(str(tmp_path / "report.png"))
