@@ -7,7 +7,6 @@ and hands them to the writers.
 """
 
 import functools
-import io
 import itertools
 import os
 import tempfile
@@ -23,7 +22,7 @@ from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import add_to_report
 from .io._output import check_output
-from .io._viewer import ViewerStream
+from .io._viewer import viewer_html
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
 from .viz._playback import Playback
@@ -247,17 +246,28 @@ class CoefAnimation:
         frame : array, shape (height, width), dtype uint8
             Indices into :attr:`palette` (set when iteration starts).
         """
+        yield from self._frames(dpi)
+
+    def _frames(self, dpi, unmarked=False):
+        """Frames; with ``unmarked``, ``(frame, frame without markers | None)``."""
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig.layers, dpi)
         self.palette = compositor.palette
+        bare = unmarked and self._scene.masks is not None
         try:
             with compositor.rendering():
                 compositor.start()
                 for index in range(len(self.times)):
                     # the same chunk cache as the figure: 64 frames at a time
                     levels, masks, images = self._frame_data(index)
-                    yield compositor.compose(index, levels, masks=masks, images=images)
+                    compose = functools.partial(compositor.compose, index, levels,
+                                                images=images)  # fmt: skip
+                    frame = compose(masks=masks)
+                    if unmarked:  # the same frame, its markers left out
+                        none = bare and [np.zeros_like(mask) for mask in masks]
+                        frame = (frame, compose(masks=none) if bare else None)
+                    yield frame
         finally:
             # the figure shows again what it showed before, also after an
             # error (one frame computed; the chunk is freed)
@@ -311,18 +321,19 @@ class CoefAnimation:
         logger.info(f"Saving {len(indices)}{every} frames to {path}")
         # the writer checks its settings (fps, encoder) before any rendering
         writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
-        generator = self.iter_frames(dpi=dpi)
+        viewer = writer.takes == "viewer"  # frames with and without markers
+        generator = self._frames(dpi, unmarked=viewer)
         try:
             frames = itertools.islice(generator, 0, None, step)
             frames = progress(frames, total=len(indices), desc=path.name)
-            first = next(frames)  # iter_frames sets self.palette as it starts
+            first = next(frames)  # _frames sets self.palette as it starts
             inputs = {"palette": self.palette}
-            if writer.takes == "viewer":  # the figure is at the output dpi now
-                inputs["meta"] = self._viewer_meta(first.shape, fps)
+            if viewer:  # the figure is at the output dpi now
+                inputs["meta"] = self._viewer_meta(first[0].shape, fps)
             # every frame writer takes palette indices with the palette
             with writer.saving(**inputs):
-                for frame in _chain(first, frames):
-                    writer.write(frame)
+                for item in _chain(first, frames):
+                    writer.write(*item) if viewer else writer.write(item)
         finally:
             # restore the figure now: after an error the traceback would keep
             # the suspended generator, and the figure in its render state
@@ -364,19 +375,14 @@ class CoefAnimation:
         return self._viewer_html(fps, dpi, page=page)
 
     def _viewer_html(self, fps, dpi, *, page):
-        out = io.StringIO()
-        generator = self.iter_frames(dpi=dpi)
+        generator = self._frames(dpi, unmarked=True)
         try:
             first = next(generator)
-            stream = ViewerStream(out, palette=self.palette, page=page,
-                                  meta=self._viewer_meta(first.shape, fps))  # fmt: skip
-            stream.start()
-            for frame in _chain(first, generator):
-                stream.add(frame)
-            stream.end()
+            meta = self._viewer_meta(first[0].shape, fps)
+            return viewer_html(_chain(first, generator), palette=self.palette,
+                               meta=meta, page=page)  # fmt: skip
         finally:
             generator.close()
-        return out.getvalue()
 
     @fill_doc
     def to_gif_bytes(self, *, fps=None, dpi=None, step=1):

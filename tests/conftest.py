@@ -123,11 +123,16 @@ def map_images(anim):
     return [ax.images[0] for ax in anim.map_axes]
 
 
+def map_rgba(anim, panel=0):
+    """RGBA (uint8, shape (res, res, 4)) of a panel's map image as it is shown."""
+    image = map_images(anim)[panel]
+    return np.asarray(image.to_rgba(image.get_array(), bytes=True))
+
+
 def shown_colors(anim, k, panel=0):
     """RGB (uint8) of every map cell inside the head that frame k shows."""
     anim.show_frame(k)
-    rgba = np.asarray(map_images(anim)[panel].get_array())
-    return rgba[anim.interp.inside][:, :3]
+    return map_rgba(anim, panel)[anim.interp.inside][:, :3]
 
 
 def table_colors(anim, k=0):
@@ -184,14 +189,15 @@ def decode_video(path):
     return frames, fps
 
 
-def small_animation(n_frames):
+def small_animation(n_frames, **kwargs):
     """A small random animation of 32 EEG channels (res 32, dpi 40)."""
     from mne_coefanim import animate_coefs
 
     info = make_info(n_channels=32)
     data = np.random.default_rng(0).standard_normal((n_frames, 32))
     times = np.arange(n_frames) / 100.0
-    return animate_coefs(data, info, times=times, res=32, dpi=40, show=False)
+    return animate_coefs(data, info, times=times, res=32, dpi=40, show=False,
+                         **kwargs)  # fmt: skip
 
 
 # -- a composed frame against a full matplotlib draw ------------------------------

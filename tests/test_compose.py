@@ -264,6 +264,11 @@ def nearest_palette_distance(rgb, palette):
 def assert_matches_draw(anim, k=1):
     """Frame k equals a full draw on the map; elsewhere up to the palette."""
     composed, drawn, report = compare_frame(anim, k)
+    # the screen's label is one text, the files' one picture per character:
+    # alike, not equal (see test_screen_label_sits_where_the_files_label_is)
+    label = label_region(anim, composed.shape[:2])
+    for region in ("partial", "chrome"):
+        report.regions[region] &= ~label
     n_panels = len(anim.map_axes)
     assert report.regions["map"].sum() > 100 * n_panels, report
     assert report.max("map") == 0, report
@@ -319,3 +324,19 @@ def test_frames_match_a_full_draw_many_panels(info, n_panels, kwargs):
                          dpi=12, show=False, verbose=False, **options)  # fmt: skip
     assert len(anim.map_axes) == n_panels
     assert_matches_draw(anim)
+
+
+@pytest.mark.parametrize("dpi", [50, 100, 200])
+def test_screen_label_sits_where_the_files_label_is(info, dpi):
+    """One text on screen, per-character pictures in files: the same ink box."""
+    anim = panels_animation(info, 1, 64, dpi)
+    composed, drawn, _ = compare_frame(anim, 1)
+    label = label_region(anim, composed.shape[:2])
+    boxes = []
+    for rgb in (composed, drawn):
+        rows, cols = np.nonzero(label & (rgb.astype(int).sum(-1) < 3 * 128))
+        boxes.append((rows.min(), rows.max(), cols.min(), cols.max()))
+    (top, bottom, left, right), (top_, bottom_, left_, right_) = boxes
+    assert (top, bottom, left) == (top_, bottom_, left_)
+    assert abs(right - right_) <= max(2, dpi // 50)
+    assert len(anim.map_axes[0].texts) == 1  # one artist to draw per frame

@@ -14,6 +14,7 @@ from mne_coefanim.io._viewer import ViewerStream, diff_rects
 
 N_FRAMES = 40
 RECORD = re.compile(r'^"([A-Za-z0-9+/=]+)",$', re.M)
+MASKED_RECORD = re.compile(r'^"([A-Za-z0-9+/=]+(?: [A-Za-z0-9+/=]+)?)",$', re.M)
 
 
 @pytest.fixture(scope="module")
@@ -21,23 +22,35 @@ def anim():
     return small_animation(N_FRAMES)
 
 
-def _frames(html, shape):
-    """Decode the viewer's frames as the browser does."""
+def _frames(html, shape, unmarked=False):
+    """Decode the viewer's frames as the browser does.
+
+    With ``unmarked``, each frame's second stream (with a mask: where the
+    frame without markers differs) is drawn over it, as when the viewer hides
+    the markers.
+    """
     frames, base = [], None
-    for record in RECORD.findall(html):
-        data = zlib.decompress(base64.b64decode(record))
-        (count,) = struct.unpack_from("<H", data)
-        rects = struct.unpack_from(f"<{4 * count}H", data, 2)
+    for record in MASKED_RECORD.findall(html):
+        parts = record.split(" ")
         frame = np.zeros(shape, np.uint8) if base is None else base.copy()
-        offset = 2 + 8 * count
-        for x, y, w, h in zip(*[iter(rects)] * 4, strict=True):
-            frame[y : y + h, x : x + w] = np.frombuffer(
-                data, np.uint8, w * h, offset
-            ).reshape(h, w)
-            offset += w * h
-        base = frame if base is None else base
+        _draw(frame, parts[0])
+        base = frame.copy() if base is None else base
+        if unmarked:
+            _draw(frame, parts[1])
         frames.append(frame)
     return frames
+
+
+def _draw(frame, part):
+    data = zlib.decompress(base64.b64decode(part))
+    (count,) = struct.unpack_from("<H", data)
+    rects = struct.unpack_from(f"<{4 * count}H", data, 2)
+    offset = 2 + 8 * count
+    for x, y, w, h in zip(*[iter(rects)] * 4, strict=True):
+        frame[y : y + h, x : x + w] = np.frombuffer(
+            data, np.uint8, w * h, offset
+        ).reshape(h, w)
+        offset += w * h
 
 
 def test_page_holds_every_frame_exactly(anim, tmp_path):
@@ -52,6 +65,21 @@ def test_page_holds_every_frame_exactly(anim, tmp_path):
         np.testing.assert_array_equal(frame, want)
     assert '"fps":8.0' in html
     assert anim.to_html(fps=8) == html  # the same page as a str
+
+
+def test_masked_page_holds_the_frames_without_markers(tmp_path):
+    anim = small_animation(6, mask=np.random.default_rng(2).random((6, 32)) > 0.6)
+    html = anim.save(tmp_path / "masked.html").read_text(encoding="utf-8")
+    assert "cav-mask" in html and not RECORD.findall(html)  # two streams each
+    pairs = list(anim._frames(None, unmarked=True))
+    shape = pairs[0][0].shape
+    for frame, (marked, _) in zip(_frames(html, shape), pairs, strict=True):
+        np.testing.assert_array_equal(frame, marked)
+    for frame, (marked, bare) in zip(_frames(html, shape, unmarked=True), pairs,
+                                     strict=True):  # fmt: skip
+        np.testing.assert_array_equal(frame, bare)
+        assert (frame != marked).any()  # the markers are gone
+    assert anim.to_html() == html
 
 
 def test_a_thousand_frames_are_a_thousand_frames(tmp_path):

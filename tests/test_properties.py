@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import mne
 import numpy as np
 import pytest
-from conftest import make_info, map_images, shown_colors, table_colors
+from conftest import make_info, map_rgba, shown_colors, table_colors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -178,7 +178,7 @@ def test_animate_coefs_accepts_any_finite_values(info, method, data):
         inside = anim.interp.inside
         for k in range(n_frames):  # every cell in the head takes a level
             shown = shown_colors(anim, k)
-            alpha = np.asarray(map_images(anim)[0].get_array())[..., 3]
+            alpha = map_rgba(anim)[..., 3]
             assert (alpha[inside] == 255).all()
             in_table = (shown[:, np.newaxis] == colors[np.newaxis]).all(-1).any(-1)
             assert in_table.all()

@@ -14,7 +14,7 @@ import tracemalloc
 import mne
 import numpy as np
 import pytest
-from conftest import make_info, make_montage, map_images, map_visibility, shown_colors
+from conftest import make_info, make_montage, map_rgba, map_visibility, shown_colors
 from matplotlib.animation import FuncAnimation
 from PIL import Image
 
@@ -341,7 +341,7 @@ def test_constant_field_is_one_colour(info16, value, transform):
     assert vmin <= shown <= vmax
     # the figure's image: every pixel in the head has the same colour
     anim.show_frame(2)
-    rgba = np.asarray(map_images(anim)[0].get_array()).reshape(-1, 4)
+    rgba = map_rgba(anim).reshape(-1, 4)
     inside = anim.interp.inside.ravel()
     assert len(np.unique(rgba[inside], axis=0)) == 1
     # the saved frames: every pixel that shows the map has the same index

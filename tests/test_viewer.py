@@ -225,3 +225,65 @@ def test_report_loads_and_plays(driver, anim, tmp_path):
     )
     _wait(driver, f"return {ROOT}.getAttribute('data-frame') !== '0'")  # plays
     driver.save_screenshot(str(tmp_path / "report.png"))
+
+
+@pytest.fixture(scope="module")
+def masked(tmp_path_factory):
+    """An animation with significance markers, its viewer and its GIF."""
+    info = make_info(n_channels=32)
+    rng = np.random.default_rng(1)
+    anim = animate_coefs(rng.standard_normal((N_FRAMES, 32)), info,
+                         times=np.arange(N_FRAMES) / 100.0, res=48, dpi=DPI,
+                         mask=rng.random((N_FRAMES, 32)) > 0.6, show=False,
+                         verbose=False)  # fmt: skip
+    folder = tmp_path_factory.mktemp("masked")
+    return anim, anim.save(folder / "anim.html"), anim.save(folder / "anim.gif")
+
+
+def _unmarked_frames(anim):
+    """The frames composed without their markers (what the viewer embeds)."""
+    frames = anim._frames(DPI, unmarked=True)
+    try:
+        return [anim.palette[bare] for _, bare in frames]
+    finally:
+        frames.close()
+
+
+def _toggle_markers(driver, on):
+    driver.execute_script(
+        f"const b = {ROOT}.querySelector('.cav-mask');"
+        f"if (b.checked !== {str(on).lower()}) b.click();"
+    )
+    _wait(driver, f"return {ROOT}.getAttribute('data-markers') === '{int(on)}'")
+
+
+def test_mask_toggle_hides_exactly_the_markers(driver, masked):
+    anim, html, gif = masked
+    unmarked = _unmarked_frames(anim)
+    for k in (0, 5):
+        _open(driver, html, f"#t={k / 100:.3f}")
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+        marked = _gif_frame(gif, k)
+        np.testing.assert_array_equal(_canvas_rgb(driver), marked)  # shown
+        _toggle_markers(driver, False)
+        hidden = _canvas_rgb(driver)
+        np.testing.assert_array_equal(hidden, unmarked[k])
+        # only pixels near the significant sensors changed
+        changed = (hidden != marked).any(axis=-1)
+        assert changed.sum() > 10 * anim.masks[0, k].sum()
+        rows, cols = np.indices(changed.shape)
+        near = np.zeros_like(changed)
+        for x, y in (_pixel(anim, anim.map_axes[0], p)
+                     for p in anim.sensors.pos[anim.masks[0, k]]):  # fmt: skip
+            near |= np.hypot(cols + 0.5 - x, rows + 0.5 - y) <= 6
+        assert not (changed & ~near).any()
+        if k == 5:
+            driver.save_screenshot(str(html.parent / "markers_off.png"))
+        # stepping keeps them hidden; ticking the box brings them back
+        driver.execute_script(f"{ROOT}.querySelector('.cav-next').click()")
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k + 1}'")
+        np.testing.assert_array_equal(_canvas_rgb(driver), unmarked[k + 1])
+        _toggle_markers(driver, True)
+        np.testing.assert_array_equal(_canvas_rgb(driver), _gif_frame(gif, k + 1))
+        if k == 5:
+            driver.save_screenshot(str(html.parent / "markers_on.png"))

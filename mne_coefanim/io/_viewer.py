@@ -5,10 +5,11 @@ inlined (:mod:`._viewer_assets`), and the frames are the palette-index frames
 the GIF is made of, drawn on a canvas in the browser. Frame 0 is stored
 whole; every other frame only as the rectangles where it differs from frame 0
 (the maps, the time label, the score cursor), each frame a zlib stream in
-base64, decompressed by the browser (``DecompressionStream``). Any frame can
-thus be drawn on its own (no chain of differences to replay), and the frames
-are streamed into the file as they come: memory stays flat in their number,
-and no frame is ever dropped.
+base64 (with a mask, a second stream: the rectangles where the frame composed
+without the markers differs from it), decompressed by the browser
+(``DecompressionStream``). Any frame can thus be drawn on its own (no chain of
+differences to replay), and the frames are streamed into the file as they
+come: memory stays flat in their number, and no frame is ever dropped.
 
 Besides the frames, the page embeds what the viewer shows on hovering and
 clicking (``meta``, gathered by the animation): channel names, their pixel
@@ -18,6 +19,7 @@ box and its time axis, and the masks.
 
 import base64
 import html
+import io
 import json
 import struct
 import zlib
@@ -127,8 +129,8 @@ class ViewerStream:
             )
         margin = "margin:0 auto;width:fit-content" if self.center else ""
         mask = (
-            '<label title="ring the significant channels"><input type="checkbox" '
-            'class="cav-mask"> mark significant</label>'
+            '<label title="show the significance markers"><input type="checkbox" '
+            'class="cav-mask" checked> significance markers</label>'
             if self.meta.get("masks") is not None
             else ""
         )
@@ -159,13 +161,17 @@ class ViewerStream:
             "const F=[\n"
         )
 
-    def add(self, frame):
+    def add(self, frame, unmarked=None):
         """Write one frame.
 
         Parameters
         ----------
         frame : array, shape (height, width), dtype uint8
             Palette indices, the same shape for every frame.
+        unmarked : array, shape (height, width), dtype uint8 | None
+            The same frame composed without the significance markers: the
+            rectangles where it differs from ``frame`` are stored too, and
+            drawn over it when the viewer hides the markers.
         """
         frame = check_uint8("frame", np.asarray(frame), colors=False)
         if self.base is None:
@@ -183,7 +189,15 @@ class ViewerStream:
             )
         else:
             rects = diff_rects(frame, self.base)
-        self.out.write(f'"{encode_frame(frame, rects)}",\n')
+        record = encode_frame(frame, rects)
+        if unmarked is not None:
+            unmarked = check_uint8("unmarked", np.asarray(unmarked), colors=False)
+            if unmarked.shape != frame.shape:
+                raise ValueError(
+                    f"unmarked has shape {unmarked.shape}; the frame {frame.shape}."
+                )
+            record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
+        self.out.write(f'"{record}",\n')
         self.n_frames += 1
 
     def end(self):
@@ -198,6 +212,30 @@ class ViewerStream:
         )
         if self.page:
             self.out.write("</body></html>\n")
+
+
+def viewer_html(items, *, palette, meta, page=True):
+    """Return the viewer as a string.
+
+    Parameters
+    ----------
+    items : iterable of tuple
+        ``(frame, unmarked)`` per frame, as :meth:`ViewerStream.add` takes.
+    palette, meta, page
+        As in :class:`ViewerStream`.
+
+    Returns
+    -------
+    html : str
+        The page (or fragment).
+    """
+    out = io.StringIO()
+    stream = ViewerStream(out, palette=palette, meta=meta, page=page)
+    stream.start()
+    for frame, unmarked in items:
+        stream.add(frame, unmarked)
+    stream.end()
+    return out.getvalue()
 
 
 def _script_json(value):
@@ -247,15 +285,18 @@ class ViewerWriter(Writer):
         self._stream = ViewerStream(self._fid, palette=palette, meta=meta)
         self._stream.start()
 
-    def write(self, frame):
+    def write(self, frame, unmarked=None):
         """Add one frame.
 
         Parameters
         ----------
         frame : array, shape (height, width), dtype uint8
             Palette indices.
+        unmarked : array, shape (height, width), dtype uint8 | None
+            The frame without its significance markers (see
+            :meth:`ViewerStream.add`).
         """
-        self._stream.add(frame)
+        self._stream.add(frame, unmarked)
 
     def finish(self):
         """Write the page's end and close the file."""

@@ -6,7 +6,10 @@ embeds besides the frames (palette, geometry, values, scores) and ``F`` the
 frames, each a base64 zlib stream of palette indices: a little-endian uint16
 count of rectangles, ``x, y, w, h`` (uint16) per rectangle, then their
 pixels, row by row. Frame 0 is one rectangle, the whole frame; every other
-frame holds the rectangles where it differs from frame 0.
+frame holds the rectangles where it differs from frame 0. With a mask, each
+frame has a second stream after a space: the rectangles where the frame
+composed without the significance markers differs from it, drawn over it
+while the "significance markers" box is unticked.
 """
 
 VIEWER_CSS = """
@@ -70,7 +73,12 @@ function coefanimViewer(root, M, F) {
   function load(k) {
     let p = cache.get(k);
     if (!p) {
-      p = inflate(F[k]).then(parse);
+      // with a mask: the frame, then where it differs without the markers
+      p = Promise.all(F[k].split(" ").map(inflate)).then((parts) => {
+        const fr = parse(parts[0]);
+        fr.bare = parts.length > 1 ? parse(parts[1]) : null;
+        return fr;
+      });
       cache.set(k, p);
       if (cache.size > 96) cache.delete(cache.keys().next().value);
     }
@@ -83,6 +91,21 @@ function coefanimViewer(root, M, F) {
         px.set(base.subarray(r * M.w + x, r * M.w + x + w), r * M.w + x);
       }
     }
+    draw(fr);
+    prev = fr.rects;
+    const bare = !!(maskBox && !maskBox.checked);
+    root.setAttribute("data-markers", bare ? "0" : "1");
+    if (fr.bare && bare) {
+      draw(fr.bare);
+      prev = prev.concat(fr.bare.rects);
+    }
+    ctx.putImageData(img, 0, 0);
+    shown = k;
+    root.setAttribute("data-frame", String(k));
+    slider.value = String(k);
+    label.textContent = M.labels[k] + "  (" + (k + 1) + "/" + n + ")";
+  }
+  function draw(fr) {
     const d = fr.data;
     for (const [x, y, w, h, o] of fr.rects) {
       let s = o;
@@ -91,24 +114,6 @@ function coefanimViewer(root, M, F) {
         for (let c = 0; c < w; c++) px[t++] = pal[d[s++]];
       }
     }
-    prev = fr.rects;
-    ctx.putImageData(img, 0, 0);
-    if (maskBox && maskBox.checked) rings(k);
-    shown = k;
-    root.setAttribute("data-frame", String(k));
-    slider.value = String(k);
-    label.textContent = M.labels[k] + "  (" + (k + 1) + "/" + n + ")";
-  }
-  function rings(k) {
-    ctx.save(); ctx.strokeStyle = "#ff00ff"; ctx.lineWidth = 1.5;
-    M.maps.forEach((m, p) => {
-      const mk = M.masks[p][k];
-      for (const c of mk) {
-        ctx.beginPath(); ctx.arc(m.pos[c][0], m.pos[c][1], 5, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
-    });
-    ctx.restore();
   }
   async function pump() {
     if (busy) return;

@@ -26,6 +26,7 @@ from itertools import pairwise
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from ._colors import palette_with
@@ -185,7 +186,7 @@ class FrameCompositor:
         self._sprites = _label_sprites(
             self.layers.time_text, self.layers.labels, self._canvas
         )
-        self._label_slots = set(self.layers.time_text.slots)
+        self._label_slots = {self.layers.time_text.text}
         self._label_box = _union_box([s[:2] for s in self._sprites.values()])
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame
@@ -309,31 +310,28 @@ def _label_sprites(label, texts, canvas):
         for slot, char in enumerate(text.rjust(label.width))
         if not char.isspace()
     }
-    saved = [slot.get_text() for slot in label.slots]
+    slots = label.slot_texts()
     sprites = {}
-    try:
-        # search each picture only near the label (not the whole canvas)
-        label.set_text("8" * label.width)
-        box = label.get_window_extent(renderer).padded(8)
-        top = max(height - int(np.ceil(box.y1)), 0)
-        left = max(int(box.x0), 0)
-        near = (slice(top, max(height - int(box.y0), top)),
-                slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
-        for slot, char in sorted(needed):
-            artist = label.slots[slot]
-            artist.set_text(char)
-            renderer.clear()
-            artist.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            ys, xs = np.nonzero(layer[near][..., 3])
-            if not ys.size:
-                continue
-            rows = slice(top + ys.min(), top + ys.max() + 1)
-            cols = slice(left + xs.min(), left + xs.max() + 1)
-            sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
-    finally:
-        for artist, text in zip(label.slots, saved, strict=True):
-            artist.set_text(text)
+    # search each picture only near the label (not the whole canvas)
+    for artist in slots:
+        artist.set_text("8")
+    box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
+    top = max(height - int(np.ceil(box.y1)), 0)
+    left = max(int(box.x0), 0)
+    near = (slice(top, max(height - int(box.y0), top)),
+            slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
+    for slot, char in sorted(needed):
+        artist = slots[slot]
+        artist.set_text(char)
+        renderer.clear()
+        artist.draw(renderer)
+        layer = np.asarray(renderer.buffer_rgba())
+        ys, xs = np.nonzero(layer[near][..., 3])
+        if not ys.size:
+            continue
+        rows = slice(top + ys.min(), top + ys.max() + 1)
+        cols = slice(left + xs.min(), left + xs.max() + 1)
+        sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
     return sprites
 
 

@@ -10,12 +10,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import cbook
 from matplotlib.cm import ScalarMappable
-from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.colors import ListedColormap, NoNorm
+from matplotlib.font_manager import FontProperties
 from matplotlib.mathtext import MathTextParser
-from matplotlib.transforms import Bbox, offset_copy
 
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
+from ._time_label import TimeLabel
 
 # sizes in inches, at any dpi
 MAP_SIZE = 3.7
@@ -26,7 +27,6 @@ CBAR_WIDTH = 0.16
 CBAR_LABEL_BAND = 0.8
 SCORE_HEIGHT = 1.25
 MATRIX_HEIGHT = 2.2
-LABEL_FONTSIZE = 10
 SCORE_BOTTOM_BAND = 0.5
 SCORE_LEFT_BAND = 0.7
 
@@ -34,72 +34,8 @@ MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
 )
 MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
+OUTSIDE = 256  # the maps' index of the pixels outside the head
 CURSOR_ZORDER = 3.5  # over spines, ticks, texts: as files blend the cursors
-
-
-class TimeLabel:
-    """The frame's time in fixed-width character slots, one text per slot.
-
-    A monospaced label right-aligned in fixed slots: the digits do not jitter
-    from frame to frame, and the picture of each (slot, character) is the
-    same in every frame, so the compositor draws it once and reuses it.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        The label sits at the axes' top-left corner, outside the head.
-    width : int
-        The number of character slots (the longest label).
-    fontsize : float
-        In points.
-    """
-
-    def __init__(self, ax, width, fontsize=LABEL_FONTSIZE):
-        self.width = width
-        advance = _monospace_advance(fontsize)  # points
-        self.slots = [
-            ax.text(
-                0.0,
-                1.0,
-                "",
-                ha="left",
-                va="baseline",
-                fontsize=fontsize,
-                family="monospace",
-                transform=offset_copy(
-                    ax.transAxes,
-                    fig=ax.figure,
-                    units="points",
-                    x=k * advance,
-                    y=-fontsize,
-                ),
-            )  # fmt: skip
-            for k in range(width)
-        ]
-
-    def set_text(self, text):
-        """Show ``text``, right-aligned in the slots."""
-        for slot, char in zip(self.slots, text.rjust(self.width), strict=True):
-            slot.set_text(char)
-
-    def time_chars(self):
-        """Return the character of each slot."""
-        return [slot.get_text() for slot in self.slots]
-
-    def get_text(self):
-        """Return the text shown, without the padding."""
-        return "".join(slot.get_text() for slot in self.slots).strip()
-
-    def get_window_extent(self, renderer=None):
-        """Return the display box around all slots."""
-        return Bbox.union([s.get_window_extent(renderer) for s in self.slots])
-
-
-def _monospace_advance(fontsize):
-    """Advance width of one character of the monospace font, in points."""
-    font = get_font(findfont(FontProperties(family="monospace")))
-    font.set_size(fontsize, 72)  # at 72 dpi, one pixel is one point
-    return font.load_char(ord("0")).linearHoriAdvance / 65536
 
 
 class CoefFigure:
@@ -146,10 +82,13 @@ class CoefFigure:
             for t in self.panel_tables
         ]
         self._contour_sets = []
-        self._inside_flat = self.interp.inside.ravel()
+        self._inside_flat = np.flatnonzero(self.interp.inside)
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
-        self._rgba_table = _rgba_table(self.palette_tables)
+        # the maps show palette indices through this colormap (index 256:
+        # outside the head, transparent): matplotlib resamples one channel
+        rgba = np.vstack([_rgba_table(self.palette_tables), [[0, 0, 0, 0]]])
+        self._index_cmap = ListedColormap(rgba / 255.0, name="levels")
         self._draw(scene, look, dpi)
         self.layers = FigureLayers(
             fig=self.fig, images=self.images, map_axes=self.map_axes,
@@ -217,12 +156,11 @@ class CoefFigure:
         ax.set_xlim(sphere[0] - half, sphere[0] + half)
         ax.set_ylim(sphere[1] - half, sphere[1] + half)
         image = ax.imshow(
-            np.zeros((interp.res, interp.res, 4), np.uint8),
-            extent=interp.extent,
-            origin="lower",
-            interpolation="nearest",
+            np.full((interp.res, interp.res), OUTSIDE, np.uint16),
+            cmap=self._index_cmap, norm=NoNorm(), extent=interp.extent,
+            origin="lower", interpolation="nearest", interpolation_stage="data",
             zorder=MAP_ZORDER,
-        )
+        )  # fmt: skip
         for x, y in head_outlines(sphere, self.sensors.pos).values():
             ax.plot(x, y, color="k", linewidth=1, clip_on=False, zorder=OUTLINE_ZORDER)
         if sensors_fmt:
@@ -283,7 +221,7 @@ class CoefFigure:
     @property
     def dynamic_artists(self):
         """The artists :meth:`set_frame` changes (for blitting)."""
-        artists = [*self.time_text.slots, *self.mask_lines, *self._contour_sets]
+        artists = [self.time_text.text, *self.mask_lines, *self._contour_sets]
         cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
         return artists + cursors
 
@@ -324,9 +262,9 @@ class CoefFigure:
         """
         res = self.interp.res
         for image, panel_levels in zip(self.images, levels, strict=True):
-            rgba = np.zeros((res * res, 4), np.uint8)
-            rgba[self._inside_flat] = self._rgba_table[panel_levels]
-            image.set_data(rgba.reshape(res, res, 4))
+            indices = np.full(res * res, OUTSIDE, np.uint16)
+            indices[self._inside_flat] = panel_levels
+            image.set_data(indices.reshape(res, res))
         self.set_dynamic(index, masks=masks, images=images)
         return self.images + self.dynamic_artists
 

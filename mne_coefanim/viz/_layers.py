@@ -70,7 +70,8 @@ class FigureLayers:
     labels : list of str
         The time label of every frame.
     time_text : TimeLabel
-        The label's character slots (drawn once per character).
+        The time label: one text on screen; its ``slot_texts()`` give one
+        text per character slot (each drawn once per character).
     marks_maps : bool
         Whether artists drawn over the maps change per frame (mask markers,
         contours).
