@@ -14,7 +14,9 @@ D. how building the interpolator scales with the number of channels (256,
    fresh process per count);
 E. the interactive HTML viewer against the GIF, from the same animation: save
    time and file size for 145 frames x 64 channels (paired runs), and peak
-   memory for 100 and 10,000 frames (one fresh process per run).
+   memory for 100 and 10,000 frames (one fresh process per run);
+F. start-up: the CPU time of fresh processes that import the package, use a
+   public name first, or print the command's help, against ``import mne``.
 
 Usage::
 
@@ -83,6 +85,10 @@ TARGETS = {
     "viewer_time_over_gif": 1.5,
     "viewer_size_over_gif": 1.3,
     "ch256_over_ch32": 1.5,
+    # issue 13: `import mne_coefanim` at most 0.35x the CPU of the eager import
+    # (every public name loaded, as `from mne_coefanim import *` does now)
+    "import_over_eager": 0.35,
+    "help_cpu_s": 0.5,  # `mne-coefanim --help`, CPU seconds
 }
 SCALING_FRAMES = (10, 100, 1000, 10000)
 SCALING_FRAMES_QUICK = (10, 100, 1000)
@@ -92,6 +98,19 @@ CHILD_ARG = "--child-frames"
 BUILD_CHANNELS = (256, 1000, 4000)
 CHANNELS_CHILD_ARG = "--child-channels"
 DISK_RADIUS = 0.08  # m: random channels inside MNE's 95 mm head
+EAGER = "eager: from mne_coefanim import *"  # what `import` loaded up to 0.1.0
+STARTUP_RUNS = 5  # fresh processes per start-up row (median)
+CLI = ("-m", "mne_coefanim.cli._main")  # the console script's code, no shim
+STARTUP = (  # row -> the interpreter's arguments
+    ("python -c pass", ("-c", "pass")),
+    ("import mne", ("-c", "import mne")),
+    ("import mne_coefanim", ("-c", "import mne_coefanim")),
+    (EAGER, ("-c", "from mne_coefanim import *")),
+    ("first use: mne_coefanim.animate_coefs",
+     ("-c", "import mne_coefanim; mne_coefanim.animate_coefs")),
+    ("mne-coefanim --help", (*CLI, "--help")),
+    ("mne-coefanim render --help", (*CLI, "render", "--help")),
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -877,6 +896,63 @@ def print_build_channels(rows):
 
 
 # --------------------------------------------------------------------------
+# F. start-up
+
+
+def run_fresh(arguments):
+    """Run ``python ARGUMENTS`` in a fresh process; its wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = clock()
+    out = subprocess.run(
+        [sys.executable, *arguments], capture_output=True, text=True, check=False
+    )
+    wall = clock() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode:
+        raise RuntimeError(f"python {' '.join(arguments)} failed:\n{out.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu}
+
+
+def section_startup(args):
+    """Median wall and CPU seconds of each start-up row, fresh processes."""
+    runs = max(STARTUP_RUNS, args.repeats)
+    return {
+        label: repeat(lambda arguments=arguments: run_fresh(arguments), runs)
+        for label, arguments in STARTUP
+    }
+
+
+def print_startup(rows, args):
+    """Print the start-up costs, as ratios to ``import mne`` in this run."""
+    mne_cpu = rows["import mne"]["cpu"]
+    table = [
+        [label, f"{row['wall']:.2f}", f"{row['cpu']:.2f}",
+         f"{row['cpu'] / mne_cpu:.2f}"]
+        for label, row in rows.items()
+    ]  # fmt: skip
+    runs = max(STARTUP_RUNS, args.repeats)
+    print_table(
+        f"F. Start-up: fresh processes, median of {runs} runs "
+        "(the command as python -m mne_coefanim.cli._main)",
+        ["process", "wall s", "CPU s", "CPU / import mne"],
+        table,
+    )
+    ratio = rows["import mne_coefanim"]["cpu"] / rows[EAGER]["cpu"]
+    target = TARGETS["import_over_eager"]
+    print(
+        f"  target import mne_coefanim / eager import <= {target:g}x: "
+        f"CPU {ratio:.2f}x ({verdict(ratio <= target)})"
+    )
+    help_cpu = rows["mne-coefanim --help"]["cpu"]
+    target = TARGETS["help_cpu_s"]
+    print(
+        f"  target mne-coefanim --help < {target:g} s CPU: {help_cpu:.2f} s "
+        f"({verdict(help_cpu < target)})"
+    )
+
+
+# --------------------------------------------------------------------------
 # output and main
 
 
@@ -946,7 +1022,7 @@ def parse_args(argv):
         "--repeats", type=int, default=3, help="repeats per measurement (medians)"
     )
     parser.add_argument(
-        "--sections", default="ABCDE",
+        "--sections", default="ABCDEF",
         help="the sections to run, e.g. 'A' or 'CD' (B needs A)",
     )  # fmt: skip
     args = parser.parse_args(argv)
@@ -993,6 +1069,9 @@ def main(argv=None):
     if "D" in args.sections:
         results["build_channels"] = section_build_channels(args)
         print_build_channels(results["build_channels"])
+    if "F" in args.sections:
+        results["startup"] = section_startup(args)
+        print_startup(results["startup"], args)
     results["script_seconds"] = clock() - start
     results["load_average_end"] = os.getloadavg()
     load = ", ".join(f"{x:.2f}" for x in results["load_average_end"])

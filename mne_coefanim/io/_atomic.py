@@ -28,8 +28,6 @@ import socket
 import stat
 import time
 
-from mne.utils import logger
-
 TEMP_SUFFIX = ".part"
 # a leftover whose writer cannot be checked (another host) is removed after
 # a day: longer than any save leaves its temporary file untouched
@@ -127,6 +125,8 @@ def remove_stale(path):
         if not (entry.name.startswith(".") and match and match["digest"] == digest):
             continue
         if _is_stale(entry, match, now):
+            from mne.utils import logger  # MNE loads only when there is a leftover
+
             with contextlib.suppress(OSError):  # e.g. removed by another save
                 os.unlink(entry.path)
                 logger.info(f"Removed {entry.name!r}, left by an interrupted save.")

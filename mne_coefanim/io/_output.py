@@ -16,8 +16,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from mne.utils import logger
-
 from .._checks import check_bool, check_type
 from ._atomic import (
     TEMP_SUFFIX,
@@ -211,6 +209,8 @@ def write_text(path, text, *, overwrite=False):
     path, _ = check_output(path, overwrite=overwrite, allowed=(".html", ".htm"))
     with atomic_output(path, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
+    from mne.utils import logger
+
     logger.info(f"Wrote {path} ({len(text)} characters).")
     return path
 
@@ -310,6 +310,8 @@ class Writer:
                 self.finish()
             finally:
                 self.close()
+        from mne.utils import logger
+
         logger.info(f"Wrote {self.path} ({self.summary()}).")
 
     def setup(self, tmp, **inputs):
