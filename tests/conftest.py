@@ -317,3 +317,42 @@ def compare_frame(anim, k, dpi=None):
         fig.set_dpi(original_dpi)
         fig.set_canvas(original_canvas)
     return composed, drawn, FrameDiff(composed, drawn, visibility)
+
+
+# -- the command line: what it passes to animate_coefs, and its one-line errors
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Record what the CLI passes to animate_coefs (and what it returns)."""
+    from types import SimpleNamespace
+
+    from mne_coefanim import _api
+
+    calls = []
+    real = _api.animate_coefs
+
+    def recording(data, info=None, **kwargs):
+        anim = real(data, info, **kwargs)
+        calls.append(SimpleNamespace(data=data, info=info, kwargs=kwargs, anim=anim))
+        return anim
+
+    monkeypatch.setattr(_api, "animate_coefs", recording)
+    return calls
+
+
+def run(capsys, *argv):
+    """Run ``mne-coefanim ARGV``; return (exit code, stdout, stderr)."""
+    from mne_coefanim.cli._main import main
+
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, match):
+    """The CLI's promise: one line on stderr, exit code 2."""
+    assert code == 2
+    assert err.startswith("mne-coefanim: error: "), err
+    assert err.count("\n") == 1, err
+    assert match in err, err

@@ -15,11 +15,10 @@ from types import SimpleNamespace
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import assert_one_line_error, make_info, run
 from PIL import Image
 
 import mne_coefanim
-from mne_coefanim import _api
 from mne_coefanim.adapters import _demo
 from mne_coefanim.cli import _main as _cli
 from mne_coefanim.cli import _readers
@@ -41,37 +40,9 @@ def ch_names(info16):
     return ",".join(info16.ch_names)
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    """Record what the CLI passes to animate_coefs (and what it returns)."""
-    calls = []
-    real = _api.animate_coefs
-
-    def recording(data, info=None, **kwargs):
-        anim = real(data, info, **kwargs)
-        calls.append(SimpleNamespace(data=data, info=info, kwargs=kwargs, anim=anim))
-        return anim
-
-    monkeypatch.setattr(_api, "animate_coefs", recording)
-    return calls
-
-
-def run(capsys, *argv):
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def n_frames(path):
     with Image.open(path) as image:
         return image.n_frames
-
-
-def assert_one_line_error(code, err, match):
-    assert code == 2
-    assert err.startswith("mne-coefanim: error: ")
-    assert err.count("\n") == 1, err
-    assert match in err
 
 
 # -- program, help, version ---------------------------------------------------

@@ -7,16 +7,14 @@ one release, with a one-line deprecation warning.
 
 import ast
 import pathlib
-from types import SimpleNamespace
 
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import assert_one_line_error, make_info, run
 
-from mne_coefanim import _api
 from mne_coefanim._docs import summary
-from mne_coefanim.cli._main import build_parser, main
+from mne_coefanim.cli._main import build_parser
 
 FAST = ["--res", "32", "--dpi", "40", "--quiet"]
 N_CH = 16
@@ -28,34 +26,6 @@ def info_file(tmp_path):
     info = make_info("biosemi64", n_channels=N_CH)
     mne.io.write_info(tmp_path / "s-info.fif", info)
     return tmp_path / "s-info.fif"
-
-
-@pytest.fixture
-def spy(monkeypatch):
-    """Record the keywords the CLI passes to animate_coefs."""
-    calls = []
-    real = _api.animate_coefs
-
-    def recording(data, info=None, **kwargs):
-        anim = real(data, info, **kwargs)
-        calls.append(SimpleNamespace(data=data, info=info, kwargs=kwargs, anim=anim))
-        return anim
-
-    monkeypatch.setattr(_api, "animate_coefs", recording)
-    return calls
-
-
-def run(capsys, *argv):
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code, err, match):
-    assert code == 2
-    assert err.startswith("mne-coefanim: error: "), err
-    assert err.count("\n") == 1, err
-    assert match in err, err
 
 
 def render(capsys, tmp_path, info_file, coefs, *options):

@@ -155,12 +155,6 @@ class GifWriter(Writer):
             raise ValueError("frames is empty; a GIF needs at least one frame.")
         self._fid.write(b"\x3b")  # trailer
 
-    def close(self):
-        """Close the temporary file."""
-        if self._fid is not None:
-            self._fid.close()
-            self._fid = None
-
     def summary(self):
         """Return the frame count and rate, for the log.
 

@@ -340,8 +340,13 @@ class Writer:
         """Complete the file; raise if it cannot be complete (no frame)."""
         raise NotImplementedError
 
+    _fid = None  # the open temporary file of writers that write one
+
     def close(self):
         """Release the writer's file or process; safe to call twice."""
+        if self._fid is not None:
+            self._fid.close()
+            self._fid = None
 
     def summary(self):
         """Return what was written, for the log (e.g. ``'8 frames at 10 fps'``).

@@ -303,12 +303,6 @@ class ViewerWriter(Writer):
         self._stream.end()
         self.close()
 
-    def close(self):
-        """Close the file; safe to call twice."""
-        if self._fid is not None:
-            self._fid.close()
-            self._fid = None
-
     def summary(self):
         """Return e.g. ``'interactive viewer, 145 frames'``, for the log.
 
