@@ -261,13 +261,17 @@ class CoefAnimation:
                 for index in range(len(self.times)):
                     # the same chunk cache as the figure: 64 frames at a time
                     levels, masks, images = self._frame_data(index)
-                    compose = functools.partial(compositor.compose, index, levels,
-                                                images=images)  # fmt: skip
-                    frame = compose(masks=masks)
-                    if unmarked:  # the same frame, its markers left out
-                        none = bare and [np.zeros_like(mask) for mask in masks]
-                        frame = (frame, compose(masks=none) if bare else None)
-                    yield frame
+                    frame = compositor.compose(index, levels, masks=masks,
+                                               images=images)  # fmt: skip
+                    if not unmarked:
+                        yield frame
+                        continue
+                    without = None
+                    if bare:  # the same frame, its markers left out
+                        no_marks = [np.zeros_like(mask) for mask in masks]
+                        without = compositor.compose(index, levels, masks=no_marks,
+                                                     images=images)  # fmt: skip
+                    yield frame, without
         finally:
             # the figure shows again what it showed before, also after an
             # error (one frame computed; the chunk is freed)

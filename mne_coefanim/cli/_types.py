@@ -16,14 +16,18 @@ def python_help(name, default="%(default)s"):
     return f"{summary(name).replace('%', '%%')} (default: {default})"
 
 
-def positive_int(text):
+def _int_at_least(text, minimum):
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
     return value
+
+
+def positive_int(text):
+    return _int_at_least(text, 1)
 
 
 def finite_float(text):
@@ -68,13 +72,7 @@ def probability(text):
 
 
 def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+    return _int_at_least(text, 0)
 
 
 def n_permutations(text):

@@ -320,14 +320,18 @@ def _align_channels(panel, sensors, info):
     """Reorder/select the panel's channels to match the sensors."""
     n_data, n_sens = panel.n_channels, len(sensors.ch_names)
     if panel.ch_names is not None:
-        missing = [ch for ch in sensors.ch_names if ch not in panel.ch_names]
+        # a dict: thousands of channels, one look-up each (list.index is quadratic)
+        position = {}
+        for k, name in enumerate(panel.ch_names):
+            position.setdefault(name, k)  # the first, as list.index gave
+        missing = [ch for ch in sensors.ch_names if ch not in position]
         if missing:
             raise ValueError(
                 f"data has no values for {len(missing)} channel(s) of info: "
                 f"{', '.join(missing[:10])}. Pick matching channels with picks= "
                 "or mark them bad."
             )
-        order = [panel.ch_names.index(ch) for ch in sensors.ch_names]
+        order = [position[ch] for ch in sensors.ch_names]
     elif n_data == n_sens:
         order = np.arange(n_sens)
     elif sensors.picks is not None and n_data == _n_info_channels(info):
