@@ -6,7 +6,6 @@ without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`
 and hands them to the writers.
 """
 
-import functools
 import itertools
 import os
 import tempfile
@@ -23,11 +22,10 @@ from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import add_to_report
 from .io._output import check_output
 from .io._viewer import viewer_html
+from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
 from .viz._playback import Playback
-
-CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 
 
 class CoefAnimation:
@@ -91,7 +89,7 @@ class CoefAnimation:
         self.score_axes = cfig.score_axes
         self.fps = fps
         self.dpi = dpi
-        self._chunk = (0, 0, None)  # frames start..stop, computed
+        self._levels = FrameLevels(scene, images=bool(cfig.contours))
         # draw once before the animation exists: if drawing fails (a title
         # matplotlib cannot parse, say), the error leaves no half-made
         # FuncAnimation behind to warn "deleted without rendering" later
@@ -121,77 +119,6 @@ class CoefAnimation:
 
     # -- frames ---------------------------------------------------------------
 
-    def _chunk_levels(self, start, stop, images=False):
-        """Colour indices (and optionally values) of frames start..stop."""
-        scene = self._scene
-        levels, maps = [], []
-        for values, table in zip(scene.values, scene.panel_tables, strict=True):
-            pixels = scene.interp.interpolate_inside(
-                values[start:stop], dtype=np.float64 if images else self._level_dtype
-            )
-            # levels computed on the (n_inside, n_frames) buffer, then one
-            # cheap uint8 transpose: each frame's row is contiguous for the
-            # compositor's gathers
-            panel_levels = np.ascontiguousarray(table.levels(pixels.T).T)
-            self._dim(panel_levels, len(levels), table, start, stop)
-            levels.append(panel_levels)
-            if images:
-                full = np.full((stop - start, scene.interp.res**2), np.nan)
-                full[:, scene.interp.inside.ravel()] = pixels
-                maps.append(full.reshape(-1, scene.interp.res, scene.interp.res))
-        return levels, (maps if images else None)
-
-    def _dim(self, levels, panel, table, start, stop):
-        """Move pixels whose nearest channel is not significant to the twin."""
-        scene = self._scene
-        if not scene.faded:
-            return
-        twin = scene.faded[min(panel, len(scene.faded) - 1)]
-        significant = scene.masks[panel, start:stop][:, scene.interp.nearest_channel]
-        levels[~significant] += np.uint8(twin.offset - table.offset)
-
-    def _frame_data(self, index, chunk=CHUNK_FRAMES):
-        """Levels, masks and images of one frame, through a chunk cache."""
-        start, stop, data = self._chunk
-        if not start <= index < stop:
-            start = index - index % chunk
-            stop = min(start + chunk, len(self.times))
-            data = self._chunk_levels(start, stop, self._wants_images)
-            self._chunk = (start, stop, data)
-        levels, maps = data
-        k = index - start
-        masks = None
-        if self._scene.masks is not None:
-            masks = [mask[index] for mask in self._scene.masks]
-        return (
-            [panel[k] for panel in levels],
-            masks,
-            [panel[k] for panel in maps] if maps is not None else None,
-        )
-
-    @functools.cached_property
-    def _level_dtype(self):
-        """float32 (half the per-frame work) unless it would blur or overflow.
-
-        float32 keeps about 7 digits: enough for the colour levels while the
-        values are within 1e4 times the colour range; and its range ends at
-        3e38, so the colour range must not be tiny (n_levels / span) either.
-        """
-        scene = self._scene
-        span = max(t.vmax - t.vmin for t in scene.panel_tables)
-        border = scene.interp.border
-        peak = max(
-            float(np.abs(scene.values).max()),
-            *(abs(v) for t in scene.panel_tables for v in (t.vmin, t.vmax)),
-            abs(border) if isinstance(border, float) else 0.0,
-        )
-        fits = span >= 1e-30 and peak <= min(1e4 * span, 1e30)
-        return np.float32 if fits else np.float64
-
-    @property
-    def _wants_images(self):
-        return bool(self._cfig.contours)
-
     def _init(self):
         return self._update(self._offset % len(self.times))
 
@@ -208,7 +135,7 @@ class CoefAnimation:
 
     def _update(self, index, chunk=CHUNK_FRAMES):
         self._shown = index
-        levels, masks, images = self._frame_data(index, chunk)
+        levels, masks, images = self._levels.frame(index, chunk)
         return self._cfig.set_frame(index, levels, masks=masks, images=images)
 
     def show_frame(self, index):
@@ -260,7 +187,7 @@ class CoefAnimation:
                 compositor.start()
                 for index in range(len(self.times)):
                     # the same chunk cache as the figure: 64 frames at a time
-                    levels, masks, images = self._frame_data(index)
+                    levels, masks, images = self._levels.frame(index)
                     frame = compositor.compose(index, levels, masks=masks,
                                                images=images)  # fmt: skip
                     if not unmarked:
@@ -275,7 +202,7 @@ class CoefAnimation:
         finally:
             # the figure shows again what it showed before, also after an
             # error (one frame computed; the chunk is freed)
-            self._chunk = (0, 0, None)
+            self._levels.reset()
             self._update(shown, chunk=1)
 
     # -- output ---------------------------------------------------------------
