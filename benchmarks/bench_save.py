@@ -49,6 +49,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+import bench_end_to_end as e2e  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import mne  # noqa: E402
 import numpy as np  # noqa: E402
@@ -953,6 +954,28 @@ def print_startup(rows, args):
 
 
 # --------------------------------------------------------------------------
+# G-K. issue 13's targets (bench_end_to_end.py)
+
+E2E_SECTIONS = (  # letter, result key, run, print
+    ("G", "end_to_end", lambda b, s, f, a: e2e.section_end_to_end(b, s, f, a),
+     e2e.print_end_to_end),
+    ("H", "options", e2e.section_options, e2e.print_options),
+    ("I", "cores", lambda b, s, f, a: e2e.section_cores(b, f, a), e2e.print_cores),
+    ("J", "batch", e2e.section_batch, e2e.print_batch),
+    ("K", "scale", lambda b, s, f, a: e2e.section_scale(b, f, a), e2e.print_scale),
+)  # fmt: skip
+
+
+def run_end_to_end(scene, folder, args, results):
+    """Run and print the sections G-K that were asked for."""
+    module = sys.modules[__name__]
+    for letter, key, run, show in E2E_SECTIONS:
+        if letter in args.sections:
+            results[key] = run(module, scene, folder, args)
+            show(module, results[key])
+
+
+# --------------------------------------------------------------------------
 # output and main
 
 
@@ -1022,8 +1045,9 @@ def parse_args(argv):
         "--repeats", type=int, default=3, help="repeats per measurement (medians)"
     )
     parser.add_argument(
-        "--sections", default="ABCDEF",
-        help="the sections to run, e.g. 'A' or 'CD' (B needs A)",
+        "--sections", default="ABCDEFGHIJK",
+        help="the sections to run, e.g. 'A' or 'CD' (B needs A); G-K are "
+             "issue 13's end-to-end targets (bench_end_to_end.py)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     args.sections = args.sections.upper()
@@ -1042,6 +1066,9 @@ def main(argv=None):
         return
     if argv and argv[0] == CHANNELS_CHILD_ARG:
         child_channels_main(int(argv[1]))
+        return
+    if argv and argv[0] == e2e.SAVE_CHILD_ARG:
+        e2e.child_save(sys.modules[__name__], argv[1], argv[2])
         return
     args = parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they finish
@@ -1066,6 +1093,7 @@ def main(argv=None):
         if "E" in args.sections:
             results["viewer"] = section_viewer(scene, folder, args)
             print_viewer(results["viewer"])
+        run_end_to_end(scene, folder, args, results)
     if "D" in args.sections:
         results["build_channels"] = section_build_channels(args)
         print_build_channels(results["build_channels"])

@@ -25,7 +25,7 @@ from .io._viewer import viewer_html
 from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
-from .viz._playback import Playback
+from .viz._playback import Playback, can_play
 
 
 class CoefAnimation:
@@ -75,7 +75,7 @@ class CoefAnimation:
         The frame rate and resolution used by :meth:`save`.
     """
 
-    def __init__(self, scene, cfig, *, fps, blit, dpi):
+    def __init__(self, scene, cfig, *, fps, blit, dpi, play=True):
         self._scene, self._cfig = scene, cfig
         self.fig = cfig.fig
         self.times = scene.times
@@ -90,22 +90,49 @@ class CoefAnimation:
         self.fps = fps
         self.dpi = dpi
         self._levels = FrameLevels(scene, images=bool(cfig.contours))
+        self._blit = blit
+        self._anim = None  # the FuncAnimation, made when something can play it
+        self._played = self._offset = 0  # FuncAnimation's frame, and our shift
+        if play or can_play():
+            self._start_playing()
+
+    @property
+    def anim(self):
+        """The :class:`~matplotlib.animation.FuncAnimation` playing on screen.
+
+        Made when the animation is shown, when the figure's backend can
+        play it (a window, a notebook widget), or on first access; a figure
+        that is only saved needs none (saving composes its frames without
+        it, and would otherwise pay for two full draws).
+        """
+        if self._anim is None:
+            self._start_playing()
+        return self._anim
+
+    def _start_playing(self):
         # draw once before the animation exists: if drawing fails (a title
         # matplotlib cannot parse, say), the error leaves no half-made
         # FuncAnimation behind to warn "deleted without rendering" later
         self.fig.canvas.draw()
-        self._played = self._offset = 0  # FuncAnimation's frame, and our shift
-        self.anim = FuncAnimation(
+        self._anim = FuncAnimation(
             self.fig,
             self._play,
             frames=len(self.times),
             init_func=self._init,
-            blit=blit,
-            interval=1000.0 / fps,
+            blit=self._blit,
+            interval=1000.0 / self.fps,
             repeat=True,
         )
         # a click or space pauses, the arrow keys step, as in MNE
-        self._playback = Playback(self.fig, self.anim, self._step)
+        self._playback = Playback(self.fig, self._anim, self._step)
+
+    def _hold_still(self):
+        """Keep showing the current frame (e.g. a figure for print)."""
+        if self._anim is not None:
+            # a blitting animation marks the map and the label "animated",
+            # and a plain draw skips animated artists: pause() stops the
+            # timer and draws them as ordinary artists again
+            self._anim.pause()
 
     def __repr__(self):
         return (

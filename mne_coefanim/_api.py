@@ -142,7 +142,7 @@ def animate_coefs(
         mask_params=mask_params, time_unit=time_unit,
     )  # fmt: skip
     cfig = CoefFigure(scene, look, dpi)
-    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi)
+    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi, play=show)
     anim.show_frame(0)
     if show:
         plt.show()
@@ -178,7 +178,7 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
     # draw (a GUI window, fig.canvas.draw()) skips animated artists: pause()
     # stops the timer and draws them as ordinary artists again. (blit=False
     # would be worse: the figure's first draw starts the animation at frame 0.)
-    anim.anim.pause()
+    anim._hold_still()
     if show:
         plt.show()
     return fig

@@ -9,6 +9,7 @@ whichever backend ran them.
 
 import inspect
 import os
+import sys
 from numbers import Integral
 
 import matplotlib
@@ -225,8 +226,47 @@ def _run_jobs(datas, paths, job_kwargs, *, n_jobs, overwrite):
                 "n_jobs=None to render the animations one after another."
             ) from None
         return (_render_and_save(*arg) for arg in args)
+    if n_jobs not in (None, 1) and _can_fork():
+        return _forked_jobs(args, n_jobs)
     parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
     return parallel(joblib.delayed(_render_and_save)(*arg) for arg in args)
+
+
+def _can_fork():
+    """Whether jobs may run in forks of this process instead of fresh ones.
+
+    A fork starts in milliseconds with everything imported; a fresh worker
+    (joblib's default, loky) spends a second or more importing matplotlib,
+    SciPy and MNE, longer than rendering a few animations. Forking is safe
+    here only on Linux, with joblib's default backend (not one the user chose,
+    e.g. dask, through ``joblib.parallel_config``), and with a backend that
+    opens no window (a GUI's connection must not be shared with a fork).
+    """
+    import multiprocessing
+
+    from joblib.parallel import get_active_backend
+
+    from .viz._playback import can_play
+
+    backend, _ = get_active_backend()
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and type(backend).__name__ == "LokyBackend"
+        and not can_play()
+    )
+
+
+def _forked_jobs(args, n_jobs):
+    """Run the jobs in forked worker processes; yield their results in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n_workers = os.cpu_count() or 1 if n_jobs < 0 else n_jobs
+    n_workers = max(1, min(n_workers, len(args)))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(n_workers, mp_context=context) as executor:
+        yield from executor.map(_render_and_save, *zip(*args, strict=True))
 
 
 def _render_and_save(data, path, overwrite, kwargs, log_level, parent_pid):

@@ -182,3 +182,26 @@ def test_dask_cluster_gives_identical_files(study, tmp_path):
     assert len(stream.data) >= len(subjects) and ran_on  # the cluster did the work
     for one, two in zip(serial, on_dask, strict=True):
         assert one.read_bytes() == two.read_bytes()
+
+
+@pytest.mark.slow  # forks two worker processes
+def test_n_jobs_forks_this_process_unless_a_backend_is_chosen(study, tmp_path,
+                                                              monkeypatch):  # fmt: skip
+    """Forked workers start with everything imported; a chosen backend wins."""
+    joblib = pytest.importorskip("joblib")
+    from mne_coefanim import _batch
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forking is used on Linux only")
+    assert _batch._can_fork()  # Agg, joblib's default backend
+    with joblib.parallel_config(backend="threading"):
+        assert not _batch._can_fork()  # the user's choice (e.g. dask) is kept
+    forked = []
+    original = _batch._forked_jobs
+    monkeypatch.setattr(_batch, "_forked_jobs",
+                        lambda *a: forked.append(1) or original(*a))  # fmt: skip
+    subjects, kwargs = study
+    paths = save_animations(subjects, tmp_path / "f{index}.gif", n_jobs=2, **kwargs)
+    serial = save_animations(subjects, tmp_path / "s{index}.gif", **kwargs)
+    assert forked == [1]
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in serial]

@@ -19,6 +19,7 @@ def _click(anim):
 
 def test_space_and_click_pause_and_resume():
     anim = small_animation(5)
+    assert anim.anim is not None  # made on first use (a window makes it at once)
     playback = anim._playback
     _key(anim, " ")
     assert playback.paused
@@ -32,6 +33,7 @@ def test_space_and_click_pause_and_resume():
 
 def test_arrows_step_and_playback_goes_on_from_there():
     anim = small_animation(12)
+    assert anim.anim is not None
     anim._play(0)
     _key(anim, "right")  # pauses, then steps
     assert anim._playback.paused and anim._shown == 1
@@ -48,3 +50,26 @@ def test_arrows_step_and_playback_goes_on_from_there():
     _key(anim, " ")
     anim._play(1)
     assert anim._shown == 2
+
+
+def test_an_animation_only_saved_draws_no_figure(tmp_path, monkeypatch):
+    """On Agg nothing can play: no FuncAnimation, no full draw at build."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    draws = []
+    original = FigureCanvasAgg.draw
+
+    def counted(self, *args, **kwargs):
+        draws.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", counted)
+    anim = small_animation(5)
+    assert draws == [] and anim._anim is None
+    anim.save(tmp_path / "a.gif")
+    assert anim._anim is None
+    n_save_draws = len(draws)  # the compositor's probe renders
+    assert 1 <= n_save_draws <= 4
+    assert anim.anim is not None  # on first access, as before
+    assert anim.anim is anim.anim
+    assert len(draws) == n_save_draws + 2  # ours before it, and its blit set-up

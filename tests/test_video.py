@@ -79,9 +79,11 @@ def test_video_missing_encoder(tmp_path, monkeypatch):
 
 
 def test_encoder_options():
-    assert _video._encoder_options("libx264", None)[:2] == ["-crf", "18"]
-    assert _video._encoder_options("libx264", 10)[:2] == ["-crf", "0"]
-    assert _video._encoder_options("libx264", 0)[:2] == ["-crf", "51"]
+    assert _video._encoder_options("libx264", None)[:4] == [
+        "-preset", "veryfast", "-crf", "18"
+    ]  # fmt: skip
+    assert _video._encoder_options("libx264", 10)[2:4] == ["-crf", "0"]
+    assert _video._encoder_options("libx264", 0)[2:4] == ["-crf", "51"]
     assert _video._encoder_options("libvpx-vp9", 5)[:4] == ["-crf", "32", "-b:v", "0"]
 
 

@@ -8,12 +8,15 @@ and the file stays small. The LZW compression is done by Pillow
 
 import math
 import struct
+import tempfile
+import threading
 from fractions import Fraction
 
 import numpy as np
 
 from .._checks import check_fps, check_int, check_palette, check_uint8
-from ._gif_lzw import write_image
+from ._gif_lzw import encode_image
+from ._in_order import InOrder
 from ._output import Writer
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
@@ -125,6 +128,11 @@ class GifWriter(Writer):
         self._previous = None  # a copy of the last frame written
         self.n_frames = 0
         self._fid = open(tmp, "wb")  # closed by close()
+        # compression runs on other threads, each into a scratch file of its
+        # own beside the output (Pillow releases the GIL only into a file)
+        self._scratch_dir, self._scratches = tmp.parent, []
+        self._local = threading.local()
+        self._encoder = InOrder(self._fid.write)
 
     def write(self, frame):
         """Add one frame: the pixels that changed since the previous one.
@@ -143,17 +151,39 @@ class GifWriter(Writer):
         else:
             top, bottom, left, right = _changed_box(frame, previous)
             previous[top:bottom, left:right] = frame[top:bottom, left:right]
-        fid.write(_graphic_control(next(self._delays)))
-        # no name for the rectangle: a view would keep this frame alive while
-        # the producer makes the next one
-        write_image(fid, frame[top:bottom, left:right], left, top, self._table)
+        # a copy: the producer may reuse its buffer while the thread encodes
+        rect = frame[top:bottom, left:right].copy()
+        delay = next(self._delays)
+        self._encoder.submit(self._encode, rect, left, top, delay)
         self.n_frames += 1
+
+    def _encode(self, rect, left, top, delay):
+        """Return the frame's graphic control and image blocks (encoder thread)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:  # this thread's first frame
+            scratch = self._local.scratch = tempfile.TemporaryFile(
+                dir=self._scratch_dir
+            )
+            self._scratches.append(scratch)  # list.append is thread-safe
+        block = encode_image(rect, left, top, self._table, scratch)
+        return _graphic_control(delay) + block
 
     def finish(self):
         """Write the trailer; a GIF needs at least one frame."""
         if self._previous is None:
             raise ValueError("frames is empty; a GIF needs at least one frame.")
+        self._encoder.drain()
         self._fid.write(b"\x3b")  # trailer
+
+    def close(self):
+        """Stop the encoder thread and release the files; safe to call twice."""
+        encoder, self._encoder = getattr(self, "_encoder", None), None
+        if encoder is not None:
+            encoder.close()
+        for scratch in getattr(self, "_scratches", ()):
+            scratch.close()
+        self._scratches = []
+        super().close()
 
     def summary(self):
         """Return the frame count and rate, for the log.

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 
-def write_image(fid, rect, left, top, table):
+def write_image(fid, rect, left, top, table, scratch=None):
     """Write the image descriptor and LZW data of ``rect`` placed at (left, top).
 
     Pillow does the LZW compression: we save ``rect`` as a one-frame GIF with
@@ -29,13 +29,45 @@ def write_image(fid, rect, left, top, table):
         Where the rectangle goes in the frame, in pixels.
     table : bytes
         The global colour table (768 bytes), which Pillow must keep.
+    scratch : file object | None
+        A real file (with a descriptor) for Pillow to write to; see
+        :func:`encode_image`.
+    """
+    fid.write(encode_image(rect, left, top, table, scratch))
+
+
+def encode_image(rect, left, top, table, scratch=None):
+    """Return the image descriptor and LZW data of ``rect`` as bytes.
+
+    Parameters
+    ----------
+    rect, left, top, table
+        As in :func:`write_image`.
+    scratch : file object | None
+        A real file, opened ``'w+b'``, that Pillow writes its one-frame GIF
+        to and that is read back: on a file descriptor Pillow's encoder
+        releases the GIL while it compresses (into memory it holds it), so
+        another thread can work meanwhile. None: in memory.
+
+    Returns
+    -------
+    block : bytes
+        The image descriptor and its LZW sub-blocks.
     """
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
     image.putpalette(table)
-    buffer = io.BytesIO()
-    image.save(buffer, format="GIF", optimize=False, interlace=False)
-    with buffer.getbuffer() as data:
+    if scratch is None:
+        buffer = io.BytesIO()
+        image.save(buffer, format="GIF", optimize=False, interlace=False)
+        data = buffer.getbuffer()
+    else:
+        scratch.seek(0)
+        scratch.truncate()
+        image.save(scratch, format="GIF", optimize=False, interlace=False)
+        scratch.seek(0)
+        data = memoryview(scratch.read())
+    with data:
         pos = _skip_to_image(data, table, rect)
         if struct.unpack_from("<HH", data, pos + 5) != (width, height):
             raise RuntimeError("Pillow wrote a GIF frame of an unexpected size.")
@@ -47,10 +79,8 @@ def write_image(fid, rect, left, top, table):
             pos += n_bytes
         end = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
         # keep only the interlace flag: no local table, no sort flag
-        fid.write(
-            b"\x2c" + struct.pack("<HHHHB", left, top, width, height, flags & 0x40)
-        )
-        fid.write(data[pos:end])
+        descriptor = struct.pack("<HHHHB", left, top, width, height, flags & 0x40)
+        return b"\x2c" + descriptor + bytes(data[pos:end])
 
 
 def _skip_to_image(data, table, rect):

@@ -15,6 +15,7 @@ from .._checks import check_real
 from ..adapters._coefs import as_coef_data
 from ..adapters._labelled import read_labelled
 from ..adapters._positions import resolve_sensors
+from ..interp._cache import scalp_interpolator
 from ..interp._interp import ScalpInterpolator
 from ._channels import (
     align_channels,
@@ -80,7 +81,7 @@ def prepare_scene(data, info, options):
     masks = resolve_masks(
         stats.mask, panels, sensors, time_sel, alpha=stats.alpha, seed=stats.seed
     )
-    interp = ScalpInterpolator(
+    interp = scalp_interpolator(  # built once per geometry, then shared
         sensors.pos, **as_kwargs(options.map), sphere=sensors.sphere,
         ch_type=sensors.ch_type,
     )  # fmt: skip

@@ -30,6 +30,7 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from ._colors import palette_with
+from ._overlays import Ink, cursor_ink, marker_ink
 from ._palette import packed_rgb, palette_lookup
 from ._probe import decode_cells, probe
 
@@ -187,6 +188,9 @@ class FrameCompositor:
             self.layers.time_text, self.layers.labels, self._canvas
         )
         self._label_slots = {self.layers.time_text.text}
+        self._cursor_ink, self._marker_ink = _overlay_inks(
+            self.layers, self._canvas, self.shape, self._regions
+        )
         self._label_box = _union_box([s[:2] for s in self._sprites.values()])
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame
@@ -211,7 +215,17 @@ class FrameCompositor:
         """
         layers = self.layers
         layers.set_dynamic(index, masks=masks, images=images)
-        others = [a for a in layers.dynamic_artists() if a not in self._label_slots]
+        drawn_before, inks = set(self._label_slots), []
+        if self._cursor_ink is not None:
+            drawn_before.add(layers.cursor)
+            inks.append(self._cursor_ink[index])
+        if masks is not None and images is None:  # contours would meet markers
+            for line, ink, mask in zip(layers.mask_lines, self._marker_ink, masks,
+                                       strict=True):  # fmt: skip
+                if ink is not None:
+                    drawn_before.add(line)
+                    inks.append(ink.select(mask))
+        others = [a for a in layers.dynamic_artists() if a not in drawn_before]
         if others:
             renderer = self._canvas.get_renderer()
             renderer.clear()
@@ -221,6 +235,8 @@ class FrameCompositor:
             for rows, cols in self._regions:
                 _blend(layer[rows, cols], frame[rows, cols], self.palette,
                        self.lookup)  # fmt: skip
+        for ink in inks:
+            _blend_ink(ink, frame, self.palette, self.lookup)
         keys = list(enumerate(layers.time_text.time_chars()))
         if self._pasted is not None:
             for key in keys:
@@ -239,10 +255,22 @@ def _blend(layer, frame, palette, lookup):
     drawn = layer[..., 3] > 0
     if not drawn.any():
         return
-    pixels = layer[drawn].astype(np.float32)
-    alpha = pixels[:, 3:] / 255.0
-    under = palette[frame[drawn]]
-    frame[drawn] = lookup(_to_uint8(alpha * pixels[:, :3] + (1 - alpha) * under))
+    frame[drawn] = _blended(layer[drawn], frame[drawn], palette, lookup)
+
+
+def _blend_ink(ink, frame, palette, lookup):
+    """Blend stored pixels ``(flat indices, RGBA)`` onto a frame, in place."""
+    pixels, rgba = ink
+    if len(pixels):
+        flat = frame.reshape(-1)
+        flat[pixels] = _blended(rgba, flat[pixels], palette, lookup)
+
+
+def _blended(rgba, under, palette, lookup):
+    """Palette indices of straight-alpha colours over indexed pixels."""
+    rgba = rgba.astype(np.float32)
+    alpha = rgba[:, 3:] / 255.0
+    return lookup(_to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
 
 
 def _slots_overlap(sprites):
@@ -371,3 +399,27 @@ def _unpacked_rgb(packed):
 
 def _to_uint8(rgb):
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def _overlay_inks(layers, canvas, shape, regions):
+    """Draw the cursor's and markers' pixels for all frames (:mod:`._overlays`).
+
+    Only pixels inside the regions count, as for artists drawn per frame.
+    """
+    inside = np.zeros(shape, bool)
+    for rows, cols in regions:
+        inside[rows, cols] = True
+    inside = inside.reshape(-1)
+    cursor = None
+    if layers.cursor is not None:
+        cursor = cursor_ink(layers.cursor, layers.cursor_x, canvas, shape)
+        if cursor is not None:
+            cursor = [(p[inside[p]], rgba[inside[p]]) for p, rgba in cursor]
+    markers = []
+    for line in layers.mask_lines:
+        ink = marker_ink(line, layers.marker_pos, canvas, shape)
+        if ink is not None:
+            keep = inside[ink.pixels]
+            ink = Ink(ink.pixels[keep], ink.rgba[keep], ink.keys[keep])
+        markers.append(ink)
+    return cursor, markers

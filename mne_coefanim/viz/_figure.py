@@ -99,6 +99,9 @@ class CoefFigure:
             score_axes=self.score_axes if self.cursor is not None else None,
             dynamic_artists=lambda: self.dynamic_artists,
             set_dynamic=self.set_dynamic,
+            cursor=self.cursor if self.cursor_h is None else None,
+            cursor_x=self.times * (1e3 if self.time_unit == "ms" else 1.0),
+            mask_lines=tuple(self.mask_lines), marker_pos=self.sensors.pos,
         )  # fmt: skip
 
     def _draw(self, scene, look, dpi):

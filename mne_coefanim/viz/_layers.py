@@ -82,6 +82,15 @@ class FigureLayers:
     set_dynamic : callable
         ``set_dynamic(index, masks=None, images=None)`` sets them for frame
         ``index`` (the maps are left alone).
+    cursor : matplotlib.lines.Line2D | None
+        The score panel's cursor when it is the panel's only moving artist
+        (a vertical line), drawn once for all frames by the compositor.
+    cursor_x : array, shape (n_frames,) | None
+        The cursor's x (data units) in each frame.
+    mask_lines : tuple of matplotlib.lines.Line2D
+        Per panel, the markers of the significant channels.
+    marker_pos : array, shape (n_channels, 2) | None
+        The channels' positions, where the markers go.
     """
 
     fig: object
@@ -95,3 +104,7 @@ class FigureLayers:
     score_axes: object
     dynamic_artists: Callable
     set_dynamic: Callable
+    cursor: object = None
+    cursor_x: object = None
+    mask_lines: tuple = ()
+    marker_pos: object = None

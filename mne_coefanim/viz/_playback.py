@@ -4,7 +4,24 @@ A click in the figure or the space bar pauses and resumes; the arrow keys
 step one frame (with Shift, ten), pausing first.
 """
 
+import matplotlib as mpl
+
 STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
+
+
+def can_play():
+    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline).
+
+    Returns
+    -------
+    playable : bool
+        True for a window or a notebook widget.
+    """
+    from matplotlib.backends import BackendFilter, backend_registry
+
+    backend = mpl.get_backend().lower()
+    still = backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)
+    return backend not in still and "inline" not in backend
 
 
 class Playback:

@@ -1,0 +1,489 @@
+"""Sections G-K of ``bench_save.py``: issue 13's end-to-end targets.
+
+G. end to end: ``mne-coefanim render`` of a 145 x 64 ``.npz`` to GIF, and a
+   script doing the same with MNE's ``animate_topomap`` + pillow, each in a
+   fresh process at the same pixel size; then both warm, in-process;
+H. options: the save with a score panel, a mask, three panels, and as MP4,
+   against the plain save, per output pixel;
+I. both cores: the save in a process allowed one CPU against one allowed
+   two (the GIF encoder's thread), and the two files compared byte by byte;
+J. many animations: ``save_animations`` of 8 items, ``n_jobs=2`` against
+   ``n_jobs=1`` (worker start-up included), and the interpolator cache's hits;
+K. scale: 100 and 10,000 frames (1,000 with ``--quick``) to every output
+   format, peak memory and per-frame cost, each in a fresh process.
+
+The functions take ``b``, the ``bench_save`` module, for its data and timing
+helpers (``bench_save.py`` runs as ``__main__``: importing it here would
+load a second copy).
+"""
+
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+TARGETS = {
+    "fresh_mne_over_ours": 30.0,  # G: fresh processes, MNE / ours
+    "warm_mne_over_ours": 80.0,  # G: warm build + save, MNE / ours
+    "option_over_plain_per_px": 1.15,  # H: score panel, mask
+    "three_over_one_per_px": 1.1,  # H: three panels
+    "mp4_frames_per_s": 100.0,  # H: composing + encoding
+    "two_cores_over_one": 0.7,  # I: save wall time
+    "n_jobs2_speedup": 1.6,  # J: n_jobs=1 / n_jobs=2 wall time
+    "memory_growth_mb": 200.0,  # K: 10,000 frames - 100 frames
+    "per_frame_growth": 1.25,  # K: ms/frame at 10,000 over at 100 (flat)
+}
+SAVE_CHILD_ARG = "--child-save"
+SCALE_SUFFIXES = (".gif", ".mp4", ".html")
+N_BATCH = 8
+
+MNE_SCRIPT = """
+import sys, time, resource, warnings
+launched = float(sys.argv[1])
+import matplotlib
+matplotlib.use("Agg")
+import mne
+import numpy as np
+data = np.load(sys.argv[2])
+mont = mne.channels.make_standard_montage("biosemi64")
+info = mne.create_info(mont.ch_names, float(sys.argv[4]), "eeg")
+info.set_montage(mont)
+evoked = mne.EvokedArray(data["coefs"].T, info, tmin=float(data["times"][0]))
+width, height, fps = (float(x) for x in sys.argv[5:8])
+
+def run(path):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "More than 25 topomaps", RuntimeWarning)
+        start = time.perf_counter()
+        fig, anim = evoked.animate_topomap(times=evoked.times, frame_rate=fps,
+                                           blit=True, show=False, time_unit="s")
+        fig.set_size_inches(width / fig.dpi, height / fig.dpi)  # our pixels
+        anim.save(path, writer="pillow", fps=fps)
+        return time.perf_counter() - start
+
+run(sys.argv[3])
+usage = resource.getrusage(resource.RUSAGE_SELF)
+fresh = {"wall": time.time() - launched, "cpu": usage.ru_utime + usage.ru_stime}
+warm = run(sys.argv[3]) if sys.argv[8] == "warm" else None
+print(__import__("json").dumps({"fresh": fresh, "warm": warm}))
+"""
+
+
+# --------------------------------------------------------------------------
+# G. end to end
+
+
+def section_end_to_end(b, scene, folder, args):
+    """Fresh-process and warm totals of ours and MNE's, same pixels."""
+    npz = folder / "coefs.npz"
+    np.savez(npz, coefs=scene.data, times=scene.times)
+    names = ",".join(scene.info.ch_names)
+    ours_path = folder / "render.gif"
+    command = [
+        *b.CLI,
+        "render",
+        str(npz),
+        "--key",
+        "coefs",
+        "--times-key",
+        "times",
+        "--dims",
+        "time,channel",
+        "--montage",
+        b.MONTAGE,
+        "--ch-names",
+        names,
+        "--fps",
+        str(b.FPS),
+        "--res",
+        str(b.RES),
+        "-o",
+        str(ours_path),
+        "--overwrite",
+        "-q",
+    ]
+    b.run_fresh(command)  # untimed: the first run fills the OS's file cache
+    ours_fresh = b.repeat(lambda: b.run_fresh(command), args.repeats)
+    width, height = b.gif_size(ours_path)[0]
+    warm = b.repeat(lambda: b.run_ours(scene, folder / "warm.gif"), args.repeats)
+    script = [sys.executable, "-c", MNE_SCRIPT]
+    mne_runs = []
+    for _ in range(1 if args.quick else min(args.repeats, 2)):
+        out = subprocess.run(
+            [
+                *script,
+                repr(time.time()),
+                str(npz),
+                str(folder / "mne.gif"),
+                str(b.SFREQ),
+                str(width),
+                str(height),
+                str(b.FPS),
+                "warm",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode:
+            raise RuntimeError(f"MNE's script failed:\n{out.stderr}")
+        mne_runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    mne_size = b.gif_size(folder / "mne.gif")[0]
+    return {
+        "ours_fresh": ours_fresh,
+        "ours_warm": warm,
+        "pixels": [width, height],
+        "mne_pixels": list(mne_size),
+        "mne_fresh": {
+            k: statistics.median(r["fresh"][k] for r in mne_runs)
+            for k in ("wall", "cpu")
+        },
+        "mne_warm": statistics.median(r["warm"] for r in mne_runs),
+    }
+
+
+def print_end_to_end(b, result):
+    ours, mne_ = result["ours_fresh"], result["mne_fresh"]
+    warm, mne_warm = result["ours_warm"]["total"], result["mne_warm"]
+    table = [
+        [
+            "ours: mne-coefanim render (fresh process)",
+            f"{ours['wall']:.2f}",
+            f"{ours['cpu']:.2f}",
+        ],
+        [
+            "MNE animate_topomap + pillow (fresh process)",
+            f"{mne_['wall']:.2f}",
+            f"{mne_['cpu']:.2f}",
+        ],
+        [
+            "ours: build + save (warm, in-process)",
+            f"{warm:.3f}",
+            f"{result['ours_warm']['total_cpu']:.3f}",
+        ],
+        ["MNE: build + save (warm, in-process)", f"{mne_warm:.2f}", ""],
+    ]
+    w, h = result["pixels"]
+    b.print_table(
+        f"G. End to end, 145 frames x 64 channels to GIF at {w}x{h} px "
+        f"(MNE's figure resized to it: {result['mne_pixels'][0]}x"
+        f"{result['mne_pixels'][1]} px)",
+        ["route", "wall s", "CPU s"],
+        table,
+    )
+    fresh = mne_["wall"] / ours["wall"]
+    fresh_cpu = mne_["cpu"] / ours["cpu"]
+    target = TARGETS["fresh_mne_over_ours"]
+    print(
+        f"  target fresh MNE / ours >= {target:g}x: wall {fresh:.1f}x, CPU "
+        f"{fresh_cpu:.1f}x ({b.verdict(min(fresh, fresh_cpu) >= target)})"
+    )
+    ratio = mne_warm / warm
+    target = TARGETS["warm_mne_over_ours"]
+    print(
+        f"  target warm MNE / ours >= {target:g}x: {ratio:.1f}x "
+        f"({b.verdict(ratio >= target)})"
+    )
+
+
+# --------------------------------------------------------------------------
+# H. options
+
+
+def _option_kwargs(scene, option):
+    rng = np.random.default_rng(0)
+    n_times, n_channels = scene.data.shape
+    if option == "score panel":
+        return {"scores": 0.5 + 0.1 * rng.standard_normal((8, n_times)), "chance": 0.5}
+    if option == "mask":
+        return {"mask": rng.random((n_times, n_channels)) > 0.8}
+    return {}
+
+
+def _timed_save(b, scene, path, data=None, **kwargs):
+    import mne_coefanim
+
+    anim = mne_coefanim.animate_coefs(
+        scene.data if data is None else data,
+        scene.info,
+        times=scene.times,
+        res=b.RES,
+        fps=b.FPS,
+        show=False,
+        verbose=False,
+        **kwargs,
+    )
+    seconds = b.timed(lambda: anim.save(path, overwrite=True, verbose=False))
+    width, height = np.round(anim.fig.get_size_inches() * anim.dpi).astype(int)
+    b.plt.close(anim.fig)
+    return {**seconds, "pixels": int(width * height)}
+
+
+def section_options(b, scene, folder, args):
+    """Save seconds per output pixel of each option, paired with the plain save."""
+    rows = {}
+    options = ("plain", "score panel", "mask", "three panels", "mp4")
+    runs = {option: [] for option in options}
+    for _ in range(args.repeats):  # interleaved: each sees the same machine
+        for option in options:
+            if option == "mp4" and not _has_ffmpeg():
+                continue
+            suffix = ".mp4" if option == "mp4" else ".gif"
+            path = folder / f"option{suffix}"
+            data = None
+            if option == "three panels":
+                data = {f"p{k}": scene.data * (k + 1) for k in range(3)}
+            runs[option].append(
+                _timed_save(b, scene, path, data=data, **_option_kwargs(scene, option))
+            )
+    for option, results in runs.items():
+        if results:
+            rows[option] = {
+                key: statistics.median(r[key] for r in results) for key in results[0]
+            }
+    return rows
+
+
+def _has_ffmpeg():
+    try:
+        import imageio_ffmpeg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def print_options(b, rows):
+    per_px = {o: r["seconds"] / r["pixels"] for o, r in rows.items()}
+    table = [
+        [
+            option,
+            f"{r['seconds']:.3f}",
+            f"{r['seconds_cpu']:.3f}",
+            str(r["pixels"]),
+            f"{per_px[option] * 1e9:.0f}",
+            f"{per_px[option] / per_px['plain']:.2f}",
+        ]
+        for option, r in rows.items()
+    ]
+    b.print_table(
+        f"H. Options: save seconds, {b.N_FRAMES} frames (paired runs, medians)",
+        ["option", "save s", "CPU s", "pixels", "ns/px", "per px / plain"],
+        table,
+    )
+    target = TARGETS["option_over_plain_per_px"]
+    for option in ("score panel", "mask"):
+        ratio = per_px[option] / per_px["plain"]
+        print(
+            f"  target {option} / plain per pixel <= {target:g}x: {ratio:.2f}x "
+            f"({b.verdict(ratio <= target)})"
+        )
+    ratio = per_px["three panels"] / per_px["plain"]
+    target = TARGETS["three_over_one_per_px"]
+    print(
+        f"  target three panels / one per pixel <= {target:g}x: {ratio:.2f}x "
+        f"({b.verdict(ratio <= target)})"
+    )
+    if "mp4" in rows:
+        rate = b.N_FRAMES / rows["mp4"]["seconds"]
+        target = TARGETS["mp4_frames_per_s"]
+        print(
+            f"  target MP4 >= {target:g} frames/s (x264 preset veryfast): "
+            f"{rate:.0f} frames/s ({b.verdict(rate >= target)})"
+        )
+
+
+# --------------------------------------------------------------------------
+# I. both cores
+
+
+def child_save(b, n_cpus, folder):
+    """Save the standard animation with ``n_cpus`` CPUs allowed; print seconds."""
+    cpus = sorted(os.sched_getaffinity(0))[: int(n_cpus)]
+    os.sched_setaffinity(0, cpus)
+    scene = b.Scene()
+    path = Path(folder) / f"cores_{n_cpus}.gif"
+    _timed_save(b, scene, path)  # warm-up: fonts, code
+    results = [_timed_save(b, scene, path) for _ in range(3)]
+    seconds = statistics.median(r["seconds"] for r in results)
+    digest = hashlib.md5(path.read_bytes()).hexdigest()
+    print(json.dumps({"seconds": seconds, "md5": digest}))
+
+
+def section_cores(b, folder, args):
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return None
+    rows = {}
+    for n_cpus in (1, 2):
+        runs = []
+        for _ in range(args.repeats):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    os.path.abspath(b.__file__),
+                    SAVE_CHILD_ARG,
+                    str(n_cpus),
+                    str(folder),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if out.returncode:
+                raise RuntimeError(f"save child failed:\n{out.stderr}")
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        rows[n_cpus] = {
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "md5": {r["md5"] for r in runs},
+        }
+    return rows
+
+
+def print_cores(b, rows):
+    if rows is None:
+        print("\nI. Both cores: skipped (needs 2 CPUs and sched_setaffinity)")
+        return
+    one, two = rows[1]["seconds"], rows[2]["seconds"]
+    same = rows[1]["md5"] == rows[2]["md5"] and len(rows[1]["md5"]) == 1
+    b.print_table(
+        "I. Both cores: save wall time, a fresh process allowed 1 or 2 CPUs",
+        ["CPUs", "save s", "GIF md5"],
+        [
+            [str(n), f"{rows[n]['seconds']:.3f}", ", ".join(sorted(rows[n]["md5"]))]
+            for n in (1, 2)
+        ],
+    )
+    target = TARGETS["two_cores_over_one"]
+    ratio = two / one
+    print(
+        f"  target 2 CPUs / 1 CPU <= {target:g}x: {ratio:.2f}x "
+        f"({b.verdict(ratio <= target)}); files identical: {same}"
+    )
+
+
+# --------------------------------------------------------------------------
+# J. many animations
+
+
+def section_batch(b, scene, folder, args):
+    import mne_coefanim
+    from mne_coefanim.interp._cache import cache_clear, cache_info
+
+    rng = np.random.default_rng(1)
+    items = [scene.data * rng.uniform(0.5, 2.0) for _ in range(N_BATCH)]
+    kwargs = dict(
+        info=scene.info, times=scene.times, res=b.RES, fps=b.FPS, verbose=False
+    )
+    rows = {}
+    digests = {}
+    for n_jobs in (1, 2):
+        runs = []
+        for _ in range(args.repeats):
+            cache_clear()
+            pattern = str(folder / f"batch{n_jobs}_{{index}}.gif")
+
+            def run(pattern=pattern, n_jobs=n_jobs):
+                mne_coefanim.save_animations(
+                    items, pattern, n_jobs=n_jobs, overwrite=True, **kwargs
+                )
+
+            runs.append(b.timed(run))
+            if n_jobs == 1:
+                rows["cache"] = cache_info()
+        rows[n_jobs] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        digests[n_jobs] = [
+            hashlib.md5((folder / f"batch{n_jobs}_{i}.gif").read_bytes()).hexdigest()
+            for i in range(N_BATCH)
+        ]
+    rows["identical"] = digests[1] == digests[2]
+    return rows
+
+
+def print_batch(b, rows):
+    one, two = rows[1]["seconds"], rows[2]["seconds"]
+    cache = rows["cache"]
+    b.print_table(
+        f"J. save_animations of {N_BATCH} animations (145 frames each), wall "
+        "seconds, worker start-up included",
+        ["n_jobs", "wall s", "CPU s (this process)"],
+        [
+            [str(n), f"{rows[n]['seconds']:.2f}", f"{rows[n]['seconds_cpu']:.2f}"]
+            for n in (1, 2)
+        ],
+    )
+    target = TARGETS["n_jobs2_speedup"]
+    speedup = one / two
+    print(
+        f"  target n_jobs=1 / n_jobs=2 >= {target:g}x: {speedup:.2f}x "
+        f"({b.verdict(speedup >= target)}); files identical: {rows['identical']}"
+    )
+    rate = cache["hits"] / max(cache["hits"] + cache["misses"], 1)
+    print(
+        f"  interpolator cache (n_jobs=1): {cache['hits']} hits, "
+        f"{cache['misses']} build(s): hit rate {rate:.0%}"
+    )
+
+
+# --------------------------------------------------------------------------
+# K. scale
+
+
+def section_scale(b, folder, args):
+    counts = (100, 300, 1000) if args.quick else (100, 1000, 10000)
+    rows = {}
+    for suffix in SCALE_SUFFIXES:
+        if suffix == ".mp4" and not _has_ffmpeg():
+            continue
+        rows[suffix] = {n: b.run_child(n, folder, suffix) for n in counts}
+    return rows
+
+
+def print_scale(b, rows):
+    """Marginal ms per frame over each step of frames, and peak memory."""
+    table, verdicts = [], []
+    for suffix, by_count in rows.items():
+        counts = sorted(by_count)
+        saves = [by_count[n]["save"] for n in counts]
+        marginal = [
+            (saves[k + 1] - saves[k]) / (counts[k + 1] - counts[k]) * 1e3
+            for k in range(len(counts) - 1)
+        ]
+        flat = marginal[-1] / marginal[0]
+        peaks = [by_count[n]["peak_rss"] for n in counts]
+        growth = max(peaks) - peaks[0]
+        verdicts += [
+            growth <= TARGETS["memory_growth_mb"],
+            flat <= TARGETS["per_frame_growth"],
+        ]
+        table.append(
+            [
+                suffix,
+                " / ".join(map(str, counts)),
+                " / ".join(f"{m:.2f}" for m in marginal),
+                f"{flat:.2f}",
+                " / ".join(f"{p:.0f}" for p in peaks),
+                f"{growth:+.0f}",
+            ]
+        )
+    b.print_table(
+        "K. Scale: every output, a fresh process per run (save time, peak RSS)",
+        [
+            "output",
+            "frames",
+            "marginal ms/frame",
+            "last / first",
+            "peak MB",
+            "growth MB",
+        ],
+        table,
+    )
+    print(
+        f"  targets: growth <= {TARGETS['memory_growth_mb']:g} MB and marginal "
+        f"ms/frame last / first <= {TARGETS['per_frame_growth']:g}x for every "
+        f"output: {b.verdict(all(verdicts))}"
+    )

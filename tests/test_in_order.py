@@ -1,0 +1,81 @@
+"""Jobs on a second thread, results in order: the GIF encoder's pipeline."""
+
+import io
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from mne_coefanim.io import _gif
+from mne_coefanim.io._in_order import InOrder
+
+
+def test_results_come_in_submission_order():
+    taken = []
+    pipeline = InOrder(taken.append, max_pending=3)
+    try:
+        for k in range(20):
+            # later jobs finish sooner: the order must still hold
+            pipeline.submit(lambda k=k: time.sleep(0.002 * (k % 3 == 0)) or k)
+        pipeline.drain()
+    finally:
+        pipeline.close()
+    assert taken == list(range(20))
+
+
+def test_jobs_run_on_another_thread_and_errors_reach_the_caller():
+    threads = []
+    pipeline = InOrder(threads.append)
+    try:
+        pipeline.submit(threading.get_ident)
+        pipeline.drain()
+        assert threads and threads[0] != threading.get_ident()
+        pipeline.submit(lambda: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            pipeline.drain()
+    finally:
+        pipeline.close()
+
+
+def test_switch_interval_is_restored():
+    before = sys.getswitchinterval()
+    pipeline = InOrder(lambda result: None)
+    assert sys.getswitchinterval() <= 1e-4
+    pipeline.close()
+    pipeline.close()  # twice is fine
+    assert sys.getswitchinterval() == before
+
+
+class _Inline:
+    """InOrder's interface, run in the caller's thread."""
+
+    def __init__(self, take):
+        self.take = take
+
+    def submit(self, func, *args):
+        self.take(func(*args))
+
+    def drain(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_gif_from_the_thread_equals_one_written_inline(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    palette = rng.integers(0, 256, (256, 3), dtype=np.uint8)
+    base = rng.integers(0, 200, (60, 80), dtype=np.uint8)
+    frames = []
+    for k in range(30):  # changing rectangles, as in an animation
+        frame = base.copy()
+        frame[k : k + 10, 2 * k : 2 * k + 7] = 255 - k
+        frames.append(frame)
+    threaded = _gif.write_gif(tmp_path / "a.gif", frames, palette, fps=10)
+    monkeypatch.setattr(_gif, "InOrder", _Inline)
+    # in memory: Pillow then holds the GIL, as before the encoder thread
+    monkeypatch.setattr(_gif.tempfile, "TemporaryFile", lambda **kw: io.BytesIO())
+    inline = _gif.write_gif(tmp_path / "b.gif", frames, palette, fps=10)
+    assert threaded.read_bytes() == inline.read_bytes()
