@@ -18,7 +18,9 @@ import mne_coefanim
 
 epochs, y = mne_coefanim.simulate_epochs(subject=0, verbose=False)
 X = epochs.get_data(copy=False)
-clf = make_pipeline(StandardScaler(), LinearModel(LogisticRegression(solver="liblinear")))
+clf = make_pipeline(
+    StandardScaler(), LinearModel(LogisticRegression(solver="liblinear"))
+)
 gen = GeneralizingEstimator(clf, scoring="roc_auc", verbose=False)
 scores = cross_val_multiscore(gen, X, y, cv=2, verbose=False)  # (2, n_times, n_times)
 gen.fit(X, y)

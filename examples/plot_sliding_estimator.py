@@ -25,7 +25,9 @@ import mne_coefanim
 epochs, y = mne_coefanim.simulate_epochs(subject=0)
 X = epochs.get_data(copy=False)
 
-clf = make_pipeline(StandardScaler(), LinearModel(LogisticRegression(solver="liblinear")))
+clf = make_pipeline(
+    StandardScaler(), LinearModel(LogisticRegression(solver="liblinear"))
+)
 time_decod = SlidingEstimator(clf, scoring="roc_auc")
 scores = cross_val_multiscore(time_decod, X, y, cv=3)  # (n_folds, n_times)
 time_decod.fit(X, y)

@@ -47,12 +47,15 @@ class CoefAnimation:
         The interpolator shared by all frames.
     vlim : tuple of float | list of tuple of float
         The colour limits ``(vmin, vmax)``, fixed across frames and shared by
-        all panels; with ``vlim='each'``, a list of them, one per panel.
+        all panels; with ``vlim='each'`` or agreement panels
+        (``consistency``), a list of them, one per panel.
     values : array, shape (n_panels, n_times, n_channels)
         The values shown at the sensors, after averaging, transform and
-        display scaling (e.g. µV), for the frames shown.
+        display scaling (e.g. µV), for the frames shown; with agreement
+        panels, each mean is followed by its agreement (e.g. its t).
     units : str | list of (str | None) | None
-        The colour bar's units (one per panel with ``vlim='each'``).
+        The colour bar's units (one per panel with ``vlim='each'`` or
+        agreement panels).
     sensors : Sensors
         The channels shown (after picks, bads and gradiometer pairing), with
         their 2-D positions and the head sphere.
@@ -61,7 +64,9 @@ class CoefAnimation:
     scores : ScorePanel | None
         The score panel's data: ``mean``, the band (``low``, ``high`` and
         ``band``, what it was computed across), ``chance``, ``label`` and
-        ``matrix`` for a generalization matrix.
+        ``matrix`` for a generalization matrix; with ``score_stats``,
+        ``significant`` (bool per frame: the bar) and ``significance`` (what
+        the bar means).
     time_labels : list of str
         The time label of each frame (e.g. ``'0.150 s'`` or ``'sample 15'``).
     map_axes : list of matplotlib.axes.Axes

@@ -5,6 +5,8 @@ adapters (positions, coefficients) -> interpolation -> figure and frame
 compositor -> writers.
 """
 
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 from mne.utils import verbose
@@ -26,6 +28,8 @@ from ._defaults import (
 from ._docs import fill_doc
 from .scene._options import scene_options
 from .scene._scene import prepare_scene
+from .scene._sheet import build_sheet
+from .scene._sheet_times import is_sheet_time
 from .viz._figure import CoefFigure
 from .viz._layers import Look
 
@@ -45,16 +49,22 @@ def animate_coefs(
     class_idx=None,
     train_time=None,
     normalize_patterns=False,
+    components=None,
+    align_signs=False,
     ch_type=None,
     picks=None,
     exclude="bads",
     sphere=None,
     tmin=None,
     tmax=None,
+    freqs=None,
+    fmin=None,
+    fmax=None,
     image_interp=DEFAULT_IMAGE_INTERP,
     extrapolate=DEFAULT_EXTRAPOLATE,
     border="mean",
     res=DEFAULT_RES,
+    extrapolated="show",
     vlim=(None, None),
     cmap=None,
     cnorm=None,
@@ -67,6 +77,8 @@ def animate_coefs(
     mask=None,
     mask_params=None,
     mask_dim=None,
+    consistency=None,
+    consistency_display="panel",
     alpha=0.05,
     seed=None,
     scores=None,
@@ -74,6 +86,7 @@ def animate_coefs(
     score_label=None,
     scoring=None,
     score_matrix=None,
+    score_stats=None,
     time_unit=DEFAULT_TIME_UNIT,
     fps=DEFAULT_FPS,
     blit=True,
@@ -94,15 +107,20 @@ def animate_coefs(
     %(class_idx)s
     %(train_time)s
     %(normalize_patterns)s
+    %(components)s
+    %(align_signs)s
     %(ch_type)s
     %(picks)s
     %(exclude)s
     %(sphere)s
     %(tmin)s
+    %(freqs)s
+    %(fmin)s
     %(image_interp)s
     %(extrapolate)s
     %(border)s
     %(res)s
+    %(extrapolated)s
     %(vlim)s
     %(cmap)s
     %(cnorm)s
@@ -115,12 +133,15 @@ def animate_coefs(
     %(mask)s
     %(mask_params)s
     %(mask_dim)s
+    %(consistency)s
+    %(consistency_display)s
     %(alpha)s
     %(scores)s
     %(chance)s
     %(score_label)s
     %(scoring)s
     %(score_matrix)s
+    %(score_stats)s
     %(time_unit)s
     %(fps)s
     %(blit)s
@@ -151,14 +172,16 @@ def animate_coefs(
 
 @verbose
 @fill_doc
-def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
-    """Plot the coefficients of one time point, as one frame of the animation.
+def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
+               **kwargs):  # fmt: skip
+    """Plot the coefficients at one time (a frame), or a sheet at several.
 
     Parameters
     ----------
     %(data)s
     %(info)s
     %(time)s
+    %(ncols)s
     %(show)s
     %(verbose)s
     **kwargs
@@ -167,8 +190,18 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The figure.
+        The figure: the animation's frame, or the sheet of maps.
     """
+    if is_sheet_time(time):  # several times, or 'peaks'
+        fig = _plot_sheet(data, info, time, ncols, kwargs)
+        if show:
+            plt.show()
+        return fig
+    if ncols is not None:
+        raise ValueError(
+            f"ncols lays out a sheet of several maps (time=[...] or 'peaks'); "
+            f"got ncols={ncols!r} with one time={time!r}."
+        )
     check_real("time", time)
     # blit=True draws the figure once now, so no later first draw restarts it
     anim = animate_coefs(data, info, show=False, **{**kwargs, "blit": True})
@@ -182,3 +215,18 @@ def plot_coefs(data, info=None, *, time, show=True, verbose=None, **kwargs):
     if show:
         plt.show()
     return fig
+
+
+def _plot_sheet(data, info, time, ncols, kwargs):
+    """Draw the sheet of maps at several times, from animate_coefs' arguments."""
+    # the same keywords, with the same defaults, as animate_coefs (a wrong
+    # keyword is a TypeError naming it)
+    bound = inspect.signature(animate_coefs).bind(data, info, **kwargs)
+    bound.apply_defaults()
+    params = bound.arguments
+    scene = prepare_scene(data, info, scene_options(params))
+    look_options = ("title", "sensors", "contours", "colorbar", "mask_params",
+                    "time_unit")  # fmt: skip
+    look = Look.create(**{name: params[name] for name in look_options})
+    dpi = check_dpi(params["dpi"])
+    return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi)

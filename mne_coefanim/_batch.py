@@ -22,6 +22,7 @@ from ._checks import check_type
 from ._docs import fill_doc
 from ._progress import progress, quiet_progress
 from .io._formats import SUFFIXES, fill_formats
+from .io._in_order import one_core
 from .io._output import check_output
 
 # animate_coefs arguments that save_animations sets itself
@@ -71,7 +72,12 @@ def save_animations(
 
     Notes
     -----
-    Jobs run on :mod:`joblib`, MNE's convention for ``n_jobs``; the default
+    Jobs run on :mod:`joblib`, MNE's convention for ``n_jobs``: the number
+    of cores, each job on one (a GIF's compression runs in the job's own
+    thread, where a lone ``anim.save(...)`` uses a second core for
+    it). On Linux, with joblib's default backend and matplotlib's Agg (or
+    another backend that opens no window), the workers are forks of this
+    process, which start at once with everything imported; otherwise the
     backend starts worker processes, which draw with matplotlib's Agg
     backend. A failing job raises its error here; the files already written
     are complete (each is written atomically) and stay.
@@ -275,8 +281,9 @@ def _render_and_save(data, path, overwrite, kwargs, log_level, parent_pid):
         # a worker process: nothing is shown, and a GUI backend would only
         # open hidden windows
         matplotlib.use("Agg")
-    # one bar for the whole batch, in the caller, instead of one per job
-    with use_log_level(log_level), quiet_progress():
+    # one bar for the whole batch, in the caller, instead of one per job;
+    # each job on one core (n_jobs counts cores, as in MNE): no threads
+    with use_log_level(log_level), quiet_progress(), one_core():
         anim = animate_coefs(data, show=False, **kwargs)
         try:
             return anim.save(path, overwrite=overwrite)

@@ -7,11 +7,16 @@ are normalised here, once, to ``DIM_NAMES``.
 from ._checks import check_type
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")
+# a frequency axis is not averaged like the others: each frequency becomes a
+# row of maps (scene/_freqs.py), so it is named but kept out of DIM_NAMES
+FREQ_DIM = "freqs"
 # MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
 DIM_ALIASES = {
     **{name: name for name in DIM_NAMES},
     **{name[:-1]: name for name in DIM_NAMES},
     "ch": "channels",
+    FREQ_DIM: FREQ_DIM,
+    "freq": FREQ_DIM,
 }
 DEFAULT_DIMS = {
     2: ("times", "channels"),
@@ -27,7 +32,7 @@ def normalize_dims(dims, name="dims"):
     ----------
     dims : tuple of str | list of str | str
         Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
-        or ``'ch'`` for channels; a str is split at its commas
+        ``'ch'`` for channels, ``'freq'`` for ``'freqs'``; a str is split at its commas
         (``'fold, time, channel'``), as the command line's ``--dims``.
     name : str
         What to call ``dims`` in error messages.
@@ -35,8 +40,9 @@ def normalize_dims(dims, name="dims"):
     Returns
     -------
     dims : tuple of str
-        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` per
-        axis (repeats and missing names are left to the caller).
+        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` or
+        ``'freqs'`` per axis (repeats and missing names are left to the
+        caller).
     """
     if isinstance(dims, str):
         if "," not in dims:  # one name cannot name both times and channels

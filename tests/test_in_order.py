@@ -79,3 +79,21 @@ def test_gif_from_the_thread_equals_one_written_inline(tmp_path, monkeypatch):
     monkeypatch.setattr(_gif.tempfile, "TemporaryFile", lambda **kw: io.BytesIO())
     inline = _gif.write_gif(tmp_path / "b.gif", frames, palette, fps=10)
     assert threaded.read_bytes() == inline.read_bytes()
+
+
+def test_one_core_runs_jobs_in_the_callers_thread():
+    from mne_coefanim.io._in_order import one_core
+
+    before = sys.getswitchinterval()
+    threads = []
+    with one_core():
+        pipeline = InOrder(threads.append)
+        assert sys.getswitchinterval() == before  # no thread, no change
+        pipeline.submit(threading.get_ident)
+        assert threads == [threading.get_ident()]  # at once, here
+        pipeline.close()
+    pipeline = InOrder(threads.append)  # outside the block: threads again
+    pipeline.submit(threading.get_ident)
+    pipeline.drain()
+    pipeline.close()
+    assert threads[1] != threading.get_ident()

@@ -14,7 +14,18 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "mne_coefanim"
 
 # lowest first; a module may import from its own layer and the ones before it
 LAYERS = [
-    ("base", ("_checks", "_defaults", "_dims", "_docs", "_progress")),
+    (
+        "base",
+        (
+            "_checks",
+            "_defaults",
+            "_dims",
+            "_docdict_data",
+            "_docdict_look",
+            "_docs",
+            "_progress",
+        ),
+    ),
     ("adapters", ("adapters",)),
     ("stats", ("stats",)),
     ("interpolation", ("interp",)),

@@ -12,7 +12,8 @@ import numpy as np
 SUPPORTED_TYPES = (
     "an array-like, an mne.Evoked, a CoefData, a fitted "
     "mne.decoding.SlidingEstimator / GeneralizingEstimator, or a list of "
-    "them (one per fold; or a list of such lists, one per subject)"
+    "them (one per fold; or a list of such lists, one per subject), or a "
+    "fitted mne.decoding.CSP (or a list of them, one per time window)"
 )
 
 
@@ -82,6 +83,10 @@ class CoefData:
     times_are_samples : bool
         True when no times were given: ``times`` are then sample indices and
         the animation labels its frames "sample k", not seconds.
+    signs_aligned : bool
+        True when the samples' signs were aligned (``align_signs=True``):
+        they then agree by construction, even on noise, so they are never
+        tested against 0.
 
     Attributes
     ----------
@@ -102,6 +107,7 @@ class CoefData:
     reduction: str | None = None
     decoder: "DecoderFacts | None" = None
     times_are_samples: bool = False
+    signs_aligned: bool = False
 
     def __post_init__(self):
         # Own read-only copies: a frozen object must not change under us when

@@ -21,11 +21,14 @@ import numpy as np
 from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
-from .._dims import DEFAULT_DIMS, DIM_NAMES, normalize_dims
+from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, normalize_dims
+from .._docs import fill_doc
 from ._coef_data import SUPPORTED_TYPES, CoefData
+from ._csp import csp_stack, is_csp_input
 from ._estimators import _estimator_stack, _is_estimator
 from ._labelled import check_orientation, read_labelled
 from ._reduce import _finish, _transform_existing
+from ._signs import align_stack
 from ._times import _resolve_times
 
 KINDS = ("patterns", "filters", "evoked", "values")
@@ -34,6 +37,7 @@ ATTRS = ("patterns_", "filters_")
 
 
 @verbose
+@fill_doc
 def as_coef_data(
     data,
     *,
@@ -45,6 +49,8 @@ def as_coef_data(
     class_idx=None,
     train_time=None,
     normalize_patterns=False,
+    components=None,
+    align_signs=False,
     sfreq=None,
     tmin=0.0,
     units=None,
@@ -55,7 +61,7 @@ def as_coef_data(
 
     Parameters
     ----------
-    data : array-like | Evoked | SlidingEstimator | list | CoefData | DataFrame
+    data : array-like | Evoked | SlidingEstimator | CSP | list | CoefData | DataFrame
         What to animate:
 
         * an array. Its axes are named by ``dims``; by default a 2-D array is
@@ -70,6 +76,10 @@ def as_coef_data(
           list of such lists, one per subject (fold counts may differ).
         * an :class:`mne.Evoked` (including :class:`mne.EvokedArray`, e.g.
           patterns wrapped as in MNE's decoding tutorial).
+        * a fitted :class:`mne.decoding.CSP` (or a pipeline starting with
+          one), a list of them fitted on time windows (``times`` gives the
+          window centres) or a list (windows) of lists (folds); see
+          ``components``.
         * a :class:`CoefData`, returned as is (or with ``transform``
           applied when it has none yet).
         * a :class:`pandas.DataFrame`: one column per channel, named (they
@@ -130,6 +140,11 @@ def as_coef_data(
         that every subject counts equally in a group average. Their units are
         the data's (volts for EEG, shown in µV). See
         :func:`mne_coefanim.patterns_from_filters`.
+    components : int | list of int | None
+        For a CSP: the component to take (0-based row of ``patterns_``); a
+        single one, as the result holds one map per time. None takes the
+        CSP's only component if it was fitted with ``n_components=1``.
+    %(align_signs)s
     sfreq : float | None
         Sampling frequency (Hz) used to build ``times`` when it is None.
     tmin : float
@@ -185,6 +200,7 @@ def as_coef_data(
     if units is not None:
         check_type("units", units, str, "a str or None")
     check_type("normalize_patterns", normalize_patterns, bool, "a bool")
+    check_type("align_signs", align_signs, bool, "a bool")
     if normalize_patterns and attr != "patterns_":
         raise ValueError(
             f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
@@ -205,7 +221,8 @@ def as_coef_data(
         sfreq=sfreq,
     )
     if isinstance(data, CoefData):
-        _reject("a CoefData", **not_for_data)
+        _reject("a CoefData", **not_for_data, components=components,
+                align_signs=align_signs or None)  # fmt: skip
         return _transform_existing(data, transform, units, kind)
     source = _source_of(data)
     if source == "evoked":
@@ -215,6 +232,8 @@ def as_coef_data(
             tmin=tmin or None,
             attr=_non_default_attr(attr),
             normalize_patterns=normalize_patterns or None,
+            components=components,
+            align_signs=align_signs or None,
         )
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]
@@ -222,14 +241,23 @@ def as_coef_data(
         times, ch_names, default_kind = data.times, data.ch_names, "evoked"
         extra = {}
     elif source == "estimators":
-        _reject("an estimator", dims=dims)
+        _reject("an estimator", dims=dims, components=components)
         stack, has, extra = _estimator_stack(
-            data, times, sfreq, tmin, attr, class_idx, train_time, normalize_patterns
-        )
+            data, times, sfreq, tmin, attr, class_idx, train_time,
+            normalize_patterns, align_signs,
+        )  # fmt: skip
         times = extra.pop("times")
         default_kind = attr.rstrip("_")
         if attr == "patterns_" and not normalize_patterns and units is None:
             units = "a.u."  # Σx W: its size follows the weights' scale
+    elif source == "csp":
+        _reject("a CSP", dims=dims, class_idx=class_idx, train_time=train_time,
+                sfreq=sfreq, tmin=tmin or None,
+                normalize_patterns=normalize_patterns or None)  # fmt: skip
+        stack, has, times, are_samples = csp_stack(
+            data, components, times, attr, align_signs
+        )
+        default_kind, extra = attr.rstrip("_"), dict(times_are_samples=are_samples)
     else:
         _reject(
             "an array",
@@ -237,8 +265,11 @@ def as_coef_data(
             train_time=train_time,
             attr=_non_default_attr(attr),
             normalize_patterns=normalize_patterns or None,
+            components=components,
         )
         stack, has = _array_stack(data, dims)
+        if align_signs:  # before any average: flipped maps would cancel in it
+            stack = align_stack(stack, has)
         named = (len(ch_names),) if isinstance(ch_names, list | tuple) else ()
         check_orientation(np.shape(data), dims, times=times, n_channels=named,
                           of="ch_names")  # fmt: skip
@@ -247,8 +278,9 @@ def as_coef_data(
     ch_names = _check_ch_names(ch_names, stack.shape[-1])
     check_finite("data", stack, ch_names=ch_names, times=times)
     return _finish(
-        stack, has, times, ch_names, transform, units, kind or default_kind, **extra
-    )
+        stack, has, times, ch_names, transform, units, kind or default_kind,
+        signs_aligned=align_signs, **extra,
+    )  # fmt: skip
 
 
 def _non_default_attr(attr):
@@ -270,6 +302,8 @@ def _source_of(data):
     """Say which route handles ``data``: 'evoked', 'estimators' or 'array'."""
     if isinstance(data, mne.Evoked):
         return "evoked"
+    if is_csp_input(data):
+        return "csp"
     if _is_estimator(data):
         return "estimators"
     if isinstance(data, list | tuple) and len(data) and _holds_estimators(data):
@@ -369,6 +403,14 @@ def _check_dims(dims, shape):
     if len(set(dims)) != len(dims):
         raise ValueError(
             f"dims must name each axis once; got repeated names in {dims}."
+        )
+    if FREQ_DIM in dims:  # one map per time point here: rows are the scene's
+        raise ValueError(
+            f"dims {dims} has a frequency axis, which as_coef_data cannot "
+            f"hold (one map per time point): pass the array to animate_coefs "
+            f"with freqs= (one row of maps per frequency), or take one "
+            f"frequency first (np.take(data, k, axis={dims.index(FREQ_DIM)})"
+            f"; the command line takes no frequency axis yet)."
         )
     if "times" not in dims or "channels" not in dims:
         raise ValueError(

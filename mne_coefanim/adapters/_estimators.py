@@ -13,6 +13,7 @@ from mne.utils import logger
 from .._checks import check_int, check_real
 from ._coef_data import SUPPORTED_TYPES, DecoderFacts
 from ._haufe import standardised_patterns
+from ._signs import align_nested
 from ._times import _resolve_times
 
 
@@ -20,13 +21,16 @@ def _is_estimator(obj):
     return hasattr(obj, "fit") and hasattr(obj, "get_params")
 
 
-def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time, normalize):
+def _estimator_stack(
+    data, times, sfreq, tmin, attr, class_idx, train_time, normalize, align=False
+):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
     Returns ``(stack, has, extra)``: the stack is shaped ``(n_subjects,
     n_folds, n_times, n_rows, n_channels)``, rows being the classes (or
     outputs) that ``class_idx=None`` keeps for a norm after averaging;
-    ``extra`` holds the times and what is known of the decoder.
+    ``extra`` holds the times and what is known of the decoder. With
+    ``align``, every fold's signs are aligned before folds are averaged.
     """
     if _is_estimator(data):
         subjects, has = [[data]], dict(subjects=False, folds=False)
@@ -49,6 +53,8 @@ def _estimator_stack(data, times, sfreq, tmin, attr, class_idx, train_time, norm
         for folds in subjects
     ]
     _check_rows(coefs)
+    if align:  # before any average: flipped folds would cancel in it
+        coefs = align_nested(coefs, has)
     extra = dict(
         times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
     )

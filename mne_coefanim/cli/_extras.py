@@ -28,7 +28,9 @@ TEST_OPTIONS = {
     "--threshold": ("threshold", True),
     "--n-permutations": ("n_permutations", True),
 }
-SCORE_OPTIONS = ("--scores-key", "--chance", "--score-label", "--scoring")
+SCORE_OPTIONS = (
+    "--scores-key", "--chance", "--score-label", "--scoring", "--score-stats",
+)  # fmt: skip
 
 
 def add_score_options(sub):
@@ -65,6 +67,11 @@ def add_score_options(sub):
         metavar="TEXT",
         help="the score axis label (default: the score's name when known, "
         "e.g. AUC, else Score)",
+    )
+    group.add_argument(
+        "--score-stats",
+        choices=("cluster", "fdr"),
+        help=python_help("score_stats", default="none; alpha 0.05"),
     )
 
 
@@ -159,6 +166,7 @@ def score_kwargs(args):
         chance=args.chance,
         score_label=args.score_label,
         scoring=args.scoring,
+        score_stats=args.score_stats,
     )
 
 

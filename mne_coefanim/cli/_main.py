@@ -181,6 +181,7 @@ def run_render(args):
         tmax=tmax,
         image_interp=args.image_interp,
         extrapolate=args.extrapolate,
+        extrapolated=args.extrapolated,
         res=args.res,
         vlim=vlim,
         cmap=args.cmap,
@@ -372,6 +373,7 @@ def _check_option_combination(args, inputs):
         "--dims": args.dims is not None and not is_array,
         "--condition": args.condition is not None and "evoked" not in kinds,
         "--ch-names": args.ch_names is not None and not is_array,
+        "--align-signs": args.align_signs and not is_array,
     }
     first = inputs[0]
     for option, given in meaningless.items():

@@ -280,6 +280,14 @@ def _add_look_options(sub):
         "standardises each frame across channels (default: %(default)s)",
     )
     group.add_argument(
+        "--align-signs",
+        action="store_true",
+        help="for maps whose sign is arbitrary (CSP, PCA): flip each subject's "
+        "or fold's map, per time, to agree with their leading pattern before "
+        "averaging, and log how many were flipped; a --mask test is then "
+        "refused (default: off)",
+    )
+    group.add_argument(
         "--tmin",
         type=finite_float,
         metavar="SECONDS",
@@ -325,6 +333,12 @@ def _add_look_options(sub):
         choices=("auto", "head", "local", "box"),
         default=DEFAULT_EXTRAPOLATE,
         help=python_help("extrapolate"),
+    )
+    group.add_argument(
+        "--extrapolated",
+        choices=("show", "fade", "hide"),
+        default="show",
+        help=python_help("extrapolated"),
     )
     group.add_argument("--title", help=python_help("title", default="none"))
     group.add_argument(

@@ -79,6 +79,7 @@ def _array_data(path, kind, args, info, verbose, what="COEFS"):
             dims=dims,
             sfreq=args.sfreq,
             tmin=0.0 if args.first_time is None else args.first_time,
+            align_signs=args.align_signs,
             verbose=verbose,
         )
     except OrientationError as exc:  # the advice, in the command's words

@@ -35,6 +35,7 @@ from ._geometry import (
     _rasterize,
     _triangulate,
 )
+from ._hull import EXTRAPOLATED, in_hull
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 # No single array larger than this is allocated: larger requests raise a
@@ -80,6 +81,10 @@ class ScalpInterpolator:
         place the head circle that bounds the image.
     ch_type : str | None
         The channel type, only used to resolve ``extrapolate='auto'``.
+    extrapolated : 'show' | 'fade' | 'hide'
+        ``'hide'`` leaves the pixels outside the sensors' convex hull empty
+        (NaN, not ``inside``); ``'show'`` (default, as MNE) and ``'fade'``
+        (lightened by the renderer, see ``hull``) give them values.
 
     Attributes
     ----------
@@ -90,6 +95,9 @@ class ScalpInterpolator:
         of the head, as ``imshow(origin='lower')`` shows it.
     inside : array of bool, shape (res, res)
         The pixels that get a value; the others are NaN.
+    hull : array of bool, shape (res, res)
+        The pixels whose centre lies in the sensors' convex hull: the others
+        are extrapolated.
     clip_radius : float
         The radius of the circle that bounds the image: the head radius, or
         larger where sensors lie outside the head.
@@ -114,8 +122,10 @@ class ScalpInterpolator:
         res=64,
         sphere=None,
         ch_type=None,
+        extrapolated="show",
     ):
         self.pos = _check_pos(pos)
+        self.extrapolated = check_option("extrapolated", extrapolated, EXTRAPOLATED)
         self.image_interp = check_option(
             "image_interp", image_interp, ("cubic", "linear", "nearest")
         )
@@ -270,6 +280,9 @@ class ScalpInterpolator:
     def _inside_mask(self):
         xy = self._pixel_xy()
         inside = np.hypot(*(xy - self.sphere[:2]).T) <= self.clip_radius
+        self.hull = in_hull(self.pos, xy).reshape(self.res, self.res)
+        if self.extrapolated == "hide":
+            inside &= self.hull.ravel()
         if self.mask_polygon is not None:
             inside &= Path(self.mask_polygon).contains_points(xy)
         # pixels beyond the triangulation (possible with 'local') stay empty

@@ -16,10 +16,26 @@ cores: the encoder then runs at its full speed beside a busy main thread).
 import sys
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 MAX_PENDING = 8  # frames queued at most: bounded memory, enough to overlap
 N_WORKERS = 2  # with the main thread composing, enough to fill two cores
 SWITCH_INTERVAL = 1e-4  # s, while the worker runs (Python's default: 5e-3)
+_workers = [N_WORKERS]  # the default, changed by one_core()
+
+
+@contextmanager
+def one_core():
+    """Run the jobs in the caller's thread while in this block.
+
+    For a job that should use one core, e.g. one of several processes that
+    already share the machine's cores (:func:`~mne_coefanim.save_animations`).
+    """
+    before, _workers[0] = _workers[0], 0
+    try:
+        yield
+    finally:
+        _workers[0] = before
 
 
 class InOrder:
@@ -31,18 +47,23 @@ class InOrder:
         Called in the caller's thread with each result, in order.
     max_pending : int
         How many jobs may wait before :meth:`submit` waits for the oldest.
-    n_workers : int
+    n_workers : int | None
         The worker threads; jobs must not share state (each thread may keep
-        its own, e.g. in a :class:`threading.local`).
+        its own, e.g. in a :class:`threading.local`). 0: run each job at
+        once in the caller's thread. None: :data:`N_WORKERS`, or 0 inside
+        :func:`one_core`.
     """
 
-    def __init__(self, take, max_pending=MAX_PENDING, n_workers=N_WORKERS):
+    def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
         self._take = take
         self._max_pending = max_pending
         self._pending = deque()
-        self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
-        self._interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
+        n_workers = _workers[0] if n_workers is None else n_workers
+        self._executor = self._interval = None
+        if n_workers:  # else: inline, in the caller's thread
+            self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
+            self._interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
 
     def submit(self, func, *args):
         """Queue ``func(*args)``; hand on the results that are ready.
@@ -50,6 +71,9 @@ class InOrder:
         An error in a job is raised here (or by :meth:`drain`), in the
         caller's thread.
         """
+        if self._executor is None:
+            self._take(func(*args))
+            return
         self._pending.append(self._executor.submit(func, *args))
         while self._pending and (
             len(self._pending) > self._max_pending or self._pending[0].done()
@@ -66,7 +90,8 @@ class InOrder:
         for future in self._pending:
             future.cancel()
         self._pending.clear()
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         if self._interval is not None:
             sys.setswitchinterval(self._interval)
             self._interval = None

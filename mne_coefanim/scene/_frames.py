@@ -85,13 +85,21 @@ class FrameLevels:
         return levels, (maps if images else None)
 
     def _dim(self, levels, panel, table, start, stop):
-        """Move pixels whose nearest channel is not significant to the twin."""
+        """Move to the twin pixels not significant (mask_dim) or extrapolated."""
         scene = self._scene
+        if scene.fade is not None:  # consistency_display='fade': graded instead
+            scene.fade.apply(levels, panel, start, stop)
+            return
         if not scene.faded:
             return
         twin = scene.faded[min(panel, len(scene.faded) - 1)]
-        significant = scene.masks[panel, start:stop][:, scene.interp.nearest_channel]
-        levels[~significant] += np.uint8(twin.offset - table.offset)
+        faded = np.zeros(levels.shape, bool)
+        if scene.mask_dim is not None:
+            nearest = scene.interp.nearest_channel
+            faded |= ~scene.masks[panel, start:stop][:, nearest]
+        if scene.extrapolated is not None:  # extrapolated='fade'
+            faded[:, scene.extrapolated] = True
+        levels[faded] += np.uint8(twin.offset - table.offset)
 
     @functools.cached_property
     def level_dtype(self):

@@ -18,6 +18,7 @@ import mne
 import numpy as np
 
 from .._checks import check_option
+from ..adapters._signs import aligned_test_refusal
 
 MASK_METHODS = ("cluster", "fdr")
 MASK_SETTINGS = ("method", "alpha", "tail", "threshold", "n_permutations", "seed")
@@ -81,6 +82,8 @@ def _tested_mask(panel, sensors, settings):
             f"by construction, so tested against 0 even pure noise comes out "
             f"significant. {_signed_hint(panel.reduction)}"
         )
+    if panel.signs_aligned:
+        raise ValueError(aligned_test_refusal(f"mask={method!r}"))
     if panel.sample_dim != "subjects":
         raise ValueError(_not_subjects_message(method, panel))
     info = sensors.info
@@ -107,20 +110,31 @@ def _signed_hint(reduction):
     )
 
 
-def _not_subjects_message(method, panel):
+_TEST_HARM = "a test across them marks pure noise as significant"
+
+
+def not_subjects_reason(panel, harm=_TEST_HARM):
+    """Why ``panel`` has no per-subject samples: folds (and the harm), or one map."""
     if panel.sample_dim == "folds":
-        what = (
+        return (
             f"data has {len(panel.samples)} cross-validation folds and no "
             f"subjects axis. Folds are not independent samples (they share most "
-            f"of their training epochs), so a test across them marks pure noise "
-            f"as significant"
+            f"of their training epochs), so {harm}"
         )
-    else:
-        what = "data holds a single map, with no subjects axis"
+    return "data holds a single map, with no subjects axis"
+
+
+PER_SUBJECT_HINT = (
+    "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
+    "one list of fold estimators per subject)"
+)
+
+
+def _not_subjects_message(method, panel):
+    what = not_subjects_reason(panel)
     return (
-        f"mask={method!r} tests across subjects, but {what}. Pass per-subject "
-        "data (an array with a 'subjects' axis named in dims, or one list of "
-        "fold estimators per subject), or a boolean mask of shape (n_times, "
+        f"mask={method!r} tests across subjects, but {what}. {PER_SUBJECT_HINT}"
+        ", or a boolean mask of shape (n_times, "
         "n_channels) computed elsewhere (e.g. from a permutation test within "
         "this subject)."
     )

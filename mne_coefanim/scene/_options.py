@@ -20,10 +20,15 @@ class DataOptions:
     class_idx: object
     train_time: object
     normalize_patterns: object
+    components: object
+    align_signs: object
     units: object
     scalings: object
     tmin: object
     tmax: object
+    freqs: object
+    fmin: object
+    fmax: object
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class MapOptions:
     extrapolate: object
     border: object
     res: object
+    extrapolated: object
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,9 @@ class StatOptions:
     mask_dim: object
     alpha: object
     seed: object
+    consistency: object
+    consistency_display: object
+    score_stats: object
 
 
 @dataclass(frozen=True)

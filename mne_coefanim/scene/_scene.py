@@ -13,18 +13,24 @@ from mne.utils import logger
 
 from .._checks import check_real
 from ..adapters._coefs import as_coef_data
+from ..adapters._csp import split_csp_panels
 from ..adapters._labelled import read_labelled
 from ..adapters._positions import resolve_sensors
 from ..interp._cache import scalp_interpolator
 from ..interp._interp import ScalpInterpolator
+from ._agreement import add_agreement, check_consistency
 from ._channels import (
     align_channels,
     merge_gradiometers,
     scale_for_display,
     used_channels,
 )
+from ._extrapolated import extrapolated_pixels, twin_fade
+from ._freq_masks import row_masks
+from ._freqs import ReadPanel, expand_freqs
 from ._masks import resolve_masks
 from ._options import as_kwargs
+from ._score_tests import tested_scores
 from ._scores import ScorePanel, score_panel
 from ._tables import check_mask_dim, color_tables, faded_twins
 
@@ -46,6 +52,10 @@ class Scene:
     vlim_each: bool = False
     faded: list = field(default_factory=list)  # dimmed twins of the tables
     times_are_samples: bool = False  # no times given: label frames by sample
+    n_rows: int = 1  # rows of maps (one per frequency shown), panels row-major
+    fade: object = None  # GradedFade: consistency_display='fade'
+    mask_dim: float | None = None  # fade pixels whose channel is not significant
+    extrapolated: np.ndarray | None = None  # (n_inside,) bool: faded pixels
 
     @property
     def panel_tables(self):
@@ -71,35 +81,44 @@ def prepare_scene(data, info, options):
         What the figure, the compositor and the writers trust.
     """
     titles, items = _split_panels(data)
+    check_consistency(options.stats)  # before any slow test
+    # one panel per CSP component
+    titles, items = split_csp_panels(titles, items, options.data.components)
     info = _default_info(info, items)
     sensors = resolve_sensors(info, **as_kwargs(options.sensors))
-    panels = _read_panels(items, sensors, info, options.data)
+    rows = expand_freqs(titles, items, options.data)  # one row per frequency
+    titles = rows.titles
+    panels = _read_panels(rows.items, sensors, info, rows.data_options)
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
     time_sel = _time_selection(panels, options.data.tmin, options.data.tmax)
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
-    masks = resolve_masks(
-        stats.mask, panels, sensors, time_sel, alpha=stats.alpha, seed=stats.seed
-    )
+    mask, alpha = row_masks(stats.mask, stats.alpha, rows.axis, len(panels))
+    masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha,
+                          seed=stats.seed)  # fmt: skip
     interp = scalp_interpolator(  # built once per geometry, then shared
         sensors.pos, **as_kwargs(options.map), sphere=sensors.sphere,
         ch_type=sensors.ch_type,
     )  # fmt: skip
     mask_dim = check_mask_dim(stats.mask_dim, masks)
+    outside = extrapolated_pixels(interp, stats)  # extrapolated='fade'
     colors = options.colors
+    halve = mask_dim is not None or outside is not None  # room for faded twins
     tables = color_tables(values, colors.vlim, colors.cmap, colors.cnorm,
-                           halve=mask_dim is not None)  # fmt: skip
+                           halve=halve)  # fmt: skip
     vlim_each = isinstance(colors.vlim, str)
     first, units = panels[0], options.data.units
-    return Scene(
+    scene = Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=first.times[time_sel], sensors=sensors, interp=interp,
-        tables=tables, scores=_scores(options.scores, first, time_sel),
-        vlim_each=vlim_each, faded=faded_twins(tables, mask_dim),
-        times_are_samples=first.times_are_samples,
+        tables=tables, scores=_scores(options, first, time_sel, rows.axis),
+        vlim_each=vlim_each, faded=faded_twins(tables, twin_fade(mask_dim, outside)),
+        mask_dim=mask_dim, extrapolated=outside,
+        times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
         units=[units or p.units for p in panels] if vlim_each
         else units or first.units,
     )  # fmt: skip
+    return add_agreement(scene, options, time_sel)  # consistency=...
 
 
 def _read_panels(items, sensors, info, data_options):
@@ -113,6 +132,9 @@ def _read_panels(items, sensors, info, data_options):
     opts = data_options
     panels = []
     for item in items:
+        if isinstance(item, ReadPanel):  # a decoder's frequency, read in _freqs
+            panels.append(item.coef)
+            continue
         labelled = read_labelled(item, times=opts.times, dims=opts.dims)
         item, dims, times, ch_names, _ = used_channels(labelled, sensors, info)
         panels.append(as_coef_data(
@@ -120,6 +142,7 @@ def _read_panels(items, sensors, info, data_options):
             transform=opts.transform, attr=opts.attr, class_idx=opts.class_idx,
             train_time=opts.train_time,
             normalize_patterns=opts.normalize_patterns, units=opts.units,
+            align_signs=opts.align_signs,
         ))  # fmt: skip
     _note_filters(panels)
     return panels
@@ -144,14 +167,17 @@ def _match_sensors(panels, sensors, info, data_options):
     return sensors, panels
 
 
-def _scores(score_options, first, time_sel):
-    """Build the score panel, told what the first panel's data are."""
-    return score_panel(
-        **as_kwargs(score_options), decoder=first.decoder,
+def _scores(options, first, time_sel, freqs=None):
+    """Build the score panel, told what the first panel's data are; test it."""
+    panel = score_panel(
+        **as_kwargs(options.scores), decoder=first.decoder,
         sample_dim=first.sample_dim,
         n_samples=None if first.samples is None else len(first.samples),
-        time_sel=time_sel, n_times=len(first.times),
+        time_sel=time_sel, n_times=len(first.times), freqs=freqs,
     )  # fmt: skip
+    stats = options.stats  # score_stats=...: a bar where above chance
+    return tested_scores(panel, stats.score_stats, first.times, time_sel,
+                         alpha=stats.alpha, seed=stats.seed)  # fmt: skip
 
 
 _FILTERS_NOTE = (

@@ -20,6 +20,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import as_float_array, check_type
+from ._tf_scores import tf_scores
 
 MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
 
@@ -77,6 +78,22 @@ class ScorePanel:
     band : str | None
         What the band is, written on the panel, e.g. ``'± SEM across 8
         subjects'``.
+    tf_matrix : array, shape (n_freqs, n_times) | None
+        A time-frequency score map, drawn instead of the curve (``mean`` is
+        then its average across the frequencies shown).
+    tf_labels : tuple of str
+        The frequency of each row of ``tf_matrix``, e.g. ``'8–12 Hz'``.
+    rows : array, shape (n_rows, n_all_times) | None
+        The curve's rows over all times (not cropped by ``tmin``/``tmax``),
+        for ``score_stats``.
+    rows_are : str | None
+        What the rows are: ``'subjects'``, ``'folds of one subject'``,
+        ``'score rows'`` (unknown) or None (one curve).
+    significant : array of bool, shape (n_times,) | None
+        The times where ``score_stats`` found the score above chance,
+        drawn as a bar under the curve; None without a test.
+    significance : str | None
+        What the bar means, written on the panel.
     """
 
     mean: np.ndarray
@@ -86,14 +103,21 @@ class ScorePanel:
     label: str = "Score"
     matrix: np.ndarray | None = None
     band: str | None = None
+    tf_matrix: np.ndarray | None = None
+    tf_labels: tuple = ()
+    rows: np.ndarray | None = None
+    rows_are: str | None = None
+    significant: np.ndarray | None = None
+    significance: str | None = None
 
 
 def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
-                sample_dim, n_samples, time_sel, n_times):  # fmt: skip
+                sample_dim, n_samples, time_sel, n_times, freqs=None):  # fmt: skip
     """Build the score panel, cropped to the frames shown; None without scores.
 
     ``decoder`` (a DecoderFacts or None), ``sample_dim`` and ``n_samples``
-    describe the animated data, to say what the scores' rows are.
+    describe the animated data, to say what the scores' rows are; ``freqs``
+    (a FreqAxis or None) its frequency rows, for a time-frequency map.
     """
     if scores is None:
         return None
@@ -104,20 +128,27 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
     name = _scoring_name(scoring, decoder, score_label)
     label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
     chance = _chance(chance, name, decoder)
+    tf = tf_scores(scores, score_matrix, freqs, n_times=n_times, time_sel=time_sel,
+                   sample_dim=sample_dim, n_samples=n_samples)  # fmt: skip
+    if tf is not None:
+        return ScorePanel(tf.matrix.mean(axis=0), chance=chance, label=label,
+                          band=tf.band, tf_matrix=tf.matrix,
+                          tf_labels=tuple(freqs.labels))  # fmt: skip
     if _is_matrix(scores, score_matrix, decoder, n_times):
         matrix = _mean_matrix(scores, n_times)[np.ix_(time_sel, time_sel)]
         return ScorePanel(np.diag(matrix).copy(), chance=chance, label=label,
                           matrix=matrix)  # fmt: skip
     # maps from one subject's decoders (no subjects axis): scores are its folds
     one_subject = sample_dim == "folds" or (decoder is not None and sample_dim is None)
-    rows, band = _score_rows(scores, n_times, one_subject, sample_dim, n_samples)
-    rows = rows[:, time_sel]
-    if len(rows) == 1:
-        return ScorePanel(rows[0], chance=chance, label=label)
-    mean = rows.mean(axis=0)
-    sem = rows.std(axis=0, ddof=1) / np.sqrt(len(rows))
+    rows, what = _score_rows(scores, n_times, one_subject, sample_dim, n_samples)
+    tested = dict(rows=rows, rows_are=what)  # all times, for score_stats
+    shown = rows[:, time_sel]
+    if len(shown) == 1:
+        return ScorePanel(shown[0], chance=chance, label=label, **tested)
+    mean = shown.mean(axis=0)
+    sem = shown.std(axis=0, ddof=1) / np.sqrt(len(shown))
     return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label,
-                      band=band)  # fmt: skip
+                      band=f"± SEM across {len(rows)} {what}", **tested)  # fmt: skip
 
 
 def _check_plottable(scores):
@@ -169,7 +200,7 @@ def _mean_matrix(scores, n_times):
 
 
 def _score_rows(scores, n_times, one_subject, sample_dim, n_samples):
-    """Return rows (n_rows, n_times) and the band's description."""
+    """Return rows (n_rows, n_times) and what they are (None: one curve)."""
     if scores.ndim not in (1, 2, 3) or scores.shape[-1] != n_times:
         raise ValueError(
             f"scores must have shape (n_times,), (n_samples, n_times) or "
@@ -179,7 +210,7 @@ def _score_rows(scores, n_times, one_subject, sample_dim, n_samples):
     if scores.ndim == 1:
         return scores[np.newaxis], None
     if scores.ndim == 3 and len(scores) > 1:  # folds averaged within subjects
-        return scores.mean(axis=1), f"± SEM across {len(scores)} subjects"
+        return scores.mean(axis=1), "subjects"
     rows = scores.reshape(-1, n_times)
     what = "folds of one subject" if scores.ndim == 3 or one_subject else None
     if what is None and sample_dim == "subjects" and n_samples == len(rows):
@@ -192,7 +223,7 @@ def _score_rows(scores, n_times, one_subject, sample_dim, n_samples):
             "scores[np.newaxis] (folds of one subject), shaped (n_subjects, "
             "n_folds, n_times)."
         )
-    return rows, f"± SEM across {len(rows)} {what}"
+    return rows, what
 
 
 # -- chance ---------------------------------------------------------------------

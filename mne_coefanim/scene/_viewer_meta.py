@@ -82,9 +82,12 @@ def _score(ax, scores, height):
     xa = (px1 - px0) / (x1 - x0) if x1 != x0 else 1.0
     # rows grow downwards
     ya = -(py1 - py0) / (y1 - y0) if y1 != y0 else 1.0
+    label = scores.label or "score"
+    if scores.tf_matrix is not None:  # hovering shows the curve: say what it is
+        label += f" (mean of {len(scores.tf_matrix)} frequency rows)"
     score = {
         "box": _box(ax, height), "xa": xa, "xb": px0 - xa * x0,
-        "ya": ya, "yb": (height - py0) - ya * y0, "label": scores.label or "score",
+        "ya": ya, "yb": (height - py0) - ya * y0, "label": label,
         "mean": _rounded(scores.mean), "matrix": scores.matrix is not None,
         "values": None,
     }  # fmt: skip

@@ -16,6 +16,8 @@ from matplotlib.mathtext import MathTextParser
 
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
+from ._score_bar import draw_significance
+from ._tf_scores import TF_HEIGHT, draw_tf_scores
 from ._time_label import TimeLabel
 
 # sizes in inches, at any dpi
@@ -110,7 +112,7 @@ class CoefFigure:
         _check_titles(look.title, titles)  # else they fail at the first draw
         width, height, rects = _layout(
             len(titles), any(titles), scores, look.colorbar,
-            n_colorbars=len(self.tables),
+            n_colorbars=len(self.tables), n_rows=scene.n_rows,
         )  # fmt: skip
         self.fig = plt.figure(figsize=(width, height), dpi=dpi)
         self.fig.patch.set_facecolor("white")
@@ -135,7 +137,11 @@ class CoefFigure:
         self.cursor = self.cursor_h = self.score_axes = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
-            if scores.matrix is None:
+            if scores.tf_matrix is not None:  # frequency x time
+                x = self.times * (1e3 if self.time_unit == "ms" else 1.0)
+                self.cursor = draw_tf_scores(self.fig, self.score_axes, scores, x,
+                                             self._time_axis_label("Time"))  # fmt: skip
+            elif scores.matrix is None:
                 self.cursor = self._draw_scores(self.score_axes, scores)
             else:
                 self.cursor, self.cursor_h = self._draw_matrix(self.score_axes, scores)
@@ -196,6 +202,8 @@ class CoefFigure:
         ax.set_xlabel(self._time_axis_label("Time"))
         ax.set_ylabel(scores.label)
         ax.spines[["top", "right"]].set_visible(False)
+        if scores.significant is not None:  # score_stats: where above chance
+            draw_significance(ax, x, scores.significant, scores.significance)
         return ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
 
     def _draw_matrix(self, ax, scores):
@@ -322,6 +330,8 @@ def _score_height(scores):
     """Height of the score panel in inches (a matrix is drawn square)."""
     if scores is None:
         return 0.0
+    if scores.tf_matrix is not None:
+        return TF_HEIGHT
     return MATRIX_HEIGHT if scores.matrix is not None else SCORE_HEIGHT
 
 
@@ -343,37 +353,53 @@ def _check_titles(title, panel_titles):
                 ) from None
 
 
-def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1):
+def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
     """Figure size (inches) and axes rectangles (figure fractions).
 
-    One colour bar sits right of the last map; with one per panel
-    (``n_colorbars == n_panels > 1``), each sits right of its own map.
+    The panels fill ``n_rows`` rows (one per frequency), row by row from the
+    top. One colour bar sits right of the last column, centred on the rows;
+    with one per panel (``n_colorbars == n_panels > 1``), each sits right of
+    its own map.
     """
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
     gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
-    maps_width = n_panels * MAP_SIZE + (n_panels - 1) * gap
+    n_cols = n_panels // n_rows
+    maps_width = n_cols * MAP_SIZE + (n_cols - 1) * gap
     width = MARGIN + maps_width + cbar_band
+    # a row below another leaves room for its panel titles
+    row_step = MAP_SIZE + MARGIN + (title_band - TITLE_BAND)
+    maps_height = MAP_SIZE + (n_rows - 1) * row_step
     score_height = _score_height(scores)
     score_band = (score_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
-    height = title_band + MAP_SIZE + MARGIN + score_band
+    height = title_band + maps_height + MARGIN + score_band
     map_bottom = score_band + MARGIN
 
     def frac(left, bottom, w, h):
         return (left / width, bottom / height, w / width, h / height)
 
+    def bottom(k):  # of panel k's map: row k // n_cols, counted from the top
+        return map_bottom + (n_rows - 1 - k // n_cols) * row_step
+
     rects = {
         "maps": [
-            frac(MARGIN + k * (MAP_SIZE + gap), map_bottom, MAP_SIZE, MAP_SIZE)
+            frac(
+                MARGIN + k % n_cols * (MAP_SIZE + gap), bottom(k), MAP_SIZE, MAP_SIZE
+            )  # fmt: skip
             for k in range(n_panels)
         ],
         "colorbars": [
             frac(
                 # counted back from the last map's (the only one when shared)
-                MARGIN + maps_width + MARGIN - (n_panels - 1 - k) * (MAP_SIZE + gap),
-                map_bottom + 0.15 * MAP_SIZE,
+                MARGIN
+                + maps_width
+                + MARGIN
+                - (n_cols - 1 - k % n_cols) * (MAP_SIZE + gap),
+                bottom(k) + 0.15 * MAP_SIZE
+                if n_colorbars > 1
+                else map_bottom + 0.15 * maps_height,
                 CBAR_WIDTH,
-                0.7 * MAP_SIZE,
+                0.7 * (MAP_SIZE if n_colorbars > 1 else maps_height),
             )  # fmt: skip
             for k in range(n_panels - n_colorbars, n_panels)
         ],

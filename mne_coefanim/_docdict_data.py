@@ -1,0 +1,205 @@
+"""Descriptions of the data, sensor and map parameters (see :mod:`._docs`)."""
+
+docdict = {}
+
+docdict["data"] = """
+data : array | estimator | list of estimators | Evoked | CoefData | dict
+    What to animate:
+
+    - an array ``(n_times, n_channels)``, or the 4-D layout
+      ``(n_subjects, n_folds, n_times, n_channels)`` (other axis orders
+      are named with ``dims``); subjects and folds are averaged;
+    - a fitted :class:`mne.decoding.SlidingEstimator` or
+      :class:`~mne.decoding.GeneralizingEstimator` whose pipeline ends in
+      :class:`~mne.decoding.LinearModel`, or a list of them (one per
+      cross-validation fold);
+    - an :class:`mne.Evoked` (e.g. patterns in an ``EvokedArray``);
+    - a fitted :class:`mne.decoding.CSP` (or a pipeline starting with
+      one): one static map per component (see ``components``); a list of
+      CSPs fitted on successive time windows, animated at the window
+      centres given as ``times``; or a list (windows) of lists (folds);
+    - a :class:`pandas.DataFrame` with one column per channel, named, and
+      the times (s) as its index, or an xarray-like object whose dims and
+      coordinates name the axes, channels and times (channels matched
+      to ``info`` by name); a masked array is refused;
+    - a dict ``{panel title: any of the above}`` to show several panels
+      side by side, in sync and on one colour scale (or one scale per
+      panel with ``vlim='each'``).
+"""
+
+docdict["info"] = """
+info : mne.Info | mne.channels.DigMontage | array, shape (n_channels, 2) | None
+    Where the channels are. None takes the Info of an Evoked. An array
+    holds 2-D positions, y towards the nose, in any unit: metres around
+    the head centre (MNE's convention, head radius 0.095 m) are used as
+    they are, centimetres and millimetres are converted, and anything
+    else (pixels, a 0-1 layout such as ``Layout.pos[:, :2]``) is centred
+    and scaled so its farthest sensor lies on the head circle (logged;
+    see :func:`resolve_sensors`). Give ``sphere`` in the positions' units
+    to keep them exactly as given.
+"""
+
+docdict["times"] = """
+times : array, shape (n_times,) | None
+    The time of each sample of an array, in seconds (shared by all
+    panels). A DataFrame's index or an xarray-like time coordinate gives
+    its own times; ``times`` given as well must equal them.
+"""
+
+docdict["dims"] = """
+dims : tuple of str | str | None
+    Axis names of an array, from ``'subjects'``, ``'folds'``,
+    ``'times'``, ``'channels'`` or MNE's singular ``'subject'``,
+    ``'fold'``, ``'time'``, ``'channel'``, as a tuple or a
+    comma-separated str (``'fold, time, channel'``); ``'freqs'`` (or
+    ``'freq'``) names a frequency axis, shown as rows (see ``freqs``).
+    MNE's own arrays are ``(n_channels, n_times)`` (``Evoked.data``,
+    ``get_coef``): pass ``dims=('channels', 'times')`` (or ``data.T``).
+    A DataFrame or xarray-like object names its axes itself.
+"""
+
+docdict["transform"] = """
+transform : None | 'abs' | 'zscore'
+    Applied after averaging over subjects and folds.
+"""
+
+docdict["attr"] = """
+attr : ``'patterns_'`` | ``'filters_'``
+    What to take from a fitted estimator (patterns are interpretable as
+    brain activity; filters are not).
+"""
+
+docdict["class_idx"] = """
+class_idx : int | None
+    For multi-class estimators, the class to show; None shows the norm
+    across classes, taken after averaging over folds and subjects (it is
+    non-negative, so ``mask`` cannot test it).
+"""
+
+docdict["train_time"] = """
+train_time : float | None
+    For a generalizing estimator, the training time to show instead of
+    the diagonal.
+"""
+
+docdict["normalize_patterns"] = """
+normalize_patterns : bool
+    For estimators' patterns. False (default): ``Σx W`` as
+    :class:`~mne.decoding.LinearModel` stores them, whose size follows the
+    weights' scale (the regularisation, the subject), labelled ``'a.u.'``.
+    True: Haufe's ``Σx W (Wᵀ Σx W)⁻¹`` for decoder outputs standardised to
+    unit variance, in data units (µV for EEG) per standard deviation of
+    the decoder output, the same whatever the weights' scale: use it to
+    compare or average subjects.
+"""
+
+docdict["components"] = """
+components : int | list of int | None
+    For CSP inputs (:class:`mne.decoding.CSP`): which components to show,
+    0-based rows of ``patterns_`` (or ``filters_``), each as its own panel
+    titled ``'CSP 1'``, ``'CSP 2'``, ... (index + 1). None (default) shows
+    the first ``n_components`` the CSP was fitted with (those its
+    ``transform`` uses). Giving it for data without a CSP is an error.
+"""
+
+docdict["align_signs"] = """
+align_signs : bool
+    For decoders whose sign is arbitrary (CSP, PCA-based, eigenvectors),
+    where averaging cancels maps whose sign flipped between subjects or
+    folds. True flips, before any averaging, each subject's and fold's
+    map, separately at each time point (and class), to have a
+    non-negative dot product with the leading pattern of all of them (the
+    first right singular vector of the stack, uncentred), oriented so that
+    most maps keep their sign; the number flipped is logged. Lists of CSPs
+    on time windows also get each window aligned to the previous one. The
+    aligned subjects then agree by construction, even on pure noise, so
+    ``mask='cluster' | 'fdr'`` refuses to test them against 0 (on
+    simulated null studies, FDR marked some cell in about half of them
+    after alignment, in 1 of 40 without). ``transform='abs'`` may be
+    combined with it (it applies to the aligned average). False
+    (default): signs are used as given.
+"""
+
+docdict["ch_type"] = """
+ch_type : str | None
+    The channel type to show (needed when ``info`` has several).
+"""
+
+docdict["picks"] = """
+picks : str | list | slice | None
+    Channels to use, as in MNE.
+"""
+
+docdict["exclude"] = """
+exclude : 'bads' | list of str
+    Channels to leave out when ``picks`` is None; default the bads.
+"""
+
+docdict["sphere"] = """
+sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
+    The head sphere, as in :func:`mne.viz.plot_topomap`.
+"""
+
+docdict["tmin"] = """
+tmin, tmax : float | None
+    Animate only the frames in this time range (seconds, inclusive).
+"""
+
+docdict["freqs"] = """
+freqs : array-like, shape (n_freqs,) | (n_freqs, 2) | None
+    The frequency (Hz) of each entry of the data's frequency axis, or the
+    ``(low, high)`` edges of each band, in increasing order. The axis is
+    named ``'freqs'`` (or ``'freq'``) in ``dims``, or is the second axis of
+    the ``(n_channels, n_freqs)`` features that a fitted decoder's
+    :class:`~mne.decoding.Vectorizer` saw (epochs data of shape
+    ``(n_epochs, n_channels, n_freqs, n_times)``); an xarray-like object's
+    frequency coordinate gives them (``freqs`` given too must equal it).
+    Each frequency becomes a row of maps titled by its frequency (e.g.
+    ``'10 Hz'``, ``'8–12 Hz'``), the highest on top, on one colour scale;
+    a dict's entries are the columns. A decoder's
+    coefficients are read for all features at once and then split, and
+    ``transform`` applies to each frequency's maps (``'zscore'``: across
+    the channels of one frequency). ``scores`` of shape ``(n_freqs,
+    n_times)`` are drawn as a time-frequency map (see ``score_matrix``).
+    None (default): the data has no frequency axis (giving one is then an
+    error).
+"""
+
+docdict["fmin"] = """
+fmin, fmax : float | None
+    Show only the frequencies in this range (Hz, inclusive; bands only
+    when they lie entirely within it), as ``tmin``/``tmax`` do for times;
+    the time-frequency score map keeps the same rows. None (default):
+    no limit. They need ``freqs``.
+"""
+
+docdict["image_interp"] = """
+image_interp : 'cubic' | 'linear' | 'nearest'
+    Interpolation between sensors, as in :func:`mne.viz.plot_topomap`.
+"""
+
+docdict["extrapolate"] = """
+extrapolate : 'auto' | 'head' | 'local' | 'box'
+    Extrapolation beyond the sensors, as in MNE.
+"""
+
+docdict["border"] = """
+border : 'mean' | float
+    Value of the extrapolation points, as in MNE.
+"""
+
+docdict["res"] = """
+res : int
+    Pixels along each side of the interpolated image. The default, 256,
+    is finer than MNE's 64 because an animation is watched at its full
+    size; it costs little here.
+"""
+
+docdict["extrapolated"] = """
+extrapolated : 'show' | 'fade' | 'hide'
+    How to draw the map outside the convex hull of the sensors, where
+    its values are extrapolated, not measured. ``'show'`` (default)
+    draws it like the rest, as MNE does; ``'fade'`` lightens it toward
+    white (by ``mask_dim`` if given, else 0.6; the map then uses half as
+    many colour levels); ``'hide'`` leaves it blank. In every output.
+"""

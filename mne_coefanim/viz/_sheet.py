@@ -1,0 +1,241 @@
+"""A sheet of maps at chosen times, for print.
+
+One map axes per time (a grid, or one row per panel), one colour bar (one
+per panel with ``vlim='each'``), and the score panel beneath with markers at
+the chosen times. Each map is the animation's frame at that time: the same
+palette indices (faded pixels included) through the same colours, drawn as
+an image; head outlines, sensors and mask markers are lines, so PDF and SVG
+files keep them as vector paths.
+"""
+
+import math
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import ListedColormap, NoNorm
+
+from .._checks import check_int
+from ._figure import (
+    CONTOUR_ZORDER,
+    MAP_ZORDER,
+    MASK_PARAMS,
+    MASK_ZORDER,
+    OUTLINE_ZORDER,
+    OUTSIDE,
+    SENSOR_ZORDER,
+    _check_titles,
+    _rgba_table,
+)
+from ._mne_outlines import head_outlines
+from ._sheet_layout import MAX_COLUMNS, NOTE, SheetGrid, sheet_layout
+
+MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
+
+
+@dataclass(frozen=True)
+class SheetMap:
+    """One map of a sheet: a panel at a frame.
+
+    Attributes
+    ----------
+    panel, frame : int
+        Which panel, at which frame.
+    levels : array of uint8, shape (n_inside,)
+        The palette index of each pixel inside the head (as the animation's).
+    mask : array of bool, shape (n_channels,) | None
+        The significant channels.
+    image : array, shape (res, res) | None
+        The interpolated values, for contour lines.
+    """
+
+    panel: int
+    frame: int
+    levels: np.ndarray
+    mask: np.ndarray | None = None
+    image: np.ndarray | None = None
+
+
+def sheet_columns(ncols, n_maps, n_panels):
+    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``."""
+    if n_panels > 1:  # one row per panel, one column per time
+        if ncols is not None:
+            raise ValueError(
+                f"ncols wraps one panel's maps; with {n_panels} panels each row "
+                f"is a panel and each column a time: pass ncols=None (got {ncols})."
+            )
+        return n_maps // n_panels
+    if ncols is None:
+        return min(n_maps, MAX_COLUMNS)
+    return min(check_int("ncols", ncols, minimum=1), n_maps)
+
+
+def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
+    """Draw the sheet.
+
+    Parameters
+    ----------
+    scene : Scene
+        The validated scene (sensors, interp, tables, faded, titles, units,
+        times, scores).
+    look : Look
+        How the maps look (title, sensors, contours, colour bar, markers).
+    maps : list of SheetMap
+        The maps, panel after panel, each panel's in the order shown.
+    n_cols : int
+        Maps per row (see :func:`sheet_columns`).
+    dpi : float
+        The figure's dots per inch.
+    note : str | None
+        A line under the sheet (e.g. what the peaks are of).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The sheet; its first axes are the maps, in order.
+    """
+    titles, several = scene.titles, len(scene.titles) > 1
+    _check_titles(look.title, titles)  # else they fail at the first draw
+    grid = SheetGrid(
+        n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
+        n_cols=n_cols, row_labels=several,
+        n_colorbars=len(scene.tables) if look.colorbar else 0,
+        title=bool(look.title), scores=scene.scores is not None,
+        note=note is not None,
+    )  # fmt: skip
+    width, height, rects = sheet_layout(grid)
+    fig = plt.figure(figsize=(width, height), dpi=dpi)
+    fig.patch.set_facecolor("white")
+    unit = "sample" if scene.times_are_samples else look.time_unit
+    draw = _MapDrawer(scene, look, unit)
+    for k, (each, rect) in enumerate(zip(maps, rects["maps"], strict=False)):
+        ax = fig.add_axes(rect)
+        draw(ax, each, k, top_row=k < n_cols)
+        if several and k % n_cols == 0:
+            ax.text(-0.04, 0.5, titles[each.panel], transform=ax.transAxes,
+                    rotation=90, ha="right", va="center", fontsize=10)  # fmt: skip
+    _draw_colorbars(fig, rects["colorbars"], scene.tables, scene.units)
+    if scene.scores is not None:
+        frames = [each.frame for each in maps[: len(maps) // len(titles)]]
+        _draw_scores(fig.add_axes(rects["scores"]), scene, frames, unit)
+    if look.title:
+        fig.text(0.5, 1 - 0.1 / height, look.title, ha="center", va="top",
+                 fontsize=12)  # fmt: skip
+    if note is not None:
+        fig.text(0.15 / width, NOTE / 2 / height, note, va="center", fontsize=8,
+                 color="0.3")  # fmt: skip
+    return fig
+
+
+class _MapDrawer:
+    """Draw one map of the sheet: image, head, sensors, markers, contours."""
+
+    def __init__(self, scene, look, unit):
+        self.scene, self.look, self.unit = scene, look, unit
+        self.interp, self.sensors = scene.interp, scene.sensors
+        # the animation's palette: the tables, then their dimmed twins
+        rgba = np.vstack([_rgba_table(list(scene.tables) + list(scene.faded)),
+                          [[0, 0, 0, 0]]])  # fmt: skip
+        self.cmap = ListedColormap(rgba / 255.0, name="levels")
+        self.inside = np.flatnonzero(self.interp.inside)
+
+    def __call__(self, ax, each, k, *, top_row):
+        interp, sphere = self.interp, self.sensors.sphere
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
+        ax.set_xlim(sphere[0] - half, sphere[0] + half)
+        ax.set_ylim(sphere[1] - half, sphere[1] + half)
+        indices = np.full(interp.res**2, OUTSIDE, np.uint16)
+        indices[self.inside] = each.levels
+        ax.imshow(
+            indices.reshape(interp.res, interp.res), cmap=self.cmap, norm=NoNorm(),
+            extent=interp.extent, origin="lower", interpolation="nearest",
+            interpolation_stage="data", zorder=MAP_ZORDER, gid=f"map-{k}",
+        )  # fmt: skip
+        for part, (x, y) in head_outlines(sphere, self.sensors.pos).items():
+            ax.plot(x, y, color="k", linewidth=1, clip_on=False,
+                    zorder=OUTLINE_ZORDER, gid=f"outline-{k}-{part}")  # fmt: skip
+        self._draw_sensors(ax, k)
+        self._draw_marks(ax, each, k)
+        if top_row or len(self.scene.titles) == 1:
+            ax.set_title(time_text(self.scene.times[each.frame], self.unit),
+                         fontsize=10)  # fmt: skip
+
+    def _draw_sensors(self, ax, k):
+        fmt = self.look.sensors
+        if not fmt:
+            return
+        fmt = fmt if isinstance(fmt, str) else "k."
+        x, y = self.sensors.pos.T
+        try:
+            ax.plot(x, y, fmt, markersize=2.5, zorder=SENSOR_ZORDER, clip_on=False,
+                    gid=f"sensors-{k}")  # fmt: skip
+        except ValueError as err:
+            raise ValueError(
+                f"sensors must be a bool or a matplotlib format string such as "
+                f"'k.' or 'wo'; got {fmt!r:.60} ({err})."
+            ) from None
+
+    def _draw_marks(self, ax, each, k):
+        """Draw the mask markers and contour lines, as the animation's frame."""
+        if each.mask is not None:
+            params = {**MASK_PARAMS, **(self.look.mask_params or {})}
+            (line,) = ax.plot(*self.sensors.pos[each.mask].T, zorder=MASK_ZORDER,
+                              clip_on=False, gid=f"mask-{k}", **params)  # fmt: skip
+            line.set_linestyle("none")
+        image, n_lines = each.image, self.look.contours
+        if not n_lines or image is None or np.nanmin(image) == np.nanmax(image):
+            return
+        table = self.scene.panel_tables[each.panel]
+        ax.contour(self.interp.xi, self.interp.yi, image, colors="k",
+                   levels=np.linspace(table.vmin, table.vmax, n_lines + 2)[1:-1],
+                   linewidths=0.6, zorder=CONTOUR_ZORDER)  # fmt: skip
+
+
+def time_text(time, unit):
+    """Return a map's title: its time, as the animation's time label."""
+    # "+ 0.0" turns the -0.0 of a time a hair below zero into 0.0
+    if unit == "ms":
+        return f"{round(time * 1e3) + 0.0:0.0f} ms"
+    if unit == "sample":  # no times given: never seconds
+        return f"sample {round(time):d}"
+    return f"{round(time, 3) + 0.0:0.3f} s"
+
+
+def _draw_colorbars(fig, rects, tables, units):
+    labels = units if isinstance(units, list) else [units] * len(tables)
+    for rect, table, label in zip(rects, tables, labels, strict=False):
+        mappable = ScalarMappable(norm=table.norm, cmap=table.listed_cmap)
+        colorbar = fig.colorbar(mappable, cax=fig.add_axes(rect))
+        if label:
+            colorbar.set_label(label)
+
+
+def _draw_scores(ax, scene, frames, unit):
+    """Draw the score curve (a matrix's diagonal), marked at the frames."""
+    scores = scene.scores
+    x = np.asarray(scene.times) * (1e3 if unit == "ms" else 1.0)
+    if scores.low is not None:
+        ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
+                        linewidth=0)  # fmt: skip
+    ax.plot(x, scores.mean, color="C0", linewidth=1.5)
+    if scores.chance is not None:
+        ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
+    # say what the curve and its band are
+    what = scores.band if scores.matrix is None else "diagonal (training = testing)"
+    if what is not None:
+        ax.text(0.995, 0.98, what, transform=ax.transAxes, ha="right", va="top",
+                fontsize=7, color="0.3")  # fmt: skip
+    ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
+    ax.vlines(x[frames], 0, 1, transform=ax.get_xaxis_transform(),
+              colors=MARKER_COLOR, linestyles=":", linewidth=1,
+              gid="time-lines")  # fmt: skip
+    ax.plot(x[frames], scores.mean[frames], "o", color=MARKER_COLOR,
+            markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
+    ax.set_xlim(x[0], x[-1])
+    label = "Sample" if unit == "sample" else f"Time ({unit})"
+    ax.set_xlabel(label)
+    ax.set_ylabel(scores.label)
+    ax.spines[["top", "right"]].set_visible(False)

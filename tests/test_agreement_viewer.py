@@ -1,0 +1,71 @@
+"""Agreement maps in the interactive viewer, in a real browser.
+
+The browser, its fixture and helpers are those of ``test_viewer.py`` (skipped
+when selenium, Chromium or chromedriver is missing, except on CI).
+"""
+
+import numpy as np
+import pytest
+import test_viewer
+from conftest import make_info
+from test_viewer import (
+    DPI,
+    ROOT,
+    _canvas_rgb,
+    _gif_frame,
+    _open,
+    _pixel,
+    _point_at,
+    _wait,
+)
+
+from mne_coefanim import animate_coefs
+
+browser = test_viewer.driver  # the headless Chromium fixture, shared
+
+N_SUBJECTS, N_FRAMES = 6, 5
+
+
+@pytest.fixture(scope="module")
+def agreeing(tmp_path_factory):
+    """Per-subject maps with a t panel and a sign fade, their viewers and GIFs."""
+    info = make_info(n_channels=32)
+    rng = np.random.default_rng(3)
+    samples = rng.standard_normal((N_SUBJECTS, N_FRAMES, 32)) + np.linspace(0, 2, 32)
+    folder = tmp_path_factory.mktemp("agreement")
+    out = {}
+    for display, measure in (("panel", "t"), ("fade", "sign")):
+        anim = animate_coefs(samples, info, dims=("subjects", "times", "channels"),
+                             times=np.arange(N_FRAMES) / 100.0, res=48, dpi=DPI,
+                             units="µV", consistency=measure,
+                             consistency_display=display, show=False,
+                             verbose=False)  # fmt: skip
+        html = anim.save(folder / f"{display}.html")
+        out[display] = anim, html, anim.save(folder / f"{display}.gif")
+    return out
+
+
+@pytest.mark.parametrize("display", ["panel", "fade"])
+def test_viewer_shows_the_gif_frames(browser, agreeing, display):
+    anim, html, gif = agreeing[display]
+    for k in (0, 3):
+        _open(browser, html, f"#t={k / 100:.3f}")
+        _wait(browser, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+        np.testing.assert_array_equal(_canvas_rgb(browser), _gif_frame(gif, k))
+    browser.save_screenshot(str(html.parent / f"{display}.png"))
+
+
+def test_hover_on_the_t_panel_shows_t(browser, agreeing):
+    anim, html, _ = agreeing["panel"]
+    k, channel = 2, 20
+    _open(browser, html, f"#t={k / 100:.3f}")
+    _wait(browser, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    for panel, unit in ((0, "µV"), (1, "t")):
+        x, y = _pixel(anim, anim.map_axes[panel], anim.sensors.pos[channel])
+        _point_at(browser, x, y).perform()
+        tip = f"return {ROOT}.querySelector('.cav-tip').textContent"
+        name, value = browser.execute_script(tip).split(": ")
+        number, shown_unit = value.split(" ")
+        assert name == anim.sensors.ch_names[channel] and shown_unit == unit
+        expected = anim.values[panel, k, channel]
+        assert float(number) == pytest.approx(expected, abs=1e-3 * abs(expected) + 1e-3)
