@@ -40,7 +40,7 @@ FAST = dict(show=False, verbose=False, dpi=60, res=64, tmin=0.0, tmax=0.4)
 # -------------------------
 # The agreement panel runs in sync with the mean, on its own colour scale
 # (symmetric about 0) and colour bar, and its title says across how many
-# subjects it was computed. Large |t| where the subjects agree, whatever
+# subjects it was computed. Large ``|t|`` where the subjects agree, whatever
 # the amplitude of the mean.
 anim = mne_coefanim.animate_coefs(
     patterns, study.info, units="µV", consistency="t",

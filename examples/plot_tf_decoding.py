@@ -32,7 +32,11 @@ from sklearn.pipeline import make_pipeline
 
 import mne_coefanim
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "eegmmidb_S001"
+try:
+    EXAMPLES = Path(__file__).resolve().parent
+except NameError:  # sphinx-gallery runs the script in its folder, without __file__
+    EXAMPLES = Path.cwd()
+DATA_DIR = EXAMPLES.parents[1] / "shared" / "data" / "eegmmidb_S001"
 MOTOR = ["FC5", "FC3", "FC1", "FCz", "FC2", "FC4", "FC6", "C5", "C3", "C1", "Cz",
          "C2", "C4", "C6", "CP5", "CP3", "CP1", "CPz", "CP2", "CP4", "CP6"]  # fmt: skip
 MONTAGE = (
