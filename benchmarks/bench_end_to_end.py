@@ -358,7 +358,7 @@ def section_cores(b, folder, args):
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         rows[n_cpus] = {
             "seconds": statistics.median(r["seconds"] for r in runs),
-            "md5": {r["md5"] for r in runs},
+            "md5": sorted({r["md5"] for r in runs}),  # a list: JSON
         }
     return rows
 

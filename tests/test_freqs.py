@@ -156,6 +156,15 @@ def tf_decoder():
     return sliding, info
 
 
+def test_align_signs_with_a_decoders_freqs_is_refused(tf_decoder):
+    """Not dropped silently: the decoder's maps are read after the split."""
+    sliding, info = tf_decoder
+    with pytest.raises(ValueError, match="align_signs=True with a frequency axis "
+                       "takes a plain array.*fitted decoders"):  # fmt: skip
+        animate_coefs([sliding, sliding], info, freqs=[6.0, 10.0, 20.0],
+                      times=np.arange(6) * 0.1, align_signs=True, **FAST)  # fmt: skip
+
+
 def test_decoder_on_channels_by_freqs_features(tf_decoder):
     sliding, info = tf_decoder
     anim = animate_coefs(sliding, info, freqs=[6.0, 10.0, 20.0],

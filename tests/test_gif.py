@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from mne_coefanim.io._gif import write_gif
-from mne_coefanim.io._in_order import MAX_PENDING
+from mne_coefanim.io._in_order import MAX_PENDING, N_WORKERS
 
 HEIGHT, WIDTH = 30, 40
 
@@ -180,10 +180,10 @@ def test_gif_streams_frames(tmp_path, palette):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # the producer's frame, our copy of the previous one, the mask of
-    # changed pixels, and the frames queued for the encoder thread (one more
-    # being encoded); keeping every frame would take 12 MB
-    assert peak < (3 + MAX_PENDING + 1) * frame_bytes + 100_000
+    # the producer's frame, the mask of changed pixels, and our copies of
+    # the frames queued for the encoder threads and being encoded (each job
+    # also reads the previous frame); keeping every frame would take 12 MB
+    assert peak < (4 + MAX_PENDING + N_WORKERS) * frame_bytes + 100_000
     with Image.open(tmp_path / "long.gif") as im:
         assert im.n_frames == n_frames
 

@@ -1,6 +1,5 @@
 """Jobs on a second thread, results in order: the GIF encoder's pipeline."""
 
-import io
 import sys
 import threading
 import time
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 
 from mne_coefanim.io import _gif
-from mne_coefanim.io._in_order import InOrder
+from mne_coefanim.io._in_order import InOrder, one_core
 
 
 def test_results_come_in_submission_order():
@@ -48,23 +47,7 @@ def test_switch_interval_is_restored():
     assert sys.getswitchinterval() == before
 
 
-class _Inline:
-    """InOrder's interface, run in the caller's thread."""
-
-    def __init__(self, take):
-        self.take = take
-
-    def submit(self, func, *args):
-        self.take(func(*args))
-
-    def drain(self):
-        pass
-
-    def close(self):
-        pass
-
-
-def test_gif_from_the_thread_equals_one_written_inline(tmp_path, monkeypatch):
+def test_gif_from_the_thread_equals_one_written_inline(tmp_path):
     rng = np.random.default_rng(0)
     palette = rng.integers(0, 256, (256, 3), dtype=np.uint8)
     base = rng.integers(0, 200, (60, 80), dtype=np.uint8)
@@ -74,16 +57,12 @@ def test_gif_from_the_thread_equals_one_written_inline(tmp_path, monkeypatch):
         frame[k : k + 10, 2 * k : 2 * k + 7] = 255 - k
         frames.append(frame)
     threaded = _gif.write_gif(tmp_path / "a.gif", frames, palette, fps=10)
-    monkeypatch.setattr(_gif, "InOrder", _Inline)
-    # in memory: Pillow then holds the GIL, as before the encoder thread
-    monkeypatch.setattr(_gif.tempfile, "TemporaryFile", lambda **kw: io.BytesIO())
-    inline = _gif.write_gif(tmp_path / "b.gif", frames, palette, fps=10)
+    with one_core():  # in the caller's thread, compressed in memory
+        inline = _gif.write_gif(tmp_path / "b.gif", frames, palette, fps=10)
     assert threaded.read_bytes() == inline.read_bytes()
 
 
 def test_one_core_runs_jobs_in_the_callers_thread():
-    from mne_coefanim.io._in_order import one_core
-
     before = sys.getswitchinterval()
     threads = []
     with one_core():
@@ -97,3 +76,19 @@ def test_one_core_runs_jobs_in_the_callers_thread():
     pipeline.drain()
     pipeline.close()
     assert threads[1] != threading.get_ident()
+
+
+def test_one_cpu_means_no_threads(monkeypatch):
+    """A process allowed one CPU compresses in its own thread."""
+    from mne_coefanim.io import _in_order
+
+    if not hasattr(_in_order.os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    monkeypatch.setattr(_in_order.os, "sched_getaffinity", lambda pid: {0})
+    pipeline = InOrder(lambda result: None)
+    assert not pipeline.threaded
+    pipeline.close()
+    monkeypatch.setattr(_in_order.os, "sched_getaffinity", lambda pid: {0, 1})
+    pipeline = InOrder(lambda result: None)
+    assert pipeline.threaded
+    pipeline.close()

@@ -52,6 +52,26 @@ def _sheet_and_animation(effect, times, **kwargs):
 # -- what the sheet shows -------------------------------------------------------------
 
 
+def test_score_stats_bar_as_in_the_animation(effect):
+    """The sheet's score panel carries score_stats' bar and its meaning."""
+    kwargs = {k: v for k, v in effect.items() if k != "scores"}
+    scores = effect["scores"][:, np.newaxis]  # (subjects, 1 fold, times)
+    sheet, anim, _ = _sheet_and_animation(
+        kwargs, [0.0, 0.1], scores=scores, score_stats="fdr"
+    )
+    significant = anim.scores.significant
+    assert significant.any() and not significant.all()
+    score_ax = next(ax for ax in sheet.axes if ax.get_xlabel().startswith("Time"))
+    texts = [t.get_text() for t in score_ax.texts]
+    assert anim.scores.significance in texts
+    (bars,) = [c for c in score_ax.collections if hasattr(c, "get_segments")
+               and len(c.get_segments()) and c.get_linewidth()[0] > 2]  # fmt: skip
+    covered = np.zeros(len(anim.times), bool)
+    for (x0, _), (x1, _) in bars.get_segments():
+        covered |= (anim.times >= x0 - 1e-9) & (anim.times <= x1 + 1e-9)
+    np.testing.assert_array_equal(covered, significant)
+
+
 def test_one_map_per_time_titled_with_its_time(effect):
     sheet, anim, frames = _sheet_and_animation(effect, [0.0, 0.1, 0.2])
     titles = [ax.get_title() for ax in _map_axes(sheet)]

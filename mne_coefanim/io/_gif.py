@@ -137,34 +137,42 @@ class GifWriter(Writer):
     def write(self, frame):
         """Add one frame: the pixels that changed since the previous one.
 
+        Only the frame's type and shape are checked here; its indices, the
+        changed rectangle and the compression are the encoder threads' work
+        (an error there is raised by a later :meth:`write` or by
+        :meth:`finish`, before the file is published).
+
         Parameters
         ----------
         frame : array, shape (height, width), dtype uint8
             Palette indices, the shape of the first frame.
         """
-        previous, fid = self._previous, self._fid
-        frame = _check_index_frame(frame, self.n_frames, previous, len(self._palette))
+        previous = self._previous
+        frame = _check_index_frame(frame, self.n_frames, previous)
         if previous is None:
-            fid.write(_gif_header(frame.shape, self._table, self.loop))
-            self._previous = frame.copy()  # the producer may reuse its buffer
+            self._fid.write(_gif_header(frame.shape, self._table, self.loop))
+        # our own copy, never changed: the producer may reuse its buffer
+        # while the threads read this one (as this frame and as the next
+        # one's previous)
+        self._previous = current = frame.copy()
+        delay = next(self._delays)
+        self._encoder.submit(self._encode, current, previous, self.n_frames, delay)
+        self.n_frames += 1
+
+    def _encode(self, frame, previous, index, delay):
+        """Return the frame's graphic control and image blocks (encoder thread)."""
+        _check_indices(frame, index, len(self._palette))
+        if previous is None:
             top, bottom, left, right = 0, frame.shape[0], 0, frame.shape[1]
         else:
             top, bottom, left, right = _changed_box(frame, previous)
-            previous[top:bottom, left:right] = frame[top:bottom, left:right]
-        # a copy: the producer may reuse its buffer while the thread encodes
-        rect = frame[top:bottom, left:right].copy()
-        delay = next(self._delays)
-        self._encoder.submit(self._encode, rect, left, top, delay)
-        self.n_frames += 1
-
-    def _encode(self, rect, left, top, delay):
-        """Return the frame's graphic control and image blocks (encoder thread)."""
         scratch = getattr(self._local, "scratch", None)
-        if scratch is None:  # this thread's first frame
+        if scratch is None and self._encoder.threaded:  # the thread's first frame
             scratch = self._local.scratch = tempfile.TemporaryFile(
                 dir=self._scratch_dir
             )
             self._scratches.append(scratch)  # list.append is thread-safe
+        rect = frame[top:bottom, left:right]
         block = encode_image(rect, left, top, self._table, scratch)
         return _graphic_control(delay) + block
 
@@ -217,8 +225,8 @@ def _check_loop(loop):
     return loop
 
 
-def _check_index_frame(frame, index, previous, n_colors):
-    """Check one frame of palette indices against the first one."""
+def _check_index_frame(frame, index, previous):
+    """Check one frame's type and shape against the first one's."""
     frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
     if frame.ndim != 2:
         raise ValueError(
@@ -235,13 +243,17 @@ def _check_index_frame(frame, index, previous, n_colors):
             f"GIF frames must be 1 to 65535 pixels wide and high; got shape "
             f"{frame.shape}."
         )
+    return frame
+
+
+def _check_indices(frame, index, n_colors):
+    """Check that a frame's indices are in the palette."""
     top = int(frame.max())
     if top >= n_colors:
         raise ValueError(
             f"frame {index} holds palette index {top} but the palette has only "
             f"{n_colors} colours (indices 0 to {n_colors - 1})."
         )
-    return frame
 
 
 def _global_color_table(palette):

@@ -62,11 +62,11 @@ def encode_image(rect, left, top, table, scratch=None):
         image.save(buffer, format="GIF", optimize=False, interlace=False)
         data = buffer.getbuffer()
     else:
-        scratch.seek(0)
-        scratch.truncate()
+        scratch.seek(0)  # no truncate: what follows this GIF is not read
         image.save(scratch, format="GIF", optimize=False, interlace=False)
+        size = scratch.tell()
         scratch.seek(0)
-        data = memoryview(scratch.read())
+        data = memoryview(scratch.read(size))
     with data:
         pos = _skip_to_image(data, table, rect)
         if struct.unpack_from("<HH", data, pos + 5) != (width, height):

@@ -13,6 +13,7 @@ quarter of its speed. While jobs run, the interval is 0.1 ms (measured on 2
 cores: the encoder then runs at its full speed beside a busy main thread).
 """
 
+import os
 import sys
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -51,19 +52,24 @@ class InOrder:
         The worker threads; jobs must not share state (each thread may keep
         its own, e.g. in a :class:`threading.local`). 0: run each job at
         once in the caller's thread. None: :data:`N_WORKERS`, or 0 inside
-        :func:`one_core`.
+        :func:`one_core` or when this process may use one CPU only.
     """
 
     def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
         self._take = take
         self._max_pending = max_pending
         self._pending = deque()
-        n_workers = _workers[0] if n_workers is None else n_workers
+        n_workers = _default_workers() if n_workers is None else n_workers
         self._executor = self._interval = None
         if n_workers:  # else: inline, in the caller's thread
             self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
             self._interval = sys.getswitchinterval()
             sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
+
+    @property
+    def threaded(self):
+        """Whether the jobs run on worker threads (else in the caller's)."""
+        return self._executor is not None
 
     def submit(self, func, *args):
         """Queue ``func(*args)``; hand on the results that are ready.
@@ -95,3 +101,12 @@ class InOrder:
         if self._interval is not None:
             sys.setswitchinterval(self._interval)
             self._interval = None
+
+
+def _default_workers():
+    """:data:`N_WORKERS`, or 0 in :func:`one_core` or with one CPU to run on."""
+    try:
+        n_cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n_cpus = os.cpu_count() or 1
+    return _workers[0] if n_cpus > 1 else 0

@@ -161,6 +161,16 @@ def _check_found(found, axis, titles):
 
 def _split(item, source, axis, opts):
     """Return the item's panels, one per frequency shown."""
+    if opts.align_signs and source != "array":
+        # the decoder and labelled routes read each frequency's maps after
+        # the split: aligning there would flip each frequency on its own
+        what = {"decoder": "fitted decoders", "labelled": "a labelled array"}
+        raise ValueError(
+            f"align_signs=True with a frequency axis takes a plain array, e.g. "
+            f"(subjects, times, channels, freqs) with dims; data is "
+            f"{what[source]}. Pass its values as an array (for decoders: their "
+            f"patterns_, stacked), or align_signs=False."
+        )
     if source == "decoder":
         return _split_decoder(item, axis, opts)
     entry = read_labelled(item, times=opts.times, dims=opts.dims)

@@ -191,6 +191,15 @@ class FrameCompositor:
         self._cursor_ink, self._marker_ink = _overlay_inks(
             self.layers, self._canvas, self.shape, self._regions
         )
+        # when every per-frame artist is stored (no contours), the figure's
+        # artists need not even be set for each frame
+        stored = {*self._label_slots, *(
+            line for line, ink in zip(self.layers.mask_lines, self._marker_ink,
+                                      strict=True) if ink is not None
+        )}  # fmt: skip
+        if self._cursor_ink is not None:
+            stored.add(self.layers.cursor)
+        self._stored_only = all(a in stored for a in self.layers.dynamic_artists())
         self._label_box = _union_box([s[:2] for s in self._sprites.values()])
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame
@@ -214,7 +223,9 @@ class FrameCompositor:
         character); the other artists are drawn alone on a cleared canvas.
         """
         layers = self.layers
-        layers.set_dynamic(index, masks=masks, images=images)
+        quick = self._stored_only and images is None
+        if not quick:
+            layers.set_dynamic(index, masks=masks, images=images)
         drawn_before, inks = set(self._label_slots), []
         if self._cursor_ink is not None:
             drawn_before.add(layers.cursor)
@@ -225,7 +236,9 @@ class FrameCompositor:
                 if ink is not None:
                     drawn_before.add(line)
                     inks.append(ink.select(mask))
-        others = [a for a in layers.dynamic_artists() if a not in drawn_before]
+        others = [] if quick else [
+            a for a in layers.dynamic_artists() if a not in drawn_before
+        ]  # fmt: skip
         if others:
             renderer = self._canvas.get_renderer()
             renderer.clear()
@@ -237,7 +250,11 @@ class FrameCompositor:
                        self.lookup)  # fmt: skip
         for ink in inks:
             _blend_ink(ink, frame, self.palette, self.lookup)
-        keys = list(enumerate(layers.time_text.time_chars()))
+        if quick:  # the label's characters, as set_text right-aligns them
+            chars = layers.labels[index].rjust(layers.time_text.width)
+        else:
+            chars = layers.time_text.time_chars()
+        keys = list(enumerate(chars))
         if self._pasted is not None:
             for key in keys:
                 if key in self._pasted:

@@ -29,6 +29,7 @@ from ._figure import (
     _rgba_table,
 )
 from ._mne_outlines import head_outlines
+from ._score_bar import draw_significance
 from ._sheet_layout import MAX_COLUMNS, NOTE, SheetGrid, sheet_layout
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
@@ -235,6 +236,8 @@ def _draw_scores(ax, scene, frames, unit):
     ax.plot(x[frames], scores.mean[frames], "o", color=MARKER_COLOR,
             markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
     ax.set_xlim(x[0], x[-1])
+    if scores.significant is not None:  # score_stats: as in the animation
+        draw_significance(ax, x, scores.significant, scores.significance)
     label = "Sample" if unit == "sample" else f"Time ({unit})"
     ax.set_xlabel(label)
     ax.set_ylabel(scores.label)
