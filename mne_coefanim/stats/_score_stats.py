@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import mne
 import numpy as np
 from mne.utils import logger, warn
-from scipy import stats
 
 from .._checks import check_option
 from ._stats import (
@@ -24,6 +23,7 @@ from ._stats import (
     _check_n_permutations,
     _default_threshold,
     _random_kwarg,
+    _t_p_values,
     _t_values,
 )
 
@@ -192,13 +192,7 @@ def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
 
 
 def _fdr_test(X, *, alpha, tail):
-    t_values, df = _t_values(X), len(X) - 1
-    if tail == 0:
-        p_values = 2 * stats.t.sf(np.abs(t_values), df)
-    elif tail == 1:
-        p_values = stats.t.sf(t_values, df)
-    else:
-        p_values = stats.t.cdf(t_values, df)
+    p_values = _t_p_values(X, tail)
     significant, adjusted = mne.stats.fdr_correction(p_values, alpha=alpha)
     spans = _runs(significant)
     best = np.array([adjusted[a : b + 1].min() for a, b in spans], float)

@@ -220,16 +220,18 @@ def _t_values(X):
 
 
 def _fdr_mask(X, *, alpha, tail):
-    t_values = _t_values(X)
-    df = X.shape[0] - 1
-    if tail == 0:
-        p_values = 2 * stats.t.sf(np.abs(t_values), df)
-    elif tail == 1:
-        p_values = stats.t.sf(t_values, df)
-    else:
-        p_values = stats.t.cdf(t_values, df)
-    reject, _ = mne.stats.fdr_correction(p_values, alpha=alpha)
+    reject, _ = mne.stats.fdr_correction(_t_p_values(X, tail), alpha=alpha)
     return reject
+
+
+def _t_p_values(X, tail):
+    """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
+    t_values, df = _t_values(X), X.shape[0] - 1
+    if tail == 0:
+        return 2 * stats.t.sf(np.abs(t_values), df)
+    if tail == 1:
+        return stats.t.sf(t_values, df)
+    return stats.t.cdf(t_values, df)
 
 
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):

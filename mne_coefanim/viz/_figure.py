@@ -159,11 +159,7 @@ class CoefFigure:
 
     def _draw_map_axes(self, ax, panel_title, sensors_fmt):
         interp, sphere = self.interp, self.sensors.sphere
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
-        ax.set_xlim(sphere[0] - half, sphere[0] + half)
-        ax.set_ylim(sphere[1] - half, sphere[1] + half)
+        frame_head(ax, interp, sphere)
         image = ax.imshow(
             np.full((interp.res, interp.res), OUTSIDE, np.uint16),
             cmap=self._index_cmap, norm=NoNorm(), extent=interp.extent,
@@ -314,6 +310,15 @@ class CoefFigure:
                     zorder=CONTOUR_ZORDER,
                 )
             )  # fmt: skip
+
+
+def frame_head(ax, interp, sphere):
+    """Frame a map's axes on the head: no axis lines, equal aspect, margins."""
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
+    ax.set_xlim(sphere[0] - half, sphere[0] + half)
+    ax.set_ylim(sphere[1] - half, sphere[1] + half)
 
 
 def _rgba_table(tables):

@@ -27,6 +27,7 @@ from ._figure import (
     SENSOR_ZORDER,
     _check_titles,
     _rgba_table,
+    frame_head,
 )
 from ._mne_outlines import head_outlines
 from ._score_bar import draw_significance
@@ -143,11 +144,7 @@ class _MapDrawer:
 
     def __call__(self, ax, each, k, *, top_row):
         interp, sphere = self.interp, self.sensors.sphere
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
-        ax.set_xlim(sphere[0] - half, sphere[0] + half)
-        ax.set_ylim(sphere[1] - half, sphere[1] + half)
+        frame_head(ax, interp, sphere)
         indices = np.full(interp.res**2, OUTSIDE, np.uint16)
         indices[self.inside] = each.levels
         ax.imshow(
