@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim.io._gif import write_gif
+from mne_coefanim.io._gif import FRAMES_PER_JOB, write_gif
 from mne_coefanim.io._in_order import MAX_PENDING, N_WORKERS
 
 HEIGHT, WIDTH = 30, 40
@@ -181,9 +181,11 @@ def test_gif_streams_frames(tmp_path, palette):
     finally:
         tracemalloc.stop()
     # the producer's frame, the mask of changed pixels, and our copies of
-    # the frames queued for the encoder threads and being encoded (each job
-    # also reads the previous frame); keeping every frame would take 12 MB
-    assert peak < (4 + MAX_PENDING + N_WORKERS) * frame_bytes + 100_000
+    # the frames gathered, queued for the encoder threads and being encoded
+    # (in jobs of FRAMES_PER_JOB); keeping every frame would take 12 MB
+    in_flight = (MAX_PENDING + N_WORKERS + 1) * FRAMES_PER_JOB
+    assert peak < (4 + in_flight) * frame_bytes + 100_000
+    assert 4 + in_flight < n_frames / 3  # far from keeping every frame
     with Image.open(tmp_path / "long.gif") as im:
         assert im.n_frames == n_frames
 
