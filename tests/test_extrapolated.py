@@ -43,7 +43,7 @@ def gif_frame(anim, k):
     return np.asarray(gif.convert("RGB"))
 
 
-def map_cells(anim, shape):
+def map_cells(anim, shape, panel=0):
     """For frame pixels well inside one map cell, the cell and hull side.
 
     Returns the frame pixels' (rows, cols), the cell each shows (flat index
@@ -51,7 +51,7 @@ def map_cells(anim, shape):
     hull of the sensors. Pixels near a cell's border (resampling) or near
     the head outline (drawn over the map) are left out.
     """
-    ax, interp = anim.map_axes[0], anim.interp
+    ax, interp = anim.map_axes[panel], anim.interp
     height, width = shape
     rows, cols = np.mgrid[:height, :width]
     centres = np.column_stack([cols.ravel() + 0.5, height - rows.ravel() - 0.5])
@@ -134,6 +134,24 @@ def test_fade_lightens_exactly_the_pixels_outside_the_hull(data):
     # the same values, the same colour limits: the channels' values decide them
     assert faded.vlim == shown.vlim
     assert faded.vlim[1] == pytest.approx(np.abs(data[0]).max())
+
+
+def test_fade_with_agreement_panels(data):
+    """The agreement panel beside the mean fades its rim too."""
+    values, info = data
+    rng = np.random.default_rng(1)
+    subjects = values + rng.standard_normal((5, N_TIMES, N_CH))
+    kwargs = dict(times=np.arange(N_TIMES) / 100.0, dims=("subjects", "times",
+                  "channels"), consistency="sign", res=RES, dpi=DPI,
+                  sensors=False, show=False)  # fmt: skip
+    shown = animate_coefs(subjects, info, **kwargs)
+    faded = animate_coefs(subjects, info, extrapolated="fade", **kwargs)
+    before, after = gif_frame(shown, 2), gif_frame(faded, 2)
+    for panel in (0, 1):  # the mean, then its agreement
+        rows, cols, _, in_hull = map_cells(faded, after.shape[:2], panel)
+        lighter = after[rows, cols].astype(int).sum(-1) - before[rows, cols].sum(-1)
+        assert (lighter[~in_hull] > 0).mean() > 0.95  # toward white
+        assert np.abs(lighter[in_hull]).mean() < 0.1 * lighter[~in_hull].mean()
 
 
 def test_fade_with_mask_dim_fades_either(data):

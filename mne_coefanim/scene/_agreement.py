@@ -33,6 +33,7 @@ from ..stats._agreement import (
 )
 from ..viz._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._channels import with_changes
+from ._extrapolated import twin_fade
 from ._fade import FADE_STEPS, graded_fade
 from ._masks import PER_SUBJECT_HINT, not_subjects_reason
 from ._tables import MIN_PANEL_LEVELS, check_mask_dim, faded_twins
@@ -241,11 +242,13 @@ def _with_panels(scene, measure, measured, options, time_sel):
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
     mask_dim = check_mask_dim(options.stats.mask_dim, scene.masks)
+    # faded twins for mask_dim and for extrapolated='fade', as without panels
+    fade = twin_fade(mask_dim, scene.extrapolated)
     tables = _panel_tables(values[0::2], values[1::2], measure, options.colors,
-                           halve=mask_dim is not None)  # fmt: skip
+                           halve=fade is not None)  # fmt: skip
     return replace(
         scene, panels=panels, titles=titles, values=values, masks=masks,
-        tables=tables, faded=faded_twins(tables, mask_dim), units=units,
+        tables=tables, faded=faded_twins(tables, fade), units=units,
         vlim_each=True,
     )  # fmt: skip
 
@@ -258,7 +261,7 @@ def _panel_tables(means, measures, measure, colors, halve):
         raise ValueError(
             f"consistency adds a panel beside each of the {len(means)} panels; "
             f"{N_LEVELS} colours split between {n_panels} panels"
-            f"{' and their faded twins (mask_dim)' if halve else ''} leave fewer "
+            f"{' and their faded twins' if halve else ''} leave fewer "
             f"than {MIN_PANEL_LEVELS} each. Show at most "
             f"{N_LEVELS // (2 if halve else 1) // MIN_PANEL_LEVELS // 2} panels, "
             "or consistency_display='fade'."
