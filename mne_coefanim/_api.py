@@ -158,10 +158,7 @@ def animate_coefs(
     scene = prepare_scene(data, info, scene_options(params))
     fps = check_fps(fps)
     dpi = check_dpi(dpi)
-    look = Look.create(
-        title=title, sensors=sensors, contours=contours, colorbar=colorbar,
-        mask_params=mask_params, time_unit=time_unit,
-    )  # fmt: skip
+    look = Look.from_params(params)
     cfig = CoefFigure(scene, look, dpi)
     anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi, play=show)
     anim.show_frame(0)
@@ -203,7 +200,8 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
             f"got ncols={ncols!r} with one time={time!r}."
         )
     check_real("time", time)
-    # blit=True draws the figure once now, so no later first draw restarts it
+    # blit=True: where a backend plays it, the animation is drawn once now,
+    # so no later first draw restarts it
     anim = animate_coefs(data, info, show=False, **{**kwargs, "blit": True})
     index = int(np.argmin(np.abs(anim.times - time)))
     fig = anim.show_frame(index)
@@ -225,8 +223,6 @@ def _plot_sheet(data, info, time, ncols, kwargs):
     bound.apply_defaults()
     params = bound.arguments
     scene = prepare_scene(data, info, scene_options(params))
-    look_options = ("title", "sensors", "contours", "colorbar", "mask_params",
-                    "time_unit")  # fmt: skip
-    look = Look.create(**{name: params[name] for name in look_options})
+    look = Look.from_params(params)
     dpi = check_dpi(params["dpi"])
     return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi)

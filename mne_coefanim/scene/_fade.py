@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..interp._interp import ScalpInterpolator
+from ..interp._cache import scalp_interpolator
 from ..viz._colors import N_LEVELS
 from ._tables import MIN_PANEL_LEVELS
 
@@ -113,7 +113,7 @@ def _weight_interpolator(interp):
     """
     if interp.border == "mean":
         return interp
-    return ScalpInterpolator(
+    return scalp_interpolator(  # built once per geometry, as the scene's
         interp.pos, image_interp=interp.image_interp,
         extrapolate=interp.extrapolate, border="mean", res=interp.res,
         sphere=interp.sphere, extrapolated=interp.extrapolated,  # same pixels

@@ -16,7 +16,7 @@ from matplotlib.mathtext import MathTextParser
 
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
-from ._score_bar import draw_significance
+from ._score_curve import draw_score_curve
 from ._tf_scores import TF_HEIGHT, draw_tf_scores
 from ._time_label import TimeLabel
 
@@ -184,22 +184,8 @@ class CoefFigure:
 
     def _draw_scores(self, ax, scores):
         x = self.times * (1e3 if self.time_unit == "ms" else 1.0)
-        if scores.low is not None:
-            ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
-                            linewidth=0)  # fmt: skip
-        ax.plot(x, scores.mean, color="C0", linewidth=1.5)
-        if scores.chance is not None:
-            ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
-        if scores.band is not None:  # say what the band was computed across
-            ax.text(0.995, 0.98, scores.band, transform=ax.transAxes, ha="right",
-                    va="top", fontsize=7, color="0.3")  # fmt: skip
-        ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
-        ax.set_xlim(x[0], x[-1])
-        ax.set_xlabel(self._time_axis_label("Time"))
-        ax.set_ylabel(scores.label)
-        ax.spines[["top", "right"]].set_visible(False)
-        if scores.significant is not None:  # score_stats: where above chance
-            draw_significance(ax, x, scores.significant, scores.significance)
+        draw_score_curve(ax, x, scores, note=scores.band,
+                         xlabel=self._time_axis_label("Time"))  # fmt: skip
         return ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
 
     def _draw_matrix(self, ax, scores):

@@ -7,7 +7,7 @@ and nothing else of the figure.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .._checks import check_int, check_option, check_type
 
@@ -40,6 +40,11 @@ class Look:
     colorbar: bool = True
     mask_params: object = None
     time_unit: str = "s"
+
+    @classmethod
+    def from_params(cls, params):
+        """Validate and build the look from animate_coefs' keywords (a dict)."""
+        return cls.create(**{field.name: params[field.name] for field in fields(cls)})
 
     @classmethod
     def create(cls, *, title, sensors, contours, colorbar, mask_params, time_unit):

@@ -30,7 +30,7 @@ from ._figure import (
     frame_head,
 )
 from ._mne_outlines import head_outlines
-from ._score_bar import draw_significance
+from ._score_curve import draw_score_curve
 from ._sheet_layout import MAX_COLUMNS, NOTE, SheetGrid, sheet_layout
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
@@ -215,27 +215,12 @@ def _draw_scores(ax, scene, frames, unit):
     """Draw the score curve (a matrix's diagonal), marked at the frames."""
     scores = scene.scores
     x = np.asarray(scene.times) * (1e3 if unit == "ms" else 1.0)
-    if scores.low is not None:
-        ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
-                        linewidth=0)  # fmt: skip
-    ax.plot(x, scores.mean, color="C0", linewidth=1.5)
-    if scores.chance is not None:
-        ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
     # say what the curve and its band are
     what = scores.band if scores.matrix is None else "diagonal (training = testing)"
-    if what is not None:
-        ax.text(0.995, 0.98, what, transform=ax.transAxes, ha="right", va="top",
-                fontsize=7, color="0.3")  # fmt: skip
-    ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
+    label = "Sample" if unit == "sample" else f"Time ({unit})"
+    draw_score_curve(ax, x, scores, note=what, xlabel=label)
     ax.vlines(x[frames], 0, 1, transform=ax.get_xaxis_transform(),
               colors=MARKER_COLOR, linestyles=":", linewidth=1,
               gid="time-lines")  # fmt: skip
     ax.plot(x[frames], scores.mean[frames], "o", color=MARKER_COLOR,
             markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
-    ax.set_xlim(x[0], x[-1])
-    if scores.significant is not None:  # score_stats: as in the animation
-        draw_significance(ax, x, scores.significant, scores.significance)
-    label = "Sample" if unit == "sample" else f"Time ({unit})"
-    ax.set_xlabel(label)
-    ax.set_ylabel(scores.label)
-    ax.spines[["top", "right"]].set_visible(False)
