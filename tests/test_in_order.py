@@ -76,19 +76,3 @@ def test_one_core_runs_jobs_in_the_callers_thread():
     pipeline.drain()
     pipeline.close()
     assert threads[1] != threading.get_ident()
-
-
-def test_one_cpu_means_no_threads(monkeypatch):
-    """A process allowed one CPU compresses in its own thread."""
-    from mne_coefanim.io import _in_order
-
-    if not hasattr(_in_order.os, "sched_getaffinity"):
-        pytest.skip("no CPU affinity on this platform")
-    monkeypatch.setattr(_in_order.os, "sched_getaffinity", lambda pid: {0})
-    pipeline = InOrder(lambda result: None)
-    assert not pipeline.threaded
-    pipeline.close()
-    monkeypatch.setattr(_in_order.os, "sched_getaffinity", lambda pid: {0, 1})
-    pipeline = InOrder(lambda result: None)
-    assert pipeline.threaded
-    pipeline.close()

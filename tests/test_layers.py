@@ -24,6 +24,7 @@ LAYERS = [
             "_docdict_look",
             "_docs",
             "_progress",
+            "_threads",
         ),
     ),
     ("adapters", ("adapters",)),

@@ -6,37 +6,20 @@ the next frames (two workers: compressing takes longer than composing).
 The results are taken in the order the jobs were given, so the file is byte
 for byte the one a single thread writes.
 
-Python hands the GIL back to a thread that waits for it only every
-"switch interval" (5 ms by default): a worker that releases the GIL for each
-write and then waits that long to get it back does a frame every 16 ms, a
-quarter of its speed. While jobs run, the interval is 0.1 ms (measured on 2
-cores: the encoder then runs at its full speed beside a busy main thread).
+While jobs run, Python hands the GIL over every 0.1 ms
+(:func:`~mne_coefanim._threads.fast_switching`): a worker that releases the
+GIL for each write and then waits 5 ms (the default) to get it back does a
+frame every 16 ms, a quarter of its speed.
 """
 
-import os
-import sys
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+
+from .._threads import N_WORKERS, default_workers, fast_switching, one_core
+
+__all__ = ["MAX_PENDING", "N_WORKERS", "InOrder", "one_core"]
 
 MAX_PENDING = 8  # frames queued at most: bounded memory, enough to overlap
-N_WORKERS = 2  # with the main thread composing, enough to fill two cores
-SWITCH_INTERVAL = 1e-4  # s, while the worker runs (Python's default: 5e-3)
-_workers = [N_WORKERS]  # the default, changed by one_core()
-
-
-@contextmanager
-def one_core():
-    """Run the jobs in the caller's thread while in this block.
-
-    For a job that should use one core, e.g. one of several processes that
-    already share the machine's cores (:func:`~mne_coefanim.save_animations`).
-    """
-    before, _workers[0] = _workers[0], 0
-    try:
-        yield
-    finally:
-        _workers[0] = before
 
 
 class InOrder:
@@ -52,19 +35,20 @@ class InOrder:
         The worker threads; jobs must not share state (each thread may keep
         its own, e.g. in a :class:`threading.local`). 0: run each job at
         once in the caller's thread. None: :data:`N_WORKERS`, or 0 inside
-        :func:`one_core` or when this process may use one CPU only.
+        :func:`~mne_coefanim._threads.one_core` or when this process may use
+        one CPU only.
     """
 
     def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
         self._take = take
         self._max_pending = max_pending
         self._pending = deque()
-        n_workers = _default_workers() if n_workers is None else n_workers
-        self._executor = self._interval = None
+        n_workers = default_workers() if n_workers is None else n_workers
+        self._executor = self._switching = None
         if n_workers:  # else: inline, in the caller's thread
             self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
-            self._interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
+            self._switching = fast_switching()
+            self._switching.__enter__()
 
     @property
     def threaded(self):
@@ -98,15 +82,6 @@ class InOrder:
         self._pending.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-        if self._interval is not None:
-            sys.setswitchinterval(self._interval)
-            self._interval = None
-
-
-def _default_workers():
-    """:data:`N_WORKERS`, or 0 in :func:`one_core` or with one CPU to run on."""
-    try:
-        n_cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        n_cpus = os.cpu_count() or 1
-    return _workers[0] if n_cpus > 1 else 0
+        if self._switching is not None:
+            self._switching.__exit__(None, None, None)
+            self._switching = None

@@ -22,17 +22,17 @@ map's levels first, then the figure's own colours.
 """
 
 from contextlib import contextmanager
-from itertools import pairwise
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.transforms import Bbox
 from PIL import Image
 
+from .._threads import Beside
 from ._colors import palette_with
 from ._overlays import Ink, cursor_ink, marker_ink
 from ._palette import packed_rgb, palette_lookup
 from ._probe import decode_cells, probe
+from ._sprites import label_sprites, paste, slots_overlap, union_box
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
@@ -63,7 +63,22 @@ class FrameCompositor:
         self.dpi = float(dpi)
         with self.rendering():
             renders = probe(layers, self._render)
-        self.shape = renders["black"].shape[:2]
+            self.shape = renders["black"].shape[:2]
+            # numpy reads the renders on another core (it releases the GIL)
+            # while matplotlib draws the per-frame pictures here
+            with Beside(self._read_renders, renders) as reading:
+                self._regions = self._dynamic_regions()
+                self._sprites = label_sprites(
+                    layers.time_text, layers.labels, self._canvas
+                )
+                self._cursor_ink, self._marker_ink = _overlay_inks(
+                    layers, self._canvas, self.shape, self._regions
+                )
+            reading.result()
+
+    def _read_renders(self, renders):
+        """Set the palette, the static picture and where each map goes."""
+        layers = self.layers
         black = renders["black"][..., :3].reshape(-1, 3)
         white = renders["white"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
@@ -183,14 +198,7 @@ class FrameCompositor:
         No full draw is needed: the artists drawn per frame only need the
         figure's transforms at this dpi, which the canvas keeps up to date.
         """
-        self._regions = self._dynamic_regions()
-        self._sprites = _label_sprites(
-            self.layers.time_text, self.layers.labels, self._canvas
-        )
         self._label_slots = {self.layers.time_text.text}
-        self._cursor_ink, self._marker_ink = _overlay_inks(
-            self.layers, self._canvas, self.shape, self._regions
-        )
         # when every per-frame artist is stored (no contours), the figure's
         # artists need not even be set for each frame
         stored = {*self._label_slots, *(
@@ -200,7 +208,7 @@ class FrameCompositor:
         if self._cursor_ink is not None:
             stored.add(self.layers.cursor)
         self._stored_only = all(a in stored for a in self.layers.dynamic_artists())
-        self._label_box = _union_box([s[:2] for s in self._sprites.values()])
+        self._label_box = union_box([s[:2] for s in self._sprites.values()])
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame
         rows, cols = self._label_box
@@ -210,7 +218,7 @@ class FrameCompositor:
         on_map = map_pixels.reshape(self.shape)[rows, cols].any()
         # pasting copies a character's pixels: where two characters' pictures
         # meet (tiny dpi), they must be blended together instead
-        overlap = _slots_overlap(self._sprites)
+        overlap = slots_overlap(self._sprites)
         self._pasted = None if on_map or overlap else {
             key: _indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
             for key, sprite in self._sprites.items()
@@ -262,7 +270,7 @@ class FrameCompositor:
                     np.copyto(frame[rows, cols], indices, where=ink)
             return
         sprites = [self._sprites[key] for key in keys if key in self._sprites]
-        label = _paste(self._label_box, sprites)
+        label = paste(self._label_box, sprites)
         rows, cols = self._label_box
         _blend(label, frame[rows, cols], self.palette, self.lookup)
 
@@ -290,94 +298,12 @@ def _blended(rgba, under, palette, lookup):
     return lookup(_to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
 
 
-def _slots_overlap(sprites):
-    """Whether pictures of characters in different slots may share pixels.
-
-    The slots share a baseline: pictures whose columns meet overlap.
-    """
-    spans = {}  # per slot, the columns its pictures may take
-    for (slot, _), (_, cols, _) in sprites.items():
-        low, high = spans.get(slot, (cols.start, cols.stop))
-        spans[slot] = (min(low, cols.start), max(high, cols.stop))
-    ordered = [spans[slot] for slot in sorted(spans)]
-    return any(a[1] > b[0] for a, b in pairwise(ordered))
-
-
-def _union_box(boxes):
-    """Return the (rows, cols) slices covering all boxes."""
-    if not boxes:
-        return slice(0, 0), slice(0, 0)
-    return (
-        slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
-        slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)),
-    )
-
-
 def _indexed_sprite(sprite, static_index, palette, lookup):
     """Blend a character's picture onto the static picture, as indices."""
     rows, cols, picture = sprite
     indices = static_index[rows, cols].copy()
     _blend(picture, indices, palette, lookup)
     return rows, cols, picture[..., 3] > 0, indices
-
-
-def _paste(box, sprites):
-    """Composite sprites (alpha over, in order) into one RGBA picture."""
-    rows, cols = box
-    shape = (rows.stop - rows.start, cols.stop - cols.start)
-    premultiplied = np.zeros((*shape, 3), np.float32)
-    alpha = np.zeros((*shape, 1), np.float32)
-    for sprite_rows, sprite_cols, picture in sprites:
-        where = (
-            slice(sprite_rows.start - rows.start, sprite_rows.stop - rows.start),
-            slice(sprite_cols.start - cols.start, sprite_cols.stop - cols.start),
-        )
-        a = picture[..., 3:] / np.float32(255)
-        premultiplied[where] = picture[..., :3] * a + premultiplied[where] * (1 - a)
-        alpha[where] = a + alpha[where] * (1 - a)
-    rgb = np.divide(premultiplied, alpha, out=np.zeros_like(premultiplied),
-                    where=alpha > 0)  # fmt: skip
-    return np.concatenate([rgb, alpha * 255], axis=-1).round().astype(np.uint8)
-
-
-def _label_sprites(label, texts, canvas):
-    """Draw each (slot, character) of the time label once, alone.
-
-    Returns ``{(slot, char): (rows, cols, rgba)}``: the pixel box of the
-    character's picture and the straight-alpha RGBA picture itself, exactly
-    what the figure draws for that slot.
-    """
-    renderer = canvas.get_renderer()
-    height = int(renderer.height)
-    needed = {
-        (slot, char)
-        for text in texts
-        for slot, char in enumerate(text.rjust(label.width))
-        if not char.isspace()
-    }
-    slots = label.slot_texts()
-    sprites = {}
-    # search each picture only near the label (not the whole canvas)
-    for artist in slots:
-        artist.set_text("8")
-    box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
-    top = max(height - int(np.ceil(box.y1)), 0)
-    left = max(int(box.x0), 0)
-    near = (slice(top, max(height - int(box.y0), top)),
-            slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
-    for slot, char in sorted(needed):
-        artist = slots[slot]
-        artist.set_text(char)
-        renderer.clear()
-        artist.draw(renderer)
-        layer = np.asarray(renderer.buffer_rgba())
-        ys, xs = np.nonzero(layer[near][..., 3])
-        if not ys.size:
-            continue
-        rows = slice(top + ys.min(), top + ys.max() + 1)
-        cols = slice(left + xs.min(), left + xs.max() + 1)
-        sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
-    return sprites
 
 
 def _chrome_colors(rgb, n_max):
