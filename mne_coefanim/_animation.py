@@ -6,6 +6,7 @@ without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`
 and hands them to the writers.
 """
 
+import functools
 import itertools
 import os
 import tempfile
@@ -207,8 +208,13 @@ class CoefAnimation:
         """
         yield from self._frames(dpi)
 
-    def _frames(self, dpi, unmarked=False):
-        """Frames; with ``unmarked``, ``(frame, frame without markers | None)``."""
+    def _frames(self, dpi, unmarked=False, deferred=False):
+        """Frames; with ``unmarked``, ``(frame, frame without markers | None)``.
+
+        With ``deferred``, a frame that can be composed without matplotlib
+        comes as a callable that composes it (on the caller's thread, or a
+        writer's: see ``Writer.defers``).
+        """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig.layers, dpi)
@@ -220,6 +226,10 @@ class CoefAnimation:
                 for index in range(len(self.times)):
                     # the same chunk cache as the figure: 64 frames at a time
                     levels, masks, images = self._levels.frame(index)
+                    if deferred and compositor.composes_alone(images):
+                        yield functools.partial(compositor.compose, index, levels,
+                                                masks=masks)  # fmt: skip
+                        continue
                     frame = compositor.compose(index, levels, masks=masks,
                                                images=images)  # fmt: skip
                     if not unmarked:
@@ -285,7 +295,7 @@ class CoefAnimation:
         # the writer checks its settings (fps, encoder) before any rendering
         writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
         viewer = writer.takes == "viewer"  # frames with and without markers
-        generator = self._frames(dpi, unmarked=viewer)
+        generator = self._frames(dpi, unmarked=viewer, deferred=writer.defers)
         try:
             frames = itertools.islice(generator, 0, None, step)
             frames = progress(frames, total=len(indices), desc=path.name)

@@ -1,9 +1,12 @@
 """Helper threads: when to use them, and how to hand the GIL over quickly.
 
 Saving an animation keeps the main thread busy with matplotlib and numpy;
-work that releases the GIL (Pillow's compression into a file, numpy's
-sorting and gathers) can run beside it on the second core. Two rules hold
-for every such helper thread:
+work that releases the GIL for long stretches (Pillow's compression into a
+file, about 1 ms a frame) can run beside it on the second core. Work that
+takes the GIL back between short numpy calls gains nothing (measured:
+reading the compositor's probe renders on a helper, beside matplotlib's
+drawing, took 33 ms instead of 16, and the set-up as a whole was slower).
+Two rules hold for every helper thread:
 
 * none with one CPU to run on, or inside :func:`one_core` (a job that
   should use one core, e.g. one of :func:`~mne_coefanim.save_animations`'
@@ -70,64 +73,3 @@ def fast_switching():
             _fast[0] -= 1
             if _fast[0] == 0:
                 sys.setswitchinterval(_fast[1])
-
-
-class Beside:
-    """``func(*args)`` on a helper thread, while the caller goes on.
-
-    A context manager: leaving the block waits for the work (also after an
-    error in the block); :meth:`result` waits for it and returns its result,
-    or raises its error, in the caller's thread. With no helpers allowed
-    (:func:`default_workers` is 0) the work runs at once, in the caller's
-    thread::
-
-        with Beside(analyse, renders) as analysis:
-            ...  # the caller's own work meanwhile
-        palette = analysis.result()
-
-    Parameters
-    ----------
-    func : callable
-        The work; it must not touch what the caller changes meanwhile.
-    *args
-        Its arguments.
-    """
-
-    def __init__(self, func, *args):
-        self._outcome = None
-        self._thread = None
-        if not default_workers():
-            self._run(func, args)
-            return
-        self._switching = fast_switching()
-        self._switching.__enter__()
-        self._thread = threading.Thread(
-            target=self._run, args=(func, args), name="mne_coefanim", daemon=True
-        )
-        self._thread.start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._join()
-
-    def _run(self, func, args):
-        try:
-            self._outcome = (True, func(*args))
-        except BaseException as error:  # handed to the caller by result()
-            self._outcome = (False, error)
-
-    def _join(self):
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-            self._switching.__exit__(None, None, None)
-
-    def result(self):
-        """Wait for the work; return its result or raise its error."""
-        self._join()
-        done, value = self._outcome
-        if not done:
-            raise value
-        return value

@@ -1,13 +1,17 @@
+import contextlib
+import functools
 import os
 import struct
+import threading
 import tracemalloc
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from mne_coefanim._threads import default_workers
 from mne_coefanim.io._gif import FRAMES_PER_JOB, write_gif
-from mne_coefanim.io._in_order import MAX_PENDING, N_WORKERS
+from mne_coefanim.io._in_order import MAX_PENDING, N_WORKERS, one_core
 
 HEIGHT, WIDTH = 30, 40
 
@@ -229,3 +233,50 @@ def test_gif_bad_input(tmp_path, frames, kwargs, error, match):
 def test_gif_bad_palette(tmp_path, palette, error, match):
     with pytest.raises(error, match=match):
         write_gif(tmp_path / "bad.gif", [np.zeros((2, 2), np.uint8)], palette, fps=1)
+
+
+@pytest.mark.parametrize("threads", [True, False])
+def test_gif_frames_made_later_write_the_same_file(tmp_path, rng, palette, threads):
+    """Callables that make the frames (on the encoder threads) change nothing."""
+    if threads and not default_workers():
+        pytest.skip("one CPU: no encoder threads")
+    frames = index_frames(rng, len(palette), n_frames=3 * FRAMES_PER_JOB + 3)
+    write_gif(tmp_path / "arrays.gif", frames, palette, fps=10)
+    calls = []
+
+    def made(k):
+        calls.append((k, threading.get_ident()))
+        return frames[k].copy()
+
+    makers = [functools.partial(made, k) for k in range(len(frames))]
+    with contextlib.nullcontext() if threads else one_core():
+        write_gif(tmp_path / "made.gif", makers, palette, fps=10)
+    arrays = (tmp_path / "arrays.gif").read_bytes()
+    assert (tmp_path / "made.gif").read_bytes() == arrays
+    here = threading.get_ident()
+    if threads:  # the first here (the header needs its size), the others there
+        assert calls[0] == (0, here)
+        assert all(ident != here for _, ident in calls[1:])
+        # each job after the first makes the frame before it once more
+        n_jobs = -(-(len(frames) - 1) // FRAMES_PER_JOB)
+        assert len(calls) <= len(frames) + n_jobs
+    else:  # one CPU: each made once, here
+        assert calls == [(k, here) for k in range(len(frames))]
+
+
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (lambda: np.zeros((4, 3), np.uint8), ValueError, "frame 0 has shape"),
+        (lambda: np.zeros((3, 4)), TypeError, "must be a uint8 array"),
+        (lambda: np.full((3, 4), 7, np.uint8), ValueError, "index 7 but the palette"),
+        (lambda: 1 / 0, ZeroDivisionError, "division"),
+    ],
+)
+def test_gif_frames_made_later_are_checked(tmp_path, bad, error, match):
+    """A frame made on an encoder thread fails the save, and leaves no file."""
+    palette = np.zeros((5, 3), np.uint8)
+    frames = [np.zeros((3, 4), np.uint8)] * 10 + [bad]
+    with pytest.raises(error, match=match):
+        write_gif(tmp_path / "bad.gif", frames, palette, fps=10)
+    assert os.listdir(tmp_path) == []

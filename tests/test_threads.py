@@ -2,17 +2,14 @@
 
 import sys
 import threading
-import time
 
 import pytest
 
 from mne_coefanim import _threads
 from mne_coefanim._threads import (
     SWITCH_INTERVAL,
-    Beside,
     default_workers,
     fast_switching,
-    one_core,
 )
 from mne_coefanim.io._in_order import InOrder
 
@@ -75,50 +72,3 @@ def test_fast_switching_overlapping_in_threads():
     outer_done.set()
     thread.join()
     assert sys.getswitchinterval() == before
-
-
-def test_beside_runs_on_another_thread_while_the_caller_goes_on(two_cpus):
-    started, release = threading.Event(), threading.Event()
-
-    def work(x):
-        started.set()
-        release.wait(5)
-        return threading.get_ident(), x * 2
-
-    before = sys.getswitchinterval()
-    with Beside(work, 21) as helper:
-        assert started.wait(5)  # running already, while this block runs
-        assert sys.getswitchinterval() == fast(before)
-        release.set()
-    ident, value = helper.result()
-    assert value == 42
-    assert ident != threading.get_ident()
-    assert sys.getswitchinterval() == before  # restored
-
-
-def test_beside_runs_in_the_callers_thread_on_one_core(two_cpus):
-    with one_core(), Beside(threading.get_ident) as helper:
-        pass
-    assert helper.result() == threading.get_ident()
-
-
-def test_beside_raises_the_work_error_in_the_caller(two_cpus):
-    def fail():
-        raise ValueError("bad renders")
-
-    with Beside(fail) as helper:
-        pass
-    with pytest.raises(ValueError, match="bad renders"):
-        helper.result()
-
-
-def test_leaving_after_an_error_waits_for_the_work(two_cpus):
-    done = []
-
-    def slow():
-        time.sleep(0.05)
-        done.append(True)
-
-    with pytest.raises(KeyError), Beside(slow):
-        raise KeyError("the caller's own error")
-    assert done == [True]  # the helper finished before the error went on

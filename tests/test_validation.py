@@ -433,7 +433,9 @@ def test_interrupted_save_leaves_nothing(
     calls = _fail_on_third_frame(monkeypatch, exception)
     with pytest.raises(type(exception)):
         anim16.save(path, overwrite=existing, verbose=False)
-    assert len(calls) == 3
+    # the third failed; GIF frames composed on the encoder threads may have
+    # gone on meanwhile
+    assert len(calls) == 3 if suffix != ".gif" else len(calls) >= 3
     assert listing(tmp_path) == before  # no partial file, no temporary file
     if existing:
         assert path.read_bytes() == b"the user's file"

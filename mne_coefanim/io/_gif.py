@@ -95,6 +95,7 @@ class GifWriter(Writer):
 
     suffixes = (".gif",)
     takes = "indices"
+    defers = True  # frames made on the encoder threads, beside compressing
 
     def __init__(self, path, *, fps, loop=0, overwrite=False):
         super().__init__(path, overwrite=overwrite)
@@ -128,7 +129,7 @@ class GifWriter(Writer):
         self._palette = check_palette(palette)
         self._table = _global_color_table(self._palette)
         self._delays = _gif_delays(self.fps)
-        self._previous = None  # a copy of the last frame written
+        self._shape = None  # the first frame's
         self.n_frames = 0
         self._fid = open(tmp, "wb")  # closed by close()
         # compression runs on other threads, each into a scratch file of its
@@ -137,6 +138,8 @@ class GifWriter(Writer):
         self._local = threading.local()
         self._encoder = InOrder(self._fid.write)
         self._batch = []  # frames not yet handed to a thread
+        # the frame before the batch: a copy, or the callable that makes it
+        self._before_batch = None
 
     def write(self, frame):
         """Add one frame: the pixels that changed since the previous one.
@@ -148,18 +151,27 @@ class GifWriter(Writer):
 
         Parameters
         ----------
-        frame : array, shape (height, width), dtype uint8
-            Palette indices, the shape of the first frame.
+        frame : array, shape (height, width), dtype uint8 | callable
+            Palette indices, the shape of the first frame; or a callable
+            returning a new such array, called on an encoder thread when
+            they run (once more by the job after the one it is in, for the
+            rectangle that changed), else here.
         """
-        previous = self._previous
-        frame = _check_index_frame(frame, self.n_frames, previous)
-        if previous is None:
-            self._fid.write(_gif_header(frame.shape, self._table, self.loop))
-        # our own copy, never changed: the producer may reuse its buffer
-        # while the threads read this one (as this frame and as the next
-        # one's previous)
-        self._previous = current = frame.copy()
-        self._batch.append((current, previous, self.n_frames, next(self._delays)))
+        made_here = not self._encoder.threaded or self._shape is None
+        if callable(frame) and made_here:  # the header needs the first's size
+            frame = frame()
+        if callable(frame):
+            self._batch.append((frame, self.n_frames, next(self._delays)))
+        else:
+            frame = _check_index_frame(frame, self.n_frames, self._shape)
+            if self._shape is None:
+                self._shape = frame.shape
+                self._fid.write(_gif_header(frame.shape, self._table, self.loop))
+            # our own copy, never changed: the producer may reuse its buffer
+            # while the threads read this one (as this frame and as the next
+            # one's previous)
+            frame = frame.copy()
+            self._batch.append((frame, self.n_frames, next(self._delays)))
         if len(self._batch) == FRAMES_PER_JOB:
             self._submit_batch()
         self.n_frames += 1
@@ -167,11 +179,25 @@ class GifWriter(Writer):
     def _submit_batch(self):
         """Hand the frames gathered to an encoder thread (one job: less GIL traffic)."""
         if self._batch:
-            self._encoder.submit(self._encode_batch, self._batch)
+            self._encoder.submit(self._encode_batch, self._before_batch, self._batch)
+            self._before_batch = self._batch[-1][0]
             self._batch = []
 
-    def _encode_batch(self, batch):
-        return b"".join(self._encode(*frame) for frame in batch)
+    def _encode_batch(self, previous, batch):
+        """Return the blocks of frames following ``previous`` (encoder thread)."""
+        previous = self._made(previous, batch[0][1] - 1)
+        blocks = []
+        for frame, index, delay in batch:
+            frame = self._made(frame, index)
+            blocks.append(self._encode(frame, previous, index, delay))
+            previous = frame
+        return b"".join(blocks)
+
+    def _made(self, frame, index):
+        """Return the frame itself: made by its callable (and checked) if it is one."""
+        if callable(frame):
+            frame = _check_index_frame(frame(), index, self._shape)
+        return frame
 
     def _encode(self, frame, previous, index, delay):
         """Return the frame's graphic control and image blocks (encoder thread)."""
@@ -192,7 +218,7 @@ class GifWriter(Writer):
 
     def finish(self):
         """Write the trailer; a GIF needs at least one frame."""
-        if self._previous is None:
+        if self._shape is None:
             raise ValueError("frames is empty; a GIF needs at least one frame.")
         self._submit_batch()
         self._encoder.drain()
@@ -240,20 +266,20 @@ def _check_loop(loop):
     return loop
 
 
-def _check_index_frame(frame, index, previous):
-    """Check one frame's type and shape against the first one's."""
+def _check_index_frame(frame, index, shape):
+    """Check one frame's type and shape against the first one's (None: first)."""
     frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
     if frame.ndim != 2:
         raise ValueError(
             f"frames must hold 2-D arrays of palette indices, shape (height, "
             f"width); frame {index} has shape {frame.shape}."
         )
-    if previous is not None and frame.shape != previous.shape:
+    if shape is not None and frame.shape != shape:
         raise ValueError(
             f"All frames must have the same shape; frame 0 has shape "
-            f"{previous.shape} but frame {index} has shape {frame.shape}."
+            f"{shape} but frame {index} has shape {frame.shape}."
         )
-    if previous is None and not 1 <= min(frame.shape) <= max(frame.shape) <= 0xFFFF:
+    if shape is None and not 1 <= min(frame.shape) <= max(frame.shape) <= 0xFFFF:
         raise ValueError(
             f"GIF frames must be 1 to 65535 pixels wide and high; got shape "
             f"{frame.shape}."

@@ -255,6 +255,10 @@ class Writer:
         the palette given to :meth:`saving`), ``'rgb'`` (a frame of RGB
         values) or ``'viewer'`` (a frame of palette indices, the palette
         and the viewer's ``meta`` given to :meth:`saving`).
+    defers : bool
+        Whether :meth:`write` also takes a frame to be made later: a
+        callable returning a new frame, which the writer may call on another
+        thread, and more than once.
     requires : str | None
         The optional dependency the writer needs, as pip names it.
     path : pathlib.Path
@@ -267,6 +271,7 @@ class Writer:
 
     suffixes = ()
     takes = None
+    defers = False
     requires = None
 
     def __init__(self, path, *, overwrite=False):

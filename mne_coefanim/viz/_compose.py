@@ -27,7 +27,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .._threads import Beside
 from ._colors import palette_with
 from ._overlays import Ink, cursor_ink, marker_ink
 from ._palette import packed_rgb, palette_lookup
@@ -64,17 +63,12 @@ class FrameCompositor:
         with self.rendering():
             renders = probe(layers, self._render)
             self.shape = renders["black"].shape[:2]
-            # numpy reads the renders on another core (it releases the GIL)
-            # while matplotlib draws the per-frame pictures here
-            with Beside(self._read_renders, renders) as reading:
-                self._regions = self._dynamic_regions()
-                self._sprites = label_sprites(
-                    layers.time_text, layers.labels, self._canvas
-                )
-                self._cursor_ink, self._marker_ink = _overlay_inks(
-                    layers, self._canvas, self.shape, self._regions
-                )
-            reading.result()
+            self._read_renders(renders)
+            self._regions = self._dynamic_regions()
+            self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
+            self._cursor_ink, self._marker_ink = _overlay_inks(
+                layers, self._canvas, self.shape, self._regions
+            )
 
     def _read_renders(self, renders):
         """Set the palette, the static picture and where each map goes."""
@@ -224,6 +218,14 @@ class FrameCompositor:
             for key, sprite in self._sprites.items()
         }  # fmt: skip
 
+    def composes_alone(self, images):
+        """Whether composing a frame with these ``images`` draws nothing.
+
+        Then matplotlib is not used: :meth:`compose` may run on any thread
+        (after :meth:`start`, inside :meth:`rendering`), e.g. a writer's.
+        """
+        return self._stored_only and images is None
+
     def _draw_dynamic(self, index, masks, images, frame):
         """Blend the per-frame artists onto the frame.
 
@@ -231,7 +233,7 @@ class FrameCompositor:
         character); the other artists are drawn alone on a cleared canvas.
         """
         layers = self.layers
-        quick = self._stored_only and images is None
+        quick = self.composes_alone(images)
         if not quick:
             layers.set_dynamic(index, masks=masks, images=images)
         drawn_before, inks = set(self._label_slots), []

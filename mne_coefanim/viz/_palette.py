@@ -4,6 +4,8 @@ The frame compositor turns the figure's static pixels (outline, text, colour
 bar, score panel) into indices of the one palette shared by all frames.
 """
 
+import threading
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -48,6 +50,7 @@ class PaletteLookup:
         # the nearest colour to each cell's centre, filled in as cells are
         # first met (-1: not yet): most images touch few of the 32³ cells
         self._coarse = np.full(32**3, -1, np.int16)
+        self._filling = threading.Lock()  # frames may be composed on threads
         self._centers = centers
         # exact matches first: every palette colour maps to itself
         packed = packed_rgb(colors)
@@ -76,10 +79,11 @@ class PaletteLookup:
         """Nearest palette index to each cell's centre, computing new cells."""
         found = self._coarse[cells]
         if (found < 0).any():
-            new = np.unique(cells[found < 0])
-            centres = self._centers[np.column_stack([new >> 10, new >> 5 & 31,
-                                                     new & 31])]  # fmt: skip
-            self._coarse[new] = self._nearest(centres)
+            with self._filling:
+                new = np.unique(cells[found < 0])
+                centres = self._centers[np.column_stack([new >> 10, new >> 5 & 31,
+                                                         new & 31])]  # fmt: skip
+                self._coarse[new] = self._nearest(centres)
             found = self._coarse[cells]
         return found.astype(np.uint8)
 
