@@ -74,31 +74,32 @@ class FrameCompositor:
         """Set the palette, the static picture and where each map goes."""
         layers = self.layers
         black = renders["black"][..., :3].reshape(-1, 3)
-        white = renders["white"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
         pixels, panel, cell = decode_cells(renders["index"], layers.interp)
-        coverage = (white[pixels].astype(np.int16) - black[pixels]).mean(axis=-1)
-        coverage /= 255.0
+        coverage = _coverage(renders["white"], renders["black"], pixels)
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (
             a[shows] for a in (pixels, panel, cell, coverage)
         )  # fmt: skip
-        on_map = np.zeros(len(black), bool)
-        on_map[pixels] = True
-        n_map_colors = sum(table.n_levels for table in layers.palette_tables)
-        chrome, static_index = _chrome_colors(
-            black[~on_map], N_CHROME_MAX - n_map_colors
+        off_map = np.ones(len(black), bool)
+        off_map[pixels] = False
+        # the static picture's distinct colours: few, however many pixels
+        colors, static_index = np.unique(
+            packed_rgb(black)[off_map], return_inverse=True
         )
+        n_map_colors = sum(table.n_levels for table in layers.palette_tables)
+        chrome, fits = _chrome_colors(colors, static_index,
+                                      N_CHROME_MAX - n_map_colors)  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
         self.lookup = palette_lookup(self.palette, precise=False)
-        if static_index is None:  # more colours than fit: the nearest ones
-            static_index = _lookup_few(self.lookup, black[~on_map])
-        else:
-            static_index += n_map_colors
+        if fits:
+            static_index = (static_index + n_map_colors).astype(np.uint8)
+        else:  # more colours than fit: the nearest ones
+            static_index = self.lookup(_unpacked_rgb(colors))[static_index]
         # pixels on the maps are drawn anew in every frame
         self.static_index = np.zeros(self.shape, np.uint8)
-        self.static_index.reshape(-1)[~on_map] = static_index
+        self.static_index.reshape(-1)[off_map] = static_index
         # where each panel's map goes: flat pixel indices and inside-cell ranks
         full = coverage >= FULL
         self._full, self._partial = [], []
@@ -308,32 +309,39 @@ def _indexed_sprite(sprite, static_index, palette, lookup):
     return rows, cols, picture[..., 3] > 0, indices
 
 
-def _chrome_colors(rgb, n_max):
+def _coverage(white, black, pixels):
+    """How much of the map shows at each pixel: RGB sums, white minus black.
+
+    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
+    """
+    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
+    black = black.view(np.uint32).reshape(-1)[pixels]
+    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
+
+
+def _channel_sum(rgba):
+    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
+    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
+    return bytes_.sum(axis=1) - bytes_[:, 3]
+
+
+def _chrome_colors(colors, inverse, n_max):
     """At most ``n_max`` colours representing the figure's static pixels.
 
-    Returns ``(colors, index)``: when all distinct colours fit, ``index``
-    (uint8) gives each pixel's colour among them; otherwise it is None.
+    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
+    each pixel's among them. Returns ``(chrome, fits)``: all of them when
+    they fit (then ``inverse`` indexes them), else a median cut (weighted
+    by how often each occurs) that keeps pure white and black exact.
     """
-    packed = packed_rgb(rgb).ravel()
-    keys, counts = np.unique(packed, return_counts=True)  # fast: 1-D keys
-    colors = _unpacked_rgb(keys)
-    if len(colors) <= n_max:
-        return colors, np.searchsorted(keys, packed).astype(np.uint8)
-    # median cut over the distinct colours, weighted by how often they occur;
-    # keep pure white and black exact (the background and the outlines)
-    sample = np.repeat(colors, np.minimum(counts, 64), axis=0)
+    rgb = _unpacked_rgb(colors)
+    if len(rgb) <= n_max:
+        return rgb, True
+    counts = np.bincount(inverse, minlength=len(rgb))
+    sample = np.repeat(rgb, np.minimum(counts, 64), axis=0)
     image = Image.fromarray(sample[np.newaxis])
     quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
     palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
-    colors = np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)])
-    return colors, None
-
-
-def _lookup_few(lookup, rgb):
-    """``lookup(rgb)`` for many pixels of few distinct colours."""
-    packed = packed_rgb(rgb).ravel()
-    keys = np.unique(packed)
-    return lookup(_unpacked_rgb(keys))[np.searchsorted(keys, packed)]
+    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
 
 
 def _unpacked_rgb(packed):
