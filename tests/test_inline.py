@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from conftest import small_animation
 
-from mne_coefanim.io._viewer import ViewerStream, diff_rects
+from mne_coefanim._threads import one_core
+from mne_coefanim.io._viewer import ViewerStream, diff_rects, viewer_html
 
 N_FRAMES = 40
 RECORD = re.compile(r'^"([A-Za-z0-9+/=]+)",$', re.M)
@@ -131,6 +132,32 @@ def test_stream_checks_frames():
     stream.add(np.zeros((3, 4), np.uint8))
     with pytest.raises(ValueError, match="same shape"):
         stream.add(np.zeros((2, 4), np.uint8))
+    stream.close()
+
+
+def test_records_made_on_helper_threads_are_the_same(rng):
+    """The page is the same with helper threads, from a producer that reuses
+    its buffers, as made in the caller's thread."""
+    shape = (30, 40)
+    frames = [rng.integers(0, 5, shape).astype(np.uint8) for _ in range(21)]
+    meta = {"w": shape[1], "h": shape[0]}
+    palette = np.zeros((5, 3), np.uint8)
+
+    def reused():
+        frame, unmarked = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
+        for k, values in enumerate(frames):
+            frame[:] = values
+            unmarked[:] = values
+            unmarked[k % shape[0]] = 0  # the markers left out
+            yield frame, unmarked
+
+    threaded = viewer_html(reused(), palette=palette, meta=meta)
+    with one_core():
+        inline = viewer_html(reused(), palette=palette, meta=meta)
+    assert threaded == inline
+    decoded = _frames(threaded, shape)
+    for frame, want in zip(decoded, frames, strict=True):
+        np.testing.assert_array_equal(frame, want)
 
 
 def test_to_gif_bytes_step(anim):

@@ -16,15 +16,12 @@ import numpy as np
 
 from .._checks import check_fps, check_int, check_palette, check_uint8
 from ._gif_lzw import encode_image
-from ._in_order import InOrder
+from ._in_order import FRAMES_PER_JOB, InOrder
 from ._output import Writer
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
 # 10 cs, so 50 frames per second is the fastest a GIF can really play.
 GIF_MAX_FPS = 50
-
-
-FRAMES_PER_JOB = 8  # frames per encoder job: fewer hand-overs of the GIL (-10 %)
 
 
 def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):

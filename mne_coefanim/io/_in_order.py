@@ -17,9 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .._threads import N_WORKERS, default_workers, fast_switching, one_core
 
-__all__ = ["MAX_PENDING", "N_WORKERS", "InOrder", "one_core"]
+__all__ = ["FRAMES_PER_JOB", "MAX_PENDING", "N_WORKERS", "InOrder", "one_core"]
 
-MAX_PENDING = 8  # frames queued at most: bounded memory, enough to overlap
+MAX_PENDING = 8  # jobs queued at most: bounded memory, enough to overlap
+FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
 
 
 class InOrder:

@@ -9,7 +9,9 @@ base64 (with a mask, a second stream: the rectangles where the frame composed
 without the markers differs from it), decompressed by the browser
 (``DecompressionStream``). Any frame can thus be drawn on its own (no chain of
 differences to replay), and the frames are streamed into the file as they
-come: memory stays flat in their number, and no frame is ever dropped.
+come: memory stays flat in their number, and no frame is ever dropped. The
+records are made on helper threads (zlib releases the GIL while it
+compresses), in jobs of a few frames, and written in order.
 
 Besides the frames, the page embeds what the viewer shows on hovering and
 clicking (``meta``, gathered by the animation): channel names, their pixel
@@ -27,6 +29,7 @@ import zlib
 import numpy as np
 
 from .._checks import check_palette, check_type, check_uint8
+from ._in_order import FRAMES_PER_JOB, InOrder
 from ._output import Writer
 from ._viewer_assets import VIEWER_CSS, VIEWER_JS
 
@@ -116,6 +119,12 @@ class ViewerStream:
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self.meta["standalone"] = bool(page)
         self.base, self.n_frames = None, 0
+        self._encoder, self._batch = None, []
+
+    def close(self):
+        """Stop the helper threads (after an error); safe to call twice."""
+        if self._encoder is not None:
+            self._encoder.close()
 
     def start(self):
         """Write everything before the frames."""
@@ -160,6 +169,7 @@ class ViewerStream:
             f"const M={_script_json(self.meta)};\n"
             "const F=[\n"
         )
+        self._encoder = InOrder(self.out.write)
 
     def add(self, frame, unmarked=None):
         """Write one frame.
@@ -174,36 +184,60 @@ class ViewerStream:
             drawn over it when the viewer hides the markers.
         """
         frame = check_uint8("frame", np.asarray(frame), colors=False)
-        if self.base is None:
+        first = self.base is None
+        if first:
             if frame.shape != (self.meta["h"], self.meta["w"]):
                 raise ValueError(
                     f"frame has shape {frame.shape}; the viewer was set up for "
                     f"{(self.meta['h'], self.meta['w'])}."
                 )
             self.base = frame.copy()
-            rects = [(0, 0, frame.shape[1], frame.shape[0])]
         elif frame.shape != self.base.shape:
             raise ValueError(
                 f"All frames must have the same shape; got {frame.shape} after "
                 f"{self.base.shape}."
             )
-        else:
-            rects = diff_rects(frame, self.base)
-        record = encode_frame(frame, rects)
         if unmarked is not None:
             unmarked = check_uint8("unmarked", np.asarray(unmarked), colors=False)
             if unmarked.shape != frame.shape:
                 raise ValueError(
                     f"unmarked has shape {unmarked.shape}; the frame {frame.shape}."
                 )
-            record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
-        self.out.write(f'"{record}",\n')
+        threaded = self._encoder.threaded
+        if threaded:  # the caller may reuse its buffers meanwhile
+            frame = frame.copy()
+            unmarked = None if unmarked is None else unmarked.copy()
+        self._batch.append((frame, unmarked, first))
+        if len(self._batch) == FRAMES_PER_JOB or not threaded:  # else: now
+            self._submit_batch()
         self.n_frames += 1
+
+    def _submit_batch(self):
+        if self._batch:
+            self._encoder.submit(self._records, self._batch)
+            self._batch = []
+
+    def _records(self, batch):
+        """Return the lines of a few frames (on a helper thread)."""
+        return "".join(f'"{self._record(*item)}",\n' for item in batch)
+
+    def _record(self, frame, unmarked, first):
+        if first:
+            rects = [(0, 0, frame.shape[1], frame.shape[0])]
+        else:
+            rects = diff_rects(frame, self.base)
+        record = encode_frame(frame, rects)
+        if unmarked is not None:
+            record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
+        return record
 
     def end(self):
         """Write everything after the frames."""
         if not self.n_frames:
             raise ValueError("No frame was written; the viewer needs at least one.")
+        self._submit_batch()
+        self._encoder.drain()
+        self.close()
         self.out.write(
             "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
             "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
@@ -231,10 +265,13 @@ def viewer_html(items, *, palette, meta, page=True):
     """
     out = io.StringIO()
     stream = ViewerStream(out, palette=palette, meta=meta, page=page)
-    stream.start()
-    for frame, unmarked in items:
-        stream.add(frame, unmarked)
-    stream.end()
+    try:
+        stream.start()
+        for frame, unmarked in items:
+            stream.add(frame, unmarked)
+        stream.end()
+    finally:
+        stream.close()
     return out.getvalue()
 
 
@@ -302,6 +339,12 @@ class ViewerWriter(Writer):
         """Write the page's end and close the file."""
         self._stream.end()
         self.close()
+
+    def close(self):
+        """Stop the helper threads and close the file; safe to call twice."""
+        if self._stream is not None:
+            self._stream.close()
+        super().close()
 
     def summary(self):
         """Return e.g. ``'interactive viewer, 145 frames'``, for the log.
