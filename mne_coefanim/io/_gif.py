@@ -75,7 +75,8 @@ class GifWriter(Writer):
 
     See :func:`write_gif` for the file, and :class:`Writer` for the protocol:
     :meth:`saving` takes the ``palette``, :meth:`write` one frame of indices
-    into it. Only a copy of the previous frame is kept.
+    into it (or a callable that makes it). Only the frames of the jobs in
+    flight are kept (their copies, or their callables).
 
     Parameters
     ----------
@@ -150,9 +151,9 @@ class GifWriter(Writer):
         ----------
         frame : array, shape (height, width), dtype uint8 | callable
             Palette indices, the shape of the first frame; or a callable
-            returning a new such array, called on an encoder thread when
-            they run (once more by the job after the one it is in, for the
-            rectangle that changed), else here.
+            returning a new such array. With encoder threads, it is called on
+            one of them (and once more by the next job, whose first frame is
+            compared with it); without, and for the first frame, here.
         """
         made_here = not self._encoder.threaded or self._shape is None
         if callable(frame) and made_here:  # the header needs the first's size

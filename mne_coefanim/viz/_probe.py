@@ -18,6 +18,8 @@ import numpy as np
 # the codes one index render holds: 24 bits of RGB, 0 kept for the cells
 # another render codes
 CODES_PER_RENDER = 2**24 - 1
+# the R, G and B bytes of an RGBA pixel read as uint32, in either byte order
+_RGB_BITS = np.frombuffer(bytes([255, 255, 255, 0]), np.uint32)[0]
 
 
 def probe(layers, render):
@@ -74,15 +76,17 @@ def _drew_near_maps(renders, layers, pad=2):
     Off the map cells, the black and white renders differ only where those
     axes drew; near a map, their ink could also cover map pixels.
     """
-    black, white, index = renders["black"], renders["white"], renders["index"]
+    index = renders["index"][0]
+    # one uint32 per RGBA pixel: compare R, G and B at once
+    black, white = (renders[k].view(np.uint32)[..., 0] for k in ("black", "white"))
     height = black.shape[0]
     for image in layers.images:
         box = image.get_window_extent()
         rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
                      max(height - int(box.y0) + pad, 0))  # fmt: skip
         cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
-        off_cells = index[0][rows, cols, 3] == 0  # alike in every index render
-        differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
+        off_cells = index[rows, cols, 3] == 0  # alike in every index render
+        differ = (black[rows, cols] ^ white[rows, cols]) & _RGB_BITS != 0
         if (differ & off_cells).any():
             return True
     return False
