@@ -66,8 +66,11 @@ class FrameCompositor:
             self._read_renders(renders)
             self._regions = self._dynamic_regions()
             self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
-            self._cursor_ink, self._marker_ink = _overlay_inks(
+            cursor, markers = _overlay_inks(
                 layers, self._canvas, self.shape, self._regions
+            )
+            self._ink_table, self._cursor_ink, self._marker_ink = _tabled_inks(
+                cursor, markers, self.palette, self.lookup
             )
 
     def _read_renders(self, renders):
@@ -259,8 +262,9 @@ class FrameCompositor:
             for rows, cols in self._regions:
                 _blend(layer[rows, cols], frame[rows, cols], self.palette,
                        self.lookup)  # fmt: skip
-        for ink in inks:
-            _blend_ink(ink, frame, self.palette, self.lookup)
+        flat = frame.reshape(-1)
+        for pixels, rows in inks:  # gathers from the blend table
+            flat[pixels] = self._ink_table[rows, flat[pixels]]
         if quick:  # the label's characters, as set_text right-aligns them
             chars = layers.labels[index].rjust(layers.time_text.width)
         else:
@@ -286,12 +290,31 @@ def _blend(layer, frame, palette, lookup):
     frame[drawn] = _blended(layer[drawn], frame[drawn], palette, lookup)
 
 
-def _blend_ink(ink, frame, palette, lookup):
-    """Blend stored pixels ``(flat indices, RGBA)`` onto a frame, in place."""
-    pixels, rgba = ink
-    if len(pixels):
-        flat = frame.reshape(-1)
-        flat[pixels] = _blended(rgba, flat[pixels], palette, lookup)
+def _tabled_inks(cursor, markers, palette, lookup):
+    """Blend every stored ink colour over every palette colour, once.
+
+    The cursor's and markers' pixels take a dozen colours (one per level of
+    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
+    is the palette index of ink colour ``row`` over palette colour ``i``,
+    exactly as :func:`_blended` gives it, and the inks hold each pixel's
+    row instead of its RGBA: blending them into a frame is a gather.
+    """
+    inks = [*(cursor or ()), *(ink for ink in markers if ink is not None)]
+    rgba = [ink.values if isinstance(ink, Ink) else ink[1] for ink in inks]
+    if not rgba:
+        return None, cursor, markers
+    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
+    colors, rows = np.unique(packed, return_inverse=True)
+    colors = colors.view(np.uint8).reshape(-1, 4).astype(np.float32)
+    alpha = colors[:, np.newaxis, 3:] / 255.0
+    blended = alpha * colors[:, np.newaxis, :3] + (1 - alpha) * palette[np.newaxis]
+    table = lookup(_to_uint8(blended))
+    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
+    if cursor is not None:
+        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
+    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
+               for ink in markers]  # fmt: skip
+    return table, cursor, markers
 
 
 def _blended(rgba, under, palette, lookup):
@@ -373,6 +396,6 @@ def _overlay_inks(layers, canvas, shape, regions):
         ink = marker_ink(line, layers.marker_pos, canvas, shape)
         if ink is not None:
             keep = inside[ink.pixels]
-            ink = Ink(ink.pixels[keep], ink.rgba[keep], ink.keys[keep])
+            ink = Ink(ink.pixels[keep], ink.values[keep], ink.keys[keep])
         markers.append(ink)
     return cursor, markers

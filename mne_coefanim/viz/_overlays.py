@@ -24,15 +24,19 @@ MARKER_MARGIN = 2  # pixels around a marker's radius (snapping, antialiasing)
 
 
 class Ink:
-    """Drawn pixels (flat indices into the frame, and RGBA), by key."""
+    """Drawn pixels by key: flat indices into the frame and a value each.
 
-    def __init__(self, pixels, rgba, keys):
-        self.pixels, self.rgba, self.keys = pixels, rgba, keys
+    The value is the pixel's RGBA as drawn; the frame compositor replaces it
+    by the pixel's row in its blend table.
+    """
+
+    def __init__(self, pixels, values, keys):
+        self.pixels, self.values, self.keys = pixels, values, keys
 
     def select(self, wanted):
-        """Return (pixels, rgba) of the keys where ``wanted[key]`` is true."""
+        """Return (pixels, values) of the keys where ``wanted[key]`` is true."""
         chosen = wanted[self.keys]
-        return self.pixels[chosen], self.rgba[chosen]
+        return self.pixels[chosen], self.values[chosen]
 
 
 def cursor_ink(cursor, positions, canvas, shape):
