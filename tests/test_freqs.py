@@ -274,13 +274,18 @@ def tf_scores(n_freqs=3, n_times=N_TIMES):
     return scores
 
 
+def tf_animation(data, info, **look):
+    """One subject's maps in 3 bands, with the TF score map."""
+    return animate_coefs(
+        data, info, dims=("times", "channels", "freqs"), freqs=BANDS,
+        times=TIMES, scores=tf_scores(), scoring="roc_auc", show=False,
+        verbose=False, **look,
+    )  # fmt: skip
+
+
 def test_tf_score_map_draws_with_a_moving_cursor(info, rng, tmp_path):
     data, _ = planted_group(info, rng, n_subjects=1)
-    anim = animate_coefs(
-        data[0], info, dims=("times", "channels", "freqs"), freqs=BANDS,
-        times=TIMES, scores=tf_scores(), scoring="roc_auc", res=32, dpi=40,
-        show=False, verbose=False,
-    )  # fmt: skip
+    anim = tf_animation(data[0], info, res=32, dpi=40)
     panel = anim.scores
     np.testing.assert_array_equal(panel.tf_matrix, tf_scores())
     assert panel.tf_labels == ("4–8 Hz", "8–13 Hz", "13–30 Hz")
@@ -458,11 +463,7 @@ def test_composed_rows_match_a_full_draw(info, rng):
     from test_compose import assert_matches_draw
 
     data, _ = planted_group(info, rng, n_subjects=1)
-    anim = animate_coefs(
-        data[0], info, dims=("times", "channels", "freqs"), freqs=BANDS,
-        times=TIMES, scores=tf_scores(), scoring="roc_auc", res=64, dpi=50,
-        show=False, verbose=False,
-    )  # fmt: skip
+    anim = tf_animation(data[0], info, res=64, dpi=50)
     assert_matches_draw(anim, k=4)
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim._threads import default_workers
+from mne_coefanim._threads import N_WORKERS, default_workers, one_core
 from mne_coefanim.io._gif import FRAMES_PER_JOB, write_gif
-from mne_coefanim.io._in_order import MAX_PENDING, N_WORKERS, one_core
+from mne_coefanim.io._in_order import MAX_PENDING
 
 HEIGHT, WIDTH = 30, 40
 

@@ -7,8 +7,9 @@ import time
 import numpy as np
 import pytest
 
+from mne_coefanim._threads import one_core
 from mne_coefanim.io import _gif
-from mne_coefanim.io._in_order import InOrder, one_core
+from mne_coefanim.io._in_order import InOrder
 
 
 def test_results_come_in_submission_order():

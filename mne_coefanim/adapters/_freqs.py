@@ -43,11 +43,6 @@ class FreqAxis:
         return len(self.values)
 
     @property
-    def is_bands(self):
-        """True when each frequency is a band ``(low, high)``."""
-        return self.values.ndim == 2
-
-    @property
     def labels(self):
         """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
         return [freq_label(self.values[k]) for k in self.selected]

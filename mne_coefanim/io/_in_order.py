@@ -15,9 +15,7 @@ frame every 16 ms, a quarter of its speed.
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-from .._threads import N_WORKERS, default_workers, fast_switching, one_core
-
-__all__ = ["FRAMES_PER_JOB", "MAX_PENDING", "N_WORKERS", "InOrder", "one_core"]
+from .._threads import default_workers, fast_switching
 
 MAX_PENDING = 8  # jobs queued at most: bounded memory, enough to overlap
 FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
@@ -35,9 +33,10 @@ class InOrder:
     n_workers : int | None
         The worker threads; jobs must not share state (each thread may keep
         its own, e.g. in a :class:`threading.local`). 0: run each job at
-        once in the caller's thread. None: :data:`N_WORKERS`, or 0 inside
+        once in the caller's thread. None:
+        :func:`~mne_coefanim._threads.default_workers` (none inside
         :func:`~mne_coefanim._threads.one_core` or when this process may use
-        one CPU only.
+        one CPU only).
     """
 
     def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):

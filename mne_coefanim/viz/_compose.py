@@ -295,20 +295,23 @@ def _tabled_inks(cursor, markers, palette, lookup):
 
     The cursor's and markers' pixels take a dozen colours (one per level of
     antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
-    is the palette index of ink colour ``row`` over palette colour ``i``,
-    exactly as :func:`_blended` gives it, and the inks hold each pixel's
-    row instead of its RGBA: blending them into a frame is a gather.
+    is :func:`_blended` of ink colour ``row`` over palette colour ``i``, and
+    the inks hold each pixel's row instead of its RGBA: blending them into a
+    frame is a gather.
     """
-    inks = [*(cursor or ()), *(ink for ink in markers if ink is not None)]
-    rgba = [ink.values if isinstance(ink, Ink) else ink[1] for ink in inks]
+    markers_drawn = [ink for ink in markers if ink is not None]
+    rgba = [values for _, values in cursor or ()] + [
+        ink.values for ink in markers_drawn
+    ]
     if not rgba:
         return None, cursor, markers
     packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
     colors, rows = np.unique(packed, return_inverse=True)
-    colors = colors.view(np.uint8).reshape(-1, 4).astype(np.float32)
-    alpha = colors[:, np.newaxis, 3:] / 255.0
-    blended = alpha * colors[:, np.newaxis, :3] + (1 - alpha) * palette[np.newaxis]
-    table = lookup(_to_uint8(blended))
+    colors = colors.view(np.uint8).reshape(-1, 4)
+    n_colors = len(palette)
+    table = _blended(np.repeat(colors, n_colors, axis=0),
+                     np.tile(np.arange(n_colors), len(colors)), palette,
+                     lookup).reshape(len(colors), n_colors)  # fmt: skip
     rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
     if cursor is not None:
         cursor = [(pixels, next(rows)) for pixels, _ in cursor]
