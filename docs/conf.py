@@ -12,8 +12,9 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from api_page import hide_constructor, write_api_page  # noqa: E402
 from cli_page import write_cli_page  # noqa: E402
-from gif_scraper import GifScraper, remove_new_files  # noqa: E402
+from gif_scraper import EMBEDDED, GifScraper, remove_new_files  # noqa: E402
 
 import mne_coefanim  # noqa: E402
 
@@ -24,26 +25,57 @@ release = version = mne_coefanim.__version__
 
 extensions = [
     "sphinx.ext.autodoc",
-    "sphinx.ext.autosummary",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "external_links",  # mne.*, sklearn.*, numpy.*, ... linked without network
 ]
 templates_path = []
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = [
+    "_build", "_embedded", "auto_examples/*.ipynb", "auto_examples/*.py"
+]
 root_doc = "index"
 
 # API reference: one page per public name, from the numpydoc docstrings
-autosummary_generate = True
+# (written by _ext/api_page.py)
 autodoc_default_options = {"inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
-numpydoc_xref_param_type = False
+# parameter types link to their pages (other projects' by _ext/external_links)
+numpydoc_xref_param_type = True
+numpydoc_xref_aliases = {
+    # numpydoc's defaults for these point into Python's and NumPy's glossaries
+    # (inventories a build without network access has not got): plain names
+    "bool": "bool",
+    "array": "numpy.ndarray",
+    "array_like": "array_like",
+    "array-like": "array-like",
+    "scalar": "scalar",
+    "iterable": "collections.abc.Iterable",
+    "sequence": "collections.abc.Sequence",
+    "generator": "collections.abc.Generator",
+    "Info": "mne.Info",
+    "Evoked": "mne.Evoked",
+    "Report": "mne.Report",
+    "Figure": "matplotlib.figure.Figure",
+    "Axes": "matplotlib.axes.Axes",
+    "FuncAnimation": "matplotlib.animation.FuncAnimation",
+    "ndarray": "numpy.ndarray",
+    "CoefAnimation": "mne_coefanim.CoefAnimation",
+    "CoefData": "mne_coefanim.CoefData",
+    "Sensors": "mne_coefanim.Sensors",
+    "ScalpInterpolator": "mne_coefanim.ScalpInterpolator",
+    "DemoStudy": "mne_coefanim.DemoStudy",
+}
+numpydoc_xref_ignore = "all"  # only aliases and dotted names become links
 
 html_theme = "pydata_sphinx_theme"
 html_title = "mne-coefanim"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 html_static_path = []
+# the HTML files examples write (viewers, a report), shown in iframes
+EMBEDDED.mkdir(exist_ok=True)
+html_extra_path = [str(EMBEDDED)]
 # the gallery's configuration holds functions (the scraper, the clean-up):
 # Sphinx cannot cache it and says so, which is harmless
 suppress_warnings = ["config.cache"]
@@ -64,3 +96,9 @@ sphinx_gallery_conf = {
 }
 
 write_cli_page(os.path.join(os.path.dirname(__file__), "cli.rst"))
+write_api_page(os.path.join(os.path.dirname(__file__), "api.rst"))
+
+
+def setup(app):
+    """Classes made by the package show no constructor."""
+    app.connect("autodoc-process-signature", hide_constructor)

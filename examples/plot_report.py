@@ -55,4 +55,5 @@ anim.add_to_report(
 # mne_coefanim.add_to_report(report, anim, title="Patterns over time")
 
 # %%
-report.save("report.html", open_browser=False, overwrite=True)
+# Saved, the report is one file; here it is, as a reader opens it.
+_ = report.save("report.html", open_browser=False, overwrite=True)

@@ -1,10 +1,12 @@
-"""Show the animations an example saves, in the gallery page, as animations.
+"""Show the animations and pages an example saves, in the gallery page.
 
 sphinx-gallery runs each example in the ``examples`` folder. The scraper
 looks there after every code block for GIF files the block wrote, copies
 each into the gallery's image folder and returns the reST that shows it
 (closing the figures, so that matplotlib's scraper does not show their
-first frame again);
+first frame again). An HTML file the block wrote (a viewer, a report) is
+copied into ``EMBEDDED`` (published at the site's root by
+``html_extra_path``) and shown in an iframe.
 :func:`remove_new_files` deletes what an example wrote, so the source
 folder stays clean.
 """
@@ -16,7 +18,16 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from sphinx_gallery.scrapers import figure_rst
 
-OUTPUT_SUFFIXES = (".gif", ".mp4", ".webm", ".html", ".png")
+OUTPUT_SUFFIXES = (".gif", ".mp4", ".webm", ".html", ".png", ".pdf", ".svg")
+# where the HTML files examples write are gathered for the site (a build
+# folder, ignored by git)
+EMBEDDED = Path(__file__).resolve().parents[1] / "_embedded"
+IFRAME = """
+.. raw:: html
+
+    <iframe src="../_embedded/{name}" title="{title}" loading="lazy"
+     style="width: 100%; height: 640px; border: 1px solid #ccc;"></iframe>
+"""
 
 
 def _outputs(folder):
@@ -41,12 +52,10 @@ class GifScraper:
         """Copy the GIFs written by the block; return the reST showing them."""
         folder = os.path.dirname(block_vars["src_file"])
         now = _outputs(folder)
-        new = sorted(
-            path
-            for path, mtime in now.items()
-            if path.suffix.lower() == ".gif" and self._seen.get(path) != mtime
-        )
+        changed = sorted(p for p, mtime in now.items() if self._seen.get(p) != mtime)
         self._seen.update(now)
+        new = [path for path in changed if path.suffix.lower() == ".gif"]
+        pages = [_embed(path) for path in changed if path.suffix.lower() == ".html"]
         images = []
         for gif, target in zip(new, block_vars["image_path_iterator"], strict=False):
             target = Path(target).with_suffix(".gif")
@@ -54,7 +63,14 @@ class GifScraper:
             images.append(str(target))
         if images:  # the figures of the saved animations: shown as the GIFs
             plt.close("all")
-        return figure_rst(images, gallery_conf["src_dir"])
+        return figure_rst(images, gallery_conf["src_dir"]) + "".join(pages)
+
+
+def _embed(path):
+    """Copy an HTML file into ``EMBEDDED``; the reST of an iframe showing it."""
+    EMBEDDED.mkdir(exist_ok=True)
+    shutil.copyfile(path, EMBEDDED / path.name)
+    return IFRAME.format(name=path.name, title=path.stem.replace("_", " "))
 
 
 _before = {}
