@@ -14,7 +14,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from api_page import hide_constructor, write_api_page  # noqa: E402
 from cli_page import write_cli_page  # noqa: E402
-from gif_scraper import EMBEDDED, GifScraper, remove_new_files  # noqa: E402
+from gif_scraper import EXTRA, GifScraper, remove_new_files  # noqa: E402
 
 import mne_coefanim  # noqa: E402
 
@@ -31,7 +31,7 @@ extensions = [
 ]
 templates_path = []
 exclude_patterns = [
-    "_build", "_embedded", "auto_examples/*.ipynb", "auto_examples/*.py"
+    "_build", "_extra", "auto_examples/*.ipynb", "auto_examples/*.py"
 ]
 root_doc = "index"
 
@@ -74,8 +74,8 @@ html_title = "mne-coefanim"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 html_static_path = []
 # the HTML files examples write (viewers, a report), shown in iframes
-EMBEDDED.mkdir(exist_ok=True)
-html_extra_path = [str(EMBEDDED)]
+EXTRA.mkdir(exist_ok=True)
+html_extra_path = [str(EXTRA)]
 # the gallery's configuration holds functions (the scraper, the clean-up):
 # Sphinx cannot cache it and says so, which is harmless
 suppress_warnings = ["config.cache"]

@@ -17,7 +17,7 @@ import mne
 import mne_coefanim
 
 study = mne_coefanim.load_demo()
-report = mne.Report(title="Working-memory load decoding")
+report = mne.Report(title="Working-memory load decoding", verbose=False)
 
 # %%
 # A static figure first: the decoding score over time.
@@ -56,4 +56,4 @@ anim.add_to_report(
 
 # %%
 # Saved, the report is one file; here it is, as a reader opens it.
-_ = report.save("report.html", open_browser=False, overwrite=True)
+_ = report.save("report.html", open_browser=False, overwrite=True, verbose=False)

@@ -5,8 +5,8 @@ looks there after every code block for GIF files the block wrote, copies
 each into the gallery's image folder and returns the reST that shows it
 (closing the figures, so that matplotlib's scraper does not show their
 first frame again). An HTML file the block wrote (a viewer, a report) is
-copied into ``EMBEDDED`` (published at the site's root by
-``html_extra_path``) and shown in an iframe.
+copied into ``EMBEDDED`` (in ``EXTRA``, which ``html_extra_path``
+publishes at the site's root) and shown in an iframe.
 :func:`remove_new_files` deletes what an example wrote, so the source
 folder stays clean.
 """
@@ -21,11 +21,12 @@ from sphinx_gallery.scrapers import figure_rst
 OUTPUT_SUFFIXES = (".gif", ".mp4", ".webm", ".html", ".png", ".pdf", ".svg")
 # where the HTML files examples write are gathered for the site (a build
 # folder, ignored by git)
-EMBEDDED = Path(__file__).resolve().parents[1] / "_embedded"
+EXTRA = Path(__file__).resolve().parents[1] / "_extra"
+EMBEDDED = EXTRA / "embedded"
 IFRAME = """
 .. raw:: html
 
-    <iframe src="../_embedded/{name}" title="{title}" loading="lazy"
+    <iframe src="../embedded/{name}" title="{title}" loading="lazy"
      style="width: 100%; height: 640px; border: 1px solid #ccc;"></iframe>
 """
 
@@ -68,7 +69,7 @@ class GifScraper:
 
 def _embed(path):
     """Copy an HTML file into ``EMBEDDED``; the reST of an iframe showing it."""
-    EMBEDDED.mkdir(exist_ok=True)
+    EMBEDDED.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, EMBEDDED / path.name)
     return IFRAME.format(name=path.name, title=path.stem.replace("_", " "))
 

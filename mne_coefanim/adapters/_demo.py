@@ -366,7 +366,7 @@ def _read_cache(path, shape):
     if problem is not None:
         logger.info(f"Rebuilding the demo cache {path}: {problem}.")
         return None
-    logger.info(f"Loaded the demo decoders from {path}.")
+    logger.info(f"Loaded the demo decoders from the cache ({os.path.basename(path)}).")
     return arrays
 
 
