@@ -454,11 +454,15 @@ def test_demo_time_is_the_renders_not_the_trainings(tmp_path, capsys, monkeypatc
         return loaded(**kwargs)
 
     monkeypatch.setattr(_demo, "load_demo", slow_training)
+    start = time.perf_counter()
     code, out, _ = run(capsys, "demo", "-o", tmp_path / "demo.gif", "--res", 32,
                        "--dpi", 40)  # fmt: skip
+    total = time.perf_counter() - start
     assert code == 0
     (line,) = [line for line in out.splitlines() if line.startswith("Wrote")]
-    assert float(line.split(" in ")[-1].removesuffix(" s")) < 1.5, line
+    # the reported time leaves out the 1.5 s of training, however busy the
+    # machine (the line rounds to 0.1 s)
+    assert float(line.split(" in ")[-1].removesuffix(" s")) <= total - 1.5 + 0.05, line
 
 
 def test_demo_filters_zscored(tmp_path, capsys, spy, tiny_study):

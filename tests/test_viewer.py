@@ -73,7 +73,7 @@ def _open(driver, path, fragment=""):
     return _wait(driver, f"return {ROOT}.getAttribute('data-ready') === '1'")
 
 
-def _wait(driver, script, timeout=10.0):
+def _wait(driver, script, timeout=60.0):  # only a failure waits that long
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if driver.execute_script(script):
