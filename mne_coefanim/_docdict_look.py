@@ -288,7 +288,8 @@ time : float | sequence of float | 'peaks'
 
 docdict["ncols"] = """
 ncols : int | None
-    Maps per row of a sheet; None: up to 5, then wrap. One panel only.
+    Maps per row of a sheet; None: up to 8 in one row (as MNE), more in the
+    fewest rows that hold them, filled evenly (9: 5 + 4). One panel only.
 """
 
 docdict["n_jobs"] = """

@@ -172,9 +172,13 @@ def test_peaks_of_the_scores(effect):
 # -- layout ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ncols, rows", [(None, [5, 2]), (3, [3, 3, 1]), (7, [7])])
-def test_maps_wrap_after_ncols(effect, ncols, rows):
-    times = [-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2]
+@pytest.mark.parametrize(
+    "n_maps, ncols, rows",
+    [(7, None, [7]), (6, None, [6]), (8, None, [8]), (9, None, [5, 4]),
+     (12, None, [6, 6]), (7, 3, [3, 3, 1]), (7, 7, [7])],
+)  # fmt: skip
+def test_maps_wrap_after_ncols(effect, n_maps, ncols, rows):
+    times = list(np.linspace(-0.1, 0.2, n_maps))
     sheet = plot_coefs(**effect, time=times, ncols=ncols, **FAST)
     bottoms = [round(ax.get_position().y0, 6) for ax in _map_axes(sheet)]
     # rows from the top down, times in the order given

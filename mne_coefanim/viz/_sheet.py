@@ -60,7 +60,12 @@ class SheetMap:
 
 
 def sheet_columns(ncols, n_maps, n_panels):
-    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``."""
+    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``.
+
+    Without ``ncols``, up to ``MAX_COLUMNS`` maps stand in one row, as in
+    MNE's ``plot_topomap`` sheets; more wrap into the fewest rows that hold
+    them, as evenly filled as possible (9 maps: 5 + 4, not 8 + 1).
+    """
     if n_panels > 1:  # one row per panel, one column per time
         if ncols is not None:
             raise ValueError(
@@ -69,7 +74,8 @@ def sheet_columns(ncols, n_maps, n_panels):
             )
         return n_maps // n_panels
     if ncols is None:
-        return min(n_maps, MAX_COLUMNS)
+        n_rows = -(-n_maps // MAX_COLUMNS)
+        return -(-n_maps // n_rows)
     return min(check_int("ncols", ncols, minimum=1), n_maps)
 
 

@@ -21,7 +21,7 @@ SCORES_BOTTOM = 0.5  # the time axis' ticks and label
 SCORES_LEFT = 0.7  # the score axis' ticks and label
 SCORES_GAP = 0.05  # above the score panel (the heads have their own margin)
 NOTE = 0.3
-MAX_COLUMNS = 5  # ncols=None: one row of up to this many maps, then wrap
+MAX_COLUMNS = 8  # ncols=None: one row of up to this many maps (as MNE), then wrap evenly
 MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
 
