@@ -13,9 +13,10 @@ caller's thread.
 
 Nothing here changes the process: :func:`one_core` sets a
 :class:`contextvars.ContextVar`, so a block in one thread (or asyncio task)
-never changes the number of helpers of a save in another. A thread starts
-with a context of its own: a block covers the saves made in the thread that
-entered it, not those of threads it starts.
+never changes the number of helpers of a save in another, and blocks may
+end in any order. A block covers the saves made in the thread that entered
+it; threads it starts begin with a context of their own (or a copy of this
+one where Python is set to copy it, e.g. ``-X thread_inherit_context=1``).
 """
 
 import contextvars
