@@ -9,7 +9,6 @@ whichever backend ran them.
 
 import inspect
 import os
-import sys
 from numbers import Integral
 
 import matplotlib
@@ -75,12 +74,15 @@ def save_animations(
     Jobs run on :mod:`joblib`, MNE's convention for ``n_jobs``: the number
     of cores, each job on one (a GIF's compression runs in the job's own
     thread, where a lone ``anim.save(...)`` uses a second core for
-    it). On Linux, with joblib's default backend and matplotlib's Agg (or
-    another backend that opens no window), the workers are forks of this
-    process, which start at once with everything imported; otherwise the
-    backend starts worker processes, which draw with matplotlib's Agg
-    backend. A failing job raises its error here; the files already written
-    are complete (each is written atomically) and stay.
+    it). With joblib's default backend (loky), the jobs run in fresh worker
+    processes, which draw with matplotlib's Agg backend; they are never
+    forks of this process (which may hold threads and a GUI), and joblib
+    keeps them for later calls, so only the first call waits for them to
+    import matplotlib, SciPy and MNE. With the ``'threading'`` backend
+    (``joblib.parallel_config(backend='threading')``), the jobs run in
+    this process, one thread each; matplotlib's pyplot is not thread-safe,
+    so prefer processes. A failing job raises its error here; the files
+    already written are complete (each is written atomically) and stay.
 
     To spread the jobs over a `dask <https://distributed.dask.org>`__
     cluster (needs the ``distributed`` package), run the same call in a
@@ -232,47 +234,10 @@ def _run_jobs(datas, paths, job_kwargs, *, n_jobs, overwrite):
                 "n_jobs=None to render the animations one after another."
             ) from None
         return (_render_and_save(*arg) for arg in args)
-    if n_jobs not in (None, 1) and _can_fork():
-        return _forked_jobs(args, n_jobs)
+    # joblib's backend, as chosen by the user (parallel_config): loky's
+    # workers are fresh processes (never forks of this one)
     parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
     return parallel(joblib.delayed(_render_and_save)(*arg) for arg in args)
-
-
-def _can_fork():
-    """Whether jobs may run in forks of this process instead of fresh ones.
-
-    A fork starts in milliseconds with everything imported; a fresh worker
-    (joblib's default, loky) spends a second or more importing matplotlib,
-    SciPy and MNE, longer than rendering a few animations. Forking is safe
-    here only on Linux, with joblib's default backend (not one the user chose,
-    e.g. dask, through ``joblib.parallel_config``), and with a backend that
-    opens no window (a GUI's connection must not be shared with a fork).
-    """
-    import multiprocessing
-
-    from joblib.parallel import get_active_backend
-
-    from .viz._playback import can_play
-
-    backend, _ = get_active_backend()
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and type(backend).__name__ == "LokyBackend"
-        and not can_play()
-    )
-
-
-def _forked_jobs(args, n_jobs):
-    """Run the jobs in forked worker processes; yield their results in order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    n_workers = os.cpu_count() or 1 if n_jobs < 0 else n_jobs
-    n_workers = max(1, min(n_workers, len(args)))
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(n_workers, mp_context=context) as executor:
-        yield from executor.map(_render_and_save, *zip(*args, strict=True))
 
 
 def _render_and_save(data, path, overwrite, kwargs, log_level, parent_pid):

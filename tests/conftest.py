@@ -356,3 +356,87 @@ def assert_one_line_error(code, err, match):
     assert err.startswith("mne-coefanim: error: "), err
     assert err.count("\n") == 1, err
     assert match in err, err
+
+
+# -- the threads that compress a GIF's frames ----------------------------------
+
+
+@pytest.fixture
+def two_cpus(monkeypatch):
+    """A process that may use two CPUs (saves compress on helper threads)."""
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+
+
+class GifEncoderThreads:
+    """Record the threads on which Pillow compresses GIF frames.
+
+    Wraps Pillow's public ``Image.save`` (format ``'GIF'``, the encoder
+    threads' route) and ``Image.tobytes`` (encoder ``'gif'``, the route in the
+    caller's thread) for the test that passes ``monkeypatch``. With ``meet=n``,
+    the first ``n`` compressions wait for each other (up to 20 s): a save
+    that does not compress on ``n`` threads at once fails with
+    :class:`threading.BrokenBarrierError`, a worker count observed, not read.
+
+    Attributes
+    ----------
+    names : list of str
+        The name of the thread of each compression, in order.
+    intervals : list of float
+        Python's switch interval at each compression.
+    """
+
+    def __init__(self, monkeypatch, meet=0):
+        import sys
+        import threading
+
+        from PIL import Image
+
+        from mne_coefanim.io._gif_lzw import encode_image
+
+        # the once-a-process check of the routes compresses too: not counted
+        encode_image(np.zeros((1, 1), np.uint8), 0, 0, bytes(768))
+        self.names, self.intervals = [], []
+        lock = threading.Lock()
+        barrier = threading.Barrier(meet, timeout=20) if meet else None
+
+        def compressing():
+            with lock:
+                self.names.append(threading.current_thread().name)
+                self.intervals.append(sys.getswitchinterval())
+                k = len(self.names)
+            if k <= meet:
+                barrier.wait()
+
+        def save(image, fp, format=None, **params):
+            if format == "GIF":
+                compressing()
+            return _PIL_SAVE(image, fp, format, **params)
+
+        def tobytes(image, encoder_name="raw", *args):
+            if encoder_name == "gif":
+                compressing()
+            return _PIL_TOBYTES(image, encoder_name, *args)
+
+        monkeypatch.setattr(Image.Image, "save", save)
+        monkeypatch.setattr(Image.Image, "tobytes", tobytes)
+
+
+def _pil_methods():
+    from PIL import Image
+
+    return Image.Image.save, Image.Image.tobytes
+
+
+_PIL_SAVE, _PIL_TOBYTES = _pil_methods()
+
+
+def save_with_both_cores(anim, path, monkeypatch):
+    """Save ``anim``, asserting that two encoder threads compressed at once."""
+    encoders = GifEncoderThreads(monkeypatch, meet=2)
+    anim.save(path)
+    helpers = set(encoders.names)
+    assert len(helpers) == 2, encoders.names
+    assert all(name.startswith("mne_coefanim") for name in helpers)
+    return path.read_bytes()

@@ -1,13 +1,21 @@
+import os
 import sys
+import threading
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import (
+    GifEncoderThreads,
+    make_info,
+    save_with_both_cores,
+    small_animation,
+)
 from PIL import Image
 
 from mne_coefanim import _progress
 from mne_coefanim._batch import save_animations
+from mne_coefanim.io._gif import FRAMES_PER_JOB
 
 N_FRAMES, N_CHANNELS = 6, 32
 SMALL = dict(res=32, dpi=40)
@@ -33,8 +41,13 @@ def _n_frames(path):
 
 
 @pytest.mark.slow  # starts two worker processes
-def test_identical_whatever_n_jobs(study, tmp_path):
+def test_identical_whatever_n_jobs(study, tmp_path, monkeypatch):
     subjects, kwargs = study
+
+    def no_fork():
+        raise AssertionError("a fork of a process with threads and matplotlib")
+
+    monkeypatch.setattr(os, "fork", no_fork)  # joblib's loky: fresh processes
     # two worker processes, one subject each
     serial = save_animations(subjects[:2], tmp_path / "serial_{index}.gif", **kwargs)
     parallel = save_animations(
@@ -184,24 +197,22 @@ def test_dask_cluster_gives_identical_files(study, tmp_path):
         assert one.read_bytes() == two.read_bytes()
 
 
-@pytest.mark.slow  # forks two worker processes
-def test_n_jobs_forks_this_process_unless_a_backend_is_chosen(study, tmp_path,
-                                                              monkeypatch):  # fmt: skip
-    """Forked workers start with everything imported; a chosen backend wins."""
+def test_threading_backend_then_saves_on_both_cores(study, tmp_path, two_cpus,
+                                                    monkeypatch):  # fmt: skip
+    """joblib's threading backend: each job compresses in its own thread (one
+    core each), and a later save still compresses on two threads at once."""
     joblib = pytest.importorskip("joblib")
-    from mne_coefanim import _batch
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("forking is used on Linux only")
-    assert _batch._can_fork()  # Agg, joblib's default backend
-    with joblib.parallel_config(backend="threading"):
-        assert not _batch._can_fork()  # the user's choice (e.g. dask) is kept
-    forked = []
-    original = _batch._forked_jobs
-    monkeypatch.setattr(_batch, "_forked_jobs",
-                        lambda *a: forked.append(1) or original(*a))  # fmt: skip
     subjects, kwargs = study
-    paths = save_animations(subjects, tmp_path / "f{index}.gif", n_jobs=2, **kwargs)
+    subjects = subjects[:2]
     serial = save_animations(subjects, tmp_path / "s{index}.gif", **kwargs)
-    assert forked == [1]
-    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in serial]
+    encoders = GifEncoderThreads(monkeypatch)  # records, never waits
+    with joblib.parallel_config(backend="threading"):
+        threaded = save_animations(subjects, tmp_path / "t{index}.gif", n_jobs=2,
+                                   **kwargs)  # fmt: skip
+    assert [p.read_bytes() for p in threaded] == [p.read_bytes() for p in serial]
+    assert len(encoders.names) == len(subjects) * N_FRAMES
+    assert threading.current_thread().name not in encoders.names  # on joblib's
+    assert not any(name.startswith("mne_coefanim") for name in encoders.names)
+    anim = small_animation(2 * FRAMES_PER_JOB + 4)
+    expected = anim.save(tmp_path / "expected.gif").read_bytes()
+    assert save_with_both_cores(anim, tmp_path / "later.gif", monkeypatch) == expected

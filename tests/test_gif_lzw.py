@@ -1,9 +1,10 @@
-"""One GIF image block: the direct route through Pillow's encoder is pinned
-to the public route (a whole one-frame GIF saved by Pillow), byte for byte."""
+"""One GIF image block, compressed by Pillow through its public API: the
+block decodes to the rectangle, in memory and through a scratch file alike,
+and the LZW-only route (``Image.tobytes('gif', 'L')``) is pinned to the
+whole-GIF route (``Image.save``), byte for byte."""
 
 import io
 import tempfile
-import types
 
 import numpy as np
 import pytest
@@ -25,55 +26,102 @@ def rects(rng):
     yield runs[:, 3:-5]  # not contiguous
 
 
+def decode(block, width, height):
+    """The pixels of ``block`` in a GIF of one frame ``width`` x ``height``."""
+    screen = bytes([width & 255, width >> 8, height & 255, height >> 8, 0xF7, 0, 0])
+    with Image.open(io.BytesIO(b"GIF89a" + screen + TABLE + block + b"\x3b")) as im:
+        return np.asarray(im)
+
+
 @pytest.fixture(autouse=True)
 def fresh_check():
     """Each test decides anew which route works."""
-    _gif_lzw._direct_route_works.cache_clear()
+    _gif_lzw._lzw_route_works.cache_clear()
     yield
-    _gif_lzw._direct_route_works.cache_clear()
+    _gif_lzw._lzw_route_works.cache_clear()
 
 
-def test_direct_route_is_taken_with_this_pillow():
-    # pins the private helper: if a Pillow release changes it, this fails
-    # (the package still writes correct files, through the public route)
-    assert _gif_lzw._direct_route_works()
+def test_lzw_route_is_taken_with_this_pillow():
+    # pins the route: if a Pillow release changes the gif encoder's arguments,
+    # this fails (the package still writes correct files, by whole GIFs)
+    assert _gif_lzw._lzw_route_works()
 
 
 @pytest.mark.parametrize("in_memory", [True, False])
-def test_direct_and_public_routes_write_the_same_bytes(rng, in_memory):
+def test_lzw_and_whole_gif_routes_write_the_same_bytes(rng, in_memory):
     with tempfile.TemporaryFile() as scratch:
         scratch = None if in_memory else scratch
         for rect in rects(rng):
-            direct = _gif_lzw._encode_direct(rect, 3, 11, scratch)
-            public = _gif_lzw._encode_public(rect, 3, 11, TABLE, scratch)
-            assert direct == public, rect.shape
+            lzw = _gif_lzw._encode_lzw(rect, 3, 11)
+            assert lzw == _gif_lzw._encode_gif(rect, 3, 11, TABLE, scratch)
 
 
-def test_block_decodes_to_the_rectangle(rng):
-    rect = rng.integers(0, 256, (23, 31)).astype(np.uint8)
-    block = encode_image(rect, 0, 0, TABLE)
-    header = b"GIF89a" + bytes([31, 0, 23, 0, 0xF7, 0, 0]) + TABLE
-    with Image.open(io.BytesIO(header + block + b"\x3b")) as image:
-        np.testing.assert_array_equal(np.asarray(image), rect)
-    # placed where asked, with no colour table of its own
-    assert block[1:10] == bytes([0, 0, 0, 0, 31, 0, 23, 0, 0])
-
-
-def test_missing_helper_falls_back_to_the_public_route(rng, monkeypatch):
+def test_failing_lzw_route_falls_back_to_whole_gifs(rng, monkeypatch):
     rect = rng.integers(0, 256, (20, 20)).astype(np.uint8)
     expected = encode_image(rect, 1, 2, TABLE)
-    _gif_lzw._direct_route_works.cache_clear()
+    _gif_lzw._lzw_route_works.cache_clear()
 
-    # a Pillow without the helper (the public route still has its own)
-    monkeypatch.setattr(_gif_lzw, "ImageFile", types.SimpleNamespace())
-    assert not _gif_lzw._direct_route_works()
+    def tobytes(image, encoder_name="raw", *args):
+        raise ValueError(f"unknown encoder arguments {args}")
+
+    # a Pillow whose gif encoder wants other arguments
+    monkeypatch.setattr(Image.Image, "tobytes", tobytes)
+    assert not _gif_lzw._lzw_route_works()
     assert encode_image(rect, 1, 2, TABLE) == expected
 
 
-def test_different_bytes_fall_back_to_the_public_route(rng, monkeypatch):
+def test_different_bytes_fall_back_to_whole_gifs(rng, monkeypatch):
     rect = rng.integers(0, 256, (20, 20)).astype(np.uint8)
     expected = encode_image(rect, 1, 2, TABLE)
-    _gif_lzw._direct_route_works.cache_clear()
+    _gif_lzw._lzw_route_works.cache_clear()
     monkeypatch.setattr(_gif_lzw, "LZW_MIN_CODE_SIZE", 7)  # a changed encoder
-    assert not _gif_lzw._direct_route_works()
+    assert not _gif_lzw._lzw_route_works()
     assert encode_image(rect, 1, 2, TABLE) == expected
+
+
+def test_blocks_decode_to_the_rectangles_in_memory_and_through_a_file(rng):
+    with tempfile.TemporaryFile() as scratch:
+        for rect in rects(rng):
+            block = encode_image(rect, 0, 0, TABLE)
+            assert encode_image(rect, 0, 0, TABLE, scratch) == block, rect.shape
+            height, width = rect.shape
+            np.testing.assert_array_equal(decode(block, width, height), rect)
+            # the LZW minimum code size Pillow writes for palette images
+            assert block[10] == 8
+
+
+def test_block_is_placed_where_asked_without_a_table_of_its_own(rng):
+    rect = rng.integers(0, 256, (23, 31)).astype(np.uint8)
+    block = encode_image(rect, 300, 2, TABLE)
+    # descriptor: left 300, top 2, width 31, height 23, no local table
+    assert block[:10] == bytes([0x2C, 44, 1, 2, 0, 31, 0, 23, 0, 0])
+    assert block[10:] == encode_image(rect, 0, 0, TABLE)[10:]
+    frame = np.zeros((30, 340), np.uint8)
+    frame[2:25, 300:331] = rect
+    screen = bytes([340 & 255, 340 >> 8, 30, 0, 0xF7, 0, 0])
+    first = encode_image(np.zeros((30, 340), np.uint8), 0, 0, TABLE)
+    gif = b"GIF89a" + screen + TABLE + first + block + b"\x3b"
+    with Image.open(io.BytesIO(gif)) as image:
+        image.seek(1)
+        colors = np.frombuffer(TABLE, np.uint8).reshape(256, 3)
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")), colors[frame])
+
+
+def test_a_scratch_file_with_older_content_is_read_only_up_to_the_new_gif(rng):
+    small = rng.integers(0, 4, (3, 5)).astype(np.uint8)
+    big = rng.integers(0, 256, (90, 70)).astype(np.uint8)
+    with tempfile.TemporaryFile() as scratch:
+        encode_image(big, 0, 0, TABLE, scratch)  # leaves a longer file behind
+        assert encode_image(small, 0, 0, TABLE, scratch) == encode_image(
+            small, 0, 0, TABLE
+        )
+
+
+def test_a_palette_changed_by_pillow_is_refused():
+    rect = np.array([[0, 5]], np.uint8)
+    with pytest.raises(RuntimeError, match="changed the palette"):
+        _gif_lzw._check_pillow_table(TABLE[:6][::-1], TABLE, rect)
+    # a shortened table is fine while the indices fit in it
+    _gif_lzw._check_pillow_table(TABLE[:48], TABLE, rect)
+    with pytest.raises(RuntimeError, match="changed the palette"):
+        _gif_lzw._check_pillow_table(TABLE[:12], TABLE, rect)

@@ -39,12 +39,19 @@ def test_jobs_run_on_another_thread_and_errors_reach_the_caller():
         pipeline.close()
 
 
-def test_switch_interval_is_restored():
+def test_switch_interval_is_left_alone():
     before = sys.getswitchinterval()
-    pipeline = InOrder(lambda result: None)
-    assert sys.getswitchinterval() <= 1e-4
-    pipeline.close()
-    pipeline.close()  # twice is fine
+    intervals = []
+    pipeline = InOrder(intervals.append, n_workers=2)
+    try:
+        for _ in range(4):
+            pipeline.submit(sys.getswitchinterval)
+        assert sys.getswitchinterval() == before
+        pipeline.drain()
+    finally:
+        pipeline.close()
+        pipeline.close()  # twice is fine
+    assert intervals == [before] * 4
     assert sys.getswitchinterval() == before
 
 

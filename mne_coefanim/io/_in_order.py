@@ -4,18 +4,15 @@ GIF compression (Pillow's LZW encoder) releases the GIL when it writes to a
 real file, so it can run on the second core while the main thread composes
 the next frames (two workers: compressing takes longer than composing).
 The results are taken in the order the jobs were given, so the file is byte
-for byte the one a single thread writes.
-
-While jobs run, Python hands the GIL over every 0.1 ms
-(:func:`~mne_coefanim._threads.fast_switching`): a worker that releases the
-GIL for each write and then waits 5 ms (the default) to get it back does a
-frame every 16 ms, a quarter of its speed.
+for byte the one a single thread writes. Python's switch interval is left
+as the user has it: jobs hold a few frames each (fewer hand-overs of the
+GIL), and most of a job's time is spent in C with the GIL released.
 """
 
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-from .._threads import default_workers, fast_switching
+from .._threads import default_workers
 
 MAX_PENDING = 8  # jobs queued at most: bounded memory, enough to overlap
 FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
@@ -44,11 +41,9 @@ class InOrder:
         self._max_pending = max_pending
         self._pending = deque()
         n_workers = default_workers() if n_workers is None else n_workers
-        self._executor = self._switching = None
+        self._executor = None
         if n_workers:  # else: inline, in the caller's thread
             self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
-            self._switching = fast_switching()
-            self._switching.__enter__()
 
     @property
     def threaded(self):
@@ -82,6 +77,3 @@ class InOrder:
         self._pending.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-        if self._switching is not None:
-            self._switching.__exit__(None, None, None)
-            self._switching = None
