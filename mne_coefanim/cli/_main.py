@@ -36,6 +36,7 @@ from ._readers import (
     _array_data,
     _array_info,
     _check_input,
+    check_named_for_tests,
     _make_montage,
     _mne_data,
     _mne_info,
@@ -170,6 +171,7 @@ def run_render(args):
         ]
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
     extras = {**score_kwargs(args), **mask_kwargs(args)}
+    check_named_for_tests(inputs, read, args, extras["scores"])
     start = time.perf_counter()  # the render's time, not the loading's
     anim = _animate(
         data,

@@ -137,8 +137,8 @@ def one_sided_message(what, side, popmean):
         f"quantity (e.g. the patterns before np.abs), or state the level the "
         f"maps take under the null hypothesis and test one-sided {beyond} it: "
         f"mask=dict(method='cluster' or 'fdr', tail={tail}, popmean=<null "
-        f"level>), the null level measured e.g. on label-permuted decoders or "
-        f"before the stimulus."
+        f"level>) (command line: --tail {tail} --popmean LEVEL), the null level "
+        f"measured e.g. on label-permuted decoders or before the stimulus."
     )
 
 
