@@ -15,6 +15,7 @@ import mne_coefanim as mc
 FAST = dict(res=32, dpi=40, show=False, verbose=False)
 N_TIMES = 12
 TIMES = np.linspace(-0.1, 0.45, N_TIMES)
+DIMS = ("subjects", "times", "channels")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +89,10 @@ def test_gradiometer_rms_is_never_tested(rng):
 def test_cluster_mask_is_the_same_with_and_without_tmax(info16, rng):
     samples, _, _ = _planted(rng, 12, info16, effect=1.2)
     settings = dict(method="cluster", n_permutations=256, seed=0)
-    full = mc.animate_coefs(samples, info16, times=TIMES, mask=settings, **FAST)
-    cropped = mc.animate_coefs(samples, info16, times=TIMES, mask=settings,
-                               tmax=0.2, **FAST)  # fmt: skip
+    full = mc.animate_coefs(samples, info16, times=TIMES, dims=DIMS, mask=settings,
+                            **FAST)  # fmt: skip
+    cropped = mc.animate_coefs(samples, info16, times=TIMES, dims=DIMS,
+                               mask=settings, tmax=0.2, **FAST)  # fmt: skip
     shown = TIMES <= 0.2 + 1e-9
     assert full.masks.any()
     np.testing.assert_array_equal(cropped.masks[0], full.masks[0][shown])
@@ -103,8 +105,8 @@ def test_mask_dict_passes_the_settings_and_logs_what_ran(info16, rng):
     settings = dict(method="cluster", threshold=3.5, n_permutations=200, tail=1,
                     alpha=0.01, seed=3)  # fmt: skip
     with catch_logging() as log:
-        anim = mc.animate_coefs(samples, info16, times=TIMES, mask=settings,
-                                **{**FAST, "verbose": True})  # fmt: skip
+        anim = mc.animate_coefs(samples, info16, times=TIMES, dims=DIMS,
+                                mask=settings, **{**FAST, "verbose": True})  # fmt: skip
         text = log.getvalue()
     expected = mc.significance_mask(samples, info16, **settings, verbose=False)
     np.testing.assert_array_equal(anim.masks[0], expected)
@@ -165,8 +167,6 @@ def test_planted_effect_is_found_where_it_is(info16):
 
 
 # -- maps on one side of the null level, and axes that were not named ---------
-
-DIMS = ("subjects", "times", "channels")
 
 
 @pytest.mark.parametrize("method", ["fdr", "cluster"])
