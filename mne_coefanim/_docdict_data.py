@@ -55,7 +55,12 @@ dims : tuple of str | str | None
     ``'freq'``) names a frequency axis, shown as rows (see ``freqs``).
     MNE's own arrays are ``(n_channels, n_times)`` (``Evoked.data``,
     ``get_coef``): pass ``dims=('channels', 'times')`` (or ``data.T``).
-    A DataFrame or xarray-like object names its axes itself.
+    A DataFrame or xarray-like object names its axes itself. None reads a
+    3-D array as ``('subjects', 'times', 'channels')`` and a 4-D one as
+    ``('subjects', 'folds', 'times', 'channels')``, and logs it: the mean
+    is the same whichever axis holds folds, but a test across the first
+    axis (``mask``, ``consistency``, ``score_stats`` with 2-D scores) is
+    refused until the axes are named, as it could hold folds.
 """
 
 docdict["transform"] = """

@@ -111,7 +111,8 @@ def as_coef_data(
         the defaults listed under ``data``. MNE stores ``(n_channels,
         n_times)`` (``Evoked.data``, ``get_coef``): name such arrays
         ``('channels', 'times')``. A DataFrame or an xarray-like object
-        names its own axes (see ``data``).
+        names its own axes (see ``data``). The defaults are logged and kept
+        in ``guessed_dims``: such data are averaged, never tested.
     transform : None | 'abs' | 'zscore'
         Applied AFTER averaging over folds and subjects. ``'zscore'``
         standardises each time point across channels:
