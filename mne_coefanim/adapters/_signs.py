@@ -235,11 +235,13 @@ def _align_flat(flat, has, mode, n_subjects):
     n_times = flat.shape[1]
     if mode == "per_time":
         aligned, n_flipped = align_per_time(flat)
-        log_flips(n_flipped, flat[..., 0].size,
-                  f"maps of the {len(flat)} {what}, each time on its own, then "
-                  f"each time flipped to agree with the previous one; the group "
-                  f"map's polarity may change between frames where its pattern "
-                  f"is weak")  # fmt: skip
+        logger.info(
+            f"align_signs='per_time': flipped {n_flipped} of "
+            f"{flat[..., 0].size} maps ({len(flat)} {what} x {n_times} times "
+            f"and rows), each time aligned on its own, then to agree with the "
+            f"previous time; the group map's polarity may change between "
+            f"frames where its pattern is weak."
+        )
         return aligned
     aligned, flipped = align_once(flat)
     logger.info(
