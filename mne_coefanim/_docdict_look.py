@@ -125,7 +125,12 @@ consistency : None | 't' | 'sign' | 'sem'
     subjects axis (or one list of fold estimators per subject). Folds
     are not independent samples (they agree even on pure noise), so
     folds-only data are refused, and so are maps that are non-negative by
-    construction (the norm across classes, the RMS of gradiometer pairs).
+    construction (the norm across classes, the RMS of gradiometer pairs)
+    and arrays whose axes were not named (``dims``). Per-subject maps that
+    are non-negative (or non-positive) everywhere, however made (e.g.
+    ``np.abs``), agree in sign even on noise: ``'t'``, ``'sign'`` and the
+    fade of ``'sem'`` refuse them; the panel of ``'sem'`` (their spread)
+    is shown.
 """
 
 docdict["consistency_display"] = """
