@@ -64,7 +64,7 @@ def normalize_dims(dims, name="dims"):
     return tuple(DIM_ALIASES[n] for n in dims)
 
 
-def guessed_sample_dims(dims, shape):
+def guessed_dims(dims, shape):
     """Return the default dims of an unnamed array with a subjects axis, or None.
 
     A 3-D or 4-D array without ``dims`` is read as ``DEFAULT_DIMS``; its

@@ -304,8 +304,10 @@ def test_non_negative_maps_are_refused(info):
         mc.animate_coefs(norm, info, consistency="sign", **FAST)
 
 
-@pytest.mark.parametrize("measure, display", [("t", "panel"), ("sign", "panel"),
-                                              ("sem", "fade"), ("t", "fade")])  # fmt: skip
+@pytest.mark.parametrize(
+    "measure, display",
+    [("t", "panel"), ("sign", "panel"), ("sem", "fade"), ("t", "fade")],
+)
 def test_user_made_non_negative_maps_are_refused(info, measure, display):
     """Per-subject np.abs: every subject agrees in sign, even on noise."""
     null = np.abs(_subjects(seed=17, effect=0.0))

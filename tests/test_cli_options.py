@@ -178,8 +178,9 @@ def test_popmean_reaches_the_mask_dict(tmp_path, capsys, spy, info_file, rng):
                           "--dims", "subject,time,channel")  # fmt: skip
     assert_one_line_error(code, err, "non-negative at every time and channel")
     assert "--tail 1 --popmean LEVEL" in err
-    code, _, _ = render(capsys, tmp_path, info_file, maps, "--mask", "fdr", "--tail",
-                        1, "--popmean", 0.8, "--dims", "subject,time,channel")  # fmt: skip
+    code, _, _ = render(capsys, tmp_path, info_file, maps, "--mask", "fdr",
+                        "--tail", 1, "--popmean", 0.8,
+                        "--dims", "subject,time,channel")  # fmt: skip
     assert code == 0
     assert spy[-1].kwargs["mask"] == dict(method="fdr", tail=1, popmean=0.8)
 

@@ -21,8 +21,7 @@ import numpy as np
 from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
-from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, normalize_dims
-from .._dims import guessed_sample_dims
+from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, guessed_dims, normalize_dims
 from .._docs import fill_doc
 from ._coef_data import SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
@@ -355,7 +354,7 @@ def _array_stack(data, dims):
             f"data must be {SUPPORTED_TYPES}; got an array of dtype "
             f"{values.dtype} (shape {values.shape}). Pass real numbers."
         )
-    guessed = guessed_sample_dims(dims, values.shape)
+    guessed = guessed_dims(dims, values.shape)
     dims = _check_dims(dims, values.shape)
     present = [name for name in DIM_NAMES if name in dims]
     values = np.transpose(values, [dims.index(name) for name in present])

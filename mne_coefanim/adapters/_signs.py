@@ -148,7 +148,7 @@ def align_per_time(samples):
     """
     samples = np.asarray(samples, dtype=np.float64)
     aligned, _ = align_each_time(samples)
-    n_samples, n_times, n_channels = samples.shape[0], samples.shape[1], samples.shape[-1]
+    n_samples, n_times, n_channels = samples.shape[:2] + samples.shape[-1:]
     # (n_samples, n_times, n_rows, n_channels): chain each row along time
     rows = aligned.reshape(n_samples, n_times, -1, n_channels)
     original = samples.reshape(rows.shape)

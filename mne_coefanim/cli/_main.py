@@ -36,10 +36,10 @@ from ._readers import (
     _array_data,
     _array_info,
     _check_input,
-    check_named_for_tests,
     _make_montage,
     _mne_data,
     _mne_info,
+    check_named_for_tests,
 )
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
