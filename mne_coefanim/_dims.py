@@ -4,6 +4,8 @@ Arrays name their axes with ``dims``; xarray objects carry their own. Both
 are normalised here, once, to ``DIM_NAMES``.
 """
 
+from mne.utils import logger
+
 from ._checks import check_type
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")
@@ -60,3 +62,24 @@ def normalize_dims(dims, name="dims"):
             f"name(s) {unknown}."
         )
     return tuple(DIM_ALIASES[n] for n in dims)
+
+
+def guessed_dims(dims, shape):
+    """Return the default dims of an unnamed array with a subjects axis, or None.
+
+    A 3-D or 4-D array without ``dims`` is read as ``DEFAULT_DIMS``; its
+    first axis could as well hold folds. The guess decides nothing but the
+    averaging (the same either way), so it is logged; tests across that axis
+    refuse it (they need the axes named).
+    """
+    if dims is not None or len(shape) < 3 or len(shape) not in DEFAULT_DIMS:
+        return None
+    guessed = DEFAULT_DIMS[len(shape)]
+    logger.info(
+        f"data of shape {tuple(shape)} read as {guessed} (the default for "
+        f"{len(shape)}-D arrays; the first axis could as well hold "
+        f"cross-validation folds). This decides only the averaging, the same "
+        f"either way; a test across the first axis (mask, consistency, "
+        f"score_stats) needs the axes named with dims."
+    )
+    return guessed

@@ -55,7 +55,12 @@ dims : tuple of str | str | None
     ``'freq'``) names a frequency axis, shown as rows (see ``freqs``).
     MNE's own arrays are ``(n_channels, n_times)`` (``Evoked.data``,
     ``get_coef``): pass ``dims=('channels', 'times')`` (or ``data.T``).
-    A DataFrame or xarray-like object names its axes itself.
+    A DataFrame or xarray-like object names its axes itself. None reads a
+    3-D array as ``('subjects', 'times', 'channels')`` and a 4-D one as
+    ``('subjects', 'folds', 'times', 'channels')``, and logs it: the mean
+    is the same whichever axis holds folds, but a test across the first
+    axis (``mask``, ``consistency``, ``score_stats`` with 2-D scores) is
+    refused until the axes are named, as it could hold folds.
 """
 
 docdict["transform"] = """
@@ -103,20 +108,36 @@ components : int | list of int | None
 """
 
 docdict["align_signs"] = """
-align_signs : bool
+align_signs : bool | 'per_time'
     For decoders whose sign is arbitrary (CSP, PCA-based, eigenvectors),
     where averaging cancels maps whose sign flipped between subjects or
-    folds. True flips, before any averaging, each subject's and fold's
-    map, separately at each time point (and class), to have a
-    non-negative dot product with the leading pattern of all of them (the
-    first right singular vector of the stack, uncentred), oriented so that
-    most maps keep their sign; the number flipped is logged. Lists of CSPs
-    on time windows also get each window aligned to the previous one. The
-    aligned subjects then agree by construction, even on pure noise, so
-    ``mask='cluster' | 'fdr'`` refuses to test them against 0 (on
-    simulated null studies, FDR marked some cell in about half of them
-    after alignment, in 1 of 40 without). ``transform='abs'`` may be
-    combined with it (it applies to the aligned average). False
+    folds. True flips, before any averaging, each subject's (or fold's)
+    maps ONCE for its whole time course: by the sign of its projection on
+    the group's leading spatio-temporal pattern (the first right singular
+    vector of all samples, each flattened over times and channels,
+    uncentred), oriented so that most samples keep their sign, and on a
+    tie (e.g. 8 subjects against 8) so that the first sample keeps it. The
+    group map then changes sign between frames only where the samples'
+    own maps do, and data without sign problems are left untouched. The
+    number of subjects (folds) flipped is logged. ``'per_time'`` is for
+    samples whose sign is arbitrary at every time point (e.g. a
+    decomposition refitted at each time): each time point (and class) is
+    aligned on its own, then each time flipped as a whole to agree with the
+    previous one; it CAN FLIP THE GROUP MAP'S POLARITY BETWEEN FRAMES where
+    the group pattern is weak (e.g. before the stimulus), removes real
+    polarity reversals, and inflates noise: with no flips at all, the
+    pre-stimulus RMS of the group map relative to its peak grows 1.4x (True:
+    unchanged). Lists of CSPs on time windows get their folds aligned per
+    window, then each window aligned to the previous one. Alignment is wrong
+    when the population holds two opposite patterns (e.g. half the subjects
+    truly show the reverse effect): it makes them agree and shows one
+    pattern that nobody's sign supports. On pure noise it makes the subjects
+    agree with their own leading noise pattern (True: the group map's RMS
+    grows about 1.06x; ``'per_time'``: 1.4x), so ``mask='cluster' |
+    'fdr'`` and ``consistency`` refuse to test aligned samples against 0 (on
+    simulated null studies, FDR marked some cell in 6 of 40 after
+    alignment, 19 of 40 per time, 1 of 40 without). ``transform='abs'`` may
+    be combined with it (it applies to the aligned average). False
     (default): signs are used as given.
 """
 

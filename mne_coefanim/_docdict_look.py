@@ -77,11 +77,21 @@ mask : array of bool, shape (n_times, n_channels) | 'cluster' | 'fdr' | dict | N
     over the data's whole time range (``tmin``/``tmax`` crop only what is
     shown). A dict gives the test's settings, e.g.
     ``dict(method='cluster', threshold=3.0, n_permutations=1024,
-    tail=0)`` (keys: ``method``, ``alpha``, ``tail``, ``threshold``,
-    ``n_permutations``, ``seed``). Only subjects are independent samples:
-    data with folds but no subjects axis, and maps that are non-negative
-    by construction (the norm across classes, the RMS of gradiometer
-    pairs), are refused; pass a boolean mask computed elsewhere. With
+    tail=0)`` (keys: ``method``, ``alpha``, ``tail``, ``popmean``,
+    ``threshold``, ``n_permutations``, ``seed``). Only subjects are
+    independent samples: data with folds but no subjects axis, an array
+    whose axes were not named (``dims=None``: its first axis could be
+    folds; name it, e.g. ``dims=('subjects', 'times', 'channels')``), and
+    maps that are non-negative by construction (the norm across classes,
+    the RMS of gradiometer pairs) are refused; pass a boolean mask
+    computed elsewhere. Per-subject maps that are non-negative (or
+    non-positive) everywhere, however made (e.g. ``np.abs``), are refused
+    for a test against 0, which marks pure noise: state the level they
+    take under the null hypothesis and test one-sided above it, e.g.
+    ``dict(method='fdr', tail=1, popmean=level)`` (``level`` measured on
+    label-permuted decoders or before the stimulus; ``tail`` as in
+    :func:`mne.stats.permutation_cluster_1samp_test`, ``popmean`` as in
+    :func:`scipy.stats.ttest_1samp`). With
     ``freqs``, each frequency row is tested on its own at ``alpha /
     n_freqs`` (Bonferroni across all the data's frequencies, so that
     markers anywhere on null data stay at most ``alpha``), and a boolean
@@ -115,7 +125,12 @@ consistency : None | 't' | 'sign' | 'sem'
     subjects axis (or one list of fold estimators per subject). Folds
     are not independent samples (they agree even on pure noise), so
     folds-only data are refused, and so are maps that are non-negative by
-    construction (the norm across classes, the RMS of gradiometer pairs).
+    construction (the norm across classes, the RMS of gradiometer pairs)
+    and arrays whose axes were not named (``dims``). Per-subject maps that
+    are non-negative (or non-positive) everywhere, however made (e.g.
+    ``np.abs``), agree in sign even on noise: ``'t'``, ``'sign'`` and the
+    fade of ``'sem'`` refuse them; the panel of ``'sem'`` (their spread)
+    is shown.
 """
 
 docdict["consistency_display"] = """

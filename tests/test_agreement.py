@@ -305,6 +305,32 @@ def test_non_negative_maps_are_refused(info):
 
 
 @pytest.mark.parametrize(
+    "measure, display",
+    [("t", "panel"), ("sign", "panel"), ("sem", "fade"), ("t", "fade")],
+)
+def test_user_made_non_negative_maps_are_refused(info, measure, display):
+    """Per-subject np.abs: every subject agrees in sign, even on noise."""
+    null = np.abs(_subjects(seed=17, effect=0.0))
+    with pytest.raises(ValueError, match=rf"consistency='{measure}' measures "
+                       r"agreement against 0, but every subject's map is "
+                       r"non-negative at every time and channel"):  # fmt: skip
+        _animate(null, info, consistency=measure, consistency_display=display)
+    with pytest.raises(ValueError, match="non-positive at every time"):
+        _animate(-null, info, consistency=measure, consistency_display=display)
+    # their spread alone is no test against 0: shown
+    anim = _animate(null, info, consistency="sem")
+    np.testing.assert_allclose(anim.values[1], null.std(axis=0, ddof=1) / np.sqrt(8))
+
+
+def test_unnamed_axes_are_refused(info):
+    samples = _subjects(seed=18)
+    times = np.arange(N_TIMES) / 100
+    with pytest.raises(ValueError, match=r"consistency='sign' tests across the "
+                       r"first axis of data, but its axes were not named"):  # fmt: skip
+        mc.animate_coefs(samples, info, times=times, consistency="sign", **FAST)
+
+
+@pytest.mark.parametrize(
     "kwargs, match",
     [
         (dict(consistency="mean"), r"consistency must be one of None, 't', "

@@ -129,7 +129,7 @@ def test_score_options_need_scores(tmp_path, capsys, info_file, rng, option):
 
 def test_mask_method_alone_is_a_string(tmp_path, capsys, spy, info_file, rng):
     code, _, _ = render(capsys, tmp_path, info_file, rng.standard_normal((6, 3, N_CH)),
-                        "--mask", "fdr")  # fmt: skip
+                        "--mask", "fdr", "--dims", "subject,time,channel")  # fmt: skip
     assert code == 0
     assert spy[0].kwargs["mask"] == "fdr"
 
@@ -138,13 +138,51 @@ def test_mask_test_options_build_the_dict(tmp_path, capsys, spy, info_file, rng)
     code, _, _ = render(
         capsys, tmp_path, info_file, rng.standard_normal((6, 3, N_CH)),
         "--mask", "cluster", "--alpha", 0.1, "--tail", 1, "--threshold", 2.5,
-        "--n-permutations", 64, "--seed", 3,
+        "--n-permutations", 64, "--seed", 3, "--dims", "subjects,times,channels",
     )  # fmt: skip
     assert code == 0
     expected = dict(method="cluster", alpha=0.1, tail=1, seed=3, threshold=2.5,
                     n_permutations=64)  # fmt: skip
     assert spy[0].kwargs["mask"] == expected
     assert spy[0].anim.masks.shape == (1, 3, N_CH)  # one panel
+
+
+def test_tests_need_named_axes(tmp_path, capsys, spy, info_file, rng):
+    """A (5, n_times, n_channels) array: 5 subjects, or 5 folds of one?"""
+    folds = rng.standard_normal((5, 3, N_CH))
+    for test in (["--mask", "cluster"], ["--mask", "fdr"]):
+        code, _, err = render(capsys, tmp_path, info_file, folds, *test)
+        assert_one_line_error(code, err, f"{' '.join(test)} test across the first "
+                              "axis of COEFS")  # fmt: skip
+        for words in ("its axes are not named", "could as well hold cross-"
+                      "validation folds", "Pass --dims subject,time,channel if it "
+                      "holds subjects"):  # fmt: skip
+            assert words in err
+    scores = tmp_path / "scores.npy"
+    np.save(scores, 0.5 + 0.1 * rng.standard_normal((5, 3)))
+    code, _, err = render(capsys, tmp_path, info_file, folds, "--scores", scores,
+                          "--chance", "0.5", "--score-stats", "fdr")  # fmt: skip
+    assert_one_line_error(code, err, "--score-stats fdr test across the first axis")
+    # named as folds, the test is refused as a test across folds
+    code, _, err = render(capsys, tmp_path, info_file, folds, "--mask", "cluster",
+                          "--dims", "folds,times,channels")  # fmt: skip
+    assert_one_line_error(code, err, "5 cross-validation folds and no subjects")
+    # without a test the default is fine: only the average is shown
+    code, _, _ = render(capsys, tmp_path, info_file, folds)
+    assert code == 0 and spy[-1].data.guessed_dims == ("subjects", "times", "channels")
+
+
+def test_popmean_reaches_the_mask_dict(tmp_path, capsys, spy, info_file, rng):
+    maps = np.abs(rng.standard_normal((8, 3, N_CH)))
+    code, _, err = render(capsys, tmp_path, info_file, maps, "--mask", "fdr",
+                          "--dims", "subject,time,channel")  # fmt: skip
+    assert_one_line_error(code, err, "non-negative at every time and channel")
+    assert "--tail 1 --popmean LEVEL" in err
+    code, _, _ = render(capsys, tmp_path, info_file, maps, "--mask", "fdr",
+                        "--tail", 1, "--popmean", 0.8,
+                        "--dims", "subject,time,channel")  # fmt: skip
+    assert code == 0
+    assert spy[-1].kwargs["mask"] == dict(method="fdr", tail=1, popmean=0.8)
 
 
 @pytest.mark.parametrize("dtype", [bool, np.uint8])

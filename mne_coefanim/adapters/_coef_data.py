@@ -87,6 +87,13 @@ class CoefData:
         True when the samples' signs were aligned (``align_signs=True``):
         they then agree by construction, even on noise, so they are never
         tested against 0.
+    guessed_dims : tuple of str | None
+        The axis names taken by default for an array whose axes were not
+        named (``dims=None``) and that has a subjects axis, e.g.
+        ``('subjects', 'times', 'channels')`` for a 3-D array; None when the
+        axes were named or the data says what they are (estimators, Evoked,
+        labelled arrays). The first axis of such an array could as well hold
+        folds, so ``samples`` is averaged but never tested across.
 
     Attributes
     ----------
@@ -108,6 +115,7 @@ class CoefData:
     decoder: "DecoderFacts | None" = None
     times_are_samples: bool = False
     signs_aligned: bool = False
+    guessed_dims: tuple | None = None
 
     def __post_init__(self):
         # Own read-only copies: a frozen object must not change under us when

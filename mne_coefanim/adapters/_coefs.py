@@ -21,14 +21,14 @@ import numpy as np
 from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
-from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, normalize_dims
+from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, guessed_dims, normalize_dims
 from .._docs import fill_doc
 from ._coef_data import SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
 from ._estimators import _estimator_stack, _is_estimator
 from ._labelled import check_orientation, read_labelled
 from ._reduce import _finish, _transform_existing
-from ._signs import align_stack
+from ._signs import align_stack, check_align_signs
 from ._times import _resolve_times
 
 KINDS = ("patterns", "filters", "evoked", "values")
@@ -110,7 +110,8 @@ def as_coef_data(
         the defaults listed under ``data``. MNE stores ``(n_channels,
         n_times)`` (``Evoked.data``, ``get_coef``): name such arrays
         ``('channels', 'times')``. A DataFrame or an xarray-like object
-        names its own axes (see ``data``).
+        names its own axes (see ``data``). The defaults are logged and kept
+        in ``guessed_dims``: such data are averaged, never tested.
     transform : None | 'abs' | 'zscore'
         Applied AFTER averaging over folds and subjects. ``'zscore'``
         standardises each time point across channels:
@@ -200,7 +201,7 @@ def as_coef_data(
     if units is not None:
         check_type("units", units, str, "a str or None")
     check_type("normalize_patterns", normalize_patterns, bool, "a bool")
-    check_type("align_signs", align_signs, bool, "a bool")
+    align_signs = check_align_signs(align_signs)
     if normalize_patterns and attr != "patterns_":
         raise ValueError(
             f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
@@ -267,19 +268,20 @@ def as_coef_data(
             normalize_patterns=normalize_patterns or None,
             components=components,
         )
-        stack, has = _array_stack(data, dims)
+        stack, has, guessed = _array_stack(data, dims)
         if align_signs:  # before any average: flipped maps would cancel in it
-            stack = align_stack(stack, has)
+            stack = align_stack(stack, has, align_signs)
         named = (len(ch_names),) if isinstance(ch_names, list | tuple) else ()
         check_orientation(np.shape(data), dims, times=times, n_channels=named,
                           of="ch_names")  # fmt: skip
         times, are_samples = _resolve_times(times, sfreq, tmin, stack.shape[2])
-        default_kind, extra = "values", dict(times_are_samples=are_samples)
+        default_kind = "values"
+        extra = dict(times_are_samples=are_samples, guessed_dims=guessed)
     ch_names = _check_ch_names(ch_names, stack.shape[-1])
     check_finite("data", stack, ch_names=ch_names, times=times)
     return _finish(
         stack, has, times, ch_names, transform, units, kind or default_kind,
-        signs_aligned=align_signs, **extra,
+        signs_aligned=bool(align_signs), **extra,
     )  # fmt: skip
 
 
@@ -341,13 +343,18 @@ def _holds_estimators(items):
 
 
 def _array_stack(data, dims):
-    """Return (stack, has) with stack shaped (subjects, folds, times, chans)."""
+    """Return (stack, has, guessed) with stack shaped (subjects, folds, times, chans).
+
+    ``guessed`` is the default dims taken for an array whose axes were not
+    named and that has a subjects axis (3-D or 4-D), else None.
+    """
     values = _as_regular_array(data)
     if values.dtype.kind not in "biuf":
         raise TypeError(
             f"data must be {SUPPORTED_TYPES}; got an array of dtype "
             f"{values.dtype} (shape {values.shape}). Pass real numbers."
         )
+    guessed = guessed_dims(dims, values.shape)
     dims = _check_dims(dims, values.shape)
     present = [name for name in DIM_NAMES if name in dims]
     values = np.transpose(values, [dims.index(name) for name in present])
@@ -363,7 +370,7 @@ def _array_stack(data, dims):
                 f"pass at least one {what.rstrip('s')}."
             )
     has = dict(subjects="subjects" in dims, folds="folds" in dims)
-    return values.astype(np.float64, copy=False), has
+    return values.astype(np.float64, copy=False), has, guessed
 
 
 def _as_regular_array(data):

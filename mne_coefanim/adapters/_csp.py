@@ -30,7 +30,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._signs import align_signs, log_flips, window_signs
+from ._signs import align_each_time, log_flips, window_signs
 from ._times import _resolve_times
 
 
@@ -242,7 +242,7 @@ def _aligned(maps):
     """Align the folds of each window, then each window to the previous."""
     n_folds, n_windows, _ = maps.shape
     if n_folds > 1:
-        maps, n_flipped = align_signs(maps)
+        maps, n_flipped = align_each_time(maps)
         log_flips(n_flipped, maps[..., 0].size, "per fold, per window")
     if n_windows > 1:
         signs = window_signs(maps.mean(axis=0))

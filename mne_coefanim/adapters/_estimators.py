@@ -54,7 +54,7 @@ def _estimator_stack(
     ]
     _check_rows(coefs)
     if align:  # before any average: flipped folds would cancel in it
-        coefs = align_nested(coefs, has)
+        coefs = align_nested(coefs, has, align)
     extra = dict(
         times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
     )

@@ -24,6 +24,7 @@ MASK_METHODS = ("cluster", "fdr")
 TEST_OPTIONS = {
     "--alpha": ("alpha", False),
     "--tail": ("tail", False),
+    "--popmean": ("popmean", False),
     "--seed": ("seed", True),
     "--threshold": ("threshold", True),
     "--n-permutations": ("n_permutations", True),
@@ -102,6 +103,14 @@ def add_mask_options(sub):
         type=int,
         choices=(-1, 0, 1),
         help="the test's tail: 0 two-sided, 1 greater, -1 less than 0 (default: 0)",
+    )
+    group.add_argument(
+        "--popmean",
+        type=finite_float,
+        metavar="LEVEL",
+        help="the maps' value without an effect, tested against by --mask cluster "
+        "or fdr: for maps that are non-negative everywhere (e.g. np.abs), with "
+        "--tail 1 (default: 0)",
     )
     group.add_argument(
         "--threshold",

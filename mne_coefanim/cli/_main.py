@@ -39,6 +39,7 @@ from ._readers import (
     _make_montage,
     _mne_data,
     _mne_info,
+    check_named_for_tests,
 )
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -170,6 +171,7 @@ def run_render(args):
         ]
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
     extras = {**score_kwargs(args), **mask_kwargs(args)}
+    check_named_for_tests(inputs, read, args, extras["scores"])
     start = time.perf_counter()  # the render's time, not the loading's
     anim = _animate(
         data,

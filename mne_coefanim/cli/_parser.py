@@ -283,9 +283,9 @@ def _add_look_options(sub):
         "--align-signs",
         action="store_true",
         help="for maps whose sign is arbitrary (CSP, PCA): flip each subject's "
-        "or fold's map, per time, to agree with their leading pattern before "
-        "averaging, and log how many were flipped; a --mask test is then "
-        "refused (default: off)",
+        "or fold's maps, once over the whole time course, to agree with the "
+        "group's leading spatio-temporal pattern before averaging, and log how "
+        "many were flipped; a --mask test is then refused (default: off)",
     )
     group.add_argument(
         "--tmin",

@@ -98,6 +98,35 @@ def _array_data(path, kind, args, info, verbose, what="COEFS"):
     return coef_data
 
 
+def check_named_for_tests(inputs, read, args, scores):
+    """Refuse a test across the first axis of an array whose axes are not named.
+
+    Without ``--dims`` a 3-D array is read as subjects, times, channels; its
+    first axis could as well hold folds. ``--mask cluster|fdr`` and
+    ``--score-stats`` (with 2-D scores, whose rows follow the array's) test
+    across it, so they need ``--dims``; the API refuses too, in its words.
+    """
+    tests = []
+    if args.mask is not None and args.mask.strip().lower() in ("cluster", "fdr"):
+        tests.append(f"--mask {args.mask.strip().lower()}")
+    if args.score_stats is not None and np.ndim(scores) == 2:
+        tests.append(f"--score-stats {args.score_stats}")
+    for item, coef in zip(inputs, read, strict=True):
+        dims = getattr(coef, "guessed_dims", None)  # an Evoked names its own
+        if not tests or dims is None:
+            continue
+        singular = ",".join(name.rstrip("s") for name in dims)
+        raise ValueError(
+            f"{' and '.join(tests)} test across the first axis of {item.what} "
+            f"{str(item.path)!r}, but its axes are not named: a {len(dims)}-D "
+            f"array is read as {','.join(dims)} by default, and its first axis "
+            f"could as well hold cross-validation folds (a test across folds "
+            f"marks pure noise as significant). Pass --dims {singular} if it "
+            f"holds subjects; folds are never tested (remove "
+            f"{' and '.join(t.split()[0] for t in tests)})."
+        )
+
+
 def _check_orientation(values, dims, times, info, ch_type, what):
     """Refuse an array whose times and channels axes look swapped, as the API does."""
     from ..adapters._labelled import check_orientation

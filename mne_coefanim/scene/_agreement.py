@@ -35,7 +35,7 @@ from ..viz._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._channels import with_changes
 from ._extrapolated import twin_fade
 from ._fade import FADE_STEPS, graded_fade
-from ._masks import PER_SUBJECT_HINT, not_subjects_reason
+from ._masks import PER_SUBJECT_HINT, not_subjects_reason, unnamed_axes_message
 from ._tables import MIN_PANEL_LEVELS, check_mask_dim, faded_twins
 
 DISPLAYS = ("panel", "fade")
@@ -76,7 +76,8 @@ def add_agreement(scene, options, time_sel):
     measure = check_consistency(stats)
     if measure is None:
         return scene
-    measured = [_measure(panel, measure, stats.alpha) for panel in scene.panels]
+    measured = [_measure(panel, measure, stats.alpha, stats.consistency_display)
+                for panel in scene.panels]  # fmt: skip
     _log(measure, stats.consistency_display, measured, stats.alpha)
     if stats.consistency_display == "fade":
         weights = np.stack([m.weights[time_sel] for m in measured])
@@ -111,7 +112,7 @@ def check_consistency(stats):
     return consistency
 
 
-def _measure(panel, measure, alpha):
+def _measure(panel, measure, alpha, display):
     """Measure one panel's agreement across its subjects, or say why not."""
     name = f"consistency={measure!r}"
     if panel.reduction is not None:
@@ -133,6 +134,9 @@ def _measure(panel, measure, alpha):
             f"{name} measures agreement across subjects, but "
             f"{not_subjects_reason(panel, _FOLDS_HARM)}. {PER_SUBJECT_HINT}."
         )
+    if panel.guessed_dims is not None:
+        raise ValueError(unnamed_axes_message(name, panel.guessed_dims))
+    _refuse_one_sided(panel, measure, display)
     n_subjects = len(panel.samples)
     if n_subjects < 2:
         raise ValueError(
@@ -151,6 +155,30 @@ def _measure(panel, measure, alpha):
     if measure == "t":
         values = _finite_t(values)
     return Measured(values=values, weights=weights, n_subjects=n_subjects)
+
+
+def _refuse_one_sided(panel, measure, display):
+    """Refuse measures against 0 of maps that are all on one side of 0.
+
+    't' and 'sign' measure agreement with 0 and the fade of 'sem' shows
+    ``|mean| / (2 SEM)``: all large for per-subject maps that are
+    non-negative (e.g. ``np.abs``) even when they are pure noise. The SEM
+    shown as a panel is the spread only, and stays allowed.
+    """
+    from ..stats._stats import one_sided_data
+
+    if measure == "sem" and display == "panel":
+        return
+    side = one_sided_data(panel.samples, 0.0)
+    if side is not None:
+        raise ValueError(
+            f"consistency={measure!r} measures agreement against 0, but every "
+            f"subject's map is {side} at every time and channel (e.g. made with "
+            f"np.abs, a norm or a power): all subjects agree in sign, and their "
+            f"mean lies away from 0, even for pure noise. Pass a signed quantity "
+            f"(e.g. the patterns before np.abs), or consistency='sem' with "
+            f"consistency_display='panel' to show the subjects' spread only."
+        )
 
 
 def _signed_hint(reduction):

@@ -9,6 +9,10 @@ Two rules keep the markers honest:
   significant; maps that are non-negative by construction (a norm across
   classes, the RMS of gradiometer pairs) are never zero on average, so a
   test against 0 marks noise too. Both are refused, saying what to pass.
+* the first axis must be known to hold subjects: an array whose axes were
+  not named (``dims=None``, read by default as subjects) is refused, and so
+  are maps on one side of the null level everywhere (e.g. per-subject
+  ``np.abs``), unless a one-sided test against a stated level is asked.
 * the test runs over the data's whole time range, whatever ``tmin`` and
   ``tmax`` crop from the display: the statistics do not change when only
   the window shown changes.
@@ -17,11 +21,13 @@ Two rules keep the markers honest:
 import mne
 import numpy as np
 
-from .._checks import check_option
+from .._checks import check_option, check_real
 from ..adapters._signs import aligned_test_refusal
 
 MASK_METHODS = ("cluster", "fdr")
-MASK_SETTINGS = ("method", "alpha", "tail", "threshold", "n_permutations", "seed")
+MASK_SETTINGS = (
+    "method", "alpha", "tail", "popmean", "threshold", "n_permutations", "seed",
+)  # fmt: skip
 
 
 def resolve_masks(mask, panels, sensors, time_sel, *, alpha, seed):
@@ -68,6 +74,8 @@ def _test_settings(mask, alpha, seed):
             f"threshold=3.0, n_permutations=1024, tail=0)."
         )
     check_option("mask['method']", mask["method"], MASK_METHODS)
+    if "popmean" in mask:
+        check_real("mask['popmean']", mask["popmean"])
     return dict(dict(alpha=alpha, seed=seed), **mask)
 
 
@@ -86,6 +94,14 @@ def _tested_mask(panel, sensors, settings):
         raise ValueError(aligned_test_refusal(f"mask={method!r}"))
     if panel.sample_dim != "subjects":
         raise ValueError(_not_subjects_message(method, panel))
+    if panel.guessed_dims is not None:
+        raise ValueError(unnamed_axes_message(f"mask={method!r}", panel.guessed_dims))
+    from ..stats._stats import one_sided_data
+
+    popmean = settings.get("popmean", 0.0)
+    side = one_sided_data(panel.samples, popmean)
+    if side is not None:
+        raise ValueError(one_sided_message(f"mask={method!r}", side, popmean))
     info = sensors.info
     if info is None:
         if method == "cluster":
@@ -96,6 +112,34 @@ def _tested_mask(panel, sensors, settings):
             )
         info = mne.create_info(list(sensors.ch_names), 1.0, "eeg")
     return significance_mask(panel.samples, info, **settings)
+
+
+def unnamed_axes_message(what, dims):
+    """Why ``what`` refuses samples whose axes were guessed (``dims``), and how."""
+    return (
+        f"{what} tests across the first axis of data, but its axes were not "
+        f"named: a {len(dims)}-D array is read as {dims} by default, and its "
+        f"first axis could as well hold cross-validation folds ({_TEST_HARM}"
+        f", as folds share most of their training epochs). Name the axes: "
+        f"dims={dims!r} if the first axis holds subjects; folds "
+        f"(dims={('folds',) + dims[1:]!r}) are never tested."
+    )
+
+
+def one_sided_message(what, side, popmean):
+    """Why ``what`` refuses maps all on one side of the null level, what to do."""
+    tail, beyond = (1, "above") if side == "non-negative" else (-1, "below")
+    return (
+        f"{what} cannot test these maps against {popmean:g}: every subject's "
+        f"map is {side} at every time and channel (e.g. made with np.abs, a "
+        f"norm or a power), so their mean lies {beyond} {popmean:g} even for "
+        f"pure noise and the test marks noise as significant. Pass a signed "
+        f"quantity (e.g. the patterns before np.abs), or state the level the "
+        f"maps take under the null hypothesis and test one-sided {beyond} it: "
+        f"mask=dict(method='cluster' or 'fdr', tail={tail}, popmean=<null "
+        f"level>) (command line: --tail {tail} --popmean LEVEL), the null level "
+        f"measured e.g. on label-permuted decoders or before the stimulus."
+    )
 
 
 def _signed_hint(reduction):

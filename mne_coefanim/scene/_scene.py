@@ -176,8 +176,11 @@ def _scores(options, first, time_sel, freqs=None):
         time_sel=time_sel, n_times=len(first.times), freqs=freqs,
     )  # fmt: skip
     stats = options.stats  # score_stats=...: a bar where above chance
+    # 2-D scores are subjects only if data says so: not when its axes are guessed
+    guessed = first.guessed_dims if np.ndim(options.scores.scores) == 2 else None
     return tested_scores(panel, stats.score_stats, first.times, time_sel,
-                         alpha=stats.alpha, seed=stats.seed)  # fmt: skip
+                         alpha=stats.alpha, seed=stats.seed,
+                         guessed_dims=guessed)  # fmt: skip
 
 
 _FILTERS_NOTE = (

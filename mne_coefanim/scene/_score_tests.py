@@ -16,6 +16,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from ._masks import unnamed_axes_message
+
 SCORE_METHODS = ("cluster", "fdr")
 SUBJECTS_HINT = (
     "pass per-subject scores shaped (n_subjects, n_folds, n_times) (folds are "
@@ -24,7 +26,8 @@ SUBJECTS_HINT = (
 )
 
 
-def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed):
+def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
+                  guessed_dims=None):  # fmt: skip
     """Return the panel with its significant times, or refuse to test it.
 
     Parameters
@@ -39,6 +42,9 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed):
         The frames shown (after ``tmin``/``tmax``).
     alpha, seed
         The significance level and the permutations' seed.
+    guessed_dims : tuple of str | None
+        The default axis names the data's rows (that 2-D scores follow)
+        were read with; not None refuses the test (they could be folds).
 
     Returns
     -------
@@ -52,6 +58,10 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed):
             f"score_stats must be 'cluster', 'fdr' or None; got {score_stats!r}."
         )
     _check_testable(panel, score_stats)
+    if guessed_dims is not None and panel.rows_are == "subjects":
+        raise ValueError(unnamed_axes_message(
+            f"score_stats={score_stats!r} (its {len(panel.rows)} rows of scores "
+            f"taken as data's)", guessed_dims))  # fmt: skip
     # scipy.stats loads slowly: only when a test is asked for
     from ..stats._score_stats import log_score_test, score_significance
 

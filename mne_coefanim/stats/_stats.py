@@ -77,7 +77,13 @@ def significance_mask(
     popmean : float
         The value under the null hypothesis, subtracted from ``samples``
         before testing against 0: 0 for coefficients and patterns, the
-        chance level (e.g. 0.5 for ROC AUC) for scores.
+        chance level (e.g. 0.5 for ROC AUC) for scores. Samples that are
+        non-negative everywhere (e.g. per-subject ``np.abs``, a norm, a
+        power) are refused with ``popmean <= 0`` (and non-positive ones with
+        ``popmean >= 0``): their mean differs from it even for pure noise.
+        Test them one-sided against the level they take under the null
+        hypothesis instead, e.g. ``tail=1, popmean=level`` with ``level``
+        measured on label-permuted decoders or before the stimulus.
     n_permutations : int | 'all'
         Number of sign-flip permutations for ``'cluster'`` (ignored by
         ``'fdr'``). When it is at least the number of possible sign flips
@@ -122,6 +128,18 @@ def significance_mask(
     popmean = check_real("popmean", popmean)
     info = _pick_info(info, ch_type, n_channels=samples.shape[2])
     check_finite("samples", samples, ch_names=info["ch_names"])
+    side = one_sided_data(samples, popmean)
+    if side is not None:
+        tail_hint, where = (1, "above") if side == "non-negative" else (-1, "below")
+        raise ValueError(
+            f"samples are {side} everywhere (e.g. made with np.abs, a norm or a "
+            f"power), so testing them against popmean={popmean:g} marks pure "
+            f"noise as significant: their mean lies {where} it whatever the "
+            f"data. Test a signed quantity, or state the level they take under "
+            f"the null hypothesis and test one-sided {where} it: tail="
+            f"{tail_hint}, popmean=<null level> (measured e.g. on "
+            f"label-permuted decoders or before the stimulus)."
+        )
     centred = samples - popmean
     if method == "fdr":
         mask = _fdr_mask(centred, alpha=alpha, tail=tail)
@@ -147,6 +165,24 @@ def significance_mask(
 
 
 # --- significance_mask helpers ---------------------------------------------
+
+
+def one_sided_data(samples, popmean):
+    """Say if every value lies on one side of ``popmean`` by its sign alone.
+
+    Returns ``'non-negative'`` when no value is negative and ``popmean <=
+    0``, ``'non-positive'`` when no value is positive and ``popmean >= 0``,
+    else None (all zeros: None, nothing can be marked). Such maps (e.g.
+    per-subject ``np.abs``) differ from ``popmean`` even for pure noise.
+    """
+    low, high = float(np.min(samples)), float(np.max(samples))
+    if low == high == 0.0:
+        return None
+    if low >= 0.0 and popmean <= 0.0:
+        return "non-negative"
+    if high <= 0.0 and popmean >= 0.0:
+        return "non-positive"
+    return None
 
 
 def _check_samples(samples):
