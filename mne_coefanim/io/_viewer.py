@@ -27,6 +27,7 @@ import struct
 import zlib
 
 import numpy as np
+from mne.utils import warn
 
 from .._checks import check_palette, check_type, check_uint8
 from ._in_order import FRAMES_PER_JOB, InOrder
@@ -35,6 +36,25 @@ from ._viewer_assets import VIEWER_CSS, VIEWER_JS
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
+HTML_WARN_BYTES = 100_000_000  # save('.html') warns above this size
+
+
+class ViewerTooLarge(Exception):
+    """The viewer grew past its ``max_bytes`` (see :class:`ViewerStream`).
+
+    Attributes
+    ----------
+    head : int
+        The bytes written before the frames (style, script, ``meta``).
+    frames : int
+        The bytes of the frames written so far.
+    n_frames : int
+        How many frames those are.
+    """
+
+    def __init__(self, head, frames, n_frames):
+        super().__init__(f"over the size limit after {n_frames} frames")
+        self.head, self.frames, self.n_frames = head, frames, n_frames
 
 
 def diff_rects(frame, base):
@@ -111,10 +131,15 @@ class ViewerStream:
         A whole HTML page (True) or a fragment for a notebook or a report.
     center : bool
         Centre the viewer in its container (as a report's figures are).
+    max_bytes : int | None
+        Raise :class:`ViewerTooLarge` as soon as more than this many bytes
+        are written (the page is ASCII: one byte per character).
     """
 
-    def __init__(self, out, *, palette, meta, page=True, center=False):
-        self.out, self.page, self.center = out, page, center
+    def __init__(self, out, *, palette, meta, page=True, center=False,
+                 max_bytes=None):  # fmt: skip
+        self._out, self.page, self.center = out, page, center
+        self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
         palette = check_palette(palette)
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self.meta["standalone"] = bool(page)
@@ -126,9 +151,19 @@ class ViewerStream:
         if self._encoder is not None:
             self._encoder.close()
 
+    def _write(self, text):
+        """Write and count (in the caller's thread: the records come in order)."""
+        self._out.write(text)
+        self.n_bytes += len(text)
+        if self.max_bytes is not None and self.n_bytes > self.max_bytes:
+            head = self._head or self.n_bytes
+            raise ViewerTooLarge(head, self.n_bytes - head, self.n_frames)
+
     def start(self):
         """Write everything before the frames."""
+        # markup: HTML-escaped, and ASCII (character references) like the rest
         title = html.escape(self.meta.get("title") or "mne-coefanim")
+        title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
         head = ""
         if self.page:
             head = (
@@ -143,7 +178,7 @@ class ViewerStream:
             if self.meta.get("masks") is not None
             else ""
         )
-        self.out.write(
+        self._write(
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
             f"data-frame='0' tabindex='0' style='{margin}'>"
             f"<style>{VIEWER_CSS}</style>"
@@ -164,12 +199,14 @@ class ViewerStream:
                 "</option>"
                 for v in ("0.25", "0.5", "1", "2", "4")
             )
-            + f"</select>{mask}<span class='cav-label'></span></div></div>\n"
+            + f"</select>{mask}<span class='cav-label'></span></div>"
+            f"{_kept_note(self.meta.get('kept'))}</div>\n"
             f"<script>(function(){{\n{VIEWER_JS}\n"
             f"const M={_script_json(self.meta)};\n"
             "const F=[\n"
         )
-        self._encoder = InOrder(self.out.write)
+        self._head = self.n_bytes
+        self._encoder = InOrder(self._write)
 
     def add(self, frame, unmarked=None):
         """Write one frame.
@@ -238,24 +275,35 @@ class ViewerStream:
         self._submit_batch()
         self._encoder.drain()
         self.close()
-        self.out.write(
+        self._write(
             "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
             "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
             "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
             "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
         )
         if self.page:
-            self.out.write("</body></html>\n")
+            self._write("</body></html>\n")
 
 
-def viewer_html(items, *, palette, meta, page=True):
+def _kept_note(kept):
+    """The line under the controls saying which frames a shortened page holds."""
+    if not kept:
+        return ""
+    return (
+        f"<div class='cav-note'>One frame in {kept['step']} of the {kept['n']} "
+        f"is shown, to stay under {kept['max_mb']:g} MB inline; a file saved "
+        "as .html holds them all.</div>"
+    )
+
+
+def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
     """Return the viewer as a string.
 
     Parameters
     ----------
     items : iterable of tuple
         ``(frame, unmarked)`` per frame, as :meth:`ViewerStream.add` takes.
-    palette, meta, page
+    palette, meta, page, max_bytes
         As in :class:`ViewerStream`.
 
     Returns
@@ -264,7 +312,8 @@ def viewer_html(items, *, palette, meta, page=True):
         The page (or fragment).
     """
     out = io.StringIO()
-    stream = ViewerStream(out, palette=palette, meta=meta, page=page)
+    stream = ViewerStream(out, palette=palette, meta=meta, page=page,
+                          max_bytes=max_bytes)  # fmt: skip
     try:
         stream.start()
         for frame, unmarked in items:
@@ -275,9 +324,19 @@ def viewer_html(items, *, palette, meta, page=True):
     return out.getvalue()
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def _script_json(value):
-    """JSON that cannot end its ``<script>`` early (e.g. a title with ``</``)."""
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that is data in a ``<script>``, whatever its strings hold.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``
+    (they only occur inside strings), so no ``</script>``, ``<!--`` or
+    ``<script`` can change how the page is parsed; every other non-ASCII
+    character, U+2028 and U+2029 included, is a ``\\uXXXX`` escape too.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+    return text.translate(_SCRIPT_SAFE)
 
 
 class ViewerWriter(Writer):
@@ -336,9 +395,23 @@ class ViewerWriter(Writer):
         self._stream.add(frame, unmarked)
 
     def finish(self):
-        """Write the page's end and close the file."""
+        """Write the page's end and close the file.
+
+        Above :data:`HTML_WARN_BYTES` (100 MB), warn: browsers load such
+        pages slowly, if at all.
+        """
         self._stream.end()
         self.close()
+        size = self._stream.n_bytes
+        if size > HTML_WARN_BYTES:
+            warn(
+                f"The viewer {self.path.name} is {size / 1e6:.0f} MB "
+                f"({self._stream.n_frames} frames); browsers are slow to open "
+                f"pages over {HTML_WARN_BYTES / 1e6:.0f} MB. Fewer or smaller "
+                "frames make it smaller: a shorter time window (tmin, tmax), "
+                "a lower dpi or res, or every k-th frame (to_html keeps one in "
+                "k to stay under max_bytes)."
+            )
 
     def close(self):
         """Stop the helper threads and close the file; safe to call twice."""

@@ -116,6 +116,25 @@ class FrameCompositor:
                                    n_map_colors),
             ))  # fmt: skip
 
+    def map_region(self):
+        """Return what each output pixel shows of the maps, for the viewer.
+
+        Returns
+        -------
+        region : array of uint8, shape (height, width)
+            0 where no map shows; ``1 + p`` where panel ``p``'s map shows
+            alone (the pixel's colour is the level of its map cell); 255
+            where a map shows partly covered (outlines, sensors: the colour
+            is a blend).
+        """
+        region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
+        for p, ((full, _), (partial, *_)) in enumerate(
+            zip(self._full, self._partial, strict=True)
+        ):
+            region[full] = min(p + 1, 254)
+            region[partial] = 255
+        return region.reshape(self.shape)
+
     def _blend_table(self, coverage, under, n_map_colors):
         """Palette index of every partly covered pixel over every map colour.
 
