@@ -156,6 +156,7 @@ function coefanimViewer(root, M, F) {
     const b = cv.getBoundingClientRect();
     return [(e.clientX - b.left) * M.w / b.width, (e.clientY - b.top) * M.h / b.height];
   }
+  const SENSOR_PX = 3;  // a sensor's dot: within this many pixels of it
   const inside = (b, x, y) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
   function fmt(v) {  // at most 4 significant digits, as stored: no padding
     const a = Math.abs(v);
@@ -221,8 +222,9 @@ function coefanimViewer(root, M, F) {
         const d = (q[0] - x) ** 2 + (q[1] - y) ** 2;
         if (d < bd) { bd = d; best = c; }
       });
+      // outside the map nothing is drawn to describe, but a sensor's dot
       const value = mapValue(x, y);
-      if (value === null) return null;  // outside the map: nothing to say
+      if (value === null && bd > SENSOR_PX * SENSOR_PX) return null;
       const unit = M.units[p] ? " " + M.units[p] : "";
       let text = M.names[best] + ": " + fmt(M.values[p][k][best]) + unit;
       if (M.masks && M.masks[p][k].includes(best)) text += ", significant";
@@ -243,6 +245,7 @@ function coefanimViewer(root, M, F) {
   }
   function hover(e) {
     const [x, y] = where(e), text = describe(x, y);
+    root.setAttribute("data-pixel", Math.floor(x) + "," + Math.floor(y));
     if (text === null) { tip.style.display = "none"; tip.textContent = ""; return; }
     tip.textContent = text;
     tip.style.display = "block";
@@ -303,8 +306,11 @@ function coefanimViewer(root, M, F) {
       if (k !== null && base) { play(false); show(k); }
     });
   }
-  if (M.region) inflate(M.region).then((r) => { region = r; });
-  load(0).then((fr) => {
+  // the pixels' maps, then frame 0: ready to describe what it draws
+  (M.region ? inflate(M.region) : Promise.resolve(null)).then((r) => {
+    region = r;
+    return load(0);
+  }).then((fr) => {
     base = new Uint32Array(M.w * M.h);
     const d = fr.data, o = fr.rects[0][4];
     baseIx = d.slice(o, o + M.w * M.h);
