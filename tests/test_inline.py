@@ -1,6 +1,7 @@
 """The viewer's file, notebook output and frames, read back without a browser."""
 
 import base64
+import json
 import re
 import struct
 import zlib
@@ -185,5 +186,16 @@ def test_texts_cannot_end_the_script(tmp_path):
     anim = animate_coefs(np.ones((2, 32)), info, title="a</script><b>", res=32,
                          dpi=30, show=False)  # fmt: skip
     html = anim.to_html()
-    assert html.count("</script>") == 1 and "a<\\/script><b>" in html
+    assert html.count("</script>") == 1 and "a\\u003c/script\\u003e\\u003cb" in html
     assert "<title>a&lt;/script&gt;&lt;b&gt;</title>" in html
+
+
+def test_script_json_escapes_for_its_context():
+    from mne_coefanim.io._viewer import _script_json
+
+    text = _script_json({"s": "<!--<script></script>]]>&\u2028\u2029\u00b5\\<"})
+    assert text == (
+        '{"s":"\\u003c!--\\u003cscript\\u003e\\u003c/script\\u003e]]\\u003e'
+        '\\u0026\\u2028\\u2029\\u00b5\\\\\\u003c"}'
+    )
+    assert json.loads(text) == {"s": "<!--<script></script>]]>&\u2028\u2029\u00b5\\<"}

@@ -377,3 +377,45 @@ def test_mask_toggle_hides_exactly_the_markers(driver, masked):
         np.testing.assert_array_equal(_canvas_rgb(driver), _gif_frame(gif, k + 1))
         if k == 5:
             driver.save_screenshot(str(html.parent / "markers_on.png"))
+
+
+def test_hover_says_significant(driver, masked):
+    anim, html, _ = masked
+    k = 5
+    _open(driver, html, f"#t={k / 100:.3f}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    significant = np.flatnonzero(anim.masks[0, k])
+    plain = np.flatnonzero(~anim.masks[0, k])
+    for channel, said in ((significant[0], True), (plain[0], False)):
+        x, y = _pixel(anim, anim.map_axes[0], anim.sensors.pos[channel])
+        _point_at(driver, x, y).perform()
+        name = anim.sensors.ch_names[channel]
+        _wait(driver, f"return {ROOT}.querySelector('.cav-tip').textContent"
+              f".split('\\n').pop().startsWith('{name}: ')")  # fmt: skip
+        line = _tip(driver).split("\n")[-1]
+        assert line.endswith(", significant") is said
+
+
+@pytest.mark.parametrize(
+    "sfreq, unit, hashes",
+    [(2000, "ms", ["0.0", "0.5", "1.0", "4.5"]),
+     (20000, "s", ["0.00000", "0.00005", "0.00010", "0.00045"])],
+)  # fmt: skip
+def test_links_reopen_the_exact_frame(driver, tmp_path, sfreq, unit, hashes):
+    """#t= is in the unit shown, with the decimals that tell frames apart."""
+    n = 10
+    anim = animate_coefs(np.random.default_rng(4).standard_normal((n, 32)),
+                         make_info(n_channels=32), times=np.arange(n) / sfreq,
+                         res=24, dpi=30, time_unit=unit, show=False,
+                         verbose=False)  # fmt: skip
+    html = anim.save(tmp_path / "rate.html")
+    for k, value in zip((0, 1, 2, 9), hashes, strict=True):
+        _open(driver, html, f"#t={value}")
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    from selenium.webdriver.common.keys import Keys
+
+    _open(driver, html, f"#t={hashes[1]}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '1'")
+    _keys(driver, Keys.ARROW_RIGHT)  # the link follows the frame shown
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '2'")
+    _wait(driver, f"return location.hash === '#t={hashes[2]}'")
