@@ -22,7 +22,6 @@ from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
 from .io._output import check_output
-from .io._viewer import viewer_html
 from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
@@ -214,12 +213,13 @@ class CoefAnimation:
         """
         yield from self._frames(dpi)
 
-    def _frames(self, dpi, unmarked=False, deferred=False, step=1):
+    def _frames(self, dpi, unmarked=False, deferred=False, indices=None):
         """Frames; with ``unmarked``, ``(frame, frame without markers | None)``.
 
         With ``deferred``, a frame that can be composed without matplotlib
         comes as a callable that composes it (on the caller's thread, or a
-        writer's: see ``Writer.defers``). With ``step``, every step-th frame.
+        writer's: see ``Writer.defers``). ``indices``: the frames to compose,
+        an iterable read one at a time (None: all of them, in order).
         """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
@@ -231,7 +231,9 @@ class CoefAnimation:
         try:
             with compositor.rendering():
                 compositor.start()
-                for index in range(0, len(self.times), step):
+                if indices is None:
+                    indices = range(len(self.times))
+                for index in indices:
                     # the figure's chunk cache (64 frames at a time): every
                     # frame's levels as in the full animation, bit for bit
                     levels, masks, images = self._levels.frame(index)
@@ -322,11 +324,11 @@ class CoefAnimation:
             generator.close()
         return path
 
-    def _viewer_meta(self, shape, fps, step=1):
+    def _viewer_meta(self, shape, fps, frames=None):
         # the figure's title is its only figure-level text
         title = next((t.get_text() for t in self.fig.texts if t.get_text()), None)
         return viewer_meta(self._scene, self._cfig, shape=shape, fps=fps,
-                           title=title, frames=np.arange(0, len(self), step),
+                           title=title, frames=frames,
                            region=self._map_region)  # fmt: skip
 
     @fill_doc
@@ -361,19 +363,6 @@ class CoefAnimation:
         else:
             max_bytes = check_max_bytes(max_bytes)
         return inline_viewer(self, fps=fps, dpi=dpi, page=page, max_bytes=max_bytes)
-
-    def _viewer_html(self, fps, dpi, *, page, step=1, max_bytes=None):
-        """The viewer of every step-th frame (raises ViewerTooLarge)."""
-        generator = self._frames(dpi, unmarked=True, step=step)
-        try:
-            first = next(generator)
-            meta = self._viewer_meta(first[0].shape, fps / step, step)
-            if meta["kept"]:
-                meta["kept"]["max_mb"] = max_bytes / 1e6
-            return viewer_html(_chain(first, generator), palette=self.palette,
-                               meta=meta, page=page, max_bytes=max_bytes)  # fmt: skip
-        finally:
-            generator.close()
 
     @fill_doc
     def to_gif_bytes(self, *, fps=None, dpi=None, step=1):

@@ -37,6 +37,14 @@ from ._viewer_assets import VIEWER_CSS, VIEWER_JS
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
 HTML_WARN_BYTES = 100_000_000  # save('.html') warns above this size
+_TAIL = (  # after the frames: find the viewer's element, start it
+    "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
+    "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
+    "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
+    "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
+)
+_PAGE_END = "</body></html>\n"
+END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
 
 
 class ViewerTooLarge(Exception):
@@ -115,6 +123,35 @@ def encode_frame(frame, rects, level=ZLIB_LEVEL):
     return base64.b64encode(zlib.compress(b"".join(parts), level)).decode("ascii")
 
 
+def frame_record(frame, unmarked=None, base=None):
+    """Return one frame's record, as the page holds it.
+
+    Parameters
+    ----------
+    frame : array, shape (height, width), dtype uint8
+        Palette indices.
+    unmarked : array, shape (height, width), dtype uint8 | None
+        The frame without its significance markers (see
+        :meth:`ViewerStream.add`).
+    base : array, shape (height, width), dtype uint8 | None
+        Frame 0, which the other frames are stored against; None for frame
+        0 itself (stored whole).
+
+    Returns
+    -------
+    record : str
+        Base64 (ASCII); with ``unmarked``, two streams separated by a space.
+    """
+    if base is None:
+        rects = [(0, 0, frame.shape[1], frame.shape[0])]
+    else:
+        rects = diff_rects(frame, base)
+    record = encode_frame(frame, rects)
+    if unmarked is not None:
+        record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
+    return record
+
+
 class ViewerStream:
     """Write the viewer to a text stream, one frame at a time.
 
@@ -161,6 +198,12 @@ class ViewerStream:
 
     def start(self):
         """Write everything before the frames."""
+        self._write(self.head_text())
+        self._head = self.n_bytes
+        self._encoder = InOrder(self._write)
+
+    def head_text(self):
+        """Return everything before the frames (what :meth:`start` writes)."""
         # markup: HTML-escaped, and ASCII (character references) like the rest
         title = html.escape(self.meta.get("title") or "mne-coefanim")
         title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -178,7 +221,7 @@ class ViewerStream:
             if self.meta.get("masks") is not None
             else ""
         )
-        self._write(
+        return (
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
             f"data-frame='0' tabindex='0' style='{margin}'>"
             f"<style>{VIEWER_CSS}</style>"
@@ -205,8 +248,6 @@ class ViewerStream:
             f"const M={_script_json(self.meta)};\n"
             "const F=[\n"
         )
-        self._head = self.n_bytes
-        self._encoder = InOrder(self._write)
 
     def add(self, frame, unmarked=None):
         """Write one frame.
@@ -256,17 +297,10 @@ class ViewerStream:
 
     def _records(self, batch):
         """Return the lines of a few frames (on a helper thread)."""
-        return "".join(f'"{self._record(*item)}",\n' for item in batch)
-
-    def _record(self, frame, unmarked, first):
-        if first:
-            rects = [(0, 0, frame.shape[1], frame.shape[0])]
-        else:
-            rects = diff_rects(frame, self.base)
-        record = encode_frame(frame, rects)
-        if unmarked is not None:
-            record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
-        return record
+        return "".join(
+            f'"{frame_record(frame, unmarked, None if first else self.base)}",\n'
+            for frame, unmarked, first in batch
+        )
 
     def end(self):
         """Write everything after the frames."""
@@ -275,14 +309,9 @@ class ViewerStream:
         self._submit_batch()
         self._encoder.drain()
         self.close()
-        self._write(
-            "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
-            "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
-            "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
-            "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
-        )
+        self._write(_TAIL)
         if self.page:
-            self._write("</body></html>\n")
+            self._write(_PAGE_END)
 
 
 def _kept_note(kept):
@@ -405,9 +434,9 @@ class ViewerWriter(Writer):
         size = self._stream.n_bytes
         if size > HTML_WARN_BYTES:
             warn(
-                f"The viewer {self.path.name} is {size / 1e6:.0f} MB "
+                f"The viewer {self.path.name} is {size / 1e6:,.1f} MB "
                 f"({self._stream.n_frames} frames); browsers are slow to open "
-                f"pages over {HTML_WARN_BYTES / 1e6:.0f} MB. Fewer or smaller "
+                f"pages over {HTML_WARN_BYTES / 1e6:,.1f} MB. Fewer or smaller "
                 "frames make it smaller: a shorter time window (tmin, tmax), "
                 "a lower dpi or res, or every k-th frame (to_html keeps one in "
                 "k to stay under max_bytes)."
