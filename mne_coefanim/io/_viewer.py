@@ -50,14 +50,8 @@ END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
 class ViewerTooLarge(Exception):
     """The viewer grew past its ``max_bytes`` (see :class:`ViewerStream`).
 
-    Attributes
-    ----------
-    head : int
-        The bytes written before the frames (style, script, ``meta``).
-    frames : int
-        The bytes of the frames written so far.
-    n_frames : int
-        How many frames those are.
+    Its ``head`` is the bytes written before the frames (style, script,
+    ``meta``), ``frames`` the bytes of the ``n_frames`` frames written.
     """
 
     def __init__(self, head, frames, n_frames):
@@ -449,11 +443,5 @@ class ViewerWriter(Writer):
         super().close()
 
     def summary(self):
-        """Return e.g. ``'interactive viewer, 145 frames'``, for the log.
-
-        Returns
-        -------
-        summary : str
-            A few words.
-        """
+        """Return e.g. ``'interactive viewer, 145 frames'``, for the log."""
         return f"interactive viewer, {self._stream.n_frames} frames"
