@@ -277,3 +277,21 @@ def test_big_html_file_warns(anim, tmp_path, monkeypatch):
                       r"browsers are slow .* a shorter time window \(tmin, "
                       r"tmax\), a lower dpi or res"):  # fmt: skip
         anim.save(tmp_path / "anim.html")
+
+
+def test_short_inline_viewer_over_the_limit_keeps_one_frame_in_k(anim, monkeypatch):
+    """Tried whole first (40 frames): over the limit, made again with a k
+    from what the first try wrote."""
+    from mne_coefanim.io import _inline
+
+    whole = anim.to_html(page=False)
+    monkeypatch.setattr(_inline, "MIN_MAX_BYTES", 1000)
+    limit = len(whole) // 3
+    html = anim.to_html(page=False, max_bytes=limit)
+    assert len(html) <= limit and "<div class='cav-note'>" in html
+    assert "<div class='cav-note'>" not in whole
+    n_kept = len(MASKED_RECORD.findall(html))
+    step = -(-N_FRAMES // n_kept)
+    assert step >= 3 and f"One frame in {step} of the {N_FRAMES} is shown" in html
+    with pytest.raises(ValueError, match="max_bytes=1000 cannot hold even one frame"):
+        anim.to_html(max_bytes=1000)

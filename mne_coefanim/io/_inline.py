@@ -23,6 +23,7 @@ from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record, view
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
 INLINE_MAX_BYTES = 20_000_000  # the inline viewer's default size limit
 MIN_MAX_BYTES = 100_000  # the script and style alone are 15 kB
+TRIED_WHOLE = 256  # up to this many frames, no sample is composed to predict k
 
 
 def check_max_bytes(max_bytes, name="max_bytes"):
@@ -35,10 +36,10 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     """Return the viewer of ``anim`` in at most ``max_bytes`` bytes.
 
     Every frame when they fit; else one frame in k, played at ``fps / k`` so
-    that the duration stays. k is predicted from a sample of frames (their
-    records and their share of the embedded data), composed by the same
-    compositor as the page's frames; should the page still grow past
-    ``max_bytes``, it is made again with a larger k.
+    that the duration stays. Beyond 256 frames, k is predicted from a sample
+    of frames (their records and their share of the embedded data), composed
+    by the same compositor as the page's frames; should the page still grow
+    past ``max_bytes``, it is made again with a larger k.
 
     Parameters
     ----------
@@ -60,7 +61,9 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     plan = deque()  # the frames the compositor composes next, fed as we go
     generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
     try:
-        step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
+        step = 1  # a short animation: tried whole first (a failure costs little)
+        if n_frames > TRIED_WHOLE:
+            step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
         while True:
             plan.extend(range(0, n_frames, step))
             try:
