@@ -335,12 +335,13 @@ class CoefAnimation:
     def to_html(self, *, fps=None, dpi=None, page=True, max_bytes=None):
         """Return the interactive viewer: a self-contained HTML page.
 
-        The same page :meth:`save` writes for ``.html``: every frame (the
-        GIF's frames, drawn on a canvas), with play/pause (the button, space
-        or a click on the map), stepping (arrow keys, by 10 with Shift), a
-        time slider, the speed, values on hovering over the map and the score
-        panel, and a click on the score panel to jump to that time. It needs
-        no network access.
+        The same page :meth:`save` writes for ``.html`` while it fits in
+        ``max_bytes`` (else one frame in k): the GIF's frames, drawn on a
+        canvas, with play/pause (the button, space or a click on the map),
+        stepping (arrow keys, by 10 with Shift), a time slider, the speed,
+        on hovering the value the pixel's colour stands for and the nearest
+        channel's, and a click on the score panel to jump to that time. It
+        needs no network access; every text in it is escaped.
 
         Parameters
         ----------
