@@ -59,7 +59,8 @@ def test_page_holds_every_frame_exactly(anim, tmp_path):
     path = anim.save(tmp_path / "anim.html", fps=8)
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.endswith("</html>\n")
-    assert "data-coefanim-viewer" in html and "http" not in html  # no network
+    assert "data-coefanim-viewer" in html and "http:" not in html  # no network
+    assert "https:" not in html and "default-src 'none'" in html  # nor allowed
     expected = [frame.copy() for frame in anim.iter_frames()]
     frames = _frames(html, expected[0].shape)
     assert len(frames) == N_FRAMES

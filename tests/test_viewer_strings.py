@@ -171,3 +171,22 @@ def test_cli_with_hostile_names_from_a_fif(browser, errors, tmp_path):
     browser.get(out.as_uri())
     _all_play(browser, 1)
     assert np.ptp(_canvas_rgb(browser)) > 0
+
+
+def test_page_runs_only_its_own_script(browser, errors, hostile, tmp_path):
+    """The page's Content-Security-Policy: a script put into the page (had a
+    string ever become structure) would not run; the viewer's does."""
+    html = hostile.to_html()
+    injected = html.replace("<div class='cav'", "<script>window.__ran = 1;</script>"
+                            "<img src='x.png'><div class='cav'", 1)  # fmt: skip
+    path = tmp_path / "injected.html"
+    path.write_text(injected, encoding="ascii")
+    browser.get(path.as_uri())
+    _all_play(browser, 1)
+    assert browser.execute_script("return window.__ran === undefined")
+    # the same page without its policy: the injected script runs
+    bare = re.sub(r"<meta http-equiv='Content-Security-Policy'[^>]*>", "", injected)
+    assert bare != injected
+    path.write_text(bare, encoding="ascii")
+    browser.get(path.as_uri())
+    _wait(browser, "return window.__ran === 1")

@@ -20,6 +20,7 @@ box and its time axis, and the masks.
 """
 
 import base64
+import hashlib
 import html
 import io
 import json
@@ -118,23 +119,11 @@ def encode_frame(frame, rects, level=ZLIB_LEVEL):
 
 
 def frame_record(frame, unmarked=None, base=None):
-    """Return one frame's record, as the page holds it.
+    """Return one frame's record (base64; with ``unmarked``, two streams).
 
-    Parameters
-    ----------
-    frame : array, shape (height, width), dtype uint8
-        Palette indices.
-    unmarked : array, shape (height, width), dtype uint8 | None
-        The frame without its significance markers (see
-        :meth:`ViewerStream.add`).
-    base : array, shape (height, width), dtype uint8 | None
-        Frame 0, which the other frames are stored against; None for frame
-        0 itself (stored whole).
-
-    Returns
-    -------
-    record : str
-        Base64 (ASCII); with ``unmarked``, two streams separated by a space.
+    ``frame`` and ``unmarked`` are as :meth:`ViewerStream.add` takes them;
+    ``base`` is frame 0, which the other frames are stored against (None
+    for frame 0 itself, stored whole).
     """
     if base is None:
         rects = [(0, 0, frame.shape[1], frame.shape[0])]
@@ -201,13 +190,22 @@ class ViewerStream:
         # markup: HTML-escaped, and ASCII (character references) like the rest
         title = html.escape(self.meta.get("title") or "mne-coefanim")
         title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
-        head = ""
+        head, nonce = "", ""
+        script = f"const M={_script_json(self.meta)};\n"
         if self.page:
+            # only the page's own script runs (it alone carries the nonce);
+            # no network: nothing is fetched from anywhere
+            nonce = base64.b64encode(
+                hashlib.sha256(script.encode("ascii")).digest()[:12]
+            ).decode("ascii")
             head = (
                 "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
+                "<meta http-equiv='Content-Security-Policy' content=\"default-src "
+                f"'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'\">\n"
                 "<meta name='viewport' content='width=device-width'>\n"
                 f"<title>{title}</title>\n</head><body>\n"
             )
+            nonce = f" nonce='{nonce}'"
         margin = "margin:0 auto;width:fit-content" if self.center else ""
         mask = (
             '<label title="show the significance markers"><input type="checkbox" '
@@ -238,9 +236,7 @@ class ViewerStream:
             )
             + f"</select>{mask}<span class='cav-label'></span></div>"
             f"{_kept_note(self.meta.get('kept'))}</div>\n"
-            f"<script>(function(){{\n{VIEWER_JS}\n"
-            f"const M={_script_json(self.meta)};\n"
-            "const F=[\n"
+            f"<script{nonce}>(function(){{\n{VIEWER_JS}\n{script}const F=[\n"
         )
 
     def add(self, frame, unmarked=None):
