@@ -28,7 +28,6 @@ import struct
 import zlib
 
 import numpy as np
-from mne.utils import warn
 
 from .._checks import check_palette, check_type, check_uint8
 from ._in_order import FRAMES_PER_JOB, InOrder
@@ -423,6 +422,8 @@ class ViewerWriter(Writer):
         self.close()
         size = self._stream.n_bytes
         if size > HTML_WARN_BYTES:
+            from mne.utils import warn  # MNE loads only to warn (a light CLI)
+
             warn(
                 f"The viewer {self.path.name} is {size / 1e6:,.1f} MB "
                 f"({self._stream.n_frames} frames); browsers are slow to open "
