@@ -20,9 +20,8 @@ from ._checks import check_dpi, check_fps, check_int
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
-from .io._inline import add_to_report
+from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
 from .io._output import check_output
-from .io._viewer import viewer_html
 from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
@@ -79,7 +78,13 @@ class CoefAnimation:
         The score panel's axes.
     fps, dpi : float
         The frame rate and resolution used by :meth:`save`.
+    inline_max_bytes : int
+        The size limit of the inline viewer (notebooks, reports,
+        :meth:`to_html`): 20 MB unless set on this animation. Longer
+        animations keep one frame in k there (see :meth:`to_html`).
     """
+
+    inline_max_bytes = INLINE_MAX_BYTES
 
     def __init__(self, scene, cfig, *, fps, blit, dpi, play=True):
         self._scene, self._cfig = scene, cfig
@@ -208,23 +213,29 @@ class CoefAnimation:
         """
         yield from self._frames(dpi)
 
-    def _frames(self, dpi, unmarked=False, deferred=False):
+    def _frames(self, dpi, unmarked=False, deferred=False, indices=None):
         """Frames; with ``unmarked``, ``(frame, frame without markers | None)``.
 
         With ``deferred``, a frame that can be composed without matplotlib
         comes as a callable that composes it (on the caller's thread, or a
-        writer's: see ``Writer.defers``).
+        writer's: see ``Writer.defers``). ``indices``: the frames to compose,
+        an iterable read one at a time (None: all of them, in order).
         """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig.layers, dpi)
         self.palette = compositor.palette
+        if unmarked:  # the viewer: which pixels show which map
+            self._map_region = compositor.map_region()
         bare = unmarked and self._scene.masks is not None
         try:
             with compositor.rendering():
                 compositor.start()
-                for index in range(len(self.times)):
-                    # the same chunk cache as the figure: 64 frames at a time
+                if indices is None:
+                    indices = range(len(self.times))
+                for index in indices:
+                    # the figure's chunk cache (64 frames at a time): every
+                    # frame's levels as in the full animation, bit for bit
                     levels, masks, images = self._levels.frame(index)
                     if deferred and compositor.composes_alone(images):
                         yield functools.partial(compositor.compose, index, levels,
@@ -313,22 +324,24 @@ class CoefAnimation:
             generator.close()
         return path
 
-    def _viewer_meta(self, shape, fps):
+    def _viewer_meta(self, shape, fps, frames=None):
         # the figure's title is its only figure-level text
         title = next((t.get_text() for t in self.fig.texts if t.get_text()), None)
         return viewer_meta(self._scene, self._cfig, shape=shape, fps=fps,
-                           title=title)  # fmt: skip
+                           title=title, frames=frames,
+                           region=self._map_region)  # fmt: skip
 
     @fill_doc
-    def to_html(self, *, fps=None, dpi=None, page=True):
+    def to_html(self, *, fps=None, dpi=None, page=True, max_bytes=None):
         """Return the interactive viewer: a self-contained HTML page.
 
-        The same page :meth:`save` writes for ``.html``: every frame (the
-        GIF's frames, drawn on a canvas), with play/pause (the button, space
-        or a click on the map), stepping (arrow keys, by 10 with Shift), a
-        time slider, the speed, values on hovering over the map and the score
-        panel, and a click on the score panel to jump to that time. It needs
-        no network access.
+        The same page :meth:`save` writes for ``.html`` while it fits in
+        ``max_bytes`` (else one frame in k): the GIF's frames, drawn on a
+        canvas, with play/pause (the button, space or a click on the map),
+        stepping (arrow keys, by 10 with Shift), a time slider, the speed,
+        on hovering the value the pixel's colour stands for and the nearest
+        channel's, and a click on the score panel to jump to that time. It
+        needs no network access; every text in it is escaped.
 
         Parameters
         ----------
@@ -337,6 +350,7 @@ class CoefAnimation:
         page : bool
             A whole page (True) or a fragment to put in a page (False), as
             in a notebook or a report.
+        %(max_bytes_inline)s
 
         Returns
         -------
@@ -345,17 +359,11 @@ class CoefAnimation:
         """
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
-        return self._viewer_html(fps, dpi, page=page)
-
-    def _viewer_html(self, fps, dpi, *, page):
-        generator = self._frames(dpi, unmarked=True)
-        try:
-            first = next(generator)
-            meta = self._viewer_meta(first[0].shape, fps)
-            return viewer_html(_chain(first, generator), palette=self.palette,
-                               meta=meta, page=page)  # fmt: skip
-        finally:
-            generator.close()
+        if max_bytes is None:
+            max_bytes = check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
+        else:
+            max_bytes = check_max_bytes(max_bytes)
+        return inline_viewer(self, fps=fps, dpi=dpi, page=page, max_bytes=max_bytes)
 
     @fill_doc
     def to_gif_bytes(self, *, fps=None, dpi=None, step=1):
@@ -383,8 +391,9 @@ class CoefAnimation:
     def _repr_html_(self):
         """Show the interactive viewer inline in Jupyter (see :meth:`to_html`).
 
-        The output holds only the viewer: with the inline backend, the
-        figure is closed here so that no static picture of it follows.
+        The output holds only the viewer, under :attr:`inline_max_bytes`:
+        with the inline backend, the figure is closed here so that no static
+        picture of it follows.
         """
         html = self.to_html(page=False)
         if "inline" in mpl.get_backend():
@@ -396,7 +405,8 @@ class CoefAnimation:
     @verbose
     @fill_doc
     def add_to_report(self, report, *, title, section=None, tags=("animation",),
-                      replace=False, fps=None, dpi=None, verbose=None):  # fmt: skip
+                      replace=False, fps=None, dpi=None, max_bytes=None,
+                      verbose=None):  # fmt: skip
         """Add the animation to an :class:`mne.Report`, playing inline.
 
         See :func:`mne_coefanim.add_to_report` for the parameters.
@@ -407,10 +417,12 @@ class CoefAnimation:
         %(report_entry)s
         %(fps_output)s
         %(dpi_inline)s
+        %(max_bytes_inline)s
         %(verbose)s
         """
         add_to_report(report, self, title=title, section=section, tags=tags,
-                      replace=replace, fps=fps, dpi=dpi)  # fmt: skip
+                      replace=replace, fps=fps, dpi=dpi,
+                      max_bytes=max_bytes)  # fmt: skip
 
 
 def _chain(first, rest):

@@ -266,6 +266,16 @@ dpi : float | None
     Resolution, from 10 to 1000; None uses the animation's ``dpi``.
 """
 
+docdict["max_bytes_inline"] = """
+max_bytes : int | None
+    The size limit of the viewer, in bytes (at least 100 kB): when every
+    frame does not fit, it keeps one frame in k (the smallest k that fits,
+    played at ``fps / k`` so that the duration stays) and says so under the
+    controls and in the log. None uses :attr:`CoefAnimation.inline_max_bytes`
+    (20 MB unless set on the animation). ``save('....html')`` keeps every
+    frame.
+"""
+
 docdict["overwrite"] = """
 overwrite : bool
     Replace existing files. If False (default), an existing output raises

@@ -64,8 +64,36 @@ def test_hover_on_the_t_panel_shows_t(browser, agreeing):
         x, y = _pixel(anim, anim.map_axes[panel], anim.sensors.pos[channel])
         _point_at(browser, x, y).perform()
         tip = f"return {ROOT}.querySelector('.cav-tip').textContent"
-        name, value = browser.execute_script(tip).split(": ")
+        name, value = browser.execute_script(tip).split("\n")[-1].split(": ")
         number, shown_unit = value.split(" ")
         assert name == anim.sensors.ch_names[channel] and shown_unit == unit
         expected = anim.values[panel, k, channel]
         assert float(number) == pytest.approx(expected, abs=1e-3 * abs(expected) + 1e-3)
+
+
+@pytest.mark.parametrize("display", ["panel", "fade"])
+def test_hover_reads_the_drawn_pixel_of_each_table(browser, agreeing, display):
+    """Per-panel tables (the t panel's own limits) and faded twins (the
+    graded fade): the tip's interval is the pixel's level in its table."""
+    anim, html, _ = agreeing[display]
+    k, channel = 3, 20
+    pos = anim.sensors.pos
+    other = np.argsort(np.linalg.norm(pos - pos[channel], axis=1))[1]
+    frame = list(anim.iter_frames(dpi=DPI))[k]
+    _open(browser, html, f"#t={k / 100:.3f}")
+    _wait(browser, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    for panel in range(len(anim.map_axes)):
+        x, y = _pixel(anim, anim.map_axes[panel], (pos[channel] + pos[other]) / 2)
+        _point_at(browser, x, y).perform()
+        _wait(browser, f"return {ROOT}.querySelector('.cav-tip').textContent"
+              ".startsWith('map ')")  # fmt: skip
+        text = test_viewer._tip(browser)
+        px, py = test_viewer._hovered(browser)
+        low, high, decimals, _ = test_viewer._read_interval(text)
+        index = int(frame[py, px])
+        table = next(t for t in anim._cfig.palette_tables
+                     if t.offset <= index < t.offset + t.n_levels)  # fmt: skip
+        edges = np.linspace(table.vmin, table.vmax, table.n_levels + 1)
+        level = index - table.offset
+        assert abs(low - edges[level]) <= 0.5 * 10.0**-decimals
+        assert abs(high - edges[level + 1]) <= 0.5 * 10.0**-decimals

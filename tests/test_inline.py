@@ -1,6 +1,7 @@
 """The viewer's file, notebook output and frames, read back without a browser."""
 
 import base64
+import json
 import re
 import struct
 import zlib
@@ -58,7 +59,8 @@ def test_page_holds_every_frame_exactly(anim, tmp_path):
     path = anim.save(tmp_path / "anim.html", fps=8)
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.endswith("</html>\n")
-    assert "data-coefanim-viewer" in html and "http" not in html  # no network
+    assert "data-coefanim-viewer" in html and "http:" not in html  # no network
+    assert "https:" not in html and "default-src 'none'" in html  # nor allowed
     expected = [frame.copy() for frame in anim.iter_frames()]
     frames = _frames(html, expected[0].shape)
     assert len(frames) == N_FRAMES
@@ -185,5 +187,112 @@ def test_texts_cannot_end_the_script(tmp_path):
     anim = animate_coefs(np.ones((2, 32)), info, title="a</script><b>", res=32,
                          dpi=30, show=False)  # fmt: skip
     html = anim.to_html()
-    assert html.count("</script>") == 1 and "a<\\/script><b>" in html
+    assert html.count("</script>") == 1 and "a\\u003c/script\\u003e\\u003cb" in html
     assert "<title>a&lt;/script&gt;&lt;b&gt;</title>" in html
+
+
+def test_script_json_escapes_for_its_context():
+    from mne_coefanim.io._viewer import _script_json
+
+    text = _script_json({"s": "<!--<script></script>]]>&\u2028\u2029\u00b5\\<"})
+    assert text == (
+        '{"s":"\\u003c!--\\u003cscript\\u003e\\u003c/script\\u003e]]\\u003e'
+        '\\u0026\\u2028\\u2029\\u00b5\\\\\\u003c"}'
+    )
+    assert json.loads(text) == {"s": "<!--<script></script>]]>&\u2028\u2029\u00b5\\<"}
+
+
+@pytest.fixture(scope="module")
+def long_anim():
+    """10,000 frames, tiny (res 16, dpi 20)."""
+    from conftest import make_info
+
+    from mne_coefanim import animate_coefs
+
+    data = np.random.default_rng(7).standard_normal((10_000, 32))
+    return animate_coefs(data, make_info(n_channels=32), times=np.arange(10_000) / 1000,
+                         res=16, dpi=20, show=False, verbose=False)  # fmt: skip
+
+
+@pytest.mark.slow  # building a 10,000-frame animation takes 2-5 s
+def test_long_inline_viewer_keeps_one_frame_in_k(long_anim, monkeypatch):
+    """Under the limit, by keeping every k-th frame, said on the page and in
+    the log; the frames kept are the animation's frames."""
+    import mne
+
+    from mne_coefanim.io import _inline
+
+    logged = []
+    monkeypatch.setattr(_inline.logger, "info", logged.append)
+    anim = long_anim
+    assert anim.inline_max_bytes == 20_000_000  # the documented default
+    anim.inline_max_bytes = 300_000
+    try:
+        with mne.utils.use_log_level("info"):
+            html = anim._repr_html_()
+    finally:
+        del anim.inline_max_bytes  # back to the class's default
+    assert html.isascii() and 250_000 < len(html) <= 300_000
+    records = MASKED_RECORD.findall(html)
+    step = -(-10_000 // len(records))
+    assert step > 1 and len(range(0, 10_000, step)) == len(records)
+    note = f"One frame in {step} of the 10000 is shown, to stay under 0.3 MB inline"
+    assert note in html
+    assert logged == [
+        f"The inline viewer holds one frame in {step} ({len(records)} of 10000, "
+        f"{len(html) / 1e6:.1f} MB) to stay under max_bytes=0.3 MB; "
+        "save('....html') holds them all."
+    ]
+    meta = json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
+    assert len(meta["labels"]) == len(meta["values"][0]) == len(records)
+    assert meta["fps"] == pytest.approx(anim.fps / step)  # the same duration
+    assert meta["t"][1] == pytest.approx(step / 1000)  # s: the times kept
+    kept = [0, step, step * (len(records) - 1)]
+    frames = _frames(html, (meta["h"], meta["w"]))
+    composed = anim._frames(None, indices=kept)
+    try:
+        for k, frame in zip((0, 1, len(records) - 1), composed, strict=True):
+            np.testing.assert_array_equal(frames[k], frame)
+    finally:
+        composed.close()
+
+
+def test_inline_limit_errors(anim):
+    with pytest.raises(ValueError, match="max_bytes must be >= 100000; got 10.0"):
+        anim.to_html(max_bytes=10)
+    with pytest.raises(TypeError, match="max_bytes must be a number; got str"):
+        anim.to_html(max_bytes="20 MB")
+    anim.inline_max_bytes = None
+    try:
+        with pytest.raises(TypeError, match="inline_max_bytes must be a number"):
+            anim._repr_html_()
+    finally:
+        del anim.inline_max_bytes
+
+
+def test_big_html_file_warns(anim, tmp_path, monkeypatch):
+    from mne_coefanim.io import _viewer
+
+    monkeypatch.setattr(_viewer, "HTML_WARN_BYTES", 1000)
+    with pytest.warns(RuntimeWarning, match=r"anim.html is 0\.\d MB \(40 frames\); "
+                      r"browsers are slow .* a shorter time window \(tmin, "
+                      r"tmax\), a lower dpi or res"):  # fmt: skip
+        anim.save(tmp_path / "anim.html")
+
+
+def test_short_inline_viewer_over_the_limit_keeps_one_frame_in_k(anim, monkeypatch):
+    """Tried whole first (40 frames): over the limit, made again with a k
+    from what the first try wrote."""
+    from mne_coefanim.io import _inline
+
+    whole = anim.to_html(page=False)
+    monkeypatch.setattr(_inline, "MIN_MAX_BYTES", 1000)
+    limit = len(whole) // 3
+    html = anim.to_html(page=False, max_bytes=limit)
+    assert len(html) <= limit and "<div class='cav-note'>" in html
+    assert "<div class='cav-note'>" not in whole
+    n_kept = len(MASKED_RECORD.findall(html))
+    step = -(-N_FRAMES // n_kept)
+    assert step >= 3 and f"One frame in {step} of the {N_FRAMES} is shown" in html
+    with pytest.raises(ValueError, match="max_bytes=1000 cannot hold even one frame"):
+        anim.to_html(max_bytes=1000)

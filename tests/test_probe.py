@@ -117,3 +117,18 @@ def test_more_than_64_panels(info):
         cols = pixels[panel == p] % shape[1]
         box = anim.map_axes[p].get_window_extent()
         assert box.x0 - 1 <= cols.min() and cols.max() <= box.x1 + 1
+
+
+def test_label_reaching_a_map_leaves_the_white_render_white(info):
+    """A long score label reaches near a map: the white render is made again
+    with that axes shown, from white maps (it was made from the index
+    renders' codes: every map composed nearly black)."""
+    anim = animate_coefs({"A": np.ones((2, 32)), "B": -np.ones((2, 32))}, info,
+                         times=[0.0, 0.01], res=24, dpi=40, scores=[0.5, 0.9],
+                         score_label="AUC" + "x" * 20, show=False,
+                         verbose=False)  # fmt: skip
+    renders = probe_renders(anim)
+    white = renders["white"][..., :3]
+    index = renders["index"][0]
+    on_cells = index[..., 3] > 0
+    assert (white[on_cells] >= 250).mean() > 0.9  # white maps, not codes

@@ -18,6 +18,7 @@ from PIL import Image
 from mne_coefanim import add_to_report, animate_coefs
 
 N_FRAMES, DPI = 12, 50
+N_LEVELS = 192  # the map's colours (one shared table)
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 ROOT = "document.querySelector('[data-coefanim-viewer]')"
@@ -141,6 +142,95 @@ def _point_at(driver, x, y):
     return ActionChains(driver)
 
 
+def _tip(driver):
+    return driver.execute_script(f"return {ROOT}.querySelector('.cav-tip').textContent")
+
+
+def _hovered(driver):
+    """The frame pixel (x, y) the viewer read on the last hover."""
+    x, y = driver.execute_script(f"return {ROOT}.getAttribute('data-pixel')").split(",")
+    return int(x), int(y)
+
+
+def _level_edges(anim, index):
+    """The value interval of a palette index (one shared, linear colour table)."""
+    vmin, vmax = anim.vlim
+    edges = np.linspace(vmin, vmax, N_LEVELS + 1)
+    return edges[index], edges[index + 1]
+
+
+def _read_interval(text):
+    """``'map -0.52 to -0.47 µV'`` -> (-0.52, -0.47, decimals, unit)."""
+    first = text.split("\n")[0]
+    assert first.startswith("map "), text
+    low, _, rest = first[4:].partition(" to ")
+    high, unit = rest.split(" ")
+    return float(low), float(high), len(low.partition(".")[2]), unit
+
+
+def test_hover_reads_the_drawn_pixel(driver, files, anim):
+    """Between two sensors the tip gives the interval the pixel's colour
+    encodes (its palette level in the composed frame), which holds the
+    interpolated value there; then the nearest channel; outside the head,
+    nothing."""
+    k, channel = 4, 13
+    pos = anim.sensors.pos
+    other = np.argsort(np.linalg.norm(pos - pos[channel], axis=1))[1]
+    frame = list(anim.iter_frames(dpi=DPI))[k]
+    image = anim.interp(anim.values[0, k])  # the interpolated map, res x res
+    _open(driver, files[0], f"#t={k / 100:.3f}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    x, y = _pixel(anim, anim.map_axes[0], (pos[channel] + pos[other]) / 2)
+    _point_at(driver, x, y).perform()
+    _wait(driver, f"return {ROOT}.querySelector('.cav-tip').textContent !== ''")
+    text = _tip(driver)
+    px, py = _hovered(driver)
+    assert abs(px - x) <= 1 and abs(py - y) <= 1
+    low, high, decimals, unit = _read_interval(text)
+    assert unit == "µV"
+    # the drawn pixel's level, read from the frame Python composed
+    want_low, want_high = _level_edges(anim, int(frame[py, px]))
+    assert abs(low - want_low) <= 0.5 * 10.0**-decimals
+    assert abs(high - want_high) <= 0.5 * 10.0**-decimals
+    assert high - low == pytest.approx(np.ptp(anim.vlim) / N_LEVELS, abs=10.0**-decimals)
+    # the interpolated value at the pointer's map cell lies in it (give or
+    # take the one cell the pointer's position rounds to)
+    ax = anim.map_axes[0]
+    data_x, data_y = _data_at(anim, ax, px + 0.5, py + 0.5)
+    col = np.abs(anim.interp.xi - data_x).argmin()
+    row = np.abs(anim.interp.yi - data_y).argmin()
+    near = image[max(row - 1, 0) : row + 2, max(col - 1, 0) : col + 2]
+    assert np.nanmin(near) - 1e-9 <= want_high and np.nanmax(near) + 1e-9 >= want_low
+    # the nearest channel's line: its name and value, unpadded
+    name, value = text.split("\n")[1].split(": ")
+    nearest = channel if (np.linalg.norm(pos[channel] - pos[other]) and name
+                          == anim.sensors.ch_names[channel]) else other  # fmt: skip
+    assert name == anim.sensors.ch_names[nearest]
+    assert value == f"{float(f'{anim.values[0, k, nearest]:.4g}'):g} µV"
+    driver.save_screenshot(str(files[0].parent / "hover.png"))
+    # a corner of the map's axes, outside the head: no tip at all
+    corner = ax.transAxes.transform((0.03, 0.03))
+    x, y = _pixel(anim, ax, ax.transData.inverted().transform(corner))
+    _point_at(driver, x, y).perform()
+    _wait(driver, f"return {ROOT}.getAttribute('data-pixel') === '{int(x)},{int(y)}'"
+          f" || {ROOT}.getAttribute('data-pixel') !== '{px},{py}'")  # fmt: skip
+    assert _tip(driver) == ""
+    assert driver.execute_script(
+        f"return getComputedStyle({ROOT}.querySelector('.cav-tip')).display"
+    ) == "none"
+
+
+def _data_at(anim, ax, x, y):
+    """Frame pixel (x right, y down) at DPI -> data coordinates of ``ax``."""
+    dpi = anim.fig.dpi
+    anim.fig.set_dpi(DPI)
+    try:
+        height = int(anim.fig.get_size_inches()[1] * DPI)
+        return ax.transData.inverted().transform((x, height - y))
+    finally:
+        anim.fig.set_dpi(dpi)
+
+
 def test_frames_are_the_gif_frames(driver, files):
     html, gif = files
     _open(driver, html, "#t=0")  # a link to a time: opens there, paused
@@ -186,7 +276,7 @@ def test_hover_shows_channel_and_value(driver, files, anim):
     _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
     x, y = _pixel(anim, anim.map_axes[0], anim.sensors.pos[channel])
     _point_at(driver, x, y).perform()
-    text = driver.execute_script(f"return {ROOT}.querySelector('.cav-tip').textContent")
+    text = _tip(driver).split("\n")[-1]  # the nearest channel's line
     name, value = text.split(": ")
     assert name == anim.sensors.ch_names[channel]
     number, unit = value.split(" ")
@@ -287,3 +377,45 @@ def test_mask_toggle_hides_exactly_the_markers(driver, masked):
         np.testing.assert_array_equal(_canvas_rgb(driver), _gif_frame(gif, k + 1))
         if k == 5:
             driver.save_screenshot(str(html.parent / "markers_on.png"))
+
+
+def test_hover_says_significant(driver, masked):
+    anim, html, _ = masked
+    k = 5
+    _open(driver, html, f"#t={k / 100:.3f}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    significant = np.flatnonzero(anim.masks[0, k])
+    plain = np.flatnonzero(~anim.masks[0, k])
+    for channel, said in ((significant[0], True), (plain[0], False)):
+        x, y = _pixel(anim, anim.map_axes[0], anim.sensors.pos[channel])
+        _point_at(driver, x, y).perform()
+        name = anim.sensors.ch_names[channel]
+        _wait(driver, f"return {ROOT}.querySelector('.cav-tip').textContent"
+              f".split('\\n').pop().startsWith('{name}: ')")  # fmt: skip
+        line = _tip(driver).split("\n")[-1]
+        assert line.endswith(", significant") is said
+
+
+@pytest.mark.parametrize(
+    "sfreq, unit, hashes",
+    [(2000, "ms", ["0.0", "0.5", "1.0", "4.5"]),
+     (20000, "s", ["0.00000", "0.00005", "0.00010", "0.00045"])],
+)  # fmt: skip
+def test_links_reopen_the_exact_frame(driver, tmp_path, sfreq, unit, hashes):
+    """#t= is in the unit shown, with the decimals that tell frames apart."""
+    n = 10
+    anim = animate_coefs(np.random.default_rng(4).standard_normal((n, 32)),
+                         make_info(n_channels=32), times=np.arange(n) / sfreq,
+                         res=24, dpi=30, time_unit=unit, show=False,
+                         verbose=False)  # fmt: skip
+    html = anim.save(tmp_path / "rate.html")
+    for k, value in zip((0, 1, 2, 9), hashes, strict=True):
+        _open(driver, html, f"#t={value}")
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
+    from selenium.webdriver.common.keys import Keys
+
+    _open(driver, html, f"#t={hashes[1]}")
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '1'")
+    _keys(driver, Keys.ARROW_RIGHT)  # the link follows the frame shown
+    _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '2'")
+    _wait(driver, f"return location.hash === '#t={hashes[2]}'")

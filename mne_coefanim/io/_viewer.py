@@ -20,6 +20,7 @@ box and its time axis, and the masks.
 """
 
 import base64
+import hashlib
 import html
 import io
 import json
@@ -35,6 +36,27 @@ from ._viewer_assets import VIEWER_CSS, VIEWER_JS
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
+HTML_WARN_BYTES = 100_000_000  # save('.html') warns above this size
+_TAIL = (  # after the frames: find the viewer's element, start it
+    "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
+    "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
+    "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
+    "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
+)
+_PAGE_END = "</body></html>\n"
+END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
+
+
+class ViewerTooLarge(Exception):
+    """The viewer grew past its ``max_bytes`` (see :class:`ViewerStream`).
+
+    Its ``head`` is the bytes written before the frames (style, script,
+    ``meta``), ``frames`` the bytes of the ``n_frames`` frames written.
+    """
+
+    def __init__(self, head, frames, n_frames):
+        super().__init__(f"over the size limit after {n_frames} frames")
+        self.head, self.frames, self.n_frames = head, frames, n_frames
 
 
 def diff_rects(frame, base):
@@ -95,6 +117,23 @@ def encode_frame(frame, rects, level=ZLIB_LEVEL):
     return base64.b64encode(zlib.compress(b"".join(parts), level)).decode("ascii")
 
 
+def frame_record(frame, unmarked=None, base=None):
+    """Return one frame's record (base64; with ``unmarked``, two streams).
+
+    ``frame`` and ``unmarked`` are as :meth:`ViewerStream.add` takes them;
+    ``base`` is frame 0, which the other frames are stored against (None
+    for frame 0 itself, stored whole).
+    """
+    if base is None:
+        rects = [(0, 0, frame.shape[1], frame.shape[0])]
+    else:
+        rects = diff_rects(frame, base)
+    record = encode_frame(frame, rects)
+    if unmarked is not None:
+        record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
+    return record
+
+
 class ViewerStream:
     """Write the viewer to a text stream, one frame at a time.
 
@@ -111,10 +150,15 @@ class ViewerStream:
         A whole HTML page (True) or a fragment for a notebook or a report.
     center : bool
         Centre the viewer in its container (as a report's figures are).
+    max_bytes : int | None
+        Raise :class:`ViewerTooLarge` as soon as more than this many bytes
+        are written (the page is ASCII: one byte per character).
     """
 
-    def __init__(self, out, *, palette, meta, page=True, center=False):
-        self.out, self.page, self.center = out, page, center
+    def __init__(self, out, *, palette, meta, page=True, center=False,
+                 max_bytes=None):  # fmt: skip
+        self._out, self.page, self.center = out, page, center
+        self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
         palette = check_palette(palette)
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self.meta["standalone"] = bool(page)
@@ -126,16 +170,41 @@ class ViewerStream:
         if self._encoder is not None:
             self._encoder.close()
 
+    def _write(self, text):
+        """Write and count (in the caller's thread: the records come in order)."""
+        self._out.write(text)
+        self.n_bytes += len(text)
+        if self.max_bytes is not None and self.n_bytes > self.max_bytes:
+            head = self._head or self.n_bytes
+            raise ViewerTooLarge(head, self.n_bytes - head, self.n_frames)
+
     def start(self):
         """Write everything before the frames."""
+        self._write(self.head_text())
+        self._head = self.n_bytes
+        self._encoder = InOrder(self._write)
+
+    def head_text(self):
+        """Return everything before the frames (what :meth:`start` writes)."""
+        # markup: HTML-escaped, and ASCII (character references) like the rest
         title = html.escape(self.meta.get("title") or "mne-coefanim")
-        head = ""
+        title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        head, nonce = "", ""
+        script = f"const M={_script_json(self.meta)};\n"
         if self.page:
+            # only the page's own script runs (it alone carries the nonce);
+            # no network: nothing is fetched from anywhere
+            nonce = base64.b64encode(
+                hashlib.sha256(script.encode("ascii")).digest()[:12]
+            ).decode("ascii")
             head = (
                 "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
+                "<meta http-equiv='Content-Security-Policy' content=\"default-src "
+                f"'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'\">\n"
                 "<meta name='viewport' content='width=device-width'>\n"
                 f"<title>{title}</title>\n</head><body>\n"
             )
+            nonce = f" nonce='{nonce}'"
         margin = "margin:0 auto;width:fit-content" if self.center else ""
         mask = (
             '<label title="show the significance markers"><input type="checkbox" '
@@ -143,7 +212,7 @@ class ViewerStream:
             if self.meta.get("masks") is not None
             else ""
         )
-        self.out.write(
+        return (
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
             f"data-frame='0' tabindex='0' style='{margin}'>"
             f"<style>{VIEWER_CSS}</style>"
@@ -164,12 +233,10 @@ class ViewerStream:
                 "</option>"
                 for v in ("0.25", "0.5", "1", "2", "4")
             )
-            + f"</select>{mask}<span class='cav-label'></span></div></div>\n"
-            f"<script>(function(){{\n{VIEWER_JS}\n"
-            f"const M={_script_json(self.meta)};\n"
-            "const F=[\n"
+            + f"</select>{mask}<span class='cav-label'></span></div>"
+            f"{_kept_note(self.meta.get('kept'))}</div>\n"
+            f"<script{nonce}>(function(){{\n{VIEWER_JS}\n{script}const F=[\n"
         )
-        self._encoder = InOrder(self.out.write)
 
     def add(self, frame, unmarked=None):
         """Write one frame.
@@ -219,17 +286,10 @@ class ViewerStream:
 
     def _records(self, batch):
         """Return the lines of a few frames (on a helper thread)."""
-        return "".join(f'"{self._record(*item)}",\n' for item in batch)
-
-    def _record(self, frame, unmarked, first):
-        if first:
-            rects = [(0, 0, frame.shape[1], frame.shape[0])]
-        else:
-            rects = diff_rects(frame, self.base)
-        record = encode_frame(frame, rects)
-        if unmarked is not None:
-            record += " " + encode_frame(unmarked, diff_rects(unmarked, frame))
-        return record
+        return "".join(
+            f'"{frame_record(frame, unmarked, None if first else self.base)}",\n'
+            for frame, unmarked, first in batch
+        )
 
     def end(self):
         """Write everything after the frames."""
@@ -238,24 +298,30 @@ class ViewerStream:
         self._submit_batch()
         self._encoder.drain()
         self.close()
-        self.out.write(
-            "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
-            "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
-            "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
-            "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
-        )
+        self._write(_TAIL)
         if self.page:
-            self.out.write("</body></html>\n")
+            self._write(_PAGE_END)
 
 
-def viewer_html(items, *, palette, meta, page=True):
+def _kept_note(kept):
+    """The line under the controls saying which frames a shortened page holds."""
+    if not kept:
+        return ""
+    return (
+        f"<div class='cav-note'>One frame in {kept['step']} of the {kept['n']} "
+        f"is shown, to stay under {kept['max_mb']:g} MB inline; a file saved "
+        "as .html holds them all.</div>"
+    )
+
+
+def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
     """Return the viewer as a string.
 
     Parameters
     ----------
     items : iterable of tuple
         ``(frame, unmarked)`` per frame, as :meth:`ViewerStream.add` takes.
-    palette, meta, page
+    palette, meta, page, max_bytes
         As in :class:`ViewerStream`.
 
     Returns
@@ -264,7 +330,8 @@ def viewer_html(items, *, palette, meta, page=True):
         The page (or fragment).
     """
     out = io.StringIO()
-    stream = ViewerStream(out, palette=palette, meta=meta, page=page)
+    stream = ViewerStream(out, palette=palette, meta=meta, page=page,
+                          max_bytes=max_bytes)  # fmt: skip
     try:
         stream.start()
         for frame, unmarked in items:
@@ -275,9 +342,19 @@ def viewer_html(items, *, palette, meta, page=True):
     return out.getvalue()
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def _script_json(value):
-    """JSON that cannot end its ``<script>`` early (e.g. a title with ``</``)."""
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that is data in a ``<script>``, whatever its strings hold.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``
+    (they only occur inside strings), so no ``</script>``, ``<!--`` or
+    ``<script`` can change how the page is parsed; every other non-ASCII
+    character, U+2028 and U+2029 included, is a ``\\uXXXX`` escape too.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+    return text.translate(_SCRIPT_SAFE)
 
 
 class ViewerWriter(Writer):
@@ -336,9 +413,25 @@ class ViewerWriter(Writer):
         self._stream.add(frame, unmarked)
 
     def finish(self):
-        """Write the page's end and close the file."""
+        """Write the page's end and close the file.
+
+        Above :data:`HTML_WARN_BYTES` (100 MB), warn: browsers load such
+        pages slowly, if at all.
+        """
         self._stream.end()
         self.close()
+        size = self._stream.n_bytes
+        if size > HTML_WARN_BYTES:
+            from mne.utils import warn  # MNE loads only to warn (a light CLI)
+
+            warn(
+                f"The viewer {self.path.name} is {size / 1e6:,.1f} MB "
+                f"({self._stream.n_frames} frames); browsers are slow to open "
+                f"pages over {HTML_WARN_BYTES / 1e6:,.1f} MB. Fewer or smaller "
+                "frames make it smaller: a shorter time window (tmin, tmax), "
+                "a lower dpi or res, or every k-th frame (to_html keeps one in "
+                "k to stay under max_bytes)."
+            )
 
     def close(self):
         """Stop the helper threads and close the file; safe to call twice."""
@@ -347,11 +440,5 @@ class ViewerWriter(Writer):
         super().close()
 
     def summary(self):
-        """Return e.g. ``'interactive viewer, 145 frames'``, for the log.
-
-        Returns
-        -------
-        summary : str
-            A few words.
-        """
+        """Return e.g. ``'interactive viewer, 145 frames'``, for the log."""
         return f"interactive viewer, {self._stream.n_frames} frames"

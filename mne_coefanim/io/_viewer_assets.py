@@ -19,13 +19,14 @@ VIEWER_CSS = """
 .cav canvas{max-width:100%;height:auto;cursor:pointer;display:block}
 .cav-tip{position:absolute;display:none;pointer-events:none;background:#fff;
  border:1px solid #888;border-radius:3px;padding:1px 5px;font-size:12px;
- line-height:1.4;white-space:nowrap;box-shadow:0 1px 3px rgba(0,0,0,.25)}
+ line-height:1.4;white-space:pre;box-shadow:0 1px 3px rgba(0,0,0,.25)}
 .cav-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-top:4px;
  width:0;min-width:100%}
 .cav-bar button{min-width:2.2em}
 .cav-slider{flex:1 1 100px;min-width:80px}
 .cav-label{font-variant-numeric:tabular-nums;min-width:9em}
 .cav-err{color:#a00}
+.cav-note{font-size:12px;color:#555;margin-top:2px;width:0;min-width:100%}
 """
 
 VIEWER_JS = r"""
@@ -37,15 +38,15 @@ function coefanimViewer(root, M, F) {
   const speed = $(".cav-speed"), maskBox = $(".cav-mask");
   cv.width = M.w; cv.height = M.h;
   const img = ctx.createImageData(M.w, M.h);
-  const px = new Uint32Array(img.data.buffer);
+  const px = new Uint32Array(img.data.buffer), ix = new Uint8Array(M.w * M.h);
   const pb = atob(M.palette), pal = new Uint32Array(256);
   for (let i = 0; i * 3 < pb.length; i++) {
     pal[i] = (0xff000000 | (pb.charCodeAt(3 * i + 2) << 16) |
       (pb.charCodeAt(3 * i + 1) << 8) | pb.charCodeAt(3 * i)) >>> 0;
   }
   const n = F.length, cache = new Map();
-  let base = null, prev = [], shown = -1, want = 0, busy = false;
-  let playing = false, timer = null;
+  let base = null, baseIx = null, prev = [], shown = -1, want = 0, busy = false;
+  let playing = false, timer = null, cur = null, region = null, pointer = null;
   root.setAttribute("data-n-frames", String(n));
   slider.max = String(n - 1);
 
@@ -89,6 +90,7 @@ function coefanimViewer(root, M, F) {
     for (const [x, y, w, h] of prev) {
       for (let r = y; r < y + h; r++) {
         px.set(base.subarray(r * M.w + x, r * M.w + x + w), r * M.w + x);
+        ix.set(baseIx.subarray(r * M.w + x, r * M.w + x + w), r * M.w + x);
       }
     }
     draw(fr);
@@ -101,9 +103,11 @@ function coefanimViewer(root, M, F) {
     }
     ctx.putImageData(img, 0, 0);
     shown = k;
+    cur = fr;
     root.setAttribute("data-frame", String(k));
     slider.value = String(k);
     label.textContent = M.labels[k] + "  (" + (k + 1) + "/" + n + ")";
+    if (pointer) hover(pointer);  // the tip follows the frame
   }
   function draw(fr) {
     const d = fr.data;
@@ -111,7 +115,7 @@ function coefanimViewer(root, M, F) {
       let s = o;
       for (let r = y; r < y + h; r++) {
         let t = r * M.w + x;
-        for (let c = 0; c < w; c++) px[t++] = pal[d[s++]];
+        for (let c = 0; c < w; c++, t++, s++) { ix[t] = d[s]; px[t] = pal[d[s]]; }
       }
     }
   }
@@ -125,9 +129,8 @@ function coefanimViewer(root, M, F) {
     return pump();
   }
   function setHash() {
-    if (M.standalone && shown >= 0) {
-      history.replaceState(null, "", "#t=" + (M.t[shown] / M.tscale).toFixed(3));
-    }
+    // the time in the unit shown, with the decimals that find this frame
+    if (M.standalone && shown >= 0) history.replaceState(null, "", "#t=" + M.hash[shown]);
   }
   function tick() {
     if (!playing) return;
@@ -153,10 +156,53 @@ function coefanimViewer(root, M, F) {
     const b = cv.getBoundingClientRect();
     return [(e.clientX - b.left) * M.w / b.width, (e.clientY - b.top) * M.h / b.height];
   }
+  const SENSOR_PX = 3;  // a sensor's dot: within this many pixels of it
   const inside = (b, x, y) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
-  function fmt(v) {
+  function fmt(v) {  // at most 4 significant digits, as stored: no padding
     const a = Math.abs(v);
-    return (a !== 0 && (a >= 1e5 || a < 1e-3)) ? v.toExponential(3) : v.toPrecision(4);
+    if (a !== 0 && (a >= 1e5 || a < 1e-3)) return String(Number(v.toExponential(3)));
+    return String(Number(v.toPrecision(4)));
+  }
+  function fmtAt(v, d) {  // to the decimals d that tell levels apart
+    if (d > 6 || Math.abs(v) >= 1e6) {
+      return v.toExponential(Math.max(0, Math.ceil(Math.log10(Math.abs(v) || 1)) + d));
+    }
+    return v.toFixed(d);
+  }
+  function unmarkedIndex(q) {  // the pixel's index in the frame without markers
+    const xq = q % M.w, yq = (q - xq) / M.w;
+    if (cur && cur.bare) {
+      for (const [x, y, w, h, o] of cur.bare.rects) {
+        if (xq >= x && xq < x + w && yq >= y && yq < y + h) {
+          return cur.bare.data[o + (yq - y) * w + (xq - x)];
+        }
+      }
+    }
+    return ix[q];
+  }
+  function level(i) {  // [table, level] of a palette index, or null
+    for (const t of M.tables) if (i >= t[0] && i < t[0] + t[1]) return [t, i - t[0]];
+    return null;
+  }
+  function mapValue(x, y) {  // the value interval the pixel's colour encodes
+    if (!region || !cur) return null;
+    const q = Math.floor(y) * M.w + Math.floor(x);
+    if (x < 0 || y < 0 || x >= M.w || y >= M.h) return null;
+    if (region[q] === 0) return null;  // no map here
+    if (region[q] === 255) return "";  // a map partly covered: its colour is a blend
+    const i = unmarkedIndex(q), found = level(i);
+    if (!found || !found[0][2]) return "";
+    if (M.contours) {  // a contour line's blend may look like a level: a
+      // neighbour of the same cell shows the same colour where none passes
+      const same = [q - 1, q + 1, q - M.w, q + M.w].some((r) =>
+        r >= 0 && r < region.length && region[r] === region[q] && unmarkedIndex(r) === i);
+      if (!same) return "";
+    }
+    const [t, l] = found, e = t[2], lo = e[l], hi = e[l + 1];
+    const d = Math.max(0, Math.ceil(-Math.log10(hi - lo)));
+    if (l === 0) return "map \u2264 " + fmtAt(hi, d);  // clipped below vmin
+    if (l === t[1] - 1) return "map \u2265 " + fmtAt(lo, d);
+    return "map " + fmtAt(lo, d) + " to " + fmtAt(hi, d);
   }
   function nearestTime(t) {
     let best = 0;
@@ -176,8 +222,13 @@ function coefanimViewer(root, M, F) {
         const d = (q[0] - x) ** 2 + (q[1] - y) ** 2;
         if (d < bd) { bd = d; best = c; }
       });
+      // outside the map nothing is drawn to describe, but a sensor's dot
+      const value = mapValue(x, y);
+      if (value === null && bd > SENSOR_PX * SENSOR_PX) return null;
       const unit = M.units[p] ? " " + M.units[p] : "";
-      return M.names[best] + ": " + fmt(M.values[p][k][best]) + unit;
+      let text = M.names[best] + ": " + fmt(M.values[p][k][best]) + unit;
+      if (M.masks && M.masks[p][k].includes(best)) text += ", significant";
+      return value ? value + unit + "\n" + text : text;
     }
     const s = M.score;
     if (s && inside(s.box, x, y)) {
@@ -192,16 +243,25 @@ function coefanimViewer(root, M, F) {
     }
     return null;
   }
-  cv.addEventListener("mousemove", (e) => {
+  function hover(e) {
     const [x, y] = where(e), text = describe(x, y);
-    if (text === null) { tip.style.display = "none"; return; }
+    root.setAttribute("data-pixel", Math.floor(x) + "," + Math.floor(y));
+    if (text === null) { tip.style.display = "none"; tip.textContent = ""; return; }
     tip.textContent = text;
     tip.style.display = "block";
     const b = cv.getBoundingClientRect();
     tip.style.left = (e.clientX - b.left + 12) + "px";
     tip.style.top = (e.clientY - b.top + 12) + "px";
+  }
+  cv.addEventListener("mousemove", (e) => {
+    pointer = {clientX: e.clientX, clientY: e.clientY};
+    hover(pointer);
   });
-  cv.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+  cv.addEventListener("mouseleave", () => {
+    pointer = null;
+    tip.style.display = "none";
+    tip.textContent = "";
+  });
   cv.addEventListener("click", (e) => {
     root.focus({preventScroll: true});
     const [x, y] = where(e);
@@ -237,7 +297,7 @@ function coefanimViewer(root, M, F) {
   }
   const fromHash = () => {
     const found = M.standalone && /[#&]t=(-?[0-9.]+)/.exec(location.hash);
-    return found ? nearestTime(Number(found[1]) * M.tscale) : null;
+    return found ? nearestTime(Number(found[1])) : null;
   };
   const hash = fromHash(), first = hash === null ? 0 : hash;
   if (M.standalone) {
@@ -246,11 +306,17 @@ function coefanimViewer(root, M, F) {
       if (k !== null && base) { play(false); show(k); }
     });
   }
-  load(0).then((fr) => {
+  // the pixels' maps, then frame 0: ready to describe what it draws
+  (M.region ? inflate(M.region) : Promise.resolve(null)).then((r) => {
+    region = r;
+    return load(0);
+  }).then((fr) => {
     base = new Uint32Array(M.w * M.h);
-    const d = fr.data;
-    for (let i = 0; i < base.length; i++) base[i] = pal[d[fr.rects[0][4] + i]];
+    const d = fr.data, o = fr.rects[0][4];
+    baseIx = d.slice(o, o + M.w * M.h);
+    for (let i = 0; i < base.length; i++) base[i] = pal[baseIx[i]];
     px.set(base);
+    ix.set(baseIx);
     root.setAttribute("data-ready", "1");
     return show(first);
   }).then(() => { if (M.autoplay && hash === null) play(true); });

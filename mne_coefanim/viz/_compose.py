@@ -80,6 +80,7 @@ class FrameCompositor:
         # only pixels that show a map cell can show the map
         pixels, panel, cell = decode_cells(renders["index"], layers.interp)
         coverage = _coverage(renders["white"], renders["black"], pixels)
+        self._under_maps = pixels  # every pixel over a map cell, covered or not
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (
             a[shows] for a in (pixels, panel, cell, coverage)
@@ -115,6 +116,26 @@ class FrameCompositor:
                 *self._blend_table(coverage[is_partial], black[pixels[is_partial]],
                                    n_map_colors),
             ))  # fmt: skip
+
+    def map_region(self):
+        """Return what each output pixel shows of the maps, for the viewer.
+
+        Returns
+        -------
+        region : array of uint8, shape (height, width)
+            0 where no map is; ``1 + p`` where panel ``p``'s map shows
+            alone (the pixel's colour is the level of its map cell); 255
+            where a map is partly or wholly covered (outlines, sensors: the
+            colour is a blend, or the artist's own).
+        """
+        region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
+        region[self._under_maps] = 255  # e.g. under an opaque sensor dot
+        for p, ((full, _), (partial, *_)) in enumerate(
+            zip(self._full, self._partial, strict=True)
+        ):
+            region[full] = min(p + 1, 254)
+            region[partial] = 255
+        return region.reshape(self.shape)
 
     def _blend_table(self, coverage, under, n_map_colors):
         """Palette index of every partly covered pixel over every map colour.

@@ -48,7 +48,10 @@ def probe(layers, render):
             renders["white"] = render()
         renders["index"] = _render_index(layers, render)
         if away and _drew_near_maps(renders, layers):
-            renders["white"] = render()  # e.g. tick labels reaching a map
+            # e.g. tick labels reaching a map: white again (the index
+            # renders left their codes in the images)
+            _fill_images(layers, 255)
+            renders["white"] = render()
     finally:
         for artist in dynamic:
             artist.set_visible(True)
