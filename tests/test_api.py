@@ -356,6 +356,36 @@ def test_time_label_no_negative_zero(info, data, time_unit, zero):
     assert time_label(anim) == first
 
 
+@pytest.mark.parametrize(
+    "sfreq, time_unit, expected",
+    [
+        (2000, "s", ["0.0000 s", "0.0005 s", "0.0010 s"]),
+        (2000, "ms", ["0.0 ms", "0.5 ms", "1.0 ms"]),
+        (20000, "s", ["0.00000 s", "0.00005 s", "0.00010 s"]),
+        (20000, "ms", ["0.00 ms", "0.05 ms", "0.10 ms"]),
+    ],
+)  # fmt: skip
+def test_time_labels_tell_frames_apart(info, data, sfreq, time_unit, expected):
+    """As many decimals as consecutive frames need, the same for every frame."""
+    anim = animate_coefs(data, info, times=np.arange(N_TIMES) / sfreq,
+                         time_unit=time_unit, **{**FAST, "res": 16, "dpi": 30})  # fmt: skip
+    labels = list(anim.time_labels)
+    assert labels[:3] == expected
+    assert len(set(labels)) == N_TIMES
+    assert len({len(label) for label in labels}) == 1  # one precision for all
+    anim.show_frame(N_TIMES - 1)
+    assert time_label(anim) == labels[-1]
+
+
+def test_time_labels_keep_their_precision_where_it_suffices(info, data):
+    """100 Hz keeps "0.010 s" and "10 ms": no decimal more than needed."""
+    times = np.arange(N_TIMES) / 100
+    assert list(animate_coefs(data, info, times=times, **FAST).time_labels[:2]) == [
+        "0.000 s", "0.010 s"]
+    ms = animate_coefs(data, info, times=times, time_unit="ms", **FAST)
+    assert list(ms.time_labels[:2]) == ["0 ms", "10 ms"]
+
+
 def test_time_unit_invalid(info, data):
     with pytest.raises(ValueError, match="time_unit must be one of 's', 'ms'; got"):
         animate_coefs(data, info, times=TIMES, time_unit="us", **FAST)

@@ -32,6 +32,7 @@ from ._figure import (
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
 from ._sheet_layout import MAX_COLUMNS, NOTE, SheetGrid, sheet_layout
+from ._time_label import time_labels
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
 
@@ -134,7 +135,9 @@ class _MapDrawer:
     """Draw one map of the sheet: image, head, sensors, markers, contours."""
 
     def __init__(self, scene, look, unit):
-        self.scene, self.look, self.unit = scene, look, unit
+        self.scene, self.look = scene, look
+        # the animation's labels: as many decimals as its frames need
+        self.labels = time_labels(scene.times, unit)
         self.interp, self.sensors = scene.interp, scene.sensors
         # the animation's palette: the tables, then their dimmed twins
         rgba = np.vstack([_rgba_table(list(scene.tables) + list(scene.faded)),
@@ -158,8 +161,7 @@ class _MapDrawer:
         self._draw_sensors(ax, k)
         self._draw_marks(ax, each, k)
         if top_row or len(self.scene.titles) == 1:
-            ax.set_title(time_text(self.scene.times[each.frame], self.unit),
-                         fontsize=10)  # fmt: skip
+            ax.set_title(self.labels[each.frame], fontsize=10)
 
     def _draw_sensors(self, ax, k):
         fmt = self.look.sensors
@@ -190,16 +192,6 @@ class _MapDrawer:
         ax.contour(self.interp.xi, self.interp.yi, image, colors="k",
                    levels=np.linspace(table.vmin, table.vmax, n_lines + 2)[1:-1],
                    linewidths=0.6, zorder=CONTOUR_ZORDER)  # fmt: skip
-
-
-def time_text(time, unit):
-    """Return a map's title: its time, as the animation's time label."""
-    # "+ 0.0" turns the -0.0 of a time a hair below zero into 0.0
-    if unit == "ms":
-        return f"{round(time * 1e3) + 0.0:0.0f} ms"
-    if unit == "sample":  # no times given: never seconds
-        return f"sample {round(time):d}"
-    return f"{round(time, 3) + 0.0:0.3f} s"
 
 
 def _draw_colorbars(fig, rects, tables, units):
