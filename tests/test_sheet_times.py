@@ -87,7 +87,7 @@ def test_noise_bumps_are_not_peaks_false_positive_rate():
 
     Over 300 noisy curves, both peaks are found (within 40 ms: noise moves a
     flat top's highest sample by up to four frames) and hardly any other.
-    Measured: 300/300 found, 1 false peak in 300 curves (with local maxima of
+    Measured: 300/300 found, no false peak in 300 curves (with local maxima of
     the curve itself above the baseline's maximum, without bumps: 0.26 false
     peaks per curve).
     """
