@@ -138,7 +138,8 @@ def test_peaks_without_scores_are_the_global_field_power_peaks(planted):
     fig = plot_coefs(data, info, times=TIMES, time="peaks", **FAST)
     assert _map_titles(fig) == ["0.100 s", "0.400 s"]
     # said on the sheet: the peaks of what, across what
-    notes = [t.get_text() for t in fig.texts]
+    notes = [" ".join(t.get_text() for t in fig.texts
+                      if (t.get_gid() or "").startswith("note-"))]  # fmt: skip
     assert (
         "Maps at the peaks of the global field power (std across the 32 "
         "channels): maxima of bumps rising 30% of the range and more than the "

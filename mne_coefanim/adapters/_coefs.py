@@ -23,7 +23,7 @@ from mne.utils import verbose
 from .._checks import check_finite, check_option, check_type
 from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, normalize_dims
 from .._docs import fill_doc
-from ._coef_data import SUPPORTED_TYPES, CoefData
+from ._coef_data import PER_COMPONENT, PER_SD, SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
 from ._estimators import _estimator_stack, _is_estimator
 from ._labelled import check_orientation, read_labelled
@@ -137,8 +137,10 @@ def as_coef_data(
         Haufe's ``Σx W (Wᵀ Σx W)⁻¹`` for the decoder outputs standardised to
         unit variance (jointly for several outputs): data units per standard
         deviation of the decoder output, invariant to the weights' scale, so
-        that every subject counts equally in a group average. Their units are
-        the data's (volts for EEG, shown in µV). See
+        that every subject counts equally in a group average. Their
+        ``units`` are ``'SI / SD'``: the data's SI unit (V for EEG) per
+        standard deviation of the decoder output, shown as MNE scales the
+        channel type (e.g. "µV / SD" for EEG). See
         :func:`mne_coefanim.patterns_from_filters`.
     components : int | list of int | None
         For a CSP: the component to take (0-based row of ``patterns_``); a
@@ -150,9 +152,12 @@ def as_coef_data(
     tmin : float
         Time of the first sample (s) used with ``sfreq``.
     units : str | None
-        Units of the values, e.g. ``'a.u.'`` or ``'µV'``. None (default) means
-        unknown, except after ``transform='zscore'`` where it becomes
-        ``'z'``.
+        Units of the values, e.g. ``'a.u.'`` or ``'µV'``. None (default)
+        takes them from what the values are: ``'a.u.'`` for patterns
+        ``Σx W``, ``'SI / SD'`` with ``normalize_patterns=True``, ``'SI /
+        component'`` for CSP patterns (shown "a.u." as MNE does), ``'z'``
+        after ``transform='zscore'``, and None (unknown; for an Evoked the
+        channel type's SI unit) otherwise.
     kind : 'patterns' | 'filters' | 'evoked' | 'values' | None
         Overrides the kind derived from ``data`` (``attr`` without the
         underscore for estimators, ``'evoked'`` for Evoked, ``'values'`` for
@@ -248,8 +253,12 @@ def as_coef_data(
         )  # fmt: skip
         times = extra.pop("times")
         default_kind = attr.rstrip("_")
-        if attr == "patterns_" and not normalize_patterns and units is None:
-            units = "a.u."  # Σx W: its size follows the weights' scale
+        if attr == "patterns_" and units is None and transform != "zscore":
+            # Σx W follows the weights' scale; Haufe's normalised form is in
+            # data units per SD of the decoder output
+            units = PER_SD if normalize_patterns else "a.u."
+        extra["positive"] = _positive_class(extra["decoder"], stack.shape[3],
+                                            class_idx, align_signs)  # fmt: skip
     elif source == "csp":
         _reject("a CSP", dims=dims, class_idx=class_idx, train_time=train_time,
                 sfreq=sfreq, tmin=tmin or None,
@@ -258,6 +267,8 @@ def as_coef_data(
             data, components, times, attr, align_signs
         )
         default_kind, extra = attr.rstrip("_"), dict(times_are_samples=are_samples)
+        if attr == "patterns_" and units is None and transform != "zscore":
+            units = PER_COMPONENT  # MNE's "AU": per unit of the component
     else:
         _reject(
             "an array",
@@ -281,6 +292,16 @@ def as_coef_data(
         stack, has, times, ch_names, transform, units, kind or default_kind,
         signs_aligned=align_signs, **extra,
     )  # fmt: skip
+
+
+def _positive_class(decoder, n_rows, class_idx, aligned):
+    """Index (into the classes) of the class positive values point to."""
+    n_classes = decoder.n_classes
+    if aligned or not n_classes or n_rows != 1:  # no sign, or a norm
+        return None
+    if n_classes == 2:  # one row: classes_[1] against classes_[0]
+        return 1
+    return None if class_idx is None else int(class_idx) % n_classes
 
 
 def _non_default_attr(attr):

@@ -87,7 +87,8 @@ def _decoder_facts(sliding):
     from mne.decoding import GeneralizingEstimator
 
     generalizing = isinstance(sliding, GeneralizingEstimator)
-    return DecoderFacts(scoring, n_classes, generalizing)
+    names = None if classes is None else tuple(str(c) for c in classes)
+    return DecoderFacts(scoring, n_classes, generalizing, names)
 
 
 def _check_sliding(estimators):

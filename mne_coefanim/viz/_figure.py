@@ -133,7 +133,7 @@ class CoefFigure:
         self.time_text = TimeLabel(self.map_axes[0], max(map(len, self._labels)))
         self.colorbars = []
         if look.colorbar:
-            self._draw_colorbars(rects["colorbars"], scene.units)
+            self._draw_colorbars(rects["colorbars"], scene.units, scene.positive)
         self.cursor = self.cursor_h = self.score_axes = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
@@ -146,8 +146,8 @@ class CoefFigure:
             else:
                 self.cursor, self.cursor_h = self._draw_matrix(self.score_axes, scores)
 
-    def _draw_colorbars(self, rects, units):
-        labels = units if isinstance(units, list) else [units] * len(self.tables)
+    def _draw_colorbars(self, rects, units, positive):
+        labels = colorbar_labels(units, positive, len(self.tables))
         for rect, each, label in zip(rects, self.tables, labels, strict=True):
             cax = self.fig.add_axes(rect)
             mappable = ScalarMappable(norm=each.norm, cmap=each.listed_cmap)
@@ -289,6 +289,32 @@ class CoefFigure:
                     zorder=CONTOUR_ZORDER,
                 )
             )  # fmt: skip
+
+
+def colorbar_labels(units, positive, n_bars):
+    """The colour bars' labels: each unit, and which class is positive.
+
+    Parameters
+    ----------
+    units : str | list of (str | None) | None
+        The unit of each bar (one for all, or one per bar).
+    positive : str | list of (str | None) | None
+        The class positive values point to, likewise.
+    n_bars : int
+        The number of colour bars.
+
+    Returns
+    -------
+    labels : list of (str | None)
+        E.g. ``'µV / SD (positive: right)'``; None for a bar without one.
+    """
+    units = units if isinstance(units, list) else [units] * n_bars
+    positive = positive if isinstance(positive, list) else [positive] * n_bars
+    labels = []
+    for unit, name in zip(units, positive, strict=True):
+        said = None if name is None else f"positive: {name}"
+        labels.append(f"{unit} ({said})" if unit and said else unit or said)
+    return labels
 
 
 def frame_head(ax, interp, sphere):
