@@ -166,11 +166,12 @@ def _named_class(panel, is_csp, names):
     if is_csp or unsigned or (decoder is not None and panel.positive is None):
         why = (
             "a CSP component's sign is arbitrary" if is_csp
-            else f"these values have no sign ({panel.reduction})" if panel.reduction
+            else f"these values have no sign ({panel.reduction}"
+            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
+            if panel.reduction
             else "transform='abs' leaves no sign" if panel.transform == "abs"
             else "aligned signs follow the data, not a class" if panel.signs_aligned
-            else "a regressor has no classes" if not decoder.n_classes
-            else "a multi-class decoder's rows need class_idx to pick one class"
+            else "a regressor has no classes"
         )  # fmt: skip
         raise ValueError(
             f"class_names says which class positive values point to, but {why}; "

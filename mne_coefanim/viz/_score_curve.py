@@ -63,7 +63,8 @@ def _clear_the_note(ax, x, scores, note):
     box = ax.get_position()
     ax_w, ax_h = box.width * fig_w, box.height * fig_h
     prop = FontProperties(size=NOTE_FONTSIZE)
-    width = TextPath((0, 0), note, prop=prop).get_extents().width
+    # drawn text is up to a few percent wider than its outline (hinting)
+    width = 1.1 * TextPath((0, 0), note, prop=prop).get_extents().width
     # a text's box is its line height (1.2 of the size) and a little padding
     height = 1.2 * NOTE_FONTSIZE * (note.count("\n") + 1) + NOTE_CLEARANCE
     left = x[0] + (NOTE_X - width / ax_w) * (x[-1] - x[0])

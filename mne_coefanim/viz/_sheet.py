@@ -210,8 +210,13 @@ class _MapDrawer:
 
 
 def _wrap(note, width):
-    """Split ``note`` into lines no wider than ``width`` inches, at spaces."""
+    """Split ``note`` into lines no wider than ``width`` inches, at spaces.
+
+    Widths are the glyphs' outlines at the font size; drawn text is up to a
+    few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
+    """
     prop = FontProperties(size=NOTE_FONTSIZE)
+    width = 0.9 * width
     lines = []
     for word in note.split(" "):
         line = f"{lines[-1]} {word}" if lines else word
