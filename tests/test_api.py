@@ -368,7 +368,8 @@ def test_time_label_no_negative_zero(info, data, time_unit, zero):
 def test_time_labels_tell_frames_apart(info, data, sfreq, time_unit, expected):
     """As many decimals as consecutive frames need, the same for every frame."""
     anim = animate_coefs(data, info, times=np.arange(N_TIMES) / sfreq,
-                         time_unit=time_unit, **{**FAST, "res": 16, "dpi": 30})  # fmt: skip
+                         time_unit=time_unit,
+                         **{**FAST, "res": 16, "dpi": 30})  # fmt: skip
     labels = list(anim.time_labels)
     assert labels[:3] == expected
     assert len(set(labels)) == N_TIMES
@@ -785,7 +786,8 @@ def test_multi_class_positive_class_is_class_idx():
     three = _sliding(n_classes=3)
     info16 = make_info("biosemi16")
     anim = animate_coefs(three, info16, class_idx=2, normalize_patterns=True,
-                         class_names=["a", "b", "c"], **{**FAST, "res": 16})  # fmt: skip
+                         class_names=["a", "b", "c"],
+                         **{**FAST, "res": 16})  # fmt: skip
     assert _bar_labels(anim) == ["µV / SD (positive: c)"]
     norm = animate_coefs(three, info16, **{**FAST, "res": 16})  # a norm: no sign
     assert _bar_labels(norm) == ["a.u."]

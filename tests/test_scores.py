@@ -202,7 +202,8 @@ def _display_points(artist, ax, n=20):
     for path in paths:
         vertices = path.vertices
         steps = np.linspace(0, 1, n)[:, np.newaxis, np.newaxis]
-        points.append((vertices[:-1] + steps * np.diff(vertices, axis=0)).reshape(-1, 2))
+        segments = vertices[:-1] + steps * np.diff(vertices, axis=0)
+        points.append(segments.reshape(-1, 2))
     return np.concatenate(points)
 
 

@@ -25,7 +25,7 @@ from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, normalize_dims
 from .._docs import fill_doc
 from ._coef_data import PER_COMPONENT, PER_SD, SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
-from ._estimators import _estimator_stack, _is_estimator
+from ._estimators import _estimator_stack, _is_estimator, _positive_class
 from ._labelled import check_orientation, read_labelled
 from ._reduce import _finish, _transform_existing
 from ._signs import align_stack
@@ -153,11 +153,10 @@ def as_coef_data(
         Time of the first sample (s) used with ``sfreq``.
     units : str | None
         Units of the values, e.g. ``'a.u.'`` or ``'µV'``. None (default)
-        takes them from what the values are: ``'a.u.'`` for patterns
-        ``Σx W``, ``'SI / SD'`` with ``normalize_patterns=True``, ``'SI /
-        component'`` for CSP patterns (shown "a.u." as MNE does), ``'z'``
-        after ``transform='zscore'``, and None (unknown; for an Evoked the
-        channel type's SI unit) otherwise.
+        takes them from the values: ``'a.u.'`` for patterns ``Σx W``, ``'SI
+        / SD'`` if normalised, ``'SI / component'`` for CSP patterns (shown
+        "a.u." as MNE does), ``'z'`` after ``transform='zscore'``, else None
+        (unknown; for an Evoked its channel type's SI unit).
     kind : 'patterns' | 'filters' | 'evoked' | 'values' | None
         Overrides the kind derived from ``data`` (``attr`` without the
         underscore for estimators, ``'evoked'`` for Evoked, ``'values'`` for
@@ -292,16 +291,6 @@ def as_coef_data(
         stack, has, times, ch_names, transform, units, kind or default_kind,
         signs_aligned=align_signs, **extra,
     )  # fmt: skip
-
-
-def _positive_class(decoder, n_rows, class_idx, aligned):
-    """Index (into the classes) of the class positive values point to."""
-    n_classes = decoder.n_classes
-    if aligned or not n_classes or n_rows != 1:  # no sign, or a norm
-        return None
-    if n_classes == 2:  # one row: classes_[1] against classes_[0]
-        return 1
-    return None if class_idx is None else int(class_idx) % n_classes
 
 
 def _non_default_attr(attr):

@@ -91,6 +91,16 @@ def _decoder_facts(sliding):
     return DecoderFacts(scoring, n_classes, generalizing, names)
 
 
+def _positive_class(decoder, n_rows, class_idx, aligned):
+    """Index (into the classes) of the class positive values point to."""
+    n_classes = decoder.n_classes
+    if aligned or not n_classes or n_rows != 1:  # no sign, or a norm
+        return None
+    if n_classes == 2:  # one row: classes_[1] against classes_[0]
+        return 1
+    return None if class_idx is None else int(class_idx) % n_classes
+
+
 def _check_sliding(estimators):
     """Check types and fit; return the common number of training times."""
     from mne.decoding import SlidingEstimator

@@ -149,8 +149,8 @@ def positive_classes(panels, csp, class_names):
             f"{list(class_names)}."
         )
     names = list(class_names)
-    return [_named_class(p, is_csp, names) for p, is_csp in zip(panels, csp,
-                                                                 strict=True)]  # fmt: skip
+    pairs = zip(panels, csp, strict=True)
+    return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
 
 
 def _class_name(panel):

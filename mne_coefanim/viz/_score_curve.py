@@ -40,7 +40,8 @@ def draw_score_curve(ax, x, scores, *, note, xlabel):
     note = ", ".join(n for n in (note, scores.chance_note) if n) or None
     if note is not None:
         ax.text(NOTE_X, NOTE_Y, note, transform=ax.transAxes, ha="right",
-                va="top", fontsize=NOTE_FONTSIZE, color="0.3", gid="score-note")  # fmt: skip
+                va="top", fontsize=NOTE_FONTSIZE, color="0.3",
+                gid="score-note")  # fmt: skip
     ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
     ax.set_xlim(x[0], x[-1])
     if note is not None:

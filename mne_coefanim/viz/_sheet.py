@@ -130,8 +130,8 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
         if several and k % n_cols == 0:
             ax.text(-0.04, 0.5, titles[each.panel], transform=ax.transAxes,
                     rotation=90, ha="right", va="center", fontsize=10)  # fmt: skip
-    _draw_colorbars(fig, rects["colorbars"], scene.tables,
-                    colorbar_labels(scene.units, scene.positive, len(scene.tables)))  # fmt: skip
+    labels = colorbar_labels(scene.units, scene.positive, len(scene.tables))
+    _draw_colorbars(fig, rects["colorbars"], scene.tables, labels)
     if scene.scores is not None:
         frames = [each.frame for each in maps[: len(maps) // len(titles)]]
         _draw_scores(fig.add_axes(rects["scores"]), scene, frames, unit)
