@@ -38,7 +38,7 @@ paths = mne_coefanim.save_animations(
     times=study.times,
     dims=("folds", "times", "channels"),
     vlim=(-vmax, vmax),
-    units="µV",
+    units="µV / SD",
     tmin=0.0,
     tmax=0.5,
     res=64,  # the defaults (res=256, dpi=100) look better; these are quick

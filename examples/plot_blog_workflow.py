@@ -53,7 +53,7 @@ anim = mne_coefanim.animate_coefs(
     study.info,
     times=study.times,
     dims=study.dims,
-    units="µV",
+    units="µV / SD",
     title="Patterns, mean over 8 subjects",
     scores=study.scores,
     scoring="roc_auc",

@@ -43,7 +43,7 @@ FAST = dict(show=False, verbose=False, dpi=60, res=64, tmin=0.0, tmax=0.4)
 # subjects it was computed. Large ``|t|`` where the subjects agree, whatever
 # the amplitude of the mean.
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV", consistency="t",
+    patterns, study.info, units="µV / SD", consistency="t",
     scores=study.scores, scoring="roc_auc", **FAST,
 )  # fmt: skip
 anim.save("consistency_t_panel.gif", overwrite=True, verbose=False)
@@ -61,12 +61,12 @@ print(f"At 150 ms, |t| > 2.36 (p < 0.05, 7 df) at {np.sum(np.abs(t_peak) > 2.36)
 # is a graded version of ``mask_dim``: no test, no threshold to tune, and
 # every pixel still shows the mean's colour.
 fig = mne_coefanim.plot_coefs(
-    patterns, study.info, time=0.15, units="µV", consistency="sign",
+    patterns, study.info, time=0.15, units="µV / SD", consistency="sign",
     consistency_display="fade", **FAST,
 )  # fmt: skip
 fig.savefig("consistency_sign_fade_150ms.png")
 sign = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV", consistency="sign",
+    patterns, study.info, units="µV / SD", consistency="sign",
     consistency_display="fade", **FAST,
 )  # fmt: skip
 sign.save("consistency_sign_fade.gif", overwrite=True, verbose=False)

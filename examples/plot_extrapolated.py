@@ -25,7 +25,7 @@ patterns = mne_coefanim.as_coef_data(
     study.normalized_patterns * 1e6, dims=study.dims, times=study.times,
     verbose=False,
 )  # fmt: skip
-FAST = dict(units="µV", show=False, dpi=60, res=96, verbose=False)
+FAST = dict(units="µV / SD", show=False, dpi=60, res=96, verbose=False)
 
 # %%
 # How much of the map is extrapolated, and how far it reaches

@@ -96,7 +96,7 @@ anim = mne_coefanim.animate_coefs(
     study.info,
     times=study.times,
     dims=study.dims,
-    units="µV",
+    units="µV / SD",
     title="Patterns of two groups, one colour scale",
     **FAST,
 )

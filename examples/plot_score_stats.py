@@ -37,7 +37,7 @@ FAST = dict(show=False, dpi=60, res=64)
 # p-values. ``study.scores`` is ``(n_subjects, n_folds, n_times)``: its first
 # axis says the rows are subjects.
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV", scores=study.scores, scoring="roc_auc",
+    patterns, study.info, units="µV / SD", scores=study.scores, scoring="roc_auc",
     score_stats="cluster", title="Patterns; AUC above chance (cluster test)",
     verbose=True, **FAST,
 )  # fmt: skip
@@ -53,7 +53,7 @@ print(f"cluster test: {significant.sum()} of {len(significant)} time points, "
 # one time point does here; the cluster test's clusters there are not
 # significant.
 fdr = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV", scores=study.scores, scoring="roc_auc",
+    patterns, study.info, units="µV / SD", scores=study.scores, scoring="roc_auc",
     score_stats="fdr", verbose=True, **FAST,
 )  # fmt: skip
 fdr_significant = fdr.scores.significant

@@ -47,6 +47,7 @@ def animate_coefs(
     transform=None,
     attr="patterns_",
     class_idx=None,
+    class_names=None,
     train_time=None,
     normalize_patterns=False,
     components=None,
@@ -105,6 +106,7 @@ def animate_coefs(
     %(transform)s
     %(attr)s
     %(class_idx)s
+    %(class_names)s
     %(train_time)s
     %(normalize_patterns)s
     %(components)s

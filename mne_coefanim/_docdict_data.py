@@ -81,6 +81,22 @@ class_idx : int | None
     non-negative, so ``mask`` cannot test it).
 """
 
+docdict["class_names"] = """
+class_names : list of str | None
+    The decoder's classes, named in the order of its ``classes_`` (e.g.
+    ``['left', 'right']`` for event codes ``[1, 2]``): the colour bar then
+    says which class positive values point to, e.g. "µV / SD (positive:
+    right)". For a binary classifier that is ``classes_[1]`` (as
+    scikit-learn's ``decision_function``), for one row of a multi-class one
+    its class ``class_idx`` (against the rest). None names them by the
+    estimator's ``classes_`` when data holds fitted classifiers, and says
+    nothing otherwise. For values rather than estimators (arrays, an Evoked
+    of patterns) give the two classes of the binary decoder that made them:
+    the second is positive. Refused where values have no class sign (a CSP
+    component, a norm across classes, ``transform='abs'``, aligned signs, a
+    regressor).
+"""
+
 docdict["train_time"] = """
 train_time : float | None
     For a generalizing estimator, the training time to show instead of

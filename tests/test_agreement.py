@@ -144,6 +144,16 @@ def test_fade_steps_are_graded():
 # -- what the animation shows -----------------------------------------------------
 
 
+def test_t_fade_title_says_the_threshold_is_uncorrected(info):
+    samples = np.random.default_rng(2).standard_normal((N_SUBJECTS, 3, N_CH))
+    anim = _animate(samples, info, consistency="t", consistency_display="fade")
+    # 8 subjects: the two-sided t at p = 0.05 with 7 degrees of freedom
+    crit = stats.t.ppf(0.975, N_SUBJECTS - 1)
+    assert anim.map_axes[0].get_title() == (
+        f"Mean of 8 subjects, faded where |t| < {crit:.2f} (uncorrected)"
+    )
+
+
 def test_fade_moves_disagreeing_areas_to_the_palest_colours(info):
     """Front: all 8 subjects positive; back: 4 against 4 (fraction 0.5)."""
     front = _front(info)

@@ -356,6 +356,37 @@ def test_time_label_no_negative_zero(info, data, time_unit, zero):
     assert time_label(anim) == first
 
 
+@pytest.mark.parametrize(
+    "sfreq, time_unit, expected",
+    [
+        (2000, "s", ["0.0000 s", "0.0005 s", "0.0010 s"]),
+        (2000, "ms", ["0.0 ms", "0.5 ms", "1.0 ms"]),
+        (20000, "s", ["0.00000 s", "0.00005 s", "0.00010 s"]),
+        (20000, "ms", ["0.00 ms", "0.05 ms", "0.10 ms"]),
+    ],
+)  # fmt: skip
+def test_time_labels_tell_frames_apart(info, data, sfreq, time_unit, expected):
+    """As many decimals as consecutive frames need, the same for every frame."""
+    anim = animate_coefs(data, info, times=np.arange(N_TIMES) / sfreq,
+                         time_unit=time_unit,
+                         **{**FAST, "res": 16, "dpi": 30})  # fmt: skip
+    labels = list(anim.time_labels)
+    assert labels[:3] == expected
+    assert len(set(labels)) == N_TIMES
+    assert len({len(label) for label in labels}) == 1  # one precision for all
+    anim.show_frame(N_TIMES - 1)
+    assert time_label(anim) == labels[-1]
+
+
+def test_time_labels_keep_their_precision_where_it_suffices(info, data):
+    """100 Hz keeps "0.010 s" and "10 ms": no decimal more than needed."""
+    times = np.arange(N_TIMES) / 100
+    assert list(animate_coefs(data, info, times=times, **FAST).time_labels[:2]) == [
+        "0.000 s", "0.010 s"]
+    ms = animate_coefs(data, info, times=times, time_unit="ms", **FAST)
+    assert list(ms.time_labels[:2]) == ["0 ms", "10 ms"]
+
+
 def test_time_unit_invalid(info, data):
     with pytest.raises(ValueError, match="time_unit must be one of 's', 'ms'; got"):
         animate_coefs(data, info, times=TIMES, time_unit="us", **FAST)
@@ -680,3 +711,120 @@ def test_frames_without_times_are_labelled_by_sample(info, data):
     labels = [anim.time_labels[k] for k in range(N_TIMES)]
     assert labels == [f"sample {k}" for k in range(N_TIMES)]  # never "3.000 s"
     assert anim.score_axes.get_xlabel() == "Sample"
+
+
+# -- colour-bar labels: what the numbers are, which class is positive -------------
+
+
+def _sliding(n_classes=2, seed=0, n_channels=16):
+    """A SlidingEstimator fitted on a planted class difference (3 times)."""
+    from mne.decoding import LinearModel, SlidingEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    y = np.arange(90) % n_classes
+    X = 1e-5 * rng.standard_normal((90, n_channels, 3))
+    X[:, 3] += 1e-5 * y[:, np.newaxis]  # channel 3 is higher in the last class
+    model = LinearModel(LogisticRegression())
+    return SlidingEstimator(make_pipeline(StandardScaler(), model),
+                            verbose=False).fit(X, y)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sliding():
+    return _sliding()
+
+
+def _bar_labels(fig_or_anim):
+    if hasattr(fig_or_anim, "colorbars"):
+        return [bar.ax.get_ylabel() for bar in fig_or_anim.colorbars]
+    # a sheet without scores: its labelled axes without images are its bars
+    return [ax.get_ylabel() for ax in fig_or_anim.axes
+            if not ax.images and ax.get_ylabel()]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kwargs, unit, label",
+    [
+        (dict(normalize_patterns=True), "µV / SD", "µV / SD (positive: 1)"),
+        (dict(), "a.u.", "a.u. (positive: 1)"),
+        (dict(class_names=["left", "right"]), "a.u.", "a.u. (positive: right)"),
+        (dict(normalize_patterns=True, transform="zscore"), "z",
+         "z (positive: 1)"),
+        (dict(transform="abs"), "a.u.", "a.u."),  # no sign: no class
+        (dict(normalize_patterns=True, scalings=1.0), "per SD of the decoder output",
+         "per SD of the decoder output (positive: 1)"),
+        (dict(normalize_patterns=True, units="mV"), "mV", "mV (positive: 1)"),
+    ],
+)  # fmt: skip
+def test_colorbar_says_the_unit_and_the_positive_class(sliding, kwargs, unit, label):
+    info16 = make_info("biosemi16")
+    anim = animate_coefs(sliding, info16, **kwargs, **{**FAST, "res": 16})
+    assert anim.units == unit
+    assert _bar_labels(anim) == [label]
+    # the sheet's colour bar says the same (one function decides both)
+    sheet = plot_coefs(sliding, info16, time=[0, 2], **kwargs,
+                       **{**FAST, "res": 16})  # fmt: skip
+    assert _bar_labels(sheet) == [label]
+
+
+def test_normalized_patterns_are_uV_per_sd_of_the_output(sliding):
+    """The values are µV per SD: 1e6 x as_coef_data's (V per SD)."""
+    coef = as_coef_data(sliding, normalize_patterns=True)
+    assert coef.units == "SI / SD" and coef.positive == 1
+    assert coef.decoder.classes == ("0", "1")
+    anim = animate_coefs(sliding, make_info("biosemi16"), normalize_patterns=True,
+                         **{**FAST, "res": 16})  # fmt: skip
+    np.testing.assert_allclose(anim.values[0], 1e6 * coef.data)
+    # positive values point to classes_[1]: the planted channel is positive
+    assert anim.values[0, :, 3].min() > 0
+
+
+def test_multi_class_positive_class_is_class_idx():
+    three = _sliding(n_classes=3)
+    info16 = make_info("biosemi16")
+    anim = animate_coefs(three, info16, class_idx=2, normalize_patterns=True,
+                         class_names=["a", "b", "c"],
+                         **{**FAST, "res": 16})  # fmt: skip
+    assert _bar_labels(anim) == ["µV / SD (positive: c)"]
+    norm = animate_coefs(three, info16, **{**FAST, "res": 16})  # a norm: no sign
+    assert _bar_labels(norm) == ["a.u."]
+
+
+def test_values_name_the_second_of_two_classes(info, data):
+    anim = animate_coefs(data, info, times=TIMES, units="µV",
+                         class_names=["T1", "T2"], **FAST)  # fmt: skip
+    assert _bar_labels(anim) == ["µV (positive: T2)"]
+    anim = animate_coefs(data, info, times=TIMES, class_names=("T1", "T2"), **FAST)
+    assert _bar_labels(anim) == ["positive: T2"]  # no unit known
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, error, match",
+    [
+        ("sliding", dict(class_names=["a", "b", "c"]), ValueError,
+         r"class_names must name the decoder's 2 classes in the order of its "
+         r"classes_ \['0', '1'\]; got 3"),
+        ("sliding", dict(class_names=["a", "b"], transform="abs"), ValueError,
+         r"class_names says which class positive values point to, but "
+         r"transform='abs' leaves no sign"),
+        ("three", dict(class_names=["a", "b", "c"]), ValueError,
+         r"no sign \(the norm across classes; class_idx picks one class\)"),
+        ("data", dict(class_names=["a", "b", "c"]), ValueError,
+         r"class_names names the two classes of a binary decoder .* got 3"),
+        ("data", dict(class_names=["a", "a"]), ValueError,
+         r"at least two classes, each once"),
+        ("data", dict(class_names="ab"), TypeError,
+         r"class_names must be a list of str"),
+        ("data", dict(class_names=[1, 2]), TypeError,
+         r"class_names must be a list of str"),
+    ],
+)  # fmt: skip
+def test_class_names_errors(sliding, data, make, kwargs, error, match):
+    info16 = make_info("biosemi16")
+    inputs = dict(sliding=sliding, three=_sliding(n_classes=3),
+                  data=data[:, :16])  # fmt: skip
+    with pytest.raises(error, match=match):
+        animate_coefs(inputs[make], info16, **kwargs, **{**FAST, "res": 16})

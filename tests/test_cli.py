@@ -439,7 +439,7 @@ def test_demo_patterns_by_default(tmp_path, capsys, spy, tiny_study):
     (call,) = spy
     np.testing.assert_allclose(call.data, tiny_study.study.normalized_patterns * 1e6)
     assert call.kwargs["transform"] is None  # signed patterns by default
-    assert call.kwargs["units"] == "µV"
+    assert call.kwargs["units"] == "µV / SD"  # per SD of the decoder output
     assert call.kwargs["score_label"] == "AUC"
     assert call.kwargs["scores"] is tiny_study.study.scores
     assert call.kwargs["title"] == "Memory load decoding: patterns (2 subjects)"

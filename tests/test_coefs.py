@@ -456,7 +456,8 @@ def test_normalized_patterns_do_not_follow_the_weights_scale():
         as_coef_data(est, normalize_patterns=True, verbose=False)
         for est in (weak, strong)
     ]
-    assert normed[0].units is None  # data units: volts, scaled for display
+    # the docstring's units: data units (V) per SD of the decoder output
+    assert normed[0].units == "SI / SD"
     peak = np.abs(normed[0].data).max()
     assert np.abs(normed[0].data - normed[1].data).max() < 0.08 * peak
     # in volts per SD of the decoder output: the planted 0.8e-5 * 2 / 2 at

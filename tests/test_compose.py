@@ -326,6 +326,29 @@ def test_frames_match_a_full_draw_many_panels(info, n_panels, kwargs):
     assert_matches_draw(anim)
 
 
+@pytest.mark.parametrize("time_unit", ["s", "ms"])
+def test_longer_labels_compose_as_drawn(info, time_unit):
+    """20 kHz labels (more decimals) compose from their characters as drawn."""
+    anim = animate_coefs(
+        np.random.default_rng(3).standard_normal((3, 32)), info,
+        times=np.arange(3) / 20000, time_unit=time_unit, res=32, dpi=60,
+        show=False, verbose=False,
+    )  # fmt: skip
+    assert anim.time_labels[1] == ("0.00005 s" if time_unit == "s" else "0.05 ms")
+    inks = []
+    for k in (1, 2):
+        composed, drawn, _ = compare_frame(anim, k)
+        label = label_region(anim, composed.shape[:2])
+        boxes = []
+        for rgb in (composed, drawn):
+            rows, cols = np.nonzero(label & (rgb.astype(int).sum(-1) < 3 * 128))
+            boxes.append((rows.min(), rows.max(), cols.min(), cols.max()))
+        assert boxes[0][:3] == boxes[1][:3]
+        assert abs(boxes[0][3] - boxes[1][3]) <= 2
+        inks.append(composed[label])
+    assert not np.array_equal(*inks)  # the two frames' labels read differently
+
+
 @pytest.mark.parametrize("dpi", [50, 100, 200])
 def test_screen_label_sits_where_the_files_label_is(info, dpi):
     """One text on screen, per-character pictures in files: the same ink box."""

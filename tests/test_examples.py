@@ -30,7 +30,7 @@ def check_batch(env, folder):
 
 def check_blog_workflow(env, folder):
     anim = env["anim"]  # the patterns, with the AUC under the map
-    assert anim.units == "µV" and anim.scores.chance == 0.5
+    assert anim.units == "µV / SD" and anim.scores.chance == 0.5
     assert anim.vlim[0] == -anim.vlim[1]  # signed patterns: symmetric
     assert _n_frames(folder / "blog_filters.gif") == len(env["study"].times)
 
@@ -79,7 +79,7 @@ def check_generalization(env, folder):
     anim = env["anim"]
     assert anim.scores.matrix is not None  # detected, not averaged into a curve
     assert anim.scores.chance == 0.5 and anim.scores.label == "AUC"
-    assert anim.units == "µV"  # normalised patterns
+    assert anim.units == "µV / SD"  # normalised patterns
 
 
 def check_notebook(env, folder):
@@ -128,7 +128,7 @@ def check_score_stats(env, folder):
 def check_sliding_estimator(env, folder):
     anim = env["anim"]
     assert anim.scores.band == "± SEM across 3 folds of one subject"
-    assert anim.scores.chance == 0.5 and anim.units == "µV"
+    assert anim.scores.chance == 0.5 and anim.units == "µV / SD"
     assert anim.masks is None  # one subject's folds: no group statistics
     assert (folder / "sliding_patterns_150ms.png").exists()
 

@@ -57,6 +57,21 @@ def test_three_class_accuracy_draws_one_third(info16):
     assert _chance(anim) == pytest.approx([0.25])
 
 
+def test_accuracy_chance_says_it_assumes_balanced_classes(info16):
+    """1 / n_classes is accuracy's chance only for balanced classes: said."""
+    scores = np.full((5, N_TIMES), 0.4)
+    anim = mc.animate_coefs(_fit(n_classes=3), info16, scores=scores, class_idx=0,
+                            **FAST)  # fmt: skip
+    assert _band_text(anim) == [
+        "± SEM across 5 folds of one subject, chance 1/3 if classes are balanced"]
+    balanced = _fit(n_classes=3, scoring="balanced_accuracy")  # 1/3 whatever
+    anim = mc.animate_coefs(balanced, info16, scores=scores, class_idx=0, **FAST)
+    assert _band_text(anim) == ["± SEM across 5 folds of one subject"]
+    anim = mc.animate_coefs(_fit(n_classes=3), info16, scores=scores, class_idx=0,
+                            chance=0.4, **FAST)  # the user's: nothing to say
+    assert _band_text(anim) == ["± SEM across 5 folds of one subject"]
+
+
 def test_roc_auc_and_r2_estimators(info16):
     scores = np.full(N_TIMES, 0.6)
     anim = mc.animate_coefs(_fit(scoring="roc_auc"), info16, scores=scores, **FAST)
@@ -177,11 +192,56 @@ def test_band_across_subjects(info16, rng):
     np.testing.assert_allclose((high - low) / 2, sem)
 
 
+def _display_points(artist, ax, n=20):
+    """The artist's vertices in display coordinates, segments sampled n times."""
+    if hasattr(artist, "get_xydata"):
+        paths = [artist.get_path().transformed(artist.get_transform())]
+    else:
+        paths = [p.transformed(artist.get_transform()) for p in artist.get_paths()]
+    points = []
+    for path in paths:
+        vertices = path.vertices
+        steps = np.linspace(0, 1, n)[:, np.newaxis, np.newaxis]
+        segments = vertices[:-1] + steps * np.diff(vertices, axis=0)
+        points.append(segments.reshape(-1, 2))
+    return np.concatenate(points)
+
+
+@pytest.mark.parametrize("peak_at", [0.0, 0.5, 1.0])
+def test_band_note_never_overlaps_the_curve(info16, peak_at):
+    """The '± SEM across 5 folds of one subject' note clears the curve and band,
+    even where they reach 1.0 under it (asserted on display boxes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    n_times = 40
+    times = np.linspace(-0.2, 0.8, n_times)
+    curve = 0.5 + 0.5 * np.exp(-0.5 * ((times - (times[0] + peak_at)) / 0.1) ** 2)
+    scores = np.clip(curve + 0.02 * np.random.default_rng(0).standard_normal(
+        (5, n_times)), 0, 1)  # fmt: skip
+    scores[:, -3:] = 1.0  # and a perfect end, right under the note
+    data = np.random.default_rng(1).standard_normal((n_times, 16))
+    anim = mc.animate_coefs(data, info16, times=times, scores=scores[np.newaxis],
+                            scoring="roc_auc", **FAST)  # fmt: skip
+    ax = anim.score_axes
+    canvas = FigureCanvasAgg(anim.fig)
+    canvas.draw()
+    (note,) = [t for t in ax.texts if t.get_gid() == "score-note"]
+    assert note.get_text() == "± SEM across 5 folds of one subject"
+    box = note.get_window_extent(canvas.get_renderer())
+    for artist in (ax.lines[0], ax.collections[0]):  # the curve, its band
+        points = _display_points(artist, ax)
+        under = (points[:, 0] >= box.x0) & (points[:, 0] <= box.x1)
+        assert under.any()
+        assert points[under, 1].max() < box.y0
+    assert ax.get_ylim()[0] < 0.5  # the bottom is left alone
+
+
 def test_band_across_folds_says_one_subject(info16, rng):
     folds = [_fit(seed=k) for k in range(3)]
     scores = rng.uniform(0.5, 0.9, (3, N_TIMES))
     anim = mc.animate_coefs(folds, info16, scores=scores, **FAST)
-    assert _band_text(anim) == ["± SEM across 3 folds of one subject"]
+    assert _band_text(anim) == [
+        "± SEM across 3 folds of one subject, chance 1/2 if classes are balanced"]
     data = rng.standard_normal((N_TIMES, 16))
     anim = mc.animate_coefs(data, info16, times=TIMES, scores=scores[np.newaxis],
                             **FAST)  # fmt: skip

@@ -149,7 +149,8 @@ def test_dropping_the_nan_channel_renders(info16, data, how):
     [
         (TIMES[:-1], r"times must have shape \(10,\), one per time point of data; "
                      r"got shape \(9,\)"),
-        (TIMES[::-1], r"times must be finite and strictly increasing"),
+        (TIMES[::-1], r"times must be strictly increasing"),
+        (np.r_[np.inf, TIMES[1:]], r"times must be finite; got inf at index 0"),
         (np.r_[TIMES[:5], TIMES[4:9]], r"strictly increasing"),
         (np.r_[TIMES[:9], np.nan], r"times must be finite"),
     ],

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# units of values in the SI unit of their channel type per something, known
+# once the channel type is (figures scale them as MNE does, e.g. to µV)
+PER_SD = "SI / SD"  # normalised patterns: per SD of the decoder output
+PER_COMPONENT = "SI / component"  # CSP patterns: per unit of the component
+
 SUPPORTED_TYPES = (
     "an array-like, an mne.Evoked, a CoefData, a fitted "
     "mne.decoding.SlidingEstimator / GeneralizingEstimator, or a list of "
@@ -32,11 +37,14 @@ class DecoderFacts:
     generalizing : bool
         True for a :class:`~mne.decoding.GeneralizingEstimator`, whose scores
         are a training x testing time matrix.
+    classes : tuple of str | None
+        The classifier's ``classes_``, as text; None for a regressor.
     """
 
     scoring: str | None = None
     n_classes: int | None = None
     generalizing: bool = False
+    classes: tuple | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +68,12 @@ class CoefData:
         ``'values'`` (anything else).
     units : str | None
         Units of ``data`` (e.g. ``'a.u.'``, ``'µV'``, ``'T'``), or None when
-        unknown.
+        unknown (for ``kind`` ``'patterns'`` or ``'evoked'``: the SI unit of
+        the channel type, e.g. V for EEG). ``'SI / SD'``: that SI unit per
+        standard deviation of the decoder output (normalised patterns);
+        ``'SI / component'``: per unit of a CSP component, normalised as MNE
+        does (labelled "a.u." as MNE labels CSP patterns "AU"). Figures scale
+        SI values as MNE does (e.g. V to µV) and say so on the colour bar.
     samples : array, shape (n_samples, n_times, n_channels) | None
         The values that were averaged to give ``data``, kept for statistics,
         BEFORE the transform: one per subject (fold-averaged) when there are
@@ -94,6 +107,13 @@ class CoefData:
         axes were named or the data says what they are (estimators, Evoked,
         labelled arrays). The first axis of such an array could as well hold
         folds, so ``samples`` is averaged but never tested across.
+    positive : int | None
+        Which class positive values point to, as an index into
+        ``decoder.classes``: ``1`` for a binary classifier (its
+        ``classes_[1]``, as scikit-learn's ``decision_function``), the row
+        ``class_idx`` of a multi-class one (that class against the rest).
+        None when unknown or when the values have no sign (a norm,
+        ``transform='abs'``, aligned signs).
 
     Attributes
     ----------
@@ -116,6 +136,7 @@ class CoefData:
     times_are_samples: bool = False
     signs_aligned: bool = False
     guessed_dims: tuple | None = None
+    positive: int | None = None
 
     def __post_init__(self):
         # Own read-only copies: a frozen object must not change under us when

@@ -23,9 +23,9 @@ from mne.utils import verbose
 from .._checks import check_finite, check_option, check_type
 from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, guessed_dims, normalize_dims
 from .._docs import fill_doc
-from ._coef_data import SUPPORTED_TYPES, CoefData
+from ._coef_data import PER_COMPONENT, PER_SD, SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
-from ._estimators import _estimator_stack, _is_estimator
+from ._estimators import _estimator_stack, _is_estimator, _positive_class
 from ._labelled import check_orientation, read_labelled
 from ._reduce import _finish, _transform_existing
 from ._signs import align_stack, check_align_signs
@@ -138,8 +138,10 @@ def as_coef_data(
         Haufe's ``Σx W (Wᵀ Σx W)⁻¹`` for the decoder outputs standardised to
         unit variance (jointly for several outputs): data units per standard
         deviation of the decoder output, invariant to the weights' scale, so
-        that every subject counts equally in a group average. Their units are
-        the data's (volts for EEG, shown in µV). See
+        that every subject counts equally in a group average. Their
+        ``units`` are ``'SI / SD'``: the data's SI unit (V for EEG) per
+        standard deviation of the decoder output, shown as MNE scales the
+        channel type (e.g. "µV / SD" for EEG). See
         :func:`mne_coefanim.patterns_from_filters`.
     components : int | list of int | None
         For a CSP: the component to take (0-based row of ``patterns_``); a
@@ -151,9 +153,11 @@ def as_coef_data(
     tmin : float
         Time of the first sample (s) used with ``sfreq``.
     units : str | None
-        Units of the values, e.g. ``'a.u.'`` or ``'µV'``. None (default) means
-        unknown, except after ``transform='zscore'`` where it becomes
-        ``'z'``.
+        Units of the values, e.g. ``'a.u.'`` or ``'µV'``. None (default)
+        takes them from the values: ``'a.u.'`` for patterns ``Σx W``, ``'SI
+        / SD'`` if normalised, ``'SI / component'`` for CSP patterns (shown
+        "a.u." as MNE does), ``'z'`` after ``transform='zscore'``, else None
+        (unknown; for an Evoked its channel type's SI unit).
     kind : 'patterns' | 'filters' | 'evoked' | 'values' | None
         Overrides the kind derived from ``data`` (``attr`` without the
         underscore for estimators, ``'evoked'`` for Evoked, ``'values'`` for
@@ -249,8 +253,12 @@ def as_coef_data(
         )  # fmt: skip
         times = extra.pop("times")
         default_kind = attr.rstrip("_")
-        if attr == "patterns_" and not normalize_patterns and units is None:
-            units = "a.u."  # Σx W: its size follows the weights' scale
+        if attr == "patterns_" and units is None and transform != "zscore":
+            # Σx W follows the weights' scale; Haufe's normalised form is in
+            # data units per SD of the decoder output
+            units = PER_SD if normalize_patterns else "a.u."
+        extra["positive"] = _positive_class(extra["decoder"], stack.shape[3],
+                                            class_idx, align_signs)  # fmt: skip
     elif source == "csp":
         _reject("a CSP", dims=dims, class_idx=class_idx, train_time=train_time,
                 sfreq=sfreq, tmin=tmin or None,
@@ -259,6 +267,8 @@ def as_coef_data(
             data, components, times, attr, align_signs
         )
         default_kind, extra = attr.rstrip("_"), dict(times_are_samples=are_samples)
+        if attr == "patterns_" and units is None and transform != "zscore":
+            units = PER_COMPONENT  # MNE's "AU": per unit of the component
     else:
         _reject(
             "an array",

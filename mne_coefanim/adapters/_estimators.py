@@ -87,7 +87,18 @@ def _decoder_facts(sliding):
     from mne.decoding import GeneralizingEstimator
 
     generalizing = isinstance(sliding, GeneralizingEstimator)
-    return DecoderFacts(scoring, n_classes, generalizing)
+    names = None if classes is None else tuple(str(c) for c in classes)
+    return DecoderFacts(scoring, n_classes, generalizing, names)
+
+
+def _positive_class(decoder, n_rows, class_idx, aligned):
+    """Index (into the classes) of the class positive values point to."""
+    n_classes = decoder.n_classes
+    if aligned or not n_classes or n_rows != 1:  # no sign, or a norm
+        return None
+    if n_classes == 2:  # one row: classes_[1] against classes_[0]
+        return 1
+    return None if class_idx is None else int(class_idx) % n_classes
 
 
 def _check_sliding(estimators):

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 from mne.utils import logger
 
-from ._coef_data import CoefData
+from ._coef_data import PER_COMPONENT, PER_SD, CoefData
 
 
 def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
@@ -54,8 +54,10 @@ def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
 
 def _transformed(data, transform, units, **fields):
     """Build the CoefData of averaged ``data`` after ``transform``."""
-    if transform == "zscore" and units is None:
+    if transform == "zscore" and units in (None, PER_SD, PER_COMPONENT):
         units = "z"
+    if transform == "abs":  # no sign left: no class is positive
+        fields["positive"] = None
     return CoefData(
         data=_apply_transform(data, transform), units=units, transform=transform,
         **fields,
@@ -88,8 +90,9 @@ def _transform_existing(coef, transform, units, kind):
             )
         units = units or ("z" if transform == "zscore" else coef.units)
         coef = dataclasses.replace(
-            coef, data=_apply_transform(coef.data, transform), transform=transform
-        )
+            coef, data=_apply_transform(coef.data, transform), transform=transform,
+            positive=None if transform == "abs" else coef.positive,
+        )  # fmt: skip
     changes = dict(units=units, kind=kind)
     changes = {key: value for key, value in changes.items() if value is not None}
     return dataclasses.replace(coef, **changes) if changes else coef

@@ -27,16 +27,29 @@ def _resolve_times(times, sfreq, tmin, n_times):
             )
             return tmin + np.arange(n_times, dtype=np.float64), True
         sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
-        return _warn_long(tmin + np.arange(n_times) / sfreq), False
+        times = tmin + np.arange(n_times) / sfreq
+        if not np.isfinite(times).all():  # e.g. sfreq=1e-320
+            raise ValueError(
+                f"times built from sfreq={sfreq:g} and tmin={tmin:g} are not "
+                f"finite (the last is {times[-1]}); pass sfreq in Hz."
+            )
+        return _warn_long(times), False
     times = as_float_array("times", times, "an array of times in seconds")
     if times.shape != (n_times,):
         raise ValueError(
             f"times must have shape ({n_times},), one per time point of data; "
             f"got shape {times.shape}."
         )
-    if not np.isfinite(times).all() or np.any(np.diff(times) <= 0):
+    bad = np.flatnonzero(~np.isfinite(times))
+    if bad.size:  # a label, a cursor, a link need a number
         raise ValueError(
-            f"times must be finite and strictly increasing; got {times[:5]}"
+            f"times must be finite; got {times[bad[0]]} at index {bad[0]} "
+            f"({bad.size} non-finite of {n_times}). Give every time point a "
+            f"time in seconds, or drop the time points without one."
+        )
+    if np.any(np.diff(times) <= 0):
+        raise ValueError(
+            f"times must be strictly increasing; got {times[:5]}"
             f"{' ...' if n_times > 5 else ''}. Sort the time points (and data)."
         )
     return _warn_long(times), False

@@ -111,7 +111,8 @@ def run_demo(args):
     start = time.perf_counter()  # the render's time, not the training's
     transform = _transform(args.transform)
     if args.what == "patterns":
-        values, units = study.normalized_patterns * VOLTS_TO_MICROVOLTS, "µV"
+        # µV per SD of the decoder output (Haufe et al. 2014)
+        values, units = study.normalized_patterns * VOLTS_TO_MICROVOLTS, "µV / SD"
     else:
         values, units = study.coefs, "a.u."
     n_subjects = study.normalized_patterns.shape[0]

@@ -240,7 +240,7 @@ def _fade_title(title, measure, measured, alpha):
     n = measured.n_subjects
     head = f"{title} ({n} subjects)" if title else f"Mean of {n} subjects"
     if measure == "t":
-        tail = f"faded where |t| < {t_threshold(n, alpha):.2f}"
+        tail = f"faded where |t| < {t_threshold(n, alpha):.2f} (uncorrected)"
     elif measure == "sign":
         tail = "faded as sign agreement falls"
     else:
@@ -255,9 +255,13 @@ def _with_panels(scene, measure, measured, options, time_sel):
     mean_units = (
         scene.units if isinstance(scene.units, list) else [scene.units] * n_means
     )
-    panels, titles, units = [], [], []
-    for mean, title, unit, m in zip(means, scene.titles, mean_units, measured,
-                                    strict=True):  # fmt: skip
+    mean_positive = (
+        scene.positive if isinstance(scene.positive, list)
+        else [scene.positive] * n_means
+    )  # fmt: skip
+    panels, titles, units, positive = [], [], [], []
+    for mean, title, unit, m, pos in zip(means, scene.titles, mean_units,
+                                         measured, mean_positive, strict=True):  # fmt: skip
         label = f"{PANEL_LABELS[measure]} across {m.n_subjects} subjects"
         measure_unit = PANEL_UNITS.get(measure, unit)
         panels += [mean, with_changes(
@@ -267,6 +271,7 @@ def _with_panels(scene, measure, measured, options, time_sel):
         titles += [title or f"Mean of {m.n_subjects} subjects",
                    f"{title}: {label}" if title else label]  # fmt: skip
         units += [unit, measure_unit]
+        positive += [pos, pos if measure == "t" else None]  # t has the mean's sign
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
     mask_dim = check_mask_dim(options.stats.mask_dim, scene.masks)
@@ -277,7 +282,7 @@ def _with_panels(scene, measure, measured, options, time_sel):
     return replace(
         scene, panels=panels, titles=titles, values=values, masks=masks,
         tables=tables, faded=faded_twins(tables, fade), units=units,
-        vlim_each=True,
+        positive=positive, vlim_each=True,
     )  # fmt: skip
 
 

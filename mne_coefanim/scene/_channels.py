@@ -13,6 +13,7 @@ from mne.utils import logger
 
 from .._checks import check_real
 from .._dims import DEFAULT_DIMS, normalize_dims
+from ..adapters._coef_data import PER_COMPONENT, PER_SD
 from ..adapters._coefs import CoefData
 from ..adapters._labelled import OrientationError, check_orientation
 from ..adapters._positions import merge_grad_pairs
@@ -133,17 +134,70 @@ def align_channels(panel, sensors, info):
                  ch_names=list(sensors.ch_names))  # fmt: skip
 
 
-def scale_for_display(panel, scalings, ch_type, units):
-    """Apply the display scaling (MNE's for SI data when ``scalings`` is None)."""
-    if scalings is None:
-        si_data = panel.kind in ("patterns", "evoked") and panel.units is None
-        if not si_data or units is not None or ch_type not in SI_SCALINGS:
-            return panel
+def display_units(kind, data_units, ch_type, scalings, units):
+    """Decide how values are scaled for display and what their unit reads.
+
+    The one place that decides the colour bar's unit, for the animation and
+    the sheet alike:
+
+    * ``units`` (the user's) reads as given; the values are scaled by
+      ``scalings`` when given, else left as they are;
+    * values in the SI unit of their channel type (patterns and Evoked
+      with unknown units, normalised patterns ``'SI / SD'``, CSP patterns
+      ``'SI / component'``) are scaled as MNE does (``SI_SCALINGS``, or
+      ``scalings``) and read "µV" (or "fT", ...), "µV / SD", and "a.u." (as
+      MNE labels CSP patterns, per unit of a normalised component);
+    * other values read their own units, scaled by ``scalings`` if given.
+
+    Parameters
+    ----------
+    kind : str
+        What the values are (``CoefData.kind``).
+    data_units : str | None
+        Their units (``CoefData.units``).
+    ch_type : str
+        The channel type shown.
+    scalings : float | None
+        The user's display scaling.
+    units : str | None
+        The user's label.
+
+    Returns
+    -------
+    factor : float
+        What the values are multiplied by.
+    label : str | None
+        The unit the colour bar reads (None: nothing known).
+    """
+    factor = 1.0 if scalings is None else check_real("scalings", scalings)
+    per = {PER_SD: " / SD", PER_COMPONENT: None}
+    si_data = data_units in per or (
+        data_units is None and kind in ("patterns", "evoked")
+    )  # fmt: skip
+    if units is not None:
+        return factor, units
+    if not si_data:
+        return factor, data_units
+    if scalings is None and ch_type in SI_SCALINGS:
         factor, unit = SI_SCALINGS[ch_type]
-    else:
-        factor, unit = check_real("scalings", scalings), panel.units
+    else:  # scaled by the user, or a channel type without MNE's scaling
+        unit = None
+    if data_units == PER_COMPONENT:
+        return factor, "a.u."
+    if data_units == PER_SD:
+        return factor, "per SD of the decoder output" if unit is None \
+            else f"{unit} / SD"  # fmt: skip
+    return factor, unit
+
+
+def scale_for_display(panel, scalings, ch_type, units):
+    """Apply the display scaling and unit of :func:`display_units`."""
+    factor, label = display_units(panel.kind, panel.units, ch_type, scalings, units)
+    if factor == 1.0 and label == panel.units:
+        return panel
     samples = None if panel.samples is None else panel.samples * factor
-    return with_changes(panel, data=panel.data * factor, samples=samples, units=unit)
+    return with_changes(panel, data=panel.data * factor, samples=samples,
+                        units=label)  # fmt: skip
 
 
 def merge_gradiometers(sensors, panels):

@@ -18,6 +18,7 @@ class DataOptions:
     transform: object
     attr: object
     class_idx: object
+    class_names: object
     train_time: object
     normalize_patterns: object
     components: object

@@ -13,7 +13,7 @@ from mne.utils import logger
 
 from .._checks import check_real
 from ..adapters._coefs import as_coef_data
-from ..adapters._csp import split_csp_panels
+from ..adapters._csp import is_csp_input, split_csp_panels
 from ..adapters._labelled import read_labelled
 from ..adapters._positions import resolve_sensors
 from ..interp._cache import scalp_interpolator
@@ -49,6 +49,7 @@ class Scene:
     tables: list  # ColorTable: one for all panels, or one per panel
     scores: ScorePanel | None
     units: str | list | None  # a list (one per panel) with vlim='each'
+    positive: str | list | None = None  # the class positive values point to
     vlim_each: bool = False
     faded: list = field(default_factory=list)  # dimmed twins of the tables
     times_are_samples: bool = False  # no times given: label frames by sample
@@ -90,6 +91,8 @@ def prepare_scene(data, info, options):
     titles = rows.titles
     panels = _read_panels(rows.items, sensors, info, rows.data_options)
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
+    csp = [is_csp_input(item) for item in rows.items]
+    positive = positive_classes(panels, csp, options.data.class_names)
     time_sel = _time_selection(panels, options.data.tmin, options.data.tmax)
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
@@ -117,8 +120,88 @@ def prepare_scene(data, info, options):
         times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
         units=[units or p.units for p in panels] if vlim_each
         else units or first.units,
+        positive=positive if vlim_each else _shared(positive),
     )  # fmt: skip
     return add_agreement(scene, options, time_sel)  # consistency=...
+
+
+def positive_classes(panels, csp, class_names):
+    """Name, per panel, the class its positive values point to (or None).
+
+    A classifier's panel names its ``classes_`` entry (see
+    ``CoefData.positive``), or the entry of ``class_names`` in the same
+    place; other signed values (arrays, an Evoked) name the second of two
+    ``class_names``, as a binary decoder's positive side.
+    """
+    if class_names is None:
+        return [_class_name(p) for p in panels]
+    if not isinstance(class_names, list | tuple) or not all(
+        isinstance(name, str) for name in class_names
+    ):  # fmt: skip
+        raise TypeError(
+            f"class_names must be a list of str, the decoder's classes in the "
+            f"order of its classes_ (e.g. ['left', 'right']); got "
+            f"{class_names!r:.80}."
+        )
+    if len(class_names) < 2 or len(set(class_names)) < len(class_names):
+        raise ValueError(
+            f"class_names must name at least two classes, each once; got "
+            f"{list(class_names)}."
+        )
+    names = list(class_names)
+    pairs = zip(panels, csp, strict=True)
+    return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
+
+
+def _class_name(panel):
+    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
+        return None
+    return panel.decoder.classes[panel.positive]
+
+
+def _named_class(panel, is_csp, names):
+    """The entry of ``class_names`` positive values of ``panel`` point to."""
+    decoder = panel.decoder
+    unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
+    if is_csp or unsigned or (decoder is not None and panel.positive is None):
+        why = (
+            "a CSP component's sign is arbitrary" if is_csp
+            else f"these values have no sign ({panel.reduction}"
+            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
+            if panel.reduction
+            else "transform='abs' leaves no sign" if panel.transform == "abs"
+            else "aligned signs follow the data, not a class" if panel.signs_aligned
+            else "a regressor has no classes"
+        )  # fmt: skip
+        raise ValueError(
+            f"class_names says which class positive values point to, but {why}; "
+            f"got class_names={names}. Leave class_names=None."
+        )
+    if panel.positive is not None:  # a classifier: its classes_, renamed
+        if len(names) != decoder.n_classes:
+            raise ValueError(
+                f"class_names must name the decoder's {decoder.n_classes} "
+                f"classes in the order of its classes_ {list(decoder.classes)}; "
+                f"got {len(names)}: {names}."
+            )
+        return names[panel.positive]
+    if len(names) != 2:  # values with no decoder: a binary contrast
+        raise ValueError(
+            f"class_names names the two classes of a binary decoder (positive "
+            f"values point to the second) when data holds values rather than "
+            f"estimators; got {len(names)}: {names}. For one class of a "
+            f"multi-class decoder, pass its estimators with class_idx."
+        )
+    return names[1]
+
+
+def _shared(positive):
+    """One colour bar for all panels: their positive class, if all agree."""
+    if len(set(positive)) == 1:
+        return positive[0]
+    logger.info(f"The panels' positive classes differ ({positive}); pass "
+                f"vlim='each' for a colour bar (and label) per panel.")  # fmt: skip
+    return None
 
 
 def _read_panels(items, sensors, info, data_options):

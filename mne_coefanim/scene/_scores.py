@@ -94,6 +94,10 @@ class ScorePanel:
         drawn as a bar under the curve; None without a test.
     significance : str | None
         What the bar means, written on the panel.
+    chance_note : str | None
+        What the chance level is, written on the panel when it needs saying:
+        ``'chance 1/3 if classes are balanced'`` for accuracy's 1 /
+        n_classes (more when one class is more frequent).
     """
 
     mean: np.ndarray
@@ -109,6 +113,7 @@ class ScorePanel:
     rows_are: str | None = None
     significant: np.ndarray | None = None
     significance: str | None = None
+    chance_note: str | None = None
 
 
 def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
@@ -127,16 +132,17 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
         check_type("scoring", scoring, str, "a str (a scikit-learn scoring name)")
     name = _scoring_name(scoring, decoder, score_label)
     label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
-    chance = _chance(chance, name, decoder)
+    said = dict(chance=_chance(chance, name, decoder), label=label,
+                chance_note=_chance_note(chance, name, decoder))
     tf = tf_scores(scores, score_matrix, freqs, n_times=n_times, time_sel=time_sel,
                    sample_dim=sample_dim, n_samples=n_samples)  # fmt: skip
     if tf is not None:
-        return ScorePanel(tf.matrix.mean(axis=0), chance=chance, label=label,
+        return ScorePanel(tf.matrix.mean(axis=0), **said,
                           band=tf.band, tf_matrix=tf.matrix,
                           tf_labels=tuple(freqs.labels))  # fmt: skip
     if _is_matrix(scores, score_matrix, decoder, n_times):
         matrix = _mean_matrix(scores, n_times)[np.ix_(time_sel, time_sel)]
-        return ScorePanel(np.diag(matrix).copy(), chance=chance, label=label,
+        return ScorePanel(np.diag(matrix).copy(), **said,
                           matrix=matrix)  # fmt: skip
     # maps from one subject's decoders (no subjects axis): scores are its folds
     one_subject = sample_dim == "folds" or (decoder is not None and sample_dim is None)
@@ -144,10 +150,10 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
     tested = dict(rows=rows, rows_are=what)  # all times, for score_stats
     shown = rows[:, time_sel]
     if len(shown) == 1:
-        return ScorePanel(shown[0], chance=chance, label=label, **tested)
+        return ScorePanel(shown[0], **said, **tested)
     mean = shown.mean(axis=0)
     sem = shown.std(axis=0, ddof=1) / np.sqrt(len(shown))
-    return ScorePanel(mean, mean - sem, mean + sem, chance=chance, label=label,
+    return ScorePanel(mean, mean - sem, mean + sem, **said,
                       band=f"± SEM across {len(rows)} {what}", **tested)  # fmt: skip
 
 
@@ -235,6 +241,14 @@ def _scoring_name(scoring, decoder, score_label):
         if source is not None:
             key = str(source).strip().lower().replace(" ", "_").replace("-", "_")
             return SCORING_ALIASES.get(key, key)
+    return None
+
+
+def _chance_note(chance, name, decoder):
+    """Say on the panel that accuracy's 1 / n_classes assumes balanced classes."""
+    n_classes = getattr(decoder, "n_classes", None)
+    if chance == "auto" and name == "accuracy" and n_classes:
+        return f"chance 1/{n_classes} if classes are balanced"
     return None
 
 

@@ -47,7 +47,7 @@ def build_sheet(scene, look, *, time, ncols, dpi):
                 image=None if images is None else images[panel],
             ))  # fmt: skip
     maps = [each for row in rows for each in row]
-    note = None  # the peaks of a curve not on the sheet: say which
-    if picked.source is not None and scene.scores is None:
-        note = f"Maps at the peaks of the {picked.source}."
+    note = None  # the peaks of which curve, chosen how
+    if picked.source is not None:
+        note = f"Maps at the peaks of the {picked.source}: {picked.rule}."
     return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=dpi, note=note)

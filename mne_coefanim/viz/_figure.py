@@ -18,7 +18,7 @@ from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
 from ._tf_scores import TF_HEIGHT, draw_tf_scores
-from ._time_label import TimeLabel
+from ._time_label import TimeLabel, time_labels
 
 # sizes in inches, at any dpi
 MAP_SIZE = 3.7
@@ -78,6 +78,7 @@ class CoefFigure:
         # no times given: label frames by sample, never as seconds
         time_unit = "sample" if scene.times_are_samples else look.time_unit
         self.times, self.time_unit = np.asarray(scene.times), time_unit
+        self._labels = time_labels(self.times, time_unit)
         self.contours = look.contours
         self._contour_levels = [
             np.linspace(t.vmin, t.vmax, look.contours + 2)[1:-1]
@@ -95,7 +96,7 @@ class CoefFigure:
         self.layers = FigureLayers(
             fig=self.fig, images=self.images, map_axes=self.map_axes,
             interp=self.interp, palette_tables=self.palette_tables,
-            labels=[self.time_label(k) for k in range(len(self.times))],
+            labels=list(self._labels),
             time_text=self.time_text,
             marks_maps=bool(self.mask_lines or self.contours),
             score_axes=self.score_axes if self.cursor is not None else None,
@@ -129,11 +130,10 @@ class CoefFigure:
         if look.title:
             self.fig.text(0.5, 1 - 0.12 / height, look.title, ha="center", va="top",
                           fontsize=12)  # fmt: skip
-        labels = [self.time_label(k) for k in range(len(self.times))]
-        self.time_text = TimeLabel(self.map_axes[0], max(map(len, labels)))
+        self.time_text = TimeLabel(self.map_axes[0], max(map(len, self._labels)))
         self.colorbars = []
         if look.colorbar:
-            self._draw_colorbars(rects["colorbars"], scene.units)
+            self._draw_colorbars(rects["colorbars"], scene.units, scene.positive)
         self.cursor = self.cursor_h = self.score_axes = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
@@ -146,8 +146,8 @@ class CoefFigure:
             else:
                 self.cursor, self.cursor_h = self._draw_matrix(self.score_axes, scores)
 
-    def _draw_colorbars(self, rects, units):
-        labels = units if isinstance(units, list) else [units] * len(self.tables)
+    def _draw_colorbars(self, rects, units, positive):
+        labels = colorbar_labels(units, positive, len(self.tables))
         for rect, each, label in zip(rects, self.tables, labels, strict=True):
             cax = self.fig.add_axes(rect)
             mappable = ScalarMappable(norm=each.norm, cmap=each.listed_cmap)
@@ -224,15 +224,8 @@ class CoefFigure:
         return f"{what} ({self.time_unit})"
 
     def time_label(self, index):
-        """Return the text shown for frame ``index``."""
-        time = self.times[index]
-        # "+ 0.0" turns the -0.0 of a time a hair below zero (e.g. from
-        # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
-        if self.time_unit == "ms":
-            return f"{round(time * 1e3) + 0.0:0.0f} ms"
-        if self.time_unit == "sample":  # no times given: never seconds
-            return f"sample {round(time):d}"
-        return f"{round(time, 3) + 0.0:0.3f} s"
+        """Return the text shown for frame ``index`` (see :func:`time_labels`)."""
+        return self._labels[index]
 
     def set_frame(self, index, levels, masks=None, images=None):
         """Show frame ``index``.
@@ -296,6 +289,32 @@ class CoefFigure:
                     zorder=CONTOUR_ZORDER,
                 )
             )  # fmt: skip
+
+
+def colorbar_labels(units, positive, n_bars):
+    """The colour bars' labels: each unit, and which class is positive.
+
+    Parameters
+    ----------
+    units : str | list of (str | None) | None
+        The unit of each bar (one for all, or one per bar).
+    positive : str | list of (str | None) | None
+        The class positive values point to, likewise.
+    n_bars : int
+        The number of colour bars.
+
+    Returns
+    -------
+    labels : list of (str | None)
+        E.g. ``'µV / SD (positive: right)'``; None for a bar without one.
+    """
+    units = units if isinstance(units, list) else [units] * n_bars
+    positive = positive if isinstance(positive, list) else [positive] * n_bars
+    labels = []
+    for unit, name in zip(units, positive, strict=True):
+        said = None if name is None else f"positive: {name}"
+        labels.append(f"{unit} ({said})" if unit and said else unit or said)
+    return labels
 
 
 def frame_head(ax, interp, sphere):

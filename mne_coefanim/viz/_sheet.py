@@ -9,12 +9,14 @@ files keep them as vector paths.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
 
 from .._checks import check_int
 from ._figure import (
@@ -27,11 +29,20 @@ from ._figure import (
     SENSOR_ZORDER,
     _check_titles,
     _rgba_table,
+    colorbar_labels,
     frame_head,
 )
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
-from ._sheet_layout import MAX_COLUMNS, NOTE, SheetGrid, sheet_layout
+from ._sheet_layout import (
+    MAX_COLUMNS,
+    NOTE,
+    NOTE_FONTSIZE,
+    NOTE_LINE,
+    SheetGrid,
+    sheet_layout,
+)
+from ._time_label import time_labels
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
 
@@ -110,8 +121,10 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
         n_cols=n_cols, row_labels=several,
         n_colorbars=len(scene.tables) if look.colorbar else 0,
         title=bool(look.title), scores=scene.scores is not None,
-        note=note is not None,
     )  # fmt: skip
+    width, _, _ = sheet_layout(grid)  # the note wraps to the sheet's width
+    lines = [] if note is None else _wrap(note, width - 0.3)
+    grid = replace(grid, note=len(lines))
     width, height, rects = sheet_layout(grid)
     fig = plt.figure(figsize=(width, height), dpi=dpi)
     fig.patch.set_facecolor("white")
@@ -123,16 +136,19 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
         if several and k % n_cols == 0:
             ax.text(-0.04, 0.5, titles[each.panel], transform=ax.transAxes,
                     rotation=90, ha="right", va="center", fontsize=10)  # fmt: skip
-    _draw_colorbars(fig, rects["colorbars"], scene.tables, scene.units)
+    labels = colorbar_labels(scene.units, scene.positive, len(scene.tables))
+    _draw_colorbars(fig, rects["colorbars"], scene.tables, labels)
     if scene.scores is not None:
         frames = [each.frame for each in maps[: len(maps) // len(titles)]]
         _draw_scores(fig.add_axes(rects["scores"]), scene, frames, unit)
     if look.title:
         fig.text(0.5, 1 - 0.1 / height, look.title, ha="center", va="top",
                  fontsize=12)  # fmt: skip
-    if note is not None:
-        fig.text(0.15 / width, NOTE / 2 / height, note, va="center", fontsize=8,
-                 color="0.3")  # fmt: skip
+    for k, line in enumerate(lines):  # from the top line down
+        y = NOTE / 2 + NOTE_LINE * (len(lines) - 1 - k)
+        fig.text(0.15 / width, y / height, line,
+                 va="center", fontsize=NOTE_FONTSIZE, color="0.3",
+                 gid=f"note-{k}")  # fmt: skip
     return fig
 
 
@@ -140,7 +156,9 @@ class _MapDrawer:
     """Draw one map of the sheet: image, head, sensors, markers, contours."""
 
     def __init__(self, scene, look, unit):
-        self.scene, self.look, self.unit = scene, look, unit
+        self.scene, self.look = scene, look
+        # the animation's labels: as many decimals as its frames need
+        self.labels = time_labels(scene.times, unit)
         self.interp, self.sensors = scene.interp, scene.sensors
         # the animation's palette: the tables, then their dimmed twins
         rgba = np.vstack([_rgba_table(list(scene.tables) + list(scene.faded)),
@@ -164,8 +182,7 @@ class _MapDrawer:
         self._draw_sensors(ax, k)
         self._draw_marks(ax, each, k)
         if top_row or len(self.scene.titles) == 1:
-            ax.set_title(time_text(self.scene.times[each.frame], self.unit),
-                         fontsize=10)  # fmt: skip
+            ax.set_title(self.labels[each.frame], fontsize=10)
 
     def _draw_sensors(self, ax, k):
         fmt = self.look.sensors
@@ -198,18 +215,27 @@ class _MapDrawer:
                    linewidths=0.6, zorder=CONTOUR_ZORDER)  # fmt: skip
 
 
-def time_text(time, unit):
-    """Return a map's title: its time, as the animation's time label."""
-    # "+ 0.0" turns the -0.0 of a time a hair below zero into 0.0
-    if unit == "ms":
-        return f"{round(time * 1e3) + 0.0:0.0f} ms"
-    if unit == "sample":  # no times given: never seconds
-        return f"sample {round(time):d}"
-    return f"{round(time, 3) + 0.0:0.3f} s"
+def _wrap(note, width):
+    """Split ``note`` into lines no wider than ``width`` inches, at spaces.
+
+    Widths are the glyphs' outlines at the font size; drawn text is up to a
+    few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
+    """
+    prop = FontProperties(size=NOTE_FONTSIZE)
+    width = 0.9 * width
+    lines = []
+    for word in note.split(" "):
+        line = f"{lines[-1]} {word}" if lines else word
+        if lines and TextPath((0, 0), line, prop=prop).get_extents().width > width * 72:
+            lines.append(word)
+        elif lines:
+            lines[-1] = line
+        else:
+            lines.append(word)
+    return lines
 
 
-def _draw_colorbars(fig, rects, tables, units):
-    labels = units if isinstance(units, list) else [units] * len(tables)
+def _draw_colorbars(fig, rects, tables, labels):
     for rect, table, label in zip(rects, tables, labels, strict=False):
         mappable = ScalarMappable(norm=table.norm, cmap=table.listed_cmap)
         colorbar = fig.colorbar(mappable, cax=fig.add_axes(rect))

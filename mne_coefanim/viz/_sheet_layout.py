@@ -3,7 +3,7 @@
 The maps fill a grid, row after row: one panel's maps wrapped after
 ``ncols``, or one row per panel. The colour bar sits right of the grid (one
 per row when each panel has its own), the score panel spans the width below
-it, and a one-line note, if any, goes under everything.
+it, and a note, if any, goes under everything (one band per line).
 """
 
 from dataclasses import dataclass
@@ -20,7 +20,9 @@ SCORES = 1.2
 SCORES_BOTTOM = 0.5  # the time axis' ticks and label
 SCORES_LEFT = 0.7  # the score axis' ticks and label
 SCORES_GAP = 0.05  # above the score panel (the heads have their own margin)
-NOTE = 0.3
+NOTE = 0.3  # the note's band, for one line
+NOTE_LINE = 0.16  # and for each further line
+NOTE_FONTSIZE = 8
 MAX_COLUMNS = 8  # ncols=None: one row of up to this many maps (as MNE), then wrap evenly
 MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
@@ -37,8 +39,10 @@ class SheetGrid:
         Whether each row carries a panel's name on its left.
     n_colorbars : int
         0, 1 (shared), or one per row.
-    title, scores, note : bool
-        Whether there is a figure title, a score panel and a note.
+    title, scores : bool
+        Whether there is a figure title and a score panel.
+    note : int
+        The lines of the note under everything (0: none).
     """
 
     n_rows: int
@@ -47,7 +51,7 @@ class SheetGrid:
     n_colorbars: int = 1
     title: bool = False
     scores: bool = False
-    note: bool = False
+    note: int = 0
 
 
 def sheet_layout(grid):
@@ -72,7 +76,7 @@ def sheet_layout(grid):
     width = max(left + grid_width + cbar_band, MIN_WIDTH)
     left += (width - left - grid_width - cbar_band) / 2  # a narrow grid: centred
     row_height = MAP_TITLE + MAP
-    note = NOTE if grid.note else 0.0
+    note = NOTE + NOTE_LINE * (grid.note - 1) if grid.note else 0.0
     scores = SCORES_BOTTOM + SCORES + SCORES_GAP if grid.scores else 0.0
     grid_bottom = note + scores + MARGIN
     top = TITLE if grid.title else MARGIN

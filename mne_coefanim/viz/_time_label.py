@@ -1,10 +1,52 @@
-"""The time label of the figure: one text on screen, one per slot for files."""
+"""The time label of the figure: one text on screen, one per slot for files.
 
+:func:`time_labels` says what each frame's label reads, with as many decimals
+as consecutive frames need to read differently.
+"""
+
+import numpy as np
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
 LABEL_FONTSIZE = 10
+# the fewest decimals shown, and the most tried for frames to read apart
+DECIMALS = {"s": (3, 12), "ms": (0, 9)}
+
+
+def time_labels(times, unit):
+    """Return each frame's time label, consecutive frames reading differently.
+
+    Seconds get 3 decimals and milliseconds none, or more where consecutive
+    frames would otherwise read alike (e.g. ``"0.0005 s"`` at 2 kHz,
+    ``"0.05 ms"`` at 20 kHz): the fewest decimals with which no two
+    consecutive labels are equal, the same for every frame.
+
+    Parameters
+    ----------
+    times : array, shape (n_frames,)
+        The frames' times in seconds (sample indices with ``unit='sample'``),
+        finite and strictly increasing.
+    unit : 's' | 'ms' | 'sample'
+        The unit shown; ``'sample'`` labels frames "sample k".
+
+    Returns
+    -------
+    labels : list of str
+        One per frame.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    if unit == "sample":  # no times given: never seconds
+        return [f"sample {round(time):d}" for time in times]
+    values = times * (1e3 if unit == "ms" else 1.0)
+    fewest, most = DECIMALS[unit]
+    for decimals in range(fewest, most + 1):
+        # "+ 0.0" turns the -0.0 of a time a hair below zero (e.g. from
+        # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
+        labels = [f"{round(v, decimals) + 0.0:0.{decimals}f} {unit}" for v in values]
+        if all(a != b for a, b in zip(labels, labels[1:])):
+            break
+    return labels
 
 
 class TimeLabel:
