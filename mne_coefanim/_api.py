@@ -6,6 +6,7 @@ compositor -> writers.
 """
 
 import inspect
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,9 +14,12 @@ from mne.utils import verbose
 
 from ._animation import CoefAnimation
 from ._checks import (
+    check_chance,
     check_dpi,
     check_fps,
+    check_mathtext,
     check_real,
+    check_type,
 )
 from ._defaults import (
     DEFAULT_DPI,
@@ -155,6 +159,7 @@ def animate_coefs(
         With ``.fig``, ``.anim`` and ``.save(fname, *, fps, dpi, overwrite)``.
     """
     params = locals()  # the keywords, sorted by stage below
+    _check_call(params)
     scene = prepare_scene(data, info, scene_options(params))
     fps = check_fps(fps)
     dpi = check_dpi(dpi)
@@ -222,7 +227,24 @@ def _plot_sheet(data, info, time, ncols, kwargs):
     bound = inspect.signature(animate_coefs).bind(data, info, **kwargs)
     bound.apply_defaults()
     params = bound.arguments
+    _check_call(params)
     scene = prepare_scene(data, info, scene_options(params))
     look = Look.from_params(params)
     dpi = check_dpi(params["dpi"])
     return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi)
+
+
+def _check_call(params):
+    """Check what the arguments alone tell, before any data is read or drawn.
+
+    The chance level, and every label the figure draws from the user's text
+    (mathtext parsed as matplotlib will parse it): an error here names the
+    parameter, instead of failing at the first draw or save.
+    """
+    check_chance(params["chance"])
+    for name in ("title", "units", "score_label"):
+        check_type(name, params[name], str | type(None), "a str or None")
+        check_mathtext(name, params[name])
+    if isinstance(params["data"], Mapping):  # its keys are the panels' titles
+        for key in params["data"]:
+            check_mathtext("panel title (data key)", key)

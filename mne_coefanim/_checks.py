@@ -8,6 +8,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._defaults import MAX_SCORE
+
 MIN_FPS = 0.002  # one frame per 500 s: a GIF delay must fit in 16 bits of cs
 MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
@@ -168,3 +170,56 @@ def check_dpi(dpi):
             f"got dpi={dpi:g}."
         )
     return dpi
+
+
+def check_chance(chance):
+    """Return the chance level: None, ``'auto'`` or a finite float.
+
+    A number must be finite and within ``±MAX_SCORE``, as scores are: the
+    score axis spans the scores and the chance line (beyond, its limits
+    overflow when the figure is drawn).
+    """
+    if chance is None or (isinstance(chance, str) and chance == "auto"):
+        return chance
+    if isinstance(chance, str | bool | np.bool_) or not isinstance(chance, Real):
+        raise TypeError(
+            f"chance must be a number, 'auto' or None; got "
+            f"{type(chance).__name__} ({chance!r:.60})."
+        )
+    value = float(chance)
+    if not np.isfinite(value) or abs(value) > MAX_SCORE:
+        raise ValueError(
+            f"chance must be a finite number within +-{MAX_SCORE:g}, as scores "
+            f"are (the score axis spans both); got chance={value!r}."
+        )
+    return value
+
+
+def check_mathtext(name, text):
+    """Refuse a label whose mathtext (between $ signs) matplotlib cannot parse.
+
+    Parsed as matplotlib parses it when drawing (with its public
+    ``MathTextParser``), so that the error comes now and names ``name``,
+    not at the first draw or save with a parser's message. Text that is no
+    mathtext (no pair of unescaped $) and non-str values pass; with
+    ``text.usetex``, LaTeX draws the text and says what is wrong.
+    """
+    import matplotlib as mpl
+    from matplotlib import cbook
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+
+    if not isinstance(text, str) or mpl.rcParams["text.usetex"]:
+        return text
+    if not cbook.is_math_text(text):
+        return text
+    try:
+        MathTextParser("path").parse(text, 72, FontProperties(size=12))
+    except ValueError as err:
+        raise ValueError(
+            f"{name} {text!r:.80} cannot be drawn: matplotlib reads text "
+            f"between $ signs as mathtext, and this does not parse "
+            f"({' '.join(str(err).split())}). Escape a literal dollar "
+            "sign as \\$, e.g. 'cost: \\$5'."
+        ) from None
+    return text

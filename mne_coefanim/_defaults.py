@@ -10,3 +10,6 @@ DEFAULT_RES = 256  # finer than MNE's 64: an animation is watched at full size
 DEFAULT_IMAGE_INTERP = "cubic"
 DEFAULT_EXTRAPOLATE = "auto"
 DEFAULT_TIME_UNIT = "s"
+# scores (and the chance level) beyond this cannot share an axis: far beyond
+# any score, and squares (for the SEM) stay finite
+MAX_SCORE = 1e100

@@ -27,7 +27,16 @@ def _resolve_times(times, sfreq, tmin, n_times):
             )
             return tmin + np.arange(n_times, dtype=np.float64), True
         sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
-        return _warn_long(tmin + np.arange(n_times) / sfreq), False
+        with np.errstate(over="ignore", divide="ignore"):
+            built = tmin + np.arange(n_times) / sfreq
+        if not np.isfinite(built).all() or np.any(np.diff(built) <= 0):
+            raise ValueError(
+                f"sfreq={sfreq:g} Hz with tmin={tmin:g} s gives times that are "
+                f"not finite and increasing ({built[0]:g} to {built[-1]:g} s "
+                f"over {n_times} samples); pass sfreq in Hz (e.g. 1000.0) and "
+                "tmin in seconds."
+            )
+        return _warn_long(built), False
     times = as_float_array("times", times, "an array of times in seconds")
     if times.shape != (n_times,):
         raise ValueError(

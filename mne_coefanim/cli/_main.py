@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._extras import check_extras, mask_kwargs, score_kwargs
+from ._extras import check_extra_headers, check_extras, mask_kwargs, score_kwargs
 from ._messages import PROG, deprecated, one_line, size_text, without_wrote_log
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
 from ._parser import build_parser
@@ -37,6 +37,7 @@ from ._readers import (
     _array_info,
     _check_input,
     _make_montage,
+    check_array_headers,
     _mne_data,
     _mne_info,
 )
@@ -154,7 +155,12 @@ def run_render(args):
     _check_option_combination(args, inputs)
     check_extras(args)
     output = _check_output(args.output, args.overwrite)
-    # positions first: they are quick to check, the data may be large
+    # the arrays' headers first (sizes, damage: no data read), then the
+    # positions (quick to check), then the data, which may be large
+    for item in inputs:
+        if item.kind in ("npy", "npz"):
+            check_array_headers(item.path, item.kind, args, item.what)
+    check_extra_headers(args)
     montage = None if args.montage is None else _make_montage(args.montage)
     if inputs[0].kind in ("npy", "npz"):
         info = _array_info(args, montage, verbose)

@@ -8,12 +8,10 @@ images, the time label, the score cursor, the mask markers and contours.
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import cbook
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
-from matplotlib.font_manager import FontProperties
-from matplotlib.mathtext import MathTextParser
 
+from .._checks import check_mathtext
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
@@ -328,20 +326,9 @@ def _score_height(scores):
 
 def _check_titles(title, panel_titles):
     """Refuse a title whose mathtext (between $ signs) matplotlib cannot parse."""
-    if plt.rcParams["text.usetex"]:
-        return  # LaTeX draws them, and says what is wrong
-    named = [("title", title), *(("panel title (data key)", t) for t in panel_titles)]
-    for name, text in named:
-        if isinstance(text, str) and cbook.is_math_text(text):
-            try:
-                MathTextParser("path").parse(text, 72, FontProperties(size=12))
-            except ValueError as err:
-                raise ValueError(
-                    f"{name} {text!r:.80} cannot be drawn: matplotlib reads text "
-                    f"between $ signs as mathtext, and this does not parse "
-                    f"({' '.join(str(err).split())}). Escape a literal dollar "
-                    "sign as \\$, e.g. 'cost: \\$5'."
-                ) from None
+    check_mathtext("title", title)
+    for panel_title in panel_titles:
+        check_mathtext("panel title (data key)", panel_title)
 
 
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
