@@ -15,6 +15,9 @@ MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
 # take gigabytes and Agg refuses canvases of 2**16 px
 MAX_DPI = 1000
+# matplotlib's Agg canvas refuses 2**16 px per side; GIF stores sizes in 16 bits
+MAX_FRAME_SIDE = 2**16 - 1
+AGG_LIMIT = "matplotlib draws (Agg) at most 65,535 px per side"
 
 
 def check_option(name, value, allowed):
@@ -223,3 +226,44 @@ def check_mathtext(name, text):
             "sign as \\$, e.g. 'cost: \\$5'."
         ) from None
     return text
+
+
+def frame_shape(size_inches, dpi):
+    """Return ``(height, width)`` in px of a figure's frames at ``dpi``.
+
+    As matplotlib's Agg canvas makes its buffer: each side truncated.
+    """
+    width, height = size_inches
+    return int(height * dpi), int(width * dpi)
+
+
+def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT):
+    """Refuse frames of ``shape`` over ``max_side`` px per side, before drawing.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The frames' ``(height, width)`` in px (see :func:`frame_shape`).
+    dpi : float
+        The resolution that makes them so large.
+    max_side : int
+        The largest side the output takes.
+    cause : str
+        What sets the limit, e.g. ``'libx264 (MP4) encodes at most 16,384 px
+        per side'``.
+    """
+    height, width = shape
+    if max(height, width) <= max_side:
+        return
+    fits = int(max_side / max(height, width) * dpi)  # a dpi that fits
+    while fits > 0 and max(frame_shape((width / dpi, height / dpi), fits)) > max_side:
+        fits -= 1
+    advice = (
+        f"lower dpi to {fits} or less, or show fewer panels side by side"
+        if fits >= MIN_DPI
+        else f"show fewer panels side by side (even dpi={MIN_DPI} is too much)"
+    )
+    raise ValueError(
+        f"dpi={dpi:g} makes frames of {width:,} x {height:,} px, too large: "
+        f"{cause}. To fit, {advice}."
+    )

@@ -112,7 +112,7 @@ def test_too_few_channels(info16, rng):
     with pytest.raises(ValueError, match=r"at least 4 channels.*got 3 \(Fp1, Cz, Oz"):
         animate_coefs(rng.standard_normal((N_TIMES, 3)), three, **FAST)
     two = mne.pick_info(info16, [0, 7])
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2 \(Fp1, Cz\)"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2 \(Fp1, Cz\)"):
         topomap_positions(two)
 
 

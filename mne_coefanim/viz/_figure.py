@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
 
-from .._checks import check_mathtext
+from .._checks import check_frame_size, check_mathtext, frame_shape
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
@@ -112,6 +112,8 @@ class CoefFigure:
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
         )  # fmt: skip
+        # before the figure exists: matplotlib could not draw it
+        check_frame_size(frame_shape((width, height), dpi), dpi)
         self.fig = plt.figure(figsize=(width, height), dpi=dpi)
         self.fig.patch.set_facecolor("white")
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]

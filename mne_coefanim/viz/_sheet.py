@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
 
-from .._checks import check_int
+from .._checks import check_frame_size, check_int, frame_shape
 from ._figure import (
     CONTOUR_ZORDER,
     MAP_ZORDER,
@@ -107,6 +107,7 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
         note=note is not None,
     )  # fmt: skip
     width, height, rects = sheet_layout(grid)
+    check_frame_size(frame_shape((width, height), dpi), dpi)  # drawable
     fig = plt.figure(figsize=(width, height), dpi=dpi)
     fig.patch.set_facecolor("white")
     unit = "sample" if scene.times_are_samples else look.time_unit
