@@ -99,7 +99,8 @@ class CoefAnimation:
         self._blit = blit
         self._anim = None  # the FuncAnimation, made when something can play it
         self._played = self._offset = 0  # FuncAnimation's frame, and our shift
-        if play or can_play():
+        # a figure pyplot does not hold (show=False) is shown by no window
+        if play or (can_play() and self.fig.canvas.manager is not None):
             self._start_playing()
 
     @property

@@ -7,9 +7,11 @@ images, the time label, the score cursor, the mask markers and contours.
 """
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
+from matplotlib.figure import Figure
 
 from .._checks import check_frame_size, check_mathtext, frame_shape
 from ._layers import FigureLayers
@@ -66,7 +68,8 @@ class CoefFigure:
         What a frame compositor may read of the figure.
     """
 
-    def __init__(self, scene, look, dpi):
+    def __init__(self, scene, look, dpi, *, pyplot=True):
+        self.pyplot = pyplot
         n_panels = len(scene.titles)
         self.sensors, self.interp = scene.sensors, scene.interp
         self.tables = list(scene.tables)
@@ -114,7 +117,7 @@ class CoefFigure:
         )  # fmt: skip
         # before the figure exists: matplotlib could not draw it
         check_frame_size(frame_shape((width, height), dpi), dpi)
-        self.fig = plt.figure(figsize=(width, height), dpi=dpi)
+        self.fig = new_figure((width, height), dpi, pyplot=self.pyplot)
         self.fig.patch.set_facecolor("white")
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images = []
@@ -296,6 +299,21 @@ class CoefFigure:
                     zorder=CONTOUR_ZORDER,
                 )
             )  # fmt: skip
+
+
+def new_figure(figsize, dpi, *, pyplot):
+    """Make a figure: through pyplot, or alone (not registered in pyplot).
+
+    A figure alone has an Agg canvas (it draws, saves and displays in a
+    notebook like any) but pyplot does not know it: ``plt.show()`` does
+    not show it, and it is freed with the last reference to it (no
+    ``plt.close`` needed, no "more than 20 figures" warning).
+    """
+    if pyplot:
+        return plt.figure(figsize=figsize, dpi=dpi)
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)  # sets fig.canvas
+    return fig
 
 
 def frame_head(ax, interp, sphere):
