@@ -31,7 +31,7 @@ def _resolve_times(times, sfreq, tmin, n_times):
             built = tmin + np.arange(n_times) / sfreq
         if not np.isfinite(built).all() or np.any(np.diff(built) <= 0):
             raise ValueError(
-                f"sfreq={sfreq:g} Hz with tmin={tmin:g} s gives times that are "
+                f"sfreq={sfreq!r} Hz with tmin={tmin!r} s gives times that are "
                 f"not finite and increasing ({built[0]:g} to {built[-1]:g} s "
                 f"over {n_times} samples); pass sfreq in Hz (e.g. 1000.0) and "
                 "tmin in seconds."
