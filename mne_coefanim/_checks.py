@@ -185,7 +185,9 @@ def check_chance(chance):
     if chance is None or (isinstance(chance, str) and chance == "auto"):
         return chance
     if isinstance(chance, str):  # another option than 'auto'
-        raise ValueError(f"chance must be a number, 'auto' or None; got {chance!r:.60}.")
+        raise ValueError(
+            f"chance must be a number, 'auto' or None; got {chance!r:.60}."
+        )
     if isinstance(chance, bool | np.bool_) or not isinstance(chance, Real):
         raise TypeError(
             f"chance must be a number, 'auto' or None; got "

@@ -294,7 +294,8 @@ def test_array_route_passes_through(rng):
     np.testing.assert_array_equal(sensors.sphere, [0, 0, 0, 0.095])
     names = list("abcdefghij")
     picked = resolve_sensors(
-        pos.tolist(), ch_names=names, ch_type="eeg", picks=["c", "a", "j", "e"], sphere=0.1
+        pos.tolist(), ch_names=names, ch_type="eeg", picks=["c", "a", "j", "e"],
+        sphere=0.1,
     )
     np.testing.assert_array_equal(picked.pos, pos[[2, 0, 9, 4]])
     np.testing.assert_array_equal(picked.picks, [2, 0, 9, 4])

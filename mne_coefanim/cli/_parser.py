@@ -156,9 +156,9 @@ def _add_render_parser(commands):
         metavar="TITLE=FILE",
         help="one panel, titled TITLE, of coefficients read from FILE as COEFS "
         "is, split at the last '=' (a title may hold '=', e.g. C=0.01=c.npz; a "
-        "FILE name may not); repeat for panels side by side, in sync and on one colour scale "
-        "(Python's data={title: ...}); replaces COEFS, which cannot be given "
-        "too (default: none)",
+        "FILE name may not); repeat for panels side by side, in sync and on "
+        "one colour scale (Python's data={title: ...}); replaces COEFS, which "
+        "cannot be given too (default: none)",
     )
     _add_output_options(sub)
     _add_array_options(sub)
