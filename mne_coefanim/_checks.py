@@ -241,7 +241,8 @@ def frame_shape(size_inches, dpi):
     return int(height * dpi), int(width * dpi)
 
 
-def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT):
+def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT,
+                     fewer="panels side by side"):  # fmt: skip
     """Refuse frames of ``shape`` over ``max_side`` px per side, before drawing.
 
     Parameters
@@ -255,6 +256,8 @@ def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT):
     cause : str
         What sets the limit, e.g. ``'libx264 (MP4) encodes at most 16,384 px
         per side'``.
+    fewer : str
+        What to show fewer of, the other way to fit.
     """
     height, width = shape
     if max(height, width) <= max_side:
@@ -263,9 +266,9 @@ def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT):
     while fits > 0 and max(frame_shape((width / dpi, height / dpi), fits)) > max_side:
         fits -= 1
     advice = (
-        f"lower dpi to {fits} or less, or show fewer panels side by side"
+        f"lower dpi to {fits} or less, or show fewer {fewer}"
         if fits >= MIN_DPI
-        else f"show fewer panels side by side (even dpi={MIN_DPI} is too much)"
+        else f"show fewer {fewer} (even dpi={MIN_DPI} is too much)"
     )
     raise ValueError(
         f"dpi={dpi:g} makes frames of {width:,} x {height:,} px, too large: "

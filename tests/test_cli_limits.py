@@ -288,3 +288,13 @@ def test_frames_too_large_for_mp4_refused_before_rendering(tmp_path, capsys,
                           "most 16,384 px per side. To fit, lower dpi to 992 or "
                           "less")  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".mp4") == []
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
+def test_max_bytes_reads_every_header_version(tmp_path, capsys, info_file, version):
+    coefs = np.zeros((4, N_CH), dtype=[("é", "<f8")])  # field names need 3.0
+    with open(tmp_path / "coefs.npy", "wb") as fid:
+        np.lib.format.write_array(fid, coefs, version=version)
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--info", info_file,
+                       "-o", tmp_path / "a.gif", "--max-bytes", "511", *FAST)  # fmt: skip
+    assert_one_line_error(code, err, "(512 bytes), more than the limit of 511 bytes")

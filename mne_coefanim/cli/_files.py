@@ -124,6 +124,9 @@ def check_npy_header(fid, size, what, path, max_bytes=None):
     readers = {
         (1, 0): np.lib.format.read_array_header_1_0,
         (2, 0): np.lib.format.read_array_header_2_0,
+        # 3.0 is 2.0 with field names in UTF-8 (read as latin-1 here: the
+        # shape and the item size, all that is checked, come out the same)
+        (3, 0): np.lib.format.read_array_header_2_0,
     }
     if version not in readers:
         return  # numpy.load says what is wrong

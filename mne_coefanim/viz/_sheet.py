@@ -109,7 +109,8 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
         note=note is not None,
     )  # fmt: skip
     width, height, rects = sheet_layout(grid)
-    check_frame_size(frame_shape((width, height), dpi), dpi)  # drawable
+    check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
+                     fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
     fig = new_figure((width, height), dpi, pyplot=pyplot)
     fig.patch.set_facecolor("white")
     unit = "sample" if scene.times_are_samples else look.time_unit
