@@ -262,9 +262,9 @@ def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT,
     height, width = shape
     if max(height, width) <= max_side:
         return
-    fits = int(max_side / max(height, width) * dpi)  # a dpi that fits
-    while fits > 0 and max(frame_shape((width / dpi, height / dpi), fits)) > max_side:
-        fits -= 1
+    # the largest dpi sure to fit: the figure is less than (side + 1) / dpi
+    # inches (sides are truncated to whole px)
+    fits = int(max_side * dpi / (max(height, width) + 1))
     advice = (
         f"lower dpi to {fits} or less, or show fewer {fewer}"
         if fits >= MIN_DPI
