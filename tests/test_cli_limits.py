@@ -248,12 +248,12 @@ def test_panel_titles_may_hold_equals(tmp_path, capsys, spy, info_file, rng):
 @pytest.mark.parametrize(
     "options, match",
     [
-        (["--units", r"$\foo$"], r"units '$\\foo$' cannot be drawn: matplotlib reads "
-                                 "text between $ signs as mathtext"),
-        (["--title", "$x^$"], "title '$x^$' cannot be drawn"),
+        (["--units", r"$\foo$"], r"error: --units: units '$\\foo$' cannot be drawn: "
+                                 "matplotlib reads text between $ signs as mathtext"),
+        (["--title", "$x^$"], "error: --title: title '$x^$' cannot be drawn"),
         (["--scores", "SCORES", "--score-label", "$x^$"],
-         "score_label '$x^$' cannot be drawn"),
-        (["--panel-title", r"$\x$"], r"panel title (data key) '$\\x$' cannot be drawn"),
+         "error: --score-label: score_label '$x^$' cannot be drawn"),
+        (["--panel-title", r"$\x$"], r"error: --panel: title '$\\x$' cannot be drawn"),
         (["--sfreq", "1e-308", "--first-time", "0"],
          "sfreq=1e-308 Hz with tmin=0.0 s gives times that are not finite"),
     ],

@@ -152,6 +152,7 @@ def run_render(args):
     _check_cmap(args.cmap)
     args.first_time, tmin, tmax = _resolve_times(args)
     inputs = _check_inputs(args)
+    _check_labels(args)
     _check_option_combination(args, inputs)
     check_extras(args)
     output = _check_output(args.output, args.overwrite)
@@ -288,6 +289,18 @@ def _check_cmap(name):
 
     if name is not None:
         _as_option("--cmap", check_cmap, name)
+
+
+def _check_labels(args):
+    """Refuse a label whose mathtext does not parse, naming its option."""
+    from .._checks import check_mathtext
+
+    labels = [("--title", args.title), ("--units", args.units),
+              ("--score-label", args.score_label)]  # fmt: skip
+    labels += [("--panel", title) for title in args.titles if title is not None]
+    for flag, text in labels:
+        name = "title" if flag == "--panel" else flag.lstrip("-").replace("-", "_")
+        _as_option(flag, lambda value, name=name: check_mathtext(name, value), text)
 
 
 def _as_option(flag, check, value):
