@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
-from ._checks import check_dpi, check_fps, check_int
+from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
@@ -104,7 +104,8 @@ class CoefAnimation:
         self._blit = blit
         self._anim = None  # the FuncAnimation, made when something can play it
         self._played = self._offset = 0  # FuncAnimation's frame, and our shift
-        if play or can_play():
+        # a figure pyplot does not hold (show=False) is shown by no window
+        if play or (can_play() and self.fig.canvas.manager is not None):
             self._start_playing()
 
     @property
@@ -213,6 +214,10 @@ class CoefAnimation:
         """
         yield from self._frames(dpi)
 
+    def _frame_shape(self, dpi):
+        """The frames' ``(height, width)`` in px at ``dpi``, drawing nothing."""
+        return frame_shape(self.fig.get_size_inches(), dpi)
+
     def _frames(self, dpi, unmarked=False, deferred=False, indices=None):
         """Frames; with ``unmarked``, ``(frame, frame without markers | None)``.
 
@@ -222,6 +227,7 @@ class CoefAnimation:
         an iterable read one at a time (None: all of them, in order).
         """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
+        check_frame_size(self._frame_shape(dpi), dpi)  # what Agg can draw
         shown = getattr(self, "_shown", 0)
         compositor = FrameCompositor(self._cfig.layers, dpi)
         self.palette = compositor.palette
@@ -303,8 +309,10 @@ class CoefAnimation:
         indices = range(0, len(self), step)
         every = f" of {len(self)} (one in {step})" if step > 1 else ""
         logger.info(f"Saving {len(indices)}{every} frames to {path}")
-        # the writer checks its settings (fps, encoder) before any rendering
+        # the writer checks its settings (fps, encoder) and the frames' size
+        # before any rendering
         writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
+        writer.check_frame(self._frame_shape(dpi), dpi)
         viewer = writer.takes == "viewer"  # frames with and without markers
         generator = self._frames(dpi, unmarked=viewer, deferred=writer.defers)
         try:
@@ -359,6 +367,9 @@ class CoefAnimation:
         """
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
+        viewer = WRITERS[".html"].writer
+        check_frame_size(self._frame_shape(dpi), dpi, viewer.max_side,
+                         viewer.size_limit)  # fmt: skip
         if max_bytes is None:
             max_bytes = check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
         else:

@@ -6,6 +6,7 @@ compositor -> writers.
 """
 
 import inspect
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,9 +14,12 @@ from mne.utils import verbose
 
 from ._animation import CoefAnimation
 from ._checks import (
+    check_chance,
     check_dpi,
     check_fps,
+    check_mathtext,
     check_real,
+    check_type,
 )
 from ._defaults import (
     DEFAULT_DPI,
@@ -157,12 +161,23 @@ def animate_coefs(
         With ``.fig``, ``.anim`` and ``.save(fname, *, fps, dpi, overwrite)``.
     """
     params = locals()  # the keywords, sorted by stage below
-    scene = prepare_scene(data, info, scene_options(params))
-    fps = check_fps(fps)
-    dpi = check_dpi(dpi)
+    return _animate(params, show=show, pyplot=show)
+
+
+def _animate(params, *, show, pyplot):
+    """Build the animation of animate_coefs' keywords ``params``.
+
+    ``pyplot``: make its figure through pyplot (else alone, not registered);
+    ``show``: show it (it must then be pyplot's).
+    """
+    _check_call(params)
+    scene = prepare_scene(params["data"], params["info"], scene_options(params))
+    fps = check_fps(params["fps"])
+    dpi = check_dpi(params["dpi"])
     look = Look.from_params(params)
-    cfig = CoefFigure(scene, look, dpi)
-    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(blit), dpi=dpi, play=show)
+    cfig = CoefFigure(scene, look, dpi, pyplot=pyplot)
+    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(params["blit"]), dpi=dpi,
+                         play=show)  # fmt: skip
     anim.show_frame(0)
     if show:
         plt.show()
@@ -192,7 +207,7 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
         The figure: the animation's frame, or the sheet of maps.
     """
     if is_sheet_time(time):  # several times, or 'peaks'
-        fig = _plot_sheet(data, info, time, ncols, kwargs)
+        fig = _plot_sheet(data, info, time, ncols, kwargs, pyplot=show)
         if show:
             plt.show()
         return fig
@@ -204,7 +219,9 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
     check_real("time", time)
     # blit=True: where a backend plays it, the animation is drawn once now,
     # so no later first draw restarts it
-    anim = animate_coefs(data, info, show=False, **{**kwargs, "blit": True})
+    params = _bind(data, info, {**kwargs, "blit": True})
+    # pyplot's figure only when it is shown: else nothing is left registered
+    anim = _animate(params, show=False, pyplot=show)
     index = int(np.argmin(np.abs(anim.times - time)))
     fig = anim.show_frame(index)
     # a blitting animation marks the map and the label "animated", and a plain
@@ -217,14 +234,34 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
     return fig
 
 
-def _plot_sheet(data, info, time, ncols, kwargs):
-    """Draw the sheet of maps at several times, from animate_coefs' arguments."""
-    # the same keywords, with the same defaults, as animate_coefs (a wrong
-    # keyword is a TypeError naming it)
+def _bind(data, info, kwargs):
+    """animate_coefs' keywords, with its defaults (a wrong one is a TypeError)."""
     bound = inspect.signature(animate_coefs).bind(data, info, **kwargs)
     bound.apply_defaults()
-    params = bound.arguments
+    return bound.arguments
+
+
+def _plot_sheet(data, info, time, ncols, kwargs, *, pyplot):
+    """Draw the sheet of maps at several times, from animate_coefs' arguments."""
+    params = _bind(data, info, kwargs)
+    _check_call(params)
     scene = prepare_scene(data, info, scene_options(params))
     look = Look.from_params(params)
     dpi = check_dpi(params["dpi"])
-    return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi)
+    return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi, pyplot=pyplot)
+
+
+def _check_call(params):
+    """Check what the arguments alone tell, before any data is read or drawn.
+
+    The chance level, and every label the figure draws from the user's text
+    (mathtext parsed as matplotlib will parse it): an error here names the
+    parameter, instead of failing at the first draw or save.
+    """
+    check_chance(params["chance"])
+    for name in ("title", "units", "score_label"):
+        check_type(name, params[name], str | type(None), "a str or None")
+        check_mathtext(name, params[name])
+    if isinstance(params["data"], Mapping):  # its keys are the panels' titles
+        for key in params["data"]:
+            check_mathtext("panel title (data key)", key)

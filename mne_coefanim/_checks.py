@@ -8,11 +8,16 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._defaults import MAX_SCORE
+
 MIN_FPS = 0.002  # one frame per 500 s: a GIF delay must fit in 16 bits of cs
 MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
 # take gigabytes and Agg refuses canvases of 2**16 px
 MAX_DPI = 1000
+# matplotlib's Agg canvas refuses 2**16 px per side; GIF stores sizes in 16 bits
+MAX_FRAME_SIDE = 2**16 - 1
+AGG_LIMIT = "matplotlib draws (Agg) at most 65,535 px per side"
 
 
 def check_option(name, value, allowed):
@@ -168,3 +173,104 @@ def check_dpi(dpi):
             f"got dpi={dpi:g}."
         )
     return dpi
+
+
+def check_chance(chance):
+    """Return the chance level: None, ``'auto'`` or a finite float.
+
+    A number must be finite and within ``±MAX_SCORE``, as scores are: the
+    score axis spans the scores and the chance line (beyond, its limits
+    overflow when the figure is drawn).
+    """
+    if chance is None or (isinstance(chance, str) and chance == "auto"):
+        return chance
+    if isinstance(chance, str):  # another option than 'auto'
+        raise ValueError(
+            f"chance must be a number, 'auto' or None; got {chance!r:.60}."
+        )
+    if isinstance(chance, bool | np.bool_) or not isinstance(chance, Real):
+        raise TypeError(
+            f"chance must be a number, 'auto' or None; got "
+            f"{type(chance).__name__} ({chance!r:.60})."
+        )
+    value = float(chance)
+    if not np.isfinite(value) or abs(value) > MAX_SCORE:
+        raise ValueError(
+            f"chance must be a finite number within +-{MAX_SCORE:g}, as scores "
+            f"are (the score axis spans both); got chance={value!r}."
+        )
+    return value
+
+
+def check_mathtext(name, text):
+    """Refuse a label whose mathtext (between $ signs) matplotlib cannot parse.
+
+    Parsed as matplotlib parses it when drawing (with its public
+    ``MathTextParser``), so that the error comes now and names ``name``,
+    not at the first draw or save with a parser's message. Text that is no
+    mathtext (no pair of unescaped $) and non-str values pass; with
+    ``text.usetex``, LaTeX draws the text and says what is wrong.
+    """
+    import matplotlib as mpl
+    from matplotlib import cbook
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+
+    if not isinstance(text, str) or mpl.rcParams["text.usetex"]:
+        return text
+    if not cbook.is_math_text(text):
+        return text
+    try:
+        MathTextParser("path").parse(text, 72, FontProperties(size=12))
+    except ValueError as err:
+        raise ValueError(
+            f"{name} {text!r:.80} cannot be drawn: matplotlib reads text "
+            f"between $ signs as mathtext, and this does not parse "
+            f"({' '.join(str(err).split())}). Escape a literal dollar "
+            "sign as \\$, e.g. 'cost: \\$5'."
+        ) from None
+    return text
+
+
+def frame_shape(size_inches, dpi):
+    """Return ``(height, width)`` in px of a figure's frames at ``dpi``.
+
+    As matplotlib's Agg canvas makes its buffer: each side truncated.
+    """
+    width, height = size_inches
+    return int(height * dpi), int(width * dpi)
+
+
+def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT,
+                     fewer="panels side by side"):  # fmt: skip
+    """Refuse frames of ``shape`` over ``max_side`` px per side, before drawing.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The frames' ``(height, width)`` in px (see :func:`frame_shape`).
+    dpi : float
+        The resolution that makes them so large.
+    max_side : int
+        The largest side the output takes.
+    cause : str
+        What sets the limit, e.g. ``'libx264 (MP4) encodes at most 16,384 px
+        per side'``.
+    fewer : str
+        What to show fewer of, the other way to fit.
+    """
+    height, width = shape
+    if max(height, width) <= max_side:
+        return
+    # the largest dpi sure to fit: the figure is less than (side + 1) / dpi
+    # inches (sides are truncated to whole px)
+    fits = int(max_side * dpi / (max(height, width) + 1))
+    advice = (
+        f"lower dpi to {fits} or less, or show fewer {fewer}"
+        if fits >= MIN_DPI
+        else f"show fewer {fewer} (even dpi={MIN_DPI} is too much)"
+    )
+    raise ValueError(
+        f"dpi={dpi:g} makes frames of {width:,} x {height:,} px, too large: "
+        f"{cause}. To fit, {advice}."
+    )

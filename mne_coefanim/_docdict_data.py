@@ -174,7 +174,12 @@ exclude : 'bads' | list of str
 
 docdict["sphere"] = """
 sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
-    The head sphere, as in :func:`mne.viz.plot_topomap`.
+    The head sphere, as in :func:`mne.viz.plot_topomap`, in the unit of
+    the channels' positions (metres for an Info). It must be a plausible
+    head for the channels shown: the farthest channel must lie 0.1 to 10
+    head radii from its centre on the map (a cap reaches about 0.3 to
+    1.6), else a ValueError says so before anything is drawn (e.g.
+    ``sphere=9.5`` for positions in metres).
 """
 
 docdict["tmin"] = """

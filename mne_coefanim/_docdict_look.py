@@ -245,7 +245,12 @@ dpi : float
 
 docdict["show"] = """
 show : bool
-    Show the figure.
+    Show the figure (with ``plt.show()``). With ``show=False`` the figure
+    is made without pyplot (a :class:`~matplotlib.figure.Figure` with an
+    Agg canvas): it draws, saves and displays in a notebook as usual, but
+    pyplot does not hold it, so figures made in a loop are freed with
+    their animation (no ``plt.close`` needed) and a later ``plt.show()``
+    does not show it (pass ``show=True`` for a window).
 """
 
 

@@ -299,7 +299,7 @@ def test_positions_far_from_a_head_are_refused(case):
 
 
 def test_too_few_rows_are_left_to_the_usual_error():
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2"):
         resolve_sensors(np.array([[0.0, 0.0], [0.05, 0.0]]))
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 0"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 0"):
         resolve_sensors(np.zeros((0, 2)))

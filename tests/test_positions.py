@@ -213,10 +213,11 @@ def test_bads_excluded_by_default(small_info):
     assert resolve_sensors(info, exclude=()).ch_names == info["ch_names"]
     assert "Fz" not in resolve_sensors(info, exclude=["Fz"]).ch_names
     # Explicit names keep a bad channel, as in MNE.
-    assert resolve_sensors(info, picks=["Cz", "Fz", "Pz"]).ch_names == [
+    assert resolve_sensors(info, picks=["Cz", "Fz", "Pz", "C3"]).ch_names == [
         "Cz",
         "Fz",
         "Pz",
+        "C3",
     ]
 
 
@@ -232,7 +233,7 @@ def test_picks_by_names_indices_and_type(small_info):
     by_index = resolve_sensors(small_info, picks=np.array(idx))
     np.testing.assert_array_equal(by_index.pos, by_name.pos)
     np.testing.assert_array_equal(
-        resolve_sensors(small_info, picks=[0, 1, -1]).picks, [0, 1, 15]
+        resolve_sensors(small_info, picks=[0, 1, 5, -1]).picks, [0, 1, 5, 15]
     )
     np.testing.assert_array_equal(
         resolve_sensors(small_info, picks="eeg").pos, full.pos
@@ -263,8 +264,8 @@ def test_instances_with_info(small_info):
         resolve_sensors(evoked).pos, resolve_sensors(small_info).pos
     )
     np.testing.assert_array_equal(
-        topomap_positions(evoked, picks=["Cz", "Pz", "Fz"]),
-        resolve_sensors(small_info, picks=["Cz", "Pz", "Fz"]).pos,
+        topomap_positions(evoked, picks=["Cz", "Pz", "Fz", "C3"]),
+        resolve_sensors(small_info, picks=["Cz", "Pz", "Fz", "C3"]).pos,
     )
 
 
@@ -293,10 +294,11 @@ def test_array_route_passes_through(rng):
     np.testing.assert_array_equal(sensors.sphere, [0, 0, 0, 0.095])
     names = list("abcdefghij")
     picked = resolve_sensors(
-        pos.tolist(), ch_names=names, ch_type="eeg", picks=["c", "a", "j"], sphere=0.1
+        pos.tolist(), ch_names=names, ch_type="eeg", picks=["c", "a", "j", "e"],
+        sphere=0.1,
     )
-    np.testing.assert_array_equal(picked.pos, pos[[2, 0, 9]])
-    np.testing.assert_array_equal(picked.picks, [2, 0, 9])
+    np.testing.assert_array_equal(picked.pos, pos[[2, 0, 9, 4]])
+    np.testing.assert_array_equal(picked.picks, [2, 0, 9, 4])
     np.testing.assert_array_equal(picked.sphere, [0, 0, 0, 0.1])
     assert picked.ch_type == "eeg"
     np.testing.assert_array_equal(topomap_positions(pos), pos)
@@ -342,7 +344,7 @@ def test_error_overlapping_channels(small_info):
 
 
 def test_error_fewer_than_three_channels(small_info):
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2 \(Cz, Pz\)"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2 \(Cz, Pz\)"):
         resolve_sensors(small_info, picks=["Cz", "Pz"])
 
 

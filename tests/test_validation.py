@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 import tracemalloc
+import weakref
 
 import mne
 import numpy as np
@@ -112,7 +113,7 @@ def test_too_few_channels(info16, rng):
     with pytest.raises(ValueError, match=r"at least 4 channels.*got 3 \(Fp1, Cz, Oz"):
         animate_coefs(rng.standard_normal((N_TIMES, 3)), three, **FAST)
     two = mne.pick_info(info16, [0, 7])
-    with pytest.raises(ValueError, match=r"at least 3 channels.*got 2 \(Fp1, Cz\)"):
+    with pytest.raises(ValueError, match=r"at least 4 channels.*got 2 \(Fp1, Cz\)"):
         topomap_positions(two)
 
 
@@ -611,3 +612,227 @@ def test_failed_first_draw_leaves_no_animation_behind(info16, data):
     with pytest.raises(ValueError, match=r"nosuchsymbol"):
         animate_coefs(data, info16, title=r"$\nosuchsymbol$", **FAST)
     assert animations() == before
+
+
+# -- every error at the call, naming the parameter, before any rendering -------
+
+
+@pytest.fixture
+def no_rendering(monkeypatch):
+    """Fail the test if any frame is composed or the figure drawn for a file."""
+    from mne_coefanim._animation import CoefAnimation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a frame was rendered before the error")
+
+    monkeypatch.setattr(CoefAnimation, "_frames", refuse)
+
+
+@pytest.mark.parametrize(
+    "chance, error, match",
+    [
+        (np.nan, ValueError, r"chance must be a finite number .*got chance=nan"),
+        (np.inf, ValueError, r"chance must be a finite number .*got chance=inf"),
+        (1e308, ValueError, r"within \+-1e\+100.*got chance=1e\+308"),
+        (-1e308, ValueError, r"within \+-1e\+100.*got chance=-1e\+308"),
+        ("0.5", ValueError, r"chance must be a number, 'auto' or None"),
+        (True, TypeError, r"chance must be a number, 'auto' or None; got bool"),
+    ],
+)  # fmt: skip
+def test_chance_refused_at_the_call(info16, data, rng, chance, error, match):
+    scores = rng.uniform(0.4, 0.9, (5, N_TIMES))
+    with pytest.raises(error, match=match):
+        animate_coefs(data, info16, times=TIMES, scores=scores, chance=chance, **FAST)
+    with pytest.raises(error, match=match):  # also without scores: a typo
+        animate_coefs(data, info16, times=TIMES, chance=chance, **FAST)
+    with pytest.raises(error, match=match):
+        plot_coefs(data, info16, times=TIMES, scores=scores, chance=chance,
+                   time=[0.0, 0.05], **FAST)  # fmt: skip
+
+
+def test_large_finite_chance_is_drawn(info16, data, rng, tmp_path):
+    scores = rng.uniform(0.4, 0.9, (5, N_TIMES))
+    anim = animate_coefs(data, info16, times=TIMES, scores=scores, chance=1e100,
+                         **FAST)  # fmt: skip
+    assert anim.scores.chance == 1e100
+    anim.save(tmp_path / "a.gif", verbose=False)  # used to overflow here
+    assert n_gif_frames(tmp_path / "a.gif") == N_TIMES
+
+
+def n_gif_frames(path):
+    with Image.open(path) as image:
+        return image.n_frames
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("units", r"$\foo$"),
+        ("score_label", "$x^$"),
+        ("title", "cost: $x_$"),
+    ],
+)  # fmt: skip
+def test_mathtext_parsed_at_the_call(info16, data, rng, no_rendering, name, text):
+    kwargs = {name: text, "scores": rng.uniform(0.4, 0.9, (5, N_TIMES))}
+    match = rf"^{name} .* cannot be drawn: matplotlib reads text between \$ signs"
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(data, info16, times=TIMES, **kwargs, **FAST)
+    with pytest.raises(ValueError, match=match):
+        plot_coefs(data, info16, times=TIMES, time=[0.0, 0.05], **kwargs, **FAST)
+    escaped = {name: text.replace("$", r"\$"), "scores": kwargs["scores"]}
+    anim = animate_coefs(data, info16, times=TIMES, **escaped, **FAST)
+    anim.fig.canvas.draw()  # the escaped text draws
+
+
+def test_panel_title_mathtext_and_label_types(info16, data, no_rendering):
+    with pytest.raises(ValueError, match=r"^panel title \(data key\) '\$\\\\x\$'"):
+        animate_coefs({"ok": data, r"$\x$": data}, info16, times=TIMES, **FAST)
+    with pytest.raises(TypeError, match=r"units must be a str or None; got int"):
+        animate_coefs(data, info16, times=TIMES, units=5, **FAST)
+    with pytest.raises(TypeError, match=r"score_label must be a str or None"):
+        animate_coefs(data, info16, times=TIMES, score_label=["AUC"], **FAST)
+
+
+@pytest.mark.parametrize(
+    "sphere, match",
+    [
+        (9.5, r"the farthest, \w+, lies 0\.0\d+ head radii from its centre"),
+        (1e10, r"the farthest, \w+, lies [\d.]+e-1\d head radii"),
+        (0.001, r"the farthest, \w+, lies [\d.]+ head radii from its centre on "
+                r"the map, where a "
+                r"head's channels lie 0\.1 to 10 radii away"),
+        ((1.0, 0.0, 0.0, 0.095), r"the farthest, T7, lies 11\.3 head radii"),
+    ],
+)  # fmt: skip
+def test_implausible_sphere_refused(info16, data, sphere, match):
+    start = r"^sphere \[.*\] \(x, y, z, radius\) is not a plausible head for "
+    with pytest.raises(ValueError, match=start + r"these channels: " + match):
+        animate_coefs(data, info16, times=TIMES, sphere=sphere, **FAST)
+
+
+@pytest.mark.parametrize("radius", [0.02, 0.095, 0.5])
+def test_plausible_spheres_draw(info16, data, radius, tmp_path):
+    anim = animate_coefs(data[:2], info16, times=TIMES[:2], sphere=radius, **FAST)
+    anim.save(tmp_path / "s.gif", verbose=False)
+    assert np.allclose(anim.sensors.sphere, [0, 0, 0, radius])
+
+
+def test_sphere_reach_also_for_positions_arrays(data):
+    pos = make_info("biosemi16").get_montage().get_positions()["ch_pos"]
+    pos = np.array(list(pos.values()))[:, :2] * 100  # centimetres
+    animate_coefs(data, pos, times=TIMES, sphere=9.5, **FAST)  # their unit
+    with pytest.raises(ValueError, match=r"lies 0\.0\d+ head radii"):
+        animate_coefs(data, pos, times=TIMES, sphere=(0, 0, 0, 150.0), **FAST)
+
+
+def test_times_from_sfreq_must_be_finite(info16, data):
+    with pytest.raises(ValueError, match=r"sfreq=1e-320 Hz with tmin=0\.0 s gives "
+                       r"times that are not finite and increasing"):  # fmt: skip
+        as_coef_data(data, sfreq=1e-320)
+    with pytest.raises(ValueError, match=r"sfreq=1000\.0 Hz with tmin=1e\+20 s"):
+        as_coef_data(data, sfreq=1000.0, tmin=1e20)
+
+
+@pytest.mark.parametrize("n_channels", [1, 2, 3])
+def test_too_few_channels_said_once(info16, rng, n_channels):
+    few = mne.pick_info(info16, [0, 7, 14][:n_channels])
+    with pytest.raises(ValueError, match=rf"at least 4 channels .*got {n_channels} "):
+        animate_coefs(rng.standard_normal((N_TIMES, n_channels)), few, **FAST)
+
+
+# -- the frames' pixel size, for the chosen format, before any rendering -------
+
+
+def test_frames_larger_than_agg_refused_at_the_call(info16, rng):
+    panels = {f"p{k}": rng.standard_normal((2, 16)) for k in range(17)}
+    match = (r"^dpi=1000 makes frames of 6\d,\d{3} x \d,\d{3} px, too large: "
+             r"matplotlib draws \(Agg\) at most 65,535 px per side\. To fit, "
+             r"lower dpi to 9\d\d or less")  # fmt: skip
+    with pytest.raises(ValueError, match=match):
+        animate_coefs(panels, info16, times=TIMES[:2], res=8, dpi=1000, show=False,
+                      verbose=False)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "suffix, panels, match",
+    [
+        (".mp4", 4, r"the libx264 encoder \(\.mp4\) takes frames of at most 16,384"),
+        (".gif", 17, r"GIF stores the width and height in 16 bits"),
+        (".html", 17, r"the viewer stores frame sizes in 16 bits"),
+    ],
+)  # fmt: skip
+def test_frames_too_large_for_the_format_refused_at_save(info16, rng, tmp_path,
+                                                         no_rendering, suffix,
+                                                         panels, match):  # fmt: skip
+    if suffix == ".mp4":
+        pytest.importorskip("imageio_ffmpeg")
+    data = {f"p{k}": rng.standard_normal((2, 16)) for k in range(panels)}
+    anim = animate_coefs(data, info16, times=TIMES[:2], res=8, dpi=20, show=False,
+                         verbose=False)  # fmt: skip
+    with pytest.raises(ValueError, match=r"^dpi=1000 makes frames of .* too large: "
+                       + match):  # fmt: skip
+        anim.save(tmp_path / f"a{suffix}", dpi=1000, verbose=False)
+    assert listing(tmp_path) == []  # nothing written, nothing left
+    if suffix == ".html":
+        with pytest.raises(ValueError, match=match):
+            anim.to_html(dpi=1000)
+
+
+def test_codec_limits_count_the_even_padding():
+    pytest.importorskip("imageio_ffmpeg")
+    from mne_coefanim.io._video import VideoWriter
+
+    writer = VideoWriter("x.mp4", fps=10)
+    if writer.codec != "libx264":
+        pytest.skip(f"MP4 encoder is {writer.codec}")
+    writer.check_frame((100, 16384), dpi=100)  # the largest x264 takes
+    with pytest.raises(ValueError, match=r"frames of 16,385 x 100 px.*libx264"):
+        writer.check_frame((100, 16385), dpi=100)  # padded to 16,386
+
+
+def test_frame_shape_is_what_the_frames_are(info16, data):
+    from mne_coefanim._checks import frame_shape
+
+    anim = animate_coefs(data[:2], info16, times=TIMES[:2], **FAST)
+    for dpi in (20, 33.3, 41):
+        frame = next(anim.iter_frames(dpi=dpi))
+        assert frame.shape == frame_shape(anim.fig.get_size_inches(), dpi)
+
+
+# -- figures made with show=False are not left in pyplot ----------------------
+
+
+def test_show_false_leaves_no_pyplot_figure(info16, data, tmp_path):
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    before = plt.get_fignums()
+    # pyplot warns (an error here) when more than max_open_warning are open
+    with plt.rc_context({"figure.max_open_warning": 1}):
+        for _ in range(3):
+            anim = animate_coefs(data[:2], info16, times=TIMES[:2], **FAST)
+        anim.save(tmp_path / "a.gif", verbose=False)
+        fig = plot_coefs(data, info16, times=TIMES, time=0.02, **FAST)
+        sheet = plot_coefs(data, info16, times=TIMES, time=[0.0, 0.05], **FAST)
+    assert plt.get_fignums() == before
+    for each in (anim.fig, fig, sheet):  # draws and saves as any figure
+        assert isinstance(each.canvas, FigureCanvasAgg)
+        each.savefig(tmp_path / "f.png")
+        with Image.open(tmp_path / "f.png") as image:
+            assert image.size == tuple(
+                int(round(s)) for s in each.get_size_inches() * each.dpi
+            )
+    freed = weakref.ref(anim.fig)
+    del anim
+    gc.collect()
+    assert freed() is None  # pyplot holds no reference
+
+
+def test_show_true_still_uses_pyplot(info16, data):
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    anim = animate_coefs(data[:2], info16, times=TIMES[:2], **{**FAST, "show": True})
+    fig = plot_coefs(data, info16, times=TIMES, time=0.02, **{**FAST, "show": True})
+    assert len(plt.get_fignums()) == before + 2
+    assert plt.fignum_exists(anim.fig.number) and plt.fignum_exists(fig.number)

@@ -28,12 +28,12 @@ from ._picks import (
     _resolve_ch_type,
     _resolve_picks,
 )
-from ._sphere import _resolve_sphere, _sphere_to_device
+from .._defaults import MIN_CHANNELS
+from ._sphere import _resolve_sphere, _sphere_to_device, check_sphere_reach
 
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
 OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
-MIN_CHANNELS = 3  # positions of fewer channels make no topomap
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +227,7 @@ def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     _check_no_overlap(locs, names, pairs_allowed=ch_type == "grad")
     _check_enough(names)
     pos = _project(locs, sphere)
+    check_sphere_reach(pos, sphere, names)
     logger.debug(
         f"Topomap positions of {len(names)} {ch_type} channels, sphere "
         f"{np.round(sphere, 4).tolist()} m"
@@ -308,7 +309,7 @@ def _check_no_overlap(locs, names, pairs_allowed=False):
 
 
 def _check_enough(names):
-    """Interpolation needs a triangle, hence at least three channels."""
+    """Interpolation needs MIN_CHANNELS (4) channels: Qhull's Delaunay does."""
     if len(names) < MIN_CHANNELS:
         raise ValueError(
             f"A topomap needs at least {MIN_CHANNELS} channels with positions to "
@@ -346,6 +347,7 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     pos, sphere = fitted.pos[rows], resolved
     _check_no_overlap(pos, names)
     _check_enough(names)
+    check_sphere_reach(pos, sphere, names)
     return _make_sensors(
         pos, names, ch_type, sphere, None, None if picks is None else rows
     )

@@ -17,6 +17,11 @@ from .._checks import check_option
 DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
 SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
 EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
+# where the farthest channel may lie from the sphere's centre on the map, in
+# head radii: a cap reaches 0.3 (a few central channels) to 1.6 (a full cap
+# below the ears); beyond 10 the head is a dot among the channels, below 0.1
+# the channels a dot in the head (e.g. sphere=9.5 for channels in metres)
+SPHERE_REACH = (0.1, 10.0)
 
 
 def _resolve_sphere(sphere, info):
@@ -138,6 +143,36 @@ def _eeglab_sphere(info):
     radius = np.abs([t7[0], t8[0], fpz[1], oz[1]]).mean()
     origin = np.array([t7, t8, fpz, oz]).mean(axis=0)
     return np.array([*origin, radius], dtype=float)
+
+
+def check_sphere_reach(pos, sphere, names):
+    """Refuse a sphere that cannot be the head of channels at ``pos``.
+
+    Parameters
+    ----------
+    pos : array, shape (n_channels, 2)
+        The channels' topomap positions (the sphere's centre at
+        ``sphere[:2]``), in the sphere's units.
+    sphere : array, shape (4,)
+        The resolved head sphere ``(x, y, z, radius)``.
+    names : list of str
+        The channels' names, to say which lies farthest.
+    """
+    distances = np.hypot(*(pos - sphere[:2]).T)
+    farthest = int(np.argmax(distances))
+    reach = distances[farthest] / sphere[3]
+    low, high = SPHERE_REACH
+    if low <= reach <= high:
+        return
+    raise ValueError(
+        f"sphere {np.round(sphere, 6).tolist()} (x, y, z, radius) is not a "
+        f"plausible head for these channels: the farthest, "
+        f"{names[farthest]}, lies {reach:.3g} head radii from its centre on "
+        f"the map, where a head's channels lie {low:g} to {high:g} radii away. "
+        "Give sphere in the unit of the channels' positions (metres in an "
+        f"Info: MNE's head radius is {HEAD_SIZE_DEFAULT}), around the head, or "
+        "pass sphere=None for MNE's default."
+    )
 
 
 def _sphere_to_device(sphere, info):

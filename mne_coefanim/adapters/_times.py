@@ -27,13 +27,16 @@ def _resolve_times(times, sfreq, tmin, n_times):
             )
             return tmin + np.arange(n_times, dtype=np.float64), True
         sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
-        times = tmin + np.arange(n_times) / sfreq
-        if not np.isfinite(times).all():  # e.g. sfreq=1e-320
+        with np.errstate(over="ignore", divide="ignore"):
+            built = tmin + np.arange(n_times) / sfreq
+        if not np.isfinite(built).all() or np.any(np.diff(built) <= 0):
             raise ValueError(
-                f"times built from sfreq={sfreq:g} and tmin={tmin:g} are not "
-                f"finite (the last is {times[-1]}); pass sfreq in Hz."
+                f"sfreq={sfreq!r} Hz with tmin={tmin!r} s gives times that are "
+                f"not finite and increasing ({built[0]:g} to {built[-1]:g} s "
+                f"over {n_times} samples); pass sfreq in Hz (e.g. 1000.0) and "
+                "tmin in seconds."
             )
-        return _warn_long(times), False
+        return _warn_long(built), False
     times = as_float_array("times", times, "an array of times in seconds")
     if times.shape != (n_times,):
         raise ValueError(

@@ -165,11 +165,22 @@ def check_extras(args):
             raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
 
 
+def check_extra_headers(args):
+    """Check the headers of the --scores and --mask files, reading no data."""
+    if args.scores is not None:
+        load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                   max_bytes=args.max_bytes, read=False)  # fmt: skip
+    if args.mask is not None and _mask_method(args.mask) is None:
+        load_array("--mask", args.mask, args.mask_key, "--mask-key",
+                   numeric="biuf", max_bytes=args.max_bytes, read=False)  # fmt: skip
+
+
 def score_kwargs(args):
     """Return the score keywords of animate_coefs, the scores read from file."""
     scores = None
     if args.scores is not None:
-        scores = load_array("--scores", args.scores, args.scores_key, "--scores-key")
+        scores = load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                            max_bytes=args.max_bytes)  # fmt: skip
     return dict(
         scores=scores,
         chance=args.chance,
@@ -185,7 +196,7 @@ def mask_kwargs(args):
         return dict(mask=None)
     method = _mask_method(args.mask)
     if method is None:
-        return dict(mask=_read_mask(args.mask, args.mask_key))
+        return dict(mask=_read_mask(args.mask, args.mask_key, args.max_bytes))
     settings = {
         key: _value(args, option)
         for option, (key, _) in TEST_OPTIONS.items()
@@ -200,8 +211,9 @@ def _mask_method(mask):
     return mask.strip().lower()
 
 
-def _read_mask(fname, key):
-    values = load_array("--mask", fname, key, "--mask-key", numeric="biuf")
+def _read_mask(fname, key, max_bytes):
+    values = load_array("--mask", fname, key, "--mask-key", numeric="biuf",
+                        max_bytes=max_bytes)  # fmt: skip
     if values.dtype.kind != "b":
         if values.size and not ((values == 0) | (values == 1)).all():
             raise ValueError(

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._extras import check_extras, mask_kwargs, score_kwargs
+from ._extras import check_extra_headers, check_extras, mask_kwargs, score_kwargs
 from ._messages import PROG, deprecated, one_line, size_text, without_wrote_log
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
 from ._parser import build_parser
@@ -37,6 +37,7 @@ from ._readers import (
     _array_info,
     _check_input,
     _make_montage,
+    check_array_headers,
     _mne_data,
     _mne_info,
     check_named_for_tests,
@@ -153,10 +154,16 @@ def run_render(args):
     _check_cmap(args.cmap)
     args.first_time, tmin, tmax = _resolve_times(args)
     inputs = _check_inputs(args)
+    _check_labels(args)
     _check_option_combination(args, inputs)
     check_extras(args)
     output = _check_output(args.output, args.overwrite)
-    # positions first: they are quick to check, the data may be large
+    # the arrays' headers first (sizes, damage: no data read), then the
+    # positions (quick to check), then the data, which may be large
+    for item in inputs:
+        if item.kind in ("npy", "npz"):
+            check_array_headers(item.path, item.kind, args, item.what)
+    check_extra_headers(args)
     montage = None if args.montage is None else _make_montage(args.montage)
     if inputs[0].kind in ("npy", "npz"):
         info = _array_info(args, montage, verbose)
@@ -285,6 +292,18 @@ def _check_cmap(name):
 
     if name is not None:
         _as_option("--cmap", check_cmap, name)
+
+
+def _check_labels(args):
+    """Refuse a label whose mathtext does not parse, naming its option."""
+    from .._checks import check_mathtext
+
+    labels = [("--title", args.title), ("--units", args.units),
+              ("--score-label", args.score_label)]  # fmt: skip
+    labels += [("--panel", title) for title in args.titles if title is not None]
+    for flag, text in labels:
+        name = "title" if flag == "--panel" else flag.lstrip("-").replace("-", "_")
+        _as_option(flag, lambda value, name=name: check_mathtext(name, value), text)
 
 
 def _as_option(flag, check, value):

@@ -17,9 +17,12 @@ from .._defaults import (
     DEFAULT_TIME_UNIT,
 )
 from ._extras import add_mask_options, add_score_options
+from ._files import DEFAULT_MAX_BYTES
 from ._messages import PROG as PROG  # re-exported
+from ._messages import one_line
 from ._readers import INPUT_KINDS
 from ._types import (
+    byte_size,
     comma_list,
     finite_float,
     float_or_none,
@@ -27,9 +30,25 @@ from ._types import (
     positive_float,
     positive_int,
     python_help,
+    sampling_frequency,
 )
 
 DEMO_SUBJECTS = 8
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, with a help hint.
+
+    argparse prints the whole usage (22 lines for ``render``) before the
+    error; the command promises one line on stderr, the same
+    ``mne-coefanim: error: ...`` as every other mistake, and exit code 2.
+    Subcommand parsers are of this class too (argparse makes them of the
+    parent's class).
+    """
+
+    def error(self, message):
+        """Print ``message`` in one line and a ``--help`` hint; exit with 2."""
+        self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser():
@@ -40,7 +59,7 @@ def build_parser():
     parser : argparse.ArgumentParser
         The parser, with the subcommands ``demo`` and ``render``.
     """
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=PROG,
         description="Animate time-resolved decoder coefficients and Haufe "
         "patterns on the scalp (GIF, MP4, WebM or HTML).",
@@ -136,9 +155,10 @@ def _add_render_parser(commands):
         type=panel,
         metavar="TITLE=FILE",
         help="one panel, titled TITLE, of coefficients read from FILE as COEFS "
-        "is; repeat for panels side by side, in sync and on one colour scale "
-        "(Python's data={title: ...}); replaces COEFS, which cannot be given "
-        "too (default: none)",
+        "is, split at the last '=' (a title may hold '=', e.g. C=0.01=c.npz; a "
+        "FILE name may not); repeat for panels side by side, in sync and on "
+        "one colour scale (Python's data={title: ...}); replaces COEFS, which "
+        "cannot be given too (default: none)",
     )
     _add_output_options(sub)
     _add_array_options(sub)
@@ -209,7 +229,7 @@ def _add_array_options(sub):
     )
     group.add_argument(
         "--sfreq",
-        type=positive_float,
+        type=sampling_frequency,
         metavar="HZ",
         help="sampling frequency of the array, to build times = FIRST_TIME + "
         "arange(n_times) / HZ (default: none; without it or --times-key, "
@@ -231,6 +251,17 @@ def _add_array_options(sub):
         "channels,times for MNE's (n_channels, n_times) order (default: "
         "times,channels for 2-D, subjects,times,channels for 3-D, "
         "subjects,folds,times,channels for 4-D)",
+    )
+    group.add_argument(
+        "--max-bytes",
+        type=byte_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="the largest array a .npy/.npz input (COEFS, --panel, --scores, "
+        "--mask) may declare in its header, e.g. 500M or 4G (binary units), "
+        "or none for no limit; a larger one is refused before it is read, as "
+        "a compressed .npz can declare gigabytes in a few megabytes (default: "
+        "1G)",
     )
     group.add_argument(
         "--condition",

@@ -67,9 +67,10 @@ def _array_data(path, kind, args, info, verbose, what="COEFS"):
     from ..adapters._labelled import OrientationError
 
     if kind == "npy":
-        values, times = _load_npy(path, what), None
+        values, times = _load_npy(path, what, max_bytes=args.max_bytes), None
     else:
-        values, times = _load_npz(path, args.key, args.times_key, what)
+        values, times = _load_npz(path, args.key, args.times_key, what,
+                                  max_bytes=args.max_bytes)  # fmt: skip
     dims = None if args.dims is None else tuple(args.dims)
     try:
         _check_orientation(values, dims, times, info, args.ch_type, what)
@@ -127,6 +128,19 @@ def check_named_for_tests(inputs, read, args, scores):
         )
 
 
+def check_array_headers(path, kind, args, what="COEFS"):
+    """Check the headers of the arrays ``_array_data`` will read, reading none.
+
+    Done before the positions are loaded (MNE's import takes seconds): a
+    damaged or oversized (``--max-bytes``) array is refused at once.
+    """
+    if kind == "npy":
+        _load_npy(path, what, max_bytes=args.max_bytes, read=False)
+    else:
+        _load_npz(path, args.key, args.times_key, what, max_bytes=args.max_bytes,
+                  read=False)  # fmt: skip
+
+
 def _check_orientation(values, dims, times, info, ch_type, what):
     """Refuse an array whose times and channels axes look swapped, as the API does."""
     from ..adapters._labelled import check_orientation
@@ -140,15 +154,18 @@ def _check_orientation(values, dims, times, info, ch_type, what):
     check_orientation(values.shape, dims, times=times, n_channels=counts, name=what)
 
 
-def _load_npy(path, what="COEFS", numeric="iuf"):
+def _load_npy(path, what="COEFS", numeric="iuf", *, max_bytes, read=True):
     with reading(what, path, "a .npy array"), open(path, "rb") as fid:
-        check_npy_header(fid, file_size(fid), what, path)
+        check_npy_header(fid, file_size(fid), what, path, max_bytes)
+        if not read:
+            return None
         fid.seek(0)
         values = np.load(fid, allow_pickle=False)
     return _numeric(what, path, values, numeric)
 
 
-def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf"):
+def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf",
+              *, max_bytes, read=True):  # fmt: skip
     with reading(what, path, "an .npz archive"):
         fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
     with fid:
@@ -158,21 +175,24 @@ def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="i
         with archive:
             names = list(archive.files)
             key = _pick_key(path, names, key, times_key, key_option)
+            limits = dict(max_bytes=max_bytes, read=read)
             if key_option != "--key":  # one array read alone: no times
-                return _npz_member(archive, path, key, numeric)
-            values = _npz_member(archive, path, key)
+                return _npz_member(archive, path, key, numeric, **limits)
+            values = _npz_member(archive, path, key, **limits)
             times = None
             if times_key is not None:
-                times = _npz_member(archive, path, times_key)
+                times = _npz_member(archive, path, times_key, **limits)
     return values, times
 
 
-def load_array(what, fname, key, key_option, numeric="iuf"):
+def load_array(what, fname, key, key_option, numeric="iuf", *, max_bytes, read=True):
     """Read one array of a .npy or .npz file given with the option ``what``.
 
     The same checks as COEFS (never unpickled, header checked, any failure
-    naming the file); ``key`` (the option ``key_option``) names the member
-    of an .npz archive, None takes its only array.
+    naming the file, no array over ``max_bytes``: see ``check_npy_header``);
+    ``key`` (the option ``key_option``) names the member of an .npz archive,
+    None takes its only array. With ``read=False``, only the checks: the
+    header of the array that would be read (None is returned).
     """
     path = Path(fname).expanduser()
     suffix = path.name.lower()
@@ -185,8 +205,9 @@ def load_array(what, fname, key, key_option, numeric="iuf"):
         )
     check_file_exists(what, path)
     if suffix.endswith(".npy"):
-        return _load_npy(path, what, numeric)
-    return _load_npz(path, key, None, what, key_option, numeric)
+        return _load_npy(path, what, numeric, max_bytes=max_bytes, read=read)
+    return _load_npz(path, key, None, what, key_option, numeric, max_bytes=max_bytes,
+                     read=read)  # fmt: skip
 
 
 def _check_npz_signature(fid, path, what):
@@ -206,7 +227,7 @@ def _check_npz_signature(fid, path, what):
         )
 
 
-def _npz_member(archive, path, key, numeric="iuf"):
+def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
     """Read one array of an .npz archive, its header checked first."""
     what = f"array {key!r} of"
     with reading(what, path, "an array of an .npz archive"):
@@ -217,7 +238,10 @@ def _npz_member(archive, path, key, numeric="iuf"):
                 "archive); save the archive with np.savez."
             )
         with archive.zip.open(member) as stream:
-            check_npy_header(stream, archive.zip.getinfo(member).file_size, what, path)
+            size = archive.zip.getinfo(member).file_size
+            check_npy_header(stream, size, what, path, max_bytes)
+        if not read:
+            return None
         values = archive[key]
     return _numeric(what, path, values, numeric)
 

@@ -8,6 +8,7 @@ import argparse
 
 import numpy as np
 
+from .._defaults import MAX_SCORE
 from .._docs import summary
 
 
@@ -44,6 +45,17 @@ def positive_float(text):
     value = finite_float(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def sampling_frequency(text):
+    """Read a sampling frequency: positive, finite, with a finite period."""
+    value = positive_float(text)
+    if not np.isfinite(1.0 / value):  # e.g. 1e-320: every time would be inf
+        raise argparse.ArgumentTypeError(
+            f"must be a sampling frequency in Hz with a finite period 1/HZ, "
+            f"got {text!r}"
+        )
     return value
 
 
@@ -86,18 +98,50 @@ def chance(text):
     if word in ("auto", "none"):
         return None if word == "none" else "auto"
     try:
-        return finite_float(text)
+        value = finite_float(text)
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"expected auto, none or a number, got {text!r}"
         ) from None
+    if abs(value) > MAX_SCORE:  # as Python's chance: an axis must span it
+        raise argparse.ArgumentTypeError(
+            f"must be within +-{MAX_SCORE:g}, as scores are, got {text!r}"
+        )
+    return value
 
 
 def panel(text):
-    """TITLE=FILE: one panel's title and file (split at the first '=')."""
-    title, sep, fname = text.partition("=")
+    """TITLE=FILE: one panel's title and file, split at the last '='.
+
+    A title may hold '=' (``C=0.01=c.npz`` is the title ``C=0.01``); a file
+    name may not (rename the file).
+    """
+    title, sep, fname = text.rpartition("=")
     if not sep or not title.strip() or not fname.strip():
         raise argparse.ArgumentTypeError(
             f"expected TITLE=FILE (e.g. low=low-ave.fif), got {text!r}"
         )
     return title.strip(), fname.strip()
+
+
+BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def byte_size(text):
+    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
+    word = text.strip().upper().removesuffix("B").removesuffix("I")
+    if word == "NONE":
+        return None
+    number, unit = word[:-1], word[-1:]
+    if unit not in BYTE_UNITS or unit == "":
+        number, unit = word, ""
+    try:
+        value = float(number) * BYTE_UNITS[unit]
+    except ValueError:
+        value = None
+    if value is None or not np.isfinite(value) or value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size such as 500M, 2G or 4096 (bytes), or none, got {text!r}"
+        )
+    return int(value)
+

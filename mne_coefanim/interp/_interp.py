@@ -25,6 +25,7 @@ from scipy import sparse
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from .._checks import as_float_array, check_int, check_option
+from .._defaults import MIN_CHANNELS
 from ._clough_tocher import GradientMap, _clough_tocher_weights
 from ._geometry import (
     _affine_transforms,
@@ -331,9 +332,10 @@ def _check_pos(pos):
         raise ValueError(
             f"pos must be an array of shape (n_channels, 2); got shape {pos.shape}."
         )
-    if len(pos) < 4:
+    if len(pos) < MIN_CHANNELS:
         raise ValueError(
-            f"pos must hold at least 4 channels to interpolate a map; got {len(pos)}."
+            f"pos must hold at least {MIN_CHANNELS} channels to interpolate a map; "
+            f"got {len(pos)}."
         )
     if not np.isfinite(pos).all():
         bad = np.flatnonzero(~np.isfinite(pos).all(axis=1))

@@ -92,6 +92,7 @@ class GifWriter(Writer):
     """
 
     suffixes = (".gif",)
+    size_limit = "GIF stores the width and height in 16 bits (at most 65,535 px)"
     takes = "indices"
     defers = True  # frames made on the encoder threads, beside compressing
 

@@ -16,7 +16,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from .._checks import check_bool, check_type
+from .._checks import (
+    AGG_LIMIT,
+    MAX_FRAME_SIDE,
+    check_bool,
+    check_frame_size,
+    check_type,
+)
 from ._atomic import (
     TEMP_SUFFIX,
     name_length,
@@ -261,6 +267,10 @@ class Writer:
         thread, and more than once.
     requires : str | None
         The optional dependency the writer needs, as pip names it.
+    max_side : int
+        The largest frame side, in px, the format takes.
+    size_limit : str
+        What sets that limit, for the error (see :meth:`check_frame`).
     path : pathlib.Path
         The file to write (``~`` expanded).
     suffix : str
@@ -273,6 +283,8 @@ class Writer:
     takes = None
     defers = False
     requires = None
+    max_side = MAX_FRAME_SIDE
+    size_limit = AGG_LIMIT
 
     def __init__(self, path, *, overwrite=False):
         self.path, self.suffix = check_output(
@@ -293,6 +305,18 @@ class Writer:
         fps : float
             Frames per second.
         """
+
+    def check_frame(self, shape, dpi):
+        """Refuse frames this format cannot hold, before any is rendered.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The frames' ``(height, width)`` in px.
+        dpi : float
+            The resolution that makes them so (named in the error).
+        """
+        check_frame_size(shape, dpi, self.max_side, self.size_limit)
 
     @contextlib.contextmanager
     def saving(self, **inputs):

@@ -12,7 +12,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from .._checks import check_fps, check_palette, check_real, check_uint8
+from .._checks import (
+    MAX_FRAME_SIDE,
+    check_fps,
+    check_frame_size,
+    check_palette,
+    check_real,
+    check_uint8,
+)
 from ._ffmpeg import FfmpegPipe, cannot_run
 from ._output import Writer
 
@@ -24,6 +31,9 @@ MUXERS = {".mp4": "mp4", ".webm": "webm"}
 
 # Constant-quality settings (CRF) used when quality=None: 18 is "visually
 # lossless" for H.264; 31 is the VP9 recommendation for HD content.
+# the largest frame side each encoder takes (after padding to an even size):
+# x264's 16384, VP8's 16383 (its g_w range), VP9's 65536 (past Agg's 65535)
+MAX_SIDE = {"libx264": 16384, "libvpx": 16383, "libvpx-vp9": 65536}
 DEFAULT_CRF = {"libx264": 18, "libvpx-vp9": 31, "libvpx": 10}
 MAX_CRF = {"libx264": 51, "libvpx-vp9": 63, "libvpx": 63}
 X264_PRESET = "veryfast"  # speed over the last bytes (see _encoder_options)
@@ -102,6 +112,22 @@ class VideoWriter(Writer):
         self._exe = _ffmpeg_exe(self.suffix)
         self.codec = _pick_codec(self._exe, self.suffix)
         self._pipe = None
+
+    def check_frame(self, shape, dpi):
+        """Refuse frames the encoder cannot take, before any is rendered.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The frames' ``(height, width)`` in px, before padding to even sizes.
+        dpi : float
+            The resolution that makes them so (named in the error).
+        """
+        limit = min(MAX_SIDE.get(self.codec, MAX_FRAME_SIDE), MAX_FRAME_SIDE)
+        cause = (f"the {self.codec} encoder ({self.suffix}) takes frames of at "
+                 f"most {limit:,} px per side")  # fmt: skip
+        # an odd side is padded by one: with an odd limit, it must be below it
+        check_frame_size(shape, dpi, limit - limit % 2, cause)
 
     @classmethod
     def check_encoder(cls, suffix, fps):

@@ -377,6 +377,7 @@ class ViewerWriter(Writer):
 
     suffixes = (".html", ".htm")
     takes = "viewer"
+    size_limit = "the viewer stores frame sizes in 16 bits (at most 65,535 px)"
 
     def __init__(self, path, *, fps=None, overwrite=False):
         super().__init__(path, overwrite=overwrite)

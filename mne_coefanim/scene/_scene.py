@@ -12,6 +12,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_real
+from .._defaults import MIN_CHANNELS
 from ..adapters._coefs import as_coef_data
 from ..adapters._csp import is_csp_input, split_csp_panels
 from ..adapters._labelled import read_labelled
@@ -233,9 +234,10 @@ def _read_panels(items, sensors, info, data_options):
 
 def _match_sensors(panels, sensors, info, data_options):
     """Check the sensors, align the panels' channels to them, scale for display."""
-    if len(sensors.ch_names) < 4:  # Qhull's 2-D Delaunay needs four points
+    if len(sensors.ch_names) < MIN_CHANNELS:  # e.g. gradiometer pairs merged
         raise ValueError(
-            f"info must place at least 4 channels to interpolate a map; got "
+            f"info must place at least {MIN_CHANNELS} channels to interpolate a "
+            f"map; got "
             f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). Pick more "
             f"channels (check picks and exclude)."
         )

@@ -14,15 +14,14 @@ Three things a score panel must not get wrong, and how they are settled:
 """
 
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 from mne.utils import logger
 
-from .._checks import as_float_array, check_type
+from .._checks import as_float_array, check_chance, check_type
+from .._defaults import MAX_SCORE
 from ._tf_scores import tf_scores
 
-MAX_SCORE = 1e100  # far beyond any score; squares (for the SEM) stay finite
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {
@@ -253,13 +252,9 @@ def _chance_note(chance, name, decoder):
 
 
 def _chance(chance, name, decoder):
-    if chance is None:
-        return None
-    if not isinstance(chance, str):
-        check_type("chance", chance, Real, "a number, 'auto' or None")
-        return float(chance)
-    if chance != "auto":
-        raise ValueError(f"chance must be a number, 'auto' or None; got {chance!r}.")
+    chance = check_chance(chance)
+    if chance is None or chance != "auto":
+        return chance
     n_classes = getattr(decoder, "n_classes", None)
     if name in FIXED_CHANCE:
         value = FIXED_CHANCE[name]

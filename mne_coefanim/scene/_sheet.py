@@ -11,7 +11,7 @@ from ._frames import FrameLevels
 from ._sheet_times import sheet_times
 
 
-def build_sheet(scene, look, *, time, ncols, dpi):
+def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
     """Draw the maps of ``scene`` at ``time`` on one figure.
 
     Parameters
@@ -26,6 +26,8 @@ def build_sheet(scene, look, *, time, ncols, dpi):
         Maps per row (None: up to 5, then wrap).
     dpi : float
         The figure's dots per inch.
+    pyplot : bool
+        Make the figure through pyplot (False: alone, see ``new_figure``).
 
     Returns
     -------
@@ -50,4 +52,5 @@ def build_sheet(scene, look, *, time, ncols, dpi):
     note = None  # the peaks of which curve, chosen how
     if picked.source is not None:
         note = f"Maps at the peaks of the {picked.source}: {picked.rule}."
-    return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=dpi, note=note)
+    return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=dpi, note=note,
+                      pyplot=pyplot)  # fmt: skip

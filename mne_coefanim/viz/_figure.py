@@ -7,13 +7,13 @@ images, the time label, the score cursor, the mask markers and contours.
 """
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 import numpy as np
-from matplotlib import cbook
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
-from matplotlib.font_manager import FontProperties
-from matplotlib.mathtext import MathTextParser
+from matplotlib.figure import Figure
 
+from .._checks import check_frame_size, check_mathtext, frame_shape
 from ._layers import FigureLayers
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve
@@ -68,7 +68,8 @@ class CoefFigure:
         What a frame compositor may read of the figure.
     """
 
-    def __init__(self, scene, look, dpi):
+    def __init__(self, scene, look, dpi, *, pyplot=True):
+        self.pyplot = pyplot
         n_panels = len(scene.titles)
         self.sensors, self.interp = scene.sensors, scene.interp
         self.tables = list(scene.tables)
@@ -115,7 +116,9 @@ class CoefFigure:
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
         )  # fmt: skip
-        self.fig = plt.figure(figsize=(width, height), dpi=dpi)
+        # before the figure exists: matplotlib could not draw it
+        check_frame_size(frame_shape((width, height), dpi), dpi)
+        self.fig = new_figure((width, height), dpi, pyplot=self.pyplot)
         self.fig.patch.set_facecolor("white")
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images = []
@@ -317,6 +320,21 @@ def colorbar_labels(units, positive, n_bars):
     return labels
 
 
+def new_figure(figsize, dpi, *, pyplot):
+    """Make a figure: through pyplot, or alone (not registered in pyplot).
+
+    A figure alone has an Agg canvas (it draws, saves and displays in a
+    notebook like any) but pyplot does not know it: ``plt.show()`` does
+    not show it, and it is freed with the last reference to it (no
+    ``plt.close`` needed, no "more than 20 figures" warning).
+    """
+    if pyplot:
+        return plt.figure(figsize=figsize, dpi=dpi)
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)  # sets fig.canvas
+    return fig
+
+
 def frame_head(ax, interp, sphere):
     """Frame a map's axes on the head: no axis lines, equal aspect, margins."""
     ax.set_axis_off()
@@ -347,20 +365,9 @@ def _score_height(scores):
 
 def _check_titles(title, panel_titles):
     """Refuse a title whose mathtext (between $ signs) matplotlib cannot parse."""
-    if plt.rcParams["text.usetex"]:
-        return  # LaTeX draws them, and says what is wrong
-    named = [("title", title), *(("panel title (data key)", t) for t in panel_titles)]
-    for name, text in named:
-        if isinstance(text, str) and cbook.is_math_text(text):
-            try:
-                MathTextParser("path").parse(text, 72, FontProperties(size=12))
-            except ValueError as err:
-                raise ValueError(
-                    f"{name} {text!r:.80} cannot be drawn: matplotlib reads text "
-                    f"between $ signs as mathtext, and this does not parse "
-                    f"({' '.join(str(err).split())}). Escape a literal dollar "
-                    "sign as \\$, e.g. 'cost: \\$5'."
-                ) from None
+    check_mathtext("title", title)
+    for panel_title in panel_titles:
+        check_mathtext("panel title (data key)", panel_title)
 
 
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):

@@ -11,15 +11,15 @@ files keep them as vector paths.
 import math
 from dataclasses import dataclass, replace
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
-from .._checks import check_int
+from .._checks import check_frame_size, check_int, frame_shape
 from ._figure import (
+    new_figure,
     CONTOUR_ZORDER,
     MAP_ZORDER,
     MASK_PARAMS,
@@ -90,7 +90,7 @@ def sheet_columns(ncols, n_maps, n_panels):
     return min(check_int("ncols", ncols, minimum=1), n_maps)
 
 
-def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
+def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     """Draw the sheet.
 
     Parameters
@@ -108,6 +108,8 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
         The figure's dots per inch.
     note : str | None
         A line under the sheet (e.g. what the peaks are of).
+    pyplot : bool
+        Make the figure through pyplot (False: alone, see ``new_figure``).
 
     Returns
     -------
@@ -126,7 +128,9 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None):
     lines = [] if note is None else _wrap(note, width - 0.3)
     grid = replace(grid, note=len(lines))
     width, height, rects = sheet_layout(grid)
-    fig = plt.figure(figsize=(width, height), dpi=dpi)
+    check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
+                     fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
+    fig = new_figure((width, height), dpi, pyplot=pyplot)
     fig.patch.set_facecolor("white")
     unit = "sample" if scene.times_are_samples else look.time_unit
     draw = _MapDrawer(scene, look, unit)
