@@ -13,17 +13,16 @@ for the table of formats); the temporary files and their publication are in
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 from .._checks import check_bool, check_type
 from ._atomic import (
-    TEMP_SUFFIX,
+    create_temp,
     name_length,
     name_max,
     publish,
+    release,
     remove_stale,
-    temp_prefix,
 )
 
 
@@ -103,7 +102,11 @@ def check_output(fname, *, allowed, overwrite=False):
             f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
             "replace it."
         )
-    os.unlink(make_temp(path))  # the folder takes new files
+    tmp, _ = make_temp(path)  # the folder takes new files
+    try:
+        os.unlink(tmp)
+    finally:
+        release(tmp)
     return path, suffix
 
 
@@ -115,9 +118,10 @@ def atomic_output(path, *, overwrite=False):
     publishing it is atomic), is hidden and ends in ``.part`` (see
     :mod:`~mne_coefanim.io._atomic` for its name, which fits the file
     system's name limit whenever ``path`` does). Temporary files that earlier
-    saves of ``path`` left when they were killed are removed first. On
-    success the file gets its final name (keeping the permissions of a file
-    it replaces, otherwise the usual ones from the umask); on any exception,
+    saves left in the folder when they were killed (of any final name) are
+    removed first. On success the file gets its final name (keeping the
+    permissions of a file it replaces, otherwise the usual ones from the
+    umask, which is read without being changed); on any exception,
     KeyboardInterrupt included, it is removed, ``path`` is left untouched and
     the exception propagates.
 
@@ -138,15 +142,20 @@ def atomic_output(path, *, overwrite=False):
     """
     path = Path(path)
     overwrite = check_bool("overwrite", overwrite)
-    remove_stale(path)
-    tmp = make_temp(path)
+    remove_stale(path.parent)
+    tmp = None
     try:
+        tmp, mode = make_temp(path)
         yield tmp
-        publish(tmp, path, overwrite=overwrite)
+        publish(tmp, path, overwrite=overwrite, mode=mode)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
+    finally:
+        if tmp is not None:
+            release(tmp)
 
 
 def make_temp(path):
@@ -160,7 +169,10 @@ def make_temp(path):
     Returns
     -------
     tmp : pathlib.Path
-        The temporary file, empty, readable and writable by its owner only.
+        The temporary file, empty, readable and writable by its owner only
+        (see :func:`~mne_coefanim.io._atomic.create_temp`).
+    mode : int
+        The permission bits of a file newly created in its folder.
 
     Raises
     ------
@@ -169,9 +181,7 @@ def make_temp(path):
         created in the folder (or that the path is too long).
     """
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX
-        )
+        return create_temp(path)
     except OSError as err:
         if err.errno == errno.ENAMETOOLONG:
             why = f"the path of its folder {str(path.parent)!r} is too long"
@@ -184,8 +194,6 @@ def make_temp(path):
             err.errno,
             f"Cannot write {path.name!r}: {why}. Choose a folder you can write to",
         ) from err
-    os.close(fd)
-    return Path(tmp)
 
 
 def write_text(path, text, *, overwrite=False):
