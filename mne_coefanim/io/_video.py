@@ -3,7 +3,7 @@
 Frames go to ffmpeg one at a time through a pipe (the ffmpeg binary of
 imageio-ffmpeg, an optional dependency), so memory does not grow with the
 number of frames. ffmpeg runs through :mod:`._ffmpeg`, which says in one line
-why it failed and makes it die with the process that feeds it.
+why it failed, and ends it and its thread whenever the save is interrupted.
 """
 
 import functools
@@ -148,7 +148,9 @@ class VideoWriter(Writer):
         padded = _even(frame)
         if self._pipe is None:
             self._shape = frame.shape
-            self._pipe = self._start(padded.shape)
+            # kept before it starts: close() ends it, whenever Ctrl-C comes
+            self._pipe = self._ffmpeg(padded.shape)
+            self._pipe.start()
         self._pipe.write(padded)
         self.n_frames += 1
 
@@ -187,8 +189,8 @@ class VideoWriter(Writer):
         """
         return f"{self.n_frames} frames at {self.fps:g} fps, {self.codec}"
 
-    def _start(self, shape):
-        """Start ffmpeg for frames of ``shape`` (even); return its pipe."""
+    def _ffmpeg(self, shape):
+        """Return the (unstarted) ffmpeg pipe for frames of ``shape`` (even)."""
         height, width = shape[:2]
         # raw RGB in, yuv420p out (plays everywhere); the options and their
         # order are imageio-ffmpeg's (write_frames), whose files we keep
