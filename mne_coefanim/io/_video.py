@@ -163,10 +163,11 @@ class VideoWriter(Writer):
             If ffmpeg failed, saying why in one line (e.g. ``[Errno 28]
             Cannot write 'anim.mp4' (libx264): the disk is full ...``).
         """
-        if self._pipe is None:
+        pipe = self._pipe
+        if pipe is None:
             raise ValueError("frames is empty; a video needs at least one frame.")
-        pipe, self._pipe = self._pipe, None
-        pipe.finish()
+        pipe.finish()  # if it raises, close() still ends what is left
+        self._pipe = None
         if self._tmp.stat().st_size == 0:
             raise RuntimeError(
                 f"ffmpeg wrote nothing to {self.path.name!r} (codec {self.codec}); "
@@ -176,8 +177,8 @@ class VideoWriter(Writer):
     def close(self):
         """Stop ffmpeg if it still runs (after an error): the file is dropped."""
         if self._pipe is not None:
-            pipe, self._pipe = self._pipe, None
-            pipe.abort()
+            self._pipe.abort()  # safe to repeat: dropped only once it returned
+            self._pipe = None
 
     def summary(self):
         """Return the frame count, rate and codec, for the log.
