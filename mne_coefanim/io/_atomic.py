@@ -115,10 +115,11 @@ def temp_prefix(path, *, pid=None, host=None):
 def create_temp(path):
     """Create the empty temporary file for ``path``, next to it.
 
-    The file is created with mode 0o666, which the kernel reduces by the
-    umask (or sets from the folder's default ACL): the mode a new file of
-    that name should get, which is returned. It is then made readable and
-    writable by its owner only until it is published.
+    It is private (mode 0o600) from the start, so that nobody can open the
+    content while it is written. The mode a new file of that name gets
+    (0o666 less the umask, or what the folder's default ACL says) is learnt
+    from a probe: an empty temporary file created with 0o666, which the
+    kernel reduces, and removed at once.
 
     Parameters
     ----------
@@ -139,31 +140,44 @@ def create_temp(path):
         The file system's error, if no file can be created in the folder.
     """
     prefix = temp_prefix(path)
+    probe, fd = _create(path.parent, prefix, 0o666)
+    try:
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+        release(probe)
+    tmp, fd = _create(path.parent, prefix, 0o600)
+    try:
+        if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
+            os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        release(tmp)
+        raise
+    finally:
+        os.close(fd)
+    return tmp, mode
+
+
+def _create(folder, prefix, mode):
+    """Create a new temporary file in ``folder``; return it and its descriptor."""
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        name = prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX
-        tmp = path.parent / name
+        tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
-            _WRITING.add(name)
+            _WRITING.add(tmp.name)
         try:
-            os.close(os.open(tmp, flags, 0o666))
+            return tmp, os.open(tmp, flags, mode)
         except FileExistsError:
             release(tmp)
-            continue
         except BaseException:
             release(tmp)  # should it exist, the next save removes it
             raise
-        try:
-            mode = stat.S_IMODE(os.stat(tmp).st_mode)
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)  # private until complete
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            release(tmp)
-            raise
-        return tmp, mode
     raise FileExistsError(  # pragma: no cover (2**32 names, 100 times taken)
-        errno.EEXIST, f"No free temporary name for {path.name!r} in its folder"
+        errno.EEXIST, f"No free temporary name in {str(folder)!r}"
     )
 
 
