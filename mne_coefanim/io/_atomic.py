@@ -112,7 +112,7 @@ def temp_prefix(path, *, pid=None, host=None):
     return f".{label}.{_digest(path.name)}.{host or _host()}-{pid}."
 
 
-def create_temp(path):
+def create_temp(path, created):
     """Create the empty temporary file for ``path``, next to it.
 
     It is private (mode 0o600) from the start, so that nobody can open the
@@ -125,6 +125,9 @@ def create_temp(path):
     ----------
     path : pathlib.Path
         The final file.
+    created : list of pathlib.Path
+        Each temporary name is appended before the file is created, so that
+        after an interrupt at any moment the caller can remove what exists.
 
     Returns
     -------
@@ -140,42 +143,31 @@ def create_temp(path):
         The file system's error, if no file can be created in the folder.
     """
     prefix = temp_prefix(path)
-    probe, fd = _create(path.parent, prefix, 0o666)
-    try:
-        mode = stat.S_IMODE(os.fstat(fd).st_mode)
-    finally:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(probe)
-        release(probe)
-    tmp, fd = _create(path.parent, prefix, 0o600)
-    try:
+    probe, fid = _create(path.parent, prefix, 0o666, created)
+    with fid:
+        mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
+    os.unlink(probe)
+    release(probe)
+    tmp, fid = _create(path.parent, prefix, 0o600, created)
+    with fid:
         if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
-            os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        release(tmp)
-        raise
-    finally:
-        os.close(fd)
+            os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
     return tmp, mode
 
 
-def _create(folder, prefix, mode):
-    """Create a new temporary file in ``folder``; return it and its descriptor."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+def _create(folder, prefix, mode, created):
+    """Create a new temporary file in ``folder``; return it, open."""
     for _ in range(100):
         tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
             _WRITING.add(tmp.name)
-        try:
-            return tmp, os.open(tmp, flags, mode)
-        except FileExistsError:
+        created.append(tmp)
+        try:  # a file object: closed even if an interrupt loses it
+            return tmp, open(tmp, "xb", buffering=0,
+                             opener=lambda name, flags: os.open(name, flags, mode))  # fmt: skip
+        except FileExistsError:  # another file's name: not ours to remove
+            created.remove(tmp)
             release(tmp)
-        except BaseException:
-            release(tmp)  # should it exist, the next save removes it
-            raise
     raise FileExistsError(  # pragma: no cover (2**32 names, 100 times taken)
         errno.EEXIST, f"No free temporary name in {str(folder)!r}"
     )

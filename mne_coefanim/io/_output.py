@@ -102,11 +102,8 @@ def check_output(fname, *, allowed, overwrite=False):
             f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
             "replace it."
         )
-    tmp, _ = make_temp(path)  # the folder takes new files
-    try:
-        os.unlink(tmp)
-    finally:
-        release(tmp)
+    with _temporary(path):  # the folder takes new files
+        pass
     return path, suffix
 
 
@@ -143,28 +140,38 @@ def atomic_output(path, *, overwrite=False):
     path = Path(path)
     overwrite = check_bool("overwrite", overwrite)
     remove_stale(path.parent)
-    tmp = None
-    try:
-        tmp, mode = make_temp(path)
+    with _temporary(path) as (tmp, mode):
         yield tmp
         publish(tmp, path, overwrite=overwrite, mode=mode)
-    except BaseException:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
+
+
+@contextlib.contextmanager
+def _temporary(path):
+    """Yield a new temporary file for ``path`` and the mode of a new file.
+
+    When the block ends, the temporary file is removed if it still exists
+    (whatever ended the block, a Ctrl-C at any moment included).
+    """
+    created = []  # the names, each added before its file exists
+    try:
+        yield make_temp(path, created)
     finally:
-        if tmp is not None:
+        for tmp in created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # published: the name no longer exists
             release(tmp)
 
 
-def make_temp(path):
+def make_temp(path, created):
     """Create the empty temporary file for ``path``, next to it.
 
     Parameters
     ----------
     path : pathlib.Path
         The final file.
+    created : list of pathlib.Path
+        Where the temporary names are added (see
+        :func:`~mne_coefanim.io._atomic.create_temp`).
 
     Returns
     -------
@@ -181,7 +188,7 @@ def make_temp(path):
         created in the folder (or that the path is too long).
     """
     try:
-        return create_temp(path)
+        return create_temp(path, created)
     except OSError as err:
         if err.errno == errno.ENAMETOOLONG:
             why = f"the path of its folder {str(path.parent)!r} is too long"
