@@ -387,8 +387,9 @@ def umask_077():
 
 
 @pytest.mark.slow
-def test_saves_never_change_the_umask_for_other_threads(tmp_path, monkeypatch,
-                                                        palette, umask_077):  # fmt: skip
+def test_saves_never_change_the_umask_for_other_threads(
+    tmp_path, monkeypatch, palette, umask_077
+):
     # should a save change the umask, make its moment long enough to be seen
     real_umask = os.umask
 
@@ -444,8 +445,9 @@ def test_saves_touch_no_process_wide_state(tmp_path, monkeypatch, palette):
     def forbidden(*args, **kwargs):
         raise AssertionError("a save changed process-wide state")
 
-    for module, name in [(os, "umask"), (os, "chdir"), (signal, "signal"),
-                         (signal, "pthread_sigmask"), (signal, "set_wakeup_fd")]:  # fmt: skip
+    setters = [(os, "umask"), (os, "chdir"), (signal, "signal"),
+               (signal, "pthread_sigmask"), (signal, "set_wakeup_fd")]  # fmt: skip
+    for module, name in setters:
         monkeypatch.setattr(module, name, forbidden)
     # the writers of save(), each through its whole atomic path
     write_gif(tmp_path / "anim.gif", [np.zeros((2, 2), np.uint8)], palette, fps=10)

@@ -157,14 +157,17 @@ def create_temp(path, created):
 
 def _create(folder, prefix, mode, created):
     """Create a new temporary file in ``folder``; return it, open."""
+
+    def opener(name, flags):
+        return os.open(name, flags, mode)
+
     for _ in range(100):
         tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
             _WRITING.add(tmp.name)
         created.append(tmp)
         try:  # a file object: closed even if an interrupt loses it
-            return tmp, open(tmp, "xb", buffering=0,
-                             opener=lambda name, flags: os.open(name, flags, mode))  # fmt: skip
+            return tmp, open(tmp, "xb", buffering=0, opener=opener)
         except FileExistsError:  # another file's name: not ours to remove
             created.remove(tmp)
             release(tmp)
