@@ -27,6 +27,7 @@ same new file exactly one wins and the other gets :class:`FileExistsError`.
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -157,10 +158,9 @@ def create_temp(path, created):
 
 def _create(folder, prefix, mode, created):
     """Create a new temporary file in ``folder``; return it, open."""
-
-    def opener(name, flags):
-        return os.open(name, flags, mode)
-
+    # os.open through a C partial: no Python frame in which an interrupt
+    # could land after the file is created and before it is wrapped
+    opener = functools.partial(os.open, mode=mode)
     for _ in range(100):
         tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
