@@ -274,12 +274,19 @@ class CoefAnimation:
 
         Frames are composed and written in a stream (memory does not grow
         with their number), to a hidden temporary file published under
-        ``fname`` when complete: a failure leaves no partial file behind (a
-        killed process leaves its temporary file, which the next save of
-        ``fname`` removes), and without ``overwrite`` an existing file is
-        never replaced, not even one another save wrote meanwhile. The path
-        and the folder (that it takes new files) are checked before any
-        frame is rendered.
+        ``fname`` when complete: an error or Ctrl-C leaves no partial file
+        and, for ``.mp4``/``.webm``, no ffmpeg process behind, and without
+        ``overwrite`` an existing file is never replaced, not even one
+        another save wrote meanwhile. A process killed outright (SIGKILL, or
+        SIGTERM, which Python does not catch) cannot clean up: it may leave
+        its temporary file, hidden in the folder of ``fname`` and named like
+        ``.anim.mp4.3fa2b1c4.5d41c0-12345.k2j3h4l5.part`` (the writer's
+        process id before the random part), never a file named ``fname``;
+        for a video it may be complete, as ffmpeg finishes the frames it got.
+        The next save into that folder removes it. The new file's
+        permissions come from the umask, which is not changed. The path and
+        the folder (that it takes new files) are checked before any frame
+        is rendered.
 
         Parameters
         ----------

@@ -1,9 +1,11 @@
 import errno
+import importlib.util
 import os
+import signal
 import stat
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 
 import numpy as np
@@ -77,10 +79,14 @@ def test_failing_producer_leaves_no_trace(tmp_path, palette, exception, existing
 
 def test_unwritable_folder(tmp_path, monkeypatch, palette):
     # we run as root, for whom chmod 0o500 does not stop writing: simulate
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith(TEMP_SUFFIX):  # the temporary files only
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(PermissionError, match="no file can be created in the folder"):
         write_gif(tmp_path / "a.gif", [np.zeros((2, 2), np.uint8)], palette, fps=1)
     assert os.listdir(tmp_path) == []
@@ -306,7 +312,7 @@ def _dead_pid():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pids are not checked")
-def test_only_stale_leftovers_of_the_same_name_are_removed(tmp_path, palette):
+def test_stale_leftovers_in_the_folder_are_removed(tmp_path, palette):
     path = tmp_path / "anim.gif"
 
     def leftover(target=path, **kwargs):
@@ -315,17 +321,23 @@ def test_only_stale_leftovers_of_the_same_name_are_removed(tmp_path, palette):
         return name
 
     dead = leftover(pid=_dead_pid())  # its writer was killed
+    other_name = leftover(tmp_path / "other.mp4", pid=_dead_pid())  # any name
+    long_name = leftover(tmp_path / ("b" * 300 + ".gif"), pid=_dead_pid())  # cut
+    mine = leftover()  # this process, but no save of it runs: interrupted
     alive = leftover(pid=os.getppid())  # a save in progress
-    other_name = leftover(tmp_path / "other.gif", pid=_dead_pid())
     remote = leftover(host="f" * 6)  # another host: its pid means nothing here
     old_remote = leftover(host="e" * 6)
     os.utime(tmp_path / old_remote, (time.time() - STALE_AGE - 60,) * 2)
-    user_file = ".anim.gif.notes.part"  # not our pattern
-    (tmp_path / user_file).write_bytes(b"mine")
-    assert len({dead, alive, other_name, remote, old_remote, user_file}) == 6
-    write_gif(path, [np.zeros((2, 2), np.uint8)], palette, fps=10)
+    user_files = [".anim.gif.notes.part",  # not our pattern, nor a forged digest
+                  dead.replace(dead.split(".")[3], "0" * 8)]  # fmt: skip
+    for name in user_files:
+        (tmp_path / name).write_bytes(b"mine")
+    assert len({dead, other_name, long_name, mine, alive, remote, old_remote}) == 7
+    with atomic_output(tmp_path / "writing.gif") as writing:  # in progress here
+        write_gif(path, [np.zeros((2, 2), np.uint8)], palette, fps=10)
+        assert writing.exists()
     assert sorted(os.listdir(tmp_path)) == sorted(
-        ["anim.gif", alive, other_name, remote, user_file]
+        ["anim.gif", "writing.gif", alive, remote, *user_files]
     )
 
 
@@ -362,3 +374,89 @@ def test_without_hard_links_a_failed_rename_frees_the_name(tmp_path, monkeypatch
     with pytest.raises(PermissionError):
         write_gif(tmp_path / "b.gif", [np.zeros((2, 2), np.uint8)], palette, fps=10)
     assert os.listdir(tmp_path) == ["a.gif"]  # no empty reservation left
+
+
+# -- nothing process-wide is changed to write a file ------------------------------
+
+
+@pytest.fixture
+def umask_077():
+    umask = os.umask(0o077)
+    yield
+    os.umask(umask)
+
+
+@pytest.mark.slow
+def test_saves_never_change_the_umask_for_other_threads(
+    tmp_path, monkeypatch, palette, umask_077
+):
+    # should a save change the umask, make its moment long enough to be seen
+    real_umask = os.umask
+
+    def umask(mask):
+        old = real_umask(mask)
+        time.sleep(0.001)
+        return old
+
+    monkeypatch.setattr(os, "umask", umask)
+    probes, out = tmp_path / "probes", tmp_path / "out"
+    probes.mkdir(), out.mkdir()
+    stop, modes = threading.Event(), []
+
+    def create_files():
+        while not stop.is_set():
+            name = probes / f"{len(modes)}"
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            modes.append(stat.S_IMODE(os.stat(name).st_mode))
+            os.unlink(name)
+
+    thread = threading.Thread(target=create_files)
+    thread.start()
+    try:
+        for k in range(200):  # the GIF writer of save(): the whole atomic path
+            write_gif(out / f"{k}.gif", [np.zeros((2, 2), np.uint8)], palette, fps=10)
+    finally:
+        stop.set()
+        thread.join()
+    assert len(modes) > 200  # the thread ran during the saves
+    assert set(modes) == {0o600}  # not one file world-writable (or readable)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o600}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002, 0o277])
+def test_new_files_get_the_umask_mode(tmp_path, monkeypatch, umask):
+    def forbidden(*args):
+        raise AssertionError("a save changed the process's umask")
+
+    old = os.umask(umask)
+    try:
+        monkeypatch.setattr(os, "umask", forbidden)
+        path = write_text(tmp_path / "a.html", "<p>x</p>")
+        probe = tmp_path / "probe"  # what open(path, 'w') gives
+        probe.write_text("x")
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(probe.stat().st_mode)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_saves_touch_no_process_wide_state(tmp_path, monkeypatch, palette):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a save changed process-wide state")
+
+    setters = [(os, "umask"), (os, "chdir"), (signal, "signal"),
+               (signal, "pthread_sigmask"), (signal, "set_wakeup_fd")]  # fmt: skip
+    for module, name in setters:
+        monkeypatch.setattr(module, name, forbidden)
+    # the writers of save(), each through its whole atomic path
+    write_gif(tmp_path / "anim.gif", [np.zeros((2, 2), np.uint8)], palette, fps=10)
+    write_text(tmp_path / "anim.html", "<p>x</p>")
+    names = ["anim.gif", "anim.html"]
+    if importlib.util.find_spec("imageio_ffmpeg") is not None:
+        from mne_coefanim.io._video import write_video
+
+        write_video(tmp_path / "anim.mp4", [np.zeros((2, 2, 3), np.uint8)], fps=10)
+        names.append("anim.mp4")
+    monkeypatch.undo()
+    assert sorted(os.listdir(tmp_path)) == names

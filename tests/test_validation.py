@@ -462,10 +462,14 @@ def test_existing_file_untouched_unless_overwrite(anim16, tmp_path):
 def test_folder_without_write_permission(anim16, tmp_path, monkeypatch):
     """Root ignores chmod, so refuse the temporary file instead."""
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(writers_module.tempfile, "mkstemp", refuse)
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith(".part"):  # the temporary files only
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(writers_module.os, "open", refuse)
     for name in ("anim.gif", "anim.html"):
         with pytest.raises(PermissionError, match=r"Cannot write 'anim\.\w+': no file "
                            r"can be created in the folder"):  # fmt: skip

@@ -6,6 +6,12 @@ under its final name only when complete (see
 temporary files, removes those that interrupted saves left behind, and
 publishes a finished file.
 
+Nothing process-wide is changed to write a file: the permissions a new file
+gets come from the kernel, which applies the umask (or the folder's default
+ACL) when the temporary file is created with mode 0o666, exactly as for a
+file opened with ``open(path, 'w')``; the umask is never set, not even to be
+read.
+
 Temporary names look like ``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``:
 hidden (a leading dot), the final name (cut to fit the file system's name
 limit), a digest of the final name (which final file it is for, even when
@@ -21,11 +27,14 @@ same new file exactly one wins and the other gets :class:`FileExistsError`.
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
+import secrets
 import socket
 import stat
+import threading
 import time
 
 TEMP_SUFFIX = ".part"
@@ -50,6 +59,10 @@ _NO_HARD_LINKS = {
     errno.EOPNOTSUPP,
     getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
 }
+# the temporary files this process is writing (their names): a leftover of
+# this process that is not in the set belongs to a save that was interrupted
+_WRITING = set()
+_WRITING_LOCK = threading.Lock()
 
 
 def name_max(folder):
@@ -75,9 +88,8 @@ def name_length(name):
 def temp_prefix(path, *, pid=None, host=None):
     """Return the start of the temporary names for ``path``.
 
-    ``tempfile.mkstemp`` adds the random part and :data:`TEMP_SUFFIX` (see
-    :func:`~mne_coefanim.io._output.make_temp`); the whole name
-    stays within :func:`name_max` for any final name that does.
+    :func:`create_temp` adds the random part and :data:`TEMP_SUFFIX`; the
+    whole name stays within :func:`name_max` for any final name that does.
 
     Parameters
     ----------
@@ -101,38 +113,108 @@ def temp_prefix(path, *, pid=None, host=None):
     return f".{label}.{_digest(path.name)}.{host or _host()}-{pid}."
 
 
-def remove_stale(path):
-    """Remove the temporary files that interrupted saves of ``path`` left.
+def create_temp(path, created):
+    """Create the empty temporary file for ``path``, next to it.
 
-    Only names of our own pattern for this final name are considered, and
-    only stale ones are removed: their writer (a process of this host, by its
-    id) no longer runs, or they have not changed for :data:`STALE_AGE`
-    (writers on other hosts of a shared folder, whose processes cannot be
-    checked). The temporary files of saves in progress stay.
+    It is private (mode 0o600) from the start, so that nobody can open the
+    content while it is written. The mode a new file of that name gets
+    (0o666 less the umask, or what the folder's default ACL says) is learnt
+    from a probe: an empty temporary file created with 0o666, which the
+    kernel reduces, and removed at once.
 
     Parameters
     ----------
     path : pathlib.Path
         The final file.
+    created : list of pathlib.Path
+        Each temporary name is appended before the file is created, so that
+        after an interrupt at any moment the caller can remove what exists.
+
+    Returns
+    -------
+    tmp : pathlib.Path
+        The temporary file, empty, mode 0o600. Call :func:`release` once it
+        is published or removed.
+    mode : int
+        The permission bits of a file newly created in its folder.
+
+    Raises
+    ------
+    OSError
+        The file system's error, if no file can be created in the folder.
     """
-    digest, now = _digest(path.name), time.time()
+    prefix = temp_prefix(path)
+    probe, fid = _create(path.parent, prefix, 0o666, created)
+    with fid:
+        mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
+    os.unlink(probe)
+    release(probe)
+    tmp, fid = _create(path.parent, prefix, 0o600, created)
+    with fid:
+        if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
+            os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
+    return tmp, mode
+
+
+def _create(folder, prefix, mode, created):
+    """Create a new temporary file in ``folder``; return it, open."""
+    # os.open through a C partial: no Python frame in which an interrupt
+    # could land after the file is created and before it is wrapped
+    opener = functools.partial(os.open, mode=mode)
+    for _ in range(100):
+        tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
+        with _WRITING_LOCK:  # before the file exists: never taken for a leftover
+            _WRITING.add(tmp.name)
+        created.append(tmp)
+        try:  # a file object: closed even if an interrupt loses it
+            return tmp, open(tmp, "xb", buffering=0, opener=opener)
+        except FileExistsError:  # another file's name: not ours to remove
+            created.remove(tmp)
+            release(tmp)
+    raise FileExistsError(  # pragma: no cover (2**32 names, 100 times taken)
+        errno.EEXIST, f"No free temporary name in {str(folder)!r}"
+    )
+
+
+def release(tmp):
+    """Forget the temporary file ``tmp`` (published or removed)."""
+    with _WRITING_LOCK:
+        _WRITING.discard(tmp.name)
+
+
+def remove_stale(folder):
+    """Remove the temporary files that interrupted saves left in ``folder``.
+
+    Only names of our own pattern are considered (for any final name), and
+    only stale ones are removed: their writer, a process of this host, no
+    longer runs (by its id), or is this process but no longer writes them
+    (a save interrupted at a moment that left its file behind), or they have
+    not changed for :data:`STALE_AGE` (writers on other hosts of a shared
+    folder, whose processes cannot be checked). The temporary files of saves
+    in progress stay.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The folder of the final file.
+    """
+    now = time.time()
     try:
-        entries = list(os.scandir(path.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return  # make_temp will say what is wrong with the folder
     for entry in entries:
-        match = _TEMP_NAME.search(entry.name)
-        if not (entry.name.startswith(".") and match and match["digest"] == digest):
+        match = _ours(entry.name, folder)
+        if match is None or not _is_stale(entry, match, now):
             continue
-        if _is_stale(entry, match, now):
-            from mne.utils import logger  # MNE loads only when there is a leftover
+        from mne.utils import logger  # MNE loads only when there is a leftover
 
-            with contextlib.suppress(OSError):  # e.g. removed by another save
-                os.unlink(entry.path)
-                logger.info(f"Removed {entry.name!r}, left by an interrupted save.")
+        with contextlib.suppress(OSError):  # e.g. removed by another save
+            os.unlink(entry.path)
+            logger.info(f"Removed {entry.name!r}, left by an interrupted save.")
 
 
-def publish(tmp, path, *, overwrite):
+def publish(tmp, path, *, overwrite, mode):
     """Give the complete temporary file ``tmp`` its final name ``path``.
 
     With ``overwrite``, ``tmp`` is renamed over ``path`` (atomic). Without,
@@ -149,6 +231,9 @@ def publish(tmp, path, *, overwrite):
         The final file.
     overwrite : bool
         Whether an existing ``path`` may be replaced.
+    mode : int
+        The permission bits of a new file (from :func:`create_temp`); a file
+        that is replaced keeps its own.
 
     Raises
     ------
@@ -156,7 +241,7 @@ def publish(tmp, path, *, overwrite):
         If ``path`` exists and ``overwrite`` is False (e.g. another save
         published it while this one was writing).
     """
-    os.chmod(tmp, final_mode(path))
+    os.chmod(tmp, final_mode(path, mode))
     if overwrite:
         os.replace(tmp, path)
         return
@@ -173,18 +258,16 @@ def publish(tmp, path, *, overwrite):
         os.unlink(tmp)  # name would be removed as stale by a later save
 
 
-def final_mode(path):
+def final_mode(path, new):
     """Return the permission bits the written file should get.
 
-    mkstemp creates 0o600 files; a plain ``open(path, 'w')`` would keep the
-    mode of a file it replaces, or else give 0o666 minus the umask.
+    As with a plain ``open(path, 'w')``: the mode of the file it replaces,
+    else ``new``, the mode of a new file (0o666 less the umask).
     """
     try:
         return stat.S_IMODE(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
-        umask = os.umask(0)  # the only portable way to read the umask
-        os.umask(umask)
-        return 0o666 & ~umask
+        return new
 
 
 def _publish_exclusive(tmp, path):
@@ -222,11 +305,30 @@ def _exists_now(path):
     )
 
 
+def _ours(name, folder):
+    """Return the match of ``name`` if it is one of our temporary names."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    match = _TEMP_NAME.search(name)
+    if match is None:
+        return None
+    label = name[1 : match.start()]
+    if match["digest"] == _digest(label):  # the whole final name: ours
+        return match
+    # a final name cut to fit: its digest cannot be checked, its length can
+    cut = name_length(label) > name_max(folder) - _OVERHEAD - 4
+    return match if cut else None
+
+
 def _is_stale(entry, match, now):
     """Whether the temporary file of ``entry`` belongs to no running save."""
     pid = int(match["pid"])
-    if match["host"] == _host() and pid != os.getpid() and not _running(pid):
-        return True
+    if match["host"] == _host():
+        if pid == os.getpid():
+            with _WRITING_LOCK:
+                return entry.name not in _WRITING
+        if not _running(pid):
+            return True
     try:
         mtime = entry.stat(follow_symlinks=False).st_mtime
     except OSError:

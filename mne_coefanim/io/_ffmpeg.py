@@ -6,23 +6,26 @@ when the pipe breaks or ffmpeg fails the error says why, in one line: the
 disk is full, the encoder is missing, or ffmpeg crashed (its exit status and
 last message).
 
-ffmpeg must not outlive the save. When the process that feeds it dies (a
-SIGKILL, the out-of-memory killer), the pipe closes, and ffmpeg takes that
-for the end of the input and completes a playable video under the temporary
-name. On Linux it is therefore started with ``PR_SET_PDEATHSIG`` = SIGKILL:
-the kernel kills it together with the thread that started it, leaving an
-unfinished file (an MP4 without its index, which does not play) that the
-next save of the same file removes. Elsewhere the next save removes the
-leftover too, but a killed save may leave a complete hidden ``.part`` file
-until then. ffmpeg also runs in its own process group, so that Ctrl-C in a
-terminal reaches Python only, which stops ffmpeg and removes the file.
+Ctrl-C never leaves ffmpeg behind. The thread that reads ffmpeg's messages
+also starts it: Python raises KeyboardInterrupt in the main thread only, so
+an interrupt can never land inside ``subprocess.Popen`` and lose the
+process. Whenever the save is interrupted (while ffmpeg starts, while frames
+are sent, while ffmpeg completes the file), :meth:`FfmpegPipe.abort` ends
+ffmpeg, waits for it, closes its pipes and joins the thread, before the
+temporary file is removed (so that ffmpeg cannot create it again). ffmpeg
+runs in its own session, so that Ctrl-C in a terminal reaches Python only.
+
+A process killed outright (SIGKILL, the out-of-memory killer; SIGTERM and
+SIGHUP too, which Python does not catch by default) runs no cleanup: ffmpeg
+then reads the end of its input, completes a video of the frames it got and
+exits. The file stays, hidden, next to the target, under its temporary name
+(``.anim.mp4.<digest>.<host>-<pid>.<random>.part``) and never under the
+target's name; the next save into that folder removes it.
 """
 
 import collections
 import contextlib
 import errno
-import functools
-import os
 import re
 import signal
 import subprocess
@@ -42,11 +45,14 @@ _SYSTEM_ERRORS = {
     "Read-only file system": (errno.EROFS, "the file system is read-only"),
 }
 _NO_ENCODER = re.compile(r"Unknown encoder|Encoder not found|encoder.*not found", re.I)
-PR_SET_PDEATHSIG = 1
 
 
 class FfmpegPipe:
     """One ffmpeg process, fed through its standard input.
+
+    Making the object starts nothing; :meth:`start` starts ffmpeg, and
+    :meth:`abort` (or :meth:`finish`) ends it, whatever state an interrupt
+    left it in: keep the object before calling :meth:`start`.
 
     Parameters
     ----------
@@ -58,24 +64,52 @@ class FfmpegPipe:
 
     def __init__(self, command, *, what):
         self.exe, self.what = command[0], what
+        self._command = list(command)
         self._lines = collections.deque(maxlen=_TAIL)
-        try:
+        self._process = None
+        self._error = None  # what stopped Popen
+        # under _lock: whether the thread got to start ffmpeg, or abort() ran
+        # first (the thread then starts nothing)
+        self._lock = threading.Lock()
+        self._began = self._cancelled = False
+        self._settled = threading.Event()  # Popen has returned or raised
+        self._thread = threading.Thread(target=self._run, name="ffmpeg", daemon=True)
+
+    def start(self):
+        """Start ffmpeg, on the thread that then reads its messages.
+
+        Raises
+        ------
+        RuntimeError
+            If ffmpeg cannot be run at all.
+        """
+        self._thread.start()
+        self._settled.wait()
+        if isinstance(self._error, OSError):
+            raise cannot_run(self.exe, self._error) from None
+        if self._error is not None:  # pragma: no cover (MemoryError, ...)
+            raise self._error
+
+    def _run(self):
+        """Start ffmpeg unless aborted, then keep its last lines until it ends."""
+        with self._lock:
+            if self._cancelled:
+                return
+            self._began = True
+        try:  # never interrupted: KeyboardInterrupt goes to the main thread
             self._process = subprocess.Popen(
-                command,
+                self._command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 **_popen_options(),
             )
-        except OSError as err:
-            raise cannot_run(self.exe, err) from None
-        self._reader = threading.Thread(
-            target=_read_lines,
-            args=(self._process.stderr, self._lines),
-            name="ffmpeg-stderr",
-            daemon=True,
-        )
-        self._reader.start()
+        except BaseException as err:  # OSError: it cannot be run
+            self._error = err
+        finally:
+            self._settled.set()
+        if self._process is not None:
+            _read_lines(self._process.stderr, self._lines)
 
     @property
     def pid(self):
@@ -117,7 +151,24 @@ class FfmpegPipe:
             raise failure
 
     def abort(self):
-        """Stop ffmpeg at once (its file is not complete); safe to repeat."""
+        """Stop ffmpeg at once (its file is not complete); safe to repeat.
+
+        Whatever state an interrupt left the start in, ffmpeg has exited and
+        been waited for, its pipes are closed and the thread has ended when
+        this returns. A Ctrl-C meanwhile is raised once that is done.
+        """
+        _to_the_end(self._abort)
+
+    def _abort(self):
+        with self._lock:
+            self._cancelled = True
+            began = self._began
+        if began:  # the thread is in Popen, or was: wait for the process
+            self._settled.wait()
+        if self._process is None:
+            if self._thread.is_alive():  # it started nothing, and ends
+                self._thread.join()
+            return
         if self._process.poll() is None:
             self._process.kill()
         with contextlib.suppress(OSError):
@@ -131,12 +182,14 @@ class FfmpegPipe:
 
     def _end(self):
         """Wait for ffmpeg to exit and for its standard error to be read."""
+        if self._process is None:  # it never started
+            return
         try:
             self._process.wait(timeout=_WAIT)
         except subprocess.TimeoutExpired:  # it stopped reading but runs on
             self._process.kill()
             self._process.wait()
-        self._reader.join()
+        self._thread.join()
 
     def _failure(self, stopped=False):
         """Return the error ffmpeg's exit status and messages describe."""
@@ -178,7 +231,7 @@ def cannot_run(exe, err):
 
 def _read_lines(stream, lines):
     """Keep the last lines of ``stream`` in ``lines`` until it ends."""
-    with stream:
+    with contextlib.suppress(OSError, ValueError), stream:  # ValueError: closed
         for raw in stream:
             lines.append(raw.decode("utf-8", "replace").rstrip())
 
@@ -196,31 +249,29 @@ def _signal_name(number):
 
 
 def _popen_options():
-    """Start ffmpeg in its own process group, on Linux dying with its parent."""
+    """Start ffmpeg in a session (process group) of its own.
+
+    Ctrl-C in a terminal goes to the terminal's foreground process group:
+    ffmpeg does not get it, Python does, and stops ffmpeg itself (an
+    interrupted ffmpeg would complete the file as if all frames were sent).
+    """
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    prctl = _prctl() if sys.platform.startswith("linux") else None
-    return {"preexec_fn": functools.partial(_in_child, os.getpid(), prctl)}
+    return {"start_new_session": True}
 
 
-def _in_child(parent, prctl):
-    """Run in ffmpeg's process between fork and exec: no locks, no imports."""
-    os.setpgrp()
-    if prctl is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl
-            os._exit(1)
+def _to_the_end(function):
+    """Call ``function`` until it completes once; then re-raise a Ctrl-C it got.
 
-
-@functools.lru_cache(maxsize=1)
-def _prctl():
-    """Return libc's prctl, or None where it cannot be loaded."""
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (AttributeError, OSError):  # pragma: no cover
-        return None
-    prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
-    prctl.restype = ctypes.c_int
-    return prctl
+    For cleanup that must not stop halfway (``function`` can be repeated).
+    """
+    interrupt = None
+    while True:
+        try:
+            function()
+        except KeyboardInterrupt as err:
+            interrupt = err
+            continue
+        break
+    if interrupt is not None:
+        raise interrupt

@@ -13,7 +13,6 @@ for the table of formats); the temporary files and their publication are in
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 from .._checks import (
@@ -24,12 +23,12 @@ from .._checks import (
     check_type,
 )
 from ._atomic import (
-    TEMP_SUFFIX,
+    create_temp,
     name_length,
     name_max,
     publish,
+    release,
     remove_stale,
-    temp_prefix,
 )
 
 
@@ -109,7 +108,8 @@ def check_output(fname, *, allowed, overwrite=False):
             f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
             "replace it."
         )
-    os.unlink(make_temp(path))  # the folder takes new files
+    with _temporary(path):  # the folder takes new files
+        pass
     return path, suffix
 
 
@@ -121,9 +121,10 @@ def atomic_output(path, *, overwrite=False):
     publishing it is atomic), is hidden and ends in ``.part`` (see
     :mod:`~mne_coefanim.io._atomic` for its name, which fits the file
     system's name limit whenever ``path`` does). Temporary files that earlier
-    saves of ``path`` left when they were killed are removed first. On
-    success the file gets its final name (keeping the permissions of a file
-    it replaces, otherwise the usual ones from the umask); on any exception,
+    saves left in the folder when they were killed (of any final name) are
+    removed first. On success the file gets its final name (keeping the
+    permissions of a file it replaces, otherwise the usual ones from the
+    umask, which is read without being changed); on any exception,
     KeyboardInterrupt included, it is removed, ``path`` is left untouched and
     the exception propagates.
 
@@ -144,29 +145,47 @@ def atomic_output(path, *, overwrite=False):
     """
     path = Path(path)
     overwrite = check_bool("overwrite", overwrite)
-    remove_stale(path)
-    tmp = make_temp(path)
-    try:
+    remove_stale(path.parent)
+    with _temporary(path) as (tmp, mode):
         yield tmp
-        publish(tmp, path, overwrite=overwrite)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        publish(tmp, path, overwrite=overwrite, mode=mode)
 
 
-def make_temp(path):
+@contextlib.contextmanager
+def _temporary(path):
+    """Yield a new temporary file for ``path`` and the mode of a new file.
+
+    When the block ends, the temporary file is removed if it still exists
+    (whatever ended the block, a Ctrl-C at any moment included).
+    """
+    created = []  # the names, each added before its file exists
+    try:
+        yield make_temp(path, created)
+    finally:
+        for tmp in created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # published: the name no longer exists
+            release(tmp)
+
+
+def make_temp(path, created):
     """Create the empty temporary file for ``path``, next to it.
 
     Parameters
     ----------
     path : pathlib.Path
         The final file.
+    created : list of pathlib.Path
+        Where the temporary names are added (see
+        :func:`~mne_coefanim.io._atomic.create_temp`).
 
     Returns
     -------
     tmp : pathlib.Path
-        The temporary file, empty, readable and writable by its owner only.
+        The temporary file, empty, readable and writable by its owner only
+        (see :func:`~mne_coefanim.io._atomic.create_temp`).
+    mode : int
+        The permission bits of a file newly created in its folder.
 
     Raises
     ------
@@ -175,9 +194,7 @@ def make_temp(path):
         created in the folder (or that the path is too long).
     """
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX
-        )
+        return create_temp(path, created)
     except OSError as err:
         if err.errno == errno.ENAMETOOLONG:
             why = f"the path of its folder {str(path.parent)!r} is too long"
@@ -190,8 +207,6 @@ def make_temp(path):
             err.errno,
             f"Cannot write {path.name!r}: {why}. Choose a folder you can write to",
         ) from err
-    os.close(fd)
-    return Path(tmp)
 
 
 def write_text(path, text, *, overwrite=False):

@@ -3,7 +3,7 @@
 Frames go to ffmpeg one at a time through a pipe (the ffmpeg binary of
 imageio-ffmpeg, an optional dependency), so memory does not grow with the
 number of frames. ffmpeg runs through :mod:`._ffmpeg`, which says in one line
-why it failed and makes it die with the process that feeds it.
+why it failed, and ends it and its thread whenever the save is interrupted.
 """
 
 import functools
@@ -174,7 +174,9 @@ class VideoWriter(Writer):
         padded = _even(frame)
         if self._pipe is None:
             self._shape = frame.shape
-            self._pipe = self._start(padded.shape)
+            # kept before it starts: close() ends it, whenever Ctrl-C comes
+            self._pipe = self._ffmpeg(padded.shape)
+            self._pipe.start()
         self._pipe.write(padded)
         self.n_frames += 1
 
@@ -187,10 +189,11 @@ class VideoWriter(Writer):
             If ffmpeg failed, saying why in one line (e.g. ``[Errno 28]
             Cannot write 'anim.mp4' (libx264): the disk is full ...``).
         """
-        if self._pipe is None:
+        pipe = self._pipe
+        if pipe is None:
             raise ValueError("frames is empty; a video needs at least one frame.")
-        pipe, self._pipe = self._pipe, None
-        pipe.finish()
+        pipe.finish()  # if it raises, close() still ends what is left
+        self._pipe = None
         if self._tmp.stat().st_size == 0:
             raise RuntimeError(
                 f"ffmpeg wrote nothing to {self.path.name!r} (codec {self.codec}); "
@@ -200,8 +203,8 @@ class VideoWriter(Writer):
     def close(self):
         """Stop ffmpeg if it still runs (after an error): the file is dropped."""
         if self._pipe is not None:
-            pipe, self._pipe = self._pipe, None
-            pipe.abort()
+            self._pipe.abort()  # safe to repeat: dropped only once it returned
+            self._pipe = None
 
     def summary(self):
         """Return the frame count, rate and codec, for the log.
@@ -213,8 +216,8 @@ class VideoWriter(Writer):
         """
         return f"{self.n_frames} frames at {self.fps:g} fps, {self.codec}"
 
-    def _start(self, shape):
-        """Start ffmpeg for frames of ``shape`` (even); return its pipe."""
+    def _ffmpeg(self, shape):
+        """Return the (unstarted) ffmpeg pipe for frames of ``shape`` (even)."""
         height, width = shape[:2]
         # raw RGB in, yuv420p out (plays everywhere); the options and their
         # order are imageio-ffmpeg's (write_frames), whose files we keep
