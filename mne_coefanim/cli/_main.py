@@ -91,7 +91,11 @@ def main(argv=None):
     run = {"demo": run_demo, "render": run_render}[args.command]
     options = [name for name in vars(args) if name not in ("command", "coefs")]
     with warnings.catch_warnings(record=True) as caught, cli_wording_of_logs(options):
-        warnings.simplefilter("always")
+        # Python's default filters: each warning once, none of the libraries'
+        # deprecations (which are for developers, not for the command's user)
+        warnings.simplefilter("default")
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         try:
             return run(args)
         except USER_ERRORS as exc:
