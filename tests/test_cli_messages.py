@@ -121,6 +121,10 @@ def test_cli_wording_rewrites_python_hints():
         "pass --extrapolated hide or vlim=(None, 5); --n-permutations > 20; "
         "the --n-permutations 8 runs; --n-permutations; alpha=0.05"
     )  # fmt: skip
+    assert cli_wording("info['ch_names'] and ch_names, align_signs=True or "
+                       "align_signs=False", ["ch_names", "align_signs"]) == (
+        "info['ch_names'] and --ch-names, --align-signs or without --align-signs"
+    )  # fmt: skip
     assert cli_wording("or scores[:, np.newaxis] (subjects) or scores[np.newaxis] "
                        "(folds of one subject), shaped (n_subjects, n_folds, "
                        "n_times).") == (

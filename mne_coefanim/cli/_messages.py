@@ -59,9 +59,10 @@ def cli_wording(text, options=()):
     Returns
     -------
     text : str
-        ``name=value`` becomes ``--name value`` for each option (and a bare
-        ``name_with_underscores`` its flag), and the Python phrases of the
-        hints say what to pass to the command.
+        ``name=value`` becomes ``--name value`` for each option
+        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
+        ``name_with_underscores`` its flag, not a quoted key), and the Python
+        phrases of the hints say what to pass to the command.
     """
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
@@ -70,11 +71,15 @@ def cli_wording(text, options=()):
 
         def option(match, flag=flag):
             value = (match.group(1) or "").strip("'\"")
-            return f"{flag} {value}" if value else flag
+            if value in ("", "True"):  # True: a switch given
+                return flag
+            return f"without {flag}" if value == "False" else f"{flag} {value}"
 
         text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
         if "_" in name:  # a bare identifier cannot be an English word
-            text = re.sub(rf"(?<![-\w]){re.escape(name)}\b(?!=)", flag, text)
+            # (not a quoted key, as in info['ch_names'])
+            bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
+            text = re.sub(bare, flag, text)
     return text
 
 
