@@ -900,13 +900,17 @@ def print_build_channels(rows):
 # F. start-up
 
 
-def run_fresh(arguments):
-    """Run ``python ARGUMENTS`` in a fresh process; its wall and CPU seconds."""
+def run_fresh(arguments, env=None):
+    """Run ``python ARGUMENTS`` in a fresh process; its wall and CPU seconds.
+
+    ``env``: the process's environment (None: this one's).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = clock()
     out = subprocess.run(
-        [sys.executable, *arguments], capture_output=True, text=True, check=False
-    )
+        [sys.executable, *arguments], capture_output=True, text=True, check=False,
+        env=env,
+    )  # fmt: skip
     wall = clock() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode:

@@ -5,6 +5,7 @@ matplotlib Path around scipy's ConvexHull), and read in saved frames: a GIF
 frame, an MP4 frame, and plot_coefs' figure drawn to an array.
 """
 
+import contextlib
 import io
 
 import mne
@@ -15,9 +16,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.path import Path
 from mne.utils import catch_logging
 from PIL import Image
-from scipy.spatial import ConvexHull
+from scipy.spatial import ConvexHull, Delaunay
 
 from mne_coefanim import ScalpInterpolator, animate_coefs, plot_coefs
+from mne_coefanim.interp._hull import hull_mask
 
 N_TIMES, N_CH, RES, DPI = 6, 64, 24, 60
 WHITE = (255, 255, 255)
@@ -251,3 +253,75 @@ def test_real_recording_share_outside_the_hull(tmp_path):
     )
     interp = hidden.interp
     assert not (interp.inside & ~interp.hull).any()
+
+
+def _disc_positions(n, seed=0):
+    rng = np.random.default_rng(seed)
+    radius, angle = np.sqrt(rng.uniform(0, 1, n)) * 0.09, rng.uniform(0, 2 * np.pi, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def _find_simplex_mask(pos, xi, yi):
+    xx, yy = np.meshgrid(xi, yi)
+    xy = np.column_stack([xx.ravel(), yy.ravel()])
+    try:  # find_simplex calls LAPACK per triangle: seconds with BLAS threads
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        threadpool_limits = contextlib.nullcontext
+    with threadpool_limits(1):
+        simplex = Delaunay(pos).find_simplex(xy)
+    return (simplex >= 0).reshape(len(yi), len(xi))
+
+
+@pytest.mark.parametrize("n_channels", [64, 8000])
+def test_hull_mask_equals_point_location(n_channels):
+    """The rasterised hull is Delaunay.find_simplex's, on every pixel."""
+    if n_channels == 64:
+        pos = make_info("biosemi64").get_montage().get_positions()["ch_pos"]
+        pos = np.array([xyz[:2] for xyz in pos.values()])
+    else:
+        pos = _disc_positions(n_channels)
+    xi = yi = np.linspace(-0.1, 0.1, 512)
+    mask = hull_mask(pos, xi, yi)
+    expected = _find_simplex_mask(pos, xi, yi)
+    assert mask.shape == (512, 512)
+    assert 0.3 < mask.mean() < 0.8  # both sides are tested
+    np.testing.assert_array_equal(mask, expected)
+
+
+def test_hull_mask_counts_pixel_centres_on_the_edge_as_inside():
+    """Edges through rows, columns and diagonals of pixel centres."""
+    square = np.stack(np.meshgrid(np.linspace(-0.08, 0.08, 9),
+                                  np.linspace(-0.08, 0.08, 9)), -1)  # fmt: skip
+    diamond = np.array([[0, 0.08], [0.08, 0], [0, -0.08], [-0.08, 0], [0.01, 0.02]])
+    xi = yi = np.linspace(-0.1, 0.1, 201)  # a centre every 1 mm
+    xx, yy = np.meshgrid(xi, yi)
+    for pos, on_edge in [
+        (square.reshape(-1, 2),
+         np.isclose(np.maximum(np.abs(xx), np.abs(yy)), 0.08)),
+        (diamond, np.isclose(np.abs(xx) + np.abs(yy), 0.08)),
+    ]:  # fmt: skip
+        mask = hull_mask(pos, xi, yi)
+        assert on_edge.sum() >= 320 and mask[on_edge].all()
+        np.testing.assert_array_equal(mask, _find_simplex_mask(pos, xi, yi))
+        # a hair outside the edge is outside
+        assert not hull_mask(pos * (1 - 1e-6), xi, yi)[on_edge].any()
+
+
+def test_hull_is_found_only_when_extrapolated_needs_it(data, monkeypatch):
+    from mne_coefanim.interp import _interp
+
+    calls = []
+    monkeypatch.setattr(_interp, "hull_mask",
+                        lambda *a: calls.append(1) or hull_mask(*a))  # fmt: skip
+    values, info = data
+    pos = np.random.default_rng(3).uniform(-0.08, 0.08, (12, 2))  # not cached
+    for extrapolated, n_calls in [("show", 0), ("fade", 1), ("hide", 2)]:
+        interp = ScalpInterpolator(pos, res=16, extrapolated=extrapolated)
+        if extrapolated == "fade":
+            interp.hull  # noqa: B018 (the renderer's first use)
+            interp.hull  # noqa: B018 (kept)
+        assert len(calls) == n_calls
+    anim = animate(data, extrapolate="box")  # a geometry of its own
+    anim.to_gif_bytes()
+    assert len(calls) == 2

@@ -124,8 +124,10 @@ def test_stderr_is_tty_edge_cases(monkeypatch):
     assert not stderr_is_tty()
 
 
-@pytest.mark.parametrize("quiet", [False, True])
-def test_cli_quiet_hides_bar(quiet, tmp_path, fake_tty):
+@pytest.mark.parametrize("talk, bar", [(None, False), ("--verbose", True),
+                                       ("--quiet", False)])  # fmt: skip
+def test_cli_bar_only_with_verbose(talk, bar, tmp_path, fake_tty):
+    """Even on a terminal: the command's bars are --verbose's."""
     from mne_coefanim.cli._main import main
 
     np.save(tmp_path / "coefs.npy", np.random.default_rng(0).standard_normal((6, 32)))
@@ -134,7 +136,7 @@ def test_cli_quiet_hides_bar(quiet, tmp_path, fake_tty):
         "render", str(tmp_path / "coefs.npy"), "-o", str(tmp_path / "out.gif"),
         "--montage", "biosemi32", "--ch-names", ",".join(ch_names),
         "--sfreq", "100", "--res", "32", "--dpi", "40",
-    ] + (["--quiet"] if quiet else [])  # fmt: skip
+    ] + ([] if talk is None else [talk])  # fmt: skip
     assert main(argv) == 0
-    assert ("6/6" in fake_tty.readouterr().err) is not quiet
+    assert ("6/6" in fake_tty.readouterr().err) is bar
     assert (tmp_path / "out.gif").read_bytes()[:6] == b"GIF89a"

@@ -15,6 +15,12 @@ old spellings are translated by ``_resolve_times``, with a warning). A
 render ends with one line, ``Wrote FILE (N frames, SIZE) in S s``, S
 counted from the start of rendering (files read, decoders trained).
 
+What it prints: without ``--verbose``, only warnings (one line each, worded
+for the command line) and the ``Wrote`` line; MNE's log lines and progress
+bars (adjacency, clustering, "Permuting", saving) appear only with
+``--verbose``, whatever ``MNE_LOGGING_LEVEL`` or the terminal; ``--quiet``
+prints errors only.
+
 Every mistake a user can make (a bad option value, a missing, pickled or
 damaged file, an existing output) ends the command with one line on stderr,
 ``mne-coefanim: error: <message>``, and exit code 2, the code argparse uses
@@ -25,10 +31,20 @@ traceback.
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from ._extras import check_extra_headers, check_extras, mask_kwargs, score_kwargs
-from ._messages import PROG, deprecated, one_line, size_text, without_wrote_log
+from ._messages import (
+    PROG,
+    cli_wording,
+    cli_wording_of_logs,
+    deprecated,
+    one_line,
+    print_warnings,
+    size_text,
+    without_wrote_log,
+)
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
 from ._parser import build_parser
 from ._readers import (
@@ -41,6 +57,7 @@ from ._readers import (
     _mne_data,
     _mne_info,
     check_named_for_tests,
+    display_units,
 )
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -74,14 +91,25 @@ def main(argv=None):
     except SystemExit as exc:  # --help, --version and usage errors
         return _exit_code(exc.code)
     run = {"demo": run_demo, "render": run_render}[args.command]
-    try:
-        return run(args)
-    except USER_ERRORS as exc:
-        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    options = [name for name in vars(args) if name not in ("command", "coefs")]
+    with warnings.catch_warnings(record=True) as caught, cli_wording_of_logs(options):
+        # Python's default filters: each warning once, none of the libraries'
+        # deprecations (which are for developers, not for the command's user)
+        warnings.simplefilter("default")
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        try:
+            return run(args)
+        except USER_ERRORS as exc:
+            print(f"{PROG}: error: {cli_wording(one_line(exc), options)}",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            print(f"{PROG}: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        finally:  # Python's warnings, one line each (not a source line)
+            if not args.quiet:
+                print_warnings(caught, options=options)
 
 
 def _exit_code(code):
@@ -177,6 +205,9 @@ def run_render(args):
             _mne_data(item.path, item.kind, args, montage, verbose, item.what)
             for item in inputs
         ]
+    units, scalings = args.units, args.scalings
+    if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
+        units, scalings = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
     extras = {**score_kwargs(args), **mask_kwargs(args)}
     check_named_for_tests(inputs, read, args, extras["scores"])
@@ -195,8 +226,8 @@ def run_render(args):
         res=args.res,
         vlim=vlim,
         cmap=args.cmap,
-        units=args.units,
-        scalings=args.scalings,
+        units=units,
+        scalings=scalings,
         title=args.title,
         time_unit=args.time_unit,
         fps=args.fps,
@@ -207,8 +238,10 @@ def run_render(args):
 
 
 def _verbose(args):
-    # None defers to MNE's log level (MNE_LOGGING_LEVEL, mne.set_log_level)
-    return False if args.quiet else None
+    """The ``verbose`` of every call: MNE's info lines only with --verbose."""
+    if args.quiet:
+        return False
+    return "info" if args.verbose else "warning"
 
 
 def _transform(name):

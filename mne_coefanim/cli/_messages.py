@@ -6,9 +6,14 @@ MNE's, while a file is read, or an old option's deprecation) become
 two-line warning with a source line. A render ends with one line on stdout,
 ``Wrote FILE (N frames, SIZE) in S s``: the writer's own log line is held
 back meanwhile.
+
+Messages written for Python callers (``pass chance=0.5``, ``method='fdr'``,
+``scores[:, np.newaxis]``) are reworded for the command line
+(:func:`cli_wording`): ``--chance 0.5``, ``--mask fdr``, a file's shape.
 """
 
 import logging
+import re
 import sys
 from contextlib import contextmanager
 
@@ -23,7 +28,62 @@ def one_line(message):
     return text
 
 
-def print_warnings(caught, prefix=""):
+# Python phrases of the library's hints, and what the command line says
+_PHRASES = (
+    (r"scores\[:, np\.newaxis\] \(subjects\) or scores\[np\.newaxis\] \(folds "
+     r"of one subject\), shaped \(n_subjects, n_folds, n_times\)",
+     "--scores saved with shape (n_subjects, 1, n_times) (subjects) or "
+     "(1, n_folds, n_times) (folds of one subject)"),
+    (r" \(with a fitted classifier as data for the accuracies' number of "
+     r"classes\)", ""),
+    (r"\bmethod='(cluster|fdr)'", r"--mask \1"),
+    (r"pass times / 1e3 \(times are in seconds\)",
+     "save them divided by 1e3 (times are in seconds)"),
+)  # fmt: skip
+# name=value, the value quoted, <a placeholder>, a word or a number, or none
+# (a tuple or list value is left as Python writes it)
+_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
+
+
+def cli_wording(text, options=()):
+    """Reword a message written for Python callers for the command line.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    options : iterable of str
+        The parameter names that are options of the command, spelled as
+        Python spells them (``n_permutations`` is ``--n-permutations``).
+
+    Returns
+    -------
+    text : str
+        ``name=value`` becomes ``--name value`` for each option
+        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
+        ``name_with_underscores`` its flag, not a quoted key), and the Python
+        phrases of the hints say what to pass to the command.
+    """
+    for pattern, replacement in _PHRASES:
+        text = re.sub(pattern, replacement, text)
+    for name in sorted(options, key=len, reverse=True):
+        flag = "--" + name.replace("_", "-")
+
+        def option(match, flag=flag):
+            value = (match.group(1) or "").strip("'\"")
+            if value in ("", "True"):  # True: a switch given
+                return flag
+            return f"without {flag}" if value == "False" else f"{flag} {value}"
+
+        text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
+        if "_" in name:  # a bare identifier cannot be an English word
+            # (not a quoted key, as in info['ch_names'])
+            bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
+            text = re.sub(bare, flag, text)
+    return text
+
+
+def print_warnings(caught, prefix="", options=()):
     """Print recorded warnings, one line each and each once, on stderr.
 
     Parameters
@@ -32,10 +92,12 @@ def print_warnings(caught, prefix=""):
         As recorded by ``warnings.catch_warnings(record=True)``.
     prefix : str
         Put before each message, e.g. the option the warning is about.
+    options : iterable of str
+        The command's options, as for :func:`cli_wording`.
     """
     seen = set()
     for item in caught:
-        text = one_line(item.message)
+        text = cli_wording(one_line(item.message), options)
         if text and text not in seen:
             seen.add(text)
             print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
@@ -64,6 +126,38 @@ def without_wrote_log():
         yield
     finally:
         logger.removeFilter(no_wrote)
+
+
+class _CliWording(logging.Filter):
+    """Reword log records written for Python callers (see cli_wording)."""
+
+    def __init__(self, options):
+        super().__init__()
+        self.options = tuple(options)
+
+    def filter(self, record):
+        record.msg = cli_wording(record.getMessage(), self.options)
+        record.args = ()
+        return True
+
+
+@contextmanager
+def cli_wording_of_logs(options):
+    """Reword the log lines of the block for the command line (cli_wording).
+
+    Parameters
+    ----------
+    options : iterable of str
+        The command's options, as for :func:`cli_wording`.
+    """
+    from mne.utils import logger
+
+    wording = _CliWording(options)
+    logger.addFilter(wording)
+    try:
+        yield
+    finally:
+        logger.removeFilter(wording)
 
 
 def size_text(n_bytes):

@@ -206,11 +206,21 @@ def _add_output_options(sub):
         metavar="N",
         help=python_help("res"),
     )
-    sub.add_argument(
+    talk = sub.add_mutually_exclusive_group()
+    talk.add_argument(
         "-q",
         "--quiet",
         action="store_true",
-        help="print nothing but errors (default: MNE's log level, and a summary line)",
+        help="print nothing but errors (default: warnings, one line each, and "
+        "a summary line)",
+    )
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print MNE's log lines and progress bars (adjacency, "
+        "clustering, permutations, saving) (default: only with --verbose, "
+        "whatever MNE_LOGGING_LEVEL says)",
     )
 
 

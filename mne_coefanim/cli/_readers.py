@@ -367,3 +367,32 @@ def _pick_condition(path, evokeds, condition):
         f"--condition {text!r} matches no Evoked of {str(path)!r}; give an index "
         f"or a comment of one of its {len(evokeds)} Evoked: {comments}."
     )
+
+
+# -- the colour bar's units -----------------------------------------------------
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def display_units(args, read):
+    """Return ``(units, scalings)`` for arrays whose units nobody gave.
+
+    An array's units are unknown: its colour bar says ``'a.u.'``, and, unless
+    --vlim sets the limits in the array's own numbers, its values are shown
+    scaled by a power of 1000 that brings the largest into [1, 1000), the
+    factor in the label (``'a.u. (×10⁻⁶)'``), so that the ticks need no
+    offset text (``1e−6``). --units, --scalings and --transform zscore
+    (units ``'z'``) are left as they are.
+    """
+    units, scalings = args.units, args.scalings
+    if units is not None or scalings is not None or args.transform == "zscore":
+        return units, scalings
+    if any(item.units is not None for item in read):
+        return units, scalings
+    largest = max(float(np.abs(item.data).max()) for item in read)
+    if args.vlim is not None or not np.isfinite(largest) or largest == 0:
+        return "a.u.", None
+    exponent = 3 * int(np.floor(np.log10(largest) / 3))
+    if exponent == 0:
+        return "a.u.", None
+    return f"a.u. (×10{str(exponent).translate(_SUPERSCRIPT)})", 10.0**-exponent

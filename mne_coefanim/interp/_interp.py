@@ -36,7 +36,7 @@ from ._geometry import (
     _rasterize,
     _triangulate,
 )
-from ._hull import EXTRAPOLATED, in_hull
+from ._hull import EXTRAPOLATED, hull_mask
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 # No single array larger than this is allocated: larger requests raise a
@@ -96,9 +96,6 @@ class ScalpInterpolator:
         of the head, as ``imshow(origin='lower')`` shows it.
     inside : array of bool, shape (res, res)
         The pixels that get a value; the others are NaN.
-    hull : array of bool, shape (res, res)
-        The pixels whose centre lies in the sensors' convex hull: the others
-        are extrapolated.
     clip_radius : float
         The radius of the circle that bounds the image: the head radius, or
         larger where sensors lie outside the head.
@@ -166,10 +163,23 @@ class ScalpInterpolator:
             self.triangulation, len(self.pos), self.border
         )
         self._transforms = _affine_transforms(self.triangulation)
+        self._hull = None
         self.inside = self._inside_mask()
         self._operator, self._gradient_map = self._build_operator()
         self._operator_lowp = None
         self._nearest_channel = None
+
+    @property
+    def hull(self):
+        """The pixels whose centre lies in the sensors' convex hull, shape (res, res).
+
+        The others are extrapolated. A centre on the hull's edge (within
+        ``1e-9`` of the hull's size) counts as inside. Built on first use:
+        ``extrapolated='show'`` never needs it.
+        """
+        if self._hull is None:
+            self._hull = hull_mask(self.pos, self.xi, self.yi)
+        return self._hull
 
     @property
     def n_channels(self):
@@ -281,7 +291,6 @@ class ScalpInterpolator:
     def _inside_mask(self):
         xy = self._pixel_xy()
         inside = np.hypot(*(xy - self.sphere[:2]).T) <= self.clip_radius
-        self.hull = in_hull(self.pos, xy).reshape(self.res, self.res)
         if self.extrapolated == "hide":
             inside &= self.hull.ravel()
         if self.mask_polygon is not None:
