@@ -51,8 +51,9 @@ def check(driver, page, frame):
 def main():
     """Check every page; print one line each."""
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--window-size=1200,1600", "--allow-file-access-from-files"):  # fmt: skip
+    args = ("--headless=new", "--no-sandbox", "--disable-gpu",
+            "--window-size=1200,1600", "--allow-file-access-from-files")  # fmt: skip
+    for arg in args:
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     failed = False

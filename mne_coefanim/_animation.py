@@ -215,7 +215,7 @@ class CoefAnimation:
         yield from self._frames(dpi)
 
     def _frame_shape(self, dpi):
-        """The frames' ``(height, width)`` in px at ``dpi``, drawing nothing."""
+        """Return the frames' ``(height, width)`` in px at ``dpi``, drawing nothing."""
         return frame_shape(self.fig.get_size_inches(), dpi)
 
     def _frames(self, dpi, unmarked=False, deferred=False, indices=None):

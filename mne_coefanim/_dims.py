@@ -83,3 +83,45 @@ def guessed_dims(dims, shape):
         f"score_stats) needs the axes named with dims."
     )
     return guessed
+
+
+def check_dims(dims, shape):
+    """Return the axis names of an array of ``shape``: ``dims``, or the default.
+
+    Raises a ValueError that says how to name the axes when ``dims`` does
+    not fit ``shape`` or lacks a times or channels axis.
+    """
+    if dims is None:
+        if len(shape) not in DEFAULT_DIMS:
+            raise ValueError(
+                f"data must be 2-D (n_times, n_channels), 3-D (n_subjects, "
+                f"n_times, n_channels) or 4-D (n_subjects, n_folds, n_times, "
+                f"n_channels), got shape {shape}; name the axes of other "
+                f"layouts with dims, e.g. dims=('times', 'channels') after "
+                f"data[np.newaxis] for a single time point."
+            )
+        return DEFAULT_DIMS[len(shape)]
+    dims = normalize_dims(dims)
+    if len(set(dims)) != len(dims):
+        raise ValueError(
+            f"dims must name each axis once; got repeated names in {dims}."
+        )
+    if FREQ_DIM in dims:  # one map per time point here: rows are the scene's
+        raise ValueError(
+            f"dims {dims} has a frequency axis, which as_coef_data cannot "
+            f"hold (one map per time point): pass the array to animate_coefs "
+            f"with freqs= (one row of maps per frequency), or take one "
+            f"frequency first (np.take(data, k, axis={dims.index(FREQ_DIM)})"
+            f"; the command line takes no frequency axis yet)."
+        )
+    if "times" not in dims or "channels" not in dims:
+        raise ValueError(
+            f"dims must contain 'times' and 'channels'; got {dims}. For a "
+            f"single time point pass data[np.newaxis] with 'times' added."
+        )
+    if len(dims) != len(shape):
+        raise ValueError(
+            f"data must be {len(dims)}-D with dims {dims}, got shape {shape}; "
+            f"give dims one name per axis of data."
+        )
+    return dims

@@ -248,14 +248,14 @@ def test_panel_titles_may_hold_equals(tmp_path, capsys, spy, info_file, rng):
 @pytest.mark.parametrize(
     "options, match",
     [
-        (["--units", r"$\foo$"], r"error: --units: units '$\\foo$' cannot be drawn: "
+        (["--units", r"$\foo$"], r"error: --units '$\\foo$' cannot be drawn: "
                                  "matplotlib reads text between $ signs as mathtext"),
-        (["--title", "$x^$"], "error: --title: title '$x^$' cannot be drawn"),
+        (["--title", "$x^$"], "error: --title '$x^$' cannot be drawn"),
         (["--scores", "SCORES", "--score-label", "$x^$"],
-         "error: --score-label: score_label '$x^$' cannot be drawn"),
-        (["--panel-title", r"$\x$"], r"error: --panel: title '$\\x$' cannot be drawn"),
+         "error: --score-label '$x^$' cannot be drawn"),
+        (["--panel-title", r"$\x$"], r"error: --panel title '$\\x$' cannot be drawn"),
         (["--sfreq", "1e-308", "--first-time", "0"],
-         "sfreq=1e-308 Hz with tmin=0.0 s gives times that are not finite"),
+         "--sfreq 1e-308 Hz with --tmin 0.0 s gives times that are not finite"),
     ],
 )  # fmt: skip
 def test_late_errors_come_first_in_one_line(tmp_path, capsys, info_file, rng,
@@ -291,7 +291,7 @@ def test_frames_too_large_for_mp4_refused_before_rendering(tmp_path, capsys,
     code, _, err = run(capsys, "render", *panels, "--info", info_file, "-o",
                        tmp_path / "out.mp4", "--res", "8", "--dpi", "1000",
                        "--quiet")  # fmt: skip
-    assert_one_line_error(code, err, "dpi=1000 makes frames of 16,510 x 4,550 px, "
+    assert_one_line_error(code, err, "--dpi 1000 makes frames of 16,510 x 4,550 px, "
                           "too large: the libx264 encoder (.mp4) takes frames of at "
                           "most 16,384 px per side. To fit, lower dpi to 992 or "
                           "less")  # fmt: skip
@@ -303,6 +303,7 @@ def test_max_bytes_reads_every_header_version(tmp_path, capsys, info_file, versi
     coefs = np.zeros((4, N_CH), dtype=[("é", "<f8")])  # field names need 3.0
     with open(tmp_path / "coefs.npy", "wb") as fid:
         np.lib.format.write_array(fid, coefs, version=version)
-    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--info", info_file,
-                       "-o", tmp_path / "a.gif", "--max-bytes", "511", *FAST)  # fmt: skip
+    code, _, err = run(capsys, "render", tmp_path / "coefs.npy", "--info",
+                       info_file, "-o", tmp_path / "a.gif", "--max-bytes", "511",
+                       *FAST)  # fmt: skip
     assert_one_line_error(code, err, "(512 bytes), more than the limit of 511 bytes")

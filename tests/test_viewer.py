@@ -192,7 +192,8 @@ def test_hover_reads_the_drawn_pixel(driver, files, anim):
     want_low, want_high = _level_edges(anim, int(frame[py, px]))
     assert abs(low - want_low) <= 0.5 * 10.0**-decimals
     assert abs(high - want_high) <= 0.5 * 10.0**-decimals
-    assert high - low == pytest.approx(np.ptp(anim.vlim) / N_LEVELS, abs=10.0**-decimals)
+    width = np.ptp(anim.vlim) / N_LEVELS
+    assert high - low == pytest.approx(width, abs=10.0**-decimals)
     # the interpolated value at the pointer's map cell lies in it (give or
     # take the one cell the pointer's position rounds to)
     ax = anim.map_axes[0]

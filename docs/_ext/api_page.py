@@ -30,7 +30,7 @@ NOT_CONSTRUCTED = {"CoefAnimation", "CoefData", "DemoStudy", "Sensors"}
 
 
 def signature(name):
-    """The displayed signature of a public name ('' for made-for-you classes)."""
+    """Return the signature to show for a public name ('' for made-for-you classes)."""
     obj = getattr(mne_coefanim, name)
     if name in NOT_CONSTRUCTED:
         return ""

@@ -25,7 +25,7 @@ MATPLOTLIB_PAGES = {"matplotlib.axes.Axes": "https://matplotlib.org/stable/api/a
 
 
 def _page(full):
-    """The documented page of a dotted name: itself, or its class for a method."""
+    """Return the page documenting a dotted name: its own, or its class's."""
     parts = full.split(".")
     # a lowercase last part after a capitalised one is a method or attribute
     if len(parts) > 2 and parts[-2][:1].isupper() and not parts[-1][:1].isupper():
@@ -34,7 +34,7 @@ def _page(full):
 
 
 def external_url(full):
-    """The address of the page documenting ``full``, or None."""
+    """Return the address of the page documenting ``full``, or None."""
     top = full.split(".")[0]
     pattern = PATTERNS.get(top)
     if pattern is None or "." not in full:
@@ -51,7 +51,8 @@ def resolve(app, env, node, contnode):
     url = external_url(node.get("reftarget", ""))
     if url is None:
         return None
-    ref = nodes.reference("", "", internal=False, refuri=url, reftitle=node["reftarget"])
+    target = node["reftarget"]
+    ref = nodes.reference("", "", internal=False, refuri=url, reftitle=target)
     ref.append(contnode)
     return ref
 

@@ -21,7 +21,7 @@ import numpy as np
 from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
-from .._dims import DEFAULT_DIMS, DIM_NAMES, FREQ_DIM, guessed_dims, normalize_dims
+from .._dims import DIM_NAMES, check_dims, guessed_dims
 from .._docs import fill_doc
 from ._coef_data import PER_COMPONENT, PER_SD, SUPPORTED_TYPES, CoefData
 from ._csp import csp_stack, is_csp_input
@@ -365,7 +365,7 @@ def _array_stack(data, dims):
             f"{values.dtype} (shape {values.shape}). Pass real numbers."
         )
     guessed = guessed_dims(dims, values.shape)
-    dims = _check_dims(dims, values.shape)
+    dims = check_dims(dims, values.shape)
     present = [name for name in DIM_NAMES if name in dims]
     values = np.transpose(values, [dims.index(name) for name in present])
     for axis, name in enumerate(DIM_NAMES):
@@ -403,43 +403,6 @@ def _as_regular_array(data):
             "the same shape (e.g. crop all to the same times), or pass them as "
             "separate panels in a dict {title: array}."
         ) from exc
-
-
-def _check_dims(dims, shape):
-    if dims is None:
-        if len(shape) not in DEFAULT_DIMS:
-            raise ValueError(
-                f"data must be 2-D (n_times, n_channels), 3-D (n_subjects, "
-                f"n_times, n_channels) or 4-D (n_subjects, n_folds, n_times, "
-                f"n_channels), got shape {shape}; name the axes of other "
-                f"layouts with dims, e.g. dims=('times', 'channels') after "
-                f"data[np.newaxis] for a single time point."
-            )
-        return DEFAULT_DIMS[len(shape)]
-    dims = normalize_dims(dims)
-    if len(set(dims)) != len(dims):
-        raise ValueError(
-            f"dims must name each axis once; got repeated names in {dims}."
-        )
-    if FREQ_DIM in dims:  # one map per time point here: rows are the scene's
-        raise ValueError(
-            f"dims {dims} has a frequency axis, which as_coef_data cannot "
-            f"hold (one map per time point): pass the array to animate_coefs "
-            f"with freqs= (one row of maps per frequency), or take one "
-            f"frequency first (np.take(data, k, axis={dims.index(FREQ_DIM)})"
-            f"; the command line takes no frequency axis yet)."
-        )
-    if "times" not in dims or "channels" not in dims:
-        raise ValueError(
-            f"dims must contain 'times' and 'channels'; got {dims}. For a "
-            f"single time point pass data[np.newaxis] with 'times' added."
-        )
-    if len(dims) != len(shape):
-        raise ValueError(
-            f"data must be {len(dims)}-D with dims {dims}, got shape {shape}; "
-            f"give dims one name per axis of data."
-        )
-    return dims
 
 
 # ------------------------------------------------------- shared pieces

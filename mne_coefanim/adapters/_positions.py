@@ -18,6 +18,7 @@ from mne.utils import logger, verbose
 from scipy.spatial import cKDTree
 
 from .._checks import check_option
+from .._defaults import MIN_CHANNELS
 from ._fit_positions import fit_positions
 from ._picks import (
     MEG_CH_TYPES,
@@ -28,7 +29,6 @@ from ._picks import (
     _resolve_ch_type,
     _resolve_picks,
 )
-from .._defaults import MIN_CHANNELS
 from ._sphere import _resolve_sphere, _sphere_to_device, check_sphere_reach
 
 # Types a DigMontage can position through Info.set_montage.

@@ -157,7 +157,7 @@ def file_size(fid):
 
 
 def _size_option(n_bytes):
-    """The smallest whole number of GiB (or MiB) at least ``n_bytes``."""
+    """Return the smallest whole number of GiB (or MiB) at least ``n_bytes``."""
     if n_bytes >= 2**30:
         return f"{-(-n_bytes // 2**30)}G"
     return f"{-(-n_bytes // 2**20)}M"

@@ -53,12 +53,13 @@ from ._readers import (
     _array_info,
     _check_input,
     _make_montage,
-    check_array_headers,
     _mne_data,
     _mne_info,
+    check_array_headers,
     check_named_for_tests,
     display_units,
 )
+from ._types import check_cmap_option, check_label_options, check_vlim_option
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -178,11 +179,11 @@ def run_render(args):
         0 on success.
     """
     verbose = _verbose(args)
-    vlim = _check_vlim(args.vlim)
-    _check_cmap(args.cmap)
+    vlim = check_vlim_option(args.vlim)
+    check_cmap_option(args.cmap)
     args.first_time, tmin, tmax = _resolve_times(args)
     inputs = _check_inputs(args)
-    _check_labels(args)
+    check_label_options(args)
     _check_option_combination(args, inputs)
     check_extras(args)
     output = _check_output(args.output, args.overwrite)
@@ -238,7 +239,7 @@ def run_render(args):
 
 
 def _verbose(args):
-    """The ``verbose`` of every call: MNE's info lines only with --verbose."""
+    """Return every call's ``verbose``: MNE's info lines only with --verbose."""
     if args.quiet:
         return False
     return "info" if args.verbose else "warning"
@@ -311,40 +312,6 @@ def _check_output(fname, overwrite):
         return check_output(path, allowed=SUFFIXES, overwrite=overwrite)[0]
     except ValueError as exc:
         raise ValueError(f"-o/--output: {exc}") from exc
-
-
-def _check_vlim(vlim):
-    # the Python check, named as the option: one rule, one message
-    from ..viz._colors import check_vlim
-
-    return _as_option("--vlim", check_vlim, None if vlim is None else tuple(vlim))
-
-
-def _check_cmap(name):
-    from ..viz._colors import check_cmap
-
-    if name is not None:
-        _as_option("--cmap", check_cmap, name)
-
-
-def _check_labels(args):
-    """Refuse a label whose mathtext does not parse, naming its option."""
-    from .._checks import check_mathtext
-
-    labels = [("--title", args.title), ("--units", args.units),
-              ("--score-label", args.score_label)]  # fmt: skip
-    labels += [("--panel", title) for title in args.titles if title is not None]
-    for flag, text in labels:
-        name = "title" if flag == "--panel" else flag.lstrip("-").replace("-", "_")
-        _as_option(flag, lambda value, name=name: check_mathtext(name, value), text)
-
-
-def _as_option(flag, check, value):
-    """Run a Python check; say its error in terms of the option ``flag``."""
-    try:
-        return check(value)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{flag}: {exc}") from None
 
 
 def _resolve_times(args):

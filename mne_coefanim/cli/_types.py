@@ -145,3 +145,39 @@ def byte_size(text):
         )
     return int(value)
 
+
+# -- options checked as Python checks them, before anything is loaded -----------
+
+
+def check_vlim_option(vlim):
+    """Check --vlim with the Python check, its error naming the option."""
+    from ..viz._colors import check_vlim
+
+    return _as_option("--vlim", check_vlim, None if vlim is None else tuple(vlim))
+
+
+def check_cmap_option(name):
+    """Check --cmap with the Python check, its error naming the option."""
+    from ..viz._colors import check_cmap
+
+    if name is not None:
+        _as_option("--cmap", check_cmap, name)
+
+
+def check_label_options(args):
+    """Refuse a label whose mathtext does not parse, naming its option."""
+    from .._checks import check_mathtext
+
+    labels = [("--title", args.title), ("--units", args.units),
+              ("--score-label", args.score_label)]  # fmt: skip
+    labels += [("--panel title", title) for title in args.titles if title is not None]
+    for flag, text in labels:
+        check_mathtext(flag, text)  # the message names the option
+
+
+def _as_option(flag, check, value):
+    """Run a Python check; say its error in terms of the option ``flag``."""
+    try:
+        return check(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{flag}: {exc}") from None

@@ -93,7 +93,7 @@ def _fed(plan):
 
 
 def _viewer(anim, generator, fps, step, page, max_bytes):
-    """The page of the frames the plan holds (raises ViewerTooLarge)."""
+    """Return the page of the frames the plan holds (raises ViewerTooLarge)."""
     n_kept = math.ceil(len(anim) / step)
     first = next(generator)
     meta = anim._viewer_meta(first[0].shape, fps / step,
@@ -106,7 +106,7 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
 
 
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
-    """The smallest k for which every k-th frame should fit in ``max_bytes``.
+    """Return the smallest k for which every k-th frame should fit in ``max_bytes``.
 
     From up to 16 frames spread over the animation: their records' mean
     size, and how much each kept frame adds to the embedded data.
@@ -133,21 +133,22 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     step = 1
     while step < n_frames and size(step) > 0.95 * max_bytes:
         # the smallest step that fits, by the estimate (then one exact check)
-        step = max(step + 1, math.ceil(n_frames / max(
-            (0.95 * max_bytes - one - first - END_BYTES) / per_frame + 1, 1)))  # fmt: skip
+        room = (0.95 * max_bytes - one - first - END_BYTES) / per_frame + 1
+        step = max(step + 1, math.ceil(n_frames / max(room, 1)))
     return min(step, n_frames)
 
 
 def _head_bytes(anim, shape, fps, frames, max_bytes, page):
-    """The size of what the page holds before its frames, for these frames."""
+    """Return the size of what the page holds before these frames."""
     meta = anim._viewer_meta(shape, fps, frames=np.asarray(frames))
     if meta["kept"]:
         meta["kept"]["max_mb"] = max_bytes / 1e6
-    return len(ViewerStream(None, palette=anim.palette, meta=meta, page=page).head_text())
+    stream = ViewerStream(None, palette=anim.palette, meta=meta, page=page)
+    return len(stream.head_text())
 
 
 def _next_step(err, n_frames, step, max_bytes):
-    """The step that should fit, from what the try that did not fit wrote."""
+    """Return the step that should fit, from what the try that did not fit wrote."""
     if step >= n_frames:
         raise ValueError(
             f"max_bytes={max_bytes} cannot hold even one frame of this "

@@ -304,7 +304,7 @@ class ViewerStream:
 
 
 def _kept_note(kept):
-    """The line under the controls saying which frames a shortened page holds."""
+    """Return the line under the controls saying which frames a short page holds."""
     if not kept:
         return ""
     return (
@@ -346,12 +346,12 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _script_json(value):
-    """JSON that is data in a ``<script>``, whatever its strings hold.
+    r"""JSON that is data in a ``<script>``, whatever its strings hold.
 
-    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``
+    ``<``, ``>`` and ``&`` become ``\u003c``, ``\u003e`` and ``\u0026``
     (they only occur inside strings), so no ``</script>``, ``<!--`` or
     ``<script`` can change how the page is parsed; every other non-ASCII
-    character, U+2028 and U+2029 included, is a ``\\uXXXX`` escape too.
+    character, U+2028 and U+2029 included, is a ``\uXXXX`` escape too.
     """
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
     return text.translate(_SCRIPT_SAFE)

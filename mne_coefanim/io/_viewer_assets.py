@@ -130,7 +130,8 @@ function coefanimViewer(root, M, F) {
   }
   function setHash() {
     // the time in the unit shown, with the decimals that find this frame
-    if (M.standalone && shown >= 0) history.replaceState(null, "", "#t=" + M.hash[shown]);
+    if (M.standalone && shown >= 0)
+      history.replaceState(null, "", "#t=" + M.hash[shown]);
   }
   function tick() {
     if (!playing) return;
@@ -195,7 +196,8 @@ function coefanimViewer(root, M, F) {
     if (M.contours) {  // a contour line's blend may look like a level: a
       // neighbour of the same cell shows the same colour where none passes
       const same = [q - 1, q + 1, q - M.w, q + M.w].some((r) =>
-        r >= 0 && r < region.length && region[r] === region[q] && unmarkedIndex(r) === i);
+        r >= 0 && r < region.length && region[r] === region[q] &&
+        unmarkedIndex(r) === i);
       if (!same) return "";
     }
     const [t, l] = found, e = t[2], lo = e[l], hi = e[l + 1];

@@ -260,8 +260,8 @@ def _with_panels(scene, measure, measured, options, time_sel):
         else [scene.positive] * n_means
     )  # fmt: skip
     panels, titles, units, positive = [], [], [], []
-    for mean, title, unit, m, pos in zip(means, scene.titles, mean_units,
-                                         measured, mean_positive, strict=True):  # fmt: skip
+    rows = zip(means, scene.titles, mean_units, measured, mean_positive, strict=True)
+    for mean, title, unit, m, pos in rows:
         label = f"{PANEL_LABELS[measure]} across {m.n_subjects} subjects"
         measure_unit = PANEL_UNITS.get(measure, unit)
         panels += [mean, with_changes(

@@ -161,7 +161,7 @@ def _class_name(panel):
 
 
 def _named_class(panel, is_csp, names):
-    """The entry of ``class_names`` positive values of ``panel`` point to."""
+    """Return the entry of ``class_names`` that ``panel``'s positive values point to."""
     decoder = panel.decoder
     unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
     if is_csp or unsigned or (decoder is not None and panel.positive is None):

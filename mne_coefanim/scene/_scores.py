@@ -22,7 +22,6 @@ from .._checks import as_float_array, check_chance, check_type
 from .._defaults import MAX_SCORE
 from ._tf_scores import tf_scores
 
-
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {
     "roc_auc": "roc_auc",

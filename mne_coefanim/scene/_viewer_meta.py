@@ -156,7 +156,7 @@ def _table(table):
 
 
 def _packed(region):
-    """A uint8 image as base64 of its zlib stream (the frames' encoding)."""
+    """Encode a uint8 image as base64 of its zlib stream (as the frames are)."""
     region = np.ascontiguousarray(region, np.uint8)
     return base64.b64encode(zlib.compress(region.tobytes(), 6)).decode("ascii")
 
@@ -194,5 +194,6 @@ def _score(ax, scores, height, frames):
         "values": None,
     }  # fmt: skip
     if scores.matrix is not None and len(scores.matrix) <= MAX_MATRIX_TIMES:
-        score["values"] = _significant(np.asarray(scores.matrix)[np.ix_(frames, frames)])
+        matrix = np.asarray(scores.matrix)[np.ix_(frames, frames)]
+        score["values"] = _significant(matrix)
     return score

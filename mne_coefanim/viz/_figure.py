@@ -7,8 +7,8 @@ images, the time label, the score cursor, the mask markers and contours.
 """
 
 import matplotlib.pyplot as plt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, NoNorm
 from matplotlib.figure import Figure
@@ -295,7 +295,7 @@ class CoefFigure:
 
 
 def colorbar_labels(units, positive, n_bars):
-    """The colour bars' labels: each unit, and which class is positive.
+    """Return the colour bars' labels: each unit, and which class is positive.
 
     Parameters
     ----------

@@ -19,7 +19,6 @@ from matplotlib.textpath import TextPath
 
 from .._checks import check_frame_size, check_int, frame_shape
 from ._figure import (
-    new_figure,
     CONTOUR_ZORDER,
     MAP_ZORDER,
     MASK_PARAMS,
@@ -31,6 +30,7 @@ from ._figure import (
     _rgba_table,
     colorbar_labels,
     frame_head,
+    new_figure,
 )
 from ._mne_outlines import head_outlines
 from ._score_curve import draw_score_curve

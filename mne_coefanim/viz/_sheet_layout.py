@@ -23,7 +23,7 @@ SCORES_GAP = 0.05  # above the score panel (the heads have their own margin)
 NOTE = 0.3  # the note's band, for one line
 NOTE_LINE = 0.16  # and for each further line
 NOTE_FONTSIZE = 8
-MAX_COLUMNS = 8  # ncols=None: one row of up to this many maps (as MNE), then wrap evenly
+MAX_COLUMNS = 8  # ncols=None: up to this many maps in a row (as MNE), then wrap evenly
 MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
 

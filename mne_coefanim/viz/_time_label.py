@@ -44,7 +44,7 @@ def time_labels(times, unit):
         # "+ 0.0" turns the -0.0 of a time a hair below zero (e.g. from
         # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
         labels = [f"{round(v, decimals) + 0.0:0.{decimals}f} {unit}" for v in values]
-        if all(a != b for a, b in zip(labels, labels[1:])):
+        if all(a != b for a, b in zip(labels, labels[1:], strict=False)):
             break
     return labels
 
