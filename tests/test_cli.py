@@ -481,7 +481,7 @@ def test_demo_reports_missing_scikit_learn(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(_demo, "load_demo", no_sklearn)
     code, _, err = run(capsys, "demo", "-o", tmp_path / "demo.gif")
-    assert_one_line_error(code, err, "pip install 'mne-coefanim[demo]'")
+    assert_one_line_error(code, err, "pip install '.[demo]' in a clone of mne-coefanim")
 
 
 def test_interrupt_exits_130(tmp_path, capsys, monkeypatch):

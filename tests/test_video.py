@@ -67,7 +67,7 @@ def test_video_needs_imageio_ffmpeg(tmp_path, monkeypatch):
     with pytest.raises(
         ImportError,
         match=r"Writing .mp4 needs the optional dependency imageio-ffmpeg; "
-        r"install it with: pip install 'mne-coefanim\[video\]'",
+        r"install it with pip install '\.\[video\]' in a clone of mne-coefanim",
     ):
         write_video(tmp_path / "anim.mp4", color_frames(2), fps=10)
     assert os.listdir(tmp_path) == []

@@ -191,7 +191,8 @@ def _decode_study(info, n_subjects, n_folds, seed):
     except ImportError as err:
         raise ImportError(
             "load_demo needs scikit-learn to train the demo decoders; install "
-            "it with: pip install 'mne-coefanim[demo]'"
+            "it with pip install '.[demo]' in a clone of mne-coefanim, or pip "
+            "install scikit-learn"
         ) from err
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 

@@ -290,7 +290,8 @@ def _load_demo(n_subjects, verbose):
     except ImportError as exc:
         raise ImportError(
             f"the demo trains scikit-learn decoders and could not import them "
-            f"({exc}); install them with: pip install 'mne-coefanim[demo]'"
+            f"({exc}); install them with pip install '.[demo]' in a clone of "
+            "mne-coefanim, or pip install scikit-learn"
         ) from exc
 
 

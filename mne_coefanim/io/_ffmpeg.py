@@ -224,7 +224,7 @@ def cannot_run(exe, err):
     """Return the error for an ffmpeg that cannot be started at all."""
     return RuntimeError(
         f"Cannot run ffmpeg at {exe!r} ({err.strerror or err}). Reinstall "
-        "imageio-ffmpeg (pip install 'mne-coefanim[video]') or point the "
+        "imageio-ffmpeg (pip install imageio-ffmpeg) or point the "
         "IMAGEIO_FFMPEG_EXE environment variable to a working ffmpeg."
     )
 

@@ -247,7 +247,8 @@ def _import_imageio_ffmpeg(suffix):
     except ImportError as err:
         raise ModuleNotFoundError(
             f"Writing {suffix} needs the optional dependency imageio-ffmpeg; "
-            f"install it with: pip install 'mne-coefanim[video]'",
+            "install it with pip install '.[video]' in a clone of mne-coefanim, "
+            "or pip install imageio-ffmpeg",
             name="imageio_ffmpeg",
         ) from err
     return imageio_ffmpeg
