@@ -11,6 +11,8 @@ condition, ...) and saves it, running ``n_jobs`` jobs on joblib as MNE does
 """
 
 # %%
+from pathlib import Path
+
 import numpy as np
 
 import mne_coefanim
@@ -45,7 +47,7 @@ paths = mne_coefanim.save_animations(
     dpi=50,
 )
 for path in paths:
-    print(path)
+    print(Path(path).name)  # each written whole, under its own name
 
 # %%
 # On a cluster
