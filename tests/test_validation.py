@@ -364,7 +364,7 @@ def test_video_encoder_not_installed(info16, data, tmp_path, monkeypatch):
     anim = animate_coefs(data, info16, **FAST)
     canvas, dpi = anim.fig.canvas, anim.fig.dpi
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
-    with pytest.raises(ImportError, match=r"pip install 'mne-coefanim\[video\]'"):
+    with pytest.raises(ImportError, match=r"pip install '\.\[video\]' in a clone"):
         anim.save(tmp_path / "anim.mp4", dpi=40, verbose=False)
     assert listing(tmp_path) == []
     # the figure is back to its own canvas and size at once, not when the
@@ -592,7 +592,7 @@ def test_missing_encoder_fails_before_rendering(tmp_path, monkeypatch, info, rng
 
     monkeypatch.setattr(compose.FrameCompositor, "__init__", no_render)
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
-    with pytest.raises(ImportError, match=r"pip install 'mne-coefanim\[video\]'"):
+    with pytest.raises(ImportError, match=r"pip install '\.\[video\]' in a clone"):
         anim.save(tmp_path / "a.mp4", verbose=False)
     with pytest.raises(ValueError, match=r"fps must be <= 50 for a GIF"):
         anim.save(tmp_path / "a.gif", fps=60, verbose=False)
