@@ -168,7 +168,7 @@ def _local_cluster(distributed, attempts=3):
             with dask.config.set({"distributed.comm.timeouts.connect": "120s"}):
                 return distributed.LocalCluster(
                     n_workers=2, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=40,
+                    dashboard_address=":0", silence_logs=40,  # any free port
                 )  # fmt: skip
         except (RuntimeError, TimeoutError):
             if attempt == attempts - 1:
