@@ -16,7 +16,14 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
-from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
+from ._checks import (
+    check_dpi,
+    check_fps,
+    check_frame_size,
+    check_int,
+    check_option,
+    frame_shape,
+)
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
@@ -26,6 +33,7 @@ from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
 from .viz._playback import Playback, can_play
+from .viz._reference import drawn_frames
 
 
 class CoefAnimation:
@@ -200,19 +208,37 @@ class CoefAnimation:
         return self.fig
 
     @fill_doc
-    def iter_frames(self, *, dpi=None):
-        """Yield each frame as palette indices, composed without redrawing.
+    def iter_frames(self, *, dpi=None, method="compose"):
+        """Yield each frame: composed without redrawing, or drawn whole.
 
         Parameters
         ----------
         %(dpi_output)s
+        method : 'compose' | 'draw'
+            ``'compose'`` (what :meth:`save` writes): each frame composed from
+            pictures of the figure rendered once, as palette indices.
+            ``'draw'``: each frame's artists set and the whole figure drawn by
+            matplotlib (as MNE's topomap animation does), as RGB; many times
+            slower, it is the reference the composed frames are checked
+            against (``palette[frame]`` equals it on the maps; antialiased
+            blends and text differ by at most the palette's rounding).
+
+            .. versionadded:: 0.2
 
         Yields
         ------
-        frame : array, shape (height, width), dtype uint8
-            Indices into :attr:`palette` (set when iteration starts).
+        frame : array of uint8, shape (height, width) | (height, width, 3)
+            With ``method='compose'``, indices into :attr:`palette` (set when
+            iteration starts); with ``method='draw'``, RGB.
         """
-        yield from self._frames(dpi)
+        check_option("method", method, ("compose", "draw"))
+        if method == "compose":
+            return self._frames(dpi)
+        dpi = self.dpi if dpi is None else check_dpi(dpi)
+        check_frame_size(self._frame_shape(dpi), dpi)  # what Agg can draw
+        # afterwards, the figure shows again what it showed before
+        restore = functools.partial(self._update, getattr(self, "_shown", 0), chunk=1)
+        return drawn_frames(self.fig, self._update, range(len(self)), dpi, restore)
 
     def _frame_shape(self, dpi):
         """Return the frames' ``(height, width)`` in px at ``dpi``, drawing nothing."""

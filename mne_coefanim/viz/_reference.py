@@ -1,0 +1,76 @@
+"""The reference frames: every frame drawn whole by matplotlib.
+
+The frame compositor (:mod:`._compose`) learns once what each pixel of the
+figure shows and composes frames without drawing them; this module is what
+it must equal. As MNE's ``_topomap_animation`` does, each frame sets the
+figure's per-frame artists (the maps, the time label, the score cursor, the
+mask markers, contours) and draws the whole figure through an Agg canvas,
+then reads its pixels. Slow (a full draw per frame), plain, and public
+matplotlib only: ``CoefAnimation.iter_frames(method='draw')``.
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+
+def drawn_frames(fig, show, indices, dpi, restore):
+    """Yield frames drawn whole by matplotlib, as RGB.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The animation's figure.
+    show : callable
+        ``show(index)`` sets the figure's artists for frame ``index`` and
+        returns those it changed (as for a blitting ``FuncAnimation``).
+    indices : iterable of int
+        The frames to draw, in order.
+    dpi : float
+        The output resolution; frames are ``figsize * dpi`` pixels.
+    restore : callable
+        Called without arguments when the frames end (or fail, or the
+        generator is closed), e.g. to show again the frame shown before.
+
+    Yields
+    ------
+    frame : array, shape (height, width, 3), dtype uint8
+        The RGB pixels of the drawn figure (its background is opaque).
+    """
+    with _restoring(restore), agg_canvas(fig, dpi) as canvas:
+        for index in indices:
+            changed = show(index)
+            # a blitting animation marks the artists it changes "animated",
+            # and a plain draw skips animated artists: draw them too
+            animated = [a for a in changed if a.get_animated()]
+            for artist in animated:
+                artist.set_animated(False)
+            try:
+                canvas.draw()
+            finally:
+                for artist in animated:
+                    artist.set_animated(True)
+            yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+@contextmanager
+def agg_canvas(fig, dpi):
+    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
+    original_canvas, original_dpi = fig.canvas, fig.dpi
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    try:
+        yield canvas
+    finally:
+        fig.set_dpi(original_dpi)
+        fig.set_canvas(original_canvas)
+
+
+@contextmanager
+def _restoring(restore):
+    """Call ``restore()`` on the way out, also after an error."""
+    try:
+        yield
+    finally:
+        restore()
