@@ -213,7 +213,7 @@ def test_draw_frames_follow_the_figure(info16):
 def test_draw_after_playing(info16):
     """A blitting animation marks its artists animated: they are drawn all the same."""
     anim = animate_coefs(_data(16), info16, mask=_mask(16), blit=True, **FAST)
-    anim.anim  # made: the maps, label and markers are now "animated"
+    assert anim.anim is not None  # made: maps, label, markers now "animated"
     assert anim.map_axes[0].images[0].get_animated()
     playing = list(anim.iter_frames(method="draw"))
     assert anim.map_axes[0].images[0].get_animated()  # as it was
