@@ -16,14 +16,8 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from mne.utils import logger, verbose
 
-from ._checks import (
-    check_dpi,
-    check_fps,
-    check_frame_size,
-    check_int,
-    check_option,
-    frame_shape,
-)
+from . import _checks
+from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
@@ -106,10 +100,8 @@ class CoefAnimation:
         self.time_labels = list(cfig.layers.labels)
         self.map_axes, self.colorbars = cfig.map_axes, cfig.colorbars
         self.score_axes = cfig.score_axes
-        self.fps = fps
-        self.dpi = dpi
-        self._levels = FrameLevels(scene, images=bool(cfig.contours))
-        self._blit = blit
+        self.fps, self.dpi = fps, dpi
+        self._levels, self._blit = FrameLevels(scene, images=bool(cfig.contours)), blit
         self._anim = None  # the FuncAnimation, made when something can play it
         self._played = self._offset = 0  # FuncAnimation's frame, and our shift
         # a figure pyplot does not hold (show=False) is shown by no window
@@ -134,15 +126,9 @@ class CoefAnimation:
         # matplotlib cannot parse, say), the error leaves no half-made
         # FuncAnimation behind to warn "deleted without rendering" later
         self.fig.canvas.draw()
-        self._anim = FuncAnimation(
-            self.fig,
-            self._play,
-            frames=len(self.times),
-            init_func=self._init,
-            blit=self._blit,
-            interval=1000.0 / self.fps,
-            repeat=True,
-        )
+        self._anim = FuncAnimation(self.fig, self._play, frames=len(self.times),
+                                   init_func=self._init, blit=self._blit,
+                                   interval=1000.0 / self.fps, repeat=True)  # fmt: skip
         # a click or space pauses, the arrow keys step, as in MNE
         self._playback = Playback(self.fig, self._anim, self._step)
 
@@ -155,11 +141,9 @@ class CoefAnimation:
             self._anim.pause()
 
     def __repr__(self):
-        return (
-            f"<CoefAnimation | {len(self.times)} frames, "
-            f"{len(self._scene.panels)} panel(s), {self.times[0]:0.3f} - "
-            f"{self.times[-1]:0.3f} s>"
-        )
+        return (f"<CoefAnimation | {len(self.times)} frames, "
+                f"{len(self._scene.panels)} panel(s), {self.times[0]:0.3f} - "
+                f"{self.times[-1]:0.3f} s>")  # fmt: skip
 
     def __len__(self):
         return len(self.times)
@@ -209,36 +193,28 @@ class CoefAnimation:
 
     @fill_doc
     def iter_frames(self, *, dpi=None, method="compose"):
-        """Yield each frame: composed without redrawing, or drawn whole.
+        """Yield each frame, composed without redrawing or drawn whole.
 
         Parameters
         ----------
         %(dpi_output)s
         method : 'compose' | 'draw'
-            ``'compose'`` (what :meth:`save` writes): each frame composed from
-            pictures of the figure rendered once, as palette indices.
-            ``'draw'``: each frame's artists set and the whole figure drawn by
-            matplotlib (as MNE's topomap animation does), as RGB; many times
-            slower, it is the reference the composed frames are checked
-            against (``palette[frame]`` equals it on the maps; antialiased
-            blends and text differ by at most the palette's rounding).
+            ``'compose'``: as :meth:`save` writes them. ``'draw'``: drawn whole
+            by matplotlib (RGB), as MNE's topomap animation does; much slower,
+            the reference the composed frames are tested against.
 
             .. versionadded:: 0.2
 
         Yields
         ------
         frame : array of uint8, shape (height, width) | (height, width, 3)
-            With ``method='compose'``, indices into :attr:`palette` (set when
-            iteration starts); with ``method='draw'``, RGB.
+            Indices into :attr:`palette` (set when iteration starts), or RGB.
         """
-        check_option("method", method, ("compose", "draw"))
-        if method == "compose":
+        if _checks.check_option("method", method, ("compose", "draw")) == "compose":
             return self._frames(dpi)
-        dpi = self.dpi if dpi is None else check_dpi(dpi)
-        check_frame_size(self._frame_shape(dpi), dpi)  # what Agg can draw
-        # afterwards, the figure shows again what it showed before
-        restore = functools.partial(self._update, getattr(self, "_shown", 0), chunk=1)
-        return drawn_frames(self.fig, self._update, range(len(self)), dpi, restore)
+        back = functools.partial(self._update, getattr(self, "_shown", 0), chunk=1)
+        dpi = self.dpi if dpi is None else dpi  # checked with the frames' size
+        return drawn_frames(self.fig, self._update, len(self), dpi, restore=back)
 
     def _frame_shape(self, dpi):
         """Return the frames' ``(height, width)`` in px at ``dpi``, drawing nothing."""

@@ -198,6 +198,11 @@ def test_draw_frames_follow_the_figure(info16):
     canvas, dpi = fig.canvas, fig.dpi
     frames = list(anim.iter_frames(method="draw", dpi=30))
     assert fig.canvas is canvas and fig.dpi == dpi
+    drawing = anim.iter_frames(method="draw")
+    next(drawing)
+    assert fig.canvas is not canvas  # drawing through its own Agg canvas
+    drawing.close()  # stopped early: restored all the same
+    assert fig.canvas is canvas and fig.dpi == dpi
     assert anim.time_labels[2] in "".join(t.get_text() for t in anim.map_axes[0].texts)
     composed = anim.iter_frames(dpi=30)
     assert frames[0].shape == (*next(composed).shape, 3)
@@ -230,3 +235,5 @@ def test_method_is_validated(info16):
     with pytest.raises(ValueError, match=r"method must be one of 'compose', 'draw'; "
                                          r"got 'blit'"):  # fmt: skip
         anim.iter_frames(method="blit")
+    with pytest.raises(ValueError, match=r"dpi must be >= 10 .*got dpi=3"):
+        anim.iter_frames(method="draw", dpi=3)

@@ -14,9 +14,13 @@ from contextlib import contextmanager
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from .._checks import check_dpi, check_frame_size, frame_shape
 
-def drawn_frames(fig, show, indices, dpi, restore):
-    """Yield frames drawn whole by matplotlib, as RGB.
+
+def drawn_frames(fig, show, n_frames, dpi, *, restore):
+    """Return a generator of the frames drawn whole by matplotlib, as RGB.
+
+    ``dpi`` is checked here, with the frames' size, before any drawing.
 
     Parameters
     ----------
@@ -25,21 +29,28 @@ def drawn_frames(fig, show, indices, dpi, restore):
     show : callable
         ``show(index)`` sets the figure's artists for frame ``index`` and
         returns those it changed (as for a blitting ``FuncAnimation``).
-    indices : iterable of int
-        The frames to draw, in order.
+    n_frames : int
+        The number of frames, drawn in order.
     dpi : float
         The output resolution; frames are ``figsize * dpi`` pixels.
     restore : callable
         Called without arguments when the frames end (or fail, or the
         generator is closed), e.g. to show again the frame shown before.
 
-    Yields
-    ------
-    frame : array, shape (height, width, 3), dtype uint8
+    Returns
+    -------
+    frames : generator of array, shape (height, width, 3), dtype uint8
         The RGB pixels of the drawn figure (its background is opaque).
     """
+    dpi = check_dpi(dpi)
+    check_frame_size(frame_shape(fig.get_size_inches(), dpi), dpi)  # Agg's limit
+    return _drawn(fig, show, n_frames, dpi, restore)
+
+
+def _drawn(fig, show, n_frames, dpi, restore):
+    """Yield the frames of :func:`drawn_frames`."""
     with _restoring(restore), agg_canvas(fig, dpi) as canvas:
-        for index in indices:
+        for index in range(n_frames):
             changed = show(index)
             # a blitting animation marks the artists it changes "animated",
             # and a plain draw skips animated artists: draw them too
