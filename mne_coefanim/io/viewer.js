@@ -1,35 +1,4 @@
-"""The viewer's style and script, inlined in every page (no network access).
 
-:data:`VIEWER_JS` defines ``coefanimViewer(root, M, F)``: ``root`` is the
-viewer's element, ``M`` what :func:`~mne_coefanim.io._viewer.write_viewer`
-embeds besides the frames (palette, geometry, values, scores) and ``F`` the
-frames, each a base64 zlib stream of palette indices: a little-endian uint16
-count of rectangles, ``x, y, w, h`` (uint16) per rectangle, then their
-pixels, row by row. Frame 0 is one rectangle, the whole frame; every other
-frame holds the rectangles where it differs from frame 0. With a mask, each
-frame has a second stream after a space: the rectangles where the frame
-composed without the significance markers differs from it, drawn over it
-while the "significance markers" box is unticked.
-"""
-
-VIEWER_CSS = """
-.cav{font:13px/1.4 system-ui,sans-serif;color:#222;outline:none;max-width:100%;
- display:inline-block;vertical-align:top}
-.cav-c{position:relative;line-height:0}
-.cav canvas{max-width:100%;height:auto;cursor:pointer;display:block}
-.cav-tip{position:absolute;display:none;pointer-events:none;background:#fff;
- border:1px solid #888;border-radius:3px;padding:1px 5px;font-size:12px;
- line-height:1.4;white-space:pre;box-shadow:0 1px 3px rgba(0,0,0,.25)}
-.cav-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-top:4px;
- width:0;min-width:100%}
-.cav-bar button{min-width:2.2em}
-.cav-slider{flex:1 1 100px;min-width:80px}
-.cav-label{font-variant-numeric:tabular-nums;min-width:9em}
-.cav-err{color:#a00}
-.cav-note{font-size:12px;color:#555;margin-top:2px;width:0;min-width:100%}
-"""
-
-VIEWER_JS = r"""
 function coefanimViewer(root, M, F) {
   "use strict";
   const $ = (s) => root.querySelector(s);
@@ -323,4 +292,3 @@ function coefanimViewer(root, M, F) {
     return show(first);
   }).then(() => { if (M.autoplay && hash === null) play(true); });
 }
-"""
