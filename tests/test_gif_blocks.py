@@ -1,7 +1,6 @@
-"""One GIF image block, compressed by Pillow through its public API: the
-block decodes to the rectangle, in memory and through a scratch file alike,
-and the LZW-only route (``Image.tobytes('gif', 'L')``) is pinned to the
-whole-GIF route (``Image.save``), byte for byte."""
+"""One GIF image block, compressed by Pillow through its public API
+(``Image.save``): the block decodes to the rectangle, in memory and through
+a scratch file alike."""
 
 import io
 import tempfile
@@ -10,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim.io import _gif_lzw
-from mne_coefanim.io._gif_lzw import encode_image
+from mne_coefanim.io import _gif
+from mne_coefanim.io._gif import encode_image
 
 TABLE = bytes(range(256)) * 3  # 256 distinct grey-ish colours
 
@@ -31,52 +30,6 @@ def decode(block, width, height):
     screen = bytes([width & 255, width >> 8, height & 255, height >> 8, 0xF7, 0, 0])
     with Image.open(io.BytesIO(b"GIF89a" + screen + TABLE + block + b"\x3b")) as im:
         return np.asarray(im)
-
-
-@pytest.fixture(autouse=True)
-def fresh_check():
-    """Each test decides anew which route works."""
-    _gif_lzw._lzw_route_works.cache_clear()
-    yield
-    _gif_lzw._lzw_route_works.cache_clear()
-
-
-def test_lzw_route_is_taken_with_this_pillow():
-    # pins the route: if a Pillow release changes the gif encoder's arguments,
-    # this fails (the package still writes correct files, by whole GIFs)
-    assert _gif_lzw._lzw_route_works()
-
-
-@pytest.mark.parametrize("in_memory", [True, False])
-def test_lzw_and_whole_gif_routes_write_the_same_bytes(rng, in_memory):
-    with tempfile.TemporaryFile() as scratch:
-        scratch = None if in_memory else scratch
-        for rect in rects(rng):
-            lzw = _gif_lzw._encode_lzw(rect, 3, 11)
-            assert lzw == _gif_lzw._encode_gif(rect, 3, 11, TABLE, scratch)
-
-
-def test_failing_lzw_route_falls_back_to_whole_gifs(rng, monkeypatch):
-    rect = rng.integers(0, 256, (20, 20)).astype(np.uint8)
-    expected = encode_image(rect, 1, 2, TABLE)
-    _gif_lzw._lzw_route_works.cache_clear()
-
-    def tobytes(image, encoder_name="raw", *args):
-        raise ValueError(f"unknown encoder arguments {args}")
-
-    # a Pillow whose gif encoder wants other arguments
-    monkeypatch.setattr(Image.Image, "tobytes", tobytes)
-    assert not _gif_lzw._lzw_route_works()
-    assert encode_image(rect, 1, 2, TABLE) == expected
-
-
-def test_different_bytes_fall_back_to_whole_gifs(rng, monkeypatch):
-    rect = rng.integers(0, 256, (20, 20)).astype(np.uint8)
-    expected = encode_image(rect, 1, 2, TABLE)
-    _gif_lzw._lzw_route_works.cache_clear()
-    monkeypatch.setattr(_gif_lzw, "LZW_MIN_CODE_SIZE", 7)  # a changed encoder
-    assert not _gif_lzw._lzw_route_works()
-    assert encode_image(rect, 1, 2, TABLE) == expected
 
 
 def test_blocks_decode_to_the_rectangles_in_memory_and_through_a_file(rng):
@@ -120,8 +73,8 @@ def test_a_scratch_file_with_older_content_is_read_only_up_to_the_new_gif(rng):
 def test_a_palette_changed_by_pillow_is_refused():
     rect = np.array([[0, 5]], np.uint8)
     with pytest.raises(RuntimeError, match="changed the palette"):
-        _gif_lzw._check_pillow_table(TABLE[:6][::-1], TABLE, rect)
+        _gif._check_pillow_table(TABLE[:6][::-1], TABLE, rect)
     # a shortened table is fine while the indices fit in it
-    _gif_lzw._check_pillow_table(TABLE[:48], TABLE, rect)
+    _gif._check_pillow_table(TABLE[:48], TABLE, rect)
     with pytest.raises(RuntimeError, match="changed the palette"):
-        _gif_lzw._check_pillow_table(TABLE[:12], TABLE, rect)
+        _gif._check_pillow_table(TABLE[:12], TABLE, rect)
