@@ -1,13 +1,11 @@
 """Sensor positions for topomaps, computed the way MNE computes them.
 
-MNE draws a topomap by flattening each sensor's 3-D location onto the plane
-with an azimuthal-equidistant projection about the centre of a head sphere,
-and draws the head outline from that sphere. This module reproduces that
+MNE flattens each sensor's 3-D location onto the plane with an
+azimuthal-equidistant projection about the centre of a head sphere, and
+draws the head outline from that sphere. This module reproduces that
 geometry with MNE's public API and a few lines of numpy, so that our maps
-line up pixel for pixel with ``mne.viz.plot_topomap``.
-
-Everything downstream (interpolation, rendering) receives a :class:`Sensors`
-and never looks at an ``Info`` again.
+line up pixel for pixel with ``mne.viz.plot_topomap``. Everything downstream
+receives a :class:`Sensors` and never looks at an ``Info`` again.
 """
 
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from scipy.spatial import cKDTree
 
 from .._checks import check_option
 from .._defaults import MIN_CHANNELS
-from ._fit_positions import fit_positions
+from ._head import _resolve_sphere, _sphere_to_device, check_sphere_reach, fit_positions
 from ._picks import (
     MEG_CH_TYPES,
     TOPOMAP_CH_TYPES,
@@ -29,8 +27,8 @@ from ._picks import (
     _resolve_ch_type,
     _resolve_picks,
 )
-from ._sphere import _resolve_sphere, _sphere_to_device, check_sphere_reach
 
+# ---- from adapters/_positions.py
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
 OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"

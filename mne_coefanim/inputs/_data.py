@@ -1,14 +1,17 @@
-"""The object every coefficient adapter returns: :class:`CoefData`.
+"""The values every input becomes (:class:`CoefData`), their axes and times.
 
-Time-resolved values per channel with their times, names, kind and units,
-the samples they average (for statistics) and what is known of the decoder
-(:class:`DecoderFacts`), frozen and validated on creation.
+Axis names are normalised once here (``DIM_NAMES``, MNE's singular names and
+aliases); times are checked, built from ``sfreq`` or fall back to samples.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from mne.utils import logger, warn
 
+from .._checks import as_float_array, check_real, check_type
+
+# ---- from adapters/_coef_data.py
 # units of values in the SI unit of their channel type per something, known
 # once the channel type is (figures scale them as MNE does, e.g. to µV)
 PER_SD = "SI / SD"  # normalised patterns: per SD of the decoder output
@@ -202,3 +205,186 @@ def _shape_2d(data):
             f"CoefData.data must be 2-D (n_times, n_channels); got shape {data.shape}."
         )
     return data.shape
+
+
+# ---- from _dims.py
+DIM_NAMES = ("subjects", "folds", "times", "channels")
+# a frequency axis is not averaged like the others: each frequency becomes a
+# row of maps (scene/_freqs.py), so it is named but kept out of DIM_NAMES
+FREQ_DIM = "freqs"
+# MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
+DIM_ALIASES = {
+    **{name: name for name in DIM_NAMES},
+    **{name[:-1]: name for name in DIM_NAMES},
+    "ch": "channels",
+    FREQ_DIM: FREQ_DIM,
+    "freq": FREQ_DIM,
+}
+DEFAULT_DIMS = {
+    2: ("times", "channels"),
+    3: ("subjects", "times", "channels"),
+    4: ("subjects", "folds", "times", "channels"),
+}
+
+
+def normalize_dims(dims, name="dims"):
+    """Return axis names as a tuple of the package's names (``DIM_NAMES``).
+
+    Parameters
+    ----------
+    dims : tuple of str | list of str | str
+        Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
+        ``'ch'`` for channels, ``'freq'`` for ``'freqs'``; a str is split at its commas
+        (``'fold, time, channel'``), as the command line's ``--dims``.
+    name : str
+        What to call ``dims`` in error messages.
+
+    Returns
+    -------
+    dims : tuple of str
+        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` or
+        ``'freqs'`` per axis (repeats and missing names are left to the
+        caller).
+    """
+    if isinstance(dims, str):
+        if "," not in dims:  # one name cannot name both times and channels
+            raise TypeError(
+                f"{name} must be a tuple of axis names, or a comma-separated "
+                f"str such as 'times,channels'; got str ({dims!r:.60})."
+            )
+        dims = [part.strip() for part in dims.split(",")]
+    check_type(name, dims, list | tuple, "a tuple of axis names")
+    unknown = [n for n in dims if not (isinstance(n, str) and n in DIM_ALIASES)]
+    if unknown:
+        allowed = ", ".join(repr(alias) for alias in DIM_ALIASES)
+        raise ValueError(
+            f"{name} may only contain {allowed}; got {tuple(dims)} with unknown "
+            f"name(s) {unknown}."
+        )
+    return tuple(DIM_ALIASES[n] for n in dims)
+
+
+def guessed_dims(dims, shape):
+    """Return the default dims of an unnamed array with a subjects axis, or None.
+
+    A 3-D or 4-D array without ``dims`` is read as ``DEFAULT_DIMS``; its
+    first axis could as well hold folds. The guess decides nothing but the
+    averaging (the same either way), so it is logged; tests across that axis
+    refuse it (they need the axes named).
+    """
+    if dims is not None or len(shape) < 3 or len(shape) not in DEFAULT_DIMS:
+        return None
+    guessed = DEFAULT_DIMS[len(shape)]
+    logger.info(
+        f"data of shape {tuple(shape)} read as {guessed} (the default for "
+        f"{len(shape)}-D arrays; the first axis could as well hold "
+        f"cross-validation folds). This decides only the averaging, the same "
+        f"either way; a test across the first axis (mask, consistency, "
+        f"score_stats) needs the axes named with dims."
+    )
+    return guessed
+
+
+def check_dims(dims, shape):
+    """Return the axis names of an array of ``shape``: ``dims``, or the default.
+
+    Raises a ValueError that says how to name the axes when ``dims`` does
+    not fit ``shape`` or lacks a times or channels axis.
+    """
+    if dims is None:
+        if len(shape) not in DEFAULT_DIMS:
+            raise ValueError(
+                f"data must be 2-D (n_times, n_channels), 3-D (n_subjects, "
+                f"n_times, n_channels) or 4-D (n_subjects, n_folds, n_times, "
+                f"n_channels), got shape {shape}; name the axes of other "
+                f"layouts with dims, e.g. dims=('times', 'channels') after "
+                f"data[np.newaxis] for a single time point."
+            )
+        return DEFAULT_DIMS[len(shape)]
+    dims = normalize_dims(dims)
+    if len(set(dims)) != len(dims):
+        raise ValueError(
+            f"dims must name each axis once; got repeated names in {dims}."
+        )
+    if FREQ_DIM in dims:  # one map per time point here: rows are the scene's
+        raise ValueError(
+            f"dims {dims} has a frequency axis, which as_coef_data cannot "
+            f"hold (one map per time point): pass the array to animate_coefs "
+            f"with freqs= (one row of maps per frequency), or take one "
+            f"frequency first (np.take(data, k, axis={dims.index(FREQ_DIM)})"
+            f"; the command line takes no frequency axis yet)."
+        )
+    if "times" not in dims or "channels" not in dims:
+        raise ValueError(
+            f"dims must contain 'times' and 'channels'; got {dims}. For a "
+            f"single time point pass data[np.newaxis] with 'times' added."
+        )
+    if len(dims) != len(shape):
+        raise ValueError(
+            f"data must be {len(dims)}-D with dims {dims}, got shape {shape}; "
+            f"give dims one name per axis of data."
+        )
+    return dims
+
+
+# ---- from adapters/_times.py
+def _resolve_times(times, sfreq, tmin, n_times):
+    """Return validated times of shape (n_times,), and whether they are samples."""
+    if times is not None and sfreq is not None:
+        raise ValueError(
+            f"times and sfreq cannot both be given; got sfreq={sfreq}. Pass "
+            f"times alone, or sfreq (and tmin) alone."
+        )
+    if times is None:
+        tmin = check_real("tmin", tmin)
+        if sfreq is None:
+            logger.info(
+                "times not given: frames are labelled by sample index. Pass "
+                "times (in seconds) or sfreq to label them in time."
+            )
+            return tmin + np.arange(n_times, dtype=np.float64), True
+        sfreq = check_real("sfreq", sfreq, minimum=0, strict=True)
+        with np.errstate(over="ignore", divide="ignore"):
+            built = tmin + np.arange(n_times) / sfreq
+        if not np.isfinite(built).all() or np.any(np.diff(built) <= 0):
+            raise ValueError(
+                f"sfreq={sfreq!r} Hz with tmin={tmin!r} s gives times that are "
+                f"not finite and increasing ({built[0]:g} to {built[-1]:g} s "
+                f"over {n_times} samples); pass sfreq in Hz (e.g. 1000.0) and "
+                "tmin in seconds."
+            )
+        return _warn_long(built), False
+    times = as_float_array("times", times, "an array of times in seconds")
+    if times.shape != (n_times,):
+        raise ValueError(
+            f"times must have shape ({n_times},), one per time point of data; "
+            f"got shape {times.shape}."
+        )
+    bad = np.flatnonzero(~np.isfinite(times))
+    if bad.size:  # a label, a cursor, a link need a number
+        raise ValueError(
+            f"times must be finite; got {times[bad[0]]} at index {bad[0]} "
+            f"({bad.size} non-finite of {n_times}). Give every time point a "
+            f"time in seconds, or drop the time points without one."
+        )
+    if np.any(np.diff(times) <= 0):
+        raise ValueError(
+            f"times must be strictly increasing; got {times[:5]}"
+            f"{' ...' if n_times > 5 else ''}. Sort the time points (and data)."
+        )
+    return _warn_long(times), False
+
+
+MAX_PLAUSIBLE_SPAN = 60.0  # seconds; no epoch of a decoding study is longer
+
+
+def _warn_long(times):
+    """Warn when times look like milliseconds passed as seconds."""
+    span = times[-1] - times[0]
+    if span > MAX_PLAUSIBLE_SPAN:
+        warn(
+            f"times span {span:g} s ({times[0]:g} to {times[-1]:g}): more than "
+            f"{MAX_PLAUSIBLE_SPAN:g} s, longer than any epoch. If they are in "
+            f"milliseconds, pass times / 1e3 (times are in seconds)."
+        )
+    return times

@@ -3,12 +3,9 @@
 A :class:`pandas.DataFrame` names its channels (columns) and times (index),
 an xarray-like object names its axes (``dims``) and their coordinates: the
 values are read by those labels, never by position. A numpy masked array is
-refused, since its mask would silently be dropped. Arrays whose axes look
-swapped ((n_channels, n_times), MNE's order) are refused with the ``dims``
-that fit.
-
-Nothing here imports pandas or xarray: objects are recognised by what they
-have (duck typing).
+refused (its mask would silently be dropped), and so are arrays whose axes
+look swapped ((n_channels, n_times), MNE's order), with the ``dims`` that
+fit. Objects are recognised by what they have (no pandas or xarray import).
 """
 
 from typing import NamedTuple
@@ -16,8 +13,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_float_array
-from .._dims import DEFAULT_DIMS, normalize_dims
+from ._data import DEFAULT_DIMS, normalize_dims
 
+# ---- from adapters/_labelled.py
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
 
