@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from mne_coefanim import as_coef_data  # noqa: E402
-from mne_coefanim.datasets import _demo  # noqa: E402
+from mne_coefanim.datasets import _demo, _simulation  # noqa: E402
 from mne_coefanim.datasets._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
 
 N_SUBJECTS, N_FOLDS = 2, 2  # small: the whole module runs in a few seconds
@@ -106,12 +106,12 @@ def test_effect_is_posterior_early_then_broader_and_more_anterior(study):
 
 
 def test_common_erp_does_not_dominate_patterns(study):
-    pos = _demo._positions(study.info)
+    pos = _simulation._positions(study.info)
     idx = _time_index(study.times, 0.15)
-    erp = _demo._common_erp(pos, study.times)[:, idx]
+    erp = _simulation._common_erp(pos, study.times)[:, idx]
     effect = np.mean(
         [
-            _demo._subject_model(subject, 0, pos, study.times)[1][:, idx]
+            _simulation._subject_model(subject, 0, pos, study.times)[1][:, idx]
             for subject in range(N_SUBJECTS)
         ],
         axis=0,

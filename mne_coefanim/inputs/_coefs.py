@@ -29,7 +29,6 @@ from ._data import (
 from ._estimators import _estimator_stack, _is_estimator, _positive_class
 from ._labelled import check_orientation, read_labelled
 
-# ---- from adapters/_coefs.py
 KINDS = ("patterns", "filters", "evoked", "values")
 TRANSFORMS = (None, "abs", "zscore")
 ATTRS = ("patterns_", "filters_")
@@ -348,9 +347,6 @@ def _holds_estimators(items):
     return all(flags)
 
 
-# ---------------------------------------------------------------- arrays
-
-
 def _array_stack(data, dims):
     """Return (stack, has, guessed) with stack shaped (subjects, folds, times, chans).
 
@@ -404,9 +400,6 @@ def _as_regular_array(data):
         ) from exc
 
 
-# ------------------------------------------------------- shared pieces
-
-
 def _check_ch_names(ch_names, n_channels):
     if ch_names is None:
         return None
@@ -419,7 +412,6 @@ def _check_ch_names(ch_names, n_channels):
     return [str(name) for name in ch_names]
 
 
-# ---- from adapters/_reduce.py
 def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
     """Average folds, then subjects, then transform; build the CoefData.
 

@@ -25,7 +25,6 @@ from mne.utils import logger
 from ._data import _resolve_times
 
 
-# ---- from adapters/_csp.py
 @dataclass(frozen=True, eq=False)
 class CSPComponent:
     """One component of a CSP input: what one panel shows.
@@ -244,7 +243,6 @@ def _aligned(maps):
     return maps
 
 
-# ---- from adapters/_signs.py
 ALIGN_MODES = (False, True, "per_time")
 
 

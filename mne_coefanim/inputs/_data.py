@@ -1,7 +1,10 @@
-"""The values every input becomes (:class:`CoefData`), their axes and times.
+"""The values every input becomes (:class:`CoefData`), and their axes.
 
 Axis names are normalised once here (``DIM_NAMES``, MNE's singular names and
-aliases); times are checked, built from ``sfreq`` or fall back to samples.
+aliases); times are checked, built from ``sfreq`` or fall back to samples; a
+frequency axis (``freqs``: one value per frequency in Hz, or one ``(low,
+high)`` pair per band, kept within ``fmin``-``fmax``) gives one row of maps
+per frequency kept.
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,6 @@ from mne.utils import logger, warn
 
 from .._checks import as_float_array, check_real, check_type
 
-# ---- from adapters/_coef_data.py
 # units of values in the SI unit of their channel type per something, known
 # once the channel type is (figures scale them as MNE does, e.g. to µV)
 PER_SD = "SI / SD"  # normalised patterns: per SD of the decoder output
@@ -207,7 +209,6 @@ def _shape_2d(data):
     return data.shape
 
 
-# ---- from _dims.py
 DIM_NAMES = ("subjects", "folds", "times", "channels")
 # a frequency axis is not averaged like the others: each frequency becomes a
 # row of maps (scene/_freqs.py), so it is named but kept out of DIM_NAMES
@@ -327,7 +328,6 @@ def check_dims(dims, shape):
     return dims
 
 
-# ---- from adapters/_times.py
 def _resolve_times(times, sfreq, tmin, n_times):
     """Return validated times of shape (n_times,), and whether they are samples."""
     if times is not None and sfreq is not None:
@@ -388,3 +388,141 @@ def _warn_long(times):
             f"milliseconds, pass times / 1e3 (times are in seconds)."
         )
     return times
+
+
+ATOL_HZ = 1e-9  # fmin/fmax equal to a frequency keep it despite rounding
+
+
+@dataclass(frozen=True)
+class FreqAxis:
+    """The frequencies of the data and the ones shown, one row of maps each.
+
+    Attributes
+    ----------
+    values : array, shape (n_freqs,) | (n_freqs, 2)
+        Every frequency of the data in Hz, or the ``(low, high)`` edges of
+        every band.
+    selected : array of int
+        The indices of the frequencies shown (``fmin`` to ``fmax``).
+    """
+
+    values: np.ndarray
+    selected: np.ndarray
+
+    @property
+    def n_freqs(self):
+        """Number of frequencies in the data (shown or not)."""
+        return len(self.values)
+
+    @property
+    def labels(self):
+        """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
+        return [freq_label(self.values[k]) for k in self.selected]
+
+    def describe(self):
+        """Say which frequencies the rows are, for the log."""
+        return ", ".join(self.labels)
+
+
+def freq_label(value):
+    """Return ``'10 Hz'`` for a frequency, ``'8–12 Hz'`` for a band."""
+    value = np.atleast_1d(value)
+    if len(value) == 2:
+        return f"{value[0]:g}–{value[1]:g} Hz"
+    return f"{value[0]:g} Hz"
+
+
+def freq_axis(freqs, fmin=None, fmax=None):
+    """Check ``freqs``, ``fmin`` and ``fmax``; None when no ``freqs`` is given.
+
+    Parameters
+    ----------
+    freqs : array-like, shape (n_freqs,) | (n_freqs, 2) | None
+        The frequencies (Hz, strictly increasing), or the bands' edges.
+    fmin, fmax : float | None
+        Keep the frequencies (whole bands) within this range (Hz, inclusive).
+
+    Returns
+    -------
+    axis : FreqAxis | None
+        The axis, or None without ``freqs``.
+    """
+    if freqs is None:
+        for name, value in (("fmin", fmin), ("fmax", fmax)):
+            if value is not None:
+                raise ValueError(
+                    f"{name} selects frequencies, but freqs is None; got "
+                    f"{name}={value!r}. Pass freqs= (the frequency of each "
+                    "entry of the data's 'freqs' axis, in Hz) as well."
+                )
+        return None
+    values = _check_values(freqs)
+    return FreqAxis(values, _selection(values, fmin, fmax))
+
+
+def _check_values(freqs):
+    what = "an array of frequencies in Hz, shape (n_freqs,) or (n_freqs, 2)"
+    values = as_float_array("freqs", freqs, what)
+    if values.ndim not in (1, 2) or (values.ndim == 2 and values.shape[1] != 2):
+        raise ValueError(
+            f"freqs must have shape (n_freqs,) (frequencies) or (n_freqs, 2) "
+            f"(bands: low and high edge); got shape {values.shape}."
+        )
+    if not len(values):
+        raise ValueError("freqs must hold at least one frequency; got none.")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"freqs must be finite and >= 0 Hz; got {values.tolist()}.")
+    starts = values if values.ndim == 1 else values[:, 0]
+    if (np.diff(starts) <= 0).any():
+        raise ValueError(
+            f"freqs must be strictly increasing (one row of maps each, in "
+            f"order); got {values.tolist()}."
+        )
+    if values.ndim == 2 and (values[:, 1] <= values[:, 0]).any():
+        raise ValueError(
+            f"each band of freqs must be (low, high) with low < high; got "
+            f"{values.tolist()}."
+        )
+    return values
+
+
+def _selection(values, fmin, fmax):
+    """Return the indices of the frequencies (whole bands) in [fmin, fmax]."""
+    low = values if values.ndim == 1 else values[:, 0]
+    high = values if values.ndim == 1 else values[:, 1]
+    keep = np.ones(len(values), bool)
+    if fmin is not None:
+        keep &= low >= check_real("fmin", fmin) - ATOL_HZ
+    if fmax is not None:
+        keep &= high <= check_real("fmax", fmax) + ATOL_HZ
+    if fmin is not None and fmax is not None and fmin > fmax:
+        raise ValueError(f"fmin must be <= fmax; got fmin={fmin}, fmax={fmax}.")
+    if not keep.any():
+        span = f"{low.min():g} to {high.max():g} Hz"
+        whole = " (whole bands only)" if values.ndim == 2 else ""
+        raise ValueError(
+            f"fmin={fmin}, fmax={fmax} select no frequency{whole}; freqs span {span}."
+        )
+    return np.flatnonzero(keep)
+
+
+def split_freq_axis(values, dims, axis):
+    """Return one array per frequency shown, and the dims without ``'freqs'``.
+
+    ``values`` is a plain array whose axes ``dims`` (normalised) name,
+    ``'freqs'`` among them; its length must equal ``axis.n_freqs``.
+    """
+    if values.ndim != len(dims):
+        raise ValueError(
+            f"data must be {len(dims)}-D with dims {dims}, got shape "
+            f"{values.shape}; give dims one name per axis of data."
+        )
+    position = dims.index(FREQ_DIM)
+    if values.shape[position] != axis.n_freqs:
+        raise ValueError(
+            f"freqs must give one value per entry of the data's 'freqs' axis: "
+            f"data (shape {values.shape}, dims {dims}) has "
+            f"{values.shape[position]} frequencies, freqs has {axis.n_freqs}."
+        )
+    rest = tuple(name for name in dims if name != FREQ_DIM)
+    return [np.take(values, k, axis=position) for k in axis.selected], rest

@@ -18,7 +18,6 @@ from mne.utils import logger
 
 from .._checks import check_option
 
-# ---- from adapters/_sphere.py
 DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
 SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
 EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
@@ -192,7 +191,6 @@ def _sphere_to_device(sphere, info):
     return sphere
 
 
-# ---- from adapters/_fit_positions.py
 METRE_RANGE = (0.03, 0.25)  # distance of the farthest sensor, in metres
 UNITS = ((1, "metres"), (100, "centimetres"), (1000, "millimetres"))
 CENTRE_TOL = 0.5  # the origin must lie in the middle half of the x or y range

@@ -15,7 +15,6 @@ import numpy as np
 from .._checks import as_float_array
 from ._data import DEFAULT_DIMS, normalize_dims
 
-# ---- from adapters/_labelled.py
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
 
@@ -160,9 +159,6 @@ def _same_times(given, own):
     return given.shape == own.shape and np.allclose(given, own, rtol=0, atol=TIMES_ATOL)
 
 
-# ------------------------------------------------------------- DataFrame
-
-
 def _is_data_frame(data):
     return all(hasattr(data, name) for name in ("columns", "index", "to_numpy"))
 
@@ -247,9 +243,6 @@ def _all_str(values):
     return len(values) > 0 and all(isinstance(value, str) for value in values)
 
 
-# ---------------------------------------------------------------- xarray
-
-
 def _is_xarray_like(data):
     return isinstance(getattr(data, "dims", None), tuple) and hasattr(data, "coords")
 
@@ -280,9 +273,6 @@ def _coordinate(coords, name):
     if name not in coords:
         return None
     return np.asarray(getattr(coords[name], "values", coords[name]))
-
-
-# ----------------------------------------------------------- orientation
 
 
 def check_orientation(

@@ -10,7 +10,6 @@ import numpy as np
 
 from .._checks import check_option
 
-# ---- from adapters/_picks.py
 # Channel types that carry a scalp (or cortical) position a topomap can use.
 TOPOMAP_CH_TYPES = (
     "eeg",

@@ -28,7 +28,6 @@ from ._picks import (
     _resolve_picks,
 )
 
-# ---- from adapters/_positions.py
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
 OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
@@ -200,9 +199,6 @@ def resolve_sensors(
     )
 
 
-# -- Info route ---------------------------------------------------------------
-
-
 def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     """Pick channels, resolve the sphere and project, as MNE's topomaps do."""
     candidates, explicit = _resolve_picks(info, picks, exclude)
@@ -253,9 +249,6 @@ def _info_from_montage(montage, ch_names, ch_type):
     info = mne.create_info(ch_names, 1000.0, ch_type)
     info.set_montage(montage)
     return info
-
-
-# -- geometry -----------------------------------------------------------------
 
 
 def _project(locs, sphere):
@@ -316,9 +309,6 @@ def _check_enough(names):
         )
 
 
-# -- array route --------------------------------------------------------------
-
-
 def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     """Pass 2-D positions through after the same checks as an Info."""
     given = np.asarray(pos)
@@ -359,9 +349,6 @@ def _check_finite_positions(pos, names):
             f"info holds NaN or inf positions for {bad.sum()} channel(s): "
             f"{listed}. Fill them in or drop those rows."
         )
-
-
-# -- shared helpers -----------------------------------------------------------
 
 
 def _check_names(ch_names, n_expected):

@@ -20,14 +20,8 @@ import numpy as np
 from mne.utils import logger
 
 from ..inputs._coefs import _holds_estimators, as_coef_data
-from ..inputs._data import FREQ_DIM, normalize_dims
-from ..inputs._estimators import (
-    _is_estimator,
-    decoder_feature_freqs,
-    freq_axis,
-    split_features,
-    split_freq_axis,
-)
+from ..inputs._data import FREQ_DIM, freq_axis, normalize_dims, split_freq_axis
+from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
 from ..inputs._labelled import read_labelled
 
 
