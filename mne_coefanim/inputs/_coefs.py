@@ -348,11 +348,7 @@ def _holds_estimators(items):
 
 
 def _array_stack(data, dims):
-    """Return (stack, has, guessed) with stack shaped (subjects, folds, times, chans).
-
-    ``guessed`` is the default dims taken for an array whose axes were not
-    named and that has a subjects axis (3-D or 4-D), else None.
-    """
+    """Return (stack, has, guessed); ``guessed``: the default dims taken, or None."""
     values = _as_regular_array(data)
     if values.dtype.kind not in "biuf":
         raise TypeError(
@@ -413,11 +409,7 @@ def _check_ch_names(ch_names, n_channels):
 
 
 def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
-    """Average folds, then subjects, then transform; build the CoefData.
-
-    A 5-D stack carries rows (classes or outputs) before the channels: one
-    row is dropped, several are reduced to their norm after averaging.
-    """
+    """Average folds, then subjects, then transform; several rows end as their norm."""
     if stack.ndim == 5 and stack.shape[3] > 1:
         return _finish_rows(stack, times, ch_names, transform, units, kind, **extra)
     if stack.ndim == 5:

@@ -27,16 +27,7 @@ from ._data import _resolve_times
 
 @dataclass(frozen=True, eq=False)
 class CSPComponent:
-    """One component of a CSP input: what one panel shows.
-
-    Parameters
-    ----------
-    csps : object
-        What the user passed: a fitted CSP, a list of them (windows) or a
-        list of lists (windows x folds).
-    index : int
-        The component (row of ``patterns_``), 0-based.
-    """
+    """One component ``index`` (a row of ``patterns_``) of a CSP input."""
 
     csps: object
     index: int
@@ -150,11 +141,7 @@ def resolve_components(data, components):
 
 
 def split_csp_panels(titles, items, components):
-    """Replace each CSP item by one panel per chosen component.
-
-    Panels are titled ``'CSP 1'``, ``'CSP 2'``, ... (component index + 1),
-    after the item's own title if it has one.
-    """
+    """Replace each CSP item by one panel per chosen component, titled ``'CSP k'``."""
     if not any(is_csp_input(item) for item in items):
         if components is not None:
             raise ValueError(
@@ -263,20 +250,13 @@ def check_align_signs(align_signs):
 
 
 def align_once(samples):
-    """Give each sample one sign, that of its projection on the leading pattern.
+    """Give each sample one sign for its whole time course (``align_signs=True``).
 
-    Parameters
-    ----------
-    samples : array, shape (n_samples, n_times, ..., n_channels)
-        One map per sample (subject or fold), time point and any further
-        axes (e.g. classes).
-
-    Returns
-    -------
-    aligned : array, same shape
-        The samples, some multiplied by -1 (over their whole time course).
-    flipped : array of bool, shape (n_samples,)
-        Which samples were flipped.
+    The sign of its projection onto the group's leading spatio-temporal pattern
+    (first right singular vector of the samples flattened over times, rows and
+    channels, uncentred), oriented so that most samples keep their sign (tie:
+    the first keeps it). ``samples`` is (n_samples, n_times, ..., n_channels);
+    returns the aligned samples and which were flipped.
     """
     samples = np.asarray(samples, dtype=np.float64)
     flat = samples.reshape(len(samples), -1)
@@ -299,25 +279,10 @@ def _orientation(signs, first):
 
 
 def align_each_time(samples):
-    """Flip samples to agree with their leading pattern, per time (and row).
+    """Flip samples to agree with their leading pattern, per time (and row) cell.
 
-    Each cell is oriented on its own (most samples keep their sign; ties:
-    agreement with the plain mean), so two neighbouring times can come out
-    with opposite polarities: :func:`align_per_time` chains them.
-
-    Parameters
-    ----------
-    samples : array, shape (n_samples, n_times, ..., n_channels)
-        One map per sample (subject or fold), time point and any number of
-        further axes (e.g. classes); every (time, ...) cell is aligned on
-        its own.
-
-    Returns
-    -------
-    aligned : array, same shape
-        The samples, some multiplied by -1.
-    n_flipped : int
-        How many (sample, time, ...) maps were flipped.
+    Each cell is oriented so that most samples keep their sign (tie: agreement
+    with the plain mean). Returns the aligned samples and how many maps flipped.
     """
     samples = np.asarray(samples, dtype=np.float64)
     n_samples, n_channels = samples.shape[0], samples.shape[-1]
@@ -342,19 +307,11 @@ def _leading_patterns(cells):
 
 
 def align_per_time(samples):
-    """Align each time (and row) on its own, then chain the times.
+    """Align each time on its own, then chain the times (``align_signs='per_time'``).
 
-    Parameters
-    ----------
-    samples : array, shape (n_samples, n_times, ..., n_channels)
-        One map per sample, time point and any further axes.
-
-    Returns
-    -------
-    aligned : array, same shape
-        The samples, some maps multiplied by -1.
-    n_flipped : int
-        How many (sample, time, ...) maps end up flipped.
+    Each time's result is flipped as a whole to agree with the previous time,
+    and the whole course oriented so that most maps keep their sign; where the
+    group pattern is weak the group map's polarity may change between frames.
     """
     samples = np.asarray(samples, dtype=np.float64)
     aligned, _ = align_each_time(samples)
@@ -374,19 +331,7 @@ def align_per_time(samples):
 
 
 def window_signs(maps):
-    """Signs that make each window's map agree with the previous (aligned) one.
-
-    Parameters
-    ----------
-    maps : array, shape (n_windows, n_channels)
-        One map per window, in time order.
-
-    Returns
-    -------
-    signs : array of float, shape (n_windows,)
-        +1 or -1 per window; the first window keeps its sign. ``maps *
-        signs[:, None]`` has non-negative dot products between neighbours.
-    """
+    """Return the signs that make each map agree with the previous one."""
     maps = np.asarray(maps, dtype=np.float64)
     signs = np.ones(len(maps))
     for k in range(1, len(maps)):
@@ -396,22 +341,7 @@ def window_signs(maps):
 
 
 def align_stack(stack, has, mode=True):
-    """Align every subject's and fold's maps of a stack, and log the count.
-
-    Parameters
-    ----------
-    stack : array, shape (n_subjects, n_folds, n_times, ..., n_channels)
-        The maps before any averaging.
-    has : dict
-        Whether the ``'subjects'`` and ``'folds'`` axes are real.
-    mode : True | 'per_time'
-        Once per sample over the whole time course, or per time, chained.
-
-    Returns
-    -------
-    aligned : array, same shape
-        The aligned maps.
-    """
+    """Align every map of a (subjects, folds, times, ..., channels) stack."""
     n_subjects, n_folds = stack.shape[:2]
     flat = stack.reshape((n_subjects * n_folds,) + stack.shape[2:])
     aligned = _align_flat(flat, has, mode, n_subjects)
@@ -419,11 +349,7 @@ def align_stack(stack, has, mode=True):
 
 
 def align_nested(coefs, has, mode=True):
-    """Align a list (subjects) of lists (folds) of maps, fold counts may differ.
-
-    Each map has shape ``(n_times, ..., n_channels)``; the result has the
-    same nesting, every fold aligned with all folds of all subjects.
-    """
+    """Align a list (subjects) of lists (folds, counts may differ) of maps."""
     flat = np.stack([fold for folds in coefs for fold in folds])
     has = dict(has, folds=any(len(folds) > 1 for folds in coefs))
     aligned = _align_flat(flat, has, mode, len(coefs))

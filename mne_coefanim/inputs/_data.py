@@ -229,23 +229,10 @@ DEFAULT_DIMS = {
 
 
 def normalize_dims(dims, name="dims"):
-    """Return axis names as a tuple of the package's names (``DIM_NAMES``).
+    """Return axis names as a tuple of ``DIM_NAMES`` (or ``'freqs'``).
 
-    Parameters
-    ----------
-    dims : tuple of str | list of str | str
-        Axis names, plural (``'times'``) or singular as in MNE (``'time'``),
-        ``'ch'`` for channels, ``'freq'`` for ``'freqs'``; a str is split at its commas
-        (``'fold, time, channel'``), as the command line's ``--dims``.
-    name : str
-        What to call ``dims`` in error messages.
-
-    Returns
-    -------
-    dims : tuple of str
-        One of ``'subjects'``, ``'folds'``, ``'times'``, ``'channels'`` or
-        ``'freqs'`` per axis (repeats and missing names are left to the
-        caller).
+    Names may be plural, MNE's singular, ``'ch'`` or ``'freq'``; a str is split
+    at its commas (as ``--dims``). Repeats and missing names are the caller's.
     """
     if isinstance(dims, str):
         if "," not in dims:  # one name cannot name both times and channels
@@ -266,13 +253,7 @@ def normalize_dims(dims, name="dims"):
 
 
 def guessed_dims(dims, shape):
-    """Return the default dims of an unnamed array with a subjects axis, or None.
-
-    A 3-D or 4-D array without ``dims`` is read as ``DEFAULT_DIMS``; its
-    first axis could as well hold folds. The guess decides nothing but the
-    averaging (the same either way), so it is logged; tests across that axis
-    refuse it (they need the axes named).
-    """
+    """Return (and log) the default dims of an unnamed 3-D or 4-D array."""
     if dims is not None or len(shape) < 3 or len(shape) not in DEFAULT_DIMS:
         return None
     guessed = DEFAULT_DIMS[len(shape)]
@@ -287,11 +268,7 @@ def guessed_dims(dims, shape):
 
 
 def check_dims(dims, shape):
-    """Return the axis names of an array of ``shape``: ``dims``, or the default.
-
-    Raises a ValueError that says how to name the axes when ``dims`` does
-    not fit ``shape`` or lacks a times or channels axis.
-    """
+    """Return the axis names of an array of ``shape``: ``dims``, or the default."""
     if dims is None:
         if len(shape) not in DEFAULT_DIMS:
             raise ValueError(
@@ -395,16 +372,7 @@ ATOL_HZ = 1e-9  # fmin/fmax equal to a frequency keep it despite rounding
 
 @dataclass(frozen=True)
 class FreqAxis:
-    """The frequencies of the data and the ones shown, one row of maps each.
-
-    Attributes
-    ----------
-    values : array, shape (n_freqs,) | (n_freqs, 2)
-        Every frequency of the data in Hz, or the ``(low, high)`` edges of
-        every band.
-    selected : array of int
-        The indices of the frequencies shown (``fmin`` to ``fmax``).
-    """
+    """The frequencies of the data (Hz, or band edges) and the ones ``selected``."""
 
     values: np.ndarray
     selected: np.ndarray
@@ -433,20 +401,7 @@ def freq_label(value):
 
 
 def freq_axis(freqs, fmin=None, fmax=None):
-    """Check ``freqs``, ``fmin`` and ``fmax``; None when no ``freqs`` is given.
-
-    Parameters
-    ----------
-    freqs : array-like, shape (n_freqs,) | (n_freqs, 2) | None
-        The frequencies (Hz, strictly increasing), or the bands' edges.
-    fmin, fmax : float | None
-        Keep the frequencies (whole bands) within this range (Hz, inclusive).
-
-    Returns
-    -------
-    axis : FreqAxis | None
-        The axis, or None without ``freqs``.
-    """
+    """Check ``freqs``, ``fmin``, ``fmax``: a FreqAxis, or None without freqs."""
     if freqs is None:
         for name, value in (("fmin", fmin), ("fmax", fmax)):
             if value is not None:
@@ -507,11 +462,7 @@ def _selection(values, fmin, fmax):
 
 
 def split_freq_axis(values, dims, axis):
-    """Return one array per frequency shown, and the dims without ``'freqs'``.
-
-    ``values`` is a plain array whose axes ``dims`` (normalised) name,
-    ``'freqs'`` among them; its length must equal ``axis.n_freqs``.
-    """
+    """Return one array per frequency shown, and ``dims`` without ``'freqs'``."""
     if values.ndim != len(dims):
         raise ValueError(
             f"data must be {len(dims)}-D with dims {dims}, got shape "

@@ -30,11 +30,9 @@ def _estimator_stack(
 ):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
-    Returns ``(stack, has, extra)``: the stack is shaped ``(n_subjects,
-    n_folds, n_times, n_rows, n_channels)``, rows being the classes (or
-    outputs) that ``class_idx=None`` keeps for a norm after averaging;
-    ``extra`` holds the times and what is known of the decoder. With
-    ``align``, every fold's signs are aligned before folds are averaged.
+    Returns ``(stack, has, extra)``, stack (subjects, folds, times, rows,
+    channels), ``extra`` the times and decoder facts; with ``align`` the folds'
+    signs are aligned before any average.
     """
     if _is_estimator(data):
         subjects, has = [[data]], dict(subjects=False, folds=False)
@@ -277,23 +275,13 @@ RANK_TOL = 1e-10  # relative eigenvalue below which an output direction is void
 
 
 def standardised_patterns(patterns, output_cov):
-    """Turn patterns ``Σx W`` into Haufe patterns of unit-variance outputs.
+    """Haufe patterns of unit-variance outputs from patterns ``W Σx`` (rows: outputs).
 
-    Parameters
-    ----------
-    patterns : array, shape (..., n_outputs, n_channels)
-        The unnormalised patterns, one row per output (``W Σx``).
-    output_cov : array, shape (..., n_outputs, n_outputs)
-        The covariance of the decoder outputs, ``W Σx Wᵀ``.
-
-    Returns
-    -------
-    normalised : array, shape (..., n_outputs, n_channels)
-        ``D (W Σx Wᵀ)⁺ W Σx`` with ``D`` the outputs' standard deviations: the
-        rows of ``Σx W (Wᵀ Σx W)⁻¹`` for the standardised outputs. The
-        pseudo-inverse handles outputs that are linearly dependent (the
-        class scores of a multinomial model sum to zero); an output without
-        variance gets a zero pattern.
+    ``D (W Σx Wᵀ)⁺ W Σx`` with ``D`` the outputs' SDs, given ``output_cov`` =
+    ``W Σx Wᵀ``: data units per SD of each output, invariant to the weights'
+    scale (a plain ``Σx Wᵀ`` follows it). The pseudo-inverse handles dependent
+    outputs (multinomial scores sum to zero); an output without variance gets
+    a zero pattern.
     """
     output_cov = (output_cov + np.swapaxes(output_cov, -1, -2)) / 2
     sd = np.sqrt(np.clip(np.diagonal(output_cov, axis1=-2, axis2=-1), 0, None))
@@ -310,12 +298,7 @@ def _pinv_psd(matrix):
 
 
 def decoder_feature_freqs(data):
-    """Return the n_freqs of a decoder fitted on (channels x freqs) features.
-
-    Read from the :class:`~mne.decoding.Vectorizer` of each fitted pipeline
-    (its ``features_shape_``). None when the features are one value per
-    channel (no Vectorizer, or one fitted on 2-D epochs).
-    """
+    """Return n_freqs of a decoder whose Vectorizer saw (channels, freqs), else None."""
     shapes = {_feature_shape(_flatten_steps(model)) for model in _models(data)}
     if len(shapes) > 1:
         raise ValueError(

@@ -150,18 +150,7 @@ def _eeglab_sphere(info):
 
 
 def check_sphere_reach(pos, sphere, names):
-    """Refuse a sphere that cannot be the head of channels at ``pos``.
-
-    Parameters
-    ----------
-    pos : array, shape (n_channels, 2)
-        The channels' topomap positions (the sphere's centre at
-        ``sphere[:2]``), in the sphere's units.
-    sphere : array, shape (4,)
-        The resolved head sphere ``(x, y, z, radius)``.
-    names : list of str
-        The channels' names, to say which lies farthest.
-    """
+    """Refuse a sphere that cannot be the head of channels at ``pos``."""
     distances = np.hypot(*(pos - sphere[:2]).T)
     farthest = int(np.argmax(distances))
     reach = distances[farthest] / sphere[3]

@@ -19,22 +19,7 @@ TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
 
 class Labelled(NamedTuple):
-    """One input, ready for :func:`~mne_coefanim.as_coef_data`.
-
-    Attributes
-    ----------
-    data : object
-        A plain array for labelled inputs; anything else is passed on as is.
-    dims : tuple of str | str | None
-        The axis names (the package's names for labelled inputs).
-    times : array | None
-        The time of each sample in seconds, or None when unknown.
-    ch_names : list of str | None
-        The channel names, or None when unknown.
-    source : str | None
-        ``'DataFrame'`` or ``'xarray'`` when the axes were read from labels,
-        else None.
-    """
+    """One input: a plain array with its dims, times, ch_names and source."""
 
     data: object
     dims: object
@@ -44,18 +29,7 @@ class Labelled(NamedTuple):
 
 
 class OrientationError(ValueError):
-    """Data whose times and channels axes look swapped.
-
-    Parameters
-    ----------
-    evidence : str
-        What looks swapped (the axis lengths).
-    dims : tuple of str | None
-        The axis names that would read the data correctly, if known.
-    advice : str
-        How to fix it, in Python terms (the command line words it its own
-        way from ``dims``).
-    """
+    """Data whose times and channels axes look swapped; ``dims`` would fit."""
 
     def __init__(self, evidence, dims, advice):
         super().__init__(f"{evidence} {advice}")
@@ -65,20 +39,8 @@ class OrientationError(ValueError):
 def read_labelled(data, *, times=None, dims=None, ch_names=None):
     """Read a DataFrame or an xarray-like object by its labels.
 
-    Parameters
-    ----------
-    data : object
-        What the user passed. A masked array is refused; other objects
-        without labels are returned unchanged.
-    times, dims, ch_names
-        What the user passed alongside. For labelled data they must be None
-        or equal what the labels say.
-
-    Returns
-    -------
-    entry : Labelled
-        A plain array with the dims, times and channel names of its labels,
-        or ``data`` with the given ``times``, ``dims`` and ``ch_names``.
+    Refuses a masked array; returns other objects with the given ``times``,
+    ``dims`` and ``ch_names``, which labelled data refuse unless they agree.
     """
     if isinstance(data, np.ma.MaskedArray):
         raise TypeError(_MASKED_MESSAGE)
@@ -278,31 +240,12 @@ def _coordinate(coords, name):
 def check_orientation(
     shape, dims, *, times=None, n_channels=(), of="the channels of info", name="data"
 ):
-    """Refuse an array whose times and channels axes look swapped.
+    """Refuse an array whose times and channels axes look swapped (OrientationError).
 
-    Parameters
-    ----------
-    shape : tuple of int
-        The array's shape.
-    dims : tuple of str | str | None
-        Its axis names as given (None: the defaults for its number of axes).
-    times : array-like | None
-        The times given with it.
-    n_channels : tuple of int
-        The channel counts that would fit (e.g. the channels shown, and all
-        those of ``info``); empty when unknown.
-    of : str
-        What ``n_channels`` count, for the message (``'the channels of
-        info'``, ``'ch_names'``).
-    name : str
-        What to call the array in the message.
-
-    Raises
-    ------
-    OrientationError
-        When the channels axis fits no count of ``n_channels`` (or the times
-        axis does not fit ``times``) while the times axis fits a channel
-        count, or the channels axis fits ``times``.
+    That is when its channels axis fits no count of ``n_channels`` (or its
+    times axis does not fit ``times``) while its times axis fits a channel
+    count, or its channels axis fits ``times``. ``of`` says what
+    ``n_channels`` count, ``name`` what the array is, in the message.
     """
     dims = _dims_in_effect(dims, len(shape))
     if dims is None:

@@ -252,12 +252,7 @@ def _info_from_montage(montage, ch_names, ch_type):
 
 
 def _project(locs, sphere):
-    """Flatten 3-D locations with an azimuthal-equidistant projection.
-
-    Each point keeps its azimuth about the sphere centre; its distance from
-    the centre on the map is its polar angle from +z, scaled so that the
-    equator (pi / 2) lands at its own 3-D distance from the centre.
-    """
+    """Azimuthal-equidistant projection about the sphere centre, as MNE's topomaps."""
     centred = locs - sphere[:3]
     dist = np.sqrt(np.sum(centred * centred, axis=1))
     safe_dist = np.where(dist > 0, dist, 1.0)
@@ -368,22 +363,10 @@ def _check_names(ch_names, n_expected):
 
 
 def merge_grad_pairs(sensors):
-    """Group planar gradiometers that share a position into pairs.
+    """Group gradiometers sharing a position into one sensor ``'A/B'`` per pair.
 
-    MNE's topomaps show gradiometers as one value per pair, the root mean
-    square of its two channels; this gives the geometry for that.
-
-    Parameters
-    ----------
-    sensors : Sensors
-        Sensors of type ``'grad'`` (a pair shares one position).
-
-    Returns
-    -------
-    merged : Sensors
-        One sensor per position, named ``'A/B'`` after its channels.
-    groups : list of array of int
-        For each merged sensor, the indices of its channels in ``sensors``.
+    Returns the merged Sensors and, per merged sensor, the indices of its
+    channels (MNE shows a pair's RMS).
     """
     _, first, inverse = np.unique(
         np.round(sensors.pos, 12), axis=0, return_index=True, return_inverse=True
