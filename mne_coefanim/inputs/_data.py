@@ -1,12 +1,13 @@
 """The values every input becomes (:class:`CoefData`), and their axes.
 
 Axis names are normalised once here (``DIM_NAMES``, MNE's singular names and
-aliases); times are checked, built from ``sfreq`` or fall back to samples; a
-frequency axis (``freqs``: one value per frequency in Hz, or one ``(low,
-high)`` pair per band, kept within ``fmin``-``fmax``) gives one row of maps
-per frequency kept.
+aliases); times are checked, built from ``sfreq`` or fall back to samples. A stack
+of values becomes a CoefData here: folds are averaged within subjects, then
+subjects, then the transform applied (``'abs'`` of the average, never the
+average of ``'abs'``); several rows (classes) end as their norm.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -367,113 +368,81 @@ def _warn_long(times):
     return times
 
 
-ATOL_HZ = 1e-9  # fmin/fmax equal to a frequency keep it despite rounding
+def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
+    """Average folds, then subjects, then transform; several rows end as their norm."""
+    if stack.ndim == 5 and stack.shape[3] > 1:
+        return _finish_rows(stack, times, ch_names, transform, units, kind, **extra)
+    if stack.ndim == 5:
+        stack = stack[:, :, :, 0]
+    per_subject = stack.mean(axis=1)
+    if has["subjects"]:
+        samples, sample_dim = per_subject, "subjects"
+    elif has["folds"]:
+        samples, sample_dim = stack[0], "folds"
+    else:
+        samples, sample_dim = None, None
+    return _transformed(
+        per_subject.mean(axis=0), transform, units, times=times,
+        ch_names=ch_names, kind=kind, samples=samples, sample_dim=sample_dim,
+        **extra,
+    )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FreqAxis:
-    """The frequencies of the data (Hz, or band edges) and the ones ``selected``."""
-
-    values: np.ndarray
-    selected: np.ndarray
-
-    @property
-    def n_freqs(self):
-        """Number of frequencies in the data (shown or not)."""
-        return len(self.values)
-
-    @property
-    def labels(self):
-        """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
-        return [freq_label(self.values[k]) for k in self.selected]
-
-    def describe(self):
-        """Say which frequencies the rows are, for the log."""
-        return ", ".join(self.labels)
+def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
+    """Norm across rows of the averaged rows: no per-fold noise floor."""
+    mean = stack.mean(axis=1).mean(axis=0)  # (n_times, n_rows, n_channels)
+    logger.info(
+        f"Showing the norm across {stack.shape[3]} classes (rows) of the "
+        f"averaged {kind}; pass class_idx to show one class."
+    )
+    return _transformed(
+        np.linalg.norm(mean, axis=1), transform, units, times=times,
+        ch_names=ch_names, kind=kind, reduction="the norm across classes",
+        **extra,
+    )  # fmt: skip
 
 
-def freq_label(value):
-    """Return ``'10 Hz'`` for a frequency, ``'8–12 Hz'`` for a band."""
-    value = np.atleast_1d(value)
-    if len(value) == 2:
-        return f"{value[0]:g}–{value[1]:g} Hz"
-    return f"{value[0]:g} Hz"
+def _transformed(data, transform, units, **fields):
+    """Build the CoefData of averaged ``data`` after ``transform``."""
+    if transform == "zscore" and units in (None, PER_SD, PER_COMPONENT):
+        units = "z"
+    if transform == "abs":  # no sign left: no class is positive
+        fields["positive"] = None
+    return CoefData(
+        data=_apply_transform(data, transform), units=units, transform=transform,
+        **fields,
+    )  # fmt: skip
 
 
-def freq_axis(freqs, fmin=None, fmax=None):
-    """Check ``freqs``, ``fmin``, ``fmax``: a FreqAxis, or None without freqs."""
-    if freqs is None:
-        for name, value in (("fmin", fmin), ("fmax", fmax)):
-            if value is not None:
-                raise ValueError(
-                    f"{name} selects frequencies, but freqs is None; got "
-                    f"{name}={value!r}. Pass freqs= (the frequency of each "
-                    "entry of the data's 'freqs' axis, in Hz) as well."
-                )
-        return None
-    values = _check_values(freqs)
-    return FreqAxis(values, _selection(values, fmin, fmax))
+def _apply_transform(data, transform):
+    """Apply ``transform`` to (n_times, n_channels) values."""
+    if transform is None:
+        return data
+    if transform == "abs":
+        return np.abs(data)
+    centered = data - data.mean(axis=1, keepdims=True)
+    std = data.std(axis=1, keepdims=True)
+    # A constant time point has std ~ rounding error, not 0: treat it as 0.
+    tiny = 1e3 * np.finfo(np.float64).eps * np.abs(data).max(axis=1, keepdims=True)
+    out = np.zeros_like(centered)
+    np.divide(centered, std, out=out, where=std > tiny)
+    return out
 
 
-def _check_values(freqs):
-    what = "an array of frequencies in Hz, shape (n_freqs,) or (n_freqs, 2)"
-    values = as_float_array("freqs", freqs, what)
-    if values.ndim not in (1, 2) or (values.ndim == 2 and values.shape[1] != 2):
-        raise ValueError(
-            f"freqs must have shape (n_freqs,) (frequencies) or (n_freqs, 2) "
-            f"(bands: low and high edge); got shape {values.shape}."
-        )
-    if not len(values):
-        raise ValueError("freqs must hold at least one frequency; got none.")
-    if not np.isfinite(values).all() or (values < 0).any():
-        raise ValueError(f"freqs must be finite and >= 0 Hz; got {values.tolist()}.")
-    starts = values if values.ndim == 1 else values[:, 0]
-    if (np.diff(starts) <= 0).any():
-        raise ValueError(
-            f"freqs must be strictly increasing (one row of maps each, in "
-            f"order); got {values.tolist()}."
-        )
-    if values.ndim == 2 and (values[:, 1] <= values[:, 0]).any():
-        raise ValueError(
-            f"each band of freqs must be (low, high) with low < high; got "
-            f"{values.tolist()}."
-        )
-    return values
-
-
-def _selection(values, fmin, fmax):
-    """Return the indices of the frequencies (whole bands) in [fmin, fmax]."""
-    low = values if values.ndim == 1 else values[:, 0]
-    high = values if values.ndim == 1 else values[:, 1]
-    keep = np.ones(len(values), bool)
-    if fmin is not None:
-        keep &= low >= check_real("fmin", fmin) - ATOL_HZ
-    if fmax is not None:
-        keep &= high <= check_real("fmax", fmax) + ATOL_HZ
-    if fmin is not None and fmax is not None and fmin > fmax:
-        raise ValueError(f"fmin must be <= fmax; got fmin={fmin}, fmax={fmax}.")
-    if not keep.any():
-        span = f"{low.min():g} to {high.max():g} Hz"
-        whole = " (whole bands only)" if values.ndim == 2 else ""
-        raise ValueError(
-            f"fmin={fmin}, fmax={fmax} select no frequency{whole}; freqs span {span}."
-        )
-    return np.flatnonzero(keep)
-
-
-def split_freq_axis(values, dims, axis):
-    """Return one array per frequency shown, and ``dims`` without ``'freqs'``."""
-    if values.ndim != len(dims):
-        raise ValueError(
-            f"data must be {len(dims)}-D with dims {dims}, got shape "
-            f"{values.shape}; give dims one name per axis of data."
-        )
-    position = dims.index(FREQ_DIM)
-    if values.shape[position] != axis.n_freqs:
-        raise ValueError(
-            f"freqs must give one value per entry of the data's 'freqs' axis: "
-            f"data (shape {values.shape}, dims {dims}) has "
-            f"{values.shape[position]} frequencies, freqs has {axis.n_freqs}."
-        )
-    rest = tuple(name for name in dims if name != FREQ_DIM)
-    return [np.take(values, k, axis=position) for k in axis.selected], rest
+def _transform_existing(coef, transform, units, kind):
+    """Return a CoefData with ``transform`` applied once (and metadata set)."""
+    if transform is not None and transform != coef.transform:
+        if coef.transform is not None:
+            raise ValueError(
+                f"transform={transform!r} cannot be applied: data is a CoefData "
+                f"already transformed with {coef.transform!r}. Pass "
+                f"transform=None, or build it again from the original values."
+            )
+        units = units or ("z" if transform == "zscore" else coef.units)
+        coef = dataclasses.replace(
+            coef, data=_apply_transform(coef.data, transform), transform=transform,
+            positive=None if transform == "abs" else coef.positive,
+        )  # fmt: skip
+    changes = dict(units=units, kind=kind)
+    changes = {key: value for key, value in changes.items() if value is not None}
+    return dataclasses.replace(coef, **changes) if changes else coef

@@ -9,7 +9,6 @@ be in metres, centimetres, millimetres, pixels or a 0-1 layout:
 """
 
 from numbers import Real
-from typing import NamedTuple
 
 import mne
 import numpy as np
@@ -191,50 +190,33 @@ SPHERE_RANGE = (0.01, 10.0)  # spread / radius, reach / radius
 MIN_ROWS = 3  # fewer positions make no map; the caller refuses them
 
 
-class FittedPositions(NamedTuple):
-    """Positions in metres and how they were obtained from the given ones.
-
-    Attributes
-    ----------
-    pos : array, shape (n_channels, 2)
-        ``(given - offset) * scale``, in metres (in the sphere's units with
-        an explicit sphere); the given array itself when unchanged.
-    scale : float
-        The factor applied (1.0 when unchanged).
-    offset : array, shape (2,)
-        The point moved to the origin (zeros unless fitted).
-    description : str
-        What was done, in words.
-    """
-
-    pos: np.ndarray
-    scale: float
-    offset: np.ndarray
-    description: str
-
-
 def fit_positions(pos, sphere=None):
-    """Bring 2-D positions in any unit to MNE's head, in metres.
+    """Bring finite 2-D positions (n_channels, 2) in any unit to MNE's head, in metres.
 
-    Parameters
-    ----------
-    pos : array of float, shape (n_channels, 2)
-        Finite 2-D positions, y pointing towards the nose.
-    sphere : array, shape (4,) | None
-        The user's explicit head sphere ``(x, y, z, radius)``, in the units
-        of ``pos``; None when the user gave none.
+    The rule, decided on all the given rows (so picking channels never moves
+    them), each change logged:
 
-    Returns
-    -------
-    fitted : FittedPositions
-        The positions in metres, with the scale, offset and a description.
+    1. Refused: positions spread over at most ``sqrt(eps)`` times their
+       largest coordinate (one point included), coordinates beyond 1e100 or
+       a spread below 1e-100, and strips (longer than wide by more than 10).
+    2. With an explicit ``sphere`` (in the units of ``pos``), positions are
+       used unchanged unless they reach beyond 10 radii from its centre or
+       spread over less than a hundredth of its radius.
+    3. Around the origin (it lies in the middle half of their x or y range;
+       corner-origin drawings never qualify), a farthest sensor 0.03 to 0.25
+       from the origin means metres, used unchanged (the same array); 3 to 25
+       or 30 to 250 means centimetres or millimetres, divided by 100 or 1000.
+       The ranges do not overlap (caps in metres reach 0.075 to 0.15 m).
+    4. Anything else is centred on the middle of its bounding box and scaled
+       so that the farthest sensor lies on the head circle (y towards the
+       nose); a Layout fits the topomap positions up to scale and offset.
     """
     if len(pos) < MIN_ROWS:
-        return _unchanged(pos, "too few positions to fit: used as given")
+        return pos  # too few positions to fit: used as given
     _check_layout(pos)
     if sphere is not None:
         _check_against_sphere(pos, sphere)
-        return _unchanged(pos, "explicit sphere: positions used as given")
+        return pos
     if _around_origin(pos):
         reach = np.hypot(pos[:, 0], pos[:, 1]).max()
         for divisor, unit in UNITS:
@@ -243,21 +225,15 @@ def fit_positions(pos, sphere=None):
     return _fit_to_head(pos)
 
 
-def _unchanged(pos, description):
-    """Return ``pos`` itself: metres stay bit-identical."""
-    return FittedPositions(pos, 1.0, np.zeros(2), description)
-
-
 def _to_metres(pos, divisor, unit, reach):
-    """Divide by a power of ten (exact for the values that round-trip)."""
+    """Divide by a power of ten; metres stay the same array, bit-identical."""
     if divisor == 1:
-        return _unchanged(pos, "positions in metres: used as given")
-    description = (
+        return pos
+    logger.info(
         f"info (positions array): positions look like {unit} (farthest sensor "
         f"{reach:.3g} from the origin): scaled by {1 / divisor:g} to metres."
     )
-    logger.info(description)
-    return FittedPositions(pos / divisor, 1.0 / divisor, np.zeros(2), description)
+    return pos / divisor
 
 
 def _fit_to_head(pos):
@@ -265,7 +241,7 @@ def _fit_to_head(pos):
     offset, _ = _box(pos)
     centred = pos - offset
     scale = HEAD_SIZE_DEFAULT / np.hypot(centred[:, 0], centred[:, 1]).max()
-    description = (
+    logger.info(
         "info (positions array): positions are not in metres around the origin "
         "(nor in centimetres or millimetres), so they were fitted to the head: "
         f"centred on ({offset[0]:.4g}, {offset[1]:.4g}), the middle of their "
@@ -274,8 +250,7 @@ def _fit_to_head(pos):
         "towards the nose. Pass metres around the head centre, or a sphere in "
         "the positions' units, to place them yourself."
     )
-    logger.info(description)
-    return FittedPositions(centred * scale, float(scale), offset, description)
+    return centred * scale
 
 
 def _box(pos):

@@ -327,7 +327,7 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     resolved = _resolve_sphere(sphere, None)
     # fitted on every row, so that picking channels never moves them
     fitted = fit_positions(given.astype(float), None if sphere is None else resolved)
-    pos, sphere = fitted.pos[rows], resolved
+    pos, sphere = fitted[rows], resolved
     _check_no_overlap(pos, names)
     _check_enough(names)
     check_sphere_reach(pos, sphere, names)

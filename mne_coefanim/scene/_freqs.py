@@ -20,9 +20,9 @@ import numpy as np
 from mne.utils import logger
 
 from ..inputs._coefs import _holds_estimators, as_coef_data
-from ..inputs._data import FREQ_DIM, freq_axis, normalize_dims, split_freq_axis
+from ..inputs._data import FREQ_DIM, normalize_dims
 from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
-from ..inputs._labelled import read_labelled
+from ..inputs._labelled import freq_axis, read_labelled, split_freq_axis
 
 
 class ReadPanel(NamedTuple):
