@@ -307,7 +307,7 @@ def test_unknown_keyword_is_a_type_error(effect):
 @pytest.mark.slow
 def test_peaks_of_the_demo_are_at_150_ms(tmp_path):
     """The demo's decoding peaks at 150 ms (its simulated load effect)."""
-    from mne_coefanim.adapters._demo import load_demo
+    from mne_coefanim.datasets._demo import load_demo
 
     study = load_demo(n_subjects=2, n_folds=2, verbose=False)
     sheet = plot_coefs(

@@ -283,7 +283,7 @@ def _save(anim, output, args, start):
 
 
 def _load_demo(n_subjects, verbose):
-    from ..adapters import _demo
+    from ..datasets import _demo
 
     try:
         return _demo.load_demo(n_subjects=n_subjects, verbose=verbose)

@@ -12,11 +12,10 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_real
-from .._dims import DEFAULT_DIMS, normalize_dims
-from ..adapters._coef_data import PER_COMPONENT, PER_SD
-from ..adapters._coefs import CoefData
-from ..adapters._labelled import OrientationError, check_orientation
-from ..adapters._positions import merge_grad_pairs
+from ..inputs._coefs import CoefData
+from ..inputs._data import DEFAULT_DIMS, PER_COMPONENT, PER_SD, normalize_dims
+from ..inputs._labelled import OrientationError, check_orientation
+from ..inputs._sensors import merge_grad_pairs
 
 SI_SCALINGS = {
     "eeg": (1e6, "µV"),

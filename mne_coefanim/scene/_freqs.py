@@ -19,16 +19,10 @@ from typing import NamedTuple
 import numpy as np
 from mne.utils import logger
 
-from .._dims import FREQ_DIM, normalize_dims
-from ..adapters._coefs import _holds_estimators, as_coef_data
-from ..adapters._estimators import _is_estimator
-from ..adapters._freqs import (
-    decoder_feature_freqs,
-    freq_axis,
-    split_features,
-    split_freq_axis,
-)
-from ..adapters._labelled import read_labelled
+from ..inputs._coefs import _holds_estimators, as_coef_data
+from ..inputs._data import FREQ_DIM, normalize_dims
+from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
+from ..inputs._labelled import freq_axis, read_labelled, split_freq_axis
 
 
 class ReadPanel(NamedTuple):

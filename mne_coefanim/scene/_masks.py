@@ -22,7 +22,7 @@ import mne
 import numpy as np
 
 from .._checks import check_option, check_real
-from ..adapters._signs import aligned_test_refusal
+from ..inputs._csp import aligned_test_refusal
 
 MASK_METHODS = ("cluster", "fdr")
 MASK_SETTINGS = (

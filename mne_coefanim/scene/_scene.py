@@ -13,10 +13,10 @@ from mne.utils import logger
 
 from .._checks import check_real
 from .._defaults import MIN_CHANNELS
-from ..adapters._coefs import as_coef_data
-from ..adapters._csp import is_csp_input, split_csp_panels
-from ..adapters._labelled import read_labelled
-from ..adapters._positions import resolve_sensors
+from ..inputs._coefs import as_coef_data
+from ..inputs._csp import is_csp_input, split_csp_panels
+from ..inputs._labelled import read_labelled
+from ..inputs._sensors import resolve_sensors
 from ..interp._cache import scalp_interpolator
 from ..interp._interp import ScalpInterpolator
 from ._agreement import add_agreement, check_consistency

@@ -11,7 +11,7 @@ import numpy as np
 from mne.utils import logger, verbose
 
 from .._checks import as_float_array, check_finite, check_type
-from ..adapters._haufe import standardised_patterns
+from ..inputs._estimators import standardised_patterns
 
 
 @verbose

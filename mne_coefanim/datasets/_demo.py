@@ -102,10 +102,6 @@ class DemoStudy:
         )
 
 
-# --------------------------------------------------------------------------
-# Public entry points
-
-
 @verbose
 def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     """Load the decoders of a simulated visual working-memory EEG study.
@@ -180,10 +176,6 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     )
 
 
-# --------------------------------------------------------------------------
-# Decoding
-
-
 def _decode_study(info, n_subjects, n_folds, seed):
     """Train the decoders of every subject; return the arrays in a dict."""
     try:
@@ -224,22 +216,10 @@ def _decode_study(info, n_subjects, n_folds, seed):
 def _fit_subject(data, y, *, n_folds, seed):
     """Cross-validate a time-resolved logistic regression on one subject.
 
-    Parameters
-    ----------
-    data : array, shape (n_epochs, n_channels, n_times)
-        The epochs, in volts.
-    y : array of int, shape (n_epochs,)
-        Binary labels.
-    n_folds, seed : int
-        Stratified folds, shuffled with ``random_state=seed``.
-
-    Returns
-    -------
-    filters, patterns, normalized_patterns : array, shape (n_folds, n_times, n_channels)
-        Filters in data units, Haufe patterns ``Σx w`` and the patterns per
-        standard deviation of the decoder output, in volts.
-    scores : array, shape (n_folds, n_times)
-        ROC AUC on the held-out epochs of each fold.
+    ``data`` is (n_epochs, n_channels, n_times) in volts, ``y`` binary labels;
+    stratified folds are shuffled with ``random_state=seed``. Returns filters,
+    patterns and normalized patterns (n_folds, n_times, n_channels) and the
+    held-out ROC AUC (n_folds, n_times).
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -252,17 +232,13 @@ def _fit_subject(data, y, *, n_folds, seed):
 
 
 def _fit_fold(x_train, y_train, x_test, y_test):
-    """Fit one fold; return filters, patterns, normalized patterns and AUC.
+    """Fit one fold as the demo's SlidingEstimator pipeline would.
 
-    The weights are shaped (n_times, n_channels), the AUC (n_times,).
-
-    This computes exactly what ``SlidingEstimator(make_pipeline(
-    StandardScaler(), LinearModel(LogisticRegression(solver='liblinear'))))``
-    computes, followed by :func:`_pipeline_weights` and the ROC AUC of its
-    ``decision_function`` (``tests/test_demo.py`` checks it), but the
-    standardization, the Haufe patterns and the scores are vectorized over
-    time. Only the logistic regressions are fitted one time point at a time,
-    which makes it several times faster than the pipeline route.
+    That is ``make_pipeline(StandardScaler(), LinearModel(LogisticRegression(
+    solver='liblinear')))`` per time point. The standardization, the Haufe
+    patterns and the scores are vectorized over time (``tests/test_demo.py``
+    checks them against the pipeline); only the logistic regressions are
+    fitted one time point at a time.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -291,11 +267,7 @@ def _fit_fold(x_train, y_train, x_test, y_test):
 
 
 def _roc_auc(decision, y):
-    """ROC AUC of each row of ``decision`` (n_times, n_epochs) for labels y.
-
-    The Mann-Whitney form: the mean rank of the positive epochs, ties
-    counted half, equals ``sklearn.metrics.roc_auc_score``.
-    """
+    """ROC AUC per row of ``decision`` (n_times, n_epochs), Mann-Whitney form."""
     from scipy.stats import rankdata
 
     ranks = rankdata(decision, axis=1)
@@ -306,23 +278,14 @@ def _roc_auc(decision, y):
 
 
 def _pipeline_weights(pipeline):
-    """Return the filters and patterns (n_channels,) of a fitted pipeline.
+    """Return filters (per volt) and patterns (volts) of a fitted pipeline.
 
-    ``pipeline`` is ``make_pipeline(StandardScaler(), LinearModel(...))``;
-    filters come back in data units (per volt) and patterns in volts.
-
-    ``mne.decoding.get_coef(..., inverse_transform=True)`` passes both
-    through ``StandardScaler.inverse_transform``, which also adds the channel
-    means (the average ERP) back. The weights only need rescaling: a filter
-    on standardized data is divided by the channel scale, a pattern is
-    multiplied by it.
+    The pipeline is a scaler + LinearModel; both are rescaled by the channel
+    scale only: ``get_coef(..., inverse_transform=True)`` would add the channel
+    means (the average ERP) back.
     """
     scaler, model = pipeline[0], pipeline[-1]
     return model.filters_ / scaler.scale_, model.patterns_ * scaler.scale_
-
-
-# --------------------------------------------------------------------------
-# Cache
 
 
 def _cache_path(n_subjects, n_folds, seed):
@@ -339,12 +302,10 @@ CACHE_READ_ERRORS = (OSError, ValueError, KeyError, EOFError, MemoryError, Runti
 
 
 def _read_cache(path, shape):
-    """Return the cached arrays, or None if absent, unreadable or mismatched.
+    """Return the cached arrays, or None if absent, damaged or not finite.
 
-    ``shape`` is (n_subjects, n_folds, n_times, n_channels). Each array's
-    header is checked before its data is read, so a damaged file announcing
-    a huge array allocates nothing; arrays holding NaN or inf are refused.
-    Any refused file is rebuilt (and replaced) by the caller.
+    Headers are checked before any data is read, so a damaged file announcing
+    a huge array allocates nothing.
     """
     if not os.path.isfile(path):
         return None
@@ -392,11 +353,7 @@ def _cache_problem(npz, expected):
 
 
 def _write_cache(path, arrays):
-    """Write atomically: a temporary file in the same folder, then a rename.
-
-    A cache that cannot be written (read-only home, full disk) only costs
-    the next call a recomputation, so the error is logged, not raised.
-    """
+    """Write atomically (a temporary file, then a rename); log an OSError."""
     folder = os.path.dirname(path)
     tmp_name = None
     try:
@@ -412,10 +369,6 @@ def _write_cache(path, arrays):
         logger.info(f"Could not write the demo cache {path} ({err}).")
         if tmp_name is not None and os.path.exists(tmp_name):
             os.remove(tmp_name)
-
-
-# --------------------------------------------------------------------------
-# Validation and text
 
 
 def _check_n_folds(n_folds):

@@ -3,41 +3,27 @@
 A :class:`pandas.DataFrame` names its channels (columns) and times (index),
 an xarray-like object names its axes (``dims``) and their coordinates: the
 values are read by those labels, never by position. A numpy masked array is
-refused, since its mask would silently be dropped. Arrays whose axes look
-swapped ((n_channels, n_times), MNE's order) are refused with the ``dims``
-that fit.
-
-Nothing here imports pandas or xarray: objects are recognised by what they
-have (duck typing).
+refused (its mask would silently be dropped), and so are arrays whose axes
+look swapped ((n_channels, n_times), MNE's order), with the ``dims`` that
+fit. Objects are recognised by what they have (no pandas or xarray import).
+A frequency axis (``freqs``: one value per frequency in Hz, or one ``(low,
+high)`` pair per band, kept within ``fmin``-``fmax``) is labelled too: each
+frequency kept becomes one row of maps.
 """
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array
-from .._dims import DEFAULT_DIMS, normalize_dims
+from .._checks import as_float_array, check_real
+from ._data import DEFAULT_DIMS, FREQ_DIM, normalize_dims
 
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
 
 class Labelled(NamedTuple):
-    """One input, ready for :func:`~mne_coefanim.as_coef_data`.
-
-    Attributes
-    ----------
-    data : object
-        A plain array for labelled inputs; anything else is passed on as is.
-    dims : tuple of str | str | None
-        The axis names (the package's names for labelled inputs).
-    times : array | None
-        The time of each sample in seconds, or None when unknown.
-    ch_names : list of str | None
-        The channel names, or None when unknown.
-    source : str | None
-        ``'DataFrame'`` or ``'xarray'`` when the axes were read from labels,
-        else None.
-    """
+    """One input: a plain array with its dims, times, ch_names and source."""
 
     data: object
     dims: object
@@ -47,18 +33,7 @@ class Labelled(NamedTuple):
 
 
 class OrientationError(ValueError):
-    """Data whose times and channels axes look swapped.
-
-    Parameters
-    ----------
-    evidence : str
-        What looks swapped (the axis lengths).
-    dims : tuple of str | None
-        The axis names that would read the data correctly, if known.
-    advice : str
-        How to fix it, in Python terms (the command line words it its own
-        way from ``dims``).
-    """
+    """Data whose times and channels axes look swapped; ``dims`` would fit."""
 
     def __init__(self, evidence, dims, advice):
         super().__init__(f"{evidence} {advice}")
@@ -68,20 +43,8 @@ class OrientationError(ValueError):
 def read_labelled(data, *, times=None, dims=None, ch_names=None):
     """Read a DataFrame or an xarray-like object by its labels.
 
-    Parameters
-    ----------
-    data : object
-        What the user passed. A masked array is refused; other objects
-        without labels are returned unchanged.
-    times, dims, ch_names
-        What the user passed alongside. For labelled data they must be None
-        or equal what the labels say.
-
-    Returns
-    -------
-    entry : Labelled
-        A plain array with the dims, times and channel names of its labels,
-        or ``data`` with the given ``times``, ``dims`` and ``ch_names``.
+    Refuses a masked array; returns other objects with the given ``times``,
+    ``dims`` and ``ch_names``, which labelled data refuse unless they agree.
     """
     if isinstance(data, np.ma.MaskedArray):
         raise TypeError(_MASKED_MESSAGE)
@@ -160,9 +123,6 @@ def _agree(name, entry, given, equal):
 def _same_times(given, own):
     given = as_float_array("times", given, "an array of times in seconds")
     return given.shape == own.shape and np.allclose(given, own, rtol=0, atol=TIMES_ATOL)
-
-
-# ------------------------------------------------------------- DataFrame
 
 
 def _is_data_frame(data):
@@ -249,9 +209,6 @@ def _all_str(values):
     return len(values) > 0 and all(isinstance(value, str) for value in values)
 
 
-# ---------------------------------------------------------------- xarray
-
-
 def _is_xarray_like(data):
     return isinstance(getattr(data, "dims", None), tuple) and hasattr(data, "coords")
 
@@ -284,37 +241,15 @@ def _coordinate(coords, name):
     return np.asarray(getattr(coords[name], "values", coords[name]))
 
 
-# ----------------------------------------------------------- orientation
-
-
 def check_orientation(
     shape, dims, *, times=None, n_channels=(), of="the channels of info", name="data"
 ):
-    """Refuse an array whose times and channels axes look swapped.
+    """Refuse an array whose times and channels axes look swapped (OrientationError).
 
-    Parameters
-    ----------
-    shape : tuple of int
-        The array's shape.
-    dims : tuple of str | str | None
-        Its axis names as given (None: the defaults for its number of axes).
-    times : array-like | None
-        The times given with it.
-    n_channels : tuple of int
-        The channel counts that would fit (e.g. the channels shown, and all
-        those of ``info``); empty when unknown.
-    of : str
-        What ``n_channels`` count, for the message (``'the channels of
-        info'``, ``'ch_names'``).
-    name : str
-        What to call the array in the message.
-
-    Raises
-    ------
-    OrientationError
-        When the channels axis fits no count of ``n_channels`` (or the times
-        axis does not fit ``times``) while the times axis fits a channel
-        count, or the channels axis fits ``times``.
+    That is when its channels axis fits no count of ``n_channels`` (or its
+    times axis does not fit ``times``) while its times axis fits a channel
+    count, or its channels axis fits ``times``. ``of`` says what
+    ``n_channels`` count, ``name`` what the array is, in the message.
     """
     dims = _dims_in_effect(dims, len(shape))
     if dims is None:
@@ -368,3 +303,115 @@ def _n_times(times):
         return None
     ok = values.ndim == 1 and values.dtype.kind in "biuf"
     return len(values) if ok else None
+
+
+ATOL_HZ = 1e-9  # fmin/fmax equal to a frequency keep it despite rounding
+
+
+@dataclass(frozen=True)
+class FreqAxis:
+    """The frequencies of the data (Hz, or band edges) and the ones ``selected``."""
+
+    values: np.ndarray
+    selected: np.ndarray
+
+    @property
+    def n_freqs(self):
+        """Number of frequencies in the data (shown or not)."""
+        return len(self.values)
+
+    @property
+    def labels(self):
+        """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
+        return [freq_label(self.values[k]) for k in self.selected]
+
+    def describe(self):
+        """Say which frequencies the rows are, for the log."""
+        return ", ".join(self.labels)
+
+
+def freq_label(value):
+    """Return ``'10 Hz'`` for a frequency, ``'8–12 Hz'`` for a band."""
+    value = np.atleast_1d(value)
+    if len(value) == 2:
+        return f"{value[0]:g}–{value[1]:g} Hz"
+    return f"{value[0]:g} Hz"
+
+
+def freq_axis(freqs, fmin=None, fmax=None):
+    """Check ``freqs``, ``fmin``, ``fmax``: a FreqAxis, or None without freqs."""
+    if freqs is None:
+        for name, value in (("fmin", fmin), ("fmax", fmax)):
+            if value is not None:
+                raise ValueError(
+                    f"{name} selects frequencies, but freqs is None; got "
+                    f"{name}={value!r}. Pass freqs= (the frequency of each "
+                    "entry of the data's 'freqs' axis, in Hz) as well."
+                )
+        return None
+    values = _check_values(freqs)
+    return FreqAxis(values, _selection(values, fmin, fmax))
+
+
+def _check_values(freqs):
+    what = "an array of frequencies in Hz, shape (n_freqs,) or (n_freqs, 2)"
+    values = as_float_array("freqs", freqs, what)
+    if values.ndim not in (1, 2) or (values.ndim == 2 and values.shape[1] != 2):
+        raise ValueError(
+            f"freqs must have shape (n_freqs,) (frequencies) or (n_freqs, 2) "
+            f"(bands: low and high edge); got shape {values.shape}."
+        )
+    if not len(values):
+        raise ValueError("freqs must hold at least one frequency; got none.")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"freqs must be finite and >= 0 Hz; got {values.tolist()}.")
+    starts = values if values.ndim == 1 else values[:, 0]
+    if (np.diff(starts) <= 0).any():
+        raise ValueError(
+            f"freqs must be strictly increasing (one row of maps each, in "
+            f"order); got {values.tolist()}."
+        )
+    if values.ndim == 2 and (values[:, 1] <= values[:, 0]).any():
+        raise ValueError(
+            f"each band of freqs must be (low, high) with low < high; got "
+            f"{values.tolist()}."
+        )
+    return values
+
+
+def _selection(values, fmin, fmax):
+    """Return the indices of the frequencies (whole bands) in [fmin, fmax]."""
+    low = values if values.ndim == 1 else values[:, 0]
+    high = values if values.ndim == 1 else values[:, 1]
+    keep = np.ones(len(values), bool)
+    if fmin is not None:
+        keep &= low >= check_real("fmin", fmin) - ATOL_HZ
+    if fmax is not None:
+        keep &= high <= check_real("fmax", fmax) + ATOL_HZ
+    if fmin is not None and fmax is not None and fmin > fmax:
+        raise ValueError(f"fmin must be <= fmax; got fmin={fmin}, fmax={fmax}.")
+    if not keep.any():
+        span = f"{low.min():g} to {high.max():g} Hz"
+        whole = " (whole bands only)" if values.ndim == 2 else ""
+        raise ValueError(
+            f"fmin={fmin}, fmax={fmax} select no frequency{whole}; freqs span {span}."
+        )
+    return np.flatnonzero(keep)
+
+
+def split_freq_axis(values, dims, axis):
+    """Return one array per frequency shown, and ``dims`` without ``'freqs'``."""
+    if values.ndim != len(dims):
+        raise ValueError(
+            f"data must be {len(dims)}-D with dims {dims}, got shape "
+            f"{values.shape}; give dims one name per axis of data."
+        )
+    position = dims.index(FREQ_DIM)
+    if values.shape[position] != axis.n_freqs:
+        raise ValueError(
+            f"freqs must give one value per entry of the data's 'freqs' axis: "
+            f"data (shape {values.shape}, dims {dims}) has "
+            f"{values.shape[position]} frequencies, freqs has {axis.n_freqs}."
+        )
+    rest = tuple(name for name in dims if name != FREQ_DIM)
+    return [np.take(values, k, axis=position) for k in axis.selected], rest

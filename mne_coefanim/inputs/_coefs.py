@@ -1,35 +1,34 @@
-"""Coefficient adapters: turn what users have into one :class:`CoefData`.
+"""Coefficients in any form users have, as one :class:`CoefData`.
 
-Users arrive with coefficient arrays in many layouts, with fitted MNE
-sliding estimators (one per cross-validation fold, or one per subject and
-fold), or with an :class:`mne.Evoked`. Everything downstream sees a single
-small object holding ``data`` of shape ``(n_times, n_channels)``.
-
-Internally every route first builds a "stack" of shape
-``(n_subjects, n_folds, n_times, n_channels)`` (absent axes have length 1),
-then averages folds within subjects, then subjects, and only then applies
-the optional transform, so that e.g. ``'abs'`` of the average is shown,
-never the average of ``'abs'`` (which would turn sign flips across folds
-into spurious effects).
-
-This module routes each input and holds the array route; the estimator route
-is in ``_estimators``, the averaging in ``_reduce`` and the times in ``_times``.
+Every route (array, Evoked, sliding estimators, CSP) first builds a stack of
+shape ``(n_subjects, n_folds, n_times, n_channels)`` (absent axes have length
+1), then averages folds within subjects, then subjects, and only then applies
+the transform: ``'abs'`` of the average, never the average of ``'abs'``
+(which would turn sign flips across folds into spurious effects).
 """
+
 
 import mne
 import numpy as np
 from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
-from .._dims import DIM_NAMES, check_dims, guessed_dims
 from .._docs import fill_doc
-from ._coef_data import PER_COMPONENT, PER_SD, SUPPORTED_TYPES, CoefData
-from ._csp import csp_stack, is_csp_input
+from ._csp import align_stack, check_align_signs, csp_stack, is_csp_input
+from ._data import (
+    DIM_NAMES,
+    PER_COMPONENT,
+    PER_SD,
+    SUPPORTED_TYPES,
+    CoefData,
+    _finish,
+    _resolve_times,
+    _transform_existing,
+    check_dims,
+    guessed_dims,
+)
 from ._estimators import _estimator_stack, _is_estimator, _positive_class
 from ._labelled import check_orientation, read_labelled
-from ._reduce import _finish, _transform_existing
-from ._signs import align_stack, check_align_signs
-from ._times import _resolve_times
 
 KINDS = ("patterns", "filters", "evoked", "values")
 TRANSFORMS = (None, "abs", "zscore")
@@ -349,15 +348,8 @@ def _holds_estimators(items):
     return all(flags)
 
 
-# ---------------------------------------------------------------- arrays
-
-
 def _array_stack(data, dims):
-    """Return (stack, has, guessed) with stack shaped (subjects, folds, times, chans).
-
-    ``guessed`` is the default dims taken for an array whose axes were not
-    named and that has a subjects axis (3-D or 4-D), else None.
-    """
+    """Return (stack, has, guessed); ``guessed``: the default dims taken, or None."""
     values = _as_regular_array(data)
     if values.dtype.kind not in "biuf":
         raise TypeError(
@@ -403,9 +395,6 @@ def _as_regular_array(data):
             "the same shape (e.g. crop all to the same times), or pass them as "
             "separate panels in a dict {title: array}."
         ) from exc
-
-
-# ------------------------------------------------------- shared pieces
 
 
 def _check_ch_names(ch_names, n_channels):

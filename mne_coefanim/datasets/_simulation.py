@@ -81,10 +81,6 @@ def simulate_epochs(subject, *, seed=0, n_epochs=N_EPOCHS, verbose=None):
     return epochs, _labels(set_size)
 
 
-# --------------------------------------------------------------------------
-# Sensors and time
-
-
 def _make_info():
     montage = mne.channels.make_standard_montage(_MONTAGE)
     info = mne.create_info(montage.ch_names, SFREQ, "eeg")
@@ -108,10 +104,6 @@ def _positions(info):
 
 def _labels(set_size):
     return (np.asarray(set_size) >= HIGH_LOAD_FROM).astype(int)
-
-
-# --------------------------------------------------------------------------
-# Simulation
 
 
 def _simulate_subject(subject, seed, n_epochs, pos):
@@ -138,12 +130,7 @@ def _simulate_subject(subject, seed, n_epochs, pos):
 
 
 def _subject_model(subject, seed, pos, times):
-    """Return one subject's ERP, load effect and noise mixing, in microvolts.
-
-    ``erp`` and ``effect`` have shape (n_channels, n_times); ``effect`` is
-    the response to one standard deviation of set size. ``mixing`` has shape
-    (n_channels, n_noise_sources).
-    """
+    """One subject's ERP, load effect (channels x times) and noise mixing, µV."""
     rng = np.random.default_rng([seed, subject, 0])
     gain = rng.uniform(0.8, 1.2)
     shift = rng.normal(0.0, 0.005, size=3)  # a few mm between heads
@@ -176,12 +163,7 @@ def _common_erp(pos, times):
 
 
 def _noise_mixing(rng, pos):
-    """Topographies (n_channels, n_sources) of random current dipoles.
-
-    The potential of a dipole with moment ``q`` at ``r0`` in an infinite
-    medium, ``q . (p - r0) / |p - r0|^3``, is smooth over the scalp; each
-    topography is scaled to a random RMS of a few microvolts.
-    """
+    """Topographies (n_channels, n_sources) of random dipoles in an infinite medium."""
     n_sources = _N_NOISE_SOURCES
     direction = rng.standard_normal((n_sources, 3))
     radius = 0.07 * rng.uniform(0.2, 1.0, n_sources) ** (1 / 3)
@@ -196,11 +178,7 @@ def _noise_mixing(rng, pos):
 
 
 def _pink_noise(rng, shape):
-    """Gaussian noise with a 1/f power spectrum along the last axis.
-
-    Shaped in the frequency domain on twice the length, then cropped, so the
-    wrap-around of the FFT does not join the two ends of an epoch.
-    """
+    """Gaussian 1/f noise along the last axis (shaped on twice the length)."""
     n_times = shape[-1]
     n_long = 2 * n_times
     white = rng.standard_normal((*shape[:-1], n_long))

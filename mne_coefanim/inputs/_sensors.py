@@ -1,13 +1,11 @@
 """Sensor positions for topomaps, computed the way MNE computes them.
 
-MNE draws a topomap by flattening each sensor's 3-D location onto the plane
-with an azimuthal-equidistant projection about the centre of a head sphere,
-and draws the head outline from that sphere. This module reproduces that
+MNE flattens each sensor's 3-D location onto the plane with an
+azimuthal-equidistant projection about the centre of a head sphere, and
+draws the head outline from that sphere. This module reproduces that
 geometry with MNE's public API and a few lines of numpy, so that our maps
-line up pixel for pixel with ``mne.viz.plot_topomap``.
-
-Everything downstream (interpolation, rendering) receives a :class:`Sensors`
-and never looks at an ``Info`` again.
+line up pixel for pixel with ``mne.viz.plot_topomap``. Everything downstream
+receives a :class:`Sensors` and never looks at an ``Info`` again.
 """
 
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from scipy.spatial import cKDTree
 
 from .._checks import check_option
 from .._defaults import MIN_CHANNELS
-from ._fit_positions import fit_positions
+from ._head import _resolve_sphere, _sphere_to_device, check_sphere_reach, fit_positions
 from ._picks import (
     MEG_CH_TYPES,
     TOPOMAP_CH_TYPES,
@@ -29,7 +27,6 @@ from ._picks import (
     _resolve_ch_type,
     _resolve_picks,
 )
-from ._sphere import _resolve_sphere, _sphere_to_device, check_sphere_reach
 
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
@@ -202,9 +199,6 @@ def resolve_sensors(
     )
 
 
-# -- Info route ---------------------------------------------------------------
-
-
 def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     """Pick channels, resolve the sphere and project, as MNE's topomaps do."""
     candidates, explicit = _resolve_picks(info, picks, exclude)
@@ -257,16 +251,8 @@ def _info_from_montage(montage, ch_names, ch_type):
     return info
 
 
-# -- geometry -----------------------------------------------------------------
-
-
 def _project(locs, sphere):
-    """Flatten 3-D locations with an azimuthal-equidistant projection.
-
-    Each point keeps its azimuth about the sphere centre; its distance from
-    the centre on the map is its polar angle from +z, scaled so that the
-    equator (pi / 2) lands at its own 3-D distance from the centre.
-    """
+    """Azimuthal-equidistant projection about the sphere centre, as MNE's topomaps."""
     centred = locs - sphere[:3]
     dist = np.sqrt(np.sum(centred * centred, axis=1))
     safe_dist = np.where(dist > 0, dist, 1.0)
@@ -318,9 +304,6 @@ def _check_enough(names):
         )
 
 
-# -- array route --------------------------------------------------------------
-
-
 def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     """Pass 2-D positions through after the same checks as an Info."""
     given = np.asarray(pos)
@@ -344,7 +327,7 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     resolved = _resolve_sphere(sphere, None)
     # fitted on every row, so that picking channels never moves them
     fitted = fit_positions(given.astype(float), None if sphere is None else resolved)
-    pos, sphere = fitted.pos[rows], resolved
+    pos, sphere = fitted[rows], resolved
     _check_no_overlap(pos, names)
     _check_enough(names)
     check_sphere_reach(pos, sphere, names)
@@ -361,9 +344,6 @@ def _check_finite_positions(pos, names):
             f"info holds NaN or inf positions for {bad.sum()} channel(s): "
             f"{listed}. Fill them in or drop those rows."
         )
-
-
-# -- shared helpers -----------------------------------------------------------
 
 
 def _check_names(ch_names, n_expected):
@@ -383,22 +363,10 @@ def _check_names(ch_names, n_expected):
 
 
 def merge_grad_pairs(sensors):
-    """Group planar gradiometers that share a position into pairs.
+    """Group gradiometers sharing a position into one sensor ``'A/B'`` per pair.
 
-    MNE's topomaps show gradiometers as one value per pair, the root mean
-    square of its two channels; this gives the geometry for that.
-
-    Parameters
-    ----------
-    sensors : Sensors
-        Sensors of type ``'grad'`` (a pair shares one position).
-
-    Returns
-    -------
-    merged : Sensors
-        One sensor per position, named ``'A/B'`` after its channels.
-    groups : list of array of int
-        For each merged sensor, the indices of its channels in ``sensors``.
+    Returns the merged Sensors and, per merged sensor, the indices of its
+    channels (MNE shows a pair's RMS).
     """
     _, first, inverse = np.unique(
         np.round(sensors.pos, 12), axis=0, return_index=True, return_inverse=True

@@ -1,20 +1,24 @@
-"""Coefficients of fitted MNE sliding estimators, in data units.
+"""Fitted decoders as coefficients in data units, and frequency features.
 
 Reads ``patterns_`` or ``filters_`` from the :class:`~mne.decoding.LinearModel`
 of every fitted :class:`~mne.decoding.SlidingEstimator` (or
-``GeneralizingEstimator``) of every fold and subject, optionally normalised,
-maps them back through the pipeline's scalers and PCA without adding offsets,
-and stacks them as ``(n_subjects, n_folds, n_times, n_rows, n_channels)``.
+``GeneralizingEstimator``) of every fold and subject, optionally normalised
+(Haufe's patterns of unit-variance outputs), maps them back through the
+pipeline's scalers and PCA without adding offsets, and stacks them as
+``(n_subjects, n_folds, n_times, n_rows, n_channels)``. A frequency axis
+(maps per frequency or band) is split here too, from arrays or from a
+decoder's ``(n_channels, n_freqs)`` features (flattened by
+:class:`mne.decoding.Vectorizer` in C order: feature ``c * n_freqs + f``).
 """
+
+import dataclasses
 
 import numpy as np
 from mne.utils import logger
 
 from .._checks import check_int, check_real
-from ._coef_data import SUPPORTED_TYPES, DecoderFacts
-from ._haufe import standardised_patterns
-from ._signs import align_nested
-from ._times import _resolve_times
+from ._csp import align_nested
+from ._data import SUPPORTED_TYPES, DecoderFacts, _resolve_times
 
 
 def _is_estimator(obj):
@@ -26,11 +30,9 @@ def _estimator_stack(
 ):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
-    Returns ``(stack, has, extra)``: the stack is shaped ``(n_subjects,
-    n_folds, n_times, n_rows, n_channels)``, rows being the classes (or
-    outputs) that ``class_idx=None`` keeps for a norm after averaging;
-    ``extra`` holds the times and what is known of the decoder. With
-    ``align``, every fold's signs are aligned before folds are averaged.
+    Returns ``(stack, has, extra)``, stack (subjects, folds, times, rows,
+    channels), ``extra`` the times and decoder facts; with ``align`` the folds'
+    signs are aligned before any average.
     """
     if _is_estimator(data):
         subjects, has = [[data]], dict(subjects=False, folds=False)
@@ -267,3 +269,104 @@ def _pick_rows(coefs, class_idx):
             )
         return coefs[[class_idx]]
     return coefs
+
+
+RANK_TOL = 1e-10  # relative eigenvalue below which an output direction is void
+
+
+def standardised_patterns(patterns, output_cov):
+    """Haufe patterns of unit-variance outputs from patterns ``W Σx`` (rows: outputs).
+
+    ``D (W Σx Wᵀ)⁺ W Σx`` with ``D`` the outputs' SDs, given ``output_cov`` =
+    ``W Σx Wᵀ``: data units per SD of each output, invariant to the weights'
+    scale (a plain ``Σx Wᵀ`` follows it). The pseudo-inverse handles dependent
+    outputs (multinomial scores sum to zero); an output without variance gets
+    a zero pattern.
+    """
+    output_cov = (output_cov + np.swapaxes(output_cov, -1, -2)) / 2
+    sd = np.sqrt(np.clip(np.diagonal(output_cov, axis1=-2, axis2=-1), 0, None))
+    return sd[..., np.newaxis] * (_pinv_psd(output_cov) @ patterns)
+
+
+def _pinv_psd(matrix):
+    """Pseudo-inverse of symmetric positive semi-definite matrices."""
+    values, vectors = np.linalg.eigh(matrix)
+    top = values.max(axis=-1, keepdims=True)
+    keep = values > RANK_TOL * np.where(top > 0, top, np.inf)
+    inverse = np.divide(1.0, values, out=np.zeros_like(values), where=keep)
+    return (vectors * inverse[..., np.newaxis, :]) @ np.swapaxes(vectors, -1, -2)
+
+
+def decoder_feature_freqs(data):
+    """Return n_freqs of a decoder whose Vectorizer saw (channels, freqs), else None."""
+    shapes = {_feature_shape(_flatten_steps(model)) for model in _models(data)}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"all estimators in data must be fitted on features of the same "
+            f"shape; their Vectorizers saw {sorted(map(str, shapes))}."
+        )
+    shape = shapes.pop() if shapes else None  # none fitted: _coefs explains
+    return None if shape is None else shape[1]
+
+
+def _models(data):
+    """Return the first fitted pipeline of each sliding estimator in ``data``."""
+    items = data if isinstance(data, list | tuple) else [data]
+    flat = []
+    for item in items:  # estimators (folds), or lists of them (subjects)
+        flat.extend(item if isinstance(item, list | tuple) else [item])
+    return [est.estimators_[0] for est in flat if hasattr(est, "estimators_")]
+
+
+def _feature_shape(steps):
+    """``features_shape_`` of the pipeline's Vectorizer when 2-D, else None."""
+    from mne.decoding import Vectorizer
+
+    for position, step in enumerate(steps):
+        if not isinstance(step, Vectorizer):
+            continue
+        shape = tuple(getattr(step, "features_shape_", ()))
+        if len(shape) < 2:
+            return None
+        if len(shape) > 2:
+            raise ValueError(
+                f"the decoder's Vectorizer saw features of shape {shape}; only "
+                f"(n_channels, n_freqs) can be shown as maps per frequency."
+            )
+        if position:  # a scaler before it would scale (channels, freqs) blocks
+            names = ", ".join(type(s).__name__ for s in steps[:position])
+            raise ValueError(
+                f"the decoder's pipeline has {names} before its Vectorizer: "
+                f"with (channels x freqs) features, put every step after the "
+                f"Vectorizer, e.g. make_pipeline(Vectorizer(), StandardScaler(), "
+                f"LinearModel(LogisticRegression()))."
+            )
+        return shape
+    return None
+
+
+def split_features(coef, n_freqs, axis):
+    """One CoefData per frequency shown, from (channels x freqs) features."""
+    n_features = coef.n_channels
+    if n_features % n_freqs:
+        raise ValueError(
+            f"the decoder has {n_features} features, not a multiple of its "
+            f"{n_freqs} frequencies."
+        )
+    if n_freqs != axis.n_freqs:
+        raise ValueError(
+            f"freqs must give one value per frequency of the decoder's "
+            f"features: its Vectorizer saw (n_channels, n_freqs) = "
+            f"({n_features // n_freqs}, {n_freqs}), freqs has {axis.n_freqs}."
+        )
+    parts = []
+    for k in axis.selected:  # C order: feature c * n_freqs + k
+        columns = np.arange(k, n_features, n_freqs)
+        samples = None if coef.samples is None else coef.samples[..., columns]
+        names = None if coef.ch_names is None else coef.ch_names[k::n_freqs]
+        parts.append(
+            dataclasses.replace(
+                coef, data=coef.data[:, columns], samples=samples, ch_names=names
+            )
+        )
+    return parts
