@@ -2,7 +2,7 @@
 
 A :class:`CoefAnimation` holds the validated scene and the figure drawn once;
 it shows frames on screen (matplotlib's ``FuncAnimation``), composes them
-without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`)
+without redrawing for files (:class:`~mne_coefanim.compose._compose.FrameCompositor`)
 and hands them to the writers.
 """
 
@@ -19,13 +19,12 @@ from mne.utils import logger, verbose
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._progress import progress
+from .compose._compose import FrameCompositor, Playback, can_play
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
 from .io._output import check_output
 from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
-from .viz._compose import FrameCompositor
-from .viz._playback import Playback, can_play
 
 
 class CoefAnimation:

@@ -30,7 +30,7 @@ LAYERS = [
     ("adapters", ("adapters",)),
     ("stats", ("stats",)),
     ("interpolation", ("interp",)),
-    ("rendering", ("viz",)),
+    ("rendering", ("viz", "figure", "compose")),
     ("writers", ("io",)),
     ("scene", ("scene",)),
     ("animation", ("_animation",)),

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mne_coefanim.viz._mne_outlines import head_outlines
+from mne_coefanim.figure._parts import head_outlines
 
 
 def test_head_outline_geometry():

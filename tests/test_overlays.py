@@ -5,8 +5,8 @@ import pytest
 from conftest import make_info
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.viz import _compose
-from mne_coefanim.viz._overlays import _spaced_groups
+from mne_coefanim.compose import _compose
+from mne_coefanim.compose._pictures import _spaced_groups
 
 
 def _frames(anim, dpi, drawn_per_frame=False, monkeypatch=None):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mne_coefanim.viz._palette import palette_lookup
+from mne_coefanim.compose._palette import palette_lookup
 
 HEIGHT, WIDTH = 30, 40
 

@@ -11,9 +11,9 @@ import pytest
 from conftest import compare_frame
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.viz import _probe
-from mne_coefanim.viz._compose import FrameCompositor
-from mne_coefanim.viz._probe import decode_cells, probe
+from mne_coefanim.compose import _pictures as _probe
+from mne_coefanim.compose._compose import FrameCompositor
+from mne_coefanim.compose._pictures import decode_cells, probe
 
 
 def panels(info, n_panels, res, dpi, **kwargs):

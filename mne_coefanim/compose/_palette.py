@@ -1,12 +1,15 @@
-"""RGB images to palette indices, through lookup tables built once.
+"""The one palette of all frames: RGB to palette indices, and blending.
 
 The frame compositor turns the figure's static pixels (outline, text, colour
-bar, score panel) into indices of the one palette shared by all frames.
+bar, score panel) into indices of the one palette shared by all frames,
+through lookup tables built once, and blends antialiased pixels over
+indexed ones.
 """
 
 import threading
 
 import numpy as np
+from PIL import Image
 from scipy.spatial import cKDTree
 
 from .._checks import check_palette, check_uint8
@@ -163,3 +166,49 @@ def _cell_and_level(rgb):
 def _grid(red, green, blue):
     """Return all (red, green, blue) combinations, shape (n_r * n_g * n_b, 3)."""
     return np.stack(np.meshgrid(red, green, blue, indexing="ij"), -1).reshape(-1, 3)
+
+
+def blend(layer, frame, palette, lookup):
+    """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
+    drawn = layer[..., 3] > 0
+    if not drawn.any():
+        return
+    frame[drawn] = blended(layer[drawn], frame[drawn], palette, lookup)
+
+
+def blended(rgba, under, palette, lookup):
+    """Palette indices of straight-alpha colours over indexed pixels."""
+    rgba = rgba.astype(np.float32)
+    alpha = rgba[:, 3:] / 255.0
+    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
+
+
+def chrome_colors(colors, inverse, n_max):
+    """At most ``n_max`` colours representing the figure's static pixels.
+
+    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
+    each pixel's among them. Returns ``(chrome, fits)``: all of them when
+    they fit (then ``inverse`` indexes them), else a median cut (weighted
+    by how often each occurs) that keeps pure white and black exact.
+    """
+    rgb = unpacked_rgb(colors)
+    if len(rgb) <= n_max:
+        return rgb, True
+    counts = np.bincount(inverse, minlength=len(rgb))
+    sample = np.repeat(rgb, np.minimum(counts, 64), axis=0)
+    image = Image.fromarray(sample[np.newaxis])
+    quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
+    palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
+    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
+
+
+def unpacked_rgb(packed):
+    """RGB uint8 pixels from packed ints (:func:`packed_rgb` undone)."""
+    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
+        np.uint8
+    )
+
+
+def to_uint8(rgb):
+    """Round and clip to uint8."""
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
