@@ -38,11 +38,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ..viz._colors import palette_with
 from ._palette import (
+    PaletteLookup,
     blend,
-    blended,
     chrome_colors,
+    indexed_sprite,
     packed_rgb,
-    palette_lookup,
+    tabled_inks,
     to_uint8,
     unpacked_rgb,
 )
@@ -51,6 +52,7 @@ from ._pictures import (
     cursor_ink,
     decode_cells,
     label_sprites,
+    map_coverage,
     marker_ink,
     paste,
     probe,
@@ -94,7 +96,7 @@ class FrameCompositor:
             cursor, markers = _overlay_inks(
                 layers, self._canvas, self.shape, self._regions
             )
-            self._ink_table, self._cursor_ink, self._marker_ink = _tabled_inks(
+            self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
                 cursor, markers, self.palette, self.lookup
             )
 
@@ -104,7 +106,7 @@ class FrameCompositor:
         black = renders["black"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
         pixels, panel, cell = decode_cells(renders["index"], layers.interp)
-        coverage = _coverage(renders["white"], renders["black"], pixels)
+        coverage = map_coverage(renders["white"], renders["black"], pixels)
         self._under_maps = pixels  # every pixel over a map cell, covered or not
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (
@@ -121,7 +123,7 @@ class FrameCompositor:
                                       N_CHROME_MAX - n_map_colors)  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
-        self.lookup = palette_lookup(self.palette, precise=False)
+        self.lookup = PaletteLookup(self.palette, precise=False)
         if fits:
             static_index = (static_index + n_map_colors).astype(np.uint8)
         else:  # more colours than fit: the nearest ones
@@ -264,7 +266,7 @@ class FrameCompositor:
         # meet (tiny dpi), they must be blended together instead
         overlap = slots_overlap(self._sprites)
         self._pasted = None if on_map or overlap else {
-            key: _indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            key: indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
             for key, sprite in self._sprites.items()
         }  # fmt: skip
 
@@ -326,60 +328,6 @@ class FrameCompositor:
         label = paste(self._label_box, sprites)
         rows, cols = self._label_box
         blend(label, frame[rows, cols], self.palette, self.lookup)
-
-
-def _tabled_inks(cursor, markers, palette, lookup):
-    """Blend every stored ink colour over every palette colour, once.
-
-    The cursor's and markers' pixels take a dozen colours (one per level of
-    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
-    is :func:`blended` of ink colour ``row`` over palette colour ``i``, and
-    the inks hold each pixel's row instead of its RGBA: blending them into a
-    frame is a gather.
-    """
-    markers_drawn = [ink for ink in markers if ink is not None]
-    rgba = [values for _, values in cursor or ()] + [
-        ink.values for ink in markers_drawn
-    ]
-    if not rgba:
-        return None, cursor, markers
-    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
-    colors, rows = np.unique(packed, return_inverse=True)
-    colors = colors.view(np.uint8).reshape(-1, 4)
-    n_colors = len(palette)
-    table = blended(np.repeat(colors, n_colors, axis=0),
-                     np.tile(np.arange(n_colors), len(colors)), palette,
-                     lookup).reshape(len(colors), n_colors)  # fmt: skip
-    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
-    if cursor is not None:
-        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
-    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
-               for ink in markers]  # fmt: skip
-    return table, cursor, markers
-
-
-def _indexed_sprite(sprite, static_index, palette, lookup):
-    """Blend a character's picture onto the static picture, as indices."""
-    rows, cols, picture = sprite
-    indices = static_index[rows, cols].copy()
-    blend(picture, indices, palette, lookup)
-    return rows, cols, picture[..., 3] > 0, indices
-
-
-def _coverage(white, black, pixels):
-    """How much of the map shows at each pixel: RGB sums, white minus black.
-
-    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
-    """
-    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
-    black = black.view(np.uint32).reshape(-1)[pixels]
-    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
-
-
-def _channel_sum(rgba):
-    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
-    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
-    return bytes_.sum(axis=1) - bytes_[:, 3]
 
 
 def _overlay_inks(layers, canvas, shape, regions):

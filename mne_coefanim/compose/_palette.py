@@ -13,6 +13,7 @@ from PIL import Image
 from scipy.spatial import cKDTree
 
 from .._checks import check_palette, check_uint8
+from ._pictures import Ink
 
 
 class PaletteLookup:
@@ -122,28 +123,6 @@ class PaletteLookup:
         return f"<PaletteLookup | {len(self.palette)} colours>"
 
 
-def palette_lookup(palette, *, precise=True):
-    """Return a fast callable mapping RGB images to nearest palette indices.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-    precise : bool
-        Build the exact per-cell tables (see :class:`PaletteLookup`). If
-        False, palette colours still map to themselves exactly, and other
-        colours go through the coarse table only (at most about 12 levels
-        from their nearest palette colour); cheaper to build.
-
-    Returns
-    -------
-    lookup : PaletteLookup
-        ``lookup(rgb)`` maps an array of shape (..., 3) to uint8 indices of
-        shape (...); see :class:`PaletteLookup` for the precision.
-    """
-    return PaletteLookup(palette, precise=precise)
-
-
 def packed_rgb(rgb):
     """One int per RGB(A) pixel: ``r << 16 | g << 8 | b``."""
     red, green, blue = (rgb[..., i].astype(np.uint32) for i in range(3))
@@ -212,3 +191,41 @@ def unpacked_rgb(packed):
 def to_uint8(rgb):
     """Round and clip to uint8."""
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def tabled_inks(cursor, markers, palette, lookup):
+    """Blend every stored ink colour over every palette colour, once.
+
+    The cursor's and markers' pixels take a dozen colours (one per level of
+    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
+    is :func:`blended` of ink colour ``row`` over palette colour ``i``, and
+    the inks hold each pixel's row instead of its RGBA: blending them into a
+    frame is a gather.
+    """
+    markers_drawn = [ink for ink in markers if ink is not None]
+    rgba = [values for _, values in cursor or ()] + [
+        ink.values for ink in markers_drawn
+    ]
+    if not rgba:
+        return None, cursor, markers
+    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
+    colors, rows = np.unique(packed, return_inverse=True)
+    colors = colors.view(np.uint8).reshape(-1, 4)
+    n_colors = len(palette)
+    table = blended(np.repeat(colors, n_colors, axis=0),
+                     np.tile(np.arange(n_colors), len(colors)), palette,
+                     lookup).reshape(len(colors), n_colors)  # fmt: skip
+    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
+    if cursor is not None:
+        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
+    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
+               for ink in markers]  # fmt: skip
+    return table, cursor, markers
+
+
+def indexed_sprite(sprite, static_index, palette, lookup):
+    """Blend a character's picture onto the static picture, as indices."""
+    rows, cols, picture = sprite
+    indices = static_index[rows, cols].copy()
+    blend(picture, indices, palette, lookup)
+    return rows, cols, picture[..., 3] > 0, indices

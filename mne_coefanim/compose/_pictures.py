@@ -1,24 +1,13 @@
-"""What the compositor draws once, before any frame: probes and pictures.
+"""What the compositor draws once, before any frame (see :mod:`._compose`).
 
 * :func:`probe`: the figure rendered a few times with the per-frame artists
-  hidden: a black and a white map (away from the maps, the black render is
-  the static picture; on them, the two give how much of the map shows
-  through the artists drawn on top: ``pixel = a * map + c``), and images
-  whose colours encode their own (panel, cell) indices, nothing else drawn
-  (matplotlib's own resampling, so the mapping is exactly the figure's).
-  The figure's state (images, visibility, animated flags) is restored after.
-* :func:`label_sprites`: each (slot, character) the time label ever shows,
-  drawn alone at the output dpi: exactly what the figure draws there.
+  hidden (a black map, a white map, images coding their cells' indices),
+  its state (images, visibility, animated flags) restored after;
+* :func:`label_sprites`: each (slot, character) of the time label, alone;
 * :func:`cursor_ink`, :func:`marker_ink`: the score cursor at every frame's
-  position (many positions per render: one line of NaN-separated segments,
-  far enough apart not to share pixels), and every channel's mask marker
-  (a few renders of markers whose boxes do not meet, each cut out by its
-  box; only when no two markers' pixels meet, so that a marker is the same
-  pixels alone as in any set of markers). Drawing them with matplotlib per
-  frame costs about a millisecond, ten times the rest of a frame.
-
-A frame then blends the stored pixels exactly as it blended the artists
-drawn alone: the frames are byte for byte the same.
+  position and every channel's mask marker (drawing them per frame costs
+  about a millisecond, ten times the rest of a frame). A frame blends these
+  pixels exactly as it blended the artists drawn alone: byte for byte.
 """
 
 from contextlib import contextmanager
@@ -218,21 +207,10 @@ class Ink:
 def cursor_ink(cursor, positions, canvas, shape):
     """Every frame's cursor pixels, or None if the cursor is not one vertical line.
 
-    Parameters
-    ----------
-    cursor : matplotlib.lines.Line2D
-        An ``axvline``: x in data, y in axes coordinates.
-    positions : array, shape (n_frames,)
-        The cursor's x (data units) in each frame.
-    canvas : FigureCanvasAgg
-        The canvas at the output dpi; drawn on (cleared), then left cleared.
-    shape : tuple of int
-        The frame's (height, width).
-
-    Returns
-    -------
-    ink : list of tuple
-        Per frame, ``(pixels, rgba)``.
+    ``cursor`` is an ``axvline`` (x in data, y in axes coordinates),
+    ``positions`` its x in each frame; ``canvas`` (at the output dpi) is
+    drawn on and left cleared. Returns, per frame, ``(pixels, rgba)``:
+    flat indices into a frame of ``shape`` and their colours.
     """
     x_data, y_data = cursor.get_data()
     if len(x_data) != 2 or x_data[0] != x_data[1]:
@@ -263,24 +241,12 @@ def cursor_ink(cursor, positions, canvas, shape):
 
 
 def marker_ink(line, positions, canvas, shape):
-    """Each channel's marker pixels, or None if two markers' pixels meet.
+    """Each channel's marker pixels (an :class:`Ink`), or None if two meet.
 
-    The markers are drawn in a few renders, each of channels whose boxes
-    do not meet, and cut out by their boxes.
-
-    Parameters
-    ----------
-    line : matplotlib.lines.Line2D
-        The mask markers of one panel (no line between them).
-    positions : array, shape (n_channels, 2)
-        The channels' positions (data units).
-    canvas, shape
-        As in :func:`cursor_ink`.
-
-    Returns
-    -------
-    ink : Ink | None
-        The drawn pixels, keyed by channel.
+    ``line`` holds one panel's markers, ``positions`` the channels' (data
+    units); ``canvas`` and ``shape`` as in :func:`cursor_ink`. The markers
+    are drawn in a few renders, each of channels whose boxes do not meet,
+    and cut out by their boxes.
     """
     dpi = canvas.figure.dpi
     # the edge is stroked on the marker's outline: half of it lies outside
@@ -441,3 +407,19 @@ def paste(box, sprites):
     rgb = np.divide(premultiplied, alpha, out=np.zeros_like(premultiplied),
                     where=alpha > 0)  # fmt: skip
     return np.concatenate([rgb, alpha * 255], axis=-1).round().astype(np.uint8)
+
+
+def map_coverage(white, black, pixels):
+    """How much of the map shows at each pixel: RGB sums, white minus black.
+
+    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
+    """
+    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
+    black = black.view(np.uint32).reshape(-1)[pixels]
+    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
+
+
+def _channel_sum(rgba):
+    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
+    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
+    return bytes_.sum(axis=1) - bytes_[:, 3]

@@ -38,24 +38,10 @@ def score_height(scores):
 def draw_score_panel(fig, ax, scores, times, unit):
     """Draw the animation's score panel; return its cursors.
 
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure (for a matrix's colour bar).
-    ax : matplotlib.axes.Axes
-        The score panel.
-    scores : ScorePanel
-        A curve, a ``matrix`` (training x testing time) or a ``tf_matrix``
-        (frequency x time).
-    times : array, shape (n_times,)
-        The frames' times in seconds (samples with ``unit='sample'``).
-    unit : 's' | 'ms' | 'sample'
-        The time unit shown.
-
-    Returns
-    -------
-    cursor, cursor_h : matplotlib.lines.Line2D | None
-        The vertical cursor, and a matrix's horizontal one (else None).
+    A curve, a ``matrix`` (training x testing time) or a ``tf_matrix``
+    (frequency x time) of ``scores`` (a ScorePanel), against ``times`` in
+    seconds (samples with ``unit='sample'``). Returns the vertical cursor,
+    and a matrix's horizontal one (else None).
     """
     x = time_axis(times, unit)
     if scores.tf_matrix is not None:  # frequency x time
@@ -110,22 +96,11 @@ def _draw_tf_scores(fig, ax, scores, x, unit):
 def draw_score_curve(ax, x, scores, *, note, xlabel):
     """Draw the mean score, its band, chance, the 0 line and the test's bar.
 
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        The score axes.
-    x : array, shape (n_times,)
-        The times, in the axis' unit.
-    scores : ScorePanel
-        The curve (``mean``, ``low``/``high``), ``chance``, ``label`` and
-        the test's result (``significant``, ``significance``).
-    note : str | None
-        What the curve and its band are (e.g. ``'± SEM across 8 subjects'``),
-        written in the panel's top-right corner, with what the chance level
-        is when it needs saying (``scores.chance_note``). The y-axis reaches
-        high enough for the note to clear the curve and band beneath it.
-    xlabel : str
-        The time axis' label.
+    ``x`` are the times in the axis' unit; ``scores`` a ScorePanel. ``note``
+    says what the curve and its band are (e.g. ``'± SEM across 8
+    subjects'``), written in the panel's top-right corner with what the
+    chance level is when it needs saying (``scores.chance_note``); the
+    y-axis reaches high enough for it to clear the curve and band beneath.
     """
     if scores.low is not None:
         ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
@@ -184,24 +159,12 @@ def text_width(text, fontsize):
 
 
 def draw_significance(ax, x, significant, label):
-    """Draw a bar under the curve at the significant times, and say what it is.
+    """Draw a bar under the curve at the ``significant`` times; say what it is.
 
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        The score axes, with the curve already drawn (its y range is final).
-    x : array, shape (n_times,)
-        The times, in the axis' unit.
-    significant : array of bool, shape (n_times,)
-        Where the test found the score above chance.
-    label : str
-        What the bar means, e.g. ``'bar: above chance, cluster test across
-        8 subjects, p < 0.05'``.
-
-    Returns
-    -------
-    bars : matplotlib.collections.LineCollection | None
-        The bar's segments; None when nothing is significant.
+    Call it with the curve drawn (its y range final); ``label`` says what
+    the bar means, e.g. ``'bar: above chance, cluster test across 8
+    subjects, p < 0.05'``. Returns the bar's LineCollection, or None when
+    nothing is significant.
     """
     low, high = ax.get_ylim()
     total = (high - low) / (1 - STRIP - HEADROOM)

@@ -244,20 +244,10 @@ def _draw_scores(ax, scene, frames, unit):
 
 
 def sheet_layout(grid):
-    """Figure size (inches) and axes rectangles (figure fractions).
+    """Figure size (inches) and axes rectangles (figure fractions) of a ``grid``.
 
-    Parameters
-    ----------
-    grid : SheetGrid
-        What the sheet holds.
-
-    Returns
-    -------
-    width, height : float
-        The figure's size in inches.
-    rects : dict
-        ``'maps'`` (row after row), ``'colorbars'`` and, with a score panel,
-        ``'scores'``: ``(left, bottom, width, height)`` in figure fractions.
+    ``rects`` holds ``'maps'`` (row after row), ``'colorbars'`` and, with a
+    score panel, ``'scores'``: ``(left, bottom, width, height)``.
     """
     left = MARGIN + (ROW_LABEL if grid.row_labels else 0.0)
     cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if grid.n_colorbars else MARGIN
