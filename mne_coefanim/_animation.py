@@ -2,7 +2,7 @@
 
 A :class:`CoefAnimation` holds the validated scene and the figure drawn once;
 it shows frames on screen (matplotlib's ``FuncAnimation``), composes them
-without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`)
+without redrawing for files (:class:`~mne_coefanim.compose._compose.FrameCompositor`)
 and hands them to the writers.
 """
 
@@ -30,8 +30,7 @@ from .io._inline import (
 from .io._viewer import ViewerWriter
 from .io._writers import FrameSource, fill_formats, make_writer
 from .scene._frames import CHUNK_FRAMES, FrameLevels
-from .viz._compose import FrameCompositor
-from .viz._playback import Playback, can_play
+from .compose._compose import FrameCompositor, Playback, can_play
 
 
 class CoefAnimation:

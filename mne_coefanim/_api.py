@@ -30,12 +30,11 @@ from ._defaults import (
     DEFAULT_TIME_UNIT,
 )
 from ._docs import fill_doc
+from .figure._figure import CoefFigure, Look
 from .scene._options import scene_options
 from .scene._scene import prepare_scene
 from .scene._sheet import build_sheet
 from .scene._sheet_times import is_sheet_time
-from .viz._figure import CoefFigure
-from .viz._layers import Look
 
 # -- public functions ---------------------------------------------------------
 

@@ -29,7 +29,7 @@ LAYERS = [
     ("inputs", ("inputs", "datasets")),
     ("stats", ("stats",)),
     ("interpolation", ("interp",)),
-    ("rendering", ("viz",)),
+    ("rendering", ("viz", "figure", "compose")),
     ("writers", ("io",)),
     ("scene", ("scene",)),
     ("animation", ("_animation",)),

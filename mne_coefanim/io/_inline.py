@@ -257,7 +257,7 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
         None: all of them.
     region : array of uint8, shape (height, width) | None
         What each output pixel shows (see
-        :meth:`~mne_coefanim.viz._compose.FrameCompositor.map_region`): 0
+        :meth:`~mne_coefanim.compose._compose.FrameCompositor.map_region`): 0
         no map, ``1 + p`` the map of panel ``p`` alone (its colour is a map
         level), 255 a map partly covered (outlines, sensors).
 

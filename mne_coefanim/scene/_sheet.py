@@ -2,11 +2,11 @@
 
 The frames are picked (:mod:`._sheet_times`), their colour indices come from
 the same :class:`~._frames.FrameLevels` as the animation's (so fading shows
-as in the animation), and :func:`~mne_coefanim.viz._sheet.draw_sheet` draws
+as in the animation), and :func:`~mne_coefanim.figure._sheet.draw_sheet` draws
 them.
 """
 
-from ..viz._sheet import SheetMap, draw_sheet, sheet_columns
+from ..figure._sheet import SheetMap, draw_sheet, sheet_columns
 from ._frames import FrameLevels
 from ._sheet_times import sheet_times
 

@@ -1,1 +1,1 @@
-"""Rendering: colours, the figure drawn once, frames composed without redrawing."""
+"""Colours: the colour tables (to move into scene/)."""

@@ -1,15 +1,19 @@
-"""RGB images to palette indices, through lookup tables built once.
+"""The one palette of all frames: RGB to palette indices, and blending.
 
 The frame compositor turns the figure's static pixels (outline, text, colour
-bar, score panel) into indices of the one palette shared by all frames.
+bar, score panel) into indices of the one palette shared by all frames,
+through lookup tables built once, and blends antialiased pixels over
+indexed ones.
 """
 
 import threading
 
 import numpy as np
+from PIL import Image
 from scipy.spatial import cKDTree
 
 from .._checks import check_palette, check_uint8
+from ._pictures import Ink
 
 
 class PaletteLookup:
@@ -119,28 +123,6 @@ class PaletteLookup:
         return f"<PaletteLookup | {len(self.palette)} colours>"
 
 
-def palette_lookup(palette, *, precise=True):
-    """Return a fast callable mapping RGB images to nearest palette indices.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-    precise : bool
-        Build the exact per-cell tables (see :class:`PaletteLookup`). If
-        False, palette colours still map to themselves exactly, and other
-        colours go through the coarse table only (at most about 12 levels
-        from their nearest palette colour); cheaper to build.
-
-    Returns
-    -------
-    lookup : PaletteLookup
-        ``lookup(rgb)`` maps an array of shape (..., 3) to uint8 indices of
-        shape (...); see :class:`PaletteLookup` for the precision.
-    """
-    return PaletteLookup(palette, precise=precise)
-
-
 def packed_rgb(rgb):
     """One int per RGB(A) pixel: ``r << 16 | g << 8 | b``."""
     red, green, blue = (rgb[..., i].astype(np.uint32) for i in range(3))
@@ -163,3 +145,87 @@ def _cell_and_level(rgb):
 def _grid(red, green, blue):
     """Return all (red, green, blue) combinations, shape (n_r * n_g * n_b, 3)."""
     return np.stack(np.meshgrid(red, green, blue, indexing="ij"), -1).reshape(-1, 3)
+
+
+def blend(layer, frame, palette, lookup):
+    """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
+    drawn = layer[..., 3] > 0
+    if not drawn.any():
+        return
+    frame[drawn] = blended(layer[drawn], frame[drawn], palette, lookup)
+
+
+def blended(rgba, under, palette, lookup):
+    """Palette indices of straight-alpha colours over indexed pixels."""
+    rgba = rgba.astype(np.float32)
+    alpha = rgba[:, 3:] / 255.0
+    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
+
+
+def chrome_colors(colors, inverse, n_max):
+    """At most ``n_max`` colours representing the figure's static pixels.
+
+    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
+    each pixel's among them. Returns ``(chrome, fits)``: all of them when
+    they fit (then ``inverse`` indexes them), else a median cut (weighted
+    by how often each occurs) that keeps pure white and black exact.
+    """
+    rgb = unpacked_rgb(colors)
+    if len(rgb) <= n_max:
+        return rgb, True
+    counts = np.bincount(inverse, minlength=len(rgb))
+    sample = np.repeat(rgb, np.minimum(counts, 64), axis=0)
+    image = Image.fromarray(sample[np.newaxis])
+    quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
+    palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
+    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
+
+
+def unpacked_rgb(packed):
+    """RGB uint8 pixels from packed ints (:func:`packed_rgb` undone)."""
+    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
+        np.uint8
+    )
+
+
+def to_uint8(rgb):
+    """Round and clip to uint8."""
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def tabled_inks(cursor, markers, palette, lookup):
+    """Blend every stored ink colour over every palette colour, once.
+
+    The cursor's and markers' pixels take a dozen colours (one per level of
+    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
+    is :func:`blended` of ink colour ``row`` over palette colour ``i``, and
+    the inks hold each pixel's row instead of its RGBA: blending them into a
+    frame is a gather.
+    """
+    markers_drawn = [ink for ink in markers if ink is not None]
+    rgba = [values for _, values in cursor or ()] + [
+        ink.values for ink in markers_drawn
+    ]
+    if not rgba:
+        return None, cursor, markers
+    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
+    colors, rows = np.unique(packed, return_inverse=True)
+    colors = colors.view(np.uint8).reshape(-1, 4)
+    n_colors = len(palette)
+    table = blended(np.repeat(colors, n_colors, axis=0),
+                     np.tile(np.arange(n_colors), len(colors)), palette,
+                     lookup).reshape(len(colors), n_colors)  # fmt: skip
+    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
+    if cursor is not None:
+        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
+    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
+               for ink in markers]  # fmt: skip
+    return table, cursor, markers
+
+
+def indexed_sprite(sprite, static_index, palette, lookup):
+    """Blend a character's picture onto the static picture, as indices."""
+    rows, cols, picture = sprite
+    indices = static_index[rows, cols].copy()
+    blend(picture, indices, palette, lookup)
+    return rows, cols, picture[..., 3] > 0, indices

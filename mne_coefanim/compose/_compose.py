@@ -1,37 +1,64 @@
-"""Compose indexed frames without redrawing the figure for every frame.
+"""The fast compositor: indexed frames of a figure without redrawing it.
 
 Matplotlib spends tens of milliseconds drawing a whole figure; an animation
 changes only its maps, a time label and a few markers. So the figure is
-rendered a handful of times *once* (the probes, :mod:`._probe`) to learn,
-for every output pixel, what it shows:
+rendered a handful of times *once* (:mod:`._pictures`) to learn, for every
+output pixel, what it shows:
 
-* the static picture (outlines, colour bar, titles, score curve);
+* the static picture (outlines, colour bar, titles, score panel);
 * which map cell, if any, it shows, read from renders of images whose
-  colours encode their own (panel, cell) indices in 24 bits, as many renders
-  as the codes need (matplotlib's own resampling, so the mapping is exactly
-  the figure's, at any res and number of panels);
+  colours encode their own (panel, cell) indices in 24 bits (matplotlib's
+  own resampling, so the mapping is exactly the figure's);
 * how much of the map shows through the artists drawn on top of it (head
   outline, sensors), from two renders with a black and a white map:
   ``pixel = a * map + c``.
 
 Each frame is then the static index image with the map's colour indices
 gathered in, the partly covered pixels blended, and the per-frame artists
-(time label, cursor, mask markers, contours) drawn alone on a transparent
-canvas and blended on top. Every colour is an index into one palette: the
-map's levels first, then the figure's own colours.
+blended on top: the time label pasted from pictures of its characters, the
+cursor and the mask markers from their pixels drawn once for all frames, and
+anything else (contours, and markers whose pictures touch) drawn alone by
+matplotlib on a cleared canvas. Every colour is an index into one palette
+(:mod:`._palette`): the map's levels first, then the figure's own colours.
+
+The reference is ``CoefAnimation.iter_frames(method='draw')``: plain
+matplotlib, the whole figure drawn frame by frame; composed frames equal it
+(the tests compare them). Two fallbacks sit beside the fast paths: markers
+whose pictures touch (``marker_ink`` returns None) or meet contours are
+drawn per frame in :meth:`FrameCompositor._draw_dynamic`, and label
+characters whose pictures touch (tiny dpi) are blended there instead of
+pasted. The module ends with :class:`Playback`, the on-screen controls.
 """
 
 from contextlib import contextmanager
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
-from ._colors import palette_with
-from ._overlays import Ink, cursor_ink, marker_ink
-from ._palette import packed_rgb, palette_lookup
-from ._probe import decode_cells, probe
-from ._sprites import label_sprites, paste, slots_overlap, union_box
+from ..viz._colors import palette_with
+from ._palette import (
+    PaletteLookup,
+    blend,
+    chrome_colors,
+    indexed_sprite,
+    packed_rgb,
+    tabled_inks,
+    to_uint8,
+    unpacked_rgb,
+)
+from ._pictures import (
+    Ink,
+    cursor_ink,
+    decode_cells,
+    label_sprites,
+    map_coverage,
+    marker_ink,
+    paste,
+    probe,
+    slots_overlap,
+    union_box,
+)
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
@@ -69,7 +96,7 @@ class FrameCompositor:
             cursor, markers = _overlay_inks(
                 layers, self._canvas, self.shape, self._regions
             )
-            self._ink_table, self._cursor_ink, self._marker_ink = _tabled_inks(
+            self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
                 cursor, markers, self.palette, self.lookup
             )
 
@@ -79,7 +106,7 @@ class FrameCompositor:
         black = renders["black"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
         pixels, panel, cell = decode_cells(renders["index"], layers.interp)
-        coverage = _coverage(renders["white"], renders["black"], pixels)
+        coverage = map_coverage(renders["white"], renders["black"], pixels)
         self._under_maps = pixels  # every pixel over a map cell, covered or not
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (
@@ -92,15 +119,15 @@ class FrameCompositor:
             packed_rgb(black)[off_map], return_inverse=True
         )
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
-        chrome, fits = _chrome_colors(colors, static_index,
+        chrome, fits = chrome_colors(colors, static_index,
                                       N_CHROME_MAX - n_map_colors)  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
-        self.lookup = palette_lookup(self.palette, precise=False)
+        self.lookup = PaletteLookup(self.palette, precise=False)
         if fits:
             static_index = (static_index + n_map_colors).astype(np.uint8)
         else:  # more colours than fit: the nearest ones
-            static_index = self.lookup(_unpacked_rgb(colors))[static_index]
+            static_index = self.lookup(unpacked_rgb(colors))[static_index]
         # pixels on the maps are drawn anew in every frame
         self.static_index = np.zeros(self.shape, np.uint8)
         self.static_index.reshape(-1)[off_map] = static_index
@@ -156,7 +183,7 @@ class FrameCompositor:
         cover = (keys >> 24).astype(np.float32)[:, np.newaxis, np.newaxis] / 255
         rgb = np.column_stack([keys >> 16 & 255, keys >> 8 & 255, keys & 255])
         blended = cover * self.palette[:n_map_colors] + rgb[:, np.newaxis]
-        return rows, self.lookup(_to_uint8(blended))
+        return rows, self.lookup(to_uint8(blended))
 
     def _render(self):
         self._canvas.draw()
@@ -239,7 +266,7 @@ class FrameCompositor:
         # meet (tiny dpi), they must be blended together instead
         overlap = slots_overlap(self._sprites)
         self._pasted = None if on_map or overlap else {
-            key: _indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            key: indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
             for key, sprite in self._sprites.items()
         }  # fmt: skip
 
@@ -281,7 +308,7 @@ class FrameCompositor:
                 artist.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
             for rows, cols in self._regions:
-                _blend(layer[rows, cols], frame[rows, cols], self.palette,
+                blend(layer[rows, cols], frame[rows, cols], self.palette,
                        self.lookup)  # fmt: skip
         flat = frame.reshape(-1)
         for pixels, rows in inks:  # gathers from the blend table
@@ -300,109 +327,11 @@ class FrameCompositor:
         sprites = [self._sprites[key] for key in keys if key in self._sprites]
         label = paste(self._label_box, sprites)
         rows, cols = self._label_box
-        _blend(label, frame[rows, cols], self.palette, self.lookup)
-
-
-def _blend(layer, frame, palette, lookup):
-    """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
-    drawn = layer[..., 3] > 0
-    if not drawn.any():
-        return
-    frame[drawn] = _blended(layer[drawn], frame[drawn], palette, lookup)
-
-
-def _tabled_inks(cursor, markers, palette, lookup):
-    """Blend every stored ink colour over every palette colour, once.
-
-    The cursor's and markers' pixels take a dozen colours (one per level of
-    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
-    is :func:`_blended` of ink colour ``row`` over palette colour ``i``, and
-    the inks hold each pixel's row instead of its RGBA: blending them into a
-    frame is a gather.
-    """
-    markers_drawn = [ink for ink in markers if ink is not None]
-    rgba = [values for _, values in cursor or ()] + [
-        ink.values for ink in markers_drawn
-    ]
-    if not rgba:
-        return None, cursor, markers
-    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
-    colors, rows = np.unique(packed, return_inverse=True)
-    colors = colors.view(np.uint8).reshape(-1, 4)
-    n_colors = len(palette)
-    table = _blended(np.repeat(colors, n_colors, axis=0),
-                     np.tile(np.arange(n_colors), len(colors)), palette,
-                     lookup).reshape(len(colors), n_colors)  # fmt: skip
-    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
-    if cursor is not None:
-        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
-    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
-               for ink in markers]  # fmt: skip
-    return table, cursor, markers
-
-
-def _blended(rgba, under, palette, lookup):
-    """Palette indices of straight-alpha colours over indexed pixels."""
-    rgba = rgba.astype(np.float32)
-    alpha = rgba[:, 3:] / 255.0
-    return lookup(_to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
-
-
-def _indexed_sprite(sprite, static_index, palette, lookup):
-    """Blend a character's picture onto the static picture, as indices."""
-    rows, cols, picture = sprite
-    indices = static_index[rows, cols].copy()
-    _blend(picture, indices, palette, lookup)
-    return rows, cols, picture[..., 3] > 0, indices
-
-
-def _coverage(white, black, pixels):
-    """How much of the map shows at each pixel: RGB sums, white minus black.
-
-    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
-    """
-    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
-    black = black.view(np.uint32).reshape(-1)[pixels]
-    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
-
-
-def _channel_sum(rgba):
-    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
-    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
-    return bytes_.sum(axis=1) - bytes_[:, 3]
-
-
-def _chrome_colors(colors, inverse, n_max):
-    """At most ``n_max`` colours representing the figure's static pixels.
-
-    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
-    each pixel's among them. Returns ``(chrome, fits)``: all of them when
-    they fit (then ``inverse`` indexes them), else a median cut (weighted
-    by how often each occurs) that keeps pure white and black exact.
-    """
-    rgb = _unpacked_rgb(colors)
-    if len(rgb) <= n_max:
-        return rgb, True
-    counts = np.bincount(inverse, minlength=len(rgb))
-    sample = np.repeat(rgb, np.minimum(counts, 64), axis=0)
-    image = Image.fromarray(sample[np.newaxis])
-    quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
-    palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
-    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
-
-
-def _unpacked_rgb(packed):
-    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
-        np.uint8
-    )
-
-
-def _to_uint8(rgb):
-    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+        blend(label, frame[rows, cols], self.palette, self.lookup)
 
 
 def _overlay_inks(layers, canvas, shape, regions):
-    """Draw the cursor's and markers' pixels for all frames (:mod:`._overlays`).
+    """Draw the cursor's and markers' pixels for all frames, once.
 
     Only pixels inside the regions count, as for artists drawn per frame.
     """
@@ -423,3 +352,73 @@ def _overlay_inks(layers, canvas, shape, regions):
             ink = Ink(ink.pixels[keep], ink.values[keep], ink.keys[keep])
         markers.append(ink)
     return cursor, markers
+
+
+# -- on screen: pause and step, as MNE's animate_topomap ---------------------
+
+STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
+
+
+def can_play():
+    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline).
+
+    Returns
+    -------
+    playable : bool
+        True for a window or a notebook widget.
+    """
+    from matplotlib.backends import BackendFilter, backend_registry
+
+    backend = mpl.get_backend().lower()
+    still = backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)
+    return backend not in still and "inline" not in backend
+
+
+class Playback:
+    """Mouse and keyboard control of a matplotlib animation.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure whose canvas sends the events.
+    anim : matplotlib.animation.Animation
+        The animation to pause and resume.
+    step : callable
+        ``step(n)`` shows the frame ``n`` frames from the one shown (and
+        makes playback go on from there).
+
+    Attributes
+    ----------
+    paused : bool
+        Whether the animation is paused.
+    """
+
+    def __init__(self, fig, anim, step):
+        self.fig, self.anim, self.step = fig, anim, step
+        self.paused = False
+        self.cids = [
+            fig.canvas.mpl_connect("key_press_event", self.on_key),
+            fig.canvas.mpl_connect("button_press_event", self.on_click),
+        ]
+
+    def toggle(self):
+        """Pause a playing animation, or resume a paused one."""
+        if self.paused:
+            self.anim.resume()
+        else:
+            self.anim.pause()
+        self.paused = not self.paused
+
+    def on_key(self, event):
+        """Pause or resume on space; step on the arrow keys (Shift: by 10)."""
+        if event.key == " ":
+            self.toggle()
+        elif event.key in STEPS:
+            if not self.paused:
+                self.toggle()
+            self.step(STEPS[event.key])
+            self.fig.canvas.draw_idle()
+
+    def on_click(self, event):
+        """Pause or resume on a click in the figure."""
+        self.toggle()

@@ -1,8 +1,8 @@
-"""Pin the one private MNE helper we use: the head outline's geometry."""
+"""figure/_parts.py: pin the one private MNE helper we use, the head outline."""
 
 import numpy as np
 
-from mne_coefanim.viz._mne_outlines import head_outlines
+from mne_coefanim.figure._parts import fewest_decimals, head_outlines, time_labels
 
 
 def test_head_outline_geometry():
@@ -24,3 +24,13 @@ def test_head_outline_geometry():
     np.testing.assert_allclose(left_x - 0.01, -(right_x - 0.01))
     np.testing.assert_allclose(left_y, right_y)
     assert right_x.min() > 0.01 + 0.9 * 0.09
+
+
+def test_fewest_decimals_and_time_labels():
+    # the search the time labels and the viewer's #t= values share
+    assert fewest_decimals(0, 9, lambda decimals: decimals >= 2) == 2
+    assert fewest_decimals(3, 12, lambda decimals: False) == 12
+    assert time_labels([0.0, 0.0005, 0.001], "s") == ["0.0000 s", "0.0005 s",
+                                                      "0.0010 s"]  # fmt: skip
+    assert time_labels([0.0, 0.01], "ms") == ["0 ms", "10 ms"]
+    assert time_labels([0, 3], "sample") == ["sample 0", "sample 3"]
