@@ -20,6 +20,7 @@ from mne.utils import logger, verbose
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._progress import progress
+from .compose._compose import FrameCompositor, Playback, can_play
 from .io._inline import (
     INLINE_MAX_BYTES,
     add_to_report,
@@ -30,7 +31,6 @@ from .io._inline import (
 from .io._viewer import ViewerWriter
 from .io._writers import FrameSource, fill_formats, make_writer
 from .scene._frames import CHUNK_FRAMES, FrameLevels
-from .compose._compose import FrameCompositor, Playback, can_play
 
 
 class CoefAnimation:
