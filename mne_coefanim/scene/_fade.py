@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..interp._cache import scalp_interpolator
+from ..interp._interp import scalp_interpolator
 from ..viz._colors import N_LEVELS
 from ._tables import MIN_PANEL_LEVELS
 

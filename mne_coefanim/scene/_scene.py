@@ -17,7 +17,7 @@ from ..adapters._coefs import as_coef_data
 from ..adapters._csp import is_csp_input, split_csp_panels
 from ..adapters._labelled import read_labelled
 from ..adapters._positions import resolve_sensors
-from ..interp._cache import scalp_interpolator
+from ..interp._interp import scalp_interpolator
 from ..interp._interp import ScalpInterpolator
 from ._agreement import add_agreement, check_consistency
 from ._channels import (
