@@ -22,7 +22,7 @@ from ._progress import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
 from .io._output import check_output
-from .scene._frames import CHUNK_FRAMES, FrameLevels
+from .scene._scene import CHUNK_FRAMES, FrameLevels
 from .scene._viewer_meta import viewer_meta
 from .viz._compose import FrameCompositor
 from .viz._playback import Playback, can_play

@@ -9,7 +9,7 @@ from matplotlib.contour import ContourSet
 from PIL import Image
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.viz._colors import N_LEVELS, ColorTable, palette_with
+from mne_coefanim.scene._colors import N_LEVELS, ColorTable, palette_with
 from mne_coefanim.viz._figure import (
     CBAR_LABEL_BAND,
     CBAR_WIDTH,

@@ -18,7 +18,7 @@ from PIL import Image
 from scipy import stats
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.stats._score_stats import score_significance
+from mne_coefanim.stats._score_tests import score_significance
 
 N_SUBJECTS, N_TIMES = 8, 40
 EFFECT = slice(15, 25)  # the planted effect's time points

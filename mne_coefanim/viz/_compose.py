@@ -27,7 +27,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from ._colors import palette_with
+from ..scene._colors import palette_with
 from ._overlays import Ink, cursor_ink, marker_ink
 from ._palette import packed_rgb, palette_lookup
 from ._probe import decode_cells, probe
