@@ -3,8 +3,8 @@
 The inputs' outputs (sensors, coefficient data) are aligned channel by
 channel, scaled for display, cropped in time, and joined with the colour
 tables, masks and score panel into one :class:`Scene`, which the figure,
-the frame compositor and the writers then trust. :class:`FrameLevels`
-gives each frame's colour indices, 64 frames interpolated at a time.
+the frame compositor and the writers then trust; :class:`FrameLevels`
+gives each frame's colour indices.
 """
 
 import functools
@@ -213,12 +213,10 @@ def _shared(positive):
 
 
 def _read_panels(items, sensors, info, data_options):
-    """Each panel's values, restricted to the channels the map shows.
+    """Each panel's values, restricted (and named) to the channels the map shows.
 
-    Only the channels shown are kept, named, before the values are checked:
-    a NaN in a dropped channel (picks, bads) then does no harm, and one in a
-    shown channel is reported by name. A DataFrame or xarray-like item
-    brings its own dims, times and names.
+    So a NaN in a dropped channel (picks, bads) does no harm, and one in a
+    shown channel is reported by name.
     """
     opts = data_options
     panels = []
@@ -317,10 +315,8 @@ def _time_selection(panels, tmin, tmax):
     times = panels[0].times
     for panel in panels[1:]:
         if panel.times.shape != times.shape or not np.allclose(panel.times, times):
-            raise ValueError(
-                "all panels must share the same times; got "
-                f"{len(times)} and {len(panel.times)} time points."
-            )
+            raise ValueError(f"all panels must share the same times; got {len(times)} "
+                             f"and {len(panel.times)} time points.")  # fmt: skip
     for name, value in (("tmin", tmin), ("tmax", tmax)):
         if value is not None:
             check_real(name, value)
@@ -329,10 +325,8 @@ def _time_selection(panels, tmin, tmax):
     eps = 1e-9 * max(1.0, np.ptp(times))
     sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
     if not sel.size:
-        raise ValueError(
-            f"tmin={tmin}, tmax={tmax} select no time point; the data spans "
-            f"{times[0]:0.3f} to {times[-1]:0.3f} s."
-        )
+        raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
+                         f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
     return sel
 
 
@@ -343,26 +337,21 @@ def _check_spread(sensors):
     # the 2x2 scatter matrix's eigenvalues: the smaller is ~0 on a line
     half_gap = np.hypot((a - c) / 2, b)
     if (a + c) / 2 - half_gap <= 1e-12 * ((a + c) / 2 + half_gap):
-        raise ValueError(
-            f"The channels {', '.join(sensors.ch_names)} lie on one line: a scalp "
-            f"map needs channels spread in two dimensions. Pick more channels "
-            f"(check picks and exclude)."
-        )
+        raise ValueError(f"The channels {', '.join(sensors.ch_names)} lie on one "
+                         f"line: a scalp map needs channels spread in two dimensions. "
+                         f"Pick more channels (check picks and exclude).")  # fmt: skip
 
 
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
 
 
 class FrameLevels:
-    """The colour indices (and, for contours, the values) of every frame.
+    """Each frame's colour indices (and with ``images``, values on the full grid).
 
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene.
-    images : bool
-        Also return each frame's interpolated values on the full grid (for
-        contour lines).
+    The figure and the compositor ask for one frame at a time; a chunk of
+    frames is interpolated in one product, turned into colour indices, the
+    pixels to fade moved to their twin colours, and kept until a frame
+    outside it is asked for.
     """
 
     def __init__(self, scene, *, images):

@@ -168,27 +168,17 @@ def significance_mask(
     return mask
 
 
-# --- significance_mask helpers ---------------------------------------------
-
-
 def _check_samples(samples):
     samples = as_float_array("samples", samples, "an array of real numbers")
     if samples.ndim != 3:
-        hint = ""
-        if samples.ndim == 4:
-            hint = (
-                "; if the axes are (n_subjects, n_folds, n_times, n_channels), "
-                "average the folds first: samples.mean(axis=1)"
-            )
-        elif samples.ndim == 2:
-            hint = (
-                "; a group test needs one map per subject: stack them as "
-                "np.stack(per_subject_maps)"
-            )
-        raise ValueError(
-            "samples must be 3-D with shape (n_subjects, n_times, n_channels), "
-            f"got shape {samples.shape}{hint}."
-        )
+        hint = {
+            4: "; if the axes are (n_subjects, n_folds, n_times, n_channels), "
+            "average the folds first: samples.mean(axis=1)",
+            2: "; a group test needs one map per subject: stack them as "
+            "np.stack(per_subject_maps)",
+        }.get(samples.ndim, "")
+        raise ValueError("samples must be 3-D with shape (n_subjects, n_times, "
+                         f"n_channels), got shape {samples.shape}{hint}.")  # fmt: skip
     if samples.shape[0] < 2:
         raise ValueError(
             "samples must hold at least 2 subjects for a one-sample test across "
