@@ -10,7 +10,7 @@ from ._checks import check_type
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")
 # a frequency axis is not averaged like the others: each frequency becomes a
-# row of maps (scene/_freqs.py), so it is named but kept out of DIM_NAMES
+# row of maps (scene/_channels.py), so it is named but kept out of DIM_NAMES
 FREQ_DIM = "freqs"
 # MNE's singular names and common aliases (xarray's dims), mapped to DIM_NAMES
 DIM_ALIASES = {

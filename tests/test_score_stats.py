@@ -1,6 +1,6 @@
 """score_stats: is the decoding score above chance, and when?
 
-The test itself (stats/_score_stats.py) on data with a known answer:
+The test itself (stats/_score_tests.py) on data with a known answer:
 null scores (no effect anywhere) and a planted effect; then the option
 through animate_coefs: the bar under the curve, in the pixels of a saved
 frame, the log, and the refusals (no subjects, no chance level).
