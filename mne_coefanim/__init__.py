@@ -26,8 +26,8 @@ _LAZY = {
     "topomap_positions": ".inputs._sensors",
     "ScalpInterpolator": ".interp._interp",
     "add_to_report": ".io._inline",
-    "patterns_from_filters": ".stats._stats",
-    "significance_mask": ".stats._stats",
+    "patterns_from_filters": ".stats._agreement",
+    "significance_mask": ".stats._masks",
 }
 
 __all__ = [
@@ -75,4 +75,5 @@ if TYPE_CHECKING:  # what __getattr__ imports, for the layer checks and type che
     )
     from .interp._interp import ScalpInterpolator  # noqa: F401
     from .io._inline import add_to_report  # noqa: F401
-    from .stats._stats import patterns_from_filters, significance_mask  # noqa: F401
+    from .stats._agreement import patterns_from_filters  # noqa: F401
+    from .stats._masks import significance_mask  # noqa: F401

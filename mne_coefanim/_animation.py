@@ -30,7 +30,7 @@ from .io._inline import (
 )
 from .io._viewer import ViewerWriter
 from .io._writers import FrameSource, fill_formats, make_writer
-from .scene._frames import CHUNK_FRAMES, FrameLevels
+from .scene._scene import CHUNK_FRAMES, FrameLevels
 
 
 class CoefAnimation:

@@ -5,8 +5,8 @@ import pytest
 from conftest import make_info
 
 from mne_coefanim import animate_coefs, save_animations
-from mne_coefanim.interp import _cache
-from mne_coefanim.interp._cache import cache_clear, cache_info, scalp_interpolator
+from mne_coefanim.interp import _interp
+from mne_coefanim.interp._interp import cache_clear, cache_info, scalp_interpolator
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +57,8 @@ def test_shared_interpolator_gives_the_same_frames(tmp_path):
 
 def test_least_recently_used_is_dropped():
     pos = np.random.default_rng(0).uniform(-0.07, 0.07, (20, 2))
-    built = [scalp_interpolator(pos, res=8 + k) for k in range(_cache.MAX_ENTRIES + 1)]
-    assert cache_info()["size"] == _cache.MAX_ENTRIES
+    built = [scalp_interpolator(pos, res=8 + k) for k in range(_interp.MAX_ENTRIES + 1)]
+    assert cache_info()["size"] == _interp.MAX_ENTRIES
     assert scalp_interpolator(pos, res=9) is built[1]  # still kept
     assert scalp_interpolator(pos, res=8) is not built[0]  # dropped, rebuilt
 

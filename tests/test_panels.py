@@ -16,7 +16,7 @@ from mne_coefanim.figure._figure import (
     MARGIN,
     _layout,
 )
-from mne_coefanim.viz._colors import N_LEVELS, ColorTable, palette_with
+from mne_coefanim.scene._colors import N_LEVELS, ColorTable, palette_with
 
 FAST = dict(res=64, dpi=50, show=False, verbose=False, sensors=False)
 N_TIMES = 4

@@ -12,7 +12,7 @@ from matplotlib.collections import QuadMesh
 from PIL import Image
 
 from mne_coefanim import animate_coefs, plot_coefs
-from mne_coefanim.viz._colors import N_LEVELS, ColorTable
+from mne_coefanim.scene._colors import N_LEVELS, ColorTable
 
 N_TIMES = 41
 TIMES = np.round(np.linspace(-0.1, 0.3, N_TIMES), 6)

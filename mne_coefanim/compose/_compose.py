@@ -36,7 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from ..viz._colors import palette_with
+from ..scene._colors import palette_with
 from ._palette import (
     PaletteLookup,
     blend,

@@ -1,9 +1,12 @@
-"""Group statistics on decoder coefficients: which cells to highlight.
+"""Significance masks: which (time, channel) cells to highlight.
 
-:func:`significance_mask` tests per-subject coefficients (or patterns, or
-scores minus chance) against a population mean across subjects and returns
-the (time, channel) cells to highlight in an animation, on arrays laid out
-``(n_subjects, n_times, n_channels)`` like the rest of the package.
+:func:`significance_mask` tests per-subject coefficients (or patterns) against
+a population mean across subjects, on arrays laid out ``(n_subjects, n_times,
+n_channels)``, corrected by a spatio-temporal cluster permutation test or the
+FDR. :func:`resolve_masks` gives the animation its masks: ``mask='cluster' |
+'fdr'`` (or a dict of settings) runs it on each panel's per-subject samples,
+under the rules of :mod:`._agreement`, over the data's whole time range; a
+boolean mask is checked and cropped.
 """
 
 import inspect
@@ -12,7 +15,6 @@ from numbers import Integral
 import mne
 import numpy as np
 from mne.utils import logger, verbose, warn
-from scipy import stats
 
 from .._checks import (
     as_float_array,
@@ -22,7 +24,15 @@ from .._checks import (
     check_real,
     check_type,
 )
-from ._patterns import patterns_from_filters as patterns_from_filters  # re-exported
+from ..inputs._csp import aligned_test_refusal
+from ._agreement import (
+    _check_alpha,
+    _not_subjects_message,
+    _signed_hint,
+    one_sided_data,
+    one_sided_message,
+    unnamed_axes_message,
+)
 
 # MNE's automatic cluster-forming threshold is a t value at this p (halved
 # when two-sided); we mirror it when we supply our own t statistic.
@@ -146,15 +156,9 @@ def significance_mask(
         ran = "t-tests with FDR correction"
     else:
         mask, ran = _cluster_mask(
-            centred,
-            info,
-            alpha=alpha,
-            tail=tail,
-            n_permutations=_check_n_permutations(n_permutations),
-            threshold=threshold,
-            seed=seed,
-            n_jobs=n_jobs,
-        )
+            centred, info, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
+            n_permutations=_check_n_permutations(n_permutations), n_jobs=n_jobs,
+        )  # fmt: skip
     n_subjects, n_times, n_channels = samples.shape
     logger.info(
         f"significance_mask: {ran} across {n_subjects} subjects ({n_times} times "
@@ -164,45 +168,17 @@ def significance_mask(
     return mask
 
 
-# --- significance_mask helpers ---------------------------------------------
-
-
-def one_sided_data(samples, popmean):
-    """Say if every value lies on one side of ``popmean`` by its sign alone.
-
-    Returns ``'non-negative'`` when no value is negative and ``popmean <=
-    0``, ``'non-positive'`` when no value is positive and ``popmean >= 0``,
-    else None (all zeros: None, nothing can be marked). Such maps (e.g.
-    per-subject ``np.abs``) differ from ``popmean`` even for pure noise.
-    """
-    low, high = float(np.min(samples)), float(np.max(samples))
-    if low == high == 0.0:
-        return None
-    if low >= 0.0 and popmean <= 0.0:
-        return "non-negative"
-    if high <= 0.0 and popmean >= 0.0:
-        return "non-positive"
-    return None
-
-
 def _check_samples(samples):
     samples = as_float_array("samples", samples, "an array of real numbers")
     if samples.ndim != 3:
-        hint = ""
-        if samples.ndim == 4:
-            hint = (
-                "; if the axes are (n_subjects, n_folds, n_times, n_channels), "
-                "average the folds first: samples.mean(axis=1)"
-            )
-        elif samples.ndim == 2:
-            hint = (
-                "; a group test needs one map per subject: stack them as "
-                "np.stack(per_subject_maps)"
-            )
-        raise ValueError(
-            "samples must be 3-D with shape (n_subjects, n_times, n_channels), "
-            f"got shape {samples.shape}{hint}."
-        )
+        hint = {
+            4: "; if the axes are (n_subjects, n_folds, n_times, n_channels), "
+            "average the folds first: samples.mean(axis=1)",
+            2: "; a group test needs one map per subject: stack them as "
+            "np.stack(per_subject_maps)",
+        }.get(samples.ndim, "")
+        raise ValueError("samples must be 3-D with shape (n_subjects, n_times, "
+                         f"n_channels), got shape {samples.shape}{hint}.")  # fmt: skip
     if samples.shape[0] < 2:
         raise ValueError(
             "samples must hold at least 2 subjects for a one-sample test across "
@@ -212,15 +188,6 @@ def _check_samples(samples):
             f"{_subjects_needed(0.05, 0)} subjects on; 10 or more is typical."
         )
     return samples
-
-
-def _check_alpha(alpha):
-    alpha = check_real("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(
-            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
-        )
-    return alpha
 
 
 def _check_n_permutations(n_permutations):
@@ -262,6 +229,8 @@ def _fdr_mask(X, *, alpha, tail):
 
 def _t_p_values(X, tail):
     """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
+    from scipy import stats  # loads slowly: only when a test runs
+
     t_values, df = _t_values(X), X.shape[0] - 1
     if tail == 0:
         return 2 * stats.t.sf(np.abs(t_values), df)
@@ -276,20 +245,14 @@ def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jo
     _warn_if_unreachable(X.shape[0], n_permutations, alpha, tail)
     if threshold is None:
         threshold = _default_threshold(X.shape[0], tail)
+    # our t handles flat cells (MNE's default divides by 0 there); index tuples
+    # rather than masks: one full-size mask per cluster would cost n_tests**2
+    # booleans with TFCE
     _, clusters, cluster_p, _ = mne.stats.spatio_temporal_cluster_1samp_test(
-        X,
-        threshold=threshold,
-        n_permutations=n_permutations,
-        tail=tail,
-        # our t handles flat cells (MNE's default divides by 0 there)
-        stat_fun=_t_values,
-        adjacency=adjacency,
-        n_jobs=n_jobs,
-        # index tuples rather than masks: one full-size mask per cluster
-        # would cost n_tests**2 booleans with TFCE
-        out_type="indices",
-        **random_kwarg,
-    )
+        X, threshold=threshold, n_permutations=n_permutations, tail=tail,
+        stat_fun=_t_values, adjacency=adjacency, n_jobs=n_jobs,
+        out_type="indices", **random_kwarg,
+    )  # fmt: skip
     mask = np.zeros(X.shape[1:], bool)
     for cluster, p_value in zip(clusters, cluster_p, strict=True):
         if p_value < alpha:
@@ -304,6 +267,8 @@ def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jo
 
 def _default_threshold(n_subjects, tail):
     """MNE's automatic threshold, which it only computes for its own t."""
+    from scipy import stats
+
     p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
     threshold = stats.t.isf(p_threshold, n_subjects - 1)
     return -threshold if tail == -1 else threshold
@@ -377,3 +342,109 @@ def _check_positions(info):
             f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
             "montage (info.set_montage(...)) or use method='fdr'."
         )
+
+
+MASK_METHODS = ("cluster", "fdr")
+MASK_SETTINGS = (
+    "method", "alpha", "tail", "popmean", "threshold", "n_permutations", "seed",
+)  # fmt: skip
+
+
+def resolve_masks(mask, panels, sensors, time_sel, *, alpha, seed):
+    """Return the masks of the frames shown, (n_panels, n_shown, n_channels).
+
+    Parameters
+    ----------
+    mask : None | str | dict | array of bool
+        As in :func:`mne_coefanim.animate_coefs`.
+    panels : list of CoefData
+        The panels, channels aligned with ``sensors``.
+    sensors : Sensors
+        The sensors of the map (their Info gives the channel adjacency).
+    time_sel : array of int
+        The frames shown (after ``tmin``/``tmax``).
+    alpha, seed
+        Defaults for the test's settings that ``mask`` does not give.
+
+    Returns
+    -------
+    masks : array of bool | None
+        None when ``mask`` is None.
+    """
+    if mask is None:
+        return None
+    if isinstance(mask, str | dict):
+        settings = _test_settings(mask, alpha, seed)
+        masks = np.stack([_tested_mask(p, sensors, settings) for p in panels])
+        return np.ascontiguousarray(masks[:, time_sel])
+    return _given_mask(mask, panels, sensors, time_sel)
+
+
+def _test_settings(mask, alpha, seed):
+    """Return the keyword arguments of significance_mask that ``mask`` asks for."""
+    if isinstance(mask, str):
+        check_option("mask", mask, MASK_METHODS)
+        return dict(method=mask, alpha=alpha, seed=seed)
+    unknown = sorted(set(map(str, mask)) - set(MASK_SETTINGS))
+    if unknown or "method" not in mask:
+        raise ValueError(
+            f"mask as a dict must give 'method' ({' or '.join(map(repr, MASK_METHODS))}"
+            f") and may give {', '.join(map(repr, MASK_SETTINGS[1:]))}; got keys "
+            f"{sorted(map(str, mask))}, e.g. mask=dict(method='cluster', "
+            f"threshold=3.0, n_permutations=1024, tail=0)."
+        )
+    check_option("mask['method']", mask["method"], MASK_METHODS)
+    if "popmean" in mask:
+        check_real("mask['popmean']", mask["popmean"])
+    return dict(dict(alpha=alpha, seed=seed), **mask)
+
+
+def _tested_mask(panel, sensors, settings):
+    """Test one panel's per-subject samples, or say why they cannot be."""
+    method = settings["method"]
+    if panel.reduction is not None:
+        raise ValueError(
+            f"mask={method!r} cannot test {panel.reduction}: it is non-negative "
+            f"by construction, so tested against 0 even pure noise comes out "
+            f"significant. {_signed_hint(panel.reduction)}"
+        )
+    if panel.signs_aligned:
+        raise ValueError(aligned_test_refusal(f"mask={method!r}"))
+    if panel.sample_dim != "subjects":
+        raise ValueError(_not_subjects_message(method, panel))
+    if panel.guessed_dims is not None:
+        raise ValueError(unnamed_axes_message(f"mask={method!r}", panel.guessed_dims))
+
+    popmean = settings.get("popmean", 0.0)
+    side = one_sided_data(panel.samples, popmean)
+    if side is not None:
+        raise ValueError(one_sided_message(f"mask={method!r}", side, popmean))
+    info = sensors.info
+    if info is None:
+        if method == "cluster":
+            raise ValueError(
+                "mask='cluster' needs the channels' neighbours, from an mne.Info "
+                "with a montage; info is an array of positions. Pass an Info, "
+                "or mask='fdr'."
+            )
+        info = mne.create_info(list(sensors.ch_names), 1.0, "eeg")
+    return significance_mask(panel.samples, info, **settings)
+
+
+def _given_mask(mask, panels, sensors, time_sel):
+    """Check a boolean mask given by the user and crop it to the frames shown."""
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(
+            f"mask must be a boolean array, 'cluster', 'fdr' or a dict of test "
+            f"settings; got an array of dtype {mask.dtype}."
+        )
+    n_times, n_ch = len(panels[0].times), len(sensors.ch_names)
+    if mask.shape == (n_times, n_ch):
+        mask = np.broadcast_to(mask, (len(panels), n_times, n_ch))
+    if mask.shape != (len(panels), n_times, n_ch):
+        raise ValueError(
+            f"mask must have shape (n_times, n_channels) = ({n_times}, {n_ch}); "
+            f"got {mask.shape}."
+        )
+    return np.ascontiguousarray(mask[:, time_sel])

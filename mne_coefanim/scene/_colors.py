@@ -1,9 +1,13 @@
-"""Colour limits and the lookup table shared by every frame.
+"""Colour limits, the lookup tables shared by every frame, and their faded twins.
 
 Values become palette indices by arithmetic, once per pixel, instead of
 ``cmap(norm(x))`` per frame: the GIF palette, the matplotlib image and the
 colour bar all use the same ``n_levels`` colours, so what is saved is what
-the figure shows.
+the figure shows. One table serves all panels, or with ``vlim='each'`` one
+per panel; dimmed twins show non-significant (``mask_dim``) or extrapolated
+pixels. ``extrapolated='fade'`` lightens the pixels outside the sensors'
+convex hull, ``'hide'`` leaves them blank; the colour limits never depend
+on it.
 """
 
 import copy
@@ -13,6 +17,9 @@ from numbers import Real
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
+from mne.utils import logger
+
+from .._checks import check_real
 
 N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
 MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
@@ -287,3 +294,129 @@ def palette_with(tables, chrome):
     if len(palette) > 256:
         raise ValueError(f"a GIF palette holds 256 colours; got {len(palette)}.")
     return palette
+
+
+MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
+
+
+def check_mask_dim(mask_dim, masks):
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value
+
+
+def faded_twins(tables, mask_dim):
+    """Dimmed copies of the tables, their levels after all of the tables'."""
+    if mask_dim is None:
+        return []
+    start = sum(table.n_levels for table in tables)
+    twins, offset = [], start
+    for table in tables:
+        twins.append(table.faded(mask_dim, offset))
+        offset += table.n_levels
+    return twins
+
+
+def color_tables(values, vlim, cmap, cnorm, halve=False):
+    """One colour table for all panels, or with ``vlim='each'`` one per panel.
+
+    Per-panel tables split the palette's map colours between them, each
+    starting where the previous one ends.
+    """
+    if not isinstance(vlim, str):
+        vmin, vmax = resolve_vlim(values, vlim, cnorm)
+        cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        n_levels = N_LEVELS // 2 if halve else N_LEVELS
+        return [ColorTable.create(cmap, vmin, vmax, cnorm, n_levels=n_levels)]
+    if vlim != "each":
+        raise ValueError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
+            f"(limits per panel); got {vlim!r}."
+        )
+    n_levels = N_LEVELS // len(values) // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
+            f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
+            f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
+        )
+    tables = []
+    for k, panel_values in enumerate(values):
+        vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
+        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        table = ColorTable.create(
+            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
+        )
+        tables.append(table)
+    return tables
+
+
+# how far toward white 'fade' moves the colours (without mask_dim)
+EXTRAPOLATED_FADE = 0.6
+
+
+def _check_fades(extrapolated, stats):
+    """Refuse two fades that one map could not tell apart.
+
+    ``consistency_display='fade'`` grades the whole map by the subjects'
+    agreement; a lightened rim would read as disagreement.
+    """
+    graded = stats.consistency is not None and stats.consistency_display == "fade"
+    if extrapolated == "fade" and graded:
+        raise ValueError(
+            "extrapolated='fade' and consistency_display='fade' would both "
+            "lighten the map, and a faded pixel could not say why; pass "
+            "extrapolated='hide' (blank beyond the sensors) or "
+            "consistency_display='panel'."
+        )
+
+
+def extrapolated_pixels(interp, stats):
+    """Return the pixels drawn that are extrapolated (logged); None unless 'fade'.
+
+    Parameters
+    ----------
+    interp : ScalpInterpolator
+        The scene's interpolator (its ``extrapolated`` says what to do).
+    stats : StatOptions
+        The other fades asked for (``consistency_display``).
+
+    Returns
+    -------
+    outside : array of bool, shape (n_inside,) | None
+        Per pixel drawn (``interp.inside``), whether it lies outside the
+        sensors' convex hull: faded in every frame.
+    """
+    _check_fades(interp.extrapolated, stats)
+    if interp.extrapolated == "show":
+        return None
+    disc = _head_disc(interp)
+    share = (disc & ~interp.hull).sum() / max(disc.sum(), 1)
+    done = "faded" if interp.extrapolated == "fade" else "left blank"
+    logger.info(
+        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
+        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
+        f"are {done}."
+    )
+    if interp.extrapolated == "hide":
+        return None
+    return ~interp.hull[interp.inside]
+
+
+def twin_fade(mask_dim, outside):
+    """How far the faded twins fade: ``mask_dim``'s, else 'fade''s own."""
+    if mask_dim is not None:
+        return mask_dim  # one set of twins: not significant, or extrapolated
+    return None if outside is None else EXTRAPOLATED_FADE
+
+
+def _head_disc(interp):
+    """Return the pixels of the disc the map covers (before any hiding)."""
+    xx, yy = np.meshgrid(interp.xi, interp.yi)
+    centre = interp.sphere[:2]
+    return np.hypot(xx - centre[0], yy - centre[1]) <= interp.clip_radius

@@ -2,20 +2,12 @@
 
 ``consistency='t' | 'sign' | 'sem'`` measures, per time and channel, how the
 subjects agree with their mean (:mod:`mne_coefanim.stats._agreement`), and
-shows it either
-
-* as a panel beside each mean (``consistency_display='panel'``), in sync,
-  with its own colour table and colour bar, titled with the number of
-  subjects; or
-* as a graded fade of the mean map (``'fade'``, :mod:`._fade`): paler where
-  the subjects agree less.
-
-The rule of the significance masks holds here too: only subjects are
-independent samples. Folds of one subject share most of their training
-epochs and agree even on pure noise, and maps that are non-negative by
-construction agree in sign by construction: both are refused, saying what
-to pass. Like the masks, the measures cover the data's whole time range,
-whatever ``tmin`` and ``tmax`` crop from the display.
+shows it as a panel beside each mean (``consistency_display='panel'``), with
+its own colour table and bar, or as a graded fade of the mean map
+(``'fade'``): paler where the subjects agree less, the weights interpolated
+over the scalp like the map and quantised to ``FADE_STEPS``, each step with
+its own faded twin of every table. As with the masks, only subjects are
+independent samples, and the measures cover the data's whole time range.
 """
 
 from dataclasses import dataclass, replace
@@ -24,19 +16,29 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_option
+from ..interp._interp import scalp_interpolator
 from ..stats._agreement import (
     AGREEMENT_MEASURES,
+    PER_SUBJECT_HINT,
     SEM_MULTIPLE,
     agreement,
     agreement_weights,
+    not_subjects_reason,
+    one_sided_data,
     t_threshold,
+    unnamed_axes_message,
 )
-from ..viz._colors import N_LEVELS, ColorTable, default_cmap, resolve_vlim
 from ._channels import with_changes
-from ._extrapolated import twin_fade
-from ._fade import FADE_STEPS, graded_fade
-from ._masks import PER_SUBJECT_HINT, not_subjects_reason, unnamed_axes_message
-from ._tables import MIN_PANEL_LEVELS, check_mask_dim, faded_twins
+from ._colors import (
+    MIN_PANEL_LEVELS,
+    N_LEVELS,
+    ColorTable,
+    check_mask_dim,
+    default_cmap,
+    faded_twins,
+    resolve_vlim,
+    twin_fade,
+)
 
 DISPLAYS = ("panel", "fade")
 PANEL_CMAPS = {"t": "RdBu_r", "sign": "viridis", "sem": "viridis"}
@@ -165,8 +167,6 @@ def _refuse_one_sided(panel, measure, display):
     non-negative (e.g. ``np.abs``) even when they are pure noise. The SEM
     shown as a panel is the spread only, and stays allowed.
     """
-    from ..stats._stats import one_sided_data
-
     if measure == "sem" and display == "panel":
         return
     side = one_sided_data(panel.samples, 0.0)
@@ -326,3 +326,106 @@ def _measure_limits(values, measure):
         peak = float(np.abs(values).max())
         return (-peak, peak) if peak > 0 else (-1.0, 1.0)
     return resolve_vlim(values)  # sem: 0 to its largest
+
+
+# how far toward white each step fades: the first is the unfaded table
+FADE_STEPS = (0.0, 0.3, 0.6, 0.9)
+
+
+class GradedFade:
+    """Move each pixel's colour to the twin of its fade step.
+
+    Parameters
+    ----------
+    weights : array, shape (n_panels, n_times, n_channels)
+        Per panel, frame and channel, how fully to show the map, in [0, 1].
+    interp : ScalpInterpolator
+        Interpolates the weights onto the pixels.
+    shift : int
+        How far apart in the palette two consecutive steps' colours are
+        (the levels of all the tables of one step).
+    """
+
+    def __init__(self, weights, interp, shift):
+        self.weights = np.ascontiguousarray(weights, float)
+        self.interp = interp
+        self.shift = int(shift)
+
+    def apply(self, levels, panel, start, stop):
+        """Fade the colour levels of frames ``start..stop`` of a panel, in place.
+
+        Parameters
+        ----------
+        levels : array of uint8, shape (n_frames, n_inside)
+            The unfaded colour indices (the first table's step).
+        panel : int
+            The panel whose weights apply.
+        start, stop : int
+            The frames.
+        """
+        weights = self.interp.interpolate_inside(self.weights[panel, start:stop])
+        levels += self.steps(weights) * np.uint8(self.shift)
+
+    @staticmethod
+    def steps(weights):
+        """Return the fade step (0: none) of each weight, uint8."""
+        faded = 1.0 - np.clip(weights, 0.0, 1.0)
+        return np.rint(faded * (len(FADE_STEPS) - 1)).astype(np.uint8)
+
+
+def graded_fade(scene, weights, titles):
+    """Return the scene with its maps faded by ``weights``.
+
+    Parameters
+    ----------
+    scene : Scene
+        The scene of the means (one table, or one per panel).
+    weights : array, shape (n_panels, n_shown, n_channels)
+        How fully to show each panel's map, per frame shown and channel.
+    titles : list of str
+        The panels' titles, saying what the fade means.
+
+    Returns
+    -------
+    scene : Scene
+        With the tables' levels split between the fade steps, their faded
+        twins, and the fade to apply per frame.
+    """
+    tables = list(scene.tables)
+    n_levels = N_LEVELS // len(tables) // len(FADE_STEPS)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"consistency_display='fade' splits {N_LEVELS} colours between "
+            f"{len(tables)} colour tables and {len(FADE_STEPS)} fade steps, at "
+            f"least {MIN_PANEL_LEVELS} each; use fewer panels with vlim='each' "
+            f"(at most {N_LEVELS // len(FADE_STEPS) // MIN_PANEL_LEVELS}), shared "
+            "limits, or consistency_display='panel'."
+        )
+    base = [
+        replace(table, n_levels=n_levels, offset=k * n_levels)
+        for k, table in enumerate(tables)
+    ]
+    shift = n_levels * len(base)
+    twins = [
+        table.faded(fade, table.offset + step * shift)
+        for step, fade in enumerate(FADE_STEPS[1:], start=1)
+        for table in base
+    ]
+    fade = GradedFade(weights, _weight_interpolator(scene.interp), shift)
+    return replace(scene, tables=base, faded=twins, fade=fade, titles=titles)
+
+
+def _weight_interpolator(interp):
+    """Return the scene's interpolator, or its twin with ``border='mean'``.
+
+    A numeric ``border`` is a value for the map; as a weight it would fade
+    (or light up) the head's rim whatever the subjects do, so the weights
+    take their neighbours' mean there instead.
+    """
+    if interp.border == "mean":
+        return interp
+    return scalp_interpolator(  # built once per geometry, as the scene's
+        interp.pos, image_interp=interp.image_interp,
+        extrapolate=interp.extrapolate, border="mean", res=interp.res,
+        sphere=interp.sphere, extrapolated=interp.extrapolated,  # same pixels
+    )  # fmt: skip

@@ -1,1 +1,0 @@
-"""Colours: the colour tables (to move into scene/)."""
