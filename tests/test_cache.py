@@ -75,3 +75,18 @@ def test_arguments_are_still_validated_on_a_hit():
     scalp_interpolator(pos, res=16)
     with pytest.raises(TypeError, match="res must be an int"):
         scalp_interpolator(pos, res=16.0)
+
+
+def test_threads_share_the_cache_safely():
+    """Eight threads asking for six geometries at once: no error, bounded size, exact counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pos = make_info(n_channels=16).get_montage().get_positions()["ch_pos"]
+    xy = np.array([p[:2] for p in pos.values()])
+    requests = [dict(res=16 + 2 * (k % 6)) for k in range(48)]
+    with ThreadPoolExecutor(8) as pool:
+        built = list(pool.map(lambda kw: scalp_interpolator(xy, **kw), requests))
+    assert all(interp.res == kw["res"] for interp, kw in zip(built, requests))
+    info = cache_info()
+    assert info["hits"] + info["misses"] == len(requests)
+    assert info["size"] <= _interp.MAX_ENTRIES

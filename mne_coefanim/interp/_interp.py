@@ -13,6 +13,7 @@ extrapolated. Interpolators are kept per geometry
 skips the build.
 """
 
+import threading
 from collections import OrderedDict
 from numbers import Real
 
@@ -379,22 +380,14 @@ def _check_sphere(sphere):
     return sphere
 
 
-
-
-
-
 MAX_ENTRIES = 4  # interpolators kept: a few MB each at res=256
 
 
-class _Cache:
-    """The interpolators kept, least recently used first, and the counts."""
-
-    def __init__(self):
-        self.entries = OrderedDict()
-        self.hits = self.misses = 0
-
-
-_CACHE = _Cache()
+# the interpolators kept, least recently used first; animations may be built
+# on several threads (save_animations), so every access holds the lock
+_CACHE = OrderedDict()
+_COUNTS = {"hits": 0, "misses": 0}
+_CACHE_LOCK = threading.Lock()
 
 
 def scalp_interpolator(pos, **kwargs):
@@ -405,28 +398,33 @@ def scalp_interpolator(pos, **kwargs):
     key = _key(pos, kwargs)
     if key is None:  # an argument that cannot be compared: build anew
         return ScalpInterpolator(pos, **kwargs)
-    interp = _CACHE.entries.get(key)
-    if interp is not None:
-        _CACHE.hits += 1
-        _CACHE.entries.move_to_end(key)
-        return interp
+    with _CACHE_LOCK:
+        interp = _CACHE.get(key)
+        if interp is not None:
+            _COUNTS["hits"] += 1
+            _CACHE.move_to_end(key)
+            return interp
+    # built outside the lock: two threads may both build one, the last is kept
     interp = ScalpInterpolator(pos, **kwargs)  # errors are not cached
-    _CACHE.misses += 1
-    _CACHE.entries[key] = interp
-    while len(_CACHE.entries) > MAX_ENTRIES:
-        _CACHE.entries.popitem(last=False)
+    with _CACHE_LOCK:
+        _COUNTS["misses"] += 1
+        _CACHE[key] = interp
+        while len(_CACHE) > MAX_ENTRIES:
+            _CACHE.popitem(last=False)
     return interp
 
 
 def cache_info():
     """Return the cache's ``{'hits', 'misses', 'size'}`` (for tests and benchmarks)."""
-    return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE.entries)}
+    with _CACHE_LOCK:
+        return {**_COUNTS, "size": len(_CACHE)}
 
 
 def cache_clear():
     """Drop every kept interpolator and reset the counts."""
-    _CACHE.entries.clear()
-    _CACHE.hits = _CACHE.misses = 0
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _COUNTS.update(hits=0, misses=0)
 
 
 def _key(pos, kwargs):

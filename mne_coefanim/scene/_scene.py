@@ -8,6 +8,7 @@ gives each frame's colour indices.
 """
 
 import functools
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,14 +280,14 @@ _FILTERS_NOTE = (
     "it carries the signal (Haufe et al. 2014, NeuroImage 87:96-110). Prefer "
     "attr='patterns_' or mne_coefanim.patterns_from_filters(filters, epochs)."
 )
-_said = set()
+_FILTERS_NOTED = threading.Event()  # set once; Event is thread-safe
 
 
 def _note_filters(panels):
     """Log, once per session, why weights are not activity maps."""
-    if "filters" in _said or not any(p.kind == "filters" for p in panels):
+    if _FILTERS_NOTED.is_set() or not any(p.kind == "filters" for p in panels):
         return
-    _said.add("filters")
+    _FILTERS_NOTED.set()
     logger.info(_FILTERS_NOTE)
 
 
