@@ -463,7 +463,7 @@ def print_cores(b, rows):
 
 def section_batch(b, scene, folder, args):
     import mne_coefanim
-    from mne_coefanim.interp._cache import cache_clear, cache_info
+    from mne_coefanim.interp._interp import cache_clear, cache_info
 
     rng = np.random.default_rng(1)
     items = [scene.data * rng.uniform(0.5, 2.0) for _ in range(N_BATCH)]

@@ -545,7 +545,7 @@ def section_floor(scene, folder, args, routes):
 def time_compositor(anim, repeats):
     """Seconds to set up our frame compositor (inside save); None if unknown."""
     try:  # private API: may change while the save path is being optimised
-        from mne_coefanim.viz._compose import FrameCompositor
+        from mne_coefanim.compose._compose import FrameCompositor
 
         return repeat(
             lambda: timed(lambda: FrameCompositor(anim._cfig.layers, anim.dpi)), repeats

@@ -16,18 +16,18 @@ _LAZY = {
     "animate_coefs": "._api",
     "plot_coefs": "._api",
     "save_animations": "._batch",
-    "CoefData": ".adapters._coefs",
-    "as_coef_data": ".adapters._coefs",
-    "DemoStudy": ".adapters._demo",
-    "load_demo": ".adapters._demo",
-    "simulate_epochs": ".adapters._demo",
-    "Sensors": ".adapters._positions",
-    "resolve_sensors": ".adapters._positions",
-    "topomap_positions": ".adapters._positions",
+    "CoefData": ".inputs._coefs",
+    "as_coef_data": ".inputs._coefs",
+    "DemoStudy": ".datasets._demo",
+    "load_demo": ".datasets._demo",
+    "simulate_epochs": ".datasets._demo",
+    "Sensors": ".inputs._sensors",
+    "resolve_sensors": ".inputs._sensors",
+    "topomap_positions": ".inputs._sensors",
     "ScalpInterpolator": ".interp._interp",
     "add_to_report": ".io._inline",
-    "patterns_from_filters": ".stats._stats",
-    "significance_mask": ".stats._stats",
+    "patterns_from_filters": ".stats._agreement",
+    "significance_mask": ".stats._masks",
 }
 
 __all__ = [
@@ -66,13 +66,14 @@ def __dir__():
 if TYPE_CHECKING:  # what __getattr__ imports, for the layer checks and type checkers
     from ._api import CoefAnimation, animate_coefs, plot_coefs  # noqa: F401
     from ._batch import save_animations  # noqa: F401
-    from .adapters._coefs import CoefData, as_coef_data  # noqa: F401
-    from .adapters._demo import DemoStudy, load_demo, simulate_epochs  # noqa: F401
-    from .adapters._positions import (  # noqa: F401
+    from .datasets._demo import DemoStudy, load_demo, simulate_epochs  # noqa: F401
+    from .inputs._coefs import CoefData, as_coef_data  # noqa: F401
+    from .inputs._sensors import (  # noqa: F401
         Sensors,
         resolve_sensors,
         topomap_positions,
     )
     from .interp._interp import ScalpInterpolator  # noqa: F401
     from .io._inline import add_to_report  # noqa: F401
-    from .stats._stats import patterns_from_filters, significance_mask  # noqa: F401
+    from .stats._agreement import patterns_from_filters  # noqa: F401
+    from .stats._masks import significance_mask  # noqa: F401

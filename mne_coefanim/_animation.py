@@ -2,10 +2,11 @@
 
 A :class:`CoefAnimation` holds the validated scene and the figure drawn once;
 it shows frames on screen (matplotlib's ``FuncAnimation``), composes them
-without redrawing for files (:class:`~mne_coefanim.viz._compose.FrameCompositor`)
+without redrawing for files (:class:`~mne_coefanim.compose._compose.FrameCompositor`)
 and hands them to the writers.
 """
 
+import contextlib
 import functools
 import itertools
 import os
@@ -20,14 +21,18 @@ from . import _checks
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._progress import progress
-from .io._formats import SUFFIXES, WRITERS, fill_formats
-from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
-from .io._output import check_output
-from .scene._frames import CHUNK_FRAMES, FrameLevels
-from .scene._viewer_meta import viewer_meta
-from .viz._compose import FrameCompositor
-from .viz._playback import Playback, can_play
-from .viz._reference import drawn_frames
+from .compose._compose import FrameCompositor, Playback, can_play
+from .compose._reference import drawn_frames
+from .io._inline import (
+    INLINE_MAX_BYTES,
+    add_to_report,
+    check_max_bytes,
+    inline_viewer,
+    viewer_meta,
+)
+from .io._viewer import ViewerWriter
+from .io._writers import FrameSource, fill_formats, make_writer
+from .scene._scene import CHUNK_FRAMES, FrameLevels
 
 
 class CoefAnimation:
@@ -199,9 +204,8 @@ class CoefAnimation:
         ----------
         %(dpi_output)s
         method : 'compose' | 'draw'
-            ``'compose'``: as :meth:`save` writes them. ``'draw'``: drawn whole
-            by matplotlib (RGB), as MNE's topomap animation does; much slower,
-            the reference the composed frames are tested against.
+            ``'compose'``: as :meth:`save` writes them; ``'draw'``: the reference
+            they are tested against, drawn whole by matplotlib (RGB); slower.
 
             .. versionadded:: 0.2
 
@@ -271,7 +275,8 @@ class CoefAnimation:
     @verbose
     @fill_formats
     @fill_doc
-    def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None):
+    def save(self, fname, *, fps=None, dpi=None, overwrite=False, verbose=None,
+             **writer_kwargs):  # fmt: skip
         """Save the animation: GIF, MP4/WebM or an HTML page, by suffix.
 
         Frames are composed and written in a stream (memory does not grow
@@ -286,9 +291,9 @@ class CoefAnimation:
         process id before the random part), never a file named ``fname``;
         for a video it may be complete, as ffmpeg finishes the frames it got.
         The next save into that folder removes it. The new file's
-        permissions come from the umask, which is not changed. The path and
-        the folder (that it takes new files) are checked before any frame
-        is rendered.
+        permissions come from the umask, which is not changed. The path, the
+        folder (that it takes new files) and the writer's options are
+        checked before any frame is rendered.
 
         Parameters
         ----------
@@ -302,51 +307,52 @@ class CoefAnimation:
         %(dpi_output)s
         %(overwrite)s
         %(verbose)s
+        **writer_kwargs
+            Options of the writer the suffix picks; any other is refused
+            with a TypeError that lists the writer's options.
+
+            ``.gif``: ``loop`` (int | None), the repeats after the first
+            play; 0 (default) forever, None plays once. ``.mp4``/``.webm``:
+            ``quality`` (float | None), constant quality from 0 (worst) to 10
+            (lossless), None the encoder's recommended CRF (H.264: 18, VP9:
+            31); ``codec`` (str | None), the ffmpeg encoder: ``'libx264'``
+            (``.mp4``), ``'libvpx-vp9'`` or ``'libvpx'`` (VP8, ``.webm``),
+            None the first the ffmpeg has. ``.html``: no options.
 
         Returns
         -------
         fname : pathlib.Path
             The written file.
         """
-        return self._save(fname, fps=fps, dpi=dpi, overwrite=overwrite)
+        return self._save(fname, fps=fps, dpi=dpi, overwrite=overwrite, **writer_kwargs)
 
-    def _save(self, fname, *, fps, dpi, overwrite, step=1):
+    def _save(self, fname, *, fps, dpi, overwrite, step=1, **writer_kwargs):
         """Save every ``step``-th frame (played at fps / step)."""
-        path, suffix = check_output(fname, overwrite=overwrite, allowed=SUFFIXES)
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
-        indices = range(0, len(self), step)
-        every = f" of {len(self)} (one in {step})" if step > 1 else ""
-        logger.info(f"Saving {len(indices)}{every} frames to {path}")
-        # the writer checks its settings (fps, encoder) and the frames' size
-        # before any rendering
-        writer = WRITERS[suffix].writer(path, fps=fps / step, overwrite=overwrite)
+        # the path, the writer's settings and the frames' size: before rendering
+        writer = make_writer(fname, fps=fps / step, overwrite=overwrite,
+                             **writer_kwargs)  # fmt: skip
         writer.check_frame(self._frame_shape(dpi), dpi)
-        viewer = writer.takes == "viewer"  # frames with and without markers
-        generator = self._frames(dpi, unmarked=viewer, deferred=writer.defers)
-        try:
-            frames = itertools.islice(generator, 0, None, step)
-            frames = progress(frames, total=len(indices), desc=path.name)
-            first = next(frames)  # _frames sets self.palette as it starts
-            inputs = {"palette": self.palette}
-            if viewer:  # the figure is at the output dpi now
-                inputs["meta"] = self._viewer_meta(first[0].shape, fps)
-            # every frame writer takes palette indices with the palette
-            with writer.saving(**inputs):
-                for item in _chain(first, frames):
-                    writer.write(*item) if viewer else writer.write(item)
-        finally:
-            # restore the figure now: after an error the traceback would keep
-            # the suspended generator, and the figure in its render state
-            generator.close()
-        return path
+        n_frames = len(range(0, len(self), step))
+        every = f" of {len(self)} (one in {step})" if step > 1 else ""
+        logger.info(f"Saving {n_frames}{every} frames to {writer.path}")
+
+        def frames(unmarked=False, deferred=False):
+            generator = self._frames(dpi, unmarked=unmarked, deferred=deferred)
+            with contextlib.closing(generator):  # the figure restored, also on errors
+                yield from progress(itertools.islice(generator, 0, None, step),
+                                    total=n_frames, desc=writer.path.name)  # fmt: skip
+
+        source = FrameSource(frames, lambda: self.palette,
+                             lambda shape: self._viewer_meta(shape, fps))  # fmt: skip
+        return writer.write_from(source)
 
     def _viewer_meta(self, shape, fps, frames=None):
         # the figure's title is its only figure-level text
         title = next((t.get_text() for t in self.fig.texts if t.get_text()), None)
         return viewer_meta(self._scene, self._cfig, shape=shape, fps=fps,
-                           title=title, frames=frames,
-                           region=self._map_region)  # fmt: skip
+                           title=title, frames=frames, region=self._map_region)
 
     @fill_doc
     def to_html(self, *, fps=None, dpi=None, page=True, max_bytes=None):
@@ -376,9 +382,8 @@ class CoefAnimation:
         """
         fps = self.fps if fps is None else check_fps(fps)
         dpi = self.dpi if dpi is None else check_dpi(dpi)
-        viewer = WRITERS[".html"].writer
-        check_frame_size(self._frame_shape(dpi), dpi, viewer.max_side,
-                         viewer.size_limit)  # fmt: skip
+        check_frame_size(self._frame_shape(dpi), dpi, ViewerWriter.max_side,
+                         ViewerWriter.size_limit)  # fmt: skip
         if max_bytes is None:
             max_bytes = check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
         else:
@@ -404,9 +409,8 @@ class CoefAnimation:
         """
         step = check_int("step", step, minimum=1)
         with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "anim.gif")
-            path = self._save(path, fps=fps, dpi=dpi, overwrite=False, step=step)
-            return path.read_bytes()
+            return self._save(os.path.join(folder, "anim.gif"), fps=fps, dpi=dpi,
+                              overwrite=False, step=step).read_bytes()
 
     def _repr_html_(self):
         """Show the interactive viewer inline in Jupyter (see :meth:`to_html`).
@@ -444,7 +448,3 @@ class CoefAnimation:
                       replace=replace, fps=fps, dpi=dpi,
                       max_bytes=max_bytes)  # fmt: skip
 
-
-def _chain(first, rest):
-    yield first
-    yield from rest

@@ -1,7 +1,7 @@
 """The public entry points: ``animate_coefs`` and ``plot_coefs``.
 
 They validate the user's input once, then run the one-way pipeline:
-adapters (positions, coefficients) -> interpolation -> figure and frame
+inputs (positions, coefficients) -> scene -> interpolation -> figure and frame
 compositor -> writers.
 """
 
@@ -30,12 +30,11 @@ from ._defaults import (
     DEFAULT_TIME_UNIT,
 )
 from ._docs import fill_doc
+from .figure._figure import CoefFigure, Look
+from .figure._sheet import SheetMap, draw_sheet, sheet_columns
 from .scene._options import scene_options
-from .scene._scene import prepare_scene
-from .scene._sheet import build_sheet
-from .scene._sheet_times import is_sheet_time
-from .viz._figure import CoefFigure
-from .viz._layers import Look
+from .scene._scene import FrameLevels, prepare_scene
+from .scene._sheet_times import is_sheet_time, sheet_times
 
 # -- public functions ---------------------------------------------------------
 
@@ -265,3 +264,33 @@ def _check_call(params):
     if isinstance(params["data"], Mapping):  # its keys are the panels' titles
         for key in params["data"]:
             check_mathtext("panel title (data key)", key)
+
+
+def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
+    """Draw the maps of ``scene`` at ``time`` (times, or ``'peaks'``) on one figure.
+
+    The frames are picked by :func:`~.scene._sheet_times.sheet_times`; their
+    colour indices come from the animation's :class:`FrameLevels` (so fading
+    shows as in the animation). ``ncols``: maps per row (None: up to 5, then
+    wrap); ``pyplot=False`` makes the figure alone (see ``new_figure``).
+    """
+    picked = sheet_times(time, scene)
+    n_panels = len(scene.titles)
+    n_cols = sheet_columns(ncols, len(picked.frames) * n_panels, n_panels)
+    levels = FrameLevels(scene, images=bool(look.contours))
+    rows = [[] for _ in range(n_panels)]  # the maps, panel after panel
+    for frame in map(int, picked.frames):
+        # one frame at a time: only the frames shown are interpolated
+        panel_levels, masks, images = levels.frame(frame, chunk=1)
+        for panel, row in enumerate(rows):
+            row.append(SheetMap(
+                panel=panel, frame=frame, levels=panel_levels[panel],
+                mask=None if masks is None else masks[panel],
+                image=None if images is None else images[panel],
+            ))  # fmt: skip
+    maps = [each for row in rows for each in row]
+    note = None  # the peaks of which curve, chosen how
+    if picked.source is not None:
+        note = f"Maps at the peaks of the {picked.source}: {picked.rule}."
+    return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=dpi, note=note,
+                      pyplot=pyplot)  # fmt: skip

@@ -393,7 +393,7 @@ class GifEncoderThreads:
 
         from PIL import Image
 
-        from mne_coefanim.io._gif_lzw import encode_image
+        from mne_coefanim.io._gif import encode_image
 
         # the once-a-process check of the routes compresses too: not counted
         encode_image(np.zeros((1, 1), np.uint8), 0, 0, bytes(768))

@@ -16,7 +16,7 @@ from scipy import stats
 from scipy.spatial import ConvexHull
 
 import mne_coefanim as mc
-from mne_coefanim.scene._fade import FADE_STEPS, GradedFade
+from mne_coefanim.scene._consistency import FADE_STEPS, GradedFade
 from mne_coefanim.stats._agreement import agreement, agreement_weights
 
 FAST = dict(res=32, dpi=40, show=False, verbose=False)

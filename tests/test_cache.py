@@ -5,8 +5,8 @@ import pytest
 from conftest import make_info
 
 from mne_coefanim import animate_coefs, save_animations
-from mne_coefanim.interp import _cache
-from mne_coefanim.interp._cache import cache_clear, cache_info, scalp_interpolator
+from mne_coefanim.interp import _interp
+from mne_coefanim.interp._interp import cache_clear, cache_info, scalp_interpolator
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +57,8 @@ def test_shared_interpolator_gives_the_same_frames(tmp_path):
 
 def test_least_recently_used_is_dropped():
     pos = np.random.default_rng(0).uniform(-0.07, 0.07, (20, 2))
-    built = [scalp_interpolator(pos, res=8 + k) for k in range(_cache.MAX_ENTRIES + 1)]
-    assert cache_info()["size"] == _cache.MAX_ENTRIES
+    built = [scalp_interpolator(pos, res=8 + k) for k in range(_interp.MAX_ENTRIES + 1)]
+    assert cache_info()["size"] == _interp.MAX_ENTRIES
     assert scalp_interpolator(pos, res=9) is built[1]  # still kept
     assert scalp_interpolator(pos, res=8) is not built[0]  # dropped, rebuilt
 
@@ -75,3 +75,18 @@ def test_arguments_are_still_validated_on_a_hit():
     scalp_interpolator(pos, res=16)
     with pytest.raises(TypeError, match="res must be an int"):
         scalp_interpolator(pos, res=16.0)
+
+
+def test_threads_share_the_cache_safely():
+    """Eight threads asking for six geometries at once: no error, bounded size, exact counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pos = make_info(n_channels=16).get_montage().get_positions()["ch_pos"]
+    xy = np.array([p[:2] for p in pos.values()])
+    requests = [dict(res=16 + 2 * (k % 6)) for k in range(48)]
+    with ThreadPoolExecutor(8) as pool:
+        built = list(pool.map(lambda kw: scalp_interpolator(xy, **kw), requests))
+    assert all(interp.res == kw["res"] for interp, kw in zip(built, requests))
+    info = cache_info()
+    assert info["hits"] + info["misses"] == len(requests)
+    assert info["size"] <= _interp.MAX_ENTRIES

@@ -19,10 +19,10 @@ from conftest import assert_one_line_error, make_info, run
 from PIL import Image
 
 import mne_coefanim
-from mne_coefanim.adapters import _demo
 from mne_coefanim.cli import _main as _cli
 from mne_coefanim.cli import _readers
 from mne_coefanim.cli._main import build_parser, main
+from mne_coefanim.datasets import _demo
 
 # small everywhere: every render below takes a fraction of a second
 FAST = ["--res", "32", "--dpi", "40", "--quiet"]

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, Normalizer, RobustScaler, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from mne_coefanim.adapters._coefs import CoefData, as_coef_data
+from mne_coefanim.inputs._coefs import CoefData, as_coef_data
 
 N_EPOCHS, N_CHANNELS, N_TIMES = 40, 6, 5
 TIMES = np.linspace(-0.1, 0.3, N_TIMES)

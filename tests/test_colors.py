@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import Normalize, TwoSlopeNorm
 
-from mne_coefanim.viz._colors import (
+from mne_coefanim.scene._colors import (
     N_LEVELS,
     ColorTable,
     default_cmap,

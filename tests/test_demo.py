@@ -18,8 +18,8 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from mne_coefanim import as_coef_data  # noqa: E402
-from mne_coefanim.adapters import _demo, _simulation  # noqa: E402
-from mne_coefanim.adapters._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
+from mne_coefanim.datasets import _demo, _simulation  # noqa: E402
+from mne_coefanim.datasets._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
 
 N_SUBJECTS, N_FOLDS = 2, 2  # small: the whole module runs in a few seconds
 

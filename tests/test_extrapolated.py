@@ -19,7 +19,7 @@ from PIL import Image
 from scipy.spatial import ConvexHull, Delaunay
 
 from mne_coefanim import ScalpInterpolator, animate_coefs, plot_coefs
-from mne_coefanim.interp._hull import hull_mask
+from mne_coefanim.interp._interp import hull_mask
 
 N_TIMES, N_CH, RES, DPI = 6, 64, 24, 60
 WHITE = (255, 255, 255)

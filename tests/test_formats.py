@@ -12,22 +12,22 @@ from conftest import small_animation
 
 from mne_coefanim import _batch, save_animations
 from mne_coefanim.cli._main import build_parser
-from mne_coefanim.io import _formats
-from mne_coefanim.io._formats import (
+from mne_coefanim.io import _writers
+from mne_coefanim.io._writers import (
     SUFFIXES,
     WRITERS,
-    OutputFormat,
+    FrameSource,
+    Writer,
     check_encoder,
     format_list,
+    writer_class,
 )
-from mne_coefanim.io._output import Writer
 
 
 class CountingWriter(Writer):
     """A null writer: counts frames, records the protocol's calls."""
 
     suffixes = (".gif",)
-    takes = "indices"
     made = []
 
     def __init__(self, path, *, fps, overwrite=False):
@@ -35,8 +35,8 @@ class CountingWriter(Writer):
         self.fps, self.calls, self.n_frames = fps, [], 0
         CountingWriter.made.append(self)
 
-    def setup(self, tmp, *, palette=None):
-        self.tmp, self.palette = tmp, palette
+    def setup(self, tmp, source):
+        self.tmp, self.palette = tmp, source.palette
         self.calls.append("setup")
 
     def write(self, frame):
@@ -55,10 +55,12 @@ class CountingWriter(Writer):
 
 def test_table_is_the_list_of_formats():
     assert SUFFIXES == (".gif", ".html", ".mp4", ".webm")
-    for suffix, (name, writer) in WRITERS.items():
-        assert name and issubclass(writer, Writer)
+    for suffix, entry in WRITERS.items():
+        writer = writer_class(suffix)
+        assert entry.name and issubclass(writer, Writer)
         assert suffix in writer.suffixes
-        assert writer.takes in ("indices", "rgb", "viewer")
+        assert entry.requires == writer.requires
+        assert isinstance(writer.options, tuple) and writer.unmarked in (True, False)
 
 
 def test_format_list():
@@ -89,7 +91,7 @@ def test_check_encoder(monkeypatch):
 
 def test_saving_renames_a_complete_file(tmp_path):
     writer = CountingWriter(tmp_path / "anim.gif", fps=10)
-    with writer.saving(palette="p") as same:
+    with writer.saving(FrameSource.of([], "p")) as same:
         assert same is writer
         assert os.listdir(tmp_path) == [writer.tmp.name]  # hidden, .part.gif
         for _ in range(3):
@@ -104,7 +106,8 @@ def test_saving_renames_a_complete_file(tmp_path):
 def test_saving_cleans_up_after_an_error(tmp_path, exception):
     (tmp_path / "anim.gif").write_text("precious")
     writer = CountingWriter(tmp_path / "anim.gif", fps=10, overwrite=True)
-    with pytest.raises(exception, match="renderer failed"), writer.saving():
+    source = FrameSource.of([])
+    with pytest.raises(exception, match="renderer failed"), writer.saving(source):
         writer.write(np.zeros((2, 2), np.uint8))
         raise exception("renderer failed")
     assert writer.calls == ["setup", "close"]  # never finished
@@ -122,7 +125,7 @@ def test_writer_checks_its_path(tmp_path):
 
 def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
     anim = small_animation(7)
-    monkeypatch.setitem(_formats.WRITERS, ".gif", OutputFormat("GIF", CountingWriter))
+    monkeypatch.setattr(_writers, "writer_class", lambda suffix: CountingWriter)
     monkeypatch.setattr(CountingWriter, "made", [])
     path = anim.save(tmp_path / "anim.gif", fps=5, verbose=False)
     (writer,) = CountingWriter.made
@@ -196,3 +199,39 @@ def test_unwritable_folder_fails_before_any_frame(unwritable_folder, suffix,
     with pytest.raises(PermissionError, match="no file can be created in the folder"):
         save_animations([np.ones((3, 4))], [path], info=positions)
     assert not os.path.lexists(path)
+
+
+# -- writer options (save's **writer_kwargs) ---------------------------------------
+
+
+@pytest.mark.parametrize("loop", [0, 3])
+def test_gif_loop_option_is_read_back(tmp_path, loop):
+    from PIL import Image
+
+    anim = small_animation(3)
+    path = anim.save(tmp_path / "anim.gif", loop=loop, verbose=False)
+    with Image.open(path) as im:
+        assert im.info["loop"] == loop
+
+
+def test_unknown_writer_option_is_refused_before_any_frame(tmp_path):
+    anim = small_animation(3)
+    with pytest.raises(TypeError, match="GIF writer got an unexpected option "
+                       "'quallity'; its options are: loop"):  # fmt: skip
+        anim.save(tmp_path / "anim.gif", quallity=5)
+    with pytest.raises(TypeError, match="HTML page writer got an unexpected "
+                       "option 'loop'; it takes no options"):  # fmt: skip
+        anim.save(tmp_path / "anim.html", loop=0)
+    assert os.listdir(tmp_path) == []
+
+
+def test_mp4_quality_and_codec_options(tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    anim = small_animation(3)
+    low = anim.save(tmp_path / "low.mp4", quality=1, codec="libx264", verbose=False)
+    high = anim.save(tmp_path / "high.mp4", quality=9, verbose=False)
+    assert 0 < low.stat().st_size < high.stat().st_size
+    with pytest.raises(ValueError, match="codec must be one of 'libx264'"):
+        anim.save(tmp_path / "bad.mp4", codec="libvpx")
+    with pytest.raises(ValueError, match="quality must be between 0 and 10"):
+        anim.save(tmp_path / "bad.mp4", quality=11)

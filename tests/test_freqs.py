@@ -13,8 +13,8 @@ from conftest import make_info, make_montage, map_rgba, table_colors
 from PIL import Image
 
 from mne_coefanim import animate_coefs, as_coef_data
-from mne_coefanim._dims import normalize_dims
-from mne_coefanim.viz._figure import _layout
+from mne_coefanim.figure._figure import _layout
+from mne_coefanim.inputs._data import normalize_dims
 
 FAST = dict(res=32, dpi=40, show=False, sensors=False, verbose=False)
 BANDS = np.array([[4.0, 8.0], [8.0, 13.0], [13.0, 30.0]])  # theta, alpha, beta

@@ -9,7 +9,7 @@ import pytest
 
 from mne_coefanim._threads import one_core
 from mne_coefanim.io import _gif
-from mne_coefanim.io._in_order import InOrder
+from mne_coefanim.io._gif import InOrder
 
 
 def test_results_come_in_submission_order():

@@ -38,7 +38,7 @@ def test_public_names_resolve_on_first_use():
         "import mne_coefanim\n"
         "assert callable(mne_coefanim.animate_coefs)\n"
         "from mne_coefanim import significance_mask\n"
-        "assert significance_mask.__module__ == 'mne_coefanim.stats._stats'"
+        "assert significance_mask.__module__ == 'mne_coefanim.stats._masks'"
     )
     assert "mne" in _fresh(code)  # loaded now, by the modules that need it
 

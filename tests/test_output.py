@@ -12,9 +12,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim.io._atomic import STALE_AGE, TEMP_SUFFIX, temp_prefix
+from mne_coefanim.io._atomic import (
+    STALE_AGE,
+    TEMP_SUFFIX,
+    atomic_output,
+    check_output,
+    temp_prefix,
+    write_text,
+)
 from mne_coefanim.io._gif import write_gif
-from mne_coefanim.io._output import atomic_output, check_output, write_text
 
 
 @pytest.fixture

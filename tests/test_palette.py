@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mne_coefanim.viz._palette import palette_lookup
+from mne_coefanim.compose._palette import PaletteLookup
 
 HEIGHT, WIDTH = 30, 40
 
@@ -14,7 +14,7 @@ def test_palette_lookup_maps_palette_colours_to_themselves(rng):
     palette = np.concatenate(
         [rng.integers(0, 256, (200, 3)), [[10, 10, 10], [11, 10, 10], [10, 10, 10]]]
     ).astype(np.uint8)
-    lookup = palette_lookup(palette)
+    lookup = PaletteLookup(palette)
     indices = lookup(palette)
     assert indices.dtype == np.uint8
     np.testing.assert_array_equal(palette[indices], palette)
@@ -28,7 +28,7 @@ def test_palette_lookup_maps_palette_colours_to_themselves(rng):
 def test_palette_lookup_is_near_the_nearest(rng):
     palette = rng.integers(0, 256, (64, 3)).astype(np.uint8)
     pixels = rng.integers(0, 256, (5000, 3)).astype(np.uint8)
-    got = palette_lookup(palette)(pixels)
+    got = PaletteLookup(palette)(pixels)
     distance = np.linalg.norm(
         pixels[:, np.newaxis].astype(float) - palette[np.newaxis], axis=-1
     )
@@ -38,7 +38,7 @@ def test_palette_lookup_is_near_the_nearest(rng):
 
 
 def test_palette_lookup_bad_input():
-    lookup = palette_lookup(np.zeros((2, 3), np.uint8))
+    lookup = PaletteLookup(np.zeros((2, 3), np.uint8))
     with pytest.raises(TypeError, match="rgb must be a uint8 array"):
         lookup(np.zeros((2, 2, 3)))
     with pytest.raises(ValueError, match="rgb must have shape \\(..., 3\\)"):

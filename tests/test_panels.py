@@ -9,14 +9,14 @@ from matplotlib.contour import ContourSet
 from PIL import Image
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.viz._colors import N_LEVELS, ColorTable, palette_with
-from mne_coefanim.viz._figure import (
+from mne_coefanim.figure._figure import (
     CBAR_LABEL_BAND,
     CBAR_WIDTH,
     MAP_SIZE,
     MARGIN,
     _layout,
 )
+from mne_coefanim.scene._colors import N_LEVELS, ColorTable, palette_with
 
 FAST = dict(res=64, dpi=50, show=False, verbose=False, sensors=False)
 N_TIMES = 4

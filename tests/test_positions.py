@@ -13,7 +13,7 @@ from mne.channels.layout import _find_topomap_coords
 from mne.utils.check import _check_sphere
 from mne.viz.topomap import _prepare_topomap_plot
 
-from mne_coefanim.adapters._positions import Sensors, resolve_sensors, topomap_positions
+from mne_coefanim.inputs._sensors import Sensors, resolve_sensors, topomap_positions
 
 TOL = 1e-12
 # 'colin27_1020' is MNE 1.13's name for 'standard_1020' (the old name warns).

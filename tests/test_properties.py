@@ -28,7 +28,7 @@ from mne_coefanim import (
     significance_mask,
     topomap_positions,
 )
-from mne_coefanim.viz._colors import N_LEVELS
+from mne_coefanim.scene._colors import N_LEVELS
 
 # database=None stores no examples, but hypothesis still caches constants and
 # unicode data, and writes patches for failures: in the temporary folder, not

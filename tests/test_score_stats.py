@@ -1,6 +1,6 @@
 """score_stats: is the decoding score above chance, and when?
 
-The test itself (stats/_score_stats.py) on data with a known answer:
+The test itself (stats/_score_tests.py) on data with a known answer:
 null scores (no effect anywhere) and a planted effect; then the option
 through animate_coefs: the bar under the curve, in the pixels of a saved
 frame, the log, and the refusals (no subjects, no chance level).
@@ -18,7 +18,7 @@ from PIL import Image
 from scipy import stats
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.stats._score_stats import score_significance
+from mne_coefanim.stats._score_tests import score_significance
 
 N_SUBJECTS, N_TIMES = 8, 40
 EFFECT = slice(15, 25)  # the planted effect's time points

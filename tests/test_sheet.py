@@ -12,7 +12,7 @@ from matplotlib.collections import QuadMesh
 from PIL import Image
 
 from mne_coefanim import animate_coefs, plot_coefs
-from mne_coefanim.viz._colors import N_LEVELS, ColorTable
+from mne_coefanim.scene._colors import N_LEVELS, ColorTable
 
 N_TIMES = 41
 TIMES = np.round(np.linspace(-0.1, 0.3, N_TIMES), 6)
@@ -307,7 +307,7 @@ def test_unknown_keyword_is_a_type_error(effect):
 @pytest.mark.slow
 def test_peaks_of_the_demo_are_at_150_ms(tmp_path):
     """The demo's decoding peaks at 150 ms (its simulated load effect)."""
-    from mne_coefanim.adapters._demo import load_demo
+    from mne_coefanim.datasets._demo import load_demo
 
     study = load_demo(n_subjects=2, n_folds=2, verbose=False)
     sheet = plot_coefs(

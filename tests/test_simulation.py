@@ -2,8 +2,8 @@ import mne
 import numpy as np
 import pytest
 
-from mne_coefanim.adapters import _simulation
-from mne_coefanim.adapters._simulation import simulate_epochs
+from mne_coefanim.datasets import _simulation
+from mne_coefanim.datasets._simulation import simulate_epochs
 
 
 def _time_index(times, t):

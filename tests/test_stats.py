@@ -4,8 +4,8 @@ import pytest
 from conftest import make_info
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from mne_coefanim.stats._patterns import patterns_from_filters
-from mne_coefanim.stats._stats import significance_mask
+from mne_coefanim.stats._agreement import patterns_from_filters
+from mne_coefanim.stats._masks import significance_mask
 
 N_SUBJECTS, N_TIMES = 15, 30
 EFFECT_TIMES = slice(12, 19)

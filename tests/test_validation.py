@@ -20,7 +20,7 @@ from matplotlib.animation import FuncAnimation
 from PIL import Image
 
 import mne_coefanim.interp._interp as interp_module
-import mne_coefanim.io._output as writers_module
+import mne_coefanim.io._atomic as writers_module
 from mne_coefanim import (
     ScalpInterpolator,
     animate_coefs,
@@ -31,7 +31,7 @@ from mne_coefanim import (
     topomap_positions,
 )
 from mne_coefanim.cli._main import main as cli_main
-from mne_coefanim.viz._compose import FrameCompositor
+from mne_coefanim.compose._compose import FrameCompositor
 
 FAST = dict(res=16, dpi=20, show=False, verbose=False)
 N_TIMES = 10
@@ -581,7 +581,7 @@ def test_interpolator_refuses_a_huge_res(info16):
 
 
 def test_missing_encoder_fails_before_rendering(tmp_path, monkeypatch, info, rng):
-    import mne_coefanim.viz._compose as compose
+    import mne_coefanim.compose._compose as compose
 
     data = rng.standard_normal((3, len(info.ch_names)))
     anim = animate_coefs(data, info, times=np.arange(3) / 10, res=16, dpi=30,

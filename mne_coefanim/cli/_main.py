@@ -283,7 +283,7 @@ def _save(anim, output, args, start):
 
 
 def _load_demo(n_subjects, verbose):
-    from ..adapters import _demo
+    from ..datasets import _demo
 
     try:
         return _demo.load_demo(n_subjects=n_subjects, verbose=verbose)
@@ -300,8 +300,8 @@ def _load_demo(n_subjects, verbose):
 
 def _check_output(fname, overwrite):
     """Fail before rendering if the output cannot be written."""
-    from ..io._formats import SUFFIXES
-    from ..io._output import check_output
+    from ..io._atomic import check_output
+    from ..io._writers import SUFFIXES
 
     path = Path(fname).expanduser()
     if path.is_file() and not overwrite:

@@ -63,8 +63,8 @@ def _check_input(fname, what="COEFS"):
 
 def _array_data(path, kind, args, info, verbose, what="COEFS"):
     """Load an array's coefficients as a CoefData with times."""
-    from ..adapters._coefs import as_coef_data
-    from ..adapters._labelled import OrientationError
+    from ..inputs._coefs import as_coef_data
+    from ..inputs._labelled import OrientationError
 
     if kind == "npy":
         values, times = _load_npy(path, what, max_bytes=args.max_bytes), None
@@ -143,8 +143,8 @@ def check_array_headers(path, kind, args, what="COEFS"):
 
 def _check_orientation(values, dims, times, info, ch_type, what):
     """Refuse an array whose times and channels axes look swapped, as the API does."""
-    from ..adapters._labelled import check_orientation
-    from ..adapters._positions import resolve_sensors
+    from ..inputs._labelled import check_orientation
+    from ..inputs._sensors import resolve_sensors
 
     counts = (len(info.ch_names),)
     try:

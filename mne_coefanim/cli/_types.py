@@ -151,14 +151,14 @@ def byte_size(text):
 
 def check_vlim_option(vlim):
     """Check --vlim with the Python check, its error naming the option."""
-    from ..viz._colors import check_vlim
+    from ..scene._colors import check_vlim
 
     return _as_option("--vlim", check_vlim, None if vlim is None else tuple(vlim))
 
 
 def check_cmap_option(name):
     """Check --cmap with the Python check, its error naming the option."""
-    from ..viz._colors import check_cmap
+    from ..scene._colors import check_cmap
 
     if name is not None:
         _as_option("--cmap", check_cmap, name)

@@ -1,17 +1,21 @@
-"""The Clough-Tocher element as linear weights, and its gradients as an operator.
+"""The interpolation operator: a scalp map's geometry, the Clough-Tocher element.
 
-Scipy's ``griddata(..., method='cubic')`` evaluates a Clough-Tocher surface
-from the point values and gradients it estimates iteratively. Both steps are
-linear in the point values, so here they are built once: the weights of each
-pixel on its triangle's three values and three gradients (a matrix), and the
-exact minimiser of the curvature energy (Nielson 1983) that gives the
-gradients from the values (a sparse factorisation, or for small
-triangulations the dense matrix it amounts to).
+The extra points that carry the map beyond the sensors, their triangulation
+(built as MNE builds it), the extra points' values, the triangle under every
+pixel, then the operator from point values to pixels. Scipy's
+``griddata(..., method='cubic')`` evaluates a Clough-Tocher surface from
+the point values and gradients it estimates iteratively; both are linear in
+the values, so here they are built once: each pixel's weights on its
+triangle's three values and gradients, and the exact minimiser of the
+curvature energy (Nielson 1983) giving the gradients (:class:`GradientMap`).
 """
+
+from itertools import product
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import splu
+from scipy.spatial import ConvexHull, Delaunay, cKDTree
 
 
 def _edges(simplices):
@@ -21,11 +25,8 @@ def _edges(simplices):
     return np.unique(np.sort(pairs, axis=1), axis=0)
 
 
-# Up to this many points (sensors and extra points) the gradient map is kept
-# as a dense matrix G (2 n_points x n_points): the per-frame product is then
-# one BLAS-free loop, faster than sparse triangular solves, and G costs at
-# most 4 MiB. Beyond it G would grow as n_points ** 2 (1.6 GB for 10,000
-# channels), so each frame solves the sparse system instead.
+# Up to this many points the gradient map is a dense G (at most 4 MiB, faster
+# than sparse solves); beyond, G would grow as n_points ** 2 (1.6 GB for 10,000).
 DENSE_GRADIENTS_MAX_POINTS = 512
 
 
@@ -33,26 +34,11 @@ class GradientMap:
     """The estimated gradients as a linear map of the point values.
 
     The gradients minimise a curvature energy (see :func:`_gradient_system`),
-    so ``g = G f`` with ``G = -H^-1 R``: ``H`` and ``R`` are sparse (each
-    point couples only to its neighbours), ``G`` is dense. The sparse LU
-    factorisation of ``H`` takes time and memory close to linear in the
-    number of points; ``G`` itself is formed only for small triangulations
-    (``DENSE_GRADIENTS_MAX_POINTS``), where applying it is fastest.
-
-    Parameters
-    ----------
-    points : array, shape (n_points, 2)
-        The triangulated points.
-    tri : scipy.spatial.Delaunay
-        Their triangulation.
-    dense : bool | None
-        Form ``G`` (True) or solve per call (False); None decides by size.
-
-    Attributes
-    ----------
-    matrix : array, shape (2 * n_points, n_points) | None
-        ``G``, rows ordered ``(d/dx of point 0, d/dy of point 0, ...)``, or
-        None when the gradients are solved per call.
+    so ``g = G f`` with ``G = -H^-1 R``: ``H`` and ``R`` are sparse, ``G`` is
+    dense. ``G`` is formed (``matrix``, rows ordered ``(d/dx of point 0, d/dy
+    of point 0, ...)``) only for small triangulations
+    (``DENSE_GRADIENTS_MAX_POINTS``, or ``dense=True``); otherwise ``matrix``
+    is None and each call solves with the sparse LU factorisation of ``H``.
     """
 
     def __init__(self, points, tri, *, dense=None):
@@ -70,9 +56,7 @@ class GradientMap:
     def __call__(self, values):
         """Return the gradients, shape (2 * n_points, n), of values (n_points, n)."""
         if self.matrix is not None:
-            # no BLAS: at these sizes waking its threads costs more than the
-            # product (as _interp._small_product)
-            return np.einsum("ij,jk->ik", self.matrix, values, optimize=False)
+            return small_product(self.matrix, values)
         return -self._factor.solve(np.asfortranarray(self._linear @ values))
 
     def toarray(self):
@@ -85,18 +69,13 @@ class GradientMap:
 def _gradient_system(points, tri):
     """Build the sparse system ``H g = -R f`` whose solution are the gradients.
 
-    Returns ``H`` (CSC, shape (2 * n_points, 2 * n_points)) and ``R`` (CSC,
-    shape (2 * n_points, n_points)), rows and columns of ``H`` ordered
-    ``(d/dx of point 0, d/dy of point 0, d/dx of point 1, ...)``.
-
-    The gradients minimise, over all triangulation edges, the integral of the
-    squared second derivative of the cubic Hermite curve along each edge
-    (Nielson 1983; the energy scipy's ``CloughTocher2DInterpolator``
-    minimises by Gauss-Seidel). For an edge from i to j with vector e,
-    length L and slopes a = g_i . e, b = g_j . e the energy is
-    ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``; it is
-    quadratic in the gradients, so its minimiser solves ``H g = -R f``.
-    Every edge adds a few entries: both matrices hold O(n_points) numbers.
+    ``H`` (CSC, 2 n_points square) and ``R`` (CSC, 2 n_points x n_points) are
+    ordered ``(d/dx of point 0, d/dy of point 0, ...)``. The gradients
+    minimise, over all edges, the integral of the squared second derivative
+    of the cubic Hermite curve along each edge (Nielson 1983; scipy's
+    ``CloughTocher2DInterpolator`` minimises it by Gauss-Seidel): for an edge
+    of vector e, length L, slopes a = g_i . e, b = g_j . e, the energy is
+    ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``.
     """
     n_points = len(points)
     i, j = _edges(tri.simplices).T
@@ -127,27 +106,19 @@ def _gradient_system(points, tri):
     return hessian, linear
 
 
-# pixels per step: each step gathers its triangles' control points, 1.4 kB
-# per pixel; under 4 MB numpy asks for no huge pages, which a fresh process
-# would fault in and zero (measured: 0.12 s of a fresh build at 16,384 pixels
-# per step, 0.02 s at 2,048; the same weights, bit for bit)
+# pixels per step (1.4 kB each): under 4 MB numpy asks for no huge pages, which
+# a fresh process would fault in and zero (0.12 s at 16,384 pixels, 0.02 s here)
 _CHUNK = 2048
 
 
 def _clough_tocher_weights(tri, simplex, bary):
-    """Weights of each pixel on its triangle's 9 degrees of freedom.
+    """Weights of each pixel on its triangle's 9 degrees of freedom, (n_pixels, 9).
 
-    The degrees of freedom are ordered ``(f0, f1, f2, g0x, g0y, g1x, g1y,
-    g2x, g2y)``: the three vertex values and gradients. Returns an array of
-    shape (n_pixels, 9).
-
-    Each triangle is split at its centroid into three cubic Bezier patches
-    (the Clough-Tocher element). Every Bezier control point is a linear
-    combination of the 9 degrees of freedom, so it is held here as a vector
-    of 9 coefficients; evaluating the Bernstein polynomials then gives the
-    weights directly. Control points are indexed ``(i, j, k, l)``, the
-    powers of the barycentric coordinates of vertices 0, 1, 2 and of the
-    centroid.
+    Ordered ``(f0, f1, f2, g0x, g0y, g1x, g1y, g2x, g2y)``. Each triangle is
+    split at its centroid into three cubic Bezier patches; every control
+    point, indexed ``(i, j, k, l)`` by the powers of the barycentric
+    coordinates of vertices 0, 1, 2 and the centroid, is a vector of 9
+    coefficients, so the Bernstein polynomials give the weights directly.
     """
     cps = _control_points(tri)  # {(i, j, k, l): (n_triangles, 9)}
     # the pixel's patch is the one opposite its vertex of smallest weight;
@@ -248,10 +219,9 @@ def _cross_direction(tri, verts, centroid, opposite, u, w):
 def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
     """Control point ``(u, w, centroid) = (1, 1, 1)`` of the patch (u, w, c).
 
-    Write the direction in the patch's barycentric terms ``(au, aw, ac)``
-    (summing to 0). The derivative along it on the edge is a quadratic
-    Bezier with coefficients ``q_m = au c[.. u+1] + aw c[.. w+1] + ac c[.. c+1]``;
-    it is linear exactly when ``2 q_1 = q_0 + q_2``, which fixes the point.
+    With the direction in barycentric terms ``(au, aw, ac)``, the derivative
+    along it on the edge is a quadratic Bezier ``q``; it is linear exactly
+    when ``2 q_1 = q_0 + q_2``, which fixes the point.
     """
     # solve direction = au (pu - pc) + aw (pw - pc)
     basis = np.stack([pu - pc, pw - pc], axis=-1)  # (n_tri, 2, 2)
@@ -276,3 +246,204 @@ def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
           + ac[:, None] * cp(**{nw: 2, "d": 1}))  # fmt: skip
     known_q1 = au[:, None] * cp(**{nu: 2, nw: 1}) + aw[:, None] * cp(**{nu: 1, nw: 2})
     return (q0 + q2 - 2 * known_q1) / (2 * ac[:, np.newaxis])
+
+
+def _median_spacing(pos, simplices):
+    """Return the median side of the sensors' triangles (two per triangle, as MNE)."""
+    sides = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]]])
+    return float(np.median(np.linalg.norm(pos[sides[:, 0]] - pos[sides[:, 1]], axis=1)))
+
+
+def _extra_points(pos, extrapolate, origin, clip_radius, spacing):
+    """Points beyond the sensors up to the outline; for 'local', the map's polygon."""
+    if extrapolate == "box":
+        low, high = pos.min(axis=0), pos.max(axis=0)
+        span = high - low
+        corners = np.array(list(product(*zip(low - span, high + span, strict=True))))
+        return corners, None
+    if extrapolate == "head":
+        # a ring a little outside the image, spaced like the sensors
+        ring_radius = clip_radius * 1.1 + spacing
+        step = np.arcsin(min(spacing / clip_radius, 1.0))
+        n_ring = max(12, int(round(2 * np.pi / step)))
+        angles = np.linspace(0, 2 * np.pi, n_ring, endpoint=False)
+        ring = origin + ring_radius * np.column_stack([np.cos(angles), np.sin(angles)])
+        return ring, None
+    # 'local': push the sensors' hull outwards by one sensor spacing (plus
+    # points along its long sides, as MNE does), and keep the pixels within
+    # half a spacing of the hull
+    hull = pos[ConvexHull(pos).vertices]  # counter-clockwise
+    centre = pos.mean(axis=0)
+    outward = hull - centre
+    outward /= np.linalg.norm(outward, axis=1, keepdims=True)
+    pushed = hull + spacing * outward
+    sides = np.roll(hull, -1, axis=0) - hull
+    along = []
+    for start, side in zip(pushed, sides, strict=True):
+        n_parts = int(round(0.25 * np.linalg.norm(side) / spacing))
+        fractions = np.arange(1, n_parts)[:, np.newaxis] / max(n_parts, 1)
+        along.append(start + fractions * side)
+    return np.concatenate([pushed, *along]), hull + 0.5 * spacing * outward
+
+
+def _triangulate(sensor_tri, extra, extrapolate):
+    """Delaunay triangulation of the sensors, then the extra points, as MNE builds it.
+
+    The insertion order decides between equally Delaunay triangulations
+    (co-circular points): MNE's order makes the maps agree with its topomaps.
+    """
+    if extrapolate == "box":
+        sensor_tri.close()
+        return Delaunay(np.concatenate([sensor_tri.points, extra]))
+    sensor_tri.add_points(extra)
+    sensor_tri.close()
+    return sensor_tri
+
+
+def _extra_value_map(tri, n_channels, border):
+    """Linear map from channel values to extra-point values: (matrix, offset)."""
+    n_extra = len(tri.points) - n_channels
+    matrix = np.zeros((n_extra, n_channels))
+    offset = np.zeros(n_extra)
+    if border != "mean":
+        offset[:] = border
+        return matrix, offset
+    indptr, indices = tri.vertex_neighbor_vertices
+    for row in range(n_extra):
+        neighbours = indices[indptr[n_channels + row] : indptr[n_channels + row + 1]]
+        neighbours = neighbours[neighbours < n_channels]
+        if neighbours.size:
+            matrix[row, neighbours] = 1.0 / neighbours.size
+    # extra points that touch no channel take the mean of the others
+    lonely = ~matrix.any(axis=1)
+    if lonely.any() and not lonely.all():
+        matrix[lonely] = matrix[~lonely].mean(axis=0)
+    elif lonely.all():
+        matrix[:] = 1.0 / n_channels
+    return matrix, offset
+
+
+def _rasterize(tri, xi, yi):
+    """Find the triangle under each pixel of the grid, -1 where there is none.
+
+    Each triangle tests only the pixels of its own bounding box (scipy's
+    ``find_simplex`` walks the triangulation per pixel: slow here).
+    """
+    res_x, res_y = len(xi), len(yi)
+    simplex = np.full((res_y, res_x), -1)
+    corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
+    low, high = corners.min(axis=1), corners.max(axis=1)
+    cols = np.searchsorted(xi, [low[:, 0], high[:, 0]], side="left")
+    cols[1] = np.searchsorted(xi, high[:, 0], side="right")
+    rows = (
+        np.searchsorted(yi, low[:, 1], side="left"),
+        np.searchsorted(yi, high[:, 1], side="right"),
+    )
+    tol = 1e-10
+    transform = _affine_transforms(tri)
+    for index in range(len(corners)):
+        r0, r1, c0, c1 = rows[0][index], rows[1][index], cols[0][index], cols[1][index]
+        if r0 >= r1 or c0 >= c1 or not np.isfinite(transform[index]).all():
+            continue  # flat triangle or no pixel centre in its box
+        xx, yy = np.meshgrid(xi[c0:c1], yi[r0:r1])
+        xy = np.column_stack([xx.ravel(), yy.ravel()])
+        bary = _barycentric(transform, np.full(len(xy), index), xy)
+        hit = (bary >= -tol).all(axis=1).reshape(xx.shape)
+        block = simplex[r0:r1, c0:c1]
+        block[hit & (block < 0)] = index
+    return simplex.ravel()
+
+
+def _affine_transforms(tri):
+    """Barycentric transforms of all triangles, laid out like scipy's.
+
+    ``T[k, :2]`` inverts the triangle's edge matrix and ``T[k, 2]`` is its
+    last vertex (NaN for flat triangles). Computed in closed form: scipy's
+    ``Delaunay.transform`` calls LAPACK once per triangle, which a
+    multithreaded OpenBLAS can make a thousand times slower.
+    """
+    corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
+    a = corners[:, 0] - corners[:, 2]
+    b = corners[:, 1] - corners[:, 2]
+    det = a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
+    scale = np.abs(np.concatenate([a, b], axis=1)).max(axis=1) ** 2
+    rows = [np.column_stack([b[:, 1], -b[:, 0]]), np.column_stack([-a[:, 1], a[:, 0]])]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = np.stack(rows, axis=1) / det[:, np.newaxis, np.newaxis]
+    inverse[np.abs(det) <= 1e-12 * scale] = np.nan
+    return np.concatenate([inverse, corners[:, 2][:, np.newaxis]], axis=1)
+
+
+def _barycentric(transform, simplex, xy):
+    """Barycentric coordinates of points in given triangles, shape (n, 3)."""
+    transform = transform[simplex]
+    partial = np.einsum("nij,nj->ni", transform[:, :2], xy - transform[:, 2])
+    return np.column_stack([partial, 1.0 - partial.sum(axis=1)])
+
+
+def build_operator(tri, simplex, xy, image_interp):
+    """Return the sparse operator from point values to pixels, and the GradientMap.
+
+    ``simplex`` is the triangle under each pixel ``xy``; the operator's
+    columns are the values of all points (then, for ``'cubic'``, their
+    d/dx and d/dy, which the GradientMap gives from the values).
+    """
+    points, rows = tri.points, np.arange(len(xy))
+    n_points = len(points)
+    if image_interp == "nearest":
+        _, nearest = cKDTree(points).query(xy)
+        op = sparse.csr_matrix((np.ones(len(xy)), (rows, nearest)),
+                               shape=(len(xy), n_points))  # fmt: skip
+        return op, None
+    bary = _barycentric(_affine_transforms(tri), simplex, xy)
+    vertices = tri.simplices[simplex]
+    if image_interp == "linear":
+        op = sparse.csr_matrix((bary.ravel(), (np.repeat(rows, 3), vertices.ravel())),
+                               shape=(len(xy), n_points))  # fmt: skip
+        return op, None
+    weights = _clough_tocher_weights(tri, simplex, bary)
+    # columns: values of all points, then d/dx and d/dy of all points
+    cols = np.concatenate([vertices, n_points + 2 * vertices,
+                           n_points + 2 * vertices + 1], axis=1)  # fmt: skip
+    # reorder the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y) to match
+    weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
+    op = sparse.csr_matrix((weights.ravel(), (np.repeat(rows, 9), cols.ravel())),
+                           shape=(len(xy), 3 * n_points))  # fmt: skip
+    return op, GradientMap(points, tri)
+
+
+def small_product(a, b):
+    """Multiply small matrices without BLAS (waking its threads costs more, 4x)."""
+    return np.einsum("ij,jk->ik", a, b, optimize=False)
+
+
+EXTRAPOLATED = ("show", "fade", "hide")
+# a pixel centre this close to the hull's edge (relative to the hull's size)
+# counts as inside: exactly on the edge, or off it by rounding
+HULL_TOL = 1e-9
+
+
+def hull_mask(pos, xi, yi):
+    """Whether each pixel centre ``(xi[j], yi[i])`` lies in the convex hull of ``pos``.
+
+    Returns a bool array of shape ``(len(yi), len(xi))``. A centre no further
+    than ``HULL_TOL`` times the hull's size outside the line of every edge
+    counts as inside. The hull polygon is rasterised row by row: each edge of
+    a convex polygon bounds every row on one side, so a row's pixels inside
+    are one span (no ``Delaunay.find_simplex``, a LAPACK call per triangle).
+    """
+    pos = np.asarray(pos, float)
+    xi, yi = np.asarray(xi, float), np.asarray(yi, float)
+    # each edge: unit normal (nx, ny) and offset, nx*x + ny*y + offset <= 0
+    # inside (qhull's equations, pointing outward)
+    nx, ny, offset = ConvexHull(pos).equations.T
+    tol = HULL_TOL * float(np.ptp(pos, axis=0).max())
+    # per edge and row: nx * x <= room
+    room = tol - offset[:, np.newaxis] - ny[:, np.newaxis] * yi
+    right, left, flat = nx > 0, nx < 0, nx == 0
+    high = np.min(room[right] / nx[right, np.newaxis], axis=0, initial=np.inf)
+    low = np.max(room[left] / nx[left, np.newaxis], axis=0, initial=-np.inf)
+    rows = (room[flat] >= 0).all(axis=0)  # a horizontal edge bounds rows
+    inside = (xi >= low[:, np.newaxis]) & (xi <= high[:, np.newaxis])
+    inside &= rows[:, np.newaxis]
+    return inside

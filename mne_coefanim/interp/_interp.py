@@ -1,49 +1,44 @@
 """Scalp interpolation: geometry once per animation, values per frame.
 
 The map of every method used here is linear in the channel values, so the
-whole interpolation is built once as an operator and each frame costs one
-sparse product:
-
-* ``nearest``: each pixel copies one point's value;
-* ``linear``: each pixel mixes its triangle's three vertex values;
-* ``cubic``: the Clough-Tocher element mixes its triangle's three values and
-  three gradients (9 numbers), and the gradients are the minimiser of the
-  same curvature energy that :func:`scipy.interpolate.griddata` minimises
-  iteratively (Nielson 1983) -- here solved exactly, once, as a linear system.
-
-Extra points outside the sensors (``extrapolate``) follow MNE's topomaps:
-their values are the mean of their neighbouring channels (``border='mean'``)
-or a constant.
+whole interpolation is built once as an operator (:mod:`._clough_tocher`)
+and each frame costs one sparse product: ``nearest`` copies one point's
+value, ``linear`` mixes its triangle's three vertex values, ``cubic`` the
+Clough-Tocher element's three values and three gradients. Extra points
+outside the sensors (``extrapolate``) follow MNE's topomaps: their values
+are the mean of their neighbouring channels (``border='mean'``) or a
+constant. Beyond the sensors' convex hull (:func:`hull_mask`) the map is
+extrapolated. Interpolators are kept per geometry
+(:func:`scalp_interpolator`), so a second animation of the same montage
+skips the build.
 """
 
+import threading
+from collections import OrderedDict
 from numbers import Real
 
 import numpy as np
 from matplotlib.path import Path
 from mne.defaults import HEAD_SIZE_DEFAULT
-from scipy import sparse
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from .._checks import as_float_array, check_int, check_option
 from .._defaults import MIN_CHANNELS
-from ._clough_tocher import GradientMap, _clough_tocher_weights
-from ._geometry import (
-    _affine_transforms,
-    _barycentric,
+from ._clough_tocher import (
+    EXTRAPOLATED,
     _extra_points,
     _extra_value_map,
     _median_spacing,
     _rasterize,
     _triangulate,
+    build_operator,
+    hull_mask,
+    small_product,
 )
-from ._hull import EXTRAPOLATED, hull_mask
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
-# No single array larger than this is allocated: larger requests raise a
-# ValueError saying how to stream instead of exhausting the memory.
-MAX_ARRAY_BYTES = 2 * 1024**3
-# Peak bytes per image pixel while building the operator (measured: cubic
-# holds 9 weights per pixel and their Bernstein terms), to refuse a huge res.
+MAX_ARRAY_BYTES = 2 * 1024**3  # no larger array is allocated: say how to stream
+# peak bytes per pixel while building the operator (measured): refuse a huge res
 _BUILD_BYTES_PER_PIXEL = {"cubic": 400, "linear": 130, "nearest": 70}
 
 
@@ -110,18 +105,9 @@ class ScalpInterpolator:
     relative change of 1e-6, so the two agree to about that precision.
     """
 
-    def __init__(
-        self,
-        pos,
-        *,
-        image_interp="cubic",
-        extrapolate="auto",
-        border="mean",
-        res=64,
-        sphere=None,
-        ch_type=None,
-        extrapolated="show",
-    ):
+    def __init__(self, pos, *, image_interp="cubic", extrapolate="auto",
+                 border="mean", res=64, sphere=None, ch_type=None,
+                 extrapolated="show"):  # fmt: skip
         self.pos = _check_pos(pos)
         self.extrapolated = check_option("extrapolated", extrapolated, EXTRAPOLATED)
         self.image_interp = check_option(
@@ -139,12 +125,8 @@ class ScalpInterpolator:
         origin, radius = self.sphere[:2], self.sphere[3]
         reach = np.linalg.norm(self.pos - origin, axis=1).max() * 1.01
         self.clip_radius = float(max(radius, reach))
-        self.extent = (
-            origin[0] - self.clip_radius,
-            origin[0] + self.clip_radius,
-            origin[1] - self.clip_radius,
-            origin[1] + self.clip_radius,
-        )
+        (x, y), r = origin, self.clip_radius
+        self.extent = (x - r, x + r, y - r, y + r)
         # incremental, so that the extra points can be added to it as MNE does
         try:
             sensor_tri = Delaunay(self.pos, incremental=True)
@@ -159,13 +141,15 @@ class ScalpInterpolator:
         )
         self.points = np.concatenate([self.pos, extra])
         self.triangulation = _triangulate(sensor_tri, extra, self.extrapolate)
-        self._extra_map = _extra_value_map(
-            self.triangulation, len(self.pos), self.border
-        )
-        self._transforms = _affine_transforms(self.triangulation)
+        self._extra_map = _extra_value_map(self.triangulation, len(self.pos),
+                                           self.border)  # fmt: skip
         self._hull = None
         self.inside = self._inside_mask()
-        self._operator, self._gradient_map = self._build_operator()
+        xy = self._pixel_xy()[self.inside.ravel()]
+        self._operator, self._gradient_map = build_operator(
+            self.triangulation, self._pixel_simplex[self.inside.ravel()], xy,
+            self.image_interp,
+        )  # fmt: skip
         self._operator_lowp = None
         self._nearest_channel = None
 
@@ -281,7 +265,7 @@ class ScalpInterpolator:
     def _node_values(self, channel_values):
         """Values at all points (channels, then extras), shape (n_points, n)."""
         matrix, offset = self._extra_map
-        extra = _small_product(matrix, channel_values) + offset[:, np.newaxis]
+        extra = small_product(matrix, channel_values) + offset[:, np.newaxis]
         return np.concatenate([channel_values, extra])
 
     def _pixel_xy(self):
@@ -300,37 +284,6 @@ class ScalpInterpolator:
         inside &= self._pixel_simplex >= 0
         return inside.reshape(self.res, self.res)
 
-    def _build_operator(self):
-        xy = self._pixel_xy()[self.inside.ravel()]
-        n_points = len(self.points)
-        rows = np.arange(len(xy))
-        if self.image_interp == "nearest":
-            _, nearest = cKDTree(self.points).query(xy)
-            shape = (len(xy), n_points)
-            op = sparse.csr_matrix((np.ones(len(xy)), (rows, nearest)), shape=shape)
-            return op, None
-        simplex = self._pixel_simplex[self.inside.ravel()]
-        bary = _barycentric(self._transforms, simplex, xy)
-        vertices = self.triangulation.simplices[simplex]
-        if self.image_interp == "linear":
-            shape = (len(xy), n_points)
-            op = sparse.csr_matrix(
-                (bary.ravel(), (np.repeat(rows, 3), vertices.ravel())), shape=shape
-            )
-            return op, None
-        weights = _clough_tocher_weights(self.triangulation, simplex, bary)
-        # columns: values of all points, then d/dx and d/dy of all points
-        cols = np.concatenate(
-            [vertices, n_points + 2 * vertices, n_points + 2 * vertices + 1], axis=1
-        )
-        # reorder the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y) to match
-        weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
-        op = sparse.csr_matrix(
-            (weights.ravel(), (np.repeat(rows, 9), cols.ravel())),
-            shape=(len(xy), 3 * n_points),
-        )
-        return op, GradientMap(self.points, self.triangulation)
-
 
 # -- validation ---------------------------------------------------------------
 
@@ -338,9 +291,8 @@ class ScalpInterpolator:
 def _check_pos(pos):
     pos = as_float_array("pos", pos)
     if pos.ndim != 2 or pos.shape[1] != 2:
-        raise ValueError(
-            f"pos must be an array of shape (n_channels, 2); got shape {pos.shape}."
-        )
+        raise ValueError(f"pos must be an array of shape (n_channels, 2); got "
+                         f"shape {pos.shape}.")  # fmt: skip
     if len(pos) < MIN_CHANNELS:
         raise ValueError(
             f"pos must hold at least {MIN_CHANNELS} channels to interpolate a map; "
@@ -351,9 +303,7 @@ def _check_pos(pos):
         raise ValueError(f"pos must be finite; rows {bad.tolist()} hold NaN or inf.")
     _, first, counts = np.unique(pos, axis=0, return_index=True, return_counts=True)
     if (counts > 1).any():
-        dup = np.flatnonzero(
-            (pos[:, np.newaxis] == pos[first[counts > 1]]).all(-1).any(-1)
-        )
+        dup = np.flatnonzero((pos[:, None] == pos[first[counts > 1]]).all(-1).any(-1))
         raise ValueError(
             f"pos must not hold duplicate positions; rows {dup.tolist()} share a "
             "position. Drop all but one of them."
@@ -430,13 +380,69 @@ def _check_sphere(sphere):
     return sphere
 
 
-# -- per-frame arithmetic -----------------------------------------------------
+MAX_ENTRIES = 4  # interpolators kept: a few MB each at res=256
 
 
-def _small_product(a, b):
-    """Multiply the small dense matrices of the per-frame path, ``a @ b``.
+# the interpolators kept, least recently used first; animations may be built
+# on several threads (save_animations), so every access holds the lock
+_CACHE = OrderedDict()
+_COUNTS = {"hits": 0, "misses": 0}
+_CACHE_LOCK = threading.Lock()
 
-    Without BLAS: at these sizes a multithreaded OpenBLAS spends more time
-    waking its threads than multiplying (4x slower, measured on 2 cores).
+
+def scalp_interpolator(pos, **kwargs):
+    """Return the :class:`ScalpInterpolator` of this geometry, built at most once.
+
+    Least recently used interpolators are dropped beyond ``MAX_ENTRIES``.
     """
-    return np.einsum("ij,jk->ik", a, b, optimize=False)
+    key = _key(pos, kwargs)
+    if key is None:  # an argument that cannot be compared: build anew
+        return ScalpInterpolator(pos, **kwargs)
+    with _CACHE_LOCK:
+        interp = _CACHE.get(key)
+        if interp is not None:
+            _COUNTS["hits"] += 1
+            _CACHE.move_to_end(key)
+            return interp
+    # built outside the lock: two threads may both build one, the last is kept
+    interp = ScalpInterpolator(pos, **kwargs)  # errors are not cached
+    with _CACHE_LOCK:
+        _COUNTS["misses"] += 1
+        _CACHE[key] = interp
+        while len(_CACHE) > MAX_ENTRIES:
+            _CACHE.popitem(last=False)
+    return interp
+
+
+def cache_info():
+    """Return the cache's ``{'hits', 'misses', 'size'}`` (for tests and benchmarks)."""
+    with _CACHE_LOCK:
+        return {**_COUNTS, "size": len(_CACHE)}
+
+
+def cache_clear():
+    """Drop every kept interpolator and reset the counts."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _COUNTS.update(hits=0, misses=0)
+
+
+def _key(pos, kwargs):
+    """Return a hashable key of the exact geometry (array bytes, not rounded)."""
+    try:
+        items = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
+        key = (_frozen(pos), items)
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _frozen(value):
+    if isinstance(value, np.ndarray | list | tuple):
+        array = np.asarray(value)
+        if array.dtype == object:
+            raise TypeError("not comparable")
+        return (array.dtype.str, array.shape, array.tobytes())
+    # the type too: res=256.0 equals 256, but must still be refused
+    return (type(value).__name__, value)

@@ -1,28 +1,20 @@
-"""Temporary files and their publication: the pieces of atomic output.
+"""Atomic output: checked paths, temporary files and their publication.
 
-A file is written under a temporary name in its target folder and published
-under its final name only when complete (see
-:func:`~mne_coefanim.io._output.atomic_output`). This module names the
-temporary files, removes those that interrupted saves left behind, and
-publishes a finished file.
-
-Nothing process-wide is changed to write a file: the permissions a new file
-gets come from the kernel, which applies the umask (or the folder's default
-ACL) when the temporary file is created with mode 0o666, exactly as for a
-file opened with ``open(path, 'w')``; the umask is never set, not even to be
-read.
+Every output file is written to a hidden temporary file in the target folder
+and published under its name only when complete (:func:`atomic_output`), so
+an error, Ctrl-C or a killed process never leaves a truncated file or
+replaces an existing one. Nothing process-wide is changed: a new file's
+permissions come from the kernel (umask or the folder's default ACL), which
+is never set, not even to be read.
 
 Temporary names look like ``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``:
-hidden (a leading dot), the final name (cut to fit the file system's name
-limit), a digest of the final name (which final file it is for, even when
-the name was cut), a digest of the host name and the process id of the
-writer (whether it still runs), a random part, and ``.part``. They end in no
-media suffix, so that nothing takes a partial file for a video or image.
-
-Publication never replaces a file unless asked to: without ``overwrite`` the
-file is published with a hard link, which fails when the final name exists
-(a dangling symbolic link included), so that of two saves racing to the
-same new file exactly one wins and the other gets :class:`FileExistsError`.
+hidden, the final name (cut to fit the file system's name limit), a digest
+of the final name, a digest of the host name and the writer's process id
+(whether it still runs), a random part and ``.part`` (no media suffix, so
+nothing takes a partial file for a video). Without ``overwrite`` a file is
+published with a hard link, which fails when the name exists (a dangling
+symbolic link included): of two saves racing to a new file exactly one wins
+and the other gets :class:`FileExistsError`.
 """
 
 import contextlib
@@ -36,41 +28,121 @@ import socket
 import stat
 import threading
 import time
+from pathlib import Path
+
+from .._checks import check_bool, check_type
 
 TEMP_SUFFIX = ".part"
 # a leftover whose writer cannot be checked (another host) is removed after
 # a day: longer than any save leaves its temporary file untouched
 STALE_AGE = 24 * 3600
-_DIGEST_LEN, _HOST_LEN, _PID_LEN, _RANDOM_LEN = 8, 6, 10, 8  # pid: at most
+_DIGEST_LEN, _HOST_LEN, _PID_LEN, _RANDOM_LEN = 8, 6, 10, 8
 # ".", the label, ".", digest, ".", host, "-", pid, ".", random, ".part"
 _OVERHEAD = 5 + _DIGEST_LEN + _HOST_LEN + _PID_LEN + _RANDOM_LEN + len(TEMP_SUFFIX)
 _TEMP_NAME = re.compile(
     rf"\.(?P<digest>[0-9a-f]{{{_DIGEST_LEN}}})\.(?P<host>[0-9a-f]{{{_HOST_LEN}}})"
     rf"-(?P<pid>[0-9]{{1,{_PID_LEN}}})\.[^.]+{re.escape(TEMP_SUFFIX)}\Z"
 )
-# the errors of os.link on file systems without hard links (FAT, exFAT, some
-# network and FUSE file systems)
+# os.link's errors on file systems without hard links (FAT, some network ones)
 _NO_HARD_LINKS = {
-    errno.EPERM,
-    errno.EINVAL,
-    errno.EMLINK,
-    errno.ENOSYS,
-    errno.EXDEV,
-    errno.EOPNOTSUPP,
-    getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
-}
-# the temporary files this process is writing (their names): a leftover of
-# this process that is not in the set belongs to a save that was interrupted
+    errno.EPERM, errno.EINVAL, errno.EMLINK, errno.ENOSYS, errno.EXDEV,
+    errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
+}  # fmt: skip
+# the temporary files this process is writing: a leftover of this process
+# that is not in the set belongs to a save that was interrupted
 _WRITING = set()
 _WRITING_LOCK = threading.Lock()
 
 
-def name_max(folder):
-    """Return the longest file name the file system of ``folder`` takes.
+def check_output(fname, *, allowed, overwrite=False):
+    """Check an output file name before anything is rendered.
 
-    In bytes on POSIX (``NAME_MAX``, 255 on most file systems); 255 where it
-    cannot be asked.
+    ``~`` is expanded, and a temporary file is created in the folder and
+    removed, so that a folder nothing can be written to fails here, before
+    any frame is rendered. ``allowed``: the accepted suffixes with their dot
+    (matched ignoring case).
+
+    Returns
+    -------
+    path : pathlib.Path
+        The expanded path.
+    suffix : str
+        Its suffix in lower case, one of ``allowed``.
     """
+    check_type("fname", fname, (str, os.PathLike), "a str or path-like")
+    overwrite = check_bool("overwrite", overwrite)
+    path = Path(fname).expanduser()
+    if "\0" in str(path):
+        raise ValueError(
+            f"fname must not contain a NUL character ('\\0'); got {str(path)!r}."
+        )
+    allowed = tuple(s.lower() for s in allowed)
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        got = f"suffix {path.suffix!r}" if path.suffix else "no suffix"
+        raise ValueError(
+            f"fname must end in one of {', '.join(allowed)}; got {str(path)!r} "
+            f"({got}). Choose the format with the file name, e.g. "
+            f"{path.with_suffix(allowed[0]).name!r}."
+        )
+    if not path.parent.is_dir():
+        raise ValueError(
+            f"The folder of fname does not exist: {str(path.parent)!r}. "
+            f"Create it first (e.g. os.makedirs) or choose another folder."
+        )
+    length, limit = name_length(path.name), name_max(path.parent)
+    if length > limit:
+        raise ValueError(
+            f"fname's file name is {length} bytes long; the file system of "
+            f"{str(path.parent)!r} takes names of at most {limit}. Choose a "
+            "shorter name."
+        )
+    if path.is_dir():
+        raise ValueError(f"fname {str(path)!r} is a folder; give a file name.")
+    if os.path.lexists(path) and not overwrite:
+        what = " (a symbolic link to nothing)" if not path.exists() else ""
+        raise FileExistsError(
+            f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
+            "replace it."
+        )
+    with _temporary(path):  # the folder takes new files
+        pass
+    return path, suffix
+
+
+@contextlib.contextmanager
+def atomic_output(path, *, overwrite=False):
+    """Write a file through a temporary file published on success.
+
+    Temporary files that killed saves left in the folder are removed first.
+    On success the file gets its final name (keeping the permissions of a
+    file it replaces); on any exception, KeyboardInterrupt included, it is
+    removed, ``path`` is left untouched and the exception propagates.
+    Without ``overwrite``, the file is published only under a name that is
+    still free when it is complete. Yields the temporary file, empty.
+    """
+    path = Path(path)
+    overwrite = check_bool("overwrite", overwrite)
+    remove_stale(path.parent)
+    with _temporary(path) as (tmp, mode):
+        yield tmp
+        publish(tmp, path, overwrite=overwrite, mode=mode)
+
+
+def write_text(path, text, *, overwrite=False):
+    """Write a text (HTML) file atomically, encoded as UTF-8; return its path."""
+    check_type("text", text, str, "a str")
+    path, _ = check_output(path, overwrite=overwrite, allowed=(".html", ".htm"))
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+    from mne.utils import logger
+
+    logger.info(f"Wrote {path} ({len(text)} characters).")
+    return path
+
+
+def name_max(folder):
+    """Return the longest file name ``folder`` takes (in bytes; else 255)."""
     try:
         limit = os.pathconf(folder, "PC_NAME_MAX")
     except (AttributeError, OSError, ValueError):  # Windows; odd file systems
@@ -88,22 +160,9 @@ def name_length(name):
 def temp_prefix(path, *, pid=None, host=None):
     """Return the start of the temporary names for ``path``.
 
-    :func:`create_temp` adds the random part and :data:`TEMP_SUFFIX`; the
-    whole name stays within :func:`name_max` for any final name that does.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The final file.
-    pid : int | None
-        The writer's process id; None for this process.
-    host : str | None
-        The digest of the writer's host name; None for this host.
-
-    Returns
-    -------
-    prefix : str
-        E.g. ``'.anim.gif.3fa2b1c4.5d41c0-12345.'``.
+    E.g. ``'.anim.gif.3fa2b1c4.5d41c0-12345.'``; the whole name stays within
+    :func:`name_max`. ``pid`` and ``host`` (its digest) default to this
+    process's.
     """
     label = path.name
     budget = max(0, name_max(path.parent) - _OVERHEAD)
@@ -113,47 +172,56 @@ def temp_prefix(path, *, pid=None, host=None):
     return f".{label}.{_digest(path.name)}.{host or _host()}-{pid}."
 
 
-def create_temp(path, created):
+@contextlib.contextmanager
+def _temporary(path):
+    """Yield a new temporary file for ``path`` and the mode of a new file.
+
+    When the block ends, the temporary file is removed if it still exists
+    (whatever ended the block, a Ctrl-C at any moment included).
+    """
+    created = []  # the names, each added before its file exists
+    try:
+        yield make_temp(path, created)
+    finally:
+        for tmp in created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # published: the name no longer exists
+            release(tmp)
+
+
+def make_temp(path, created):
     """Create the empty temporary file for ``path``, next to it.
 
-    It is private (mode 0o600) from the start, so that nobody can open the
-    content while it is written. The mode a new file of that name gets
-    (0o666 less the umask, or what the folder's default ACL says) is learnt
-    from a probe: an empty temporary file created with 0o666, which the
-    kernel reduces, and removed at once.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The final file.
-    created : list of pathlib.Path
-        Each temporary name is appended before the file is created, so that
-        after an interrupt at any moment the caller can remove what exists.
-
-    Returns
-    -------
-    tmp : pathlib.Path
-        The temporary file, empty, mode 0o600. Call :func:`release` once it
-        is published or removed.
-    mode : int
-        The permission bits of a file newly created in its folder.
-
-    Raises
-    ------
-    OSError
-        The file system's error, if no file can be created in the folder.
+    It is private (mode 0o600) from the start. The mode a new file of that
+    name gets is learnt from a probe created with 0o666 (which the kernel
+    reduces) and removed at once. Each name is appended to ``created`` before
+    its file exists. Returns the file and that mode; an OSError says that no
+    file can be created in the folder (or that the path is too long).
     """
-    prefix = temp_prefix(path)
-    probe, fid = _create(path.parent, prefix, 0o666, created)
-    with fid:
-        mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
-    os.unlink(probe)
-    release(probe)
-    tmp, fid = _create(path.parent, prefix, 0o600, created)
-    with fid:
-        if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
-            os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
-    return tmp, mode
+    try:
+        prefix = temp_prefix(path)
+        probe, fid = _create(path.parent, prefix, 0o666, created)
+        with fid:
+            mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
+        os.unlink(probe)
+        release(probe)
+        tmp, fid = _create(path.parent, prefix, 0o600, created)
+        with fid:
+            if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
+                os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
+        return tmp, mode
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            why = f"the path of its folder {str(path.parent)!r} is too long"
+        else:
+            why = (
+                f"no file can be created in the folder {str(path.parent)!r} "
+                f"({err.strerror})"
+            )
+        raise type(err)(
+            err.errno,
+            f"Cannot write {path.name!r}: {why}. Choose a folder you can write to",
+        ) from err
 
 
 def _create(folder, prefix, mode, created):
@@ -185,18 +253,9 @@ def release(tmp):
 def remove_stale(folder):
     """Remove the temporary files that interrupted saves left in ``folder``.
 
-    Only names of our own pattern are considered (for any final name), and
-    only stale ones are removed: their writer, a process of this host, no
-    longer runs (by its id), or is this process but no longer writes them
-    (a save interrupted at a moment that left its file behind), or they have
-    not changed for :data:`STALE_AGE` (writers on other hosts of a shared
-    folder, whose processes cannot be checked). The temporary files of saves
-    in progress stay.
-
-    Parameters
-    ----------
-    folder : pathlib.Path
-        The folder of the final file.
+    Only names of our pattern, and only stale ones: their writer, on this
+    host, no longer runs, or is this process but no longer writes them, or
+    they have not changed for :data:`STALE_AGE` (writers on other hosts).
     """
     now = time.time()
     try:
@@ -217,31 +276,17 @@ def remove_stale(folder):
 def publish(tmp, path, *, overwrite, mode):
     """Give the complete temporary file ``tmp`` its final name ``path``.
 
-    With ``overwrite``, ``tmp`` is renamed over ``path`` (atomic). Without,
-    ``path`` is made a hard link to ``tmp``, which fails if anything has that
-    name (a dangling symbolic link included), and ``tmp`` is removed. Where
-    hard links are impossible, the name is reserved with an exclusive create
-    (which fails the same way), then ``tmp`` is renamed over the reservation.
-
-    Parameters
-    ----------
-    tmp : pathlib.Path
-        The complete temporary file.
-    path : pathlib.Path
-        The final file.
-    overwrite : bool
-        Whether an existing ``path`` may be replaced.
-    mode : int
-        The permission bits of a new file (from :func:`create_temp`); a file
-        that is replaced keeps its own.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists and ``overwrite`` is False (e.g. another save
-        published it while this one was writing).
+    With ``overwrite``, ``tmp`` is renamed over ``path``. Without, ``path``
+    is made a hard link to ``tmp`` (which fails if anything has that name)
+    and ``tmp`` is removed; without hard links, the name is reserved with an
+    exclusive create, then ``tmp`` renamed over it. ``mode``: the permission
+    bits of a new file (a file that is replaced keeps its own).
     """
-    os.chmod(tmp, final_mode(path, mode))
+    try:  # as open(path, 'w') would: the replaced file's mode, else a new one's
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    os.chmod(tmp, mode)
     if overwrite:
         os.replace(tmp, path)
         return
@@ -254,30 +299,12 @@ def publish(tmp, path, *, overwrite, mode):
             raise
         _publish_exclusive(tmp, path)
         return
-    with contextlib.suppress(OSError):  # the file is published; a leftover
-        os.unlink(tmp)  # name would be removed as stale by a later save
-
-
-def final_mode(path, new):
-    """Return the permission bits the written file should get.
-
-    As with a plain ``open(path, 'w')``: the mode of the file it replaces,
-    else ``new``, the mode of a new file (0o666 less the umask).
-    """
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return new
+    with contextlib.suppress(OSError):  # published; a leftover name would be
+        os.unlink(tmp)  # removed as stale by a later save
 
 
 def _publish_exclusive(tmp, path):
-    """Publish without hard links: reserve the name, then rename over it.
-
-    The exclusive create fails if ``path`` exists, so the race has one
-    winner as with a hard link. For the moment between the two steps the
-    name holds an empty file; should the rename fail, the reservation is
-    removed (unless something replaced it meanwhile).
-    """
+    """Publish without hard links: reserve the name, then rename over it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -288,7 +315,7 @@ def _publish_exclusive(tmp, path):
         os.close(fd)
     try:
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # remove the reservation, unless something replaced it
         with contextlib.suppress(OSError):
             now = os.stat(path, follow_symlinks=False)
             if (now.st_dev, now.st_ino) == (reserved.st_dev, reserved.st_ino):

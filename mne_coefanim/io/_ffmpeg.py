@@ -1,26 +1,16 @@
 """Run ffmpeg for the video writer: frames in through a pipe, errors out in one line.
 
-ffmpeg reads raw frames from a pipe and writes the temporary file. Its
-standard error is read by a thread (only the last lines are kept), so that
-when the pipe breaks or ffmpeg fails the error says why, in one line: the
-disk is full, the encoder is missing, or ffmpeg crashed (its exit status and
-last message).
-
-Ctrl-C never leaves ffmpeg behind. The thread that reads ffmpeg's messages
-also starts it: Python raises KeyboardInterrupt in the main thread only, so
-an interrupt can never land inside ``subprocess.Popen`` and lose the
-process. Whenever the save is interrupted (while ffmpeg starts, while frames
-are sent, while ffmpeg completes the file), :meth:`FfmpegPipe.abort` ends
-ffmpeg, waits for it, closes its pipes and joins the thread, before the
-temporary file is removed (so that ffmpeg cannot create it again). ffmpeg
-runs in its own session, so that Ctrl-C in a terminal reaches Python only.
-
-A process killed outright (SIGKILL, the out-of-memory killer; SIGTERM and
-SIGHUP too, which Python does not catch by default) runs no cleanup: ffmpeg
-then reads the end of its input, completes a video of the frames it got and
-exits. The file stays, hidden, next to the target, under its temporary name
-(``.anim.mp4.<digest>.<host>-<pid>.<random>.part``) and never under the
-target's name; the next save into that folder removes it.
+A thread reads ffmpeg's standard error (the last lines kept), so a failure
+says why in one line (disk full, encoder missing, a crash). That thread also
+starts ffmpeg: KeyboardInterrupt comes to the main thread only, so Ctrl-C
+never lands inside ``subprocess.Popen`` and loses the process, and
+:meth:`FfmpegPipe.abort` ends ffmpeg, its pipes and the thread before the
+temporary file is removed. ffmpeg runs in its own session (Ctrl-C reaches
+Python only). A process killed outright (SIGKILL; SIGTERM and SIGHUP, which
+Python does not catch) runs no cleanup: ffmpeg completes a video of the
+frames it got under the hidden temporary name
+(``.anim.mp4.<digest>.<host>-<pid>.<random>.part``), never the target's
+name, and the next save into that folder removes it.
 """
 
 import collections
@@ -37,29 +27,28 @@ _WAIT = 60  # seconds to wait for ffmpeg to exit once its input is gone
 # what ffmpeg says when the system refuses to write: errno and the cause
 _SYSTEM_ERRORS = {
     "No space left on device": (errno.ENOSPC, "the disk is full"),
-    "Disk quota exceeded": (
-        getattr(errno, "EDQUOT", errno.ENOSPC),
-        "the disk quota is exceeded",
-    ),
+    "Disk quota exceeded": (getattr(errno, "EDQUOT", errno.ENOSPC),
+                            "the disk quota is exceeded"),
     "File too large": (errno.EFBIG, "the file is too large for the file system"),
     "Read-only file system": (errno.EROFS, "the file system is read-only"),
-}
+}  # fmt: skip
+# ffmpeg in a session of its own: Ctrl-C in a terminal reaches Python, which
+# stops it (an interrupted ffmpeg would complete the file as if all were sent)
+_NEW_SESSION = (
+    {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    if sys.platform == "win32" else {"start_new_session": True}
+)  # fmt: skip
 _NO_ENCODER = re.compile(r"Unknown encoder|Encoder not found|encoder.*not found", re.I)
 
 
 class FfmpegPipe:
     """One ffmpeg process, fed through its standard input.
 
-    Making the object starts nothing; :meth:`start` starts ffmpeg, and
-    :meth:`abort` (or :meth:`finish`) ends it, whatever state an interrupt
-    left it in: keep the object before calling :meth:`start`.
-
-    Parameters
-    ----------
-    command : list of str
-        ffmpeg and its arguments; the input must be ``-`` (the pipe).
-    what : str
-        What is written, for error messages, e.g. ``"'anim.mp4' (libx264)"``.
+    ``command``: ffmpeg and its arguments (the input ``-``); ``what``: what
+    is written, for errors, e.g. ``"'anim.mp4' (libx264)"``. Making the
+    object starts nothing; :meth:`start` starts ffmpeg, and :meth:`abort` (or
+    :meth:`finish`) ends it, whatever state an interrupt left it in: keep the
+    object before calling :meth:`start`.
     """
 
     def __init__(self, command, *, what):
@@ -68,21 +57,13 @@ class FfmpegPipe:
         self._lines = collections.deque(maxlen=_TAIL)
         self._process = None
         self._error = None  # what stopped Popen
-        # under _lock: whether the thread got to start ffmpeg, or abort() ran
-        # first (the thread then starts nothing)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the thread starts ffmpeg, or abort() did first
         self._began = self._cancelled = False
         self._settled = threading.Event()  # Popen has returned or raised
         self._thread = threading.Thread(target=self._run, name="ffmpeg", daemon=True)
 
     def start(self):
-        """Start ffmpeg, on the thread that then reads its messages.
-
-        Raises
-        ------
-        RuntimeError
-            If ffmpeg cannot be run at all.
-        """
+        """Start ffmpeg on the thread that then reads its messages."""
         self._thread.start()
         self._settled.wait()
         if isinstance(self._error, OSError):
@@ -98,18 +79,18 @@ class FfmpegPipe:
             self._began = True
         try:  # never interrupted: KeyboardInterrupt goes to the main thread
             self._process = subprocess.Popen(
-                self._command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                **_popen_options(),
-            )
+                self._command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, **_NEW_SESSION,
+            )  # fmt: skip
         except BaseException as err:  # OSError: it cannot be run
             self._error = err
         finally:
             self._settled.set()
-        if self._process is not None:
-            _read_lines(self._process.stderr, self._lines)
+        if self._process is not None:  # keep the last lines until it ends
+            stream = self._process.stderr
+            with contextlib.suppress(OSError, ValueError), stream:  # ValueError: closed
+                for raw in stream:
+                    self._lines.append(raw.decode("utf-8", "replace").rstrip())
 
     @property
     def pid(self):
@@ -117,13 +98,7 @@ class FfmpegPipe:
         return self._process.pid
 
     def write(self, data):
-        """Send bytes (or a C-contiguous array) to ffmpeg.
-
-        Raises
-        ------
-        OSError | RuntimeError
-            If ffmpeg has stopped reading: why, in one line.
-        """
+        """Send bytes (or a C-contiguous array) to ffmpeg; raise why it stopped."""
         try:
             self._process.stdin.write(data)
         except BrokenPipeError:  # ffmpeg exited: its own words say why
@@ -131,13 +106,7 @@ class FfmpegPipe:
             raise self._failure(stopped=True) from None
 
     def finish(self):
-        """Close the input, wait for ffmpeg to complete the file, check it.
-
-        Raises
-        ------
-        OSError | RuntimeError
-            If ffmpeg failed: why, in one line.
-        """
+        """Close the input, wait for ffmpeg to complete the file; raise if it failed."""
         try:
             with contextlib.suppress(BrokenPipeError):  # the status says why
                 self._process.stdin.close()
@@ -153,11 +122,20 @@ class FfmpegPipe:
     def abort(self):
         """Stop ffmpeg at once (its file is not complete); safe to repeat.
 
-        Whatever state an interrupt left the start in, ffmpeg has exited and
-        been waited for, its pipes are closed and the thread has ended when
-        this returns. A Ctrl-C meanwhile is raised once that is done.
+        Whatever state an interrupt left the start in, ffmpeg has exited, its
+        pipes are closed and the thread has ended when this returns; a Ctrl-C
+        meanwhile is raised once that is done.
         """
-        _to_the_end(self._abort)
+        interrupt = None
+        while True:  # cleanup that must not stop halfway: repeat it
+            try:
+                self._abort()
+            except KeyboardInterrupt as err:
+                interrupt = err
+                continue
+            break
+        if interrupt is not None:
+            raise interrupt
 
     def _abort(self):
         with self._lock:
@@ -177,8 +155,10 @@ class FfmpegPipe:
 
     def last_message(self):
         """Return the last line ffmpeg printed, or ``'nothing'``."""
-        lines = [line for line in self._lines if line]
-        return _one_line(lines[-1]) if lines else "nothing"
+        lines = [" ".join(line.split()) for line in self._lines if line]
+        if not lines:
+            return "nothing"
+        return lines[-1] if len(lines[-1]) <= 300 else lines[-1][:297] + "..."
 
     def _end(self):
         """Wait for ffmpeg to exit and for its standard error to be read."""
@@ -210,7 +190,11 @@ class FfmpegPipe:
                 "IMAGEIO_FFMPEG_EXE environment variable to a complete ffmpeg."
             )
         if status is not None and status < 0:
-            how = f"crashed (killed by {_signal_name(-status)})"
+            try:
+                name = signal.Signals(-status).name
+            except ValueError:
+                name = f"signal {-status}"
+            how = f"crashed (killed by {name})"
         elif status == 0:
             how = "stopped reading frames (exit status 0)"
         else:
@@ -227,51 +211,3 @@ def cannot_run(exe, err):
         "imageio-ffmpeg (pip install imageio-ffmpeg) or point the "
         "IMAGEIO_FFMPEG_EXE environment variable to a working ffmpeg."
     )
-
-
-def _read_lines(stream, lines):
-    """Keep the last lines of ``stream`` in ``lines`` until it ends."""
-    with contextlib.suppress(OSError, ValueError), stream:  # ValueError: closed
-        for raw in stream:
-            lines.append(raw.decode("utf-8", "replace").rstrip())
-
-
-def _one_line(text, limit=300):
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _signal_name(number):
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _popen_options():
-    """Start ffmpeg in a session (process group) of its own.
-
-    Ctrl-C in a terminal goes to the terminal's foreground process group:
-    ffmpeg does not get it, Python does, and stops ffmpeg itself (an
-    interrupted ffmpeg would complete the file as if all frames were sent).
-    """
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
-
-
-def _to_the_end(function):
-    """Call ``function`` until it completes once; then re-raise a Ctrl-C it got.
-
-    For cleanup that must not stop halfway (``function`` can be repeated).
-    """
-    interrupt = None
-    while True:
-        try:
-            function()
-        except KeyboardInterrupt as err:
-            interrupt = err
-            continue
-        break
-    if interrupt is not None:
-        raise interrupt

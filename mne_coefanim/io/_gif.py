@@ -2,26 +2,36 @@
 
 Frames arrive one at a time and only the rectangle that changed since the
 previous frame is encoded, so memory does not grow with the number of frames
-and the file stays small. The LZW compression is done by Pillow
-(:mod:`._gif_lzw`).
+and the file stays small. Pillow does the LZW compression, through its public
+API: each rectangle is saved as a one-frame GIF with our palette, Pillow's
+palette is checked to be ours, and its image block is copied out. Into a real
+file Pillow releases the GIL while it compresses, so the blocks are made on
+helper threads (:class:`InOrder`) while the main thread composes the next
+frames, and written in order: the file is byte for byte the one a single
+thread writes. Python's switch interval is left as the user has it.
 """
 
+import io
 import math
 import struct
 import tempfile
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 import numpy as np
+from PIL import Image
 
 from .._checks import check_fps, check_int, check_palette, check_uint8
-from ._gif_lzw import encode_image
-from ._in_order import FRAMES_PER_JOB, InOrder
-from ._output import Writer
+from .._threads import default_workers
+from ._writers import FrameSource, Writer
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
 # 10 cs, so 50 frames per second is the fastest a GIF can really play.
 GIF_MAX_FPS = 50
+MAX_PENDING = 8  # jobs queued at most: bounded memory, enough to overlap
+FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
 
 
 def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
@@ -64,36 +74,21 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
         The written file.
     """
     writer = GifWriter(path, fps=fps, loop=loop, overwrite=overwrite)
-    with writer.saving(palette=palette):
-        for frame in frames:
-            writer.write(frame)
-    return writer.path
+    return writer.write_from(FrameSource.of(frames, palette))
 
 
 class GifWriter(Writer):
     """Write a looping GIF from frames of palette indices, one at a time.
 
-    See :func:`write_gif` for the file, and :class:`Writer` for the protocol:
-    :meth:`saving` takes the ``palette``, :meth:`write` one frame of indices
-    into it (or a callable that makes it). Only the frames of the jobs in
-    flight are kept (their copies, or their callables).
-
-    Parameters
-    ----------
-    path : path-like
-        The ``.gif`` file to write.
-    fps : float
-        Frames per second, ``0 < fps <= 50``.
-    loop : int | None
-        How many times to repeat after the first play; 0 repeats forever,
-        None plays once.
-    overwrite : bool
-        Whether an existing file may be replaced.
+    See :func:`write_gif` for the file and its parameters, and :class:`Writer`
+    for the protocol: :meth:`write` takes one frame of indices into the
+    source's palette (or a callable that makes it). Only the frames of the
+    jobs in flight are kept (their copies, or their callables).
     """
 
     suffixes = (".gif",)
+    options = ("loop",)
     size_limit = "GIF stores the width and height in 16 bits (at most 65,535 px)"
-    takes = "indices"
     defers = True  # frames made on the encoder threads, beside compressing
 
     def __init__(self, path, *, fps, loop=0, overwrite=False):
@@ -104,28 +99,12 @@ class GifWriter(Writer):
 
     @classmethod
     def check_encoder(cls, suffix, fps):
-        """Fail early if a GIF cannot play at ``fps``.
-
-        Parameters
-        ----------
-        suffix : str
-            ``'.gif'``.
-        fps : float
-            Frames per second.
-        """
+        """Fail early if a GIF cannot play at ``fps``."""
         _check_gif_fps(fps)
 
-    def setup(self, tmp, *, palette):
-        """Open the temporary file; the header waits for the first frame's size.
-
-        Parameters
-        ----------
-        tmp : pathlib.Path
-            The temporary file.
-        palette : array, shape (n_colors, 3), dtype uint8
-            RGB colours, ``1 <= n_colors <= 256``.
-        """
-        self._palette = check_palette(palette)
+    def setup(self, tmp, source):
+        """Open the temporary file; the header waits for the first frame's size."""
+        self._palette = check_palette(source.palette)
         self._table = _global_color_table(self._palette)
         self._delays = _gif_delays(self.fps)
         self._shape = None  # the first frame's
@@ -234,13 +213,7 @@ class GifWriter(Writer):
         super().close()
 
     def summary(self):
-        """Return the frame count and rate, for the log.
-
-        Returns
-        -------
-        summary : str
-            E.g. ``'145 frames at 10 fps'``.
-        """
+        """Return the frame count and rate, e.g. ``'145 frames at 10 fps'``."""
         return f"{self.n_frames} frames at {self.fps:g} fps"
 
 
@@ -347,3 +320,129 @@ def _changed_box(frame, previous):
         return 0, 1, 0, 1  # GIF frames cannot be empty: repeat one pixel
     cols = np.flatnonzero(changed[rows[0] : rows[-1] + 1].any(axis=0))
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def encode_image(rect, left, top, table, scratch=None):
+    """Return the image descriptor and LZW data of ``rect`` as bytes.
+
+    ``rect`` (palette indices) is saved by Pillow as a one-frame GIF with the
+    global colour ``table`` (768 bytes), and its image block is copied out,
+    placed at ``left, top``, without a table of its own. ``scratch``: a real
+    file opened ``'w+b'`` that Pillow writes to (it releases the GIL there
+    while it compresses), or None: in memory.
+    """
+    height, width = rect.shape
+    image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
+    image.putpalette(table)
+    if scratch is None:
+        buffer = io.BytesIO()
+        image.save(buffer, format="GIF", optimize=False, interlace=False)
+        data = buffer.getbuffer()
+    else:
+        scratch.seek(0)  # no truncate: what follows this GIF is not read
+        image.save(scratch, format="GIF", optimize=False, interlace=False)
+        size = scratch.tell()
+        scratch.seek(0)
+        data = memoryview(scratch.read(size))
+    with data:
+        pos = _skip_to_image(data, table, rect)
+        if struct.unpack_from("<HH", data, pos + 5) != (width, height):
+            raise RuntimeError("Pillow wrote a GIF frame of an unexpected size.")
+        flags = data[pos + 9]
+        pos += 10
+        if flags & 0x80:  # a local colour table: drop it once checked
+            n_bytes = 3 << ((flags & 0x07) + 1)
+            _check_pillow_table(data[pos : pos + n_bytes], table, rect)
+            pos += n_bytes
+        end = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
+        # keep only the interlace flag: no local table, no sort flag
+        descriptor = struct.pack("<HHHHB", left, top, width, height, flags & 0x40)
+        return b"\x2c" + descriptor + bytes(data[pos:end])
+
+
+def _skip_to_image(data, table, rect):
+    """Return the offset of the image descriptor in a GIF written by Pillow."""
+    if bytes(data[:3]) != b"GIF":
+        raise RuntimeError("Pillow did not write a GIF.")
+    flags = data[10]
+    pos = 13
+    if flags & 0x80:
+        n_bytes = 3 << ((flags & 0x07) + 1)
+        _check_pillow_table(data[pos : pos + n_bytes], table, rect)
+        pos += n_bytes
+    while data[pos] == 0x21:  # extension: introducer, label, sub-blocks
+        pos = _skip_sub_blocks(data, pos + 2)
+    if data[pos] != 0x2C:
+        raise RuntimeError("Pillow wrote a GIF without an image descriptor.")
+    return pos
+
+
+def _skip_sub_blocks(data, pos):
+    """Return the offset just after the sub-blocks starting at ``pos``."""
+    while data[pos]:
+        pos += data[pos] + 1
+    return pos + 1  # the 0x00 terminator
+
+
+def _check_pillow_table(written, table, rect):
+    """Make sure Pillow kept our palette (or a prefix the indices fit in)."""
+    written = bytes(written)
+    shortened = len(written) < len(table)
+    if written != table[: len(written)] or (
+        shortened and int(rect.max()) >= len(written) // 3
+    ):
+        raise RuntimeError(
+            "Pillow changed the palette while encoding a GIF frame; the colours "
+            "would be wrong. Please report this with your Pillow version."
+        )
+
+
+class InOrder:
+    """Jobs on worker threads, their results handed on in submission order.
+
+    ``take`` is called in the caller's thread with each result, in order;
+    :meth:`submit` waits for the oldest job beyond ``max_pending``. Jobs must
+    not share state. ``n_workers``: 0 runs each job at once in the caller's
+    thread; None: :func:`~mne_coefanim._threads.default_workers`.
+    """
+
+    def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
+        self._take = take
+        self._max_pending = max_pending
+        self._pending = deque()
+        n_workers = default_workers() if n_workers is None else n_workers
+        self._executor = None
+        if n_workers:  # else: inline, in the caller's thread
+            self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
+
+    @property
+    def threaded(self):
+        """Whether the jobs run on worker threads (else in the caller's)."""
+        return self._executor is not None
+
+    def submit(self, func, *args):
+        """Queue ``func(*args)``; hand on the results that are ready.
+
+        An error in a job is raised here (or by :meth:`drain`).
+        """
+        if self._executor is None:
+            self._take(func(*args))
+            return
+        self._pending.append(self._executor.submit(func, *args))
+        while self._pending and (
+            len(self._pending) > self._max_pending or self._pending[0].done()
+        ):
+            self._take(self._pending.popleft().result())
+
+    def drain(self):
+        """Wait for every queued job and hand on its result."""
+        while self._pending:
+            self._take(self._pending.popleft().result())
+
+    def close(self):
+        """Stop the threads, dropping the jobs not started; safe to call twice."""
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)

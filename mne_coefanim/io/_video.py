@@ -1,9 +1,8 @@
 """The video writer: RGB frames into MP4 (H.264) or WebM (VP9) with ffmpeg.
 
-Frames go to ffmpeg one at a time through a pipe (the ffmpeg binary of
-imageio-ffmpeg, an optional dependency), so memory does not grow with the
-number of frames. ffmpeg runs through :mod:`._ffmpeg`, which says in one line
-why it failed, and ends it and its thread whenever the save is interrupted.
+Frames go one at a time through a pipe (:mod:`._ffmpeg`) to the ffmpeg of
+imageio-ffmpeg, an optional dependency: memory does not grow with their
+number.
 """
 
 import functools
@@ -16,12 +15,13 @@ from .._checks import (
     MAX_FRAME_SIDE,
     check_fps,
     check_frame_size,
+    check_option,
     check_palette,
     check_real,
     check_uint8,
 )
 from ._ffmpeg import FfmpegPipe, cannot_run
-from ._output import Writer
+from ._writers import FrameSource, Writer
 
 # The encoders we ask ffmpeg for, best first; a suffix maps to its candidates.
 VIDEO_CODECS = {".mp4": ("libx264",), ".webm": ("libvpx-vp9", "libvpx")}
@@ -39,90 +39,59 @@ MAX_CRF = {"libx264": 51, "libvpx-vp9": 63, "libvpx": 63}
 X264_PRESET = "veryfast"  # speed over the last bytes (see _encoder_options)
 
 
-def write_video(path, frames, *, fps, overwrite=False, quality=None):
-    """Stream RGB frames into an MP4 (H.264) or WebM (VP9) video with ffmpeg.
+def write_video(path, frames, *, fps, overwrite=False, quality=None, codec=None):
+    """Stream RGB frames into an MP4 or WebM video (see :class:`VideoWriter`)."""
+    writer = VideoWriter(path, fps=fps, quality=quality, codec=codec,
+                         overwrite=overwrite)  # fmt: skip
+    return writer.write_from(FrameSource.of(frames))
 
-    Needs the optional dependency imageio-ffmpeg, whose wheel carries an
-    ffmpeg binary. Frames go to ffmpeg one at a time through a pipe. The
-    pixel format is yuv420p, which plays everywhere but needs an even width
-    and height: an odd size is padded by repeating the last row or column.
+
+class VideoWriter(Writer):
+    """Write an MP4 (H.264) or WebM (VP9) video, one frame at a time, with ffmpeg.
+
+    Needs imageio-ffmpeg, whose wheel carries an ffmpeg binary. Frames are
+    RGB, shape (height, width, 3), dtype uint8, all the same shape (with a
+    palette in the source: palette indices, looked up in it); ffmpeg starts
+    with the first, whose size it needs. The pixel format is yuv420p, which
+    plays everywhere but needs an even width and height: an odd size is
+    padded by repeating the last row or column. See :class:`Writer` for the
+    protocol; :attr:`codec` is the ffmpeg encoder used.
 
     Parameters
     ----------
     path : path-like
         The ``.mp4`` or ``.webm`` file to write.
-    frames : iterable of array, shape (height, width, 3), dtype uint8
-        RGB frames, all the same shape. Consumed once, one frame at a time.
     fps : float
         Frames per second, > 0.
-    overwrite : bool
-        Whether an existing file may be replaced.
     quality : float | None
         Constant quality from 0 (worst) to 10 (lossless), mapped linearly onto
         the encoder's CRF scale (H.264: 51 to 0; VP9: 63 to 0). None uses the
         encoder's recommended setting (H.264: CRF 18, about quality 6.5;
         VP9: CRF 31, about quality 5).
-
-    Returns
-    -------
-    path : pathlib.Path
-        The written file.
-    """
-    writer = VideoWriter(path, fps=fps, quality=quality, overwrite=overwrite)
-    with writer.saving():
-        for frame in frames:
-            writer.write(frame)
-    return writer.path
-
-
-class VideoWriter(Writer):
-    """Write an MP4 or WebM video from RGB frames, one at a time, with ffmpeg.
-
-    See :func:`write_video` for the file, and :class:`Writer` for the
-    protocol. ffmpeg starts with the first frame, whose size it needs. Given
-    a ``palette``, :meth:`saving` makes :meth:`write` take frames of palette
-    indices instead, looked up in the palette.
-
-    Parameters
-    ----------
-    path : path-like
-        The ``.mp4`` or ``.webm`` file to write.
-    fps : float
-        Frames per second, > 0.
-    quality : float | None
-        Constant quality from 0 (worst) to 10 (lossless); None uses the
-        encoder's recommended setting.
+    codec : str | None
+        The ffmpeg encoder: ``'libx264'`` for ``.mp4``; ``'libvpx-vp9'``
+        (VP9) or ``'libvpx'`` (VP8) for ``.webm``. None: the first of these
+        that the ffmpeg has.
     overwrite : bool
         Whether an existing file may be replaced.
-
-    Attributes
-    ----------
-    codec : str
-        The ffmpeg encoder used (e.g. ``'libx264'``).
     """
 
     suffixes = (".mp4", ".webm")
-    takes = "rgb"
+    options = ("quality", "codec")
     requires = "imageio-ffmpeg"
 
-    def __init__(self, path, *, fps, quality=None, overwrite=False):
+    def __init__(self, path, *, fps, quality=None, codec=None, overwrite=False):
         super().__init__(path, overwrite=overwrite)
         self.fps = check_fps(fps)
         self.quality = _check_quality(quality)
+        if codec is not None:
+            check_option("codec", codec, VIDEO_CODECS[self.suffix])
         self._exe = _ffmpeg_exe(self.suffix)
-        self.codec = _pick_codec(self._exe, self.suffix)
+        self.codec = _pick_codec(self._exe, self.suffix, codec)
         self._pipe = None
 
     def check_frame(self, shape, dpi):
-        """Refuse frames the encoder cannot take, before any is rendered.
-
-        Parameters
-        ----------
-        shape : tuple of int
-            The frames' ``(height, width)`` in px, before padding to even sizes.
-        dpi : float
-            The resolution that makes them so (named in the error).
-        """
+        """Refuse frames the encoder cannot take (before padding to even sizes)."""
         limit = min(MAX_SIDE.get(self.codec, MAX_FRAME_SIDE), MAX_FRAME_SIDE)
         cause = (f"the {self.codec} encoder ({self.suffix}) takes frames of at "
                  f"most {limit:,} px per side")  # fmt: skip
@@ -131,41 +100,19 @@ class VideoWriter(Writer):
 
     @classmethod
     def check_encoder(cls, suffix, fps):
-        """Fail early if imageio-ffmpeg or its encoder for ``suffix`` is missing.
-
-        Parameters
-        ----------
-        suffix : str
-            ``'.mp4'`` or ``'.webm'``.
-        fps : float
-            Frames per second (any rate is fine).
-        """
+        """Fail early if imageio-ffmpeg or its encoder for ``suffix`` is missing."""
         _pick_codec(_ffmpeg_exe(suffix), suffix)
 
-    def setup(self, tmp, *, palette=None):
-        """Remember the temporary file; ffmpeg starts with the first frame.
-
-        Parameters
-        ----------
-        tmp : pathlib.Path
-            The temporary file, which ffmpeg writes.
-        palette : array, shape (n_colors, 3), dtype uint8 | None
-            If given, frames are palette indices into it; else RGB.
-        """
+    def setup(self, tmp, source):
+        """Remember the temporary file; ffmpeg starts with the first frame."""
         self._tmp = tmp
+        palette = source.palette
         self._palette = None if palette is None else check_palette(palette)
         self._shape = None  # the first frame's
         self.n_frames = 0
 
     def write(self, frame):
-        """Send one frame to ffmpeg, padded to an even size.
-
-        Parameters
-        ----------
-        frame : array, shape (height, width, 3), dtype uint8
-            RGB values, the shape of the first frame (with a palette: palette
-            indices, shape (height, width)).
-        """
+        """Send one frame (RGB, or palette indices) to ffmpeg, padded to even sizes."""
         if self._palette is not None:
             # np.take copies whole rows of the palette: 5x faster than
             # palette[frame] (a fancy index, element by element), same bytes
@@ -181,14 +128,7 @@ class VideoWriter(Writer):
         self.n_frames += 1
 
     def finish(self):
-        """Wait for ffmpeg to complete the file; a video needs one frame.
-
-        Raises
-        ------
-        OSError | RuntimeError
-            If ffmpeg failed, saying why in one line (e.g. ``[Errno 28]
-            Cannot write 'anim.mp4' (libx264): the disk is full ...``).
-        """
+        """Wait for ffmpeg to complete the file (OSError or RuntimeError: why)."""
         pipe = self._pipe
         if pipe is None:
             raise ValueError("frames is empty; a video needs at least one frame.")
@@ -207,13 +147,7 @@ class VideoWriter(Writer):
             self._pipe = None
 
     def summary(self):
-        """Return the frame count, rate and codec, for the log.
-
-        Returns
-        -------
-        summary : str
-            E.g. ``'145 frames at 10 fps, libx264'``.
-        """
+        """Return e.g. ``'145 frames at 10 fps, libx264'``, for the log."""
         return f"{self.n_frames} frames at {self.fps:g} fps, {self.codec}"
 
     def _ffmpeg(self, shape):
@@ -240,8 +174,8 @@ def _check_quality(quality):
     return quality
 
 
-def _import_imageio_ffmpeg(suffix):
-    """Import imageio_ffmpeg or explain how to install it."""
+def _ffmpeg_exe(suffix):
+    """Return imageio-ffmpeg's ffmpeg (or IMAGEIO_FFMPEG_EXE), or say how to get it."""
     try:
         import imageio_ffmpeg
     except ImportError as err:
@@ -251,24 +185,15 @@ def _import_imageio_ffmpeg(suffix):
             "or pip install imageio-ffmpeg",
             name="imageio_ffmpeg",
         ) from err
-    return imageio_ffmpeg
-
-
-def _ffmpeg_exe(suffix):
-    """Return the ffmpeg executable of imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE)."""
-    return _import_imageio_ffmpeg(suffix).get_ffmpeg_exe()
+    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 @functools.lru_cache(maxsize=4)
 def _ffmpeg_encoders(exe):
     """Return the names of the video encoders ``exe`` was built with."""
     try:
-        result = subprocess.run(
-            [exe, "-hide_banner", "-encoders"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        result = subprocess.run([exe, "-hide_banner", "-encoders"],
+                                capture_output=True, text=True, check=True)  # fmt: skip
     except OSError as err:  # missing, not executable
         raise cannot_run(exe, err) from None
     except subprocess.CalledProcessError as err:
@@ -286,9 +211,9 @@ def _ffmpeg_encoders(exe):
     )
 
 
-def _pick_codec(exe, suffix):
-    """Return the best encoder ``exe`` has for ``suffix``, or raise."""
-    candidates = VIDEO_CODECS[suffix]
+def _pick_codec(exe, suffix, codec=None):
+    """Return ``codec``, or the best encoder ``exe`` has for ``suffix``, or raise."""
+    candidates = VIDEO_CODECS[suffix] if codec is None else (codec,)
     available = _ffmpeg_encoders(exe)
     for codec in candidates:
         if codec in available:
@@ -332,9 +257,8 @@ def _encoder_options(codec, quality):
     else:
         crf = round(MAX_CRF[codec] * (1 - quality / 10))
     if codec == "libx264":
-        # faststart puts the index first so browsers can play while loading;
-        # preset veryfast: twice the speed of x264's default (medium) for 6 %
-        # more bytes at the same CRF (measured on 145 frames of 496 x 430 px)
+        # faststart: the index first, to play while loading; veryfast: twice
+        # medium's speed for 6 % more bytes (145 frames of 496 x 430 px)
         return ["-preset", X264_PRESET, "-crf", str(crf), "-movflags", "+faststart"]
     if codec == "libvpx-vp9":
         # -b:v 0 selects constant quality; row-mt and cpu-used 4 make VP9

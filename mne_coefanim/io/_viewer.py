@@ -1,17 +1,17 @@
 """The interactive viewer: one self-contained HTML page (or fragment).
 
-Written by us, with no network access needed: the style and the script are
-inlined (:mod:`._viewer_assets`), and the frames are the palette-index frames
-the GIF is made of, drawn on a canvas in the browser. Frame 0 is stored
-whole; every other frame only as the rectangles where it differs from frame 0
-(the maps, the time label, the score cursor), each frame a zlib stream in
-base64 (with a mask, a second stream: the rectangles where the frame composed
-without the markers differs from it), decompressed by the browser
-(``DecompressionStream``). Any frame can thus be drawn on its own (no chain of
-differences to replay), and the frames are streamed into the file as they
-come: memory stays flat in their number, and no frame is ever dropped. The
-records are made on helper threads (zlib releases the GIL while it
-compresses), in jobs of a few frames, and written in order.
+Written by us, with no network access needed: the style and the script
+(package data, ``viewer.css`` and ``viewer.js``) are inlined, and the frames
+are the palette-index frames the GIF is made of, drawn on a canvas in the
+browser. Frame 0 is stored whole; every other frame only as the rectangles
+where it differs from frame 0 (the maps, the time label, the score cursor),
+each frame a zlib stream in base64 (with a mask, a second stream: the
+rectangles where the frame composed without the markers differs from it),
+decompressed by the browser (``DecompressionStream``). Any frame can thus be
+drawn on its own (no chain of differences to replay), and the frames are
+streamed into the file as they come: memory stays flat in their number, and no
+frame is ever dropped. The records are made on helper threads (zlib releases
+the GIL while it compresses), in jobs of a few frames, and written in order.
 
 Besides the frames, the page embeds what the viewer shows on hovering and
 clicking (``meta``, gathered by the animation): channel names, their pixel
@@ -20,19 +20,20 @@ box and its time axis, and the masks.
 """
 
 import base64
+import functools
 import hashlib
 import html
 import io
 import json
 import struct
 import zlib
+from importlib import resources
 
 import numpy as np
 
 from .._checks import check_palette, check_type, check_uint8
-from ._in_order import FRAMES_PER_JOB, InOrder
-from ._output import Writer
-from ._viewer_assets import VIEWER_CSS, VIEWER_JS
+from ._gif import FRAMES_PER_JOB, InOrder
+from ._writers import Writer
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
@@ -45,6 +46,19 @@ _TAIL = (  # after the frames: find the viewer's element, start it
 )
 _PAGE_END = "</body></html>\n"
 END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
+
+
+@functools.cache  # package data, read once
+def _asset(name):
+    """Return the text of ``viewer.js`` or ``viewer.css``, shipped beside this module.
+
+    ``viewer.js`` defines ``coefanimViewer(root, M, F)``: ``root`` the viewer's
+    element, ``M`` the ``meta`` embedded, ``F`` the frames, each a base64 zlib
+    stream: a uint16 count of rectangles, ``x, y, w, h`` (uint16) per
+    rectangle, then their pixels row by row (with a mask, a second stream
+    after a space: where the frame without the markers differs).
+    """
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 class ViewerTooLarge(Exception):
@@ -215,7 +229,7 @@ class ViewerStream:
         return (
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
             f"data-frame='0' tabindex='0' style='{margin}'>"
-            f"<style>{VIEWER_CSS}</style>"
+            f"<style>{_asset('viewer.css')}</style>"
             f"<div class='cav-c'><canvas width='{self.meta['w']}' "
             f"height='{self.meta['h']}' aria-label='{title}'></canvas>"
             "<div class='cav-tip'></div></div><div class='cav-bar'>"
@@ -235,7 +249,7 @@ class ViewerStream:
             )
             + f"</select>{mask}<span class='cav-label'></span></div>"
             f"{_kept_note(self.meta.get('kept'))}</div>\n"
-            f"<script{nonce}>(function(){{\n{VIEWER_JS}\n{script}const F=[\n"
+            f"<script{nonce}>(function(){{\n{_asset('viewer.js')}\n{script}const F=[\n"
         )
 
     def add(self, frame, unmarked=None):
@@ -360,65 +374,44 @@ def _script_json(value):
 class ViewerWriter(Writer):
     """Write the interactive viewer as an HTML file, frame by frame.
 
-    See :class:`Writer` for the protocol: :meth:`saving` takes the
-    ``palette`` and the viewer's ``meta``, :meth:`write` one frame of palette
-    indices.
-
-    Parameters
-    ----------
-    path : path-like
-        The ``.html`` (or ``.htm``) file to write.
-    fps : float | None
-        Unused: ``meta`` carries the frame rate. Accepted so that every
-        writer of the table is made the same way.
-    overwrite : bool
-        Whether an existing file may be replaced.
+    See :class:`Writer` for the protocol: :meth:`write` takes ``(frame,
+    frame without markers | None)`` pairs of palette indices; the page's head
+    is written with the first, from the source's palette and ``meta``. The
+    writer has no options (``fps`` is unused: ``meta`` carries the rate).
     """
 
     suffixes = (".html", ".htm")
-    takes = "viewer"
+    unmarked = True
     size_limit = "the viewer stores frame sizes in 16 bits (at most 65,535 px)"
 
     def __init__(self, path, *, fps=None, overwrite=False):
         super().__init__(path, overwrite=overwrite)
         self._fid = self._stream = None
 
-    def setup(self, tmp, *, palette, meta):
-        """Open the temporary file and write the page's head.
-
-        Parameters
-        ----------
-        tmp : pathlib.Path
-            The temporary file.
-        palette : array, shape (n_colors, 3), dtype uint8
-            RGB colours.
-        meta : dict
-            What the viewer shows besides the frames.
-        """
-        check_type("meta", meta, dict, "a dict")
+    def setup(self, tmp, source):
+        """Open the temporary file; the head waits for the first frame's size."""
         self._fid = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self._stream = ViewerStream(self._fid, palette=palette, meta=meta)
-        self._stream.start()
+        self._source = source
 
-    def write(self, frame, unmarked=None):
-        """Add one frame.
-
-        Parameters
-        ----------
-        frame : array, shape (height, width), dtype uint8
-            Palette indices.
-        unmarked : array, shape (height, width), dtype uint8 | None
-            The frame without its significance markers (see
-            :meth:`ViewerStream.add`).
-        """
+    def write(self, item):
+        """Add one ``(frame, unmarked)`` pair (see :meth:`ViewerStream.add`)."""
+        frame, unmarked = item
+        if self._stream is None:  # the figure is at the output dpi now
+            meta = self._source.meta(np.shape(frame))
+            check_type("meta", meta, dict, "a dict")
+            self._stream = ViewerStream(self._fid, palette=self._source.palette,
+                                        meta=meta)  # fmt: skip
+            self._stream.start()
         self._stream.add(frame, unmarked)
 
     def finish(self):
-        """Write the page's end and close the file.
+        """Write the page's end and close the file (a page needs one frame).
 
         Above :data:`HTML_WARN_BYTES` (100 MB), warn: browsers load such
         pages slowly, if at all.
         """
+        if self._stream is None:
+            raise ValueError("No frame was written; the viewer needs at least one.")
         self._stream.end()
         self.close()
         size = self._stream.n_bytes

@@ -1,11 +1,14 @@
 """Validate the user's input once and precompute what all frames share.
 
-The adapters' outputs (sensors, coefficient data) are aligned channel by
+The inputs' outputs (sensors, coefficient data) are aligned channel by
 channel, scaled for display, cropped in time, and joined with the colour
 tables, masks and score panel into one :class:`Scene`, which the figure,
-the frame compositor and the writers then trust.
+the frame compositor and the writers then trust; :class:`FrameLevels`
+gives each frame's colour indices.
 """
 
+import functools
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,27 +16,32 @@ from mne.utils import logger
 
 from .._checks import check_real
 from .._defaults import MIN_CHANNELS
-from ..adapters._coefs import as_coef_data
-from ..adapters._csp import is_csp_input, split_csp_panels
-from ..adapters._labelled import read_labelled
-from ..adapters._positions import resolve_sensors
-from ..interp._cache import scalp_interpolator
-from ..interp._interp import ScalpInterpolator
-from ._agreement import add_agreement, check_consistency
+from ..inputs._coefs import as_coef_data
+from ..inputs._csp import is_csp_input, split_csp_panels
+from ..inputs._labelled import read_labelled
+from ..inputs._sensors import resolve_sensors
+from ..interp._interp import ScalpInterpolator, scalp_interpolator
+from ..stats._agreement import row_masks
+from ..stats._masks import resolve_masks
+from ..stats._score_tests import tested_scores
 from ._channels import (
+    ReadPanel,
     align_channels,
+    expand_freqs,
     merge_gradiometers,
     scale_for_display,
     used_channels,
 )
-from ._extrapolated import extrapolated_pixels, twin_fade
-from ._freq_masks import row_masks
-from ._freqs import ReadPanel, expand_freqs
-from ._masks import resolve_masks
+from ._colors import (
+    check_mask_dim,
+    color_tables,
+    extrapolated_pixels,
+    faded_twins,
+    twin_fade,
+)
+from ._consistency import add_agreement, check_consistency
 from ._options import as_kwargs
-from ._score_tests import tested_scores
-from ._scores import ScorePanel, score_panel
-from ._tables import check_mask_dim, color_tables, faded_twins
+from ._panels import ScorePanel, score_panel
 
 
 @dataclass(frozen=True)
@@ -206,12 +214,10 @@ def _shared(positive):
 
 
 def _read_panels(items, sensors, info, data_options):
-    """Each panel's values, restricted to the channels the map shows.
+    """Each panel's values, restricted (and named) to the channels the map shows.
 
-    Only the channels shown are kept, named, before the values are checked:
-    a NaN in a dropped channel (picks, bads) then does no harm, and one in a
-    shown channel is reported by name. A DataFrame or xarray-like item
-    brings its own dims, times and names.
+    So a NaN in a dropped channel (picks, bads) does no harm, and one in a
+    shown channel is reported by name.
     """
     opts = data_options
     panels = []
@@ -274,14 +280,14 @@ _FILTERS_NOTE = (
     "it carries the signal (Haufe et al. 2014, NeuroImage 87:96-110). Prefer "
     "attr='patterns_' or mne_coefanim.patterns_from_filters(filters, epochs)."
 )
-_said = set()
+_FILTERS_NOTED = threading.Event()  # set once; Event is thread-safe
 
 
 def _note_filters(panels):
     """Log, once per session, why weights are not activity maps."""
-    if "filters" in _said or not any(p.kind == "filters" for p in panels):
+    if _FILTERS_NOTED.is_set() or not any(p.kind == "filters" for p in panels):
         return
-    _said.add("filters")
+    _FILTERS_NOTED.set()
     logger.info(_FILTERS_NOTE)
 
 
@@ -310,10 +316,8 @@ def _time_selection(panels, tmin, tmax):
     times = panels[0].times
     for panel in panels[1:]:
         if panel.times.shape != times.shape or not np.allclose(panel.times, times):
-            raise ValueError(
-                "all panels must share the same times; got "
-                f"{len(times)} and {len(panel.times)} time points."
-            )
+            raise ValueError(f"all panels must share the same times; got {len(times)} "
+                             f"and {len(panel.times)} time points.")  # fmt: skip
     for name, value in (("tmin", tmin), ("tmax", tmax)):
         if value is not None:
             check_real(name, value)
@@ -322,10 +326,8 @@ def _time_selection(panels, tmin, tmax):
     eps = 1e-9 * max(1.0, np.ptp(times))
     sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
     if not sel.size:
-        raise ValueError(
-            f"tmin={tmin}, tmax={tmax} select no time point; the data spans "
-            f"{times[0]:0.3f} to {times[-1]:0.3f} s."
-        )
+        raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
+                         f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
     return sel
 
 
@@ -336,8 +338,113 @@ def _check_spread(sensors):
     # the 2x2 scatter matrix's eigenvalues: the smaller is ~0 on a line
     half_gap = np.hypot((a - c) / 2, b)
     if (a + c) / 2 - half_gap <= 1e-12 * ((a + c) / 2 + half_gap):
-        raise ValueError(
-            f"The channels {', '.join(sensors.ch_names)} lie on one line: a scalp "
-            f"map needs channels spread in two dimensions. Pick more channels "
-            f"(check picks and exclude)."
+        raise ValueError(f"The channels {', '.join(sensors.ch_names)} lie on one "
+                         f"line: a scalp map needs channels spread in two dimensions. "
+                         f"Pick more channels (check picks and exclude).")  # fmt: skip
+
+
+CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
+
+
+class FrameLevels:
+    """Each frame's colour indices (and with ``images``, values on the full grid).
+
+    The figure and the compositor ask for one frame at a time; a chunk of
+    frames is interpolated in one product, turned into colour indices, the
+    pixels to fade moved to their twin colours, and kept until a frame
+    outside it is asked for.
+    """
+
+    def __init__(self, scene, *, images):
+        self._scene = scene
+        self._images = images
+        self._chunk = (0, 0, None)  # frames start..stop, computed
+
+    def reset(self):
+        """Free the chunk held."""
+        self._chunk = (0, 0, None)
+
+    def frame(self, index, chunk=CHUNK_FRAMES):
+        """Levels, masks and images of frame ``index``, through the chunk cache.
+
+        Returns
+        -------
+        levels : list of array of uint8
+            Per panel, the colour index of each pixel inside the head.
+        masks : list of array of bool | None
+            Per panel, the significance of each channel.
+        images : list of array | None
+            Per panel, the values on the full grid (NaN outside), or None.
+        """
+        start, stop, data = self._chunk
+        if not start <= index < stop:
+            start = index - index % chunk
+            stop = min(start + chunk, len(self._scene.times))
+            data = self._chunk_levels(start, stop)
+            self._chunk = (start, stop, data)
+        levels, maps = data
+        k = index - start
+        masks = None
+        if self._scene.masks is not None:
+            masks = [mask[index] for mask in self._scene.masks]
+        return (
+            [panel[k] for panel in levels],
+            masks,
+            [panel[k] for panel in maps] if maps is not None else None,
         )
+
+    def _chunk_levels(self, start, stop):
+        """Colour indices (and optionally values) of frames start..stop."""
+        scene, images = self._scene, self._images
+        levels, maps = [], []
+        for values, table in zip(scene.values, scene.panel_tables, strict=True):
+            pixels = scene.interp.interpolate_inside(
+                values[start:stop], dtype=np.float64 if images else self.level_dtype
+            )
+            # levels computed on the (n_inside, n_frames) buffer, then one
+            # cheap uint8 transpose: each frame's row is contiguous for the
+            # compositor's gathers
+            panel_levels = np.ascontiguousarray(table.levels(pixels.T).T)
+            self._dim(panel_levels, len(levels), table, start, stop)
+            levels.append(panel_levels)
+            if images:
+                full = np.full((stop - start, scene.interp.res**2), np.nan)
+                full[:, scene.interp.inside.ravel()] = pixels
+                maps.append(full.reshape(-1, scene.interp.res, scene.interp.res))
+        return levels, (maps if images else None)
+
+    def _dim(self, levels, panel, table, start, stop):
+        """Move to the twin pixels not significant (mask_dim) or extrapolated."""
+        scene = self._scene
+        if scene.fade is not None:  # consistency_display='fade': graded instead
+            scene.fade.apply(levels, panel, start, stop)
+            return
+        if not scene.faded:
+            return
+        twin = scene.faded[min(panel, len(scene.faded) - 1)]
+        faded = np.zeros(levels.shape, bool)
+        if scene.mask_dim is not None:
+            nearest = scene.interp.nearest_channel
+            faded |= ~scene.masks[panel, start:stop][:, nearest]
+        if scene.extrapolated is not None:  # extrapolated='fade'
+            faded[:, scene.extrapolated] = True
+        levels[faded] += np.uint8(twin.offset - table.offset)
+
+    @functools.cached_property
+    def level_dtype(self):
+        """float32 (half the per-frame work) unless it would blur or overflow.
+
+        float32 keeps about 7 digits: enough for the colour levels while the
+        values are within 1e4 times the colour range; and its range ends at
+        3e38, so the colour range must not be tiny (n_levels / span) either.
+        """
+        scene = self._scene
+        span = max(t.vmax - t.vmin for t in scene.panel_tables)
+        border = scene.interp.border
+        peak = max(
+            float(np.abs(scene.values).max()),
+            *(abs(v) for t in scene.panel_tables for v in (t.vmin, t.vmax)),
+            abs(border) if isinstance(border, float) else 0.0,
+        )
+        fits = span >= 1e-30 and peak <= min(1e4 * span, 1e30)
+        return np.float32 if fits else np.float64

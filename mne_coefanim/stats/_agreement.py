@@ -1,18 +1,28 @@
-"""How much the subjects agree with their mean, channel by channel.
+"""How much subjects agree, which samples may be tested, and activation patterns.
 
-A mean map hides whether three subjects or thirty carry it. Each measure
-here is computed per (time, channel) across the first axis of ``samples``,
-which must index independent samples (subjects, never folds):
+A mean map hides whether three subjects or thirty carry it. Each measure is
+computed per (time, channel) across the first axis of ``samples``, which
+must index independent samples (subjects, never folds): ``'t'``, the
+one-sample t against 0 (as :func:`scipy.stats.ttest_1samp`); ``'sign'``, the
+fraction of samples whose sign agrees with the mean's; ``'sem'``, the
+standard error of the mean (``ddof=1``). :func:`agreement_weights` turns a
+measure into how fully the mean should be shown, for a graded fade.
 
-* ``'t'``: the one-sample t against 0 (as :func:`scipy.stats.ttest_1samp`);
-* ``'sign'``: the fraction of samples whose sign agrees with the mean's;
-* ``'sem'``: the standard error of the mean (``ddof=1``).
-
-:func:`agreement_weights` turns a measure into how fully the mean should be
-shown (1: fully, 0: fully faded), for a graded fade of the mean map.
+The messages below say why samples cannot be tested (folds share most of
+their training epochs; maps one-signed by construction differ from 0 even
+for noise), for the masks, the agreement and the score tests alike; rows of maps, one
+per frequency (:func:`row_masks`), take a mask per frequency, and each row
+is tested at ``alpha`` divided by the number of frequencies.
+:func:`patterns_from_filters` turns one spatial filter per time point into
+the activation patterns of Haufe et al. (2014).
 """
 
+import mne
 import numpy as np
+from mne.utils import logger, verbose
+
+from .._checks import as_float_array, check_finite, check_real, check_type
+from ..inputs._estimators import standardised_patterns
 
 AGREEMENT_MEASURES = ("t", "sign", "sem")
 # the fade of 'sem' shows the mean fully once it lies this many standard
@@ -102,3 +112,278 @@ def agreement_weights(values, measure, *, mean, n_samples, alpha):
                   where=values > 0)  # fmt: skip
         weights[(values == 0) & (mean == 0)] = 0.0
     return np.clip(np.nan_to_num(weights, posinf=1.0), 0.0, 1.0)
+
+
+@verbose
+def patterns_from_filters(filters, X, *, normalize_patterns=False, verbose=None):
+    """Turn one spatial filter per time point into activation patterns.
+
+    A decoder trained at time ``t`` on ``X[:, :, t]`` has weights ``w_t``
+    (its filter). Weights are not interpretable: a channel that only carries
+    noise can get a large weight because it helps cancel that noise. The
+    activation pattern [1]_ ``a_t = Sigma_x(t) w_t``,
+    with ``Sigma_x(t)`` the covariance of ``X[:, :, t]`` across epochs, shows
+    instead how the decoded signal is expressed on the channels.
+
+    Parameters
+    ----------
+    filters : array, shape (n_times, n_channels) | (n_times, n_outputs, n_channels)
+        One spatial filter (``coef_`` of a binary classifier or
+        single-output regressor) per time point, or several (one per output
+        of a multi-class or multi-output model).
+    X : array, shape (n_epochs, n_channels, n_times) | mne.Epochs
+        The data the filters were trained on (the training data of one
+        fold, or all epochs). For :class:`mne.Epochs`, all of its channels
+        are used; pick them first (``epochs.copy().pick('eeg')``) so that
+        they match the filters.
+    normalize_patterns : bool
+        If False (default), return ``Sigma_x(t) w_t``, exactly the
+        ``patterns_`` of :class:`mne.decoding.LinearModel` fitted at each
+        time point (for classifiers and single-output regressors). Its size
+        follows the filter's: a filter ``c`` times larger (a weaker
+        penalty, another subject) gives a pattern ``c`` times larger.
+        If True, Haufe's ``A = Sigma_x W (W^T Sigma_x W)^-1`` for the
+        decoder outputs standardised to unit variance: the least-squares
+        reconstruction of the data from all outputs jointly, in data units
+        per standard deviation of each output. It does not change when the
+        filters are multiplied by any positive factor, so subjects and
+        regularisations can be compared and averaged. For a single filter
+        it is ``Sigma_x w / sqrt(w^T Sigma_x w)``.
+    verbose : bool | str | int | None
+        Control verbosity of the logging output (see :func:`mne.verbose`).
+
+    Returns
+    -------
+    patterns : array, same shape as ``filters``
+        The activation pattern at each time point (and of each output). With
+        ``normalize_patterns=True``, outputs with zero variance (a zero
+        filter, or flat data) get a zero pattern.
+
+    Notes
+    -----
+    The covariance is the unbiased one (``ddof=1``) of the epochs centred
+    at each time point, as in :class:`mne.decoding.LinearModel`. It is
+    never formed: ``Sigma_x W = X_c^T (X_c W) / (n_epochs - 1)`` for all
+    time points at once, and ``W^T Sigma_x W`` is the covariance of the
+    outputs ``X_c W``. When the outputs are linearly dependent (the class
+    scores of a multinomial model sum to zero), the inverse is a
+    pseudo-inverse.
+
+    References
+    ----------
+    .. [1] Haufe S, Meinecke F, Görgen K, Dähne S, Haynes J-D, Blankertz B,
+       Bießmann F (2014). On the interpretation of weight vectors of linear
+       models in multivariate neuroimaging. NeuroImage 87:96-110.
+       doi:10.1016/j.neuroimage.2013.10.067
+    """
+    filters = as_float_array("filters", filters, "an array of real numbers")
+    X = _epochs_array(X)
+    _check_filter_shapes(filters, X)
+    check_type("normalize_patterns", normalize_patterns, bool, "a bool")
+    rows = filters if filters.ndim == 3 else filters[:, np.newaxis]
+    check_finite("filters", np.swapaxes(rows, 0, 1))  # (n_outputs, times, chans)
+    check_finite("X", np.moveaxis(X, 1, 2))
+    centred = X - X.mean(axis=0, keepdims=True)
+    # decoder outputs s[e, t, o] = w_to . x_e(t); then Cov W = X_c^T s / (n - 1)
+    output = np.einsum("ect,toc->eto", centred, rows)
+    patterns = np.einsum("ect,eto->toc", centred, output) / (X.shape[0] - 1)
+    if normalize_patterns:
+        output_cov = np.einsum("eto,etp->top", output, output) / (X.shape[0] - 1)
+        patterns = standardised_patterns(patterns, output_cov)
+    logger.info(
+        f"Computed {'normalized ' if normalize_patterns else ''}patterns for "
+        f"{patterns.shape[0]} time points from {X.shape[0]} epochs."
+    )
+    return patterns if filters.ndim == 3 else patterns[:, 0]
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _epochs_array(X):
+    if isinstance(X, mne.BaseEpochs):
+        return X.get_data(copy=False).astype(float)
+    X = as_float_array("X", X, "an array of real numbers")
+    if X.ndim != 3:
+        raise ValueError(
+            "X must be 3-D with shape (n_epochs, n_channels, n_times) or an "
+            f"mne.Epochs, got shape {X.shape}."
+        )
+    return X
+
+
+def _check_filter_shapes(filters, X):
+    if filters.ndim not in (2, 3):
+        raise ValueError(
+            "filters must have shape (n_times, n_channels) or (n_times, "
+            f"n_outputs, n_channels), got shape {filters.shape}; for several "
+            "folds or subjects call patterns_from_filters once per fold."
+        )
+    n_epochs, n_channels, n_times = X.shape
+    if filters.ndim == 3:
+        if filters.shape[0] != n_times or filters.shape[2] != n_channels:
+            raise ValueError(
+                f"filters has shape {filters.shape} but X has {n_channels} "
+                f"channels and {n_times} times, so filters must have shape "
+                f"({n_times}, n_outputs, {n_channels})."
+            )
+    elif filters.shape != (n_times, n_channels):
+        hint = ""
+        if filters.shape == (n_channels, n_times):
+            hint = "; filters looks transposed: pass filters.T"
+        raise ValueError(
+            f"filters has shape {filters.shape} but X has {n_channels} channels "
+            f"and {n_times} times (shape (n_epochs, n_channels, n_times) = "
+            f"{X.shape}), so filters must have shape ({n_times}, {n_channels})"
+            f"{hint}."
+        )
+    if n_epochs < 2:
+        raise ValueError(
+            f"X must hold at least 2 epochs to estimate a covariance, got {n_epochs}."
+        )
+
+
+# -- which samples may be tested: only subjects, signed ------------------------
+
+
+def one_sided_data(samples, popmean):
+    """Say if every value lies on one side of ``popmean`` by its sign alone.
+
+    Returns ``'non-negative'`` when no value is negative and ``popmean <=
+    0``, ``'non-positive'`` when no value is positive and ``popmean >= 0``,
+    else None (all zeros: None, nothing can be marked). Such maps (e.g.
+    per-subject ``np.abs``) differ from ``popmean`` even for pure noise.
+    """
+    low, high = float(np.min(samples)), float(np.max(samples))
+    if low == high == 0.0:
+        return None
+    if low >= 0.0 and popmean <= 0.0:
+        return "non-negative"
+    if high <= 0.0 and popmean >= 0.0:
+        return "non-positive"
+    return None
+
+
+def unnamed_axes_message(what, dims):
+    """Why ``what`` refuses samples whose axes were guessed (``dims``), and how."""
+    return (
+        f"{what} tests across the first axis of data, but its axes were not "
+        f"named: a {len(dims)}-D array is read as {dims} by default, and its "
+        f"first axis could as well hold cross-validation folds ({_TEST_HARM}"
+        f", as folds share most of their training epochs). Name the axes: "
+        f"dims={dims!r} if the first axis holds subjects; folds "
+        f"(dims={('folds',) + dims[1:]!r}) are never tested."
+    )
+
+
+def one_sided_message(what, side, popmean):
+    """Why ``what`` refuses maps all on one side of the null level, what to do."""
+    tail, beyond = (1, "above") if side == "non-negative" else (-1, "below")
+    return (
+        f"{what} cannot test these maps against {popmean:g}: every subject's "
+        f"map is {side} at every time and channel (e.g. made with np.abs, a "
+        f"norm or a power), so their mean lies {beyond} {popmean:g} even for "
+        f"pure noise and the test marks noise as significant. Pass a signed "
+        f"quantity (e.g. the patterns before np.abs), or state the level the "
+        f"maps take under the null hypothesis and test one-sided {beyond} it: "
+        f"mask=dict(method='cluster' or 'fdr', tail={tail}, popmean=<null "
+        f"level>) (command line: --tail {tail} --popmean LEVEL), the null level "
+        f"measured e.g. on label-permuted decoders or before the stimulus."
+    )
+
+
+def _signed_hint(reduction):
+    if "class" in reduction:
+        return (
+            "Pass class_idx to test one class's signed pattern, or a boolean "
+            "mask computed elsewhere."
+        )
+    return (
+        "Test the magnetometers (ch_type='mag'), or pass a boolean mask "
+        "computed elsewhere."
+    )
+
+
+_TEST_HARM = "a test across them marks pure noise as significant"
+
+
+def not_subjects_reason(panel, harm=_TEST_HARM):
+    """Why ``panel`` has no per-subject samples: folds (and the harm), or one map."""
+    if panel.sample_dim == "folds":
+        return (
+            f"data has {len(panel.samples)} cross-validation folds and no "
+            f"subjects axis. Folds are not independent samples (they share most "
+            f"of their training epochs), so {harm}"
+        )
+    return "data holds a single map, with no subjects axis"
+
+
+PER_SUBJECT_HINT = (
+    "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
+    "one list of fold estimators per subject)"
+)
+
+
+def _not_subjects_message(method, panel):
+    what = not_subjects_reason(panel)
+    return (
+        f"mask={method!r} tests across subjects, but {what}. {PER_SUBJECT_HINT}"
+        ", or a boolean mask of shape (n_times, "
+        "n_channels) computed elsewhere (e.g. from a permutation test within "
+        "this subject)."
+    )
+
+
+def _check_alpha(alpha):
+    alpha = check_real("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
+        )
+    return alpha
+
+
+def row_masks(mask, alpha, axis, n_panels):
+    """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
+
+    A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
+    mask per frequency of the data: it is put in the panels' order.
+    """
+    if axis is None or mask is None or isinstance(mask, str | dict):
+        return row_test_alpha(mask, alpha, axis)
+    values = np.asarray(mask)
+    if values.ndim != 3:
+        return mask, alpha  # (n_times, n_channels): every row (or refused)
+    if len(values) != axis.n_freqs:
+        raise ValueError(
+            f"with freqs, mask must have shape (n_times, n_channels) (the same "
+            f"for every row) or (n_freqs, n_times, n_channels) with n_freqs = "
+            f"{axis.n_freqs}; got {values.shape}."
+        )
+    n_cols = n_panels // len(axis.selected)
+    return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
+
+
+def row_test_alpha(mask, alpha, axis):
+    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
+
+    Each row of maps is tested on its own (over all channels and times), so
+    that without a correction the chance of markers somewhere on null data
+    would grow with the number of rows. Each row is tested at ``alpha /
+    n_freqs``, counting every frequency of the data (as the test covers all
+    times whatever ``tmin``/``tmax`` show, the markers do not change with
+    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
+    """
+    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
+        return mask, alpha
+
+    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
+    corrected = _check_alpha(given) / axis.n_freqs
+    logger.info(
+        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
+        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
+        f"{corrected:.4g} (Bonferroni across frequencies)."
+    )
+    if isinstance(mask, dict) and "alpha" in mask:
+        return {**mask, "alpha": corrected}, alpha
+    return mask, corrected

@@ -1,0 +1,1 @@
+"""The fast compositor: frames without redrawing (see ``_compose``'s docstring)."""

@@ -1,0 +1,424 @@
+"""The fast compositor: indexed frames of a figure without redrawing it.
+
+Matplotlib spends tens of milliseconds drawing a whole figure; an animation
+changes only its maps, a time label and a few markers. So the figure is
+rendered a handful of times *once* (:mod:`._pictures`) to learn, for every
+output pixel, what it shows:
+
+* the static picture (outlines, colour bar, titles, score panel);
+* which map cell, if any, it shows, read from renders of images whose
+  colours encode their own (panel, cell) indices in 24 bits (matplotlib's
+  own resampling, so the mapping is exactly the figure's);
+* how much of the map shows through the artists drawn on top of it (head
+  outline, sensors), from two renders with a black and a white map:
+  ``pixel = a * map + c``.
+
+Each frame is then the static index image with the map's colour indices
+gathered in, the partly covered pixels blended, and the per-frame artists
+blended on top: the time label pasted from pictures of its characters, the
+cursor and the mask markers from their pixels drawn once for all frames, and
+anything else (contours, and markers whose pictures touch) drawn alone by
+matplotlib on a cleared canvas. Every colour is an index into one palette
+(:mod:`._palette`): the map's levels first, then the figure's own colours.
+
+The reference is ``CoefAnimation.iter_frames(method='draw')``: plain
+matplotlib, the whole figure drawn frame by frame; composed frames equal it
+(the tests compare them). Two fallbacks sit beside the fast paths: markers
+whose pictures touch (``marker_ink`` returns None) or meet contours are
+drawn per frame in :meth:`FrameCompositor._draw_dynamic`, and label
+characters whose pictures touch (tiny dpi) are blended there instead of
+pasted. The module ends with :class:`Playback`, the on-screen controls.
+"""
+
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from ..scene._colors import palette_with
+from ._palette import (
+    PaletteLookup,
+    blend,
+    chrome_colors,
+    indexed_sprite,
+    packed_rgb,
+    tabled_inks,
+    to_uint8,
+    unpacked_rgb,
+)
+from ._pictures import (
+    Ink,
+    cursor_ink,
+    decode_cells,
+    label_sprites,
+    map_coverage,
+    marker_ink,
+    paste,
+    probe,
+    slots_overlap,
+    union_box,
+)
+
+FULL = 254.5 / 255  # a pixel whose map shows through entirely
+N_CHROME_MAX = 256
+
+
+class FrameCompositor:
+    """Indexed frames of a figure, composed without redrawing it.
+
+    Parameters
+    ----------
+    layers : FigureLayers
+        What the compositor may read of the figure (its state is restored
+        after the probes).
+    dpi : float
+        The output resolution; the frames are ``figsize * dpi`` pixels.
+
+    Attributes
+    ----------
+    palette : array, shape (n_colors, 3)
+        uint8 RGB; the maps' levels take the first entries (all the figure's
+        tables, one after the other), the figure's own colours the rest.
+    shape : tuple of int
+        ``(height, width)`` of the frames.
+    """
+
+    def __init__(self, layers, dpi):
+        self.layers = layers
+        self.dpi = float(dpi)
+        with self.rendering():
+            renders = probe(layers, self._render)
+            self.shape = renders["black"].shape[:2]
+            self._read_renders(renders)
+            self._regions = self._dynamic_regions()
+            self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
+            cursor, markers = _overlay_inks(
+                layers, self._canvas, self.shape, self._regions
+            )
+            self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
+                cursor, markers, self.palette, self.lookup
+            )
+
+    def _read_renders(self, renders):
+        """Set the palette, the static picture and where each map goes."""
+        layers = self.layers
+        black = renders["black"][..., :3].reshape(-1, 3)
+        # only pixels that show a map cell can show the map
+        pixels, panel, cell = decode_cells(renders["index"], layers.interp)
+        coverage = map_coverage(renders["white"], renders["black"], pixels)
+        self._under_maps = pixels  # every pixel over a map cell, covered or not
+        shows = coverage > 0.5 / 255
+        pixels, panel, cell, coverage = (
+            a[shows] for a in (pixels, panel, cell, coverage)
+        )  # fmt: skip
+        off_map = np.ones(len(black), bool)
+        off_map[pixels] = False
+        # the static picture's distinct colours: few, however many pixels
+        colors, static_index = np.unique(
+            packed_rgb(black)[off_map], return_inverse=True
+        )
+        n_map_colors = sum(table.n_levels for table in layers.palette_tables)
+        chrome, fits = chrome_colors(colors, static_index,
+                                      N_CHROME_MAX - n_map_colors)  # fmt: skip
+        self.palette = palette_with(layers.palette_tables, chrome)
+        # blends need only a near colour; exact colours map to themselves
+        self.lookup = PaletteLookup(self.palette, precise=False)
+        if fits:
+            static_index = (static_index + n_map_colors).astype(np.uint8)
+        else:  # more colours than fit: the nearest ones
+            static_index = self.lookup(unpacked_rgb(colors))[static_index]
+        # pixels on the maps are drawn anew in every frame
+        self.static_index = np.zeros(self.shape, np.uint8)
+        self.static_index.reshape(-1)[off_map] = static_index
+        # where each panel's map goes: flat pixel indices and inside-cell ranks
+        full = coverage >= FULL
+        self._full, self._partial = [], []
+        for p in range(len(layers.images)):
+            is_full, is_partial = full & (panel == p), ~full & (panel == p)
+            self._full.append((pixels[is_full], cell[is_full]))
+            self._partial.append((
+                pixels[is_partial],
+                cell[is_partial],
+                *self._blend_table(coverage[is_partial], black[pixels[is_partial]],
+                                   n_map_colors),
+            ))  # fmt: skip
+
+    def map_region(self):
+        """Return what each output pixel shows of the maps, for the viewer.
+
+        Returns
+        -------
+        region : array of uint8, shape (height, width)
+            0 where no map is; ``1 + p`` where panel ``p``'s map shows
+            alone (the pixel's colour is the level of its map cell); 255
+            where a map is partly or wholly covered (outlines, sensors: the
+            colour is a blend, or the artist's own).
+        """
+        region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
+        region[self._under_maps] = 255  # e.g. under an opaque sensor dot
+        for p, ((full, _), (partial, *_)) in enumerate(
+            zip(self._full, self._partial, strict=True)
+        ):
+            region[full] = min(p + 1, 254)
+            region[partial] = 255
+        return region.reshape(self.shape)
+
+    def _blend_table(self, coverage, under, n_map_colors):
+        """Palette index of every partly covered pixel over every map colour.
+
+        A pixel shows ``a * map + c``, so its blended colour depends only on
+        its ``(a, c)`` and the map's colour index: blending and looking up
+        each distinct ``(a, c)`` (a few hundred: outlines and sensors are one
+        colour, ``a`` a multiple of 1/255) against every map colour once,
+        here, leaves a gather per frame.
+
+        Returns ``(rows, table)``: pixel k over map index i is
+        ``table[rows[k], i]``.
+        """
+        steps = np.rint(coverage * 255).astype(np.uint32)
+        under = under.astype(np.uint32)
+        keys = steps << 24 | under[:, 0] << 16 | under[:, 1] << 8 | under[:, 2]
+        keys, rows = np.unique(keys, return_inverse=True)
+        cover = (keys >> 24).astype(np.float32)[:, np.newaxis, np.newaxis] / 255
+        rgb = np.column_stack([keys >> 16 & 255, keys >> 8 & 255, keys & 255])
+        blended = cover * self.palette[:n_map_colors] + rgb[:, np.newaxis]
+        return rows, self.lookup(to_uint8(blended))
+
+    def _render(self):
+        self._canvas.draw()
+        return np.asarray(self._canvas.buffer_rgba()).copy()
+
+    def _dynamic_regions(self):
+        """Pixel boxes (row and column slices) the per-frame artists can touch."""
+        layers, renderer = self.layers, self._canvas.get_renderer()
+        height = self.shape[0]
+        boxes = []
+        if layers.marks_maps:  # drawn over the maps
+            boxes += [ax.get_window_extent(renderer) for ax in layers.map_axes]
+        if layers.score_axes is not None:  # a cursor moves in it
+            boxes.append(layers.score_axes.get_window_extent(renderer))
+        regions = []
+        for box in boxes:
+            x0, x1 = (
+                max(int(box.x0) - 2, 0),
+                min(int(np.ceil(box.x1)) + 2, self.shape[1]),
+            )
+            y0 = max(height - int(np.ceil(box.y1)) - 2, 0)
+            y1 = min(height - int(box.y0) + 2, height)
+            regions.append((slice(y0, y1), slice(x0, x1)))
+        return regions
+
+    @contextmanager
+    def rendering(self):
+        """Render through an Agg canvas at the output dpi, then restore."""
+        fig = self.layers.fig
+        original_canvas, original_dpi = fig.canvas, fig.dpi
+        self._canvas = FigureCanvasAgg(fig)
+        fig.set_dpi(self.dpi)
+        try:
+            yield
+        finally:
+            fig.set_dpi(original_dpi)
+            fig.set_canvas(original_canvas)
+
+    def compose(self, index, levels, masks=None, images=None):
+        """Return frame ``index`` as palette indices, shape (height, width).
+
+        Must be called inside :meth:`rendering`, after one full draw.
+        """
+        frame = self.static_index.copy()
+        flat = frame.reshape(-1)
+        for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
+            flat[pixels] = panel_levels[cells]
+        for (pixels, cells, rows, table), panel_levels in zip(
+            self._partial, levels, strict=True
+        ):
+            flat[pixels] = table[rows, panel_levels[cells]]
+        self._draw_dynamic(index, masks, images, frame)
+        return frame
+
+    def start(self):
+        """Prepare per-frame drawing; call inside :meth:`rendering`.
+
+        No full draw is needed: the artists drawn per frame only need the
+        figure's transforms at this dpi, which the canvas keeps up to date.
+        """
+        self._label_slots = {self.layers.time_text.text}
+        # when every per-frame artist is stored (no contours), the figure's
+        # artists need not even be set for each frame
+        stored = {*self._label_slots, *(
+            line for line, ink in zip(self.layers.mask_lines, self._marker_ink,
+                                      strict=True) if ink is not None
+        )}  # fmt: skip
+        if self._cursor_ink is not None:
+            stored.add(self.layers.cursor)
+        self._stored_only = all(a in stored for a in self.layers.dynamic_artists())
+        self._label_box = union_box([s[:2] for s in self._sprites.values()])
+        # the label sits on the static picture: each character's pixels can
+        # be blended once, here, and pasted as palette indices every frame
+        rows, cols = self._label_box
+        map_pixels = np.zeros(self.shape[0] * self.shape[1], bool)
+        for pixels, *_ in self._full + self._partial:
+            map_pixels[pixels] = True
+        on_map = map_pixels.reshape(self.shape)[rows, cols].any()
+        # pasting copies a character's pixels: where two characters' pictures
+        # meet (tiny dpi), they must be blended together instead
+        overlap = slots_overlap(self._sprites)
+        self._pasted = None if on_map or overlap else {
+            key: indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            for key, sprite in self._sprites.items()
+        }  # fmt: skip
+
+    def composes_alone(self, images):
+        """Whether composing a frame with these ``images`` draws nothing.
+
+        Then matplotlib is not used: :meth:`compose` may run on any thread
+        (after :meth:`start`, inside :meth:`rendering`), e.g. a writer's.
+        """
+        return self._stored_only and images is None
+
+    def _draw_dynamic(self, index, masks, images, frame):
+        """Blend the per-frame artists onto the frame.
+
+        The time label is pasted from pictures drawn once per (slot,
+        character); the other artists are drawn alone on a cleared canvas.
+        """
+        layers = self.layers
+        quick = self.composes_alone(images)
+        if not quick:
+            layers.set_dynamic(index, masks=masks, images=images)
+        drawn_before, inks = set(self._label_slots), []
+        if self._cursor_ink is not None:
+            drawn_before.add(layers.cursor)
+            inks.append(self._cursor_ink[index])
+        if masks is not None and images is None:  # contours would meet markers
+            for line, ink, mask in zip(layers.mask_lines, self._marker_ink, masks,
+                                       strict=True):  # fmt: skip
+                if ink is not None:
+                    drawn_before.add(line)
+                    inks.append(ink.select(mask))
+        others = [] if quick else [
+            a for a in layers.dynamic_artists() if a not in drawn_before
+        ]  # fmt: skip
+        if others:
+            renderer = self._canvas.get_renderer()
+            renderer.clear()
+            for artist in others:
+                artist.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            for rows, cols in self._regions:
+                blend(layer[rows, cols], frame[rows, cols], self.palette,
+                       self.lookup)  # fmt: skip
+        flat = frame.reshape(-1)
+        for pixels, rows in inks:  # gathers from the blend table
+            flat[pixels] = self._ink_table[rows, flat[pixels]]
+        if quick:  # the label's characters, as set_text right-aligns them
+            chars = layers.labels[index].rjust(layers.time_text.width)
+        else:
+            chars = layers.time_text.time_chars()
+        keys = list(enumerate(chars))
+        if self._pasted is not None:
+            for key in keys:
+                if key in self._pasted:
+                    rows, cols, ink, indices = self._pasted[key]
+                    np.copyto(frame[rows, cols], indices, where=ink)
+            return
+        sprites = [self._sprites[key] for key in keys if key in self._sprites]
+        label = paste(self._label_box, sprites)
+        rows, cols = self._label_box
+        blend(label, frame[rows, cols], self.palette, self.lookup)
+
+
+def _overlay_inks(layers, canvas, shape, regions):
+    """Draw the cursor's and markers' pixels for all frames, once.
+
+    Only pixels inside the regions count, as for artists drawn per frame.
+    """
+    inside = np.zeros(shape, bool)
+    for rows, cols in regions:
+        inside[rows, cols] = True
+    inside = inside.reshape(-1)
+    cursor = None
+    if layers.cursor is not None:
+        cursor = cursor_ink(layers.cursor, layers.cursor_x, canvas, shape)
+        if cursor is not None:
+            cursor = [(p[inside[p]], rgba[inside[p]]) for p, rgba in cursor]
+    markers = []
+    for line in layers.mask_lines:
+        ink = marker_ink(line, layers.marker_pos, canvas, shape)
+        if ink is not None:
+            keep = inside[ink.pixels]
+            ink = Ink(ink.pixels[keep], ink.values[keep], ink.keys[keep])
+        markers.append(ink)
+    return cursor, markers
+
+
+# -- on screen: pause and step, as MNE's animate_topomap ---------------------
+
+STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
+
+
+def can_play():
+    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline).
+
+    Returns
+    -------
+    playable : bool
+        True for a window or a notebook widget.
+    """
+    from matplotlib.backends import BackendFilter, backend_registry
+
+    backend = mpl.get_backend().lower()
+    still = backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE)
+    return backend not in still and "inline" not in backend
+
+
+class Playback:
+    """Mouse and keyboard control of a matplotlib animation.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure whose canvas sends the events.
+    anim : matplotlib.animation.Animation
+        The animation to pause and resume.
+    step : callable
+        ``step(n)`` shows the frame ``n`` frames from the one shown (and
+        makes playback go on from there).
+
+    Attributes
+    ----------
+    paused : bool
+        Whether the animation is paused.
+    """
+
+    def __init__(self, fig, anim, step):
+        self.fig, self.anim, self.step = fig, anim, step
+        self.paused = False
+        self.cids = [
+            fig.canvas.mpl_connect("key_press_event", self.on_key),
+            fig.canvas.mpl_connect("button_press_event", self.on_click),
+        ]
+
+    def toggle(self):
+        """Pause a playing animation, or resume a paused one."""
+        if self.paused:
+            self.anim.resume()
+        else:
+            self.anim.pause()
+        self.paused = not self.paused
+
+    def on_key(self, event):
+        """Pause or resume on space; step on the arrow keys (Shift: by 10)."""
+        if event.key == " ":
+            self.toggle()
+        elif event.key in STEPS:
+            if not self.paused:
+                self.toggle()
+            self.step(STEPS[event.key])
+            self.fig.canvas.draw_idle()
+
+    def on_click(self, event):
+        """Pause or resume on a click in the figure."""
+        self.toggle()

@@ -1,0 +1,425 @@
+"""What the compositor draws once, before any frame (see :mod:`._compose`).
+
+* :func:`probe`: the figure rendered a few times with the per-frame artists
+  hidden (a black map, a white map, images coding their cells' indices),
+  its state (images, visibility, animated flags) restored after;
+* :func:`label_sprites`: each (slot, character) of the time label, alone;
+* :func:`cursor_ink`, :func:`marker_ink`: the score cursor at every frame's
+  position and every channel's mask marker (drawing them per frame costs
+  about a millisecond, ten times the rest of a frame). A frame blends these
+  pixels exactly as it blended the artists drawn alone: byte for byte.
+"""
+
+from contextlib import contextmanager
+from itertools import pairwise
+
+import numpy as np
+from matplotlib.transforms import Bbox
+
+MAX_SEGMENTS = 40  # per render: 3 vertices each stays under Agg's 128-vertex
+# path simplification, so the segments are drawn as they are drawn alone
+MARGIN = 3  # pixels around a stroke's width that antialiasing may touch
+MARKER_MARGIN = 2  # pixels around a marker's radius (snapping, antialiasing)
+# the codes one index render holds: 24 bits of RGB, 0 kept for the cells
+# another render codes
+CODES_PER_RENDER = 2**24 - 1
+# the R, G and B bytes of an RGBA pixel read as uint32, in either byte order
+_RGB_BITS = np.frombuffer(bytes([255, 255, 255, 0]), np.uint32)[0]
+
+
+def probe(layers, render):
+    """Render the map probes once: a black map, a white map, cell indices.
+
+    Away from the maps, the black render is the static picture; on the maps
+    it is what the overlays add (``c`` in ``pixel = a * map + c``).
+    """
+    dynamic = [a for a in layers.dynamic_artists() if a.get_visible()]
+    saved = [image.get_array() for image in layers.images]
+    # a blitting FuncAnimation marks its artists animated, and a figure draw
+    # skips animated artists: draw the images as part of the picture here
+    animated = [image.get_animated() for image in layers.images]
+    for image in layers.images:
+        image.set_animated(False)
+    for artist in dynamic:
+        artist.set_visible(False)
+    try:
+        _fill_images(layers, 0)
+        renders = {"black": render()}
+        # where the map shows, only the map axes matter: the white render
+        # leaves out the axes placed away from the maps (colour bar, scores)
+        away = _axes_away_from_maps(layers)
+        _fill_images(layers, 255)
+        with _hidden(away):
+            renders["white"] = render()
+        renders["index"] = _render_index(layers, render)
+        if away and _drew_near_maps(renders, layers):
+            # e.g. tick labels reaching a map: white again (the index
+            # renders left their codes in the images)
+            _fill_images(layers, 255)
+            renders["white"] = render()
+    finally:
+        for artist in dynamic:
+            artist.set_visible(True)
+        for image, array, was_animated in zip(layers.images, saved, animated,
+                                               strict=True):  # fmt: skip
+            image.set_data(array)
+            image.set_animated(was_animated)
+    return renders
+
+
+def _axes_away_from_maps(layers):
+    """Return the axes whose boxes do not meet any map image's box."""
+    maps = [image.get_window_extent() for image in layers.images]
+    return [
+        ax
+        for ax in layers.fig.axes
+        if ax not in layers.map_axes
+        and not any(ax.get_window_extent().overlaps(box) for box in maps)
+    ]
+
+
+def _drew_near_maps(renders, layers, pad=2):
+    """Whether the axes left out of the white render drew near a map.
+
+    Off the map cells, the black and white renders differ only where those
+    axes drew; near a map, their ink could also cover map pixels.
+    """
+    index = renders["index"][0]
+    # one uint32 per RGBA pixel: compare R, G and B at once
+    black, white = (renders[k].view(np.uint32)[..., 0] for k in ("black", "white"))
+    height = black.shape[0]
+    for image in layers.images:
+        box = image.get_window_extent()
+        rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
+                     max(height - int(box.y0) + pad, 0))  # fmt: skip
+        cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
+        off_cells = index[rows, cols, 3] == 0  # alike in every index render
+        differ = (black[rows, cols] ^ white[rows, cols]) & _RGB_BITS != 0
+        if (differ & off_cells).any():
+            return True
+    return False
+
+
+def _fill_images(layers, value):
+    inside = layers.interp.inside.astype(np.uint8)[..., np.newaxis]
+    rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
+                          axis=-1)  # fmt: skip
+    for image in layers.images:
+        image.set_data(rgba)
+
+
+@contextmanager
+def _hidden(artists):
+    """Hide the visible ones of ``artists`` for a while."""
+    hidden = [a for a in artists if a.get_visible()]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+
+
+def _render_index(layers, render):
+    """Render images whose colours encode (panel, cell); nothing else.
+
+    Each map cell inside the head has one code, ``panel * n_inside + rank``
+    (its rank among the inside cells), written in a pixel's 24 bits of RGB as
+    ``code - first + 1`` in the render whose codes start at ``first``: one
+    render holds ``CODES_PER_RENDER`` codes (one render for 3 panels at the
+    largest cubic res, for hundreds at res 256; a 'nearest' map above res
+    ~4600 takes two), and the cells whose codes another render holds are
+    drawn opaque black (0), so that every render covers the same pixels as
+    the figure. Matplotlib's nearest resampling copies colours
+    exactly (uint8 to float and back), so each pixel reads its cell's code.
+
+    Returns the list of renders, in the order of their codes.
+    """
+    # whole subtrees, not every artist: fig.findobj() would make the colour
+    # bar's axis create all its ticks (~0.1 s)
+    others = [a for a in layers.fig.get_children() if a not in layers.map_axes]
+    for ax in layers.map_axes:
+        others += [a for a in ax.get_children() if a not in layers.images]
+    interp = layers.interp
+    inside = interp.inside.ravel()
+    n_inside = int(inside.sum())
+    n_codes = len(layers.images) * n_inside
+    renders = []
+    with _hidden(others):
+        for first in range(0, max(n_codes, 1), CODES_PER_RENDER):
+            for panel, image in enumerate(layers.images):
+                code = np.arange(panel * n_inside - first + 1,
+                                 (panel + 1) * n_inside - first + 1)  # fmt: skip
+                code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another render's
+                colors = np.empty((n_inside, 4), np.uint8)
+                for channel in range(3):
+                    colors[:, channel] = code >> 8 * channel & 255
+                colors[:, 3] = 255
+                rgba = np.zeros((interp.res**2, 4), np.uint8)
+                rgba[inside] = colors
+                image.set_data(rgba.reshape(interp.res, interp.res, 4))
+            renders.append(render())
+    return renders
+
+
+def decode_cells(index_renders, interp):
+    """Return the flat indices, panels and inside-cell ranks of map pixels.
+
+    ``index_renders`` are the renders of :func:`_render_index`, in order.
+    """
+    n_inside = int(interp.inside.sum())
+    pixels, codes = [], []
+    for k, index_render in enumerate(index_renders):
+        flat = index_render.reshape(-1, 4)
+        code = (flat[:, 0].astype(np.int64) | flat[:, 1].astype(np.int64) << 8
+                | flat[:, 2].astype(np.int64) << 16)  # fmt: skip
+        shown = np.flatnonzero((flat[:, 3] == 255) & (code > 0))
+        pixels.append(shown)
+        codes.append(code[shown] - 1 + k * CODES_PER_RENDER)
+    pixels, codes = np.concatenate(pixels), np.concatenate(codes)
+    if len(index_renders) > 1:  # each pixel shows in one render: in pixel order
+        order = np.argsort(pixels)
+        pixels, codes = pixels[order], codes[order]
+    panel, rank = np.divmod(codes, n_inside)
+    return pixels, panel, rank
+
+
+# -- the cursor and the markers -----------------------------------------------
+
+
+class Ink:
+    """Drawn pixels by key: flat indices into the frame and a value each.
+
+    The value is the pixel's RGBA as drawn; the frame compositor replaces it
+    by the pixel's row in its blend table.
+    """
+
+    def __init__(self, pixels, values, keys):
+        self.pixels, self.values, self.keys = pixels, values, keys
+
+    def select(self, wanted):
+        """Return (pixels, values) of the keys where ``wanted[key]`` is true."""
+        chosen = wanted[self.keys]
+        return self.pixels[chosen], self.values[chosen]
+
+
+def cursor_ink(cursor, positions, canvas, shape):
+    """Every frame's cursor pixels, or None if the cursor is not one vertical line.
+
+    ``cursor`` is an ``axvline`` (x in data, y in axes coordinates),
+    ``positions`` its x in each frame; ``canvas`` (at the output dpi) is
+    drawn on and left cleared. Returns, per frame, ``(pixels, rgba)``:
+    flat indices into a frame of ``shape`` and their colours.
+    """
+    x_data, y_data = cursor.get_data()
+    if len(x_data) != 2 or x_data[0] != x_data[1]:
+        return None
+    transform = cursor.get_transform()
+    ys = np.asarray(y_data, float)
+    points = np.column_stack([positions, np.full(len(positions), ys[0])])
+    x_px = transform.transform(points)[:, 0]
+    half = int(np.ceil(cursor.get_linewidth() * canvas.figure.dpi / 72)) + MARGIN
+    renderer = canvas.get_renderer()
+    ink = [None] * len(positions)
+    try:
+        for group in _spaced_groups(x_px, 2 * half + 2):
+            xs = np.repeat(np.asarray(positions)[group], 3)
+            xs[2::3] = np.nan
+            cursor.set_data(xs, np.tile([ys[0], ys[1], np.nan], len(group)))
+            renderer.clear()
+            cursor.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            for k in group:
+                left = max(int(np.floor(x_px[k])) - half, 0)
+                right = min(int(np.ceil(x_px[k])) + half + 1, shape[1])
+                ink[k] = _drawn(layer, slice(0, shape[0]), slice(left, right), shape)
+    finally:
+        cursor.set_data(x_data, y_data)
+        renderer.clear()
+    return ink
+
+
+def marker_ink(line, positions, canvas, shape):
+    """Each channel's marker pixels (an :class:`Ink`), or None if two meet.
+
+    ``line`` holds one panel's markers, ``positions`` the channels' (data
+    units); ``canvas`` and ``shape`` as in :func:`cursor_ink`. The markers
+    are drawn in a few renders, each of channels whose boxes do not meet,
+    and cut out by their boxes.
+    """
+    dpi = canvas.figure.dpi
+    # the edge is stroked on the marker's outline: half of it lies outside
+    radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * dpi / 72
+    half = int(np.ceil(radius)) + MARKER_MARGIN
+    centres = line.get_transform().transform(positions)
+    x_data, y_data = line.get_data()
+    renderer = canvas.get_renderer()
+    pixels, rgba, keys = [None] * len(centres), [None] * len(centres), []
+    try:
+        for group in _apart(centres, 2 * half + 1):
+            line.set_data(*np.asarray(positions)[group].T)
+            renderer.clear()
+            line.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            for channel in group:
+                x, row = centres[channel, 0], shape[0] - centres[channel, 1]
+                rows = slice(max(int(np.floor(row)) - half, 0),
+                             min(int(np.ceil(row)) + half + 1, shape[0]))  # fmt: skip
+                cols = slice(max(int(np.floor(x)) - half, 0),
+                             min(int(np.ceil(x)) + half + 1, shape[1]))  # fmt: skip
+                pixels[channel], rgba[channel] = _drawn(layer, rows, cols, shape)
+    finally:
+        line.set_data(x_data, y_data)
+        renderer.clear()
+    keys = np.repeat(np.arange(len(centres)), [len(p) for p in pixels])
+    pixels = np.concatenate(pixels)
+    if len(np.unique(pixels)) < len(pixels):  # two markers share pixels
+        return None
+    return Ink(pixels, np.concatenate(rgba), keys)
+
+
+def _apart(centres, size):
+    """Group the points so that no two boxes of ``size`` px in a group meet."""
+    groups, members = [], []
+    for k, centre in enumerate(centres):
+        for group, points in zip(groups, members, strict=True):
+            if (np.abs(np.asarray(points) - centre) >= size).any(axis=1).all():
+                group.append(k)
+                points.append(centre)
+                break
+        else:
+            groups.append([k])
+            members.append([centre])
+    return groups
+
+
+def _drawn(layer, rows, cols, shape):
+    """Flat frame indices and RGBA of the drawn pixels in a box of ``layer``."""
+    box = layer[rows, cols]
+    r, c = np.nonzero(box[..., 3])
+    rgba = box[r, c].copy()
+    return (r + rows.start) * shape[1] + (c + cols.start), rgba
+
+
+def _spaced_groups(x_px, gap):
+    """Split frame indices into groups whose positions are ``gap`` px apart.
+
+    In order of position, every m-th frame goes to the same group, with the
+    smallest m that keeps each group's neighbours ``gap`` apart; groups are
+    then cut to at most :data:`MAX_SEGMENTS`.
+    """
+    order = np.argsort(x_px, kind="stable")
+    ordered = x_px[order]
+    n = len(order)
+    m = 1
+    while m < n and (ordered[m:] - ordered[:-m]).min() < gap:
+        m += 1
+    groups = []
+    for start in range(m):
+        members = order[start::m]
+        groups += [
+            members[i : i + MAX_SEGMENTS] for i in range(0, len(members), MAX_SEGMENTS)
+        ]
+    return groups
+
+
+# -- the time label's characters ---------------------------------------------
+
+
+def label_sprites(label, texts, canvas):
+    """Draw each (slot, character) of the time label once, alone.
+
+    Returns ``{(slot, char): (rows, cols, rgba)}``: the pixel box of the
+    character's picture and the straight-alpha RGBA picture itself, exactly
+    what the figure draws for that slot.
+    """
+    renderer = canvas.get_renderer()
+    height = int(renderer.height)
+    needed = {
+        (slot, char)
+        for text in texts
+        for slot, char in enumerate(text.rjust(label.width))
+        if not char.isspace()
+    }
+    slots = label.slot_texts()
+    sprites = {}
+    # search each picture only near the label (not the whole canvas)
+    for artist in slots:
+        artist.set_text("8")
+    box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
+    top = max(height - int(np.ceil(box.y1)), 0)
+    left = max(int(box.x0), 0)
+    near = (slice(top, max(height - int(box.y0), top)),
+            slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
+    for slot, char in sorted(needed):
+        artist = slots[slot]
+        artist.set_text(char)
+        renderer.clear()
+        artist.draw(renderer)
+        layer = np.asarray(renderer.buffer_rgba())
+        ys, xs = np.nonzero(layer[near][..., 3])
+        if not ys.size:
+            continue
+        rows = slice(top + ys.min(), top + ys.max() + 1)
+        cols = slice(left + xs.min(), left + xs.max() + 1)
+        sprites[slot, char] = (rows, cols, layer[rows, cols].copy())
+    return sprites
+
+
+def slots_overlap(sprites):
+    """Whether pictures of characters in different slots may share pixels.
+
+    The slots share a baseline: pictures whose columns meet overlap.
+    """
+    spans = {}  # per slot, the columns its pictures may take
+    for (slot, _), (_, cols, _) in sprites.items():
+        low, high = spans.get(slot, (cols.start, cols.stop))
+        spans[slot] = (min(low, cols.start), max(high, cols.stop))
+    ordered = [spans[slot] for slot in sorted(spans)]
+    return any(a[1] > b[0] for a, b in pairwise(ordered))
+
+
+def union_box(boxes):
+    """Return the (rows, cols) slices covering all boxes."""
+    if not boxes:
+        return slice(0, 0), slice(0, 0)
+    return (
+        slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
+        slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)),
+    )
+
+
+def paste(box, sprites):
+    """Composite sprites (alpha over, in order) into one RGBA picture."""
+    rows, cols = box
+    shape = (rows.stop - rows.start, cols.stop - cols.start)
+    premultiplied = np.zeros((*shape, 3), np.float32)
+    alpha = np.zeros((*shape, 1), np.float32)
+    for sprite_rows, sprite_cols, picture in sprites:
+        where = (
+            slice(sprite_rows.start - rows.start, sprite_rows.stop - rows.start),
+            slice(sprite_cols.start - cols.start, sprite_cols.stop - cols.start),
+        )
+        a = picture[..., 3:] / np.float32(255)
+        premultiplied[where] = picture[..., :3] * a + premultiplied[where] * (1 - a)
+        alpha[where] = a + alpha[where] * (1 - a)
+    rgb = np.divide(premultiplied, alpha, out=np.zeros_like(premultiplied),
+                    where=alpha > 0)  # fmt: skip
+    return np.concatenate([rgb, alpha * 255], axis=-1).round().astype(np.uint8)
+
+
+def map_coverage(white, black, pixels):
+    """How much of the map shows at each pixel: RGB sums, white minus black.
+
+    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
+    """
+    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
+    black = black.view(np.uint32).reshape(-1)[pixels]
+    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
+
+
+def _channel_sum(rgba):
+    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
+    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
+    return bytes_.sum(axis=1) - bytes_[:, 3]

@@ -1,0 +1,1 @@
+"""Example data: the simulated working-memory study."""

@@ -1,0 +1,352 @@
+"""The matplotlib figure of an animation: drawn once, updated per frame.
+
+Everything that does not change between frames (head outlines, sensors,
+colour bar, titles, the score panel) is drawn when the figure is built;
+:meth:`CoefFigure.set_frame` changes only the per-frame artists: the map
+images, the time label, the score cursor, the mask markers and contours.
+:class:`Look` holds the options that change how the figure looks, validated
+once; :class:`FigureLayers` is all a frame compositor may read of the figure.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
+from ._parts import (
+    OUTSIDE,
+    TimeLabel,
+    check_titles,
+    contour_levels,
+    draw_colorbars,
+    draw_contours,
+    draw_head,
+    index_cmap,
+    mask_line,
+    new_figure,
+    time_axis,
+    time_labels,
+)
+from ._scores import draw_score_panel, score_height
+
+TIME_UNITS = ("s", "ms")
+# sizes in inches, at any dpi
+MAP_SIZE = 3.7
+MARGIN = 0.15
+TITLE_BAND = 0.45
+PANEL_TITLE_BAND = 0.25
+CBAR_WIDTH = 0.16
+CBAR_LABEL_BAND = 0.8
+SCORE_BOTTOM_BAND = 0.5
+SCORE_LEFT_BAND = 0.7
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the figure looks (see :func:`mne_coefanim.animate_coefs`).
+
+    Attributes
+    ----------
+    title : str | None
+        The figure title.
+    sensors : bool | str
+        Draw the sensors, or a matplotlib format string for them.
+    contours : int
+        The number of contour lines per map.
+    colorbar : bool
+        Draw the colour bar(s).
+    mask_params : dict | None
+        Marker properties of the significant channels.
+    time_unit : 's' | 'ms'
+        The unit of the time label and axis.
+    """
+
+    title: object = None
+    sensors: object = True
+    contours: int = 0
+    colorbar: bool = True
+    mask_params: object = None
+    time_unit: str = "s"
+
+    @classmethod
+    def from_params(cls, params):
+        """Validate and build the look from animate_coefs' keywords (a dict)."""
+        look = {field.name: params[field.name] for field in fields(cls)}
+        check_option("time_unit", look["time_unit"], TIME_UNITS)
+        look["contours"] = check_int("contours", look["contours"], minimum=0)
+        check_type("sensors", look["sensors"], (bool, str), "a bool or a format string")
+        return cls(**look)
+
+
+@dataclass(frozen=True)
+class FigureLayers:
+    """What a frame compositor may read of a figure, and nothing else.
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, drawn once; the compositor renders it at its own dpi.
+    images : list of matplotlib.image.AxesImage
+        One per panel: the maps, whose pixels the compositor draws itself.
+    map_axes : list of matplotlib.axes.Axes
+        The axes holding the maps.
+    interp : ScalpInterpolator
+        The map cells: ``res`` and ``inside`` (which image pixels are maps).
+    palette_tables : list of ColorTable
+        Every colour a map pixel can take (tables and their faded twins),
+        their ``offset`` giving their palette indices.
+    labels : list of str
+        The time label of every frame.
+    time_text : TimeLabel
+        The time label; its ``slot_texts()`` give one text per character slot.
+    marks_maps : bool
+        Whether artists drawn over the maps change per frame (mask markers,
+        contours).
+    score_axes : matplotlib.axes.Axes | None
+        The score panel, when a cursor moves in it.
+    dynamic_artists : callable
+        ``dynamic_artists()`` lists the artists that change per frame.
+    set_dynamic : callable
+        ``set_dynamic(index, masks=None, images=None)`` sets them for frame
+        ``index`` (the maps are left alone).
+    cursor : matplotlib.lines.Line2D | None
+        The score panel's cursor when it is the panel's only moving artist
+        (a vertical line), drawn once for all frames by the compositor.
+    cursor_x : array, shape (n_frames,) | None
+        The cursor's x (data units) in each frame.
+    mask_lines : tuple of matplotlib.lines.Line2D
+        Per panel, the markers of the significant channels.
+    marker_pos : array, shape (n_channels, 2) | None
+        The channels' positions, where the markers go.
+    """
+
+    fig: object
+    images: list
+    map_axes: list
+    interp: object
+    palette_tables: list
+    labels: list
+    time_text: object
+    marks_maps: bool
+    score_axes: object
+    dynamic_artists: Callable
+    set_dynamic: Callable
+    cursor: object = None
+    cursor_x: object = None
+    mask_lines: tuple = ()
+    marker_pos: object = None
+
+
+class CoefFigure:
+    """Build the figure once and update its per-frame artists.
+
+    Parameters
+    ----------
+    scene : Scene
+        The validated scene; the figure reads its ``sensors``, ``interp``,
+        ``tables`` (one shared by all panels, or one per panel, each with its
+        own colour bar), ``faded`` (dimmed twins of the tables), ``times``,
+        ``times_are_samples``, ``titles``, ``units``, ``positive``, ``masks``
+        (whether frames carry markers) and ``scores`` (a ScorePanel or None).
+    look : Look
+        How the figure looks.
+    dpi : float
+        The figure's dots per inch.
+
+    Attributes
+    ----------
+    tables : list of ColorTable
+        The colour tables (one, or one per panel).
+    panel_tables : list of ColorTable
+        The table of each panel.
+    colorbars : list of matplotlib.colorbar.Colorbar
+        One per table (empty when ``colorbar=False``).
+    layers : FigureLayers
+        What a frame compositor may read of the figure.
+    """
+
+    def __init__(self, scene, look, dpi, *, pyplot=True):
+        n_panels = len(scene.titles)
+        self.sensors, self.interp = scene.sensors, scene.interp
+        self.tables = list(scene.tables)
+        self.panel_tables = (
+            self.tables if len(self.tables) == n_panels else self.tables * n_panels
+        )
+        # no times given: label frames by sample, never as seconds
+        self.time_unit = "sample" if scene.times_are_samples else look.time_unit
+        self.times = np.asarray(scene.times)
+        self._labels = time_labels(self.times, self.time_unit)
+        self.contours = look.contours
+        self._contour_levels = [contour_levels(t, look.contours)
+                                for t in self.panel_tables]  # fmt: skip
+        self._contour_sets = []
+        self._inside_flat = np.flatnonzero(self.interp.inside)
+        # every colour a map pixel can take: the tables and their dimmed twins
+        self.palette_tables = self.tables + list(scene.faded)
+        self._draw(scene, look, dpi, pyplot)
+        self.layers = FigureLayers(
+            fig=self.fig, images=self.images, map_axes=self.map_axes,
+            interp=self.interp, palette_tables=self.palette_tables,
+            labels=list(self._labels), time_text=self.time_text,
+            marks_maps=bool(self.mask_lines or self.contours),
+            score_axes=self.score_axes if self.cursor is not None else None,
+            dynamic_artists=lambda: self.dynamic_artists,
+            set_dynamic=self.set_dynamic,
+            cursor=self.cursor if self.cursor_h is None else None,
+            cursor_x=time_axis(self.times, self.time_unit),
+            mask_lines=tuple(self.mask_lines), marker_pos=self.sensors.pos,
+        )  # fmt: skip
+
+    def _draw(self, scene, look, dpi, pyplot):
+        """Draw everything that does not change from frame to frame."""
+        titles, scores = scene.titles, scene.scores
+        check_titles(look.title, titles)  # else they fail at the first draw
+        width, height, rects = _layout(
+            len(titles), any(titles), scores, look.colorbar,
+            n_colorbars=len(self.tables), n_rows=scene.n_rows,
+        )  # fmt: skip
+        # before the figure exists: matplotlib could not draw it
+        check_frame_size(frame_shape((width, height), dpi), dpi)
+        self.fig = new_figure((width, height), dpi, pyplot=pyplot)
+        self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
+        self.images, self.mask_lines = [], []
+        cmap = index_cmap(self.palette_tables)
+        res = self.interp.res
+        for ax, panel_title in zip(self.map_axes, titles, strict=True):
+            self.images.append(draw_head(
+                ax, self.interp, self.sensors, np.full((res, res), OUTSIDE, np.uint16),
+                cmap, look.sensors,
+            ))  # fmt: skip
+            if panel_title:
+                ax.set_title(panel_title, fontsize=10)
+            if scene.masks is not None:
+                self.mask_lines.append(mask_line(ax, look.mask_params))
+        if look.title:
+            self.fig.text(0.5, 1 - 0.12 / height, look.title, ha="center", va="top",
+                          fontsize=12)  # fmt: skip
+        self.time_text = TimeLabel(self.map_axes[0], max(map(len, self._labels)))
+        self.colorbars = []
+        if look.colorbar:
+            self.colorbars = draw_colorbars(self.fig, rects["colorbars"], self.tables,
+                                            scene.units, scene.positive)  # fmt: skip
+        self.cursor = self.cursor_h = self.score_axes = None
+        if scores is not None:
+            self.score_axes = self.fig.add_axes(rects["scores"])
+            self.cursor, self.cursor_h = draw_score_panel(
+                self.fig, self.score_axes, scores, self.times, self.time_unit
+            )
+
+    @property
+    def dynamic_artists(self):
+        """The artists :meth:`set_frame` changes (for blitting)."""
+        artists = [self.time_text.text, *self.mask_lines, *self._contour_sets]
+        cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
+        return artists + cursors
+
+    def time_label(self, index):
+        """Return the text shown for frame ``index`` (see :func:`time_labels`)."""
+        return self._labels[index]
+
+    def set_frame(self, index, levels, masks=None, images=None):
+        """Show frame ``index``.
+
+        Parameters
+        ----------
+        index : int
+            The frame (time) index.
+        levels : list of array, shape (n_inside,), dtype uint8
+            Per panel, the colour index of each pixel inside the head.
+        masks : list of array of bool, shape (n_channels,) | None
+            Per panel, the significant channels of this frame.
+        images : list of array, shape (res, res) | None
+            Per panel, the interpolated values (only needed for contours).
+
+        Returns
+        -------
+        artists : list
+            The artists that changed.
+        """
+        res = self.interp.res
+        for image, panel_levels in zip(self.images, levels, strict=True):
+            indices = np.full(res * res, OUTSIDE, np.uint16)
+            indices[self._inside_flat] = panel_levels
+            image.set_data(indices.reshape(res, res))
+        self.set_dynamic(index, masks=masks, images=images)
+        return self.images + self.dynamic_artists
+
+    def set_dynamic(self, index, masks=None, images=None):
+        """Set the per-frame artists other than the maps for frame ``index``.
+
+        Parameters
+        ----------
+        index, masks, images
+            As in :meth:`set_frame`.
+        """
+        self.time_text.set_text(self.time_label(index))
+        x = time_axis(self.times[index], self.time_unit)
+        if self.cursor is not None:
+            self.cursor.set_xdata([x, x])
+        if self.cursor_h is not None:
+            self.cursor_h.set_ydata([x, x])
+        if masks is not None:
+            for line, mask in zip(self.mask_lines, masks, strict=True):
+                line.set_data(*self.sensors.pos[mask].T)
+        if self.contours and images is not None:
+            for contour_set in self._contour_sets:
+                contour_set.remove()
+            drawn = map(draw_contours, self.map_axes, [self.interp] * len(images),
+                        images, self._contour_levels)  # fmt: skip
+            self._contour_sets = [each for each in drawn if each is not None]
+
+
+def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
+    """Figure size (inches) and axes rectangles (figure fractions).
+
+    The panels fill ``n_rows`` rows (one per frequency), row by row from the
+    top. One colour bar sits right of the last column, centred on the rows;
+    with one per panel (``n_colorbars == n_panels > 1``), each sits right of
+    its own map.
+    """
+    title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
+    cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
+    gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
+    n_cols = n_panels // n_rows
+    maps_width = n_cols * MAP_SIZE + (n_cols - 1) * gap
+    width = MARGIN + maps_width + cbar_band
+    # a row below another leaves room for its panel titles
+    row_step = MAP_SIZE + MARGIN + (title_band - TITLE_BAND)
+    maps_height = MAP_SIZE + (n_rows - 1) * row_step
+    scores_height = score_height(scores)
+    score_band = (scores_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
+    height = title_band + maps_height + MARGIN + score_band
+    map_bottom = score_band + MARGIN
+
+    def frac(left, bottom, w, h):
+        return (left / width, bottom / height, w / width, h / height)
+
+    def bottom(k):  # of panel k's map: row k // n_cols, counted from the top
+        return map_bottom + (n_rows - 1 - k // n_cols) * row_step
+
+    def colorbar_rect(k):  # counted back from the last map's (when shared)
+        back = (n_cols - 1 - k % n_cols) * (MAP_SIZE + gap)
+        left = MARGIN + maps_width + MARGIN - back
+        if n_colorbars > 1:
+            return frac(left, bottom(k) + 0.15 * MAP_SIZE, CBAR_WIDTH, 0.7 * MAP_SIZE)
+        return frac(left, map_bottom + 0.15 * maps_height, CBAR_WIDTH,
+                    0.7 * maps_height)  # fmt: skip
+
+    rects = {
+        "maps": [
+            frac(MARGIN + k % n_cols * (MAP_SIZE + gap), bottom(k), MAP_SIZE, MAP_SIZE)
+            for k in range(n_panels)
+        ],  # fmt: skip
+        "colorbars": [
+            colorbar_rect(k) for k in range(n_panels - n_colorbars, n_panels)
+        ],  # fmt: skip
+    }
+    if scores:
+        score_width = width - SCORE_LEFT_BAND - cbar_band
+        rects["scores"] = frac(SCORE_LEFT_BAND, SCORE_BOTTOM_BAND, score_width,
+                               scores_height)  # fmt: skip
+    return width, height, rects

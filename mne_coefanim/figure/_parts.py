@@ -1,0 +1,344 @@
+"""What the animation's figure and the print sheet both draw, drawn one way.
+
+* the map axes: the head framed, the map as palette indices, MNE's head
+  outline, the sensors, the mask markers and contour lines;
+* the colour bars, and :func:`colorbar_labels`: the one place that decides
+  what a colour bar's label reads;
+* the time: :func:`time_labels` (each frame's label), :class:`TimeLabel` (the
+  label on screen), :func:`time_axis` and :func:`time_axis_label` (a time
+  axis' values and label), and :func:`fewest_decimals`, the search both the
+  labels and the viewer's ``#t=`` values use.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import ListedColormap, NoNorm
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.text import Text
+from matplotlib.transforms import offset_copy
+
+from .._checks import check_mathtext
+
+MASK_PARAMS = dict(
+    marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
+)
+MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
+CURSOR_ZORDER = 3.5  # over spines, ticks, texts: as files blend the cursors
+OUTSIDE = 256  # the maps' index of the pixels outside the head
+OUTLINE_PARTS = ("head", "nose", "ear_left", "ear_right")
+LABEL_FONTSIZE = 10
+# the fewest decimals shown, and the most tried for frames to read apart
+DECIMALS = {"s": (3, 12), "ms": (0, 9)}
+
+
+# -- the figure and the map axes ----------------------------------------------
+
+
+def new_figure(figsize, dpi, *, pyplot):
+    """Make a figure: through pyplot, or alone (not registered in pyplot).
+
+    A figure alone has an Agg canvas (it draws, saves and displays in a
+    notebook like any) but pyplot does not know it: ``plt.show()`` does
+    not show it, and it is freed with the last reference to it (no
+    ``plt.close`` needed, no "more than 20 figures" warning).
+    """
+    if pyplot:
+        fig = plt.figure(figsize=figsize, dpi=dpi)
+    else:
+        fig = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(fig)  # sets fig.canvas
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def check_titles(title, panel_titles):
+    """Refuse a title whose mathtext (between $ signs) matplotlib cannot parse."""
+    check_mathtext("title", title)
+    for panel_title in panel_titles:
+        check_mathtext("panel title (data key)", panel_title)
+
+
+def index_cmap(tables):
+    """Return the maps' colormap: palette index to colour (256: outside, clear).
+
+    The maps show palette indices (the tables' offsets apply), so that
+    matplotlib resamples one channel.
+    """
+    rgba = np.zeros((257, 4), np.uint8)
+    for each in tables:
+        rows = slice(each.offset, each.offset + each.n_levels)
+        rgba[rows, :3] = each.colors
+        rgba[rows, 3] = 255
+    return ListedColormap(rgba / 255.0, name="levels")
+
+
+def head_outlines(sphere, pos):
+    """Head, nose and ear lines around ``sphere``, as MNE's topomaps draw them.
+
+    This is the package's only use of a private MNE helper
+    (``mne.viz.topomap._make_head_outlines``): MNE has no public function
+    that returns the head, nose and ear coordinates, and drawing them as MNE
+    does is what makes our maps look like MNE's. ``tests/test_parts.py``
+    pins the helper's behaviour, so an MNE release that changes it fails
+    loudly there.
+
+    Parameters
+    ----------
+    sphere : array, shape (4,)
+        The head sphere ``(x, y, z, radius)``.
+    pos : array, shape (n_channels, 2)
+        The sensor positions (MNE uses them to size the clipping circle).
+
+    Returns
+    -------
+    outlines : dict
+        ``{'head': (x, y), 'nose': (x, y), 'ear_left': (x, y),
+        'ear_right': (x, y)}``, arrays of coordinates in the units of
+        ``pos``.
+    """
+    from mne.viz.topomap import _make_head_outlines
+
+    sphere = np.asarray(sphere, dtype=float)
+    outlines = _make_head_outlines(sphere, np.asarray(pos), "head", tuple(sphere[:2]))
+    return {
+        part: tuple(np.asarray(c) for c in outlines[part]) for part in OUTLINE_PARTS
+    }
+
+
+def draw_head(ax, interp, sensors, indices, cmap, sensors_fmt, k=None):
+    """Draw a map's axes: the map (palette indices), outlines and sensors.
+
+    ``k`` numbers the artists' gids (``map-k``, ``outline-k-head``, ...) on
+    the sheet; returns the map's image.
+    """
+    sphere = sensors.sphere
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    half = max(1.2 * sphere[3], 1.04 * interp.clip_radius)
+    ax.set_xlim(sphere[0] - half, sphere[0] + half)
+    ax.set_ylim(sphere[1] - half, sphere[1] + half)
+    gid = (lambda what: None) if k is None else (lambda what: f"{what}-{k}")
+    image = ax.imshow(
+        indices, cmap=cmap, norm=NoNorm(), extent=interp.extent, origin="lower",
+        interpolation="nearest", interpolation_stage="data", zorder=MAP_ZORDER,
+        gid=gid("map"),
+    )  # fmt: skip
+    for part, (x, y) in head_outlines(sphere, sensors.pos).items():
+        ax.plot(x, y, color="k", linewidth=1, clip_on=False, zorder=OUTLINE_ZORDER,
+                gid=None if k is None else f"outline-{k}-{part}")  # fmt: skip
+    if sensors_fmt:
+        fmt = sensors_fmt if isinstance(sensors_fmt, str) else "k."
+        x, y = sensors.pos.T
+        try:
+            ax.plot(x, y, fmt, markersize=2.5, zorder=SENSOR_ZORDER, clip_on=False,
+                    gid=gid("sensors"))  # fmt: skip
+        except ValueError as err:
+            raise ValueError(
+                f"sensors must be a bool or a matplotlib format string such as "
+                f"'k.' or 'wo'; got {fmt!r:.60} ({err})."
+            ) from None
+    return image
+
+
+def mask_line(ax, mask_params, gid=None):
+    """Add the (empty) markers of a map's significant channels."""
+    params = {**MASK_PARAMS, **(mask_params or {})}
+    params.update({} if gid is None else {"gid": gid})
+    (line,) = ax.plot([], [], zorder=MASK_ZORDER, clip_on=False, **params)
+    line.set_linestyle("none")
+    return line
+
+
+def contour_levels(table, n_lines):
+    """Return ``n_lines`` contour levels evenly inside a table's limits."""
+    return np.linspace(table.vmin, table.vmax, n_lines + 2)[1:-1]
+
+
+def draw_contours(ax, interp, image, levels):
+    """Draw a map's contour lines; None when none are asked or the map is flat."""
+    if not len(levels) or np.nanmin(image) == np.nanmax(image):
+        return None
+    return ax.contour(interp.xi, interp.yi, image, levels=levels, colors="k",
+                      linewidths=0.6, zorder=CONTOUR_ZORDER)  # fmt: skip
+
+
+# -- the colour bars ------------------------------------------------------------
+
+
+def colorbar_labels(units, positive, n_bars):
+    """Return the colour bars' labels: each unit, and which class is positive.
+
+    The one place a colour bar's label is decided, for the animation and the
+    sheet alike. Its two parts come from the scene (``Scene.units`` and
+    ``Scene.positive``): the unit is the user's ``units``, else what
+    ``scene._channels.display_units`` makes of the data's units (after the
+    CLI's ``'a.u.'`` for arrays of unknown units), or an agreement panel's
+    ``PANEL_UNITS``; the positive class is ``scene._scene.positive_classes``.
+
+    Parameters
+    ----------
+    units : str | list of (str | None) | None
+        The unit of each bar (one for all, or one per bar).
+    positive : str | list of (str | None) | None
+        The class positive values point to, likewise.
+    n_bars : int
+        The number of colour bars.
+
+    Returns
+    -------
+    labels : list of (str | None)
+        E.g. ``'µV / SD (positive: right)'``; None for a bar without one.
+    """
+    units = units if isinstance(units, list) else [units] * n_bars
+    positive = positive if isinstance(positive, list) else [positive] * n_bars
+    labels = []
+    for unit, name in zip(units, positive, strict=True):
+        said = None if name is None else f"positive: {name}"
+        labels.append(f"{unit} ({said})" if unit and said else unit or said)
+    return labels
+
+
+def draw_colorbars(fig, rects, tables, units, positive):
+    """Draw one colour bar per table in ``rects``, labelled; return them."""
+    labels = colorbar_labels(units, positive, len(tables))
+    colorbars = []
+    for rect, table, label in zip(rects, tables, labels, strict=True):
+        mappable = ScalarMappable(norm=table.norm, cmap=table.listed_cmap)
+        colorbars.append(fig.colorbar(mappable, cax=fig.add_axes(rect)))
+        if label:
+            colorbars[-1].set_label(label)
+    return colorbars
+
+
+# -- the time -------------------------------------------------------------------
+
+
+def fewest_decimals(fewest, most, good):
+    """Return the fewest decimals from ``fewest`` to ``most`` that are ``good``.
+
+    ``good(decimals)`` says whether values rounded so serve; ``most`` when
+    none does. The time labels and the viewer's ``#t=`` values both search so.
+    """
+    for decimals in range(fewest, most):
+        if good(decimals):
+            return decimals
+    return most
+
+
+def time_labels(times, unit):
+    """Return each frame's time label, consecutive frames reading differently.
+
+    Seconds get 3 decimals and milliseconds none, or more where consecutive
+    frames would otherwise read alike (e.g. ``"0.0005 s"`` at 2 kHz,
+    ``"0.05 ms"`` at 20 kHz): the fewest decimals with which no two
+    consecutive labels are equal, the same for every frame.
+
+    Parameters
+    ----------
+    times : array, shape (n_frames,)
+        The frames' times in seconds (sample indices with ``unit='sample'``),
+        finite and strictly increasing.
+    unit : 's' | 'ms' | 'sample'
+        The unit shown; ``'sample'`` labels frames "sample k".
+
+    Returns
+    -------
+    labels : list of str
+        One per frame.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    if unit == "sample":  # no times given: never seconds
+        return [f"sample {round(time):d}" for time in times]
+    values = time_axis(times, unit)
+
+    def labels(decimals):
+        # "+ 0.0" turns the -0.0 of a time a hair below zero (e.g. from
+        # np.linspace or np.arange) into 0.0, so no "-0.000 s" is shown
+        return [f"{round(v, decimals) + 0.0:0.{decimals}f} {unit}" for v in values]
+
+    def distinct(decimals):
+        shown = labels(decimals)
+        return all(a != b for a, b in zip(shown, shown[1:], strict=False))
+
+    return labels(fewest_decimals(*DECIMALS[unit], distinct))
+
+
+def time_axis(times, unit):
+    """Return the times in the unit a time axis shows (ms, or as they are)."""
+    return np.asarray(times) * (1e3 if unit == "ms" else 1.0)
+
+
+def time_axis_label(what, unit):
+    """Return a time axis' label: ``'Time (s)'``, ``'Training time (ms)'``, ..."""
+    if unit == "sample":
+        return what.replace("time", "sample").replace("Time", "Sample")
+    return f"{what} ({unit})"
+
+
+class TimeLabel:
+    """The frame's time: one monospaced text, right-aligned in fixed slots.
+
+    On screen the label is one text artist (one draw per frame), padded on
+    the left to ``width`` characters of a monospace font, so the digits do
+    not jitter from frame to frame. The frame compositor pastes a picture of
+    each (slot, character) instead, drawn once: :meth:`slot_texts` makes it
+    one text per slot, at the same place, never drawn on screen.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The label sits at the axes' top-left corner, outside the head.
+    width : int
+        The number of character slots (the longest label).
+    fontsize : float
+        In points.
+    """
+
+    def __init__(self, ax, width, fontsize=LABEL_FONTSIZE):
+        self.width, self._ax, self._fontsize = width, ax, fontsize
+        font = get_font(findfont(FontProperties(family="monospace")))
+        font.set_size(fontsize, 72)  # at 72 dpi, one pixel is one point
+        self._advance = font.load_char(ord("0")).linearHoriAdvance / 65536  # pt
+        self.text = ax.text(0.0, 1.0, "", **self._style(0))
+
+    def _style(self, slot):
+        return dict(
+            ha="left", va="baseline", fontsize=self._fontsize, family="monospace",
+            transform=offset_copy(self._ax.transAxes, fig=self._ax.figure,
+                                  units="points", x=slot * self._advance,
+                                  y=-self._fontsize),
+        )  # fmt: skip
+
+    def set_text(self, text):
+        """Show ``text``, right-aligned in the slots."""
+        self.text.set_text(text.rjust(self.width))
+
+    def time_chars(self):
+        """Return the character of each slot."""
+        return list(self.text.get_text().rjust(self.width))
+
+    def get_text(self):
+        """Return the text shown, without the padding."""
+        return self.text.get_text().strip()
+
+    def get_window_extent(self, renderer=None):
+        """Return the display box of the label."""
+        return self.text.get_window_extent(renderer)
+
+    def slot_texts(self):
+        """Return one text per slot, showing its character, for the compositor.
+
+        They are not in the axes (the screen never draws them): the
+        compositor draws each alone, as a picture of that (slot, character).
+        """
+        texts = []
+        for slot, char in enumerate(self.time_chars()):
+            text = Text(0.0, 1.0, char, clip_on=False, **self._style(slot))
+            text.set_figure(self._ax.figure)
+            text.axes = self._ax
+            text.set_clip_path(self._ax.patch)
+            texts.append(text)
+        return texts

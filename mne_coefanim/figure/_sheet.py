@@ -1,0 +1,290 @@
+"""A sheet of maps at chosen times, for print.
+
+One map axes per time (a grid, or one row per panel), one colour bar (one
+per panel with ``vlim='each'``), and the score panel beneath with markers at
+the chosen times. Each map is the animation's frame at that time: the same
+palette indices (faded pixels included) through the same colours, drawn as
+an image by the animation's own functions (:mod:`._parts`); head outlines,
+sensors and mask markers are lines, so PDF and SVG files keep them as vector
+paths.
+
+The maps fill a grid, row after row: one panel's maps wrapped after
+``ncols``, or one row per panel. The colour bar sits right of the grid (one
+per row when each panel has its own), the score panel spans the width below
+it, and a note, if any, goes under everything (one band per line).
+"""
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .._checks import check_frame_size, check_int, frame_shape
+from ._parts import (
+    OUTSIDE,
+    check_titles,
+    contour_levels,
+    draw_colorbars,
+    draw_contours,
+    draw_head,
+    index_cmap,
+    mask_line,
+    new_figure,
+    time_axis,
+    time_axis_label,
+    time_labels,
+)
+from ._scores import draw_score_curve, text_width
+
+MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
+# sizes in inches, at any dpi
+MAP = 2.0  # a map's side
+GAP = 0.15  # between two maps of a row
+MAP_TITLE = 0.3  # above each map: its time
+ROW_LABEL = 0.35  # left of each row: the panel's name, with several panels
+MARGIN = 0.15
+TITLE = 0.4  # above the grid: the figure's title
+CBAR_WIDTH = 0.12
+CBAR_LABEL = 0.75
+SCORES = 1.2
+SCORES_BOTTOM = 0.5  # the time axis' ticks and label
+SCORES_LEFT = 0.7  # the score axis' ticks and label
+SCORES_GAP = 0.05  # above the score panel (the heads have their own margin)
+NOTE = 0.3  # the note's band, for one line
+NOTE_LINE = 0.16  # and for each further line
+NOTE_FONTSIZE = 8
+MAX_COLUMNS = 8  # ncols=None: up to this many maps in a row (as MNE), then wrap evenly
+MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
+
+
+@dataclass(frozen=True)
+class SheetMap:
+    """One map of a sheet: a panel at a frame.
+
+    Attributes
+    ----------
+    panel, frame : int
+        Which panel, at which frame.
+    levels : array of uint8, shape (n_inside,)
+        The palette index of each pixel inside the head (as the animation's).
+    mask : array of bool, shape (n_channels,) | None
+        The significant channels.
+    image : array, shape (res, res) | None
+        The interpolated values, for contour lines.
+    """
+
+    panel: int
+    frame: int
+    levels: np.ndarray
+    mask: np.ndarray | None = None
+    image: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SheetGrid:
+    """The shape of a sheet.
+
+    Attributes
+    ----------
+    n_rows, n_cols : int
+        The grid of maps.
+    row_labels : bool
+        Whether each row carries a panel's name on its left.
+    n_colorbars : int
+        0, 1 (shared), or one per row.
+    title, scores : bool
+        Whether there is a figure title and a score panel.
+    note : int
+        The lines of the note under everything (0: none).
+    """
+
+    n_rows: int
+    n_cols: int
+    row_labels: bool = False
+    n_colorbars: int = 1
+    title: bool = False
+    scores: bool = False
+    note: int = 0
+
+
+def sheet_columns(ncols, n_maps, n_panels):
+    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``.
+
+    Without ``ncols``, up to ``MAX_COLUMNS`` maps stand in one row, as in
+    MNE's ``plot_topomap`` sheets; more wrap into the fewest rows that hold
+    them, as evenly filled as possible (9 maps: 5 + 4, not 8 + 1).
+    """
+    if n_panels > 1:  # one row per panel, one column per time
+        if ncols is not None:
+            raise ValueError(
+                f"ncols wraps one panel's maps; with {n_panels} panels each row "
+                f"is a panel and each column a time: pass ncols=None (got {ncols})."
+            )
+        return n_maps // n_panels
+    if ncols is None:
+        n_rows = -(-n_maps // MAX_COLUMNS)
+        return -(-n_maps // n_rows)
+    return min(check_int("ncols", ncols, minimum=1), n_maps)
+
+
+def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
+    """Draw the sheet.
+
+    Parameters
+    ----------
+    scene : Scene
+        The validated scene (sensors, interp, tables, faded, titles, units,
+        times, scores).
+    look : Look
+        How the maps look (title, sensors, contours, colour bar, markers).
+    maps : list of SheetMap
+        The maps, panel after panel, each panel's in the order shown.
+    n_cols : int
+        Maps per row (see :func:`sheet_columns`).
+    dpi : float
+        The figure's dots per inch.
+    note : str | None
+        A line under the sheet (e.g. what the peaks are of).
+    pyplot : bool
+        Make the figure through pyplot (False: alone, see ``new_figure``).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The sheet; its first axes are the maps, in order.
+    """
+    titles, several = scene.titles, len(scene.titles) > 1
+    check_titles(look.title, titles)  # else they fail at the first draw
+    grid = SheetGrid(
+        n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
+        n_cols=n_cols, row_labels=several,
+        n_colorbars=len(scene.tables) if look.colorbar else 0,
+        title=bool(look.title), scores=scene.scores is not None,
+    )  # fmt: skip
+    width, _, _ = sheet_layout(grid)  # the note wraps to the sheet's width
+    lines = [] if note is None else _wrap(note, width - 0.3)
+    width, height, rects = sheet_layout(replace(grid, note=len(lines)))
+    check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
+                     fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
+    fig = new_figure((width, height), dpi, pyplot=pyplot)
+    unit = "sample" if scene.times_are_samples else look.time_unit
+    # the animation's labels (as many decimals as its frames need) and palette
+    labels = time_labels(scene.times, unit)
+    cmap = index_cmap(list(scene.tables) + list(scene.faded))
+    inside, res = np.flatnonzero(scene.interp.inside), scene.interp.res
+    for k, (each, rect) in enumerate(zip(maps, rects["maps"], strict=False)):
+        ax = fig.add_axes(rect)
+        indices = np.full(res**2, OUTSIDE, np.uint16)
+        indices[inside] = each.levels
+        draw_head(ax, scene.interp, scene.sensors, indices.reshape(res, res), cmap,
+                  look.sensors, k)  # fmt: skip
+        _draw_marks(ax, scene, look, each, k)
+        if k < n_cols or not several:
+            ax.set_title(labels[each.frame], fontsize=10)
+        if several and k % n_cols == 0:
+            ax.text(-0.04, 0.5, titles[each.panel], transform=ax.transAxes,
+                    rotation=90, ha="right", va="center", fontsize=10)  # fmt: skip
+    if look.colorbar:
+        draw_colorbars(fig, rects["colorbars"], scene.tables, scene.units,
+                       scene.positive)  # fmt: skip
+    if scene.scores is not None:
+        frames = [each.frame for each in maps[: len(maps) // len(titles)]]
+        _draw_scores(fig.add_axes(rects["scores"]), scene, frames, unit)
+    if look.title:
+        fig.text(0.5, 1 - 0.1 / height, look.title, ha="center", va="top",
+                 fontsize=12)  # fmt: skip
+    for k, line in enumerate(lines):  # from the top line down
+        y = NOTE / 2 + NOTE_LINE * (len(lines) - 1 - k)
+        fig.text(0.15 / width, y / height, line,
+                 va="center", fontsize=NOTE_FONTSIZE, color="0.3",
+                 gid=f"note-{k}")  # fmt: skip
+    return fig
+
+
+def _draw_marks(ax, scene, look, each, k):
+    """Draw the mask markers and contour lines, as the animation's frame."""
+    if each.mask is not None:
+        line = mask_line(ax, look.mask_params, gid=f"mask-{k}")
+        line.set_data(*scene.sensors.pos[each.mask].T)
+    if look.contours and each.image is not None:
+        levels = contour_levels(scene.panel_tables[each.panel], look.contours)
+        draw_contours(ax, scene.interp, each.image, levels)
+
+
+def _wrap(note, width):
+    """Split ``note`` into lines no wider than ``width`` inches, at spaces.
+
+    Widths are the glyphs' outlines at the font size; drawn text is up to a
+    few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
+    """
+    lines = []
+    for word in note.split(" "):
+        line = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(line, NOTE_FONTSIZE) > 0.9 * width * 72:
+            lines.append(word)
+        elif lines:
+            lines[-1] = line
+        else:
+            lines.append(word)
+    return lines
+
+
+def _draw_scores(ax, scene, frames, unit):
+    """Draw the score curve (a matrix's diagonal), marked at the frames."""
+    scores = scene.scores
+    x = time_axis(scene.times, unit)
+    # say what the curve and its band are
+    what = scores.band if scores.matrix is None else "diagonal (training = testing)"
+    draw_score_curve(ax, x, scores, note=what, xlabel=time_axis_label("Time", unit))
+    ax.vlines(x[frames], 0, 1, transform=ax.get_xaxis_transform(),
+              colors=MARKER_COLOR, linestyles=":", linewidth=1,
+              gid="time-lines")  # fmt: skip
+    ax.plot(x[frames], scores.mean[frames], "o", color=MARKER_COLOR,
+            markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
+
+
+def sheet_layout(grid):
+    """Figure size (inches) and axes rectangles (figure fractions) of a ``grid``.
+
+    ``rects`` holds ``'maps'`` (row after row), ``'colorbars'`` and, with a
+    score panel, ``'scores'``: ``(left, bottom, width, height)``.
+    """
+    left = MARGIN + (ROW_LABEL if grid.row_labels else 0.0)
+    cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if grid.n_colorbars else MARGIN
+    grid_width = grid.n_cols * MAP + (grid.n_cols - 1) * GAP
+    width = max(left + grid_width + cbar_band, MIN_WIDTH)
+    left += (width - left - grid_width - cbar_band) / 2  # a narrow grid: centred
+    row_height = MAP_TITLE + MAP
+    note = NOTE + NOTE_LINE * (grid.note - 1) if grid.note else 0.0
+    scores = SCORES_BOTTOM + SCORES + SCORES_GAP if grid.scores else 0.0
+    grid_bottom = note + scores + MARGIN
+    top = TITLE if grid.title else MARGIN
+    height = grid_bottom + grid.n_rows * row_height + top
+
+    def frac(x, y, w, h):
+        return (x / width, y / height, w / width, h / height)
+
+    def row_bottom(row):  # rows from the top down
+        return grid_bottom + (grid.n_rows - 1 - row) * row_height
+
+    # one colour bar beside the whole grid's maps, or one beside each row's
+    bar_x = left + grid_width + MARGIN
+    span = (grid.n_rows - 1) * row_height + MAP
+    colorbars = [] if not grid.n_colorbars else (
+        [frac(bar_x, row_bottom(grid.n_rows - 1) + 0.15 * span, CBAR_WIDTH, 0.7 * span)]
+        if grid.n_colorbars == 1 else
+        [frac(bar_x, row_bottom(row) + 0.15 * MAP, CBAR_WIDTH, 0.7 * MAP)
+         for row in range(grid.n_rows)]
+    )  # fmt: skip
+    rects = {
+        "maps": [
+            frac(left + col * (MAP + GAP), row_bottom(row), MAP, MAP)
+            for row in range(grid.n_rows)
+            for col in range(grid.n_cols)
+        ],
+        "colorbars": colorbars,
+    }
+    if grid.scores:
+        rects["scores"] = frac(SCORES_LEFT, note + SCORES_BOTTOM,
+                               width - SCORES_LEFT - cbar_band, SCORES)  # fmt: skip
+    return width, height, rects

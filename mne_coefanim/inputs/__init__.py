@@ -1,0 +1,1 @@
+"""What users have (arrays, labelled data, estimators, Info), as values and sensors."""

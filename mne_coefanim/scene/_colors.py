@@ -1,0 +1,422 @@
+"""Colour limits, the lookup tables shared by every frame, and their faded twins.
+
+Values become palette indices by arithmetic, once per pixel, instead of
+``cmap(norm(x))`` per frame: the GIF palette, the matplotlib image and the
+colour bar all use the same ``n_levels`` colours, so what is saved is what
+the figure shows. One table serves all panels, or with ``vlim='each'`` one
+per panel; dimmed twins show non-significant (``mask_dim``) or extrapolated
+pixels. ``extrapolated='fade'`` lightens the pixels outside the sensors'
+convex hull, ``'hide'`` leaves them blank; the colour limits never depend
+on it.
+"""
+
+import copy
+from dataclasses import dataclass, replace
+from numbers import Real
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import ListedColormap, Normalize
+from mne.utils import logger
+
+from .._checks import check_real
+
+N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
+MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
+
+
+def resolve_vlim(values, vlim=(None, None), cnorm=None):
+    """Colour limits fixed across all frames, from one pass over the values.
+
+    Parameters
+    ----------
+    values : array
+        All values that will be shown (any shape).
+    vlim : tuple of (float | None)
+        User limits; None entries are filled in: from 0 to the maximum for
+        non-negative data, from the minimum to 0 for non-positive data, and
+        symmetric around 0 for signed data (MNE's convention). Signed data
+        (values on both sides of 0, drawn with a diverging map by
+        :func:`default_cmap`) with one limit given get it mirrored, so that
+        the map's centre stays at 0: ``(None, 5)`` gives ``(-5, 5)`` and
+        ``(-3, None)`` gives ``(-3, 3)``. A limit on the data's wrong side
+        (``(None, -1)``), or a ``cnorm``, takes the other limit from the
+        data instead: its minimum or maximum, or 0 for one-signed data.
+    cnorm : matplotlib.colors.Normalize | None
+        If given with its own ``vmin``/``vmax``, those win; given at all,
+        a single limit is not mirrored (the norm places the centre).
+
+    Returns
+    -------
+    vmin, vmax : float
+        The limits, with ``vmin < vmax`` (a constant field gets a unit range
+        around its value, so nothing divides by zero; a range narrower than
+        ``MIN_SPAN``, from values near 1e-300, is widened to it).
+    """
+    vmin, vmax = check_vlim(vlim)
+    if cnorm is not None:
+        if not isinstance(cnorm, Normalize):
+            raise TypeError(
+                "cnorm must be a matplotlib.colors.Normalize (e.g. TwoSlopeNorm) "
+                f"or None; got {type(cnorm).__name__}."
+            )
+        vmin = cnorm.vmin if cnorm.vmin is not None else vmin
+        vmax = cnorm.vmax if cnorm.vmax is not None else vmax
+    lo, hi = float(np.min(values)), float(np.max(values))
+    # signed: the data on both sides of 0, what default_cmap draws diverging
+    mirror = cnorm is None and lo < 0 < hi
+    if vmin is None and vmax is None:
+        if lo >= 0:
+            vmin, vmax = 0.0, hi
+        elif hi <= 0:
+            vmin, vmax = lo, 0.0
+        else:
+            vmax = max(abs(lo), abs(hi))
+            vmin = -vmax
+    elif vmin is None:
+        if mirror and vmax > 0:  # white stays at 0
+            vmin = -vmax
+        else:
+            vmin = min(lo, vmax - 1.0) if lo < 0 else min(0.0, vmax - 1.0)
+    elif vmax is None:
+        if mirror and vmin < 0:
+            vmax = -vmin
+        else:
+            vmax = max(hi, vmin + 1.0) if hi > 0 else max(0.0, vmin + 1.0)
+    if vmin == vmax:  # a constant field: still a valid colour scale
+        vmin, vmax = (vmin - 1.0, vmax + 1.0) if vmin != 0 else (0.0, 1.0)
+    if not vmin < vmax:
+        raise ValueError(f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}).")
+    span = float(vmax) - float(vmin)
+    if not np.isfinite(span):  # e.g. values near 1e308
+        raise ValueError(
+            f"The colour range {vmin:g} to {vmax:g} overflows float64; rescale "
+            "the values (animate_coefs(..., scalings=...)) or pass a narrower vlim."
+        )
+    if span < MIN_SPAN:  # n_levels / span would overflow: widen, keeping a 0 end
+        vmin, vmax = _widen(float(vmin), float(vmax))
+    return float(vmin), float(vmax)
+
+
+def _widen(vmin, vmax):
+    """Stretch a range narrower than MIN_SPAN (tiny values) to MIN_SPAN."""
+    if vmin >= 0:
+        return vmin, vmin + MIN_SPAN
+    if vmax <= 0:
+        return vmax - MIN_SPAN, vmax
+    centre = (vmin + vmax) / 2
+    return centre - MIN_SPAN / 2, centre + MIN_SPAN / 2
+
+
+def check_cmap(cmap):
+    """Return ``cmap`` as a Colormap, from a matplotlib name or a Colormap."""
+    if isinstance(cmap, str):
+        if cmap not in mpl.colormaps:
+            raise ValueError(
+                f"cmap {cmap!r} is not a matplotlib colour map; see "
+                "matplotlib.colormaps for the names (e.g. 'RdBu_r', 'Reds')."
+            )
+        return mpl.colormaps[cmap]
+    if not isinstance(cmap, mpl.colors.Colormap):
+        raise TypeError(
+            f"cmap must be a colour map name or a Colormap; got {type(cmap)}."
+        )
+    return cmap
+
+
+def check_vlim(vlim):
+    """Return ``vlim`` as ``(vmin, vmax)``, numbers or None, with vmin < vmax."""
+    if vlim is None:
+        return None, None
+    try:
+        vmin, vmax = vlim
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None; got {vlim!r:.60}."
+        ) from None
+    for name, value in (("vmin", vmin), ("vmax", vmax)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(
+                f"vlim {name} must be a number or None; got "
+                f"{type(value).__name__} ({value!r:.60})."
+            )
+        if not np.isfinite(value):
+            raise ValueError(f"vlim {name} must be finite or None; got {value}.")
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(
+            f"vlim must have vmin < vmax; got vlim=({vmin}, {vmax}). Swap them or "
+            "pass None for a limit to take it from the data."
+        )
+    return vmin, vmax
+
+
+def default_cmap(vmin, vmax):
+    """MNE's default colour map: sequential for one-signed data, else diverging."""
+    if vmin >= 0:
+        return "Reds"
+    if vmax <= 0:
+        return "Blues_r"
+    return "RdBu_r"
+
+
+@dataclass(frozen=True)
+class ColorTable:
+    """Map values to palette indices with fixed limits.
+
+    Parameters
+    ----------
+    cmap : matplotlib.colors.Colormap
+        The colour map to sample.
+    vmin, vmax : float
+        The colour limits.
+    cnorm : matplotlib.colors.Normalize | None
+        An optional non-linear normalisation (e.g. ``TwoSlopeNorm``).
+    n_levels : int
+        The number of colours sampled from ``cmap``.
+    offset : int
+        Where the table's levels start in the palette.
+    fade : float
+        Fade the colours toward white by this fraction (0: none); used for
+        the dimmed twin of a table (non-significant areas).
+    offset : int
+        The palette index of the first level (non-zero when several tables,
+        e.g. one per panel, share one palette).
+
+    Attributes
+    ----------
+    colors : array, shape (n_levels, 3)
+        The map colours as uint8 RGB; index ``offset + level``.
+    """
+
+    cmap: mpl.colors.Colormap
+    vmin: float
+    vmax: float
+    cnorm: Normalize | None = None
+    n_levels: int = N_LEVELS
+    offset: int = 0
+    fade: float = 0.0
+
+    @classmethod
+    def create(cls, cmap, vmin, vmax, cnorm=None, n_levels=N_LEVELS, offset=0):
+        """Build a table from a colour map name or object."""
+        cmap = check_cmap(cmap)
+        if cnorm is not None and (cnorm.vmin is None or cnorm.vmax is None):
+            # a norm without limits would scale itself to the first values it
+            # sees (one chunk of frames); give a copy the limits of all frames
+            cnorm = copy.deepcopy(cnorm)
+            cnorm.vmin = vmin if cnorm.vmin is None else cnorm.vmin
+            cnorm.vmax = vmax if cnorm.vmax is None else cnorm.vmax
+        return cls(cmap, vmin, vmax, cnorm, n_levels, offset)
+
+    @property
+    def colors(self):
+        """Colours of the levels, uint8, shape (n_levels, 3)."""
+        centres = (np.arange(self.n_levels) + 0.5) / self.n_levels
+        rgb = self.cmap(centres)[:, :3]
+        rgb = rgb + self.fade * (1.0 - rgb)  # toward white (dimmed twins)
+        return np.round(rgb * 255).astype(np.uint8)
+
+    def faded(self, fade, offset):
+        """Return a twin table whose colours are faded toward white.
+
+        Parameters
+        ----------
+        fade : float
+            0 keeps the colours, 1 makes them white.
+        offset : int
+            Where the twin's levels start in the palette.
+
+        Returns
+        -------
+        twin : ColorTable
+            Same limits and levels; ``twin.levels(v) - twin.offset ==
+            self.levels(v) - self.offset``.
+        """
+        return replace(self, fade=float(fade), offset=int(offset))
+
+    @property
+    def listed_cmap(self):
+        """The quantised colour map, for the colour bar and the figure."""
+        return ListedColormap(self.colors / 255.0, name=f"{self.cmap.name}_levels")
+
+    @property
+    def norm(self):
+        """The normalisation the colour bar uses."""
+        if self.cnorm is not None:
+            return self.cnorm
+        return Normalize(self.vmin, self.vmax)
+
+    def levels(self, values):
+        """Level index of each value, uint8 (values outside the limits clip)."""
+        if self.cnorm is None:
+            values = np.asarray(values)
+            dtype = np.dtype(np.float32 if values.dtype == np.float32 else np.float64)
+            # values far outside the limits may overflow to inf: clipped below
+            with np.errstate(over="ignore"):
+                scaled = values - dtype.type(self.vmin)  # a new array, in place
+                scaled *= dtype.type(self.n_levels / (self.vmax - self.vmin))
+        else:
+            scaled = np.ma.getdata(self.cnorm(values)) * self.n_levels
+        np.clip(scaled, 0, self.n_levels - 1, out=scaled)
+        return scaled.astype(np.uint8) + np.uint8(self.offset)
+
+
+def palette_with(tables, chrome):
+    """Return the 256-colour palette: map levels first, then the figure's own colours.
+
+    Parameters
+    ----------
+    tables : ColorTable | list of ColorTable
+        The maps' colour tables, in the order of their ``offset``: table ``k``
+        takes indices ``offset .. offset + n_levels - 1``, right after table
+        ``k - 1``.
+    chrome : array, shape (n, 3)
+        Other colours the frames need (background, text, outlines).
+
+    Returns
+    -------
+    palette : array, shape (sum of n_levels + n, 3)
+        uint8 RGB.
+    """
+    tables = [tables] if isinstance(tables, ColorTable) else list(tables)
+    start = 0
+    for table in tables:  # a level index must point at its own colour
+        if table.offset != start:
+            raise ValueError(
+                f"tables must follow each other in the palette: expected a table "
+                f"with offset={start}, got offset={table.offset}."
+            )
+        start += table.n_levels
+    colors = [table.colors for table in tables]
+    palette = np.concatenate([*colors, np.asarray(chrome, np.uint8).reshape(-1, 3)])
+    if len(palette) > 256:
+        raise ValueError(f"a GIF palette holds 256 colours; got {len(palette)}.")
+    return palette
+
+
+MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
+
+
+def check_mask_dim(mask_dim, masks):
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value
+
+
+def faded_twins(tables, mask_dim):
+    """Dimmed copies of the tables, their levels after all of the tables'."""
+    if mask_dim is None:
+        return []
+    start = sum(table.n_levels for table in tables)
+    twins, offset = [], start
+    for table in tables:
+        twins.append(table.faded(mask_dim, offset))
+        offset += table.n_levels
+    return twins
+
+
+def color_tables(values, vlim, cmap, cnorm, halve=False):
+    """One colour table for all panels, or with ``vlim='each'`` one per panel.
+
+    Per-panel tables split the palette's map colours between them, each
+    starting where the previous one ends.
+    """
+    if not isinstance(vlim, str):
+        vmin, vmax = resolve_vlim(values, vlim, cnorm)
+        cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        n_levels = N_LEVELS // 2 if halve else N_LEVELS
+        return [ColorTable.create(cmap, vmin, vmax, cnorm, n_levels=n_levels)]
+    if vlim != "each":
+        raise ValueError(
+            f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
+            f"(limits per panel); got {vlim!r}."
+        )
+    n_levels = N_LEVELS // len(values) // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
+            f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
+            f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
+        )
+    tables = []
+    for k, panel_values in enumerate(values):
+        vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
+        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
+        table = ColorTable.create(
+            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
+        )
+        tables.append(table)
+    return tables
+
+
+# how far toward white 'fade' moves the colours (without mask_dim)
+EXTRAPOLATED_FADE = 0.6
+
+
+def _check_fades(extrapolated, stats):
+    """Refuse two fades that one map could not tell apart.
+
+    ``consistency_display='fade'`` grades the whole map by the subjects'
+    agreement; a lightened rim would read as disagreement.
+    """
+    graded = stats.consistency is not None and stats.consistency_display == "fade"
+    if extrapolated == "fade" and graded:
+        raise ValueError(
+            "extrapolated='fade' and consistency_display='fade' would both "
+            "lighten the map, and a faded pixel could not say why; pass "
+            "extrapolated='hide' (blank beyond the sensors) or "
+            "consistency_display='panel'."
+        )
+
+
+def extrapolated_pixels(interp, stats):
+    """Return the pixels drawn that are extrapolated (logged); None unless 'fade'.
+
+    Parameters
+    ----------
+    interp : ScalpInterpolator
+        The scene's interpolator (its ``extrapolated`` says what to do).
+    stats : StatOptions
+        The other fades asked for (``consistency_display``).
+
+    Returns
+    -------
+    outside : array of bool, shape (n_inside,) | None
+        Per pixel drawn (``interp.inside``), whether it lies outside the
+        sensors' convex hull: faded in every frame.
+    """
+    _check_fades(interp.extrapolated, stats)
+    if interp.extrapolated == "show":
+        return None
+    disc = _head_disc(interp)
+    share = (disc & ~interp.hull).sum() / max(disc.sum(), 1)
+    done = "faded" if interp.extrapolated == "fade" else "left blank"
+    logger.info(
+        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
+        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
+        f"are {done}."
+    )
+    if interp.extrapolated == "hide":
+        return None
+    return ~interp.hull[interp.inside]
+
+
+def twin_fade(mask_dim, outside):
+    """How far the faded twins fade: ``mask_dim``'s, else 'fade''s own."""
+    if mask_dim is not None:
+        return mask_dim  # one set of twins: not significant, or extrapolated
+    return None if outside is None else EXTRAPOLATED_FADE
+
+
+def _head_disc(interp):
+    """Return the pixels of the disc the map covers (before any hiding)."""
+    xx, yy = np.meshgrid(interp.xi, interp.yi)
+    centre = interp.sphere[:2]
+    return np.hypot(xx - centre[0], yy - centre[1]) <= interp.clip_radius

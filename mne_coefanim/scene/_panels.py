@@ -1,0 +1,353 @@
+"""The score panel's data: a curve, a generalization matrix or a time-frequency map.
+
+* **curve or matrix**: a generalization matrix (training x testing times) is
+  recognised by its trailing axes, both of length ``n_times``, or by a
+  :class:`~mne.decoding.GeneralizingEstimator` as data; a time-frequency map
+  (``(n_freqs, n_times)``) only when ``freqs`` is given and nothing else
+  fits, or ``score_matrix='freqs'`` says so.
+* **the band**: mean +/- SEM, labelled with what it was computed across.
+* **chance**: taken from what is known (the decoder's scoring and classes, a
+  ``scoring`` argument, or a ``score_label`` naming a known score), or not
+  drawn at all.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from mne.utils import logger
+
+from .._checks import as_float_array, check_chance, check_type
+from .._defaults import MAX_SCORE
+
+# scoring names (scikit-learn's, and the words used for them) -> canonical
+SCORING_ALIASES = {
+    "roc_auc": "roc_auc",
+    "roc_auc_ovr": "roc_auc",
+    "roc_auc_ovo": "roc_auc",
+    "roc_auc_ovr_weighted": "roc_auc",
+    "roc_auc_ovo_weighted": "roc_auc",
+    "auc": "roc_auc",
+    "roc": "roc_auc",
+    "accuracy": "accuracy",
+    "acc": "accuracy",
+    "balanced_accuracy": "balanced_accuracy",
+    "r2": "r2",
+    "r²": "r2",
+    "pearson": "pearson",
+    "pearson_r": "pearson",
+    "pearsonr": "pearson",
+    "r": "pearson",
+}
+SCORE_LABELS = {
+    "roc_auc": "AUC",
+    "accuracy": "Accuracy",
+    "balanced_accuracy": "Balanced accuracy",
+    "r2": "R²",
+    "pearson": "Pearson r",
+}
+PER_CLASS = ("accuracy", "balanced_accuracy")  # chance is 1 / n_classes
+FIXED_CHANCE = {"roc_auc": 0.5, "r2": 0.0, "pearson": 0.0}
+CHANCE_HINT = (
+    "pass chance=<number>, or scoring= one of 'roc_auc', 'accuracy', "
+    "'balanced_accuracy', 'r2', 'pearson' (with a fitted classifier as data for "
+    "the accuracies' number of classes)"
+)
+
+
+@dataclass(frozen=True)
+class ScorePanel:
+    """A decoding score over time, drawn under the maps.
+
+    Attributes
+    ----------
+    mean : array, shape (n_times,)
+        The score curve (the matrix's diagonal for a generalization matrix).
+    low, high : array, shape (n_times,) | None
+        The band around it: mean -/+ SEM.
+    chance : float | None
+        The chance level, drawn as a dashed line; None draws none.
+    label : str
+        The y-axis label, e.g. ``'AUC'``.
+    matrix : array, shape (n_train, n_test) | None
+        A generalization matrix, drawn instead of the curve.
+    band : str | None
+        What the band is, written on the panel, e.g. ``'± SEM across 8
+        subjects'``.
+    tf_matrix : array, shape (n_freqs, n_times) | None
+        A time-frequency score map, drawn instead of the curve (``mean`` is
+        then its average across the frequencies shown).
+    tf_labels : tuple of str
+        The frequency of each row of ``tf_matrix``, e.g. ``'8–12 Hz'``.
+    rows : array, shape (n_rows, n_all_times) | None
+        The curve's rows over all times (not cropped by ``tmin``/``tmax``),
+        for ``score_stats``.
+    rows_are : str | None
+        What the rows are: ``'subjects'``, ``'folds of one subject'``,
+        ``'score rows'`` (unknown) or None (one curve).
+    significant : array of bool, shape (n_times,) | None
+        The times where ``score_stats`` found the score above chance,
+        drawn as a bar under the curve; None without a test.
+    significance : str | None
+        What the bar means, written on the panel.
+    chance_note : str | None
+        What the chance level is, written on the panel when it needs saying:
+        ``'chance 1/3 if classes are balanced'`` for accuracy's 1 /
+        n_classes (more when one class is more frequent).
+    """
+
+    mean: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    chance: float | None = None
+    label: str = "Score"
+    matrix: np.ndarray | None = None
+    band: str | None = None
+    tf_matrix: np.ndarray | None = None
+    tf_labels: tuple = ()
+    rows: np.ndarray | None = None
+    rows_are: str | None = None
+    significant: np.ndarray | None = None
+    significance: str | None = None
+    chance_note: str | None = None
+
+
+def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
+                sample_dim, n_samples, time_sel, n_times, freqs=None):  # fmt: skip
+    """Build the score panel, cropped to the frames shown; None without scores.
+
+    ``decoder`` (a DecoderFacts or None), ``sample_dim`` and ``n_samples``
+    describe the animated data, to say what the scores' rows are; ``freqs``
+    (a FreqAxis or None) its frequency rows, for a time-frequency map.
+    """
+    if scores is None:
+        return None
+    scores = as_float_array("scores", scores)
+    _check_plottable(scores)
+    if scoring is not None:
+        check_type("scoring", scoring, str, "a str (a scikit-learn scoring name)")
+    name = _scoring_name(scoring, decoder, score_label)
+    label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
+    said = dict(chance=_chance(chance, name, decoder), label=label,
+                chance_note=_chance_note(chance, name, decoder))
+    tf = tf_scores(scores, score_matrix, freqs, n_times=n_times, time_sel=time_sel,
+                   sample_dim=sample_dim, n_samples=n_samples)  # fmt: skip
+    if tf is not None:
+        return ScorePanel(tf.matrix.mean(axis=0), **said,
+                          band=tf.band, tf_matrix=tf.matrix,
+                          tf_labels=tuple(freqs.labels))  # fmt: skip
+    if _is_matrix(scores, score_matrix, decoder, n_times):
+        matrix = _mean_matrix(scores, n_times)[np.ix_(time_sel, time_sel)]
+        return ScorePanel(np.diag(matrix).copy(), **said,
+                          matrix=matrix)  # fmt: skip
+    # maps from one subject's decoders (no subjects axis): scores are its folds
+    one_subject = sample_dim == "folds" or (decoder is not None and sample_dim is None)
+    rows, what = _score_rows(scores, n_times, one_subject, sample_dim, n_samples)
+    tested = dict(rows=rows, rows_are=what)  # all times, for score_stats
+    shown = rows[:, time_sel]
+    if len(shown) == 1:
+        return ScorePanel(shown[0], **said, **tested)
+    mean = shown.mean(axis=0)
+    sem = shown.std(axis=0, ddof=1) / np.sqrt(len(shown))
+    return ScorePanel(mean, mean - sem, mean + sem, **said,
+                      band=f"± SEM across {len(rows)} {what}", **tested)  # fmt: skip
+
+
+def _check_plottable(scores):
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite; got NaN or inf.")
+    if scores.size and np.abs(scores).max() > MAX_SCORE:
+        raise ValueError(
+            f"scores must lie within +-{MAX_SCORE:g} for an axis to show them; "
+            f"got {np.abs(scores).max():g}."
+        )
+
+
+# -- curve or matrix ----------------------------------------------------------
+
+
+def _is_matrix(scores, score_matrix, decoder, n_times):
+    if score_matrix is not None:
+        check_type("score_matrix", score_matrix, bool, "None, True or False")
+        return score_matrix
+    square = scores.ndim in (2, 3) and scores.shape[-2:] == (n_times, n_times)
+    if not square or n_times == 1:
+        return False
+    source = (
+        "a GeneralizingEstimator's"
+        if getattr(decoder, "generalizing", False)
+        else "the"
+    )
+    logger.info(
+        f"scores of shape {scores.shape} read as {source} generalization matrix "
+        f"(training x testing times); pass score_matrix=False if they are curves."
+    )
+    return True
+
+
+def _mean_matrix(scores, n_times):
+    """Return the (n_train, n_test) matrix, averaged over samples if any."""
+    if scores.ndim == 3:
+        scores = scores.mean(axis=0)
+    if scores.shape != (n_times, n_times):
+        raise ValueError(
+            "with score_matrix=True, scores must have shape (n_times, n_times) or "
+            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    return scores
+
+
+# -- curve rows and what they are ---------------------------------------------
+
+
+def _score_rows(scores, n_times, one_subject, sample_dim, n_samples):
+    """Return rows (n_rows, n_times) and what they are (None: one curve)."""
+    if scores.ndim not in (1, 2, 3) or scores.shape[-1] != n_times:
+        raise ValueError(
+            f"scores must have shape (n_times,), (n_samples, n_times) or "
+            f"(n_subjects, n_folds, n_times) with n_times={n_times}; got "
+            f"{scores.shape}."
+        )
+    if scores.ndim == 1:
+        return scores[np.newaxis], None
+    if scores.ndim == 3 and len(scores) > 1:  # folds averaged within subjects
+        return scores.mean(axis=1), "subjects"
+    rows = scores.reshape(-1, n_times)
+    what = "folds of one subject" if scores.ndim == 3 or one_subject else None
+    if what is None and sample_dim == "subjects" and n_samples == len(rows):
+        what = "subjects"
+    if what is None:
+        what = "score rows"
+        logger.info(
+            f"The score band is the SEM across the {len(rows)} rows of scores; "
+            "to say what they are, pass scores[:, np.newaxis] (subjects) or "
+            "scores[np.newaxis] (folds of one subject), shaped (n_subjects, "
+            "n_folds, n_times)."
+        )
+    return rows, what
+
+
+# -- chance ---------------------------------------------------------------------
+
+
+def _scoring_name(scoring, decoder, score_label):
+    """Return the canonical name of the score, from the first source that tells."""
+    for source in (scoring, getattr(decoder, "scoring", None), score_label):
+        if source is not None:
+            key = str(source).strip().lower().replace(" ", "_").replace("-", "_")
+            return SCORING_ALIASES.get(key, key)
+    return None
+
+
+def _chance_note(chance, name, decoder):
+    """Say on the panel that accuracy's 1 / n_classes assumes balanced classes."""
+    n_classes = getattr(decoder, "n_classes", None)
+    if chance == "auto" and name == "accuracy" and n_classes:
+        return f"chance 1/{n_classes} if classes are balanced"
+    return None
+
+
+def _chance(chance, name, decoder):
+    chance = check_chance(chance)
+    if chance is None or chance != "auto":
+        return chance
+    n_classes = getattr(decoder, "n_classes", None)
+    if name in FIXED_CHANCE:
+        value = FIXED_CHANCE[name]
+    elif name in PER_CLASS and n_classes:
+        value = 1.0 / n_classes
+    else:
+        need = " needs the number of classes" if name in PER_CLASS else " is unknown"
+        logger.info(f"No chance line: the chance level of {name or 'these scores'}"
+                    f"{need}; {CHANCE_HINT}.")  # fmt: skip
+        return None
+    classes = f" with {n_classes} classes" if name in PER_CLASS else ""
+    logger.info(f"Chance level {value:.3g} ({name}{classes}); pass chance= to "
+                f"change it.")  # fmt: skip
+    return value
+
+
+TF = "freqs"  # the value of score_matrix that names a time-frequency map
+
+
+class TFScores(NamedTuple):
+    """The time-frequency scores shown, and what they average."""
+
+    matrix: np.ndarray  # (n_freqs shown, n_times shown)
+    band: str | None  # e.g. 'mean across 5 folds of one subject', or None
+
+
+def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_samples):
+    """Return the TF map of ``scores``, or None when they are not one.
+
+    ``freqs`` is the data's FreqAxis (or None); ``sample_dim`` and
+    ``n_samples`` say what the animated data averages, to name what a 3-D
+    ``scores`` is averaged across.
+    """
+    explicit = isinstance(score_matrix, str) and score_matrix == TF
+    if isinstance(score_matrix, str) and not explicit:
+        raise ValueError(
+            f"score_matrix must be None, True, False or 'freqs'; got {score_matrix!r}."
+        )
+    if explicit and freqs is None:
+        raise ValueError(
+            "score_matrix='freqs' reads scores as a time-frequency map, which "
+            "needs freqs= (the frequency of each row of scores) as well."
+        )
+    if freqs is None or not (explicit or score_matrix is None):
+        return None
+    shape, expected = scores.shape, (freqs.n_freqs, n_times)
+    if explicit:
+        _check_tf_shape(shape, expected)
+    elif not _read_as_tf(shape, expected, n_samples):
+        return None
+    matrix, band = scores, None
+    if scores.ndim == 3:
+        matrix = scores.mean(axis=0)
+        what = sample_dim if len(scores) == n_samples and sample_dim else "maps"
+        band = f"mean across {len(scores)} {_plural(what, sample_dim)}"
+    return TFScores(matrix[np.ix_(freqs.selected, time_sel)], band)
+
+
+def _plural(what, sample_dim):
+    if what == "folds" and sample_dim == "folds":
+        return "folds of one subject"
+    return what
+
+
+def _check_tf_shape(shape, expected):
+    if len(shape) not in (2, 3) or shape[-2:] != expected:
+        raise ValueError(
+            f"with score_matrix='freqs', scores must have shape (n_freqs, "
+            f"n_times) or (n_samples, n_freqs, n_times) with (n_freqs, "
+            f"n_times) = {expected}; got {shape}."
+        )
+
+
+def _read_as_tf(shape, expected, n_samples):
+    """Tell whether auto-detection reads ``scores`` as a TF map; refuse doubt."""
+    if len(shape) not in (2, 3) or shape[-2:] != expected:
+        return False
+    n_freqs, n_times = expected
+    others = []
+    if len(shape) == 3:
+        others.append("(n_subjects, n_folds, n_times) curves (score_matrix=False)")
+    if n_freqs == n_times:
+        others.append("a generalization matrix (score_matrix=True)")
+    if len(shape) == 2 and n_samples == n_freqs:
+        others.append(
+            f"one curve per each of the data's {n_samples} folds or subjects "
+            "(score_matrix=False)"
+        )
+    if others:
+        raise ValueError(
+            f"scores of shape {shape} could be a time-frequency map "
+            f"(score_matrix='freqs') or {' or '.join(others)}; pass "
+            "score_matrix= to say which."
+        )
+    logger.info(
+        f"scores of shape {shape} read as a time-frequency map ({n_freqs} "
+        "frequencies x times); pass score_matrix=False if they are curves."
+    )
+    return True

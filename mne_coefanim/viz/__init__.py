@@ -1,1 +1,0 @@
-"""Rendering: colours, the figure drawn once, frames composed without redrawing."""

@@ -1,0 +1,36 @@
+"""figure/_parts.py: pin the one private MNE helper we use, the head outline."""
+
+import numpy as np
+
+from mne_coefanim.figure._parts import fewest_decimals, head_outlines, time_labels
+
+
+def test_head_outline_geometry():
+    sphere = np.array([0.01, -0.02, 0.0, 0.09])
+    pos = np.array([[0.0, 0.05], [0.04, -0.03], [-0.05, 0.0]])
+    outlines = head_outlines(sphere, pos)
+    assert set(outlines) == {"head", "nose", "ear_left", "ear_right"}
+    head_x, head_y = outlines["head"]
+    # a closed circle of the sphere's radius around its centre
+    np.testing.assert_allclose(np.hypot(head_x - 0.01, head_y + 0.02), 0.09)
+    assert np.isclose(head_x[0], head_x[-1]) and np.isclose(head_y[0], head_y[-1])
+    # the nose points up (+y), centred, 15 % beyond the head
+    nose_x, nose_y = outlines["nose"]
+    assert np.isclose(nose_x[1], 0.01)
+    assert np.isclose(nose_y[1], -0.02 + 1.15 * 0.09)
+    # the ears mirror each other left and right of the centre
+    left_x, left_y = outlines["ear_left"]
+    right_x, right_y = outlines["ear_right"]
+    np.testing.assert_allclose(left_x - 0.01, -(right_x - 0.01))
+    np.testing.assert_allclose(left_y, right_y)
+    assert right_x.min() > 0.01 + 0.9 * 0.09
+
+
+def test_fewest_decimals_and_time_labels():
+    # the search the time labels and the viewer's #t= values share
+    assert fewest_decimals(0, 9, lambda decimals: decimals >= 2) == 2
+    assert fewest_decimals(3, 12, lambda decimals: False) == 12
+    assert time_labels([0.0, 0.0005, 0.001], "s") == ["0.0000 s", "0.0005 s",
+                                                      "0.0010 s"]  # fmt: skip
+    assert time_labels([0.0, 0.01], "ms") == ["0 ms", "10 ms"]
+    assert time_labels([0, 3], "sample") == ["sample 0", "sample 3"]
