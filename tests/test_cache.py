@@ -78,7 +78,7 @@ def test_arguments_are_still_validated_on_a_hit():
 
 
 def test_threads_share_the_cache_safely():
-    """Eight threads asking for six geometries at once: no error, bounded size, exact counts."""
+    """Eight threads, six geometries at once: no error, bounded size, exact counts."""
     from concurrent.futures import ThreadPoolExecutor
 
     pos = make_info(n_channels=16).get_montage().get_positions()["ch_pos"]
@@ -86,7 +86,7 @@ def test_threads_share_the_cache_safely():
     requests = [dict(res=16 + 2 * (k % 6)) for k in range(48)]
     with ThreadPoolExecutor(8) as pool:
         built = list(pool.map(lambda kw: scalp_interpolator(xy, **kw), requests))
-    assert all(interp.res == kw["res"] for interp, kw in zip(built, requests))
+    assert [interp.res for interp in built] == [kw["res"] for kw in requests]
     info = cache_info()
     assert info["hits"] + info["misses"] == len(requests)
     assert info["size"] <= _interp.MAX_ENTRIES
