@@ -123,6 +123,16 @@ def test_common_erp_does_not_dominate_patterns(study):
     assert np.corrcoef(np.abs(pattern), np.abs(erp))[0, 1] < 0.2
 
 
+def _pipeline_weights(pipeline):
+    """Filters (per volt) and patterns (volts) of a scaler + LinearModel.
+
+    Both are rescaled by the channel scale only: ``get_coef(...,
+    inverse_transform=True)`` would add the channel means (the ERP) back.
+    """
+    scaler, model = pipeline[0], pipeline[-1]
+    return model.filters_ / scaler.scale_, model.patterns_ * scaler.scale_
+
+
 def test_fast_path_equals_mne_sliding_pipeline(study):
     """The vectorized fit equals SlidingEstimator + LinearModel, per time."""
     epochs, y = simulate_epochs(0, seed=0, verbose=False)
@@ -136,7 +146,7 @@ def test_fast_path_equals_mne_sliding_pipeline(study):
     )
     sliding = SlidingEstimator(pipeline, scoring="roc_auc", verbose=False)
     sliding.fit(data[train], y[train])
-    weights = [_demo._pipeline_weights(est) for est in sliding.estimators_]
+    weights = [_pipeline_weights(est) for est in sliding.estimators_]
     filters, patterns = (np.array(w) for w in zip(*weights, strict=True))
     np.testing.assert_allclose(study.coefs[0, 0, steps], filters, rtol=1e-5)
     np.testing.assert_allclose(study.patterns[0, 0, steps], patterns, rtol=1e-5)

@@ -151,7 +151,12 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     15 s on two cores; reading the cache takes milliseconds.
     """
     n_subjects = check_int("n_subjects", n_subjects, minimum=1)
-    n_folds = _check_n_folds(n_folds)
+    n_folds = check_int("n_folds", n_folds, minimum=2)
+    if n_folds > N_EPOCHS // 2:
+        raise ValueError(
+            f"n_folds must be <= {N_EPOCHS // 2} (the number of epochs per class "
+            f"of each simulated subject); got {n_folds}. Use fewer folds."
+        )
     seed = check_int("seed", seed, minimum=0)
     check_type("cache", cache, bool, "a bool (True or False)")
 
@@ -188,11 +193,9 @@ def _decode_study(info, n_subjects, n_folds, seed):
         ) from err
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
-    pos = _positions(info)
-    results = []
-    # Thousands of tiny fits. On a busy machine BLAS threads only fight each
-    # other (np.cov of 128 x 64 took 17 ms threaded, 0.2 ms single-threaded),
-    # and our data and parameters need no checks (-15 % time).
+    pos, results = _positions(info), []
+    # Thousands of tiny fits: BLAS threads only fight each other (np.cov of
+    # 128 x 64: 17 ms threaded, 0.2 ms single), and our data need no checks.
     with (
         threadpool_limits(limits=1),
         config_context(assume_finite=True, skip_parameter_validation=True),
@@ -200,45 +203,32 @@ def _decode_study(info, n_subjects, n_folds, seed):
         for subject in range(n_subjects):
             logger.info(f"Decoding subject {subject + 1}/{n_subjects} ...")
             data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
-            y = _labels(set_size)
-            results.append(_fit_subject(data, y, n_folds=n_folds, seed=seed))
-    coefs, patterns, normalized, scores = (
-        np.stack(part) for part in zip(*results, strict=True)
-    )
-    return {
-        "coefs": coefs.astype(np.float32),
-        "patterns": patterns.astype(np.float32),
-        "normalized_patterns": normalized.astype(np.float32),
-        "scores": scores,
-    }
+            results.append(_fit_subject(data, _labels(set_size), n_folds, seed))
+    *maps, scores = (np.stack(part) for part in zip(*results, strict=True))
+    names = ("coefs", "patterns", "normalized_patterns")
+    arrays = {name: part.astype(np.float32) for name, part in zip(names, maps)}
+    return {**arrays, "scores": scores}
 
 
-def _fit_subject(data, y, *, n_folds, seed):
-    """Cross-validate a time-resolved logistic regression on one subject.
+def _fit_subject(data, y, n_folds, seed):
+    """Cross-validate one subject's (n_epochs, n_channels, n_times) data.
 
-    ``data`` is (n_epochs, n_channels, n_times) in volts, ``y`` binary labels;
-    stratified folds are shuffled with ``random_state=seed``. Returns filters,
-    patterns and normalized patterns (n_folds, n_times, n_channels) and the
-    held-out ROC AUC (n_folds, n_times).
+    Returns filters, patterns, normalized patterns (n_folds, n_times,
+    n_channels) and held-out ROC AUC (n_folds, n_times).
     """
     from sklearn.model_selection import StratifiedKFold
 
-    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
-    per_fold = [
-        _fit_fold(data[train], y[train], data[test], y[test])
-        for train, test in folds.split(data, y)
-    ]
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(data, y)
+    per_fold = [_fit_fold(data[tr], y[tr], data[te], y[te]) for tr, te in folds]
     return tuple(np.array(part) for part in zip(*per_fold, strict=True))
 
 
 def _fit_fold(x_train, y_train, x_test, y_test):
     """Fit one fold as the demo's SlidingEstimator pipeline would.
 
-    That is ``make_pipeline(StandardScaler(), LinearModel(LogisticRegression(
-    solver='liblinear')))`` per time point. The standardization, the Haufe
-    patterns and the scores are vectorized over time (``tests/test_demo.py``
-    checks them against the pipeline); only the logistic regressions are
-    fitted one time point at a time.
+    Only the logistic regressions are fitted per time point; scaling, Haufe
+    patterns and scores are vectorized (``tests/test_demo.py`` checks them
+    against the pipeline).
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -247,9 +237,7 @@ def _fit_fold(x_train, y_train, x_test, y_test):
     mean = x_train.mean(axis=1, keepdims=True)
     scale = x_train.std(axis=1, keepdims=True)  # as StandardScaler.scale_
     z_train = (x_train - mean) / scale
-    n_times, _, n_channels = z_train.shape
-    weights = np.empty((n_times, n_channels))
-    intercepts = np.empty(n_times)
+    weights, intercepts = np.empty(z_train.shape[::2]), np.empty(len(z_train))
     for k, z in enumerate(z_train):
         model = LogisticRegression(solver="liblinear").fit(z, y_train)
         weights[k], intercepts[k] = model.coef_[0], model.intercept_[0]
@@ -277,18 +265,8 @@ def _roc_auc(decision, y):
     return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
-def _pipeline_weights(pipeline):
-    """Return filters (per volt) and patterns (volts) of a fitted pipeline.
-
-    The pipeline is a scaler + LinearModel; both are rescaled by the channel
-    scale only: ``get_coef(..., inverse_transform=True)`` would add the channel
-    means (the average ERP) back.
-    """
-    scaler, model = pipeline[0], pipeline[-1]
-    return model.filters_ / scaler.scale_, model.patterns_ * scaler.scale_
-
-
 def _cache_path(n_subjects, n_folds, seed):
+    """The cache file of these parameters (the version is in its name)."""
     folder = os.environ.get(_CACHE_ENV) or os.path.join("~", ".cache", "mne_coefanim")
     folder = os.path.expanduser(folder)
     key = f"subjects{n_subjects}-folds{n_folds}-seed{seed}-epochs{N_EPOCHS}"
@@ -304,17 +282,14 @@ CACHE_READ_ERRORS = (OSError, ValueError, KeyError, EOFError, MemoryError, Runti
 def _read_cache(path, shape):
     """Return the cached arrays, or None if absent, damaged or not finite.
 
-    Headers are checked before any data is read, so a damaged file announcing
-    a huge array allocates nothing.
+    Headers are checked first: a damaged file announcing a huge array
+    allocates nothing.
     """
     if not os.path.isfile(path):
         return None
-    expected = {
-        "coefs": (shape, np.float32),
-        "patterns": (shape, np.float32),
-        "normalized_patterns": (shape, np.float32),
-        "scores": (shape[:3], np.float64),
-    }
+    expected = dict.fromkeys(("coefs", "patterns", "normalized_patterns"),
+                             (shape, np.float32))  # fmt: skip
+    expected["scores"] = (shape[:3], np.float64)
     try:
         # our own file handle: np.load leaks its own when the zip is damaged
         with open(path, "rb") as fid, np.load(fid, allow_pickle=False) as npz:
@@ -371,18 +346,8 @@ def _write_cache(path, arrays):
             os.remove(tmp_name)
 
 
-def _check_n_folds(n_folds):
-    n_folds = check_int("n_folds", n_folds, minimum=2)
-    per_class = N_EPOCHS // 2
-    if n_folds > per_class:
-        raise ValueError(
-            f"n_folds must be <= {per_class} (the number of epochs per class "
-            f"of each simulated subject); got {n_folds}. Use fewer folds."
-        )
-    return n_folds
-
-
 def _describe(n_subjects, n_folds, seed):
+    """The study's ``description``."""
     return (
         f"Simulated visual working-memory EEG study (seed {seed}): "
         f"{n_subjects} subjects, {N_EPOCHS} epochs each, set sizes "

@@ -252,11 +252,9 @@ def check_align_signs(align_signs):
 def align_once(samples):
     """Give each sample one sign for its whole time course (``align_signs=True``).
 
-    The sign of its projection onto the group's leading spatio-temporal pattern
-    (first right singular vector of the samples flattened over times, rows and
-    channels, uncentred), oriented so that most samples keep their sign (tie:
-    the first keeps it). ``samples`` is (n_samples, n_times, ..., n_channels);
-    returns the aligned samples and which were flipped.
+    The sign of its projection on the leading right singular vector of the
+    flattened samples (uncentred), oriented so most keep their sign (tie: the
+    first). Returns the aligned samples and which were flipped.
     """
     samples = np.asarray(samples, dtype=np.float64)
     flat = samples.reshape(len(samples), -1)
@@ -309,9 +307,8 @@ def _leading_patterns(cells):
 def align_per_time(samples):
     """Align each time on its own, then chain the times (``align_signs='per_time'``).
 
-    Each time's result is flipped as a whole to agree with the previous time,
-    and the whole course oriented so that most maps keep their sign; where the
-    group pattern is weak the group map's polarity may change between frames.
+    The course is oriented so most maps keep their sign; where the group
+    pattern is weak the group map's polarity may change between frames.
     """
     samples = np.asarray(samples, dtype=np.float64)
     aligned, _ = align_each_time(samples)

@@ -30,9 +30,8 @@ def _estimator_stack(
 ):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
-    Returns ``(stack, has, extra)``, stack (subjects, folds, times, rows,
-    channels), ``extra`` the times and decoder facts; with ``align`` the folds'
-    signs are aligned before any average.
+    Returns ``(stack, has, extra)``: stack (subjects, folds, times, rows,
+    channels), ``extra`` the times and decoder facts.
     """
     if _is_estimator(data):
         subjects, has = [[data]], dict(subjects=False, folds=False)
@@ -277,11 +276,9 @@ RANK_TOL = 1e-10  # relative eigenvalue below which an output direction is void
 def standardised_patterns(patterns, output_cov):
     """Haufe patterns of unit-variance outputs from patterns ``W Σx`` (rows: outputs).
 
-    ``D (W Σx Wᵀ)⁺ W Σx`` with ``D`` the outputs' SDs, given ``output_cov`` =
-    ``W Σx Wᵀ``: data units per SD of each output, invariant to the weights'
-    scale (a plain ``Σx Wᵀ`` follows it). The pseudo-inverse handles dependent
-    outputs (multinomial scores sum to zero); an output without variance gets
-    a zero pattern.
+    ``D (W Σx Wᵀ)⁺ W Σx``, ``D`` the outputs' SDs, ``output_cov = W Σx Wᵀ``.
+    The pseudo-inverse handles dependent outputs (multinomial scores sum to
+    zero); an output without variance gets a zero pattern.
     """
     output_cov = (output_cov + np.swapaxes(output_cov, -1, -2)) / 2
     sd = np.sqrt(np.clip(np.diagonal(output_cov, axis1=-2, axis2=-1), 0, None))

@@ -6,6 +6,7 @@ EEGLAB's head circle through Fpz, Oz, T7 and T8, or MNE's default; for MEG
 it is moved into the device frame. Plain ``(n_channels, 2)`` positions may
 be in metres, centimetres, millimetres, pixels or a 0-1 layout:
 :func:`fit_positions` brings them to metres (its docstring gives the rule).
+The projection to the plane and the checks of the positions live here too.
 """
 
 from numbers import Real
@@ -14,8 +15,10 @@ import mne
 import numpy as np
 from mne.defaults import HEAD_SIZE_DEFAULT
 from mne.utils import logger
+from scipy.spatial import cKDTree
 
 from .._checks import check_option
+from .._defaults import MIN_CHANNELS
 
 DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
 SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
@@ -193,23 +196,14 @@ MIN_ROWS = 3  # fewer positions make no map; the caller refuses them
 def fit_positions(pos, sphere=None):
     """Bring finite 2-D positions (n_channels, 2) in any unit to MNE's head, in metres.
 
-    The rule, decided on all the given rows (so picking channels never moves
-    them), each change logged:
-
-    1. Refused: positions spread over at most ``sqrt(eps)`` times their
-       largest coordinate (one point included), coordinates beyond 1e100 or
-       a spread below 1e-100, and strips (longer than wide by more than 10).
-    2. With an explicit ``sphere`` (in the units of ``pos``), positions are
-       used unchanged unless they reach beyond 10 radii from its centre or
-       spread over less than a hundredth of its radius.
-    3. Around the origin (it lies in the middle half of their x or y range;
-       corner-origin drawings never qualify), a farthest sensor 0.03 to 0.25
-       from the origin means metres, used unchanged (the same array); 3 to 25
-       or 30 to 250 means centimetres or millimetres, divided by 100 or 1000.
-       The ranges do not overlap (caps in metres reach 0.075 to 0.15 m).
-    4. Anything else is centred on the middle of its bounding box and scaled
-       so that the farthest sensor lies on the head circle (y towards the
-       nose); a Layout fits the topomap positions up to scale and offset.
+    Decided on all rows (picking never moves them), each change logged:
+    1. refused: one point (spread <= sqrt(eps) x the largest coordinate),
+       coordinates beyond 1e100, a spread below 1e-100, strips (aspect > 10);
+    2. with a ``sphere`` (units of ``pos``): unchanged, unless beyond 10 radii
+       from its centre or spread over less than a hundredth of its radius;
+    3. origin in the middle half of the x or y range: a farthest sensor 0.03
+       to 0.25 from it means metres (the same array), 3-25 or 30-250 cm or mm;
+    4. else centred on the bounding box, the farthest sensor on the circle.
     """
     if len(pos) < MIN_ROWS:
         return pos  # too few positions to fit: used as given
@@ -320,3 +314,133 @@ def _check_against_sphere(pos, sphere):
             f"(sphere={np.round(sphere, 6).tolist()}). Give sphere in the "
             "positions' units, or pass sphere=None to fit them to the head."
         )
+
+
+MAX_LISTED = 10  # names listed in an error message before "..."
+
+
+def _listed(items):
+    """Comma-separated, cut after MAX_LISTED entries."""
+    items = [str(i) for i in items]
+    more = f", ... ({len(items)} in total)" if len(items) > MAX_LISTED else ""
+    return ", ".join(items[:MAX_LISTED]) + more
+
+
+OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
+
+
+def _project(locs, sphere):
+    """Azimuthal-equidistant projection about the sphere centre, as MNE's topomaps."""
+    centred = locs - sphere[:3]
+    dist = np.sqrt(np.sum(centred * centred, axis=1))
+    safe_dist = np.where(dist > 0, dist, 1.0)
+    polar = np.arccos(np.clip(centred[:, 2] / safe_dist, -1.0, 1.0))
+    azimuth = np.arctan2(centred[:, 1], centred[:, 0])
+    pos = polar[:, np.newaxis] * np.column_stack([np.cos(azimuth), np.sin(azimuth)])
+    pos *= (dist / (np.pi / 2.0))[:, np.newaxis]
+    return pos + sphere[:2]
+
+
+def _check_have_positions(locs, names):
+    """Refuse channels whose location is NaN or all zeros (never set)."""
+    missing = ~np.isfinite(locs).all(axis=1) | (locs == 0).all(axis=1)
+    if missing.any():
+        bad = [names[i] for i in np.flatnonzero(missing)]
+        raise ValueError(
+            f"{len(bad)} channel(s) have no position: {_listed(bad)}. Set their "
+            "locations with info.set_montage(...) (e.g. "
+            "mne.channels.make_standard_montage('colin27_1020')), or drop them "
+            "(drop_channels([...]) on the data, or picks=...)."
+        )
+
+
+def _check_no_overlap(locs, names, pairs_allowed=False):
+    """Refuse channels at the same place (planar gradiometer pairs excepted)."""
+    pairs = cKDTree(locs).query_pairs(OVERLAP_TOL, output_type="ndarray")
+    if len(pairs) == 0:
+        return
+    partners = np.bincount(pairs.ravel(), minlength=len(names))
+    crowded = partners > (1 if pairs_allowed else 0)
+    pairs = pairs[crowded[pairs].any(axis=1)]
+    if len(pairs) == 0:
+        return
+    described = [f"{names[a]} = {names[b]}" for a, b in pairs]
+    raise ValueError(
+        f"{len(pairs)} pair(s) of channels share a position (within "
+        f"{OVERLAP_TOL:g} m), which breaks interpolation: {_listed(described)}. "
+        "Drop one of each pair or fix their positions."
+    )
+
+
+def _check_enough(names):
+    """Interpolation needs MIN_CHANNELS (4) channels: Qhull's Delaunay does."""
+    if len(names) < MIN_CHANNELS:
+        raise ValueError(
+            f"A topomap needs at least {MIN_CHANNELS} channels with positions to "
+            f"interpolate between; got {len(names)} ({_listed(names) or 'none'}). "
+            "Pick more channels (check picks and exclude)."
+        )
+
+
+def _check_finite_positions(pos, names):
+    bad = ~np.isfinite(pos).all(axis=1)
+    if bad.any():
+        listed = _listed([names[i] for i in np.flatnonzero(bad)])
+        raise ValueError(
+            f"info holds NaN or inf positions for {bad.sum()} channel(s): "
+            f"{listed}. Fill them in or drop those rows."
+        )
+
+
+def _check_names(ch_names, n_expected):
+    """Return ``ch_names`` as a list of unique str (default ch0, ch1, ...)."""
+    if ch_names is None:
+        return [f"ch{i}" for i in range(n_expected)]
+    if isinstance(ch_names, str) or not all(isinstance(n, str) for n in ch_names):
+        raise TypeError(f"ch_names must be a list of str; got {ch_names!r:.80}.")
+    ch_names = list(ch_names)
+    if n_expected is not None and len(ch_names) != n_expected:
+        raise ValueError(
+            f"ch_names has {len(ch_names)} names but the positions have "
+            f"{n_expected} rows; give one name per row."
+        )
+    _check_unique("ch_names", ch_names)
+    return ch_names
+
+
+def _check_unique(name, items):
+    seen, repeated = set(), []
+    for item in items:
+        if item in seen:
+            repeated.append(item)
+        seen.add(item)
+    if repeated:
+        raise ValueError(
+            f"{name} must not repeat entries; repeated: {_listed(repeated)}."
+        )
+
+
+def _picks_from_ints(items, n_channels):
+    """Check bounds, wrap negatives and refuse duplicates."""
+    picks = np.array(items, dtype=int)
+    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
+    if out_of_range.size:
+        raise ValueError(
+            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
+            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
+        )
+    picks %= n_channels
+    _check_unique("picks", picks.tolist())
+    return picks
+
+
+def _resolve_exclude(bads, exclude):
+    """Return the names to leave out of generic and type picks."""
+    if isinstance(exclude, str):
+        check_option("exclude (as a str)", exclude, ("bads",))
+        return list(bads)
+    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
+        return list(exclude)
+    raise TypeError(
+        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
+    )

@@ -246,10 +246,9 @@ def check_orientation(
 ):
     """Refuse an array whose times and channels axes look swapped (OrientationError).
 
-    That is when its channels axis fits no count of ``n_channels`` (or its
-    times axis does not fit ``times``) while its times axis fits a channel
-    count, or its channels axis fits ``times``. ``of`` says what
-    ``n_channels`` count, ``name`` what the array is, in the message.
+    Swapped: the channels axis fits no count of ``n_channels`` (nor the times
+    axis ``times``) while the times axis fits one, or the channels axis fits
+    ``times``. ``of`` and ``name`` word the message.
     """
     dims = _dims_in_effect(dims, len(shape))
     if dims is None:

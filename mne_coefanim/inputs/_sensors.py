@@ -4,33 +4,39 @@ MNE flattens each sensor's 3-D location onto the plane with an
 azimuthal-equidistant projection about the centre of a head sphere, and
 draws the head outline from that sphere. This module reproduces that
 geometry with MNE's public API and a few lines of numpy, so that our maps
-line up pixel for pixel with ``mne.viz.plot_topomap``. Everything downstream
-receives a :class:`Sensors` and never looks at an ``Info`` again.
+line up pixel for pixel with ``mne.viz.plot_topomap``; channels are chosen
+as MNE chooses them (``picks``, ``exclude``, ``ch_type``), for an Info or
+the rows of an array. Everything downstream receives a :class:`Sensors`
+and never looks at an ``Info`` again.
 """
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import mne
 import numpy as np
 from mne.utils import logger, verbose
-from scipy.spatial import cKDTree
 
 from .._checks import check_option
-from .._defaults import MIN_CHANNELS
-from ._head import _resolve_sphere, _sphere_to_device, check_sphere_reach, fit_positions
-from ._picks import (
-    MEG_CH_TYPES,
-    TOPOMAP_CH_TYPES,
-    _array_rows,
+from ._head import (
+    _check_enough,
+    _check_finite_positions,
+    _check_have_positions,
+    _check_names,
+    _check_no_overlap,
     _check_unique,
     _listed,
-    _resolve_ch_type,
-    _resolve_picks,
+    _picks_from_ints,
+    _project,
+    _resolve_exclude,
+    _resolve_sphere,
+    _sphere_to_device,
+    check_sphere_reach,
+    fit_positions,
 )
 
 # Types a DigMontage can position through Info.set_montage.
 MONTAGE_CH_TYPES = ("eeg", "seeg", "ecog", "dbs")
-OVERLAP_TOL = 1e-10  # metres; MNE's threshold for "same position"
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,18 +228,14 @@ def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     _check_enough(names)
     pos = _project(locs, sphere)
     check_sphere_reach(pos, sphere, names)
-    logger.debug(
-        f"Topomap positions of {len(names)} {ch_type} channels, sphere "
-        f"{np.round(sphere, 4).tolist()} m"
-    )
+    logger.debug(f"Topomap positions of {len(names)} {ch_type} channels, sphere "
+                 f"{np.round(sphere, 4).tolist()} m")  # fmt: skip
     return _make_sensors(pos, names, ch_type, sphere, mne.pick_info(info, picks), picks)
 
 
 def _info_from_montage(montage, ch_names, ch_type):
     """Apply ``montage`` to a new Info of ``ch_names`` (positions in head)."""
-    if ch_names is None:
-        ch_names = list(montage.ch_names)
-    ch_names = _check_names(ch_names, None)
+    ch_names = _check_names(montage.ch_names if ch_names is None else ch_names, None)
     missing = [name for name in ch_names if name not in montage.ch_names]
     if missing:
         raise ValueError(
@@ -249,59 +251,6 @@ def _info_from_montage(montage, ch_names, ch_type):
     info = mne.create_info(ch_names, 1000.0, ch_type)
     info.set_montage(montage)
     return info
-
-
-def _project(locs, sphere):
-    """Azimuthal-equidistant projection about the sphere centre, as MNE's topomaps."""
-    centred = locs - sphere[:3]
-    dist = np.sqrt(np.sum(centred * centred, axis=1))
-    safe_dist = np.where(dist > 0, dist, 1.0)
-    polar = np.arccos(np.clip(centred[:, 2] / safe_dist, -1.0, 1.0))
-    azimuth = np.arctan2(centred[:, 1], centred[:, 0])
-    pos = polar[:, np.newaxis] * np.column_stack([np.cos(azimuth), np.sin(azimuth)])
-    pos *= (dist / (np.pi / 2.0))[:, np.newaxis]
-    return pos + sphere[:2]
-
-
-def _check_have_positions(locs, names):
-    """Refuse channels whose location is NaN or all zeros (never set)."""
-    missing = ~np.isfinite(locs).all(axis=1) | (locs == 0).all(axis=1)
-    if missing.any():
-        bad = [names[i] for i in np.flatnonzero(missing)]
-        raise ValueError(
-            f"{len(bad)} channel(s) have no position: {_listed(bad)}. Set their "
-            "locations with info.set_montage(...) (e.g. "
-            "mne.channels.make_standard_montage('colin27_1020')), or drop them "
-            "(drop_channels([...]) on the data, or picks=...)."
-        )
-
-
-def _check_no_overlap(locs, names, pairs_allowed=False):
-    """Refuse channels at the same place (planar gradiometer pairs excepted)."""
-    pairs = cKDTree(locs).query_pairs(OVERLAP_TOL, output_type="ndarray")
-    if len(pairs) == 0:
-        return
-    partners = np.bincount(pairs.ravel(), minlength=len(names))
-    crowded = partners > (1 if pairs_allowed else 0)
-    pairs = pairs[crowded[pairs].any(axis=1)]
-    if len(pairs) == 0:
-        return
-    described = [f"{names[a]} = {names[b]}" for a, b in pairs]
-    raise ValueError(
-        f"{len(pairs)} pair(s) of channels share a position (within "
-        f"{OVERLAP_TOL:g} m), which breaks interpolation: {_listed(described)}. "
-        "Drop one of each pair or fix their positions."
-    )
-
-
-def _check_enough(names):
-    """Interpolation needs MIN_CHANNELS (4) channels: Qhull's Delaunay does."""
-    if len(names) < MIN_CHANNELS:
-        raise ValueError(
-            f"A topomap needs at least {MIN_CHANNELS} channels with positions to "
-            f"interpolate between; got {len(names)} ({_listed(names) or 'none'}). "
-            "Pick more channels (check picks and exclude)."
-        )
 
 
 def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
@@ -331,42 +280,14 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     _check_no_overlap(pos, names)
     _check_enough(names)
     check_sphere_reach(pos, sphere, names)
-    return _make_sensors(
-        pos, names, ch_type, sphere, None, None if picks is None else rows
-    )
-
-
-def _check_finite_positions(pos, names):
-    bad = ~np.isfinite(pos).all(axis=1)
-    if bad.any():
-        listed = _listed([names[i] for i in np.flatnonzero(bad)])
-        raise ValueError(
-            f"info holds NaN or inf positions for {bad.sum()} channel(s): "
-            f"{listed}. Fill them in or drop those rows."
-        )
-
-
-def _check_names(ch_names, n_expected):
-    """Return ``ch_names`` as a list of unique str (default ch0, ch1, ...)."""
-    if ch_names is None:
-        return [f"ch{i}" for i in range(n_expected)]
-    if isinstance(ch_names, str) or not all(isinstance(n, str) for n in ch_names):
-        raise TypeError(f"ch_names must be a list of str; got {ch_names!r:.80}.")
-    ch_names = list(ch_names)
-    if n_expected is not None and len(ch_names) != n_expected:
-        raise ValueError(
-            f"ch_names has {len(ch_names)} names but the positions have "
-            f"{n_expected} rows; give one name per row."
-        )
-    _check_unique("ch_names", ch_names)
-    return ch_names
+    return _make_sensors(pos, names, ch_type, sphere, None,
+                         None if picks is None else rows)  # fmt: skip
 
 
 def merge_grad_pairs(sensors):
     """Group gradiometers sharing a position into one sensor ``'A/B'`` per pair.
 
-    Returns the merged Sensors and, per merged sensor, the indices of its
-    channels (MNE shows a pair's RMS).
+    Returns the merged Sensors and each one's channel indices (shown as RMS).
     """
     _, first, inverse = np.unique(
         np.round(sensors.pos, 12), axis=0, return_index=True, return_inverse=True
@@ -375,9 +296,7 @@ def merge_grad_pairs(sensors):
     groups = [np.flatnonzero(inverse.ravel() == k) for k in order]
     names = ["/".join(sensors.ch_names[i] for i in group) for group in groups]
     keep = [group[0] for group in groups]
-    info = None
-    if sensors.info is not None:
-        info = mne.pick_info(sensors.info, keep)
+    info = None if sensors.info is None else mne.pick_info(sensors.info, keep)
     picks = None if sensors.picks is None else sensors.picks[keep]
     merged = _make_sensors(sensors.pos[keep], names, sensors.ch_type,
                            sensors.sphere, info, picks)  # fmt: skip
@@ -386,11 +305,146 @@ def merge_grad_pairs(sensors):
 
 def _make_sensors(pos, names, ch_type, sphere, info, picks):
     """Freeze arrays so a Sensors can be shared safely between frames."""
-    pos = np.array(pos, dtype=np.float64)
-    sphere = np.array(sphere, dtype=np.float64)
-    for array in (pos, sphere):
-        array.setflags(write=False)
-    if picks is not None:
-        picks = np.array(picks, dtype=np.int64)
-        picks.setflags(write=False)
+    pos, sphere = np.array(pos, np.float64), np.array(sphere, np.float64)
+    picks = None if picks is None else np.array(picks, dtype=np.int64)
+    for array in (pos, sphere, picks):
+        if array is not None:
+            array.setflags(write=False)
     return Sensors(pos, list(names), ch_type, sphere, info, picks)
+
+
+# Channel types that carry a scalp (or cortical) position a topomap can use.
+TOPOMAP_CH_TYPES = ("eeg", "mag", "grad", "seeg", "ecog", "dbs", "csd", "hbo", "hbr",
+                    "fnirs_cw_amplitude", "fnirs_fd_ac_amplitude", "fnirs_fd_phase",
+                    "fnirs_od")  # fmt: skip
+MEG_CH_TYPES = ("mag", "grad")
+# Generic picks, and groups of types, that MNE accepts as strings.
+GENERIC_PICKS = ("all", "data")
+FNIRS_CH_TYPES = tuple(t for t in TOPOMAP_CH_TYPES if t.startswith(("hb", "fnirs")))
+TYPE_GROUPS = {"meg": MEG_CH_TYPES, "fnirs": FNIRS_CH_TYPES}
+
+
+def _resolve_picks(info, picks, exclude):
+    """Return (indices, explicit); ``explicit`` is False for type/None picks."""
+    n_channels = len(info["ch_names"])
+    excluded = set(_resolve_exclude(info["bads"], exclude))
+    if picks is None or (isinstance(picks, str) and picks in GENERIC_PICKS):
+        keep = [i for i, n in enumerate(info["ch_names"]) if n not in excluded]
+        return np.array(keep, dtype=int), False
+    if isinstance(picks, str):
+        picks = [picks]
+    if isinstance(picks, slice):
+        return np.arange(n_channels)[picks], True
+    if not isinstance(picks, list | tuple | np.ndarray):
+        raise TypeError(
+            "picks must be None, a str, a list of str (names or types), a list "
+            f"of int or a slice; got {type(picks).__name__}."
+        )
+    items = list(picks)
+    if len(items) == 0:
+        raise ValueError("picks is empty; pass None to use all channels.")
+    if all(isinstance(p, str) for p in items):
+        return _picks_from_strings(info, items, excluded)
+    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in items):
+        return _picks_from_ints(items, n_channels), True
+    raise TypeError(
+        "picks must be all channel names (str) or all indices (int); got "
+        f"{picks!r:.80}."
+    )
+
+
+def _picks_from_strings(info, items, excluded):
+    """Names keep their order and ignore ``exclude``; types honour it."""
+    names = info["ch_names"]
+    if all(item in names for item in items):
+        _check_unique("picks", items)
+        return np.array([names.index(item) for item in items], dtype=int), True
+    types = info.get_channel_types()
+    known_types = set(types) | set(TYPE_GROUPS)
+    not_types = [item for item in items if item not in known_types]
+    if not_types:
+        unknown = [item for item in not_types if item not in names]
+        problem = (
+            f"{_listed(unknown)}, which are neither channel names of the Info "
+            "nor channel types present in it"
+            if unknown
+            else "a mix of channel names and channel types"
+        )
+        raise ValueError(
+            f"picks contains {problem} (types present: "
+            f"{_listed(sorted(set(types)))}). Pass only names or only types, "
+            "and check the spelling (names are case-sensitive)."
+        )
+    wanted = set()
+    for item in items:
+        wanted.update(TYPE_GROUPS.get(item, (item,)))
+    keep = [
+        i
+        for i, (name, kind) in enumerate(zip(names, types, strict=True))
+        if kind in wanted and name not in excluded
+    ]
+    return np.array(keep, dtype=int), False
+
+
+def _resolve_ch_type(info, types, candidates, ch_type, explicit):
+    """Choose the one channel type to plot among the picked channels."""
+    present = list(dict.fromkeys(types[p] for p in candidates))
+    usable = [t for t in present if t in TOPOMAP_CH_TYPES]
+    if ch_type is None:
+        if len(usable) == 0:
+            raise ValueError(
+                "None of the picked channels has a type a topomap can show; "
+                f"picked types: {_listed(present)}; allowed: "
+                f"{_listed(TOPOMAP_CH_TYPES)}. Set the channel types "
+                "(info.set_channel_types) or pick other channels."
+            )
+        if len(usable) > 1:
+            raise ValueError(
+                f"The picked channels have several channel types with positions "
+                f"({_listed(usable)}); pass ch_type= one of them, e.g. "
+                f"ch_type={usable[0]!r}."
+            )
+        ch_type = usable[0]
+    else:
+        check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
+        if ch_type not in present:
+            raise ValueError(
+                f"No channels of type ch_type={ch_type!r} among the picked "
+                f"channels; picked types: {_listed(present)}."
+            )
+    if explicit:
+        others = [info["ch_names"][p] for p in candidates if types[p] != ch_type]
+        if others:
+            raise ValueError(
+                f"picks includes {len(others)} channel(s) that are not of type "
+                f"{ch_type!r}: {_listed(others)}; drop them from picks or choose "
+                "another ch_type."
+            )
+    return ch_type
+
+
+def _array_rows(names, picks, exclude):
+    """Rows of a plain array selected by names or indices."""
+    if picks is None:
+        excluded = set(_resolve_exclude([], exclude))
+        return np.array([i for i, n in enumerate(names) if n not in excluded], int)
+    if isinstance(picks, str):
+        picks = [picks]
+    if isinstance(picks, slice):
+        return np.arange(len(names))[picks]
+    if not isinstance(picks, list | tuple | np.ndarray) or len(picks) == 0:
+        raise TypeError(
+            "picks for an array must be None, names, indices or a slice; got "
+            f"{picks!r:.80}."
+        )
+    if all(isinstance(p, str) for p in picks):
+        unknown = [p for p in picks if p not in names]
+        if unknown:
+            raise ValueError(f"picks names unknown channels: {_listed(unknown)}.")
+        _check_unique("picks", list(picks))
+        return np.array([names.index(p) for p in picks], dtype=int)
+    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in picks):
+        return _picks_from_ints(list(picks), len(names))
+    raise TypeError(f"picks must be all names or all indices; got {picks!r:.80}.")
+
+
