@@ -206,7 +206,7 @@ def _decode_study(info, n_subjects, n_folds, seed):
             results.append(_fit_subject(data, _labels(set_size), n_folds, seed))
     *maps, scores = (np.stack(part) for part in zip(*results, strict=True))
     names = ("coefs", "patterns", "normalized_patterns")
-    arrays = {name: part.astype(np.float32) for name, part in zip(names, maps)}
+    arrays = {n: part.astype(np.float32) for n, part in zip(names, maps, strict=True)}
     return {**arrays, "scores": scores}
 
 
@@ -266,7 +266,7 @@ def _roc_auc(decision, y):
 
 
 def _cache_path(n_subjects, n_folds, seed):
-    """The cache file of these parameters (the version is in its name)."""
+    """Return the cache file of these parameters (the version is in its name)."""
     folder = os.environ.get(_CACHE_ENV) or os.path.join("~", ".cache", "mne_coefanim")
     folder = os.path.expanduser(folder)
     key = f"subjects{n_subjects}-folds{n_folds}-seed{seed}-epochs{N_EPOCHS}"
@@ -347,7 +347,7 @@ def _write_cache(path, arrays):
 
 
 def _describe(n_subjects, n_folds, seed):
-    """The study's ``description``."""
+    """Return the study's ``description``."""
     return (
         f"Simulated visual working-memory EEG study (seed {seed}): "
         f"{n_subjects} subjects, {N_EPOCHS} epochs each, set sizes "
