@@ -27,8 +27,8 @@ from .io._inline import (
     inline_viewer,
     viewer_meta,
 )
-from .io._viewer import ViewerWriter
-from .io._writers import FrameSource, fill_formats, make_writer
+from .io._viewer import ViewerWriter, fill_formats, make_writer
+from .io._writers import FrameSource
 from .scene._frames import CHUNK_FRAMES, FrameLevels
 from .viz._compose import FrameCompositor
 from .viz._playback import Playback, can_play

@@ -25,15 +25,19 @@ import hashlib
 import html
 import io
 import json
+import os
 import struct
 import zlib
 from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from .._checks import check_palette, check_type, check_uint8
-from ._gif import FRAMES_PER_JOB, InOrder
-from ._writers import Writer
+from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
+from ._video import VideoWriter
+from ._writers import Writer, atomic_output, check_output
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
@@ -436,3 +440,94 @@ class ViewerWriter(Writer):
     def summary(self):
         """Return e.g. ``'interactive viewer, 145 frames'``, for the log."""
         return f"interactive viewer, {self._stream.n_frames} frames"
+
+
+def write_text(path, text, *, overwrite=False):
+    """Write a text (HTML) file atomically, encoded as UTF-8; return its path."""
+    check_type("text", text, str, "a str")
+    path, _ = check_output(path, overwrite=overwrite, allowed=(".html", ".htm"))
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+    from mne.utils import logger
+
+    logger.info(f"Wrote {path} ({len(text)} characters).")
+    return path
+
+
+# -- the table of formats: here, below every writer it names --------------------
+
+
+class OutputFormat(NamedTuple):
+    """One entry of the writer table: the format's name and its writer."""
+
+    name: str
+    writer: type
+
+    @property
+    def requires(self):
+        """The optional dependency the writer needs (None: none)."""
+        return self.writer.requires
+
+
+# the one list of output formats, in the order of help texts (default first);
+# save looks the suffix up in it, and the help of the CLI and of
+# save_animations lists it. A format is a Writer subclass, one entry, a test
+WRITERS = {
+    ".gif": OutputFormat("GIF", GifWriter),
+    ".mp4": OutputFormat("MP4", VideoWriter),
+    ".webm": OutputFormat("WebM", VideoWriter),
+    ".html": OutputFormat("HTML page", ViewerWriter),
+}
+SUFFIXES = tuple(sorted(WRITERS))  # the order error messages list them in
+
+
+def writer_class(suffix):
+    """Return the :class:`Writer` subclass of ``suffix`` (a key of :data:`WRITERS`)."""
+    return WRITERS[suffix].writer
+
+
+def format_list(*, requirements=False):
+    """Return the formats for help texts, e.g. ``'GIF (.gif), MP4 (.mp4)'``.
+
+    With ``requirements``: ``'MP4 (.mp4, needs imageio-ffmpeg)'``.
+    """
+    return ", ".join(
+        f"{entry.name} ({suffix}"
+        + (f", needs {entry.requires}" if requirements and entry.requires else "")
+        + ")"
+        for suffix, entry in WRITERS.items()
+    )
+
+
+def fill_formats(function):
+    """Put the list of formats in a docstring at ``%(output_formats)s`` (below verbose)."""
+    function.__doc__ = function.__doc__.replace("%(output_formats)s", format_list())
+    return function
+
+
+def check_encoder(suffix, fps):
+    """Fail early if ``suffix`` cannot be written at ``fps`` here (if a format)."""
+    if suffix in WRITERS:
+        writer_class(suffix).check_encoder(suffix, fps)
+
+
+def make_writer(fname, *, fps, overwrite=False, **options):
+    """Return the writer of ``fname``'s format, every setting checked.
+
+    ``options`` are the writer's own (:attr:`Writer.options`); anything else
+    is refused with a :class:`TypeError` that lists them.
+    """
+    path_like = isinstance(fname, str | os.PathLike)
+    suffix = Path(fname).suffix.lower() if path_like else None
+    if suffix not in WRITERS:
+        check_output(fname, allowed=SUFFIXES, overwrite=overwrite)  # raises
+    cls = writer_class(suffix)
+    for option in options:
+        if option not in cls.options:
+            known = ", ".join(cls.options) if cls.options else None
+            raise TypeError(
+                f"{WRITERS[suffix].name} writer got an unexpected option "
+                f"{option!r}; "
+                + (f"its options are: {known}" if known else "it takes no options")
+            )
+    return cls(fname, fps=fps, overwrite=overwrite, **options)
