@@ -23,7 +23,7 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from .._checks import check_dpi, check_fps, check_real, check_type
+from .._checks import check_real, check_type
 from .._docs import fill_doc
 from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
@@ -35,8 +35,7 @@ TRIED_WHOLE = 256  # up to this many frames, no sample is composed to predict k
 
 def check_max_bytes(max_bytes, name="max_bytes"):
     """Return the inline size limit as an int (bytes), checked."""
-    value = check_real(name, max_bytes, minimum=MIN_MAX_BYTES)
-    return int(value)
+    return int(check_real(name, max_bytes, minimum=MIN_MAX_BYTES))
 
 
 def inline_viewer(anim, *, fps, dpi, page, max_bytes):
@@ -215,13 +214,7 @@ def add_to_report(
             "anim must be a CoefAnimation (from animate_coefs); got "
             f"{type(anim).__name__}."
         )
-    check_type("title", title, str, "a str")
-    if fps is not None:
-        fps = check_fps(fps)
-    if dpi is not None:
-        dpi = check_dpi(dpi)
-    if max_bytes is not None:
-        max_bytes = check_max_bytes(max_bytes)
+    check_type("title", title, str, "a str")  # fps, dpi, max_bytes: by to_html
     html = CENTER.format(anim.to_html(fps=fps, dpi=dpi, page=False,
                                       max_bytes=max_bytes))  # fmt: skip
     report.add_html(html, title=title, section=section, tags=tags, replace=replace)
