@@ -30,8 +30,8 @@ from .io._inline import (
     inline_viewer,
     viewer_meta,
 )
-from .io._viewer import ViewerWriter
-from .io._writers import FrameSource, fill_formats, make_writer
+from .io._viewer import ViewerWriter, fill_formats, make_writer
+from .io._writers import FrameSource
 from .scene._scene import CHUNK_FRAMES, FrameLevels
 
 

@@ -21,8 +21,8 @@ from ._checks import check_type
 from ._docs import fill_doc
 from ._progress import progress, quiet_progress
 from ._threads import one_core
-from .io._atomic import check_output
-from .io._writers import SUFFIXES, fill_formats
+from .io._viewer import SUFFIXES, fill_formats
+from .io._writers import check_output
 
 # animate_coefs arguments that save_animations sets itself
 _RESERVED = ("show",)

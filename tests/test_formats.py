@@ -12,16 +12,15 @@ from conftest import small_animation
 
 from mne_coefanim import _batch, save_animations
 from mne_coefanim.cli._main import build_parser
-from mne_coefanim.io import _writers
-from mne_coefanim.io._writers import (
+from mne_coefanim.io import _viewer
+from mne_coefanim.io._viewer import (
     SUFFIXES,
     WRITERS,
-    FrameSource,
-    Writer,
     check_encoder,
     format_list,
     writer_class,
 )
+from mne_coefanim.io._writers import FrameSource, Writer
 
 
 class CountingWriter(Writer):
@@ -125,7 +124,7 @@ def test_writer_checks_its_path(tmp_path):
 
 def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
     anim = small_animation(7)
-    monkeypatch.setattr(_writers, "writer_class", lambda suffix: CountingWriter)
+    monkeypatch.setattr(_viewer, "writer_class", lambda suffix: CountingWriter)
     monkeypatch.setattr(CountingWriter, "made", [])
     path = anim.save(tmp_path / "anim.gif", fps=5, verbose=False)
     (writer,) = CountingWriter.made

@@ -12,7 +12,8 @@ import pytest
 from conftest import small_animation
 
 from mne_coefanim._threads import one_core
-from mne_coefanim.io._viewer import ViewerStream, diff_rects, viewer_html
+from mne_coefanim.io._inline import viewer_html
+from mne_coefanim.io._viewer import ViewerStream, diff_rects
 
 N_FRAMES = 40
 RECORD = re.compile(r'^"([A-Za-z0-9+/=]+)",$', re.M)

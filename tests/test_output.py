@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim.io._atomic import (
+from mne_coefanim.io._gif import write_gif
+from mne_coefanim.io._viewer import write_text
+from mne_coefanim.io._writers import (
     STALE_AGE,
     TEMP_SUFFIX,
     atomic_output,
     check_output,
     temp_prefix,
-    write_text,
 )
-from mne_coefanim.io._gif import write_gif
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from matplotlib.animation import FuncAnimation
 from PIL import Image
 
 import mne_coefanim.interp._interp as interp_module
-import mne_coefanim.io._atomic as writers_module
+import mne_coefanim.io._writers as writers_module
 from mne_coefanim import (
     ScalpInterpolator,
     animate_coefs,

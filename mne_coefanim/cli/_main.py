@@ -300,8 +300,8 @@ def _load_demo(n_subjects, verbose):
 
 def _check_output(fname, overwrite):
     """Fail before rendering if the output cannot be written."""
-    from ..io._atomic import check_output
-    from ..io._writers import SUFFIXES
+    from ..io._viewer import SUFFIXES
+    from ..io._writers import check_output
 
     path = Path(fname).expanduser()
     if path.is_file() and not overwrite:

@@ -170,7 +170,7 @@ def _add_render_parser(commands):
 
 def _add_output_options(sub):
     """Options shared by every subcommand: output file, speed and size."""
-    from ..io._writers import format_list
+    from ..io._viewer import format_list
 
     sub.add_argument(
         "-o",

@@ -1,17 +1,15 @@
 """The GIF writer: palette-index frames into a looping GIF, one palette.
 
-Frames arrive one at a time and only the rectangle that changed since the
-previous frame is encoded, so memory does not grow with the number of frames
-and the file stays small. Pillow does the LZW compression, through its public
-API: each rectangle is saved as a one-frame GIF with our palette, Pillow's
-palette is checked to be ours, and its image block is copied out. Into a real
-file Pillow releases the GIL while it compresses, so the blocks are made on
-helper threads (:class:`InOrder`) while the main thread composes the next
-frames, and written in order: the file is byte for byte the one a single
-thread writes. Python's switch interval is left as the user has it.
+Only the rectangle that changed since the previous frame is encoded: memory
+stays flat and the file small. Pillow compresses (public API): each rectangle
+is saved as a one-frame GIF with our palette (checked to be kept) and its
+image block copied out. Into a real file Pillow releases the GIL, so blocks
+are made on helper threads (:class:`InOrder`) while the main thread composes
+the next frames, and written in order: byte for byte what one thread writes.
 """
 
 import io
+import itertools
 import math
 import struct
 import tempfile
@@ -78,12 +76,10 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
 
 
 class GifWriter(Writer):
-    """Write a looping GIF from frames of palette indices, one at a time.
+    """Write a looping GIF from frames of palette indices (see :func:`write_gif`).
 
-    See :func:`write_gif` for the file and its parameters, and :class:`Writer`
-    for the protocol: :meth:`write` takes one frame of indices into the
-    source's palette (or a callable that makes it). Only the frames of the
-    jobs in flight are kept (their copies, or their callables).
+    :meth:`write` takes a frame or a callable making it; only the frames of
+    the jobs in flight are kept (their copies, or their callables).
     """
 
     suffixes = (".gif",)
@@ -120,20 +116,12 @@ class GifWriter(Writer):
         self._before_batch = None
 
     def write(self, frame):
-        """Add one frame: the pixels that changed since the previous one.
+        """Add one frame: an index array, or a callable returning a new one.
 
-        Only the frame's type and shape are checked here; its indices, the
-        changed rectangle and the compression are the encoder threads' work
-        (an error there is raised by a later :meth:`write` or by
-        :meth:`finish`, before the file is published).
-
-        Parameters
-        ----------
-        frame : array, shape (height, width), dtype uint8 | callable
-            Palette indices, the shape of the first frame; or a callable
-            returning a new such array. With encoder threads, it is called on
-            one of them (and once more by the next job, whose first frame is
-            compared with it); without, and for the first frame, here.
+        Here only a frame's type and shape are checked; its indices and the
+        compression are the threads' (an error there is raised by a later
+        call or by :meth:`finish`). A callable runs on a thread (and again for
+        the next job's first frame), or here without threads and for frame 0.
         """
         made_here = not self._encoder.threaded or self._shape is None
         if callable(frame) and made_here:  # the header needs the first's size
@@ -277,17 +265,9 @@ def _global_color_table(palette):
 
 
 def _gif_delays(fps):
-    """Yield frame delays in centiseconds whose running sum tracks 100 / fps.
-
-    Rounding each delay alone would drift (30 fps -> 3 cs = 33.3 fps);
-    instead frame ``k`` ends at ``round((k + 1) * 100 / fps)``.
-    """
-    step = Fraction(100) / Fraction(fps)
-    half = Fraction(1, 2)
-    end = 0
-    k = 0
-    while True:
-        k += 1
+    """Yield delays in cs: frame ``k`` ends at ``round((k + 1) * 100 / fps)``."""
+    step, half, end = Fraction(100) / Fraction(fps), Fraction(1, 2), 0
+    for k in itertools.count(1):
         new_end = math.floor(k * step + half)
         yield new_end - end
         end = new_end
@@ -323,13 +303,11 @@ def _changed_box(frame, previous):
 
 
 def encode_image(rect, left, top, table, scratch=None):
-    """Return the image descriptor and LZW data of ``rect`` as bytes.
+    """Return the image descriptor and LZW data of ``rect``, placed at ``left, top``.
 
-    ``rect`` (palette indices) is saved by Pillow as a one-frame GIF with the
-    global colour ``table`` (768 bytes), and its image block is copied out,
-    placed at ``left, top``, without a table of its own. ``scratch``: a real
-    file opened ``'w+b'`` that Pillow writes to (it releases the GIL there
-    while it compresses), or None: in memory.
+    Pillow saves ``rect`` as a one-frame GIF with ``table`` (768 bytes); its
+    image block is copied out without a table of its own. ``scratch``: a file
+    opened ``'w+b'`` (Pillow releases the GIL into it), or None: in memory.
     """
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
@@ -398,11 +376,10 @@ def _check_pillow_table(written, table, rect):
 
 
 class InOrder:
-    """Jobs on worker threads, their results handed on in submission order.
+    """Jobs on worker threads, each result passed to ``take`` in submission order.
 
-    ``take`` is called in the caller's thread with each result, in order;
     :meth:`submit` waits for the oldest job beyond ``max_pending``. Jobs must
-    not share state. ``n_workers``: 0 runs each job at once in the caller's
+    not share state. ``n_workers``: 0 runs jobs at once in the caller's
     thread; None: :func:`~mne_coefanim._threads.default_workers`.
     """
 

@@ -1,20 +1,19 @@
-"""Inline animations: notebooks (``_repr_html_``) and :class:`mne.Report`.
+"""Inline animations (notebooks' ``_repr_html_``, :class:`mne.Report`), viewer data.
 
-Both embed the interactive viewer (:mod:`._viewer`), a fragment of HTML with
-its own style and script and its frames, with no side files and no network
-access: it plays in a notebook, an exported notebook and a report sent by
-e-mail, and shows the same frames as the saved GIF. Inline, the viewer stays
-under a size limit (:data:`INLINE_MAX_BYTES`, 20 MB, or ``max_bytes``) by
-keeping one frame in k, and says so on the page and in the log.
+Both embed the interactive viewer (:mod:`._viewer`) as a fragment with its
+style, script and frames: no side files, no network; it plays in a notebook,
+an exported notebook and a report sent by e-mail. Inline, it stays under a
+size limit (:data:`INLINE_MAX_BYTES`, 20 MB, or ``max_bytes``) by keeping one
+frame in k, and says so on the page and in the log.
 
-:func:`viewer_meta` gathers what the viewer shows on hovering and clicking:
-channel names, their pixel positions on each map, the values at every frame
-(in the colour bar's units), the masks, and the score panel's pixel box and
-time axis, through the figure's own transforms at the output dpi, in the
-frames' pixel coordinates (x to the right, y down from the top row).
+:func:`viewer_meta` gathers what the viewer shows on hovering and clicking
+(channel names and pixel positions, values, masks, the score panel), through
+the figure's transforms at the output dpi, in the frames' pixel coordinates
+(x to the right, y down from the top row).
 """
 
 import base64
+import io
 import itertools
 import math
 import zlib
@@ -24,9 +23,9 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from .._checks import check_dpi, check_fps, check_real, check_type
+from .._checks import check_real, check_type
 from .._docs import fill_doc
-from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record, viewer_html
+from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
 INLINE_MAX_BYTES = 20_000_000  # the inline viewer's default size limit
@@ -36,34 +35,16 @@ TRIED_WHOLE = 256  # up to this many frames, no sample is composed to predict k
 
 def check_max_bytes(max_bytes, name="max_bytes"):
     """Return the inline size limit as an int (bytes), checked."""
-    value = check_real(name, max_bytes, minimum=MIN_MAX_BYTES)
-    return int(value)
+    return int(check_real(name, max_bytes, minimum=MIN_MAX_BYTES))
 
 
 def inline_viewer(anim, *, fps, dpi, page, max_bytes):
-    """Return the viewer of ``anim`` in at most ``max_bytes`` bytes.
+    """Return the viewer of ``anim`` (a page or a fragment) in at most ``max_bytes``.
 
     Every frame when they fit; else one frame in k, played at ``fps / k`` so
     that the duration stays. Beyond 256 frames, k is predicted from a sample
-    of frames (their records and their share of the embedded data), composed
-    by the same compositor as the page's frames; should the page still grow
-    past ``max_bytes``, it is made again with a larger k.
-
-    Parameters
-    ----------
-    anim : CoefAnimation
-        The animation.
-    fps, dpi : float
-        Checked values.
-    page : bool
-        A whole page or a fragment.
-    max_bytes : int
-        Checked (:func:`check_max_bytes`).
-
-    Returns
-    -------
-    html : str
-        The viewer (ASCII: as many bytes as characters).
+    of frames (their records and their share of the embedded data); should
+    the page still grow past ``max_bytes``, it is made again with a larger k.
     """
     n_frames = len(anim)
     plan = deque()  # the frames the compositor composes next, fed as we go
@@ -94,6 +75,21 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     return html
 
 
+def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
+    """Return the viewer of ``(frame, unmarked)`` items (see :class:`ViewerStream`)."""
+    out = io.StringIO()
+    stream = ViewerStream(out, palette=palette, meta=meta, page=page,
+                          max_bytes=max_bytes)  # fmt: skip
+    try:
+        stream.start()
+        for frame, unmarked in items:
+            stream.add(frame, unmarked)
+        stream.end()
+    finally:
+        stream.close()
+    return out.getvalue()
+
+
 def _fed(plan):
     """Yield the frames put in ``plan``, for as long as it has some."""
     while plan:
@@ -116,8 +112,8 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     """Return the smallest k for which every k-th frame should fit in ``max_bytes``.
 
-    From up to 16 frames spread over the animation: their records' mean
-    size, and how much each kept frame adds to the embedded data.
+    From up to 16 frames spread over the animation: their records' mean size
+    and each kept frame's share of the embedded data.
     """
     n_frames = len(anim)
     sample = np.unique(np.linspace(0, n_frames - 1, min(n_frames, 16)).astype(int))
@@ -218,13 +214,7 @@ def add_to_report(
             "anim must be a CoefAnimation (from animate_coefs); got "
             f"{type(anim).__name__}."
         )
-    check_type("title", title, str, "a str")
-    if fps is not None:
-        fps = check_fps(fps)
-    if dpi is not None:
-        dpi = check_dpi(dpi)
-    if max_bytes is not None:
-        max_bytes = check_max_bytes(max_bytes)
+    check_type("title", title, str, "a str")  # fps, dpi, max_bytes: by to_html
     html = CENTER.format(anim.to_html(fps=fps, dpi=dpi, page=False,
                                       max_bytes=max_bytes))  # fmt: skip
     report.add_html(html, title=title, section=section, tags=tags, replace=replace)
@@ -235,36 +225,12 @@ MAX_MATRIX_TIMES = 400  # generalization matrices embedded up to this size
 
 
 def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None):
-    """Return the viewer's data, JSON-serialisable.
+    """Return the viewer's data for frames of ``shape`` (JSON-serialisable).
 
     Call it while the figure is at the output dpi (inside the compositor's
-    ``rendering()``, e.g. after the first frame of ``iter_frames``).
-
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene (values, units, sensors, masks, scores).
-    cfig : CoefFigure
-        The figure (map axes, colour tables, times and time unit).
-    shape : tuple of int
-        ``(height, width)`` of the frames.
-    fps : float
-        Frames per second.
-    title : str | None
-        The page's title.
-    frames : array of int | None
-        The frames the page holds (e.g. every k-th of a long animation);
-        None: all of them.
-    region : array of uint8, shape (height, width) | None
-        What each output pixel shows (see
-        :meth:`~mne_coefanim.compose._compose.FrameCompositor.map_region`): 0
-        no map, ``1 + p`` the map of panel ``p`` alone (its colour is a map
-        level), 255 a map partly covered (outlines, sensors).
-
-    Returns
-    -------
-    meta : dict
-        See :class:`~mne_coefanim.io._viewer.ViewerStream`.
+    ``rendering()``). ``frames``: those the page holds (None: all);
+    ``region``: what each output pixel shows (``FrameCompositor.map_region``:
+    0 no map, ``1 + p`` panel ``p``'s map alone, 255 a map partly covered).
     """
     height, width = shape
     n_times = len(cfig.times)
@@ -306,22 +272,9 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
 def hash_times(times, unit):
     """Return each frame's ``#t=`` value: the fewest decimals that find it again.
 
-    Frame ``k``'s string, read back as a number, is nearer to ``times[k]``
-    than to any other frame's time (the viewer opens the nearest frame), at
-    any sampling rate. At least 3 decimals in seconds (MNE's labels), none
-    in ms or samples.
-
-    Parameters
-    ----------
-    times : array of float
-        The frames' times in the unit shown (increasing).
-    unit : str
-        ``'s'``, ``'ms'`` or ``'sample'``.
-
-    Returns
-    -------
-    values : list of str
-        One per frame.
+    Read back, frame ``k``'s string is nearer to ``times[k]`` (increasing, in
+    ``unit``) than to any other frame's time (the viewer opens the nearest).
+    At least 3 decimals in seconds (MNE's labels), none in ms or samples.
     """
     times = np.asarray(times, float)
     gaps = np.diff(times)

@@ -1,12 +1,24 @@
 """The video writer: RGB frames into MP4 (H.264) or WebM (VP9) with ffmpeg.
 
-Frames go one at a time through a pipe (:mod:`._ffmpeg`) to the ffmpeg of
-imageio-ffmpeg, an optional dependency: memory does not grow with their
-number.
+Frames go one at a time through a pipe to the ffmpeg of imageio-ffmpeg (an
+optional dependency). A thread starts ffmpeg (Ctrl-C comes to the main
+thread only, so never lands inside ``subprocess.Popen``) and keeps the last
+lines of its standard error, so a failure says why in one line. ffmpeg runs
+in its own session; :meth:`FfmpegPipe.abort` ends it before the temporary
+file is removed. A process killed outright (SIGKILL, SIGTERM, SIGHUP) runs no
+cleanup: ffmpeg completes a video under the hidden temporary name, which the
+next save into that folder removes.
 """
 
+import collections
+import contextlib
+import errno
 import functools
+import re
+import signal
 import subprocess
+import sys
+import threading
 from fractions import Fraction
 
 import numpy as np
@@ -16,27 +28,40 @@ from .._checks import (
     check_fps,
     check_frame_size,
     check_option,
-    check_palette,
     check_real,
     check_uint8,
 )
-from ._ffmpeg import FfmpegPipe, cannot_run
 from ._writers import FrameSource, Writer
 
-# The encoders we ask ffmpeg for, best first; a suffix maps to its candidates.
+# the encoders we ask ffmpeg for, best first, and the muxer of each suffix
+# (ffmpeg writes a temporary name without a media suffix)
 VIDEO_CODECS = {".mp4": ("libx264",), ".webm": ("libvpx-vp9", "libvpx")}
-
-# The muxer of each suffix: ffmpeg writes a temporary name without one
 MUXERS = {".mp4": "mp4", ".webm": "webm"}
-
-# Constant-quality settings (CRF) used when quality=None: 18 is "visually
-# lossless" for H.264; 31 is the VP9 recommendation for HD content.
 # the largest frame side each encoder takes (after padding to an even size):
 # x264's 16384, VP8's 16383 (its g_w range), VP9's 65536 (past Agg's 65535)
 MAX_SIDE = {"libx264": 16384, "libvpx": 16383, "libvpx-vp9": 65536}
+# the CRF of quality=None: 18 is "visually lossless" for H.264; 31 is the
+# VP9 recommendation for HD content
 DEFAULT_CRF = {"libx264": 18, "libvpx-vp9": 31, "libvpx": 10}
 MAX_CRF = {"libx264": 51, "libvpx-vp9": 63, "libvpx": 63}
 X264_PRESET = "veryfast"  # speed over the last bytes (see _encoder_options)
+_TAIL = 50  # lines of ffmpeg's standard error kept
+_WAIT = 60  # seconds to wait for ffmpeg to exit once its input is gone
+# what ffmpeg says when the system refuses to write: errno and the cause
+_SYSTEM_ERRORS = {
+    "No space left on device": (errno.ENOSPC, "the disk is full"),
+    "Disk quota exceeded": (getattr(errno, "EDQUOT", errno.ENOSPC),
+                            "the disk quota is exceeded"),
+    "File too large": (errno.EFBIG, "the file is too large for the file system"),
+    "Read-only file system": (errno.EROFS, "the file system is read-only"),
+}  # fmt: skip
+# ffmpeg in a session of its own: Ctrl-C in a terminal reaches Python, which
+# stops it (an interrupted ffmpeg would complete the file as if all were sent)
+_NEW_SESSION = (
+    {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    if sys.platform == "win32" else {"start_new_session": True}
+)  # fmt: skip
+_NO_ENCODER = re.compile(r"Unknown encoder|Encoder not found|encoder.*not found", re.I)
 
 
 def write_video(path, frames, *, fps, overwrite=False, quality=None, codec=None):
@@ -49,13 +74,11 @@ def write_video(path, frames, *, fps, overwrite=False, quality=None, codec=None)
 class VideoWriter(Writer):
     """Write an MP4 (H.264) or WebM (VP9) video, one frame at a time, with ffmpeg.
 
-    Needs imageio-ffmpeg, whose wheel carries an ffmpeg binary. Frames are
-    RGB, shape (height, width, 3), dtype uint8, all the same shape (with a
-    palette in the source: palette indices, looked up in it); ffmpeg starts
-    with the first, whose size it needs. The pixel format is yuv420p, which
-    plays everywhere but needs an even width and height: an odd size is
-    padded by repeating the last row or column. See :class:`Writer` for the
-    protocol; :attr:`codec` is the ffmpeg encoder used.
+    Needs imageio-ffmpeg (its wheel carries ffmpeg). Frames are RGB, shape
+    (height, width, 3), dtype uint8, all the same shape (with a palette in
+    the source: palette indices); ffmpeg starts with the first. yuv420p plays
+    everywhere but needs even sizes: an odd one is padded by repeating the
+    last row or column. :attr:`codec` is the ffmpeg encoder used.
 
     Parameters
     ----------
@@ -65,13 +88,11 @@ class VideoWriter(Writer):
         Frames per second, > 0.
     quality : float | None
         Constant quality from 0 (worst) to 10 (lossless), mapped linearly onto
-        the encoder's CRF scale (H.264: 51 to 0; VP9: 63 to 0). None uses the
-        encoder's recommended setting (H.264: CRF 18, about quality 6.5;
-        VP9: CRF 31, about quality 5).
+        the encoder's CRF scale (H.264: 51 to 0; VP9: 63 to 0). None: the
+        encoder's recommended CRF (H.264: 18, VP9: 31).
     codec : str | None
-        The ffmpeg encoder: ``'libx264'`` for ``.mp4``; ``'libvpx-vp9'``
-        (VP9) or ``'libvpx'`` (VP8) for ``.webm``. None: the first of these
-        that the ffmpeg has.
+        ``'libx264'`` (``.mp4``); ``'libvpx-vp9'`` or ``'libvpx'`` (VP8,
+        ``.webm``). None: the first of these that the ffmpeg has.
     overwrite : bool
         Whether an existing file may be replaced.
     """
@@ -105,9 +126,7 @@ class VideoWriter(Writer):
 
     def setup(self, tmp, source):
         """Remember the temporary file; ffmpeg starts with the first frame."""
-        self._tmp = tmp
-        palette = source.palette
-        self._palette = None if palette is None else check_palette(palette)
+        self._tmp, self._palette = tmp, source.palette  # the animation's, checked
         self._shape = None  # the first frame's
         self.n_frames = 0
 
@@ -266,3 +285,165 @@ def _encoder_options(codec, quality):
         return ["-crf", str(crf), "-b:v", "0", "-row-mt", "1", "-cpu-used", "4"]
     # VP8 needs a bitrate ceiling for -crf, and a CRF of at least 4
     return ["-crf", str(max(crf, 4)), "-b:v", "10M"]
+
+
+class FfmpegPipe:
+    """One ffmpeg process, fed through its standard input.
+
+    ``command``: ffmpeg and its arguments (input ``-``); ``what``: what is
+    written, for errors (``"'anim.mp4' (libx264)"``). Keep the object before
+    :meth:`start`: :meth:`abort` ends ffmpeg whatever an interrupt left.
+    """
+
+    def __init__(self, command, *, what):
+        self.exe, self.what = command[0], what
+        self._command = list(command)
+        self._lines = collections.deque(maxlen=_TAIL)
+        self._process = None
+        self._error = None  # what stopped Popen
+        self._lock = threading.Lock()  # the thread starts ffmpeg, or abort() did first
+        self._began = self._cancelled = False
+        self._settled = threading.Event()  # Popen has returned or raised
+        self._thread = threading.Thread(target=self._run, name="ffmpeg", daemon=True)
+
+    def start(self):
+        """Start ffmpeg on the thread that then reads its messages."""
+        self._thread.start()
+        self._settled.wait()
+        if isinstance(self._error, OSError):
+            raise cannot_run(self.exe, self._error) from None
+        if self._error is not None:  # pragma: no cover (MemoryError, ...)
+            raise self._error
+
+    def _run(self):
+        """Start ffmpeg unless aborted, then keep its last lines until it ends."""
+        with self._lock:
+            if self._cancelled:
+                return
+            self._began = True
+        try:  # never interrupted: KeyboardInterrupt goes to the main thread
+            self._process = subprocess.Popen(
+                self._command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, **_NEW_SESSION,
+            )  # fmt: skip
+        except BaseException as err:  # OSError: it cannot be run
+            self._error = err
+        finally:
+            self._settled.set()
+        if self._process is not None:  # keep the last lines until it ends
+            stream = self._process.stderr
+            with contextlib.suppress(OSError, ValueError), stream:  # ValueError: closed
+                for raw in stream:
+                    self._lines.append(raw.decode("utf-8", "replace").rstrip())
+
+    def write(self, data):
+        """Send bytes (or a C-contiguous array) to ffmpeg; raise why it stopped."""
+        try:
+            self._process.stdin.write(data)
+        except BrokenPipeError:  # ffmpeg exited: its own words say why
+            self._end()
+            raise self._failure(stopped=True) from None
+
+    def finish(self):
+        """Close the input, wait for ffmpeg to complete the file; raise if it failed."""
+        try:
+            with contextlib.suppress(BrokenPipeError):  # the status says why
+                self._process.stdin.close()
+            self._process.wait()
+            self._end()
+        except BaseException:  # Ctrl-C while ffmpeg completes the file
+            self.abort()
+            raise
+        failure = self._failure()
+        if failure is not None:
+            raise failure
+
+    def abort(self):
+        """Stop ffmpeg, its pipes and the thread at once; safe to repeat.
+
+        A Ctrl-C meanwhile is raised once all of that is done.
+        """
+        interrupt = None
+        while True:  # cleanup that must not stop halfway: repeat it
+            try:
+                self._abort()
+                break
+            except KeyboardInterrupt as err:
+                interrupt = err
+        if interrupt is not None:
+            raise interrupt
+
+    def _abort(self):
+        with self._lock:
+            self._cancelled = True
+            began = self._began
+        if began:  # the thread is in Popen, or was: wait for the process
+            self._settled.wait()
+        if self._process is None:
+            if self._thread.is_alive():  # it started nothing, and ends
+                self._thread.join()
+            return
+        if self._process.poll() is None:
+            self._process.kill()
+        with contextlib.suppress(OSError):
+            self._process.stdin.close()
+        self._end()
+
+    def last_message(self):
+        """Return the last line ffmpeg printed, or ``'nothing'``."""
+        lines = [" ".join(line.split()) for line in self._lines if line]
+        if not lines:
+            return "nothing"
+        return lines[-1] if len(lines[-1]) <= 300 else lines[-1][:297] + "..."
+
+    def _end(self):
+        """Wait for ffmpeg to exit and for its standard error to be read."""
+        if self._process is None:  # it never started
+            return
+        try:
+            self._process.wait(timeout=_WAIT)
+        except subprocess.TimeoutExpired:  # it stopped reading but runs on
+            self._process.kill()
+            self._process.wait()
+        self._thread.join()
+
+    def _failure(self, stopped=False):
+        """Return the error ffmpeg's exit status and messages describe."""
+        text = "\n".join(self._lines)
+        last = self.last_message()
+        for message, (code, cause) in _SYSTEM_ERRORS.items():
+            if message in text:
+                return OSError(
+                    code, f"Cannot write {self.what}: {cause} (ffmpeg said: {last})"
+                )
+        status = self._process.returncode
+        if status == 0 and not stopped:
+            return None
+        if _NO_ENCODER.search(text):
+            return RuntimeError(
+                f"Cannot write {self.what}: the ffmpeg at {self.exe} has no such "
+                f"encoder (ffmpeg said: {last}). Write .gif, or point the "
+                "IMAGEIO_FFMPEG_EXE environment variable to a complete ffmpeg."
+            )
+        if status is not None and status < 0:
+            try:
+                name = signal.Signals(-status).name
+            except ValueError:
+                name = f"signal {-status}"
+            how = f"crashed (killed by {name})"
+        elif status == 0:
+            how = "stopped reading frames (exit status 0)"
+        else:
+            how = f"failed (exit status {status})"
+        return RuntimeError(
+            f"ffmpeg {how} while writing {self.what}; its last message: {last}"
+        )
+
+
+def cannot_run(exe, err):
+    """Return the error for an ffmpeg that cannot be started at all."""
+    return RuntimeError(
+        f"Cannot run ffmpeg at {exe!r} ({err.strerror or err}). Reinstall "
+        "imageio-ffmpeg (pip install imageio-ffmpeg) or point the "
+        "IMAGEIO_FFMPEG_EXE environment variable to a working ffmpeg."
+    )

@@ -1,39 +1,38 @@
 """The interactive viewer: one self-contained HTML page (or fragment).
 
-Written by us, with no network access needed: the style and the script
-(package data, ``viewer.css`` and ``viewer.js``) are inlined, and the frames
-are the palette-index frames the GIF is made of, drawn on a canvas in the
-browser. Frame 0 is stored whole; every other frame only as the rectangles
-where it differs from frame 0 (the maps, the time label, the score cursor),
-each frame a zlib stream in base64 (with a mask, a second stream: the
-rectangles where the frame composed without the markers differs from it),
-decompressed by the browser (``DecompressionStream``). Any frame can thus be
-drawn on its own (no chain of differences to replay), and the frames are
-streamed into the file as they come: memory stays flat in their number, and no
-frame is ever dropped. The records are made on helper threads (zlib releases
-the GIL while it compresses), in jobs of a few frames, and written in order.
+No network access is needed: the style and the script (package data,
+``viewer.css`` and ``viewer.js``) are inlined, and the GIF's palette-index
+frames are drawn on a canvas. Frame 0 is stored whole, every other frame as
+the rectangles where it differs from frame 0, each a zlib stream in base64
+(with a mask, a second stream: where the frame without the markers differs)
+that the browser decompresses (``DecompressionStream``): any frame is drawn
+on its own, and frames stream into the file as they come (memory stays flat,
+none is dropped). Records are made on helper threads (zlib releases the GIL)
+in jobs of a few frames, written in order. The page also embeds ``meta``:
+what the viewer shows on hovering and clicking (see :mod:`._inline`).
 
-Besides the frames, the page embeds what the viewer shows on hovering and
-clicking (``meta``, gathered by the animation): channel names, their pixel
-positions on each map, the values at every frame, the score panel's pixel
-box and its time axis, and the masks.
+The table of output formats is at the bottom: this module imports every
+writer.
 """
 
 import base64
 import functools
 import hashlib
 import html
-import io
 import json
+import os
 import struct
 import zlib
 from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from .._checks import check_palette, check_type, check_uint8
-from ._gif import FRAMES_PER_JOB, InOrder
-from ._writers import Writer
+from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
+from ._video import VideoWriter
+from ._writers import Writer, atomic_output, check_output
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
@@ -50,13 +49,12 @@ END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
 
 @functools.cache  # package data, read once
 def _asset(name):
-    """Return the text of ``viewer.js`` or ``viewer.css``, shipped beside this module.
+    """Return the text of ``viewer.js`` or ``viewer.css`` (package data).
 
-    ``viewer.js`` defines ``coefanimViewer(root, M, F)``: ``root`` the viewer's
-    element, ``M`` the ``meta`` embedded, ``F`` the frames, each a base64 zlib
-    stream: a uint16 count of rectangles, ``x, y, w, h`` (uint16) per
-    rectangle, then their pixels row by row (with a mask, a second stream
-    after a space: where the frame without the markers differs).
+    ``viewer.js`` defines ``coefanimViewer(root, M, F)``: the viewer's
+    element, the ``meta`` and the frames, each a base64 zlib stream: a uint16
+    count of rectangles, ``x, y, w, h`` (uint16) each, then their pixels row
+    by row (with a mask, a second stream after a space).
     """
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
@@ -76,19 +74,8 @@ class ViewerTooLarge(Exception):
 def diff_rects(frame, base):
     """Return the rectangles ``(x, y, w, h)`` where ``frame`` differs from ``base``.
 
-    Rows that change are grouped into bands (gaps of fewer than 8 rows
-    joined), and each band's changed columns into rectangles (gaps of fewer
-    than 16 columns joined). An unchanged frame gives one 1 x 1 rectangle.
-
-    Parameters
-    ----------
-    frame, base : array, shape (height, width), dtype uint8
-        Palette indices.
-
-    Returns
-    -------
-    rects : list of tuple of int
-        ``(x, y, w, h)`` per rectangle.
+    Changed rows form bands (gaps under 8 rows joined), each band's changed
+    columns rectangles (gaps under 16 joined); no change: one 1 x 1 rectangle.
     """
     diff = frame != base
     rects = []
@@ -109,22 +96,7 @@ def _runs(indices, gap):
 
 
 def encode_frame(frame, rects, level=ZLIB_LEVEL):
-    """Return one frame's record: base64 of the zlib stream of its rectangles.
-
-    Parameters
-    ----------
-    frame : array, shape (height, width), dtype uint8
-        Palette indices.
-    rects : list of tuple of int
-        ``(x, y, w, h)`` of the rectangles to store.
-    level : int
-        The zlib level.
-
-    Returns
-    -------
-    record : str
-        Base64 (ASCII).
-    """
+    """Return base64 of the zlib stream of ``frame``'s rectangles ``(x, y, w, h)``."""
     parts = [struct.pack(f"<H{4 * len(rects)}H", len(rects),
                          *(v for rect in rects for v in rect))]  # fmt: skip
     parts += [frame[y : y + h, x : x + w].tobytes() for x, y, w, h in rects]
@@ -132,11 +104,9 @@ def encode_frame(frame, rects, level=ZLIB_LEVEL):
 
 
 def frame_record(frame, unmarked=None, base=None):
-    """Return one frame's record (base64; with ``unmarked``, two streams).
+    """Return one frame's record (with ``unmarked``, two streams).
 
-    ``frame`` and ``unmarked`` are as :meth:`ViewerStream.add` takes them;
-    ``base`` is frame 0, which the other frames are stored against (None
-    for frame 0 itself, stored whole).
+    ``base``: frame 0, which the others are stored against (None: frame 0).
     """
     if base is None:
         rects = [(0, 0, frame.shape[1], frame.shape[0])]
@@ -149,29 +119,16 @@ def frame_record(frame, unmarked=None, base=None):
 
 
 class ViewerStream:
-    """Write the viewer to a text stream, one frame at a time.
+    """Write the viewer to a text stream ``out``, one frame at a time.
 
-    Parameters
-    ----------
-    out : file-like
-        A text stream (a file opened for writing, or :class:`io.StringIO`).
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours of the frames' indices.
-    meta : dict
-        What the viewer shows besides the frames (JSON-serialisable; see
-        :meth:`CoefAnimation._viewer_meta`).
-    page : bool
-        A whole HTML page (True) or a fragment for a notebook or a report.
-    center : bool
-        Centre the viewer in its container (as a report's figures are).
-    max_bytes : int | None
-        Raise :class:`ViewerTooLarge` as soon as more than this many bytes
-        are written (the page is ASCII: one byte per character).
+    ``palette``: shape (n_colors, 3), uint8; ``meta``: what the viewer shows
+    besides the frames (:func:`~._inline.viewer_meta`); ``page``: a whole
+    page, or a fragment for a notebook or a report; ``max_bytes``: raise
+    :class:`ViewerTooLarge` once more are written (ASCII: a byte a character).
     """
 
-    def __init__(self, out, *, palette, meta, page=True, center=False,
-                 max_bytes=None):  # fmt: skip
-        self._out, self.page, self.center = out, page, center
+    def __init__(self, out, *, palette, meta, page=True, max_bytes=None):
+        self._out, self.page = out, page
         self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
         palette = check_palette(palette)
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
@@ -219,7 +176,6 @@ class ViewerStream:
                 f"<title>{title}</title>\n</head><body>\n"
             )
             nonce = f" nonce='{nonce}'"
-        margin = "margin:0 auto;width:fit-content" if self.center else ""
         mask = (
             '<label title="show the significance markers"><input type="checkbox" '
             'class="cav-mask" checked> significance markers</label>'
@@ -228,7 +184,7 @@ class ViewerStream:
         )
         return (
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
-            f"data-frame='0' tabindex='0' style='{margin}'>"
+            "data-frame='0' tabindex='0' style=''>"
             f"<style>{_asset('viewer.css')}</style>"
             f"<div class='cav-c'><canvas width='{self.meta['w']}' "
             f"height='{self.meta['h']}' aria-label='{title}'></canvas>"
@@ -253,16 +209,10 @@ class ViewerStream:
         )
 
     def add(self, frame, unmarked=None):
-        """Write one frame.
+        """Write one frame of palette indices, shape (height, width), uint8.
 
-        Parameters
-        ----------
-        frame : array, shape (height, width), dtype uint8
-            Palette indices, the same shape for every frame.
-        unmarked : array, shape (height, width), dtype uint8 | None
-            The same frame composed without the significance markers: the
-            rectangles where it differs from ``frame`` are stored too, and
-            drawn over it when the viewer hides the markers.
+        ``unmarked``: the same frame without the significance markers (or
+        None), drawn over it where they differ when the viewer hides them.
         """
         frame = check_uint8("frame", np.asarray(frame), colors=False)
         first = self.base is None
@@ -326,34 +276,6 @@ def _kept_note(kept):
         f"is shown, to stay under {kept['max_mb']:g} MB inline; a file saved "
         "as .html holds them all.</div>"
     )
-
-
-def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
-    """Return the viewer as a string.
-
-    Parameters
-    ----------
-    items : iterable of tuple
-        ``(frame, unmarked)`` per frame, as :meth:`ViewerStream.add` takes.
-    palette, meta, page, max_bytes
-        As in :class:`ViewerStream`.
-
-    Returns
-    -------
-    html : str
-        The page (or fragment).
-    """
-    out = io.StringIO()
-    stream = ViewerStream(out, palette=palette, meta=meta, page=page,
-                          max_bytes=max_bytes)  # fmt: skip
-    try:
-        stream.start()
-        for frame, unmarked in items:
-            stream.add(frame, unmarked)
-        stream.end()
-    finally:
-        stream.close()
-    return out.getvalue()
 
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -436,3 +358,91 @@ class ViewerWriter(Writer):
     def summary(self):
         """Return e.g. ``'interactive viewer, 145 frames'``, for the log."""
         return f"interactive viewer, {self._stream.n_frames} frames"
+
+
+def write_text(path, text, *, overwrite=False):
+    """Write a text (HTML) file atomically, encoded as UTF-8; return its path."""
+    check_type("text", text, str, "a str")
+    path, _ = check_output(path, overwrite=overwrite, allowed=(".html", ".htm"))
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+    from mne.utils import logger
+
+    logger.info(f"Wrote {path} ({len(text)} characters).")
+    return path
+
+
+# -- the table of formats: here, below every writer it names --------------------
+
+
+class OutputFormat(NamedTuple):
+    """One entry of the writer table: the format's name and its writer."""
+
+    name: str
+    writer: type
+
+    @property
+    def requires(self):
+        """The optional dependency the writer needs (None: none)."""
+        return self.writer.requires
+
+
+# the one list of output formats, in the order of help texts (default first);
+# save looks the suffix up in it, and the help of the CLI and of
+# save_animations lists it. A format is a Writer subclass, one entry, a test
+WRITERS = {
+    ".gif": OutputFormat("GIF", GifWriter),
+    ".mp4": OutputFormat("MP4", VideoWriter),
+    ".webm": OutputFormat("WebM", VideoWriter),
+    ".html": OutputFormat("HTML page", ViewerWriter),
+}
+SUFFIXES = tuple(sorted(WRITERS))  # the order error messages list them in
+
+
+def writer_class(suffix):
+    """Return the :class:`Writer` subclass of ``suffix`` (a key of :data:`WRITERS`)."""
+    return WRITERS[suffix].writer
+
+
+def format_list(*, requirements=False):
+    """Return ``'GIF (.gif), MP4 (.mp4[, needs imageio-ffmpeg]), ...'`` for help."""
+    return ", ".join(
+        f"{entry.name} ({suffix}"
+        + (f", needs {entry.requires}" if requirements and entry.requires else "")
+        + ")"
+        for suffix, entry in WRITERS.items()
+    )
+
+
+def fill_formats(function):
+    """Put the formats at ``%(output_formats)s`` in a docstring (below verbose)."""
+    function.__doc__ = function.__doc__.replace("%(output_formats)s", format_list())
+    return function
+
+
+def check_encoder(suffix, fps):
+    """Fail early if ``suffix`` cannot be written at ``fps`` here (if a format)."""
+    if suffix in WRITERS:
+        writer_class(suffix).check_encoder(suffix, fps)
+
+
+def make_writer(fname, *, fps, overwrite=False, **options):
+    """Return the writer of ``fname``'s format, every setting checked.
+
+    ``options`` are the writer's own (:attr:`Writer.options`); anything else
+    is refused with a :class:`TypeError` that lists them.
+    """
+    path_like = isinstance(fname, str | os.PathLike)
+    suffix = Path(fname).suffix.lower() if path_like else None
+    if suffix not in WRITERS:
+        check_output(fname, allowed=SUFFIXES, overwrite=overwrite)  # raises
+    cls = writer_class(suffix)
+    for option in options:
+        if option not in cls.options:
+            known = ", ".join(cls.options) if cls.options else None
+            raise TypeError(
+                f"{WRITERS[suffix].name} writer got an unexpected option "
+                f"{option!r}; "
+                + (f"its options are: {known}" if known else "it takes no options")
+            )
+    return cls(fname, fps=fps, overwrite=overwrite, **options)

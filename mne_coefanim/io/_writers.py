@@ -1,116 +1,349 @@
-"""Output files: the writer protocol and the table of formats.
+"""Output files: the writer protocol and atomic publication.
 
-:data:`WRITERS` is the one list of output formats: :meth:`CoefAnimation.save`
-looks the suffix up in it, and the help of the command line and of
-:func:`~mne_coefanim.save_animations` lists it. It names each writer's module
-(resolved on use, like the package's lazy table), so that the help texts load
-no writer. Adding a format takes a :class:`Writer` subclass, one entry here
-and its test. Files are written atomically (:mod:`._atomic`).
+A :class:`Writer` writes one file from a :class:`FrameSource` (the table of
+formats is at the bottom of :mod:`._viewer`, which imports every writer).
+Each file is written to a hidden temporary file in the target folder and
+published under its name only when complete (:func:`atomic_output`): an
+error, Ctrl-C or a killed process never leaves a truncated file or replaces
+an existing one. Nothing process-wide is changed: a new file's permissions
+come from the kernel (umask or the folder's default ACL), never set or read.
+Temporary names (``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``) hold
+the final name (cut to fit), its digest, the host's digest and the pid (so
+leftovers of dead saves are found), a random part, and no media suffix.
+Without ``overwrite`` a file is published with a hard link, which fails if
+the name exists: of two saves racing to a new file exactly one wins.
 """
 
 import contextlib
-import importlib
+import errno
+import functools
+import hashlib
 import os
+import re
+import secrets
+import socket
+import stat
+import threading
+import time
 from pathlib import Path
-from typing import NamedTuple
 
-from .._checks import AGG_LIMIT, MAX_FRAME_SIDE, check_frame_size
-from ._atomic import atomic_output, check_output
+from .._checks import (
+    AGG_LIMIT,
+    MAX_FRAME_SIDE,
+    check_bool,
+    check_frame_size,
+    check_type,
+)
+
+TEMP_SUFFIX = ".part"
+# a leftover whose writer cannot be checked (another host) is removed after
+# a day: longer than any save leaves its temporary file untouched
+STALE_AGE = 24 * 3600
+_DIGEST_LEN, _HOST_LEN, _PID_LEN, _RANDOM_LEN = 8, 6, 10, 8
+# ".", the label, ".", digest, ".", host, "-", pid, ".", random, ".part"
+_OVERHEAD = 5 + _DIGEST_LEN + _HOST_LEN + _PID_LEN + _RANDOM_LEN + len(TEMP_SUFFIX)
+_TEMP_NAME = re.compile(
+    rf"\.(?P<digest>[0-9a-f]{{{_DIGEST_LEN}}})\.(?P<host>[0-9a-f]{{{_HOST_LEN}}})"
+    rf"-(?P<pid>[0-9]{{1,{_PID_LEN}}})\.[^.]+{re.escape(TEMP_SUFFIX)}\Z"
+)
+# os.link's errors on file systems without hard links (FAT, some network ones)
+_NO_HARD_LINKS = {
+    errno.EPERM, errno.EINVAL, errno.EMLINK, errno.ENOSYS, errno.EXDEV,
+    errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
+}  # fmt: skip
+# the temporary files this process is writing: a leftover of this process
+# that is not in the set belongs to a save that was interrupted
+_WRITING = set()
+_WRITING_LOCK = threading.Lock()
 
 
-class OutputFormat(NamedTuple):
-    """One entry of the writer table: the format's name and its writer.
+def check_output(fname, *, allowed, overwrite=False):
+    """Return ``(path, suffix)``: ``fname`` expanded, its suffix (one of ``allowed``).
 
-    ``module`` and ``cls`` name the :class:`Writer` subclass (see
-    :func:`writer_class`); ``requires`` is the optional dependency it needs.
+    A temporary file is created and removed: a folder that takes no new
+    files fails here, before any frame is rendered.
     """
+    check_type("fname", fname, (str, os.PathLike), "a str or path-like")
+    overwrite = check_bool("overwrite", overwrite)
+    path = Path(fname).expanduser()
+    if "\0" in str(path):
+        raise ValueError(
+            f"fname must not contain a NUL character ('\\0'); got {str(path)!r}."
+        )
+    allowed = tuple(s.lower() for s in allowed)
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        got = f"suffix {path.suffix!r}" if path.suffix else "no suffix"
+        raise ValueError(
+            f"fname must end in one of {', '.join(allowed)}; got {str(path)!r} "
+            f"({got}). Choose the format with the file name, e.g. "
+            f"{path.with_suffix(allowed[0]).name!r}."
+        )
+    if not path.parent.is_dir():
+        raise ValueError(
+            f"The folder of fname does not exist: {str(path.parent)!r}. "
+            f"Create it first (e.g. os.makedirs) or choose another folder."
+        )
+    length, limit = name_length(path.name), name_max(path.parent)
+    if length > limit:
+        raise ValueError(
+            f"fname's file name is {length} bytes long; the file system of "
+            f"{str(path.parent)!r} takes names of at most {limit}. Choose a "
+            "shorter name."
+        )
+    if path.is_dir():
+        raise ValueError(f"fname {str(path)!r} is a folder; give a file name.")
+    if os.path.lexists(path) and not overwrite:
+        what = " (a symbolic link to nothing)" if not path.exists() else ""
+        raise FileExistsError(
+            f"Output file {str(path)!r} exists{what}; pass overwrite=True to "
+            "replace it."
+        )
+    with _temporary(path):  # the folder takes new files
+        pass
+    return path, suffix
 
-    name: str
-    module: str
-    cls: str
-    requires: str | None = None
 
+@contextlib.contextmanager
+def atomic_output(path, *, overwrite=False):
+    """Yield an empty temporary file, published as ``path`` if the block succeeds.
 
-# the order of help texts: the default format first
-WRITERS = {
-    ".gif": OutputFormat("GIF", "._gif", "GifWriter"),
-    ".mp4": OutputFormat("MP4", "._video", "VideoWriter", "imageio-ffmpeg"),
-    ".webm": OutputFormat("WebM", "._video", "VideoWriter", "imageio-ffmpeg"),
-    ".html": OutputFormat("HTML page", "._viewer", "ViewerWriter"),
-}
-SUFFIXES = tuple(sorted(WRITERS))  # the order error messages list them in
-
-
-def writer_class(suffix):
-    """Return the :class:`Writer` subclass of ``suffix`` (a key of :data:`WRITERS`)."""
-    entry = WRITERS[suffix]
-    return getattr(importlib.import_module(entry.module, __package__), entry.cls)
-
-
-def format_list(*, requirements=False):
-    """Return the formats for help texts, e.g. ``'GIF (.gif), MP4 (.mp4)'``.
-
-    With ``requirements``, also name the optional dependency a format needs,
-    e.g. ``'MP4 (.mp4, needs imageio-ffmpeg)'``.
+    Leftovers of killed saves are removed first. On any exception (Ctrl-C
+    included) ``path`` is left untouched; a replaced file keeps its mode.
     """
-    return ", ".join(
-        f"{name} ({suffix}"
-        + (f", needs {needs}" if requirements and needs else "") + ")"
-        for suffix, (name, _, _, needs) in WRITERS.items()
+    path = Path(path)
+    remove_stale(path.parent)
+    with _temporary(path) as (tmp, mode):
+        yield tmp
+        publish(tmp, path, overwrite=overwrite, mode=mode)
+
+
+def name_max(folder):
+    """Return the longest file name ``folder`` takes (in bytes; else 255)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # Windows, ...
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+        return limit if limit > 0 else 255
+    return 255
+
+
+def name_length(name):
+    """Return the length of a file name as the file system counts it."""
+    if os.name == "nt":  # UTF-16 code units
+        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return len(os.fsencode(name))
+
+
+def temp_prefix(path, *, pid=None, host=None):
+    """Return the start of the temporary names: ``.name.<digest>.<host>-<pid>.``."""
+    label = path.name
+    budget = max(0, name_max(path.parent) - _OVERHEAD)
+    while name_length(label) > budget:
+        label = label[:-1]
+    pid = os.getpid() if pid is None else pid
+    return f".{label}.{_digest(path.name)}.{host or _host()}-{pid}."
+
+
+@contextlib.contextmanager
+def _temporary(path):
+    """Yield a new temporary file for ``path`` and a new file's mode, removed after."""
+    created = []  # the names, each added before its file exists
+    try:
+        yield make_temp(path, created)
+    finally:
+        for tmp in created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # published: the name no longer exists
+            release(tmp)
+
+
+def make_temp(path, created):
+    """Return a new private temporary file for ``path`` and a new file's mode.
+
+    The mode is that of a probe created with 0o666 (the kernel reduces it).
+    """
+    try:
+        prefix = temp_prefix(path)
+        probe, fid = _create(path.parent, prefix, 0o666, created)
+        with fid:
+            mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
+        os.unlink(probe)
+        release(probe)
+        tmp, fid = _create(path.parent, prefix, 0o600, created)
+        with fid:
+            if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
+                os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
+        return tmp, mode
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            why = f"the path of its folder {str(path.parent)!r} is too long"
+        else:
+            why = (
+                f"no file can be created in the folder {str(path.parent)!r} "
+                f"({err.strerror})"
+            )
+        raise type(err)(
+            err.errno,
+            f"Cannot write {path.name!r}: {why}. Choose a folder you can write to",
+        ) from err
+
+
+def _create(folder, prefix, mode, created):
+    """Create a new temporary file in ``folder``; return it, open."""
+    # os.open through a C partial: no Python frame in which an interrupt
+    # could land after the file is created and before it is wrapped
+    opener = functools.partial(os.open, mode=mode)
+    for _ in range(100):
+        tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
+        with _WRITING_LOCK:  # before the file exists: never taken for a leftover
+            _WRITING.add(tmp.name)
+        created.append(tmp)
+        try:  # a file object: closed even if an interrupt loses it
+            return tmp, open(tmp, "xb", buffering=0, opener=opener)
+        except FileExistsError:  # another file's name: not ours to remove
+            created.remove(tmp)
+            release(tmp)
+    raise FileExistsError(  # pragma: no cover (2**32 names, 100 times taken)
+        errno.EEXIST, f"No free temporary name in {str(folder)!r}"
     )
 
 
-def fill_formats(function):
-    """Put the list of formats in a docstring, at ``%(output_formats)s``.
+def release(tmp):
+    """Forget the temporary file ``tmp`` (published or removed)."""
+    with _WRITING_LOCK:
+        _WRITING.discard(tmp.name)
 
-    Apply it below :func:`mne.utils.verbose`, which would not know this key.
+
+def remove_stale(folder):
+    """Remove temporary files of saves no longer running (or older than a day)."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # make_temp will say what is wrong with the folder
+    for entry in entries:
+        match = _ours(entry.name, folder)
+        if match is None or not _is_stale(entry, match, now):
+            continue
+        from mne.utils import logger  # MNE loads only when there is a leftover
+
+        with contextlib.suppress(OSError):  # e.g. removed by another save
+            os.unlink(entry.path)
+            logger.info(f"Removed {entry.name!r}, left by an interrupted save.")
+
+
+def publish(tmp, path, *, overwrite, mode):
+    """Give the complete ``tmp`` its final name ``path`` (``mode``: a new file's).
+
+    Without ``overwrite``: a hard link, or without hard links, an exclusive
+    create of the name, then a rename over it.
     """
-    function.__doc__ = function.__doc__.replace("%(output_formats)s", format_list())
-    return function
+    try:  # as open(path, 'w') would: the replaced file's mode, else a new one's
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    os.chmod(tmp, mode)
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _exists_now(path) from None
+    except OSError as err:
+        if err.errno not in _NO_HARD_LINKS:
+            raise
+        _publish_exclusive(tmp, path)
+        return
+    with contextlib.suppress(OSError):  # published; a leftover name would be
+        os.unlink(tmp)  # removed as stale by a later save
 
 
-def check_encoder(suffix, fps):
-    """Fail early if ``suffix`` cannot be written at ``fps`` here.
+def _publish_exclusive(tmp, path):
+    """Publish without hard links: reserve the name, then rename over it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _exists_now(path) from None
+    try:
+        reserved = os.fstat(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:  # remove the reservation, unless something replaced it
+        with contextlib.suppress(OSError):
+            now = os.stat(path, follow_symlinks=False)
+            if (now.st_dev, now.st_ino) == (reserved.st_dev, reserved.st_ino):
+                os.unlink(path)
+        raise
 
-    Nothing is checked for a suffix not in :data:`WRITERS` (:func:`check_output`
-    refuses those).
-    """
-    if suffix in WRITERS:
-        writer_class(suffix).check_encoder(suffix, fps)
+
+def _exists_now(path):
+    return FileExistsError(
+        errno.EEXIST,
+        f"Output file {str(path)!r} exists: it was created while this one was "
+        "being written (another save to the same file?); pass overwrite=True "
+        "to replace it",
+    )
 
 
-def make_writer(fname, *, fps, overwrite=False, **options):
-    """Return the writer of ``fname``'s format, every setting checked.
+def _ours(name, folder):
+    """Return the match of ``name`` if it is one of our temporary names."""
+    match = name.startswith(".") and _TEMP_NAME.search(name)
+    if not match:
+        return None
+    label = name[1 : match.start()]
+    if match["digest"] == _digest(label):  # the whole final name: ours
+        return match
+    # a final name cut to fit: its digest cannot be checked, its length can
+    cut = name_length(label) > name_max(folder) - _OVERHEAD - 4
+    return match if cut else None
 
-    ``options`` are the writer's own (:attr:`Writer.options`); anything else
-    is refused with a :class:`TypeError` that lists them.
-    """
-    path_like = isinstance(fname, str | os.PathLike)
-    suffix = Path(fname).suffix.lower() if path_like else None
-    if suffix not in WRITERS:
-        check_output(fname, allowed=SUFFIXES, overwrite=overwrite)  # raises
-    cls = writer_class(suffix)
-    for option in options:
-        if option not in cls.options:
-            known = ", ".join(cls.options) if cls.options else None
-            raise TypeError(
-                f"{WRITERS[suffix].name} writer got an unexpected option "
-                f"{option!r}; "
-                + (f"its options are: {known}" if known else "it takes no options")
-            )
-    return cls(fname, fps=fps, overwrite=overwrite, **options)
+
+def _is_stale(entry, match, now):
+    """Whether the temporary file of ``entry`` belongs to no running save."""
+    pid = int(match["pid"])
+    if match["host"] == _host():
+        if pid == os.getpid():
+            with _WRITING_LOCK:
+                return entry.name not in _WRITING
+        if not _running(pid):
+            return True
+    try:
+        mtime = entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    return now - mtime > STALE_AGE
+
+
+def _running(pid):
+    """Whether process ``pid`` of this host runs (or may run)."""
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there
+        return True
+    try:
+        os.kill(pid, 0) if pid > 0 else None
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        pass
+    return pid > 0
+
+
+def _digest(text, length=_DIGEST_LEN):
+    return hashlib.sha256(os.fsencode(text)).hexdigest()[:length]
+
+
+def _host():
+    return _digest(socket.gethostname(), _HOST_LEN)
 
 
 class FrameSource:
-    """The frames of one save: the one object every writer takes them from.
+    """The frames of one save, which every writer takes them from.
 
-    ``frames(unmarked=False, deferred=False)`` returns a closable iterator of
-    frames of palette indices, shape (height, width); with ``unmarked``,
-    ``(frame, frame without markers | None)`` pairs; with ``deferred``, a
-    frame may come as a callable that makes it (see :attr:`Writer.defers`).
-    ``palette()`` returns the palette, shape (n_colors, 3) (None: RGB frames),
-    once the first frame is made; ``meta(shape)`` what the viewer shows
-    besides the frames.
+    ``frames(unmarked=False, deferred=False)``: a closable iterator of index
+    frames (with ``unmarked``, ``(frame, frame without markers | None)``;
+    with ``deferred``, maybe callables making them). ``palette()``: known
+    after the first frame (None: RGB); ``meta(shape)``: the viewer's data.
     """
 
     def __init__(self, frames, palette, meta=None):
@@ -134,26 +367,14 @@ class FrameSource:
 class Writer:
     """Write one output file from a stream, atomically: the writer protocol.
 
-    A writer is made for one file. Its constructor checks the path (that the
-    folder takes new files included, see :func:`check_output`) and every
-    setting, so that a mistake fails before any frame is rendered.
-    :meth:`saving` opens a temporary file next to the target
-    (:func:`atomic_output`) and calls :meth:`setup`; inside the block, each
-    :meth:`write` adds one frame; when the block ends, :meth:`finish`
-    completes the file and it is published. Whatever happens, :meth:`close`
-    releases what the writer holds and the temporary file is removed, so an
-    existing file is left untouched::
-
-        writer = GifWriter("anim.gif", fps=10)
-        with writer.saving(FrameSource.of([], palette)):
-            for frame in frames:
-                writer.write(frame)
-
-    :meth:`write_from` does all of it from a :class:`FrameSource`. A subclass
-    sets the class attributes below and implements :meth:`setup`,
-    :meth:`write`, :meth:`finish` and :meth:`summary` (and :meth:`close` if
-    it holds a file or a process). Its constructor takes ``path``, ``fps``,
-    ``overwrite`` and its :attr:`options`.
+    Made for one file, it checks the path and every setting before any frame
+    is rendered. :meth:`saving` opens a temporary file and calls :meth:`setup`;
+    each :meth:`write` in the block adds a frame; at its end :meth:`finish`
+    completes the file, which is published; :meth:`close` always runs.
+    :meth:`write_from` does it all from a :class:`FrameSource`. Subclasses set
+    the attributes below and implement :meth:`setup`, :meth:`write`,
+    :meth:`finish`, :meth:`summary` (and :meth:`close` if they hold a file or
+    a process); they take ``path``, ``fps``, ``overwrite`` and :attr:`options`.
     """
 
     suffixes = ()  # the suffixes it writes, in lower case with their dot
@@ -193,21 +414,15 @@ class Writer:
         logger.info(f"Wrote {self.path} ({self.summary()}).")
 
     def write_from(self, source):
-        """Write the whole file from ``source``, a :class:`FrameSource`.
-
-        The first frame is made before the temporary file is opened (the
-        palette is known then); the source's iterator is always closed.
-        """
+        """Write the file from a :class:`FrameSource` (first frame before setup)."""
         frames = source.frames(unmarked=self.unmarked, deferred=self.defers)
-        try:
+        with contextlib.closing(frames):
             first = next(frames, None)
             with self.saving(source):
                 if first is not None:
                     self.write(first)
                 for frame in frames:
                     self.write(frame)
-        finally:
-            frames.close()
         return self.path
 
     def setup(self, tmp, source):
