@@ -55,6 +55,7 @@ from ._pictures import (
     map_coverage,
     marker_ink,
     paste,
+    pixel_box,
     probe,
     slots_overlap,
     union_box,
@@ -123,7 +124,7 @@ class FrameCompositor:
                                       N_CHROME_MAX - n_map_colors)  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
-        self.lookup = PaletteLookup(self.palette, precise=False)
+        self.lookup = PaletteLookup(self.palette)
         if fits:
             static_index = (static_index + n_map_colors).astype(np.uint8)
         else:  # more colours than fit: the nearest ones
@@ -192,22 +193,12 @@ class FrameCompositor:
     def _dynamic_regions(self):
         """Pixel boxes (row and column slices) the per-frame artists can touch."""
         layers, renderer = self.layers, self._canvas.get_renderer()
-        height = self.shape[0]
         boxes = []
         if layers.marks_maps:  # drawn over the maps
             boxes += [ax.get_window_extent(renderer) for ax in layers.map_axes]
         if layers.score_axes is not None:  # a cursor moves in it
             boxes.append(layers.score_axes.get_window_extent(renderer))
-        regions = []
-        for box in boxes:
-            x0, x1 = (
-                max(int(box.x0) - 2, 0),
-                min(int(np.ceil(box.x1)) + 2, self.shape[1]),
-            )
-            y0 = max(height - int(np.ceil(box.y1)) - 2, 0)
-            y1 = min(height - int(box.y0) + 2, height)
-            regions.append((slice(y0, y1), slice(x0, x1)))
-        return regions
+        return [pixel_box(box, self.shape, pad=2) for box in boxes]
 
     @contextmanager
     def rendering(self):

@@ -33,33 +33,29 @@ def probe(layers, render):
     Away from the maps, the black render is the static picture; on the maps
     it is what the overlays add (``c`` in ``pixel = a * map + c``).
     """
-    dynamic = [a for a in layers.dynamic_artists() if a.get_visible()]
     saved = [image.get_array() for image in layers.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
     # skips animated artists: draw the images as part of the picture here
     animated = [image.get_animated() for image in layers.images]
     for image in layers.images:
         image.set_animated(False)
-    for artist in dynamic:
-        artist.set_visible(False)
     try:
-        _fill_images(layers, 0)
-        renders = {"black": render()}
-        # where the map shows, only the map axes matter: the white render
-        # leaves out the axes placed away from the maps (colour bar, scores)
-        away = _axes_away_from_maps(layers)
-        _fill_images(layers, 255)
-        with _hidden(away):
-            renders["white"] = render()
-        renders["index"] = _render_index(layers, render)
-        if away and _drew_near_maps(renders, layers):
-            # e.g. tick labels reaching a map: white again (the index
-            # renders left their codes in the images)
+        with _hidden(layers.dynamic_artists()):
+            _fill_images(layers, 0)
+            renders = {"black": render()}
+            # where the map shows, only the map axes matter: the white render
+            # leaves out the axes placed away from the maps (colour bar, scores)
+            away = _axes_away_from_maps(layers)
             _fill_images(layers, 255)
-            renders["white"] = render()
+            with _hidden(away):
+                renders["white"] = render()
+            renders["index"] = _render_index(layers, render)
+            if away and _drew_near_maps(renders, layers):
+                # e.g. tick labels reaching a map: white again (the index
+                # renders left their codes in the images)
+                _fill_images(layers, 255)
+                renders["white"] = render()
     finally:
-        for artist in dynamic:
-            artist.set_visible(True)
         for image, array, was_animated in zip(layers.images, saved, animated,
                                                strict=True):  # fmt: skip
             image.set_data(array)
@@ -87,12 +83,8 @@ def _drew_near_maps(renders, layers, pad=2):
     index = renders["index"][0]
     # one uint32 per RGBA pixel: compare R, G and B at once
     black, white = (renders[k].view(np.uint32)[..., 0] for k in ("black", "white"))
-    height = black.shape[0]
     for image in layers.images:
-        box = image.get_window_extent()
-        rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
-                     max(height - int(box.y0) + pad, 0))  # fmt: skip
-        cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
+        rows, cols = pixel_box(image.get_window_extent(), black.shape, pad)
         off_cells = index[rows, cols, 3] == 0  # alike in every index render
         differ = (black[rows, cols] ^ white[rows, cols]) & _RGB_BITS != 0
         if (differ & off_cells).any():
@@ -231,9 +223,8 @@ def cursor_ink(cursor, positions, canvas, shape):
             cursor.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
             for k in group:
-                left = max(int(np.floor(x_px[k])) - half, 0)
-                right = min(int(np.ceil(x_px[k])) + half + 1, shape[1])
-                ink[k] = _drawn(layer, slice(0, shape[0]), slice(left, right), shape)
+                cols = _around(x_px[k], half, shape[1])
+                ink[k] = _drawn(layer, slice(0, shape[0]), cols, shape)
     finally:
         cursor.set_data(x_data, y_data)
         renderer.clear()
@@ -264,10 +255,7 @@ def marker_ink(line, positions, canvas, shape):
             layer = np.asarray(renderer.buffer_rgba())
             for channel in group:
                 x, row = centres[channel, 0], shape[0] - centres[channel, 1]
-                rows = slice(max(int(np.floor(row)) - half, 0),
-                             min(int(np.ceil(row)) + half + 1, shape[0]))  # fmt: skip
-                cols = slice(max(int(np.floor(x)) - half, 0),
-                             min(int(np.ceil(x)) + half + 1, shape[1]))  # fmt: skip
+                rows, cols = _around(row, half, shape[0]), _around(x, half, shape[1])
                 pixels[channel], rgba[channel] = _drawn(layer, rows, cols, shape)
     finally:
         line.set_data(x_data, y_data)
@@ -292,6 +280,21 @@ def _apart(centres, size):
             groups.append([k])
             members.append([centre])
     return groups
+
+
+def pixel_box(box, shape, pad=0):
+    """Return the (rows, cols) slices of a display box (y up), padded, in ``shape``."""
+    height, width = shape[:2]
+    rows = (height - int(np.ceil(box.y1)) - pad, height - int(box.y0) + pad)
+    cols = (int(box.x0) - pad, int(np.ceil(box.x1)) + pad)
+    return tuple(slice(*(min(max(end, 0), size) for end in ends))
+                 for ends, size in ((rows, height), (cols, width)))  # fmt: skip
+
+
+def _around(centre, half, size):
+    """Return the slice of ``half`` pixels either side of ``centre`` in ``size``."""
+    return slice(max(int(np.floor(centre)) - half, 0),
+                 min(int(np.ceil(centre)) + half + 1, size))  # fmt: skip
 
 
 def _drawn(layer, rows, cols, shape):
@@ -335,7 +338,6 @@ def label_sprites(label, texts, canvas):
     what the figure draws for that slot.
     """
     renderer = canvas.get_renderer()
-    height = int(renderer.height)
     needed = {
         (slot, char)
         for text in texts
@@ -348,10 +350,8 @@ def label_sprites(label, texts, canvas):
     for artist in slots:
         artist.set_text("8")
     box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
-    top = max(height - int(np.ceil(box.y1)), 0)
-    left = max(int(box.x0), 0)
-    near = (slice(top, max(height - int(box.y0), top)),
-            slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
+    near = pixel_box(box, (int(renderer.height), int(renderer.width)))
+    top, left = near[0].start, near[1].start
     for slot, char in sorted(needed):
         artist = slots[slot]
         artist.set_text(char)

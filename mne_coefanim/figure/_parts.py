@@ -320,14 +320,6 @@ class TimeLabel:
         """Return the character of each slot."""
         return list(self.text.get_text().rjust(self.width))
 
-    def get_text(self):
-        """Return the text shown, without the padding."""
-        return self.text.get_text().strip()
-
-    def get_window_extent(self, renderer=None):
-        """Return the display box of the label."""
-        return self.text.get_window_extent(renderer)
-
     def slot_texts(self):
         """Return one text per slot, showing its character, for the compositor.
 
