@@ -15,6 +15,7 @@ import numpy as np
 
 from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
 from ._parts import (
+    CURSOR_ZORDER,
     OUTSIDE,
     TimeLabel,
     check_titles,
@@ -22,13 +23,14 @@ from ._parts import (
     draw_colorbars,
     draw_contours,
     draw_head,
+    draw_score_curve,
     index_cmap,
     mask_line,
     new_figure,
     time_axis,
+    time_axis_label,
     time_labels,
 )
-from ._scores import draw_score_panel, score_height
 
 TIME_UNITS = ("s", "ms")
 # sizes in inches, at any dpi
@@ -40,6 +42,10 @@ CBAR_WIDTH = 0.16
 CBAR_LABEL_BAND = 0.8
 SCORE_BOTTOM_BAND = 0.5
 SCORE_LEFT_BAND = 0.7
+SCORE_HEIGHT = 1.25  # a curve's panel
+MATRIX_HEIGHT = 2.2  # a matrix is drawn square
+TF_HEIGHT = 1.8  # a few frequency rows, readable under the maps
+MAX_FREQ_TICKS = 8  # more rows get every k-th label, so labels never overlap
 
 
 @dataclass(frozen=True)
@@ -350,3 +356,70 @@ def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
         rects["scores"] = frac(SCORE_LEFT_BAND, SCORE_BOTTOM_BAND, score_width,
                                scores_height)  # fmt: skip
     return width, height, rects
+
+
+def score_height(scores):
+    """Height of the score panel in inches (0 without one)."""
+    if scores is None:
+        return 0.0
+    if scores.tf_matrix is not None:
+        return TF_HEIGHT
+    return MATRIX_HEIGHT if scores.matrix is not None else SCORE_HEIGHT
+
+
+def draw_score_panel(fig, ax, scores, times, unit):
+    """Draw the animation's score panel; return its cursors.
+
+    A curve, a ``matrix`` (training x testing time) or a ``tf_matrix``
+    (frequency x time) of ``scores`` (a ScorePanel), against ``times`` in
+    seconds (samples with ``unit='sample'``). Returns the vertical cursor,
+    and a matrix's horizontal one (else None).
+    """
+    x = time_axis(times, unit)
+    if scores.tf_matrix is not None:  # frequency x time
+        return _draw_tf_scores(fig, ax, scores, x, unit), None
+    if scores.matrix is None:
+        draw_score_curve(ax, x, scores, note=scores.band,
+                         xlabel=time_axis_label("Time", unit))  # fmt: skip
+        cursor = ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
+        return cursor, None
+    image = ax.imshow(
+        scores.matrix, origin="lower", extent=(x[0], x[-1], x[0], x[-1]),
+        interpolation="nearest", aspect="equal", **_colors(scores.matrix, scores),
+    )  # fmt: skip
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label(scores.label)
+    ax.set_xlabel(time_axis_label("Testing time", unit))
+    ax.set_ylabel(time_axis_label("Training time", unit))
+    cursor = ax.axvline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
+    return cursor, ax.axhline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
+
+
+def _colors(matrix, scores):
+    """Return a score map's colours: centred on chance (above red, below blue)."""
+    if scores.chance is None:  # no centre to diverge from: sequential
+        return dict(cmap="viridis", vmin=None, vmax=None)
+    spread = np.abs(matrix - scores.chance).max() or 1.0
+    return dict(cmap="RdBu_r", vmin=scores.chance - spread,
+                vmax=scores.chance + spread)  # fmt: skip
+
+
+def _draw_tf_scores(fig, ax, scores, x, unit):
+    """Draw ``scores.tf_matrix``: frequency up, time across; return the cursor."""
+    n_freqs = len(scores.tf_matrix)
+    # each time is a column centred on it (one frame has a column of width 1)
+    step = np.median(np.diff(x)) if len(x) > 1 else 1.0
+    extent = (x[0] - step / 2, x[-1] + step / 2, -0.5, n_freqs - 0.5)
+    image = ax.imshow(scores.tf_matrix, origin="lower", extent=extent,
+                      interpolation="nearest", aspect="auto",
+                      **_colors(scores.tf_matrix, scores))  # fmt: skip
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.02).set_label(scores.label)
+    # one tick per frequency row (every k-th when many), in Hz
+    labels = scores.tf_labels
+    rows = np.arange(0, len(labels), -(-len(labels) // MAX_FREQ_TICKS))
+    ax.set_yticks(rows)
+    ax.set_yticklabels([labels[k].removesuffix(" Hz") for k in rows], fontsize=8)
+    ax.set_ylabel("Frequency (Hz)")
+    ax.set_xlabel(time_axis_label("Time", unit))
+    if scores.band is not None:  # say what the map was averaged across
+        ax.set_title(scores.band, fontsize=7, color="0.3", loc="right")
+    return ax.axvline(x[0], color="k", linewidth=1.5, zorder=CURSOR_ZORDER)

@@ -18,6 +18,7 @@ from matplotlib.colors import ListedColormap, NoNorm
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
+from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
 from .._checks import check_mathtext
@@ -32,6 +33,12 @@ OUTLINE_PARTS = ("head", "nose", "ear_left", "ear_right")
 LABEL_FONTSIZE = 10
 # the fewest decimals shown, and the most tried for frames to read apart
 DECIMALS = {"s": (3, 12), "ms": (0, 9)}
+NOTE_FONTSIZE = 7  # points
+NOTE_X, NOTE_Y = 0.995, 0.98  # the note's top-right corner, in axes fractions
+NOTE_CLEARANCE = 3.0  # points between the note's box and the curve under it
+BAR_WIDTH = 3.0  # points
+STRIP = 0.12  # the bar's share of the axis height, below the curve's range
+HEADROOM = 0.22  # room above it for two lines of text (the band's and ours)
 
 
 # -- the figure and the map axes ----------------------------------------------
@@ -334,3 +341,102 @@ class TimeLabel:
             text.set_clip_path(self._ax.patch)
             texts.append(text)
         return texts
+
+
+# -- the score curve --------------------------------------------------------------
+
+
+def draw_score_curve(ax, x, scores, *, note, xlabel):
+    """Draw the mean score, its band, chance, the 0 line and the test's bar.
+
+    ``x`` are the times in the axis' unit; ``scores`` a ScorePanel. ``note``
+    says what the curve and its band are (e.g. ``'± SEM across 8
+    subjects'``), written in the panel's top-right corner with what the
+    chance level is when it needs saying (``scores.chance_note``); the
+    y-axis reaches high enough for it to clear the curve and band beneath.
+    """
+    if scores.low is not None:
+        ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
+                        linewidth=0)  # fmt: skip
+    ax.plot(x, scores.mean, color="C0", linewidth=1.5)
+    if scores.chance is not None:
+        ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
+    note = ", ".join(n for n in (note, scores.chance_note) if n) or None
+    if note is not None:
+        ax.text(NOTE_X, NOTE_Y, note, transform=ax.transAxes, ha="right",
+                va="top", fontsize=NOTE_FONTSIZE, color="0.3",
+                gid="score-note")  # fmt: skip
+    ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
+    ax.set_xlim(x[0], x[-1])
+    if note is not None:
+        _clear_the_note(ax, x, scores, note)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(scores.label)
+    ax.spines[["top", "right"]].set_visible(False)
+    if scores.significant is not None:  # score_stats: where above chance
+        draw_significance(ax, x, scores.significant, scores.significance)
+
+
+def _clear_the_note(ax, x, scores, note):
+    """Raise the y-axis' top until the note's box clears what lies beneath it.
+
+    The note's box is measured from its text at its font size (in points),
+    the axes' size from the figure's; only the curve, band and chance line
+    within the note's horizontal span count.
+    """
+    fig_w, fig_h = ax.figure.get_size_inches() * 72.0  # points
+    box = ax.get_position()
+    ax_w, ax_h = box.width * fig_w, box.height * fig_h
+    # drawn text is up to a few percent wider than its outline (hinting)
+    width = 1.1 * text_width(note, NOTE_FONTSIZE)
+    # a text's box is its line height (1.2 of the size) and a little padding
+    height = 1.2 * NOTE_FONTSIZE * (note.count("\n") + 1) + NOTE_CLEARANCE
+    left = x[0] + (NOTE_X - width / ax_w) * (x[-1] - x[0])
+    under = x >= left
+    tops = [scores.mean[under]]
+    if scores.high is not None:
+        tops.append(scores.high[under])
+    if scores.chance is not None:
+        tops.append(np.array([scores.chance]))
+    highest = float(np.nanmax(np.concatenate(tops)))
+    bottom, top = ax.get_ylim()
+    room = NOTE_Y - height / ax_h  # the note's bottom, in axes fractions
+    if room > 0 and highest > bottom + room * (top - bottom):
+        ax.set_ylim(bottom, bottom + (highest - bottom) / room)
+
+
+def text_width(text, fontsize):
+    """Return the width of ``text``'s glyph outlines at ``fontsize``, in points."""
+    path = TextPath((0, 0), text, prop=FontProperties(size=fontsize))
+    return path.get_extents().width
+
+
+def draw_significance(ax, x, significant, label):
+    """Draw a bar under the curve at the ``significant`` times; say what it is.
+
+    Call it with the curve drawn (its y range final); ``label`` says what
+    the bar means, e.g. ``'bar: above chance, cluster test across 8
+    subjects, p < 0.05'``. Returns the bar's LineCollection, or None when
+    nothing is significant.
+    """
+    low, high = ax.get_ylim()
+    total = (high - low) / (1 - STRIP - HEADROOM)
+    strip = STRIP * total
+    ax.set_ylim(low - strip, high + HEADROOM * total)
+    ax.annotate(label, (0.995, 0.98), xycoords="axes fraction", xytext=(0, -9),
+                textcoords="offset points", ha="right", va="top", fontsize=7,
+                color="0.3")  # fmt: skip
+    # each run of significant times covers half a sample on either side
+    # (clipped to the axis), so a single significant time gets a visible bar
+    if len(x) == 1:
+        spans = [(x[0], x[0])] if significant[0] else []
+    else:
+        edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+        steps = np.diff(np.concatenate([[0], significant.astype(np.int8), [0]]))
+        spans = list(zip(edges[np.flatnonzero(steps == 1)],
+                         edges[np.flatnonzero(steps == -1)], strict=True))  # fmt: skip
+    if not spans:
+        return None
+    starts, stops = zip(*spans, strict=True)
+    return ax.hlines(np.full(len(spans), low - strip / 2), starts, stops, color="k",
+                     linewidth=BAR_WIDTH)  # fmt: skip

@@ -27,14 +27,15 @@ from ._parts import (
     draw_colorbars,
     draw_contours,
     draw_head,
+    draw_score_curve,
     index_cmap,
     mask_line,
     new_figure,
+    text_width,
     time_axis,
     time_axis_label,
     time_labels,
 )
-from ._scores import draw_score_curve, text_width
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
 # sizes in inches, at any dpi
