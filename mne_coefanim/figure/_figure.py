@@ -1,11 +1,11 @@
 """The matplotlib figure of an animation: drawn once, updated per frame.
 
 Everything that does not change between frames (head outlines, sensors,
-colour bar, titles, the score panel) is drawn when the figure is built;
-:meth:`CoefFigure.set_frame` changes only the per-frame artists: the map
-images, the time label, the score cursor, the mask markers and contours.
-:class:`Look` holds the options that change how the figure looks, validated
-once; :class:`FigureLayers` is all a frame compositor may read of the figure.
+colour bar, titles, the score panel: a curve, a time x time matrix or a tf
+map) is drawn when the figure is built; :meth:`CoefFigure.set_frame` changes
+only the maps, the time label, the score cursor, the mask markers and
+contours. :class:`Look` holds the look's options, validated once;
+:class:`FigureLayers` is all a frame compositor may read of the figure.
 """
 
 from collections.abc import Callable
@@ -16,7 +16,6 @@ import numpy as np
 from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
 from ._parts import (
     CURSOR_ZORDER,
-    OUTSIDE,
     TimeLabel,
     check_titles,
     contour_levels,
@@ -25,6 +24,7 @@ from ._parts import (
     draw_head,
     draw_score_curve,
     index_cmap,
+    level_image,
     mask_line,
     new_figure,
     time_axis,
@@ -50,23 +50,7 @@ MAX_FREQ_TICKS = 8  # more rows get every k-th label, so labels never overlap
 
 @dataclass(frozen=True)
 class Look:
-    """How the figure looks (see :func:`mne_coefanim.animate_coefs`).
-
-    Attributes
-    ----------
-    title : str | None
-        The figure title.
-    sensors : bool | str
-        Draw the sensors, or a matplotlib format string for them.
-    contours : int
-        The number of contour lines per map.
-    colorbar : bool
-        Draw the colour bar(s).
-    mask_params : dict | None
-        Marker properties of the significant channels.
-    time_unit : 's' | 'ms'
-        The unit of the time label and axis.
-    """
+    """How the figure looks: the :func:`mne_coefanim.animate_coefs` keywords."""
 
     title: object = None
     sensors: object = True
@@ -77,7 +61,7 @@ class Look:
 
     @classmethod
     def from_params(cls, params):
-        """Validate and build the look from animate_coefs' keywords (a dict)."""
+        """Validate and build the look from a dict of those keywords."""
         look = {field.name: params[field.name] for field in fields(cls)}
         check_option("time_unit", look["time_unit"], TIME_UNITS)
         look["contours"] = check_int("contours", look["contours"], minimum=0)
@@ -91,40 +75,29 @@ class FigureLayers:
 
     Attributes
     ----------
-    fig : matplotlib.figure.Figure
-        The figure, drawn once; the compositor renders it at its own dpi.
-    images : list of matplotlib.image.AxesImage
-        One per panel: the maps, whose pixels the compositor draws itself.
-    map_axes : list of matplotlib.axes.Axes
-        The axes holding the maps.
+    fig, images, map_axes : Figure, list of AxesImage, list of Axes
+        The figure (the compositor renders it at its own dpi), the maps (one
+        per panel; the compositor draws their pixels) and their axes.
     interp : ScalpInterpolator
         The map cells: ``res`` and ``inside`` (which image pixels are maps).
     palette_tables : list of ColorTable
-        Every colour a map pixel can take (tables and their faded twins),
-        their ``offset`` giving their palette indices.
+        Every colour a map pixel can take (tables and their faded twins).
     labels : list of str
         The time label of every frame.
     time_text : TimeLabel
         The time label; its ``slot_texts()`` give one text per character slot.
     marks_maps : bool
-        Whether artists drawn over the maps change per frame (mask markers,
-        contours).
-    score_axes : matplotlib.axes.Axes | None
+        Whether artists over the maps change per frame (markers, contours).
+    score_axes : Axes | None
         The score panel, when a cursor moves in it.
-    dynamic_artists : callable
-        ``dynamic_artists()`` lists the artists that change per frame.
-    set_dynamic : callable
-        ``set_dynamic(index, masks=None, images=None)`` sets them for frame
-        ``index`` (the maps are left alone).
-    cursor : matplotlib.lines.Line2D | None
-        The score panel's cursor when it is the panel's only moving artist
-        (a vertical line), drawn once for all frames by the compositor.
-    cursor_x : array, shape (n_frames,) | None
-        The cursor's x (data units) in each frame.
-    mask_lines : tuple of matplotlib.lines.Line2D
-        Per panel, the markers of the significant channels.
-    marker_pos : array, shape (n_channels, 2) | None
-        The channels' positions, where the markers go.
+    dynamic_artists, set_dynamic : callable
+        ``dynamic_artists()`` lists the artists that change per frame;
+        ``set_dynamic(index, masks=None, images=None)`` sets them.
+    cursor, cursor_x : Line2D | None, array, shape (n_frames,)
+        The score cursor when it is the panel's only moving artist (drawn
+        once for all frames by the compositor), and its x in each frame.
+    mask_lines, marker_pos : tuple of Line2D, array, shape (n_channels, 2)
+        Per panel, the markers of the significant channels; where they go.
     """
 
     fig: object
@@ -150,11 +123,8 @@ class CoefFigure:
     Parameters
     ----------
     scene : Scene
-        The validated scene; the figure reads its ``sensors``, ``interp``,
-        ``tables`` (one shared by all panels, or one per panel, each with its
-        own colour bar), ``faded`` (dimmed twins of the tables), ``times``,
-        ``times_are_samples``, ``titles``, ``units``, ``positive``, ``masks``
-        (whether frames carry markers) and ``scores`` (a ScorePanel or None).
+        The validated scene (``tables``: one shared by all panels, or one per
+        panel, each with its own colour bar; ``scores``: a ScorePanel).
     look : Look
         How the figure looks.
     dpi : float
@@ -162,10 +132,8 @@ class CoefFigure:
 
     Attributes
     ----------
-    tables : list of ColorTable
-        The colour tables (one, or one per panel).
-    panel_tables : list of ColorTable
-        The table of each panel.
+    tables, panel_tables : list of ColorTable
+        The colour tables (one, or one per panel); the table of each panel.
     colorbars : list of matplotlib.colorbar.Colorbar
         One per table (empty when ``colorbar=False``).
     layers : FigureLayers
@@ -187,7 +155,6 @@ class CoefFigure:
         self._contour_levels = [contour_levels(t, look.contours)
                                 for t in self.panel_tables]  # fmt: skip
         self._contour_sets = []
-        self._inside_flat = np.flatnonzero(self.interp.inside)
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
         self._draw(scene, look, dpi, pyplot)
@@ -218,12 +185,10 @@ class CoefFigure:
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images, self.mask_lines = [], []
         cmap = index_cmap(self.palette_tables)
-        res = self.interp.res
         for ax, panel_title in zip(self.map_axes, titles, strict=True):
-            self.images.append(draw_head(
-                ax, self.interp, self.sensors, np.full((res, res), OUTSIDE, np.uint16),
-                cmap, look.sensors,
-            ))  # fmt: skip
+            self.images.append(
+                draw_head(ax, self.interp, self.sensors, None, cmap, look.sensors)
+            )
             if panel_title:
                 ax.set_title(panel_title, fontsize=10)
             if scene.masks is not None:
@@ -273,11 +238,8 @@ class CoefFigure:
         artists : list
             The artists that changed.
         """
-        res = self.interp.res
         for image, panel_levels in zip(self.images, levels, strict=True):
-            indices = np.full(res * res, OUTSIDE, np.uint16)
-            indices[self._inside_flat] = panel_levels
-            image.set_data(indices.reshape(res, res))
+            image.set_data(level_image(self.interp, panel_levels))
         self.set_dynamic(index, masks=masks, images=images)
         return self.images + self.dynamic_artists
 

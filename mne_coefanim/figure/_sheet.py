@@ -21,7 +21,6 @@ import numpy as np
 
 from .._checks import check_frame_size, check_int, frame_shape
 from ._parts import (
-    OUTSIDE,
     check_titles,
     contour_levels,
     draw_colorbars,
@@ -172,13 +171,9 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     # the animation's labels (as many decimals as its frames need) and palette
     labels = time_labels(scene.times, unit)
     cmap = index_cmap(list(scene.tables) + list(scene.faded))
-    inside, res = np.flatnonzero(scene.interp.inside), scene.interp.res
     for k, (each, rect) in enumerate(zip(maps, rects["maps"], strict=False)):
         ax = fig.add_axes(rect)
-        indices = np.full(res**2, OUTSIDE, np.uint16)
-        indices[inside] = each.levels
-        draw_head(ax, scene.interp, scene.sensors, indices.reshape(res, res), cmap,
-                  look.sensors, k)  # fmt: skip
+        draw_head(ax, scene.interp, scene.sensors, each.levels, cmap, look.sensors, k)
         _draw_marks(ax, scene, look, each, k)
         if k < n_cols or not several:
             ax.set_title(labels[each.frame], fontsize=10)
