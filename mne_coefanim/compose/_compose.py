@@ -1,33 +1,18 @@
 """The fast compositor: indexed frames of a figure without redrawing it.
 
-Matplotlib spends tens of milliseconds drawing a whole figure; an animation
-changes only its maps, a time label and a few markers. So the figure is
-rendered a handful of times *once* (:mod:`._pictures`) to learn, for every
-output pixel, what it shows:
-
-* the static picture (outlines, colour bar, titles, score panel);
-* which map cell, if any, it shows, read from renders of images whose
-  colours encode their own (panel, cell) indices in 24 bits (matplotlib's
-  own resampling, so the mapping is exactly the figure's);
-* how much of the map shows through the artists drawn on top of it (head
-  outline, sensors), from two renders with a black and a white map:
-  ``pixel = a * map + c``.
-
-Each frame is then the static index image with the map's colour indices
-gathered in, the partly covered pixels blended, and the per-frame artists
-blended on top: the time label pasted from pictures of its characters, the
-cursor and the mask markers from their pixels drawn once for all frames, and
-anything else (contours, and markers whose pictures touch) drawn alone by
-matplotlib on a cleared canvas. Every colour is an index into one palette
-(:mod:`._palette`): the map's levels first, then the figure's own colours.
-
-The reference is ``CoefAnimation.iter_frames(method='draw')``: plain
-matplotlib, the whole figure drawn frame by frame; composed frames equal it
-(the tests compare them). Two fallbacks sit beside the fast paths: markers
-whose pictures touch (``marker_ink`` returns None) or meet contours are
-drawn per frame in :meth:`FrameCompositor._draw_dynamic`, and label
-characters whose pictures touch (tiny dpi) are blended there instead of
-pasted. The module ends with :class:`Playback`, the on-screen controls.
+Matplotlib takes tens of milliseconds to draw a figure; an animation changes
+only its maps, a time label and a few markers. So the figure is rendered a
+few times *once* (:mod:`._pictures`) to learn, per output pixel, the static
+picture, which map cell it shows (renders of images whose colours encode
+their cells: matplotlib's own resampling) and how much of the map shows
+through the outlines and sensors (``pixel = a * map + c``, from a black and
+a white map). A frame is then the static index image with the map's colour
+indices gathered in, partly covered pixels blended, and the per-frame
+artists blended on top: the label pasted from pictures of its characters,
+the cursor and markers from pixels drawn once, anything else (contours,
+touching markers or characters) drawn alone on a cleared canvas. Colours
+are indices into one palette (:mod:`._palette`). The reference,
+``iter_frames(method='draw')``, draws every frame; the tests compare them.
 """
 
 from contextlib import contextmanager
@@ -71,16 +56,14 @@ class FrameCompositor:
     Parameters
     ----------
     layers : FigureLayers
-        What the compositor may read of the figure (its state is restored
-        after the probes).
+        What the compositor may read of the figure (restored after probes).
     dpi : float
-        The output resolution; the frames are ``figsize * dpi`` pixels.
+        The output resolution.
 
     Attributes
     ----------
     palette : array, shape (n_colors, 3)
-        uint8 RGB; the maps' levels take the first entries (all the figure's
-        tables, one after the other), the figure's own colours the rest.
+        uint8 RGB: the tables' levels first, then the figure's own colours.
     shape : tuple of int
         ``(height, width)`` of the frames.
     """
@@ -168,14 +151,9 @@ class FrameCompositor:
     def _blend_table(self, coverage, under, n_map_colors):
         """Palette index of every partly covered pixel over every map colour.
 
-        A pixel shows ``a * map + c``, so its blended colour depends only on
-        its ``(a, c)`` and the map's colour index: blending and looking up
-        each distinct ``(a, c)`` (a few hundred: outlines and sensors are one
-        colour, ``a`` a multiple of 1/255) against every map colour once,
-        here, leaves a gather per frame.
-
-        Returns ``(rows, table)``: pixel k over map index i is
-        ``table[rows[k], i]``.
+        Each distinct ``(a, c)`` (a few hundred) is blended with every map
+        colour once, leaving a gather per frame: pixel k over map index i is
+        ``table[rows[k], i]``; returns ``(rows, table)``.
         """
         steps = np.rint(coverage * 255).astype(np.uint32)
         under = under.astype(np.uint32)
@@ -230,11 +208,7 @@ class FrameCompositor:
         return frame
 
     def start(self):
-        """Prepare per-frame drawing; call inside :meth:`rendering`.
-
-        No full draw is needed: the artists drawn per frame only need the
-        figure's transforms at this dpi, which the canvas keeps up to date.
-        """
+        """Prepare per-frame drawing; call inside :meth:`rendering` (no draw needed)."""
         self._label_slots = {self.layers.time_text.text}
         # when every per-frame artist is stored (no contours), the figure's
         # artists need not even be set for each frame
@@ -270,11 +244,7 @@ class FrameCompositor:
         return self._stored_only and images is None
 
     def _draw_dynamic(self, index, masks, images, frame):
-        """Blend the per-frame artists onto the frame.
-
-        The time label is pasted from pictures drawn once per (slot,
-        character); the other artists are drawn alone on a cleared canvas.
-        """
+        """Blend the per-frame artists onto the frame."""
         layers = self.layers
         quick = self.composes_alone(images)
         if not quick:
@@ -322,10 +292,7 @@ class FrameCompositor:
 
 
 def _overlay_inks(layers, canvas, shape, regions):
-    """Draw the cursor's and markers' pixels for all frames, once.
-
-    Only pixels inside the regions count, as for artists drawn per frame.
-    """
+    """Draw the cursor's and markers' pixels (inside the regions) once."""
     inside = np.zeros(shape, bool)
     for rows, cols in regions:
         inside[rows, cols] = True
@@ -351,13 +318,7 @@ STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
 
 
 def can_play():
-    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline).
-
-    Returns
-    -------
-    playable : bool
-        True for a window or a notebook widget.
-    """
+    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline)."""
     from matplotlib.backends import BackendFilter, backend_registry
 
     backend = mpl.get_backend().lower()
@@ -366,22 +327,10 @@ def can_play():
 
 
 class Playback:
-    """Mouse and keyboard control of a matplotlib animation.
+    """Mouse and keyboard control of ``anim``, a matplotlib animation on ``fig``.
 
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure whose canvas sends the events.
-    anim : matplotlib.animation.Animation
-        The animation to pause and resume.
-    step : callable
-        ``step(n)`` shows the frame ``n`` frames from the one shown (and
-        makes playback go on from there).
-
-    Attributes
-    ----------
-    paused : bool
-        Whether the animation is paused.
+    ``step(n)`` shows the frame ``n`` frames from the one shown (playback
+    goes on from there); ``paused`` says whether the animation is paused.
     """
 
     def __init__(self, fig, anim, step):

@@ -1,13 +1,11 @@
 """What the compositor draws once, before any frame (see :mod:`._compose`).
 
-* :func:`probe`: the figure rendered a few times with the per-frame artists
-  hidden (a black map, a white map, images coding their cells' indices),
-  its state (images, visibility, animated flags) restored after;
-* :func:`label_sprites`: each (slot, character) of the time label, alone;
-* :func:`cursor_ink`, :func:`marker_ink`: the score cursor at every frame's
-  position and every channel's mask marker (drawing them per frame costs
-  about a millisecond, ten times the rest of a frame). A frame blends these
-  pixels exactly as it blended the artists drawn alone: byte for byte.
+:func:`probe` renders the figure with a black map, a white map and images
+coding their cells (the per-frame artists hidden, the state restored);
+:func:`label_sprites` draws each (slot, character) of the time label alone;
+:func:`cursor_ink` and :func:`marker_ink` the cursor at every frame's place
+and every channel's marker (drawn per frame they cost ten times the rest of
+a frame), blended into frames byte for byte as the artists drawn alone.
 """
 
 from contextlib import contextmanager
@@ -114,19 +112,14 @@ def _hidden(artists):
 
 
 def _render_index(layers, render):
-    """Render images whose colours encode (panel, cell); nothing else.
+    """Render images whose colours encode (panel, cell); return the renders.
 
-    Each map cell inside the head has one code, ``panel * n_inside + rank``
-    (its rank among the inside cells), written in a pixel's 24 bits of RGB as
-    ``code - first + 1`` in the render whose codes start at ``first``: one
-    render holds ``CODES_PER_RENDER`` codes (one render for 3 panels at the
-    largest cubic res, for hundreds at res 256; a 'nearest' map above res
-    ~4600 takes two), and the cells whose codes another render holds are
-    drawn opaque black (0), so that every render covers the same pixels as
-    the figure. Matplotlib's nearest resampling copies colours
-    exactly (uint8 to float and back), so each pixel reads its cell's code.
-
-    Returns the list of renders, in the order of their codes.
+    Each cell inside the head has one code, ``panel * n_inside + rank``,
+    written in 24 bits of RGB as ``code - first + 1`` in the render whose
+    codes start at ``first`` (``CODES_PER_RENDER`` a render: a 'nearest' map
+    above res ~4600 takes two); cells another render codes are opaque black
+    (0), so every render covers the figure's pixels. Nearest resampling
+    copies colours exactly, so each pixel reads its cell's code.
     """
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
@@ -144,9 +137,7 @@ def _render_index(layers, render):
                 code = np.arange(panel * n_inside - first + 1,
                                  (panel + 1) * n_inside - first + 1)  # fmt: skip
                 code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another render's
-                colors = np.empty((n_inside, 4), np.uint8)
-                for channel in range(3):
-                    colors[:, channel] = code >> 8 * channel & 255
+                colors = code.astype("<u4").view(np.uint8).reshape(-1, 4)  # R, G, B
                 colors[:, 3] = 255
                 rgba = np.zeros((interp.res**2, 4), np.uint8)
                 rgba[inside] = colors
@@ -164,8 +155,7 @@ def decode_cells(index_renders, interp):
     pixels, codes = [], []
     for k, index_render in enumerate(index_renders):
         flat = index_render.reshape(-1, 4)
-        code = (flat[:, 0].astype(np.int64) | flat[:, 1].astype(np.int64) << 8
-                | flat[:, 2].astype(np.int64) << 16)  # fmt: skip
+        code = (flat.view("<u4")[:, 0] & 0xFFFFFF).astype(np.int64)  # R, G, B
         shown = np.flatnonzero((flat[:, 3] == 255) & (code > 0))
         pixels.append(shown)
         codes.append(code[shown] - 1 + k * CODES_PER_RENDER)
@@ -181,10 +171,9 @@ def decode_cells(index_renders, interp):
 
 
 class Ink:
-    """Drawn pixels by key: flat indices into the frame and a value each.
+    """Drawn pixels by key: flat frame indices, a value each (RGBA, or a row).
 
-    The value is the pixel's RGBA as drawn; the frame compositor replaces it
-    by the pixel's row in its blend table.
+    The compositor replaces the RGBA by the pixel's row in its blend table.
     """
 
     def __init__(self, pixels, values, keys):
@@ -199,72 +188,68 @@ class Ink:
 def cursor_ink(cursor, positions, canvas, shape):
     """Every frame's cursor pixels, or None if the cursor is not one vertical line.
 
-    ``cursor`` is an ``axvline`` (x in data, y in axes coordinates),
-    ``positions`` its x in each frame; ``canvas`` (at the output dpi) is
-    drawn on and left cleared. Returns, per frame, ``(pixels, rgba)``:
-    flat indices into a frame of ``shape`` and their colours.
+    ``cursor`` is an ``axvline``, ``positions`` its x in each frame; returns,
+    per frame, ``(pixels, rgba)``: flat indices into a frame of ``shape``.
     """
     x_data, y_data = cursor.get_data()
     if len(x_data) != 2 or x_data[0] != x_data[1]:
         return None
-    transform = cursor.get_transform()
     ys = np.asarray(y_data, float)
     points = np.column_stack([positions, np.full(len(positions), ys[0])])
-    x_px = transform.transform(points)[:, 0]
+    x_px = cursor.get_transform().transform(points)[:, 0]
     half = int(np.ceil(cursor.get_linewidth() * canvas.figure.dpi / 72)) + MARGIN
-    renderer = canvas.get_renderer()
-    ink = [None] * len(positions)
-    try:
-        for group in _spaced_groups(x_px, 2 * half + 2):
-            xs = np.repeat(np.asarray(positions)[group], 3)
-            xs[2::3] = np.nan
-            cursor.set_data(xs, np.tile([ys[0], ys[1], np.nan], len(group)))
-            renderer.clear()
-            cursor.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            for k in group:
-                cols = _around(x_px[k], half, shape[1])
-                ink[k] = _drawn(layer, slice(0, shape[0]), cols, shape)
-    finally:
-        cursor.set_data(x_data, y_data)
-        renderer.clear()
-    return ink
+
+    def show(group):  # one segment per frame, NaN between them
+        xs = np.repeat(np.asarray(positions)[group], 3)
+        xs[2::3] = np.nan
+        cursor.set_data(xs, np.tile([ys[0], ys[1], np.nan], len(group)))
+
+    cut = _cut_out(cursor, _spaced_groups(x_px, 2 * half + 2), show, canvas, shape,
+                   lambda k: (slice(0, shape[0]), _around(x_px[k], half, shape[1])))
+    return [cut[k] for k in range(len(positions))]
 
 
 def marker_ink(line, positions, canvas, shape):
     """Each channel's marker pixels (an :class:`Ink`), or None if two meet.
 
-    ``line`` holds one panel's markers, ``positions`` the channels' (data
-    units); ``canvas`` and ``shape`` as in :func:`cursor_ink`. The markers
-    are drawn in a few renders, each of channels whose boxes do not meet,
-    and cut out by their boxes.
+    ``line`` holds one panel's markers, ``positions`` the channels'; they are
+    drawn in a few renders of channels whose boxes do not meet, and cut out.
     """
-    dpi = canvas.figure.dpi
     # the edge is stroked on the marker's outline: half of it lies outside
-    radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * dpi / 72
-    half = int(np.ceil(radius)) + MARKER_MARGIN
+    radius = (line.get_markersize() + line.get_markeredgewidth()) / 2
+    half = int(np.ceil(radius * canvas.figure.dpi / 72)) + MARKER_MARGIN
     centres = line.get_transform().transform(positions)
-    x_data, y_data = line.get_data()
-    renderer = canvas.get_renderer()
-    pixels, rgba, keys = [None] * len(centres), [None] * len(centres), []
-    try:
-        for group in _apart(centres, 2 * half + 1):
-            line.set_data(*np.asarray(positions)[group].T)
-            renderer.clear()
-            line.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            for channel in group:
-                x, row = centres[channel, 0], shape[0] - centres[channel, 1]
-                rows, cols = _around(row, half, shape[0]), _around(x, half, shape[1])
-                pixels[channel], rgba[channel] = _drawn(layer, rows, cols, shape)
-    finally:
-        line.set_data(x_data, y_data)
-        renderer.clear()
+    rows, cols = shape[0] - centres[:, 1], centres[:, 0]
+    cut = _cut_out(line, _apart(centres, 2 * half + 1),
+                   lambda group: line.set_data(*np.asarray(positions)[group].T),
+                   canvas, shape, lambda k: (_around(rows[k], half, shape[0]),
+                                             _around(cols[k], half, shape[1])))
+    pixels, rgba = zip(*(cut[k] for k in range(len(centres))), strict=True)
     keys = np.repeat(np.arange(len(centres)), [len(p) for p in pixels])
     pixels = np.concatenate(pixels)
     if len(np.unique(pixels)) < len(pixels):  # two markers share pixels
         return None
     return Ink(pixels, np.concatenate(rgba), keys)
+
+
+def _cut_out(artist, groups, show, canvas, shape, box):
+    """Draw ``artist`` alone per group (``show(group)``); cut each member's box.
+
+    Returns ``{k: (pixels, rgba)}``; the artist's data is restored after.
+    """
+    data, renderer, cut = artist.get_data(), canvas.get_renderer(), {}
+    try:
+        for group in groups:
+            show(group)
+            renderer.clear()
+            artist.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            for k in group:
+                cut[k] = _drawn(layer, *box(k), shape)
+    finally:
+        artist.set_data(*data)
+        renderer.clear()
+    return cut
 
 
 def _apart(centres, size):

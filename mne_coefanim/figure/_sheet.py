@@ -1,17 +1,11 @@
 """A sheet of maps at chosen times, for print.
 
-One map axes per time (a grid, or one row per panel), one colour bar (one
-per panel with ``vlim='each'``), and the score panel beneath with markers at
-the chosen times. Each map is the animation's frame at that time: the same
-palette indices (faded pixels included) through the same colours, drawn as
-an image by the animation's own functions (:mod:`._parts`); head outlines,
-sensors and mask markers are lines, so PDF and SVG files keep them as vector
-paths.
-
-The maps fill a grid, row after row: one panel's maps wrapped after
-``ncols``, or one row per panel. The colour bar sits right of the grid (one
-per row when each panel has its own), the score panel spans the width below
-it, and a note, if any, goes under everything (one band per line).
+The maps fill a grid, row after row (one panel's maps wrapped after
+``ncols``, or one row per panel); the colour bar sits right of the grid (one
+per row with ``vlim='each'``), the score panel below with markers at the
+chosen times, and a note under everything. Each map is the animation's frame
+at that time, drawn by the same functions (:mod:`._parts`); outlines,
+sensors and markers are lines, so PDF and SVG files keep them as vectors.
 """
 
 import math
@@ -59,18 +53,10 @@ MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
 @dataclass(frozen=True)
 class SheetMap:
-    """One map of a sheet: a panel at a frame.
+    """One map of a sheet: a panel at a frame, as the animation shows it.
 
-    Attributes
-    ----------
-    panel, frame : int
-        Which panel, at which frame.
-    levels : array of uint8, shape (n_inside,)
-        The palette index of each pixel inside the head (as the animation's).
-    mask : array of bool, shape (n_channels,) | None
-        The significant channels.
-    image : array, shape (res, res) | None
-        The interpolated values, for contour lines.
+    ``levels``: the palette index of each pixel inside the head; ``mask``:
+    the significant channels; ``image``: the interpolated values (contours).
     """
 
     panel: int
@@ -82,20 +68,9 @@ class SheetMap:
 
 @dataclass(frozen=True)
 class SheetGrid:
-    """The shape of a sheet.
+    """The shape of a sheet (``n_colorbars``: 0, 1 or one per row).
 
-    Attributes
-    ----------
-    n_rows, n_cols : int
-        The grid of maps.
-    row_labels : bool
-        Whether each row carries a panel's name on its left.
-    n_colorbars : int
-        0, 1 (shared), or one per row.
-    title, scores : bool
-        Whether there is a figure title and a score panel.
-    note : int
-        The lines of the note under everything (0: none).
+    ``row_labels``: rows carry a panel's name; ``note``: its number of lines.
     """
 
     n_rows: int
@@ -128,30 +103,11 @@ def sheet_columns(ncols, n_maps, n_panels):
 
 
 def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
-    """Draw the sheet.
+    """Draw the sheet of ``maps`` (SheetMap, panel after panel); return it.
 
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene (sensors, interp, tables, faded, titles, units,
-        times, scores).
-    look : Look
-        How the maps look (title, sensors, contours, colour bar, markers).
-    maps : list of SheetMap
-        The maps, panel after panel, each panel's in the order shown.
-    n_cols : int
-        Maps per row (see :func:`sheet_columns`).
-    dpi : float
-        The figure's dots per inch.
-    note : str | None
-        A line under the sheet (e.g. what the peaks are of).
-    pyplot : bool
-        Make the figure through pyplot (False: alone, see ``new_figure``).
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The sheet; its first axes are the maps, in order.
+    ``n_cols`` maps per row (see :func:`sheet_columns`); ``note``: a line under
+    the sheet; ``pyplot=False``: a figure alone (see ``new_figure``). The
+    figure's first axes are the maps, in order.
     """
     titles, several = scene.titles, len(scene.titles) > 1
     check_titles(look.title, titles)  # else they fail at the first draw
