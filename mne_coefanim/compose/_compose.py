@@ -77,12 +77,9 @@ class FrameCompositor:
             self._read_renders(renders)
             self._regions = self._dynamic_regions()
             self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
-            cursor, markers = _overlay_inks(
-                layers, self._canvas, self.shape, self._regions
-            )
+            inks = _overlay_inks(layers, self._canvas, self.shape, self._regions)
             self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
-                cursor, markers, self.palette, self.lookup
-            )
+                *inks, self.lookup)  # fmt: skip
 
     def _read_renders(self, renders):
         """Set the palette, the static picture and where each map goes."""
@@ -93,15 +90,13 @@ class FrameCompositor:
         coverage = map_coverage(renders["white"], renders["black"], pixels)
         self._under_maps = pixels  # every pixel over a map cell, covered or not
         shows = coverage > 0.5 / 255
-        pixels, panel, cell, coverage = (
-            a[shows] for a in (pixels, panel, cell, coverage)
-        )  # fmt: skip
+        pixels, panel, cell, coverage = (a[shows] for a in (pixels, panel, cell,
+                                                            coverage))  # fmt: skip
         off_map = np.ones(len(black), bool)
         off_map[pixels] = False
         # the static picture's distinct colours: few, however many pixels
-        colors, static_index = np.unique(
-            packed_rgb(black)[off_map], return_inverse=True
-        )
+        colors, static_index = np.unique(packed_rgb(black)[off_map],
+                                         return_inverse=True)  # fmt: skip
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
         chrome, fits = chrome_colors(colors, static_index,
                                       N_CHROME_MAX - n_map_colors)  # fmt: skip
@@ -121,12 +116,10 @@ class FrameCompositor:
         for p in range(len(layers.images)):
             is_full, is_partial = full & (panel == p), ~full & (panel == p)
             self._full.append((pixels[is_full], cell[is_full]))
-            self._partial.append((
-                pixels[is_partial],
-                cell[is_partial],
-                *self._blend_table(coverage[is_partial], black[pixels[is_partial]],
-                                   n_map_colors),
-            ))  # fmt: skip
+            self._partial.append((pixels[is_partial], cell[is_partial],
+                                  *self._blend_table(coverage[is_partial],
+                                                     black[pixels[is_partial]],
+                                                     n_map_colors)))  # fmt: skip
 
     def map_region(self):
         """Return what each output pixel shows of the maps, for the viewer.
@@ -231,7 +224,7 @@ class FrameCompositor:
         # meet (tiny dpi), they must be blended together instead
         overlap = slots_overlap(self._sprites)
         self._pasted = None if on_map or overlap else {
-            key: indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            key: indexed_sprite(sprite, self.static_index, self.lookup)
             for key, sprite in self._sprites.items()
         }  # fmt: skip
 
@@ -269,8 +262,7 @@ class FrameCompositor:
                 artist.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
             for rows, cols in self._regions:
-                blend(layer[rows, cols], frame[rows, cols], self.palette,
-                       self.lookup)  # fmt: skip
+                blend(layer[rows, cols], frame[rows, cols], self.lookup)
         flat = frame.reshape(-1)
         for pixels, rows in inks:  # gathers from the blend table
             flat[pixels] = self._ink_table[rows, flat[pixels]]
@@ -288,7 +280,7 @@ class FrameCompositor:
         sprites = [self._sprites[key] for key in keys if key in self._sprites]
         label = paste(self._label_box, sprites)
         rows, cols = self._label_box
-        blend(label, frame[rows, cols], self.palette, self.lookup)
+        blend(label, frame[rows, cols], self.lookup)
 
 
 def _overlay_inks(layers, canvas, shape, regions):

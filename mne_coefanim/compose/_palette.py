@@ -1,10 +1,4 @@
-"""The one palette of all frames: RGB to palette indices, and blending.
-
-The frame compositor turns the figure's static pixels (outline, text, colour
-bar, score panel) into indices of the one palette shared by all frames,
-through lookup tables built once, and blends antialiased pixels over
-indexed ones.
-"""
+"""The one palette of all frames: RGB to palette indices, and blending."""
 
 import threading
 
@@ -97,19 +91,18 @@ def packed_rgb(rgb):
     return red << 16 | green << 8 | blue
 
 
-def blend(layer, frame, palette, lookup):
+def blend(layer, frame, lookup):
     """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
     drawn = layer[..., 3] > 0
-    if not drawn.any():
-        return
-    frame[drawn] = blended(layer[drawn], frame[drawn], palette, lookup)
+    if drawn.any():
+        frame[drawn] = blended(layer[drawn], frame[drawn], lookup)
 
 
-def blended(rgba, under, palette, lookup):
+def blended(rgba, under, lookup):
     """Palette indices of straight-alpha colours over indexed pixels."""
     rgba = rgba.astype(np.float32)
     alpha = rgba[:, 3:] / 255.0
-    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
+    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * lookup.palette[under]))
 
 
 def chrome_colors(colors, inverse, n_max):
@@ -133,9 +126,8 @@ def chrome_colors(colors, inverse, n_max):
 
 def unpacked_rgb(packed):
     """RGB uint8 pixels from packed ints (:func:`packed_rgb` undone)."""
-    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
-        np.uint8
-    )
+    rgb = np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255])
+    return rgb.astype(np.uint8)
 
 
 def to_uint8(rgb):
@@ -143,14 +135,11 @@ def to_uint8(rgb):
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
 
 
-def tabled_inks(cursor, markers, palette, lookup):
-    """Blend every stored ink colour over every palette colour, once.
+def tabled_inks(cursor, markers, lookup):
+    """Blend every stored ink colour (a dozen) over every palette colour, once.
 
-    The cursor's and markers' pixels take a dozen colours (one per level of
-    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
-    is :func:`blended` of ink colour ``row`` over palette colour ``i``, and
-    the inks hold each pixel's row instead of its RGBA: blending them into a
-    frame is a gather.
+    Returns ``(table, cursor, markers)``: ``table[row, i]`` is ink colour
+    ``row`` over palette colour ``i``; the inks hold rows instead of RGBA.
     """
     markers_drawn = [ink for ink in markers if ink is not None]
     rgba = [values for _, values in cursor or ()] + [
@@ -161,10 +150,10 @@ def tabled_inks(cursor, markers, palette, lookup):
     packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
     colors, rows = np.unique(packed, return_inverse=True)
     colors = colors.view(np.uint8).reshape(-1, 4)
-    n_colors = len(palette)
+    n_colors = len(lookup.palette)
     table = blended(np.repeat(colors, n_colors, axis=0),
-                     np.tile(np.arange(n_colors), len(colors)), palette,
-                     lookup).reshape(len(colors), n_colors)  # fmt: skip
+                    np.tile(np.arange(n_colors), len(colors)),
+                    lookup).reshape(len(colors), n_colors)  # fmt: skip
     rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
     if cursor is not None:
         cursor = [(pixels, next(rows)) for pixels, _ in cursor]
@@ -173,9 +162,9 @@ def tabled_inks(cursor, markers, palette, lookup):
     return table, cursor, markers
 
 
-def indexed_sprite(sprite, static_index, palette, lookup):
+def indexed_sprite(sprite, static_index, lookup):
     """Blend a character's picture onto the static picture, as indices."""
     rows, cols, picture = sprite
     indices = static_index[rows, cols].copy()
-    blend(picture, indices, palette, lookup)
+    blend(picture, indices, lookup)
     return rows, cols, picture[..., 3] > 0, indices
