@@ -127,16 +127,14 @@ class FrameCompositor:
         Returns
         -------
         region : array of uint8, shape (height, width)
-            0 where no map is; ``1 + p`` where panel ``p``'s map shows
-            alone (the pixel's colour is the level of its map cell); 255
-            where a map is partly or wholly covered (outlines, sensors: the
-            colour is a blend, or the artist's own).
+            0 where no map is; ``1 + p`` where panel ``p``'s map shows alone
+            (the level of its map cell); 255 where a map is partly or wholly
+            covered (outlines, sensors).
         """
         region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
         region[self._under_maps] = 255  # e.g. under an opaque sensor dot
-        for p, ((full, _), (partial, *_)) in enumerate(
-            zip(self._full, self._partial, strict=True)
-        ):
+        for p, ((full, _), (partial, *_)) in enumerate(zip(self._full, self._partial,
+                                                           strict=True)):  # fmt: skip
             region[full] = min(p + 1, 254)
             region[partial] = 255
         return region.reshape(self.shape)
@@ -193,9 +191,8 @@ class FrameCompositor:
         flat = frame.reshape(-1)
         for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
             flat[pixels] = panel_levels[cells]
-        for (pixels, cells, rows, table), panel_levels in zip(
-            self._partial, levels, strict=True
-        ):
+        for (pixels, cells, rows, table), panel_levels in zip(self._partial, levels,
+                                                              strict=True):  # fmt: skip
             flat[pixels] = table[rows, panel_levels[cells]]
         self._draw_dynamic(index, masks, images, frame)
         return frame

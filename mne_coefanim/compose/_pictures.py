@@ -318,17 +318,13 @@ def _spaced_groups(x_px, gap):
 def label_sprites(label, texts, canvas):
     """Draw each (slot, character) of the time label once, alone.
 
-    Returns ``{(slot, char): (rows, cols, rgba)}``: the pixel box of the
-    character's picture and the straight-alpha RGBA picture itself, exactly
-    what the figure draws for that slot.
+    Returns ``{(slot, char): (rows, cols, rgba)}``: the picture's pixel box
+    and its straight-alpha RGBA, exactly as the figure draws that slot.
     """
     renderer = canvas.get_renderer()
-    needed = {
-        (slot, char)
-        for text in texts
-        for slot, char in enumerate(text.rjust(label.width))
-        if not char.isspace()
-    }
+    needed = {(slot, char) for text in texts
+              for slot, char in enumerate(text.rjust(label.width))
+              if not char.isspace()}  # fmt: skip
     slots = label.slot_texts()
     sprites = {}
     # search each picture only near the label (not the whole canvas)
@@ -353,10 +349,7 @@ def label_sprites(label, texts, canvas):
 
 
 def slots_overlap(sprites):
-    """Whether pictures of characters in different slots may share pixels.
-
-    The slots share a baseline: pictures whose columns meet overlap.
-    """
+    """Whether pictures in different slots may share pixels (their columns meet)."""
     spans = {}  # per slot, the columns its pictures may take
     for (slot, _), (_, cols, _) in sprites.items():
         low, high = spans.get(slot, (cols.start, cols.stop))
@@ -395,16 +388,7 @@ def paste(box, sprites):
 
 
 def map_coverage(white, black, pixels):
-    """How much of the map shows at each pixel: RGB sums, white minus black.
-
-    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
-    """
-    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
-    black = black.view(np.uint32).reshape(-1)[pixels]
-    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
-
-
-def _channel_sum(rgba):
-    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
-    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
-    return bytes_.sum(axis=1) - bytes_[:, 3]
+    """How much of the map shows at ``pixels``: RGB sums, white minus black."""
+    white, black = (rgba.reshape(-1, 4)[pixels, :3].astype(np.int32).sum(axis=1)
+                    for rgba in (white, black))  # fmt: skip
+    return (white - black) / (3 * 255.0)

@@ -220,23 +220,11 @@ class CoefFigure:
         return self._labels[index]
 
     def set_frame(self, index, levels, masks=None, images=None):
-        """Show frame ``index``.
+        """Show frame ``index``; return the artists that changed.
 
-        Parameters
-        ----------
-        index : int
-            The frame (time) index.
-        levels : list of array, shape (n_inside,), dtype uint8
-            Per panel, the colour index of each pixel inside the head.
-        masks : list of array of bool, shape (n_channels,) | None
-            Per panel, the significant channels of this frame.
-        images : list of array, shape (res, res) | None
-            Per panel, the interpolated values (only needed for contours).
-
-        Returns
-        -------
-        artists : list
-            The artists that changed.
+        Per panel: ``levels``, the colour index of each pixel inside the head;
+        ``masks``, the significant channels; ``images``, the interpolated
+        values (only needed for contours).
         """
         for image, panel_levels in zip(self.images, levels, strict=True):
             image.set_data(level_image(self.interp, panel_levels))
@@ -244,13 +232,7 @@ class CoefFigure:
         return self.images + self.dynamic_artists
 
     def set_dynamic(self, index, masks=None, images=None):
-        """Set the per-frame artists other than the maps for frame ``index``.
-
-        Parameters
-        ----------
-        index, masks, images
-            As in :meth:`set_frame`.
-        """
+        """Set the per-frame artists other than the maps (see :meth:`set_frame`)."""
         self.time_text.set_text(self.time_label(index))
         x = time_axis(self.times[index], self.time_unit)
         if self.cursor is not None:
@@ -330,12 +312,9 @@ def score_height(scores):
 
 
 def draw_score_panel(fig, ax, scores, times, unit):
-    """Draw the animation's score panel; return its cursors.
+    """Draw the score panel: a curve, a ``matrix`` or a ``tf_matrix`` of ``scores``.
 
-    A curve, a ``matrix`` (training x testing time) or a ``tf_matrix``
-    (frequency x time) of ``scores`` (a ScorePanel), against ``times`` in
-    seconds (samples with ``unit='sample'``). Returns the vertical cursor,
-    and a matrix's horizontal one (else None).
+    Returns the vertical cursor, and a matrix's horizontal one (else None).
     """
     x = time_axis(times, unit)
     if scores.tf_matrix is not None:  # frequency x time
@@ -345,24 +324,23 @@ def draw_score_panel(fig, ax, scores, times, unit):
                          xlabel=time_axis_label("Time", unit))  # fmt: skip
         cursor = ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
         return cursor, None
-    image = ax.imshow(
-        scores.matrix, origin="lower", extent=(x[0], x[-1], x[0], x[-1]),
-        interpolation="nearest", aspect="equal", **_colors(scores.matrix, scores),
-    )  # fmt: skip
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label(scores.label)
+    _score_image(fig, ax, scores, scores.matrix, (x[0], x[-1]) * 2, "equal", 0.04)
     ax.set_xlabel(time_axis_label("Testing time", unit))
     ax.set_ylabel(time_axis_label("Training time", unit))
     cursor = ax.axvline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
     return cursor, ax.axhline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
 
 
-def _colors(matrix, scores):
-    """Return a score map's colours: centred on chance (above red, below blue)."""
-    if scores.chance is None:  # no centre to diverge from: sequential
-        return dict(cmap="viridis", vmin=None, vmax=None)
-    spread = np.abs(matrix - scores.chance).max() or 1.0
-    return dict(cmap="RdBu_r", vmin=scores.chance - spread,
-                vmax=scores.chance + spread)  # fmt: skip
+def _score_image(fig, ax, scores, matrix, extent, aspect, pad):
+    """Draw a score map with its colour bar, centred on chance (above: red)."""
+    colors = dict(cmap="viridis", vmin=None, vmax=None)  # no centre: sequential
+    if scores.chance is not None:
+        spread = np.abs(matrix - scores.chance).max() or 1.0
+        colors = dict(cmap="RdBu_r", vmin=scores.chance - spread,
+                      vmax=scores.chance + spread)  # fmt: skip
+    image = ax.imshow(matrix, origin="lower", extent=extent, interpolation="nearest",
+                      aspect=aspect, **colors)  # fmt: skip
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=pad).set_label(scores.label)
 
 
 def _draw_tf_scores(fig, ax, scores, x, unit):
@@ -371,10 +349,7 @@ def _draw_tf_scores(fig, ax, scores, x, unit):
     # each time is a column centred on it (one frame has a column of width 1)
     step = np.median(np.diff(x)) if len(x) > 1 else 1.0
     extent = (x[0] - step / 2, x[-1] + step / 2, -0.5, n_freqs - 0.5)
-    image = ax.imshow(scores.tf_matrix, origin="lower", extent=extent,
-                      interpolation="nearest", aspect="auto",
-                      **_colors(scores.tf_matrix, scores))  # fmt: skip
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.02).set_label(scores.label)
+    _score_image(fig, ax, scores, scores.tf_matrix, extent, "auto", 0.02)
     # one tick per frequency row (every k-th when many), in Hz
     labels = scores.tf_labels
     rows = np.arange(0, len(labels), -(-len(labels) // MAX_FREQ_TICKS))
