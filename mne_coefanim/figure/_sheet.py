@@ -9,7 +9,8 @@ sensors and markers are lines, so PDF and SVG files keep them as vectors.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -66,22 +67,6 @@ class SheetMap:
     image: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
-class SheetGrid:
-    """The shape of a sheet (``n_colorbars``: 0, 1 or one per row).
-
-    ``row_labels``: rows carry a panel's name; ``note``: its number of lines.
-    """
-
-    n_rows: int
-    n_cols: int
-    row_labels: bool = False
-    n_colorbars: int = 1
-    title: bool = False
-    scores: bool = False
-    note: int = 0
-
-
 def sheet_columns(ncols, n_maps, n_panels):
     """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``.
 
@@ -111,15 +96,15 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     """
     titles, several = scene.titles, len(scene.titles) > 1
     check_titles(look.title, titles)  # else they fail at the first draw
-    grid = SheetGrid(
-        n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
+    layout = partial(
+        sheet_layout, n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
         n_cols=n_cols, row_labels=several,
         n_colorbars=len(scene.tables) if look.colorbar else 0,
         title=bool(look.title), scores=scene.scores is not None,
     )  # fmt: skip
-    width, _, _ = sheet_layout(grid)  # the note wraps to the sheet's width
+    width, _, _ = layout(note=0)  # the note wraps to the sheet's width
     lines = [] if note is None else _wrap(note, width - 0.3)
-    width, height, rects = sheet_layout(replace(grid, note=len(lines)))
+    width, height, rects = layout(note=len(lines))
     check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
                      fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
     fig = new_figure((width, height), dpi, pyplot=pyplot)
@@ -169,15 +154,14 @@ def _wrap(note, width):
     Widths are the glyphs' outlines at the font size; drawn text is up to a
     few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
     """
-    lines = []
-    for word in note.split(" "):
-        line = f"{lines[-1]} {word}" if lines else word
-        if lines and text_width(line, NOTE_FONTSIZE) > 0.9 * width * 72:
+    first, *words = note.split(" ")
+    lines = [first]
+    for word in words:
+        line = f"{lines[-1]} {word}"
+        if text_width(line, NOTE_FONTSIZE) > 0.9 * width * 72:
             lines.append(word)
-        elif lines:
-            lines[-1] = line
         else:
-            lines.append(word)
+            lines[-1] = line
     return lines
 
 
@@ -195,48 +179,46 @@ def _draw_scores(ax, scene, frames, unit):
             markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
 
 
-def sheet_layout(grid):
-    """Figure size (inches) and axes rectangles (figure fractions) of a ``grid``.
+def sheet_layout(*, n_rows, n_cols, row_labels, n_colorbars, title, scores, note):
+    """Figure size (inches) and axes rectangles (figure fractions) of a sheet.
 
-    ``rects`` holds ``'maps'`` (row after row), ``'colorbars'`` and, with a
-    score panel, ``'scores'``: ``(left, bottom, width, height)``.
+    ``n_colorbars``: 0, 1 or one per row; ``row_labels``: rows carry a
+    panel's name; ``note``: its number of lines. ``rects`` holds ``'maps'``
+    (row after row), ``'colorbars'`` and, with a score panel, ``'scores'``.
     """
-    left = MARGIN + (ROW_LABEL if grid.row_labels else 0.0)
-    cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if grid.n_colorbars else MARGIN
-    grid_width = grid.n_cols * MAP + (grid.n_cols - 1) * GAP
+    left = MARGIN + (ROW_LABEL if row_labels else 0.0)
+    cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if n_colorbars else MARGIN
+    grid_width = n_cols * MAP + (n_cols - 1) * GAP
     width = max(left + grid_width + cbar_band, MIN_WIDTH)
     left += (width - left - grid_width - cbar_band) / 2  # a narrow grid: centred
     row_height = MAP_TITLE + MAP
-    note = NOTE + NOTE_LINE * (grid.note - 1) if grid.note else 0.0
-    scores = SCORES_BOTTOM + SCORES + SCORES_GAP if grid.scores else 0.0
-    grid_bottom = note + scores + MARGIN
-    top = TITLE if grid.title else MARGIN
-    height = grid_bottom + grid.n_rows * row_height + top
+    note_band = NOTE + NOTE_LINE * (note - 1) if note else 0.0
+    score_band = SCORES_BOTTOM + SCORES + SCORES_GAP if scores else 0.0
+    grid_bottom = note_band + score_band + MARGIN
+    top = TITLE if title else MARGIN
+    height = grid_bottom + n_rows * row_height + top
 
     def frac(x, y, w, h):
         return (x / width, y / height, w / width, h / height)
 
     def row_bottom(row):  # rows from the top down
-        return grid_bottom + (grid.n_rows - 1 - row) * row_height
+        return grid_bottom + (n_rows - 1 - row) * row_height
 
     # one colour bar beside the whole grid's maps, or one beside each row's
     bar_x = left + grid_width + MARGIN
-    span = (grid.n_rows - 1) * row_height + MAP
-    colorbars = [] if not grid.n_colorbars else (
-        [frac(bar_x, row_bottom(grid.n_rows - 1) + 0.15 * span, CBAR_WIDTH, 0.7 * span)]
-        if grid.n_colorbars == 1 else
+    span = (n_rows - 1) * row_height + MAP
+    colorbars = [] if not n_colorbars else (
+        [frac(bar_x, row_bottom(n_rows - 1) + 0.15 * span, CBAR_WIDTH, 0.7 * span)]
+        if n_colorbars == 1 else
         [frac(bar_x, row_bottom(row) + 0.15 * MAP, CBAR_WIDTH, 0.7 * MAP)
-         for row in range(grid.n_rows)]
+         for row in range(n_rows)]
     )  # fmt: skip
     rects = {
-        "maps": [
-            frac(left + col * (MAP + GAP), row_bottom(row), MAP, MAP)
-            for row in range(grid.n_rows)
-            for col in range(grid.n_cols)
-        ],
+        "maps": [frac(left + col * (MAP + GAP), row_bottom(row), MAP, MAP)
+                 for row in range(n_rows) for col in range(n_cols)],  # fmt: skip
         "colorbars": colorbars,
     }
-    if grid.scores:
-        rects["scores"] = frac(SCORES_LEFT, note + SCORES_BOTTOM,
+    if scores:
+        rects["scores"] = frac(SCORES_LEFT, note_band + SCORES_BOTTOM,
                                width - SCORES_LEFT - cbar_band, SCORES)  # fmt: skip
     return width, height, rects
