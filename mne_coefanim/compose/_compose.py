@@ -249,9 +249,8 @@ class FrameCompositor:
                 if ink is not None:
                     drawn_before.add(line)
                     inks.append(ink.select(mask))
-        others = [] if quick else [
-            a for a in layers.dynamic_artists() if a not in drawn_before
-        ]  # fmt: skip
+        others = [] if quick else [a for a in layers.dynamic_artists()
+                                   if a not in drawn_before]  # fmt: skip
         if others:
             renderer = self._canvas.get_renderer()
             renderer.clear()
@@ -263,11 +262,8 @@ class FrameCompositor:
         flat = frame.reshape(-1)
         for pixels, rows in inks:  # gathers from the blend table
             flat[pixels] = self._ink_table[rows, flat[pixels]]
-        if quick:  # the label's characters, as set_text right-aligns them
-            chars = layers.labels[index].rjust(layers.time_text.width)
-        else:
-            chars = layers.time_text.time_chars()
-        keys = list(enumerate(chars))
+        # the label's characters, as set_text right-aligns them
+        keys = list(enumerate(layers.labels[index].rjust(layers.time_text.width)))
         if self._pasted is not None:
             for key in keys:
                 if key in self._pasted:

@@ -21,8 +21,6 @@ MARKER_MARGIN = 2  # pixels around a marker's radius (snapping, antialiasing)
 # the codes one index render holds: 24 bits of RGB, 0 kept for the cells
 # another render codes
 CODES_PER_RENDER = 2**24 - 1
-# the R, G and B bytes of an RGBA pixel read as uint32, in either byte order
-_RGB_BITS = np.frombuffer(bytes([255, 255, 255, 0]), np.uint32)[0]
 
 
 def probe(layers, render):
@@ -64,12 +62,8 @@ def probe(layers, render):
 def _axes_away_from_maps(layers):
     """Return the axes whose boxes do not meet any map image's box."""
     maps = [image.get_window_extent() for image in layers.images]
-    return [
-        ax
-        for ax in layers.fig.axes
-        if ax not in layers.map_axes
-        and not any(ax.get_window_extent().overlaps(box) for box in maps)
-    ]
+    return [ax for ax in layers.fig.axes if ax not in layers.map_axes and not any(
+        ax.get_window_extent().overlaps(box) for box in maps)]  # fmt: skip
 
 
 def _drew_near_maps(renders, layers, pad=2):
@@ -78,19 +72,18 @@ def _drew_near_maps(renders, layers, pad=2):
     Off the map cells, the black and white renders differ only where those
     axes drew; near a map, their ink could also cover map pixels.
     """
-    index = renders["index"][0]
-    # one uint32 per RGBA pixel: compare R, G and B at once
-    black, white = (renders[k].view(np.uint32)[..., 0] for k in ("black", "white"))
+    index, black, white = renders["index"][0], renders["black"], renders["white"]
     for image in layers.images:
         rows, cols = pixel_box(image.get_window_extent(), black.shape, pad)
         off_cells = index[rows, cols, 3] == 0  # alike in every index render
-        differ = (black[rows, cols] ^ white[rows, cols]) & _RGB_BITS != 0
+        differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
         if (differ & off_cells).any():
             return True
     return False
 
 
 def _fill_images(layers, value):
+    """Fill the maps: ``value`` in R, G and B inside the head, clear outside."""
     inside = layers.interp.inside.astype(np.uint8)[..., np.newaxis]
     rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
                           axis=-1)  # fmt: skip

@@ -76,16 +76,11 @@ class FigureLayers:
     Attributes
     ----------
     fig, images, map_axes : Figure, list of AxesImage, list of Axes
-        The figure (the compositor renders it at its own dpi), the maps (one
-        per panel; the compositor draws their pixels) and their axes.
-    interp : ScalpInterpolator
-        The map cells: ``res`` and ``inside`` (which image pixels are maps).
-    palette_tables : list of ColorTable
-        Every colour a map pixel can take (tables and their faded twins).
-    labels : list of str
-        The time label of every frame.
-    time_text : TimeLabel
-        The time label; its ``slot_texts()`` give one text per character slot.
+        The figure, the maps (one per panel) and their axes.
+    interp, palette_tables : ScalpInterpolator, list of ColorTable
+        The map cells (``res``, ``inside``); every colour a map pixel takes.
+    labels, time_text : list of str, TimeLabel
+        Every frame's time label; the label (``slot_texts()``).
     marks_maps : bool
         Whether artists over the maps change per frame (markers, contours).
     score_axes : Axes | None
@@ -94,8 +89,7 @@ class FigureLayers:
         ``dynamic_artists()`` lists the artists that change per frame;
         ``set_dynamic(index, masks=None, images=None)`` sets them.
     cursor, cursor_x : Line2D | None, array, shape (n_frames,)
-        The score cursor when it is the panel's only moving artist (drawn
-        once for all frames by the compositor), and its x in each frame.
+        The score cursor when it is the panel's only moving artist; its x.
     mask_lines, marker_pos : tuple of Line2D, array, shape (n_channels, 2)
         Per panel, the markers of the significant channels; where they go.
     """
@@ -120,24 +114,10 @@ class FigureLayers:
 class CoefFigure:
     """Build the figure once and update its per-frame artists.
 
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene (``tables``: one shared by all panels, or one per
-        panel, each with its own colour bar; ``scores``: a ScorePanel).
-    look : Look
-        How the figure looks.
-    dpi : float
-        The figure's dots per inch.
-
-    Attributes
-    ----------
-    tables, panel_tables : list of ColorTable
-        The colour tables (one, or one per panel); the table of each panel.
-    colorbars : list of matplotlib.colorbar.Colorbar
-        One per table (empty when ``colorbar=False``).
-    layers : FigureLayers
-        What a frame compositor may read of the figure.
+    ``scene`` (validated: ``tables`` are one shared by all panels, or one
+    per panel with its own colour bar) drawn with ``look`` at ``dpi``;
+    ``colorbars`` has one per table (none with ``colorbar=False``);
+    ``layers`` is what a frame compositor may read of the figure.
     """
 
     def __init__(self, scene, look, dpi, *, pyplot=True):
@@ -253,10 +233,8 @@ class CoefFigure:
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
     """Figure size (inches) and axes rectangles (figure fractions).
 
-    The panels fill ``n_rows`` rows (one per frequency), row by row from the
-    top. One colour bar sits right of the last column, centred on the rows;
-    with one per panel (``n_colorbars == n_panels > 1``), each sits right of
-    its own map.
+    The panels fill ``n_rows`` rows (one per frequency) from the top; the
+    colour bar sits right of the last column, or each right of its map.
     """
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
