@@ -1,33 +1,18 @@
 """The fast compositor: indexed frames of a figure without redrawing it.
 
-Matplotlib spends tens of milliseconds drawing a whole figure; an animation
-changes only its maps, a time label and a few markers. So the figure is
-rendered a handful of times *once* (:mod:`._pictures`) to learn, for every
-output pixel, what it shows:
-
-* the static picture (outlines, colour bar, titles, score panel);
-* which map cell, if any, it shows, read from renders of images whose
-  colours encode their own (panel, cell) indices in 24 bits (matplotlib's
-  own resampling, so the mapping is exactly the figure's);
-* how much of the map shows through the artists drawn on top of it (head
-  outline, sensors), from two renders with a black and a white map:
-  ``pixel = a * map + c``.
-
-Each frame is then the static index image with the map's colour indices
-gathered in, the partly covered pixels blended, and the per-frame artists
-blended on top: the time label pasted from pictures of its characters, the
-cursor and the mask markers from their pixels drawn once for all frames, and
-anything else (contours, and markers whose pictures touch) drawn alone by
-matplotlib on a cleared canvas. Every colour is an index into one palette
-(:mod:`._palette`): the map's levels first, then the figure's own colours.
-
-The reference is ``CoefAnimation.iter_frames(method='draw')``: plain
-matplotlib, the whole figure drawn frame by frame; composed frames equal it
-(the tests compare them). Two fallbacks sit beside the fast paths: markers
-whose pictures touch (``marker_ink`` returns None) or meet contours are
-drawn per frame in :meth:`FrameCompositor._draw_dynamic`, and label
-characters whose pictures touch (tiny dpi) are blended there instead of
-pasted. The module ends with :class:`Playback`, the on-screen controls.
+Matplotlib takes tens of milliseconds to draw a figure; an animation changes
+only its maps, a time label and a few markers. So the figure is rendered a
+few times *once* (:mod:`._pictures`) to learn, per output pixel, the static
+picture, which map cell it shows (renders of images whose colours encode
+their cells: matplotlib's own resampling) and how much of the map shows
+through the outlines and sensors (``pixel = a * map + c``, from a black and
+a white map). A frame is then the static index image with the map's colour
+indices gathered in, partly covered pixels blended, and the per-frame
+artists blended on top: the label pasted from pictures of its characters,
+the cursor and markers from pixels drawn once, anything else (contours,
+touching markers or characters) drawn alone on a cleared canvas. Colours
+are indices into one palette (:mod:`._palette`). The reference,
+``iter_frames(method='draw')``, draws every frame; the tests compare them.
 """
 
 from contextlib import contextmanager
@@ -55,6 +40,7 @@ from ._pictures import (
     map_coverage,
     marker_ink,
     paste,
+    pixel_box,
     probe,
     slots_overlap,
     union_box,
@@ -70,16 +56,14 @@ class FrameCompositor:
     Parameters
     ----------
     layers : FigureLayers
-        What the compositor may read of the figure (its state is restored
-        after the probes).
+        What the compositor may read of the figure (restored after probes).
     dpi : float
-        The output resolution; the frames are ``figsize * dpi`` pixels.
+        The output resolution.
 
     Attributes
     ----------
     palette : array, shape (n_colors, 3)
-        uint8 RGB; the maps' levels take the first entries (all the figure's
-        tables, one after the other), the figure's own colours the rest.
+        uint8 RGB: the tables' levels first, then the figure's own colours.
     shape : tuple of int
         ``(height, width)`` of the frames.
     """
@@ -93,12 +77,9 @@ class FrameCompositor:
             self._read_renders(renders)
             self._regions = self._dynamic_regions()
             self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
-            cursor, markers = _overlay_inks(
-                layers, self._canvas, self.shape, self._regions
-            )
+            inks = _overlay_inks(layers, self._canvas, self.shape, self._regions)
             self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
-                cursor, markers, self.palette, self.lookup
-            )
+                *inks, self.lookup)  # fmt: skip
 
     def _read_renders(self, renders):
         """Set the palette, the static picture and where each map goes."""
@@ -109,21 +90,19 @@ class FrameCompositor:
         coverage = map_coverage(renders["white"], renders["black"], pixels)
         self._under_maps = pixels  # every pixel over a map cell, covered or not
         shows = coverage > 0.5 / 255
-        pixels, panel, cell, coverage = (
-            a[shows] for a in (pixels, panel, cell, coverage)
-        )  # fmt: skip
+        pixels, panel, cell, coverage = (a[shows] for a in (pixels, panel, cell,
+                                                            coverage))  # fmt: skip
         off_map = np.ones(len(black), bool)
         off_map[pixels] = False
         # the static picture's distinct colours: few, however many pixels
-        colors, static_index = np.unique(
-            packed_rgb(black)[off_map], return_inverse=True
-        )
+        colors, static_index = np.unique(packed_rgb(black)[off_map],
+                                         return_inverse=True)  # fmt: skip
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
         chrome, fits = chrome_colors(colors, static_index,
                                       N_CHROME_MAX - n_map_colors)  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
-        self.lookup = PaletteLookup(self.palette, precise=False)
+        self.lookup = PaletteLookup(self.palette)
         if fits:
             static_index = (static_index + n_map_colors).astype(np.uint8)
         else:  # more colours than fit: the nearest ones
@@ -137,12 +116,10 @@ class FrameCompositor:
         for p in range(len(layers.images)):
             is_full, is_partial = full & (panel == p), ~full & (panel == p)
             self._full.append((pixels[is_full], cell[is_full]))
-            self._partial.append((
-                pixels[is_partial],
-                cell[is_partial],
-                *self._blend_table(coverage[is_partial], black[pixels[is_partial]],
-                                   n_map_colors),
-            ))  # fmt: skip
+            self._partial.append((pixels[is_partial], cell[is_partial],
+                                  *self._blend_table(coverage[is_partial],
+                                                     black[pixels[is_partial]],
+                                                     n_map_colors)))  # fmt: skip
 
     def map_region(self):
         """Return what each output pixel shows of the maps, for the viewer.
@@ -150,16 +127,14 @@ class FrameCompositor:
         Returns
         -------
         region : array of uint8, shape (height, width)
-            0 where no map is; ``1 + p`` where panel ``p``'s map shows
-            alone (the pixel's colour is the level of its map cell); 255
-            where a map is partly or wholly covered (outlines, sensors: the
-            colour is a blend, or the artist's own).
+            0 where no map is; ``1 + p`` where panel ``p``'s map shows alone
+            (the level of its map cell); 255 where a map is partly or wholly
+            covered (outlines, sensors).
         """
         region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
         region[self._under_maps] = 255  # e.g. under an opaque sensor dot
-        for p, ((full, _), (partial, *_)) in enumerate(
-            zip(self._full, self._partial, strict=True)
-        ):
+        for p, ((full, _), (partial, *_)) in enumerate(zip(self._full, self._partial,
+                                                           strict=True)):  # fmt: skip
             region[full] = min(p + 1, 254)
             region[partial] = 255
         return region.reshape(self.shape)
@@ -167,14 +142,9 @@ class FrameCompositor:
     def _blend_table(self, coverage, under, n_map_colors):
         """Palette index of every partly covered pixel over every map colour.
 
-        A pixel shows ``a * map + c``, so its blended colour depends only on
-        its ``(a, c)`` and the map's colour index: blending and looking up
-        each distinct ``(a, c)`` (a few hundred: outlines and sensors are one
-        colour, ``a`` a multiple of 1/255) against every map colour once,
-        here, leaves a gather per frame.
-
-        Returns ``(rows, table)``: pixel k over map index i is
-        ``table[rows[k], i]``.
+        Each distinct ``(a, c)`` (a few hundred) is blended with every map
+        colour once, leaving a gather per frame: pixel k over map index i is
+        ``table[rows[k], i]``; returns ``(rows, table)``.
         """
         steps = np.rint(coverage * 255).astype(np.uint32)
         under = under.astype(np.uint32)
@@ -192,22 +162,12 @@ class FrameCompositor:
     def _dynamic_regions(self):
         """Pixel boxes (row and column slices) the per-frame artists can touch."""
         layers, renderer = self.layers, self._canvas.get_renderer()
-        height = self.shape[0]
         boxes = []
         if layers.marks_maps:  # drawn over the maps
             boxes += [ax.get_window_extent(renderer) for ax in layers.map_axes]
         if layers.score_axes is not None:  # a cursor moves in it
             boxes.append(layers.score_axes.get_window_extent(renderer))
-        regions = []
-        for box in boxes:
-            x0, x1 = (
-                max(int(box.x0) - 2, 0),
-                min(int(np.ceil(box.x1)) + 2, self.shape[1]),
-            )
-            y0 = max(height - int(np.ceil(box.y1)) - 2, 0)
-            y1 = min(height - int(box.y0) + 2, height)
-            regions.append((slice(y0, y1), slice(x0, x1)))
-        return regions
+        return [pixel_box(box, self.shape, pad=2) for box in boxes]
 
     @contextmanager
     def rendering(self):
@@ -231,19 +191,14 @@ class FrameCompositor:
         flat = frame.reshape(-1)
         for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
             flat[pixels] = panel_levels[cells]
-        for (pixels, cells, rows, table), panel_levels in zip(
-            self._partial, levels, strict=True
-        ):
+        for (pixels, cells, rows, table), panel_levels in zip(self._partial, levels,
+                                                              strict=True):  # fmt: skip
             flat[pixels] = table[rows, panel_levels[cells]]
         self._draw_dynamic(index, masks, images, frame)
         return frame
 
     def start(self):
-        """Prepare per-frame drawing; call inside :meth:`rendering`.
-
-        No full draw is needed: the artists drawn per frame only need the
-        figure's transforms at this dpi, which the canvas keeps up to date.
-        """
+        """Prepare per-frame drawing; call inside :meth:`rendering` (no draw needed)."""
         self._label_slots = {self.layers.time_text.text}
         # when every per-frame artist is stored (no contours), the figure's
         # artists need not even be set for each frame
@@ -266,7 +221,7 @@ class FrameCompositor:
         # meet (tiny dpi), they must be blended together instead
         overlap = slots_overlap(self._sprites)
         self._pasted = None if on_map or overlap else {
-            key: indexed_sprite(sprite, self.static_index, self.palette, self.lookup)
+            key: indexed_sprite(sprite, self.static_index, self.lookup)
             for key, sprite in self._sprites.items()
         }  # fmt: skip
 
@@ -279,11 +234,7 @@ class FrameCompositor:
         return self._stored_only and images is None
 
     def _draw_dynamic(self, index, masks, images, frame):
-        """Blend the per-frame artists onto the frame.
-
-        The time label is pasted from pictures drawn once per (slot,
-        character); the other artists are drawn alone on a cleared canvas.
-        """
+        """Blend the per-frame artists onto the frame."""
         layers = self.layers
         quick = self.composes_alone(images)
         if not quick:
@@ -298,9 +249,8 @@ class FrameCompositor:
                 if ink is not None:
                     drawn_before.add(line)
                     inks.append(ink.select(mask))
-        others = [] if quick else [
-            a for a in layers.dynamic_artists() if a not in drawn_before
-        ]  # fmt: skip
+        others = [] if quick else [a for a in layers.dynamic_artists()
+                                   if a not in drawn_before]  # fmt: skip
         if others:
             renderer = self._canvas.get_renderer()
             renderer.clear()
@@ -308,16 +258,12 @@ class FrameCompositor:
                 artist.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
             for rows, cols in self._regions:
-                blend(layer[rows, cols], frame[rows, cols], self.palette,
-                       self.lookup)  # fmt: skip
+                blend(layer[rows, cols], frame[rows, cols], self.lookup)
         flat = frame.reshape(-1)
         for pixels, rows in inks:  # gathers from the blend table
             flat[pixels] = self._ink_table[rows, flat[pixels]]
-        if quick:  # the label's characters, as set_text right-aligns them
-            chars = layers.labels[index].rjust(layers.time_text.width)
-        else:
-            chars = layers.time_text.time_chars()
-        keys = list(enumerate(chars))
+        # the label's characters, as set_text right-aligns them
+        keys = list(enumerate(layers.labels[index].rjust(layers.time_text.width)))
         if self._pasted is not None:
             for key in keys:
                 if key in self._pasted:
@@ -327,14 +273,11 @@ class FrameCompositor:
         sprites = [self._sprites[key] for key in keys if key in self._sprites]
         label = paste(self._label_box, sprites)
         rows, cols = self._label_box
-        blend(label, frame[rows, cols], self.palette, self.lookup)
+        blend(label, frame[rows, cols], self.lookup)
 
 
 def _overlay_inks(layers, canvas, shape, regions):
-    """Draw the cursor's and markers' pixels for all frames, once.
-
-    Only pixels inside the regions count, as for artists drawn per frame.
-    """
+    """Draw the cursor's and markers' pixels (inside the regions) once."""
     inside = np.zeros(shape, bool)
     for rows, cols in regions:
         inside[rows, cols] = True
@@ -360,13 +303,7 @@ STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
 
 
 def can_play():
-    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline).
-
-    Returns
-    -------
-    playable : bool
-        True for a window or a notebook widget.
-    """
+    """Whether matplotlib's backend can play an animation (not Agg, PDF, inline)."""
     from matplotlib.backends import BackendFilter, backend_registry
 
     backend = mpl.get_backend().lower()
@@ -375,22 +312,10 @@ def can_play():
 
 
 class Playback:
-    """Mouse and keyboard control of a matplotlib animation.
+    """Mouse and keyboard control of ``anim``, a matplotlib animation on ``fig``.
 
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure whose canvas sends the events.
-    anim : matplotlib.animation.Animation
-        The animation to pause and resume.
-    step : callable
-        ``step(n)`` shows the frame ``n`` frames from the one shown (and
-        makes playback go on from there).
-
-    Attributes
-    ----------
-    paused : bool
-        Whether the animation is paused.
+    ``step(n)`` shows the frame ``n`` frames from the one shown (playback
+    goes on from there); ``paused`` says whether the animation is paused.
     """
 
     def __init__(self, fig, anim, step):

@@ -1,10 +1,4 @@
-"""The one palette of all frames: RGB to palette indices, and blending.
-
-The frame compositor turns the figure's static pixels (outline, text, colour
-bar, score panel) into indices of the one palette shared by all frames,
-through lookup tables built once, and blends antialiased pixels over
-indexed ones.
-"""
+"""The one palette of all frames: RGB to palette indices, and blending."""
 
 import threading
 
@@ -17,25 +11,17 @@ from ._pictures import Ink
 
 
 class PaletteLookup:
-    """Map RGB images to the nearest palette index through lookup tables.
+    """Map RGB images to palette indices through a lookup table, built lazily.
 
-    RGB space is cut into 32³ cells of 8 x 8 x 8 levels (5 bits per channel).
-    Pixels in a cell that holds a palette colour get their exact nearest
-    palette colour (Euclidean in RGB) from a per-cell table of 512 entries;
-    in particular every palette colour maps to itself (to its first index if
-    the palette repeats a colour). Pixels in any other cell get the palette
-    colour nearest the cell centre, at most 2 * sqrt(3) * 3.5 (about 12) RGB
-    levels farther than their exact nearest colour. Both tables are built
-    once; a lookup costs a few milliseconds for 500 x 500 pixels.
+    Palette colours map to themselves (to their first index if the palette
+    repeats a colour); any other pixel gets the palette colour nearest the
+    centre of its cell of 8 x 8 x 8 levels (5 bits per channel), at most
+    2 * sqrt(3) * 3.5 (about 12) RGB levels farther than its exact nearest.
 
     Parameters
     ----------
     palette : array, shape (n_colors, 3), dtype uint8
         RGB colours, ``1 <= n_colors <= 256``.
-    precise : bool
-        If False, skip the per-cell tables: palette colours still map to
-        themselves (exact matches are looked up first), others go through
-        the coarse table.
 
     Attributes
     ----------
@@ -43,41 +29,20 @@ class PaletteLookup:
         The palette.
     """
 
-    def __init__(self, palette, *, precise=True):
+    def __init__(self, palette):
         self.palette = check_palette(palette)
         # duplicates removed first, so that a repeated colour maps to its
         # first index whatever order the tree returns ties in
         colors, first = np.unique(self.palette, axis=0, return_index=True)
         self._tree = cKDTree(colors.astype(np.float64))
         self._first = first.astype(np.uint8)
-        centers = np.arange(32) * 8 + 3.5
         # the nearest colour to each cell's centre, filled in as cells are
         # first met (-1: not yet): most images touch few of the 32³ cells
         self._coarse = np.full(32**3, -1, np.int16)
         self._filling = threading.Lock()  # frames may be composed on threads
-        self._centers = centers
-        # exact matches first: every palette colour maps to itself
         packed = packed_rgb(colors)
         order = np.argsort(packed)
         self._keys, self._key_index = packed[order], self._first[order]
-        if not precise:  # the coarse table alone (cheaper to build)
-            self._slot = np.full(32**3, -1, np.intp)
-            self._fine = np.zeros((1, 512), np.uint8)
-            return
-        # cells holding a palette colour get an exact table of their 512 levels
-        occupied = np.unique(_cell_and_level(colors)[0]).astype(np.intp)
-        self._slot = np.full(32**3, -1, np.intp)
-        self._slot[occupied] = np.arange(len(occupied))
-        corners = np.column_stack([occupied >> 10, occupied >> 5 & 31, occupied & 31])
-        levels = np.arange(8)
-        points = corners[:, np.newaxis, :] * 8 + _grid(levels, levels, levels)
-        self._fine = self._nearest(points.reshape(-1, 3)).reshape(-1, 512)
-
-    def _nearest(self, points):
-        """Return the index of the palette colour nearest each RGB point."""
-        # the tree holds unique colours; _first maps them to their first index
-        # in the palette, so a repeated colour always gives the same index
-        return self._first[self._tree.query(points)[1]]
 
     def _coarse_of(self, cells):
         """Nearest palette index to each cell's centre, computing new cells."""
@@ -85,9 +50,8 @@ class PaletteLookup:
         if (found < 0).any():
             with self._filling:
                 new = np.unique(cells[found < 0])
-                centres = self._centers[np.column_stack([new >> 10, new >> 5 & 31,
-                                                         new & 31])]  # fmt: skip
-                self._coarse[new] = self._nearest(centres)
+                cell = np.column_stack([new >> 10, new >> 5 & 31, new & 31])
+                self._coarse[new] = self._first[self._tree.query(cell * 8 + 3.5)[1]]
             found = self._coarse[cells]
         return found.astype(np.uint8)
 
@@ -109,12 +73,10 @@ class PaletteLookup:
             raise ValueError(
                 f"rgb must have shape (..., 3) or (..., 4); got shape {rgb.shape}."
             )
-        cells, levels = _cell_and_level(rgb)
-        slot = self._slot[cells]
-        # gather from both tables for every pixel: cheaper than boolean masks
-        fine = self._fine[np.maximum(slot, 0), levels]
-        nearest = np.where(slot >= 0, fine, self._coarse_of(cells))
-        packed = packed_rgb(rgb)
+        # uint16: wider types make this several times slower
+        red, green, blue = (rgb[..., i].astype(np.uint16) for i in range(3))
+        nearest = self._coarse_of((red >> 3) << 10 | (green >> 3) << 5 | blue >> 3)
+        packed = packed_rgb(rgb)  # exact matches first
         where = np.minimum(np.searchsorted(self._keys, packed), len(self._keys) - 1)
         exact = self._keys[where] == packed
         return np.where(exact, self._key_index[where], nearest)
@@ -129,37 +91,18 @@ def packed_rgb(rgb):
     return red << 16 | green << 8 | blue
 
 
-def _cell_and_level(rgb):
-    """Split RGB(A) pixels into their 5-bit cell and 3-bit level within it.
-
-    Returns flat indices: ``cell`` into 32³ cells and ``level`` into the
-    8³ levels of a cell, both uint16 (wider types make this several times
-    slower).
-    """
-    red, green, blue = (rgb[..., i].astype(np.uint16) for i in range(3))
-    cell = (red >> 3) << 10 | (green >> 3) << 5 | blue >> 3
-    level = (red & 7) << 6 | (green & 7) << 3 | blue & 7
-    return cell, level
-
-
-def _grid(red, green, blue):
-    """Return all (red, green, blue) combinations, shape (n_r * n_g * n_b, 3)."""
-    return np.stack(np.meshgrid(red, green, blue, indexing="ij"), -1).reshape(-1, 3)
-
-
-def blend(layer, frame, palette, lookup):
+def blend(layer, frame, lookup):
     """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
     drawn = layer[..., 3] > 0
-    if not drawn.any():
-        return
-    frame[drawn] = blended(layer[drawn], frame[drawn], palette, lookup)
+    if drawn.any():
+        frame[drawn] = blended(layer[drawn], frame[drawn], lookup)
 
 
-def blended(rgba, under, palette, lookup):
+def blended(rgba, under, lookup):
     """Palette indices of straight-alpha colours over indexed pixels."""
     rgba = rgba.astype(np.float32)
     alpha = rgba[:, 3:] / 255.0
-    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * palette[under]))
+    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * lookup.palette[under]))
 
 
 def chrome_colors(colors, inverse, n_max):
@@ -183,9 +126,8 @@ def chrome_colors(colors, inverse, n_max):
 
 def unpacked_rgb(packed):
     """RGB uint8 pixels from packed ints (:func:`packed_rgb` undone)."""
-    return np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255]).astype(
-        np.uint8
-    )
+    rgb = np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255])
+    return rgb.astype(np.uint8)
 
 
 def to_uint8(rgb):
@@ -193,14 +135,11 @@ def to_uint8(rgb):
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
 
 
-def tabled_inks(cursor, markers, palette, lookup):
-    """Blend every stored ink colour over every palette colour, once.
+def tabled_inks(cursor, markers, lookup):
+    """Blend every stored ink colour (a dozen) over every palette colour, once.
 
-    The cursor's and markers' pixels take a dozen colours (one per level of
-    antialiasing). Returns ``(table, cursor, markers)``: ``table[row, i]``
-    is :func:`blended` of ink colour ``row`` over palette colour ``i``, and
-    the inks hold each pixel's row instead of its RGBA: blending them into a
-    frame is a gather.
+    Returns ``(table, cursor, markers)``: ``table[row, i]`` is ink colour
+    ``row`` over palette colour ``i``; the inks hold rows instead of RGBA.
     """
     markers_drawn = [ink for ink in markers if ink is not None]
     rgba = [values for _, values in cursor or ()] + [
@@ -211,10 +150,10 @@ def tabled_inks(cursor, markers, palette, lookup):
     packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
     colors, rows = np.unique(packed, return_inverse=True)
     colors = colors.view(np.uint8).reshape(-1, 4)
-    n_colors = len(palette)
+    n_colors = len(lookup.palette)
     table = blended(np.repeat(colors, n_colors, axis=0),
-                     np.tile(np.arange(n_colors), len(colors)), palette,
-                     lookup).reshape(len(colors), n_colors)  # fmt: skip
+                    np.tile(np.arange(n_colors), len(colors)),
+                    lookup).reshape(len(colors), n_colors)  # fmt: skip
     rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
     if cursor is not None:
         cursor = [(pixels, next(rows)) for pixels, _ in cursor]
@@ -223,9 +162,9 @@ def tabled_inks(cursor, markers, palette, lookup):
     return table, cursor, markers
 
 
-def indexed_sprite(sprite, static_index, palette, lookup):
+def indexed_sprite(sprite, static_index, lookup):
     """Blend a character's picture onto the static picture, as indices."""
     rows, cols, picture = sprite
     indices = static_index[rows, cols].copy()
-    blend(picture, indices, palette, lookup)
+    blend(picture, indices, lookup)
     return rows, cols, picture[..., 3] > 0, indices

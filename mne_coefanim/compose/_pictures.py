@@ -1,13 +1,11 @@
 """What the compositor draws once, before any frame (see :mod:`._compose`).
 
-* :func:`probe`: the figure rendered a few times with the per-frame artists
-  hidden (a black map, a white map, images coding their cells' indices),
-  its state (images, visibility, animated flags) restored after;
-* :func:`label_sprites`: each (slot, character) of the time label, alone;
-* :func:`cursor_ink`, :func:`marker_ink`: the score cursor at every frame's
-  position and every channel's mask marker (drawing them per frame costs
-  about a millisecond, ten times the rest of a frame). A frame blends these
-  pixels exactly as it blended the artists drawn alone: byte for byte.
+:func:`probe` renders the figure with a black map, a white map and images
+coding their cells (the per-frame artists hidden, the state restored);
+:func:`label_sprites` draws each (slot, character) of the time label alone;
+:func:`cursor_ink` and :func:`marker_ink` the cursor at every frame's place
+and every channel's marker (drawn per frame they cost ten times the rest of
+a frame), blended into frames byte for byte as the artists drawn alone.
 """
 
 from contextlib import contextmanager
@@ -23,8 +21,6 @@ MARKER_MARGIN = 2  # pixels around a marker's radius (snapping, antialiasing)
 # the codes one index render holds: 24 bits of RGB, 0 kept for the cells
 # another render codes
 CODES_PER_RENDER = 2**24 - 1
-# the R, G and B bytes of an RGBA pixel read as uint32, in either byte order
-_RGB_BITS = np.frombuffer(bytes([255, 255, 255, 0]), np.uint32)[0]
 
 
 def probe(layers, render):
@@ -33,33 +29,29 @@ def probe(layers, render):
     Away from the maps, the black render is the static picture; on the maps
     it is what the overlays add (``c`` in ``pixel = a * map + c``).
     """
-    dynamic = [a for a in layers.dynamic_artists() if a.get_visible()]
     saved = [image.get_array() for image in layers.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
     # skips animated artists: draw the images as part of the picture here
     animated = [image.get_animated() for image in layers.images]
     for image in layers.images:
         image.set_animated(False)
-    for artist in dynamic:
-        artist.set_visible(False)
     try:
-        _fill_images(layers, 0)
-        renders = {"black": render()}
-        # where the map shows, only the map axes matter: the white render
-        # leaves out the axes placed away from the maps (colour bar, scores)
-        away = _axes_away_from_maps(layers)
-        _fill_images(layers, 255)
-        with _hidden(away):
-            renders["white"] = render()
-        renders["index"] = _render_index(layers, render)
-        if away and _drew_near_maps(renders, layers):
-            # e.g. tick labels reaching a map: white again (the index
-            # renders left their codes in the images)
+        with _hidden(layers.dynamic_artists()):
+            _fill_images(layers, 0)
+            renders = {"black": render()}
+            # where the map shows, only the map axes matter: the white render
+            # leaves out the axes placed away from the maps (colour bar, scores)
+            away = _axes_away_from_maps(layers)
             _fill_images(layers, 255)
-            renders["white"] = render()
+            with _hidden(away):
+                renders["white"] = render()
+            renders["index"] = _render_index(layers, render)
+            if away and _drew_near_maps(renders, layers):
+                # e.g. tick labels reaching a map: white again (the index
+                # renders left their codes in the images)
+                _fill_images(layers, 255)
+                renders["white"] = render()
     finally:
-        for artist in dynamic:
-            artist.set_visible(True)
         for image, array, was_animated in zip(layers.images, saved, animated,
                                                strict=True):  # fmt: skip
             image.set_data(array)
@@ -70,12 +62,8 @@ def probe(layers, render):
 def _axes_away_from_maps(layers):
     """Return the axes whose boxes do not meet any map image's box."""
     maps = [image.get_window_extent() for image in layers.images]
-    return [
-        ax
-        for ax in layers.fig.axes
-        if ax not in layers.map_axes
-        and not any(ax.get_window_extent().overlaps(box) for box in maps)
-    ]
+    return [ax for ax in layers.fig.axes if ax not in layers.map_axes and not any(
+        ax.get_window_extent().overlaps(box) for box in maps)]  # fmt: skip
 
 
 def _drew_near_maps(renders, layers, pad=2):
@@ -84,23 +72,18 @@ def _drew_near_maps(renders, layers, pad=2):
     Off the map cells, the black and white renders differ only where those
     axes drew; near a map, their ink could also cover map pixels.
     """
-    index = renders["index"][0]
-    # one uint32 per RGBA pixel: compare R, G and B at once
-    black, white = (renders[k].view(np.uint32)[..., 0] for k in ("black", "white"))
-    height = black.shape[0]
+    index, black, white = renders["index"][0], renders["black"], renders["white"]
     for image in layers.images:
-        box = image.get_window_extent()
-        rows = slice(max(height - int(np.ceil(box.y1)) - pad, 0),
-                     max(height - int(box.y0) + pad, 0))  # fmt: skip
-        cols = slice(max(int(box.x0) - pad, 0), max(int(np.ceil(box.x1)) + pad, 0))
+        rows, cols = pixel_box(image.get_window_extent(), black.shape, pad)
         off_cells = index[rows, cols, 3] == 0  # alike in every index render
-        differ = (black[rows, cols] ^ white[rows, cols]) & _RGB_BITS != 0
+        differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
         if (differ & off_cells).any():
             return True
     return False
 
 
 def _fill_images(layers, value):
+    """Fill the maps: ``value`` in R, G and B inside the head, clear outside."""
     inside = layers.interp.inside.astype(np.uint8)[..., np.newaxis]
     rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
                           axis=-1)  # fmt: skip
@@ -122,19 +105,14 @@ def _hidden(artists):
 
 
 def _render_index(layers, render):
-    """Render images whose colours encode (panel, cell); nothing else.
+    """Render images whose colours encode (panel, cell); return the renders.
 
-    Each map cell inside the head has one code, ``panel * n_inside + rank``
-    (its rank among the inside cells), written in a pixel's 24 bits of RGB as
-    ``code - first + 1`` in the render whose codes start at ``first``: one
-    render holds ``CODES_PER_RENDER`` codes (one render for 3 panels at the
-    largest cubic res, for hundreds at res 256; a 'nearest' map above res
-    ~4600 takes two), and the cells whose codes another render holds are
-    drawn opaque black (0), so that every render covers the same pixels as
-    the figure. Matplotlib's nearest resampling copies colours
-    exactly (uint8 to float and back), so each pixel reads its cell's code.
-
-    Returns the list of renders, in the order of their codes.
+    Each cell inside the head has one code, ``panel * n_inside + rank``,
+    written in 24 bits of RGB as ``code - first + 1`` in the render whose
+    codes start at ``first`` (``CODES_PER_RENDER`` a render: a 'nearest' map
+    above res ~4600 takes two); cells another render codes are opaque black
+    (0), so every render covers the figure's pixels. Nearest resampling
+    copies colours exactly, so each pixel reads its cell's code.
     """
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
@@ -152,9 +130,7 @@ def _render_index(layers, render):
                 code = np.arange(panel * n_inside - first + 1,
                                  (panel + 1) * n_inside - first + 1)  # fmt: skip
                 code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another render's
-                colors = np.empty((n_inside, 4), np.uint8)
-                for channel in range(3):
-                    colors[:, channel] = code >> 8 * channel & 255
+                colors = code.astype("<u4").view(np.uint8).reshape(-1, 4)  # R, G, B
                 colors[:, 3] = 255
                 rgba = np.zeros((interp.res**2, 4), np.uint8)
                 rgba[inside] = colors
@@ -172,8 +148,7 @@ def decode_cells(index_renders, interp):
     pixels, codes = [], []
     for k, index_render in enumerate(index_renders):
         flat = index_render.reshape(-1, 4)
-        code = (flat[:, 0].astype(np.int64) | flat[:, 1].astype(np.int64) << 8
-                | flat[:, 2].astype(np.int64) << 16)  # fmt: skip
+        code = (flat.view("<u4")[:, 0] & 0xFFFFFF).astype(np.int64)  # R, G, B
         shown = np.flatnonzero((flat[:, 3] == 255) & (code > 0))
         pixels.append(shown)
         codes.append(code[shown] - 1 + k * CODES_PER_RENDER)
@@ -189,10 +164,9 @@ def decode_cells(index_renders, interp):
 
 
 class Ink:
-    """Drawn pixels by key: flat indices into the frame and a value each.
+    """Drawn pixels by key: flat frame indices, a value each (RGBA, or a row).
 
-    The value is the pixel's RGBA as drawn; the frame compositor replaces it
-    by the pixel's row in its blend table.
+    The compositor replaces the RGBA by the pixel's row in its blend table.
     """
 
     def __init__(self, pixels, values, keys):
@@ -207,76 +181,68 @@ class Ink:
 def cursor_ink(cursor, positions, canvas, shape):
     """Every frame's cursor pixels, or None if the cursor is not one vertical line.
 
-    ``cursor`` is an ``axvline`` (x in data, y in axes coordinates),
-    ``positions`` its x in each frame; ``canvas`` (at the output dpi) is
-    drawn on and left cleared. Returns, per frame, ``(pixels, rgba)``:
-    flat indices into a frame of ``shape`` and their colours.
+    ``cursor`` is an ``axvline``, ``positions`` its x in each frame; returns,
+    per frame, ``(pixels, rgba)``: flat indices into a frame of ``shape``.
     """
     x_data, y_data = cursor.get_data()
     if len(x_data) != 2 or x_data[0] != x_data[1]:
         return None
-    transform = cursor.get_transform()
     ys = np.asarray(y_data, float)
     points = np.column_stack([positions, np.full(len(positions), ys[0])])
-    x_px = transform.transform(points)[:, 0]
+    x_px = cursor.get_transform().transform(points)[:, 0]
     half = int(np.ceil(cursor.get_linewidth() * canvas.figure.dpi / 72)) + MARGIN
-    renderer = canvas.get_renderer()
-    ink = [None] * len(positions)
-    try:
-        for group in _spaced_groups(x_px, 2 * half + 2):
-            xs = np.repeat(np.asarray(positions)[group], 3)
-            xs[2::3] = np.nan
-            cursor.set_data(xs, np.tile([ys[0], ys[1], np.nan], len(group)))
-            renderer.clear()
-            cursor.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            for k in group:
-                left = max(int(np.floor(x_px[k])) - half, 0)
-                right = min(int(np.ceil(x_px[k])) + half + 1, shape[1])
-                ink[k] = _drawn(layer, slice(0, shape[0]), slice(left, right), shape)
-    finally:
-        cursor.set_data(x_data, y_data)
-        renderer.clear()
-    return ink
+
+    def show(group):  # one segment per frame, NaN between them
+        xs = np.repeat(np.asarray(positions)[group], 3)
+        xs[2::3] = np.nan
+        cursor.set_data(xs, np.tile([ys[0], ys[1], np.nan], len(group)))
+
+    cut = _cut_out(cursor, _spaced_groups(x_px, 2 * half + 2), show, canvas, shape,
+                   lambda k: (slice(0, shape[0]), _around(x_px[k], half, shape[1])))
+    return [cut[k] for k in range(len(positions))]
 
 
 def marker_ink(line, positions, canvas, shape):
     """Each channel's marker pixels (an :class:`Ink`), or None if two meet.
 
-    ``line`` holds one panel's markers, ``positions`` the channels' (data
-    units); ``canvas`` and ``shape`` as in :func:`cursor_ink`. The markers
-    are drawn in a few renders, each of channels whose boxes do not meet,
-    and cut out by their boxes.
+    ``line`` holds one panel's markers, ``positions`` the channels'; they are
+    drawn in a few renders of channels whose boxes do not meet, and cut out.
     """
-    dpi = canvas.figure.dpi
     # the edge is stroked on the marker's outline: half of it lies outside
-    radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * dpi / 72
-    half = int(np.ceil(radius)) + MARKER_MARGIN
+    radius = (line.get_markersize() + line.get_markeredgewidth()) / 2
+    half = int(np.ceil(radius * canvas.figure.dpi / 72)) + MARKER_MARGIN
     centres = line.get_transform().transform(positions)
-    x_data, y_data = line.get_data()
-    renderer = canvas.get_renderer()
-    pixels, rgba, keys = [None] * len(centres), [None] * len(centres), []
-    try:
-        for group in _apart(centres, 2 * half + 1):
-            line.set_data(*np.asarray(positions)[group].T)
-            renderer.clear()
-            line.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            for channel in group:
-                x, row = centres[channel, 0], shape[0] - centres[channel, 1]
-                rows = slice(max(int(np.floor(row)) - half, 0),
-                             min(int(np.ceil(row)) + half + 1, shape[0]))  # fmt: skip
-                cols = slice(max(int(np.floor(x)) - half, 0),
-                             min(int(np.ceil(x)) + half + 1, shape[1]))  # fmt: skip
-                pixels[channel], rgba[channel] = _drawn(layer, rows, cols, shape)
-    finally:
-        line.set_data(x_data, y_data)
-        renderer.clear()
+    rows, cols = shape[0] - centres[:, 1], centres[:, 0]
+    cut = _cut_out(line, _apart(centres, 2 * half + 1),
+                   lambda group: line.set_data(*np.asarray(positions)[group].T),
+                   canvas, shape, lambda k: (_around(rows[k], half, shape[0]),
+                                             _around(cols[k], half, shape[1])))
+    pixels, rgba = zip(*(cut[k] for k in range(len(centres))), strict=True)
     keys = np.repeat(np.arange(len(centres)), [len(p) for p in pixels])
     pixels = np.concatenate(pixels)
     if len(np.unique(pixels)) < len(pixels):  # two markers share pixels
         return None
     return Ink(pixels, np.concatenate(rgba), keys)
+
+
+def _cut_out(artist, groups, show, canvas, shape, box):
+    """Draw ``artist`` alone per group (``show(group)``); cut each member's box.
+
+    Returns ``{k: (pixels, rgba)}``; the artist's data is restored after.
+    """
+    data, renderer, cut = artist.get_data(), canvas.get_renderer(), {}
+    try:
+        for group in groups:
+            show(group)
+            renderer.clear()
+            artist.draw(renderer)
+            layer = np.asarray(renderer.buffer_rgba())
+            for k in group:
+                cut[k] = _drawn(layer, *box(k), shape)
+    finally:
+        artist.set_data(*data)
+        renderer.clear()
+    return cut
 
 
 def _apart(centres, size):
@@ -292,6 +258,21 @@ def _apart(centres, size):
             groups.append([k])
             members.append([centre])
     return groups
+
+
+def pixel_box(box, shape, pad=0):
+    """Return the (rows, cols) slices of a display box (y up), padded, in ``shape``."""
+    height, width = shape[:2]
+    rows = (height - int(np.ceil(box.y1)) - pad, height - int(box.y0) + pad)
+    cols = (int(box.x0) - pad, int(np.ceil(box.x1)) + pad)
+    return tuple(slice(*(min(max(end, 0), size) for end in ends))
+                 for ends, size in ((rows, height), (cols, width)))  # fmt: skip
+
+
+def _around(centre, half, size):
+    """Return the slice of ``half`` pixels either side of ``centre`` in ``size``."""
+    return slice(max(int(np.floor(centre)) - half, 0),
+                 min(int(np.ceil(centre)) + half + 1, size))  # fmt: skip
 
 
 def _drawn(layer, rows, cols, shape):
@@ -330,28 +311,21 @@ def _spaced_groups(x_px, gap):
 def label_sprites(label, texts, canvas):
     """Draw each (slot, character) of the time label once, alone.
 
-    Returns ``{(slot, char): (rows, cols, rgba)}``: the pixel box of the
-    character's picture and the straight-alpha RGBA picture itself, exactly
-    what the figure draws for that slot.
+    Returns ``{(slot, char): (rows, cols, rgba)}``: the picture's pixel box
+    and its straight-alpha RGBA, exactly as the figure draws that slot.
     """
     renderer = canvas.get_renderer()
-    height = int(renderer.height)
-    needed = {
-        (slot, char)
-        for text in texts
-        for slot, char in enumerate(text.rjust(label.width))
-        if not char.isspace()
-    }
+    needed = {(slot, char) for text in texts
+              for slot, char in enumerate(text.rjust(label.width))
+              if not char.isspace()}  # fmt: skip
     slots = label.slot_texts()
     sprites = {}
     # search each picture only near the label (not the whole canvas)
     for artist in slots:
         artist.set_text("8")
     box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
-    top = max(height - int(np.ceil(box.y1)), 0)
-    left = max(int(box.x0), 0)
-    near = (slice(top, max(height - int(box.y0), top)),
-            slice(left, max(int(np.ceil(box.x1)), left)))  # fmt: skip
+    near = pixel_box(box, (int(renderer.height), int(renderer.width)))
+    top, left = near[0].start, near[1].start
     for slot, char in sorted(needed):
         artist = slots[slot]
         artist.set_text(char)
@@ -368,10 +342,7 @@ def label_sprites(label, texts, canvas):
 
 
 def slots_overlap(sprites):
-    """Whether pictures of characters in different slots may share pixels.
-
-    The slots share a baseline: pictures whose columns meet overlap.
-    """
+    """Whether pictures in different slots may share pixels (their columns meet)."""
     spans = {}  # per slot, the columns its pictures may take
     for (slot, _), (_, cols, _) in sprites.items():
         low, high = spans.get(slot, (cols.start, cols.stop))
@@ -410,16 +381,7 @@ def paste(box, sprites):
 
 
 def map_coverage(white, black, pixels):
-    """How much of the map shows at each pixel: RGB sums, white minus black.
-
-    ``white`` and ``black`` are RGBA renders; ``pixels`` flat indices.
-    """
-    white = white.view(np.uint32).reshape(-1)[pixels]  # one 4-byte gather
-    black = black.view(np.uint32).reshape(-1)[pixels]
-    return (_channel_sum(white) - _channel_sum(black)) / (3 * 255.0)
-
-
-def _channel_sum(rgba):
-    """R + G + B of RGBA pixels read as uint32 (either byte order)."""
-    bytes_ = rgba.view(np.uint8).reshape(-1, 4).astype(np.int32)
-    return bytes_.sum(axis=1) - bytes_[:, 3]
+    """How much of the map shows at ``pixels``: RGB sums, white minus black."""
+    white, black = (rgba.reshape(-1, 4)[pixels, :3].astype(np.int32).sum(axis=1)
+                    for rgba in (white, black))  # fmt: skip
+    return (white - black) / (3 * 255.0)

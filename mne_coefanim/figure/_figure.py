@@ -1,11 +1,11 @@
 """The matplotlib figure of an animation: drawn once, updated per frame.
 
 Everything that does not change between frames (head outlines, sensors,
-colour bar, titles, the score panel) is drawn when the figure is built;
-:meth:`CoefFigure.set_frame` changes only the per-frame artists: the map
-images, the time label, the score cursor, the mask markers and contours.
-:class:`Look` holds the options that change how the figure looks, validated
-once; :class:`FigureLayers` is all a frame compositor may read of the figure.
+colour bar, titles, the score panel: a curve, a time x time matrix or a tf
+map) is drawn when the figure is built; :meth:`CoefFigure.set_frame` changes
+only the maps, the time label, the score cursor, the mask markers and
+contours. :class:`Look` holds the look's options, validated once;
+:class:`FigureLayers` is all a frame compositor may read of the figure.
 """
 
 from collections.abc import Callable
@@ -15,20 +15,22 @@ import numpy as np
 
 from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
 from ._parts import (
-    OUTSIDE,
+    CURSOR_ZORDER,
     TimeLabel,
     check_titles,
     contour_levels,
     draw_colorbars,
     draw_contours,
     draw_head,
+    draw_score_curve,
     index_cmap,
+    level_image,
     mask_line,
     new_figure,
     time_axis,
+    time_axis_label,
     time_labels,
 )
-from ._scores import draw_score_panel, score_height
 
 TIME_UNITS = ("s", "ms")
 # sizes in inches, at any dpi
@@ -40,27 +42,15 @@ CBAR_WIDTH = 0.16
 CBAR_LABEL_BAND = 0.8
 SCORE_BOTTOM_BAND = 0.5
 SCORE_LEFT_BAND = 0.7
+SCORE_HEIGHT = 1.25  # a curve's panel
+MATRIX_HEIGHT = 2.2  # a matrix is drawn square
+TF_HEIGHT = 1.8  # a few frequency rows, readable under the maps
+MAX_FREQ_TICKS = 8  # more rows get every k-th label, so labels never overlap
 
 
 @dataclass(frozen=True)
 class Look:
-    """How the figure looks (see :func:`mne_coefanim.animate_coefs`).
-
-    Attributes
-    ----------
-    title : str | None
-        The figure title.
-    sensors : bool | str
-        Draw the sensors, or a matplotlib format string for them.
-    contours : int
-        The number of contour lines per map.
-    colorbar : bool
-        Draw the colour bar(s).
-    mask_params : dict | None
-        Marker properties of the significant channels.
-    time_unit : 's' | 'ms'
-        The unit of the time label and axis.
-    """
+    """How the figure looks: the :func:`mne_coefanim.animate_coefs` keywords."""
 
     title: object = None
     sensors: object = True
@@ -71,7 +61,7 @@ class Look:
 
     @classmethod
     def from_params(cls, params):
-        """Validate and build the look from animate_coefs' keywords (a dict)."""
+        """Validate and build the look from a dict of those keywords."""
         look = {field.name: params[field.name] for field in fields(cls)}
         check_option("time_unit", look["time_unit"], TIME_UNITS)
         look["contours"] = check_int("contours", look["contours"], minimum=0)
@@ -85,40 +75,23 @@ class FigureLayers:
 
     Attributes
     ----------
-    fig : matplotlib.figure.Figure
-        The figure, drawn once; the compositor renders it at its own dpi.
-    images : list of matplotlib.image.AxesImage
-        One per panel: the maps, whose pixels the compositor draws itself.
-    map_axes : list of matplotlib.axes.Axes
-        The axes holding the maps.
-    interp : ScalpInterpolator
-        The map cells: ``res`` and ``inside`` (which image pixels are maps).
-    palette_tables : list of ColorTable
-        Every colour a map pixel can take (tables and their faded twins),
-        their ``offset`` giving their palette indices.
-    labels : list of str
-        The time label of every frame.
-    time_text : TimeLabel
-        The time label; its ``slot_texts()`` give one text per character slot.
+    fig, images, map_axes : Figure, list of AxesImage, list of Axes
+        The figure, the maps (one per panel) and their axes.
+    interp, palette_tables : ScalpInterpolator, list of ColorTable
+        The map cells (``res``, ``inside``); every colour a map pixel takes.
+    labels, time_text : list of str, TimeLabel
+        Every frame's time label; the label (``slot_texts()``).
     marks_maps : bool
-        Whether artists drawn over the maps change per frame (mask markers,
-        contours).
-    score_axes : matplotlib.axes.Axes | None
+        Whether artists over the maps change per frame (markers, contours).
+    score_axes : Axes | None
         The score panel, when a cursor moves in it.
-    dynamic_artists : callable
-        ``dynamic_artists()`` lists the artists that change per frame.
-    set_dynamic : callable
-        ``set_dynamic(index, masks=None, images=None)`` sets them for frame
-        ``index`` (the maps are left alone).
-    cursor : matplotlib.lines.Line2D | None
-        The score panel's cursor when it is the panel's only moving artist
-        (a vertical line), drawn once for all frames by the compositor.
-    cursor_x : array, shape (n_frames,) | None
-        The cursor's x (data units) in each frame.
-    mask_lines : tuple of matplotlib.lines.Line2D
-        Per panel, the markers of the significant channels.
-    marker_pos : array, shape (n_channels, 2) | None
-        The channels' positions, where the markers go.
+    dynamic_artists, set_dynamic : callable
+        ``dynamic_artists()`` lists the artists that change per frame;
+        ``set_dynamic(index, masks=None, images=None)`` sets them.
+    cursor, cursor_x : Line2D | None, array, shape (n_frames,)
+        The score cursor when it is the panel's only moving artist; its x.
+    mask_lines, marker_pos : tuple of Line2D, array, shape (n_channels, 2)
+        Per panel, the markers of the significant channels; where they go.
     """
 
     fig: object
@@ -141,29 +114,10 @@ class FigureLayers:
 class CoefFigure:
     """Build the figure once and update its per-frame artists.
 
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene; the figure reads its ``sensors``, ``interp``,
-        ``tables`` (one shared by all panels, or one per panel, each with its
-        own colour bar), ``faded`` (dimmed twins of the tables), ``times``,
-        ``times_are_samples``, ``titles``, ``units``, ``positive``, ``masks``
-        (whether frames carry markers) and ``scores`` (a ScorePanel or None).
-    look : Look
-        How the figure looks.
-    dpi : float
-        The figure's dots per inch.
-
-    Attributes
-    ----------
-    tables : list of ColorTable
-        The colour tables (one, or one per panel).
-    panel_tables : list of ColorTable
-        The table of each panel.
-    colorbars : list of matplotlib.colorbar.Colorbar
-        One per table (empty when ``colorbar=False``).
-    layers : FigureLayers
-        What a frame compositor may read of the figure.
+    ``scene`` (validated: ``tables`` are one shared by all panels, or one
+    per panel with its own colour bar) drawn with ``look`` at ``dpi``;
+    ``colorbars`` has one per table (none with ``colorbar=False``);
+    ``layers`` is what a frame compositor may read of the figure.
     """
 
     def __init__(self, scene, look, dpi, *, pyplot=True):
@@ -181,7 +135,6 @@ class CoefFigure:
         self._contour_levels = [contour_levels(t, look.contours)
                                 for t in self.panel_tables]  # fmt: skip
         self._contour_sets = []
-        self._inside_flat = np.flatnonzero(self.interp.inside)
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
         self._draw(scene, look, dpi, pyplot)
@@ -212,12 +165,10 @@ class CoefFigure:
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images, self.mask_lines = [], []
         cmap = index_cmap(self.palette_tables)
-        res = self.interp.res
         for ax, panel_title in zip(self.map_axes, titles, strict=True):
-            self.images.append(draw_head(
-                ax, self.interp, self.sensors, np.full((res, res), OUTSIDE, np.uint16),
-                cmap, look.sensors,
-            ))  # fmt: skip
+            self.images.append(
+                draw_head(ax, self.interp, self.sensors, None, cmap, look.sensors)
+            )
             if panel_title:
                 ax.set_title(panel_title, fontsize=10)
             if scene.masks is not None:
@@ -249,40 +200,19 @@ class CoefFigure:
         return self._labels[index]
 
     def set_frame(self, index, levels, masks=None, images=None):
-        """Show frame ``index``.
+        """Show frame ``index``; return the artists that changed.
 
-        Parameters
-        ----------
-        index : int
-            The frame (time) index.
-        levels : list of array, shape (n_inside,), dtype uint8
-            Per panel, the colour index of each pixel inside the head.
-        masks : list of array of bool, shape (n_channels,) | None
-            Per panel, the significant channels of this frame.
-        images : list of array, shape (res, res) | None
-            Per panel, the interpolated values (only needed for contours).
-
-        Returns
-        -------
-        artists : list
-            The artists that changed.
+        Per panel: ``levels``, the colour index of each pixel inside the head;
+        ``masks``, the significant channels; ``images``, the interpolated
+        values (only needed for contours).
         """
-        res = self.interp.res
         for image, panel_levels in zip(self.images, levels, strict=True):
-            indices = np.full(res * res, OUTSIDE, np.uint16)
-            indices[self._inside_flat] = panel_levels
-            image.set_data(indices.reshape(res, res))
+            image.set_data(level_image(self.interp, panel_levels))
         self.set_dynamic(index, masks=masks, images=images)
         return self.images + self.dynamic_artists
 
     def set_dynamic(self, index, masks=None, images=None):
-        """Set the per-frame artists other than the maps for frame ``index``.
-
-        Parameters
-        ----------
-        index, masks, images
-            As in :meth:`set_frame`.
-        """
+        """Set the per-frame artists other than the maps (see :meth:`set_frame`)."""
         self.time_text.set_text(self.time_label(index))
         x = time_axis(self.times[index], self.time_unit)
         if self.cursor is not None:
@@ -303,10 +233,8 @@ class CoefFigure:
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
     """Figure size (inches) and axes rectangles (figure fractions).
 
-    The panels fill ``n_rows`` rows (one per frequency), row by row from the
-    top. One colour bar sits right of the last column, centred on the rows;
-    with one per panel (``n_colorbars == n_panels > 1``), each sits right of
-    its own map.
+    The panels fill ``n_rows`` rows (one per frequency) from the top; the
+    colour bar sits right of the last column, or each right of its map.
     """
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
@@ -350,3 +278,63 @@ def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
         rects["scores"] = frac(SCORE_LEFT_BAND, SCORE_BOTTOM_BAND, score_width,
                                scores_height)  # fmt: skip
     return width, height, rects
+
+
+def score_height(scores):
+    """Height of the score panel in inches (0 without one)."""
+    if scores is None:
+        return 0.0
+    if scores.tf_matrix is not None:
+        return TF_HEIGHT
+    return MATRIX_HEIGHT if scores.matrix is not None else SCORE_HEIGHT
+
+
+def draw_score_panel(fig, ax, scores, times, unit):
+    """Draw the score panel: a curve, a ``matrix`` or a ``tf_matrix`` of ``scores``.
+
+    Returns the vertical cursor, and a matrix's horizontal one (else None).
+    """
+    x = time_axis(times, unit)
+    if scores.tf_matrix is not None:  # frequency x time
+        return _draw_tf_scores(fig, ax, scores, x, unit), None
+    if scores.matrix is None:
+        draw_score_curve(ax, x, scores, note=scores.band,
+                         xlabel=time_axis_label("Time", unit))  # fmt: skip
+        cursor = ax.axvline(x[0], color="C3", linewidth=1.5, zorder=CURSOR_ZORDER)
+        return cursor, None
+    _score_image(fig, ax, scores, scores.matrix, (x[0], x[-1]) * 2, "equal", 0.04)
+    ax.set_xlabel(time_axis_label("Testing time", unit))
+    ax.set_ylabel(time_axis_label("Training time", unit))
+    cursor = ax.axvline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
+    return cursor, ax.axhline(x[0], color="k", linewidth=1, zorder=CURSOR_ZORDER)
+
+
+def _score_image(fig, ax, scores, matrix, extent, aspect, pad):
+    """Draw a score map with its colour bar, centred on chance (above: red)."""
+    colors = dict(cmap="viridis", vmin=None, vmax=None)  # no centre: sequential
+    if scores.chance is not None:
+        spread = np.abs(matrix - scores.chance).max() or 1.0
+        colors = dict(cmap="RdBu_r", vmin=scores.chance - spread,
+                      vmax=scores.chance + spread)  # fmt: skip
+    image = ax.imshow(matrix, origin="lower", extent=extent, interpolation="nearest",
+                      aspect=aspect, **colors)  # fmt: skip
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=pad).set_label(scores.label)
+
+
+def _draw_tf_scores(fig, ax, scores, x, unit):
+    """Draw ``scores.tf_matrix``: frequency up, time across; return the cursor."""
+    n_freqs = len(scores.tf_matrix)
+    # each time is a column centred on it (one frame has a column of width 1)
+    step = np.median(np.diff(x)) if len(x) > 1 else 1.0
+    extent = (x[0] - step / 2, x[-1] + step / 2, -0.5, n_freqs - 0.5)
+    _score_image(fig, ax, scores, scores.tf_matrix, extent, "auto", 0.02)
+    # one tick per frequency row (every k-th when many), in Hz
+    labels = scores.tf_labels
+    rows = np.arange(0, len(labels), -(-len(labels) // MAX_FREQ_TICKS))
+    ax.set_yticks(rows)
+    ax.set_yticklabels([labels[k].removesuffix(" Hz") for k in rows], fontsize=8)
+    ax.set_ylabel("Frequency (Hz)")
+    ax.set_xlabel(time_axis_label("Time", unit))
+    if scores.band is not None:  # say what the map was averaged across
+        ax.set_title(scores.band, fontsize=7, color="0.3", loc="right")
+    return ax.axvline(x[0], color="k", linewidth=1.5, zorder=CURSOR_ZORDER)

@@ -1,13 +1,10 @@
 """What the animation's figure and the print sheet both draw, drawn one way.
 
-* the map axes: the head framed, the map as palette indices, MNE's head
-  outline, the sensors, the mask markers and contour lines;
-* the colour bars, and :func:`colorbar_labels`: the one place that decides
-  what a colour bar's label reads;
-* the time: :func:`time_labels` (each frame's label), :class:`TimeLabel` (the
-  label on screen), :func:`time_axis` and :func:`time_axis_label` (a time
-  axis' values and label), and :func:`fewest_decimals`, the search both the
-  labels and the viewer's ``#t=`` values use.
+The map axes (the map as palette indices, MNE's head outline, sensors, mask
+markers, contours); the colour bars (:func:`colorbar_labels` alone decides
+their labels); the time (:func:`time_labels`, :class:`TimeLabel`, a time
+axis' values and label, and :func:`fewest_decimals`, which the viewer's
+``#t=`` values use too); the score curve with its note and test bar.
 """
 
 import matplotlib.pyplot as plt
@@ -18,6 +15,7 @@ from matplotlib.colors import ListedColormap, NoNorm
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
+from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
 from .._checks import check_mathtext
@@ -32,6 +30,12 @@ OUTLINE_PARTS = ("head", "nose", "ear_left", "ear_right")
 LABEL_FONTSIZE = 10
 # the fewest decimals shown, and the most tried for frames to read apart
 DECIMALS = {"s": (3, 12), "ms": (0, 9)}
+NOTE_FONTSIZE = 7  # points
+NOTE_X, NOTE_Y = 0.995, 0.98  # the note's top-right corner, in axes fractions
+NOTE_CLEARANCE = 3.0  # points between the note's box and the curve under it
+BAR_WIDTH = 3.0  # points
+STRIP = 0.12  # the bar's share of the axis height, below the curve's range
+HEADROOM = 0.22  # room above it for two lines of text (the band's and ours)
 
 
 # -- the figure and the map axes ----------------------------------------------
@@ -40,10 +44,8 @@ DECIMALS = {"s": (3, 12), "ms": (0, 9)}
 def new_figure(figsize, dpi, *, pyplot):
     """Make a figure: through pyplot, or alone (not registered in pyplot).
 
-    A figure alone has an Agg canvas (it draws, saves and displays in a
-    notebook like any) but pyplot does not know it: ``plt.show()`` does
-    not show it, and it is freed with the last reference to it (no
-    ``plt.close`` needed, no "more than 20 figures" warning).
+    A figure alone has an Agg canvas; ``plt.show()`` ignores it and it is
+    freed with its last reference (no ``plt.close``, no "20 figures" warning).
     """
     if pyplot:
         fig = plt.figure(figsize=figsize, dpi=dpi)
@@ -64,8 +66,7 @@ def check_titles(title, panel_titles):
 def index_cmap(tables):
     """Return the maps' colormap: palette index to colour (256: outside, clear).
 
-    The maps show palette indices (the tables' offsets apply), so that
-    matplotlib resamples one channel.
+    The maps show palette indices, so that matplotlib resamples one channel.
     """
     rgba = np.zeros((257, 4), np.uint8)
     for each in tables:
@@ -75,29 +76,22 @@ def index_cmap(tables):
     return ListedColormap(rgba / 255.0, name="levels")
 
 
+def level_image(interp, levels=None):
+    """Return a map's image of palette indices: ``levels`` inside the head."""
+    indices = np.full(interp.res**2, OUTSIDE, np.uint16)
+    if levels is not None:
+        indices[np.flatnonzero(interp.inside)] = levels
+    return indices.reshape(interp.res, interp.res)
+
+
 def head_outlines(sphere, pos):
-    """Head, nose and ear lines around ``sphere``, as MNE's topomaps draw them.
+    """Return ``{part: (x, y)}``: head, nose, ears around ``sphere``, as MNE's.
 
-    This is the package's only use of a private MNE helper
+    The package's only use of a private MNE helper
     (``mne.viz.topomap._make_head_outlines``): MNE has no public function
-    that returns the head, nose and ear coordinates, and drawing them as MNE
-    does is what makes our maps look like MNE's. ``tests/test_parts.py``
-    pins the helper's behaviour, so an MNE release that changes it fails
-    loudly there.
-
-    Parameters
-    ----------
-    sphere : array, shape (4,)
-        The head sphere ``(x, y, z, radius)``.
-    pos : array, shape (n_channels, 2)
-        The sensor positions (MNE uses them to size the clipping circle).
-
-    Returns
-    -------
-    outlines : dict
-        ``{'head': (x, y), 'nose': (x, y), 'ear_left': (x, y),
-        'ear_right': (x, y)}``, arrays of coordinates in the units of
-        ``pos``.
+    returning these coordinates, and drawing them as MNE does makes our maps
+    look like MNE's. ``tests/test_parts.py`` pins its behaviour, so an MNE
+    release that changes it fails loudly there.
     """
     from mne.viz.topomap import _make_head_outlines
 
@@ -108,8 +102,8 @@ def head_outlines(sphere, pos):
     }
 
 
-def draw_head(ax, interp, sensors, indices, cmap, sensors_fmt, k=None):
-    """Draw a map's axes: the map (palette indices), outlines and sensors.
+def draw_head(ax, interp, sensors, levels, cmap, sensors_fmt, k=None):
+    """Draw a map's axes: the map (see :func:`level_image`), outlines and sensors.
 
     ``k`` numbers the artists' gids (``map-k``, ``outline-k-head``, ...) on
     the sheet; returns the map's image.
@@ -122,9 +116,9 @@ def draw_head(ax, interp, sensors, indices, cmap, sensors_fmt, k=None):
     ax.set_ylim(sphere[1] - half, sphere[1] + half)
     gid = (lambda what: None) if k is None else (lambda what: f"{what}-{k}")
     image = ax.imshow(
-        indices, cmap=cmap, norm=NoNorm(), extent=interp.extent, origin="lower",
-        interpolation="nearest", interpolation_stage="data", zorder=MAP_ZORDER,
-        gid=gid("map"),
+        level_image(interp, levels), cmap=cmap, norm=NoNorm(), extent=interp.extent,
+        origin="lower", interpolation="nearest", interpolation_stage="data",
+        zorder=MAP_ZORDER, gid=gid("map"),
     )  # fmt: skip
     for part, (x, y) in head_outlines(sphere, sensors.pos).items():
         ax.plot(x, y, color="k", linewidth=1, clip_on=False, zorder=OUTLINE_ZORDER,
@@ -169,28 +163,13 @@ def draw_contours(ax, interp, image, levels):
 
 
 def colorbar_labels(units, positive, n_bars):
-    """Return the colour bars' labels: each unit, and which class is positive.
+    """Return the colour bars' labels, e.g. ``'µV / SD (positive: right)'``.
 
     The one place a colour bar's label is decided, for the animation and the
-    sheet alike. Its two parts come from the scene (``Scene.units`` and
-    ``Scene.positive``): the unit is the user's ``units``, else what
-    ``scene._channels.display_units`` makes of the data's units (after the
-    CLI's ``'a.u.'`` for arrays of unknown units), or an agreement panel's
-    ``PANEL_UNITS``; the positive class is ``scene._scene.positive_classes``.
-
-    Parameters
-    ----------
-    units : str | list of (str | None) | None
-        The unit of each bar (one for all, or one per bar).
-    positive : str | list of (str | None) | None
-        The class positive values point to, likewise.
-    n_bars : int
-        The number of colour bars.
-
-    Returns
-    -------
-    labels : list of (str | None)
-        E.g. ``'µV / SD (positive: right)'``; None for a bar without one.
+    sheet alike, from ``Scene.units`` (the user's ``units``, else
+    ``scene._channels.display_units``, or an agreement panel's
+    ``PANEL_UNITS``) and ``Scene.positive`` (``positive_classes``): each one
+    for all bars or one per bar. None for a bar without either.
     """
     units = units if isinstance(units, list) else [units] * n_bars
     positive = positive if isinstance(positive, list) else [positive] * n_bars
@@ -231,23 +210,9 @@ def fewest_decimals(fewest, most, good):
 def time_labels(times, unit):
     """Return each frame's time label, consecutive frames reading differently.
 
-    Seconds get 3 decimals and milliseconds none, or more where consecutive
-    frames would otherwise read alike (e.g. ``"0.0005 s"`` at 2 kHz,
-    ``"0.05 ms"`` at 20 kHz): the fewest decimals with which no two
-    consecutive labels are equal, the same for every frame.
-
-    Parameters
-    ----------
-    times : array, shape (n_frames,)
-        The frames' times in seconds (sample indices with ``unit='sample'``),
-        finite and strictly increasing.
-    unit : 's' | 'ms' | 'sample'
-        The unit shown; ``'sample'`` labels frames "sample k".
-
-    Returns
-    -------
-    labels : list of str
-        One per frame.
+    ``times`` in seconds (sample indices with ``unit='sample'``: "sample k").
+    Seconds get 3 decimals and milliseconds none, or the fewest more with
+    which no two consecutive labels are equal (``"0.0005 s"`` at 2 kHz).
     """
     times = np.asarray(times, dtype=np.float64)
     if unit == "sample":  # no times given: never seconds
@@ -281,20 +246,9 @@ def time_axis_label(what, unit):
 class TimeLabel:
     """The frame's time: one monospaced text, right-aligned in fixed slots.
 
-    On screen the label is one text artist (one draw per frame), padded on
-    the left to ``width`` characters of a monospace font, so the digits do
-    not jitter from frame to frame. The frame compositor pastes a picture of
-    each (slot, character) instead, drawn once: :meth:`slot_texts` makes it
-    one text per slot, at the same place, never drawn on screen.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        The label sits at the axes' top-left corner, outside the head.
-    width : int
-        The number of character slots (the longest label).
-    fontsize : float
-        In points.
+    On screen, one text artist padded to ``width`` characters (the digits do
+    not jitter), at the top-left corner of ``ax``. The compositor pastes a
+    picture of each (slot, character) instead: see :meth:`slot_texts`.
     """
 
     def __init__(self, ax, width, fontsize=LABEL_FONTSIZE):
@@ -320,19 +274,10 @@ class TimeLabel:
         """Return the character of each slot."""
         return list(self.text.get_text().rjust(self.width))
 
-    def get_text(self):
-        """Return the text shown, without the padding."""
-        return self.text.get_text().strip()
-
-    def get_window_extent(self, renderer=None):
-        """Return the display box of the label."""
-        return self.text.get_window_extent(renderer)
-
     def slot_texts(self):
         """Return one text per slot, showing its character, for the compositor.
 
-        They are not in the axes (the screen never draws them): the
-        compositor draws each alone, as a picture of that (slot, character).
+        Not in the axes (never drawn on screen): the compositor draws each alone.
         """
         texts = []
         for slot, char in enumerate(self.time_chars()):
@@ -342,3 +287,93 @@ class TimeLabel:
             text.set_clip_path(self._ax.patch)
             texts.append(text)
         return texts
+
+
+# -- the score curve --------------------------------------------------------------
+
+
+def draw_score_curve(ax, x, scores, *, note, xlabel):
+    """Draw the mean score, its band, chance, the 0 line and the test's bar.
+
+    ``x`` are the times in the axis' unit; ``scores`` a ScorePanel. ``note``
+    says what the curve and its band are (e.g. ``'± SEM across 8
+    subjects'``), written in the panel's top-right corner with what the
+    chance level is when it needs saying (``scores.chance_note``); the
+    y-axis reaches high enough for it to clear the curve and band beneath.
+    """
+    if scores.low is not None:
+        ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
+                        linewidth=0)  # fmt: skip
+    ax.plot(x, scores.mean, color="C0", linewidth=1.5)
+    if scores.chance is not None:
+        ax.axhline(scores.chance, color="k", linestyle="--", linewidth=1)
+    note = ", ".join(n for n in (note, scores.chance_note) if n) or None
+    if note is not None:
+        ax.text(NOTE_X, NOTE_Y, note, transform=ax.transAxes, ha="right",
+                va="top", fontsize=NOTE_FONTSIZE, color="0.3",
+                gid="score-note")  # fmt: skip
+    ax.axvline(0.0, color="k", linewidth=0.5) if x[0] < 0 < x[-1] else None
+    ax.set_xlim(x[0], x[-1])
+    if note is not None:
+        _clear_the_note(ax, x, scores, note)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(scores.label)
+    ax.spines[["top", "right"]].set_visible(False)
+    if scores.significant is not None:  # score_stats: where above chance
+        draw_significance(ax, x, scores.significant, scores.significance)
+
+
+def _clear_the_note(ax, x, scores, note):
+    """Raise the y-axis' top until the note's box clears the curve, band, chance.
+
+    Only what lies within the note's horizontal span counts.
+    """
+    fig_w, fig_h = ax.figure.get_size_inches() * 72.0  # points
+    box = ax.get_position()
+    ax_w, ax_h = box.width * fig_w, box.height * fig_h
+    # drawn text is up to a few percent wider than its outline (hinting)
+    width = 1.1 * text_width(note, NOTE_FONTSIZE)
+    # a text's box is its line height (1.2 of the size) and a little padding
+    height = 1.2 * NOTE_FONTSIZE * (note.count("\n") + 1) + NOTE_CLEARANCE
+    left = x[0] + (NOTE_X - width / ax_w) * (x[-1] - x[0])
+    under = x >= left
+    tops = [scores.mean[under]]
+    if scores.high is not None:
+        tops.append(scores.high[under])
+    if scores.chance is not None:
+        tops.append(np.array([scores.chance]))
+    highest = float(np.nanmax(np.concatenate(tops)))
+    bottom, top = ax.get_ylim()
+    room = NOTE_Y - height / ax_h  # the note's bottom, in axes fractions
+    if room > 0 and highest > bottom + room * (top - bottom):
+        ax.set_ylim(bottom, bottom + (highest - bottom) / room)
+
+
+def text_width(text, fontsize):
+    """Return the width of ``text``'s glyph outlines at ``fontsize``, in points."""
+    path = TextPath((0, 0), text, prop=FontProperties(size=fontsize))
+    return path.get_extents().width
+
+
+def draw_significance(ax, x, significant, label):
+    """Draw a bar under the curve at the ``significant`` times; say what it is.
+
+    Call it with the curve drawn (its y range final); ``label`` says what
+    the bar means, e.g. ``'bar: above chance, cluster test across 8
+    subjects, p < 0.05'``.
+    """
+    low, high = ax.get_ylim()
+    total = (high - low) / (1 - STRIP - HEADROOM)
+    strip = STRIP * total
+    ax.set_ylim(low - strip, high + HEADROOM * total)
+    ax.annotate(label, (NOTE_X, NOTE_Y), xycoords="axes fraction", xytext=(0, -9),
+                textcoords="offset points", ha="right", va="top",
+                fontsize=NOTE_FONTSIZE, color="0.3")  # fmt: skip
+    # each run of significant times covers half a sample on either side
+    # (clipped to the axis), so a single significant time gets a visible bar
+    edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+    steps = np.diff(np.concatenate([[0], significant.astype(np.int8), [0]]))
+    starts, stops = edges[steps == 1], edges[steps == -1]
+    if len(starts):
+        ax.hlines(np.full(len(starts), low - strip / 2), starts, stops, color="k",
+                  linewidth=BAR_WIDTH)  # fmt: skip

@@ -1,40 +1,35 @@
 """A sheet of maps at chosen times, for print.
 
-One map axes per time (a grid, or one row per panel), one colour bar (one
-per panel with ``vlim='each'``), and the score panel beneath with markers at
-the chosen times. Each map is the animation's frame at that time: the same
-palette indices (faded pixels included) through the same colours, drawn as
-an image by the animation's own functions (:mod:`._parts`); head outlines,
-sensors and mask markers are lines, so PDF and SVG files keep them as vector
-paths.
-
-The maps fill a grid, row after row: one panel's maps wrapped after
-``ncols``, or one row per panel. The colour bar sits right of the grid (one
-per row when each panel has its own), the score panel spans the width below
-it, and a note, if any, goes under everything (one band per line).
+The maps fill a grid, row after row (one panel's maps wrapped after
+``ncols``, or one row per panel); the colour bar sits right of the grid (one
+per row with ``vlim='each'``), the score panel below with markers at the
+chosen times, and a note under everything. Each map is the animation's frame
+at that time, drawn by the same functions (:mod:`._parts`); outlines,
+sensors and markers are lines, so PDF and SVG files keep them as vectors.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from .._checks import check_frame_size, check_int, frame_shape
 from ._parts import (
-    OUTSIDE,
     check_titles,
     contour_levels,
     draw_colorbars,
     draw_contours,
     draw_head,
+    draw_score_curve,
     index_cmap,
     mask_line,
     new_figure,
+    text_width,
     time_axis,
     time_axis_label,
     time_labels,
 )
-from ._scores import draw_score_curve, text_width
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
 # sizes in inches, at any dpi
@@ -59,18 +54,10 @@ MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
 @dataclass(frozen=True)
 class SheetMap:
-    """One map of a sheet: a panel at a frame.
+    """One map of a sheet: a panel at a frame, as the animation shows it.
 
-    Attributes
-    ----------
-    panel, frame : int
-        Which panel, at which frame.
-    levels : array of uint8, shape (n_inside,)
-        The palette index of each pixel inside the head (as the animation's).
-    mask : array of bool, shape (n_channels,) | None
-        The significant channels.
-    image : array, shape (res, res) | None
-        The interpolated values, for contour lines.
+    ``levels``: the palette index of each pixel inside the head; ``mask``:
+    the significant channels; ``image``: the interpolated values (contours).
     """
 
     panel: int
@@ -78,33 +65,6 @@ class SheetMap:
     levels: np.ndarray
     mask: np.ndarray | None = None
     image: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class SheetGrid:
-    """The shape of a sheet.
-
-    Attributes
-    ----------
-    n_rows, n_cols : int
-        The grid of maps.
-    row_labels : bool
-        Whether each row carries a panel's name on its left.
-    n_colorbars : int
-        0, 1 (shared), or one per row.
-    title, scores : bool
-        Whether there is a figure title and a score panel.
-    note : int
-        The lines of the note under everything (0: none).
-    """
-
-    n_rows: int
-    n_cols: int
-    row_labels: bool = False
-    n_colorbars: int = 1
-    title: bool = False
-    scores: bool = False
-    note: int = 0
 
 
 def sheet_columns(ncols, n_maps, n_panels):
@@ -128,42 +88,23 @@ def sheet_columns(ncols, n_maps, n_panels):
 
 
 def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
-    """Draw the sheet.
+    """Draw the sheet of ``maps`` (SheetMap, panel after panel); return it.
 
-    Parameters
-    ----------
-    scene : Scene
-        The validated scene (sensors, interp, tables, faded, titles, units,
-        times, scores).
-    look : Look
-        How the maps look (title, sensors, contours, colour bar, markers).
-    maps : list of SheetMap
-        The maps, panel after panel, each panel's in the order shown.
-    n_cols : int
-        Maps per row (see :func:`sheet_columns`).
-    dpi : float
-        The figure's dots per inch.
-    note : str | None
-        A line under the sheet (e.g. what the peaks are of).
-    pyplot : bool
-        Make the figure through pyplot (False: alone, see ``new_figure``).
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The sheet; its first axes are the maps, in order.
+    ``n_cols`` maps per row (see :func:`sheet_columns`); ``note``: a line under
+    the sheet; ``pyplot=False``: a figure alone (see ``new_figure``). The
+    figure's first axes are the maps, in order.
     """
     titles, several = scene.titles, len(scene.titles) > 1
     check_titles(look.title, titles)  # else they fail at the first draw
-    grid = SheetGrid(
-        n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
+    layout = partial(
+        sheet_layout, n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
         n_cols=n_cols, row_labels=several,
         n_colorbars=len(scene.tables) if look.colorbar else 0,
         title=bool(look.title), scores=scene.scores is not None,
     )  # fmt: skip
-    width, _, _ = sheet_layout(grid)  # the note wraps to the sheet's width
+    width, _, _ = layout(note=0)  # the note wraps to the sheet's width
     lines = [] if note is None else _wrap(note, width - 0.3)
-    width, height, rects = sheet_layout(replace(grid, note=len(lines)))
+    width, height, rects = layout(note=len(lines))
     check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
                      fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
     fig = new_figure((width, height), dpi, pyplot=pyplot)
@@ -171,13 +112,9 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     # the animation's labels (as many decimals as its frames need) and palette
     labels = time_labels(scene.times, unit)
     cmap = index_cmap(list(scene.tables) + list(scene.faded))
-    inside, res = np.flatnonzero(scene.interp.inside), scene.interp.res
     for k, (each, rect) in enumerate(zip(maps, rects["maps"], strict=False)):
         ax = fig.add_axes(rect)
-        indices = np.full(res**2, OUTSIDE, np.uint16)
-        indices[inside] = each.levels
-        draw_head(ax, scene.interp, scene.sensors, indices.reshape(res, res), cmap,
-                  look.sensors, k)  # fmt: skip
+        draw_head(ax, scene.interp, scene.sensors, each.levels, cmap, look.sensors, k)
         _draw_marks(ax, scene, look, each, k)
         if k < n_cols or not several:
             ax.set_title(labels[each.frame], fontsize=10)
@@ -217,15 +154,14 @@ def _wrap(note, width):
     Widths are the glyphs' outlines at the font size; drawn text is up to a
     few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
     """
-    lines = []
-    for word in note.split(" "):
-        line = f"{lines[-1]} {word}" if lines else word
-        if lines and text_width(line, NOTE_FONTSIZE) > 0.9 * width * 72:
+    first, *words = note.split(" ")
+    lines = [first]
+    for word in words:
+        line = f"{lines[-1]} {word}"
+        if text_width(line, NOTE_FONTSIZE) > 0.9 * width * 72:
             lines.append(word)
-        elif lines:
-            lines[-1] = line
         else:
-            lines.append(word)
+            lines[-1] = line
     return lines
 
 
@@ -243,48 +179,46 @@ def _draw_scores(ax, scene, frames, unit):
             markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
 
 
-def sheet_layout(grid):
-    """Figure size (inches) and axes rectangles (figure fractions) of a ``grid``.
+def sheet_layout(*, n_rows, n_cols, row_labels, n_colorbars, title, scores, note):
+    """Figure size (inches) and axes rectangles (figure fractions) of a sheet.
 
-    ``rects`` holds ``'maps'`` (row after row), ``'colorbars'`` and, with a
-    score panel, ``'scores'``: ``(left, bottom, width, height)``.
+    ``n_colorbars``: 0, 1 or one per row; ``row_labels``: rows carry a
+    panel's name; ``note``: its number of lines. ``rects`` holds ``'maps'``
+    (row after row), ``'colorbars'`` and, with a score panel, ``'scores'``.
     """
-    left = MARGIN + (ROW_LABEL if grid.row_labels else 0.0)
-    cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if grid.n_colorbars else MARGIN
-    grid_width = grid.n_cols * MAP + (grid.n_cols - 1) * GAP
+    left = MARGIN + (ROW_LABEL if row_labels else 0.0)
+    cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if n_colorbars else MARGIN
+    grid_width = n_cols * MAP + (n_cols - 1) * GAP
     width = max(left + grid_width + cbar_band, MIN_WIDTH)
     left += (width - left - grid_width - cbar_band) / 2  # a narrow grid: centred
     row_height = MAP_TITLE + MAP
-    note = NOTE + NOTE_LINE * (grid.note - 1) if grid.note else 0.0
-    scores = SCORES_BOTTOM + SCORES + SCORES_GAP if grid.scores else 0.0
-    grid_bottom = note + scores + MARGIN
-    top = TITLE if grid.title else MARGIN
-    height = grid_bottom + grid.n_rows * row_height + top
+    note_band = NOTE + NOTE_LINE * (note - 1) if note else 0.0
+    score_band = SCORES_BOTTOM + SCORES + SCORES_GAP if scores else 0.0
+    grid_bottom = note_band + score_band + MARGIN
+    top = TITLE if title else MARGIN
+    height = grid_bottom + n_rows * row_height + top
 
     def frac(x, y, w, h):
         return (x / width, y / height, w / width, h / height)
 
     def row_bottom(row):  # rows from the top down
-        return grid_bottom + (grid.n_rows - 1 - row) * row_height
+        return grid_bottom + (n_rows - 1 - row) * row_height
 
     # one colour bar beside the whole grid's maps, or one beside each row's
     bar_x = left + grid_width + MARGIN
-    span = (grid.n_rows - 1) * row_height + MAP
-    colorbars = [] if not grid.n_colorbars else (
-        [frac(bar_x, row_bottom(grid.n_rows - 1) + 0.15 * span, CBAR_WIDTH, 0.7 * span)]
-        if grid.n_colorbars == 1 else
+    span = (n_rows - 1) * row_height + MAP
+    colorbars = [] if not n_colorbars else (
+        [frac(bar_x, row_bottom(n_rows - 1) + 0.15 * span, CBAR_WIDTH, 0.7 * span)]
+        if n_colorbars == 1 else
         [frac(bar_x, row_bottom(row) + 0.15 * MAP, CBAR_WIDTH, 0.7 * MAP)
-         for row in range(grid.n_rows)]
+         for row in range(n_rows)]
     )  # fmt: skip
     rects = {
-        "maps": [
-            frac(left + col * (MAP + GAP), row_bottom(row), MAP, MAP)
-            for row in range(grid.n_rows)
-            for col in range(grid.n_cols)
-        ],
+        "maps": [frac(left + col * (MAP + GAP), row_bottom(row), MAP, MAP)
+                 for row in range(n_rows) for col in range(n_cols)],  # fmt: skip
         "colorbars": colorbars,
     }
-    if grid.scores:
-        rects["scores"] = frac(SCORES_LEFT, note + SCORES_BOTTOM,
+    if scores:
+        rects["scores"] = frac(SCORES_LEFT, note_band + SCORES_BOTTOM,
                                width - SCORES_LEFT - cbar_band, SCORES)  # fmt: skip
     return width, height, rects

@@ -25,6 +25,7 @@ from mne.utils import logger, verbose
 
 from .._checks import check_real, check_type
 from .._docs import fill_doc
+from ..figure._parts import fewest_decimals
 from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
@@ -280,11 +281,9 @@ def hash_times(times, unit):
     gaps = np.diff(times)
     # half the distance to each neighbour (infinite at the ends)
     room = np.minimum(np.append(gaps, np.inf), np.insert(gaps, 0, np.inf)) / 2
-    for decimals in range(3 if unit == "s" else 0, 18):
-        rounded = np.round(times, decimals)
-        if (np.abs(rounded - times) < room).all():
-            break
-    return [f"{value + 0.0:.{decimals}f}" for value in rounded]
+    decimals = fewest_decimals(3 if unit == "s" else 0, 17,
+                               lambda d: (abs(np.round(times, d) - times) < room).all())
+    return [f"{value + 0.0:.{decimals}f}" for value in np.round(times, decimals)]
 
 
 def _significant(values, digits=4):
