@@ -18,7 +18,7 @@ from mne.utils import logger, verbose
 
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
-from ._progress import progress
+from ._utils import progress
 from .io._formats import SUFFIXES, WRITERS, fill_formats
 from .io._inline import INLINE_MAX_BYTES, add_to_report, check_max_bytes, inline_viewer
 from .io._output import check_output

@@ -19,8 +19,7 @@ from mne.utils import logger, use_log_level, verbose
 from ._api import animate_coefs
 from ._checks import check_type
 from ._docs import fill_doc
-from ._progress import progress, quiet_progress
-from ._threads import one_core
+from ._utils import one_core, progress, quiet_progress
 from .io._formats import SUFFIXES, fill_formats
 from .io._output import check_output
 

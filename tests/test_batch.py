@@ -13,7 +13,7 @@ from conftest import (
 )
 from PIL import Image
 
-from mne_coefanim import _progress
+from mne_coefanim import _utils as _progress
 from mne_coefanim._batch import save_animations
 from mne_coefanim.io._gif import FRAMES_PER_JOB
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from conftest import make_info, small_animation
 
-from mne_coefanim import _progress
-from mne_coefanim._progress import (
+from mne_coefanim import _utils as _progress
+from mne_coefanim._utils import (
     progress,
     quiet_progress,
     show_progress,

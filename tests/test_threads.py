@@ -6,7 +6,7 @@ import threading
 
 from conftest import GifEncoderThreads, save_with_both_cores, small_animation
 
-from mne_coefanim._threads import N_WORKERS, default_workers, one_core
+from mne_coefanim._utils import N_WORKERS, default_workers, one_core
 from mne_coefanim.io._gif import FRAMES_PER_JOB
 from mne_coefanim.io._in_order import InOrder
 

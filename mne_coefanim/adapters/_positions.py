@@ -17,8 +17,7 @@ import numpy as np
 from mne.utils import logger, verbose
 from scipy.spatial import cKDTree
 
-from .._checks import check_option
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, check_option
 from ._fit_positions import fit_positions
 from ._picks import (
     MEG_CH_TYPES,

@@ -249,11 +249,13 @@ def _transform(name):
     return None if name == "none" else name
 
 
-def _animate(data, info, **kwargs):
-    # looked up at call time, so that it can be wrapped (e.g. by the tests)
-    from .._api import animate_coefs
+def _animate(data, info, **options):
+    # the options themselves (keyed as _params.PARAMS), so that no deprecation
+    # warning reaches the command's users; looked up at call time, so that it
+    # can be wrapped (e.g. by the tests)
+    from .. import _api
 
-    return animate_coefs(data, info, show=False, **kwargs)
+    return _api.animate_options(data, info, **options)
 
 
 def _save(anim, output, args, start):

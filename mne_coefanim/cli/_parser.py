@@ -8,7 +8,7 @@ import argparse
 import textwrap
 
 from .. import __version__
-from .._defaults import (
+from .._params import (
     DEFAULT_DPI,
     DEFAULT_EXTRAPOLATE,
     DEFAULT_FPS,

@@ -8,7 +8,7 @@ import argparse
 
 import numpy as np
 
-from .._defaults import MAX_SCORE
+from .._checks import MAX_SCORE
 from .._docs import summary
 
 

@@ -24,8 +24,7 @@ from mne.defaults import HEAD_SIZE_DEFAULT
 from scipy import sparse
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
-from .._checks import as_float_array, check_int, check_option
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, as_float_array, check_int, check_option
 from ._clough_tocher import GradientMap, _clough_tocher_weights
 from ._geometry import (
     _affine_transforms,

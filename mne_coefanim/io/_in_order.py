@@ -12,7 +12,7 @@ GIL), and most of a job's time is spent in C with the GIL released.
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-from .._threads import default_workers
+from .._utils import default_workers
 
 MAX_PENDING = 8  # jobs queued at most: bounded memory, enough to overlap
 FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
@@ -31,8 +31,8 @@ class InOrder:
         The worker threads; jobs must not share state (each thread may keep
         its own, e.g. in a :class:`threading.local`). 0: run each job at
         once in the caller's thread. None:
-        :func:`~mne_coefanim._threads.default_workers` (none inside
-        :func:`~mne_coefanim._threads.one_core` or when this process may use
+        :func:`~mne_coefanim._utils.default_workers` (none inside
+        :func:`~mne_coefanim._utils.one_core` or when this process may use
         one CPU only).
     """
 

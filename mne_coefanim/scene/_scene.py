@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from mne.utils import logger
 
-from .._checks import check_real
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, check_real
+from .._params import as_kwargs
 from ..adapters._coefs import as_coef_data
 from ..adapters._csp import is_csp_input, split_csp_panels
 from ..adapters._labelled import read_labelled
@@ -30,7 +30,6 @@ from ._extrapolated import extrapolated_pixels, twin_fade
 from ._freq_masks import row_masks
 from ._freqs import ReadPanel, expand_freqs
 from ._masks import resolve_masks
-from ._options import as_kwargs
 from ._score_tests import tested_scores
 from ._scores import ScorePanel, score_panel
 from ._tables import check_mask_dim, color_tables, faded_twins

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from mne.utils import logger
 
-from .._checks import as_float_array, check_chance, check_type
-from .._defaults import MAX_SCORE
+from .._checks import MAX_SCORE, as_float_array, check_chance, check_type
 from ._tf_scores import tf_scores
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical

@@ -1,0 +1,266 @@
+"""Every parameter of :func:`~mne_coefanim.animate_coefs`, declared once.
+
+:data:`PARAMS` gives each option its stage (the option group a stage reads),
+its type, its default, its validator and its docstring key (``_docs.py``);
+the typed frozen option objects, the command line's defaults and help and
+the docstrings come from it. The public signature groups the rarely used
+options in MNE-style dicts (``coef_params``, ``score_params``,
+``mask_params``, ``consistency``): :func:`flatten` unpacks them (and the
+names deprecated in 0.2, with a ``FutureWarning``) into one flat dict of
+options, keyed as in :data:`PARAMS`.
+
+Light on purpose (numpy at most): the command line reads it to build its
+help without loading matplotlib or MNE.
+"""
+
+import os
+import sys
+import warnings
+from dataclasses import dataclass, fields, make_dataclass
+from typing import Any
+
+from . import _checks
+
+DEFAULT_FPS = 10  # frames per second
+DEFAULT_DPI = 100  # matplotlib's default
+DEFAULT_RES = 256  # finer than MNE's 64: an animation is watched at full size
+DEFAULT_IMAGE_INTERP = "cubic"
+DEFAULT_EXTRAPOLATE = "auto"
+DEFAULT_TIME_UNIT = "s"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One option: its stage, type, default, validator and docstring key."""
+
+    name: str
+    group: str  # the option group (stage) that reads it; 'call': the entry point
+    type: Any = object
+    default: Any = None
+    check: Any = None  # a validator of _checks, called as check(name, value)
+    doc: str = ""  # the docstring entry (default: the name)
+
+
+def _value_only(check):
+    """Adapt a validator that names its parameter itself to ``check(name, value)``."""
+    return lambda name, value: check(value)
+
+
+_P = Param
+_OPT_STR = str | None
+PARAMS = {p.name: p for p in (
+    _P("data", "call"), _P("info", "call"),
+    # data: what to take from the data, and how to read it
+    _P("times", "data"), _P("dims", "data", tuple | str | None),
+    _P("transform", "data", _OPT_STR), _P("attr", "data", str, "patterns_"),
+    _P("class_idx", "data", int | None), _P("class_names", "data", list | None),
+    _P("train_time", "data", float | None),
+    _P("normalize_patterns", "data", bool, False),
+    _P("components", "data", int | list | None),
+    _P("align_signs", "data", bool | str, False),
+    _P("units", "data", _OPT_STR, None, _checks.check_label),
+    _P("scalings", "data", float | None),
+    _P("tmin", "data", float | None), _P("tmax", "data", float | None, doc="tmin"),
+    _P("freqs", "data"), _P("fmin", "data", float | None),
+    _P("fmax", "data", float | None, doc="fmin"),
+    # sensors: which channels the map shows, and the head sphere
+    _P("ch_type", "sensors", _OPT_STR), _P("picks", "sensors"),
+    _P("exclude", "sensors", str | list, "bads"), _P("sphere", "sensors"),
+    # map: how sensor values become the scalp image
+    _P("image_interp", "map", str, DEFAULT_IMAGE_INTERP),
+    _P("extrapolate", "map", str, DEFAULT_EXTRAPOLATE),
+    _P("border", "map", str | float, "mean"), _P("res", "map", int, DEFAULT_RES),
+    _P("extrapolated", "map", str, "show", doc="beyond_sensors"),
+    # colors: limits, map and normalisation, fixed across frames
+    _P("vlim", "colors", tuple | str, (None, None)), _P("cmap", "colors"),
+    _P("cnorm", "colors"),
+    # stats: significance markers and how they are computed
+    _P("mask", "stats"), _P("mask_dim", "stats", float | None),
+    _P("alpha", "stats", float, 0.05), _P("seed", "stats", int | None),
+    _P("consistency", "stats", _OPT_STR),
+    _P("consistency_display", "stats", str, "panel"),
+    _P("score_stats", "stats", _OPT_STR),
+    # scores: the decoding score drawn under the maps
+    _P("scores", "scores"),
+    _P("chance", "scores", float | str | None, "auto",
+       _value_only(_checks.check_chance)),
+    _P("score_label", "scores", _OPT_STR, None, _checks.check_label),
+    _P("scoring", "scores", _OPT_STR), _P("score_matrix", "scores", bool | str | None),
+    # look: what the figure draws around the maps
+    _P("title", "look", _OPT_STR, None, _checks.check_label),
+    _P("sensors", "look", bool | str, True), _P("contours", "look", int, 0),
+    _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
+    _P("time_unit", "look", str, DEFAULT_TIME_UNIT),
+    # the animation
+    _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps)),
+    _P("blit", "call", bool, True),
+    _P("dpi", "call", float, DEFAULT_DPI, _value_only(_checks.check_dpi)),
+    _P("show", "call", bool, True), _P("verbose", "call"),
+)}  # fmt: skip
+DEFAULTS = {name: p.default for name, p in PARAMS.items()}
+
+
+def _options_class(group, doc):
+    """Make the frozen option class of one group, its fields typed from PARAMS."""
+    cls = make_dataclass(
+        f"{group.capitalize()}Options",
+        [(p.name, p.type) for p in PARAMS.values() if p.group == group],
+        frozen=True,
+    )
+    cls.__doc__ = doc
+    cls.__module__ = __name__
+    return cls
+
+
+DataOptions = _options_class("data", "What to take from the data, and how to read it.")
+SensorOptions = _options_class("sensors", "Which channels are shown; the sphere.")
+MapOptions = _options_class("map", "How sensor values become the scalp image.")
+ColorOptions = _options_class("colors", "Colour limits, map and normalisation.")
+StatOptions = _options_class("stats", "Significance markers and how they are computed.")
+ScoreOptions = _options_class("scores", "The decoding score drawn under the maps.")
+GROUPS = {
+    "data": DataOptions, "sensors": SensorOptions, "map": MapOptions,
+    "colors": ColorOptions, "stats": StatOptions, "scores": ScoreOptions,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SceneOptions:
+    """Every option of the scene, by stage."""
+
+    data: DataOptions
+    sensors: SensorOptions
+    map: MapOptions
+    colors: ColorOptions
+    stats: StatOptions
+    scores: ScoreOptions
+
+
+def scene_options(params):
+    """Sort the flat options ``params`` (keyed as in PARAMS) by stage."""
+    return SceneOptions(**{
+        name: cls(**{f.name: params[f.name] for f in fields(cls)})
+        for name, cls in GROUPS.items()
+    })  # fmt: skip
+
+
+def as_kwargs(group):
+    """Return a group's fields as keyword arguments (not copied, unlike asdict)."""
+    return {field.name: getattr(group, field.name) for field in fields(group)}
+
+
+def validate(params):
+    """Run the table's validators on the flat options, once, at the boundary."""
+    for name, param in PARAMS.items():
+        if param.check is not None:
+            params[name] = param.check(name, params[name])
+    return params
+
+
+# -- the public signature's dicts, and the names deprecated in 0.2 -------------
+
+# public dict -> {its key: the option it sets}
+DICTS = {
+    "coef_params": {key: key for key in (
+        "attr", "transform", "class_idx", "class_names", "train_time",
+        "normalize_patterns", "components", "align_signs")},
+    "score_params": dict(chance="chance", label="score_label", scoring="scoring",
+                         matrix="score_matrix", stats="score_stats", alpha="alpha"),
+    "consistency": dict(kind="consistency", display="consistency_display",
+                        alpha="alpha"),
+    "mask_params": dict(dim="mask_dim"),  # its other keys are marker properties
+}  # fmt: skip
+RENAMED = dict(beyond_sensors="extrapolated")  # public name -> option
+# old name -> what to use instead (the option keeps the old name)
+DEPRECATED = {
+    **{old: f"coef_params=dict({old}=...)" for old in DICTS["coef_params"]},
+    **{old: f"score_params=dict({key}=...)"
+       for key, old in DICTS["score_params"].items() if key != "alpha"},
+    "consistency_display": "consistency=dict(kind=..., display=...)",
+    "alpha": "mask=dict(method=..., alpha=...), score_params=dict(alpha=...) or "
+             "consistency=dict(kind=..., alpha=...)",
+    "seed": "mask=dict(method=..., seed=...)",
+    "mask_dim": "mask_params=dict(dim=...)",
+    "extrapolated": "beyond_sensors",
+    "blit": "nothing (it is always on)",
+    "exclude": "picks (MNE's picks leave out the bads unless named)",
+    "dpi": "the dpi of save(), to_html() or iter_frames()",
+    "title": "a dict data={title: data} to title a panel",
+}  # fmt: skip
+
+
+def flatten(kwargs, public):
+    """Return the flat options of a call's keywords (its dicts unpacked).
+
+    Parameters
+    ----------
+    kwargs : dict
+        The keywords given, public names and deprecated ones.
+    public : iterable of str
+        The public signature's names: any other name that is not deprecated
+        is a TypeError, as Python's own.
+
+    Returns
+    -------
+    params : dict
+        Every option of :data:`PARAMS`, defaults filled in.
+    """
+    params = dict(DEFAULTS)
+    for name, value in kwargs.items():
+        if name in DICTS:
+            params.update(_unpack(name, value))
+        elif name in RENAMED:
+            params[RENAMED[name]] = value
+        elif name in PARAMS and name in public:
+            params[name] = value
+        elif name in DEPRECATED:
+            _deprecated(name)
+            params[name] = value
+        else:
+            raise TypeError(
+                f"animate_coefs() got an unexpected keyword argument {name!r}"
+            )
+    return params
+
+
+def _unpack(name, value):
+    """Return the options set by the public dict ``name`` (None: none)."""
+    if name == "consistency" and (value is None or isinstance(value, str)):
+        return dict(consistency=value)
+    if value is None:
+        return dict(mask_params=None) if name == "mask_params" else {}
+    _checks.check_type(name, value, dict, "a dict or None")
+    keys = DICTS[name]
+    if name == "mask_params":  # MNE's marker properties, and our "dim"
+        marker = {k: v for k, v in value.items() if k != "dim"}
+        out = dict(mask_params=marker or None)
+        return {**out, **({"mask_dim": value["dim"]} if "dim" in value else {})}
+    unknown = sorted(set(value) - set(keys))
+    if unknown:
+        raise ValueError(
+            f"{name} has no key {unknown[0]!r}; its keys are "
+            f"{', '.join(repr(k) for k in keys)}."
+        )
+    return {keys[key]: item for key, item in value.items()}
+
+
+def _deprecated(name):
+    """Warn that ``name`` is deprecated, from the user's line."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    warnings.warn(
+        f"{name} is deprecated since 0.2 and will be removed in 0.3; use "
+        f"{DEPRECATED[name]} instead.",
+        FutureWarning,
+        stacklevel=_user_stacklevel(here),
+    )
+
+
+def _user_stacklevel(package_dir):
+    """Return the stacklevel of the first caller outside the package."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if not (path.startswith(package_dir) or "<decorator-gen" in path):
+            return level
+        frame, level = frame.f_back, level + 1
+    return level
