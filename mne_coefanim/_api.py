@@ -17,6 +17,7 @@ from ._animation import CoefAnimation
 from ._checks import check_mathtext, check_real
 from ._docs import fill_doc
 from ._params import (
+    DEFAULT_DPI,
     DEFAULT_EXTRAPOLATE,
     DEFAULT_FPS,
     DEFAULT_IMAGE_INTERP,
@@ -70,8 +71,6 @@ def animate_coefs(
     tmin=None,
     tmax=None,
     freqs=None,
-    fmin=None,
-    fmax=None,
     image_interp=DEFAULT_IMAGE_INTERP,
     extrapolate=DEFAULT_EXTRAPOLATE,
     border="mean",
@@ -83,6 +82,7 @@ def animate_coefs(
     colorbar=True,
     units=None,
     scalings=None,
+    title=None,
     sensors=True,
     contours=0,
     mask=None,
@@ -92,6 +92,7 @@ def animate_coefs(
     score_params=None,
     time_unit=DEFAULT_TIME_UNIT,
     fps=DEFAULT_FPS,
+    dpi=DEFAULT_DPI,
     show=True,
     verbose=None,
 ):
@@ -109,7 +110,6 @@ def animate_coefs(
     %(sphere)s
     %(tmin)s
     %(freqs)s
-    %(fmin)s
     %(image_interp)s
     %(extrapolate)s
     %(border)s
@@ -121,6 +121,7 @@ def animate_coefs(
     %(colorbar)s
     %(units)s
     %(scalings)s
+    %(title)s
     %(sensors)s
     %(contours)s
     %(mask)s
@@ -130,6 +131,7 @@ def animate_coefs(
     %(score_params)s
     %(time_unit)s
     %(fps)s
+    %(dpi)s
     %(show)s
     %(verbose)s
 
@@ -143,18 +145,15 @@ def animate_coefs(
     .. versionchanged:: 0.2
        The rarely used parameters moved into dicts: ``attr``, ``transform``,
        ``class_idx``, ``class_names``, ``train_time``,
-       ``normalize_patterns``, ``components`` and ``align_signs`` into
-       ``coef_params``; ``chance``, ``score_label``, ``scoring``,
+       ``normalize_patterns``, ``components``, ``align_signs``, ``fmin`` and
+       ``fmax`` into ``coef_params``; ``chance``, ``score_label``, ``scoring``,
        ``score_matrix`` and ``score_stats`` into ``score_params``;
        ``consistency_display`` into ``consistency``; ``mask_dim`` into
        ``mask_params``; ``alpha`` and ``seed`` into ``mask`` (and
        ``score_params`` or ``consistency`` for ``alpha``). ``extrapolated``
-       is now ``beyond_sensors``. ``exclude`` (use ``picks``), ``blit``
-       (always on), ``dpi`` (give it to :meth:`CoefAnimation.save`,
-       :meth:`~CoefAnimation.to_html` or
-       :meth:`~CoefAnimation.iter_frames`) and ``title`` (title a panel with
-       a dict ``data={title: data}``) are deprecated. The old names work
-       until 0.3, with a ``FutureWarning``.
+       is now ``beyond_sensors``. ``exclude`` (use ``picks``, which leave out
+       the bads unless named) and ``blit`` (always on) are deprecated. The
+       old names work until 0.3, with a ``FutureWarning``.
     """
     given = {k: v for k, v in locals().items() if k not in ("data", "info")}
     params = {**flatten(given, PUBLIC), "data": data, "info": info}

@@ -298,6 +298,9 @@ alpha : float
     The significance level of ``stats`` (default 0.05). It is also the level of ``mask``
     given as a str (a dict's own ``alpha`` wins) and sets the critical t of
     ``consistency=dict(kind='t', display='fade')``: one level for all three.
+seed : int | None
+    The random seed of ``stats='cluster'``, and of ``mask`` given as a str (a dict's
+    own ``seed`` wins).
 time_unit : 's' | 'ms'
     The unit of the time label and score axis.
 fps : float
@@ -371,7 +374,9 @@ def _nest(header, intro, keys, note):
     """Compose a dict parameter's entry from its keys' entries (renamed)."""
     parts = []
     for key, name in keys.items():
-        entry = docdict[name]
+        entry = docdict.get(name)  # None: documented with another ("fmin, fmax")
+        if entry is None:
+            continue
         parts.append(key + entry[len(entry.split(" ")[0]):] if key != name else entry)
     body = textwrap.indent("\n\n".join(parts), "    ")
     return f"{header}\n    {intro}\n\n{body}\n\n    .. {note}"
@@ -381,8 +386,8 @@ docdict = _parse(_ENTRIES)
 docdict["dpi_inline"] = docdict["dpi_output"]
 docdict["coef_params"] = _nest(
     "coef_params : dict | None",
-    "How to read coefficients from the data (a dict, as MNE's ``mask_params``;\n"
-    "    keys not given take their defaults). Its keys:",
+    "What to take from the data, and how to read it (a dict, as MNE's\n"
+    "    ``mask_params``; keys not given take their defaults). Its keys:",
     DICTS["coef_params"],
     "versionadded:: 0.2",
 )

@@ -163,9 +163,10 @@ def validate(params):
 DICTS = {
     "coef_params": {key: key for key in (
         "attr", "transform", "class_idx", "class_names", "train_time",
-        "normalize_patterns", "components", "align_signs")},
+        "normalize_patterns", "components", "align_signs", "fmin", "fmax")},
     "score_params": dict(chance="chance", label="score_label", scoring="scoring",
-                         matrix="score_matrix", stats="score_stats", alpha="alpha"),
+                         matrix="score_matrix", stats="score_stats", alpha="alpha",
+                         seed="seed"),
     "consistency": dict(kind="consistency", display="consistency_display",
                         alpha="alpha"),
     "mask_params": dict(dim="mask_dim"),  # its other keys are marker properties
@@ -175,17 +176,15 @@ RENAMED = dict(beyond_sensors="extrapolated")  # public name -> option
 DEPRECATED = {
     **{old: f"coef_params=dict({old}=...)" for old in DICTS["coef_params"]},
     **{old: f"score_params=dict({key}=...)"
-       for key, old in DICTS["score_params"].items() if key != "alpha"},
+       for key, old in DICTS["score_params"].items() if key not in ("alpha", "seed")},
     "consistency_display": "consistency=dict(kind=..., display=...)",
     "alpha": "mask=dict(method=..., alpha=...), score_params=dict(alpha=...) or "
              "consistency=dict(kind=..., alpha=...)",
-    "seed": "mask=dict(method=..., seed=...)",
+    "seed": "mask=dict(method=..., seed=...) or score_params=dict(seed=...)",
     "mask_dim": "mask_params=dict(dim=...)",
     "extrapolated": "beyond_sensors",
     "blit": "nothing (it is always on)",
     "exclude": "picks (MNE's picks leave out the bads unless named)",
-    "dpi": "the dpi of save(), to_html() or iter_frames()",
-    "title": "a dict data={title: data} to title a panel",
 }  # fmt: skip
 
 

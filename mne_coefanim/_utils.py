@@ -32,8 +32,6 @@ import os
 import sys
 from contextvars import ContextVar
 
-from mne.utils import ProgressBar, logger, verbose
-
 # True inside ``quiet_progress()``: e.g. batch jobs, whose one overall bar
 # replaces a bar per animation
 _QUIET = ContextVar("mne_coefanim_quiet_progress", default=False)
@@ -65,9 +63,11 @@ def show_progress():
         :class:`mne.utils.ProgressBar` itself requires), stderr is a
         terminal and no :func:`quiet_progress` block is active.
     """
+    from mne.utils import logger  # MNE loads only when a bar may be drawn
+
     if _QUIET.get():
         return False
-    # the level MNE's @verbose decorator has just set for this call
+    # the level of the caller (a @verbose function sets it for its call)
     return logger.level <= logging.INFO and stderr_is_tty()
 
 
@@ -86,7 +86,6 @@ def quiet_progress():
         _QUIET.reset(token)
 
 
-@verbose
 def progress(iterable, *, total, desc, verbose=None):
     """Wrap an iterable in MNE's progress bar when a person is watching.
 
@@ -113,7 +112,14 @@ def progress(iterable, *, total, desc, verbose=None):
         The same items, in the same order: ``iter(iterable)`` when no bar is
         shown, otherwise an iterator that also advances the bar.
     """
-    if not show_progress():
+    from mne.utils import ProgressBar, use_log_level
+
+    if verbose is None:
+        show = show_progress()
+    else:  # as MNE's @verbose would, for this decision only
+        with use_log_level(verbose):
+            show = show_progress()
+    if not show:
         return iter(iterable)
     bar = ProgressBar(iterable, max_value=int(total), mesg=str(desc))
     return iter(bar)

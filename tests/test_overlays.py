@@ -51,8 +51,11 @@ def test_frames_equal_the_artists_drawn_per_frame(option, dpi, monkeypatch):
 
 def test_the_overlays_are_stored_and_used(monkeypatch):
     rng = np.random.default_rng(0)
-    anim = _animation(scores=rng.random((5, 40)), chance=0.5,
-                      mask=rng.random((40, 32)) > 0.5)  # fmt: skip
+    anim = _animation(
+        scores=rng.random((5, 40)),
+        score_params=dict(chance=0.5),
+        mask=rng.random((40, 32)) > 0.5,
+    )
     made = []
     original = _compose._overlay_inks
     monkeypatch.setattr(_compose, "_overlay_inks",
