@@ -705,13 +705,18 @@ def n_gif_frames(path):
     ],
 )  # fmt: skip
 def test_mathtext_parsed_at_the_call(info16, data, rng, no_rendering, name, text):
-    kwargs = {name: text, "scores": rng.uniform(0.4, 0.9, (5, N_TIMES))}
+    def given(text):  # score_label is score_params' "label" (since 0.2)
+        if name == "score_label":
+            return dict(score_params=dict(label=text))
+        return {name: text}
+
+    kwargs = {**given(text), "scores": rng.uniform(0.4, 0.9, (5, N_TIMES))}
     match = rf"^{name} .* cannot be drawn: matplotlib reads text between \$ signs"
     with pytest.raises(ValueError, match=match):
         animate_coefs(data, info16, times=TIMES, **kwargs, **FAST)
     with pytest.raises(ValueError, match=match):
         plot_coefs(data, info16, times=TIMES, time=[0.0, 0.05], **kwargs, **FAST)
-    escaped = {name: text.replace("$", r"\$"), "scores": kwargs["scores"]}
+    escaped = {**given(text.replace("$", r"\$")), "scores": kwargs["scores"]}
     anim = animate_coefs(data, info16, times=TIMES, **escaped, **FAST)
     anim.fig.canvas.draw()  # the escaped text draws
 
