@@ -39,6 +39,10 @@ class Param:
     default: Any = None
     check: Any = None  # a validator of _checks, called as check(name, value)
     doc: str = ""  # the docstring entry (default: the name)
+    # the command line's option --NAME, if it has one: (its argument group,
+    # its type (a name of cli._parser) or choices, metavar, the help's
+    # "(default: ...)" text, what the help adds to the docstring's summary)
+    cli: tuple = ()
 
 
 def _value_only(check):
@@ -58,43 +62,69 @@ PARAMS = {p.name: p for p in (
     _P("normalize_patterns", "data", bool, False),
     _P("components", "data", int | list | None),
     _P("align_signs", "data", bool | str, False),
-    _P("units", "data", _OPT_STR, None, _checks.check_label),
-    _P("scalings", "data", float | None),
-    _P("tmin", "data", float | None), _P("tmax", "data", float | None, doc="tmin"),
+    _P("units", "data", _OPT_STR, None, _checks.check_label,
+       cli=("look", None, None, "from the data when known", "")),
+    _P("scalings", "data", float | None, cli=(
+        "look", "finite_float", "FACTOR", "MNE's for an Evoked, else 1",
+        ", e.g. 1e6 for patterns saved in volts, with --units µV")),
+    _P("tmin", "data", float | None, cli=(
+        "look", "finite_float", "SECONDS", "the first time", "; with --sfreq and "
+        "without --first-time, it is still read as the first sample's time, with "
+        "a deprecation warning, for one release")),
+    _P("tmax", "data", float | None, doc="tmin"),
     _P("freqs", "data"), _P("fmin", "data", float | None),
     _P("fmax", "data", float | None, doc="fmin"),
     # sensors: which channels the map shows, and the head sphere
     _P("ch_type", "sensors", _OPT_STR), _P("picks", "sensors"),
     _P("exclude", "sensors", str | list, "bads"), _P("sphere", "sensors"),
     # map: how sensor values become the scalp image
-    _P("image_interp", "map", str, DEFAULT_IMAGE_INTERP),
-    _P("extrapolate", "map", str, DEFAULT_EXTRAPOLATE),
-    _P("border", "map", str | float, "mean"), _P("res", "map", int, DEFAULT_RES),
-    _P("extrapolated", "map", str, "show", doc="beyond_sensors"),
+    _P("image_interp", "map", str, DEFAULT_IMAGE_INTERP,
+       cli=("look", ("cubic", "linear", "nearest"), None, "%(default)s", "")),
+    _P("extrapolate", "map", str, DEFAULT_EXTRAPOLATE,
+       cli=("look", ("auto", "head", "local", "box"), None, "%(default)s", "")),
+    _P("border", "map", str | float, "mean"),
+    _P("res", "map", int, DEFAULT_RES,
+       cli=("output", "positive_int", "N", "%(default)s", "")),
+    _P("extrapolated", "map", str, "show", doc="beyond_sensors",
+       cli=("look", ("show", "fade", "hide"), None, "%(default)s", "")),
     # colors: limits, map and normalisation, fixed across frames
     _P("vlim", "colors", tuple | str, (None, None)), _P("cmap", "colors"),
     _P("cnorm", "colors"),
     # stats: significance markers and how they are computed
-    _P("mask", "stats"), _P("mask_dim", "stats", float | None),
+    _P("mask", "stats", cli=(
+        "mask", None, "{cluster,fdr,FILE}", "none", ": cluster or fdr tests the "
+        "subjects of COEFS (an array with a subjects axis) over all its times; FILE "
+        "is a boolean .npy or .npz array of shape (n_times, n_channels)")),
+    _P("mask_dim", "stats", float | None),
     _P("alpha", "stats", float, 0.05), _P("seed", "stats", int | None),
     _P("consistency", "stats", _OPT_STR),
     _P("consistency_display", "stats", str, "panel"),
-    _P("score_stats", "stats", _OPT_STR),
+    _P("score_stats", "stats", _OPT_STR,
+       cli=("score", ("cluster", "fdr"), None, "none; alpha 0.05", "")),
     # scores: the decoding score drawn under the maps
-    _P("scores", "scores"),
+    _P("scores", "scores", cli=(
+        "score", None, "FILE", "none", "; FILE is a .npy or .npz file of shape "
+        "(n_times,), (n_samples, n_times) or (n_subjects, n_folds, n_times)")),
     _P("chance", "scores", float | str | None, "auto",
-       _value_only(_checks.check_chance)),
+       _value_only(_checks.check_chance), cli=(
+        "score", "chance", "{auto,none,NUMBER}", "%(default)s", ": auto takes it "
+        "from --scoring or --score-label (0.5 for roc_auc or AUC), none draws none")),
     _P("score_label", "scores", _OPT_STR, None, _checks.check_label),
-    _P("scoring", "scores", _OPT_STR), _P("score_matrix", "scores", bool | str | None),
+    _P("scoring", "scores", _OPT_STR, cli=("score", None, "NAME", "none", "")),
+    _P("score_matrix", "scores", bool | str | None),
     # look: what the figure draws around the maps
-    _P("title", "look", _OPT_STR, None, _checks.check_label),
+    _P("title", "look", _OPT_STR, None, _checks.check_label,
+       cli=("look", None, None, "none", "")),
     _P("sensors", "look", bool | str, True), _P("contours", "look", int, 0),
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
-    _P("time_unit", "look", str, DEFAULT_TIME_UNIT),
+    _P("time_unit", "look", str, DEFAULT_TIME_UNIT,
+       cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation
-    _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps)),
+    _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps),
+       cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("blit", "call", bool, True),
-    _P("dpi", "call", float, DEFAULT_DPI, _value_only(_checks.check_dpi)),
+    _P("dpi", "call", float, DEFAULT_DPI, _value_only(_checks.check_dpi),
+       cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("show", "call", bool, True), _P("verbose", "call"),
 )}  # fmt: skip
 DEFAULTS = {name: p.default for name, p in PARAMS.items()}

@@ -1,1 +1,5 @@
-"""The ``mne-coefanim`` command."""
+"""The ``mne-coefanim`` command (:func:`main`)."""
+
+from ._main import main
+
+__all__ = ["main"]

@@ -1,35 +1,33 @@
-"""Reading the user's files: whatever is wrong with one, one error naming it.
+"""The files the ``render`` command reads: whatever is wrong with one, one error.
 
-The readers (NumPy's, MNE's) fail on a damaged file in their own ways: a
-``BadZipFile``, an ``EOFError``, an ``AttributeError`` deep inside MNE, a
-``MemoryError`` for a header that announces 74 GiB. :func:`reading` turns
-any exception raised while a file is read into an :class:`InputFileError`
-(a ValueError) naming the file, what it was read as and why; warnings
-raised meanwhile are printed one line each if the file is read, and folded
-into the error if not. Only the reading is guarded: a bug elsewhere keeps
-its traceback.
+NumPy arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage
+that places their channels, MNE files (an Evoked, or Epochs averaged), and
+the scores and masks of ``--scores`` and ``--mask``. The readers (NumPy's,
+MNE's) fail on a damaged file in their own ways (a ``BadZipFile``, an
+``EOFError``, an ``AttributeError`` deep inside MNE, a ``MemoryError`` for a
+header that announces 74 GiB): :func:`reading` turns any exception raised
+while a file is read into an :class:`InputFileError` (a ValueError) naming
+the file, what it was read as and why; warnings raised meanwhile are printed
+one line each if the file is read, and folded into the error if not. Only
+the reading is guarded: a bug elsewhere keeps its traceback.
 
 NumPy headers are checked before any data is read: an array whose header
 announces more bytes than the file holds, or more than ``--max-bytes``
-(default :data:`DEFAULT_MAX_BYTES`, 1 GiB), is refused without allocating
-it. The limit matters for compressed ``.npz`` members: a 2 MB archive can
-declare (and hold, deflated) 2 GiB of zeros.
+(default 1 GiB), is refused without allocating it. The limit matters for
+compressed ``.npz`` members: a 2 MB archive can declare (and hold, deflated)
+2 GiB of zeros.
 """
 
 import os
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
-from ._messages import one_line, print_warnings
+from ._parser import INPUT_KINDS, one_line, print_warnings
 
 NPY_MAGIC = b"\x93NUMPY"
-# the largest array an input file may declare, unless --max-bytes says more:
-# far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
-# 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
-DEFAULT_MAX_BYTES = 2**30
-
 
 class InputFileError(ValueError):
     """An input file that cannot be read (the message names it)."""
@@ -168,3 +166,457 @@ def _size(n_bytes):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.1f} {unit}"
     return f"{n_bytes} bytes"
+
+
+# MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
+# about other names, so only these are routed to them).
+EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
+EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+# how a zip archive starts: a local file header, or the end record of an empty one
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# each kind of input, as the error messages name it
+_KIND_NAMES = {
+    "npy": ".npy array",
+    "npz": ".npz archive",
+    "evoked": "-ave.fif file (Evoked)",
+    "epochs": "-epo.fif file (Epochs)",
+}
+
+
+def _check_input(fname, what="COEFS"):
+    """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
+    path = Path(fname).expanduser()
+    name = path.name.lower()
+    if name.endswith(".npy"):
+        kind = "npy"
+    elif name.endswith(".npz"):
+        kind = "npz"
+    elif name.endswith(EVOKED_ENDINGS):
+        kind = "evoked"
+    elif name.endswith(EPOCHS_ENDINGS):
+        kind = "epochs"
+    else:
+        raise ValueError(
+            f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
+            "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked."
+        )
+    check_file_exists(what, path)
+    return path, kind
+
+
+# -- loading arrays -------------------------------------------------------------
+
+
+def _array_data(path, kind, args, info, verbose, what="COEFS"):
+    """Load an array's coefficients as a CoefData with times."""
+    from ..adapters._coefs import as_coef_data
+    from ..adapters._labelled import OrientationError
+
+    if kind == "npy":
+        values, times = _load_npy(path, what, max_bytes=args.max_bytes), None
+    else:
+        values, times = _load_npz(path, args.key, args.times_key, what,
+                                  max_bytes=args.max_bytes)  # fmt: skip
+    dims = None if args.dims is None else tuple(args.dims)
+    try:
+        _check_orientation(values, dims, times, info, args.ch_type, what)
+        coef_data = as_coef_data(
+            values,
+            times=times,
+            dims=dims,
+            sfreq=args.sfreq,
+            tmin=0.0 if args.first_time is None else args.first_time,
+            align_signs=args.align_signs,
+            verbose=verbose,
+        )
+    except OrientationError as exc:  # the advice, in the command's words
+        advice = "Name its axes with --dims."
+        if exc.dims is not None:
+            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
+        raise ValueError(f"{exc.evidence} {advice}") from exc
+    n_channels = coef_data.data.shape[1]
+    if args.info is None and len(args.ch_names) != n_channels:
+        raise ValueError(
+            f"--ch-names names {len(args.ch_names)} channels, but {what} "
+            f"{str(path)!r} has {n_channels} (shape {values.shape}); give one "
+            "name per channel, in the array's order (or name its axes with "
+            "--dims if another axis holds the channels)."
+        )
+    return coef_data
+
+
+def check_named_for_tests(inputs, read, args, scores):
+    """Refuse a test across the first axis of an array whose axes are not named.
+
+    Without ``--dims`` a 3-D array is read as subjects, times, channels; its
+    first axis could as well hold folds. ``--mask cluster|fdr`` and
+    ``--score-stats`` (with 2-D scores, whose rows follow the array's) test
+    across it, so they need ``--dims``; the API refuses too, in its words.
+    """
+    tests = []
+    if args.mask is not None and args.mask.strip().lower() in ("cluster", "fdr"):
+        tests.append(f"--mask {args.mask.strip().lower()}")
+    if args.score_stats is not None and np.ndim(scores) == 2:
+        tests.append(f"--score-stats {args.score_stats}")
+    for item, coef in zip(inputs, read, strict=True):
+        dims = getattr(coef, "guessed_dims", None)  # an Evoked names its own
+        if not tests or dims is None:
+            continue
+        singular = ",".join(name.rstrip("s") for name in dims)
+        raise ValueError(
+            f"{' and '.join(tests)} test across the first axis of {item.what} "
+            f"{str(item.path)!r}, but its axes are not named: a {len(dims)}-D "
+            f"array is read as {','.join(dims)} by default, and its first axis "
+            f"could as well hold cross-validation folds (a test across folds "
+            f"marks pure noise as significant). Pass --dims {singular} if it "
+            f"holds subjects; folds are never tested (remove "
+            f"{' and '.join(t.split()[0] for t in tests)})."
+        )
+
+
+def check_array_headers(path, kind, args, what="COEFS"):
+    """Check the headers of the arrays ``_array_data`` will read, reading none.
+
+    Done before the positions are loaded (MNE's import takes seconds): a
+    damaged or oversized (``--max-bytes``) array is refused at once.
+    """
+    if kind == "npy":
+        _load_npy(path, what, max_bytes=args.max_bytes, read=False)
+    else:
+        _load_npz(path, args.key, args.times_key, what, max_bytes=args.max_bytes,
+                  read=False)  # fmt: skip
+
+
+def _check_orientation(values, dims, times, info, ch_type, what):
+    """Refuse an array whose times and channels axes look swapped, as the API does."""
+    from ..adapters._labelled import check_orientation
+    from ..adapters._positions import resolve_sensors
+
+    counts = (len(info.ch_names),)
+    try:
+        counts += (len(resolve_sensors(info, ch_type=ch_type, verbose=False).ch_names),)
+    except (ValueError, TypeError):  # animate_coefs explains
+        pass
+    check_orientation(values.shape, dims, times=times, n_channels=counts, name=what)
+
+
+def _load_npy(path, what="COEFS", numeric="iuf", *, max_bytes, read=True):
+    with reading(what, path, "a .npy array"), open(path, "rb") as fid:
+        check_npy_header(fid, file_size(fid), what, path, max_bytes)
+        if not read:
+            return None
+        fid.seek(0)
+        values = np.load(fid, allow_pickle=False)
+    return _numeric(what, path, values, numeric)
+
+
+def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf",
+              *, max_bytes, read=True):  # fmt: skip
+    with reading(what, path, "an .npz archive"):
+        fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
+    with fid:
+        with reading(what, path, "an .npz archive"):
+            _check_npz_signature(fid, path, what)
+            archive = np.load(fid, allow_pickle=False)
+        with archive:
+            names = list(archive.files)
+            key = _pick_key(path, names, key, times_key, key_option)
+            limits = dict(max_bytes=max_bytes, read=read)
+            if key_option != "--key":  # one array read alone: no times
+                return _npz_member(archive, path, key, numeric, **limits)
+            values = _npz_member(archive, path, key, **limits)
+            times = None
+            if times_key is not None:
+                times = _npz_member(archive, path, times_key, **limits)
+    return values, times
+
+
+def load_array(what, fname, key, key_option, numeric="iuf", *, max_bytes, read=True):
+    """Read one array of a .npy or .npz file given with the option ``what``.
+
+    The same checks as COEFS (never unpickled, header checked, any failure
+    naming the file, no array over ``max_bytes``: see ``check_npy_header``);
+    ``key`` (the option ``key_option``) names the member of an .npz archive,
+    None takes its only array. With ``read=False``, only the checks: the
+    header of the array that would be read (None is returned).
+    """
+    path = Path(fname).expanduser()
+    suffix = path.name.lower()
+    if not suffix.endswith((".npy", ".npz")):
+        raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
+    if key is not None and not suffix.endswith(".npz"):
+        raise ValueError(
+            f"{key_option} does not apply to the .npy array {what} {str(path)!r}; "
+            "remove it."
+        )
+    check_file_exists(what, path)
+    if suffix.endswith(".npy"):
+        return _load_npy(path, what, numeric, max_bytes=max_bytes, read=read)
+    return _load_npz(path, key, None, what, key_option, numeric, max_bytes=max_bytes,
+                     read=read)  # fmt: skip
+
+
+def _check_npz_signature(fid, path, what):
+    """Refuse, by its first bytes, a file that is no zip archive."""
+    start = fid.read(len(NPY_MAGIC))
+    fid.seek(0)
+    if start.startswith(NPY_MAGIC):
+        raise InputFileError(
+            f"{what} {str(path)!r} is a .npy array, not an .npz archive; rename "
+            "it to .npy."
+        )
+    if not start.startswith(ZIP_SIGNATURES):
+        raise InputFileError(
+            f"{what} {str(path)!r} is not an .npz archive: it does not start as a "
+            "zip file does (another format renamed, or a damaged file). Save "
+            "the arrays with np.savez."
+        )
+
+
+def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
+    """Read one array of an .npz archive, its header checked first."""
+    what = f"array {key!r} of"
+    with reading(what, path, "an array of an .npz archive"):
+        member = f"{key}.npy"
+        if member not in archive.zip.namelist():
+            raise InputFileError(
+                f"{what} {str(path)!r} is not a NumPy array (no {member} in the "
+                "archive); save the archive with np.savez."
+            )
+        with archive.zip.open(member) as stream:
+            size = archive.zip.getinfo(member).file_size
+            check_npy_header(stream, size, what, path, max_bytes)
+        if not read:
+            return None
+        values = archive[key]
+    return _numeric(what, path, values, numeric)
+
+
+def _pick_key(path, names, key, times_key, key_option="--key"):
+    """Choose the array to animate (or read) in an .npz archive."""
+    listing = ", ".join(names) if names else "none"
+    for option, name in ((key_option, key), ("--times-key", times_key)):
+        if name is not None and name not in names:
+            raise ValueError(
+                f"{option} {name!r} is not an array of {str(path)!r}; its "
+                f"arrays are: {listing}."
+            )
+    if key is not None:
+        return key
+    if not names:
+        raise ValueError(
+            f"{str(path)!r} is an .npz archive without arrays; save the "
+            "coefficients into it, e.g. np.savez(fname, coefs=coefs)."
+        )
+    candidates = [name for name in names if name != times_key]
+    if len(candidates) != 1:
+        raise ValueError(
+            f"{str(path)!r} holds {len(candidates)} candidate arrays "
+            f"({listing}); choose one with {key_option}"
+            + (" (and the times with --times-key)." if key_option == "--key" else ".")
+        )
+    return candidates[0]
+
+
+def _numeric(what, path, values, kinds="iuf"):
+    if values.dtype.kind not in kinds:
+        raise ValueError(
+            f"{what} {str(path)!r} must hold real numbers; got dtype "
+            f"{values.dtype} with shape {values.shape}."
+        )
+    return values
+
+
+def _array_info(args, montage, verbose):
+    """Build the Info placing an array's channels, from --info or --montage."""
+    import mne
+
+    if args.info is not None:
+        return _read_info(args.info, verbose)
+    if montage is None or args.ch_names is None:
+        raise ValueError(
+            "an array carries no channel positions: give --info FILE (an MNE "
+            "file with the channels' Info), or --montage NAME with "
+            "--ch-names A,B,C in the array's channel order."
+        )
+    info = mne.create_info(args.ch_names, args.sfreq or 1000.0, "eeg")
+    info.set_montage(montage, verbose=verbose)
+    return info
+
+
+def _make_montage(name):
+    import mne
+
+    # MNE's warnings (e.g. a renamed montage) as one line each, not two
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            montage = mne.channels.make_standard_montage(name)
+        except ValueError as exc:
+            raise ValueError(f"--montage: {exc}") from exc
+    print_warnings(caught, prefix="--montage: ")
+    return montage
+
+
+def _read_info(fname, verbose):
+    import mne
+
+    path = Path(fname).expanduser()
+    check_file_exists("--info", path)
+    if not path.name.lower().endswith((".fif", ".fif.gz")):
+        raise ValueError(
+            f"--info must be an MNE .fif file (e.g. -info.fif, raw.fif, "
+            f"-epo.fif, -ave.fif); got {str(path)!r}."
+        )
+    with reading("--info", path, "an MNE .fif file with an Info"):
+        return mne.io.read_info(str(path), verbose=verbose)
+
+
+# -- loading MNE files ----------------------------------------------------------
+
+
+def _mne_data(path, kind, args, montage, verbose, what="COEFS"):
+    """Read an Evoked, or average Epochs, optionally with new positions."""
+    import mne
+
+    if kind == "evoked":
+        with reading(what, path, f"a {_KIND_NAMES[kind]}"):
+            evokeds = mne.read_evokeds(str(path), verbose=verbose)
+        evoked = _pick_condition(path, evokeds, args.condition)
+    else:
+        with reading(what, path, f"a {_KIND_NAMES[kind]}"):
+            epochs = mne.read_epochs(str(path), preload=True, verbose=verbose)
+        evoked = epochs.average()
+    if montage is not None:
+        evoked.set_montage(montage, verbose=verbose)
+    return evoked
+
+
+def _mne_info(args, verbose):
+    # None makes animate_coefs use the Evoked's own Info
+    return None if args.info is None else _read_info(args.info, verbose)
+
+
+def _pick_condition(path, evokeds, condition):
+    """Choose one Evoked of a file by index (a number) or by comment."""
+    comments = ", ".join(f"{k}: {evoked.comment!r}" for k, evoked in enumerate(evokeds))
+    text = "0" if condition is None else condition.strip()
+    if text.lstrip("-").isdigit():
+        index = int(text)
+        if -len(evokeds) <= index < len(evokeds):
+            return evokeds[index]
+    else:
+        for evoked in evokeds:
+            if evoked.comment == text:
+                return evoked
+    raise ValueError(
+        f"--condition {text!r} matches no Evoked of {str(path)!r}; give an index "
+        f"or a comment of one of its {len(evokeds)} Evoked: {comments}."
+    )
+
+
+# -- the colour bar's units -----------------------------------------------------
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def display_units(args, read):
+    """Return ``(units, scalings)`` for arrays whose units nobody gave.
+
+    An array's units are unknown: its colour bar says ``'a.u.'``, and, unless
+    --vlim sets the limits in the array's own numbers, its values are shown
+    scaled by a power of 1000 that brings the largest into [1, 1000), the
+    factor in the label (``'a.u. (×10⁻⁶)'``), so that the ticks need no
+    offset text (``1e−6``). --units, --scalings and --transform zscore
+    (units ``'z'``) are left as they are.
+    """
+    units, scalings = args.units, args.scalings
+    if units is not None or scalings is not None or args.transform == "zscore":
+        return units, scalings
+    if any(item.units is not None for item in read):
+        return units, scalings
+    largest = max(float(np.abs(item.data).max()) for item in read)
+    if args.vlim is not None or not np.isfinite(largest) or largest == 0:
+        return "a.u.", None
+    exponent = 3 * int(np.floor(np.log10(largest) / 3))
+    if exponent == 0:
+        return "a.u.", None
+    return f"a.u. (×10{str(exponent).translate(_SUPERSCRIPT)})", 10.0**-exponent
+
+
+# -- scores and masks ---------------------------------------------------------
+
+MASK_METHODS = ("cluster", "fdr")
+# the options of the test run by --mask cluster/fdr, and the keys of
+# animate_coefs' mask dict they give (cluster-only ones flagged)
+TEST_OPTIONS = {
+    "--alpha": ("alpha", False),
+    "--tail": ("tail", False),
+    "--popmean": ("popmean", False),
+    "--seed": ("seed", True),
+    "--threshold": ("threshold", True),
+    "--n-permutations": ("n_permutations", True),
+}
+
+
+def check_extra_headers(args):
+    """Check the headers of the --scores and --mask files, reading no data."""
+    if args.scores is not None:
+        load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                   max_bytes=args.max_bytes, read=False)  # fmt: skip
+    if args.mask is not None and _mask_method(args.mask) is None:
+        load_array("--mask", args.mask, args.mask_key, "--mask-key",
+                   numeric="biuf", max_bytes=args.max_bytes, read=False)  # fmt: skip
+
+
+def score_kwargs(args):
+    """Return the score keywords of animate_coefs, the scores read from file."""
+    scores = None
+    if args.scores is not None:
+        scores = load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                            max_bytes=args.max_bytes)  # fmt: skip
+    return dict(
+        scores=scores,
+        chance=args.chance,
+        score_label=args.score_label,
+        scoring=args.scoring,
+        score_stats=args.score_stats,
+    )
+
+
+def mask_kwargs(args):
+    """Return animate_coefs' ``mask``: None, a method, a dict, or a boolean array."""
+    if args.mask is None:
+        return dict(mask=None)
+    method = _mask_method(args.mask)
+    if method is None:
+        return dict(mask=_read_mask(args.mask, args.mask_key, args.max_bytes))
+    settings = {
+        key: _value(args, option)
+        for option, (key, _) in TEST_OPTIONS.items()
+        if _value(args, option) is not None
+    }
+    return dict(mask=dict(method=method, **settings) if settings else method)
+
+
+def _mask_method(mask):
+    if mask is None or mask.strip().lower() not in MASK_METHODS:
+        return None
+    return mask.strip().lower()
+
+
+def _read_mask(fname, key, max_bytes):
+    values = load_array("--mask", fname, key, "--mask-key", numeric="biuf",
+                        max_bytes=max_bytes)  # fmt: skip
+    if values.dtype.kind != "b":
+        if values.size and not ((values == 0) | (values == 1)).all():
+            raise ValueError(
+                f"--mask {fname!r} must hold booleans (True/False, or 0/1); got "
+                f"values of dtype {values.dtype} other than 0 and 1."
+            )
+        values = values.astype(bool)
+    return values
+
+
+def _value(args, option):
+    return getattr(args, option.lstrip("-").replace("-", "_"))

@@ -34,9 +34,28 @@ import time
 import warnings
 from pathlib import Path
 
-from ._extras import check_extra_headers, check_extras, mask_kwargs, score_kwargs
-from ._messages import (
+from ._files import (
+    _KIND_NAMES,
+    TEST_OPTIONS,
+    _array_data,
+    _array_info,
+    _check_input,
+    _make_montage,
+    _mask_method,
+    _mne_data,
+    _mne_info,
+    _read_mask,
+    _value,
+    check_array_headers,
+    check_extra_headers,
+    check_named_for_tests,
+    display_units,
+    load_array,
+)
+from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
+from ._parser import (
     PROG,
+    build_parser,
     cli_wording,
     cli_wording_of_logs,
     deprecated,
@@ -45,21 +64,6 @@ from ._messages import (
     size_text,
     without_wrote_log,
 )
-from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import build_parser
-from ._readers import (
-    _KIND_NAMES,
-    _array_data,
-    _array_info,
-    _check_input,
-    _make_montage,
-    _mne_data,
-    _mne_info,
-    check_array_headers,
-    check_named_for_tests,
-    display_units,
-)
-from ._types import check_cmap_option, check_label_options, check_vlim_option
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -422,6 +426,111 @@ def _check_option_combination(args, inputs):
                 "none: add --ch-names A,B,C (its channels, in order), or give "
                 "--info FILE instead."
             )
+
+
+
+
+# -- options checked as Python checks them, before anything is loaded ---
+
+SCORE_OPTIONS = (
+    "--scores-key", "--chance", "--score-label", "--scoring", "--score-stats",
+)  # fmt: skip
+
+
+def check_extras(args):
+    """Refuse score and mask options that would do nothing; before any loading."""
+    given = {option: _value(args, option) is not None for option in SCORE_OPTIONS}
+    given["--chance"] = args.chance != "auto"
+    for option in SCORE_OPTIONS:
+        if given[option] and args.scores is None:
+            raise ValueError(
+                f"{option} needs --scores FILE; add it or remove {option}."
+            )
+    method = _mask_method(args.mask)
+    if method is None and args.mask is not None:
+        if not args.mask.lower().endswith((".npy", ".npz")):
+            raise ValueError(
+                f"--mask must be cluster, fdr or a boolean .npy or .npz file; "
+                f"got {args.mask!r}."
+            )
+    if args.mask_key is not None and (args.mask is None or method is not None):
+        raise ValueError(
+            "--mask-key names the array of a --mask FILE (.npz); remove it."
+        )
+    for option, (_, cluster_only) in TEST_OPTIONS.items():
+        if _value(args, option) is None:
+            continue
+        if method is None:
+            raise ValueError(
+                f"{option} sets the test of --mask cluster or --mask fdr; "
+                f"{'a mask file is not tested' if args.mask else 'add --mask'}."
+            )
+        if cluster_only and method != "cluster":
+            raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
+
+
+def score_kwargs(args):
+    """Return the score keywords of animate_coefs, the scores read from file."""
+    scores = None
+    if args.scores is not None:
+        scores = load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                            max_bytes=args.max_bytes)  # fmt: skip
+    return dict(
+        scores=scores,
+        chance=args.chance,
+        score_label=args.score_label,
+        scoring=args.scoring,
+        score_stats=args.score_stats,
+    )
+
+
+def mask_kwargs(args):
+    """Return animate_coefs' ``mask``: None, a method, a dict, or a boolean array."""
+    if args.mask is None:
+        return dict(mask=None)
+    method = _mask_method(args.mask)
+    if method is None:
+        return dict(mask=_read_mask(args.mask, args.mask_key, args.max_bytes))
+    settings = {
+        key: _value(args, option)
+        for option, (key, _) in TEST_OPTIONS.items()
+        if _value(args, option) is not None
+    }
+    return dict(mask=dict(method=method, **settings) if settings else method)
+
+
+def check_vlim_option(vlim):
+    """Check --vlim with the Python check, its error naming the option."""
+    from ..viz._colors import check_vlim
+
+    return _as_option("--vlim", check_vlim, None if vlim is None else tuple(vlim))
+
+
+def check_cmap_option(name):
+    """Check --cmap with the Python check, its error naming the option."""
+    from ..viz._colors import check_cmap
+
+    if name is not None:
+        _as_option("--cmap", check_cmap, name)
+
+
+def check_label_options(args):
+    """Refuse a label whose mathtext does not parse, naming its option."""
+    from .._checks import check_mathtext
+
+    labels = [("--title", args.title), ("--units", args.units),
+              ("--score-label", args.score_label)]  # fmt: skip
+    labels += [("--panel title", title) for title in args.titles if title is not None]
+    for flag, text in labels:
+        check_mathtext(flag, text)  # the message names the option
+
+
+def _as_option(flag, check, value):
+    """Run a Python check; say its error in terms of the option ``flag``."""
+    try:
+        return check(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{flag}: {exc}") from None
 
 
 if __name__ == "__main__":  # python -m mne_coefanim.cli._main
