@@ -8,11 +8,7 @@ runs; usage errors are one line (:class:`OneLineParser`).
 """
 
 import argparse
-import logging
-import re
-import sys
 import textwrap
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -20,22 +16,14 @@ from .. import __version__
 from .._checks import MAX_SCORE
 from .._docs import summary
 from .._params import PARAMS
+from ._messages import PROG, one_line
 
-PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
 INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
 # the largest array an input file may declare, unless --max-bytes says more:
 # far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
 # 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
 DEFAULT_MAX_BYTES = 2**30
-
-
-def one_line(message):
-    """Return a message (str or exception) on one line, whitespace collapsed."""
-    text = " ".join(str(message).split())
-    if not text and isinstance(message, BaseException):
-        return type(message).__name__
-    return text
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -433,145 +421,3 @@ def _add_render_parser(commands):
     _add_group(sub, "positions", positions)
     for group in ("look", "score", "mask"):
         _add_group(sub, group)
-
-
-# -- what the command prints ------------------------------------------------
-
-# Python phrases of the library's hints, and what the command line says
-_PHRASES = (
-    (r"scores\[:, np\.newaxis\] \(subjects\) or scores\[np\.newaxis\] \(folds "
-     r"of one subject\), shaped \(n_subjects, n_folds, n_times\)",
-     "--scores saved with shape (n_subjects, 1, n_times) (subjects) or "
-     "(1, n_folds, n_times) (folds of one subject)"),
-    (r" \(with a fitted classifier as data for the accuracies' number of "
-     r"classes\)", ""),
-    (r"\bmethod='(cluster|fdr)'", r"--mask \1"),
-    (r"pass times / 1e3 \(times are in seconds\)",
-     "save them divided by 1e3 (times are in seconds)"),
-)  # fmt: skip
-# name=value, the value quoted, <a placeholder>, a word or a number, or none
-# (a tuple or list value is left as Python writes it)
-_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
-
-
-def cli_wording(text, options=()):
-    """Reword a message written for Python callers for the command line.
-
-    Parameters
-    ----------
-    text : str
-        The message.
-    options : iterable of str
-        The parameter names that are options of the command, spelled as
-        Python spells them (``n_permutations`` is ``--n-permutations``).
-
-    Returns
-    -------
-    text : str
-        ``name=value`` becomes ``--name value`` for each option
-        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
-        ``name_with_underscores`` its flag, not a quoted key), and the Python
-        phrases of the hints say what to pass to the command.
-    """
-    for pattern, replacement in _PHRASES:
-        text = re.sub(pattern, replacement, text)
-    for name in sorted(options, key=len, reverse=True):
-        flag = "--" + name.replace("_", "-")
-
-        def option(match, flag=flag):
-            value = (match.group(1) or "").strip("'\"")
-            if value in ("", "True"):  # True: a switch given
-                return flag
-            return f"without {flag}" if value == "False" else f"{flag} {value}"
-
-        text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
-        if "_" in name:  # a bare identifier cannot be an English word
-            # (not a quoted key, as in info['ch_names'])
-            bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
-            text = re.sub(bare, flag, text)
-    return text
-
-
-def print_warnings(caught, prefix="", options=()):
-    """Print recorded warnings, one line each and each once, on stderr.
-
-    Parameters
-    ----------
-    caught : list of warnings.WarningMessage
-        As recorded by ``warnings.catch_warnings(record=True)``.
-    prefix : str
-        Put before each message, e.g. the option the warning is about.
-    options : iterable of str
-        The command's options, as for :func:`cli_wording`.
-    """
-    seen = set()
-    for item in caught:
-        text = cli_wording(one_line(item.message), options)
-        if text and text not in seen:
-            seen.add(text)
-            print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
-
-
-def deprecated(old, new):
-    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
-    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
-
-
-class _NoWroteRecord(logging.Filter):
-    """Drop the writer's own "Wrote ..." log record: the command says it once."""
-
-    def filter(self, record):
-        return not str(record.msg).startswith("Wrote ")
-
-
-@contextmanager
-def without_wrote_log():
-    """Hold back the "Wrote ..." log record of a save (MNE's logger)."""
-    from mne.utils import logger
-
-    no_wrote = _NoWroteRecord()
-    logger.addFilter(no_wrote)
-    try:
-        yield
-    finally:
-        logger.removeFilter(no_wrote)
-
-
-class _CliWording(logging.Filter):
-    """Reword log records written for Python callers (see cli_wording)."""
-
-    def __init__(self, options):
-        super().__init__()
-        self.options = tuple(options)
-
-    def filter(self, record):
-        record.msg = cli_wording(record.getMessage(), self.options)
-        record.args = ()
-        return True
-
-
-@contextmanager
-def cli_wording_of_logs(options):
-    """Reword the log lines of the block for the command line (cli_wording).
-
-    Parameters
-    ----------
-    options : iterable of str
-        The command's options, as for :func:`cli_wording`.
-    """
-    from mne.utils import logger
-
-    wording = _CliWording(options)
-    logger.addFilter(wording)
-    try:
-        yield
-    finally:
-        logger.removeFilter(wording)
-
-
-def size_text(n_bytes):
-    """Return a file size in decimal units, as ls --si says it."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n_bytes >= scale:
-            return f"{n_bytes / scale:.1f} {unit}"
-    return f"{n_bytes} bytes"
