@@ -50,6 +50,11 @@ def _value_only(check):
     return lambda name, value: check(value)
 
 
+def _one_of(*allowed):
+    """Return a validator of an option with these values."""
+    return lambda name, value: _checks.check_option(name, value, allowed)
+
+
 _P = Param
 _OPT_STR = str | None
 PARAMS = {p.name: p for p in (
@@ -85,7 +90,8 @@ PARAMS = {p.name: p for p in (
     _P("border", "map", str | float, "mean"),
     _P("res", "map", int, DEFAULT_RES,
        cli=("output", "positive_int", "N", "%(default)s", "")),
-    _P("extrapolated", "map", str, "show", doc="beyond_sensors",
+    _P("extrapolated", "map", str, "show", _one_of("show", "fade", "hide"),
+       doc="beyond_sensors",
        cli=("look", ("show", "fade", "hide"), None, "%(default)s", "")),
     # colors: limits, map and normalisation, fixed across frames
     _P("vlim", "colors", tuple | str, (None, None)), _P("cmap", "colors"),
@@ -180,10 +186,14 @@ def as_kwargs(group):
 
 
 def validate(params):
-    """Run the table's validators on the flat options, once, at the boundary."""
+    """Run the table's validators on the flat options, once, at the boundary.
+
+    A renamed option's error names its public name (``beyond_sensors``).
+    """
+    public = {option: name for name, option in RENAMED.items()}
     for name, param in PARAMS.items():
         if param.check is not None:
-            params[name] = param.check(name, params[name])
+            params[name] = param.check(public.get(name, name), params[name])
     return params
 
 

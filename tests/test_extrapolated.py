@@ -207,7 +207,7 @@ def test_hull_of_the_interpolator_matches_an_independent_hull(data):
 
 
 def test_bad_values_and_two_fades_are_refused(data):
-    with pytest.raises(ValueError, match="extrapolated must be one of 'show'"):
+    with pytest.raises(ValueError, match="beyond_sensors must be one of 'show'"):
         animate(data, beyond_sensors="blank")
     with pytest.raises(ValueError, match="extrapolated must be one of"):
         ScalpInterpolator(np.random.default_rng(0).uniform(-0.08, 0.08, (8, 2)),

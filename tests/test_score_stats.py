@@ -179,14 +179,14 @@ def make_study(info, rng):
                 "channel"), scores=folds, scoring="roc_auc")  # fmt: skip
 
 
-def animate(study, **kwargs):
+def animate(study, score_params=None, **kwargs):
     return animate_coefs(
         study["data"],
         study["info"],
         times=study["times"],
         dims=study["dims"],
         scores=study["scores"],
-        score_params=dict(scoring=study["scoring"]),
+        score_params=dict(scoring=study["scoring"], **(score_params or {})),
         res=32,
         dpi=50,
         show=False,

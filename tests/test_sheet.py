@@ -55,10 +55,11 @@ def _sheet_and_animation(effect, times, **kwargs):
 
 def test_score_stats_bar_as_in_the_animation(effect):
     """The sheet's score panel carries score_stats' bar and its meaning."""
-    kwargs = {k: v for k, v in effect.items() if k != "scores"}
+    kwargs = {k: v for k, v in effect.items() if k not in ("scores", "score_params")}
     scores = effect["scores"][:, np.newaxis]  # (subjects, 1 fold, times)
+    score_params = dict(effect["score_params"], stats="fdr")
     sheet, anim, _ = _sheet_and_animation(
-        kwargs, [0.0, 0.1], scores=scores, score_params=dict(stats="fdr")
+        kwargs, [0.0, 0.1], scores=scores, score_params=score_params
     )
     significant = anim.scores.significant
     assert significant.any() and not significant.all()
