@@ -101,3 +101,11 @@ def test_option_objects_are_frozen_and_typed():
     assert hints["res"] is int and hints["extrapolated"] is str
     with pytest.raises(AttributeError):
         options.map.res = 3  # frozen
+
+
+def test_save_animations_passes_the_old_names_on():
+    from mne_coefanim import _batch
+
+    _batch._check_kwargs(dict(extrapolated="fade", beyond_sensors="fade"))  # no error
+    with pytest.raises(TypeError, match="refused them: .*'colour'"):
+        _batch._check_kwargs(dict(colour="red"))
