@@ -372,12 +372,8 @@ def _parse(text):
 
 def _nest(header, intro, keys, note):
     """Compose a dict parameter's entry from its keys' entries (renamed)."""
-    parts = []
-    for key, name in keys.items():
-        entry = docdict.get(name)  # None: documented with another ("fmin, fmax")
-        if entry is None:
-            continue
-        parts.append(key + entry[len(entry.split(" ")[0]):] if key != name else entry)
+    parts = [key + docdict[name][len(name):] for key, name in keys.items()
+             if name in docdict]  # not "fmax": documented with "fmin, fmax"
     body = textwrap.indent("\n\n".join(parts), "    ")
     return f"{header}\n    {intro}\n\n{body}\n\n    .. {note}"
 
@@ -389,8 +385,7 @@ docdict["coef_params"] = _nest(
     "What to take from the data, and how to read it (a dict, as MNE's\n"
     "    ``mask_params``; keys not given take their defaults). Its keys:",
     DICTS["coef_params"],
-    "versionadded:: 0.2",
-)
+    "versionadded:: 0.2")
 docdict["score_params"] = _nest(
     "score_params : dict | None",
     "How the score panel reads, labels and tests ``scores`` (a dict; keys not\n"
