@@ -244,10 +244,17 @@ def flatten(kwargs, public):
     params : dict
         Every option of :data:`PARAMS`, defaults filled in.
     """
-    params = dict(DEFAULTS)
+    params, from_dicts = dict(DEFAULTS), {}
     for name, value in kwargs.items():
         if name in DICTS:
-            params.update(_unpack(name, value))
+            for option, item in _unpack(name, value).items():
+                if option in from_dicts and from_dicts[option][1] != item:  # alpha
+                    raise ValueError(
+                        f"{from_dicts[option][0]} and {name} both set {option} "
+                        "(one value serves both); give it once."
+                    )
+                from_dicts[option] = (name, item)
+                params[option] = item
         elif name in RENAMED:
             params[RENAMED[name]] = value
         elif name in PARAMS and name in public:

@@ -109,3 +109,12 @@ def test_save_animations_passes_the_old_names_on():
     _batch._check_kwargs(dict(extrapolated="fade", beyond_sensors="fade"))  # no error
     with pytest.raises(TypeError, match="refused them: .*'colour'"):
         _batch._check_kwargs(dict(colour="red"))
+
+
+def test_one_alpha_for_the_score_test_and_the_agreement_fade():
+    params = flatten(dict(score_params=dict(alpha=0.01),
+                          consistency=dict(kind="t", alpha=0.01)), ())  # fmt: skip
+    assert params["alpha"] == 0.01
+    with pytest.raises(ValueError, match="score_params and consistency both set alpha"):
+        flatten(dict(score_params=dict(alpha=0.01),
+                     consistency=dict(kind="t", alpha=0.05)), ())  # fmt: skip
