@@ -33,8 +33,7 @@ anim = mne_coefanim.animate_coefs(
     study.info,
     times=study.times,
     dims=study.dims,
-    transform="abs",
-    title="|filters|, mean over 8 subjects",
+    coef_params=dict(transform="abs"), title="|filters|, mean over 8 subjects",
     units="a.u.",
     show=False,
 )
@@ -56,8 +55,7 @@ anim = mne_coefanim.animate_coefs(
     units="µV / SD",
     title="Patterns, mean over 8 subjects",
     scores=study.scores,
-    scoring="roc_auc",
-    show=False,
+    score_params=dict(scoring="roc_auc"), show=False,
 )
 anim.save("blog_patterns.gif", overwrite=True)
 print(f"{len(anim)} frames, colour limits {anim.vlim}")

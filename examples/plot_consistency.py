@@ -44,7 +44,7 @@ FAST = dict(show=False, verbose=False, dpi=60, res=64, tmin=0.0, tmax=0.4)
 # the amplitude of the mean.
 anim = mne_coefanim.animate_coefs(
     patterns, study.info, units="µV / SD", consistency="t",
-    scores=study.scores, scoring="roc_auc", **FAST,
+    scores=study.scores, score_params=dict(scoring="roc_auc"), **FAST,
 )  # fmt: skip
 anim.save("consistency_t_panel.gif", overwrite=True, verbose=False)
 peak = int(np.argmin(np.abs(anim.times - 0.15)))
@@ -55,20 +55,27 @@ print(f"At 150 ms, |t| > 2.36 (p < 0.05, 7 df) at {np.sum(np.abs(t_peak) > 2.36)
 # %%
 # The mean faded where the subjects disagree
 # ------------------------------------------
-# With ``consistency_display='fade'`` there is no extra panel: the mean map
+# With ``consistency=dict(kind=..., display='fade')`` there is no extra panel: the mean map
 # itself fades toward white, in steps, as fewer subjects share the sign of
 # the mean (fully shown when all 8 do, fully faded at 4 out of 8). The fade
-# is a graded version of ``mask_dim``: no test, no threshold to tune, and
+# is a graded version of ``mask_params=dict(dim=...)``: no test, no threshold to tune, and
 # every pixel still shows the mean's colour.
 fig = mne_coefanim.plot_coefs(
-    patterns, study.info, time=0.15, units="µV / SD", consistency="sign",
-    consistency_display="fade", **FAST,
-)  # fmt: skip
+    patterns,
+    study.info,
+    time=0.15,
+    units="µV / SD",
+    consistency=dict(kind="sign", display="fade"),
+    **FAST,
+)
 fig.savefig("consistency_sign_fade_150ms.png")
 sign = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV / SD", consistency="sign",
-    consistency_display="fade", **FAST,
-)  # fmt: skip
+    patterns,
+    study.info,
+    units="µV / SD",
+    consistency=dict(kind="sign", display="fade"),
+    **FAST,
+)
 sign.save("consistency_sign_fade.gif", overwrite=True, verbose=False)
 
 # %%

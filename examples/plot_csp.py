@@ -76,10 +76,18 @@ scores = np.array(scores).T  # (n_folds, n_windows)
 # fold agrees and the occipital pattern keeps its sign from window to window.
 for name, align in (("csp_windows_as_fitted", False), ("csp_windows_aligned", True)):
     anim = mne_coefanim.animate_coefs(
-        grid, info, times=centres, components=0, align_signs=align,
-        scores=scores, chance=0.5, score_label="accuracy",
+        grid,
+        info,
+        times=centres,
+        coef_params=dict(components=0, align_signs=align),
+        score_params=dict(chance=0.5, label="accuracy"),
+        scores=scores,
         title=name.replace("_", " "),
-        fps=2, res=64, dpi=60, show=False, verbose=True,
-    )  # fmt: skip
+        fps=2,
+        res=64,
+        dpi=60,
+        show=False,
+        verbose=True,
+    )
     anim.save(f"{name}.gif", overwrite=True, verbose=False)
 anim.show_frame(len(centres) - 1).savefig("csp_windows_aligned_last.png")

@@ -8,8 +8,8 @@ values are made up (the mean of their neighbouring channels, MNE's
 ``border='mean'``), and the cubic interpolation can overshoot there beyond
 every channel's value. MNE draws that rim like the rest of the map.
 
-``extrapolated='fade'`` lightens the pixels outside the hull and
-``extrapolated='hide'`` leaves them blank, in every output (GIF, MP4, the
+``beyond_sensors='fade'`` lightens the pixels outside the hull and
+``beyond_sensors='hide'`` leaves them blank, in every output (GIF, MP4, the
 HTML viewer, :func:`~mne_coefanim.plot_coefs`). The default, ``'show'``,
 draws them as MNE does. Either way the colour limits come from the channels'
 values, never from the extrapolated pixels.
@@ -48,8 +48,8 @@ print(f"colour limits (from the channels): {anim.vlim}")
 # Faded, then hidden
 # ------------------
 faded = mne_coefanim.animate_coefs(
-    patterns, study.info, extrapolated="fade", tmin=0.0, tmax=0.3,
-    title="extrapolated='fade'", **FAST,
+    patterns, study.info, beyond_sensors="fade", tmin=0.0, tmax=0.3,
+    title="beyond_sensors='fade'", **FAST,
 )  # fmt: skip
 faded.show_frame(int(np.argmin(np.abs(faded.times - 0.15)))).savefig(
     "extrapolated_fade.png"
@@ -57,7 +57,11 @@ faded.show_frame(int(np.argmin(np.abs(faded.times - 0.15)))).savefig(
 faded.save("extrapolated_fade.gif", overwrite=True, verbose=False)
 
 fig = mne_coefanim.plot_coefs(
-    patterns, study.info, time=0.15, extrapolated="hide",
-    title="extrapolated='hide'", **FAST,
-)  # fmt: skip
+    patterns,
+    study.info,
+    time=0.15,
+    beyond_sensors="hide",
+    title="beyond_sensors='hide'",
+    **FAST,
+)
 fig.savefig("extrapolated_hide.png")

@@ -30,16 +30,26 @@ gen.fit(X, y)
 # are both the times), and the estimator's ``scoring`` gives the label (AUC)
 # and the centre of the colour map (chance, 0.5).
 anim = mne_coefanim.animate_coefs(
-    gen, epochs.info, times=epochs.times, normalize_patterns=True,
-    scores=scores, title="Patterns of each training time", res=128,
-    show=False, verbose=False,
-)  # fmt: skip
+    gen,
+    epochs.info,
+    times=epochs.times,
+    coef_params=dict(normalize_patterns=True),
+    scores=scores,
+    title="Patterns of each training time",
+    res=128,
+    show=False,
+    verbose=False,
+)
 anim.save("generalization.gif", overwrite=True, verbose=False)
 
 # %%
 # One training time's model, shown as a single frame: the 150 ms decoder.
 fig = mne_coefanim.plot_coefs(
-    gen, epochs.info, times=epochs.times, train_time=0.15, time=0.15,
-    normalize_patterns=True, show=False,
-)  # fmt: skip
+    gen,
+    epochs.info,
+    times=epochs.times,
+    coef_params=dict(train_time=0.15, normalize_patterns=True),
+    time=0.15,
+    show=False,
+)
 fig.savefig("generalization_150ms.png")

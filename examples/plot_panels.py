@@ -74,8 +74,7 @@ anim = mne_coefanim.animate_coefs(
     times=study.times,
     vlim="each",
     scores=study.scores,
-    score_label="AUC",
-    **FAST,
+    score_params=dict(label="AUC"), **FAST,
 )
 anim.save("panels_consistency.gif", overwrite=True)
 

@@ -40,8 +40,7 @@ anim = mne_coefanim.animate_coefs(
     tmax=0.5,
     units="µV / SD",
     scores=study.scores,
-    score_label="AUC",
-    res=64,
+    score_params=dict(label="AUC"), res=64,
     dpi=60,
     show=False,
 )

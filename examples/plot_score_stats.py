@@ -37,10 +37,15 @@ FAST = dict(show=False, dpi=60, res=64)
 # p-values. ``study.scores`` is ``(n_subjects, n_folds, n_times)``: its first
 # axis says the rows are subjects.
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV / SD", scores=study.scores, scoring="roc_auc",
-    score_stats="cluster", title="Patterns; AUC above chance (cluster test)",
-    verbose=True, **FAST,
-)  # fmt: skip
+    patterns,
+    study.info,
+    units="µV / SD",
+    scores=study.scores,
+    score_params=dict(scoring="roc_auc", stats="cluster"),
+    title="Patterns; AUC above chance (cluster test)",
+    verbose=True,
+    **FAST,
+)
 significant = anim.scores.significant
 peak = int(np.argmin(np.abs(anim.times - 0.15)))
 anim.show_frame(peak).savefig("score_stats_cluster.png")
@@ -53,9 +58,14 @@ print(f"cluster test: {significant.sum()} of {len(significant)} time points, "
 # one time point does here; the cluster test's clusters there are not
 # significant.
 fdr = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV / SD", scores=study.scores, scoring="roc_auc",
-    score_stats="fdr", verbose=True, **FAST,
-)  # fmt: skip
+    patterns,
+    study.info,
+    units="µV / SD",
+    scores=study.scores,
+    score_params=dict(scoring="roc_auc", stats="fdr"),
+    verbose=True,
+    **FAST,
+)
 fdr_significant = fdr.scores.significant
 print(f"FDR: {fdr_significant.sum()} time points, "
       f"{fdr_significant[fdr.times < 0].sum()} before the stimulus")  # fmt: skip
@@ -68,7 +78,7 @@ try:
     mne_coefanim.animate_coefs(
         one_subject, study.info, times=study.times,
         dims=("fold", "time", "channel"), scores=study.scores[0],
-        scoring="roc_auc", score_stats="cluster", verbose=False, **FAST,
+        score_params=dict(scoring="roc_auc", stats="cluster"), verbose=False, **FAST,
     )  # fmt: skip
 except ValueError as err:
     print(err)

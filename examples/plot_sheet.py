@@ -29,7 +29,7 @@ KWARGS = dict(
     times=study.times,
     dims=study.dims,
     scores=study.scores,
-    score_label="AUC",
+    score_params=dict(label="AUC"),
     units="µV / SD",
     show=False,
     verbose=False,
@@ -50,7 +50,7 @@ fig.savefig("sheet_peaks.png")
 # Times of your choice, with significance
 # ---------------------------------------
 # A cluster permutation test across the subjects marks the significant
-# channels (white dots), and ``mask_dim`` fades the rest of each map. Up to
+# channels (white dots), and ``mask_params=dict(dim=...)`` fades the rest of each map. Up to
 # five maps go in a row; ``ncols`` sets another number.
 fig = mne_coefanim.plot_coefs(
     patterns,
@@ -58,8 +58,7 @@ fig = mne_coefanim.plot_coefs(
     time=[0.1, 0.15, 0.2, 0.4, 0.6, 0.8],
     ncols=3,
     mask="cluster",
-    mask_dim=0.6,
-    title="Memory load: patterns at chosen times",
+    mask_params=dict(dim=0.6), title="Memory load: patterns at chosen times",
     **KWARGS,
 )
 for suffix in ("png", "pdf", "svg"):

@@ -45,8 +45,7 @@ anim = mne_coefanim.animate_coefs(
     time_decod,
     epochs.info,
     times=epochs.times,
-    normalize_patterns=True,
-    scores=scores,
+    coef_params=dict(normalize_patterns=True), scores=scores,
     title="Subject 1: patterns of the sliding decoder",
     show=False,
 )
@@ -55,7 +54,11 @@ anim.save("sliding_patterns.gif", overwrite=True)
 # %%
 # One frame as a static figure, e.g. at the decoding peak.
 fig = mne_coefanim.plot_coefs(
-    time_decod, epochs.info, times=epochs.times, normalize_patterns=True,
-    time=0.15, show=False,
-)  # fmt: skip
+    time_decod,
+    epochs.info,
+    times=epochs.times,
+    coef_params=dict(normalize_patterns=True),
+    time=0.15,
+    show=False,
+)
 fig.savefig("sliding_patterns_150ms.png")

@@ -47,20 +47,24 @@ print(f"cluster test: {cluster_mask[peak].sum()} channels at 150 ms, "
 
 # the same test, run by animate_coefs itself from the per-subject samples
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, units="µV / SD",
+    patterns,
+    study.info,
+    units="µV / SD",
     mask=dict(method="cluster", n_permutations="all", seed=0),
-    scores=study.scores, scoring="roc_auc",
-    title="Patterns; cluster permutation test (p < 0.05)", show=False,
+    scores=study.scores,
+    score_params=dict(scoring="roc_auc"),
+    title="Patterns; cluster permutation test (p < 0.05)",
+    show=False,
     verbose=False,
-)  # fmt: skip
+)
 anim.save("patterns_cluster_mask.gif", overwrite=True, verbose=False)
 
 # %%
-# The same with one-sample t-tests and FDR correction; ``mask_dim`` fades
-# the map wherever the nearest channel is not significant.
+# The same with one-sample t-tests and FDR correction; ``dim`` in ``mask_params``
+# fades the map wherever the nearest channel is not significant.
 anim = mne_coefanim.animate_coefs(
-    patterns, study.info, mask="fdr", mask_dim=0.6, units="µV / SD",
-    mask_params=dict(markersize=6, markerfacecolor="y"),
+    patterns, study.info, mask="fdr", units="µV / SD",
+    mask_params=dict(markersize=6, markerfacecolor="y", dim=0.6),
     title="Patterns; FDR (q < 0.05), the rest faded", show=False, verbose=False,
 )  # fmt: skip
 anim.save("patterns_fdr_mask.gif", overwrite=True, verbose=False)
@@ -75,14 +79,26 @@ anim.save("patterns_fdr_mask.gif", overwrite=True, verbose=False)
 one_subject = study.normalized_patterns[0] * 1e6  # (n_folds, n_times, n_channels)
 try:
     mne_coefanim.animate_coefs(
-        one_subject, study.info, times=study.times,
-        dims=("fold", "time", "channel"), mask="fdr", show=False, verbose=False,
-    )  # fmt: skip
+        one_subject,
+        study.info,
+        times=study.times,
+        dims=("fold", "time", "channel"),
+        mask="fdr",
+        show=False,
+        verbose=False,
+    )
 except ValueError as err:
     print(err)
 anim = mne_coefanim.animate_coefs(
-    one_subject, study.info, times=study.times, dims=("fold", "time", "channel"),
-    units="µV / SD", scores=study.scores[:1], scoring="roc_auc",
-    title="Subject 1 (5 folds): no group statistics", show=False, verbose=False,
-)  # fmt: skip
+    one_subject,
+    study.info,
+    times=study.times,
+    dims=("fold", "time", "channel"),
+    units="µV / SD",
+    scores=study.scores[:1],
+    score_params=dict(scoring="roc_auc"),
+    title="Subject 1 (5 folds): no group statistics",
+    show=False,
+    verbose=False,
+)
 anim.save("subject1_patterns.gif", overwrite=True, verbose=False)

@@ -135,9 +135,17 @@ for b, (fmin, fmax) in enumerate(bands):
 # with a cursor at the current window. ``dims`` names the axes of
 # ``patterns``; ``freqs`` gives the bands' edges in Hz.
 anim = mne_coefanim.animate_coefs(
-    patterns, raw.info, dims=("freqs", "times", "channels"), freqs=bands,
-    times=centres, scores=auc, score_matrix="freqs", scoring="roc_auc",
-    units="a.u.", extrapolate="local", title=f"CSP patterns: {source}",
-    show=False, verbose=False,
-)  # fmt: skip
+    patterns,
+    raw.info,
+    dims=("freqs", "times", "channels"),
+    freqs=bands,
+    times=centres,
+    scores=auc,
+    score_params=dict(matrix="freqs", scoring="roc_auc"),
+    units="a.u.",
+    extrapolate="local",
+    title=f"CSP patterns: {source}",
+    show=False,
+    verbose=False,
+)
 anim.save("tf_csp_patterns.gif", fps=2, overwrite=True, verbose=False)

@@ -5,6 +5,7 @@ inputs (positions, coefficients) -> scene -> interpolation -> figure and frame
 compositor -> writers.
 """
 
+import functools
 import inspect
 from collections.abc import Mapping
 
@@ -13,32 +14,47 @@ import numpy as np
 from mne.utils import verbose
 
 from ._animation import CoefAnimation
-from ._checks import (
-    check_chance,
-    check_dpi,
-    check_fps,
-    check_mathtext,
-    check_real,
-    check_type,
-)
-from ._defaults import (
+from ._checks import check_mathtext, check_real
+from ._docs import fill_doc
+from ._params import (
     DEFAULT_DPI,
     DEFAULT_EXTRAPOLATE,
     DEFAULT_FPS,
     DEFAULT_IMAGE_INTERP,
     DEFAULT_RES,
     DEFAULT_TIME_UNIT,
+    DEFAULTS,
+    DEPRECATED,
+    flatten,
+    scene_options,
+    validate,
 )
-from ._docs import fill_doc
 from .figure._figure import CoefFigure, Look
 from .figure._sheet import SheetMap, draw_sheet, sheet_columns
-from .scene._options import scene_options
 from .scene._scene import FrameLevels, prepare_scene
 from .scene._sheet_times import is_sheet_time, sheet_times
 
 # -- public functions ---------------------------------------------------------
 
 
+def _accepts_deprecated(func):
+    """Accept, for one release, the keywords deprecated in 0.2 (FutureWarning).
+
+    The signature stays the new one (``__wrapped__``): a call with an old
+    name is unpacked by :func:`~._params.flatten`, which warns.
+    """
+
+    @functools.wraps(func)
+    def wrapper(data, info=None, **kwargs):
+        if not (kwargs.keys() & DEPRECATED.keys()) - PUBLIC:
+            return func(data, info, **kwargs)
+        params = {**flatten(kwargs, PUBLIC), "data": data, "info": info}
+        return _animate(params, pyplot=params["show"], verbose=params["verbose"])
+
+    return wrapper
+
+
+@_accepts_deprecated
 @verbose
 @fill_doc
 def animate_coefs(
@@ -47,28 +63,18 @@ def animate_coefs(
     *,
     times=None,
     dims=None,
-    transform=None,
-    attr="patterns_",
-    class_idx=None,
-    class_names=None,
-    train_time=None,
-    normalize_patterns=False,
-    components=None,
-    align_signs=False,
+    coef_params=None,
     ch_type=None,
     picks=None,
-    exclude="bads",
     sphere=None,
     tmin=None,
     tmax=None,
     freqs=None,
-    fmin=None,
-    fmax=None,
     image_interp=DEFAULT_IMAGE_INTERP,
     extrapolate=DEFAULT_EXTRAPOLATE,
     border="mean",
     res=DEFAULT_RES,
-    extrapolated="show",
+    beyond_sensors="show",
     vlim=(None, None),
     cmap=None,
     cnorm=None,
@@ -80,20 +86,11 @@ def animate_coefs(
     contours=0,
     mask=None,
     mask_params=None,
-    mask_dim=None,
     consistency=None,
-    consistency_display="panel",
-    alpha=0.05,
-    seed=None,
     scores=None,
-    chance="auto",
-    score_label=None,
-    scoring=None,
-    score_matrix=None,
-    score_stats=None,
+    score_params=None,
     time_unit=DEFAULT_TIME_UNIT,
     fps=DEFAULT_FPS,
-    blit=True,
     dpi=DEFAULT_DPI,
     show=True,
     verbose=None,
@@ -106,26 +103,17 @@ def animate_coefs(
     %(info)s
     %(times)s
     %(dims)s
-    %(transform)s
-    %(attr)s
-    %(class_idx)s
-    %(class_names)s
-    %(train_time)s
-    %(normalize_patterns)s
-    %(components)s
-    %(align_signs)s
+    %(coef_params)s
     %(ch_type)s
     %(picks)s
-    %(exclude)s
     %(sphere)s
     %(tmin)s
     %(freqs)s
-    %(fmin)s
     %(image_interp)s
     %(extrapolate)s
     %(border)s
     %(res)s
-    %(extrapolated)s
+    %(beyond_sensors)s
     %(vlim)s
     %(cmap)s
     %(cnorm)s
@@ -137,19 +125,11 @@ def animate_coefs(
     %(contours)s
     %(mask)s
     %(mask_params)s
-    %(mask_dim)s
     %(consistency)s
-    %(consistency_display)s
-    %(alpha)s
     %(scores)s
-    %(chance)s
-    %(score_label)s
-    %(scoring)s
-    %(score_matrix)s
-    %(score_stats)s
+    %(score_params)s
     %(time_unit)s
     %(fps)s
-    %(blit)s
     %(dpi)s
     %(show)s
     %(verbose)s
@@ -158,27 +138,52 @@ def animate_coefs(
     -------
     anim : CoefAnimation
         With ``.fig``, ``.anim`` and ``.save(fname, *, fps, dpi, overwrite)``.
+
+    Notes
+    -----
+    .. versionchanged:: 0.2
+       The rarely used parameters moved into dicts: ``attr``, ``transform``,
+       ``class_idx``, ``class_names``, ``train_time``,
+       ``normalize_patterns``, ``components``, ``align_signs``, ``fmin`` and
+       ``fmax`` into ``coef_params``; ``chance``, ``score_label``, ``scoring``,
+       ``score_matrix`` and ``score_stats`` into ``score_params``;
+       ``consistency_display`` into ``consistency``; ``mask_dim`` into
+       ``mask_params``; ``alpha`` and ``seed`` into ``mask`` (and
+       ``score_params`` or ``consistency`` for ``alpha``). ``extrapolated``
+       is now ``beyond_sensors``. ``exclude`` (use ``picks``, which leave out
+       the bads unless named) and ``blit`` (always on) are deprecated. The
+       old names work until 0.3, with a ``FutureWarning``.
     """
-    params = locals()  # the keywords, sorted by stage below
-    return _animate(params, show=show, pyplot=show)
+    given = {k: v for k, v in locals().items() if k not in ("data", "info")}
+    params = {**flatten(given, PUBLIC), "data": data, "info": info}
+    return _animate(params, pyplot=show, verbose=verbose)
 
 
-def _animate(params, *, show, pyplot):
-    """Build the animation of animate_coefs' keywords ``params``.
+def animate_options(data, info=None, **options):
+    """Build an animation, not shown, from flat options keyed as ``PARAMS``.
+
+    The command line's way in: its options set the options themselves, so
+    that no deprecation warning reaches its users.
+    """
+    params = {**DEFAULTS, **options, "data": data, "info": info, "show": False}
+    return _animate(params, pyplot=False, verbose=params["verbose"])
+
+
+@verbose
+def _animate(params, *, pyplot, verbose=None):
+    """Build the animation of the flat options ``params`` (``_params.PARAMS``).
 
     ``pyplot``: make its figure through pyplot (else alone, not registered);
-    ``show``: show it (it must then be pyplot's).
+    shown when ``params["show"]`` (it must then be pyplot's).
     """
-    _check_call(params)
+    params = _check_call(params)
     scene = prepare_scene(params["data"], params["info"], scene_options(params))
-    fps = check_fps(params["fps"])
-    dpi = check_dpi(params["dpi"])
     look = Look.from_params(params)
-    cfig = CoefFigure(scene, look, dpi, pyplot=pyplot)
-    anim = CoefAnimation(scene, cfig, fps=fps, blit=bool(params["blit"]), dpi=dpi,
-                         play=show)  # fmt: skip
+    cfig = CoefFigure(scene, look, params["dpi"], pyplot=pyplot)
+    anim = CoefAnimation(scene, cfig, fps=params["fps"], blit=bool(params["blit"]),
+                         dpi=params["dpi"], play=params["show"])  # fmt: skip
     anim.show_frame(0)
-    if show:
+    if params["show"]:
         plt.show()
     return anim
 
@@ -218,9 +223,10 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
     check_real("time", time)
     # blit=True: where a backend plays it, the animation is drawn once now,
     # so no later first draw restarts it
-    params = _bind(data, info, {**kwargs, "blit": True})
+    params = _bind(data, info, kwargs)
+    params.update(blit=True, show=False)
     # pyplot's figure only when it is shown: else nothing is left registered
-    anim = _animate(params, show=False, pyplot=show)
+    anim = _animate(params, pyplot=show)
     index = int(np.argmin(np.abs(anim.times - time)))
     fig = anim.show_frame(index)
     # a blitting animation marks the map and the label "animated", and a plain
@@ -234,36 +240,35 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
 
 
 def _bind(data, info, kwargs):
-    """animate_coefs' keywords, with its defaults (a wrong one is a TypeError)."""
-    bound = inspect.signature(animate_coefs).bind(data, info, **kwargs)
-    bound.apply_defaults()
-    return bound.arguments
+    """Return the flat options of animate_coefs' keywords (TypeError if unknown)."""
+    return {**flatten(kwargs, PUBLIC), "data": data, "info": info}
 
 
 def _plot_sheet(data, info, time, ncols, kwargs, *, pyplot):
     """Draw the sheet of maps at several times, from animate_coefs' arguments."""
-    params = _bind(data, info, kwargs)
-    _check_call(params)
+    params = _check_call(_bind(data, info, kwargs))
     scene = prepare_scene(data, info, scene_options(params))
     look = Look.from_params(params)
-    dpi = check_dpi(params["dpi"])
-    return build_sheet(scene, look, time=time, ncols=ncols, dpi=dpi, pyplot=pyplot)
+    return build_sheet(scene, look, time=time, ncols=ncols, dpi=params["dpi"],
+                       pyplot=pyplot)  # fmt: skip
 
 
 def _check_call(params):
     """Check what the arguments alone tell, before any data is read or drawn.
 
-    The chance level, and every label the figure draws from the user's text
-    (mathtext parsed as matplotlib will parse it): an error here names the
-    parameter, instead of failing at the first draw or save.
+    The table's validators (the chance level, fps, dpi, and every label the
+    figure draws from the user's text, mathtext parsed as matplotlib will
+    parse it): an error here names the parameter, instead of failing at the
+    first draw or save.
     """
-    check_chance(params["chance"])
-    for name in ("title", "units", "score_label"):
-        check_type(name, params[name], str | type(None), "a str or None")
-        check_mathtext(name, params[name])
+    params = validate(params)
     if isinstance(params["data"], Mapping):  # its keys are the panels' titles
         for key in params["data"]:
             check_mathtext("panel title (data key)", key)
+    return params
+
+
+PUBLIC = frozenset(inspect.signature(animate_coefs).parameters)
 
 
 def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):

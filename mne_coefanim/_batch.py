@@ -19,8 +19,8 @@ from mne.utils import logger, use_log_level, verbose
 from ._api import animate_coefs
 from ._checks import check_type
 from ._docs import fill_doc
-from ._progress import progress, quiet_progress
-from ._threads import one_core
+from ._params import DEPRECATED
+from ._utils import one_core, progress, quiet_progress
 from .io._viewer import SUFFIXES, fill_formats
 from .io._writers import check_output
 
@@ -187,8 +187,10 @@ def _check_kwargs(kwargs):
                 f"save_animations does not take {key!r}: animations are saved, "
                 "never shown. Remove it."
             )
-    try:
-        inspect.signature(animate_coefs).bind(None, **kwargs)
+    try:  # the names deprecated in 0.2 pass (animate_coefs warns for them)
+        inspect.signature(animate_coefs).bind(
+            None, **{k: v for k, v in kwargs.items() if k not in DEPRECATED}
+        )
     except TypeError as err:
         raise TypeError(
             f"save_animations passes its keyword arguments to animate_coefs, "

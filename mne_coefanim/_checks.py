@@ -8,8 +8,12 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._defaults import MAX_SCORE
-
+# scores (and the chance level) beyond this cannot share an axis: far beyond
+# any score, and squares (for the SEM) stay finite
+MAX_SCORE = 1e100
+# a map interpolates between channels: Qhull's 2-D Delaunay triangulation
+# needs four points (positions, picks and the interpolator say the same)
+MIN_CHANNELS = 4
 MIN_FPS = 0.002  # one frame per 500 s: a GIF delay must fit in 16 bits of cs
 MIN_DPI = 10  # FreeType cannot draw the figure's text much below this
 # a 5-inch figure at 1000 dpi is 5000 px wide; far above, a frame's buffers
@@ -200,6 +204,16 @@ def check_chance(chance):
             f"are (the score axis spans both); got chance={value!r}."
         )
     return value
+
+
+def check_label(name, text):
+    """Return a label the figure draws (``title``, ``units``, ...): a str or None.
+
+    Its mathtext is parsed now (see :func:`check_mathtext`), so that an error
+    names the parameter instead of failing at the first draw or save.
+    """
+    check_type(name, text, str | type(None), "a str or None")
+    return check_mathtext(name, text)
 
 
 def check_mathtext(name, text):

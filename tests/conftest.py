@@ -324,20 +324,20 @@ def compare_frame(anim, k, dpi=None):
 
 @pytest.fixture
 def spy(monkeypatch):
-    """Record what the CLI passes to animate_coefs (and what it returns)."""
+    """Record the options the CLI passes to animate_options (and what it returns)."""
     from types import SimpleNamespace
 
     from mne_coefanim import _api
 
     calls = []
-    real = _api.animate_coefs
+    real = _api.animate_options
 
     def recording(data, info=None, **kwargs):
         anim = real(data, info, **kwargs)
         calls.append(SimpleNamespace(data=data, info=info, kwargs=kwargs, anim=anim))
         return anim
 
-    monkeypatch.setattr(_api, "animate_coefs", recording)
+    monkeypatch.setattr(_api, "animate_options", recording)
     return calls
 
 

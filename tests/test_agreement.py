@@ -57,7 +57,7 @@ def test_t_panel_is_scipys_one_sample_t(info):
 
 def test_t_is_of_the_signed_mean_before_the_transform(info):
     samples = _subjects(seed=1)
-    anim = _animate(samples, info, consistency="t", transform="abs")
+    anim = _animate(samples, info, consistency="t", coef_params=dict(transform="abs"))
     np.testing.assert_allclose(anim.values[0], np.abs(samples.mean(axis=0)))
     t = stats.ttest_1samp(samples, 0.0, axis=0).statistic
     np.testing.assert_allclose(anim.values[1], t, rtol=1e-12)
@@ -146,7 +146,7 @@ def test_fade_steps_are_graded():
 
 def test_t_fade_title_says_the_threshold_is_uncorrected(info):
     samples = np.random.default_rng(2).standard_normal((N_SUBJECTS, 3, N_CH))
-    anim = _animate(samples, info, consistency="t", consistency_display="fade")
+    anim = _animate(samples, info, consistency=dict(kind="t", display="fade"))
     # 8 subjects: the two-sided t at p = 0.05 with 7 degrees of freedom
     crit = stats.t.ppf(0.975, N_SUBJECTS - 1)
     assert anim.map_axes[0].get_title() == (
@@ -161,8 +161,9 @@ def test_fade_moves_disagreeing_areas_to_the_palest_colours(info):
     magnitude = 1 + 0.2 * np.abs(rng.standard_normal((N_SUBJECTS, 3, N_CH)))
     signs = np.where(front, 1.0, np.repeat([1.0, -1.0], 4)[:, None, None])
     samples = signs * magnitude
-    anim = _animate(samples, info, consistency="sign",
-                    consistency_display="fade", res=48)  # fmt: skip
+    anim = _animate(
+        samples, info, consistency=dict(kind="sign", display="fade"), res=48
+    )
     assert len(anim.map_axes) == 1 and len(anim.colorbars) == 1
     assert anim.map_axes[0].get_title() == (
         "Mean of 8 subjects, faded as sign agreement falls"
@@ -235,7 +236,7 @@ def test_panel_with_mask_dim_and_vlim_each(info):
     mask = np.zeros((N_TIMES, N_CH), bool)
     mask[:, :5] = True
     anim = _animate(samples, info, consistency="sem", vlim="each", mask=mask,
-                    mask_dim=0.6)  # fmt: skip
+                    mask_params=dict(dim=0.6))  # fmt: skip
     frames = list(anim.iter_frames())
     assert len(frames) == N_TIMES
     # two panels, each with its table and its faded twin: 4 x 48 colours
@@ -293,7 +294,12 @@ def test_sign_aligned_samples_are_refused(info):
     """Aligned subjects agree with their leading pattern even on noise."""
     with pytest.raises(ValueError, match=r"consistency='sign' cannot measure the "
                        r"agreement of sign-aligned samples"):  # fmt: skip
-        _animate(_subjects(seed=13), info, consistency="sign", align_signs=True)
+        _animate(
+            _subjects(seed=13),
+            info,
+            consistency="sign",
+            coef_params=dict(align_signs=True),
+        )
 
 
 def test_single_map_and_one_subject_are_refused(info):
@@ -324,9 +330,9 @@ def test_user_made_non_negative_maps_are_refused(info, measure, display):
     with pytest.raises(ValueError, match=rf"consistency='{measure}' measures "
                        r"agreement against 0, but every subject's map is "
                        r"non-negative at every time and channel"):  # fmt: skip
-        _animate(null, info, consistency=measure, consistency_display=display)
+        _animate(null, info, consistency=dict(kind=measure, display=display))
     with pytest.raises(ValueError, match="non-positive at every time"):
-        _animate(-null, info, consistency=measure, consistency_display=display)
+        _animate(-null, info, consistency=dict(kind=measure, display=display))
     # their spread alone is no test against 0: shown
     anim = _animate(null, info, consistency="sem")
     np.testing.assert_allclose(anim.values[1], null.std(axis=0, ddof=1) / np.sqrt(8))
@@ -345,12 +351,13 @@ def test_unnamed_axes_are_refused(info):
     [
         (dict(consistency="mean"), r"consistency must be one of None, 't', "
                                    r"'sign', 'sem'; got 'mean'"),
-        (dict(consistency="t", consistency_display="side"),
+        (dict(consistency=dict(kind="t", display="side")),
          r"consistency_display must be one of 'panel', 'fade'; got 'side'"),
-        (dict(consistency_display="fade"), r"needs a measure: pass consistency="),
-        (dict(consistency="t", consistency_display="fade", mask="fdr",
-              mask_dim=0.5), "both fade the map"),
-        (dict(consistency="sem", transform="zscore"), "would not share a scale"),
+        (dict(consistency=dict(display="fade")), r"needs a measure: pass consistency="),
+        (dict(consistency=dict(kind="t", display="fade"), mask="fdr",
+              mask_params=dict(dim=0.5)), "both fade the map"),
+        (dict(consistency="sem", coef_params=dict(transform="zscore")),
+         "would not share a scale"),
     ],
 )  # fmt: skip
 def test_option_errors(info, kwargs, match):

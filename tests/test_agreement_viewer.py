@@ -35,11 +35,18 @@ def agreeing(tmp_path_factory):
     folder = tmp_path_factory.mktemp("agreement")
     out = {}
     for display, measure in (("panel", "t"), ("fade", "sign")):
-        anim = animate_coefs(samples, info, dims=("subjects", "times", "channels"),
-                             times=np.arange(N_FRAMES) / 100.0, res=48, dpi=DPI,
-                             units="µV", consistency=measure,
-                             consistency_display=display, show=False,
-                             verbose=False)  # fmt: skip
+        anim = animate_coefs(
+            samples,
+            info,
+            dims=("subjects", "times", "channels"),
+            times=np.arange(N_FRAMES) / 100.0,
+            res=48,
+            dpi=DPI,
+            units="µV",
+            consistency=dict(kind=measure, display=display),
+            show=False,
+            verbose=False,
+        )
         html = anim.save(folder / f"{display}.html")
         out[display] = anim, html, anim.save(folder / f"{display}.gif")
     return out

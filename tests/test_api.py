@@ -216,7 +216,9 @@ def test_vlim_signed_symmetric(shared):
 @pytest.mark.parametrize("route", ["abs", "non-negative"])
 def test_vlim_non_negative(info, data, route):
     if route == "abs":
-        anim = animate_coefs(data, info, times=TIMES, transform="abs", **FAST)
+        anim = animate_coefs(
+            data, info, times=TIMES, coef_params=dict(transform="abs"), **FAST
+        )
     else:
         anim = animate_coefs(np.abs(data), info, times=TIMES, **FAST)
     assert anim.vlim == (0.0, np.abs(data).max())
@@ -382,7 +384,9 @@ def test_time_labels_keep_their_precision_where_it_suffices(info, data):
     """100 Hz keeps "0.010 s" and "10 ms": no decimal more than needed."""
     times = np.arange(N_TIMES) / 100
     assert list(animate_coefs(data, info, times=times, **FAST).time_labels[:2]) == [
-        "0.000 s", "0.010 s"]
+        "0.000 s",
+        "0.010 s",
+    ]
     ms = animate_coefs(data, info, times=times, time_unit="ms", **FAST)
     assert list(ms.time_labels[:2]) == ["0 ms", "10 ms"]
 
@@ -445,8 +449,14 @@ def test_score_chance_line_other(info, data):
     signed = np.linspace(-0.2, 0.3, N_TIMES)
     anim = animate_coefs(data, info, times=TIMES, scores=signed, **FAST)
     assert _chance_lines(anim.score_axes) == []
-    anim = animate_coefs(data, info, times=TIMES, scores=signed, chance=0.0,
-                         score_label="r", **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data,
+        info,
+        times=TIMES,
+        scores=signed,
+        score_params=dict(chance=0.0, label="r"),
+        **FAST,
+    )
     (chance,) = _chance_lines(anim.score_axes)
     assert np.all(np.asarray(chance.get_ydata()) == 0.0)
     assert anim.score_axes.get_ylabel() == "r"
@@ -607,7 +617,9 @@ def test_show_frame_out_of_range(shared):
 
 def test_four_d_abs(info, rng):
     stack = rng.standard_normal((3, 2, N_TIMES, 32))
-    anim = animate_coefs(stack, info, times=TIMES, transform="abs", **FAST)
+    anim = animate_coefs(
+        stack, info, times=TIMES, coef_params=dict(transform="abs"), **FAST
+    )
     assert isinstance(anim, CoefAnimation)
     # 'abs' of the average (not the average of 'abs')
     assert anim.vlim[0] == 0.0
@@ -748,15 +760,19 @@ def _bar_labels(fig_or_anim):
 @pytest.mark.parametrize(
     "kwargs, unit, label",
     [
-        (dict(normalize_patterns=True), "µV / SD", "µV / SD (positive: 1)"),
+        (dict(coef_params=dict(normalize_patterns=True)), "µV / SD",
+         "µV / SD (positive: 1)"),
         (dict(), "a.u.", "a.u. (positive: 1)"),
-        (dict(class_names=["left", "right"]), "a.u.", "a.u. (positive: right)"),
-        (dict(normalize_patterns=True, transform="zscore"), "z",
+        (dict(coef_params=dict(class_names=["left", "right"])), "a.u.",
+         "a.u. (positive: right)"),
+        (dict(coef_params=dict(normalize_patterns=True, transform="zscore")), "z",
          "z (positive: 1)"),
-        (dict(transform="abs"), "a.u.", "a.u."),  # no sign: no class
-        (dict(normalize_patterns=True, scalings=1.0), "per SD of the decoder output",
+        (dict(coef_params=dict(transform="abs")), "a.u.", "a.u."),  # no sign: no class
+        (dict(coef_params=dict(normalize_patterns=True), scalings=1.0),
+         "per SD of the decoder output",
          "per SD of the decoder output (positive: 1)"),
-        (dict(normalize_patterns=True, units="mV"), "mV", "mV (positive: 1)"),
+        (dict(coef_params=dict(normalize_patterns=True), units="mV"), "mV",
+         "mV (positive: 1)"),
     ],
 )  # fmt: skip
 def test_colorbar_says_the_unit_and_the_positive_class(sliding, kwargs, unit, label):
@@ -775,8 +791,12 @@ def test_normalized_patterns_are_uV_per_sd_of_the_output(sliding):
     coef = as_coef_data(sliding, normalize_patterns=True)
     assert coef.units == "SI / SD" and coef.positive == 1
     assert coef.decoder.classes == ("0", "1")
-    anim = animate_coefs(sliding, make_info("biosemi16"), normalize_patterns=True,
-                         **{**FAST, "res": 16})  # fmt: skip
+    anim = animate_coefs(
+        sliding,
+        make_info("biosemi16"),
+        coef_params=dict(normalize_patterns=True),
+        **{**FAST, "res": 16},
+    )
     np.testing.assert_allclose(anim.values[0], 1e6 * coef.data)
     # positive values point to classes_[1]: the planted channel is positive
     assert anim.values[0, :, 3].min() > 0
@@ -785,40 +805,54 @@ def test_normalized_patterns_are_uV_per_sd_of_the_output(sliding):
 def test_multi_class_positive_class_is_class_idx():
     three = _sliding(n_classes=3)
     info16 = make_info("biosemi16")
-    anim = animate_coefs(three, info16, class_idx=2, normalize_patterns=True,
-                         class_names=["a", "b", "c"],
-                         **{**FAST, "res": 16})  # fmt: skip
+    anim = animate_coefs(
+        three,
+        info16,
+        coef_params=dict(
+            class_idx=2, normalize_patterns=True, class_names=["a", "b", "c"]
+        ),
+        **{**FAST, "res": 16},
+    )
     assert _bar_labels(anim) == ["µV / SD (positive: c)"]
     norm = animate_coefs(three, info16, **{**FAST, "res": 16})  # a norm: no sign
     assert _bar_labels(norm) == ["a.u."]
 
 
 def test_values_name_the_second_of_two_classes(info, data):
-    anim = animate_coefs(data, info, times=TIMES, units="µV",
-                         class_names=["T1", "T2"], **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data,
+        info,
+        times=TIMES,
+        units="µV",
+        coef_params=dict(class_names=["T1", "T2"]),
+        **FAST,
+    )
     assert _bar_labels(anim) == ["µV (positive: T2)"]
-    anim = animate_coefs(data, info, times=TIMES, class_names=("T1", "T2"), **FAST)
+    anim = animate_coefs(
+        data, info, times=TIMES, coef_params=dict(class_names=("T1", "T2")), **FAST
+    )
     assert _bar_labels(anim) == ["positive: T2"]  # no unit known
 
 
 @pytest.mark.parametrize(
     "make, kwargs, error, match",
     [
-        ("sliding", dict(class_names=["a", "b", "c"]), ValueError,
+        ("sliding", dict(coef_params=dict(class_names=["a", "b", "c"])), ValueError,
          r"class_names must name the decoder's 2 classes in the order of its "
          r"classes_ \['0', '1'\]; got 3"),
-        ("sliding", dict(class_names=["a", "b"], transform="abs"), ValueError,
+        ("sliding", dict(coef_params=dict(class_names=["a", "b"], transform="abs")),
+         ValueError,
          r"class_names says which class positive values point to, but "
          r"transform='abs' leaves no sign"),
-        ("three", dict(class_names=["a", "b", "c"]), ValueError,
+        ("three", dict(coef_params=dict(class_names=["a", "b", "c"])), ValueError,
          r"no sign \(the norm across classes; class_idx picks one class\)"),
-        ("data", dict(class_names=["a", "b", "c"]), ValueError,
+        ("data", dict(coef_params=dict(class_names=["a", "b", "c"])), ValueError,
          r"class_names names the two classes of a binary decoder .* got 3"),
-        ("data", dict(class_names=["a", "a"]), ValueError,
+        ("data", dict(coef_params=dict(class_names=["a", "a"])), ValueError,
          r"at least two classes, each once"),
-        ("data", dict(class_names="ab"), TypeError,
+        ("data", dict(coef_params=dict(class_names="ab")), TypeError,
          r"class_names must be a list of str"),
-        ("data", dict(class_names=[1, 2]), TypeError,
+        ("data", dict(coef_params=dict(class_names=[1, 2])), TypeError,
          r"class_names must be a list of str"),
     ],
 )  # fmt: skip

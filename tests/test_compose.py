@@ -242,11 +242,18 @@ def panels_animation(info, n_panels, res, dpi, **kwargs):
     data = {f"p{k}": rng.standard_normal((n_times, n_channels))
             for k in range(n_panels)}  # fmt: skip
     return animate_coefs(
-        data, info, times=np.arange(n_times) / 100.0, res=res, dpi=dpi,
+        data,
+        info,
+        times=np.arange(n_times) / 100.0,
+        res=res,
+        dpi=dpi,
         mask=rng.random((n_times, n_channels)) > 0.5,
-        scores=0.5 + 0.1 * rng.random(n_times), scoring="roc_auc",
-        show=False, verbose=False, **kwargs,
-    )  # fmt: skip
+        scores=0.5 + 0.1 * rng.random(n_times),
+        score_params=dict(scoring="roc_auc"),
+        show=False,
+        verbose=False,
+        **kwargs,
+    )
 
 
 def nearest_palette_distance(rgb, palette):
@@ -289,7 +296,7 @@ def assert_matches_draw(anim, k=1):
     [
         (64, 200, 1, {}),
         (256, 100, 1, {}),
-        (256, 50, 3, dict(mask_dim=0.5)),  # dimmed twins of the colours
+        (256, 50, 3, dict(mask_params=dict(dim=0.5))),  # dimmed twins of the colours
         (512, 75, 2, dict(vlim="each")),
         # above res 512 the old single index render ran out of bits
         (1024, 100, 1, dict(image_interp="linear")),  # the same cells, built fast

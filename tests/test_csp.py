@@ -87,7 +87,13 @@ def test_one_panel_per_component(csp, info32):
 
 def test_planted_pattern_is_where_the_map_is_saturated(csp, info32):
     anim = animate_coefs(
-        csp, info32, components=0, res=48, dpi=50, colorbar=False, show=False
+        csp,
+        info32,
+        coef_params=dict(components=0),
+        res=48,
+        dpi=50,
+        colorbar=False,
+        show=False,
     )
     rgba = map_rgba(anim).astype(int)
     inside = anim.interp.inside
@@ -101,11 +107,18 @@ def test_planted_pattern_is_where_the_map_is_saturated(csp, info32):
 
 
 def test_components_choose_panels(csp, info32):
-    anim = animate_coefs(csp, info32, components=[3, 1], res=32, dpi=40, show=False)
+    anim = animate_coefs(
+        csp, info32, coef_params=dict(components=[3, 1]), res=32, dpi=40, show=False
+    )
     assert _titles(anim) == ["CSP 4", "CSP 2"]
     np.testing.assert_allclose(anim.values[:, 0], UV * csp.patterns_[[3, 1]])
     filters = animate_coefs(
-        csp, info32, attr="filters_", components=0, res=32, dpi=40, show=False
+        csp,
+        info32,
+        coef_params=dict(attr="filters_", components=0),
+        res=32,
+        dpi=40,
+        show=False,
     )
     np.testing.assert_allclose(filters.values[0, 0], csp.filters_[0])
 
@@ -124,9 +137,14 @@ def test_dict_panels_and_pipelines(csp, epochs_xy, info32):
 
 def test_windows_animate_over_their_centres(window_csps, info32):
     anim = animate_coefs(
-        window_csps, info32, times=CENTRES, components=0, res=32, dpi=40,
+        window_csps,
+        info32,
+        times=CENTRES,
+        coef_params=dict(components=0),
+        res=32,
+        dpi=40,
         show=False,
-    )  # fmt: skip
+    )
     np.testing.assert_allclose(anim.times, CENTRES)
     expected = np.stack([csp.patterns_[0] for csp in window_csps])
     np.testing.assert_allclose(anim.values[0], UV * expected)
@@ -201,14 +219,18 @@ def test_refusals(csp, info32, rng):
     coef = as_coef_data(csp, components=1)
     assert coef.kind == "patterns" and coef.data.shape == (1, N_CHANNELS)
     with pytest.raises(ValueError, match=r"components must be distinct .* 0\.\.31"):
-        animate_coefs(csp, info32, components=[0, 32], show=False)
+        animate_coefs(csp, info32, coef_params=dict(components=[0, 32]), show=False)
     with pytest.raises(ValueError, match="components must be distinct"):
-        animate_coefs(csp, info32, components=[1, 1], show=False)
+        animate_coefs(csp, info32, coef_params=dict(components=[1, 1]), show=False)
     with pytest.raises(TypeError, match="components must be an int"):
-        animate_coefs(csp, info32, components="1", show=False)
+        animate_coefs(csp, info32, coef_params=dict(components="1"), show=False)
     with pytest.raises(ValueError, match="components is only for CSP inputs"):
-        animate_coefs(rng.standard_normal((3, N_CHANNELS)), info32, components=0,
-                      show=False)  # fmt: skip
+        animate_coefs(
+            rng.standard_normal((3, N_CHANNELS)),
+            info32,
+            coef_params=dict(components=0),
+            show=False,
+        )
     with pytest.raises(RuntimeError, match="not fitted"):
         animate_coefs(CSP(), info32, show=False)
     with pytest.raises(ValueError, match="dims cannot be used when data is a CSP"):

@@ -75,7 +75,7 @@ def map_cells(anim, shape, panel=0):
 
 
 def test_hide_leaves_every_pixel_outside_the_hull_blank(data):
-    shown, hidden = animate(data), animate(data, extrapolated="hide")
+    shown, hidden = animate(data), animate(data, beyond_sensors="hide")
     k = 3
     show_rgb, hide_rgb = gif_frame(shown, k), gif_frame(hidden, k)
     rows, cols, _, in_hull = map_cells(hidden, hide_rgb.shape[:2])
@@ -91,13 +91,21 @@ def test_hide_leaves_every_pixel_outside_the_hull_blank(data):
 
 def test_hide_in_the_interpolator_and_plot_coefs(data):
     values, info = data
-    hidden = animate(data, extrapolated="hide")
+    hidden = animate(data, beyond_sensors="hide")
     interp = hidden.interp
     assert not (interp.inside & ~interp.hull).any()
     assert np.isnan(interp(values[0])[~interp.hull]).all()
-    fig = plot_coefs(values, info, times=np.arange(N_TIMES) / 100.0, time=0.02,
-                     res=RES, dpi=DPI, sensors=False, extrapolated="hide",
-                     show=False)  # fmt: skip
+    fig = plot_coefs(
+        values,
+        info,
+        times=np.arange(N_TIMES) / 100.0,
+        time=0.02,
+        res=RES,
+        dpi=DPI,
+        sensors=False,
+        beyond_sensors="hide",
+        show=False,
+    )
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
@@ -107,7 +115,7 @@ def test_hide_in_the_interpolator_and_plot_coefs(data):
 
 
 def test_hide_in_an_mp4(data, tmp_path):
-    hidden = animate(data, extrapolated="hide")
+    hidden = animate(data, beyond_sensors="hide")
     hidden.save(tmp_path / "hidden.mp4")
     frames, _ = decode_video(tmp_path / "hidden.mp4")
     assert len(frames) == N_TIMES
@@ -120,7 +128,7 @@ def test_hide_in_an_mp4(data, tmp_path):
 
 
 def test_fade_lightens_exactly_the_pixels_outside_the_hull(data):
-    shown, faded = animate(data), animate(data, extrapolated="fade")
+    shown, faded = animate(data), animate(data, beyond_sensors="fade")
     rgb = gif_frame(faded, 2)
     rows, cols, cell, in_hull = map_cells(faded, rgb.shape[:2])
     table = faded.palette[:96]  # half the levels: the rest are the twins
@@ -147,7 +155,7 @@ def test_fade_with_agreement_panels(data):
                   "channels"), consistency="sign", res=RES, dpi=DPI,
                   sensors=False, show=False)  # fmt: skip
     shown = animate_coefs(subjects, info, **kwargs)
-    faded = animate_coefs(subjects, info, extrapolated="fade", **kwargs)
+    faded = animate_coefs(subjects, info, beyond_sensors="fade", **kwargs)
     before, after = gif_frame(shown, 2), gif_frame(faded, 2)
     for panel in (0, 1):  # the mean, then its agreement
         rows, cols, _, in_hull = map_cells(faded, after.shape[:2], panel)
@@ -160,8 +168,8 @@ def test_fade_with_mask_dim_fades_either(data):
     mask = np.zeros((N_TIMES, N_CH), bool)
     mask[:, :32] = True  # the first 32 channels significant
     no_markers = dict(markersize=0, markeredgewidth=0)  # only the fade, to read
-    both = animate(data, extrapolated="fade", mask=mask, mask_dim=0.5,
-                   mask_params=no_markers)  # fmt: skip
+    both = animate(data, beyond_sensors="fade", mask=mask,
+                   mask_params=dict(no_markers, dim=0.5))  # fmt: skip
     rgb = gif_frame(both, 0)
     rows, cols, cell, in_hull = map_cells(both, rgb.shape[:2])
     twins = both.palette[96:192]
@@ -181,7 +189,7 @@ def test_show_is_the_default_and_the_log_says_how_much(data):
     shown = animate(data)
     assert shown.interp.extrapolated == "show"
     with catch_logging() as log:
-        animate(data, extrapolated="fade", verbose=True)
+        animate(data, beyond_sensors="fade", verbose=True)
     assert "of the head disc lies outside the convex hull of the 64 sensors" in (
         log.getvalue()
     )
@@ -199,17 +207,22 @@ def test_hull_of_the_interpolator_matches_an_independent_hull(data):
 
 
 def test_bad_values_and_two_fades_are_refused(data):
-    with pytest.raises(ValueError, match="extrapolated must be one of 'show'"):
-        animate(data, extrapolated="blank")
+    with pytest.raises(ValueError, match="beyond_sensors must be one of 'show'"):
+        animate(data, beyond_sensors="blank")
     with pytest.raises(ValueError, match="extrapolated must be one of"):
         ScalpInterpolator(np.random.default_rng(0).uniform(-0.08, 0.08, (8, 2)),
                           extrapolated=True)  # fmt: skip
     values = np.random.default_rng(1).standard_normal((5, N_TIMES, N_CH))
     with pytest.raises(ValueError, match="could not say why"):
-        animate_coefs(values, data[1], times=np.arange(N_TIMES) / 100.0,
-                      dims=("subject", "time", "channel"), consistency="t",
-                      consistency_display="fade", extrapolated="fade",
-                      show=False)  # fmt: skip
+        animate_coefs(
+            values,
+            data[1],
+            times=np.arange(N_TIMES) / 100.0,
+            dims=("subject", "time", "channel"),
+            beyond_sensors="fade",
+            consistency=dict(kind="t", display="fade"),
+            show=False,
+        )
 
 
 def test_cli_extrapolated(tmp_path, capsys, spy, data):
@@ -245,7 +258,7 @@ def test_real_recording_share_outside_the_hull(tmp_path):
     values = np.random.default_rng(0).standard_normal((2, len(raw.ch_names)))
     with catch_logging() as log:
         hidden = animate_coefs(values, raw.info, times=[0.0, 0.1], res=64,
-                               dpi=40, extrapolated="hide", show=False,
+                               dpi=40, beyond_sensors="hide", show=False,
                                verbose=True)  # fmt: skip
     # 38 % at res=64, 39 % at res=128 (the figure)
     assert "38% of the head disc lies outside the convex hull of the 64" in (

@@ -92,9 +92,14 @@ def test_dict_entries_are_columns_and_fmin_fmax_select_rows(info, rng):
     data, _ = planted_group(info, rng)
     dims = ("subjects", "times", "channels", "freqs")
     anim = animate_coefs(
-        {"left": data, "right": -data}, info, dims=dims, freqs=BANDS, fmin=8,
-        times=TIMES, **FAST,
-    )  # fmt: skip
+        {"left": data, "right": -data},
+        info,
+        dims=dims,
+        freqs=BANDS,
+        coef_params=dict(fmin=8),
+        times=TIMES,
+        **FAST,
+    )
     assert titles_top_to_bottom(anim) == [
         "left, 13–30 Hz", "right, 13–30 Hz", "left, 8–13 Hz", "right, 8–13 Hz",
     ]  # fmt: skip
@@ -102,15 +107,27 @@ def test_dict_entries_are_columns_and_fmin_fmax_select_rows(info, rng):
     np.testing.assert_allclose(anim.values[0], data[..., BETA].mean(0))
     np.testing.assert_allclose(anim.values[2], data[..., 1].mean(0))
     # frequencies given one by one; fmax keeps those up to it, inclusive
-    anim = animate_coefs(data[0], info, dims="time, channel, freq",
-                         freqs=[6, 10, 20], fmax=10, **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data[0],
+        info,
+        dims="time, channel, freq",
+        freqs=[6, 10, 20],
+        coef_params=dict(fmax=10),
+        **FAST,
+    )
     assert titles_top_to_bottom(anim) == ["10 Hz", "6 Hz"]
 
 
 def test_zscore_applies_per_frequency(info, rng):
     data, _ = planted_group(info, rng, n_subjects=1)
-    anim = animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                         freqs=BANDS, transform="zscore", **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data[0],
+        info,
+        dims=("times", "channels", "freqs"),
+        freqs=BANDS,
+        coef_params=dict(transform="zscore"),
+        **FAST,
+    )
     np.testing.assert_allclose(anim.values.mean(axis=-1), 0, atol=1e-12)
     np.testing.assert_allclose(anim.values.std(axis=-1), 1, atol=1e-12)
     assert anim.units == "z"
@@ -161,8 +178,14 @@ def test_align_signs_with_a_decoders_freqs_is_refused(tf_decoder):
     sliding, info = tf_decoder
     with pytest.raises(ValueError, match="align_signs=True with a frequency axis "
                        "takes a plain array.*fitted decoders"):  # fmt: skip
-        animate_coefs([sliding, sliding], info, freqs=[6.0, 10.0, 20.0],
-                      times=np.arange(6) * 0.1, align_signs=True, **FAST)  # fmt: skip
+        animate_coefs(
+            [sliding, sliding],
+            info,
+            freqs=[6.0, 10.0, 20.0],
+            times=np.arange(6) * 0.1,
+            coef_params=dict(align_signs=True),
+            **FAST,
+        )
 
 
 def test_decoder_on_channels_by_freqs_features(tf_decoder):
@@ -235,13 +258,14 @@ def test_steps_before_the_vectorizer_are_refused():
     "kwargs, match",
     [
         (dict(freqs=[4, 8]), r"has 3 frequencies, freqs has 2"),
-        (dict(freqs=BANDS, fmin=20), r"select no frequency \(whole bands only\)"),
-        (dict(freqs=BANDS, fmin=13, fmax=8), "fmin must be <= fmax"),
+        (dict(freqs=BANDS, coef_params=dict(fmin=20)),
+         r"select no frequency \(whole bands only\)"),
+        (dict(freqs=BANDS, coef_params=dict(fmin=13, fmax=8)), "fmin must be <= fmax"),
         (dict(freqs=[10, 8, 20]), "strictly increasing"),
         (dict(freqs=[[4, 8, 12]] * 3), r"shape \(n_freqs,\).*got shape \(3, 3\)"),
         (dict(freqs=[[4, 8], [8, 6], [13, 30]]), "low < high"),
         (dict(freqs=[-1, 8, 10]), ">= 0 Hz"),
-        (dict(freqs=BANDS, fmax="30"), "fmax must be a number"),
+        (dict(freqs=BANDS, coef_params=dict(fmax="30")), "fmax must be a number"),
         (dict(freqs=None), "array whose dims name 'freqs', but freqs is None"),
     ],
 )
@@ -258,7 +282,7 @@ def test_frequency_options_without_a_frequency_axis(info, rng):
     with pytest.raises(ValueError, match="freqs is given, but data has no freq"):
         animate_coefs(data, info, freqs=[10], **FAST)
     with pytest.raises(ValueError, match="fmin selects frequencies, but freqs is"):
-        animate_coefs(data, info, fmin=8, **FAST)
+        animate_coefs(data, info, coef_params=dict(fmin=8), **FAST)
     with pytest.raises(ValueError, match=r"must be 3-D with dims \('times'"):
         animate_coefs({"tf": data[..., None], "plain": data}, info, freqs=[10],
                       dims=("times", "channels", "freqs"), **FAST)  # fmt: skip
@@ -277,10 +301,17 @@ def tf_scores(n_freqs=3, n_times=N_TIMES):
 def tf_animation(data, info, **look):
     """One subject's maps in 3 bands, with the TF score map."""
     return animate_coefs(
-        data, info, dims=("times", "channels", "freqs"), freqs=BANDS,
-        times=TIMES, scores=tf_scores(), scoring="roc_auc", show=False,
-        verbose=False, **look,
-    )  # fmt: skip
+        data,
+        info,
+        dims=("times", "channels", "freqs"),
+        freqs=BANDS,
+        times=TIMES,
+        scores=tf_scores(),
+        score_params=dict(scoring="roc_auc"),
+        show=False,
+        verbose=False,
+        **look,
+    )
 
 
 def test_tf_score_map_draws_with_a_moving_cursor(info, rng, tmp_path):
@@ -304,7 +335,7 @@ def test_tf_score_map_draws_with_a_moving_cursor(info, rng, tmp_path):
     assert columns[0] < columns[1] < columns[2]
     # fmin/fmax crop the score map to the rows shown, tmin/tmax to the times
     anim = animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                         freqs=BANDS, fmin=8, times=TIMES, tmin=0.1,
+                         freqs=BANDS, coef_params=dict(fmin=8), times=TIMES, tmin=0.1,
                          scores=tf_scores(), **FAST)  # fmt: skip
     np.testing.assert_array_equal(anim.scores.tf_matrix, tf_scores()[1:, 2:])
 
@@ -327,7 +358,7 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     dims = ("subjects", "times", "channels", "freqs")
     stack = np.stack([tf_scores() + 0.01 * k for k in range(3)])
     anim = animate_coefs(data, info, dims=dims, freqs=BANDS, scores=stack,
-                         score_matrix="freqs", **FAST)  # fmt: skip
+                         score_params=dict(matrix="freqs"), **FAST)  # fmt: skip
     np.testing.assert_allclose(anim.scores.tf_matrix, tf_scores() + 0.01)
     assert anim.scores.band == "mean across 3 subjects"
     # 3-D scores could be (subjects, folds, times) curves: say which
@@ -338,7 +369,7 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     with pytest.raises(ValueError, match="one curve per each of the data's 3"):
         animate_coefs(data, info, dims=dims, freqs=BANDS, scores=tf_scores(), **FAST)
     anim = animate_coefs(data, info, dims=dims, freqs=BANDS, scores=tf_scores(),
-                         score_matrix=False, **FAST)  # fmt: skip
+                         score_params=dict(matrix=False), **FAST)  # fmt: skip
     assert anim.scores.tf_matrix is None and anim.scores.band.endswith("3 subjects")
     # as many frequencies as times: a generalization matrix, or a TF map?
     square = rng.uniform(0.4, 0.6, (N_TIMES, N_TIMES))
@@ -347,9 +378,15 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     with pytest.raises(ValueError, match="generalization matrix .score_matrix=True"):
         animate_coefs(many, info, dims=("times", "channels", "freqs"), freqs=freqs,
                       scores=square, **FAST)  # fmt: skip
-    anim = animate_coefs(many, info, dims=("times", "channels", "freqs"),
-                         freqs=freqs, scores=square, score_matrix=True,
-                         **FAST)  # fmt: skip
+    anim = animate_coefs(
+        many,
+        info,
+        dims=("times", "channels", "freqs"),
+        freqs=freqs,
+        scores=square,
+        score_params=dict(matrix=True),
+        **FAST,
+    )
     assert anim.scores.tf_matrix is None
     np.testing.assert_array_equal(anim.scores.matrix, square)
 
@@ -357,8 +394,8 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(score_matrix="freqs"), "needs freqs="),
-        (dict(score_matrix="tf"), "must be None, True, False or 'freqs'"),
+        (dict(score_params=dict(matrix="freqs")), "needs freqs="),
+        (dict(score_params=dict(matrix="tf")), "must be None, True, False or 'freqs'"),
     ],
 )
 def test_tf_score_option_errors(info, rng, kwargs, match):
@@ -370,8 +407,15 @@ def test_tf_score_option_errors(info, rng, kwargs, match):
 def test_tf_score_shape_must_match(info, rng):
     data = rng.standard_normal((N_TIMES, len(info.ch_names), 3))
     with pytest.raises(ValueError, match=r"score_matrix='freqs'.*\(3, 8\); got \(2"):
-        animate_coefs(data, info, dims=("times", "channels", "freqs"), freqs=BANDS,
-                      scores=tf_scores()[:2], score_matrix="freqs", **FAST)  # fmt: skip
+        animate_coefs(
+            data,
+            info,
+            dims=("times", "channels", "freqs"),
+            freqs=BANDS,
+            scores=tf_scores()[:2],
+            score_params=dict(matrix="freqs"),
+            **FAST,
+        )
 
 
 # -- layout ---------------------------------------------------------------------------
@@ -403,8 +447,16 @@ def test_each_row_is_tested_at_alpha_over_n_freqs(info, rng):
 
     data, _ = planted_group(info, rng)
     dims = ("subjects", "times", "channels", "freqs")
-    anim = animate_coefs(data, info, dims=dims, freqs=BANDS, fmin=8, mask="fdr",
-                         alpha=0.06, **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data,
+        info,
+        dims=dims,
+        freqs=BANDS,
+        coef_params=dict(fmin=8),
+        score_params=dict(alpha=0.06),
+        mask="fdr",
+        **FAST,
+    )
     # rows 13-30 and 8-13 Hz shown; every one of the 3 frequencies counts
     with mne.use_log_level("WARNING"):
         for row, freq in enumerate((2, 1)):
@@ -449,9 +501,14 @@ def test_fold_decoders_and_the_viewer(tf_decoder, tmp_path):
     """Folds of a TF decoder average per frequency; the viewer says what it shows."""
     sliding, info = tf_decoder
     anim = animate_coefs(
-        [sliding, sliding], info, freqs=[6.0, 10.0, 20.0], transform="abs",
-        scores=np.full((3, 6), 0.6), score_matrix="freqs", **FAST,
-    )  # fmt: skip
+        [sliding, sliding],
+        info,
+        freqs=[6.0, 10.0, 20.0],
+        coef_params=dict(transform="abs"),
+        score_params=dict(matrix="freqs"),
+        scores=np.full((3, 6), 0.6),
+        **FAST,
+    )
     single = animate_coefs(sliding, info, freqs=[6.0, 10.0, 20.0], **FAST)
     np.testing.assert_allclose(anim.values, np.abs(single.values))
     html = anim.to_html(page=False)

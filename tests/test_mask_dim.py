@@ -15,7 +15,7 @@ def test_faded_where_not_significant(info, rng):
     mask = np.zeros((n_times, n_ch), bool)
     mask[1, info.ch_names.index("Oz")] = True
     anim = mc.animate_coefs(data, info, times=np.arange(n_times) / 10,
-                            mask=mask, mask_dim=0.6, **FAST)  # fmt: skip
+                            mask=mask, mask_params=dict(dim=0.6), **FAST)  # fmt: skip
     frames = list(anim.iter_frames())  # sets anim.palette
     assert len(frames) == n_times
     # the palette is shared: the table's 96 colours, then their faded twins
@@ -52,7 +52,9 @@ def test_mask_dim_errors(info, rng):
     data = rng.standard_normal((2, len(info.ch_names)))
     times = np.arange(2) / 10
     with pytest.raises(ValueError, match="mask_dim needs a mask"):
-        mc.animate_coefs(data, info, times=times, mask_dim=0.5, **FAST)
+        mc.animate_coefs(data, info, times=times, mask_params=dict(dim=0.5), **FAST)
     mask = np.ones(data.shape, bool)
     with pytest.raises(ValueError, match=r"mask_dim must be in \(0, 1\]; got 2"):
-        mc.animate_coefs(data, info, times=times, mask=mask, mask_dim=2, **FAST)
+        mc.animate_coefs(
+            data, info, times=times, mask=mask, mask_params=dict(dim=2), **FAST
+        )

@@ -70,7 +70,9 @@ def test_class_norm_is_never_tested(info16, rng):
     with pytest.raises(ValueError, match=r"(?s)cannot test the norm across classes"
                        r".*non-negative by construction.*class_idx"):  # fmt: skip
         mc.animate_coefs(subjects, info16, mask="cluster", **FAST)
-    anim = mc.animate_coefs(subjects, info16, mask="fdr", class_idx=1, **FAST)
+    anim = mc.animate_coefs(
+        subjects, info16, mask="fdr", coef_params=dict(class_idx=1), **FAST
+    )
     assert anim.masks is not None
 
 
@@ -262,7 +264,8 @@ def test_unnamed_3d_array_is_not_tested(info16, rng, method):
 def test_unnamed_axes_refuse_score_stats(info16, rng):
     data = rng.standard_normal((6, N_TIMES, 16))
     scores = 0.5 + 0.1 * rng.standard_normal((6, N_TIMES))
-    kwargs = dict(times=TIMES, scores=scores, chance=0.5, score_stats="fdr", **FAST)
+    kwargs = dict(times=TIMES, scores=scores,
+                  score_params=dict(chance=0.5, stats="fdr"), **FAST)  # fmt: skip
     with pytest.raises(ValueError, match=r"(?s)score_stats='fdr' \(its 6 rows of "
                        r"scores taken as data's\) tests across the first axis.*"
                        r"not named"):  # fmt: skip

@@ -129,7 +129,7 @@ def test_label_reaching_a_map_leaves_the_white_render_white(info):
     renders' codes: every map composed nearly black)."""
     anim = animate_coefs({"A": np.ones((2, 32)), "B": -np.ones((2, 32))}, info,
                          times=[0.0, 0.01], res=24, dpi=40, scores=[0.5, 0.9],
-                         score_label="AUC" + "x" * 20, show=False,
+                         score_params=dict(label="AUC" + "x" * 20), show=False,
                          verbose=False)  # fmt: skip
     renders = probe_renders(anim)
     white = renders["white"][..., :3]

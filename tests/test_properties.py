@@ -227,6 +227,19 @@ def test_non_finite_values_are_refused(info16, where, bad):
         animate_coefs(values, info16, **FAST)
 
 
+IN_DICTS = {  # since 0.2 these are keys of a dict parameter
+    **{key: "coef_params" for key in ("transform", "attr", "class_idx", "train_time")},
+    "chance": "score_params",
+}
+
+
+def given_as(name, value):
+    """Return the keyword arguments that pass ``value`` as ``name``."""
+    if name in IN_DICTS:
+        return {IN_DICTS[name]: {name: value}}
+    return {name: value}
+
+
 OPTIONS = {
     "image_interp": ("cubic", "linear", "nearest"),
     "extrapolate": ("auto", "head", "local", "box"),
@@ -244,7 +257,7 @@ def test_bad_option_strings_raise_value_errors(info16, name, text):
     if text in OPTIONS[name]:
         return
     with pytest.raises(ValueError, match=name):
-        animate_coefs(np.ones((3, 16)), info16, **{**FAST, name: text})
+        animate_coefs(np.ones((3, 16)), info16, **FAST, **given_as(name, text))
 
 
 @PROPERTIES
@@ -282,9 +295,10 @@ JUNK = st.one_of(
 )
 PARAMETERS = [
     "times", "dims", "transform", "attr", "class_idx", "train_time", "ch_type",
-    "picks", "exclude", "tmin", "tmax", "image_interp", "extrapolate", "border",
+    "picks", "tmin", "tmax", "image_interp", "extrapolate", "border",
     "res", "vlim", "cmap", "cnorm", "units", "scalings", "sensors", "contours",
     "mask", "mask_params", "scores", "chance", "time_unit", "fps", "dpi",
+    "coef_params", "score_params", "beyond_sensors",
 ]  # fmt: skip
 
 
@@ -296,7 +310,7 @@ def test_any_argument_fails_only_with_documented_errors(info16, name, value):
     naming that parameter (not an error from deep inside numpy/matplotlib)."""
     try:
         animate_coefs(np.linspace(-1, 1, 48).reshape(3, 16), info16,
-                      **{**FAST, name: value})  # fmt: skip
+                      **FAST, **given_as(name, value))  # fmt: skip
     except DOCUMENTED as error:
         assert name in str(error), f"{name}={value!r:.80}: {error}"
     finally:

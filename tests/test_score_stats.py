@@ -179,11 +179,19 @@ def make_study(info, rng):
                 "channel"), scores=folds, scoring="roc_auc")  # fmt: skip
 
 
-def animate(study, **kwargs):
-    return animate_coefs(study["data"], study["info"], times=study["times"],
-                         dims=study["dims"], scores=study["scores"],
-                         scoring=study["scoring"], res=32, dpi=50, show=False,
-                         **kwargs)  # fmt: skip
+def animate(study, score_params=None, **kwargs):
+    return animate_coefs(
+        study["data"],
+        study["info"],
+        times=study["times"],
+        dims=study["dims"],
+        scores=study["scores"],
+        score_params=dict(scoring=study["scoring"], **(score_params or {})),
+        res=32,
+        dpi=50,
+        show=False,
+        **kwargs,
+    )
 
 
 def bar_pixels(anim, frame):
@@ -203,7 +211,7 @@ def bar_pixels(anim, frame):
 
 
 def test_bar_under_the_curve_in_a_saved_frame(study):
-    anim = animate(study, score_stats="cluster", seed=0)
+    anim = animate(study, score_params=dict(stats="cluster", seed=0))
     significant = anim.scores.significant
     assert significant[EFFECT].all()  # (and a null cluster, p = 0.043, at 0.25 s)
     assert not significant.all()
@@ -224,7 +232,7 @@ def test_bar_under_the_curve_in_a_saved_frame(study):
 
 def test_bar_is_static_and_the_unused_option_draws_nothing(study):
     plain = animate(study)
-    tested = animate(study, score_stats="fdr")
+    tested = animate(study, score_params=dict(stats="fdr"))
     assert plain.scores.significant is None
     n_plain = len(plain.score_axes.collections)
     assert len(tested.score_axes.collections) == n_plain + 1  # the bar, once
@@ -238,15 +246,16 @@ def test_bar_is_static_and_the_unused_option_draws_nothing(study):
 
 def test_log_says_method_subjects_and_p_values(study):
     with catch_logging() as log:
-        animate(study, score_stats="cluster", seed=0, verbose=True)
+        animate(study, score_params=dict(stats="cluster", seed=0), verbose=True)
     text = log.getvalue()
     assert "score_stats='cluster': scores above chance across 8 subjects" in text
     assert "all 256 sign flips" in text and "(p = 0.00781)" in text
 
 
 def test_test_covers_all_times_whatever_is_shown(study):
-    whole = animate(study, score_stats="cluster", seed=0)
-    cropped = animate(study, score_stats="cluster", seed=0, tmin=0.0, tmax=0.2)
+    whole = animate(study, score_params=dict(stats="cluster", seed=0))
+    cropped = animate(study, score_params=dict(stats="cluster", seed=0), tmin=0.0,
+                      tmax=0.2)  # fmt: skip
     shown = (study["times"] >= -1e-9) & (study["times"] <= 0.2 + 1e-9)
     np.testing.assert_array_equal(cropped.scores.significant,
                                   whole.scores.significant[shown])  # fmt: skip
@@ -257,44 +266,51 @@ def test_test_covers_all_times_whatever_is_shown(study):
 
 def test_refused_without_scores_or_chance(study):
     with pytest.raises(ValueError, match="no scores were given"):
-        animate_coefs(study["data"], study["info"], times=study["times"],
-                      dims=study["dims"], score_stats="cluster",
-                      show=False)  # fmt: skip
+        animate_coefs(
+            study["data"],
+            study["info"],
+            times=study["times"],
+            dims=study["dims"],
+            score_params=dict(stats="cluster"),
+            show=False,
+        )
     with pytest.raises(ValueError, match="chance level is unknown"):
-        animate(dict(study, scoring=None), score_stats="cluster")
+        animate(dict(study, scoring=None), score_params=dict(stats="cluster"))
     with pytest.raises(ValueError, match="chance level is unknown"):
-        animate(study, score_stats="cluster", chance=None)
+        animate(study, score_params=dict(stats="cluster", chance=None))
     # a chance given as a number is enough
     rows = dict(study, scoring=None)
-    assert animate(rows, score_stats="fdr", chance=0.5).scores.significant.any()
+    assert animate(
+        rows, score_params=dict(stats="fdr", chance=0.5)
+    ).scores.significant.any()
 
 
 def test_refused_for_folds_of_one_subject(study):
     one = dict(study, scores=study["scores"][:1])  # 1 subject, 3 folds
     with pytest.raises(ValueError, match="3 rows are cross-validation folds"):
-        animate(one, score_stats="cluster")
+        animate(one, score_params=dict(stats="cluster"))
     folds = dict(study, dims=("fold", "time", "channel"),
                  scores=study["scores"][0])  # fmt: skip
     with pytest.raises(ValueError, match="not independent samples"):
-        animate(folds, score_stats="fdr")
+        animate(folds, score_params=dict(stats="fdr"))
 
 
 def test_refused_when_rows_are_not_said_or_single(study):
     unknown = dict(study, data=study["data"].mean(axis=0), dims=("time", "channel"),
                    scores=study["scores"].mean(axis=1))  # fmt: skip
     with pytest.raises(ValueError, match=r"nothing says what their 8 rows are"):
-        animate(unknown, score_stats="cluster")
+        animate(unknown, score_params=dict(stats="cluster"))
     single = dict(unknown, scores=study["scores"].mean(axis=(0, 1)))
     with pytest.raises(ValueError, match="single curve"):
-        animate(single, score_stats="cluster")
+        animate(single, score_params=dict(stats="cluster"))
 
 
 def test_refused_for_a_matrix_and_bad_values(study):
     matrix = np.tile(study["scores"].mean(axis=1)[:, :, np.newaxis], (1, 1, N_TIMES))
     with pytest.raises(ValueError, match="scores are a generalization matrix"):
-        animate(dict(study, scores=matrix), score_stats="cluster")
+        animate(dict(study, scores=matrix), score_params=dict(stats="cluster"))
     with pytest.raises(ValueError, match="score_stats must be 'cluster', 'fdr'"):
-        animate(study, score_stats="bonferroni")
+        animate(study, score_params=dict(stats="bonferroni"))
 
 
 # -- the command line -----------------------------------------------------------------

@@ -49,26 +49,40 @@ def _chance(anim):
 def test_three_class_accuracy_draws_one_third(info16):
     est = _fit(n_classes=3)  # scoring None: the classifier's accuracy
     scores = np.full((5, N_TIMES), 0.4)
-    anim = mc.animate_coefs(est, info16, scores=scores, class_idx=0, **FAST)
+    anim = mc.animate_coefs(
+        est, info16, scores=scores, coef_params=dict(class_idx=0), **FAST
+    )
     assert _chance(anim) == pytest.approx([1 / 3])
     assert anim.score_axes.get_ylabel() == "Accuracy"
     est4 = _fit(n_classes=4, scoring="balanced_accuracy")
-    anim = mc.animate_coefs(est4, info16, scores=scores, class_idx=0, **FAST)
+    anim = mc.animate_coefs(
+        est4, info16, scores=scores, coef_params=dict(class_idx=0), **FAST
+    )
     assert _chance(anim) == pytest.approx([0.25])
 
 
 def test_accuracy_chance_says_it_assumes_balanced_classes(info16):
     """1 / n_classes is accuracy's chance only for balanced classes: said."""
     scores = np.full((5, N_TIMES), 0.4)
-    anim = mc.animate_coefs(_fit(n_classes=3), info16, scores=scores, class_idx=0,
-                            **FAST)  # fmt: skip
+    anim = mc.animate_coefs(
+        _fit(n_classes=3), info16, scores=scores, coef_params=dict(class_idx=0), **FAST
+    )
     assert _band_text(anim) == [
-        "± SEM across 5 folds of one subject, chance 1/3 if classes are balanced"]
+        "± SEM across 5 folds of one subject, chance 1/3 if classes are balanced"
+    ]
     balanced = _fit(n_classes=3, scoring="balanced_accuracy")  # 1/3 whatever
-    anim = mc.animate_coefs(balanced, info16, scores=scores, class_idx=0, **FAST)
+    anim = mc.animate_coefs(
+        balanced, info16, scores=scores, coef_params=dict(class_idx=0), **FAST
+    )
     assert _band_text(anim) == ["± SEM across 5 folds of one subject"]
-    anim = mc.animate_coefs(_fit(n_classes=3), info16, scores=scores, class_idx=0,
-                            chance=0.4, **FAST)  # the user's: nothing to say
+    anim = mc.animate_coefs(
+        _fit(n_classes=3),
+        info16,
+        scores=scores,
+        coef_params=dict(class_idx=0),
+        score_params=dict(chance=0.4),
+        **FAST,
+    )  # the user's: nothing to say
     assert _band_text(anim) == ["± SEM across 5 folds of one subject"]
 
 
@@ -86,17 +100,18 @@ def test_roc_auc_and_r2_estimators(info16):
 @pytest.mark.parametrize(
     "kwargs, expected",
     [
-        (dict(scoring="r2"), [0.0]),
-        (dict(scoring="roc_auc"), [0.5]),
-        (dict(scoring="pearson"), [0.0]),
-        (dict(score_label="AUC"), [0.5]),
-        (dict(score_label="Pearson r"), [0.0]),
-        (dict(score_label="R²"), [0.0]),
-        (dict(chance=0.125), [0.125]),
-        (dict(scoring="roc_auc", chance=None), []),
+        (dict(score_params=dict(scoring="r2")), [0.0]),
+        (dict(score_params=dict(scoring="roc_auc")), [0.5]),
+        (dict(score_params=dict(scoring="pearson")), [0.0]),
+        (dict(score_params=dict(label="AUC")), [0.5]),
+        (dict(score_params=dict(label="Pearson r")), [0.0]),
+        (dict(score_params=dict(label="R²")), [0.0]),
+        (dict(score_params=dict(chance=0.125)), [0.125]),
+        (dict(score_params=dict(scoring="roc_auc", chance=None)), []),
         (dict(), []),  # nothing tells: no line
-        (dict(scoring="accuracy"), []),  # the number of classes is unknown
-        (dict(score_label="decoding"), []),
+        # the number of classes is unknown
+        (dict(score_params=dict(scoring="accuracy")), []),
+        (dict(score_params=dict(label="decoding")), []),
     ],
 )
 def test_chance_of_arrays(info16, rng, kwargs, expected):
@@ -121,11 +136,23 @@ def test_chance_errors(info16, rng):
     data = rng.standard_normal((N_TIMES, 16))
     scores = np.zeros(N_TIMES)
     with pytest.raises(ValueError, match="chance must be a number, 'auto' or None"):
-        mc.animate_coefs(data, info16, times=TIMES, scores=scores, chance="half",
-                         **FAST)  # fmt: skip
+        mc.animate_coefs(
+            data,
+            info16,
+            times=TIMES,
+            scores=scores,
+            score_params=dict(chance="half"),
+            **FAST,
+        )
     with pytest.raises(TypeError, match="scoring must be a str"):
-        mc.animate_coefs(data, info16, times=TIMES, scores=scores, scoring=0.5,
-                         **FAST)  # fmt: skip
+        mc.animate_coefs(
+            data,
+            info16,
+            times=TIMES,
+            scores=scores,
+            score_params=dict(scoring=0.5),
+            **FAST,
+        )
 
 
 # -- curve or matrix -----------------------------------------------------------
@@ -136,9 +163,13 @@ def test_generalization_matrix_is_detected(info16, rng):
     matrix = 0.5 + 0.5 * np.eye(N_TIMES) + rng.uniform(0, 0.01, (8, N_TIMES, N_TIMES))
     with catch_logging() as log:
         anim = mc.animate_coefs(
-            data, info16, times=TIMES, scores=matrix, scoring="roc_auc",
+            data,
+            info16,
+            times=TIMES,
+            scores=matrix,
+            score_params=dict(scoring="roc_auc"),
             **{**FAST, "verbose": True},
-        )  # fmt: skip
+        )
         text = log.getvalue()
     panel = anim.scores
     assert panel.matrix is not None  # not a curve averaged over training times
@@ -149,7 +180,7 @@ def test_generalization_matrix_is_detected(info16, rng):
     two_d = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0], **FAST)
     assert two_d.scores.matrix is not None
     curve = mc.animate_coefs(data, info16, times=TIMES, scores=matrix[0],
-                             score_matrix=False, **FAST)  # fmt: skip
+                             score_params=dict(matrix=False), **FAST)  # fmt: skip
     assert curve.scores.matrix is None
 
 
@@ -221,7 +252,7 @@ def test_band_note_never_overlaps_the_curve(info16, peak_at):
     scores[:, -3:] = 1.0  # and a perfect end, right under the note
     data = np.random.default_rng(1).standard_normal((n_times, 16))
     anim = mc.animate_coefs(data, info16, times=times, scores=scores[np.newaxis],
-                            scoring="roc_auc", **FAST)  # fmt: skip
+                            score_params=dict(scoring="roc_auc"), **FAST)  # fmt: skip
     ax = anim.score_axes
     canvas = FigureCanvasAgg(anim.fig)
     canvas.draw()
@@ -241,7 +272,8 @@ def test_band_across_folds_says_one_subject(info16, rng):
     scores = rng.uniform(0.5, 0.9, (3, N_TIMES))
     anim = mc.animate_coefs(folds, info16, scores=scores, **FAST)
     assert _band_text(anim) == [
-        "± SEM across 3 folds of one subject, chance 1/2 if classes are balanced"]
+        "± SEM across 3 folds of one subject, chance 1/2 if classes are balanced"
+    ]
     data = rng.standard_normal((N_TIMES, 16))
     anim = mc.animate_coefs(data, info16, times=TIMES, scores=scores[np.newaxis],
                             **FAST)  # fmt: skip

@@ -31,7 +31,8 @@ def effect():
     scores = 0.5 + 0.3 * envelope + 0.02 * rng.standard_normal((5, N_TIMES))
     mask = np.abs(subjects.mean(axis=0)) > 0.5  # a given mask, some channels
     return dict(data=subjects, info=info, times=TIMES, dims="subjects, times, "
-                "channels", scores=scores, chance=0.5, mask=mask)  # fmt: skip
+                "channels", scores=scores, score_params=dict(chance=0.5),
+                mask=mask)  # fmt: skip
 
 
 def _map_axes(fig):
@@ -54,10 +55,11 @@ def _sheet_and_animation(effect, times, **kwargs):
 
 def test_score_stats_bar_as_in_the_animation(effect):
     """The sheet's score panel carries score_stats' bar and its meaning."""
-    kwargs = {k: v for k, v in effect.items() if k != "scores"}
+    kwargs = {k: v for k, v in effect.items() if k not in ("scores", "score_params")}
     scores = effect["scores"][:, np.newaxis]  # (subjects, 1 fold, times)
+    score_params = dict(effect["score_params"], stats="fdr")
     sheet, anim, _ = _sheet_and_animation(
-        kwargs, [0.0, 0.1], scores=scores, score_stats="fdr"
+        kwargs, [0.0, 0.1], scores=scores, score_params=score_params
     )
     significant = anim.scores.significant
     assert significant.any() and not significant.all()
@@ -81,7 +83,7 @@ def test_one_map_per_time_titled_with_its_time(effect):
 
 def test_map_pixels_equal_the_animation_frame_mask_and_fade_included(effect):
     times = [-0.05, 0.1, 0.25]
-    sheet, anim, frames = _sheet_and_animation(effect, times, mask_dim=0.5)
+    sheet, anim, frames = _sheet_and_animation(effect, times, mask_params=dict(dim=0.5))
     for ax, k in zip(_map_axes(sheet), frames, strict=True):
         anim.show_frame(k)
         image = ax.images[0]
@@ -311,10 +313,19 @@ def test_peaks_of_the_demo_are_at_150_ms(tmp_path):
 
     study = load_demo(n_subjects=2, n_folds=2, verbose=False)
     sheet = plot_coefs(
-        study.normalized_patterns * 1e6, study.info, times=study.times,
-        dims=study.dims, scores=study.scores, score_label="AUC", units="µV",
-        time="peaks", res=32, dpi=60, show=False, verbose=False,
-    )  # fmt: skip
+        study.normalized_patterns * 1e6,
+        study.info,
+        times=study.times,
+        dims=study.dims,
+        scores=study.scores,
+        score_params=dict(label="AUC"),
+        units="µV",
+        time="peaks",
+        res=32,
+        dpi=60,
+        show=False,
+        verbose=False,
+    )
     titles = [ax.get_title() for ax in _map_axes(sheet)]
     assert titles == ["0.150 s"]
     (markers,) = _gid_lines(sheet, "time-markers")
@@ -325,7 +336,7 @@ def test_peaks_of_the_demo_are_at_150_ms(tmp_path):
 @pytest.mark.parametrize("display", ["fade", "panel"])
 def test_agreement_shows_as_in_the_animation(effect, display):
     """consistency= fades the maps (or adds a panel) in the sheet as in frames."""
-    kwargs = dict(mask=None, consistency="sign", consistency_display=display)
+    kwargs = dict(mask=None, consistency=dict(kind="sign", display=display))
     times = [0.0, 0.1]
     sheet, anim, frames = _sheet_and_animation({**effect, **kwargs}, times)
     maps = _map_axes(sheet)
@@ -343,7 +354,8 @@ def test_agreement_shows_as_in_the_animation(effect, display):
 def test_a_generalization_matrix_shows_its_diagonal(effect):
     matrix = 0.5 + 0.01 * np.arange(N_TIMES)[:, None] + np.zeros(N_TIMES)
     np.fill_diagonal(matrix, 0.9)
-    kwargs = {**effect, "scores": matrix, "score_matrix": True}
+    kwargs = {**effect, "scores": matrix,
+              "score_params": {**effect["score_params"], "matrix": True}}  # fmt: skip
     sheet = plot_coefs(**kwargs, time=[0.0, 0.2], **FAST)
     ax = _score_axes(sheet)
     (curve,) = [line for line in ax.lines if line.get_gid() is None

@@ -151,7 +151,7 @@ def test_peaks_of_the_scores_win_over_the_field_power(planted):
     data, info = planted
     scores = 0.5 + 0.3 * _bump(0.25)  # the score peaks where the GFP does not
     fig = plot_coefs(data, info, times=TIMES, time="peaks", scores=scores,
-                     chance=0.5, **FAST)  # fmt: skip
+                     score_params=dict(chance=0.5), **FAST)  # fmt: skip
     assert _map_titles(fig) == ["0.250 s"]
 
 

@@ -252,8 +252,14 @@ def test_abs_of_the_aligned_average(info32):
 def test_aligned_animation_shows_the_pattern(info32):
     data, pattern = _flipped_study(info32, n_flipped=8)
     plain = animate_coefs(data, info32, res=32, dpi=40, show=False)
-    aligned = animate_coefs(data, info32, align_signs="per_time", res=32, dpi=40,
-                            show=False)  # fmt: skip
+    aligned = animate_coefs(
+        data,
+        info32,
+        coef_params=dict(align_signs="per_time"),
+        res=32,
+        dpi=40,
+        show=False,
+    )
     # the colour scale spans the pattern's height only when aligned
     assert aligned.vlim[1] > 1.0 > plain.vlim[1]
     peak = info32.ch_names.index("Oz")
@@ -283,8 +289,14 @@ def test_null_studies_aligned_are_not_tested(info32):
     null = rng.standard_normal((12, 5, N_CHANNELS))
     for align in (True, "per_time"):
         with pytest.raises(ValueError, match="sign-aligned samples"):
-            animate_coefs(null, info32, dims=DIMS, align_signs=align, mask="fdr",
-                          show=False)  # fmt: skip
+            animate_coefs(
+                null,
+                info32,
+                dims=DIMS,
+                coef_params=dict(align_signs=align),
+                mask="fdr",
+                show=False,
+            )
     # without alignment the same call tests as before
     animate_coefs(null, info32, dims=DIMS, mask="fdr", res=32, dpi=40, show=False)
 

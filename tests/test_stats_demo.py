@@ -50,9 +50,17 @@ def test_cluster_mask_reproducible_with_seed(demo):
 def test_animation_mask_changes_with_frames(demo):
     study, _, _ = demo
     anim = mc.animate_coefs(
-        study.patterns, study.info, times=study.times, dims=study.dims,
-        mask="fdr", alpha=0.01, res=32, dpi=40, show=False, verbose=False,
-    )  # fmt: skip
+        study.patterns,
+        study.info,
+        times=study.times,
+        dims=study.dims,
+        mask="fdr",
+        score_params=dict(alpha=0.01),
+        res=32,
+        dpi=40,
+        show=False,
+        verbose=False,
+    )
     line = mask_lines(anim)[0]
     anim.show_frame(int(np.argmin(np.abs(study.times - 0.15))))
     marked_peak = len(line.get_xdata())

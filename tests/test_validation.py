@@ -85,7 +85,7 @@ def test_channels_without_position_are_named(rng):
         animate_coefs(rng.standard_normal((N_TIMES, 18)), info, **FAST)
     # the advice works: leaving them out renders
     anim = animate_coefs(
-        rng.standard_normal((N_TIMES, 18)), info, exclude=["EXG1", "EXG2"], **FAST
+        rng.standard_normal((N_TIMES, 18)), info, picks=montage.ch_names, **FAST
     )
     assert len(anim) == N_TIMES
 
@@ -335,8 +335,14 @@ def test_large_offset_keeps_colour_precision(info16, data, tmp_path):
 def test_constant_field_is_one_colour(info16, value, transform):
     """No division by zero (warnings are errors) and one colour in the head."""
     values = np.full((4, 16), value)
-    anim = animate_coefs(values, info16, transform=transform, sensors=False,
-                         colorbar=False, **FAST)  # fmt: skip
+    anim = animate_coefs(
+        values,
+        info16,
+        coef_params=dict(transform=transform),
+        sensors=False,
+        colorbar=False,
+        **FAST,
+    )
     vmin, vmax = anim.vlim
     assert np.isfinite([vmin, vmax]).all() and vmin < vmax
     shown = 0.0 if transform == "zscore" else value
@@ -646,18 +652,40 @@ def no_rendering(monkeypatch):
 def test_chance_refused_at_the_call(info16, data, rng, chance, error, match):
     scores = rng.uniform(0.4, 0.9, (5, N_TIMES))
     with pytest.raises(error, match=match):
-        animate_coefs(data, info16, times=TIMES, scores=scores, chance=chance, **FAST)
+        animate_coefs(
+            data,
+            info16,
+            times=TIMES,
+            scores=scores,
+            score_params=dict(chance=chance),
+            **FAST,
+        )
     with pytest.raises(error, match=match):  # also without scores: a typo
-        animate_coefs(data, info16, times=TIMES, chance=chance, **FAST)
+        animate_coefs(
+            data, info16, times=TIMES, score_params=dict(chance=chance), **FAST
+        )
     with pytest.raises(error, match=match):
-        plot_coefs(data, info16, times=TIMES, scores=scores, chance=chance,
-                   time=[0.0, 0.05], **FAST)  # fmt: skip
+        plot_coefs(
+            data,
+            info16,
+            times=TIMES,
+            scores=scores,
+            score_params=dict(chance=chance),
+            time=[0.0, 0.05],
+            **FAST,
+        )
 
 
 def test_large_finite_chance_is_drawn(info16, data, rng, tmp_path):
     scores = rng.uniform(0.4, 0.9, (5, N_TIMES))
-    anim = animate_coefs(data, info16, times=TIMES, scores=scores, chance=1e100,
-                         **FAST)  # fmt: skip
+    anim = animate_coefs(
+        data,
+        info16,
+        times=TIMES,
+        scores=scores,
+        score_params=dict(chance=1e100),
+        **FAST,
+    )
     assert anim.scores.chance == 1e100
     anim.save(tmp_path / "a.gif", verbose=False)  # used to overflow here
     assert n_gif_frames(tmp_path / "a.gif") == N_TIMES
@@ -677,13 +705,18 @@ def n_gif_frames(path):
     ],
 )  # fmt: skip
 def test_mathtext_parsed_at_the_call(info16, data, rng, no_rendering, name, text):
-    kwargs = {name: text, "scores": rng.uniform(0.4, 0.9, (5, N_TIMES))}
+    def given(text):  # score_label is score_params' "label" (since 0.2)
+        if name == "score_label":
+            return dict(score_params=dict(label=text))
+        return {name: text}
+
+    kwargs = {**given(text), "scores": rng.uniform(0.4, 0.9, (5, N_TIMES))}
     match = rf"^{name} .* cannot be drawn: matplotlib reads text between \$ signs"
     with pytest.raises(ValueError, match=match):
         animate_coefs(data, info16, times=TIMES, **kwargs, **FAST)
     with pytest.raises(ValueError, match=match):
         plot_coefs(data, info16, times=TIMES, time=[0.0, 0.05], **kwargs, **FAST)
-    escaped = {name: text.replace("$", r"\$"), "scores": kwargs["scores"]}
+    escaped = {**given(text.replace("$", r"\$")), "scores": kwargs["scores"]}
     anim = animate_coefs(data, info16, times=TIMES, **escaped, **FAST)
     anim.fig.canvas.draw()  # the escaped text draws
 
@@ -694,7 +727,9 @@ def test_panel_title_mathtext_and_label_types(info16, data, no_rendering):
     with pytest.raises(TypeError, match=r"units must be a str or None; got int"):
         animate_coefs(data, info16, times=TIMES, units=5, **FAST)
     with pytest.raises(TypeError, match=r"score_label must be a str or None"):
-        animate_coefs(data, info16, times=TIMES, score_label=["AUC"], **FAST)
+        animate_coefs(
+            data, info16, times=TIMES, score_params=dict(label=["AUC"]), **FAST
+        )
 
 
 @pytest.mark.parametrize(

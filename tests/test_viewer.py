@@ -58,9 +58,18 @@ def anim():
     info = make_info(n_channels=32)
     data = np.random.default_rng(0).standard_normal((N_FRAMES, 32))
     scores = np.linspace(0.4, 0.9, N_FRAMES)
-    return animate_coefs(data, info, times=np.arange(N_FRAMES) / 100.0, res=48,
-                         dpi=DPI, scores=scores, score_label="AUC", units="µV",
-                         show=False, verbose=False)  # fmt: skip
+    return animate_coefs(
+        data,
+        info,
+        times=np.arange(N_FRAMES) / 100.0,
+        res=48,
+        dpi=DPI,
+        scores=scores,
+        score_params=dict(label="AUC"),
+        units="µV",
+        show=False,
+        verbose=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -216,9 +225,12 @@ def test_hover_reads_the_drawn_pixel(driver, files, anim):
     _wait(driver, f"return {ROOT}.getAttribute('data-pixel') === '{int(x)},{int(y)}'"
           f" || {ROOT}.getAttribute('data-pixel') !== '{px},{py}'")  # fmt: skip
     assert _tip(driver) == ""
-    assert driver.execute_script(
-        f"return getComputedStyle({ROOT}.querySelector('.cav-tip')).display"
-    ) == "none"
+    assert (
+        driver.execute_script(
+            f"return getComputedStyle({ROOT}.querySelector('.cav-tip')).display"
+        )
+        == "none"
+    )
 
 
 def _data_at(anim, ax, x, y):

@@ -52,7 +52,7 @@ def hostile():
     return animate_coefs(data, info, times=np.arange(N_FRAMES) / 100.0, res=24,
                          dpi=40, title=f"T{ALL}", units=f"µV{ALL}",
                          scores=np.linspace(0.5, 0.9, N_FRAMES),
-                         score_label=f"AUC{ALL}", show=False,
+                         score_params=dict(label=f"AUC{ALL}"), show=False,
                          verbose=False)  # fmt: skip
 
 

@@ -1,34 +1,44 @@
-"""Reading the user's files: whatever is wrong with one, one error naming it.
+"""The files the ``render`` command reads: whatever is wrong with one, one error.
 
-The readers (NumPy's, MNE's) fail on a damaged file in their own ways: a
-``BadZipFile``, an ``EOFError``, an ``AttributeError`` deep inside MNE, a
-``MemoryError`` for a header that announces 74 GiB. :func:`reading` turns
-any exception raised while a file is read into an :class:`InputFileError`
-(a ValueError) naming the file, what it was read as and why; warnings
-raised meanwhile are printed one line each if the file is read, and folded
-into the error if not. Only the reading is guarded: a bug elsewhere keeps
-its traceback.
-
-NumPy headers are checked before any data is read: an array whose header
-announces more bytes than the file holds, or more than ``--max-bytes``
-(default :data:`DEFAULT_MAX_BYTES`, 1 GiB), is refused without allocating
-it. The limit matters for compressed ``.npz`` members: a 2 MB archive can
-declare (and hold, deflated) 2 GiB of zeros.
+Arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage that
+places their channels, MNE files (an Evoked, or Epochs averaged), the files of
+``--scores`` and ``--mask``. Any reader's failure on a damaged file (a
+``BadZipFile``, an ``EOFError``, MNE's ``AttributeError``, a ``MemoryError``)
+becomes one :class:`InputFileError` naming the file (:func:`reading`); a bug
+elsewhere keeps its traceback. NumPy headers are checked before any data is
+read: more bytes than the file holds, or than ``--max-bytes`` (default 1 GiB;
+a 2 MB ``.npz`` can declare, and hold deflated, 2 GiB of zeros), are refused.
 """
 
 import os
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
 from ._messages import one_line, print_warnings
+from ._parser import INPUT_KINDS
 
 NPY_MAGIC = b"\x93NUMPY"
-# the largest array an input file may declare, unless --max-bytes says more:
-# far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
-# 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
-DEFAULT_MAX_BYTES = 2**30
+# how a zip archive starts: a local file header, or the end record of an empty one
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
+# about other names, so only these are routed to them).
+EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
+EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+KIND_NAMES = {  # each kind of input, as the error messages name it
+    "npy": ".npy array", "npz": ".npz archive",
+    "evoked": "-ave.fif file (Evoked)", "epochs": "-epo.fif file (Epochs)",
+}  # fmt: skip
+MASK_METHODS = ("cluster", "fdr")
+# the options of the test run by --mask cluster/fdr, and the keys of
+# animate_coefs' mask dict they give (cluster-only ones flagged)
+TEST_OPTIONS = {
+    "--alpha": ("alpha", False), "--tail": ("tail", False),
+    "--popmean": ("popmean", False), "--seed": ("seed", True),
+    "--threshold": ("threshold", True), "--n-permutations": ("n_permutations", True),
+}  # fmt: skip
 
 
 class InputFileError(ValueError):
@@ -46,24 +56,15 @@ def check_file_exists(what, path):
     except OSError as exc:
         raise InputFileError(f"{what} {str(path)!r} cannot be read: {exc}") from exc
     if size == 0:
-        raise InputFileError(
-            f"{what} file {str(path)!r} is empty (0 bytes): it was not written, "
-            "or not completely; write it again."
-        )
+        raise InputFileError(f"{what} file {str(path)!r} is empty (0 bytes): it was "
+                             "not written, or not completely; write it again.")
 
 
 @contextmanager
 def reading(what, path, kind):
-    """Turn any failure while reading ``path`` into one InputFileError.
+    """Turn any failure while reading ``path`` (as ``kind``) into an InputFileError.
 
-    Parameters
-    ----------
-    what : str
-        How the messages name the file, e.g. ``'COEFS'`` or ``'--info'``.
-    path : pathlib.Path
-        The file.
-    kind : str
-        What it is read as, e.g. ``'a .npz archive'``.
+    Warnings meanwhile are printed one line each (``what`` names the file).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -79,7 +80,11 @@ def reading(what, path, kind):
 def _unreadable(what, path, kind, exc, caught):
     if isinstance(exc, ValueError) and "pickle" in str(exc):
         # numpy's message for object arrays and for files that are no array
-        return pickle_error(what, path)
+        return InputFileError(
+            f"{what} {str(path)!r} holds pickled Python objects (e.g. an object "
+            "array) or is not a NumPy file; mne-coefanim never unpickles files, "
+            "because unpickling can run arbitrary code. Save a numeric array "
+            "instead, e.g. np.save(fname, np.asarray(coefs, dtype=float)).")
     if isinstance(exc, MemoryError):
         reason = f"it does not fit in memory ({one_line(exc)})"
     elif isinstance(exc, OSError) and exc.strerror:
@@ -90,44 +95,27 @@ def _unreadable(what, path, kind, exc, caught):
         if warned:
             reason += f" (warning while reading: {warned[0]})"
         reason += "; the file may be damaged or truncated"
-    return InputFileError(
-        f"{what} {str(path)!r} could not be read as {kind}: {reason}."
-    )
-
-
-def pickle_error(what, path):
-    """Explain why a file that needs unpickling is refused."""
-    return InputFileError(
-        f"{what} {str(path)!r} holds pickled Python objects (e.g. an object "
-        "array) or is not a NumPy file; mne-coefanim never unpickles files, "
-        "because unpickling can run arbitrary code. Save a numeric array "
-        "instead, e.g. np.save(fname, np.asarray(coefs, dtype=float))."
-    )
+    return InputFileError(f"{what} {str(path)!r} could not be read as {kind}: "
+                          f"{reason}.")  # fmt: skip
 
 
 def check_npy_header(fid, size, what, path, max_bytes=None):
-    """Refuse a .npy stream whose header announces more data than it holds.
+    """Refuse a .npy stream (``size`` bytes) whose header announces more data.
 
-    ``fid`` is at the start of the .npy data (a file, or a member of an
-    .npz archive) and ``size`` its length in bytes; it is left after the
-    header. An array of more than ``max_bytes`` bytes (None: no limit) is
-    refused too, before anything of it is read. Headers this cannot parse
-    are left to :func:`numpy.load`.
+    Or more than ``max_bytes`` (None: no limit). ``fid`` is left after the
+    header; headers this cannot parse are left to :func:`numpy.load`.
     """
     if fid.read(len(NPY_MAGIC)) != NPY_MAGIC:
         raise InputFileError(
             f"{what} {str(path)!r} is not a NumPy .npy array: it does not "
             "start with NumPy's signature (another format renamed, or a "
-            "damaged file). Save the array with np.save or np.savez."
-        )
+            "damaged file). Save the array with np.save or np.savez.")
     version = tuple(fid.read(2))
-    readers = {
-        (1, 0): np.lib.format.read_array_header_1_0,
-        (2, 0): np.lib.format.read_array_header_2_0,
-        # 3.0 is 2.0 with field names in UTF-8 (read as latin-1 here: the
-        # shape and the item size, all that is checked, come out the same)
-        (3, 0): np.lib.format.read_array_header_2_0,
-    }
+    # 3.0 is 2.0 with field names in UTF-8 (read as latin-1 here: the shape
+    # and the item size, all that is checked, come out the same)
+    readers = {(1, 0): np.lib.format.read_array_header_1_0,
+               (2, 0): np.lib.format.read_array_header_2_0,
+               (3, 0): np.lib.format.read_array_header_2_0}
     if version not in readers:
         return  # numpy.load says what is wrong
     shape, _, dtype = readers[version](fid)
@@ -139,28 +127,16 @@ def check_npy_header(fid, size, what, path, max_bytes=None):
         raise InputFileError(
             f"{what} {str(path)!r} is damaged or truncated: its header announces "
             f"an array of shape {shape} and dtype {dtype} ({_size(needed)}), but "
-            f"the file holds {_size(max(held, 0))} of data. Save it again."
-        )
+            f"the file holds {_size(max(held, 0))} of data. Save it again.")
     if max_bytes is not None and needed > max_bytes:
+        # the smallest whole number of GiB (or MiB) that holds it
+        raise_to = (f"{-(-needed // 2**30)}G" if needed >= 2**30
+                    else f"{-(-needed // 2**20)}M")
         raise InputFileError(
             f"{what} {str(path)!r} declares an array of shape {shape} and dtype "
             f"{dtype} ({_size(needed)}), more than the limit of "
             f"{_size(max_bytes)} an input array may take (--max-bytes); if you "
-            f"mean to read it, raise the limit, e.g. --max-bytes "
-            f"{_size_option(needed)}."
-        )
-
-
-def file_size(fid):
-    """Return the size in bytes of an open file."""
-    return os.fstat(fid.fileno()).st_size
-
-
-def _size_option(n_bytes):
-    """Return the smallest whole number of GiB (or MiB) at least ``n_bytes``."""
-    if n_bytes >= 2**30:
-        return f"{-(-n_bytes // 2**30)}G"
-    return f"{-(-n_bytes // 2**20)}M"
+            f"mean to read it, raise the limit, e.g. --max-bytes {raise_to}.")
 
 
 def _size(n_bytes):
@@ -168,3 +144,307 @@ def _size(n_bytes):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.1f} {unit}"
     return f"{n_bytes} bytes"
+
+
+# -- inputs: arrays and MNE files -----------------------------------------------
+
+
+def check_input(fname, what="COEFS"):
+    """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
+    path = Path(fname).expanduser()
+    name = path.name.lower()
+    kinds = {"npy": name.endswith(".npy"), "npz": name.endswith(".npz"),
+             "evoked": name.endswith(EVOKED_ENDINGS),
+             "epochs": name.endswith(EPOCHS_ENDINGS)}
+    if not any(kinds.values()):
+        raise ValueError(
+            f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
+            "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked.")
+    check_file_exists(what, path)
+    return path, next(kind for kind, match in kinds.items() if match)
+
+
+def array_data(path, kind, args, info, verbose, what="COEFS"):
+    """Load an array's coefficients as a CoefData with times."""
+    from ..inputs._coefs import as_coef_data
+    from ..inputs._labelled import OrientationError, check_orientation
+    from ..inputs._sensors import resolve_sensors
+
+    if kind == "npy":
+        values, times = _load_npy(path, what, max_bytes=args.max_bytes), None
+    else:
+        values, times = _load_npz(path, args.key, args.times_key, what,
+                                  max_bytes=args.max_bytes)
+    dims = None if args.dims is None else tuple(args.dims)
+    # refuse times and channels axes that look swapped, as the API does
+    counts = (len(info.ch_names),)
+    try:
+        sensors = resolve_sensors(info, ch_type=args.ch_type, verbose=False)
+        counts += (len(sensors.ch_names),)
+    except (ValueError, TypeError):  # animate_coefs explains
+        pass
+    try:
+        check_orientation(values.shape, dims, times=times, n_channels=counts,
+                          name=what)
+        first = 0.0 if args.first_time is None else args.first_time
+        coef_data = as_coef_data(values, times=times, dims=dims, sfreq=args.sfreq,
+                                 tmin=first, align_signs=args.align_signs,
+                                 verbose=verbose)
+    except OrientationError as exc:  # the advice, in the command's words
+        advice = "Name its axes with --dims."
+        if exc.dims is not None:
+            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
+        raise ValueError(f"{exc.evidence} {advice}") from exc
+    n_channels = coef_data.data.shape[1]
+    if args.info is None and len(args.ch_names) != n_channels:
+        raise ValueError(
+            f"--ch-names names {len(args.ch_names)} channels, but {what} "
+            f"{str(path)!r} has {n_channels} (shape {values.shape}); give one "
+            "name per channel, in the array's order (or name its axes with "
+            "--dims if another axis holds the channels).")
+    return coef_data
+
+
+def check_array_headers(path, kind, args, what="COEFS"):
+    """Check the headers of the arrays ``array_data`` will read, reading none.
+
+    Done before the positions are loaded (MNE's import takes seconds): a
+    damaged or oversized (``--max-bytes``) array is refused at once.
+    """
+    if kind == "npy":
+        _load_npy(path, what, max_bytes=args.max_bytes, read=False)
+    else:
+        _load_npz(path, args.key, args.times_key, what, max_bytes=args.max_bytes,
+                  read=False)  # fmt: skip
+
+
+def _load_npy(path, what="COEFS", numeric="iuf", *, max_bytes, read=True):
+    with reading(what, path, "a .npy array"), open(path, "rb") as fid:
+        check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path, max_bytes)
+        if not read:
+            return None
+        fid.seek(0)
+        values = np.load(fid, allow_pickle=False)
+    return _numeric(what, path, values, numeric)
+
+
+def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf",
+              *, max_bytes, read=True):  # fmt: skip
+    with reading(what, path, "an .npz archive"):
+        fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
+    with fid:
+        with reading(what, path, "an .npz archive"):
+            _check_npz_signature(fid, path, what)
+            archive = np.load(fid, allow_pickle=False)
+        with archive:
+            key = _pick_key(path, list(archive.files), key, times_key, key_option)
+            limits = dict(max_bytes=max_bytes, read=read)
+            if key_option != "--key":  # one array read alone: no times
+                return _npz_member(archive, path, key, numeric, **limits)
+            values = _npz_member(archive, path, key, **limits)
+            times = None
+            if times_key is not None:
+                times = _npz_member(archive, path, times_key, **limits)
+    return values, times
+
+
+def load_array(what, fname, key, key_option, numeric="iuf", *, max_bytes, read=True):
+    """Read one array of a .npy or .npz file given with the option ``what``.
+
+    Checked as COEFS is; ``key`` (the option ``key_option``) names the member
+    of an .npz archive (None: its only array). ``read=False``: the checks only.
+    """
+    path = Path(fname).expanduser()
+    suffix = path.name.lower()
+    if not suffix.endswith((".npy", ".npz")):
+        raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
+    if key is not None and not suffix.endswith(".npz"):
+        raise ValueError(f"{key_option} does not apply to the .npy array {what} "
+                         f"{str(path)!r}; remove it.")
+    check_file_exists(what, path)
+    if suffix.endswith(".npy"):
+        return _load_npy(path, what, numeric, max_bytes=max_bytes, read=read)
+    return _load_npz(path, key, None, what, key_option, numeric, max_bytes=max_bytes,
+                     read=read)  # fmt: skip
+
+
+def _check_npz_signature(fid, path, what):
+    """Refuse, by its first bytes, a file that is no zip archive."""
+    start = fid.read(len(NPY_MAGIC))
+    fid.seek(0)
+    if start.startswith(NPY_MAGIC):
+        raise InputFileError(f"{what} {str(path)!r} is a .npy array, not an .npz "
+                             "archive; rename it to .npy.")
+    if not start.startswith(ZIP_SIGNATURES):
+        raise InputFileError(
+            f"{what} {str(path)!r} is not an .npz archive: it does not start as a "
+            "zip file does (another format renamed, or a damaged file). Save "
+            "the arrays with np.savez.")  # fmt: skip
+
+
+def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
+    """Read one array of an .npz archive, its header checked first."""
+    what = f"array {key!r} of"
+    with reading(what, path, "an array of an .npz archive"):
+        member = f"{key}.npy"
+        if member not in archive.zip.namelist():
+            raise InputFileError(f"{what} {str(path)!r} is not a NumPy array (no "
+                                 f"{member} in the archive); save the archive with "
+                                 "np.savez.")
+        with archive.zip.open(member) as stream:
+            size = archive.zip.getinfo(member).file_size
+            check_npy_header(stream, size, what, path, max_bytes)
+        if not read:
+            return None
+        values = archive[key]
+    return _numeric(what, path, values, numeric)
+
+
+def _pick_key(path, names, key, times_key, key_option="--key"):
+    """Choose the array to animate (or read) in an .npz archive."""
+    listing = ", ".join(names) if names else "none"
+    for option, name in ((key_option, key), ("--times-key", times_key)):
+        if name is not None and name not in names:
+            raise ValueError(f"{option} {name!r} is not an array of {str(path)!r}; "
+                             f"its arrays are: {listing}.")
+    if key is not None:
+        return key
+    if not names:
+        raise ValueError(f"{str(path)!r} is an .npz archive without arrays; save "
+                         "the coefficients into it, e.g. np.savez(fname, "
+                         "coefs=coefs).")
+    candidates = [name for name in names if name != times_key]
+    if len(candidates) != 1:
+        raise ValueError(
+            f"{str(path)!r} holds {len(candidates)} candidate arrays "
+            f"({listing}); choose one with {key_option}"
+            + (" (and the times with --times-key)." if key_option == "--key" else "."))
+    return candidates[0]
+
+
+def _numeric(what, path, values, kinds="iuf"):
+    if values.dtype.kind not in kinds:
+        raise ValueError(f"{what} {str(path)!r} must hold real numbers; got dtype "
+                         f"{values.dtype} with shape {values.shape}.")
+    return values
+
+
+def array_info(args, montage, verbose):
+    """Build the Info placing an array's channels, from --info or --montage."""
+    import mne
+
+    if args.info is not None:
+        return read_info(args.info, verbose)
+    if montage is None or args.ch_names is None:
+        raise ValueError(
+            "an array carries no channel positions: give --info FILE (an MNE "
+            "file with the channels' Info), or --montage NAME with "
+            "--ch-names A,B,C in the array's channel order.")
+    info = mne.create_info(args.ch_names, args.sfreq or 1000.0, "eeg")
+    info.set_montage(montage, verbose=verbose)
+    return info
+
+
+def make_montage(name):
+    import mne
+
+    # MNE's warnings (e.g. a renamed montage) as one line each, not two
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            montage = mne.channels.make_standard_montage(name)
+        except ValueError as exc:
+            raise ValueError(f"--montage: {exc}") from exc
+    print_warnings(caught, prefix="--montage: ")
+    return montage
+
+
+def read_info(fname, verbose):
+    import mne
+
+    path = Path(fname).expanduser()
+    check_file_exists("--info", path)
+    if not path.name.lower().endswith((".fif", ".fif.gz")):
+        raise ValueError(f"--info must be an MNE .fif file (e.g. -info.fif, raw.fif, "
+                         f"-epo.fif, -ave.fif); got {str(path)!r}.")
+    with reading("--info", path, "an MNE .fif file with an Info"):
+        return mne.io.read_info(str(path), verbose=verbose)  # fmt: skip
+
+
+def mne_data(path, kind, args, montage, verbose, what="COEFS"):
+    """Read an Evoked, or average Epochs, optionally with new positions."""
+    import mne
+
+    if kind == "evoked":
+        with reading(what, path, f"a {KIND_NAMES[kind]}"):
+            evokeds = mne.read_evokeds(str(path), verbose=verbose)
+        evoked = _pick_condition(path, evokeds, args.condition)
+    else:
+        with reading(what, path, f"a {KIND_NAMES[kind]}"):
+            epochs = mne.read_epochs(str(path), preload=True, verbose=verbose)
+        evoked = epochs.average()
+    if montage is not None:
+        evoked.set_montage(montage, verbose=verbose)
+    return evoked
+
+
+def _pick_condition(path, evokeds, condition):
+    """Choose one Evoked of a file by index (a number) or by comment."""
+    comments = ", ".join(f"{k}: {evoked.comment!r}" for k, evoked in enumerate(evokeds))
+    text = "0" if condition is None else condition.strip()
+    if text.lstrip("-").isdigit():
+        if -len(evokeds) <= int(text) < len(evokeds):
+            return evokeds[int(text)]
+    else:
+        for evoked in evokeds:
+            if evoked.comment == text:
+                return evoked
+    raise ValueError(
+        f"--condition {text!r} matches no Evoked of {str(path)!r}; give an index "
+        f"or a comment of one of its {len(evokeds)} Evoked: {comments}.")  # fmt: skip
+
+
+# -- scores and masks -----------------------------------------------------------
+
+
+def check_extra_headers(args):
+    """Check the headers of the --scores and --mask files, reading no data."""
+    if args.scores is not None:
+        load_array("--scores", args.scores, args.scores_key, "--scores-key",
+                   max_bytes=args.max_bytes, read=False)
+    if args.mask is not None and mask_method(args.mask) is None:
+        load_array("--mask", args.mask, args.mask_key, "--mask-key",
+                   numeric="biuf", max_bytes=args.max_bytes, read=False)  # fmt: skip
+
+
+def mask_value(args):
+    """Return animate_coefs' ``mask``: None, a method, a dict, or a boolean array."""
+    method = mask_method(args.mask)
+    if method is not None:
+        settings = {key: value(args, option)
+                    for option, (key, _) in TEST_OPTIONS.items()
+                    if value(args, option) is not None}
+        return dict(method=method, **settings) if settings else method
+    if args.mask is None:
+        return None
+    values = load_array("--mask", args.mask, args.mask_key, "--mask-key",
+                        numeric="biuf", max_bytes=args.max_bytes)
+    if values.dtype.kind != "b":
+        if values.size and not ((values == 0) | (values == 1)).all():
+            raise ValueError(
+                f"--mask {args.mask!r} must hold booleans (True/False, or 0/1); "
+                f"got values of dtype {values.dtype} other than 0 and 1.")
+        values = values.astype(bool)
+    return values
+
+
+def mask_method(mask):
+    """Return 'cluster' or 'fdr' for a --mask that names a test, else None."""
+    if mask is None or mask.strip().lower() not in MASK_METHODS:
+        return None
+    return mask.strip().lower()
+
+
+def value(args, option):
+    """Return the value of ``option`` (e.g. ``'--n-permutations'``) in ``args``."""
+    return getattr(args, option.lstrip("-").replace("-", "_"))

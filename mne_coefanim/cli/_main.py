@@ -1,40 +1,39 @@
 """The ``mne-coefanim`` command: animate coefficients from the shell.
 
-Two subcommands:
-
-- ``mne-coefanim demo -o FILE`` renders the built-in simulated study;
-- ``mne-coefanim render COEFS -o FILE`` renders coefficients saved as a NumPy
-  array (``.npy`` / ``.npz``), an Evoked (``-ave.fif``) or Epochs
-  (``-epo.fif``, averaged); ``--panel TITLE=FILE`` (repeated, instead of
-  COEFS) renders several side by side, with scores and masks from files
-  (``_extras``).
+``mne-coefanim demo -o FILE`` renders the built-in simulated study;
+``mne-coefanim render COEFS -o FILE`` renders coefficients saved as a NumPy
+array (``.npy`` / ``.npz``), an Evoked (``-ave.fif``) or Epochs (``-epo.fif``,
+averaged); ``--panel TITLE=FILE`` (repeated, instead of COEFS) renders several
+side by side, with scores and masks from files (``_files``).
 
 An option named as a parameter of ``animate_coefs`` passes that parameter,
 with its meaning (``--tmin``/``--tmax`` crop, as ``tmin``/``tmax`` do; the
-old spellings are translated by ``_resolve_times``, with a warning). A
-render ends with one line, ``Wrote FILE (N frames, SIZE) in S s``, S
-counted from the start of rendering (files read, decoders trained).
+old spellings are translated by ``_resolve_times``, with a warning). A render
+ends with one line, ``Wrote FILE (N frames, SIZE) in S s``, S counted from
+the start of rendering (files read, decoders trained).
 
 What it prints: without ``--verbose``, only warnings (one line each, worded
 for the command line) and the ``Wrote`` line; MNE's log lines and progress
 bars (adjacency, clustering, "Permuting", saving) appear only with
 ``--verbose``, whatever ``MNE_LOGGING_LEVEL`` or the terminal; ``--quiet``
-prints errors only.
-
-Every mistake a user can make (a bad option value, a missing, pickled or
-damaged file, an existing output) ends the command with one line on stderr,
-``mne-coefanim: error: <message>``, and exit code 2, the code argparse uses
-for its own usage errors. Whatever goes wrong while an input file is read is
-such a mistake (``_files.reading``); anything else is a bug and keeps its
-traceback.
+prints errors only. Every mistake a user can make (a bad option value, a
+missing, pickled or damaged file, an existing output) ends the command with
+one line on stderr, ``mne-coefanim: error: <message>``, and exit code 2, the
+code argparse uses for its own usage errors. Whatever goes wrong while an
+input file is read is such a mistake (``_files.reading``); anything else is a
+bug and keeps its traceback.
 """
 
 import sys
 import time
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
-from ._extras import check_extra_headers, check_extras, mask_kwargs, score_kwargs
+import numpy as np
+
+from .._params import PARAMS
+from . import _files
 from ._messages import (
     PROG,
     cli_wording,
@@ -47,29 +46,15 @@ from ._messages import (
 )
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
 from ._parser import build_parser
-from ._readers import (
-    _KIND_NAMES,
-    _array_data,
-    _array_info,
-    _check_input,
-    _make_montage,
-    _mne_data,
-    _mne_info,
-    check_array_headers,
-    check_named_for_tests,
-    display_units,
-)
-from ._types import check_cmap_option, check_label_options, check_vlim_option
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
-
 # OSError covers FileNotFoundError, FileExistsError and PermissionError.
 USER_ERRORS = (ValueError, TypeError, OSError, ImportError)
-
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
-
-
-# -- entry point --------------------------------------------------------------
+SCORE_OPTIONS = (
+    "--scores-key", "--chance", "--score-label", "--scoring", "--score-stats",
+)  # fmt: skip
 
 
 def main(argv=None):
@@ -90,7 +75,8 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
-        return _exit_code(exc.code)
+        code = EXIT_OK if exc.code is None else exc.code
+        return code if isinstance(code, int) else EXIT_USAGE
     run = {"demo": run_demo, "render": run_render}[args.command]
     options = [name for name in vars(args) if name not in ("command", "coefs")]
     with warnings.catch_warnings(record=True) as caught, cli_wording_of_logs(options):
@@ -113,166 +99,163 @@ def main(argv=None):
                 print_warnings(caught, options=options)
 
 
-def _exit_code(code):
-    if code is None:
-        return EXIT_OK
-    return code if isinstance(code, int) else EXIT_USAGE
-
-
 # -- commands -----------------------------------------------------------------
 
 
 def run_demo(args):
-    """Render the built-in demo study (the ``demo`` subcommand).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options of ``mne-coefanim demo``.
-
-    Returns
-    -------
-    code : int
-        0 on success.
-    """
+    """Render the built-in demo study (the ``demo`` subcommand); return 0."""
     verbose = _verbose(args)
     output = _check_output(args.output, args.overwrite)
     study = _load_demo(args.subjects, verbose)
     start = time.perf_counter()  # the render's time, not the training's
-    transform = _transform(args.transform)
+    transform = None if args.transform == "none" else args.transform
     if args.what == "patterns":
         # µV per SD of the decoder output (Haufe et al. 2014)
         values, units = study.normalized_patterns * VOLTS_TO_MICROVOLTS, "µV / SD"
     else:
         values, units = study.coefs, "a.u."
     n_subjects = study.normalized_patterns.shape[0]
+    title = (f"Memory load decoding: {args.what} "
+             f"({n_subjects} subject{'s' if n_subjects > 1 else ''})")  # fmt: skip
     anim = _animate(
-        values,
-        study.info,
-        times=study.times,
-        dims=study.dims,
-        transform=transform,
-        units=None if transform == "zscore" else units,
-        scores=study.scores,
-        score_label="AUC",
-        title=f"Memory load decoding: {args.what} "
-        f"({n_subjects} subject{'s' if n_subjects > 1 else ''})",
-        res=args.res,
-        fps=args.fps,
-        dpi=args.dpi,
+        values, study.info, times=study.times, dims=study.dims, transform=transform,
+        units=None if transform == "zscore" else units, scores=study.scores,
+        score_label="AUC", title=title, res=args.res, fps=args.fps, dpi=args.dpi,
         verbose=verbose,
-    )
+    )  # fmt: skip
     return _save(anim, output, args, start)
 
 
 def run_render(args):
-    """Render coefficients from a file (the ``render`` subcommand).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options of ``mne-coefanim render``.
-
-    Returns
-    -------
-    code : int
-        0 on success.
-    """
+    """Render coefficients from a file (the ``render`` subcommand); return 0."""
     verbose = _verbose(args)
-    vlim = check_vlim_option(args.vlim)
-    check_cmap_option(args.cmap)
-    args.first_time, tmin, tmax = _resolve_times(args)
+    vlim = None if args.vlim is None else tuple(args.vlim)
+    vlim = _as_option("--vlim", "check_vlim", vlim)
+    if args.cmap is not None:
+        _as_option("--cmap", "check_cmap", args.cmap)
+    args.first_time, args.tmin, args.tmax = _resolve_times(args)
     inputs = _check_inputs(args)
-    check_label_options(args)
+    _check_labels(args)
     _check_option_combination(args, inputs)
-    check_extras(args)
+    _check_extras(args)
     output = _check_output(args.output, args.overwrite)
     # the arrays' headers first (sizes, damage: no data read), then the
     # positions (quick to check), then the data, which may be large
+    arrays = inputs[0].kind in ("npy", "npz")
     for item in inputs:
         if item.kind in ("npy", "npz"):
-            check_array_headers(item.path, item.kind, args, item.what)
-    check_extra_headers(args)
-    montage = None if args.montage is None else _make_montage(args.montage)
-    if inputs[0].kind in ("npy", "npz"):
-        info = _array_info(args, montage, verbose)
-        read = [
-            _array_data(item.path, item.kind, args, info, verbose, item.what)
-            for item in inputs
-        ]
+            _files.check_array_headers(item.path, item.kind, args, item.what)
+    _files.check_extra_headers(args)
+    montage = None if args.montage is None else _files.make_montage(args.montage)
+    if arrays:
+        info = _files.array_info(args, montage, verbose)
+        read = [_files.array_data(item.path, item.kind, args, info, verbose,
+                                  item.what) for item in inputs]  # fmt: skip
     else:
-        info = _mne_info(args, verbose)
-        read = [
-            _mne_data(item.path, item.kind, args, montage, verbose, item.what)
-            for item in inputs
-        ]
-    units, scalings = args.units, args.scalings
-    if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
-        units, scalings = display_units(args, read)
+        info = None if args.info is None else _files.read_info(args.info, verbose)
+        read = [_files.mne_data(item.path, item.kind, args, montage, verbose,
+                                item.what) for item in inputs]  # fmt: skip
+    # the options generated from animate_coefs' parameters pass as they are
+    options = {name: getattr(args, name) for name, p in PARAMS.items() if p.cli}
+    options.update(tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap)
+    if arrays:  # an MNE file's units are known
+        options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
-    extras = {**score_kwargs(args), **mask_kwargs(args)}
-    check_named_for_tests(inputs, read, args, extras["scores"])
+    options.update(score_kwargs(args), mask=_files.mask_value(args))
+    check_named_for_tests(inputs, read, args, options["scores"])
     start = time.perf_counter()  # the render's time, not the loading's
-    anim = _animate(
-        data,
-        info,
-        **extras,
-        transform=_transform(args.transform),
-        ch_type=args.ch_type,
-        tmin=tmin,
-        tmax=tmax,
-        image_interp=args.image_interp,
-        extrapolate=args.extrapolate,
-        extrapolated=args.extrapolated,
-        res=args.res,
-        vlim=vlim,
-        cmap=args.cmap,
-        units=units,
-        scalings=scalings,
-        title=args.title,
-        time_unit=args.time_unit,
-        fps=args.fps,
-        dpi=args.dpi,
-        verbose=verbose,
-    )
+    transform = None if args.transform == "none" else args.transform
+    options.update(transform=transform, vlim=vlim, verbose=verbose)
+    anim = _animate(data, info, **options)
     return _save(anim, output, args, start)
+
+
+def check_named_for_tests(inputs, read, args, scores):
+    """Refuse a test across the first axis of an array whose axes are not named.
+
+    Without ``--dims`` a 3-D array is read as subjects, times, channels; its
+    first axis could as well hold folds. ``--mask cluster|fdr`` and
+    ``--score-stats`` (with 2-D scores, whose rows follow the array's) test
+    across it, so they need ``--dims``; the API refuses too, in its words.
+    """
+    tests = []
+    if _files.mask_method(args.mask) is not None:
+        tests.append(f"--mask {_files.mask_method(args.mask)}")
+    if args.score_stats is not None and np.ndim(scores) == 2:
+        tests.append(f"--score-stats {args.score_stats}")
+    for item, coef in zip(inputs, read, strict=True):
+        dims = getattr(coef, "guessed_dims", None)  # an Evoked names its own
+        if not tests or dims is None:
+            continue
+        singular = ",".join(name.rstrip("s") for name in dims)
+        raise ValueError(
+            f"{' and '.join(tests)} test across the first axis of {item.what} "
+            f"{str(item.path)!r}, but its axes are not named: a {len(dims)}-D "
+            f"array is read as {','.join(dims)} by default, and its first axis "
+            f"could as well hold cross-validation folds (a test across folds "
+            f"marks pure noise as significant). Pass --dims {singular} if it "
+            f"holds subjects; folds are never tested (remove "
+            f"{' and '.join(t.split()[0] for t in tests)}).")  # fmt: skip
+
+
+def display_units(args, read):
+    """Return ``(units, scalings)`` for arrays whose units nobody gave.
+
+    An array's units are unknown: its colour bar says ``'a.u.'``, and, unless
+    --vlim sets the limits in the array's own numbers, its values are shown
+    scaled by a power of 1000 that brings the largest into [1, 1000), the
+    factor in the label (``'a.u. (×10⁻⁶)'``), so that the ticks need no
+    offset text (``1e−6``). --units, --scalings and --transform zscore
+    (units ``'z'``) are left as they are.
+    """
+    units, scalings = args.units, args.scalings
+    if units is not None or scalings is not None or args.transform == "zscore":
+        return units, scalings
+    if any(item.units is not None for item in read):
+        return units, scalings
+    largest = max(float(np.abs(item.data).max()) for item in read)
+    if args.vlim is not None or not np.isfinite(largest) or largest == 0:
+        return "a.u.", None
+    exponent = 3 * int(np.floor(np.log10(largest) / 3))
+    if exponent == 0:
+        return "a.u.", None
+    return f"a.u. (×10{str(exponent).translate(_SUPERSCRIPT)})", 10.0**-exponent
+
+
+def score_kwargs(args):
+    """Return the score options of animate_coefs, the scores read from file."""
+    scores = None
+    if args.scores is not None:
+        scores = _files.load_array("--scores", args.scores, args.scores_key,
+                                   "--scores-key", max_bytes=args.max_bytes)
+    return dict(scores=scores, chance=args.chance, score_label=args.score_label,
+                scoring=args.scoring, score_stats=args.score_stats)  # fmt: skip
 
 
 def _verbose(args):
     """Return every call's ``verbose``: MNE's info lines only with --verbose."""
-    if args.quiet:
-        return False
-    return "info" if args.verbose else "warning"
+    return False if args.quiet else "info" if args.verbose else "warning"
 
 
-def _transform(name):
-    return None if name == "none" else name
+def _animate(data, info, **options):
+    """Build the animation from the options themselves (keyed as PARAMS).
 
+    So that no deprecation warning reaches the command's users; looked up at
+    call time, so that it can be wrapped (e.g. by the tests).
+    """
+    from .. import _api
 
-def _animate(data, info, **kwargs):
-    # looked up at call time, so that it can be wrapped (e.g. by the tests)
-    from .._api import animate_coefs
-
-    return animate_coefs(data, info, show=False, **kwargs)
+    return _api.animate_options(data, info, **options)
 
 
 def _save(anim, output, args, start):
-    """Write the animation and say so in one line, unless --quiet.
-
-    ``start`` is when rendering began (after loading or training): the line
-    gives the render's time, and the file's size.
-    """
+    """Write the animation and say so in one line (size, time since ``start``)."""
     import matplotlib.pyplot as plt
 
     try:
         with without_wrote_log():
-            path = anim.save(
-                output,
-                fps=args.fps,
-                dpi=args.dpi,
-                overwrite=args.overwrite,
-                verbose=_verbose(args),
-            )
+            path = anim.save(output, fps=args.fps, dpi=args.dpi,
+                             overwrite=args.overwrite, verbose=_verbose(args))
     finally:
         plt.close(anim.fig)
     if not args.quiet:
@@ -305,10 +288,8 @@ def _check_output(fname, overwrite):
 
     path = Path(fname).expanduser()
     if path.is_file() and not overwrite:
-        raise FileExistsError(
-            f"output file {str(path)!r} exists; pass --overwrite to replace it "
-            "or choose another name with -o."
-        )
+        raise FileExistsError(f"output file {str(path)!r} exists; pass --overwrite "
+                              "to replace it or choose another name with -o.")
     try:
         return check_output(path, allowed=SUFFIXES, overwrite=overwrite)[0]
     except ValueError as exc:
@@ -327,43 +308,33 @@ def _resolve_times(args):
     """
     first_time, tmin, tmax = args.first_time, args.tmin, args.tmax
     if tmin is not None and args.sfreq is not None and first_time is None:
-        deprecated(
-            "--tmin with --sfreq (as the first sample's time)",
-            "--first-time (give it, even 0, and --tmin crops what is shown, "
-            "as Python's tmin)",
-        )
+        deprecated("--tmin with --sfreq (as the first sample's time)",
+                   "--first-time (give it, even 0, and --tmin crops what is "
+                   "shown, as Python's tmin)")
         first_time, tmin = tmin, None
     if args.times is not None:
         if tmin is not None or tmax is not None:
-            raise ValueError(
-                "--times (deprecated) and --tmin/--tmax cannot both be given; "
-                "use --tmin and --tmax only."
-            )
+            raise ValueError("--times (deprecated) and --tmin/--tmax cannot both "
+                             "be given; use --tmin and --tmax only.")
         deprecated("--times", "--tmin and --tmax")
         tmin, tmax = args.times
     if first_time is not None and args.sfreq is None:
-        raise ValueError(
-            "--first-time needs --sfreq to build the times; add --sfreq HZ."
-        )
+        raise ValueError("--first-time needs --sfreq to build the times; add "
+                         "--sfreq HZ.")
     if tmin is not None and tmax is not None and not tmin <= tmax:
-        raise ValueError(
-            f"--tmin must be <= --tmax; got --tmin {tmin:g}, --tmax {tmax:g}."
-        )
+        raise ValueError(f"--tmin must be <= --tmax; got --tmin {tmin:g}, --tmax "
+                         f"{tmax:g}.")
     return first_time, tmin, tmax
 
 
 def _check_inputs(args):
     """Return the inputs (COEFS, or one per --panel), each checked."""
-    from types import SimpleNamespace
-
     if args.panel is not None and args.coefs is not None:
-        raise ValueError(
-            f"give COEFS or --panel TITLE=FILE, not both; for COEFS as a panel "
-            f"too, add --panel TITLE={args.coefs}."
-        )
+        raise ValueError(f"give COEFS or --panel TITLE=FILE, not both; for COEFS as "
+                         f"a panel too, add --panel TITLE={args.coefs}.")
     if args.panel is None and args.coefs is None:
         raise ValueError("the coefficients are missing: give COEFS, or --panel "
-                         "TITLE=FILE once per panel.")  # fmt: skip
+                         "TITLE=FILE once per panel.")
     given = [(None, args.coefs)] if args.panel is None else args.panel
     args.titles = [title for title, _ in given]
     repeated = sorted({t for t in args.titles if args.titles.count(t) > 1} - {None})
@@ -372,15 +343,13 @@ def _check_inputs(args):
     inputs = []
     for title, fname in given:
         what = "COEFS" if title is None else f"--panel {title!r}"
-        path, kind = _check_input(fname, what)
+        path, kind = _files.check_input(fname, what)
         inputs.append(SimpleNamespace(what=what, path=path, kind=kind))
-    arrays = {item.kind in ("npy", "npz") for item in inputs}
-    if len(arrays) > 1:
+    if len({item.kind in ("npy", "npz") for item in inputs}) > 1:
         raise ValueError(
             "--panel files must be all arrays (.npy, .npz) or all MNE files "
             "(-ave.fif, -epo.fif): arrays take their positions from --info or "
-            "--montage, MNE files carry theirs."
-        )
+            "--montage, MNE files carry theirs.")
     return inputs
 
 
@@ -399,27 +368,71 @@ def _check_option_combination(args, inputs):
         "--align-signs": args.align_signs and not is_array,
     }
     first = inputs[0]
+    kind = _files.KIND_NAMES[first.kind]
     for option, given in meaningless.items():
         if given:
-            raise ValueError(
-                f"{option} does not apply to a {_KIND_NAMES[first.kind]} ({first.what}"
-                f" {str(first.path)!r}); remove it."
-            )
+            raise ValueError(f"{option} does not apply to a {kind} ({first.what} "
+                             f"{str(first.path)!r}); remove it.")
     if args.sfreq is not None and args.times_key is not None:
-        raise ValueError(
-            "--sfreq and --times-key cannot both be given: the times come "
-            "either from the .npz file or from --sfreq and --first-time."
-        )
+        raise ValueError("--sfreq and --times-key cannot both be given: the times "
+                         "come either from the .npz file or from --sfreq and "
+                         "--first-time.")
     if args.ch_names is not None and args.montage is None:
         raise ValueError("--ch-names needs --montage NAME to place the channels.")
     if is_array and args.montage is not None and args.info is None:
         if args.ch_names is None:
             raise ValueError(
-                f"--montage places channels by name, and the "
-                f"{_KIND_NAMES[first.kind]} {first.what} {str(first.path)!r} has "
-                "none: add --ch-names A,B,C (its channels, in order), or give "
-                "--info FILE instead."
-            )
+                f"--montage places channels by name, and the {kind} {first.what} "
+                f"{str(first.path)!r} has none: add --ch-names A,B,C (its "
+                "channels, in order), or give --info FILE instead.")  # fmt: skip
+
+
+def _check_extras(args):
+    """Refuse score and mask options that would do nothing; before any loading."""
+    given = {opt: _files.value(args, opt) is not None for opt in SCORE_OPTIONS}
+    given["--chance"] = args.chance != "auto"
+    for option in SCORE_OPTIONS:
+        if given[option] and args.scores is None:
+            raise ValueError(f"{option} needs --scores FILE; add it or remove "
+                             f"{option}.")
+    method = _files.mask_method(args.mask)
+    if method is None and args.mask is not None:
+        if not args.mask.lower().endswith((".npy", ".npz")):
+            raise ValueError(f"--mask must be cluster, fdr or a boolean .npy or .npz "
+                             f"file; got {args.mask!r}.")
+    if args.mask_key is not None and (args.mask is None or method is not None):
+        raise ValueError("--mask-key names the array of a --mask FILE (.npz); "
+                         "remove it.")
+    for option, (_, cluster_only) in _files.TEST_OPTIONS.items():
+        if _files.value(args, option) is None:
+            continue
+        if method is None:
+            raise ValueError(
+                f"{option} sets the test of --mask cluster or --mask fdr; "
+                f"{'a mask file is not tested' if args.mask else 'add --mask'}.")
+        if cluster_only and method != "cluster":
+            raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
+
+
+def _check_labels(args):
+    """Refuse a label whose mathtext does not parse, naming its option."""
+    from .._checks import check_mathtext
+
+    labels = [("--title", args.title), ("--units", args.units),
+              ("--score-label", args.score_label)]
+    labels += [("--panel title", title) for title in args.titles if title is not None]
+    for flag, text in labels:
+        check_mathtext(flag, text)  # the message names the option
+
+
+def _as_option(flag, check, value):
+    """Run the Python check ``check`` (of the colours); its error names ``flag``."""
+    from ..scene import _colors
+
+    try:
+        return getattr(_colors, check)(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{flag}: {exc}") from None
 
 
 if __name__ == "__main__":  # python -m mne_coefanim.cli._main

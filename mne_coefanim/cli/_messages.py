@@ -5,11 +5,9 @@ MNE's, while a file is read, or an old option's deprecation) become
 ``mne-coefanim: warning: <message>``, one line each, instead of Python's
 two-line warning with a source line. A render ends with one line on stdout,
 ``Wrote FILE (N frames, SIZE) in S s``: the writer's own log line is held
-back meanwhile.
-
-Messages written for Python callers (``pass chance=0.5``, ``method='fdr'``,
-``scores[:, np.newaxis]``) are reworded for the command line
-(:func:`cli_wording`): ``--chance 0.5``, ``--mask fdr``, a file's shape.
+back meanwhile. Messages written for Python callers (``pass chance=0.5``,
+``method='fdr'``, ``scores[:, np.newaxis]``) are reworded for the command
+line (:func:`cli_wording`): ``--chance 0.5``, ``--mask fdr``, a file's shape.
 """
 
 import logging

@@ -1,39 +1,29 @@
-"""The command line of ``mne-coefanim``: its subcommands, options and defaults.
+"""The command line of ``mne-coefanim``: its subcommands, options and their types.
 
-Builds the :mod:`argparse` parser; the argument types here reject a bad
-value (a negative fps, a non-number) as a usage error before anything runs.
+The options named as parameters of :func:`~mne_coefanim.animate_coefs` come
+from the parameter table (``_params.PARAMS``, their ``cli`` entries): the
+same name, default and help as in Python. The argument types here reject a
+bad value (a negative fps, a non-number) as a usage error before anything
+runs; usage errors are one line (:class:`OneLineParser`).
 """
 
 import argparse
 import textwrap
 
+import numpy as np
+
 from .. import __version__
-from .._defaults import (
-    DEFAULT_DPI,
-    DEFAULT_EXTRAPOLATE,
-    DEFAULT_FPS,
-    DEFAULT_IMAGE_INTERP,
-    DEFAULT_RES,
-    DEFAULT_TIME_UNIT,
-)
-from ._extras import add_mask_options, add_score_options
-from ._files import DEFAULT_MAX_BYTES
-from ._messages import PROG as PROG  # re-exported
-from ._messages import one_line
-from ._readers import INPUT_KINDS
-from ._types import (
-    byte_size,
-    comma_list,
-    finite_float,
-    float_or_none,
-    panel,
-    positive_float,
-    positive_int,
-    python_help,
-    sampling_frequency,
-)
+from .._checks import MAX_SCORE
+from .._docs import summary
+from .._params import PARAMS
+from ._messages import PROG, one_line
 
 DEMO_SUBJECTS = 8
+INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
+# the largest array an input file may declare, unless --max-bytes says more:
+# far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
+# 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
+DEFAULT_MAX_BYTES = 2**30
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -49,6 +39,266 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message):
         """Print ``message`` in one line and a ``--help`` hint; exit with 2."""
         self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
+
+
+# -- the options' types ---------------------------------------------------------
+
+
+def python_help(name, default="%(default)s"):
+    """Return the help of an option meaning what the parameter ``name`` means."""
+    return f"{summary(name).replace('%', '%%')} (default: {default})"
+
+
+def _int_at_least(text, minimum):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+    return value
+
+
+def positive_int(text):
+    return _int_at_least(text, 1)
+
+
+def non_negative_int(text):
+    return _int_at_least(text, 0)
+
+
+def finite_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def sampling_frequency(text):
+    """Read a sampling frequency: positive, finite, with a finite period."""
+    value = positive_float(text)
+    if not np.isfinite(1.0 / value):  # e.g. 1e-320: every time would be inf
+        raise argparse.ArgumentTypeError(
+            f"must be a sampling frequency in Hz with a finite period 1/HZ, "
+            f"got {text!r}"
+        )
+    return value
+
+
+def float_or_none(text):
+    return None if text.strip().lower() == "none" else finite_float(text)
+
+
+def comma_list(text):
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names, got {text!r}"
+        )
+    return items
+
+
+def probability(text):
+    """Read a significance level, strictly between 0 and 1."""
+    value = finite_float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+    return value
+
+
+def n_permutations(text):
+    """Read a number of permutations, or 'all' (every sign flip)."""
+    return "all" if text.strip().lower() == "all" else positive_int(text)
+
+
+def chance(text):
+    """'auto', 'none' (no line) or a number: Python's chance."""
+    word = text.strip().lower()
+    if word in ("auto", "none"):
+        return None if word == "none" else "auto"
+    try:
+        value = finite_float(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected auto, none or a number, got {text!r}"
+        ) from None
+    if abs(value) > MAX_SCORE:  # as Python's chance: an axis must span it
+        raise argparse.ArgumentTypeError(
+            f"must be within +-{MAX_SCORE:g}, as scores are, got {text!r}"
+        )
+    return value
+
+
+def panel(text):
+    """TITLE=FILE: one panel's title and file, split at the last '='.
+
+    A title may hold '=' (``C=0.01=c.npz`` is the title ``C=0.01``); a file
+    name may not (rename the file).
+    """
+    title, sep, fname = text.rpartition("=")
+    if not sep or not title.strip() or not fname.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected TITLE=FILE (e.g. low=low-ave.fif), got {text!r}"
+        )
+    return title.strip(), fname.strip()
+
+
+BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def byte_size(text):
+    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
+    word = text.strip().upper().removesuffix("B").removesuffix("I")
+    if word == "NONE":
+        return None
+    number, unit = word[:-1], word[-1:]
+    if unit not in BYTE_UNITS or unit == "":
+        number, unit = word, ""
+    try:
+        value = float(number) * BYTE_UNITS[unit]
+    except ValueError:
+        value = None
+    if value is None or not np.isfinite(value) or value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size such as 500M, 2G or 4096 (bytes), or none, got {text!r}"
+        )
+    return int(value)
+
+
+# -- the parser ------------------------------------------------------------------
+
+# options of the command alone (not parameters of animate_coefs), by argument
+# group: (flags, keywords of add_argument); "%(default)s" is argparse's
+_TRANSFORM = dict(choices=("none", "abs", "zscore"), default="none")
+_ALONE = {
+    "output": [
+        (("--overwrite",), dict(action="store_true", help="replace FILE if it exists "
+                                "(default: refuse)")),
+    ],
+    "arrays": [
+        (("--key",), dict(help="the array to animate in an .npz file (default: its "
+                          "only array, not counting --times-key)")),
+        (("--times-key",), dict(metavar="KEY", help="an array of an .npz file holding "
+         "the time of each sample, in seconds (default: times from --sfreq and "
+         "--first-time)")),
+        (("--sfreq",), dict(type=sampling_frequency, metavar="HZ", help="sampling "
+         "frequency of the array, to build times = FIRST_TIME + arange(n_times) / "
+         "HZ (default: none; without it or --times-key, frames are labelled by "
+         "sample index)")),
+        (("--first-time",), dict(type=finite_float, metavar="SECONDS", help="time of "
+         "the first sample, used with --sfreq (formerly --tmin) (default: 0)")),
+        (("--dims",), dict(type=comma_list, metavar="AXES", help="comma-separated "
+         "names of the array's axes, from subjects, folds, times and channels (or "
+         "subject, fold, time, channel), e.g. channels,times for MNE's (n_channels, "
+         "n_times) order (default: times,channels for 2-D, subjects,times,channels "
+         "for 3-D, subjects,folds,times,channels for 4-D)")),
+        (("--max-bytes",), dict(type=byte_size, default=DEFAULT_MAX_BYTES,
+         metavar="SIZE", help="the largest array a .npy/.npz input (COEFS, --panel, "
+         "--scores, --mask) may declare in its header, e.g. 500M or 4G (binary "
+         "units), or none for no limit; a larger one is refused before it is "
+         "read, as a compressed .npz can declare gigabytes in a few megabytes "
+         "(default: 1G)")),
+        (("--condition",), dict(help="the Evoked to read from an -ave.fif file: its "
+         "index or its comment (default: 0, the first)")),
+    ],
+    "positions": [
+        (("--ch-names",), dict(type=comma_list, metavar="NAMES", help="comma-"
+         "separated channel names of an array, in its channel order, placed with "
+         "--montage, e.g. Fz,Cz,Pz (default: none)")),
+        (("--ch-type",), dict(help="the channel type to show when there are several, "
+         "e.g. eeg, mag or grad (default: the only one)")),
+    ],
+    "look": [
+        (("--transform",), dict(_TRANSFORM, help="applied after averaging: 'abs' "
+         "shows strength only, 'zscore' standardises each frame across channels "
+         "(default: %(default)s)")),
+        (("--align-signs",), dict(action="store_true", help="for maps whose sign is "
+         "arbitrary (CSP, PCA): flip each subject's or fold's maps, once over the "
+         "whole time course, to agree with the group's leading spatio-temporal "
+         "pattern before averaging, and log how many were flipped; a --mask test "
+         "is then refused (default: off)")),
+        (("--tmax",), dict(type=finite_float, metavar="SECONDS",
+                           help="see --tmin (default: the last time)")),
+        (("--times",), dict(nargs=2, type=float_or_none, metavar=("TMIN", "TMAX"),
+                            help="deprecated, use --tmin and --tmax (default: none)")),
+        (("--vlim",), dict(nargs=2, type=float_or_none, metavar=("VMIN", "VMAX"),
+         help="colour limits, fixed for all frames; either may be 'none', and for "
+         "signed values a single limit is mirrored (none 5 gives -5 5) (default: "
+         "from the data, symmetric around 0 for signed values)")),
+        (("--cmap",), dict(help="a matplotlib colour map (default: RdBu_r for signed "
+         "values, Reds for non-negative ones)")),
+    ],
+    "score": [
+        (("--scores-key",), dict(metavar="KEY", help="the array of the scores in an "
+         ".npz FILE (default: its only array)")),
+        (("--score-label",), dict(metavar="TEXT", help="the score axis label "
+         "(default: the score's name when known, e.g. AUC, else Score)")),
+    ],
+    "mask": [
+        (("--mask-key",), dict(metavar="KEY", help="the array of the mask in an .npz "
+         "FILE (default: its only array)")),
+        (("--alpha",), dict(type=probability, metavar="P", help="significance level "
+         "of --mask cluster or fdr (default: 0.05)")),
+        (("--tail",), dict(type=int, choices=(-1, 0, 1), help="the test's tail: 0 "
+         "two-sided, 1 greater, -1 less than 0 (default: 0)")),
+        (("--popmean",), dict(type=finite_float, metavar="LEVEL", help="the maps' "
+         "value without an effect, tested against by --mask cluster or fdr: for "
+         "maps that are non-negative everywhere (e.g. np.abs), with --tail 1 "
+         "(default: 0)")),
+        (("--threshold",), dict(type=finite_float, metavar="T", help="cluster-forming "
+         "threshold on the t values of --mask cluster (default: MNE's, the t of p < "
+         "0.05)")),
+        (("--n-permutations",), dict(type=n_permutations, metavar="{N,all}",
+         help="permutations of --mask cluster (default: 1024)")),
+        (("--seed",), dict(type=non_negative_int, metavar="N", help="random seed of "
+         "--mask cluster, for a reproducible mask (default: none)")),
+    ],
+}  # fmt: skip
+_GROUPS = {  # argument group -> its title in the help (None: the command's own)
+    "output": None, "arrays": "arrays (.npy, .npz)", "positions": "channel positions",
+    "look": "what is shown", "score": "decoding score (drawn under the map)",
+    "mask": "significance mask (markers on channels)",
+}  # fmt: skip
+
+
+def _python_options(group):
+    """Return the options of ``group`` that are parameters of animate_coefs."""
+    options = []
+    for name, param in PARAMS.items():
+        if not param.cli or param.cli[0] != group:
+            continue
+        _, kind, metavar, default, more = param.cli
+        kwargs = dict(help=python_help(param.doc or name, default) + more)
+        if isinstance(kind, tuple):
+            kwargs["choices"] = kind
+        elif kind is not None:
+            kwargs["type"] = globals()[kind]
+        if metavar is not None:
+            kwargs["metavar"] = metavar
+        if default == "%(default)s":
+            kwargs["default"] = param.default
+        options.append((("--" + name.replace("_", "-"),), kwargs))
+    return options
+
+
+def _add_group(sub, group, parent=None):
+    """Add an argument group's options: the command's own, then Python's."""
+    if parent is None:
+        title = _GROUPS[group]
+        parent = sub if title is None else sub.add_argument_group(title)
+    for flags, kwargs in _ALONE[group] + _python_options(group):
+        parent.add_argument(*flags, **kwargs)
+    return parent
 
 
 def build_parser():
@@ -74,6 +324,23 @@ def build_parser():
     return parser
 
 
+def _add_output_options(sub):
+    """Options shared by every subcommand: output file, speed and size."""
+    from ..io._viewer import format_list
+
+    sub.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="the file to write; its suffix picks the format: "
+                     f"{format_list(requirements=True)} (required)")  # fmt: skip
+    _add_group(sub, "output")
+    talk = sub.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print nothing but "
+                      "errors (default: warnings, one line each, and a summary line)")
+    talk.add_argument("-v", "--verbose", action="store_true", help="also print MNE's "
+                      "log lines and progress bars (adjacency, clustering, "
+                      "permutations, saving) (default: only with --verbose, "
+                      "whatever MNE_LOGGING_LEVEL says)")  # fmt: skip
+
+
 def _add_demo_parser(commands):
     sub = commands.add_parser(
         "demo",
@@ -87,31 +354,19 @@ def _add_demo_parser(commands):
         epilog=f"Example: {PROG} demo -o demo.gif --what patterns --fps 12",
     )
     _add_output_options(sub)
-    sub.add_argument(
-        "--what",
-        choices=("patterns", "filters"),
-        default="patterns",
-        help="what to animate: the Haufe patterns (in µV per standard "
-        "deviation of the decoder output, interpretable as brain activity) or "
-        "the classifier filters (weights per volt, not interpretable on their "
-        "own) (default: %(default)s)",
-    )
-    sub.add_argument(
-        "--transform",
-        choices=("none", "abs", "zscore"),
-        default="none",
-        help="applied after averaging: 'none' keeps the sign (signed patterns "
-        "show which way each channel moves with memory load, on a diverging "
-        "colour map), 'abs' shows strength only, 'zscore' standardises each "
-        "frame across channels (default: %(default)s)",
-    )
-    sub.add_argument(
-        "--subjects",
-        type=positive_int,
-        default=DEMO_SUBJECTS,
-        metavar="N",
-        help="number of simulated subjects (default: %(default)s)",
-    )
+    sub.add_argument("--what", choices=("patterns", "filters"), default="patterns",
+                     help="what to animate: the Haufe patterns (in µV per standard "
+                     "deviation of the decoder output, interpretable as brain "
+                     "activity) or the classifier filters (weights per volt, not "
+                     "interpretable on their own) (default: %(default)s)")
+    sub.add_argument("--transform", **_TRANSFORM, help="applied after averaging: "
+                     "'none' keeps the sign (signed patterns show which way each "
+                     "channel moves with memory load, on a diverging colour map), "
+                     "'abs' shows strength only, 'zscore' standardises each frame "
+                     "across channels (default: %(default)s)")
+    sub.add_argument("--subjects", type=positive_int, default=DEMO_SUBJECTS,
+                     metavar="N", help="number of simulated subjects (default: "
+                     "%(default)s)")  # fmt: skip
 
 
 def _add_render_parser(commands):
@@ -142,260 +397,27 @@ def _add_render_parser(commands):
         "-o panels.gif",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument(
-        "coefs",
-        metavar="COEFS",
-        nargs="?",
-        help=f"the coefficients: {INPUT_KINDS}; an array's axes are named by "
-        "--dims (required unless --panel is given)",
-    )
-    sub.add_argument(
-        "--panel",
-        action="append",
-        type=panel,
-        metavar="TITLE=FILE",
-        help="one panel, titled TITLE, of coefficients read from FILE as COEFS "
-        "is, split at the last '=' (a title may hold '=', e.g. C=0.01=c.npz; a "
-        "FILE name may not); repeat for panels side by side, in sync and on "
-        "one colour scale (Python's data={title: ...}); replaces COEFS, which "
-        "cannot be given too (default: none)",
-    )
+    sub.add_argument("coefs", metavar="COEFS", nargs="?", help=f"the coefficients: "
+                     f"{INPUT_KINDS}; an array's axes are named by --dims (required "
+                     "unless --panel is given)")
+    sub.add_argument("--panel", action="append", type=panel, metavar="TITLE=FILE",
+                     help="one panel, titled TITLE, of coefficients read from FILE "
+                     "as COEFS is, split at the last '=' (a title may hold '=', "
+                     "e.g. C=0.01=c.npz; a FILE name may not); repeat for panels "
+                     "side by side, in sync and on one colour scale (Python's "
+                     "data={title: ...}); replaces COEFS, which cannot be given "
+                     "too (default: none)")  # fmt: skip
     _add_output_options(sub)
-    _add_array_options(sub)
-    _add_position_options(sub)
-    _add_look_options(sub)
-    add_score_options(sub)
-    add_mask_options(sub)
-
-
-def _add_output_options(sub):
-    """Options shared by every subcommand: output file, speed and size."""
-    from ..io._viewer import format_list
-
-    sub.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="FILE",
-        help="the file to write; its suffix picks the format: "
-        f"{format_list(requirements=True)} (required)",
-    )
-    sub.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace FILE if it exists (default: refuse)",
-    )
-    sub.add_argument(
-        "--fps",
-        type=positive_float,
-        default=DEFAULT_FPS,
-        metavar="N",
-        help=python_help("fps"),
-    )
-    sub.add_argument(
-        "--dpi",
-        type=positive_float,
-        default=DEFAULT_DPI,
-        metavar="N",
-        help=python_help("dpi"),
-    )
-    sub.add_argument(
-        "--res",
-        type=positive_int,
-        default=DEFAULT_RES,
-        metavar="N",
-        help=python_help("res"),
-    )
-    talk = sub.add_mutually_exclusive_group()
-    talk.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="print nothing but errors (default: warnings, one line each, and "
-        "a summary line)",
-    )
-    talk.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="also print MNE's log lines and progress bars (adjacency, "
-        "clustering, permutations, saving) (default: only with --verbose, "
-        "whatever MNE_LOGGING_LEVEL says)",
-    )
-
-
-def _add_array_options(sub):
-    group = sub.add_argument_group("arrays (.npy, .npz)")
-    group.add_argument(
-        "--key",
-        help="the array to animate in an .npz file (default: its only array, "
-        "not counting --times-key)",
-    )
-    group.add_argument(
-        "--times-key",
-        metavar="KEY",
-        help="an array of an .npz file holding the time of each sample, in "
-        "seconds (default: times from --sfreq and --first-time)",
-    )
-    group.add_argument(
-        "--sfreq",
-        type=sampling_frequency,
-        metavar="HZ",
-        help="sampling frequency of the array, to build times = FIRST_TIME + "
-        "arange(n_times) / HZ (default: none; without it or --times-key, "
-        "frames are labelled by sample index)",
-    )
-    group.add_argument(
-        "--first-time",
-        type=finite_float,
-        metavar="SECONDS",
-        help="time of the first sample, used with --sfreq (formerly --tmin) "
-        "(default: 0)",
-    )
-    group.add_argument(
-        "--dims",
-        type=comma_list,
-        metavar="AXES",
-        help="comma-separated names of the array's axes, from subjects, "
-        "folds, times and channels (or subject, fold, time, channel), e.g. "
-        "channels,times for MNE's (n_channels, n_times) order (default: "
-        "times,channels for 2-D, subjects,times,channels for 3-D, "
-        "subjects,folds,times,channels for 4-D)",
-    )
-    group.add_argument(
-        "--max-bytes",
-        type=byte_size,
-        default=DEFAULT_MAX_BYTES,
-        metavar="SIZE",
-        help="the largest array a .npy/.npz input (COEFS, --panel, --scores, "
-        "--mask) may declare in its header, e.g. 500M or 4G (binary units), "
-        "or none for no limit; a larger one is refused before it is read, as "
-        "a compressed .npz can declare gigabytes in a few megabytes (default: "
-        "1G)",
-    )
-    group.add_argument(
-        "--condition",
-        help="the Evoked to read from an -ave.fif file: its index or its "
-        "comment (default: 0, the first)",
-    )
-
-
-def _add_position_options(sub):
-    group = sub.add_argument_group("channel positions")
-    where = group.add_mutually_exclusive_group()
-    where.add_argument(
-        "--info",
-        metavar="FILE",
-        help="an MNE .fif file holding the channels' Info with positions "
-        "(-info.fif, raw, -epo.fif, -ave.fif, ...) (default: for MNE files, "
-        "their own Info)",
-    )
-    where.add_argument(
-        "--montage",
-        metavar="NAME",
-        help="a standard montage of EEG positions, e.g. biosemi64 or "
-        "easycap-M1 (see mne.channels.get_builtin_montages()); for MNE "
-        "files it replaces their positions (default: none)",
-    )
-    group.add_argument(
-        "--ch-names",
-        type=comma_list,
-        metavar="NAMES",
-        help="comma-separated channel names of an array, in its channel "
-        "order, placed with --montage, e.g. Fz,Cz,Pz (default: none)",
-    )
-    group.add_argument(
-        "--ch-type",
-        help="the channel type to show when there are several, e.g. eeg, mag "
-        "or grad (default: the only one)",
-    )
-
-
-def _add_look_options(sub):
-    group = sub.add_argument_group("what is shown")
-    group.add_argument(
-        "--transform",
-        choices=("none", "abs", "zscore"),
-        default="none",
-        help="applied after averaging: 'abs' shows strength only, 'zscore' "
-        "standardises each frame across channels (default: %(default)s)",
-    )
-    group.add_argument(
-        "--align-signs",
-        action="store_true",
-        help="for maps whose sign is arbitrary (CSP, PCA): flip each subject's "
-        "or fold's maps, once over the whole time course, to agree with the "
-        "group's leading spatio-temporal pattern before averaging, and log how "
-        "many were flipped; a --mask test is then refused (default: off)",
-    )
-    group.add_argument(
-        "--tmin",
-        type=finite_float,
-        metavar="SECONDS",
-        help=python_help("tmin", default="the first time")
-        + "; with --sfreq and without --first-time, it is still read as the "
-        "first sample's time, with a deprecation warning, for one release",
-    )
-    group.add_argument(
-        "--tmax",
-        type=finite_float,
-        metavar="SECONDS",
-        help="see --tmin (default: the last time)",
-    )
-    group.add_argument(
-        "--times",
-        nargs=2,
-        type=float_or_none,
-        metavar=("TMIN", "TMAX"),
-        help="deprecated, use --tmin and --tmax (default: none)",
-    )
-    group.add_argument(
-        "--vlim",
-        nargs=2,
-        type=float_or_none,
-        metavar=("VMIN", "VMAX"),
-        help="colour limits, fixed for all frames; either may be 'none', "
-        "and for signed values a single limit is mirrored (none 5 gives -5 5) "
-        "(default: from the data, symmetric around 0 for signed values)",
-    )
-    group.add_argument(
-        "--cmap",
-        help="a matplotlib colour map (default: RdBu_r for signed values, "
-        "Reds for non-negative ones)",
-    )
-    group.add_argument(
-        "--image-interp",
-        choices=("cubic", "linear", "nearest"),
-        default=DEFAULT_IMAGE_INTERP,
-        help=python_help("image_interp"),
-    )
-    group.add_argument(
-        "--extrapolate",
-        choices=("auto", "head", "local", "box"),
-        default=DEFAULT_EXTRAPOLATE,
-        help=python_help("extrapolate"),
-    )
-    group.add_argument(
-        "--extrapolated",
-        choices=("show", "fade", "hide"),
-        default="show",
-        help=python_help("extrapolated"),
-    )
-    group.add_argument("--title", help=python_help("title", default="none"))
-    group.add_argument(
-        "--units",
-        help=python_help("units", default="from the data when known"),
-    )
-    group.add_argument(
-        "--scalings",
-        type=finite_float,
-        metavar="FACTOR",
-        help=python_help("scalings", default="MNE's for an Evoked, else 1")
-        + ", e.g. 1e6 for patterns saved in volts, with --units µV",
-    )
-    group.add_argument(
-        "--time-unit",
-        choices=("s", "ms"),
-        default=DEFAULT_TIME_UNIT,
-        help=python_help("time_unit"),
-    )
+    _add_group(sub, "arrays")
+    positions = sub.add_argument_group(_GROUPS["positions"])
+    where = positions.add_mutually_exclusive_group()
+    where.add_argument("--info", metavar="FILE", help="an MNE .fif file holding the "
+                       "channels' Info with positions (-info.fif, raw, -epo.fif, "
+                       "-ave.fif, ...) (default: for MNE files, their own Info)")
+    where.add_argument("--montage", metavar="NAME", help="a standard montage of EEG "
+                       "positions, e.g. biosemi64 or easycap-M1 (see "
+                       "mne.channels.get_builtin_montages()); for MNE files it "
+                       "replaces their positions (default: none)")  # fmt: skip
+    _add_group(sub, "positions", positions)
+    for group in ("look", "score", "mask"):
+        _add_group(sub, group)

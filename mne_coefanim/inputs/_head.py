@@ -17,8 +17,7 @@ from mne.defaults import HEAD_SIZE_DEFAULT
 from mne.utils import logger
 from scipy.spatial import cKDTree
 
-from .._checks import check_option
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, check_option
 
 DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
 SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]

@@ -22,8 +22,7 @@ from matplotlib.path import Path
 from mne.defaults import HEAD_SIZE_DEFAULT
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
-from .._checks import as_float_array, check_int, check_option
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, as_float_array, check_int, check_option
 from ._clough_tocher import (
     EXTRAPOLATED,
     _extra_points,

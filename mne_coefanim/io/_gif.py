@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from .._checks import check_fps, check_int, check_palette, check_uint8
-from .._threads import default_workers
+from .._utils import default_workers
 from ._writers import FrameSource, Writer
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as

@@ -17,8 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from mne.utils import logger
 
-from .._checks import as_float_array, check_chance, check_type
-from .._defaults import MAX_SCORE
+from .._checks import MAX_SCORE, as_float_array, check_chance, check_type
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from mne.utils import logger
 
-from .._checks import check_real
-from .._defaults import MIN_CHANNELS
+from .._checks import MIN_CHANNELS, check_real
+from .._params import as_kwargs
 from ..inputs._coefs import as_coef_data
 from ..inputs._csp import is_csp_input, split_csp_panels
 from ..inputs._labelled import read_labelled
@@ -40,7 +40,6 @@ from ._colors import (
     twin_fade,
 )
 from ._consistency import add_agreement, check_consistency
-from ._options import as_kwargs
 from ._panels import ScorePanel, score_panel
 
 
