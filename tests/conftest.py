@@ -81,6 +81,12 @@ def info():
 
 
 @pytest.fixture
+def info16():
+    """16 EEG channels spread over the head (MNE's ``biosemi16`` montage)."""
+    return make_info("biosemi16")
+
+
+@pytest.fixture
 def biosemi_info():
     return make_info("biosemi64")
 

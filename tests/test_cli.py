@@ -31,12 +31,6 @@ N_CH = 16
 
 
 @pytest.fixture
-def info16():
-    """16 biosemi64 channels with positions (a montage MNE does not rename)."""
-    return make_info("biosemi64", n_channels=N_CH)
-
-
-@pytest.fixture
 def ch_names(info16):
     return ",".join(info16.ch_names)
 

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import make_info
 
 from mne_coefanim import animate_coefs, as_coef_data, plot_coefs
 
@@ -13,11 +12,6 @@ pd = pytest.importorskip("pandas")
 FAST = dict(res=32, dpi=40, show=False, verbose=False)
 N_CH, N_TIMES = 16, 6
 TIMES = np.array([-0.1, 0.0, 0.05, 0.1, 0.2, 0.3])  # uneven: not from an index
-
-
-@pytest.fixture
-def info16():
-    return make_info("biosemi64", n_channels=N_CH)
 
 
 @pytest.fixture

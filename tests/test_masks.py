@@ -3,7 +3,6 @@
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
 from mne.decoding import LinearModel, SlidingEstimator
 from mne.utils import catch_logging
 from sklearn.linear_model import LogisticRegression
@@ -16,11 +15,6 @@ FAST = dict(res=32, dpi=40, show=False, verbose=False)
 N_TIMES = 12
 TIMES = np.linspace(-0.1, 0.45, N_TIMES)
 DIMS = ("subjects", "times", "channels")
-
-
-@pytest.fixture(scope="module")
-def info16():
-    return make_info("biosemi16")
 
 
 def _planted(rng, n_subjects, info, effect=1.5):

@@ -163,7 +163,8 @@ def test_frames_equal_the_artists_drawn_per_frame(option, dpi, monkeypatch):
     rng = np.random.default_rng(dpi)
     kwargs = {}
     if option in ("scores", "both", "ms"):
-        kwargs.update(scores=0.5 + 0.1 * rng.standard_normal((6, 40)), chance=0.5)
+        kwargs.update(scores=0.5 + 0.1 * rng.standard_normal((6, 40)),
+                      score_params=dict(chance=0.5))  # fmt: skip
     if option in ("mask", "both"):
         kwargs.update(mask=rng.random((40, 32)) > 0.6)
     if option == "ms":
@@ -180,7 +181,7 @@ def test_frames_equal_the_artists_drawn_per_frame(option, dpi, monkeypatch):
 
 def test_the_overlays_are_stored_and_used(monkeypatch):
     rng = np.random.default_rng(0)
-    anim = _animation(scores=rng.random((5, 40)), chance=0.5,
+    anim = _animation(scores=rng.random((5, 40)), score_params=dict(chance=0.5),
                       mask=rng.random((40, 32)) > 0.5)  # fmt: skip
     made = []
     original = _compose._overlay_inks

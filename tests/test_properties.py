@@ -191,9 +191,9 @@ def test_animate_coefs_accepts_any_finite_values(info, method, data):
 # -- invalid input --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def info16():
-    return make_info("biosemi16")
+# hypothesis draws many inputs per test and does not reset fixtures between
+# them: one Info built once (never changed here) instead of the info16 fixture
+INFO16 = make_info("biosemi16")
 
 
 @st.composite
@@ -208,9 +208,9 @@ def wrong_shapes(draw, n_channels=16):
 
 @PROPERTIES
 @given(shape=wrong_shapes())
-def test_wrong_shapes_raise_value_errors(info16, shape):
+def test_wrong_shapes_raise_value_errors(shape):
     with pytest.raises(ValueError, match=r"data|channels|time"):
-        animate_coefs(np.ones(shape), info16, **FAST)
+        animate_coefs(np.ones(shape), INFO16, **FAST)
 
 
 @PROPERTIES
@@ -218,13 +218,13 @@ def test_wrong_shapes_raise_value_errors(info16, shape):
     where=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 15)), min_size=1),
     bad=st.sampled_from([np.nan, np.inf, -np.inf]),
 )
-def test_non_finite_values_are_refused(info16, where, bad):
+def test_non_finite_values_are_refused(where, bad):
     values = np.ones((6, 16))
     rows, cols = np.array(where).T
     values[rows, cols] = bad
     with pytest.raises(ValueError, match=r"data contains NaN or inf in "
                        rf"{len(set(cols))} channel\(s\)"):  # fmt: skip
-        animate_coefs(values, info16, **FAST)
+        animate_coefs(values, INFO16, **FAST)
 
 
 IN_DICTS = {  # since 0.2 these are keys of a dict parameter
@@ -253,11 +253,11 @@ OPTIONS = {
 
 @PROPERTIES
 @given(name=st.sampled_from(sorted(OPTIONS)), text=st.text(max_size=8))
-def test_bad_option_strings_raise_value_errors(info16, name, text):
+def test_bad_option_strings_raise_value_errors(name, text):
     if text in OPTIONS[name]:
         return
     with pytest.raises(ValueError, match=name):
-        animate_coefs(np.ones((3, 16)), info16, **FAST, **given_as(name, text))
+        animate_coefs(np.ones((3, 16)), INFO16, **FAST, **given_as(name, text))
 
 
 @PROPERTIES
@@ -273,9 +273,9 @@ def test_bad_option_strings_raise_value_errors(info16, name, text):
         st.builds(dict, tmax=st.floats(-1e9, -1)),
     )
 )
-def test_bad_numbers_raise_documented_errors(info16, kwargs):
+def test_bad_numbers_raise_documented_errors(kwargs):
     with pytest.raises(DOCUMENTED):
-        animate_coefs(np.ones((3, 16)), info16, **{**FAST, **kwargs})
+        animate_coefs(np.ones((3, 16)), INFO16, **{**FAST, **kwargs})
 
 
 JUNK = st.one_of(
@@ -305,11 +305,11 @@ PARAMETERS = [
 @pytest.mark.slow  # ~5 s: 300 examples
 @settings(PROPERTIES, max_examples=300 * SCALE)  # most fail early: cheap
 @given(name=st.sampled_from(PARAMETERS), value=JUNK)
-def test_any_argument_fails_only_with_documented_errors(info16, name, value):
+def test_any_argument_fails_only_with_documented_errors(name, value):
     """Anything passed to any parameter works, or raises ValueError/TypeError
     naming that parameter (not an error from deep inside numpy/matplotlib)."""
     try:
-        animate_coefs(np.linspace(-1, 1, 48).reshape(3, 16), info16,
+        animate_coefs(np.linspace(-1, 1, 48).reshape(3, 16), INFO16,
                       **FAST, **given_as(name, value))  # fmt: skip
     except DOCUMENTED as error:
         assert name in str(error), f"{name}={value!r:.80}: {error}"
@@ -349,11 +349,11 @@ def test_interpolator_bad_values(shape):
 @PROPERTIES
 @given(shape=hnp.array_shapes(min_dims=0, max_dims=5, min_side=0, max_side=5),
        method=st.sampled_from(["cluster", "fdr"]))  # fmt: skip
-def test_significance_mask_bad_shapes(info16, shape, method):
+def test_significance_mask_bad_shapes(shape, method):
     if len(shape) == 3 and shape[0] >= 2 and shape[2] == 16:
         return  # valid
     with pytest.raises(ValueError, match=r"samples"):
-        significance_mask(np.zeros(shape), info16, method=method)
+        significance_mask(np.zeros(shape), INFO16, method=method)
 
 
 @PROPERTIES

@@ -15,9 +15,6 @@ def test_readme_has_snippets():
 
 
 @pytest.mark.slow  # trains and renders a few small animations
-# the README (edited by the lead only) still spells the parameters renamed in
-# 0.2 the old way: they work, with a FutureWarning, until it is updated
-@pytest.mark.filterwarnings("ignore:.* is deprecated since 0.2:FutureWarning")
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
 def test_readme_snippet_runs_twice(index, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

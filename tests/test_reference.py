@@ -42,11 +42,6 @@ def info64():
     return make_info("biosemi64")
 
 
-@pytest.fixture(scope="module")
-def info16():
-    return make_info("biosemi64", n_channels=16)
-
-
 def _data(n_channels, seed=0, n_times=N_TIMES):
     """Smooth random maps: neighbouring frames alike, as in real data."""
     rng = np.random.default_rng(seed)
@@ -126,8 +121,8 @@ def test_mask(info64):
 
 def test_score_panel(info16):
     scores = 0.5 + 0.1 * np.random.default_rng(2).random(N_TIMES)
-    anim = animate_coefs(_data(16), info16, scores=scores, scoring="roc_auc",
-                         mask=_mask(16), **FAST)  # fmt: skip
+    anim = animate_coefs(_data(16), info16, scores=scores, mask=_mask(16),
+                         score_params=dict(scoring="roc_auc"), **FAST)  # fmt: skip
     assert anim.score_axes is not None
     assert_composed_equals_drawn(anim)
 
@@ -160,7 +155,7 @@ def test_panels(info16):
 
 
 def test_extrapolated_fade(info16):
-    anim = animate_coefs(_data(16), info16, extrapolated="fade", **FAST)
+    anim = animate_coefs(_data(16), info16, beyond_sensors="fade", **FAST)
     assert_composed_equals_drawn(anim)
 
 
@@ -185,8 +180,8 @@ def test_generalization_matrix(info16):
     """A training x testing time matrix: the cursor is a cross-hair."""
     rng = np.random.default_rng(6)
     matrix = 0.5 + 0.3 * np.eye(N_TIMES) + rng.uniform(0, 0.05, (N_TIMES, N_TIMES))
-    anim = animate_coefs(_data(16), info16, scores=matrix, scoring="roc_auc",
-                         **FAST)  # fmt: skip
+    anim = animate_coefs(_data(16), info16, scores=matrix,
+                         score_params=dict(scoring="roc_auc"), **FAST)  # fmt: skip
     assert anim.scores.matrix is not None
     assert_composed_equals_drawn(anim)
 
@@ -221,7 +216,7 @@ def test_draw_frames_follow_the_figure(info16):
 
 def test_draw_after_playing(info16):
     """A blitting animation marks its artists animated: they are drawn all the same."""
-    anim = animate_coefs(_data(16), info16, mask=_mask(16), blit=True, **FAST)
+    anim = animate_coefs(_data(16), info16, mask=_mask(16), **FAST)
     assert anim.anim is not None  # made: maps, label, markers now "animated"
     assert anim.map_axes[0].images[0].get_animated()
     playing = list(anim.iter_frames(method="draw"))

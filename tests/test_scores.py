@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from conftest import make_info
 from mne.decoding import GeneralizingEstimator, LinearModel, SlidingEstimator
 from mne.utils import catch_logging
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -14,11 +13,6 @@ import mne_coefanim as mc
 FAST = dict(res=32, dpi=40, show=False, verbose=False)
 N_TIMES = 4
 TIMES = np.linspace(0.0, 0.3, N_TIMES)
-
-
-@pytest.fixture(scope="module")
-def info16():
-    return make_info("biosemi16")
 
 
 def _fit(n_classes=2, scoring=None, model=None, cls=SlidingEstimator, seed=0):

@@ -39,12 +39,6 @@ TIMES = np.arange(N_TIMES) * 0.01
 
 
 @pytest.fixture
-def info16():
-    """16 EEG channels spread over the head."""
-    return make_info("biosemi16")
-
-
-@pytest.fixture
 def data(rng):
     return rng.standard_normal((N_TIMES, 16))
 
