@@ -19,8 +19,6 @@ import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
 from mne.utils import logger
 
-from .._checks import check_real
-
 N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
 MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
 
@@ -297,17 +295,6 @@ def palette_with(tables, chrome):
 
 
 MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
-
-
-def check_mask_dim(mask_dim, masks):
-    if mask_dim is None:
-        return None
-    if masks is None:
-        raise ValueError("mask_dim needs a mask: pass mask= as well.")
-    value = check_real("mask_dim", mask_dim)
-    if not 0 < value <= 1:
-        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
-    return value
 
 
 def faded_twins(tables, mask_dim):

@@ -23,17 +23,15 @@ from ..stats._agreement import (
     SEM_MULTIPLE,
     agreement,
     agreement_weights,
-    not_subjects_reason,
     one_sided_data,
+    refuse_untestable,
     t_threshold,
-    unnamed_axes_message,
 )
 from ._channels import with_changes
 from ._colors import (
     MIN_PANEL_LEVELS,
     N_LEVELS,
     ColorTable,
-    check_mask_dim,
     default_cmap,
     faded_twins,
     resolve_vlim,
@@ -117,27 +115,18 @@ def check_consistency(stats):
 def _measure(panel, measure, alpha, display):
     """Measure one panel's agreement across its subjects, or say why not."""
     name = f"consistency={measure!r}"
-    if panel.reduction is not None:
-        raise ValueError(
-            f"{name} cannot measure agreement on {panel.reduction}: it is "
-            f"non-negative by construction, so every subject agrees in sign and "
-            f"t against 0 is large even for pure noise. "
-            + _signed_hint(panel.reduction)
-        )
-    if panel.signs_aligned:
-        raise ValueError(
-            f"{name} cannot measure the agreement of sign-aligned samples "
-            f"(align_signs=True): alignment makes every subject agree with their "
-            f"leading pattern, so even pure noise would look consistent. Pass "
-            f"align_signs=False for maps whose sign is meaningful."
-        )
-    if panel.sample_dim != "subjects":
-        raise ValueError(
-            f"{name} measures agreement across subjects, but "
-            f"{not_subjects_reason(panel, _FOLDS_HARM)}. {PER_SUBJECT_HINT}."
-        )
-    if panel.guessed_dims is not None:
-        raise ValueError(unnamed_axes_message(name, panel.guessed_dims))
+    refuse_untestable(panel, name, dict(
+        act="measure agreement on",
+        noise="every subject agrees in sign and t against 0 is large even for "
+        "pure noise",
+        hints=("Pass class_idx to measure one class's signed pattern.",
+               "Use the magnetometers (ch_type='mag')."),
+        aligned=f"{name} cannot measure the agreement of sign-aligned samples "
+        f"(align_signs=True): alignment makes every subject agree with their "
+        f"leading pattern, so even pure noise would look consistent. Pass "
+        f"align_signs=False for maps whose sign is meaningful.",
+        across="measures agreement", instead="", harm=_FOLDS_HARM,
+    ))  # fmt: skip
     _refuse_one_sided(panel, measure, display)
     n_subjects = len(panel.samples)
     if n_subjects < 2:
@@ -179,12 +168,6 @@ def _refuse_one_sided(panel, measure, display):
             f"(e.g. the patterns before np.abs), or consistency='sem' with "
             f"consistency_display='panel' to show the subjects' spread only."
         )
-
-
-def _signed_hint(reduction):
-    if "class" in reduction:
-        return "Pass class_idx to measure one class's signed pattern."
-    return "Use the magnetometers (ch_type='mag')."
 
 
 def _finite_t(t):
@@ -274,9 +257,8 @@ def _with_panels(scene, measure, measured, options, time_sel):
         positive += [pos, pos if measure == "t" else None]  # t has the mean's sign
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
-    mask_dim = check_mask_dim(options.stats.mask_dim, scene.masks)
     # faded twins for mask_dim and for extrapolated='fade', as without panels
-    fade = twin_fade(mask_dim, scene.extrapolated)
+    fade = twin_fade(scene.mask_dim, scene.extrapolated)
     tables = _panel_tables(values[0::2], values[1::2], measure, options.colors,
                            halve=fade is not None)  # fmt: skip
     return replace(

@@ -21,8 +21,7 @@ from ..inputs._csp import is_csp_input, split_csp_panels
 from ..inputs._labelled import read_labelled
 from ..inputs._sensors import resolve_sensors
 from ..interp._interp import ScalpInterpolator, scalp_interpolator
-from ..stats._agreement import row_masks
-from ..stats._masks import resolve_masks
+from ..stats._masks import check_mask_dim, resolve_masks, row_masks
 from ..stats._score_tests import tested_scores
 from ._channels import (
     ReadPanel,
@@ -33,7 +32,6 @@ from ._channels import (
     used_channels,
 )
 from ._colors import (
-    check_mask_dim,
     color_tables,
     extrapolated_pixels,
     faded_twins,

@@ -21,7 +21,7 @@ import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from .._checks import as_float_array, check_finite, check_real, check_type
+from .._checks import as_float_array, check_finite, check_type
 from ..inputs._estimators import standardised_patterns
 
 AGREEMENT_MEASURES = ("t", "sign", "sem")
@@ -292,98 +292,41 @@ def one_sided_message(what, side, popmean):
     )
 
 
-def _signed_hint(reduction):
-    if "class" in reduction:
-        return (
-            "Pass class_idx to test one class's signed pattern, or a boolean "
-            "mask computed elsewhere."
-        )
-    return (
-        "Test the magnetometers (ch_type='mag'), or pass a boolean mask "
-        "computed elsewhere."
-    )
-
-
 _TEST_HARM = "a test across them marks pure noise as significant"
-
-
-def not_subjects_reason(panel, harm=_TEST_HARM):
-    """Why ``panel`` has no per-subject samples: folds (and the harm), or one map."""
-    if panel.sample_dim == "folds":
-        return (
-            f"data has {len(panel.samples)} cross-validation folds and no "
-            f"subjects axis. Folds are not independent samples (they share most "
-            f"of their training epochs), so {harm}"
-        )
-    return "data holds a single map, with no subjects axis"
-
-
+FOLDS_NOT_INDEPENDENT = (
+    "Folds are not independent samples (they share most of their training "
+    "epochs), so "
+)
 PER_SUBJECT_HINT = (
     "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
     "one list of fold estimators per subject)"
 )
 
 
-def _not_subjects_message(method, panel):
-    what = not_subjects_reason(panel)
-    return (
-        f"mask={method!r} tests across subjects, but {what}. {PER_SUBJECT_HINT}"
-        ", or a boolean mask of shape (n_times, "
-        "n_channels) computed elsewhere (e.g. from a permutation test within "
-        "this subject)."
-    )
+def refuse_untestable(panel, what, words):
+    """Raise unless ``panel`` holds signed per-subject maps, in the caller's words.
 
-
-def _check_alpha(alpha):
-    alpha = check_real("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(
-            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
-        )
-    return alpha
-
-
-def row_masks(mask, alpha, axis, n_panels):
-    """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
-
-    A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
-    mask per frequency of the data: it is put in the panels' order.
+    ``words`` holds the caller's phrases: ``act`` and ``noise`` (one-signed
+    maps), ``hints`` (for one class, for gradiometers), ``aligned``,
+    ``across`` and ``instead`` (not subjects), and optionally ``harm``.
     """
-    if axis is None or mask is None or isinstance(mask, str | dict):
-        return row_test_alpha(mask, alpha, axis)
-    values = np.asarray(mask)
-    if values.ndim != 3:
-        return mask, alpha  # (n_times, n_channels): every row (or refused)
-    if len(values) != axis.n_freqs:
+    if panel.reduction is not None:
+        hint = words["hints"][0 if "class" in panel.reduction else 1]
         raise ValueError(
-            f"with freqs, mask must have shape (n_times, n_channels) (the same "
-            f"for every row) or (n_freqs, n_times, n_channels) with n_freqs = "
-            f"{axis.n_freqs}; got {values.shape}."
+            f"{what} cannot {words['act']} {panel.reduction}: it is non-negative "
+            f"by construction, so {words['noise']}. {hint}"
         )
-    n_cols = n_panels // len(axis.selected)
-    return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
-
-
-def row_test_alpha(mask, alpha, axis):
-    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
-
-    Each row of maps is tested on its own (over all channels and times), so
-    that without a correction the chance of markers somewhere on null data
-    would grow with the number of rows. Each row is tested at ``alpha /
-    n_freqs``, counting every frequency of the data (as the test covers all
-    times whatever ``tmin``/``tmax`` show, the markers do not change with
-    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
-    """
-    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
-        return mask, alpha
-
-    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
-    corrected = _check_alpha(given) / axis.n_freqs
-    logger.info(
-        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
-        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
-        f"{corrected:.4g} (Bonferroni across frequencies)."
-    )
-    if isinstance(mask, dict) and "alpha" in mask:
-        return {**mask, "alpha": corrected}, alpha
-    return mask, corrected
+    if panel.signs_aligned:
+        raise ValueError(words["aligned"])
+    if panel.sample_dim != "subjects":
+        if panel.sample_dim == "folds":
+            reason = (
+                f"data has {len(panel.samples)} cross-validation folds and no "
+                f"subjects axis. {FOLDS_NOT_INDEPENDENT}{words.get('harm', _TEST_HARM)}"
+            )
+        else:
+            reason = "data holds a single map, with no subjects axis"
+        raise ValueError(f"{what} {words['across']} across subjects, but {reason}. "
+                         f"{PER_SUBJECT_HINT}{words['instead']}.")  # fmt: skip
+    if panel.guessed_dims is not None:
+        raise ValueError(unnamed_axes_message(what, panel.guessed_dims))

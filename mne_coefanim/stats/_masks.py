@@ -25,14 +25,7 @@ from .._checks import (
     check_type,
 )
 from ..inputs._csp import aligned_test_refusal
-from ._agreement import (
-    _check_alpha,
-    _not_subjects_message,
-    _signed_hint,
-    one_sided_data,
-    one_sided_message,
-    unnamed_axes_message,
-)
+from ._agreement import one_sided_data, one_sided_message, refuse_untestable
 
 # MNE's automatic cluster-forming threshold is a t value at this p (halved
 # when two-sided); we mirror it when we supply our own t statistic.
@@ -242,7 +235,13 @@ def _t_p_values(X, tail):
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
     random_kwarg = _random_kwarg(seed)
     adjacency = _channel_adjacency(info)
-    _warn_if_unreachable(X.shape[0], n_permutations, alpha, tail)
+    warn_if_unreachable(
+        X.shape[0], n_permutations, alpha, tail,
+        f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
+        f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
+        f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
+        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'.",
+    )  # fmt: skip
     if threshold is None:
         threshold = _default_threshold(X.shape[0], tail)
     # our t handles flat cells (MNE's default divides by 0 there); index tuples
@@ -287,27 +286,33 @@ def _random_kwarg(seed):
     return {"seed": seed}
 
 
+def _smallest_p(n_subjects, n_permutations, tail):
+    """Return the smallest p-value MNE's sign-flip cluster test can give.
+
+    With every flip (an exact test), MNE's one-tailed test counts the data's
+    own signs twice (its list of flips holds them, and leaves out the flip
+    of every subject), so that its p-values are at least ``2 / 2**n``.
+    """
+    n_flips = 2 ** (n_subjects - (tail == 0))
+    if n_permutations == "all" or n_permutations >= n_flips:
+        return (1 if tail == 0 else 2) / n_flips
+    return 1 / n_permutations
+
+
 def _subjects_needed(alpha, tail):
     """Fewest subjects whose sign flips can give a p-value below alpha."""
     n_subjects = 2
-    while 2 ** (n_subjects - (tail == 0)) * alpha <= 1:
+    while _smallest_p(n_subjects, "all", tail) >= alpha:
         n_subjects += 1
     return n_subjects
 
 
-def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
-    """Warn when no cluster p-value can be below alpha, whatever the data."""
-    n_flips = 2 ** (n_subjects - (tail == 0))
-    n_tests = n_flips if n_permutations == "all" else min(n_permutations, n_flips)
-    smallest_p = 1.0 / n_tests
-    if smallest_p >= alpha:
-        warn(
-            f"With {n_subjects} subjects and n_permutations={n_permutations}, the "
-            f"smallest p-value the cluster permutation test can reach is "
-            f"{smallest_p:.3g}, not below alpha={alpha}: no cluster can be "
-            f"significant. Use at least {_subjects_needed(alpha, tail)} subjects "
-            f"and n_permutations > {int(1 / alpha)}, or method='fdr'."
-        )
+def warn_if_unreachable(n_subjects, n_permutations, alpha, tail, message):
+    """Warn with ``message`` (``n``, ``p``, ``needed`` filled) when no p < alpha."""
+    smallest = _smallest_p(n_subjects, n_permutations, tail)
+    if smallest >= alpha:
+        warn(message.format(n=n_subjects, p=smallest,
+                            needed=_subjects_needed(alpha, tail)))  # fmt: skip
 
 
 def _channel_adjacency(info):
@@ -402,19 +407,15 @@ def _test_settings(mask, alpha, seed):
 def _tested_mask(panel, sensors, settings):
     """Test one panel's per-subject samples, or say why they cannot be."""
     method = settings["method"]
-    if panel.reduction is not None:
-        raise ValueError(
-            f"mask={method!r} cannot test {panel.reduction}: it is non-negative "
-            f"by construction, so tested against 0 even pure noise comes out "
-            f"significant. {_signed_hint(panel.reduction)}"
-        )
-    if panel.signs_aligned:
-        raise ValueError(aligned_test_refusal(f"mask={method!r}"))
-    if panel.sample_dim != "subjects":
-        raise ValueError(_not_subjects_message(method, panel))
-    if panel.guessed_dims is not None:
-        raise ValueError(unnamed_axes_message(f"mask={method!r}", panel.guessed_dims))
-
+    refuse_untestable(panel, f"mask={method!r}", dict(
+        act="test", noise="tested against 0 even pure noise comes out significant",
+        hints=("Pass class_idx to test one class's signed pattern, or a boolean "
+               "mask computed elsewhere.", "Test the magnetometers (ch_type='mag'"
+               "), or pass a boolean mask computed elsewhere."),
+        aligned=aligned_test_refusal(f"mask={method!r}"), across="tests",
+        instead=", or a boolean mask of shape (n_times, n_channels) computed "
+        "elsewhere (e.g. from a permutation test within this subject)",
+    ))  # fmt: skip
     popmean = settings.get("popmean", 0.0)
     side = one_sided_data(panel.samples, popmean)
     if side is not None:
@@ -448,3 +449,70 @@ def _given_mask(mask, panels, sensors, time_sel):
             f"got {mask.shape}."
         )
     return np.ascontiguousarray(mask[:, time_sel])
+
+
+def _check_alpha(alpha):
+    alpha = check_real("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
+        )
+    return alpha
+
+
+def row_masks(mask, alpha, axis, n_panels):
+    """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
+
+    A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
+    mask per frequency of the data: it is put in the panels' order.
+    """
+    if axis is None or mask is None or isinstance(mask, str | dict):
+        return row_test_alpha(mask, alpha, axis)
+    values = np.asarray(mask)
+    if values.ndim != 3:
+        return mask, alpha  # (n_times, n_channels): every row (or refused)
+    if len(values) != axis.n_freqs:
+        raise ValueError(
+            f"with freqs, mask must have shape (n_times, n_channels) (the same "
+            f"for every row) or (n_freqs, n_times, n_channels) with n_freqs = "
+            f"{axis.n_freqs}; got {values.shape}."
+        )
+    n_cols = n_panels // len(axis.selected)
+    return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
+
+
+def row_test_alpha(mask, alpha, axis):
+    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
+
+    Each row of maps is tested on its own (over all channels and times), so
+    that without a correction the chance of markers somewhere on null data
+    would grow with the number of rows. Each row is tested at ``alpha /
+    n_freqs``, counting every frequency of the data (as the test covers all
+    times whatever ``tmin``/``tmax`` show, the markers do not change with
+    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
+    """
+    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
+        return mask, alpha
+
+    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
+    corrected = _check_alpha(given) / axis.n_freqs
+    logger.info(
+        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
+        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
+        f"{corrected:.4g} (Bonferroni across frequencies)."
+    )
+    if isinstance(mask, dict) and "alpha" in mask:
+        return {**mask, "alpha": corrected}, alpha
+    return mask, corrected
+
+
+def check_mask_dim(mask_dim, masks):
+    """Return ``mask_dim`` checked (None: no dimming), given the masks."""
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value

@@ -16,16 +16,18 @@ from dataclasses import dataclass, replace
 
 import mne
 import numpy as np
-from mne.utils import logger, warn
+from mne.utils import logger
 
 from .._checks import check_option
-from ._agreement import _check_alpha, unnamed_axes_message
+from ._agreement import FOLDS_NOT_INDEPENDENT, unnamed_axes_message
 from ._masks import (
+    _check_alpha,
     _check_n_permutations,
     _default_threshold,
     _random_kwarg,
     _t_p_values,
     _t_values,
+    warn_if_unreachable,
 )
 
 SCORE_METHODS = ("cluster", "fdr")
@@ -141,7 +143,12 @@ def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
     n_subjects = len(X)
     if n_permutations == "all":  # every flip: MNE's exact test
         n_permutations = 2**n_subjects
-    _warn_if_unreachable(n_subjects, n_permutations, alpha, tail)  # before MNE
+    warn_if_unreachable(  # before MNE
+        n_subjects, n_permutations, alpha, tail,
+        f"score_stats='cluster' with {{n}} subjects can reach p = {{p:.3g}} at "
+        f"best, not below alpha={alpha}: no time point can be significant. It "
+        "needs at least {needed} subjects; or use score_stats='fdr'.",
+    )  # fmt: skip
     if threshold is None:
         threshold = _default_threshold(n_subjects, tail)
     with warnings.catch_warnings():  # no cluster at all: said in the log
@@ -162,34 +169,6 @@ def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
     settings = f"cluster-forming t = {threshold:.3g}, {flipped} sign flips"
     return ScoreTest(significant, "cluster", n_subjects, alpha, tail, spans,
                      np.asarray(cluster_p, float), settings)  # fmt: skip
-
-
-def _smallest_p(n_subjects, n_permutations, tail):
-    """Return the smallest p-value MNE's sign-flip cluster test can give.
-
-    With every flip (an exact test), MNE's one-tailed test counts the data's
-    own signs twice (its list of flips holds them, and leaves out the flip
-    of every subject), so that its p-values are at least ``2 / 2**n``.
-    """
-    n_flips = 2 ** (n_subjects - (tail == 0))
-    if n_permutations >= n_flips:
-        return (1 if tail == 0 else 2) / n_flips
-    return 1 / n_permutations
-
-
-def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
-    """Warn when no time point can be significant, whatever the scores."""
-    smallest = _smallest_p(n_subjects, n_permutations, tail)
-    if smallest >= alpha:
-        needed = n_subjects
-        while _smallest_p(needed, 2**needed, tail) >= alpha:
-            needed += 1
-        warn(
-            f"score_stats='cluster' with {n_subjects} subjects can reach p = "
-            f"{smallest:.3g} at best, not below alpha={alpha}: no time point can "
-            f"be significant. It needs at least {needed} subjects; or use "
-            "score_stats='fdr'."
-        )
 
 
 def _fdr_test(X, *, alpha, tail):
@@ -298,9 +277,8 @@ def _what_rows(panel):
         return "the scores are a single curve"
     if panel.rows_are == "folds of one subject":
         return (
-            f"their {n_rows} rows are cross-validation folds of one subject. Folds "
-            "are not independent samples (they share most of their training "
-            "epochs), so a test across them marks pure noise as significant"
+            f"their {n_rows} rows are cross-validation folds of one subject. "
+            f"{FOLDS_NOT_INDEPENDENT}a test across them marks pure noise as significant"
         )
     return (
         f"nothing says what their {n_rows} rows are (subjects, or folds of one subject)"
