@@ -33,8 +33,8 @@ from ._docs import fill_doc
 from .figure._figure import CoefFigure, Look
 from .figure._sheet import SheetMap, draw_sheet, sheet_columns
 from .scene._options import scene_options
+from .scene._panels import is_sheet_time, sheet_times
 from .scene._scene import FrameLevels, prepare_scene
-from .scene._sheet_times import is_sheet_time, sheet_times
 
 # -- public functions ---------------------------------------------------------
 
@@ -269,7 +269,7 @@ def _check_call(params):
 def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
     """Draw the maps of ``scene`` at ``time`` (times, or ``'peaks'``) on one figure.
 
-    The frames are picked by :func:`~.scene._sheet_times.sheet_times`; their
+    The frames are picked by :func:`~.scene._panels.sheet_times`; their
     colour indices come from the animation's :class:`FrameLevels` (so fading
     shows as in the animation). ``ncols``: maps per row (None: up to 5, then
     wrap); ``pyplot=False`` makes the figure alone (see ``new_figure``).

@@ -4,7 +4,8 @@
 level at every time point, corrected either with a temporal cluster
 permutation test (:func:`mne.stats.permutation_cluster_1samp_test`, as
 mne-bids-pipeline tests its group decoding scores) or with the
-Benjamini-Hochberg FDR over the time points. :func:`tested_scores` applies
+Benjamini-Hochberg FDR over the time points; :func:`find_peaks` picks a
+curve's peaks for a sheet of maps. :func:`tested_scores` applies
 it to the score panel under the rules of the maps' masks: only subjects are
 independent samples (folds, a single curve, or rows nobody said are
 subjects are refused, saying what to pass); there must be a known chance
@@ -283,3 +284,111 @@ def _what_rows(panel):
     return (
         f"nothing says what their {n_rows} rows are (subjects, or folds of one subject)"
     )
+
+
+# -- the peaks a sheet shows ----------------------------------------------------
+
+MAX_PEAKS = 5  # as many as MNE's plot_joint shows at most
+MIN_PROMINENCE = 0.3  # of the curve's range: a smaller bump is noise
+PEAK_SPACING = 20  # peaks at least n_times // PEAK_SPACING frames apart
+SMOOTHING = 1.0  # frames (a Gaussian's SD): finds bumps, does not place them
+
+
+def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
+    """Frames of the curve's peaks that stand out, at most ``max_peaks``.
+
+    Bumps are found on the curve seen through a Gaussian of ``SMOOTHING``
+    frames' SD (one noisy frame is not a bump): a local maximum (not the
+    first or last frame) rising at least ``MIN_PROMINENCE`` of the curve's
+    range above the lowest point between it and any higher bump (its
+    prominence), at least ``n_times // PEAK_SPACING`` frames from a higher
+    one. Each bump's peak is then the sample where the curve itself (not
+    smoothed) is highest within the bump (from the low point before it to
+    the one after): a local maximum of the curve, at its exact time. It must
+    also stand out from what the curve does without an effect:
+
+    * with ``times`` reaching before 0 (a baseline) and after, it lies after
+      0, above the curve's highest pre-stimulus value, and its bump rises by
+      more than the pre-stimulus curve spans (its peak-to-peak);
+    * with ``significant`` (``score_stats`` ran), the test found the curve
+      above chance at that frame.
+
+    The ``max_peaks`` highest are kept, in time order. When none qualifies
+    (a flat curve, one rising to an end, or noise), the curve's maximum
+    (after 0 when there is a baseline) is returned, and ``rule`` says so.
+
+    Parameters
+    ----------
+    curve : array, shape (n_times,)
+        The curve.
+    times : array, shape (n_times,) | None
+        The frames' times in seconds; None when unknown (sample indices).
+    significant : array of bool, shape (n_times,) | None
+        Where ``score_stats`` found the curve above chance; None without a
+        test.
+    max_peaks : int
+        The most peaks returned.
+
+    Returns
+    -------
+    frames : array of int
+        The peaks' frames, in time order (at least one).
+    rule : str
+        What chose them, for the log and the sheet's note.
+    """
+    from scipy.ndimage import gaussian_filter1d
+    from scipy.signal import find_peaks as local_maxima
+
+    curve = np.asarray(curve, dtype=np.float64)
+    spread = float(np.ptp(curve))
+    if spread == 0:  # flat: no peak, every frame as high as any
+        return np.array([0]), "a flat curve: no peak, its first frame"
+    spacing = max(1, len(curve) // PEAK_SPACING)
+    # which bumps are peaks: seen through one frame of smoothing (one noisy
+    # frame is not a peak); where: the curve's own highest sample in the bump
+    smooth = gaussian_filter1d(curve, SMOOTHING, mode="nearest")
+    prominence = MIN_PROMINENCE * float(np.ptp(smooth))
+    rules = [f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range"]
+    allowed = np.ones(len(curve), bool)
+    has_baseline = times is not None and times[0] < 0 <= times[-1]
+    if has_baseline:  # what the curve does before anything happens
+        before = times < 0
+        prominence = max(prominence, float(np.ptp(smooth[before])))
+        baseline = float(curve[before].max())
+        allowed &= ~before & (curve > baseline)
+        rules = [
+            f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range and more "
+            f"than the pre-stimulus spread, above the pre-stimulus maximum "
+            f"({baseline:.3g})"
+        ]  # fmt: skip
+    bumps, _ = local_maxima(smooth, distance=spacing, prominence=prominence)
+    peaks = np.unique([
+        left + int(np.argmax(curve[left : right + 1]))
+        for left, right in _bump_extents(smooth, bumps)
+    ]).astype(int)  # fmt: skip
+    if significant is not None:
+        allowed &= np.asarray(significant, bool)
+        rules.append("significant (score_stats)")
+    peaks = peaks[allowed[peaks]]
+    if not peaks.size:
+        after = np.flatnonzero(times >= 0) if has_baseline else np.arange(len(curve))
+        best = after[np.argmax(curve[after])]
+        return np.array([best]), (
+            f"no peak stands out ({', '.join(rules)}): the maximum is shown"
+        )
+    highest = peaks[np.argsort(curve[peaks], kind="stable")[::-1][:max_peaks]]
+    return np.sort(highest), ", ".join(rules)
+
+
+def _bump_extents(smooth, bumps):
+    """Each bump's frames: from the low point before its top to the one after."""
+    extents = []
+    for top in bumps:
+        left = top
+        while left > 0 and smooth[left - 1] <= smooth[left]:
+            left -= 1
+        right = top
+        while right < len(smooth) - 1 and smooth[right + 1] <= smooth[right]:
+            right += 1
+        extents.append((left, right))
+    return extents
