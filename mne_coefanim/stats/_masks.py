@@ -9,27 +9,30 @@ under the rules of :mod:`._agreement`, over the data's whole time range; a
 boolean mask is checked and cropped.
 """
 
-import inspect
-from numbers import Integral
 
 import mne
 import numpy as np
-from mne.utils import logger, verbose, warn
+from mne.utils import logger, verbose
 
 from .._checks import (
     as_float_array,
     check_finite,
-    check_int,
     check_option,
     check_real,
     check_type,
 )
 from ..inputs._csp import aligned_test_refusal
 from ._agreement import one_sided_data, one_sided_message, refuse_untestable
-
-# MNE's automatic cluster-forming threshold is a t value at this p (halved
-# when two-sided); we mirror it when we supply our own t statistic.
-_CLUSTER_FORMING_P = 0.05
+from ._score_tests import (
+    _check_alpha,
+    _check_n_permutations,
+    _default_threshold,
+    _random_kwarg,
+    _subjects_needed,
+    _t_p_values,
+    _t_values,
+    warn_if_unreachable,
+)
 
 
 @verbose
@@ -183,12 +186,6 @@ def _check_samples(samples):
     return samples
 
 
-def _check_n_permutations(n_permutations):
-    if isinstance(n_permutations, str):
-        return check_option("n_permutations", n_permutations, ("all",))
-    return check_int("n_permutations", n_permutations, minimum=1)
-
-
 def _pick_info(info, ch_type, n_channels):
     """Return ``info`` restricted to ``ch_type``, checked against the samples."""
     check_type("info", info, mne.Info, "an instance of mne.Info")
@@ -208,28 +205,9 @@ def _pick_info(info, ch_type, n_channels):
     return info
 
 
-def _t_values(X):
-    """One-sample t of ``X`` against 0 along the first axis; 0 where flat."""
-    mean = X.mean(axis=0)
-    sem = np.sqrt(X.var(axis=0, ddof=1) / X.shape[0])
-    return np.divide(mean, sem, out=np.zeros_like(mean), where=sem > 0)
-
-
 def _fdr_mask(X, *, alpha, tail):
     reject, _ = mne.stats.fdr_correction(_t_p_values(X, tail), alpha=alpha)
     return reject
-
-
-def _t_p_values(X, tail):
-    """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
-    from scipy import stats  # loads slowly: only when a test runs
-
-    t_values, df = _t_values(X), X.shape[0] - 1
-    if tail == 0:
-        return 2 * stats.t.sf(np.abs(t_values), df)
-    if tail == 1:
-        return stats.t.sf(t_values, df)
-    return stats.t.cdf(t_values, df)
 
 
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
@@ -262,57 +240,6 @@ def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jo
         f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
     )
     return mask, ran
-
-
-def _default_threshold(n_subjects, tail):
-    """MNE's automatic threshold, which it only computes for its own t."""
-    from scipy import stats
-
-    p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
-    threshold = stats.t.isf(p_threshold, n_subjects - 1)
-    return -threshold if tail == -1 else threshold
-
-
-def _random_kwarg(seed):
-    """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
-    if seed is not None and not isinstance(seed, Integral | np.random.Generator):
-        raise TypeError(
-            "seed must be None, an int or a numpy.random.Generator; "
-            f"got {type(seed).__name__}."
-        )
-    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
-    if "rng" in params.parameters:
-        return {"rng": np.random.default_rng(seed)}
-    return {"seed": seed}
-
-
-def _smallest_p(n_subjects, n_permutations, tail):
-    """Return the smallest p-value MNE's sign-flip cluster test can give.
-
-    With every flip (an exact test), MNE's one-tailed test counts the data's
-    own signs twice (its list of flips holds them, and leaves out the flip
-    of every subject), so that its p-values are at least ``2 / 2**n``.
-    """
-    n_flips = 2 ** (n_subjects - (tail == 0))
-    if n_permutations == "all" or n_permutations >= n_flips:
-        return (1 if tail == 0 else 2) / n_flips
-    return 1 / n_permutations
-
-
-def _subjects_needed(alpha, tail):
-    """Fewest subjects whose sign flips can give a p-value below alpha."""
-    n_subjects = 2
-    while _smallest_p(n_subjects, "all", tail) >= alpha:
-        n_subjects += 1
-    return n_subjects
-
-
-def warn_if_unreachable(n_subjects, n_permutations, alpha, tail, message):
-    """Warn with ``message`` (``n``, ``p``, ``needed`` filled) when no p < alpha."""
-    smallest = _smallest_p(n_subjects, n_permutations, tail)
-    if smallest >= alpha:
-        warn(message.format(n=n_subjects, p=smallest,
-                            needed=_subjects_needed(alpha, tail)))  # fmt: skip
 
 
 def _channel_adjacency(info):
@@ -449,15 +376,6 @@ def _given_mask(mask, panels, sensors, time_sel):
             f"got {mask.shape}."
         )
     return np.ascontiguousarray(mask[:, time_sel])
-
-
-def _check_alpha(alpha):
-    alpha = check_real("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(
-            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
-        )
-    return alpha
 
 
 def row_masks(mask, alpha, axis, n_panels):

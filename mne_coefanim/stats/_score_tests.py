@@ -1,35 +1,114 @@
-"""``score_stats``: is the decoding score above chance, and when.
+"""One-sample tests across subjects (shared by the masks), ``score_stats``, peaks.
 
-:func:`score_significance` tests per-subject score curves against the chance
-level at every time point, corrected either with a temporal cluster
-permutation test (:func:`mne.stats.permutation_cluster_1samp_test`, as
-mne-bids-pipeline tests its group decoding scores) or with the
-Benjamini-Hochberg FDR over the time points; :func:`find_peaks` picks a
-curve's peaks for a sheet of maps. :func:`tested_scores` applies
-it to the score panel under the rules of the maps' masks: only subjects are
-independent samples (folds, a single curve, or rows nobody said are
-subjects are refused, saying what to pass); there must be a known chance
-level; the test covers the data's whole time range.
+:func:`score_significance` tests per-subject score curves against chance
+at every time point, corrected by a temporal cluster permutation test (as
+mne-bids-pipeline tests its group decoding scores) or the FDR;
+:func:`tested_scores` applies it to the score panel under the masks' rules
+(only subjects are independent samples; a known chance level; the data's
+whole time range). :func:`find_peaks` picks a curve's peaks for a sheet.
 """
 
+import inspect
 import warnings
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 import mne
 import numpy as np
-from mne.utils import logger
+from mne.utils import logger, warn
 
-from .._checks import check_option
+from .._checks import check_int, check_option, check_real
 from ._agreement import FOLDS_NOT_INDEPENDENT, unnamed_axes_message
-from ._masks import (
-    _check_alpha,
-    _check_n_permutations,
-    _default_threshold,
-    _random_kwarg,
-    _t_p_values,
-    _t_values,
-    warn_if_unreachable,
-)
+
+# MNE's automatic cluster-forming threshold is a t value at this p (halved
+# when two-sided); we mirror it when we supply our own t statistic.
+_CLUSTER_FORMING_P = 0.05
+
+
+def _check_n_permutations(n_permutations):
+    if isinstance(n_permutations, str):
+        return check_option("n_permutations", n_permutations, ("all",))
+    return check_int("n_permutations", n_permutations, minimum=1)
+
+
+def _t_values(X):
+    """One-sample t of ``X`` against 0 along the first axis; 0 where flat."""
+    mean = X.mean(axis=0)
+    sem = np.sqrt(X.var(axis=0, ddof=1) / X.shape[0])
+    return np.divide(mean, sem, out=np.zeros_like(mean), where=sem > 0)
+
+
+def _t_p_values(X, tail):
+    """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
+    from scipy import stats  # loads slowly: only when a test runs
+
+    t_values, df = _t_values(X), X.shape[0] - 1
+    if tail == 0:
+        return 2 * stats.t.sf(np.abs(t_values), df)
+    if tail == 1:
+        return stats.t.sf(t_values, df)
+    return stats.t.cdf(t_values, df)
+
+
+def _default_threshold(n_subjects, tail):
+    """MNE's automatic threshold, which it only computes for its own t."""
+    from scipy import stats
+
+    p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
+    threshold = stats.t.isf(p_threshold, n_subjects - 1)
+    return -threshold if tail == -1 else threshold
+
+
+def _random_kwarg(seed):
+    """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
+    if seed is not None and not isinstance(seed, Integral | np.random.Generator):
+        raise TypeError(
+            "seed must be None, an int or a numpy.random.Generator; "
+            f"got {type(seed).__name__}."
+        )
+    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
+    if "rng" in params.parameters:
+        return {"rng": np.random.default_rng(seed)}
+    return {"seed": seed}
+
+
+def _smallest_p(n_subjects, n_permutations, tail):
+    """Return the smallest p-value MNE's sign-flip cluster test can give.
+
+    With every flip (an exact test), MNE's one-tailed test counts the data's
+    own signs twice (its list of flips holds them, and leaves out the flip
+    of every subject), so that its p-values are at least ``2 / 2**n``.
+    """
+    n_flips = 2 ** (n_subjects - (tail == 0))
+    if n_permutations == "all" or n_permutations >= n_flips:
+        return (1 if tail == 0 else 2) / n_flips
+    return 1 / n_permutations
+
+
+def _subjects_needed(alpha, tail):
+    """Fewest subjects whose sign flips can give a p-value below alpha."""
+    n_subjects = 2
+    while _smallest_p(n_subjects, "all", tail) >= alpha:
+        n_subjects += 1
+    return n_subjects
+
+
+def warn_if_unreachable(n_subjects, n_permutations, alpha, tail, message):
+    """Warn with ``message`` (``n``, ``p``, ``needed`` filled) when no p < alpha."""
+    smallest = _smallest_p(n_subjects, n_permutations, tail)
+    if smallest >= alpha:
+        warn(message.format(n=n_subjects, p=smallest,
+                            needed=_subjects_needed(alpha, tail)))  # fmt: skip
+
+
+def _check_alpha(alpha):
+    alpha = check_real("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
+        )
+    return alpha
+
 
 SCORE_METHODS = ("cluster", "fdr")
 TAIL_WORDS = {1: "above chance", 0: "different from chance", -1: "below chance"}
@@ -39,36 +118,19 @@ TAIL_WORDS = {1: "above chance", 0: "different from chance", -1: "below chance"}
 class ScoreTest:
     """The outcome of a test of score curves against chance.
 
-    Attributes
-    ----------
-    significant : array of bool, shape (n_times,)
-        True at the time points found different from chance.
-    method : 'cluster' | 'fdr'
-        The correction for the many time points.
-    n_subjects : int
-        The number of independent rows tested across.
-    alpha : float
-        The significance level.
-    tail : -1 | 0 | 1
-        1 tests ``score > chance``, -1 ``score < chance``, 0 both.
-    clusters : list of (int, int)
-        ``'cluster'``: each cluster's first and last time index; ``'fdr'``:
-        each run of consecutive significant time points.
-    p_values : array, shape (n_clusters,)
-        ``'cluster'``: each cluster's permutation p-value; ``'fdr'``: each
-        run's smallest FDR-adjusted p-value.
-    settings : str
-        How the test was run, for the log (threshold, permutations).
+    ``clusters`` holds each cluster's (``'fdr'``: each run of significant
+    time points') first and last time index, ``p_values`` its permutation
+    p-value (``'fdr'``: the run's smallest adjusted p-value).
     """
 
-    significant: np.ndarray
-    method: str
+    significant: np.ndarray  # (n_times,) bool
+    method: str  # 'cluster' | 'fdr'
     n_subjects: int
     alpha: float
-    tail: int
+    tail: int  # 1: score > chance, -1: score < chance, 0: both
     clusters: list
     p_values: np.ndarray
-    settings: str
+    settings: str  # how the test was run, for the log
 
     @property
     def label(self):
@@ -133,11 +195,6 @@ def score_significance(rows, chance, *, method="cluster", alpha=0.05, tail=1,
         centred, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
         n_permutations=_check_n_permutations(n_permutations),
     )  # fmt: skip
-
-
-def log_score_test(test, times):
-    """Log what :func:`score_significance` found, times in seconds."""
-    logger.info(test.describe(np.asarray(times)))
 
 
 def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
@@ -205,26 +262,10 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
                   guessed_dims=None):  # fmt: skip
     """Return the panel with its significant times, or refuse to test it.
 
-    Parameters
-    ----------
-    panel : ScorePanel | None
-        The score panel (None without scores).
-    score_stats : None | 'cluster' | 'fdr'
-        As in :func:`mne_coefanim.animate_coefs`.
-    times : array, shape (n_all_times,)
-        The data's times (all of them), for the log.
-    time_sel : array of int
-        The frames shown (after ``tmin``/``tmax``).
-    alpha, seed
-        The significance level and the permutations' seed.
-    guessed_dims : tuple of str | None
-        The default axis names the data's rows (that 2-D scores follow)
-        were read with; not None refuses the test (they could be folds).
-
-    Returns
-    -------
-    panel : ScorePanel | None
-        With ``significant`` and ``significance`` set when tested.
+    ``times`` are all the data's times (for the log), ``time_sel`` the
+    frames shown; ``guessed_dims``, the default axis names the data's rows
+    (that 2-D scores follow) were read with, refuses the test (they could
+    be folds).
     """
     if score_stats is None:
         return panel
@@ -237,11 +278,9 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
         raise ValueError(unnamed_axes_message(
             f"score_stats={score_stats!r} (its {len(panel.rows)} rows of scores "
             f"taken as data's)", guessed_dims))  # fmt: skip
-    # scipy.stats loads slowly: only when a test is asked for
-
     test = score_significance(panel.rows, panel.chance, method=score_stats,
                               alpha=alpha, seed=seed)  # fmt: skip
-    log_score_test(test, times)
+    logger.info(test.describe(np.asarray(times)))
     significant = np.ascontiguousarray(test.significant[time_sel])
     return replace(panel, significant=significant, significance=test.label)
 
@@ -316,25 +355,9 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
     The ``max_peaks`` highest are kept, in time order. When none qualifies
     (a flat curve, one rising to an end, or noise), the curve's maximum
     (after 0 when there is a baseline) is returned, and ``rule`` says so.
-
-    Parameters
-    ----------
-    curve : array, shape (n_times,)
-        The curve.
-    times : array, shape (n_times,) | None
-        The frames' times in seconds; None when unknown (sample indices).
-    significant : array of bool, shape (n_times,) | None
-        Where ``score_stats`` found the curve above chance; None without a
-        test.
-    max_peaks : int
-        The most peaks returned.
-
-    Returns
-    -------
-    frames : array of int
-        The peaks' frames, in time order (at least one).
-    rule : str
-        What chose them, for the log and the sheet's note.
+    ``times`` are in seconds (None: unknown, sample indices). Returns the
+    peaks' frames (at least one, in time order) and ``rule``, what chose
+    them, for the log and the sheet's note.
     """
     from scipy.ndimage import gaussian_filter1d
     from scipy.signal import find_peaks as local_maxima
