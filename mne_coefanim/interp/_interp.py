@@ -20,6 +20,7 @@ from numbers import Real
 import numpy as np
 from matplotlib.path import Path
 from mne.defaults import HEAD_SIZE_DEFAULT
+from mne.utils import logger
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from .._checks import as_float_array, check_int, check_option
@@ -446,3 +447,31 @@ def _frozen(value):
         return (array.dtype.str, array.shape, array.tobytes())
     # the type too: res=256.0 equals 256, but must still be refused
     return (type(value).__name__, value)
+
+
+def extrapolated_pixels(interp):
+    """Per pixel drawn, whether it lies outside the sensors' hull (logged).
+
+    None unless ``interp.extrapolated == 'fade'``: the pixels faded in
+    every frame, shape (n_inside,).
+    """
+    if interp.extrapolated == "show":
+        return None
+    disc = _head_disc(interp)
+    share = (disc & ~interp.hull).sum() / max(disc.sum(), 1)
+    done = "faded" if interp.extrapolated == "fade" else "left blank"
+    logger.info(
+        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
+        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
+        f"are {done}."
+    )
+    if interp.extrapolated == "hide":
+        return None
+    return ~interp.hull[interp.inside]
+
+
+def _head_disc(interp):
+    """Return the pixels of the disc the map covers (before any hiding)."""
+    xx, yy = np.meshgrid(interp.xi, interp.yi)
+    centre = interp.sphere[:2]
+    return np.hypot(xx - centre[0], yy - centre[1]) <= interp.clip_radius

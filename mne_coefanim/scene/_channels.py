@@ -428,3 +428,84 @@ def _dims_without_freqs(dims):
         return None
     names = normalize_dims(dims)
     return tuple(name for name in names if name != FREQ_DIM)
+
+
+# -- which class positive values point to ------------------------------------
+
+def positive_classes(panels, csp, class_names):
+    """Name, per panel, the class its positive values point to (or None).
+
+    A classifier's panel names its ``classes_`` entry (see
+    ``CoefData.positive``), or the entry of ``class_names`` in the same
+    place; other signed values (arrays, an Evoked) name the second of two
+    ``class_names``, as a binary decoder's positive side.
+    """
+    if class_names is None:
+        return [_class_name(p) for p in panels]
+    if not isinstance(class_names, list | tuple) or not all(
+        isinstance(name, str) for name in class_names
+    ):  # fmt: skip
+        raise TypeError(
+            f"class_names must be a list of str, the decoder's classes in the "
+            f"order of its classes_ (e.g. ['left', 'right']); got "
+            f"{class_names!r:.80}."
+        )
+    if len(class_names) < 2 or len(set(class_names)) < len(class_names):
+        raise ValueError(
+            f"class_names must name at least two classes, each once; got "
+            f"{list(class_names)}."
+        )
+    names = list(class_names)
+    pairs = zip(panels, csp, strict=True)
+    return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
+
+
+def _class_name(panel):
+    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
+        return None
+    return panel.decoder.classes[panel.positive]
+
+
+def _named_class(panel, is_csp, names):
+    """Return the entry of ``class_names`` that ``panel``'s positive values point to."""
+    decoder = panel.decoder
+    unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
+    if is_csp or unsigned or (decoder is not None and panel.positive is None):
+        why = (
+            "a CSP component's sign is arbitrary" if is_csp
+            else f"these values have no sign ({panel.reduction}"
+            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
+            if panel.reduction
+            else "transform='abs' leaves no sign" if panel.transform == "abs"
+            else "aligned signs follow the data, not a class" if panel.signs_aligned
+            else "a regressor has no classes"
+        )  # fmt: skip
+        raise ValueError(
+            f"class_names says which class positive values point to, but {why}; "
+            f"got class_names={names}. Leave class_names=None."
+        )
+    if panel.positive is not None:  # a classifier: its classes_, renamed
+        if len(names) != decoder.n_classes:
+            raise ValueError(
+                f"class_names must name the decoder's {decoder.n_classes} "
+                f"classes in the order of its classes_ {list(decoder.classes)}; "
+                f"got {len(names)}: {names}."
+            )
+        return names[panel.positive]
+    if len(names) != 2:  # values with no decoder: a binary contrast
+        raise ValueError(
+            f"class_names names the two classes of a binary decoder (positive "
+            f"values point to the second) when data holds values rather than "
+            f"estimators; got {len(names)}: {names}. For one class of a "
+            f"multi-class decoder, pass its estimators with class_idx."
+        )
+    return names[1]
+
+
+def shared_positive(positive):
+    """One colour bar for all panels: their positive class, if all agree."""
+    if len(set(positive)) == 1:
+        return positive[0]
+    logger.info(f"The panels' positive classes differ ({positive}); pass "
+                f"vlim='each' for a colour bar (and label) per panel.")  # fmt: skip
+    return None

@@ -17,7 +17,9 @@ from numbers import Real
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
-from mne.utils import logger
+
+from ..interp._interp import scalp_interpolator
+from ..stats._agreement import FADE_STEPS
 
 N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
 MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
@@ -347,54 +349,6 @@ def color_tables(values, vlim, cmap, cnorm, halve=False):
 EXTRAPOLATED_FADE = 0.6
 
 
-def _check_fades(extrapolated, stats):
-    """Refuse two fades that one map could not tell apart.
-
-    ``consistency_display='fade'`` grades the whole map by the subjects'
-    agreement; a lightened rim would read as disagreement.
-    """
-    graded = stats.consistency is not None and stats.consistency_display == "fade"
-    if extrapolated == "fade" and graded:
-        raise ValueError(
-            "extrapolated='fade' and consistency_display='fade' would both "
-            "lighten the map, and a faded pixel could not say why; pass "
-            "extrapolated='hide' (blank beyond the sensors) or "
-            "consistency_display='panel'."
-        )
-
-
-def extrapolated_pixels(interp, stats):
-    """Return the pixels drawn that are extrapolated (logged); None unless 'fade'.
-
-    Parameters
-    ----------
-    interp : ScalpInterpolator
-        The scene's interpolator (its ``extrapolated`` says what to do).
-    stats : StatOptions
-        The other fades asked for (``consistency_display``).
-
-    Returns
-    -------
-    outside : array of bool, shape (n_inside,) | None
-        Per pixel drawn (``interp.inside``), whether it lies outside the
-        sensors' convex hull: faded in every frame.
-    """
-    _check_fades(interp.extrapolated, stats)
-    if interp.extrapolated == "show":
-        return None
-    disc = _head_disc(interp)
-    share = (disc & ~interp.hull).sum() / max(disc.sum(), 1)
-    done = "faded" if interp.extrapolated == "fade" else "left blank"
-    logger.info(
-        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
-        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
-        f"are {done}."
-    )
-    if interp.extrapolated == "hide":
-        return None
-    return ~interp.hull[interp.inside]
-
-
 def twin_fade(mask_dim, outside):
     """How far the faded twins fade: ``mask_dim``'s, else 'fade''s own."""
     if mask_dim is not None:
@@ -402,8 +356,147 @@ def twin_fade(mask_dim, outside):
     return None if outside is None else EXTRAPOLATED_FADE
 
 
-def _head_disc(interp):
-    """Return the pixels of the disc the map covers (before any hiding)."""
-    xx, yy = np.meshgrid(interp.xi, interp.yi)
-    centre = interp.sphere[:2]
-    return np.hypot(xx - centre[0], yy - centre[1]) <= interp.clip_radius
+# -- consistency=: agreement panels' tables, the graded fade -------------------
+
+PANEL_CMAPS = {"t": "RdBu_r", "sign": "viridis", "sem": "viridis"}
+
+
+def panel_tables(means, measures, measure, colors, halve):
+    """One colour table per panel: the means' limits as asked, the measure's own."""
+    n_panels = 2 * len(means)
+    n_levels = N_LEVELS // n_panels // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"consistency adds a panel beside each of the {len(means)} panels; "
+            f"{N_LEVELS} colours split between {n_panels} panels"
+            f"{' and their faded twins' if halve else ''} leave fewer "
+            f"than {MIN_PANEL_LEVELS} each. Show at most "
+            f"{N_LEVELS // (2 if halve else 1) // MIN_PANEL_LEVELS // 2} panels, "
+            "or consistency_display='fade'."
+        )
+    cnorm = colors.cnorm
+    if isinstance(colors.vlim, str):  # 'each' (checked with the scene)
+        mean_limits = [resolve_vlim(v, (None, None), cnorm) for v in means]
+        measure_limits = [_measure_limits(v, measure) for v in measures]
+    else:
+        mean_limits = [resolve_vlim(means, colors.vlim, cnorm)] * len(means)
+        measure_limits = [_measure_limits(measures, measure)] * len(means)
+    specs = []
+    for (vmin, vmax), (lo, hi) in zip(mean_limits, measure_limits, strict=True):
+        cmap = default_cmap(vmin, vmax) if colors.cmap is None else colors.cmap
+        specs += [(cmap, vmin, vmax, cnorm), (PANEL_CMAPS[measure], lo, hi, None)]
+    return [
+        ColorTable.create(
+            cmap, vmin, vmax, norm, n_levels=n_levels, offset=k * n_levels
+        )  # fmt: skip
+        for k, (cmap, vmin, vmax, norm) in enumerate(specs)
+    ]
+
+
+def _measure_limits(values, measure):
+    """Colour limits of a measure: t symmetric about 0, a fraction 0 to 1."""
+    if measure == "sign":
+        return 0.0, 1.0
+    if measure == "t":
+        peak = float(np.abs(values).max())
+        return (-peak, peak) if peak > 0 else (-1.0, 1.0)
+    return resolve_vlim(values)  # sem: 0 to its largest
+
+
+class GradedFade:
+    """Move each pixel's colour to the twin of its fade step.
+
+    Parameters
+    ----------
+    weights : array, shape (n_panels, n_times, n_channels)
+        Per panel, frame and channel, how fully to show the map, in [0, 1].
+    interp : ScalpInterpolator
+        Interpolates the weights onto the pixels.
+    shift : int
+        How far apart in the palette two consecutive steps' colours are
+        (the levels of all the tables of one step).
+    """
+
+    def __init__(self, weights, interp, shift):
+        self.weights = np.ascontiguousarray(weights, float)
+        self.interp = interp
+        self.shift = int(shift)
+
+    def apply(self, levels, panel, start, stop):
+        """Fade the colour levels of frames ``start..stop`` of a panel, in place.
+
+        Parameters
+        ----------
+        levels : array of uint8, shape (n_frames, n_inside)
+            The unfaded colour indices (the first table's step).
+        panel : int
+            The panel whose weights apply.
+        start, stop : int
+            The frames.
+        """
+        weights = self.interp.interpolate_inside(self.weights[panel, start:stop])
+        levels += self.steps(weights) * np.uint8(self.shift)
+
+    @staticmethod
+    def steps(weights):
+        """Return the fade step (0: none) of each weight, uint8."""
+        faded = 1.0 - np.clip(weights, 0.0, 1.0)
+        return np.rint(faded * (len(FADE_STEPS) - 1)).astype(np.uint8)
+
+
+def graded_fade(scene, weights, titles):
+    """Return the scene with its maps faded by ``weights``.
+
+    Parameters
+    ----------
+    scene : Scene
+        The scene of the means (one table, or one per panel).
+    weights : array, shape (n_panels, n_shown, n_channels)
+        How fully to show each panel's map, per frame shown and channel.
+    titles : list of str
+        The panels' titles, saying what the fade means.
+
+    Returns
+    -------
+    scene : Scene
+        With the tables' levels split between the fade steps, their faded
+        twins, and the fade to apply per frame.
+    """
+    tables = list(scene.tables)
+    n_levels = N_LEVELS // len(tables) // len(FADE_STEPS)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"consistency_display='fade' splits {N_LEVELS} colours between "
+            f"{len(tables)} colour tables and {len(FADE_STEPS)} fade steps, at "
+            f"least {MIN_PANEL_LEVELS} each; use fewer panels with vlim='each' "
+            f"(at most {N_LEVELS // len(FADE_STEPS) // MIN_PANEL_LEVELS}), shared "
+            "limits, or consistency_display='panel'."
+        )
+    base = [
+        replace(table, n_levels=n_levels, offset=k * n_levels)
+        for k, table in enumerate(tables)
+    ]
+    shift = n_levels * len(base)
+    twins = [
+        table.faded(fade, table.offset + step * shift)
+        for step, fade in enumerate(FADE_STEPS[1:], start=1)
+        for table in base
+    ]
+    fade = GradedFade(weights, _weight_interpolator(scene.interp), shift)
+    return replace(scene, tables=base, faded=twins, fade=fade, titles=titles)
+
+
+def _weight_interpolator(interp):
+    """Return the scene's interpolator, or its twin with ``border='mean'``.
+
+    A numeric ``border`` is a value for the map; as a weight it would fade
+    (or light up) the head's rim whatever the subjects do, so the weights
+    take their neighbours' mean there instead.
+    """
+    if interp.border == "mean":
+        return interp
+    return scalp_interpolator(  # built once per geometry, as the scene's
+        interp.pos, image_interp=interp.image_interp,
+        extrapolate=interp.extrapolate, border="mean", res=interp.res,
+        sphere=interp.sphere, extrapolated=interp.extrapolated,  # same pixels
+    )  # fmt: skip

@@ -17,6 +17,8 @@ is tested at ``alpha`` divided by the number of frequencies.
 the activation patterns of Haufe et al. (2014).
 """
 
+from dataclasses import dataclass
+
 import mne
 import numpy as np
 from mne.utils import logger, verbose
@@ -330,3 +332,147 @@ def refuse_untestable(panel, what, words):
                          f"{PER_SUBJECT_HINT}{words['instead']}.")  # fmt: skip
     if panel.guessed_dims is not None:
         raise ValueError(unnamed_axes_message(what, panel.guessed_dims))
+
+
+# -- consistency=: each panel measured across its subjects ---------------------
+
+_FOLDS_HARM = "they agree with each other even on pure noise"
+
+
+# how far toward white each step fades: the first is the unfaded table
+FADE_STEPS = (0.0, 0.3, 0.6, 0.9)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One panel's agreement: the measure, the fade weights, across how many."""
+
+    values: np.ndarray  # (n_times, n_channels), every time of the data
+    weights: np.ndarray  # (n_times, n_channels), in [0, 1]
+    n_subjects: int
+
+
+def _measure(panel, measure, alpha, display):
+    """Measure one panel's agreement across its subjects, or say why not."""
+    name = f"consistency={measure!r}"
+    refuse_untestable(panel, name, dict(
+        act="measure agreement on",
+        noise="every subject agrees in sign and t against 0 is large even for "
+        "pure noise",
+        hints=("Pass class_idx to measure one class's signed pattern.",
+               "Use the magnetometers (ch_type='mag')."),
+        aligned=f"{name} cannot measure the agreement of sign-aligned samples "
+        f"(align_signs=True): alignment makes every subject agree with their "
+        f"leading pattern, so even pure noise would look consistent. Pass "
+        f"align_signs=False for maps whose sign is meaningful.",
+        across="measures agreement", instead="", harm=_FOLDS_HARM,
+    ))  # fmt: skip
+    _refuse_one_sided(panel, measure, display)
+    n_subjects = len(panel.samples)
+    if n_subjects < 2:
+        raise ValueError(
+            f"{name} needs at least 2 subjects to measure their agreement; data "
+            f"has {n_subjects}. {PER_SUBJECT_HINT}."
+        )
+    if measure == "sem" and panel.transform == "zscore":
+        raise ValueError(
+            "consistency='sem' is in the data's units, but transform='zscore' "
+            "shows z-scores: the two would not share a scale. Pass "
+            "consistency='t' or 'sign', or transform=None."
+        )
+    values = agreement(panel.samples, measure)
+    weights = agreement_weights(values, measure, mean=panel.samples.mean(axis=0),
+                                n_samples=n_subjects, alpha=alpha)  # fmt: skip
+    if measure == "t":
+        values = _finite_t(values)
+    return Measured(values=values, weights=weights, n_subjects=n_subjects)
+
+
+def _refuse_one_sided(panel, measure, display):
+    """Refuse measures against 0 of maps that are all on one side of 0.
+
+    't' and 'sign' measure agreement with 0 and the fade of 'sem' shows
+    ``|mean| / (2 SEM)``: all large for per-subject maps that are
+    non-negative (e.g. ``np.abs``) even when they are pure noise. The SEM
+    shown as a panel is the spread only, and stays allowed.
+    """
+    if measure == "sem" and display == "panel":
+        return
+    side = one_sided_data(panel.samples, 0.0)
+    if side is not None:
+        raise ValueError(
+            f"consistency={measure!r} measures agreement against 0, but every "
+            f"subject's map is {side} at every time and channel (e.g. made with "
+            f"np.abs, a norm or a power): all subjects agree in sign, and their "
+            f"mean lies away from 0, even for pure noise. Pass a signed quantity "
+            f"(e.g. the patterns before np.abs), or consistency='sem' with "
+            f"consistency_display='panel' to show the subjects' spread only."
+        )
+
+
+def _finite_t(t):
+    """Show an infinite t (identical non-zero subjects) at the largest finite."""
+    infinite = np.isinf(t)
+    if not infinite.any():
+        return t
+    finite = np.abs(t[~infinite])
+    cap = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    logger.info(
+        f"t is infinite at {int(infinite.sum())} (time, channel) cells, where all "
+        f"subjects have the same non-zero value; shown as +/-{cap:.3g}, the "
+        "largest finite |t|."
+    )
+    return np.where(infinite, np.sign(t) * cap, t)
+
+
+def _log(measure, display, measured, alpha):
+    """Say what was computed, across how many subjects, and how it is shown."""
+    counts = sorted({m.n_subjects for m in measured})
+    across = f"across {' / '.join(map(str, counts))} subjects"
+    what = {
+        "t": f"one-sample t against 0 {across}",
+        "sign": f"fraction of subjects whose sign agrees with the mean's, {across}",
+        "sem": f"standard error of the mean {across}",
+    }[measure]
+    logger.info(
+        f"consistency={measure!r}: the {what}, per channel and time point, over "
+        "the data's whole time range (on the per-subject values, before any "
+        "transform)."
+    )
+    if display == "fade":
+        logger.info(
+            f"consistency_display='fade': the mean map fades toward white in "
+            f"{len(FADE_STEPS)} steps (up to {FADE_STEPS[-1]:.0%}) as "
+            f"{_fade_rule(measure, measured[0], alpha)}."
+        )
+
+
+def _fade_rule(measure, measured, alpha):
+    if measure == "t":
+        crit = t_threshold(measured.n_subjects, alpha)
+        return (
+            f"|t| falls from {crit:.2f} (p = {alpha:g}, two-sided, uncorrected, "
+            f"{measured.n_subjects} subjects) to 0"
+        )
+    if measure == "sign":
+        return "the fraction of subjects agreeing in sign falls from 1 to 0.5"
+    return f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0"
+
+
+def fade_title(title, measure, measured, alpha):
+    n = measured.n_subjects
+    head = f"{title} ({n} subjects)" if title else f"Mean of {n} subjects"
+    if measure == "t":
+        tail = f"faded where |t| < {t_threshold(n, alpha):.2f} (uncorrected)"
+    elif measure == "sign":
+        tail = "faded as sign agreement falls"
+    else:
+        tail = f"faded where |mean| < {SEM_MULTIPLE:g} SEM"
+    return f"{head}, {tail}"
+
+
+def measure_agreement(panels, measure, alpha, display):
+    """Measure each panel's agreement across its subjects (logged), or say why not."""
+    measured = [_measure(panel, measure, alpha, display) for panel in panels]
+    _log(measure, display, measured, alpha)
+    return measured
