@@ -3,11 +3,10 @@
 Values become palette indices by arithmetic, once per pixel, instead of
 ``cmap(norm(x))`` per frame: the GIF palette, the matplotlib image and the
 colour bar all use the same ``n_levels`` colours, so what is saved is what
-the figure shows. One table serves all panels, or with ``vlim='each'`` one
-per panel; dimmed twins show non-significant (``mask_dim``) or extrapolated
-pixels. ``extrapolated='fade'`` lightens the pixels outside the sensors'
-convex hull, ``'hide'`` leaves them blank; the colour limits never depend
-on it.
+the figure shows. One table serves all panels, or with ``vlim='each'`` (or
+agreement panels) one per panel; dimmed twins show non-significant
+(``mask_dim``) or extrapolated pixels, and ``consistency_display='fade'``
+grades the map through several steps of twins.
 """
 
 import copy
@@ -165,29 +164,9 @@ def default_cmap(vmin, vmax):
 class ColorTable:
     """Map values to palette indices with fixed limits.
 
-    Parameters
-    ----------
-    cmap : matplotlib.colors.Colormap
-        The colour map to sample.
-    vmin, vmax : float
-        The colour limits.
-    cnorm : matplotlib.colors.Normalize | None
-        An optional non-linear normalisation (e.g. ``TwoSlopeNorm``).
-    n_levels : int
-        The number of colours sampled from ``cmap``.
-    offset : int
-        Where the table's levels start in the palette.
-    fade : float
-        Fade the colours toward white by this fraction (0: none); used for
-        the dimmed twin of a table (non-significant areas).
-    offset : int
-        The palette index of the first level (non-zero when several tables,
-        e.g. one per panel, share one palette).
-
-    Attributes
-    ----------
-    colors : array, shape (n_levels, 3)
-        The map colours as uint8 RGB; index ``offset + level``.
+    ``n_levels`` colours are sampled from ``cmap``, at palette indices from
+    ``offset`` on (several tables share one palette); ``fade`` moves them
+    toward white by that fraction (a dimmed twin).
     """
 
     cmap: mpl.colors.Colormap
@@ -219,20 +198,9 @@ class ColorTable:
         return np.round(rgb * 255).astype(np.uint8)
 
     def faded(self, fade, offset):
-        """Return a twin table whose colours are faded toward white.
+        """Return a twin table faded toward white (1: white) at ``offset``.
 
-        Parameters
-        ----------
-        fade : float
-            0 keeps the colours, 1 makes them white.
-        offset : int
-            Where the twin's levels start in the palette.
-
-        Returns
-        -------
-        twin : ColorTable
-            Same limits and levels; ``twin.levels(v) - twin.offset ==
-            self.levels(v) - self.offset``.
+        ``twin.levels(v) - twin.offset == self.levels(v) - self.offset``.
         """
         return replace(self, fade=float(fade), offset=int(offset))
 
@@ -266,19 +234,8 @@ class ColorTable:
 def palette_with(tables, chrome):
     """Return the 256-colour palette: map levels first, then the figure's own colours.
 
-    Parameters
-    ----------
-    tables : ColorTable | list of ColorTable
-        The maps' colour tables, in the order of their ``offset``: table ``k``
-        takes indices ``offset .. offset + n_levels - 1``, right after table
-        ``k - 1``.
-    chrome : array, shape (n, 3)
-        Other colours the frames need (background, text, outlines).
-
-    Returns
-    -------
-    palette : array, shape (sum of n_levels + n, 3)
-        uint8 RGB.
+    ``tables`` (one or a list) must follow each other by ``offset``;
+    ``chrome`` holds the other colours (background, text, outlines), (n, 3).
     """
     tables = [tables] if isinstance(tables, ColorTable) else list(tables)
     start = 0
@@ -334,15 +291,21 @@ def color_tables(values, vlim, cmap, cnorm, halve=False):
             f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
             f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
         )
-    tables = []
-    for k, panel_values in enumerate(values):
+    specs = []
+    for panel_values in values:
         vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
-        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
-        table = ColorTable.create(
-            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
-        )
-        tables.append(table)
-    return tables
+        specs.append((default_cmap(vmin, vmax) if cmap is None else cmap,
+                      vmin, vmax, cnorm))  # fmt: skip
+    return _tables(specs, n_levels)
+
+
+def _tables(specs, n_levels):
+    """Tables of ``(cmap, vmin, vmax, cnorm)``, one after another in the palette."""
+    return [
+        ColorTable.create(cmap, vmin, vmax, norm, n_levels=n_levels,
+                          offset=k * n_levels)  # fmt: skip
+        for k, (cmap, vmin, vmax, norm) in enumerate(specs)
+    ]
 
 
 # how far toward white 'fade' moves the colours (without mask_dim)
@@ -385,12 +348,7 @@ def panel_tables(means, measures, measure, colors, halve):
     for (vmin, vmax), (lo, hi) in zip(mean_limits, measure_limits, strict=True):
         cmap = default_cmap(vmin, vmax) if colors.cmap is None else colors.cmap
         specs += [(cmap, vmin, vmax, cnorm), (PANEL_CMAPS[measure], lo, hi, None)]
-    return [
-        ColorTable.create(
-            cmap, vmin, vmax, norm, n_levels=n_levels, offset=k * n_levels
-        )  # fmt: skip
-        for k, (cmap, vmin, vmax, norm) in enumerate(specs)
-    ]
+    return _tables(specs, n_levels)
 
 
 def _measure_limits(values, measure):
@@ -406,15 +364,9 @@ def _measure_limits(values, measure):
 class GradedFade:
     """Move each pixel's colour to the twin of its fade step.
 
-    Parameters
-    ----------
-    weights : array, shape (n_panels, n_times, n_channels)
-        Per panel, frame and channel, how fully to show the map, in [0, 1].
-    interp : ScalpInterpolator
-        Interpolates the weights onto the pixels.
-    shift : int
-        How far apart in the palette two consecutive steps' colours are
-        (the levels of all the tables of one step).
+    ``weights`` (n_panels, n_times, n_channels) say how fully to show the
+    map, in [0, 1]; ``interp`` puts them on the pixels; ``shift`` is the
+    palette distance between two steps (all the tables of one step).
     """
 
     def __init__(self, weights, interp, shift):
@@ -423,17 +375,7 @@ class GradedFade:
         self.shift = int(shift)
 
     def apply(self, levels, panel, start, stop):
-        """Fade the colour levels of frames ``start..stop`` of a panel, in place.
-
-        Parameters
-        ----------
-        levels : array of uint8, shape (n_frames, n_inside)
-            The unfaded colour indices (the first table's step).
-        panel : int
-            The panel whose weights apply.
-        start, stop : int
-            The frames.
-        """
+        """Fade a panel's levels (n_frames, n_inside), frames start..stop, in place."""
         weights = self.interp.interpolate_inside(self.weights[panel, start:stop])
         levels += self.steps(weights) * np.uint8(self.shift)
 
@@ -445,22 +387,10 @@ class GradedFade:
 
 
 def graded_fade(scene, weights, titles):
-    """Return the scene with its maps faded by ``weights``.
+    """Return the scene with its maps faded by ``weights`` (n_panels, n_shown, n_ch).
 
-    Parameters
-    ----------
-    scene : Scene
-        The scene of the means (one table, or one per panel).
-    weights : array, shape (n_panels, n_shown, n_channels)
-        How fully to show each panel's map, per frame shown and channel.
-    titles : list of str
-        The panels' titles, saying what the fade means.
-
-    Returns
-    -------
-    scene : Scene
-        With the tables' levels split between the fade steps, their faded
-        twins, and the fade to apply per frame.
+    The tables' levels are split between the fade steps, each with faded
+    twins; ``titles`` say what the fade means.
     """
     tables = list(scene.tables)
     n_levels = N_LEVELS // len(tables) // len(FADE_STEPS)

@@ -33,7 +33,6 @@ from ._channels import (
     scale_for_display,
     shared_positive,
     used_channels,
-    with_changes,
 )
 from ._colors import (
     color_tables,
@@ -442,7 +441,7 @@ def _with_panels(scene, measure, measured, options, time_sel):
     for mean, title, unit, m, pos in rows:
         label = f"{PANEL_LABELS[measure]} across {m.n_subjects} subjects"
         measure_unit = PANEL_UNITS.get(measure, unit)
-        panels += [mean, with_changes(
+        panels += [mean, replace(
             mean, data=m.values, samples=None, sample_dim=None, kind="values",
             units=measure_unit, transform=None,
         )]  # fmt: skip
