@@ -79,17 +79,9 @@ class Scene:
 def prepare_scene(data, info, options):
     """Validate everything once and precompute what all frames share.
 
-    Parameters
-    ----------
-    data, info
-        As in :func:`mne_coefanim.animate_coefs`.
-    options : SceneOptions
-        The options, grouped by stage.
-
-    Returns
-    -------
-    scene : Scene
-        What the figure, the compositor and the writers trust.
+    ``data`` and ``info`` as in :func:`mne_coefanim.animate_coefs`,
+    ``options`` the SceneOptions; returns the :class:`Scene` that the
+    figure, the compositor and the writers trust.
     """
     titles, items = _split_panels(data)
     check_consistency(options.stats)  # before any slow test
@@ -139,8 +131,7 @@ def prepare_scene(data, info, options):
 def _read_panels(items, sensors, info, data_options):
     """Each panel's values, restricted (and named) to the channels the map shows.
 
-    So a NaN in a dropped channel (picks, bads) does no harm, and one in a
-    shown channel is reported by name.
+    A NaN in a dropped channel (picks, bads) does no harm then.
     """
     opts = data_options
     panels = []
@@ -290,14 +281,9 @@ class FrameLevels:
     def frame(self, index, chunk=CHUNK_FRAMES):
         """Levels, masks and images of frame ``index``, through the chunk cache.
 
-        Returns
-        -------
-        levels : list of array of uint8
-            Per panel, the colour index of each pixel inside the head.
-        masks : list of array of bool | None
-            Per panel, the significance of each channel.
-        images : list of array | None
-            Per panel, the values on the full grid (NaN outside), or None.
+        Per panel: the colour index (uint8) of each pixel inside the head,
+        each channel's significance (or None), and the values on the full
+        grid, NaN outside (or None without ``images``).
         """
         start, stop, data = self._chunk
         if not start <= index < stop:
@@ -401,13 +387,7 @@ def add_agreement(scene, options, time_sel):
 
 
 def check_consistency(stats):
-    """Return the measure asked for (or None), or raise naming what to change.
-
-    Parameters
-    ----------
-    stats : StatOptions
-        With ``consistency``, ``consistency_display`` and ``mask_dim``.
-    """
+    """Return the measure asked for (or None), or raise naming what to change."""
     consistency, display = stats.consistency, stats.consistency_display
     check_option("consistency", consistency, (None, *AGREEMENT_MEASURES))
     check_option("consistency_display", display, DISPLAYS)
@@ -428,13 +408,9 @@ def check_consistency(stats):
 def _with_panels(scene, measure, measured, options, time_sel):
     """Interleave an agreement panel after each mean, each with its own bar."""
     means = scene.panels
-    n_means = len(means)
-    mean_units = (
-        scene.units if isinstance(scene.units, list) else [scene.units] * n_means
-    )
-    mean_positive = (
-        scene.positive if isinstance(scene.positive, list)
-        else [scene.positive] * n_means
+    mean_units, mean_positive = (
+        value if isinstance(value, list) else [value] * len(means)
+        for value in (scene.units, scene.positive)
     )  # fmt: skip
     panels, titles, units, positive = [], [], [], []
     rows = zip(means, scene.titles, mean_units, measured, mean_positive, strict=True)
@@ -463,11 +439,7 @@ def _with_panels(scene, measure, measured, options, time_sel):
 
 
 def _check_fades(extrapolated, stats):
-    """Refuse two fades that one map could not tell apart.
-
-    ``consistency_display='fade'`` grades the whole map by the subjects'
-    agreement; a lightened rim would read as disagreement.
-    """
+    """Refuse two fades (``'fade'`` twice) that one map could not tell apart."""
     graded = stats.consistency is not None and stats.consistency_display == "fade"
     if extrapolated == "fade" and graded:
         raise ValueError(

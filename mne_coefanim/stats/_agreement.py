@@ -8,13 +8,11 @@ fraction of samples whose sign agrees with the mean's; ``'sem'``, the
 standard error of the mean (``ddof=1``). :func:`agreement_weights` turns a
 measure into how fully the mean should be shown, for a graded fade.
 
-The messages below say why samples cannot be tested (folds share most of
-their training epochs; maps one-signed by construction differ from 0 even
-for noise), for the masks, the agreement and the score tests alike; rows of maps, one
-per frequency (:func:`row_masks`), take a mask per frequency, and each row
-is tested at ``alpha`` divided by the number of frequencies.
-:func:`patterns_from_filters` turns one spatial filter per time point into
-the activation patterns of Haufe et al. (2014).
+:func:`refuse_untestable` says, in each caller's words, why samples cannot
+be tested (folds share most of their training epochs; maps one-signed by
+construction differ from 0 even for noise): for the masks, the agreement
+and the score tests alike. :func:`patterns_from_filters` turns one spatial
+filter per time point into the activation patterns of Haufe et al. (2014).
 """
 
 from dataclasses import dataclass
@@ -33,21 +31,10 @@ SEM_MULTIPLE = 2.0
 
 
 def agreement(samples, measure):
-    """Return the agreement of the samples with their mean.
+    """Return the agreement (n_times, n_channels) of samples (n_samples, ...).
 
-    Parameters
-    ----------
-    samples : array, shape (n_samples, n_times, n_channels)
-        One map per independent sample (subject); at least 2.
-    measure : 't' | 'sign' | 'sem'
-        What to compute, per time and channel (see the module's docstring).
-
-    Returns
-    -------
-    values : array, shape (n_times, n_channels)
-        The measure. For ``'t'``, a cell where every sample is 0 gets
-        ``t = 0`` and a cell where all samples are equal and non-zero gets
-        ``+/-inf`` (scipy gives NaN and +/-inf).
+    For ``'t'``, a cell where every sample is 0 gets ``t = 0`` and one
+    where all are equal and non-zero ``+/-inf`` (scipy: NaN and +/-inf).
     """
     samples = np.asarray(samples, float)
     mean = samples.mean(axis=0)
@@ -81,28 +68,11 @@ def t_threshold(n_samples, alpha):
 
 
 def agreement_weights(values, measure, *, mean, n_samples, alpha):
-    """How fully to show the mean where the subjects agree this much.
+    """How fully (in [0, 1]) to show the mean where the subjects agree this much.
 
-    Parameters
-    ----------
-    values : array, shape (n_times, n_channels)
-        The measure, from :func:`agreement`.
-    measure : 't' | 'sign' | 'sem'
-        Which measure ``values`` holds.
-    mean : array, shape (n_times, n_channels)
-        The mean across samples (needed for ``'sem'``).
-    n_samples : int
-        How many samples the measure was computed across.
-    alpha : float
-        For ``'t'``: the mean is shown fully from the two-sided critical t
-        at this level (uncorrected; a display threshold, not a test).
-
-    Returns
-    -------
-    weights : array, shape (n_times, n_channels)
-        In [0, 1]. ``'sign'``: ``2 * fraction - 1`` (half the samples: 0,
-        all of them: 1); ``'t'``: ``|t| / t_crit``; ``'sem'``:
-        ``|mean| / (2 * sem)``; each clipped to [0, 1].
+    ``'sign'``: ``2 * fraction - 1``; ``'t'``: ``|t| / t_crit``, the
+    two-sided critical t at ``alpha`` (uncorrected: a display threshold, not
+    a test); ``'sem'``: ``|mean| / (2 * sem)``; each clipped to [0, 1].
     """
     if measure == "sign":
         weights = 2.0 * values - 1.0
@@ -389,12 +359,9 @@ def _measure(panel, measure, alpha, display):
 
 
 def _refuse_one_sided(panel, measure, display):
-    """Refuse measures against 0 of maps that are all on one side of 0.
+    """Refuse measures against 0 of maps all on one side of 0 (large for noise).
 
-    't' and 'sign' measure agreement with 0 and the fade of 'sem' shows
-    ``|mean| / (2 SEM)``: all large for per-subject maps that are
-    non-negative (e.g. ``np.abs``) even when they are pure noise. The SEM
-    shown as a panel is the spread only, and stays allowed.
+    The SEM shown as a panel is the spread only, and stays allowed.
     """
     if measure == "sem" and display == "panel":
         return
