@@ -1,12 +1,12 @@
-"""Significance masks: which (time, channel) cells to highlight.
+"""Significance masks: which (time, channel) cells to highlight, the whole route.
 
-:func:`significance_mask` tests per-subject coefficients (or patterns) against
-a population mean across subjects, on arrays laid out ``(n_subjects, n_times,
-n_channels)``, corrected by a spatio-temporal cluster permutation test or the
-FDR. :func:`resolve_masks` gives the animation its masks: ``mask='cluster' |
-'fdr'`` (or a dict of settings) runs it on each panel's per-subject samples,
-under the rules of :mod:`._agreement`, over the data's whole time range; a
-boolean mask is checked and cropped.
+:func:`significance_mask` tests per-subject maps across subjects, corrected
+by a spatio-temporal cluster permutation test or the FDR.
+:func:`resolve_masks` gives the animation its masks: ``'cluster' | 'fdr'``
+(or a dict) tests each panel's per-subject samples over the data's whole
+time range; a boolean mask is checked and cropped. With frequency rows,
+:func:`row_masks` orders a mask per frequency, and :func:`check_mask_dim`
+checks the dimming of what is not significant.
 """
 
 
@@ -283,25 +283,11 @@ MASK_SETTINGS = (
 
 
 def resolve_masks(mask, panels, sensors, time_sel, *, alpha, seed):
-    """Return the masks of the frames shown, (n_panels, n_shown, n_channels).
+    """Return the masks of the frames shown, (n_panels, n_shown, n_channels), or None.
 
-    Parameters
-    ----------
-    mask : None | str | dict | array of bool
-        As in :func:`mne_coefanim.animate_coefs`.
-    panels : list of CoefData
-        The panels, channels aligned with ``sensors``.
-    sensors : Sensors
-        The sensors of the map (their Info gives the channel adjacency).
-    time_sel : array of int
-        The frames shown (after ``tmin``/``tmax``).
-    alpha, seed
-        Defaults for the test's settings that ``mask`` does not give.
-
-    Returns
-    -------
-    masks : array of bool | None
-        None when ``mask`` is None.
+    ``mask`` as in :func:`mne_coefanim.animate_coefs`; ``panels`` aligned
+    with ``sensors`` (whose Info gives the adjacency); ``alpha`` and
+    ``seed`` are the defaults of settings ``mask`` does not give.
     """
     if mask is None:
         return None
