@@ -31,8 +31,8 @@ from ._params import (
 )
 from .figure._figure import CoefFigure, Look
 from .figure._sheet import SheetMap, draw_sheet, sheet_columns
+from .scene._panels import is_sheet_time, sheet_times
 from .scene._scene import FrameLevels, prepare_scene
-from .scene._sheet_times import is_sheet_time, sheet_times
 
 # -- public functions ---------------------------------------------------------
 
@@ -274,7 +274,7 @@ PUBLIC = frozenset(inspect.signature(animate_coefs).parameters)
 def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
     """Draw the maps of ``scene`` at ``time`` (times, or ``'peaks'``) on one figure.
 
-    The frames are picked by :func:`~.scene._sheet_times.sheet_times`; their
+    The frames are picked by :func:`~.scene._panels.sheet_times`; their
     colour indices come from the animation's :class:`FrameLevels` (so fading
     shows as in the animation). ``ncols``: maps per row (None: up to 5, then
     wrap); ``pyplot=False`` makes the figure alone (see ``new_figure``).

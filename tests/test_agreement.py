@@ -16,8 +16,8 @@ from scipy import stats
 from scipy.spatial import ConvexHull
 
 import mne_coefanim as mc
-from mne_coefanim.scene._consistency import FADE_STEPS, GradedFade
-from mne_coefanim.stats._agreement import agreement, agreement_weights
+from mne_coefanim.scene._colors import GradedFade
+from mne_coefanim.stats._agreement import FADE_STEPS, agreement, agreement_weights
 
 FAST = dict(res=32, dpi=40, show=False, verbose=False)
 DIMS = ("subjects", "times", "channels")

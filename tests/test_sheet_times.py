@@ -5,7 +5,7 @@ import pytest
 from conftest import make_info
 
 from mne_coefanim import plot_coefs
-from mne_coefanim.scene._sheet_times import MAX_PEAKS, find_peaks
+from mne_coefanim.stats._score_tests import MAX_PEAKS, find_peaks
 
 N_TIMES = 101  # -0.2 to 0.8 s at 100 Hz, as the demo
 TIMES = np.round(np.linspace(-0.2, 0.8, N_TIMES), 6)

@@ -1,13 +1,12 @@
 """The interpolation operator: a scalp map's geometry, the Clough-Tocher element.
 
-The extra points that carry the map beyond the sensors, their triangulation
-(built as MNE builds it), the extra points' values, the triangle under every
-pixel, then the operator from point values to pixels. Scipy's
-``griddata(..., method='cubic')`` evaluates a Clough-Tocher surface from
-the point values and gradients it estimates iteratively; both are linear in
-the values, so here they are built once: each pixel's weights on its
-triangle's three values and gradients, and the exact minimiser of the
-curvature energy (Nielson 1983) giving the gradients (:class:`GradientMap`).
+The extra points beyond the sensors, their triangulation (as MNE builds it)
+and values, the triangle under every pixel, the sensors' hull, then the
+operator from point values to pixels. Scipy's ``griddata(...,
+method='cubic')`` estimates the gradients iteratively; both the surface and
+the gradients are linear in the values, so here they are built once: each
+pixel's weights on its triangle's values and gradients, and the exact
+minimiser of the curvature energy (Nielson 1983, :class:`GradientMap`).
 """
 
 from itertools import product
@@ -19,7 +18,7 @@ from scipy.spatial import ConvexHull, Delaunay, cKDTree
 
 
 def _edges(simplices):
-    """Return the unique undirected edges of a triangulation, shape (n_edges, 2)."""
+    """Return the unique undirected edges of a triangulation, (n_edges, 2)."""
     pairs = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]],
                             simplices[:, [2, 0]]])  # fmt: skip
     return np.unique(np.sort(pairs, axis=1), axis=0)
@@ -31,14 +30,11 @@ DENSE_GRADIENTS_MAX_POINTS = 512
 
 
 class GradientMap:
-    """The estimated gradients as a linear map of the point values.
+    """The estimated gradients as a linear map of the point values: ``g = G f``.
 
-    The gradients minimise a curvature energy (see :func:`_gradient_system`),
-    so ``g = G f`` with ``G = -H^-1 R``: ``H`` and ``R`` are sparse, ``G`` is
-    dense. ``G`` is formed (``matrix``, rows ordered ``(d/dx of point 0, d/dy
-    of point 0, ...)``) only for small triangulations
-    (``DENSE_GRADIENTS_MAX_POINTS``, or ``dense=True``); otherwise ``matrix``
-    is None and each call solves with the sparse LU factorisation of ``H``.
+    ``G = -H^-1 R`` (:func:`_gradient_system`) is formed (``matrix``) only
+    for small triangulations (``DENSE_GRADIENTS_MAX_POINTS``, or
+    ``dense=True``); else each call solves with the sparse LU of ``H``.
     """
 
     def __init__(self, points, tri, *, dense=None):
@@ -67,15 +63,13 @@ class GradientMap:
 
 
 def _gradient_system(points, tri):
-    """Build the sparse system ``H g = -R f`` whose solution are the gradients.
+    """Build the sparse system ``H g = -R f`` (CSC) whose solution are the gradients.
 
-    ``H`` (CSC, 2 n_points square) and ``R`` (CSC, 2 n_points x n_points) are
-    ordered ``(d/dx of point 0, d/dy of point 0, ...)``. The gradients
-    minimise, over all edges, the integral of the squared second derivative
-    of the cubic Hermite curve along each edge (Nielson 1983; scipy's
-    ``CloughTocher2DInterpolator`` minimises it by Gauss-Seidel): for an edge
-    of vector e, length L, slopes a = g_i . e, b = g_j . e, the energy is
-    ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``.
+    Rows ordered ``(d/dx of point 0, d/dy of point 0, ...)``. The gradients
+    minimise the summed integral of the squared second derivative of the
+    cubic Hermite curve along each edge (Nielson 1983; scipy minimises it by
+    Gauss-Seidel): for an edge e of length L, slopes a = g_i . e and
+    b = g_j . e, ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``.
     """
     n_points = len(points)
     i, j = _edges(tri.simplices).T
@@ -93,8 +87,7 @@ def _gradient_system(points, tri):
                           np.broadcast_to(cols, blocks.shape).ravel())),
         shape=(2 * n_points, 2 * n_points),
     )  # fmt: skip
-    # linear term: d/dg_i and d/dg_j of the edge energy are both
-    # 12 w (f_i - f_j) e
+    # linear term: d/dg_i and d/dg_j of the edge energy are both 12 w (f_i - f_j) e
     slope = 12 * w[:, np.newaxis] * e
     lin_rows = 2 * np.concatenate([i, i, j, j])[:, None] + np.arange(2)
     lin_cols = np.concatenate([i, j, i, j])[:, None].repeat(2, axis=1)
@@ -115,10 +108,10 @@ def _clough_tocher_weights(tri, simplex, bary):
     """Weights of each pixel on its triangle's 9 degrees of freedom, (n_pixels, 9).
 
     Ordered ``(f0, f1, f2, g0x, g0y, g1x, g1y, g2x, g2y)``. Each triangle is
-    split at its centroid into three cubic Bezier patches; every control
-    point, indexed ``(i, j, k, l)`` by the powers of the barycentric
-    coordinates of vertices 0, 1, 2 and the centroid, is a vector of 9
-    coefficients, so the Bernstein polynomials give the weights directly.
+    split at its centroid into three cubic Bezier patches whose control
+    points (indexed by the powers of the barycentric coordinates of the
+    vertices and centroid) are vectors of 9 coefficients: the Bernstein
+    polynomials give the weights directly.
     """
     cps = _control_points(tri)  # {(i, j, k, l): (n_triangles, 9)}
     # the pixel's patch is the one opposite its vertex of smallest weight;
@@ -357,10 +350,9 @@ def _rasterize(tri, xi, yi):
 def _affine_transforms(tri):
     """Barycentric transforms of all triangles, laid out like scipy's.
 
-    ``T[k, :2]`` inverts the triangle's edge matrix and ``T[k, 2]`` is its
-    last vertex (NaN for flat triangles). Computed in closed form: scipy's
-    ``Delaunay.transform`` calls LAPACK once per triangle, which a
-    multithreaded OpenBLAS can make a thousand times slower.
+    ``T[k, :2]`` inverts the edge matrix (NaN if flat), ``T[k, 2]`` is the
+    last vertex. Closed form: scipy's per-triangle LAPACK calls can be a
+    thousand times slower under a multithreaded OpenBLAS.
     """
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     a = corners[:, 0] - corners[:, 2]
@@ -426,10 +418,8 @@ HULL_TOL = 1e-9
 def hull_mask(pos, xi, yi):
     """Whether each pixel centre ``(xi[j], yi[i])`` lies in the convex hull of ``pos``.
 
-    Returns a bool array of shape ``(len(yi), len(xi))``. A centre no further
-    than ``HULL_TOL`` times the hull's size outside the line of every edge
-    counts as inside. The hull polygon is rasterised row by row: each edge of
-    a convex polygon bounds every row on one side, so a row's pixels inside
+    Shape ``(len(yi), len(xi))``. Rasterised row by row: each edge of a
+    convex polygon bounds every row on one side, so a row's pixels inside
     are one span (no ``Delaunay.find_simplex``, a LAPACK call per triangle).
     """
     pos = np.asarray(pos, float)

@@ -1,18 +1,15 @@
 """Scalp interpolation: geometry once per animation, values per frame.
 
-The map of every method used here is linear in the channel values, so the
-whole interpolation is built once as an operator (:mod:`._clough_tocher`)
-and each frame costs one sparse product: ``nearest`` copies one point's
-value, ``linear`` mixes its triangle's three vertex values, ``cubic`` the
-Clough-Tocher element's three values and three gradients. Extra points
-outside the sensors (``extrapolate``) follow MNE's topomaps: their values
-are the mean of their neighbouring channels (``border='mean'``) or a
-constant. Beyond the sensors' convex hull (:func:`hull_mask`) the map is
-extrapolated. Interpolators are kept per geometry
-(:func:`scalp_interpolator`), so a second animation of the same montage
-skips the build.
+Every method's map is linear in the channel values, so the interpolation is
+built once as a sparse operator (:mod:`._clough_tocher`) and a frame costs
+one product. Extra points beyond the sensors (``extrapolate``) take, as in
+MNE's topomaps, their neighbours' mean (``border='mean'``) or a constant;
+beyond the sensors' convex hull (:func:`hull_mask`) the map is
+extrapolated (``extrapolated='show' | 'fade' | 'hide'``). Interpolators are
+kept per geometry (:func:`scalp_interpolator`).
 """
 
+import functools
 import threading
 from collections import OrderedDict
 from numbers import Real
@@ -20,6 +17,7 @@ from numbers import Real
 import numpy as np
 from matplotlib.path import Path
 from mne.defaults import HEAD_SIZE_DEFAULT
+from mne.utils import logger
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from .._checks import MIN_CHANNELS, as_float_array, check_int, check_option
@@ -142,7 +140,6 @@ class ScalpInterpolator:
         self.triangulation = _triangulate(sensor_tri, extra, self.extrapolate)
         self._extra_map = _extra_value_map(self.triangulation, len(self.pos),
                                            self.border)  # fmt: skip
-        self._hull = None
         self.inside = self._inside_mask()
         xy = self._pixel_xy()[self.inside.ravel()]
         self._operator, self._gradient_map = build_operator(
@@ -150,32 +147,24 @@ class ScalpInterpolator:
             self.image_interp,
         )  # fmt: skip
         self._operator_lowp = None
-        self._nearest_channel = None
 
-    @property
+    @functools.cached_property
     def hull(self):
         """The pixels whose centre lies in the sensors' convex hull, shape (res, res).
 
-        The others are extrapolated. A centre on the hull's edge (within
-        ``1e-9`` of the hull's size) counts as inside. Built on first use:
-        ``extrapolated='show'`` never needs it.
+        The others are extrapolated. Built on first use.
         """
-        if self._hull is None:
-            self._hull = hull_mask(self.pos, self.xi, self.yi)
-        return self._hull
+        return hull_mask(self.pos, self.xi, self.yi)
 
     @property
     def n_channels(self):
         """Number of channels the interpolator expects."""
         return len(self.pos)
 
-    @property
+    @functools.cached_property
     def nearest_channel(self):
         """Index of the channel nearest each inside pixel, shape (n_inside,)."""
-        if self._nearest_channel is None:
-            xy = self._pixel_xy()[self.inside.ravel()]
-            self._nearest_channel = cKDTree(self.pos).query(xy)[1]
-        return self._nearest_channel
+        return cKDTree(self.pos).query(self._pixel_xy()[self.inside.ravel()])[1]
 
     @property
     def xi(self):
@@ -188,11 +177,8 @@ class ScalpInterpolator:
         return np.linspace(self.extent[2], self.extent[3], self.res)
 
     def __repr__(self):
-        return (
-            f"<ScalpInterpolator | {self.n_channels} channels, "
-            f"{self.image_interp}, extrapolate={self.extrapolate!r}, "
-            f"res={self.res}>"
-        )
+        return (f"<ScalpInterpolator | {self.n_channels} channels, {self.image_interp}"
+                f", extrapolate={self.extrapolate!r}, res={self.res}>")  # fmt: skip
 
     def __call__(self, values):
         """Interpolate values onto the image grid.
@@ -271,9 +257,13 @@ class ScalpInterpolator:
         xx, yy = np.meshgrid(self.xi, self.yi)
         return np.column_stack([xx.ravel(), yy.ravel()])
 
+    def _disc(self):
+        """Return the pixels (raveled) within the head circle."""
+        return np.hypot(*(self._pixel_xy() - self.sphere[:2]).T) <= self.clip_radius
+
     def _inside_mask(self):
         xy = self._pixel_xy()
-        inside = np.hypot(*(xy - self.sphere[:2]).T) <= self.clip_radius
+        inside = self._disc()
         if self.extrapolated == "hide":
             inside &= self.hull.ravel()
         if self.mask_polygon is not None:
@@ -382,18 +372,14 @@ def _check_sphere(sphere):
 MAX_ENTRIES = 4  # interpolators kept: a few MB each at res=256
 
 
-# the interpolators kept, least recently used first; animations may be built
-# on several threads (save_animations), so every access holds the lock
+# least recently used first; save_animations builds on several threads: lock
 _CACHE = OrderedDict()
 _COUNTS = {"hits": 0, "misses": 0}
 _CACHE_LOCK = threading.Lock()
 
 
 def scalp_interpolator(pos, **kwargs):
-    """Return the :class:`ScalpInterpolator` of this geometry, built at most once.
-
-    Least recently used interpolators are dropped beyond ``MAX_ENTRIES``.
-    """
+    """Return the :class:`ScalpInterpolator` of this geometry, built at most once."""
     key = _key(pos, kwargs)
     if key is None:  # an argument that cannot be compared: build anew
         return ScalpInterpolator(pos, **kwargs)
@@ -445,3 +431,18 @@ def _frozen(value):
         return (array.dtype.str, array.shape, array.tobytes())
     # the type too: res=256.0 equals 256, but must still be refused
     return (type(value).__name__, value)
+
+
+def extrapolated_pixels(interp):
+    """Per pixel drawn, whether it is outside the hull (to fade); None unless 'fade'."""
+    if interp.extrapolated == "show":
+        return None
+    disc = interp._disc()  # the head disc, before any hiding
+    share = (disc & ~interp.hull.ravel()).sum() / max(disc.sum(), 1)
+    done = "faded" if interp.extrapolated == "fade" else "left blank"
+    logger.info(
+        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
+        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
+        f"are {done}."
+    )
+    return None if interp.extrapolated == "hide" else ~interp.hull[interp.inside]

@@ -9,7 +9,7 @@ top; a decoder's coefficients are read once, then split by frequency, and
 ``transform`` applies to each frequency's maps.
 """
 
-import dataclasses
+from dataclasses import replace
 from numbers import Real
 from typing import NamedTuple
 
@@ -18,7 +18,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_real
-from ..inputs._coefs import CoefData, _holds_estimators, as_coef_data
+from ..inputs._coefs import _holds_estimators, as_coef_data
 from ..inputs._data import DEFAULT_DIMS, FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
 from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
 from ..inputs._labelled import (
@@ -31,13 +31,9 @@ from ..inputs._labelled import (
 from ..inputs._sensors import merge_grad_pairs
 
 SI_SCALINGS = {
-    "eeg": (1e6, "µV"),
-    "ecog": (1e6, "µV"),
-    "seeg": (1e3, "mV"),
-    "dbs": (1e6, "µV"),
-    "mag": (1e15, "fT"),
-    "grad": (1e13, "fT/cm"),
-}
+    "eeg": (1e6, "µV"), "ecog": (1e6, "µV"), "seeg": (1e3, "mV"),
+    "dbs": (1e6, "µV"), "mag": (1e15, "fT"), "grad": (1e13, "fT/cm"),
+}  # fmt: skip
 
 
 def used_channels(entry, sensors, info):
@@ -141,45 +137,21 @@ def align_channels(panel, sensors, info):
             "with one value per used channel (in info's order), or pass "
             "channel names (e.g. an Evoked) so channels can be matched."
         )
-    return with_changes(panel, data=panel.data[:, order],
+    return replace(panel, data=panel.data[:, order],
                  samples=None if panel.samples is None else panel.samples[..., order],
                  ch_names=list(sensors.ch_names))  # fmt: skip
 
 
 def display_units(kind, data_units, ch_type, scalings, units):
-    """Decide how values are scaled for display and what their unit reads.
+    """Return the display factor and the colour bar's unit (None: unknown).
 
-    The one place that decides the colour bar's unit, for the animation and
-    the sheet alike:
-
-    * ``units`` (the user's) reads as given; the values are scaled by
-      ``scalings`` when given, else left as they are;
-    * values in the SI unit of their channel type (patterns and Evoked
-      with unknown units, normalised patterns ``'SI / SD'``, CSP patterns
-      ``'SI / component'``) are scaled as MNE does (``SI_SCALINGS``, or
-      ``scalings``) and read "µV" (or "fT", ...), "µV / SD", and "a.u." (as
-      MNE labels CSP patterns, per unit of a normalised component);
-    * other values read their own units, scaled by ``scalings`` if given.
-
-    Parameters
-    ----------
-    kind : str
-        What the values are (``CoefData.kind``).
-    data_units : str | None
-        Their units (``CoefData.units``).
-    ch_type : str
-        The channel type shown.
-    scalings : float | None
-        The user's display scaling.
-    units : str | None
-        The user's label.
-
-    Returns
-    -------
-    factor : float
-        What the values are multiplied by.
-    label : str | None
-        The unit the colour bar reads (None: nothing known).
+    The one place that decides the unit, for the animation and the sheet:
+    the user's ``units`` read as given (values scaled by ``scalings`` if
+    given); values in the SI unit of their channel type (patterns and Evoked
+    of unknown units, ``'SI / SD'``, ``'SI / component'``) are scaled as MNE
+    does (``SI_SCALINGS``, or ``scalings``) and read "µV" (or "fT", ...),
+    "µV / SD", and "a.u." (as MNE labels CSP patterns); other values read
+    their own units, scaled by ``scalings`` if given.
     """
     factor = 1.0 if scalings is None else check_real("scalings", scalings)
     per = {PER_SD: " / SD", PER_COMPONENT: None}
@@ -208,7 +180,7 @@ def scale_for_display(panel, scalings, ch_type, units):
     if factor == 1.0 and label == panel.units:
         return panel
     samples = None if panel.samples is None else panel.samples * factor
-    return with_changes(panel, data=panel.data * factor, samples=samples,
+    return replace(panel, data=panel.data * factor, samples=samples,
                         units=label)  # fmt: skip
 
 
@@ -222,7 +194,7 @@ def merge_gradiometers(sensors, panels):
         )
 
     panels = [
-        with_changes(panel, data=rms(panel.data), ch_names=list(merged.ch_names),
+        replace(panel, data=rms(panel.data), ch_names=list(merged.ch_names),
               samples=None if panel.samples is None else rms(panel.samples),
               reduction="the RMS of gradiometer pairs")
         for panel in panels
@@ -236,11 +208,6 @@ def n_info_channels(info):
     if hasattr(info, "ch_names"):
         return len(info.ch_names)
     return len(np.asarray(info))
-
-
-def with_changes(panel, **changes):
-    fields = {f: getattr(panel, f) for f in CoefData.__dataclass_fields__}
-    return CoefData(**{**fields, **changes})
 
 
 class ReadPanel(NamedTuple):
@@ -260,21 +227,9 @@ class FreqPanels(NamedTuple):
 
 
 def expand_freqs(titles, items, data_options):
-    """Split each item's frequency axis into rows of panels.
+    """Split each item's frequency axis into rows of panels (FreqPanels).
 
-    Parameters
-    ----------
-    titles : list of str
-        One per item (``''`` for a single item).
-    items : list
-        What the user passed, one per panel.
-    data_options : DataOptions
-        With ``freqs``, ``fmin`` and ``fmax``.
-
-    Returns
-    -------
-    panels : FreqPanels
-        Unchanged (one row) when the data has no frequency axis.
+    One row, unchanged, when the data has no frequency axis.
     """
     opts = data_options
     found = [_freq_source(item, opts.dims) for item in items]
@@ -302,13 +257,8 @@ def expand_freqs(titles, items, data_options):
             new_items.append(parts[row])
     logger.info(f"One row of maps per frequency: {axis.describe()}.")
     dims = _dims_without_freqs(opts.dims)
-    return FreqPanels(
-        new_titles,
-        new_items,
-        dataclasses.replace(opts, dims=dims),
-        len(axis.selected),
-        axis,
-    )
+    return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
+                      len(axis.selected), axis)  # fmt: skip
 
 
 def _freq_source(item, dims):
@@ -391,33 +341,19 @@ def _split(item, source, axis, opts):
     if source == "array":
         return parts  # read as any array, with dims without 'freqs'
     # xarray-like: read here, while the labels of the whole array are known
-    return [
-        ReadPanel(
-            as_coef_data(
-                part,
-                times=entry.times,
-                ch_names=entry.ch_names,
-                dims=dims,
-                transform=opts.transform,
-                units=opts.units,
-            )
-        )
-        for part in parts
-    ]
+    return [ReadPanel(as_coef_data(
+        part, times=entry.times, ch_names=entry.ch_names, dims=dims,
+        transform=opts.transform, units=opts.units,
+    )) for part in parts]  # fmt: skip
 
 
 def _split_decoder(item, axis, opts):
     """Read a decoder's coefficients once, then split them by frequency."""
     coef = as_coef_data(
-        item,
-        times=opts.times,
-        dims=opts.dims,
-        attr=opts.attr,
-        class_idx=opts.class_idx,
-        train_time=opts.train_time,
-        normalize_patterns=opts.normalize_patterns,
-        units=opts.units,
-    )
+        item, times=opts.times, dims=opts.dims, attr=opts.attr,
+        class_idx=opts.class_idx, train_time=opts.train_time,
+        normalize_patterns=opts.normalize_patterns, units=opts.units,
+    )  # fmt: skip
     parts = split_features(coef, decoder_feature_freqs(item), axis)
     # the transform of each frequency's maps, after the split
     return [ReadPanel(as_coef_data(part, transform=opts.transform)) for part in parts]
@@ -428,3 +364,84 @@ def _dims_without_freqs(dims):
         return None
     names = normalize_dims(dims)
     return tuple(name for name in names if name != FREQ_DIM)
+
+
+# -- which class positive values point to ------------------------------------
+
+def positive_classes(panels, csp, class_names):
+    """Name, per panel, the class its positive values point to (or None).
+
+    A classifier's panel names its ``classes_`` entry (see
+    ``CoefData.positive``), or the entry of ``class_names`` in the same
+    place; other signed values (arrays, an Evoked) name the second of two
+    ``class_names``, as a binary decoder's positive side.
+    """
+    if class_names is None:
+        return [_class_name(p) for p in panels]
+    if not isinstance(class_names, list | tuple) or not all(
+        isinstance(name, str) for name in class_names
+    ):  # fmt: skip
+        raise TypeError(
+            f"class_names must be a list of str, the decoder's classes in the "
+            f"order of its classes_ (e.g. ['left', 'right']); got "
+            f"{class_names!r:.80}."
+        )
+    if len(class_names) < 2 or len(set(class_names)) < len(class_names):
+        raise ValueError(
+            f"class_names must name at least two classes, each once; got "
+            f"{list(class_names)}."
+        )
+    names = list(class_names)
+    pairs = zip(panels, csp, strict=True)
+    return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
+
+
+def _class_name(panel):
+    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
+        return None
+    return panel.decoder.classes[panel.positive]
+
+
+def _named_class(panel, is_csp, names):
+    """Return the entry of ``class_names`` that ``panel``'s positive values point to."""
+    decoder = panel.decoder
+    unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
+    if is_csp or unsigned or (decoder is not None and panel.positive is None):
+        why = (
+            "a CSP component's sign is arbitrary" if is_csp
+            else f"these values have no sign ({panel.reduction}"
+            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
+            if panel.reduction
+            else "transform='abs' leaves no sign" if panel.transform == "abs"
+            else "aligned signs follow the data, not a class" if panel.signs_aligned
+            else "a regressor has no classes"
+        )  # fmt: skip
+        raise ValueError(
+            f"class_names says which class positive values point to, but {why}; "
+            f"got class_names={names}. Leave class_names=None."
+        )
+    if panel.positive is not None:  # a classifier: its classes_, renamed
+        if len(names) != decoder.n_classes:
+            raise ValueError(
+                f"class_names must name the decoder's {decoder.n_classes} "
+                f"classes in the order of its classes_ {list(decoder.classes)}; "
+                f"got {len(names)}: {names}."
+            )
+        return names[panel.positive]
+    if len(names) != 2:  # values with no decoder: a binary contrast
+        raise ValueError(
+            f"class_names names the two classes of a binary decoder (positive "
+            f"values point to the second) when data holds values rather than "
+            f"estimators; got {len(names)}: {names}. For one class of a "
+            f"multi-class decoder, pass its estimators with class_idx."
+        )
+    return names[1]
+
+
+def shared_positive(positive):
+    """One colour bar for all panels: their positive class, if all agree."""
+    if len(set(positive)) == 1:
+        return positive[0]
+    logger.info(f"The panels' positive classes differ ({positive}); pass "
+                f"vlim='each' for a colour bar (and label) per panel.")  # fmt: skip
+    return None

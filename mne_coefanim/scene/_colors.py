@@ -3,11 +3,10 @@
 Values become palette indices by arithmetic, once per pixel, instead of
 ``cmap(norm(x))`` per frame: the GIF palette, the matplotlib image and the
 colour bar all use the same ``n_levels`` colours, so what is saved is what
-the figure shows. One table serves all panels, or with ``vlim='each'`` one
-per panel; dimmed twins show non-significant (``mask_dim``) or extrapolated
-pixels. ``extrapolated='fade'`` lightens the pixels outside the sensors'
-convex hull, ``'hide'`` leaves them blank; the colour limits never depend
-on it.
+the figure shows. One table serves all panels, or with ``vlim='each'`` (or
+agreement panels) one per panel; dimmed twins show non-significant
+(``mask_dim``) or extrapolated pixels, and ``consistency_display='fade'``
+grades the map through several steps of twins.
 """
 
 import copy
@@ -17,9 +16,9 @@ from numbers import Real
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
-from mne.utils import logger
 
-from .._checks import check_real
+from ..interp._interp import scalp_interpolator
+from ..stats._agreement import FADE_STEPS
 
 N_LEVELS = 192  # map colours; the rest of the 256-colour palette is chrome
 MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
@@ -165,29 +164,9 @@ def default_cmap(vmin, vmax):
 class ColorTable:
     """Map values to palette indices with fixed limits.
 
-    Parameters
-    ----------
-    cmap : matplotlib.colors.Colormap
-        The colour map to sample.
-    vmin, vmax : float
-        The colour limits.
-    cnorm : matplotlib.colors.Normalize | None
-        An optional non-linear normalisation (e.g. ``TwoSlopeNorm``).
-    n_levels : int
-        The number of colours sampled from ``cmap``.
-    offset : int
-        Where the table's levels start in the palette.
-    fade : float
-        Fade the colours toward white by this fraction (0: none); used for
-        the dimmed twin of a table (non-significant areas).
-    offset : int
-        The palette index of the first level (non-zero when several tables,
-        e.g. one per panel, share one palette).
-
-    Attributes
-    ----------
-    colors : array, shape (n_levels, 3)
-        The map colours as uint8 RGB; index ``offset + level``.
+    ``n_levels`` colours are sampled from ``cmap``, at palette indices from
+    ``offset`` on (several tables share one palette); ``fade`` moves them
+    toward white by that fraction (a dimmed twin).
     """
 
     cmap: mpl.colors.Colormap
@@ -219,20 +198,9 @@ class ColorTable:
         return np.round(rgb * 255).astype(np.uint8)
 
     def faded(self, fade, offset):
-        """Return a twin table whose colours are faded toward white.
+        """Return a twin table faded toward white (1: white) at ``offset``.
 
-        Parameters
-        ----------
-        fade : float
-            0 keeps the colours, 1 makes them white.
-        offset : int
-            Where the twin's levels start in the palette.
-
-        Returns
-        -------
-        twin : ColorTable
-            Same limits and levels; ``twin.levels(v) - twin.offset ==
-            self.levels(v) - self.offset``.
+        ``twin.levels(v) - twin.offset == self.levels(v) - self.offset``.
         """
         return replace(self, fade=float(fade), offset=int(offset))
 
@@ -266,19 +234,8 @@ class ColorTable:
 def palette_with(tables, chrome):
     """Return the 256-colour palette: map levels first, then the figure's own colours.
 
-    Parameters
-    ----------
-    tables : ColorTable | list of ColorTable
-        The maps' colour tables, in the order of their ``offset``: table ``k``
-        takes indices ``offset .. offset + n_levels - 1``, right after table
-        ``k - 1``.
-    chrome : array, shape (n, 3)
-        Other colours the frames need (background, text, outlines).
-
-    Returns
-    -------
-    palette : array, shape (sum of n_levels + n, 3)
-        uint8 RGB.
+    ``tables`` (one or a list) must follow each other by ``offset``;
+    ``chrome`` holds the other colours (background, text, outlines), (n, 3).
     """
     tables = [tables] if isinstance(tables, ColorTable) else list(tables)
     start = 0
@@ -297,17 +254,6 @@ def palette_with(tables, chrome):
 
 
 MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
-
-
-def check_mask_dim(mask_dim, masks):
-    if mask_dim is None:
-        return None
-    if masks is None:
-        raise ValueError("mask_dim needs a mask: pass mask= as well.")
-    value = check_real("mask_dim", mask_dim)
-    if not 0 < value <= 1:
-        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
-    return value
 
 
 def faded_twins(tables, mask_dim):
@@ -345,67 +291,25 @@ def color_tables(values, vlim, cmap, cnorm, halve=False):
             f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
             f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
         )
-    tables = []
-    for k, panel_values in enumerate(values):
+    specs = []
+    for panel_values in values:
         vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
-        panel_cmap = default_cmap(vmin, vmax) if cmap is None else cmap
-        table = ColorTable.create(
-            panel_cmap, vmin, vmax, cnorm, n_levels=n_levels, offset=k * n_levels
-        )
-        tables.append(table)
-    return tables
+        specs.append((default_cmap(vmin, vmax) if cmap is None else cmap,
+                      vmin, vmax, cnorm))  # fmt: skip
+    return _tables(specs, n_levels)
+
+
+def _tables(specs, n_levels):
+    """Tables of ``(cmap, vmin, vmax, cnorm)``, one after another in the palette."""
+    return [
+        ColorTable.create(cmap, vmin, vmax, norm, n_levels=n_levels,
+                          offset=k * n_levels)  # fmt: skip
+        for k, (cmap, vmin, vmax, norm) in enumerate(specs)
+    ]
 
 
 # how far toward white 'fade' moves the colours (without mask_dim)
 EXTRAPOLATED_FADE = 0.6
-
-
-def _check_fades(extrapolated, stats):
-    """Refuse two fades that one map could not tell apart.
-
-    ``consistency_display='fade'`` grades the whole map by the subjects'
-    agreement; a lightened rim would read as disagreement.
-    """
-    graded = stats.consistency is not None and stats.consistency_display == "fade"
-    if extrapolated == "fade" and graded:
-        raise ValueError(
-            "extrapolated='fade' and consistency_display='fade' would both "
-            "lighten the map, and a faded pixel could not say why; pass "
-            "extrapolated='hide' (blank beyond the sensors) or "
-            "consistency_display='panel'."
-        )
-
-
-def extrapolated_pixels(interp, stats):
-    """Return the pixels drawn that are extrapolated (logged); None unless 'fade'.
-
-    Parameters
-    ----------
-    interp : ScalpInterpolator
-        The scene's interpolator (its ``extrapolated`` says what to do).
-    stats : StatOptions
-        The other fades asked for (``consistency_display``).
-
-    Returns
-    -------
-    outside : array of bool, shape (n_inside,) | None
-        Per pixel drawn (``interp.inside``), whether it lies outside the
-        sensors' convex hull: faded in every frame.
-    """
-    _check_fades(interp.extrapolated, stats)
-    if interp.extrapolated == "show":
-        return None
-    disc = _head_disc(interp)
-    share = (disc & ~interp.hull).sum() / max(disc.sum(), 1)
-    done = "faded" if interp.extrapolated == "fade" else "left blank"
-    logger.info(
-        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
-        f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
-        f"are {done}."
-    )
-    if interp.extrapolated == "hide":
-        return None
-    return ~interp.hull[interp.inside]
 
 
 def twin_fade(mask_dim, outside):
@@ -415,8 +319,114 @@ def twin_fade(mask_dim, outside):
     return None if outside is None else EXTRAPOLATED_FADE
 
 
-def _head_disc(interp):
-    """Return the pixels of the disc the map covers (before any hiding)."""
-    xx, yy = np.meshgrid(interp.xi, interp.yi)
-    centre = interp.sphere[:2]
-    return np.hypot(xx - centre[0], yy - centre[1]) <= interp.clip_radius
+# -- consistency=: agreement panels' tables, the graded fade -------------------
+
+PANEL_CMAPS = {"t": "RdBu_r", "sign": "viridis", "sem": "viridis"}
+
+
+def panel_tables(means, measures, measure, colors, halve):
+    """One colour table per panel: the means' limits as asked, the measure's own."""
+    n_panels = 2 * len(means)
+    n_levels = N_LEVELS // n_panels // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"consistency adds a panel beside each of the {len(means)} panels; "
+            f"{N_LEVELS} colours split between {n_panels} panels"
+            f"{' and their faded twins' if halve else ''} leave fewer "
+            f"than {MIN_PANEL_LEVELS} each. Show at most "
+            f"{N_LEVELS // (2 if halve else 1) // MIN_PANEL_LEVELS // 2} panels, "
+            "or consistency_display='fade'."
+        )
+    cnorm = colors.cnorm
+    if isinstance(colors.vlim, str):  # 'each' (checked with the scene)
+        mean_limits = [resolve_vlim(v, (None, None), cnorm) for v in means]
+        measure_limits = [_measure_limits(v, measure) for v in measures]
+    else:
+        mean_limits = [resolve_vlim(means, colors.vlim, cnorm)] * len(means)
+        measure_limits = [_measure_limits(measures, measure)] * len(means)
+    specs = []
+    for (vmin, vmax), (lo, hi) in zip(mean_limits, measure_limits, strict=True):
+        cmap = default_cmap(vmin, vmax) if colors.cmap is None else colors.cmap
+        specs += [(cmap, vmin, vmax, cnorm), (PANEL_CMAPS[measure], lo, hi, None)]
+    return _tables(specs, n_levels)
+
+
+def _measure_limits(values, measure):
+    """Colour limits of a measure: t symmetric about 0, a fraction 0 to 1."""
+    if measure == "sign":
+        return 0.0, 1.0
+    if measure == "t":
+        peak = float(np.abs(values).max())
+        return (-peak, peak) if peak > 0 else (-1.0, 1.0)
+    return resolve_vlim(values)  # sem: 0 to its largest
+
+
+class GradedFade:
+    """Move each pixel's colour to the twin of its fade step.
+
+    ``weights`` (n_panels, n_times, n_channels) say how fully to show the
+    map, in [0, 1]; ``interp`` puts them on the pixels; ``shift`` is the
+    palette distance between two steps (all the tables of one step).
+    """
+
+    def __init__(self, weights, interp, shift):
+        self.weights = np.ascontiguousarray(weights, float)
+        self.interp = interp
+        self.shift = int(shift)
+
+    def apply(self, levels, panel, start, stop):
+        """Fade a panel's levels (n_frames, n_inside), frames start..stop, in place."""
+        weights = self.interp.interpolate_inside(self.weights[panel, start:stop])
+        levels += self.steps(weights) * np.uint8(self.shift)
+
+    @staticmethod
+    def steps(weights):
+        """Return the fade step (0: none) of each weight, uint8."""
+        faded = 1.0 - np.clip(weights, 0.0, 1.0)
+        return np.rint(faded * (len(FADE_STEPS) - 1)).astype(np.uint8)
+
+
+def graded_fade(scene, weights, titles):
+    """Return the scene with its maps faded by ``weights`` (n_panels, n_shown, n_ch).
+
+    The tables' levels are split between the fade steps, each with faded
+    twins; ``titles`` say what the fade means.
+    """
+    tables = list(scene.tables)
+    n_levels = N_LEVELS // len(tables) // len(FADE_STEPS)
+    if n_levels < MIN_PANEL_LEVELS:
+        raise ValueError(
+            f"consistency_display='fade' splits {N_LEVELS} colours between "
+            f"{len(tables)} colour tables and {len(FADE_STEPS)} fade steps, at "
+            f"least {MIN_PANEL_LEVELS} each; use fewer panels with vlim='each' "
+            f"(at most {N_LEVELS // len(FADE_STEPS) // MIN_PANEL_LEVELS}), shared "
+            "limits, or consistency_display='panel'."
+        )
+    base = [
+        replace(table, n_levels=n_levels, offset=k * n_levels)
+        for k, table in enumerate(tables)
+    ]
+    shift = n_levels * len(base)
+    twins = [
+        table.faded(fade, table.offset + step * shift)
+        for step, fade in enumerate(FADE_STEPS[1:], start=1)
+        for table in base
+    ]
+    fade = GradedFade(weights, _weight_interpolator(scene.interp), shift)
+    return replace(scene, tables=base, faded=twins, fade=fade, titles=titles)
+
+
+def _weight_interpolator(interp):
+    """Return the scene's interpolator, or its twin with ``border='mean'``.
+
+    A numeric ``border`` is a value for the map; as a weight it would fade
+    (or light up) the head's rim whatever the subjects do, so the weights
+    take their neighbours' mean there instead.
+    """
+    if interp.border == "mean":
+        return interp
+    return scalp_interpolator(  # built once per geometry, as the scene's
+        interp.pos, image_interp=interp.image_interp,
+        extrapolate=interp.extrapolate, border="mean", res=interp.res,
+        sphere=interp.sphere, extrapolated=interp.extrapolated,  # same pixels
+    )  # fmt: skip

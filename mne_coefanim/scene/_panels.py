@@ -9,42 +9,36 @@
 * **chance**: taken from what is known (the decoder's scoring and classes, a
   ``scoring`` argument, or a ``score_label`` naming a known score), or not
   drawn at all.
+
+A sheet of maps shows the frame nearest each time asked for (refusing
+times outside the frames shown, or two on one frame), or with
+``time='peaks'`` the peaks (:func:`~..stats._score_tests.find_peaks`) of the
+score mean, else of the global field power (the std across channels, as
+MNE's ``plot_joint``).
 """
 
 from dataclasses import dataclass
+from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
 from mne.utils import logger
 
 from .._checks import MAX_SCORE, as_float_array, check_chance, check_type
+from ..stats._score_tests import find_peaks
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {
-    "roc_auc": "roc_auc",
-    "roc_auc_ovr": "roc_auc",
-    "roc_auc_ovo": "roc_auc",
-    "roc_auc_ovr_weighted": "roc_auc",
-    "roc_auc_ovo_weighted": "roc_auc",
-    "auc": "roc_auc",
-    "roc": "roc_auc",
-    "accuracy": "accuracy",
-    "acc": "accuracy",
-    "balanced_accuracy": "balanced_accuracy",
-    "r2": "r2",
-    "r²": "r2",
-    "pearson": "pearson",
-    "pearson_r": "pearson",
-    "pearsonr": "pearson",
-    "r": "pearson",
-}
+    "roc_auc": "roc_auc", "roc_auc_ovr": "roc_auc", "roc_auc_ovo": "roc_auc",
+    "roc_auc_ovr_weighted": "roc_auc", "roc_auc_ovo_weighted": "roc_auc",
+    "auc": "roc_auc", "roc": "roc_auc", "accuracy": "accuracy", "acc": "accuracy",
+    "balanced_accuracy": "balanced_accuracy", "r2": "r2", "r²": "r2",
+    "pearson": "pearson", "pearson_r": "pearson", "pearsonr": "pearson", "r": "pearson",
+}  # fmt: skip
 SCORE_LABELS = {
-    "roc_auc": "AUC",
-    "accuracy": "Accuracy",
-    "balanced_accuracy": "Balanced accuracy",
-    "r2": "R²",
-    "pearson": "Pearson r",
-}
+    "roc_auc": "AUC", "accuracy": "Accuracy", "balanced_accuracy": "Balanced accuracy",
+    "r2": "R²", "pearson": "Pearson r",
+}  # fmt: skip
 PER_CLASS = ("accuracy", "balanced_accuracy")  # chance is 1 / n_classes
 FIXED_CHANCE = {"roc_auc": 0.5, "r2": 0.0, "pearson": 0.0}
 CHANCE_HINT = (
@@ -58,55 +52,28 @@ CHANCE_HINT = (
 class ScorePanel:
     """A decoding score over time, drawn under the maps.
 
-    Attributes
-    ----------
-    mean : array, shape (n_times,)
-        The score curve (the matrix's diagonal for a generalization matrix).
-    low, high : array, shape (n_times,) | None
-        The band around it: mean -/+ SEM.
-    chance : float | None
-        The chance level, drawn as a dashed line; None draws none.
-    label : str
-        The y-axis label, e.g. ``'AUC'``.
-    matrix : array, shape (n_train, n_test) | None
-        A generalization matrix, drawn instead of the curve.
-    band : str | None
-        What the band is, written on the panel, e.g. ``'± SEM across 8
-        subjects'``.
-    tf_matrix : array, shape (n_freqs, n_times) | None
-        A time-frequency score map, drawn instead of the curve (``mean`` is
-        then its average across the frequencies shown).
-    tf_labels : tuple of str
-        The frequency of each row of ``tf_matrix``, e.g. ``'8–12 Hz'``.
-    rows : array, shape (n_rows, n_all_times) | None
-        The curve's rows over all times (not cropped by ``tmin``/``tmax``),
-        for ``score_stats``.
-    rows_are : str | None
-        What the rows are: ``'subjects'``, ``'folds of one subject'``,
-        ``'score rows'`` (unknown) or None (one curve).
-    significant : array of bool, shape (n_times,) | None
-        The times where ``score_stats`` found the score above chance,
-        drawn as a bar under the curve; None without a test.
-    significance : str | None
-        What the bar means, written on the panel.
-    chance_note : str | None
-        What the chance level is, written on the panel when it needs saying:
-        ``'chance 1/3 if classes are balanced'`` for accuracy's 1 /
-        n_classes (more when one class is more frequent).
+    ``mean`` is the curve (a generalization matrix's diagonal, or a
+    time-frequency map's mean across its rows), ``low``/``high`` its
+    band (mean -/+ SEM, ``band`` saying across what); ``rows`` are the
+    curve's rows over all times, for ``score_stats``, and ``rows_are`` says
+    what they are (``'subjects'``, ``'folds of one subject'``, ``'score
+    rows'`` or None: one curve); ``significant`` is where the test found
+    the score above chance (``significance`` says how); ``chance_note``
+    says when accuracy's chance 1 / n_classes assumes balanced classes.
     """
 
-    mean: np.ndarray
+    mean: np.ndarray  # (n_times,)
     low: np.ndarray | None = None
     high: np.ndarray | None = None
-    chance: float | None = None
-    label: str = "Score"
-    matrix: np.ndarray | None = None
-    band: str | None = None
-    tf_matrix: np.ndarray | None = None
-    tf_labels: tuple = ()
-    rows: np.ndarray | None = None
+    chance: float | None = None  # a dashed line; None draws none
+    label: str = "Score"  # the y-axis label, e.g. 'AUC'
+    matrix: np.ndarray | None = None  # (n_train, n_test), instead of the curve
+    band: str | None = None  # e.g. '± SEM across 8 subjects'
+    tf_matrix: np.ndarray | None = None  # (n_freqs, n_times), instead of the curve
+    tf_labels: tuple = ()  # each tf_matrix row's frequency, e.g. '8–12 Hz'
+    rows: np.ndarray | None = None  # (n_rows, n_all_times), not cropped
     rows_are: str | None = None
-    significant: np.ndarray | None = None
+    significant: np.ndarray | None = None  # (n_times,) bool: the test's bar
     significance: str | None = None
     chance_note: str | None = None
 
@@ -172,11 +139,8 @@ def _is_matrix(scores, score_matrix, decoder, n_times):
     square = scores.ndim in (2, 3) and scores.shape[-2:] == (n_times, n_times)
     if not square or n_times == 1:
         return False
-    source = (
-        "a GeneralizingEstimator's"
-        if getattr(decoder, "generalizing", False)
-        else "the"
-    )
+    generalizing = getattr(decoder, "generalizing", False)
+    source = "a GeneralizingEstimator's" if generalizing else "the"
     logger.info(
         f"scores of shape {scores.shape} read as {source} generalization matrix "
         f"(training x testing times); pass score_matrix=False if they are curves."
@@ -350,3 +314,126 @@ def _read_as_tf(shape, expected, n_samples):
         "frequencies x times); pass score_matrix=False if they are curves."
     )
     return True
+
+
+# -- the frames a sheet shows ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetTimes:
+    """The frames a sheet shows; with ``time='peaks'``, whose peaks and why."""
+
+    frames: np.ndarray  # frame indices, in the order the maps are drawn
+    source: str | None = None  # e.g. 'AUC (mean across 8 subjects)'
+    rule: str | None = None  # what made them peaks (find_peaks)
+
+
+def is_sheet_time(time):
+    """Whether ``time`` asks for a sheet (anything but one number)."""
+    return isinstance(time, bool) or not isinstance(time, Real)
+
+
+def sheet_times(time, scene):
+    """Resolve ``time`` (a sequence of times, or ``'peaks'``) to frames.
+
+    Parameters
+    ----------
+    time : sequence of float | 'peaks'
+        As in :func:`mne_coefanim.plot_coefs`.
+    scene : Scene
+        The validated scene (its times, values and score panel).
+
+    Returns
+    -------
+    times : SheetTimes
+        The frames, and what picked them.
+    """
+    if isinstance(time, str):
+        if time != "peaks":
+            raise ValueError(
+                f"time must be a number, a sequence of numbers or 'peaks'; got "
+                f"{time!r:.60}."
+            )
+        return _peak_times(scene)
+    return SheetTimes(_nearest_frames(_as_times(time), scene))
+
+
+def _as_times(time):
+    """Return ``time`` as a 1-D float array, or raise naming ``time``."""
+    allowed = "a number, a sequence of numbers or 'peaks'"
+    if isinstance(time, dict | set) or not hasattr(time, "__len__"):
+        raise TypeError(f"time must be {allowed}; got {type(time).__name__}.")
+    try:
+        times = np.asarray(time, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"time must be {allowed}; got {time!r:.60}.") from None
+    if times.ndim != 1 or not times.size:
+        raise ValueError(
+            f"time must be {allowed}: a sequence holds at least one time, in one "
+            f"dimension; got shape {times.shape}."
+        )
+    if np.asarray(time).dtype == bool:
+        raise TypeError(f"time must be {allowed}; got booleans ({time!r:.60}).")
+    if not np.isfinite(times).all():
+        raise ValueError(f"time must hold finite numbers; got {time!r:.60}.")
+    return times
+
+
+def _nearest_frames(times, scene):
+    """Return the frame nearest each time; refuse times outside the frames."""
+    shown = np.asarray(scene.times, dtype=np.float64)
+    unit = "sample" if scene.times_are_samples else "s"
+    eps = 1e-9 * max(1.0, float(np.ptp(shown)))
+    outside = times[(times < shown[0] - eps) | (times > shown[-1] + eps)]
+    if outside.size:
+        raise ValueError(
+            f"time must lie within the frames shown, {shown[0]:g} to "
+            f"{shown[-1]:g} ({unit}; after tmin and tmax); got "
+            f"{', '.join(f'{t:g}' for t in outside)}."
+        )
+    frames = np.abs(shown[np.newaxis] - times[:, np.newaxis]).argmin(axis=1)
+    values, counts = np.unique(frames, return_counts=True)
+    if (counts > 1).any():
+        twice = shown[values[counts > 1][0]]
+        raise ValueError(
+            f"time asks for the frame at {twice:g} {unit} more than once (the "
+            f"nearest frame to each time is shown); give times at least one "
+            f"frame apart: {list(times)}."
+        )
+    return frames
+
+
+def _peak_times(scene):
+    """Pick the peaks of the score mean, else of the global field power."""
+    curve, source = _peak_curve(scene)
+    times = None if scene.times_are_samples else np.asarray(scene.times)
+    significant = None if scene.scores is None else scene.scores.significant
+    frames, rule = find_peaks(curve, times=times, significant=significant)
+    shown = ", ".join(f"{scene.times[k]:g}" for k in frames)
+    unit = "sample" if scene.times_are_samples else "s"
+    logger.info(f"time='peaks': {len(frames)} peak(s) of the {source} at "
+                f"{shown} {unit}: {rule}.")  # fmt: skip
+    return SheetTimes(frames, source, rule)
+
+
+def _peak_curve(scene):
+    """Return the curve whose peaks to pick, and what it was computed across."""
+    scores = scene.scores
+    if scores is not None:
+        if scores.matrix is not None:
+            what = "diagonal of the generalization matrix"
+        elif scores.band is not None:  # it says across what (e.g. 8 subjects)
+            what = scores.band.replace("± SEM across", "mean across")
+        else:  # one row of scores
+            what = None
+        label = scores.label if what is None else f"{scores.label} ({what})"
+        return np.asarray(scores.mean, dtype=np.float64), f"score {label}"
+    if len(scene.values) > 1:
+        raise ValueError(
+            f"time='peaks' without scores picks the peaks of the global field "
+            f"power, which is one panel's; there are {len(scene.values)} panels. "
+            f"Pass the times (time=[...]) or scores= (whose peaks are shared)."
+        )
+    n_channels = scene.values.shape[-1]
+    gfp = scene.values[0].std(axis=-1)
+    return gfp, f"global field power (std across the {n_channels} channels)"

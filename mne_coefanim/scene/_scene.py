@@ -9,37 +9,38 @@ gives each frame's colour indices.
 
 import functools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from mne.utils import logger
 
-from .._checks import MIN_CHANNELS, check_real
+from .._checks import MIN_CHANNELS, check_option, check_real
 from .._params import as_kwargs
 from ..inputs._coefs import as_coef_data
 from ..inputs._csp import is_csp_input, split_csp_panels
 from ..inputs._labelled import read_labelled
 from ..inputs._sensors import resolve_sensors
-from ..interp._interp import ScalpInterpolator, scalp_interpolator
-from ..stats._agreement import row_masks
-from ..stats._masks import resolve_masks
+from ..interp._interp import ScalpInterpolator, extrapolated_pixels, scalp_interpolator
+from ..stats._agreement import AGREEMENT_MEASURES, fade_title, measure_agreement
+from ..stats._masks import check_mask_dim, resolve_masks, row_masks
 from ..stats._score_tests import tested_scores
 from ._channels import (
     ReadPanel,
     align_channels,
     expand_freqs,
     merge_gradiometers,
+    positive_classes,
     scale_for_display,
+    shared_positive,
     used_channels,
 )
 from ._colors import (
-    check_mask_dim,
     color_tables,
-    extrapolated_pixels,
     faded_twins,
+    graded_fade,
+    panel_tables,
     twin_fade,
 )
-from ._consistency import add_agreement, check_consistency
 from ._panels import ScorePanel, score_panel
 
 
@@ -77,17 +78,9 @@ class Scene:
 def prepare_scene(data, info, options):
     """Validate everything once and precompute what all frames share.
 
-    Parameters
-    ----------
-    data, info
-        As in :func:`mne_coefanim.animate_coefs`.
-    options : SceneOptions
-        The options, grouped by stage.
-
-    Returns
-    -------
-    scene : Scene
-        What the figure, the compositor and the writers trust.
+    ``data`` and ``info`` as in :func:`mne_coefanim.animate_coefs`,
+    ``options`` the SceneOptions; returns the :class:`Scene` that the
+    figure, the compositor and the writers trust.
     """
     titles, items = _split_panels(data)
     check_consistency(options.stats)  # before any slow test
@@ -112,7 +105,8 @@ def prepare_scene(data, info, options):
         ch_type=sensors.ch_type,
     )  # fmt: skip
     mask_dim = check_mask_dim(stats.mask_dim, masks)
-    outside = extrapolated_pixels(interp, stats)  # extrapolated='fade'
+    _check_fades(interp.extrapolated, stats)
+    outside = extrapolated_pixels(interp)  # extrapolated='fade'
     colors = options.colors
     halve = mask_dim is not None or outside is not None  # room for faded twins
     tables = color_tables(values, colors.vlim, colors.cmap, colors.cnorm,
@@ -128,95 +122,15 @@ def prepare_scene(data, info, options):
         times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
         units=[units or p.units for p in panels] if vlim_each
         else units or first.units,
-        positive=positive if vlim_each else _shared(positive),
+        positive=positive if vlim_each else shared_positive(positive),
     )  # fmt: skip
     return add_agreement(scene, options, time_sel)  # consistency=...
-
-
-def positive_classes(panels, csp, class_names):
-    """Name, per panel, the class its positive values point to (or None).
-
-    A classifier's panel names its ``classes_`` entry (see
-    ``CoefData.positive``), or the entry of ``class_names`` in the same
-    place; other signed values (arrays, an Evoked) name the second of two
-    ``class_names``, as a binary decoder's positive side.
-    """
-    if class_names is None:
-        return [_class_name(p) for p in panels]
-    if not isinstance(class_names, list | tuple) or not all(
-        isinstance(name, str) for name in class_names
-    ):  # fmt: skip
-        raise TypeError(
-            f"class_names must be a list of str, the decoder's classes in the "
-            f"order of its classes_ (e.g. ['left', 'right']); got "
-            f"{class_names!r:.80}."
-        )
-    if len(class_names) < 2 or len(set(class_names)) < len(class_names):
-        raise ValueError(
-            f"class_names must name at least two classes, each once; got "
-            f"{list(class_names)}."
-        )
-    names = list(class_names)
-    pairs = zip(panels, csp, strict=True)
-    return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
-
-
-def _class_name(panel):
-    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
-        return None
-    return panel.decoder.classes[panel.positive]
-
-
-def _named_class(panel, is_csp, names):
-    """Return the entry of ``class_names`` that ``panel``'s positive values point to."""
-    decoder = panel.decoder
-    unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
-    if is_csp or unsigned or (decoder is not None and panel.positive is None):
-        why = (
-            "a CSP component's sign is arbitrary" if is_csp
-            else f"these values have no sign ({panel.reduction}"
-            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
-            if panel.reduction
-            else "transform='abs' leaves no sign" if panel.transform == "abs"
-            else "aligned signs follow the data, not a class" if panel.signs_aligned
-            else "a regressor has no classes"
-        )  # fmt: skip
-        raise ValueError(
-            f"class_names says which class positive values point to, but {why}; "
-            f"got class_names={names}. Leave class_names=None."
-        )
-    if panel.positive is not None:  # a classifier: its classes_, renamed
-        if len(names) != decoder.n_classes:
-            raise ValueError(
-                f"class_names must name the decoder's {decoder.n_classes} "
-                f"classes in the order of its classes_ {list(decoder.classes)}; "
-                f"got {len(names)}: {names}."
-            )
-        return names[panel.positive]
-    if len(names) != 2:  # values with no decoder: a binary contrast
-        raise ValueError(
-            f"class_names names the two classes of a binary decoder (positive "
-            f"values point to the second) when data holds values rather than "
-            f"estimators; got {len(names)}: {names}. For one class of a "
-            f"multi-class decoder, pass its estimators with class_idx."
-        )
-    return names[1]
-
-
-def _shared(positive):
-    """One colour bar for all panels: their positive class, if all agree."""
-    if len(set(positive)) == 1:
-        return positive[0]
-    logger.info(f"The panels' positive classes differ ({positive}); pass "
-                f"vlim='each' for a colour bar (and label) per panel.")  # fmt: skip
-    return None
 
 
 def _read_panels(items, sensors, info, data_options):
     """Each panel's values, restricted (and named) to the channels the map shows.
 
-    So a NaN in a dropped channel (picks, bads) does no harm, and one in a
-    shown channel is reported by name.
+    A NaN in a dropped channel (picks, bads) does no harm then.
     """
     opts = data_options
     panels = []
@@ -366,14 +280,9 @@ class FrameLevels:
     def frame(self, index, chunk=CHUNK_FRAMES):
         """Levels, masks and images of frame ``index``, through the chunk cache.
 
-        Returns
-        -------
-        levels : list of array of uint8
-            Per panel, the colour index of each pixel inside the head.
-        masks : list of array of bool | None
-            Per panel, the significance of each channel.
-        images : list of array | None
-            Per panel, the values on the full grid (NaN outside), or None.
+        Per panel: the colour index (uint8) of each pixel inside the head,
+        each channel's significance (or None), and the values on the full
+        grid, NaN outside (or None without ``images``).
         """
         start, stop, data = self._chunk
         if not start <= index < stop:
@@ -447,3 +356,94 @@ class FrameLevels:
         )
         fits = span >= 1e-30 and peak <= min(1e4 * span, 1e30)
         return np.float32 if fits else np.float64
+
+
+# -- consistency=: agreement panels, or a graded fade -------------------------
+
+DISPLAYS = ("panel", "fade")
+
+
+PANEL_UNITS = {"t": "t", "sign": "fraction of subjects"}  # sem: the data's
+
+
+PANEL_LABELS = {"t": "t vs 0", "sign": "Sign agreement", "sem": "SEM"}
+
+
+def add_agreement(scene, options, time_sel):
+    """Return the scene with its agreement panels or fade (``consistency=``)."""
+    stats = options.stats
+    measure = stats.consistency  # checked by check_consistency, first
+    if measure is None:
+        return scene
+    measured = measure_agreement(scene.panels, measure, stats.alpha,
+                                 stats.consistency_display)  # fmt: skip
+    if stats.consistency_display == "fade":
+        weights = np.stack([m.weights[time_sel] for m in measured])
+        titles = [fade_title(title, measure, m, stats.alpha)
+                  for title, m in zip(scene.titles, measured, strict=True)]  # fmt: skip
+        return graded_fade(scene, weights, titles)
+    return _with_panels(scene, measure, measured, options, time_sel)
+
+
+def check_consistency(stats):
+    """Return the measure asked for (or None), or raise naming what to change."""
+    consistency, display = stats.consistency, stats.consistency_display
+    check_option("consistency", consistency, (None, *AGREEMENT_MEASURES))
+    check_option("consistency_display", display, DISPLAYS)
+    if consistency is None and display != "panel":
+        raise ValueError(
+            f"consistency_display={display!r} needs a measure: pass "
+            "consistency='t', 'sign' or 'sem' as well."
+        )
+    if display == "fade" and stats.mask_dim is not None:
+        raise ValueError(
+            "consistency_display='fade' and mask_dim both fade the map; pass one "
+            "of them (e.g. consistency_display='panel' beside mask_dim, or "
+            "mask_dim=None)."
+        )
+    return consistency
+
+
+def _with_panels(scene, measure, measured, options, time_sel):
+    """Interleave an agreement panel after each mean, each with its own bar."""
+    means = scene.panels
+    mean_units, mean_positive = (
+        value if isinstance(value, list) else [value] * len(means)
+        for value in (scene.units, scene.positive)
+    )  # fmt: skip
+    panels, titles, units, positive = [], [], [], []
+    rows = zip(means, scene.titles, mean_units, measured, mean_positive, strict=True)
+    for mean, title, unit, m, pos in rows:
+        label = f"{PANEL_LABELS[measure]} across {m.n_subjects} subjects"
+        measure_unit = PANEL_UNITS.get(measure, unit)
+        panels += [mean, replace(
+            mean, data=m.values, samples=None, sample_dim=None, kind="values",
+            units=measure_unit, transform=None,
+        )]  # fmt: skip
+        titles += [title or f"Mean of {m.n_subjects} subjects",
+                   f"{title}: {label}" if title else label]  # fmt: skip
+        units += [unit, measure_unit]
+        positive += [pos, pos if measure == "t" else None]  # t has the mean's sign
+    values = np.stack([panel.data[time_sel] for panel in panels])
+    masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
+    # faded twins for mask_dim and for extrapolated='fade', as without panels
+    fade = twin_fade(scene.mask_dim, scene.extrapolated)
+    tables = panel_tables(values[0::2], values[1::2], measure, options.colors,
+                           halve=fade is not None)  # fmt: skip
+    return replace(
+        scene, panels=panels, titles=titles, values=values, masks=masks,
+        tables=tables, faded=faded_twins(tables, fade), units=units,
+        positive=positive, vlim_each=True,
+    )  # fmt: skip
+
+
+def _check_fades(extrapolated, stats):
+    """Refuse two fades (``'fade'`` twice) that one map could not tell apart."""
+    graded = stats.consistency is not None and stats.consistency_display == "fade"
+    if extrapolated == "fade" and graded:
+        raise ValueError(
+            "extrapolated='fade' and consistency_display='fade' would both "
+            "lighten the map, and a faded pixel could not say why; pass "
+            "extrapolated='hide' (blank beyond the sensors) or "
+            "consistency_display='panel'."
+        )

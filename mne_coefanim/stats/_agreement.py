@@ -8,20 +8,20 @@ fraction of samples whose sign agrees with the mean's; ``'sem'``, the
 standard error of the mean (``ddof=1``). :func:`agreement_weights` turns a
 measure into how fully the mean should be shown, for a graded fade.
 
-The messages below say why samples cannot be tested (folds share most of
-their training epochs; maps one-signed by construction differ from 0 even
-for noise), for the masks, the agreement and the score tests alike; rows of maps, one
-per frequency (:func:`row_masks`), take a mask per frequency, and each row
-is tested at ``alpha`` divided by the number of frequencies.
-:func:`patterns_from_filters` turns one spatial filter per time point into
-the activation patterns of Haufe et al. (2014).
+:func:`refuse_untestable` says, in each caller's words, why samples cannot
+be tested (folds share most of their training epochs; maps one-signed by
+construction differ from 0 even for noise): for the masks, the agreement
+and the score tests alike. :func:`patterns_from_filters` turns one spatial
+filter per time point into the activation patterns of Haufe et al. (2014).
 """
+
+from dataclasses import dataclass
 
 import mne
 import numpy as np
 from mne.utils import logger, verbose
 
-from .._checks import as_float_array, check_finite, check_real, check_type
+from .._checks import as_float_array, check_finite, check_type
 from ..inputs._estimators import standardised_patterns
 
 AGREEMENT_MEASURES = ("t", "sign", "sem")
@@ -31,21 +31,10 @@ SEM_MULTIPLE = 2.0
 
 
 def agreement(samples, measure):
-    """Return the agreement of the samples with their mean.
+    """Return the agreement (n_times, n_channels) of samples (n_samples, ...).
 
-    Parameters
-    ----------
-    samples : array, shape (n_samples, n_times, n_channels)
-        One map per independent sample (subject); at least 2.
-    measure : 't' | 'sign' | 'sem'
-        What to compute, per time and channel (see the module's docstring).
-
-    Returns
-    -------
-    values : array, shape (n_times, n_channels)
-        The measure. For ``'t'``, a cell where every sample is 0 gets
-        ``t = 0`` and a cell where all samples are equal and non-zero gets
-        ``+/-inf`` (scipy gives NaN and +/-inf).
+    For ``'t'``, a cell where every sample is 0 gets ``t = 0`` and one
+    where all are equal and non-zero ``+/-inf`` (scipy: NaN and +/-inf).
     """
     samples = np.asarray(samples, float)
     mean = samples.mean(axis=0)
@@ -79,28 +68,11 @@ def t_threshold(n_samples, alpha):
 
 
 def agreement_weights(values, measure, *, mean, n_samples, alpha):
-    """How fully to show the mean where the subjects agree this much.
+    """How fully (in [0, 1]) to show the mean where the subjects agree this much.
 
-    Parameters
-    ----------
-    values : array, shape (n_times, n_channels)
-        The measure, from :func:`agreement`.
-    measure : 't' | 'sign' | 'sem'
-        Which measure ``values`` holds.
-    mean : array, shape (n_times, n_channels)
-        The mean across samples (needed for ``'sem'``).
-    n_samples : int
-        How many samples the measure was computed across.
-    alpha : float
-        For ``'t'``: the mean is shown fully from the two-sided critical t
-        at this level (uncorrected; a display threshold, not a test).
-
-    Returns
-    -------
-    weights : array, shape (n_times, n_channels)
-        In [0, 1]. ``'sign'``: ``2 * fraction - 1`` (half the samples: 0,
-        all of them: 1); ``'t'``: ``|t| / t_crit``; ``'sem'``:
-        ``|mean| / (2 * sem)``; each clipped to [0, 1].
+    ``'sign'``: ``2 * fraction - 1``; ``'t'``: ``|t| / t_crit``, the
+    two-sided critical t at ``alpha`` (uncorrected: a display threshold, not
+    a test); ``'sem'``: ``|mean| / (2 * sem)``; each clipped to [0, 1].
     """
     if measure == "sign":
         weights = 2.0 * values - 1.0
@@ -292,98 +264,182 @@ def one_sided_message(what, side, popmean):
     )
 
 
-def _signed_hint(reduction):
-    if "class" in reduction:
-        return (
-            "Pass class_idx to test one class's signed pattern, or a boolean "
-            "mask computed elsewhere."
-        )
-    return (
-        "Test the magnetometers (ch_type='mag'), or pass a boolean mask "
-        "computed elsewhere."
-    )
-
-
 _TEST_HARM = "a test across them marks pure noise as significant"
-
-
-def not_subjects_reason(panel, harm=_TEST_HARM):
-    """Why ``panel`` has no per-subject samples: folds (and the harm), or one map."""
-    if panel.sample_dim == "folds":
-        return (
-            f"data has {len(panel.samples)} cross-validation folds and no "
-            f"subjects axis. Folds are not independent samples (they share most "
-            f"of their training epochs), so {harm}"
-        )
-    return "data holds a single map, with no subjects axis"
-
-
+FOLDS_NOT_INDEPENDENT = (
+    "Folds are not independent samples (they share most of their training "
+    "epochs), so "
+)
 PER_SUBJECT_HINT = (
     "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
     "one list of fold estimators per subject)"
 )
 
 
-def _not_subjects_message(method, panel):
-    what = not_subjects_reason(panel)
-    return (
-        f"mask={method!r} tests across subjects, but {what}. {PER_SUBJECT_HINT}"
-        ", or a boolean mask of shape (n_times, "
-        "n_channels) computed elsewhere (e.g. from a permutation test within "
-        "this subject)."
-    )
+def refuse_untestable(panel, what, words):
+    """Raise unless ``panel`` holds signed per-subject maps, in the caller's words.
 
-
-def _check_alpha(alpha):
-    alpha = check_real("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(
-            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
-        )
-    return alpha
-
-
-def row_masks(mask, alpha, axis, n_panels):
-    """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
-
-    A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
-    mask per frequency of the data: it is put in the panels' order.
+    ``words`` holds the caller's phrases: ``act`` and ``noise`` (one-signed
+    maps), ``hints`` (for one class, for gradiometers), ``aligned``,
+    ``across`` and ``instead`` (not subjects), and optionally ``harm``.
     """
-    if axis is None or mask is None or isinstance(mask, str | dict):
-        return row_test_alpha(mask, alpha, axis)
-    values = np.asarray(mask)
-    if values.ndim != 3:
-        return mask, alpha  # (n_times, n_channels): every row (or refused)
-    if len(values) != axis.n_freqs:
+    if panel.reduction is not None:
+        hint = words["hints"][0 if "class" in panel.reduction else 1]
         raise ValueError(
-            f"with freqs, mask must have shape (n_times, n_channels) (the same "
-            f"for every row) or (n_freqs, n_times, n_channels) with n_freqs = "
-            f"{axis.n_freqs}; got {values.shape}."
+            f"{what} cannot {words['act']} {panel.reduction}: it is non-negative "
+            f"by construction, so {words['noise']}. {hint}"
         )
-    n_cols = n_panels // len(axis.selected)
-    return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
+    if panel.signs_aligned:
+        raise ValueError(words["aligned"])
+    if panel.sample_dim != "subjects":
+        if panel.sample_dim == "folds":
+            reason = (
+                f"data has {len(panel.samples)} cross-validation folds and no "
+                f"subjects axis. {FOLDS_NOT_INDEPENDENT}{words.get('harm', _TEST_HARM)}"
+            )
+        else:
+            reason = "data holds a single map, with no subjects axis"
+        raise ValueError(f"{what} {words['across']} across subjects, but {reason}. "
+                         f"{PER_SUBJECT_HINT}{words['instead']}.")  # fmt: skip
+    if panel.guessed_dims is not None:
+        raise ValueError(unnamed_axes_message(what, panel.guessed_dims))
 
 
-def row_test_alpha(mask, alpha, axis):
-    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
+# -- consistency=: each panel measured across its subjects ---------------------
 
-    Each row of maps is tested on its own (over all channels and times), so
-    that without a correction the chance of markers somewhere on null data
-    would grow with the number of rows. Each row is tested at ``alpha /
-    n_freqs``, counting every frequency of the data (as the test covers all
-    times whatever ``tmin``/``tmax`` show, the markers do not change with
-    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
+_FOLDS_HARM = "they agree with each other even on pure noise"
+
+
+# how far toward white each step fades: the first is the unfaded table
+FADE_STEPS = (0.0, 0.3, 0.6, 0.9)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One panel's agreement: the measure, the fade weights, across how many."""
+
+    values: np.ndarray  # (n_times, n_channels), every time of the data
+    weights: np.ndarray  # (n_times, n_channels), in [0, 1]
+    n_subjects: int
+
+
+def _measure(panel, measure, alpha, display):
+    """Measure one panel's agreement across its subjects, or say why not."""
+    name = f"consistency={measure!r}"
+    refuse_untestable(panel, name, dict(
+        act="measure agreement on",
+        noise="every subject agrees in sign and t against 0 is large even for "
+        "pure noise",
+        hints=("Pass class_idx to measure one class's signed pattern.",
+               "Use the magnetometers (ch_type='mag')."),
+        aligned=f"{name} cannot measure the agreement of sign-aligned samples "
+        f"(align_signs=True): alignment makes every subject agree with their "
+        f"leading pattern, so even pure noise would look consistent. Pass "
+        f"align_signs=False for maps whose sign is meaningful.",
+        across="measures agreement", instead="", harm=_FOLDS_HARM,
+    ))  # fmt: skip
+    _refuse_one_sided(panel, measure, display)
+    n_subjects = len(panel.samples)
+    if n_subjects < 2:
+        raise ValueError(
+            f"{name} needs at least 2 subjects to measure their agreement; data "
+            f"has {n_subjects}. {PER_SUBJECT_HINT}."
+        )
+    if measure == "sem" and panel.transform == "zscore":
+        raise ValueError(
+            "consistency='sem' is in the data's units, but transform='zscore' "
+            "shows z-scores: the two would not share a scale. Pass "
+            "consistency='t' or 'sign', or transform=None."
+        )
+    values = agreement(panel.samples, measure)
+    weights = agreement_weights(values, measure, mean=panel.samples.mean(axis=0),
+                                n_samples=n_subjects, alpha=alpha)  # fmt: skip
+    if measure == "t":
+        values = _finite_t(values)
+    return Measured(values=values, weights=weights, n_subjects=n_subjects)
+
+
+def _refuse_one_sided(panel, measure, display):
+    """Refuse measures against 0 of maps all on one side of 0 (large for noise).
+
+    The SEM shown as a panel is the spread only, and stays allowed.
     """
-    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
-        return mask, alpha
+    if measure == "sem" and display == "panel":
+        return
+    side = one_sided_data(panel.samples, 0.0)
+    if side is not None:
+        raise ValueError(
+            f"consistency={measure!r} measures agreement against 0, but every "
+            f"subject's map is {side} at every time and channel (e.g. made with "
+            f"np.abs, a norm or a power): all subjects agree in sign, and their "
+            f"mean lies away from 0, even for pure noise. Pass a signed quantity "
+            f"(e.g. the patterns before np.abs), or consistency='sem' with "
+            f"consistency_display='panel' to show the subjects' spread only."
+        )
 
-    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
-    corrected = _check_alpha(given) / axis.n_freqs
+
+def _finite_t(t):
+    """Show an infinite t (identical non-zero subjects) at the largest finite."""
+    infinite = np.isinf(t)
+    if not infinite.any():
+        return t
+    finite = np.abs(t[~infinite])
+    cap = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     logger.info(
-        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
-        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
-        f"{corrected:.4g} (Bonferroni across frequencies)."
+        f"t is infinite at {int(infinite.sum())} (time, channel) cells, where all "
+        f"subjects have the same non-zero value; shown as +/-{cap:.3g}, the "
+        "largest finite |t|."
     )
-    if isinstance(mask, dict) and "alpha" in mask:
-        return {**mask, "alpha": corrected}, alpha
-    return mask, corrected
+    return np.where(infinite, np.sign(t) * cap, t)
+
+
+def _log(measure, display, measured, alpha):
+    """Say what was computed, across how many subjects, and how it is shown."""
+    counts = sorted({m.n_subjects for m in measured})
+    across = f"across {' / '.join(map(str, counts))} subjects"
+    what = {
+        "t": f"one-sample t against 0 {across}",
+        "sign": f"fraction of subjects whose sign agrees with the mean's, {across}",
+        "sem": f"standard error of the mean {across}",
+    }[measure]
+    logger.info(
+        f"consistency={measure!r}: the {what}, per channel and time point, over "
+        "the data's whole time range (on the per-subject values, before any "
+        "transform)."
+    )
+    if display == "fade":
+        logger.info(
+            f"consistency_display='fade': the mean map fades toward white in "
+            f"{len(FADE_STEPS)} steps (up to {FADE_STEPS[-1]:.0%}) as "
+            f"{_fade_rule(measure, measured[0], alpha)}."
+        )
+
+
+def _fade_rule(measure, measured, alpha):
+    if measure == "t":
+        crit = t_threshold(measured.n_subjects, alpha)
+        return (
+            f"|t| falls from {crit:.2f} (p = {alpha:g}, two-sided, uncorrected, "
+            f"{measured.n_subjects} subjects) to 0"
+        )
+    if measure == "sign":
+        return "the fraction of subjects agreeing in sign falls from 1 to 0.5"
+    return f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0"
+
+
+def fade_title(title, measure, measured, alpha):
+    n = measured.n_subjects
+    head = f"{title} ({n} subjects)" if title else f"Mean of {n} subjects"
+    if measure == "t":
+        tail = f"faded where |t| < {t_threshold(n, alpha):.2f} (uncorrected)"
+    elif measure == "sign":
+        tail = "faded as sign agreement falls"
+    else:
+        tail = f"faded where |mean| < {SEM_MULTIPLE:g} SEM"
+    return f"{head}, {tail}"
+
+
+def measure_agreement(panels, measure, alpha, display):
+    """Measure each panel's agreement across its subjects (logged), or say why not."""
+    measured = [_measure(panel, measure, alpha, display) for panel in panels]
+    _log(measure, display, measured, alpha)
+    return measured

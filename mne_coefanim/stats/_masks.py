@@ -1,42 +1,38 @@
-"""Significance masks: which (time, channel) cells to highlight.
+"""Significance masks: which (time, channel) cells to highlight, the whole route.
 
-:func:`significance_mask` tests per-subject coefficients (or patterns) against
-a population mean across subjects, on arrays laid out ``(n_subjects, n_times,
-n_channels)``, corrected by a spatio-temporal cluster permutation test or the
-FDR. :func:`resolve_masks` gives the animation its masks: ``mask='cluster' |
-'fdr'`` (or a dict of settings) runs it on each panel's per-subject samples,
-under the rules of :mod:`._agreement`, over the data's whole time range; a
-boolean mask is checked and cropped.
+:func:`significance_mask` tests per-subject maps across subjects, corrected
+by a spatio-temporal cluster permutation test or the FDR.
+:func:`resolve_masks` gives the animation its masks: ``'cluster' | 'fdr'``
+(or a dict) tests each panel's per-subject samples over the data's whole
+time range; a boolean mask is checked and cropped. With frequency rows,
+:func:`row_masks` orders a mask per frequency, and :func:`check_mask_dim`
+checks the dimming of what is not significant.
 """
 
-import inspect
-from numbers import Integral
 
 import mne
 import numpy as np
-from mne.utils import logger, verbose, warn
+from mne.utils import logger, verbose
 
 from .._checks import (
     as_float_array,
     check_finite,
-    check_int,
     check_option,
     check_real,
     check_type,
 )
 from ..inputs._csp import aligned_test_refusal
-from ._agreement import (
+from ._agreement import one_sided_data, one_sided_message, refuse_untestable
+from ._score_tests import (
     _check_alpha,
-    _not_subjects_message,
-    _signed_hint,
-    one_sided_data,
-    one_sided_message,
-    unnamed_axes_message,
+    _check_n_permutations,
+    _default_threshold,
+    _random_kwarg,
+    _subjects_needed,
+    _t_p_values,
+    _t_values,
+    warn_if_unreachable,
 )
-
-# MNE's automatic cluster-forming threshold is a t value at this p (halved
-# when two-sided); we mirror it when we supply our own t statistic.
-_CLUSTER_FORMING_P = 0.05
 
 
 @verbose
@@ -190,12 +186,6 @@ def _check_samples(samples):
     return samples
 
 
-def _check_n_permutations(n_permutations):
-    if isinstance(n_permutations, str):
-        return check_option("n_permutations", n_permutations, ("all",))
-    return check_int("n_permutations", n_permutations, minimum=1)
-
-
 def _pick_info(info, ch_type, n_channels):
     """Return ``info`` restricted to ``ch_type``, checked against the samples."""
     check_type("info", info, mne.Info, "an instance of mne.Info")
@@ -215,34 +205,21 @@ def _pick_info(info, ch_type, n_channels):
     return info
 
 
-def _t_values(X):
-    """One-sample t of ``X`` against 0 along the first axis; 0 where flat."""
-    mean = X.mean(axis=0)
-    sem = np.sqrt(X.var(axis=0, ddof=1) / X.shape[0])
-    return np.divide(mean, sem, out=np.zeros_like(mean), where=sem > 0)
-
-
 def _fdr_mask(X, *, alpha, tail):
     reject, _ = mne.stats.fdr_correction(_t_p_values(X, tail), alpha=alpha)
     return reject
 
 
-def _t_p_values(X, tail):
-    """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
-    from scipy import stats  # loads slowly: only when a test runs
-
-    t_values, df = _t_values(X), X.shape[0] - 1
-    if tail == 0:
-        return 2 * stats.t.sf(np.abs(t_values), df)
-    if tail == 1:
-        return stats.t.sf(t_values, df)
-    return stats.t.cdf(t_values, df)
-
-
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
     random_kwarg = _random_kwarg(seed)
     adjacency = _channel_adjacency(info)
-    _warn_if_unreachable(X.shape[0], n_permutations, alpha, tail)
+    warn_if_unreachable(
+        X.shape[0], n_permutations, alpha, tail,
+        f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
+        f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
+        f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
+        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'.",
+    )  # fmt: skip
     if threshold is None:
         threshold = _default_threshold(X.shape[0], tail)
     # our t handles flat cells (MNE's default divides by 0 there); index tuples
@@ -263,51 +240,6 @@ def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jo
         f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
     )
     return mask, ran
-
-
-def _default_threshold(n_subjects, tail):
-    """MNE's automatic threshold, which it only computes for its own t."""
-    from scipy import stats
-
-    p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
-    threshold = stats.t.isf(p_threshold, n_subjects - 1)
-    return -threshold if tail == -1 else threshold
-
-
-def _random_kwarg(seed):
-    """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
-    if seed is not None and not isinstance(seed, Integral | np.random.Generator):
-        raise TypeError(
-            "seed must be None, an int or a numpy.random.Generator; "
-            f"got {type(seed).__name__}."
-        )
-    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
-    if "rng" in params.parameters:
-        return {"rng": np.random.default_rng(seed)}
-    return {"seed": seed}
-
-
-def _subjects_needed(alpha, tail):
-    """Fewest subjects whose sign flips can give a p-value below alpha."""
-    n_subjects = 2
-    while 2 ** (n_subjects - (tail == 0)) * alpha <= 1:
-        n_subjects += 1
-    return n_subjects
-
-
-def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
-    """Warn when no cluster p-value can be below alpha, whatever the data."""
-    n_flips = 2 ** (n_subjects - (tail == 0))
-    n_tests = n_flips if n_permutations == "all" else min(n_permutations, n_flips)
-    smallest_p = 1.0 / n_tests
-    if smallest_p >= alpha:
-        warn(
-            f"With {n_subjects} subjects and n_permutations={n_permutations}, the "
-            f"smallest p-value the cluster permutation test can reach is "
-            f"{smallest_p:.3g}, not below alpha={alpha}: no cluster can be "
-            f"significant. Use at least {_subjects_needed(alpha, tail)} subjects "
-            f"and n_permutations > {int(1 / alpha)}, or method='fdr'."
-        )
 
 
 def _channel_adjacency(info):
@@ -351,25 +283,11 @@ MASK_SETTINGS = (
 
 
 def resolve_masks(mask, panels, sensors, time_sel, *, alpha, seed):
-    """Return the masks of the frames shown, (n_panels, n_shown, n_channels).
+    """Return the masks of the frames shown, (n_panels, n_shown, n_channels), or None.
 
-    Parameters
-    ----------
-    mask : None | str | dict | array of bool
-        As in :func:`mne_coefanim.animate_coefs`.
-    panels : list of CoefData
-        The panels, channels aligned with ``sensors``.
-    sensors : Sensors
-        The sensors of the map (their Info gives the channel adjacency).
-    time_sel : array of int
-        The frames shown (after ``tmin``/``tmax``).
-    alpha, seed
-        Defaults for the test's settings that ``mask`` does not give.
-
-    Returns
-    -------
-    masks : array of bool | None
-        None when ``mask`` is None.
+    ``mask`` as in :func:`mne_coefanim.animate_coefs`; ``panels`` aligned
+    with ``sensors`` (whose Info gives the adjacency); ``alpha`` and
+    ``seed`` are the defaults of settings ``mask`` does not give.
     """
     if mask is None:
         return None
@@ -402,19 +320,15 @@ def _test_settings(mask, alpha, seed):
 def _tested_mask(panel, sensors, settings):
     """Test one panel's per-subject samples, or say why they cannot be."""
     method = settings["method"]
-    if panel.reduction is not None:
-        raise ValueError(
-            f"mask={method!r} cannot test {panel.reduction}: it is non-negative "
-            f"by construction, so tested against 0 even pure noise comes out "
-            f"significant. {_signed_hint(panel.reduction)}"
-        )
-    if panel.signs_aligned:
-        raise ValueError(aligned_test_refusal(f"mask={method!r}"))
-    if panel.sample_dim != "subjects":
-        raise ValueError(_not_subjects_message(method, panel))
-    if panel.guessed_dims is not None:
-        raise ValueError(unnamed_axes_message(f"mask={method!r}", panel.guessed_dims))
-
+    refuse_untestable(panel, f"mask={method!r}", dict(
+        act="test", noise="tested against 0 even pure noise comes out significant",
+        hints=("Pass class_idx to test one class's signed pattern, or a boolean "
+               "mask computed elsewhere.", "Test the magnetometers (ch_type='mag'"
+               "), or pass a boolean mask computed elsewhere."),
+        aligned=aligned_test_refusal(f"mask={method!r}"), across="tests",
+        instead=", or a boolean mask of shape (n_times, n_channels) computed "
+        "elsewhere (e.g. from a permutation test within this subject)",
+    ))  # fmt: skip
     popmean = settings.get("popmean", 0.0)
     side = one_sided_data(panel.samples, popmean)
     if side is not None:
@@ -448,3 +362,61 @@ def _given_mask(mask, panels, sensors, time_sel):
             f"got {mask.shape}."
         )
     return np.ascontiguousarray(mask[:, time_sel])
+
+
+def row_masks(mask, alpha, axis, n_panels):
+    """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
+
+    A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
+    mask per frequency of the data: it is put in the panels' order.
+    """
+    if axis is None or mask is None or isinstance(mask, str | dict):
+        return row_test_alpha(mask, alpha, axis)
+    values = np.asarray(mask)
+    if values.ndim != 3:
+        return mask, alpha  # (n_times, n_channels): every row (or refused)
+    if len(values) != axis.n_freqs:
+        raise ValueError(
+            f"with freqs, mask must have shape (n_times, n_channels) (the same "
+            f"for every row) or (n_freqs, n_times, n_channels) with n_freqs = "
+            f"{axis.n_freqs}; got {values.shape}."
+        )
+    n_cols = n_panels // len(axis.selected)
+    return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
+
+
+def row_test_alpha(mask, alpha, axis):
+    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
+
+    Each row of maps is tested on its own (over all channels and times), so
+    that without a correction the chance of markers somewhere on null data
+    would grow with the number of rows. Each row is tested at ``alpha /
+    n_freqs``, counting every frequency of the data (as the test covers all
+    times whatever ``tmin``/``tmax`` show, the markers do not change with
+    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
+    """
+    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
+        return mask, alpha
+
+    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
+    corrected = _check_alpha(given) / axis.n_freqs
+    logger.info(
+        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
+        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
+        f"{corrected:.4g} (Bonferroni across frequencies)."
+    )
+    if isinstance(mask, dict) and "alpha" in mask:
+        return {**mask, "alpha": corrected}, alpha
+    return mask, corrected
+
+
+def check_mask_dim(mask_dim, masks):
+    """Return ``mask_dim`` checked (None: no dimming), given the masks."""
+    if mask_dim is None:
+        return None
+    if masks is None:
+        raise ValueError("mask_dim needs a mask: pass mask= as well.")
+    value = check_real("mask_dim", mask_dim)
+    if not 0 < value <= 1:
+        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+    return value

@@ -1,32 +1,114 @@
-"""``score_stats``: is the decoding score above chance, and when.
+"""One-sample tests across subjects (shared by the masks), ``score_stats``, peaks.
 
-:func:`score_significance` tests per-subject score curves against the chance
-level at every time point, corrected either with a temporal cluster
-permutation test (:func:`mne.stats.permutation_cluster_1samp_test`, as
-mne-bids-pipeline tests its group decoding scores) or with the
-Benjamini-Hochberg FDR over the time points. :func:`tested_scores` applies
-it to the score panel under the rules of the maps' masks: only subjects are
-independent samples (folds, a single curve, or rows nobody said are
-subjects are refused, saying what to pass); there must be a known chance
-level; the test covers the data's whole time range.
+:func:`score_significance` tests per-subject score curves against chance
+at every time point, corrected by a temporal cluster permutation test (as
+mne-bids-pipeline tests its group decoding scores) or the FDR;
+:func:`tested_scores` applies it to the score panel under the masks' rules
+(only subjects are independent samples; a known chance level; the data's
+whole time range). :func:`find_peaks` picks a curve's peaks for a sheet.
 """
 
+import inspect
 import warnings
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 import mne
 import numpy as np
 from mne.utils import logger, warn
 
-from .._checks import check_option
-from ._agreement import _check_alpha, unnamed_axes_message
-from ._masks import (
-    _check_n_permutations,
-    _default_threshold,
-    _random_kwarg,
-    _t_p_values,
-    _t_values,
-)
+from .._checks import check_int, check_option, check_real
+from ._agreement import FOLDS_NOT_INDEPENDENT, unnamed_axes_message
+
+# MNE's automatic cluster-forming threshold is a t value at this p (halved
+# when two-sided); we mirror it when we supply our own t statistic.
+_CLUSTER_FORMING_P = 0.05
+
+
+def _check_n_permutations(n_permutations):
+    if isinstance(n_permutations, str):
+        return check_option("n_permutations", n_permutations, ("all",))
+    return check_int("n_permutations", n_permutations, minimum=1)
+
+
+def _t_values(X):
+    """One-sample t of ``X`` against 0 along the first axis; 0 where flat."""
+    mean = X.mean(axis=0)
+    sem = np.sqrt(X.var(axis=0, ddof=1) / X.shape[0])
+    return np.divide(mean, sem, out=np.zeros_like(mean), where=sem > 0)
+
+
+def _t_p_values(X, tail):
+    """One-sample t-test p-values against 0 along the first axis (tail: -1, 0, 1)."""
+    from scipy import stats  # loads slowly: only when a test runs
+
+    t_values, df = _t_values(X), X.shape[0] - 1
+    if tail == 0:
+        return 2 * stats.t.sf(np.abs(t_values), df)
+    if tail == 1:
+        return stats.t.sf(t_values, df)
+    return stats.t.cdf(t_values, df)
+
+
+def _default_threshold(n_subjects, tail):
+    """MNE's automatic threshold, which it only computes for its own t."""
+    from scipy import stats
+
+    p_threshold = _CLUSTER_FORMING_P / (2 if tail == 0 else 1)
+    threshold = stats.t.isf(p_threshold, n_subjects - 1)
+    return -threshold if tail == -1 else threshold
+
+
+def _random_kwarg(seed):
+    """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
+    if seed is not None and not isinstance(seed, Integral | np.random.Generator):
+        raise TypeError(
+            "seed must be None, an int or a numpy.random.Generator; "
+            f"got {type(seed).__name__}."
+        )
+    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
+    if "rng" in params.parameters:
+        return {"rng": np.random.default_rng(seed)}
+    return {"seed": seed}
+
+
+def _smallest_p(n_subjects, n_permutations, tail):
+    """Return the smallest p-value MNE's sign-flip cluster test can give.
+
+    With every flip (an exact test), MNE's one-tailed test counts the data's
+    own signs twice (its list of flips holds them, and leaves out the flip
+    of every subject), so that its p-values are at least ``2 / 2**n``.
+    """
+    n_flips = 2 ** (n_subjects - (tail == 0))
+    if n_permutations == "all" or n_permutations >= n_flips:
+        return (1 if tail == 0 else 2) / n_flips
+    return 1 / n_permutations
+
+
+def _subjects_needed(alpha, tail):
+    """Fewest subjects whose sign flips can give a p-value below alpha."""
+    n_subjects = 2
+    while _smallest_p(n_subjects, "all", tail) >= alpha:
+        n_subjects += 1
+    return n_subjects
+
+
+def warn_if_unreachable(n_subjects, n_permutations, alpha, tail, message):
+    """Warn with ``message`` (``n``, ``p``, ``needed`` filled) when no p < alpha."""
+    smallest = _smallest_p(n_subjects, n_permutations, tail)
+    if smallest >= alpha:
+        warn(message.format(n=n_subjects, p=smallest,
+                            needed=_subjects_needed(alpha, tail)))  # fmt: skip
+
+
+def _check_alpha(alpha):
+    alpha = check_real("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha}; e.g. alpha=0.05."
+        )
+    return alpha
+
 
 SCORE_METHODS = ("cluster", "fdr")
 TAIL_WORDS = {1: "above chance", 0: "different from chance", -1: "below chance"}
@@ -36,36 +118,19 @@ TAIL_WORDS = {1: "above chance", 0: "different from chance", -1: "below chance"}
 class ScoreTest:
     """The outcome of a test of score curves against chance.
 
-    Attributes
-    ----------
-    significant : array of bool, shape (n_times,)
-        True at the time points found different from chance.
-    method : 'cluster' | 'fdr'
-        The correction for the many time points.
-    n_subjects : int
-        The number of independent rows tested across.
-    alpha : float
-        The significance level.
-    tail : -1 | 0 | 1
-        1 tests ``score > chance``, -1 ``score < chance``, 0 both.
-    clusters : list of (int, int)
-        ``'cluster'``: each cluster's first and last time index; ``'fdr'``:
-        each run of consecutive significant time points.
-    p_values : array, shape (n_clusters,)
-        ``'cluster'``: each cluster's permutation p-value; ``'fdr'``: each
-        run's smallest FDR-adjusted p-value.
-    settings : str
-        How the test was run, for the log (threshold, permutations).
+    ``clusters`` holds each cluster's (``'fdr'``: each run of significant
+    time points') first and last time index, ``p_values`` its permutation
+    p-value (``'fdr'``: the run's smallest adjusted p-value).
     """
 
-    significant: np.ndarray
-    method: str
+    significant: np.ndarray  # (n_times,) bool
+    method: str  # 'cluster' | 'fdr'
     n_subjects: int
     alpha: float
-    tail: int
+    tail: int  # 1: score > chance, -1: score < chance, 0: both
     clusters: list
     p_values: np.ndarray
-    settings: str
+    settings: str  # how the test was run, for the log
 
     @property
     def label(self):
@@ -132,16 +197,16 @@ def score_significance(rows, chance, *, method="cluster", alpha=0.05, tail=1,
     )  # fmt: skip
 
 
-def log_score_test(test, times):
-    """Log what :func:`score_significance` found, times in seconds."""
-    logger.info(test.describe(np.asarray(times)))
-
-
 def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
     n_subjects = len(X)
     if n_permutations == "all":  # every flip: MNE's exact test
         n_permutations = 2**n_subjects
-    _warn_if_unreachable(n_subjects, n_permutations, alpha, tail)  # before MNE
+    warn_if_unreachable(  # before MNE
+        n_subjects, n_permutations, alpha, tail,
+        f"score_stats='cluster' with {{n}} subjects can reach p = {{p:.3g}} at "
+        f"best, not below alpha={alpha}: no time point can be significant. It "
+        "needs at least {needed} subjects; or use score_stats='fdr'.",
+    )  # fmt: skip
     if threshold is None:
         threshold = _default_threshold(n_subjects, tail)
     with warnings.catch_warnings():  # no cluster at all: said in the log
@@ -162,34 +227,6 @@ def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
     settings = f"cluster-forming t = {threshold:.3g}, {flipped} sign flips"
     return ScoreTest(significant, "cluster", n_subjects, alpha, tail, spans,
                      np.asarray(cluster_p, float), settings)  # fmt: skip
-
-
-def _smallest_p(n_subjects, n_permutations, tail):
-    """Return the smallest p-value MNE's sign-flip cluster test can give.
-
-    With every flip (an exact test), MNE's one-tailed test counts the data's
-    own signs twice (its list of flips holds them, and leaves out the flip
-    of every subject), so that its p-values are at least ``2 / 2**n``.
-    """
-    n_flips = 2 ** (n_subjects - (tail == 0))
-    if n_permutations >= n_flips:
-        return (1 if tail == 0 else 2) / n_flips
-    return 1 / n_permutations
-
-
-def _warn_if_unreachable(n_subjects, n_permutations, alpha, tail):
-    """Warn when no time point can be significant, whatever the scores."""
-    smallest = _smallest_p(n_subjects, n_permutations, tail)
-    if smallest >= alpha:
-        needed = n_subjects
-        while _smallest_p(needed, 2**needed, tail) >= alpha:
-            needed += 1
-        warn(
-            f"score_stats='cluster' with {n_subjects} subjects can reach p = "
-            f"{smallest:.3g} at best, not below alpha={alpha}: no time point can "
-            f"be significant. It needs at least {needed} subjects; or use "
-            "score_stats='fdr'."
-        )
 
 
 def _fdr_test(X, *, alpha, tail):
@@ -225,26 +262,10 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
                   guessed_dims=None):  # fmt: skip
     """Return the panel with its significant times, or refuse to test it.
 
-    Parameters
-    ----------
-    panel : ScorePanel | None
-        The score panel (None without scores).
-    score_stats : None | 'cluster' | 'fdr'
-        As in :func:`mne_coefanim.animate_coefs`.
-    times : array, shape (n_all_times,)
-        The data's times (all of them), for the log.
-    time_sel : array of int
-        The frames shown (after ``tmin``/``tmax``).
-    alpha, seed
-        The significance level and the permutations' seed.
-    guessed_dims : tuple of str | None
-        The default axis names the data's rows (that 2-D scores follow)
-        were read with; not None refuses the test (they could be folds).
-
-    Returns
-    -------
-    panel : ScorePanel | None
-        With ``significant`` and ``significance`` set when tested.
+    ``times`` are all the data's times (for the log), ``time_sel`` the
+    frames shown; ``guessed_dims``, the default axis names the data's rows
+    (that 2-D scores follow) were read with, refuses the test (they could
+    be folds).
     """
     if score_stats is None:
         return panel
@@ -257,11 +278,9 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
         raise ValueError(unnamed_axes_message(
             f"score_stats={score_stats!r} (its {len(panel.rows)} rows of scores "
             f"taken as data's)", guessed_dims))  # fmt: skip
-    # scipy.stats loads slowly: only when a test is asked for
-
     test = score_significance(panel.rows, panel.chance, method=score_stats,
                               alpha=alpha, seed=seed)  # fmt: skip
-    log_score_test(test, times)
+    logger.info(test.describe(np.asarray(times)))
     significant = np.ascontiguousarray(test.significant[time_sel])
     return replace(panel, significant=significant, significance=test.label)
 
@@ -298,10 +317,101 @@ def _what_rows(panel):
         return "the scores are a single curve"
     if panel.rows_are == "folds of one subject":
         return (
-            f"their {n_rows} rows are cross-validation folds of one subject. Folds "
-            "are not independent samples (they share most of their training "
-            "epochs), so a test across them marks pure noise as significant"
+            f"their {n_rows} rows are cross-validation folds of one subject. "
+            f"{FOLDS_NOT_INDEPENDENT}a test across them marks pure noise as significant"
         )
     return (
         f"nothing says what their {n_rows} rows are (subjects, or folds of one subject)"
     )
+
+
+# -- the peaks a sheet shows ----------------------------------------------------
+
+MAX_PEAKS = 5  # as many as MNE's plot_joint shows at most
+MIN_PROMINENCE = 0.3  # of the curve's range: a smaller bump is noise
+PEAK_SPACING = 20  # peaks at least n_times // PEAK_SPACING frames apart
+SMOOTHING = 1.0  # frames (a Gaussian's SD): finds bumps, does not place them
+
+
+def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
+    """Frames of the curve's peaks that stand out, at most ``max_peaks``.
+
+    Bumps are found on the curve seen through a Gaussian of ``SMOOTHING``
+    frames' SD (one noisy frame is not a bump): a local maximum (not the
+    first or last frame) rising at least ``MIN_PROMINENCE`` of the curve's
+    range above the lowest point between it and any higher bump (its
+    prominence), at least ``n_times // PEAK_SPACING`` frames from a higher
+    one. Each bump's peak is then the sample where the curve itself (not
+    smoothed) is highest within the bump (from the low point before it to
+    the one after): a local maximum of the curve, at its exact time. It must
+    also stand out from what the curve does without an effect:
+
+    * with ``times`` reaching before 0 (a baseline) and after, it lies after
+      0, above the curve's highest pre-stimulus value, and its bump rises by
+      more than the pre-stimulus curve spans (its peak-to-peak);
+    * with ``significant`` (``score_stats`` ran), the test found the curve
+      above chance at that frame.
+
+    The ``max_peaks`` highest are kept, in time order. When none qualifies
+    (a flat curve, one rising to an end, or noise), the curve's maximum
+    (after 0 when there is a baseline) is returned, and ``rule`` says so.
+    ``times`` are in seconds (None: unknown, sample indices). Returns the
+    peaks' frames (at least one, in time order) and ``rule``, what chose
+    them, for the log and the sheet's note.
+    """
+    from scipy.ndimage import gaussian_filter1d
+    from scipy.signal import find_peaks as local_maxima
+
+    curve = np.asarray(curve, dtype=np.float64)
+    spread = float(np.ptp(curve))
+    if spread == 0:  # flat: no peak, every frame as high as any
+        return np.array([0]), "a flat curve: no peak, its first frame"
+    spacing = max(1, len(curve) // PEAK_SPACING)
+    # which bumps are peaks: seen through one frame of smoothing (one noisy
+    # frame is not a peak); where: the curve's own highest sample in the bump
+    smooth = gaussian_filter1d(curve, SMOOTHING, mode="nearest")
+    prominence = MIN_PROMINENCE * float(np.ptp(smooth))
+    rules = [f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range"]
+    allowed = np.ones(len(curve), bool)
+    has_baseline = times is not None and times[0] < 0 <= times[-1]
+    if has_baseline:  # what the curve does before anything happens
+        before = times < 0
+        prominence = max(prominence, float(np.ptp(smooth[before])))
+        baseline = float(curve[before].max())
+        allowed &= ~before & (curve > baseline)
+        rules = [
+            f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range and more "
+            f"than the pre-stimulus spread, above the pre-stimulus maximum "
+            f"({baseline:.3g})"
+        ]  # fmt: skip
+    bumps, _ = local_maxima(smooth, distance=spacing, prominence=prominence)
+    peaks = np.unique([
+        left + int(np.argmax(curve[left : right + 1]))
+        for left, right in _bump_extents(smooth, bumps)
+    ]).astype(int)  # fmt: skip
+    if significant is not None:
+        allowed &= np.asarray(significant, bool)
+        rules.append("significant (score_stats)")
+    peaks = peaks[allowed[peaks]]
+    if not peaks.size:
+        after = np.flatnonzero(times >= 0) if has_baseline else np.arange(len(curve))
+        best = after[np.argmax(curve[after])]
+        return np.array([best]), (
+            f"no peak stands out ({', '.join(rules)}): the maximum is shown"
+        )
+    highest = peaks[np.argsort(curve[peaks], kind="stable")[::-1][:max_peaks]]
+    return np.sort(highest), ", ".join(rules)
+
+
+def _bump_extents(smooth, bumps):
+    """Each bump's frames: from the low point before its top to the one after."""
+    extents = []
+    for top in bumps:
+        left = top
+        while left > 0 and smooth[left - 1] <= smooth[left]:
+            left -= 1
+        right = top
+        while right < len(smooth) - 1 and smooth[right + 1] <= smooth[right]:
+            right += 1
+        extents.append((left, right))
+    return extents
