@@ -21,6 +21,11 @@ composes frames from pictures rendered once. They must show the same thing:
 * the time label: the screen draws it as one text, the files paste one
   picture per character slot, so its glyphs may sit a pixel apart; its ink
   must cover the same rows and start at the same column.
+
+What the compositor holds no pictures of (contours, markers whose pictures
+touch, a cross-hair cursor, label characters whose pictures touch at a tiny
+dpi) is not composed: those frames are the reference's, drawn whole and
+mapped to the palette through its lookup, so they equal it exactly.
 """
 
 import numpy as np
@@ -29,6 +34,7 @@ from conftest import make_info, map_visibility, time_label_box
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
+from mne_coefanim.compose._palette import PaletteLookup
 
 N_TIMES = 3
 TIMES = np.arange(N_TIMES) / 100.0
@@ -110,6 +116,19 @@ def assert_composed_equals_drawn(anim, frames=None):
         assert abs(right - right_) <= 2
 
 
+def assert_drawn_in_palette(anim):
+    """Every frame composed is the frame drawn, mapped to the palette: exactly."""
+    composed = list(anim.iter_frames())
+    drawn = list(anim.iter_frames(method="draw"))
+    lookup = PaletteLookup(anim.palette)  # the compositor's lookup, made alike
+    assert len(composed) == len(drawn) == len(anim)
+    for got, want in zip(composed, drawn, strict=True):
+        np.testing.assert_array_equal(anim.palette[got], anim.palette[lookup(want)])
+        np.testing.assert_array_equal(got, lookup(want))
+    # the per-frame artists did change the frames
+    assert not np.array_equal(composed[0], composed[-1])
+
+
 # -- the cases the compositor draws from stored pictures --------------------------
 
 
@@ -159,14 +178,23 @@ def test_extrapolated_fade(info16):
     assert_composed_equals_drawn(anim)
 
 
-# -- the cases whose per-frame artists the compositor draws itself ----------------
-# (contours; markers whose pixels meet; a cross-hair cursor): drawn alone on
-# a clear canvas and blended onto the frame
+# -- the cases the compositor holds no pictures of: drawn whole ----------------------
+# (contours; markers whose pixels meet; a cross-hair cursor; label characters
+# whose pictures meet): each frame is the reference's, in the palette. These
+# blended the artists drawn alone onto the composed frame until 0.2, within
+# the palette's rounding of the reference; now they equal it exactly.
 
 
 def test_contours(info16):
     anim = animate_coefs(_data(16), info16, contours=4, **FAST)
     assert_composed_equals_drawn(anim)
+    assert_drawn_in_palette(anim)
+
+
+def test_contours_with_markers(info16):
+    """Contours and (stored-size) markers: the whole frame drawn, both in it."""
+    anim = animate_coefs(_data(16), info16, contours=6, mask=_mask(16), **FAST)
+    assert_drawn_in_palette(anim)
 
 
 def test_touching_mask_markers(info64):
@@ -174,6 +202,16 @@ def test_touching_mask_markers(info64):
     anim = animate_coefs(_data(64), info64, mask=np.ones((N_TIMES, 64), bool),
                          mask_params=dict(markersize=12), **FAST)  # fmt: skip
     assert_composed_equals_drawn(anim)
+    assert_drawn_in_palette(anim)
+    # the viewer's twin frames without markers (read as test_viewer.py reads
+    # them) are drawn whole too: as the figure drawn without a mask
+    pairs = list(anim._frames(None, unmarked=True))
+    bare = animate_coefs(_data(64), info64, **FAST)
+    lookup = PaletteLookup(anim.palette)
+    for (frame, twin), drawn in zip(pairs, bare.iter_frames(method="draw"),
+                                    strict=True):  # fmt: skip
+        np.testing.assert_array_equal(twin, lookup(drawn))
+        assert not np.array_equal(frame, twin)
 
 
 def test_generalization_matrix(info16):
@@ -184,6 +222,13 @@ def test_generalization_matrix(info16):
                          score_params=dict(scoring="roc_auc"), **FAST)  # fmt: skip
     assert anim.scores.matrix is not None
     assert_composed_equals_drawn(anim)
+    assert_drawn_in_palette(anim)
+
+
+def test_tiny_dpi_label(info16):
+    """At 20 dpi the label's character pictures meet: drawn whole, label and all."""
+    anim = animate_coefs(_data(16), info16, **{**FAST, "dpi": 20})
+    assert_drawn_in_palette(anim)
 
 
 # -- the reference itself -----------------------------------------------------------

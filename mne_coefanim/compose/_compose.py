@@ -8,11 +8,13 @@ their cells: matplotlib's own resampling) and how much of the map shows
 through the outlines and sensors (``pixel = a * map + c``, from a black and
 a white map). A frame is then the static index image with the map's colour
 indices gathered in, partly covered pixels blended, and the per-frame
-artists blended on top: the label pasted from pictures of its characters,
-the cursor and markers from pixels drawn once, anything else (contours,
-touching markers or characters) drawn alone on a cleared canvas. Colours
-are indices into one palette (:mod:`._palette`). The reference,
-``iter_frames(method='draw')``, draws every frame; the tests compare them.
+artists on top: the label pasted from pictures of its characters, the
+cursor and markers from pixels drawn once. Colours are indices into one
+palette (:mod:`._palette`). What has no stored picture (contours, markers
+or label characters whose pictures touch, a cross-hair cursor) is not
+composed: such frames are drawn whole by the reference
+(``iter_frames(method='draw')``, :mod:`._reference`) and mapped to the
+palette; the tests compare the two paths.
 """
 
 from contextlib import contextmanager
@@ -24,7 +26,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from ..scene._colors import palette_with
 from ._palette import (
     PaletteLookup,
-    blend,
     chrome_colors,
     indexed_sprite,
     packed_rgb,
@@ -33,18 +34,16 @@ from ._palette import (
     unpacked_rgb,
 )
 from ._pictures import (
-    Ink,
     cursor_ink,
     decode_cells,
     label_sprites,
     map_coverage,
     marker_ink,
-    paste,
-    pixel_box,
     probe,
     slots_overlap,
     union_box,
 )
+from ._reference import draw_whole
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
@@ -75,9 +74,8 @@ class FrameCompositor:
             renders = probe(layers, self._render)
             self.shape = renders["black"].shape[:2]
             self._read_renders(renders)
-            self._regions = self._dynamic_regions()
             self._sprites = label_sprites(layers.time_text, layers.labels, self._canvas)
-            inks = _overlay_inks(layers, self._canvas, self.shape, self._regions)
+            inks = _overlay_inks(layers, self._canvas, self.shape)
             self._ink_table, self._cursor_ink, self._marker_ink = tabled_inks(
                 *inks, self.lookup)  # fmt: skip
 
@@ -159,16 +157,6 @@ class FrameCompositor:
         self._canvas.draw()
         return np.asarray(self._canvas.buffer_rgba()).copy()
 
-    def _dynamic_regions(self):
-        """Pixel boxes (row and column slices) the per-frame artists can touch."""
-        layers, renderer = self.layers, self._canvas.get_renderer()
-        boxes = []
-        if layers.marks_maps:  # drawn over the maps
-            boxes += [ax.get_window_extent(renderer) for ax in layers.map_axes]
-        if layers.score_axes is not None:  # a cursor moves in it
-            boxes.append(layers.score_axes.get_window_extent(renderer))
-        return [pixel_box(box, self.shape, pad=2) for box in boxes]
-
     @contextmanager
     def rendering(self):
         """Render through an Agg canvas at the output dpi, then restore."""
@@ -185,8 +173,10 @@ class FrameCompositor:
     def compose(self, index, levels, masks=None, images=None):
         """Return frame ``index`` as palette indices, shape (height, width).
 
-        Must be called inside :meth:`rendering`, after one full draw.
+        Must be called inside :meth:`rendering`, after :meth:`start`.
         """
+        if not self.composes_alone(images):
+            return self._drawn(index, levels, masks, images)
         frame = self.static_index.copy()
         flat = frame.reshape(-1)
         for (pixels, cells), panel_levels in zip(self._full, levels, strict=True):
@@ -194,106 +184,72 @@ class FrameCompositor:
         for (pixels, cells, rows, table), panel_levels in zip(self._partial, levels,
                                                               strict=True):  # fmt: skip
             flat[pixels] = table[rows, panel_levels[cells]]
-        self._draw_dynamic(index, masks, images, frame)
+        inks = [] if self._cursor_ink is None else [self._cursor_ink[index]]
+        if masks is not None:
+            inks += [ink.select(mask) for ink, mask in zip(self._marker_ink, masks,
+                                                           strict=True)]  # fmt: skip
+        for pixels, rows in inks:  # gathers from the blend table
+            flat[pixels] = self._ink_table[rows, flat[pixels]]
+        # the label's characters, as set_text right-aligns them
+        label = self.layers.labels[index].rjust(self.layers.time_text.width)
+        for key in enumerate(label):
+            if key in self._pasted:
+                rows, cols, ink, indices = self._pasted[key]
+                np.copyto(frame[rows, cols], indices, where=ink)
         return frame
 
+    def _drawn(self, index, levels, masks, images):
+        """Frame ``index`` drawn whole as the reference draws it, as indices."""
+        changed = self.layers.set_frame(index, levels, masks=masks, images=images)
+        draw_whole(self._canvas, changed)
+        return self.lookup(np.asarray(self._canvas.buffer_rgba()))
+
     def start(self):
-        """Prepare per-frame drawing; call inside :meth:`rendering` (no draw needed)."""
-        self._label_slots = {self.layers.time_text.text}
-        # when every per-frame artist is stored (no contours), the figure's
-        # artists need not even be set for each frame
-        stored = {*self._label_slots, *(
-            line for line, ink in zip(self.layers.mask_lines, self._marker_ink,
+        """Prepare per-frame composing; call inside :meth:`rendering`."""
+        layers = self.layers
+        stored = {layers.time_text.text, *(
+            line for line, ink in zip(layers.mask_lines, self._marker_ink,
                                       strict=True) if ink is not None
         )}  # fmt: skip
         if self._cursor_ink is not None:
-            stored.add(self.layers.cursor)
-        self._stored_only = all(a in stored for a in self.layers.dynamic_artists())
-        self._label_box = union_box([s[:2] for s in self._sprites.values()])
+            stored.add(layers.cursor)
         # the label sits on the static picture: each character's pixels can
-        # be blended once, here, and pasted as palette indices every frame
-        rows, cols = self._label_box
+        # be blended once, here, and pasted as palette indices every frame;
+        # not where it meets a map, nor where two characters' pictures meet
+        # (tiny dpi): pasting copies a character's pixels
+        rows, cols = union_box([s[:2] for s in self._sprites.values()])
         map_pixels = np.zeros(self.shape[0] * self.shape[1], bool)
         for pixels, *_ in self._full + self._partial:
             map_pixels[pixels] = True
         on_map = map_pixels.reshape(self.shape)[rows, cols].any()
-        # pasting copies a character's pixels: where two characters' pictures
-        # meet (tiny dpi), they must be blended together instead
-        overlap = slots_overlap(self._sprites)
-        self._pasted = None if on_map or overlap else {
+        pasted = not (on_map or slots_overlap(self._sprites))
+        self._pasted = {
             key: indexed_sprite(sprite, self.static_index, self.lookup)
             for key, sprite in self._sprites.items()
-        }  # fmt: skip
+        } if pasted else None  # fmt: skip
+        # anything else changing per frame (contours, touching markers, a
+        # cross-hair cursor) has no stored picture: such frames are drawn
+        dynamic = layers.dynamic_artists()
+        self._stored_only = pasted and all(a in stored for a in dynamic)
 
     def composes_alone(self, images):
-        """Whether composing a frame with these ``images`` draws nothing.
+        """Whether a frame with these ``images`` is composed from stored pictures.
 
         Then matplotlib is not used: :meth:`compose` may run on any thread
         (after :meth:`start`, inside :meth:`rendering`), e.g. a writer's.
+        Otherwise (contours, per-frame artists without stored pictures) it
+        draws the whole figure, on the thread that owns it.
         """
         return self._stored_only and images is None
 
-    def _draw_dynamic(self, index, masks, images, frame):
-        """Blend the per-frame artists onto the frame."""
-        layers = self.layers
-        quick = self.composes_alone(images)
-        if not quick:
-            layers.set_dynamic(index, masks=masks, images=images)
-        drawn_before, inks = set(self._label_slots), []
-        if self._cursor_ink is not None:
-            drawn_before.add(layers.cursor)
-            inks.append(self._cursor_ink[index])
-        if masks is not None and images is None:  # contours would meet markers
-            for line, ink, mask in zip(layers.mask_lines, self._marker_ink, masks,
-                                       strict=True):  # fmt: skip
-                if ink is not None:
-                    drawn_before.add(line)
-                    inks.append(ink.select(mask))
-        others = [] if quick else [a for a in layers.dynamic_artists()
-                                   if a not in drawn_before]  # fmt: skip
-        if others:
-            renderer = self._canvas.get_renderer()
-            renderer.clear()
-            for artist in others:
-                artist.draw(renderer)
-            layer = np.asarray(renderer.buffer_rgba())
-            for rows, cols in self._regions:
-                blend(layer[rows, cols], frame[rows, cols], self.lookup)
-        flat = frame.reshape(-1)
-        for pixels, rows in inks:  # gathers from the blend table
-            flat[pixels] = self._ink_table[rows, flat[pixels]]
-        # the label's characters, as set_text right-aligns them
-        keys = list(enumerate(layers.labels[index].rjust(layers.time_text.width)))
-        if self._pasted is not None:
-            for key in keys:
-                if key in self._pasted:
-                    rows, cols, ink, indices = self._pasted[key]
-                    np.copyto(frame[rows, cols], indices, where=ink)
-            return
-        sprites = [self._sprites[key] for key in keys if key in self._sprites]
-        label = paste(self._label_box, sprites)
-        rows, cols = self._label_box
-        blend(label, frame[rows, cols], self.lookup)
 
-
-def _overlay_inks(layers, canvas, shape, regions):
-    """Draw the cursor's and markers' pixels (inside the regions) once."""
-    inside = np.zeros(shape, bool)
-    for rows, cols in regions:
-        inside[rows, cols] = True
-    inside = inside.reshape(-1)
+def _overlay_inks(layers, canvas, shape):
+    """Draw the cursor's and markers' pixels once (None: none stored)."""
     cursor = None
     if layers.cursor is not None:
         cursor = cursor_ink(layers.cursor, layers.cursor_x, canvas, shape)
-        if cursor is not None:
-            cursor = [(p[inside[p]], rgba[inside[p]]) for p, rgba in cursor]
-    markers = []
-    for line in layers.mask_lines:
-        ink = marker_ink(line, layers.marker_pos, canvas, shape)
-        if ink is not None:
-            keep = inside[ink.pixels]
-            ink = Ink(ink.pixels[keep], ink.values[keep], ink.keys[keep])
-        markers.append(ink)
+    markers = [marker_ink(line, layers.marker_pos, canvas, shape)
+               for line in layers.mask_lines]  # fmt: skip
     return cursor, markers
 
 

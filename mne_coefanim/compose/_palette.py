@@ -91,13 +91,6 @@ def packed_rgb(rgb):
     return red << 16 | green << 8 | blue
 
 
-def blend(layer, frame, lookup):
-    """Blend a straight-alpha RGBA layer onto an indexed frame, in place."""
-    drawn = layer[..., 3] > 0
-    if drawn.any():
-        frame[drawn] = blended(layer[drawn], frame[drawn], lookup)
-
-
 def blended(rgba, under, lookup):
     """Palette indices of straight-alpha colours over indexed pixels."""
     rgba = rgba.astype(np.float32)
@@ -166,5 +159,6 @@ def indexed_sprite(sprite, static_index, lookup):
     """Blend a character's picture onto the static picture, as indices."""
     rows, cols, picture = sprite
     indices = static_index[rows, cols].copy()
-    blend(picture, indices, lookup)
-    return rows, cols, picture[..., 3] > 0, indices
+    ink = picture[..., 3] > 0
+    indices[ink] = blended(picture[ink], indices[ink], lookup)
+    return rows, cols, ink, indices

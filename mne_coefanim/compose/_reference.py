@@ -6,7 +6,9 @@ it must equal. As MNE's ``_topomap_animation`` does, each frame sets the
 figure's per-frame artists (the maps, the time label, the score cursor, the
 mask markers, contours) and draws the whole figure through an Agg canvas,
 then reads its pixels. Slow (a full draw per frame), plain, and public
-matplotlib only: ``CoefAnimation.iter_frames(method='draw')``.
+matplotlib only: ``CoefAnimation.iter_frames(method='draw')``. The
+compositor draws its frames with contours (or other artists it holds no
+pictures of) the same way (:func:`draw_whole`).
 """
 
 from contextlib import contextmanager
@@ -51,18 +53,24 @@ def _drawn(fig, show, n_frames, dpi, restore):
     """Yield the frames of :func:`drawn_frames`."""
     with _restoring(restore), agg_canvas(fig, dpi) as canvas:
         for index in range(n_frames):
-            changed = show(index)
-            # a blitting animation marks the artists it changes "animated",
-            # and a plain draw skips animated artists: draw them too
-            animated = [a for a in changed if a.get_animated()]
-            for artist in animated:
-                artist.set_animated(False)
-            try:
-                canvas.draw()
-            finally:
-                for artist in animated:
-                    artist.set_animated(True)
+            draw_whole(canvas, show(index))
             yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+def draw_whole(canvas, changed):
+    """Draw the figure through ``canvas``, the ``changed`` artists included.
+
+    A blitting animation marks the artists it changes "animated", and a
+    plain draw skips animated artists: they are drawn as plain ones here.
+    """
+    animated = [a for a in changed if a.get_animated()]
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        canvas.draw()
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
 
 
 @contextmanager

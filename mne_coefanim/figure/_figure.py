@@ -81,13 +81,10 @@ class FigureLayers:
         The map cells (``res``, ``inside``); every colour a map pixel takes.
     labels, time_text : list of str, TimeLabel
         Every frame's time label; the label (``slot_texts()``).
-    marks_maps : bool
-        Whether artists over the maps change per frame (markers, contours).
-    score_axes : Axes | None
-        The score panel, when a cursor moves in it.
-    dynamic_artists, set_dynamic : callable
-        ``dynamic_artists()`` lists the artists that change per frame;
-        ``set_dynamic(index, masks=None, images=None)`` sets them.
+    dynamic_artists, set_frame : callable
+        ``dynamic_artists()`` lists the artists other than the maps that
+        change per frame; ``set_frame`` (:meth:`CoefFigure.set_frame`) shows
+        a frame and returns the artists it changed.
     cursor, cursor_x : Line2D | None, array, shape (n_frames,)
         The score cursor when it is the panel's only moving artist; its x.
     mask_lines, marker_pos : tuple of Line2D, array, shape (n_channels, 2)
@@ -101,10 +98,8 @@ class FigureLayers:
     palette_tables: list
     labels: list
     time_text: object
-    marks_maps: bool
-    score_axes: object
     dynamic_artists: Callable
-    set_dynamic: Callable
+    set_frame: Callable
     cursor: object = None
     cursor_x: object = None
     mask_lines: tuple = ()
@@ -142,10 +137,8 @@ class CoefFigure:
             fig=self.fig, images=self.images, map_axes=self.map_axes,
             interp=self.interp, palette_tables=self.palette_tables,
             labels=list(self._labels), time_text=self.time_text,
-            marks_maps=bool(self.mask_lines or self.contours),
-            score_axes=self.score_axes if self.cursor is not None else None,
             dynamic_artists=lambda: self.dynamic_artists,
-            set_dynamic=self.set_dynamic,
+            set_frame=self.set_frame,
             cursor=self.cursor if self.cursor_h is None else None,
             cursor_x=time_axis(self.times, self.time_unit),
             mask_lines=tuple(self.mask_lines), marker_pos=self.sensors.pos,
@@ -208,11 +201,6 @@ class CoefFigure:
         """
         for image, panel_levels in zip(self.images, levels, strict=True):
             image.set_data(level_image(self.interp, panel_levels))
-        self.set_dynamic(index, masks=masks, images=images)
-        return self.images + self.dynamic_artists
-
-    def set_dynamic(self, index, masks=None, images=None):
-        """Set the per-frame artists other than the maps (see :meth:`set_frame`)."""
         self.time_text.set_text(self.time_label(index))
         x = time_axis(self.times[index], self.time_unit)
         if self.cursor is not None:
@@ -228,6 +216,7 @@ class CoefFigure:
             drawn = map(draw_contours, self.map_axes, [self.interp] * len(images),
                         images, self._contour_levels)  # fmt: skip
             self._contour_sets = [each for each in drawn if each is not None]
+        return self.images + self.dynamic_artists
 
 
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
