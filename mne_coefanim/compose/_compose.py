@@ -12,9 +12,15 @@ artists on top: the label pasted from pictures of its characters, the
 cursor and markers from pixels drawn once. Colours are indices into one
 palette (:mod:`._palette`). What has no stored picture (contours, markers
 or label characters whose pictures touch, a cross-hair cursor) is not
-composed: such frames are drawn whole by the reference
-(``iter_frames(method='draw')``, :mod:`._reference`) and mapped to the
+composed: such frames are drawn whole by the reference and mapped to the
 palette; the tests compare the two paths.
+
+The reference (:func:`drawn_frames`, ``iter_frames(method='draw')``) is
+plain matplotlib, as MNE's ``_topomap_animation``: each frame sets the
+figure's per-frame artists (maps, time label, score cursor, mask markers,
+contours), draws the whole figure through an Agg canvas and reads its
+pixels. It is slow (a full draw per frame) and is what composed frames must
+equal.
 """
 
 from contextlib import contextmanager
@@ -23,6 +29,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from .._checks import check_dpi, check_frame_size, frame_shape
 from ..scene._colors import palette_with
 from ._palette import (
     PaletteLookup,
@@ -43,7 +50,6 @@ from ._pictures import (
     slots_overlap,
     union_box,
 )
-from ._reference import draw_whole
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
@@ -160,15 +166,8 @@ class FrameCompositor:
     @contextmanager
     def rendering(self):
         """Render through an Agg canvas at the output dpi, then restore."""
-        fig = self.layers.fig
-        original_canvas, original_dpi = fig.canvas, fig.dpi
-        self._canvas = FigureCanvasAgg(fig)
-        fig.set_dpi(self.dpi)
-        try:
+        with agg_canvas(self.layers.fig, self.dpi) as self._canvas:
             yield
-        finally:
-            fig.set_dpi(original_dpi)
-            fig.set_canvas(original_canvas)
 
     def compose(self, index, levels, masks=None, images=None):
         """Return frame ``index`` as palette indices, shape (height, width).
@@ -251,6 +250,85 @@ def _overlay_inks(layers, canvas, shape):
     markers = [marker_ink(line, layers.marker_pos, canvas, shape)
                for line in layers.mask_lines]  # fmt: skip
     return cursor, markers
+
+
+# -- the reference: every frame drawn whole by matplotlib ----------------------
+
+
+def drawn_frames(fig, show, n_frames, dpi, *, restore):
+    """Return a generator of the frames drawn whole by matplotlib, as RGB.
+
+    ``dpi`` is checked here, with the frames' size, before any drawing.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The animation's figure.
+    show : callable
+        ``show(index)`` sets the figure's artists for frame ``index`` and
+        returns those it changed (as for a blitting ``FuncAnimation``).
+    n_frames : int
+        The number of frames, drawn in order.
+    dpi : float
+        The output resolution; frames are ``figsize * dpi`` pixels.
+    restore : callable
+        Called without arguments when the frames end (or fail, or the
+        generator is closed), e.g. to show again the frame shown before.
+
+    Returns
+    -------
+    frames : generator of array, shape (height, width, 3), dtype uint8
+        The RGB pixels of the drawn figure (its background is opaque).
+    """
+    dpi = check_dpi(dpi)
+    check_frame_size(frame_shape(fig.get_size_inches(), dpi), dpi)  # Agg's limit
+    return _drawn(fig, show, n_frames, dpi, restore)
+
+
+def _drawn(fig, show, n_frames, dpi, restore):
+    """Yield the frames of :func:`drawn_frames`."""
+    with _restoring(restore), agg_canvas(fig, dpi) as canvas:
+        for index in range(n_frames):
+            draw_whole(canvas, show(index))
+            yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+def draw_whole(canvas, changed):
+    """Draw the figure through ``canvas``, the ``changed`` artists included.
+
+    A blitting animation marks the artists it changes "animated", and a
+    plain draw skips animated artists: they are drawn as plain ones here.
+    """
+    animated = [a for a in changed if a.get_animated()]
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        canvas.draw()
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+
+
+@contextmanager
+def agg_canvas(fig, dpi):
+    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
+    original_canvas, original_dpi = fig.canvas, fig.dpi
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    try:
+        yield canvas
+    finally:
+        fig.set_dpi(original_dpi)
+        fig.set_canvas(original_canvas)
+
+
+@contextmanager
+def _restoring(restore):
+    """Call ``restore()`` on the way out, also after an error."""
+    try:
+        yield
+    finally:
+        restore()
 
 
 # -- on screen: pause and step, as MNE's animate_topomap ---------------------
