@@ -40,6 +40,8 @@ TARGETS = {
     "n_jobs2_speedup": 1.6,  # J: n_jobs=1 / n_jobs=2 wall time
     "memory_growth_mb": 200.0,  # K: 10,000 frames - 100 frames
     "per_frame_growth": 1.25,  # K: ms/frame at 10,000 over at 100 (flat)
+    "one_cpu_over_baseline": 1.05,  # L: warm save on 1 CPU, this tree / baseline
+    "two_cpus_over_baseline": 1.3,  # L: warm save on 2 CPUs, this tree / baseline
 }
 SAVE_CHILD_ARG = "--child-save"
 # the libraries a render cannot do without, and its Info (the montage's
@@ -455,6 +457,59 @@ def print_cores(b, rows):
         f"{ratio:.2f}x (quartiles {quartiles[0]:.2f}-{quartiles[-1]:.2f}; "
         f"{b.verdict(ratio <= target)}); files identical: {md5['1'] == md5['2']}"
     )
+
+
+# --------------------------------------------------------------------------
+# L. this tree against another (e.g. a checkout of an older commit)
+
+
+def section_baseline(b, folder, args):
+    """Warm saves of this tree and of ``--baseline``, in alternating children.
+
+    Each child imports one tree's package (``PYTHONPATH``) and runs
+    :func:`child_save`'s paired one-CPU/two-CPU saves; the trees take turns,
+    so the machine's drift falls on both alike.
+    """
+    if not args.baseline or not hasattr(os, "sched_setaffinity"):
+        return None
+    trees = {"this": str(Path(b.__file__).resolve().parents[1]),
+             "baseline": str(Path(args.baseline).resolve())}  # fmt: skip
+    seconds = {name: {1: [], 2: []} for name in trees}
+    for k in range(args.repeats * 2):
+        for name in list(trees)[:: 1 if k % 2 == 0 else -1]:
+            env = {**os.environ, "PYTHONPATH": trees[name]}
+            command = [sys.executable, os.path.abspath(b.__file__), SAVE_CHILD_ARG,
+                       "3", str(folder)]  # fmt: skip
+            out = subprocess.run(command, capture_output=True, text=True,
+                                 check=False, env=env)  # fmt: skip
+            if out.returncode:
+                raise RuntimeError(f"save child ({name}) failed:\n{out.stderr}")
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            for n_cpus in (1, 2):
+                seconds[name][n_cpus] += result["seconds"][str(n_cpus)]
+    return {"trees": trees, "seconds": seconds}
+
+
+def print_baseline(b, rows):
+    if rows is None:
+        print("\nL. Against a baseline: skipped (no --baseline, or no affinity)")
+        return
+    seconds = rows["seconds"]
+    median = {name: {n: statistics.median(v) for n, v in per.items()}
+              for name, per in seconds.items()}  # fmt: skip
+    b.print_table(
+        f"L. Warm save, this tree against {rows['trees']['baseline']} "
+        f"(medians of {len(seconds['this'][1])} saves each)",
+        ["tree", "1 CPU save s", "2 CPUs save s"],
+        [[name, f"{m[1]:.3f}", f"{m[2]:.3f}"] for name, m in median.items()],
+    )
+    for n_cpus, key in ((1, "one_cpu_over_baseline"), (2, "two_cpus_over_baseline")):
+        ratio = median["this"][n_cpus] / median["baseline"][n_cpus]
+        spread = [min(seconds["this"][n_cpus]) / max(seconds["baseline"][n_cpus]),
+                  max(seconds["this"][n_cpus]) / min(seconds["baseline"][n_cpus])]
+        print(f"  target {n_cpus} CPU{'s' if n_cpus > 1 else ''}: this / baseline "
+              f"<= {TARGETS[key]:g}x: {ratio:.2f}x (extremes {spread[0]:.2f}-"
+              f"{spread[1]:.2f}x; {b.verdict(ratio <= TARGETS[key])})")
 
 
 # --------------------------------------------------------------------------

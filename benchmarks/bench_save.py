@@ -967,6 +967,8 @@ E2E_SECTIONS = (  # letter, result key, run, print
     ("I", "cores", lambda b, s, f, a: e2e.section_cores(b, f, a), e2e.print_cores),
     ("J", "batch", e2e.section_batch, e2e.print_batch),
     ("K", "scale", lambda b, s, f, a: e2e.section_scale(b, f, a), e2e.print_scale),
+    ("L", "baseline", lambda b, s, f, a: e2e.section_baseline(b, f, a),
+     e2e.print_baseline),
 )  # fmt: skip
 
 
@@ -1049,9 +1051,16 @@ def parse_args(argv):
         "--repeats", type=int, default=3, help="repeats per measurement (medians)"
     )
     parser.add_argument(
-        "--sections", default="ABCDEFGHIJK",
+        "--sections", default="ABCDEFGHIJKL",
         help="the sections to run, e.g. 'A' or 'CD' (B needs A); G-K are "
-             "issue 13's end-to-end targets (bench_end_to_end.py)",
+             "issue 13's end-to-end targets (bench_end_to_end.py); L compares "
+             "warm saves with --baseline's",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline", metavar="TREE", default=None,
+        help="section L: a checkout of another version (e.g. git worktree add "
+             "--detach ../old COMMIT) whose warm saves this tree's are compared "
+             "with, in alternating child processes",
     )  # fmt: skip
     args = parser.parse_args(argv)
     args.sections = args.sections.upper()
