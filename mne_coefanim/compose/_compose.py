@@ -8,12 +8,13 @@ their cells: matplotlib's own resampling) and how much of the map shows
 through the outlines and sensors (``pixel = a * map + c``, from a black and
 a white map). A frame is then the static index image with the map's colour
 indices gathered in, partly covered pixels blended, and the per-frame
-artists on top: the label pasted from pictures of its characters, the
-cursor and markers from pixels drawn once. Colours are indices into one
-palette (:mod:`._palette`). What has no stored picture (contours, markers
-or label characters whose pictures touch, a cross-hair cursor) is not
-composed: such frames are drawn whole by the reference and mapped to the
-palette; the tests compare the two paths.
+artists on top: the label pasted from pictures of its characters (blended
+per frame where two characters' pictures meet, at tiny dpi), the cursor and
+markers from pixels drawn once. Colours are indices into one palette
+(:mod:`._palette`). What has no stored picture (contours, markers whose
+pictures touch, a cross-hair cursor) is not composed: such frames are drawn
+whole by the reference and mapped to the palette; the tests compare the two
+paths.
 
 The reference (:func:`drawn_frames`, ``iter_frames(method='draw')``) is
 plain matplotlib, as MNE's ``_topomap_animation``: each frame sets the
@@ -33,6 +34,7 @@ from .._checks import check_dpi, check_frame_size, frame_shape
 from ..scene._colors import palette_with
 from ._palette import (
     PaletteLookup,
+    blended,
     chrome_colors,
     indexed_sprite,
     packed_rgb,
@@ -46,6 +48,7 @@ from ._pictures import (
     label_sprites,
     map_coverage,
     marker_ink,
+    paste,
     probe,
     slots_overlap,
     union_box,
@@ -191,7 +194,16 @@ class FrameCompositor:
             flat[pixels] = self._ink_table[rows, flat[pixels]]
         # the label's characters, as set_text right-aligns them
         label = self.layers.labels[index].rjust(self.layers.time_text.width)
-        for key in enumerate(label):
+        keys = list(enumerate(label))
+        if self._pasted is None:  # pictures that meet: blended per frame
+            rows, cols = self._label_box
+            picture = paste(self._label_box, [self._sprites[k] for k in keys
+                                              if k in self._sprites])  # fmt: skip
+            ink = picture[..., 3] > 0
+            frame[rows, cols][ink] = blended(picture[ink], frame[rows, cols][ink],
+                                             self.lookup)  # fmt: skip
+            return frame
+        for key in keys:
             if key in self._pasted:
                 rows, cols, ink, indices = self._pasted[key]
                 np.copyto(frame[rows, cols], indices, where=ink)
@@ -215,8 +227,10 @@ class FrameCompositor:
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame;
         # not where it meets a map, nor where two characters' pictures meet
-        # (tiny dpi): pasting copies a character's pixels
-        rows, cols = union_box([s[:2] for s in self._sprites.values()])
+        # (tiny dpi): pasting copies a character's pixels, so these are
+        # blended per frame (still without matplotlib)
+        self._label_box = union_box([s[:2] for s in self._sprites.values()])
+        rows, cols = self._label_box
         map_pixels = np.zeros(self.shape[0] * self.shape[1], bool)
         for pixels, *_ in self._full + self._partial:
             map_pixels[pixels] = True
@@ -229,7 +243,7 @@ class FrameCompositor:
         # anything else changing per frame (contours, touching markers, a
         # cross-hair cursor) has no stored picture: such frames are drawn
         dynamic = layers.dynamic_artists()
-        self._stored_only = pasted and all(a in stored for a in dynamic)
+        self._stored_only = all(a in stored for a in dynamic)
 
     def composes_alone(self, images):
         """Whether a frame with these ``images`` is composed from stored pictures.

@@ -361,6 +361,25 @@ def union_box(boxes):
     )
 
 
+def paste(box, sprites):
+    """Composite sprites (alpha over, in order) into one RGBA picture of ``box``."""
+    rows, cols = box
+    shape = (rows.stop - rows.start, cols.stop - cols.start)
+    premultiplied = np.zeros((*shape, 3), np.float32)
+    alpha = np.zeros((*shape, 1), np.float32)
+    for sprite_rows, sprite_cols, picture in sprites:
+        where = (
+            slice(sprite_rows.start - rows.start, sprite_rows.stop - rows.start),
+            slice(sprite_cols.start - cols.start, sprite_cols.stop - cols.start),
+        )
+        a = picture[..., 3:] / np.float32(255)
+        premultiplied[where] = picture[..., :3] * a + premultiplied[where] * (1 - a)
+        alpha[where] = a + alpha[where] * (1 - a)
+    rgb = np.divide(premultiplied, alpha, out=np.zeros_like(premultiplied),
+                    where=alpha > 0)  # fmt: skip
+    return np.concatenate([rgb, alpha * 255], axis=-1).round().astype(np.uint8)
+
+
 def map_coverage(white, black, pixels):
     """How much of the map shows at ``pixels``: RGB sums, white minus black."""
     white, black = (rgba.reshape(-1, 4)[pixels, :3].astype(np.int32).sum(axis=1)
