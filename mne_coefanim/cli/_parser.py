@@ -1,14 +1,27 @@
-"""The command line of ``mne-coefanim``: its subcommands, options and their types.
+"""The command line of ``mne-coefanim``: its options, their types, and what it prints.
 
 The options named as parameters of :func:`~mne_coefanim.animate_coefs` come
 from the parameter table (``_params.PARAMS``, their ``cli`` entries): the
-same name, default and help as in Python. The argument types here reject a
-bad value (a negative fps, a non-number) as a usage error before anything
-runs; usage errors are one line (:class:`OneLineParser`).
+same name, default and help as in Python. The argument types reject a bad
+value (a negative fps, a non-number) as a usage error before anything runs.
+
+What the command prints is one line per message: errors end it as
+``mne-coefanim: error: <message>`` (argparse's usage errors too,
+:class:`OneLineParser`); warnings (MNE's while a file is read, an old
+option's deprecation) become ``mne-coefanim: warning: <message>``, not
+Python's two lines with a source line. A render ends with one line on
+stdout, ``Wrote FILE (N frames, SIZE) in S s``: the writer's own log line is
+held back. Messages written for Python callers (``pass chance=0.5``,
+``method='fdr'``, ``scores[:, np.newaxis]``) are reworded for the command
+line (:func:`cli_wording`): ``--chance 0.5``, ``--mask fdr``, a file's shape.
 """
 
 import argparse
+import logging
+import re
+import sys
 import textwrap
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -16,14 +29,154 @@ from .. import __version__
 from .._checks import MAX_SCORE
 from .._docs import summary
 from .._params import PARAMS
-from ._messages import PROG, one_line
 
+PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
 INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
 # the largest array an input file may declare, unless --max-bytes says more:
 # far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
 # 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
 DEFAULT_MAX_BYTES = 2**30
+
+
+# -- what the command prints ------------------------------------------------------
+
+
+def one_line(message):
+    """Return a message (str or exception) on one line, whitespace collapsed."""
+    text = " ".join(str(message).split())
+    if not text and isinstance(message, BaseException):
+        return type(message).__name__
+    return text
+
+
+# Python phrases of the library's hints, and what the command line says
+_PHRASES = (
+    (r"scores\[:, np\.newaxis\] \(subjects\) or scores\[np\.newaxis\] \(folds "
+     r"of one subject\), shaped \(n_subjects, n_folds, n_times\)",
+     "--scores saved with shape (n_subjects, 1, n_times) (subjects) or "
+     "(1, n_folds, n_times) (folds of one subject)"),
+    (r" \(with a fitted classifier as data for the accuracies' number of "
+     r"classes\)", ""),
+    (r"\bmethod='(cluster|fdr)'", r"--mask \1"),
+    (r"pass times / 1e3 \(times are in seconds\)",
+     "save them divided by 1e3 (times are in seconds)"),
+)  # fmt: skip
+# name=value, the value quoted, <a placeholder>, a word or a number, or none
+# (a tuple or list value is left as Python writes it)
+_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
+
+
+def cli_wording(text, options=()):
+    """Reword a message written for Python callers for the command line.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    options : iterable of str
+        The parameter names that are options of the command, spelled as
+        Python spells them (``n_permutations`` is ``--n-permutations``).
+
+    Returns
+    -------
+    text : str
+        ``name=value`` becomes ``--name value`` for each option
+        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
+        ``name_with_underscores`` its flag, not a quoted key), and the Python
+        phrases of the hints say what to pass to the command.
+    """
+    for pattern, replacement in _PHRASES:
+        text = re.sub(pattern, replacement, text)
+    for name in sorted(options, key=len, reverse=True):
+        flag = "--" + name.replace("_", "-")
+
+        def option(match, flag=flag):
+            value = (match.group(1) or "").strip("'\"")
+            if value in ("", "True"):  # True: a switch given
+                return flag
+            return f"without {flag}" if value == "False" else f"{flag} {value}"
+
+        text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
+        if "_" in name:  # a bare identifier cannot be an English word
+            # (not a quoted key, as in info['ch_names'])
+            bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
+            text = re.sub(bare, flag, text)
+    return text
+
+
+def print_warnings(caught, prefix="", options=()):
+    """Print recorded warnings, one line each and each once, on stderr.
+
+    Parameters
+    ----------
+    caught : list of warnings.WarningMessage
+        As recorded by ``warnings.catch_warnings(record=True)``.
+    prefix : str
+        Put before each message, e.g. the option the warning is about.
+    options : iterable of str
+        The command's options, as for :func:`cli_wording`.
+    """
+    seen = set()
+    for item in caught:
+        text = cli_wording(one_line(item.message), options)
+        if text and text not in seen:
+            seen.add(text)
+            print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
+
+
+def deprecated(old, new):
+    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
+    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
+
+
+class _CommandLog(logging.Filter):
+    """Reword log records for the command line (:func:`cli_wording`).
+
+    The writer's own "Wrote ..." record is dropped: the command says it once.
+    """
+
+    def __init__(self, options):
+        super().__init__()
+        self.options = tuple(options)
+
+    def filter(self, record):
+        if str(record.msg).startswith("Wrote "):
+            return False
+        record.msg = cli_wording(record.getMessage(), self.options)
+        record.args = ()
+        return True
+
+
+@contextmanager
+def command_log(options):
+    """Reword MNE's log lines of the block for the command line (see _CommandLog).
+
+    Parameters
+    ----------
+    options : iterable of str
+        The command's options, as for :func:`cli_wording`.
+    """
+    from mne.utils import logger
+
+    wording = _CommandLog(options)
+    logger.addFilter(wording)
+    try:
+        yield
+    finally:
+        logger.removeFilter(wording)
+
+
+def size_text(n_bytes, binary=False):
+    """Return a file size in decimal units, as ls --si says it (binary: KiB...)."""
+    base, units = (2**10, "KiB MiB GiB") if binary else (1e3, "kB MB GB")
+    for power, unit in reversed(list(enumerate(units.split(), 1))):
+        if n_bytes >= base**power:
+            return f"{n_bytes / base**power:.1f} {unit}"
+    return f"{n_bytes} bytes"
+
+
+# -- the options' types -------------------------------------------------------------
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -41,102 +194,77 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
-# -- the options' types ---------------------------------------------------------
-
-
 def python_help(name, default="%(default)s"):
     """Return the help of an option meaning what the parameter ``name`` means."""
     return f"{summary(name).replace('%', '%%')} (default: {default})"
 
 
-def _int_at_least(text, minimum):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-    return value
+def _typed(convert, expected, *rules, words=None):
+    """Return an argparse type: one of ``words``, or ``convert(text)`` checked.
+
+    ``expected`` says what a text ``convert`` refuses should be; each rule is
+    ``(test, must)``, ``must`` formatted with ``text`` (quoted) and ``value``.
+    """
+
+    def read(text):
+        if words and text.strip().lower() in words:
+            return words[text.strip().lower()]
+        try:
+            value = convert(text)
+        except ValueError:
+            message = f"expected {expected}, got {text!r}"
+            raise argparse.ArgumentTypeError(message) from None
+        for test, must in rules:
+            if not test(value):
+                message = "must be " + must.format(text=repr(text), value=value)
+                raise argparse.ArgumentTypeError(message)
+        return value
+
+    return read
 
 
-def positive_int(text):
-    return _int_at_least(text, 1)
-
-
-def non_negative_int(text):
-    return _int_at_least(text, 0)
-
-
-def finite_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+def _finite(text):
+    """Read a finite number (ValueError otherwise)."""
+    value = float(text)
     if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+        raise ValueError(text)
     return value
 
 
-def positive_float(text):
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
+def _at_least(minimum):
+    """Return the rule of an integer option: at least ``minimum``."""
+    return (lambda value: value >= minimum, f">= {minimum}, got {{value}}")
 
 
-def sampling_frequency(text):
-    """Read a sampling frequency: positive, finite, with a finite period."""
-    value = positive_float(text)
-    if not np.isfinite(1.0 / value):  # e.g. 1e-320: every time would be inf
-        raise argparse.ArgumentTypeError(
-            f"must be a sampling frequency in Hz with a finite period 1/HZ, "
-            f"got {text!r}"
-        )
-    return value
-
-
-def float_or_none(text):
-    return None if text.strip().lower() == "none" else finite_float(text)
+_FINITE = (np.isfinite, "finite, got {text}")
+_POSITIVE = (lambda value: value > 0, "> 0, got {text}")
+positive_int = _typed(int, "an integer", _at_least(1))
+non_negative_int = _typed(int, "an integer", _at_least(0))
+n_permutations = _typed(int, "an integer", _at_least(1), words={"all": "all"})
+finite_float = _typed(float, "a number", _FINITE)
+positive_float = _typed(float, "a number", _FINITE, _POSITIVE)
+float_or_none = _typed(float, "a number", _FINITE, words={"none": None})
+probability = _typed(float, "a number", _FINITE, (lambda value: 0 < value < 1,
+                                                   "between 0 and 1, got {text}"))
+# positive, with a finite period (1e-320 Hz: every time would be inf)
+sampling_frequency = _typed(float, "a number", _FINITE, _POSITIVE, (
+    lambda value: np.isfinite(1.0 / value),
+    "a sampling frequency in Hz with a finite period 1/HZ, got {text}"))  # fmt: skip
+# Python's chance: an axis must span it, as scores are
+chance = _typed(_finite, "auto, none or a number", (
+    lambda value: abs(value) <= MAX_SCORE,
+    f"within +-{MAX_SCORE:g}, as scores are, got {{text}}"),
+    words={"auto": "auto", "none": None})  # fmt: skip
 
 
 def comma_list(text):
+    """Read comma-separated names."""
     items = [item.strip() for item in text.split(",") if item.strip()]
     if not items:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated names, got {text!r}"
         )
     return items
-
-
-def probability(text):
-    """Read a significance level, strictly between 0 and 1."""
-    value = finite_float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
-    return value
-
-
-def n_permutations(text):
-    """Read a number of permutations, or 'all' (every sign flip)."""
-    return "all" if text.strip().lower() == "all" else positive_int(text)
-
-
-def chance(text):
-    """'auto', 'none' (no line) or a number: Python's chance."""
-    word = text.strip().lower()
-    if word in ("auto", "none"):
-        return None if word == "none" else "auto"
-    try:
-        value = finite_float(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected auto, none or a number, got {text!r}"
-        ) from None
-    if abs(value) > MAX_SCORE:  # as Python's chance: an axis must span it
-        raise argparse.ArgumentTypeError(
-            f"must be within +-{MAX_SCORE:g}, as scores are, got {text!r}"
-        )
-    return value
 
 
 def panel(text):
