@@ -1,29 +1,28 @@
 """The files the ``render`` command reads: whatever is wrong with one, one error.
 
-Arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage that
-places their channels, MNE files (an Evoked, or Epochs averaged), the files of
-``--scores`` and ``--mask``. Any reader's failure on a damaged file (a
-``BadZipFile``, an ``EOFError``, MNE's ``AttributeError``, a ``MemoryError``)
-becomes one :class:`InputFileError` naming the file (:func:`reading`); a bug
-elsewhere keeps its traceback. NumPy headers are checked before any data is
-read: more bytes than the file holds, or than ``--max-bytes`` (default 1 GiB;
-a 2 MB ``.npz`` can declare, and hold deflated, 2 GiB of zeros), are refused.
+Arrays (``.npy`` / ``.npz``, never unpickled), the Info or montage placing
+their channels, MNE files (an Evoked, or Epochs averaged), ``--scores`` and
+``--mask`` files. Any reader's failure on a damaged file becomes one
+:class:`InputFileError` naming the file (:func:`reading`); a bug elsewhere
+keeps its traceback. NumPy headers are checked before any data is read: more
+bytes than the file holds, or than ``--max-bytes`` (a 2 MB ``.npz`` can
+declare 2 GiB of zeros), are refused.
 """
 
 import os
+import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from ._parser import INPUT_KINDS, one_line, print_warnings, size_text
+from ._parser import INPUT_KINDS, PROG, cli_wording, one_line
 
 NPY_MAGIC = b"\x93NUMPY"
 # how a zip archive starts: a local file header, or the end record of an empty one
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-# MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
-# about other names, so only these are routed to them).
+# MNE's file name conventions (its readers warn about other names)
 EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
 EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
 KIND_NAMES = {  # each kind of input, as the error messages name it
@@ -31,10 +30,28 @@ KIND_NAMES = {  # each kind of input, as the error messages name it
     "evoked": "-ave.fif file (Evoked)", "epochs": "-epo.fif file (Epochs)",
 }  # fmt: skip
 MASK_METHODS = ("cluster", "fdr")
-# the options of the test run by --mask cluster/fdr (keys of animate_coefs'
-# mask dict), and whether they apply to cluster only
-TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
-                "threshold": True, "n_permutations": True}  # fmt: skip
+
+
+def print_warnings(caught, prefix="", options=()):
+    """Print recorded warnings on stderr, one line each and each once.
+
+    After ``prefix`` (e.g. the option concerned), in the command's words.
+    """
+    seen = set()
+    for item in caught:
+        text = cli_wording(one_line(item.message), options)
+        if text and text not in seen:
+            seen.add(text)
+            print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
+
+
+def size_text(n_bytes, binary=False):
+    """Return a file size in decimal units, as ls --si says it (binary: KiB...)."""
+    base, units = (2**10, "KiB MiB GiB") if binary else (1e3, "kB MB GB")
+    for power, unit in reversed(list(enumerate(units.split(), 1))):
+        if n_bytes >= base**power:
+            return f"{n_bytes / base**power:.1f} {unit}"
+    return f"{n_bytes} bytes"
 
 
 class InputFileError(ValueError):
@@ -145,17 +162,15 @@ def read_array(what, path, key=None, key_option="--key", times_key=None,
     """Return ``(values, times)`` of a .npy or .npz file, its headers checked first.
 
     ``key`` (the option ``key_option``) names the member of an .npz archive
-    (None: its only array, not counting ``times_key``); times come from
-    ``times_key`` only. ``read=False``: the checks only, ``(None, None)``.
+    (None: its only array, not counting ``times_key``, the times' member).
+    ``read=False``: the checks only.
     """
     if path.name.lower().endswith(".npy"):
         with reading(what, path, "a .npy array"), open(path, "rb") as fid:
             check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path,
                              max_bytes)  # fmt: skip
-            if not read:
-                return None, None
             fid.seek(0)
-            values = np.load(fid, allow_pickle=False)
+            values = np.load(fid, allow_pickle=False) if read else None
         return _numeric(what, path, values, numeric), None
     with reading(what, path, "an .npz archive"):
         fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
@@ -171,24 +186,6 @@ def read_array(what, path, key=None, key_option="--key", times_key=None,
             if times_key is not None:
                 times = _npz_member(archive, path, times_key, **limits)
     return values, times
-
-
-def load_array(what, fname, key, key_option, numeric="iuf", *, max_bytes, read=True):
-    """Read one array of a .npy or .npz file given with the option ``what``.
-
-    Checked as COEFS is; ``key`` (the option ``key_option``) names the member
-    of an .npz archive (None: its only array). ``read=False``: the checks only.
-    """
-    path = Path(fname).expanduser()
-    suffix = path.name.lower()
-    if not suffix.endswith((".npy", ".npz")):
-        raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
-    if key is not None and not suffix.endswith(".npz"):
-        raise ValueError(f"{key_option} does not apply to the .npy array {what} "
-                         f"{str(path)!r}; remove it.")
-    check_file_exists(what, path)
-    return read_array(what, path, key, key_option, None, numeric,
-                      max_bytes=max_bytes, read=read)[0]  # fmt: skip
 
 
 def _check_npz_signature(fid, path, what):
@@ -217,9 +214,7 @@ def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
         with archive.zip.open(member) as stream:
             size = archive.zip.getinfo(member).file_size
             check_npy_header(stream, size, what, path, max_bytes)
-        if not read:
-            return None
-        values = archive[key]
+        values = archive[key] if read else None
     return _numeric(what, path, values, numeric)
 
 
@@ -246,8 +241,8 @@ def _pick_key(path, names, key, times_key, key_option="--key"):
 
 
 def _numeric(what, path, values, kinds="iuf"):
-    """Return ``values`` if their dtype is one of ``kinds``, else refuse them."""
-    if values.dtype.kind not in kinds:
+    """Return ``values`` (or None, not read) if their dtype is one of ``kinds``."""
+    if values is not None and values.dtype.kind not in kinds:
         raise ValueError(f"{what} {str(path)!r} must hold real numbers; got dtype "
                          f"{values.dtype} with shape {values.shape}.")
     return values
@@ -272,10 +267,9 @@ def check_input(fname, what="COEFS"):
 
 
 def check_headers(inputs, args):
-    """Check the headers of every array a render reads, reading no data.
+    """Check the headers of every array a render reads (no data read).
 
-    COEFS (or --panel), --scores and a --mask file: done before the positions
-    are loaded (MNE's import takes seconds), so that a damaged or oversized
+    Before the positions (MNE's import takes seconds): a damaged or oversized
     (``--max-bytes``) array is refused at once.
     """
     for item in inputs:
@@ -413,31 +407,27 @@ def _pick_condition(path, evokeds, condition):
 
 
 def extra_arrays(args, read=True):
-    """Return the arrays of --scores and of a --mask FILE (None: not given)."""
-    scores = mask = None
-    if args.scores is not None:
-        scores = load_array("--scores", args.scores, args.scores_key,
-                            "--scores-key", max_bytes=args.max_bytes, read=read)
-    if args.mask is not None and mask_method(args.mask) is None:
-        mask = load_array("--mask", args.mask, args.mask_key, "--mask-key",
-                          numeric="biuf", max_bytes=args.max_bytes, read=read)
-    return scores, mask
+    """Return the arrays of --scores and of a --mask FILE (None: not given).
 
-
-def mask_value(args, values):
-    """Return animate_coefs' ``mask``: None, a method, a dict or the file's booleans."""
-    method = mask_method(args.mask)
-    if method is not None:
-        settings = {key: getattr(args, key) for key in TEST_OPTIONS
-                    if getattr(args, key) is not None}  # fmt: skip
-        return dict(method=method, **settings) if settings else method
-    if values is not None and values.dtype.kind != "b":
-        if values.size and not ((values == 0) | (values == 1)).all():
-            raise ValueError(
-                f"--mask {args.mask!r} must hold booleans (True/False, or 0/1); "
-                f"got values of dtype {values.dtype} other than 0 and 1.")
-        values = values.astype(bool)
-    return values
+    Checked as COEFS is; ``read=False``: the checks only.
+    """
+    mask = args.mask if mask_method(args.mask) is None else None
+    arrays = []
+    for what, fname, key, numeric in (("--scores", args.scores, args.scores_key, "iuf"),
+                                      ("--mask", mask, args.mask_key, "biuf")):
+        if fname is None:
+            arrays.append(None)
+            continue
+        path = Path(fname).expanduser()
+        if not path.name.lower().endswith((".npy", ".npz")):
+            raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
+        if key is not None and not path.name.lower().endswith(".npz"):
+            raise ValueError(f"{what}-key does not apply to the .npy array {what} "
+                             f"{str(path)!r}; remove it.")
+        check_file_exists(what, path)
+        arrays.append(read_array(what, path, key, f"{what}-key", None, numeric,
+                                 max_bytes=args.max_bytes, read=read)[0])
+    return tuple(arrays)
 
 
 def mask_method(mask):

@@ -17,6 +17,7 @@ only.
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,17 +25,9 @@ import numpy as np
 
 from .._params import PARAMS
 from . import _files
+from ._files import print_warnings, size_text
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import (
-    PROG,
-    build_parser,
-    cli_wording,
-    command_log,
-    deprecated,
-    one_line,
-    print_warnings,
-    size_text,
-)
+from ._parser import PROG, build_parser, cli_wording, one_line
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 # OSError covers FileNotFoundError, FileExistsError and PermissionError.
@@ -42,6 +35,9 @@ USER_ERRORS = (ValueError, TypeError, OSError, ImportError)
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
 SCORE_OPTIONS = ("scores_key", "chance", "score_label", "scoring", "score_stats")
+# the test options of --mask cluster/fdr (mask dict keys): cluster only?
+TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
+                "threshold": True, "n_permutations": True}  # fmt: skip
 
 
 def main(argv=None):
@@ -139,7 +135,7 @@ def run_render(args):
         options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
     scores, mask = _files.extra_arrays(args)
-    options.update(scores=scores, mask=_files.mask_value(args, mask))
+    options.update(scores=scores, mask=mask_value(args, mask))
     check_named_for_tests(inputs, read, args, scores)
     start = time.perf_counter()  # the render's time, not the loading's
     transform = None if args.transform == "none" else args.transform
@@ -149,12 +145,10 @@ def run_render(args):
 
 
 def check_named_for_tests(inputs, read, args, scores):
-    """Refuse a test across the first axis of an array whose axes are not named.
+    """Refuse a test across the first axis of an array whose axes are guessed.
 
-    Without ``--dims`` a 3-D array is read as subjects, times, channels; its
-    first axis could as well hold folds. ``--mask cluster|fdr`` and
-    ``--score-stats`` (with 2-D scores, whose rows follow the array's) test
-    across it, so they need ``--dims``; the API refuses too, in its words.
+    ``--mask cluster|fdr`` and ``--score-stats`` (2-D scores) test across it,
+    which may hold folds. The API refuses too; this names the file and --dims.
     """
     tests = []
     if _files.mask_method(args.mask) is not None:
@@ -176,15 +170,28 @@ def check_named_for_tests(inputs, read, args, scores):
             f"{' and '.join(t.split()[0] for t in tests)}).")  # fmt: skip
 
 
+def mask_value(args, values):
+    """Return animate_coefs' ``mask``: None, a method, a dict or the file's booleans."""
+    method = _files.mask_method(args.mask)
+    if method is not None:
+        settings = {key: getattr(args, key) for key in TEST_OPTIONS
+                    if getattr(args, key) is not None}  # fmt: skip
+        return dict(method=method, **settings) if settings else method
+    if values is not None and values.dtype.kind != "b":
+        if values.size and not ((values == 0) | (values == 1)).all():
+            raise ValueError(
+                f"--mask {args.mask!r} must hold booleans (True/False, or 0/1); "
+                f"got values of dtype {values.dtype} other than 0 and 1.")
+        values = values.astype(bool)
+    return values
+
+
 def display_units(args, read):
     """Return ``(units, scalings)`` for arrays whose units nobody gave.
 
-    An array's units are unknown: its colour bar says ``'a.u.'``, and, unless
-    --vlim sets the limits in the array's own numbers, its values are shown
-    scaled by a power of 1000 that brings the largest into [1, 1000), the
-    factor in the label (``'a.u. (×10⁻⁶)'``), so that the ticks need no
-    offset text (``1e−6``). --units, --scalings and --transform zscore
-    (units ``'z'``) are left as they are.
+    ``'a.u.'``, and unless --vlim sets the limits in the array's own numbers,
+    values scaled by the power of 1000 that brings the largest into [1, 1000),
+    the factor in the label (``'a.u. (×10⁻⁶)'``): ticks without offset text.
     """
     units, scalings = args.units, args.scalings
     if units is not None or scalings is not None or args.transform == "zscore":
@@ -206,10 +213,9 @@ def _verbose(args):
 
 
 def _animate(data, info, **options):
-    """Build the animation from the options themselves (keyed as PARAMS).
+    """Build the animation from the options keyed as PARAMS (no deprecation warning).
 
-    So that no deprecation warning reaches the command's users; looked up at
-    call time, so that it can be wrapped (e.g. by the tests).
+    ``_api.animate_options`` is looked up at call time: the tests wrap it.
     """
     from .. import _api
 
@@ -245,6 +251,35 @@ def _load_demo(n_subjects, verbose):
         ) from exc
 
 
+# -- what the command prints -------------------------------------------------
+
+
+def deprecated(old, new):
+    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
+    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
+
+
+@contextmanager
+def command_log(options):
+    """Reword MNE's log records of the block for the command line (cli_wording).
+
+    The writer's own "Wrote ..." record is dropped: the command says it once.
+    """
+    from mne.utils import logger
+
+    def reword(record):
+        if str(record.msg).startswith("Wrote "):
+            return False
+        record.msg, record.args = cli_wording(record.getMessage(), options), ()
+        return True
+
+    logger.addFilter(reword)
+    try:
+        yield
+    finally:
+        logger.removeFilter(reword)
+
+
 # -- checks done before anything is loaded or rendered -----------------------
 
 
@@ -266,12 +301,9 @@ def _check_output(fname, overwrite):
 def _resolve_times(args):
     """Return (first_time, tmin, tmax), the old spellings translated.
 
-    ``--tmin`` used to be the first sample's time (with ``--sfreq``) and
-    ``--times TMIN TMAX`` the range shown; ``--tmin``/``--tmax`` now crop, as
-    Python's ``tmin``/``tmax`` do, and ``--first-time`` is the first sample's
-    time. For one release the old spellings keep their meaning, with a
-    warning: ``--tmin`` with ``--sfreq`` but no ``--first-time`` is read as
-    it was.
+    ``--tmin``/``--tmax`` crop, as Python's do. For one release, ``--tmin``
+    with ``--sfreq`` but no ``--first-time`` is still the first sample's time
+    and ``--times TMIN TMAX`` the range shown, with a warning.
     """
     first_time, tmin, tmax = args.first_time, args.tmin, args.tmax
     if tmin is not None and args.sfreq is not None and first_time is None:
@@ -371,7 +403,7 @@ def _check_extras(args):
     if args.mask_key is not None and (args.mask is None or method is not None):
         raise ValueError("--mask-key names the array of a --mask FILE (.npz); "
                          "remove it.")
-    for name, cluster_only in _files.TEST_OPTIONS.items():
+    for name, cluster_only in TEST_OPTIONS.items():
         if getattr(args, name) is None:
             continue
         option = _flag(name)

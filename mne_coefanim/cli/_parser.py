@@ -1,27 +1,15 @@
-"""The command line of ``mne-coefanim``: its options, their types, and what it prints.
+"""The command line of ``mne-coefanim``: its options, their types, and its words.
 
-The options named as parameters of :func:`~mne_coefanim.animate_coefs` come
-from the parameter table (``_params.PARAMS``, their ``cli`` entries): the
-same name, default and help as in Python. The argument types reject a bad
-value (a negative fps, a non-number) as a usage error before anything runs.
-
-What the command prints is one line per message: errors end it as
-``mne-coefanim: error: <message>`` (argparse's usage errors too,
-:class:`OneLineParser`); warnings (MNE's while a file is read, an old
-option's deprecation) become ``mne-coefanim: warning: <message>``, not
-Python's two lines with a source line. A render ends with one line on
-stdout, ``Wrote FILE (N frames, SIZE) in S s``: the writer's own log line is
-held back. Messages written for Python callers (``pass chance=0.5``,
-``method='fdr'``, ``scores[:, np.newaxis]``) are reworded for the command
-line (:func:`cli_wording`): ``--chance 0.5``, ``--mask fdr``, a file's shape.
+Options named as parameters of :func:`~mne_coefanim.animate_coefs` come from
+the parameter table (``_params.PARAMS``, ``cli`` entries): the same name,
+default and help as in Python. A bad value is a usage error before anything
+runs, in one line (:class:`OneLineParser`), as every message; Python's
+wording (``pass chance=0.5``) becomes the command's (:func:`cli_wording`).
 """
 
 import argparse
-import logging
 import re
-import sys
 import textwrap
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -33,9 +21,9 @@ from .._params import PARAMS
 PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
 INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
-# the largest array an input file may declare, unless --max-bytes says more:
-# far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
-# 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
+# the largest array an input may declare unless --max-bytes says more: far above
+# any decoder's coefficients (30 subjects x 5 folds x 1000 times x 306 channels
+# of float64 are 0.34 GiB), far below what breaks a laptop
 DEFAULT_MAX_BYTES = 2**30
 
 
@@ -105,98 +93,18 @@ def cli_wording(text, options=()):
     return text
 
 
-def print_warnings(caught, prefix="", options=()):
-    """Print recorded warnings, one line each and each once, on stderr.
-
-    Parameters
-    ----------
-    caught : list of warnings.WarningMessage
-        As recorded by ``warnings.catch_warnings(record=True)``.
-    prefix : str
-        Put before each message, e.g. the option the warning is about.
-    options : iterable of str
-        The command's options, as for :func:`cli_wording`.
-    """
-    seen = set()
-    for item in caught:
-        text = cli_wording(one_line(item.message), options)
-        if text and text not in seen:
-            seen.add(text)
-            print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
-
-
-def deprecated(old, new):
-    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
-    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
-
-
-class _CommandLog(logging.Filter):
-    """Reword log records for the command line (:func:`cli_wording`).
-
-    The writer's own "Wrote ..." record is dropped: the command says it once.
-    """
-
-    def __init__(self, options):
-        super().__init__()
-        self.options = tuple(options)
-
-    def filter(self, record):
-        if str(record.msg).startswith("Wrote "):
-            return False
-        record.msg = cli_wording(record.getMessage(), self.options)
-        record.args = ()
-        return True
-
-
-@contextmanager
-def command_log(options):
-    """Reword MNE's log lines of the block for the command line (see _CommandLog).
-
-    Parameters
-    ----------
-    options : iterable of str
-        The command's options, as for :func:`cli_wording`.
-    """
-    from mne.utils import logger
-
-    wording = _CommandLog(options)
-    logger.addFilter(wording)
-    try:
-        yield
-    finally:
-        logger.removeFilter(wording)
-
-
-def size_text(n_bytes, binary=False):
-    """Return a file size in decimal units, as ls --si says it (binary: KiB...)."""
-    base, units = (2**10, "KiB MiB GiB") if binary else (1e3, "kB MB GB")
-    for power, unit in reversed(list(enumerate(units.split(), 1))):
-        if n_bytes >= base**power:
-            return f"{n_bytes / base**power:.1f} {unit}"
-    return f"{n_bytes} bytes"
-
-
 # -- the options' types -------------------------------------------------------------
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line, with a help hint.
+    """An argument parser whose usage errors are one line (not the 22-line usage).
 
-    argparse prints the whole usage (22 lines for ``render``) before the
-    error; the command promises one line on stderr, the same
-    ``mne-coefanim: error: ...`` as every other mistake, and exit code 2.
-    Subcommand parsers are of this class too (argparse makes them of the
-    parent's class).
+    With a help hint and exit code 2; subcommand parsers are of this class too.
     """
 
     def error(self, message):
         """Print ``message`` in one line and a ``--help`` hint; exit with 2."""
         self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
-
-
-def python_help(name, default="%(default)s"):
-    """Return the help of an option meaning what the parameter ``name`` means."""
-    return f"{summary(name).replace('%', '%%')} (default: {default})"
 
 
 def _typed(convert, expected, *rules, words=None):
@@ -257,17 +165,15 @@ chance = _typed(_finite, "auto, none or a number", (
     words={"auto": "auto", "none": None})  # fmt: skip
 
 
-def comma_list(text):
-    """Read comma-separated names."""
+def _names(text):
+    """Split comma-separated names (ValueError: none)."""
     items = [item.strip() for item in text.split(",") if item.strip()]
     if not items:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated names, got {text!r}"
-        )
+        raise ValueError(text)
     return items
 
 
-def panel(text):
+def _title_file(text):
     """TITLE=FILE: one panel's title and file, split at the last '='.
 
     A title may hold '=' (``C=0.01=c.npz`` is the title ``C=0.01``); a file
@@ -275,32 +181,28 @@ def panel(text):
     """
     title, sep, fname = text.rpartition("=")
     if not sep or not title.strip() or not fname.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected TITLE=FILE (e.g. low=low-ave.fif), got {text!r}"
-        )
+        raise ValueError(text)
     return title.strip(), fname.strip()
 
 
 BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
-def byte_size(text):
+def _bytes(text):
     """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
     word = text.strip().upper().removesuffix("B").removesuffix("I")
     if word == "NONE":
         return None
-    number, unit = word[:-1], word[-1:]
-    if unit not in BYTE_UNITS or unit == "":
-        number, unit = word, ""
-    try:
-        value = float(number) * BYTE_UNITS[unit]
-    except ValueError:
-        value = None
-    if value is None or not np.isfinite(value) or value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a size such as 500M, 2G or 4096 (bytes), or none, got {text!r}"
-        )
+    unit = word[-1:] if word[-1:] in ("K", "M", "G", "T") else ""
+    value = float(word[: len(word) - len(unit)]) * BYTE_UNITS[unit]
+    if not np.isfinite(value) or value < 1:
+        raise ValueError(text)
     return int(value)
+
+
+comma_list = _typed(_names, "comma-separated names")
+panel = _typed(_title_file, "TITLE=FILE (e.g. low=low-ave.fif)")
+byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none")
 
 
 # -- the parser ------------------------------------------------------------------
@@ -403,19 +305,17 @@ def _python_options(group):
     """Return the options of ``group`` that are parameters of animate_coefs."""
     options = []
     for name, param in PARAMS.items():
-        if not param.cli or param.cli[0] != group:
-            continue
-        _, kind, metavar, default, more = param.cli
-        kwargs = dict(help=python_help(param.doc or name, default) + more)
-        if isinstance(kind, tuple):
-            kwargs["choices"] = kind
-        elif kind is not None:
-            kwargs["type"] = globals()[kind]
-        if metavar is not None:
-            kwargs["metavar"] = metavar
-        if default == "%(default)s":
-            kwargs["default"] = param.default
-        options.append((("--" + name.replace("_", "-"),), kwargs))
+        if param.cli and param.cli[0] == group:
+            _, kind, metavar, default, more = param.cli
+            text = summary(param.doc or name).replace("%", "%%")
+            kwargs = dict(help=f"{text} (default: {default}){more}", metavar=metavar)
+            if isinstance(kind, tuple):
+                kwargs["choices"] = kind
+            elif kind is not None:
+                kwargs["type"] = globals()[kind]
+            if default == "%(default)s":
+                kwargs["default"] = param.default
+            options.append((("--" + name.replace("_", "-"),), kwargs))
     return options
 
 
@@ -437,16 +337,13 @@ def build_parser():
     parser : argparse.ArgumentParser
         The parser, with the subcommands ``demo`` and ``render``.
     """
-    parser = OneLineParser(
-        prog=PROG,
-        description="Animate time-resolved decoder coefficients and Haufe "
-        "patterns on the scalp (GIF, MP4, WebM or HTML).",
-        epilog=f"Run '{PROG} COMMAND --help' for the options of a command.",
-    )
+    parser = OneLineParser(prog=PROG, description="Animate time-resolved decoder "
+                           "coefficients and Haufe patterns on the scalp (GIF, MP4, "
+                           "WebM or HTML).", epilog=f"Run '{PROG} COMMAND --help' for "
+                           "the options of a command.")  # fmt: skip
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(
-        title="commands", metavar="COMMAND", dest="command", required=True
-    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND",
+                                     dest="command", required=True)  # fmt: skip
     _add_demo_parser(commands)
     _add_render_parser(commands)
     return parser
