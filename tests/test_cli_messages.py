@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import make_info, run
 
-from mne_coefanim.cli._messages import cli_wording
+from mne_coefanim.cli._parser import cli_wording
 
 N_CH, N_TIMES = 16, 4
 SMALL = ["--res", "24", "--dpi", "40"]

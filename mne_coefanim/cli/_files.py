@@ -1,30 +1,28 @@
 """The files the ``render`` command reads: whatever is wrong with one, one error.
 
-Arrays (``.npy`` / ``.npz``, never unpickled) with the Info or montage that
-places their channels, MNE files (an Evoked, or Epochs averaged), the files of
-``--scores`` and ``--mask``. Any reader's failure on a damaged file (a
-``BadZipFile``, an ``EOFError``, MNE's ``AttributeError``, a ``MemoryError``)
-becomes one :class:`InputFileError` naming the file (:func:`reading`); a bug
-elsewhere keeps its traceback. NumPy headers are checked before any data is
-read: more bytes than the file holds, or than ``--max-bytes`` (default 1 GiB;
-a 2 MB ``.npz`` can declare, and hold deflated, 2 GiB of zeros), are refused.
+Arrays (``.npy`` / ``.npz``, never unpickled), the Info or montage placing
+their channels, MNE files (an Evoked, or Epochs averaged), ``--scores`` and
+``--mask`` files. Any reader's failure on a damaged file becomes one
+:class:`InputFileError` naming the file (:func:`reading`); a bug elsewhere
+keeps its traceback. NumPy headers are checked before any data is read: more
+bytes than the file holds, or than ``--max-bytes`` (a 2 MB ``.npz`` can
+declare 2 GiB of zeros), are refused.
 """
 
 import os
+import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from ._messages import one_line, print_warnings
-from ._parser import INPUT_KINDS
+from ._parser import INPUT_KINDS, PROG, cli_wording, one_line
 
 NPY_MAGIC = b"\x93NUMPY"
 # how a zip archive starts: a local file header, or the end record of an empty one
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-# MNE's file name conventions (``mne.read_evokeds`` / ``mne.read_epochs`` warn
-# about other names, so only these are routed to them).
+# MNE's file name conventions (its readers warn about other names)
 EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
 EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
 KIND_NAMES = {  # each kind of input, as the error messages name it
@@ -32,13 +30,28 @@ KIND_NAMES = {  # each kind of input, as the error messages name it
     "evoked": "-ave.fif file (Evoked)", "epochs": "-epo.fif file (Epochs)",
 }  # fmt: skip
 MASK_METHODS = ("cluster", "fdr")
-# the options of the test run by --mask cluster/fdr, and the keys of
-# animate_coefs' mask dict they give (cluster-only ones flagged)
-TEST_OPTIONS = {
-    "--alpha": ("alpha", False), "--tail": ("tail", False),
-    "--popmean": ("popmean", False), "--seed": ("seed", True),
-    "--threshold": ("threshold", True), "--n-permutations": ("n_permutations", True),
-}  # fmt: skip
+
+
+def print_warnings(caught, prefix="", options=()):
+    """Print recorded warnings on stderr, one line each and each once.
+
+    After ``prefix`` (e.g. the option concerned), in the command's words.
+    """
+    seen = set()
+    for item in caught:
+        text = cli_wording(one_line(item.message), options)
+        if text and text not in seen:
+            seen.add(text)
+            print(f"{PROG}: warning: {prefix}{text}", file=sys.stderr)
+
+
+def size_text(n_bytes, binary=False):
+    """Return a file size in decimal units, as ls --si says it (binary: KiB...)."""
+    base, units = (2**10, "KiB MiB GiB") if binary else (1e3, "kB MB GB")
+    for power, unit in reversed(list(enumerate(units.split(), 1))):
+        if n_bytes >= base**power:
+            return f"{n_bytes / base**power:.1f} {unit}"
+    return f"{n_bytes} bytes"
 
 
 class InputFileError(ValueError):
@@ -78,6 +91,7 @@ def reading(what, path, kind):
 
 
 def _unreadable(what, path, kind, exc, caught):
+    """Return the InputFileError saying why ``path`` could not be read."""
     if isinstance(exc, ValueError) and "pickle" in str(exc):
         # numpy's message for object arrays and for files that are no array
         return InputFileError(
@@ -126,110 +140,38 @@ def check_npy_header(fid, size, what, path, max_bytes=None):
     if needed > held:
         raise InputFileError(
             f"{what} {str(path)!r} is damaged or truncated: its header announces "
-            f"an array of shape {shape} and dtype {dtype} ({_size(needed)}), but "
-            f"the file holds {_size(max(held, 0))} of data. Save it again.")
+            f"an array of shape {shape} and dtype {dtype} ({size_text(needed, True)}), "
+            f"but the file holds {size_text(max(held, 0), True)} of data. Save it "
+            "again.")  # fmt: skip
     if max_bytes is not None and needed > max_bytes:
         # the smallest whole number of GiB (or MiB) that holds it
         raise_to = (f"{-(-needed // 2**30)}G" if needed >= 2**30
                     else f"{-(-needed // 2**20)}M")
         raise InputFileError(
             f"{what} {str(path)!r} declares an array of shape {shape} and dtype "
-            f"{dtype} ({_size(needed)}), more than the limit of "
-            f"{_size(max_bytes)} an input array may take (--max-bytes); if you "
-            f"mean to read it, raise the limit, e.g. --max-bytes {raise_to}.")
+            f"{dtype} ({size_text(needed, True)}), more than the limit of "
+            f"{size_text(max_bytes, True)} an input array may take (--max-bytes); "
+            f"if you mean to read it, raise the limit, e.g. --max-bytes {raise_to}.")
 
 
-def _size(n_bytes):
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n_bytes >= scale:
-            return f"{n_bytes / scale:.1f} {unit}"
-    return f"{n_bytes} bytes"
+# -- arrays: .npy and .npz -------------------------------------------------------
 
 
-# -- inputs: arrays and MNE files -----------------------------------------------
+def read_array(what, path, key=None, key_option="--key", times_key=None,
+               numeric="iuf", *, max_bytes, read=True):  # fmt: skip
+    """Return ``(values, times)`` of a .npy or .npz file, its headers checked first.
 
-
-def check_input(fname, what="COEFS"):
-    """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
-    path = Path(fname).expanduser()
-    name = path.name.lower()
-    kinds = {"npy": name.endswith(".npy"), "npz": name.endswith(".npz"),
-             "evoked": name.endswith(EVOKED_ENDINGS),
-             "epochs": name.endswith(EPOCHS_ENDINGS)}
-    if not any(kinds.values()):
-        raise ValueError(
-            f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
-            "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked.")
-    check_file_exists(what, path)
-    return path, next(kind for kind, match in kinds.items() if match)
-
-
-def array_data(path, kind, args, info, verbose, what="COEFS"):
-    """Load an array's coefficients as a CoefData with times."""
-    from ..inputs._coefs import as_coef_data
-    from ..inputs._labelled import OrientationError, check_orientation
-    from ..inputs._sensors import resolve_sensors
-
-    if kind == "npy":
-        values, times = _load_npy(path, what, max_bytes=args.max_bytes), None
-    else:
-        values, times = _load_npz(path, args.key, args.times_key, what,
-                                  max_bytes=args.max_bytes)
-    dims = None if args.dims is None else tuple(args.dims)
-    # refuse times and channels axes that look swapped, as the API does
-    counts = (len(info.ch_names),)
-    try:
-        sensors = resolve_sensors(info, ch_type=args.ch_type, verbose=False)
-        counts += (len(sensors.ch_names),)
-    except (ValueError, TypeError):  # animate_coefs explains
-        pass
-    try:
-        check_orientation(values.shape, dims, times=times, n_channels=counts,
-                          name=what)
-        first = 0.0 if args.first_time is None else args.first_time
-        coef_data = as_coef_data(values, times=times, dims=dims, sfreq=args.sfreq,
-                                 tmin=first, align_signs=args.align_signs,
-                                 verbose=verbose)
-    except OrientationError as exc:  # the advice, in the command's words
-        advice = "Name its axes with --dims."
-        if exc.dims is not None:
-            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
-        raise ValueError(f"{exc.evidence} {advice}") from exc
-    n_channels = coef_data.data.shape[1]
-    if args.info is None and len(args.ch_names) != n_channels:
-        raise ValueError(
-            f"--ch-names names {len(args.ch_names)} channels, but {what} "
-            f"{str(path)!r} has {n_channels} (shape {values.shape}); give one "
-            "name per channel, in the array's order (or name its axes with "
-            "--dims if another axis holds the channels).")
-    return coef_data
-
-
-def check_array_headers(path, kind, args, what="COEFS"):
-    """Check the headers of the arrays ``array_data`` will read, reading none.
-
-    Done before the positions are loaded (MNE's import takes seconds): a
-    damaged or oversized (``--max-bytes``) array is refused at once.
+    ``key`` (the option ``key_option``) names the member of an .npz archive
+    (None: its only array, not counting ``times_key``, the times' member).
+    ``read=False``: the checks only.
     """
-    if kind == "npy":
-        _load_npy(path, what, max_bytes=args.max_bytes, read=False)
-    else:
-        _load_npz(path, args.key, args.times_key, what, max_bytes=args.max_bytes,
-                  read=False)  # fmt: skip
-
-
-def _load_npy(path, what="COEFS", numeric="iuf", *, max_bytes, read=True):
-    with reading(what, path, "a .npy array"), open(path, "rb") as fid:
-        check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path, max_bytes)
-        if not read:
-            return None
-        fid.seek(0)
-        values = np.load(fid, allow_pickle=False)
-    return _numeric(what, path, values, numeric)
-
-
-def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="iuf",
-              *, max_bytes, read=True):  # fmt: skip
+    if path.name.lower().endswith(".npy"):
+        with reading(what, path, "a .npy array"), open(path, "rb") as fid:
+            check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path,
+                             max_bytes)  # fmt: skip
+            fid.seek(0)
+            values = np.load(fid, allow_pickle=False) if read else None
+        return _numeric(what, path, values, numeric), None
     with reading(what, path, "an .npz archive"):
         fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
     with fid:
@@ -239,33 +181,11 @@ def _load_npz(path, key, times_key, what="COEFS", key_option="--key", numeric="i
         with archive:
             key = _pick_key(path, list(archive.files), key, times_key, key_option)
             limits = dict(max_bytes=max_bytes, read=read)
-            if key_option != "--key":  # one array read alone: no times
-                return _npz_member(archive, path, key, numeric, **limits)
-            values = _npz_member(archive, path, key, **limits)
+            values = _npz_member(archive, path, key, numeric, **limits)
             times = None
             if times_key is not None:
                 times = _npz_member(archive, path, times_key, **limits)
     return values, times
-
-
-def load_array(what, fname, key, key_option, numeric="iuf", *, max_bytes, read=True):
-    """Read one array of a .npy or .npz file given with the option ``what``.
-
-    Checked as COEFS is; ``key`` (the option ``key_option``) names the member
-    of an .npz archive (None: its only array). ``read=False``: the checks only.
-    """
-    path = Path(fname).expanduser()
-    suffix = path.name.lower()
-    if not suffix.endswith((".npy", ".npz")):
-        raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
-    if key is not None and not suffix.endswith(".npz"):
-        raise ValueError(f"{key_option} does not apply to the .npy array {what} "
-                         f"{str(path)!r}; remove it.")
-    check_file_exists(what, path)
-    if suffix.endswith(".npy"):
-        return _load_npy(path, what, numeric, max_bytes=max_bytes, read=read)
-    return _load_npz(path, key, None, what, key_option, numeric, max_bytes=max_bytes,
-                     read=read)  # fmt: skip
 
 
 def _check_npz_signature(fid, path, what):
@@ -294,9 +214,7 @@ def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
         with archive.zip.open(member) as stream:
             size = archive.zip.getinfo(member).file_size
             check_npy_header(stream, size, what, path, max_bytes)
-        if not read:
-            return None
-        values = archive[key]
+        values = archive[key] if read else None
     return _numeric(what, path, values, numeric)
 
 
@@ -323,13 +241,92 @@ def _pick_key(path, names, key, times_key, key_option="--key"):
 
 
 def _numeric(what, path, values, kinds="iuf"):
-    if values.dtype.kind not in kinds:
+    """Return ``values`` (or None, not read) if their dtype is one of ``kinds``."""
+    if values is not None and values.dtype.kind not in kinds:
         raise ValueError(f"{what} {str(path)!r} must hold real numbers; got dtype "
                          f"{values.dtype} with shape {values.shape}.")
     return values
 
 
-def array_info(args, montage, verbose):
+# -- the inputs: COEFS or --panel files, with their positions -------------------
+
+
+def check_input(fname, what="COEFS"):
+    """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
+    path = Path(fname).expanduser()
+    name = path.name.lower()
+    kinds = {"npy": name.endswith(".npy"), "npz": name.endswith(".npz"),
+             "evoked": name.endswith(EVOKED_ENDINGS),
+             "epochs": name.endswith(EPOCHS_ENDINGS)}
+    if not any(kinds.values()):
+        raise ValueError(
+            f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
+            "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked.")
+    check_file_exists(what, path)
+    return path, next(kind for kind, match in kinds.items() if match)
+
+
+def check_headers(inputs, args):
+    """Check the headers of every array a render reads (no data read).
+
+    Before the positions (MNE's import takes seconds): a damaged or oversized
+    (``--max-bytes``) array is refused at once.
+    """
+    for item in inputs:
+        if item.kind in ("npy", "npz"):
+            read_array(item.what, item.path, args.key, "--key", args.times_key,
+                       max_bytes=args.max_bytes, read=False)  # fmt: skip
+    extra_arrays(args, read=False)
+
+
+def read_inputs(inputs, args, montage, verbose):
+    """Return ``(info, coefs)``: the Info of arrays (or --info) and each input read."""
+    if inputs[0].kind not in ("npy", "npz"):
+        info = None if args.info is None else read_info(args.info, verbose)
+        return info, [_mne_data(item, args, montage, verbose) for item in inputs]
+    info = _array_info(args, montage, verbose)
+    return info, [_array_data(item, args, info, verbose) for item in inputs]
+
+
+def _array_data(item, args, info, verbose):
+    """Load an array's coefficients as a CoefData with times."""
+    from ..inputs._coefs import as_coef_data
+    from ..inputs._labelled import OrientationError, check_orientation
+    from ..inputs._sensors import resolve_sensors
+
+    values, times = read_array(item.what, item.path, args.key, "--key",
+                               args.times_key, max_bytes=args.max_bytes)  # fmt: skip
+    dims = None if args.dims is None else tuple(args.dims)
+    # refuse times and channels axes that look swapped, as the API does
+    counts = (len(info.ch_names),)
+    try:
+        sensors = resolve_sensors(info, ch_type=args.ch_type, verbose=False)
+        counts += (len(sensors.ch_names),)
+    except (ValueError, TypeError):  # animate_coefs explains
+        pass
+    try:
+        check_orientation(values.shape, dims, times=times, n_channels=counts,
+                          name=item.what)  # fmt: skip
+        first = 0.0 if args.first_time is None else args.first_time
+        coef_data = as_coef_data(values, times=times, dims=dims, sfreq=args.sfreq,
+                                 tmin=first, align_signs=args.align_signs,
+                                 verbose=verbose)
+    except OrientationError as exc:  # the advice, in the command's words
+        advice = "Name its axes with --dims."
+        if exc.dims is not None:
+            advice = f"Pass --dims {','.join(exc.dims)} (its axes, in order)."
+        raise ValueError(f"{exc.evidence} {advice}") from exc
+    n_channels = coef_data.data.shape[1]
+    if args.info is None and len(args.ch_names) != n_channels:
+        raise ValueError(
+            f"--ch-names names {len(args.ch_names)} channels, but {item.what} "
+            f"{str(item.path)!r} has {n_channels} (shape {values.shape}); give one "
+            "name per channel, in the array's order (or name its axes with "
+            "--dims if another axis holds the channels).")
+    return coef_data
+
+
+def _array_info(args, montage, verbose):
     """Build the Info placing an array's channels, from --info or --montage."""
     import mne
 
@@ -346,9 +343,9 @@ def array_info(args, montage, verbose):
 
 
 def make_montage(name):
+    """Return the standard montage ``name``; MNE's warnings one line each."""
     import mne
 
-    # MNE's warnings (e.g. a renamed montage) as one line each, not two
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -360,6 +357,7 @@ def make_montage(name):
 
 
 def read_info(fname, verbose):
+    """Read the Info of the --info file."""
     import mne
 
     path = Path(fname).expanduser()
@@ -371,17 +369,18 @@ def read_info(fname, verbose):
         return mne.io.read_info(str(path), verbose=verbose)  # fmt: skip
 
 
-def mne_data(path, kind, args, montage, verbose, what="COEFS"):
+def _mne_data(item, args, montage, verbose):
     """Read an Evoked, or average Epochs, optionally with new positions."""
     import mne
 
-    if kind == "evoked":
-        with reading(what, path, f"a {KIND_NAMES[kind]}"):
-            evokeds = mne.read_evokeds(str(path), verbose=verbose)
-        evoked = _pick_condition(path, evokeds, args.condition)
+    with reading(item.what, item.path, f"a {KIND_NAMES[item.kind]}"):
+        if item.kind == "evoked":
+            evokeds = mne.read_evokeds(str(item.path), verbose=verbose)
+        else:
+            epochs = mne.read_epochs(str(item.path), preload=True, verbose=verbose)
+    if item.kind == "evoked":
+        evoked = _pick_condition(item.path, evokeds, args.condition)
     else:
-        with reading(what, path, f"a {KIND_NAMES[kind]}"):
-            epochs = mne.read_epochs(str(path), preload=True, verbose=verbose)
         evoked = epochs.average()
     if montage is not None:
         evoked.set_montage(montage, verbose=verbose)
@@ -407,35 +406,28 @@ def _pick_condition(path, evokeds, condition):
 # -- scores and masks -----------------------------------------------------------
 
 
-def check_extra_headers(args):
-    """Check the headers of the --scores and --mask files, reading no data."""
-    if args.scores is not None:
-        load_array("--scores", args.scores, args.scores_key, "--scores-key",
-                   max_bytes=args.max_bytes, read=False)
-    if args.mask is not None and mask_method(args.mask) is None:
-        load_array("--mask", args.mask, args.mask_key, "--mask-key",
-                   numeric="biuf", max_bytes=args.max_bytes, read=False)  # fmt: skip
+def extra_arrays(args, read=True):
+    """Return the arrays of --scores and of a --mask FILE (None: not given).
 
-
-def mask_value(args):
-    """Return animate_coefs' ``mask``: None, a method, a dict, or a boolean array."""
-    method = mask_method(args.mask)
-    if method is not None:
-        settings = {key: value(args, option)
-                    for option, (key, _) in TEST_OPTIONS.items()
-                    if value(args, option) is not None}
-        return dict(method=method, **settings) if settings else method
-    if args.mask is None:
-        return None
-    values = load_array("--mask", args.mask, args.mask_key, "--mask-key",
-                        numeric="biuf", max_bytes=args.max_bytes)
-    if values.dtype.kind != "b":
-        if values.size and not ((values == 0) | (values == 1)).all():
-            raise ValueError(
-                f"--mask {args.mask!r} must hold booleans (True/False, or 0/1); "
-                f"got values of dtype {values.dtype} other than 0 and 1.")
-        values = values.astype(bool)
-    return values
+    Checked as COEFS is; ``read=False``: the checks only.
+    """
+    mask = args.mask if mask_method(args.mask) is None else None
+    arrays = []
+    for what, fname, key, numeric in (("--scores", args.scores, args.scores_key, "iuf"),
+                                      ("--mask", mask, args.mask_key, "biuf")):
+        if fname is None:
+            arrays.append(None)
+            continue
+        path = Path(fname).expanduser()
+        if not path.name.lower().endswith((".npy", ".npz")):
+            raise ValueError(f"{what} must be a .npy or .npz file; got {str(path)!r}.")
+        if key is not None and not path.name.lower().endswith(".npz"):
+            raise ValueError(f"{what}-key does not apply to the .npy array {what} "
+                             f"{str(path)!r}; remove it.")
+        check_file_exists(what, path)
+        arrays.append(read_array(what, path, key, f"{what}-key", None, numeric,
+                                 max_bytes=args.max_bytes, read=read)[0])
+    return tuple(arrays)
 
 
 def mask_method(mask):
@@ -443,8 +435,3 @@ def mask_method(mask):
     if mask is None or mask.strip().lower() not in MASK_METHODS:
         return None
     return mask.strip().lower()
-
-
-def value(args, option):
-    """Return the value of ``option`` (e.g. ``'--n-permutations'``) in ``args``."""
-    return getattr(args, option.lstrip("-").replace("-", "_"))

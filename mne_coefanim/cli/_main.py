@@ -3,30 +3,21 @@
 ``mne-coefanim demo -o FILE`` renders the built-in simulated study;
 ``mne-coefanim render COEFS -o FILE`` renders coefficients saved as a NumPy
 array (``.npy`` / ``.npz``), an Evoked (``-ave.fif``) or Epochs (``-epo.fif``,
-averaged); ``--panel TITLE=FILE`` (repeated, instead of COEFS) renders several
-side by side, with scores and masks from files (``_files``).
-
-An option named as a parameter of ``animate_coefs`` passes that parameter,
-with its meaning (``--tmin``/``--tmax`` crop, as ``tmin``/``tmax`` do; the
-old spellings are translated by ``_resolve_times``, with a warning). A render
-ends with one line, ``Wrote FILE (N frames, SIZE) in S s``, S counted from
-the start of rendering (files read, decoders trained).
-
-What it prints: without ``--verbose``, only warnings (one line each, worded
-for the command line) and the ``Wrote`` line; MNE's log lines and progress
-bars (adjacency, clustering, "Permuting", saving) appear only with
-``--verbose``, whatever ``MNE_LOGGING_LEVEL`` or the terminal; ``--quiet``
-prints errors only. Every mistake a user can make (a bad option value, a
-missing, pickled or damaged file, an existing output) ends the command with
-one line on stderr, ``mne-coefanim: error: <message>``, and exit code 2, the
-code argparse uses for its own usage errors. Whatever goes wrong while an
-input file is read is such a mistake (``_files.reading``); anything else is a
-bug and keeps its traceback.
+averaged), or several side by side (``--panel TITLE=FILE``), with scores and
+masks from files (``_files``). An option named as a parameter of
+``animate_coefs`` passes that parameter, with its meaning. Every mistake a
+user can make (a bad option value, a missing, pickled or damaged file, an
+existing output) ends the command with one line on stderr and exit code 2,
+the code argparse uses for its usage errors; anything else is a bug and keeps
+its traceback. MNE's log lines and progress bars appear only with
+``--verbose``, whatever ``MNE_LOGGING_LEVEL`` says; ``--quiet`` prints errors
+only.
 """
 
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,27 +25,19 @@ import numpy as np
 
 from .._params import PARAMS
 from . import _files
-from ._messages import (
-    PROG,
-    cli_wording,
-    cli_wording_of_logs,
-    deprecated,
-    one_line,
-    print_warnings,
-    size_text,
-    without_wrote_log,
-)
+from ._files import print_warnings, size_text
 from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import build_parser
+from ._parser import PROG, build_parser, cli_wording, one_line
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 # OSError covers FileNotFoundError, FileExistsError and PermissionError.
 USER_ERRORS = (ValueError, TypeError, OSError, ImportError)
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
-SCORE_OPTIONS = (
-    "--scores-key", "--chance", "--score-label", "--scoring", "--score-stats",
-)  # fmt: skip
+SCORE_OPTIONS = ("scores_key", "chance", "score_label", "scoring", "score_stats")
+# the test options of --mask cluster/fdr (mask dict keys): cluster only?
+TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
+                "threshold": True, "n_permutations": True}  # fmt: skip
 
 
 def main(argv=None):
@@ -79,7 +62,7 @@ def main(argv=None):
         return code if isinstance(code, int) else EXIT_USAGE
     run = {"demo": run_demo, "render": run_render}[args.command]
     options = [name for name in vars(args) if name not in ("command", "coefs")]
-    with warnings.catch_warnings(record=True) as caught, cli_wording_of_logs(options):
+    with warnings.catch_warnings(record=True) as caught, command_log(options):
         # Python's default filters: each warning once, none of the libraries'
         # deprecations (which are for developers, not for the command's user)
         warnings.simplefilter("default")
@@ -129,8 +112,8 @@ def run_demo(args):
 def run_render(args):
     """Render coefficients from a file (the ``render`` subcommand); return 0."""
     verbose = _verbose(args)
-    vlim = None if args.vlim is None else tuple(args.vlim)
-    vlim = _as_option("--vlim", "check_vlim", vlim)
+    vlim = _as_option("--vlim", "check_vlim", None if args.vlim is None else
+                      tuple(args.vlim))  # fmt: skip
     if args.cmap is not None:
         _as_option("--cmap", "check_cmap", args.cmap)
     args.first_time, args.tmin, args.tmax = _resolve_times(args)
@@ -141,28 +124,19 @@ def run_render(args):
     output = _check_output(args.output, args.overwrite)
     # the arrays' headers first (sizes, damage: no data read), then the
     # positions (quick to check), then the data, which may be large
-    arrays = inputs[0].kind in ("npy", "npz")
-    for item in inputs:
-        if item.kind in ("npy", "npz"):
-            _files.check_array_headers(item.path, item.kind, args, item.what)
-    _files.check_extra_headers(args)
+    _files.check_headers(inputs, args)
     montage = None if args.montage is None else _files.make_montage(args.montage)
-    if arrays:
-        info = _files.array_info(args, montage, verbose)
-        read = [_files.array_data(item.path, item.kind, args, info, verbose,
-                                  item.what) for item in inputs]  # fmt: skip
-    else:
-        info = None if args.info is None else _files.read_info(args.info, verbose)
-        read = [_files.mne_data(item.path, item.kind, args, montage, verbose,
-                                item.what) for item in inputs]  # fmt: skip
+    info, read = _files.read_inputs(inputs, args, montage, verbose)
     # the options generated from animate_coefs' parameters pass as they are
     options = {name: getattr(args, name) for name, p in PARAMS.items() if p.cli}
-    options.update(tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap)
-    if arrays:  # an MNE file's units are known
+    options.update(tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap,
+                   score_label=args.score_label)  # fmt: skip
+    if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
         options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
-    options.update(score_kwargs(args), mask=_files.mask_value(args))
-    check_named_for_tests(inputs, read, args, options["scores"])
+    scores, mask = _files.extra_arrays(args)
+    options.update(scores=scores, mask=mask_value(args, mask))
+    check_named_for_tests(inputs, read, args, scores)
     start = time.perf_counter()  # the render's time, not the loading's
     transform = None if args.transform == "none" else args.transform
     options.update(transform=transform, vlim=vlim, verbose=verbose)
@@ -171,12 +145,10 @@ def run_render(args):
 
 
 def check_named_for_tests(inputs, read, args, scores):
-    """Refuse a test across the first axis of an array whose axes are not named.
+    """Refuse a test across the first axis of an array whose axes are guessed.
 
-    Without ``--dims`` a 3-D array is read as subjects, times, channels; its
-    first axis could as well hold folds. ``--mask cluster|fdr`` and
-    ``--score-stats`` (with 2-D scores, whose rows follow the array's) test
-    across it, so they need ``--dims``; the API refuses too, in its words.
+    ``--mask cluster|fdr`` and ``--score-stats`` (2-D scores) test across it,
+    which may hold folds. The API refuses too; this names the file and --dims.
     """
     tests = []
     if _files.mask_method(args.mask) is not None:
@@ -198,15 +170,28 @@ def check_named_for_tests(inputs, read, args, scores):
             f"{' and '.join(t.split()[0] for t in tests)}).")  # fmt: skip
 
 
+def mask_value(args, values):
+    """Return animate_coefs' ``mask``: None, a method, a dict or the file's booleans."""
+    method = _files.mask_method(args.mask)
+    if method is not None:
+        settings = {key: getattr(args, key) for key in TEST_OPTIONS
+                    if getattr(args, key) is not None}  # fmt: skip
+        return dict(method=method, **settings) if settings else method
+    if values is not None and values.dtype.kind != "b":
+        if values.size and not ((values == 0) | (values == 1)).all():
+            raise ValueError(
+                f"--mask {args.mask!r} must hold booleans (True/False, or 0/1); "
+                f"got values of dtype {values.dtype} other than 0 and 1.")
+        values = values.astype(bool)
+    return values
+
+
 def display_units(args, read):
     """Return ``(units, scalings)`` for arrays whose units nobody gave.
 
-    An array's units are unknown: its colour bar says ``'a.u.'``, and, unless
-    --vlim sets the limits in the array's own numbers, its values are shown
-    scaled by a power of 1000 that brings the largest into [1, 1000), the
-    factor in the label (``'a.u. (×10⁻⁶)'``), so that the ticks need no
-    offset text (``1e−6``). --units, --scalings and --transform zscore
-    (units ``'z'``) are left as they are.
+    ``'a.u.'``, and unless --vlim sets the limits in the array's own numbers,
+    values scaled by the power of 1000 that brings the largest into [1, 1000),
+    the factor in the label (``'a.u. (×10⁻⁶)'``): ticks without offset text.
     """
     units, scalings = args.units, args.scalings
     if units is not None or scalings is not None or args.transform == "zscore":
@@ -222,26 +207,15 @@ def display_units(args, read):
     return f"a.u. (×10{str(exponent).translate(_SUPERSCRIPT)})", 10.0**-exponent
 
 
-def score_kwargs(args):
-    """Return the score options of animate_coefs, the scores read from file."""
-    scores = None
-    if args.scores is not None:
-        scores = _files.load_array("--scores", args.scores, args.scores_key,
-                                   "--scores-key", max_bytes=args.max_bytes)
-    return dict(scores=scores, chance=args.chance, score_label=args.score_label,
-                scoring=args.scoring, score_stats=args.score_stats)  # fmt: skip
-
-
 def _verbose(args):
     """Return every call's ``verbose``: MNE's info lines only with --verbose."""
     return False if args.quiet else "info" if args.verbose else "warning"
 
 
 def _animate(data, info, **options):
-    """Build the animation from the options themselves (keyed as PARAMS).
+    """Build the animation from the options keyed as PARAMS (no deprecation warning).
 
-    So that no deprecation warning reaches the command's users; looked up at
-    call time, so that it can be wrapped (e.g. by the tests).
+    ``_api.animate_options`` is looked up at call time: the tests wrap it.
     """
     from .. import _api
 
@@ -253,9 +227,8 @@ def _save(anim, output, args, start):
     import matplotlib.pyplot as plt
 
     try:
-        with without_wrote_log():
-            path = anim.save(output, fps=args.fps, dpi=args.dpi,
-                             overwrite=args.overwrite, verbose=_verbose(args))
+        path = anim.save(output, fps=args.fps, dpi=args.dpi,
+                         overwrite=args.overwrite, verbose=_verbose(args))
     finally:
         plt.close(anim.fig)
     if not args.quiet:
@@ -276,6 +249,35 @@ def _load_demo(n_subjects, verbose):
             f"({exc}); install them with pip install '.[demo]' in a clone of "
             "mne-coefanim, or pip install scikit-learn"
         ) from exc
+
+
+# -- what the command prints -------------------------------------------------
+
+
+def deprecated(old, new):
+    """Say, in one line on stderr, that ``old`` is deprecated for ``new``."""
+    print(f"{PROG}: warning: {old} is deprecated, use {new}", file=sys.stderr)
+
+
+@contextmanager
+def command_log(options):
+    """Reword MNE's log records of the block for the command line (cli_wording).
+
+    The writer's own "Wrote ..." record is dropped: the command says it once.
+    """
+    from mne.utils import logger
+
+    def reword(record):
+        if str(record.msg).startswith("Wrote "):
+            return False
+        record.msg, record.args = cli_wording(record.getMessage(), options), ()
+        return True
+
+    logger.addFilter(reword)
+    try:
+        yield
+    finally:
+        logger.removeFilter(reword)
 
 
 # -- checks done before anything is loaded or rendered -----------------------
@@ -299,12 +301,9 @@ def _check_output(fname, overwrite):
 def _resolve_times(args):
     """Return (first_time, tmin, tmax), the old spellings translated.
 
-    ``--tmin`` used to be the first sample's time (with ``--sfreq``) and
-    ``--times TMIN TMAX`` the range shown; ``--tmin``/``--tmax`` now crop, as
-    Python's ``tmin``/``tmax`` do, and ``--first-time`` is the first sample's
-    time. For one release the old spellings keep their meaning, with a
-    warning: ``--tmin`` with ``--sfreq`` but no ``--first-time`` is read as
-    it was.
+    ``--tmin``/``--tmax`` crop, as Python's do. For one release, ``--tmin``
+    with ``--sfreq`` but no ``--first-time`` is still the first sample's time
+    and ``--times TMIN TMAX`` the range shown, with a warning.
     """
     first_time, tmin, tmax = args.first_time, args.tmin, args.tmax
     if tmin is not None and args.sfreq is not None and first_time is None:
@@ -389,10 +388,11 @@ def _check_option_combination(args, inputs):
 
 def _check_extras(args):
     """Refuse score and mask options that would do nothing; before any loading."""
-    given = {opt: _files.value(args, opt) is not None for opt in SCORE_OPTIONS}
-    given["--chance"] = args.chance != "auto"
-    for option in SCORE_OPTIONS:
-        if given[option] and args.scores is None:
+    for name in SCORE_OPTIONS:
+        value, option = getattr(args, name), _flag(name)
+        if (value != "auto" if name == "chance" else value is not None) and (
+            args.scores is None
+        ):
             raise ValueError(f"{option} needs --scores FILE; add it or remove "
                              f"{option}.")
     method = _files.mask_method(args.mask)
@@ -403,15 +403,21 @@ def _check_extras(args):
     if args.mask_key is not None and (args.mask is None or method is not None):
         raise ValueError("--mask-key names the array of a --mask FILE (.npz); "
                          "remove it.")
-    for option, (_, cluster_only) in _files.TEST_OPTIONS.items():
-        if _files.value(args, option) is None:
+    for name, cluster_only in TEST_OPTIONS.items():
+        if getattr(args, name) is None:
             continue
+        option = _flag(name)
         if method is None:
             raise ValueError(
                 f"{option} sets the test of --mask cluster or --mask fdr; "
                 f"{'a mask file is not tested' if args.mask else 'add --mask'}.")
         if cluster_only and method != "cluster":
             raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
+
+
+def _flag(name):
+    """Return the option of the parameter ``name``: ``--n-permutations``."""
+    return "--" + name.replace("_", "-")
 
 
 def _check_labels(args):

@@ -1,13 +1,14 @@
-"""The command line of ``mne-coefanim``: its subcommands, options and their types.
+"""The command line of ``mne-coefanim``: its options, their types, and its words.
 
-The options named as parameters of :func:`~mne_coefanim.animate_coefs` come
-from the parameter table (``_params.PARAMS``, their ``cli`` entries): the
-same name, default and help as in Python. The argument types here reject a
-bad value (a negative fps, a non-number) as a usage error before anything
-runs; usage errors are one line (:class:`OneLineParser`).
+Options named as parameters of :func:`~mne_coefanim.animate_coefs` come from
+the parameter table (``_params.PARAMS``, ``cli`` entries): the same name,
+default and help as in Python. A bad value is a usage error before anything
+runs, in one line (:class:`OneLineParser`), as every message; Python's
+wording (``pass chance=0.5``) becomes the command's (:func:`cli_wording`).
 """
 
 import argparse
+import re
 import textwrap
 
 import numpy as np
@@ -16,24 +17,89 @@ from .. import __version__
 from .._checks import MAX_SCORE
 from .._docs import summary
 from .._params import PARAMS
-from ._messages import PROG, one_line
 
+PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
 INPUT_KINDS = ".npy, .npz, -ave.fif (Evoked) or -epo.fif (Epochs, averaged)"
-# the largest array an input file may declare, unless --max-bytes says more:
-# far above any decoder's coefficients (30 subjects x 5 folds x 1000 times x
-# 306 channels of float64 are 0.34 GiB), far below what breaks a laptop
+# the largest array an input may declare unless --max-bytes says more: far above
+# any decoder's coefficients (30 subjects x 5 folds x 1000 times x 306 channels
+# of float64 are 0.34 GiB), far below what breaks a laptop
 DEFAULT_MAX_BYTES = 2**30
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line, with a help hint.
+# -- what the command prints ------------------------------------------------------
 
-    argparse prints the whole usage (22 lines for ``render``) before the
-    error; the command promises one line on stderr, the same
-    ``mne-coefanim: error: ...`` as every other mistake, and exit code 2.
-    Subcommand parsers are of this class too (argparse makes them of the
-    parent's class).
+
+def one_line(message):
+    """Return a message (str or exception) on one line, whitespace collapsed."""
+    text = " ".join(str(message).split())
+    if not text and isinstance(message, BaseException):
+        return type(message).__name__
+    return text
+
+
+# Python phrases of the library's hints, and what the command line says
+_PHRASES = (
+    (r"scores\[:, np\.newaxis\] \(subjects\) or scores\[np\.newaxis\] \(folds "
+     r"of one subject\), shaped \(n_subjects, n_folds, n_times\)",
+     "--scores saved with shape (n_subjects, 1, n_times) (subjects) or "
+     "(1, n_folds, n_times) (folds of one subject)"),
+    (r" \(with a fitted classifier as data for the accuracies' number of "
+     r"classes\)", ""),
+    (r"\bmethod='(cluster|fdr)'", r"--mask \1"),
+    (r"pass times / 1e3 \(times are in seconds\)",
+     "save them divided by 1e3 (times are in seconds)"),
+)  # fmt: skip
+# name=value, the value quoted, <a placeholder>, a word or a number, or none
+# (a tuple or list value is left as Python writes it)
+_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
+
+
+def cli_wording(text, options=()):
+    """Reword a message written for Python callers for the command line.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    options : iterable of str
+        The parameter names that are options of the command, spelled as
+        Python spells them (``n_permutations`` is ``--n-permutations``).
+
+    Returns
+    -------
+    text : str
+        ``name=value`` becomes ``--name value`` for each option
+        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
+        ``name_with_underscores`` its flag, not a quoted key), and the Python
+        phrases of the hints say what to pass to the command.
+    """
+    for pattern, replacement in _PHRASES:
+        text = re.sub(pattern, replacement, text)
+    for name in sorted(options, key=len, reverse=True):
+        flag = "--" + name.replace("_", "-")
+
+        def option(match, flag=flag):
+            value = (match.group(1) or "").strip("'\"")
+            if value in ("", "True"):  # True: a switch given
+                return flag
+            return f"without {flag}" if value == "False" else f"{flag} {value}"
+
+        text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
+        if "_" in name:  # a bare identifier cannot be an English word
+            # (not a quoted key, as in info['ch_names'])
+            bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
+            text = re.sub(bare, flag, text)
+    return text
+
+
+# -- the options' types -------------------------------------------------------------
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (not the 22-line usage).
+
+    With a help hint and exit code 2; subcommand parsers are of this class too.
     """
 
     def error(self, message):
@@ -41,105 +107,73 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
-# -- the options' types ---------------------------------------------------------
+def _typed(convert, expected, *rules, words=None):
+    """Return an argparse type: one of ``words``, or ``convert(text)`` checked.
+
+    ``expected`` says what a text ``convert`` refuses should be; each rule is
+    ``(test, must)``, ``must`` formatted with ``text`` (quoted) and ``value``.
+    """
+
+    def read(text):
+        if words and text.strip().lower() in words:
+            return words[text.strip().lower()]
+        try:
+            value = convert(text)
+        except ValueError:
+            message = f"expected {expected}, got {text!r}"
+            raise argparse.ArgumentTypeError(message) from None
+        for test, must in rules:
+            if not test(value):
+                message = "must be " + must.format(text=repr(text), value=value)
+                raise argparse.ArgumentTypeError(message)
+        return value
+
+    return read
 
 
-def python_help(name, default="%(default)s"):
-    """Return the help of an option meaning what the parameter ``name`` means."""
-    return f"{summary(name).replace('%', '%%')} (default: {default})"
-
-
-def _int_at_least(text, minimum):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-    return value
-
-
-def positive_int(text):
-    return _int_at_least(text, 1)
-
-
-def non_negative_int(text):
-    return _int_at_least(text, 0)
-
-
-def finite_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+def _finite(text):
+    """Read a finite number (ValueError otherwise)."""
+    value = float(text)
     if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+        raise ValueError(text)
     return value
 
 
-def positive_float(text):
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
+def _at_least(minimum):
+    """Return the rule of an integer option: at least ``minimum``."""
+    return (lambda value: value >= minimum, f">= {minimum}, got {{value}}")
 
 
-def sampling_frequency(text):
-    """Read a sampling frequency: positive, finite, with a finite period."""
-    value = positive_float(text)
-    if not np.isfinite(1.0 / value):  # e.g. 1e-320: every time would be inf
-        raise argparse.ArgumentTypeError(
-            f"must be a sampling frequency in Hz with a finite period 1/HZ, "
-            f"got {text!r}"
-        )
-    return value
+_FINITE = (np.isfinite, "finite, got {text}")
+_POSITIVE = (lambda value: value > 0, "> 0, got {text}")
+positive_int = _typed(int, "an integer", _at_least(1))
+non_negative_int = _typed(int, "an integer", _at_least(0))
+n_permutations = _typed(int, "an integer", _at_least(1), words={"all": "all"})
+finite_float = _typed(float, "a number", _FINITE)
+positive_float = _typed(float, "a number", _FINITE, _POSITIVE)
+float_or_none = _typed(float, "a number", _FINITE, words={"none": None})
+probability = _typed(float, "a number", _FINITE, (lambda value: 0 < value < 1,
+                                                   "between 0 and 1, got {text}"))
+# positive, with a finite period (1e-320 Hz: every time would be inf)
+sampling_frequency = _typed(float, "a number", _FINITE, _POSITIVE, (
+    lambda value: np.isfinite(1.0 / value),
+    "a sampling frequency in Hz with a finite period 1/HZ, got {text}"))  # fmt: skip
+# Python's chance: an axis must span it, as scores are
+chance = _typed(_finite, "auto, none or a number", (
+    lambda value: abs(value) <= MAX_SCORE,
+    f"within +-{MAX_SCORE:g}, as scores are, got {{text}}"),
+    words={"auto": "auto", "none": None})  # fmt: skip
 
 
-def float_or_none(text):
-    return None if text.strip().lower() == "none" else finite_float(text)
-
-
-def comma_list(text):
+def _names(text):
+    """Split comma-separated names (ValueError: none)."""
     items = [item.strip() for item in text.split(",") if item.strip()]
     if not items:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated names, got {text!r}"
-        )
+        raise ValueError(text)
     return items
 
 
-def probability(text):
-    """Read a significance level, strictly between 0 and 1."""
-    value = finite_float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
-    return value
-
-
-def n_permutations(text):
-    """Read a number of permutations, or 'all' (every sign flip)."""
-    return "all" if text.strip().lower() == "all" else positive_int(text)
-
-
-def chance(text):
-    """'auto', 'none' (no line) or a number: Python's chance."""
-    word = text.strip().lower()
-    if word in ("auto", "none"):
-        return None if word == "none" else "auto"
-    try:
-        value = finite_float(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected auto, none or a number, got {text!r}"
-        ) from None
-    if abs(value) > MAX_SCORE:  # as Python's chance: an axis must span it
-        raise argparse.ArgumentTypeError(
-            f"must be within +-{MAX_SCORE:g}, as scores are, got {text!r}"
-        )
-    return value
-
-
-def panel(text):
+def _title_file(text):
     """TITLE=FILE: one panel's title and file, split at the last '='.
 
     A title may hold '=' (``C=0.01=c.npz`` is the title ``C=0.01``); a file
@@ -147,32 +181,28 @@ def panel(text):
     """
     title, sep, fname = text.rpartition("=")
     if not sep or not title.strip() or not fname.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected TITLE=FILE (e.g. low=low-ave.fif), got {text!r}"
-        )
+        raise ValueError(text)
     return title.strip(), fname.strip()
 
 
 BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
-def byte_size(text):
+def _bytes(text):
     """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
     word = text.strip().upper().removesuffix("B").removesuffix("I")
     if word == "NONE":
         return None
-    number, unit = word[:-1], word[-1:]
-    if unit not in BYTE_UNITS or unit == "":
-        number, unit = word, ""
-    try:
-        value = float(number) * BYTE_UNITS[unit]
-    except ValueError:
-        value = None
-    if value is None or not np.isfinite(value) or value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a size such as 500M, 2G or 4096 (bytes), or none, got {text!r}"
-        )
+    unit = word[-1:] if word[-1:] in ("K", "M", "G", "T") else ""
+    value = float(word[: len(word) - len(unit)]) * BYTE_UNITS[unit]
+    if not np.isfinite(value) or value < 1:
+        raise ValueError(text)
     return int(value)
+
+
+comma_list = _typed(_names, "comma-separated names")
+panel = _typed(_title_file, "TITLE=FILE (e.g. low=low-ave.fif)")
+byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none")
 
 
 # -- the parser ------------------------------------------------------------------
@@ -275,19 +305,17 @@ def _python_options(group):
     """Return the options of ``group`` that are parameters of animate_coefs."""
     options = []
     for name, param in PARAMS.items():
-        if not param.cli or param.cli[0] != group:
-            continue
-        _, kind, metavar, default, more = param.cli
-        kwargs = dict(help=python_help(param.doc or name, default) + more)
-        if isinstance(kind, tuple):
-            kwargs["choices"] = kind
-        elif kind is not None:
-            kwargs["type"] = globals()[kind]
-        if metavar is not None:
-            kwargs["metavar"] = metavar
-        if default == "%(default)s":
-            kwargs["default"] = param.default
-        options.append((("--" + name.replace("_", "-"),), kwargs))
+        if param.cli and param.cli[0] == group:
+            _, kind, metavar, default, more = param.cli
+            text = summary(param.doc or name).replace("%", "%%")
+            kwargs = dict(help=f"{text} (default: {default}){more}", metavar=metavar)
+            if isinstance(kind, tuple):
+                kwargs["choices"] = kind
+            elif kind is not None:
+                kwargs["type"] = globals()[kind]
+            if default == "%(default)s":
+                kwargs["default"] = param.default
+            options.append((("--" + name.replace("_", "-"),), kwargs))
     return options
 
 
@@ -309,16 +337,13 @@ def build_parser():
     parser : argparse.ArgumentParser
         The parser, with the subcommands ``demo`` and ``render``.
     """
-    parser = OneLineParser(
-        prog=PROG,
-        description="Animate time-resolved decoder coefficients and Haufe "
-        "patterns on the scalp (GIF, MP4, WebM or HTML).",
-        epilog=f"Run '{PROG} COMMAND --help' for the options of a command.",
-    )
+    parser = OneLineParser(prog=PROG, description="Animate time-resolved decoder "
+                           "coefficients and Haufe patterns on the scalp (GIF, MP4, "
+                           "WebM or HTML).", epilog=f"Run '{PROG} COMMAND --help' for "
+                           "the options of a command.")  # fmt: skip
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(
-        title="commands", metavar="COMMAND", dest="command", required=True
-    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND",
+                                     dest="command", required=True)  # fmt: skip
     _add_demo_parser(commands)
     _add_render_parser(commands)
     return parser
