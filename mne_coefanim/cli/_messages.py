@@ -15,6 +15,8 @@ import re
 import sys
 from contextlib import contextmanager
 
+from .._params import DICTS, RENAMED
+
 PROG = "mne-coefanim"
 
 
@@ -40,7 +42,40 @@ _PHRASES = (
 )  # fmt: skip
 # name=value, the value quoted, <a placeholder>, a word or a number, or none
 # (a tuple or list value is left as Python writes it)
-_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
+# (a sentence's full stop is no part of a value)
+_ASSIGNMENT = (r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|\.\.\.|"
+               r"[\w+-]+(?:\.[\w+-]+)*)?")
+# 0.2's dict spellings, coef_params=dict(align_signs=True) or
+# score_params['stats'], and their keys' options (mask's method is --mask)
+_KEYS = {**DICTS, "mask": {"method": "mask"}}
+_VALUE = r"'[^']*'|\"[^\"]*\"|<[^>]+>|\.\.\.|[\w+-]+(?:\.[\w+-]+)*"
+_DICT_ITEMS = re.compile(rf"\b({'|'.join(_KEYS)})=dict\(((?:\w+=(?:{_VALUE})(?:, )?)+)\)")
+_DICT_KEY = re.compile(rf"\b({'|'.join(_KEYS)})\['(\w+)'\]")
+
+
+def _flat_options(text, options):
+    """Spell the dicts' items whose options the command has as ``option=value``."""
+
+    def option(name, key):
+        flat = _KEYS[name].get(key, key if name == "mask" else None)
+        return flat if flat in options else None
+
+    def items(match):
+        pairs = re.findall(rf"(\w+)=({_VALUE})", match.group(2))
+        flat = [option(match.group(1), key) for key, _ in pairs]
+        if None in flat:  # an item the command cannot set: Python's spelling
+            return match.group(0)
+        return " ".join(f"{name}={value}" for name, (_, value) in zip(flat, pairs))
+
+    def key(match):
+        flat = option(*match.groups())
+        return match.group(0) if flat is None else "--" + flat.replace("_", "-")
+
+    text = _DICT_KEY.sub(key, _DICT_ITEMS.sub(items, text))
+    for public, flat in RENAMED.items():  # beyond_sensors is --extrapolated
+        if flat in options:
+            text = re.sub(rf"\b{public}\b", flat, text)
+    return text
 
 
 def cli_wording(text, options=()):
@@ -58,10 +93,16 @@ def cli_wording(text, options=()):
     -------
     text : str
         ``name=value`` becomes ``--name value`` for each option
-        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
-        ``name_with_underscores`` its flag, not a quoted key), and the Python
-        phrases of the hints say what to pass to the command.
+        (``name=True`` the flag alone, ``name=False`` "without" it,
+        ``name=None`` ``--name none``; a bare
+        ``name_with_underscores`` its flag, not a quoted key), a dict's item
+        whose option the command has is that option
+        (``score_params=dict(stats='fdr')`` is ``--score-stats fdr``,
+        ``score_params['stats']`` is ``--score-stats``, ``beyond_sensors``
+        is ``--extrapolated``), and the Python phrases of the hints say what
+        to pass to the command.
     """
+    text = _flat_options(text, options)
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
     for name in sorted(options, key=len, reverse=True):
@@ -71,6 +112,8 @@ def cli_wording(text, options=()):
             value = (match.group(1) or "").strip("'\"")
             if value in ("", "True"):  # True: a switch given
                 return flag
+            if value == "None":  # the command's choices say none
+                return f"{flag} none"
             return f"without {flag}" if value == "False" else f"{flag} {value}"
 
         text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
