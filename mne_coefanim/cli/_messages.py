@@ -49,7 +49,9 @@ _ASSIGNMENT = (r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|\.\.\.|"
 # score_params['stats'], and their keys' options (mask's method is --mask)
 _KEYS = {**DICTS, "mask": {"method": "mask"}}
 _VALUE = r"'[^']*'|\"[^\"]*\"|<[^>]+>|\.\.\.|[\w+-]+(?:\.[\w+-]+)*"
-_DICT_ITEMS = re.compile(rf"\b({'|'.join(_KEYS)})=dict\(((?:\w+=(?:{_VALUE})(?:, )?)+)\)")
+_DICT_ITEMS = re.compile(
+    rf"\b({'|'.join(_KEYS)})=dict\(((?:\w+=(?:{_VALUE})(?:, )?)+)\)"
+)
 _DICT_KEY = re.compile(rf"\b({'|'.join(_KEYS)})\['(\w+)'\]")
 
 
@@ -65,7 +67,9 @@ def _flat_options(text, options):
         flat = [option(match.group(1), key) for key, _ in pairs]
         if None in flat:  # an item the command cannot set: Python's spelling
             return match.group(0)
-        return " ".join(f"{name}={value}" for name, (_, value) in zip(flat, pairs))
+        values = (value for _, value in pairs)
+        named = zip(flat, values, strict=True)
+        return " ".join(f"{name}={value}" for name, value in named)
 
     def key(match):
         flat = option(*match.groups())

@@ -207,7 +207,8 @@ def as_coef_data(
     align_signs = check_align_signs(align_signs)
     if normalize_patterns and attr != "patterns_":
         raise ValueError(
-            f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
+            f"coef_params=dict(normalize_patterns=True) needs "
+            f"coef_params=dict(attr='patterns_'); got attr={attr!r}. "
             "Filters (weights) have no normalised form."
         )
 
