@@ -344,8 +344,9 @@ def freq_axis(freqs, fmin=None, fmax=None):
             if value is not None:
                 raise ValueError(
                     f"{name} selects frequencies, but freqs is None; got "
-                    f"{name}={value!r}. Pass freqs= (the frequency of each "
-                    "entry of the data's 'freqs' axis, in Hz) as well."
+                    f"coef_params=dict({name}={value!r}). Pass freqs= (the "
+                    "frequency of each entry of the data's 'freqs' axis, in Hz) "
+                    "as well."
                 )
         return None
     values = _check_values(freqs)
