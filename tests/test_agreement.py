@@ -316,7 +316,8 @@ def test_non_negative_maps_are_refused(info):
     norm = mc.CoefData(data=samples.mean(axis=0), times=np.arange(N_TIMES) / 100,
                        samples=samples, sample_dim="subjects",
                        reduction="the norm across classes")  # fmt: skip
-    with pytest.raises(ValueError, match="non-negative by construction.*class_idx"):
+    with pytest.raises(ValueError, match=r"non-negative by construction.*"
+                       r"coef_params=dict\(class_idx=\.\.\.\)"):  # fmt: skip
         mc.animate_coefs(norm, info, consistency="sign", **FAST)
 
 
