@@ -42,8 +42,8 @@ SCORE_LABELS = {
 PER_CLASS = ("accuracy", "balanced_accuracy")  # chance is 1 / n_classes
 FIXED_CHANCE = {"roc_auc": 0.5, "r2": 0.0, "pearson": 0.0}
 CHANCE_HINT = (
-    "pass score_params=dict(chance=<number>), or score_params=dict(scoring=...) "
-    "with one of 'roc_auc', 'accuracy', 'balanced_accuracy', 'r2', 'pearson' "
+    "pass score_params=dict(chance=<number>), or score_params=dict(scoring=<name>) "
+    "with <name> one of 'roc_auc', 'accuracy', 'balanced_accuracy', 'r2', 'pearson' "
     "(with a fitted classifier as data for the accuracies' number of classes)"
 )
 

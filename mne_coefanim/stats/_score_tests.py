@@ -311,8 +311,8 @@ def _check_testable(panel, method):
         raise ValueError(
             f"{asked}, but the chance level is unknown (or "
             "score_params=dict(chance=None)): pass "
-            "score_params=dict(chance=<number>), or score_params=dict(scoring=...) "
-            "(e.g. 'roc_auc') for chance='auto'."
+            "score_params=dict(chance=<number>), or "
+            "score_params=dict(scoring=<name>) (e.g. 'roc_auc') for chance='auto'."
         )
     if panel.rows_are != "subjects" or len(panel.rows) < 2:
         raise ValueError(f"{asked}, but {_what_rows(panel)}; {SUBJECTS_HINT}.")
