@@ -353,7 +353,7 @@ def test_unnamed_axes_are_refused(info):
         (dict(consistency="mean"), r"consistency must be one of None, 't', "
                                    r"'sign', 'sem'; got 'mean'"),
         (dict(consistency=dict(kind="t", display="side")),
-         r"consistency_display must be one of 'panel', 'fade'; got 'side'"),
+         r"consistency\['display'\] must be one of 'panel', 'fade'; got 'side'"),
         (dict(consistency=dict(display="fade")), r"needs a measure: pass consistency="),
         (dict(consistency=dict(kind="t", display="fade"), mask="fdr",
               mask_params=dict(dim=0.5)), "both fade the map"),

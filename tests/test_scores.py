@@ -138,7 +138,7 @@ def test_chance_errors(info16, rng):
             score_params=dict(chance="half"),
             **FAST,
         )
-    with pytest.raises(TypeError, match="scoring must be a str"):
+    with pytest.raises(TypeError, match=r"score_params\['scoring'\] must be a str"):
         mc.animate_coefs(
             data,
             info16,
