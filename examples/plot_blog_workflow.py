@@ -25,9 +25,9 @@ print(study)
 # %%
 # The blog's animation: the absolute value of the mean coefficients over
 # subjects and folds.
-# ``transform='abs'`` is applied *after* averaging (averaging absolute values
-# would turn noise into a positive offset). The values are non-negative, so
-# the colour map is sequential and starts at 0.
+# ``coef_params=dict(transform='abs')`` is applied *after* averaging
+# (averaging absolute values would turn noise into a positive offset). The
+# values are non-negative, so the colour map is sequential and starts at 0.
 anim = mne_coefanim.animate_coefs(
     study.coefs,
     study.info,
@@ -46,7 +46,8 @@ anim.save("blog_filters.gif", overwrite=True)
 # The normalised patterns are in volts per standard deviation of the decoder
 # output (the same whatever the scale of each subject's weights); show them
 # in µV, with the decoding score under the map and a cursor at each frame's
-# time. ``scoring='roc_auc'`` names the score and puts the chance line at 0.5.
+# time. ``score_params=dict(scoring='roc_auc')`` names the score and puts
+# the chance line at 0.5.
 anim = mne_coefanim.animate_coefs(
     study.normalized_patterns * 1e6,
     study.info,

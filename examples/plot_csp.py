@@ -3,16 +3,17 @@ CSP patterns: components as panels, sliding windows as frames
 =============================================================
 
 A fitted :class:`mne.decoding.CSP` has one pattern per component and no time
-axis: ``animate_coefs`` shows each chosen component (``components``) as its
-own panel. CSPs fitted on successive time windows become frames at the
-window centres, which a CSP does not store: pass them as ``times``.
+axis: ``animate_coefs`` shows each chosen component
+(``coef_params['components']``) as its own panel. CSPs fitted on successive
+time windows become frames at the window centres, which a CSP does not
+store: pass them as ``times``.
 
 A CSP pattern's sign is arbitrary (it is an eigenvector): folds of the same
 window can come out with opposite signs and cancel in their average, and
 successive windows can flip, making the animation flicker.
-``align_signs=True`` flips, before averaging, each fold's pattern to agree
-with the leading pattern of the window's folds, then each window to agree
-with the previous one, and logs how many it flipped.
+``coef_params=dict(align_signs=True)`` flips, before averaging, each fold's
+pattern to agree with the leading pattern of the window's folds, then each
+window to agree with the previous one, and logs how many it flipped.
 
 The epochs are simulated: 32 EEG channels, and an occipital source whose
 power is 9 times larger in class 1 than in class 0 from 0.4 s on.

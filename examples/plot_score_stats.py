@@ -3,9 +3,9 @@ Is the decoding score above chance, and when?
 =============================================
 
 The score panel under the maps shows the mean score across subjects ± its
-SEM. ``score_stats`` also tests, at every time point, whether the subjects'
-scores lie above chance, and marks the significant times with a bar under
-the curve, as mne-bids-pipeline does for its group decoding scores:
+SEM. ``score_params['stats']`` also tests, at every time point, whether the
+subjects' scores lie above chance, and marks the significant times with a
+bar under the curve, as mne-bids-pipeline does for its group decoding scores:
 
 * ``'cluster'``: a temporal cluster permutation test across subjects
   (:func:`mne.stats.permutation_cluster_1samp_test`; neighbours are

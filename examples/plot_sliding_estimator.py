@@ -34,13 +34,13 @@ time_decod.fit(X, y)
 
 # %%
 # Patterns of the refitted model with the cross-validated AUC under the map.
-# ``normalize_patterns=True`` shows them in µV per standard deviation of the
-# decoder output (MNE's ``patterns_`` follow the weights' scale, and would be
-# shown in arbitrary units). The AUC's name and chance level (0.5) come from
-# the estimator's ``scoring``; the band is the SEM across the 3 folds of this
-# one subject. Folds are not independent samples, so there is no
-# significance mask here: group statistics need several subjects (see the
-# statistics example).
+# ``coef_params=dict(normalize_patterns=True)`` shows them in µV per standard
+# deviation of the decoder output (MNE's ``patterns_`` follow the weights'
+# scale, and would be shown in arbitrary units). The AUC's name and chance
+# level (0.5) come from the estimator's ``scoring``; the band is the SEM
+# across the 3 folds of this one subject. Folds are not independent samples,
+# so there is no significance mask here: group statistics need several
+# subjects (see the statistics example).
 anim = mne_coefanim.animate_coefs(
     time_decod,
     epochs.info,

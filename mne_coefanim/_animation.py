@@ -70,7 +70,7 @@ class CoefAnimation:
     scores : ScorePanel | None
         The score panel's data: ``mean``, the band (``low``, ``high`` and
         ``band``, what it was computed across), ``chance``, ``label`` and
-        ``matrix`` for a generalization matrix; with ``score_stats``,
+        ``matrix`` for a generalization matrix; with ``score_params['stats']``,
         ``significant`` (bool per frame: the bar) and ``significance`` (what
         the bar means).
     time_labels : list of str

@@ -201,7 +201,8 @@ def check_chance(chance):
     if not np.isfinite(value) or abs(value) > MAX_SCORE:
         raise ValueError(
             f"chance must be a finite number within +-{MAX_SCORE:g}, as scores "
-            f"are (the score axis spans both); got chance={value!r}."
+            f"are (the score axis spans both); got "
+            f"score_params=dict(chance={value!r})."
         )
     return value
 

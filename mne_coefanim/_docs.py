@@ -24,9 +24,9 @@ data : array | estimator | list of estimators | Evoked | CoefData | dict
       fold);
     - an :class:`mne.Evoked` (e.g. patterns in an ``EvokedArray``);
     - a fitted :class:`mne.decoding.CSP` (or a pipeline starting with one): one static
-      map per component (see ``components``); a list of CSPs fitted on successive time
-      windows, animated at the window centres given as ``times``; or a list (windows) of
-      lists (folds);
+      map per component (see ``coef_params['components']``); a list of CSPs fitted on
+      successive time windows, animated at the window centres given as ``times``; or a
+      list (windows) of lists (folds);
     - a :class:`pandas.DataFrame` with one column per channel, named, and the times (s)
       as its index, or an xarray-like object whose dims and coordinates name the axes,
       channels and times (channels matched to ``info`` by name); a masked array is
@@ -141,11 +141,11 @@ freqs : array-like, shape (n_freqs,) | (n_freqs, 2) | None
     frequency coordinate gives them (``freqs`` given too must equal it). Each frequency
     becomes a row of maps titled by its frequency (e.g. ``'10 Hz'``, ``'8–12 Hz'``), the
     highest on top, on one colour scale; a dict's entries are the columns. A decoder's
-    coefficients are read for all features at once and then split, and ``transform``
-    applies to each frequency's maps (``'zscore'``: across the channels of one
-    frequency). ``scores`` of shape ``(n_freqs, n_times)`` are drawn as a time-frequency
-    map (see ``score_params['matrix']``). None (default): the data has no frequency axis
-    (giving one is then an error).
+    coefficients are read for all features at once and then split, and
+    ``coef_params['transform']`` applies to each frequency's maps (``'zscore'``: across
+    the channels of one frequency). ``scores`` of shape ``(n_freqs, n_times)`` are drawn
+    as a time-frequency map (see ``score_params['matrix']``). None (default): the data
+    has no frequency axis (giving one is then an error).
 fmin, fmax : float | None
     Show only the frequencies in this range (Hz, inclusive; bands only when they lie
     entirely within it), as ``tmin``/``tmax`` do for times; the time-frequency score map
@@ -229,12 +229,13 @@ mask_dim : float | None
     The map then uses half as many colour levels (the other half are their faded twins).
 consistency : None | 't' | 'sign' | 'sem' | dict
     Also show how consistently the subjects carry the mean map, per channel and time
-    point, computed across the per-subject values (before ``transform``) over the data's
-    whole time range. None (the default) shows the mean only. ``'t'``: the one-sample t
-    against 0 (as :func:`scipy.stats.ttest_1samp`); ``'sign'``: the fraction of subjects
-    whose sign agrees with the mean's; ``'sem'``: the standard error of the mean, in the
-    data's units (not with ``transform='zscore'``). Needs at least 2 subjects: data with
-    a subjects axis (or one list of fold estimators per subject). Folds are not
+    point, computed across the per-subject values (before ``coef_params['transform']``)
+    over the data's whole time range. None (the default) shows the mean only. ``'t'``:
+    the one-sample t against 0 (as :func:`scipy.stats.ttest_1samp`); ``'sign'``: the
+    fraction of subjects whose sign agrees with the mean's; ``'sem'``: the standard
+    error of the mean, in the data's units (not with
+    ``coef_params=dict(transform='zscore')``). Needs at least 2 subjects: data with a
+    subjects axis (or one list of fold estimators per subject). Folds are not
     independent samples (they agree even on pure noise), so folds-only data are refused,
     and so are maps that are non-negative by construction (the norm across classes, the
     RMS of gradiometer pairs) and arrays whose axes were not named (``dims``).

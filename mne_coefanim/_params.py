@@ -14,6 +14,7 @@ help without loading matplotlib or MNE.
 """
 
 import os
+import re
 import sys
 import warnings
 from dataclasses import dataclass, fields, make_dataclass
@@ -267,6 +268,49 @@ def flatten(kwargs, public):
                 f"animate_coefs() got an unexpected keyword argument {name!r}"
             )
     return params
+
+
+# a value in a message: quoted, <a placeholder>, ..., a word or a number (a
+# sentence's full stop is no part of it)
+VALUE_TEXT = r"'[^']*'|\"[^\"]*\"|<[^>]+>|\.\.\.|[\w+-]+(?:\.[\w+-]+)*"
+# 0.2's dict spellings, coef_params=dict(align_signs=True) or
+# score_params['stats'], and their keys' options (mask's method is --mask)
+_KEYS = {**DICTS, "mask": {"method": "mask"}}
+_DICT_ITEMS = re.compile(
+    rf"\b({'|'.join(_KEYS)})=dict\(((?:\w+=(?:{VALUE_TEXT})(?:, )?)+)\)"
+)
+_DICT_KEY = re.compile(rf"\b({'|'.join(_KEYS)})\['(\w+)'\]")
+
+
+def spelled_as_options(text, options):
+    """Spell a message's dict items whose options a command has as ``option=value``.
+
+    ``score_params=dict(stats='fdr')`` becomes ``score_stats='fdr'`` and
+    ``score_params['stats']`` ``--score-stats`` when ``score_stats`` is in
+    ``options`` (the command line's words); other items keep Python's spelling.
+    """
+
+    def option(name, key):
+        flat = _KEYS[name].get(key, key if name == "mask" else None)
+        return flat if flat in options else None
+
+    def items(match):
+        pairs = re.findall(rf"(\w+)=({VALUE_TEXT})", match.group(2))
+        flat = [option(match.group(1), key) for key, _ in pairs]
+        if None in flat:  # an item the command cannot set: Python's spelling
+            return match.group(0)
+        named = zip(flat, (value for _, value in pairs), strict=True)
+        return " ".join(f"{name}={value}" for name, value in named)
+
+    def key(match):
+        flat = option(*match.groups())
+        return match.group(0) if flat is None else "--" + flat.replace("_", "-")
+
+    text = _DICT_KEY.sub(key, _DICT_ITEMS.sub(items, text))
+    for public, flat in RENAMED.items():  # beyond_sensors is --extrapolated
+        if flat in options:
+            text = re.sub(rf"\b{public}\b", flat, text)
+    return text
 
 
 def _unpack(name, value):

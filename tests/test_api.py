@@ -843,9 +843,10 @@ def test_values_name_the_second_of_two_classes(info, data):
         ("sliding", dict(coef_params=dict(class_names=["a", "b"], transform="abs")),
          ValueError,
          r"class_names says which class positive values point to, but "
-         r"transform='abs' leaves no sign"),
+         r"coef_params=dict\(transform='abs'\) leaves no sign"),
         ("three", dict(coef_params=dict(class_names=["a", "b", "c"])), ValueError,
-         r"no sign \(the norm across classes; class_idx picks one class\)"),
+         r"no sign \(the norm across classes; coef_params=dict\(class_idx=\.\.\.\) "
+         r"picks one class\)"),
         ("data", dict(coef_params=dict(class_names=["a", "b", "c"])), ValueError,
          r"class_names names the two classes of a binary decoder .* got 3"),
         ("data", dict(coef_params=dict(class_names=["a", "a"])), ValueError,

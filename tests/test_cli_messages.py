@@ -56,7 +56,7 @@ def test_mne_logs_and_bars_only_with_verbose(capfd, study):
         assert line in out, out
     assert "Permuting" in err and "Saving 4 frames" in out
     # the hints in the log are the command's: --chance, not chance=
-    assert "pass --chance <number>, or --scoring one of" in out
+    assert "pass --chance <number>, or --scoring <name> with <name> one of" in out
     assert "chance=" not in out and "np.newaxis" not in out
 
 
@@ -131,3 +131,25 @@ def test_cli_wording_rewrites_python_hints():
         "or --scores saved with shape (n_subjects, 1, n_times) (subjects) or "
         "(1, n_folds, n_times) (folds of one subject)."
     )  # fmt: skip
+
+
+def test_cli_wording_spells_0_2_dicts_as_options():
+    options = ["chance", "scoring", "score_stats", "score_label", "extrapolated",
+               "align_signs", "transform", "alpha", "mask",
+               "n_permutations"]  # fmt: skip
+    assert cli_wording(
+        "pass score_params=dict(chance=<number>), or "
+        "score_params=dict(scoring=<name>); or use score_params=dict(stats='fdr'). "
+        "Pass coef_params=dict(align_signs=False) or "
+        "coef_params=dict(transform=None); beyond_sensors='hide'; "
+        "mask=dict(method='fdr', alpha=0.01); score_params['label'] and "
+        "score_params['stats'].", options
+    ) == (
+        "pass --chance <number>, or --scoring <name>; or use --score-stats fdr. Pass "
+        "without --align-signs or --transform none; --extrapolated hide; "
+        "--mask fdr --alpha 0.01; --score-label and --score-stats."
+    )  # fmt: skip
+    # a dict item the command has no option for keeps Python's spelling
+    text = ("consistency=dict(display='panel'), mask_params=dict(dim=None), "
+            "score_params=dict(matrix=False), coef_params=dict(class_idx=...)")
+    assert cli_wording(text, options) == text

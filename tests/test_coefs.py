@@ -466,7 +466,9 @@ def test_normalized_patterns_do_not_follow_the_weights_scale():
 
 
 def test_normalized_patterns_errors(epochs, sliding):
-    with pytest.raises(ValueError, match="normalize_patterns=True needs attr"):
+    with pytest.raises(ValueError,
+                       match=r"coef_params=dict\(normalize_patterns=True\) needs "
+                       r"coef_params=dict\(attr='patterns_'\)"):
         as_coef_data(sliding, attr="filters_", normalize_patterns=True)
     with pytest.raises(ValueError, match="normalize_patterns cannot be used when"):
         as_coef_data(np.zeros((3, 4)), normalize_patterns=True)

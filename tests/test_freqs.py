@@ -176,7 +176,9 @@ def tf_decoder():
 def test_align_signs_with_a_decoders_freqs_is_refused(tf_decoder):
     """Not dropped silently: the decoder's maps are read after the split."""
     sliding, info = tf_decoder
-    with pytest.raises(ValueError, match="align_signs=True with a frequency axis "
+    with pytest.raises(ValueError,
+                       match=r"coef_params=dict\(align_signs=True\) with a frequency "
+                       r"axis "
                        "takes a plain array.*fitted decoders"):  # fmt: skip
         animate_coefs(
             [sliding, sliding],
@@ -375,7 +377,9 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     square = rng.uniform(0.4, 0.6, (N_TIMES, N_TIMES))
     freqs = np.arange(1.0, N_TIMES + 1)
     many = rng.standard_normal((N_TIMES, len(info.ch_names), N_TIMES))
-    with pytest.raises(ValueError, match="generalization matrix .score_matrix=True"):
+    with pytest.raises(ValueError,
+                       match=r"generalization matrix "
+                       r"\(score_params=dict\(matrix=True\)"):
         animate_coefs(many, info, dims=("times", "channels", "freqs"), freqs=freqs,
                       scores=square, **FAST)  # fmt: skip
     anim = animate_coefs(
@@ -406,7 +410,8 @@ def test_tf_score_option_errors(info, rng, kwargs, match):
 
 def test_tf_score_shape_must_match(info, rng):
     data = rng.standard_normal((N_TIMES, len(info.ch_names), 3))
-    with pytest.raises(ValueError, match=r"score_matrix='freqs'.*\(3, 8\); got \(2"):
+    with pytest.raises(ValueError,
+                       match=r"score_params=dict\(matrix='freqs'\).*\(3, 8\); got \(2"):
         animate_coefs(
             data,
             info,

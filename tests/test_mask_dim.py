@@ -51,10 +51,11 @@ def palette_level(anim, k, n_colors):
 def test_mask_dim_errors(info, rng):
     data = rng.standard_normal((2, len(info.ch_names)))
     times = np.arange(2) / 10
-    with pytest.raises(ValueError, match="mask_dim needs a mask"):
+    with pytest.raises(ValueError, match=r"mask_params\['dim'\] needs a mask"):
         mc.animate_coefs(data, info, times=times, mask_params=dict(dim=0.5), **FAST)
     mask = np.ones(data.shape, bool)
-    with pytest.raises(ValueError, match=r"mask_dim must be in \(0, 1\]; got 2"):
+    with pytest.raises(ValueError,
+                       match=r"mask_params\['dim'\] must be in \(0, 1\]; got 2"):
         mc.animate_coefs(
             data, info, times=times, mask=mask, mask_params=dict(dim=2), **FAST
         )

@@ -418,7 +418,7 @@ def test_error_bad_picks(small_info):
         resolve_sensors(small_info, exclude=3)
     with pytest.raises(TypeError, match="picks must be None"):
         resolve_sensors(small_info, picks=3.5)
-    with pytest.raises(ValueError, match="exclude=\\(\\) to keep bad"):
+    with pytest.raises(ValueError, match="Name bad channels in picks to keep them"):
         info = small_info.copy()
         info["bads"] = list(info["ch_names"])
         resolve_sensors(info)

@@ -248,7 +248,8 @@ def test_log_says_method_subjects_and_p_values(study):
     with catch_logging() as log:
         animate(study, score_params=dict(stats="cluster", seed=0), verbose=True)
     text = log.getvalue()
-    assert "score_stats='cluster': scores above chance across 8 subjects" in text
+    assert ("score_params=dict(stats='cluster'): scores above chance across 8 "
+            "subjects") in text
     assert "all 256 sign flips" in text and "(p = 0.00781)" in text
 
 
@@ -309,7 +310,8 @@ def test_refused_for_a_matrix_and_bad_values(study):
     matrix = np.tile(study["scores"].mean(axis=1)[:, :, np.newaxis], (1, 1, N_TIMES))
     with pytest.raises(ValueError, match="scores are a generalization matrix"):
         animate(dict(study, scores=matrix), score_params=dict(stats="cluster"))
-    with pytest.raises(ValueError, match="score_stats must be 'cluster', 'fdr'"):
+    with pytest.raises(ValueError,
+                       match=r"score_params\['stats'\] must be 'cluster', 'fdr'"):
         animate(study, score_params=dict(stats="bonferroni"))
 
 

@@ -123,7 +123,7 @@ def test_unknown_chance_says_how_to_set_it(info16, rng):
                          **{**FAST, "verbose": True})  # fmt: skip
         text = log.getvalue()
     assert "No chance line" in text
-    assert "chance=<number>" in text
+    assert "score_params=dict(chance=<number>)" in text
 
 
 def test_chance_errors(info16, rng):
@@ -138,7 +138,7 @@ def test_chance_errors(info16, rng):
             score_params=dict(chance="half"),
             **FAST,
         )
-    with pytest.raises(TypeError, match="scoring must be a str"):
+    with pytest.raises(TypeError, match=r"score_params\['scoring'\] must be a str"):
         mc.animate_coefs(
             data,
             info16,

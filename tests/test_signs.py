@@ -185,7 +185,8 @@ def test_per_time_logs_its_risk(info32):
     with catch_logging(verbose=True) as log:
         aligned = as_coef_data(data, align_signs="per_time", verbose=True)
     text = log.getvalue()
-    assert "align_signs='per_time': flipped 50 of 160 maps (16 subjects x 10 " in text
+    assert ("coef_params=dict(align_signs='per_time'): flipped 50 of 160 maps "
+            "(16 subjects x 10 ") in text
     assert "polarity may change between frames" in text
     assert _corr_per_time(aligned.data, pattern).min() > 0.95
     assert aligned.signs_aligned

@@ -97,7 +97,7 @@ def test_channels_at_the_same_position_are_named(info16, data):
 
 def test_channels_on_one_line(info16, rng):
     with pytest.raises(ValueError, match=r"The channels T7, C3, Cz, C4 lie on one "
-                       r"line.*check picks and exclude"):  # fmt: skip
+                       r"line.*check picks and info\['bads'\]"):  # fmt: skip
         animate_coefs(rng.standard_normal((N_TIMES, 16)), info16,
                       picks=["T7", "C3", "Cz", "C4"], **FAST)  # fmt: skip
 
@@ -635,10 +635,14 @@ def no_rendering(monkeypatch):
 @pytest.mark.parametrize(
     "chance, error, match",
     [
-        (np.nan, ValueError, r"chance must be a finite number .*got chance=nan"),
-        (np.inf, ValueError, r"chance must be a finite number .*got chance=inf"),
-        (1e308, ValueError, r"within \+-1e\+100.*got chance=1e\+308"),
-        (-1e308, ValueError, r"within \+-1e\+100.*got chance=-1e\+308"),
+        (np.nan, ValueError, r"chance must be a finite number .*got "
+                             r"score_params=dict\(chance=nan\)"),
+        (np.inf, ValueError, r"chance must be a finite number .*got "
+                             r"score_params=dict\(chance=inf\)"),
+        (1e308, ValueError,
+         r"within \+-1e\+100.*got score_params=dict\(chance=1e\+308\)"),
+        (-1e308, ValueError,
+         r"within \+-1e\+100.*got score_params=dict\(chance=-1e\+308\)"),
         ("0.5", ValueError, r"chance must be a number, 'auto' or None"),
         (True, TypeError, r"chance must be a number, 'auto' or None; got bool"),
     ],

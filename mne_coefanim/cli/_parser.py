@@ -16,7 +16,7 @@ import numpy as np
 from .. import __version__
 from .._checks import MAX_SCORE
 from .._docs import summary
-from .._params import PARAMS
+from .._params import PARAMS, VALUE_TEXT, spelled_as_options
 
 PROG = "mne-coefanim"
 DEMO_SUBJECTS = 8
@@ -50,9 +50,8 @@ _PHRASES = (
     (r"pass times / 1e3 \(times are in seconds\)",
      "save them divided by 1e3 (times are in seconds)"),
 )  # fmt: skip
-# name=value, the value quoted, <a placeholder>, a word or a number, or none
-# (a tuple or list value is left as Python writes it)
-_ASSIGNMENT = r"\b{name}=(?![(\[])('[^']*'|\"[^\"]*\"|<[^>]+>|[\w.+-]+)?"
+# name=value (a value as VALUE_TEXT reads it; a tuple or list is left as it is)
+_ASSIGNMENT = rf"\b{{name}}=(?![(\[])({VALUE_TEXT})?"
 
 
 def cli_wording(text, options=()):
@@ -69,11 +68,12 @@ def cli_wording(text, options=()):
     Returns
     -------
     text : str
-        ``name=value`` becomes ``--name value`` for each option
-        (``name=True`` the flag alone, ``name=False`` "without" it; a bare
-        ``name_with_underscores`` its flag, not a quoted key), and the Python
-        phrases of the hints say what to pass to the command.
+        ``name=value`` becomes ``--name value`` for each option (``True`` the
+        flag alone, ``False`` "without" it, ``None`` ``--name none``; a bare
+        ``name_with_underscores`` its flag, not a quoted key; dicts' items as
+        :func:`spelled_as_options` says); hints' Python phrases the command's.
     """
+    text = spelled_as_options(text, options)
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
     for name in sorted(options, key=len, reverse=True):
@@ -83,6 +83,8 @@ def cli_wording(text, options=()):
             value = (match.group(1) or "").strip("'\"")
             if value in ("", "True"):  # True: a switch given
                 return flag
+            if value == "None":  # the command's choices say none
+                return f"{flag} none"
             return f"without {flag}" if value == "False" else f"{flag} {value}"
 
         text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)

@@ -14,6 +14,7 @@ from mne.utils import verbose
 
 from .._checks import check_finite, check_option, check_type
 from .._docs import fill_doc
+from .._params import DICTS
 from ._csp import align_stack, check_align_signs, csp_stack, is_csp_input
 from ._data import (
     DIM_NAMES,
@@ -29,6 +30,8 @@ from ._data import (
 )
 from ._estimators import _estimator_stack, _is_estimator, _positive_class
 from ._labelled import check_orientation, read_labelled
+
+COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
 
 KINDS = ("patterns", "filters", "evoked", "values")
 TRANSFORMS = (None, "abs", "zscore")
@@ -207,7 +210,8 @@ def as_coef_data(
     align_signs = check_align_signs(align_signs)
     if normalize_patterns and attr != "patterns_":
         raise ValueError(
-            f"normalize_patterns=True needs attr='patterns_'; got attr={attr!r}. "
+            f"coef_params=dict(normalize_patterns=True) needs "
+            f"coef_params=dict(attr='patterns_'); got attr={attr!r}. "
             "Filters (weights) have no normalised form."
         )
 
@@ -302,10 +306,12 @@ def _reject(what, **params):
     """Raise if a parameter that means nothing for this input was given."""
     for name, value in params.items():
         if value is not None:
+            given = f"{name}={value!r}"  # coef_params' keys as 0.2 spells them
+            given = f"coef_params=dict({given})" if name in COEF_KEYS else given
             raise ValueError(
-                f"{name} cannot be used when data is {what}; got {name}="
-                f"{value!r}. Leave {name} at its default (it is either carried "
-                f"by the data already or only meaningful for other inputs)."
+                f"{name} cannot be used when data is {what}; got {given}. Leave "
+                f"{name} at its default (it is either carried by the data already "
+                f"or only meaningful for other inputs)."
             )
 
 

@@ -146,8 +146,8 @@ def split_csp_panels(titles, items, components):
         if components is not None:
             raise ValueError(
                 f"components is only for CSP inputs (mne.decoding.CSP, or "
-                f"lists of them); got components={components!r} with data "
-                f"that holds no CSP. Leave components=None."
+                f"lists of them); got coef_params=dict(components={components!r}) "
+                f"with data that holds no CSP. Leave coef_params=dict(components=None)."
             )
         return titles, items
     new_titles, new_items = [], []
@@ -172,7 +172,8 @@ def csp_stack(data, components, times, attr, align):
         if components is not None:
             raise ValueError(
                 f"components cannot be used when data is a CSPComponent (it "
-                f"holds its component already); got components={components!r}."
+                f"holds its component already); got "
+                f"coef_params=dict(components={components!r})."
             )
         data, index = data.csps, data.index
     else:
@@ -369,7 +370,7 @@ def _align_flat(flat, has, mode, n_subjects):
     if mode == "per_time":
         aligned, n_flipped = align_per_time(flat)
         logger.info(
-            f"align_signs='per_time': flipped {n_flipped} of "
+            f"coef_params=dict(align_signs='per_time'): flipped {n_flipped} of "
             f"{flat[..., 0].size} maps ({len(flat)} {what} x {n_times} times "
             f"and rows), each time aligned on its own, then to agree with the "
             f"previous time; the group map's polarity may change between "
@@ -400,10 +401,11 @@ def log_flips(n_flipped, n_total, what):
 def aligned_test_refusal(what):
     """Why ``what`` (a test against 0) refuses sign-aligned samples."""
     return (
-        f"{what} cannot test sign-aligned samples (align_signs=True) against 0: "
-        f"alignment makes every subject agree with their leading pattern, so "
-        f"even pure noise comes out significant (and a sign-flip permutation "
-        f"test is blind, as alignment undoes the flips). Pass align_signs=False "
-        f"to test maps whose sign is meaningful, or a boolean mask computed "
+        f"{what} cannot test sign-aligned samples "
+        f"(coef_params=dict(align_signs=True)) against 0: alignment makes every "
+        f"subject agree with their leading pattern, so even pure noise comes out "
+        f"significant (and a sign-flip permutation test is blind, as alignment "
+        f"undoes the flips). Pass coef_params=dict(align_signs=False) to test "
+        f"maps whose sign is meaningful, or a boolean mask computed "
         f"elsewhere (e.g. from a label-permutation test of the decoder)."
     )

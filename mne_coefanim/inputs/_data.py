@@ -263,7 +263,7 @@ def guessed_dims(dims, shape):
         f"{len(shape)}-D arrays; the first axis could as well hold "
         f"cross-validation folds). This decides only the averaging, the same "
         f"either way; a test across the first axis (mask, consistency, "
-        f"score_stats) needs the axes named with dims."
+        f"score_params['stats']) needs the axes named with dims."
     )
     return guessed
 
@@ -393,7 +393,7 @@ def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
     mean = stack.mean(axis=1).mean(axis=0)  # (n_times, n_rows, n_channels)
     logger.info(
         f"Showing the norm across {stack.shape[3]} classes (rows) of the "
-        f"averaged {kind}; pass class_idx to show one class."
+        f"averaged {kind}; pass coef_params=dict(class_idx=...) to show one class."
     )
     return _transformed(
         np.linalg.norm(mean, axis=1), transform, units, times=times,
@@ -434,9 +434,10 @@ def _transform_existing(coef, transform, units, kind):
     if transform is not None and transform != coef.transform:
         if coef.transform is not None:
             raise ValueError(
-                f"transform={transform!r} cannot be applied: data is a CoefData "
-                f"already transformed with {coef.transform!r}. Pass "
-                f"transform=None, or build it again from the original values."
+                f"coef_params=dict(transform={transform!r}) cannot be applied: "
+                f"data is a CoefData already transformed with {coef.transform!r}. "
+                f"Pass coef_params=dict(transform=None), or build it again from "
+                f"the original values."
             )
         units = units or ("z" if transform == "zscore" else coef.units)
         coef = dataclasses.replace(

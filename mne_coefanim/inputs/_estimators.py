@@ -71,7 +71,7 @@ def _check_rows(coefs):
         raise ValueError(
             f"all estimators in data must have the same number of coefficient "
             f"rows (classes); got {sorted(counts)}. Fit every fold on the same "
-            f"classes, or pick one with class_idx."
+            f"classes, or pick one with coef_params=dict(class_idx=...)."
         )
 
 
@@ -168,9 +168,10 @@ def _normalized_patterns(linear, patterns):
         # LinearModel multiplies the patterns of a multi-output regression by
         # the targets' precision, which is not stored: W Σx Wᵀ is out of reach
         raise ValueError(
-            "normalize_patterns=True is not possible for a multi-output "
-            "regression (its patterns_ include the targets' precision); pass "
-            "normalize_patterns=False, or compute them from the epochs with "
+            "coef_params=dict(normalize_patterns=True) is not possible for a "
+            "multi-output regression (its patterns_ include the targets' "
+            "precision); pass coef_params=dict(normalize_patterns=False), or "
+            "compute them from the epochs with "
             "mne_coefanim.patterns_from_filters(..., normalize_patterns=True)."
         )
     # the decoder outputs' covariance, W Σx Wᵀ, since patterns_ = W Σx

@@ -377,7 +377,7 @@ def _check_enough(names):
         raise ValueError(
             f"A topomap needs at least {MIN_CHANNELS} channels with positions to "
             f"interpolate between; got {len(names)} ({_listed(names) or 'none'}). "
-            "Pick more channels (check picks and exclude)."
+            "Pick more channels (check picks and info['bads'])."
         )
 
 

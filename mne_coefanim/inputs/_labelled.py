@@ -344,8 +344,9 @@ def freq_axis(freqs, fmin=None, fmax=None):
             if value is not None:
                 raise ValueError(
                     f"{name} selects frequencies, but freqs is None; got "
-                    f"{name}={value!r}. Pass freqs= (the frequency of each "
-                    "entry of the data's 'freqs' axis, in Hz) as well."
+                    f"coef_params=dict({name}={value!r}). Pass freqs= (the "
+                    "frequency of each entry of the data's 'freqs' axis, in Hz) "
+                    "as well."
                 )
         return None
     values = _check_values(freqs)
@@ -388,12 +389,15 @@ def _selection(values, fmin, fmax):
     if fmax is not None:
         keep &= high <= check_real("fmax", fmax) + ATOL_HZ
     if fmin is not None and fmax is not None and fmin > fmax:
-        raise ValueError(f"fmin must be <= fmax; got fmin={fmin}, fmax={fmax}.")
+        raise ValueError(
+            f"fmin must be <= fmax; got coef_params=dict(fmin={fmin}, fmax={fmax})."
+        )
     if not keep.any():
         span = f"{low.min():g} to {high.max():g} Hz"
         whole = " (whole bands only)" if values.ndim == 2 else ""
         raise ValueError(
-            f"fmin={fmin}, fmax={fmax} select no frequency{whole}; freqs span {span}."
+            f"coef_params=dict(fmin={fmin}, fmax={fmax}) select no frequency"
+            f"{whole}; freqs span {span}."
         )
     return np.flatnonzero(keep)
 

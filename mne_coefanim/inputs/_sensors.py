@@ -210,9 +210,9 @@ def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     candidates, explicit = _resolve_picks(info, picks, exclude)
     if len(candidates) == 0:
         raise ValueError(
-            f"No channels left to pick: picks={picks!r:.80} with exclude="
-            f"{exclude!r:.80} leaves none (bads: {_listed(info['bads'])}). Pass "
-            "exclude=() to keep bad channels."
+            f"No channels left to pick: picks={picks!r:.80} leaves none once "
+            f"{exclude!r:.80} are left out (bads: {_listed(info['bads'])}). Name "
+            "bad channels in picks to keep them (picks=[...])."
         )
     types = info.get_channel_types()
     ch_type = _resolve_ch_type(info, types, candidates, ch_type, explicit)

@@ -441,7 +441,7 @@ def extrapolated_pixels(interp):
     share = (disc & ~interp.hull.ravel()).sum() / max(disc.sum(), 1)
     done = "faded" if interp.extrapolated == "fade" else "left blank"
     logger.info(
-        f"extrapolated={interp.extrapolated!r}: {share:.0%} of the head disc lies "
+        f"beyond_sensors={interp.extrapolated!r}: {share:.0%} of the head disc lies "
         f"outside the convex hull of the {interp.n_channels} sensors; its pixels "
         f"are {done}."
     )

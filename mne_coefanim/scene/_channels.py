@@ -240,7 +240,7 @@ def expand_freqs(titles, items, data_options):
                 "freqs is given, but data has no frequency axis: name it in "
                 "dims (e.g. dims=('times', 'channels', 'freqs')), or pass a "
                 "decoder whose Vectorizer saw (n_channels, n_freqs) features; "
-                "else leave freqs, fmin and fmax at None."
+                "else leave freqs and coef_params' fmin and fmax at None."
             )
         return FreqPanels(titles, items, opts, 1, None)
     _check_found(found, axis, titles)
@@ -328,10 +328,10 @@ def _split(item, source, axis, opts):
         # the split: aligning there would flip each frequency on its own
         what = {"decoder": "fitted decoders", "labelled": "a labelled array"}
         raise ValueError(
-            f"align_signs=True with a frequency axis takes a plain array, e.g. "
-            f"(subjects, times, channels, freqs) with dims; data is "
-            f"{what[source]}. Pass its values as an array (for decoders: their "
-            f"patterns_, stacked), or align_signs=False."
+            f"coef_params=dict(align_signs=True) with a frequency axis takes a "
+            f"plain array, e.g. (subjects, times, channels, freqs) with dims; "
+            f"data is {what[source]}. Pass its values as an array (for decoders: their "
+            f"patterns_, stacked), or coef_params=dict(align_signs=False)."
         )
     if source == "decoder":
         return _split_decoder(item, axis, opts)
@@ -407,18 +407,20 @@ def _named_class(panel, is_csp, names):
     decoder = panel.decoder
     unsigned = panel.transform == "abs" or panel.reduction or panel.signs_aligned
     if is_csp or unsigned or (decoder is not None and panel.positive is None):
+        pick = "; coef_params=dict(class_idx=...) picks one class"
         why = (
             "a CSP component's sign is arbitrary" if is_csp
             else f"these values have no sign ({panel.reduction}"
-            f"{'; class_idx picks one class' * ('class' in panel.reduction)})"
-            if panel.reduction
-            else "transform='abs' leaves no sign" if panel.transform == "abs"
+            f"{pick * ('class' in panel.reduction)})" if panel.reduction
+            else "coef_params=dict(transform='abs') leaves no sign"
+            if panel.transform == "abs"
             else "aligned signs follow the data, not a class" if panel.signs_aligned
             else "a regressor has no classes"
         )  # fmt: skip
         raise ValueError(
             f"class_names says which class positive values point to, but {why}; "
-            f"got class_names={names}. Leave class_names=None."
+            f"got coef_params=dict(class_names={names}). Leave "
+            f"coef_params=dict(class_names=None)."
         )
     if panel.positive is not None:  # a classifier: its classes_, renamed
         if len(names) != decoder.n_classes:
@@ -433,7 +435,8 @@ def _named_class(panel, is_csp, names):
             f"class_names names the two classes of a binary decoder (positive "
             f"values point to the second) when data holds values rather than "
             f"estimators; got {len(names)}: {names}. For one class of a "
-            f"multi-class decoder, pass its estimators with class_idx."
+            f"multi-class decoder, pass its estimators with "
+            f"coef_params=dict(class_idx=...)."
         )
     return names[1]
 

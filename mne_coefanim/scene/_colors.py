@@ -335,7 +335,7 @@ def panel_tables(means, measures, measure, colors, halve):
             f"{' and their faded twins' if halve else ''} leave fewer "
             f"than {MIN_PANEL_LEVELS} each. Show at most "
             f"{N_LEVELS // (2 if halve else 1) // MIN_PANEL_LEVELS // 2} panels, "
-            "or consistency_display='fade'."
+            "or consistency=dict(display='fade')."
         )
     cnorm = colors.cnorm
     if isinstance(colors.vlim, str):  # 'each' (checked with the scene)
@@ -396,11 +396,11 @@ def graded_fade(scene, weights, titles):
     n_levels = N_LEVELS // len(tables) // len(FADE_STEPS)
     if n_levels < MIN_PANEL_LEVELS:
         raise ValueError(
-            f"consistency_display='fade' splits {N_LEVELS} colours between "
+            f"consistency=dict(display='fade') splits {N_LEVELS} colours between "
             f"{len(tables)} colour tables and {len(FADE_STEPS)} fade steps, at "
             f"least {MIN_PANEL_LEVELS} each; use fewer panels with vlim='each' "
             f"(at most {N_LEVELS // len(FADE_STEPS) // MIN_PANEL_LEVELS}), shared "
-            "limits, or consistency_display='panel'."
+            "limits, or consistency=dict(display='panel')."
         )
     base = [
         replace(table, n_levels=n_levels, offset=k * n_levels)

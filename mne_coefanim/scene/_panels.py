@@ -42,9 +42,9 @@ SCORE_LABELS = {
 PER_CLASS = ("accuracy", "balanced_accuracy")  # chance is 1 / n_classes
 FIXED_CHANCE = {"roc_auc": 0.5, "r2": 0.0, "pearson": 0.0}
 CHANCE_HINT = (
-    "pass chance=<number>, or scoring= one of 'roc_auc', 'accuracy', "
-    "'balanced_accuracy', 'r2', 'pearson' (with a fitted classifier as data for "
-    "the accuracies' number of classes)"
+    "pass score_params=dict(chance=<number>), or score_params=dict(scoring=<name>) "
+    "with <name> one of 'roc_auc', 'accuracy', 'balanced_accuracy', 'r2', 'pearson' "
+    "(with a fitted classifier as data for the accuracies' number of classes)"
 )
 
 
@@ -91,7 +91,8 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
     scores = as_float_array("scores", scores)
     _check_plottable(scores)
     if scoring is not None:
-        check_type("scoring", scoring, str, "a str (a scikit-learn scoring name)")
+        check_type("score_params['scoring']", scoring, str,
+                   "a str (a scikit-learn scoring name)")
     name = _scoring_name(scoring, decoder, score_label)
     label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
     said = dict(chance=_chance(chance, name, decoder), label=label,
@@ -134,7 +135,7 @@ def _check_plottable(scores):
 
 def _is_matrix(scores, score_matrix, decoder, n_times):
     if score_matrix is not None:
-        check_type("score_matrix", score_matrix, bool, "None, True or False")
+        check_type("score_params['matrix']", score_matrix, bool, "None, True or False")
         return score_matrix
     square = scores.ndim in (2, 3) and scores.shape[-2:] == (n_times, n_times)
     if not square or n_times == 1:
@@ -143,7 +144,8 @@ def _is_matrix(scores, score_matrix, decoder, n_times):
     source = "a GeneralizingEstimator's" if generalizing else "the"
     logger.info(
         f"scores of shape {scores.shape} read as {source} generalization matrix "
-        f"(training x testing times); pass score_matrix=False if they are curves."
+        f"(training x testing times); pass score_params=dict(matrix=False) if "
+        f"they are curves."
     )
     return True
 
@@ -154,8 +156,9 @@ def _mean_matrix(scores, n_times):
         scores = scores.mean(axis=0)
     if scores.shape != (n_times, n_times):
         raise ValueError(
-            "with score_matrix=True, scores must have shape (n_times, n_times) or "
-            f"(n_samples, n_times, n_times) with n_times={n_times}; got "
+            "with score_params=dict(matrix=True), scores must have shape "
+            f"(n_times, n_times) or (n_samples, n_times, n_times) with "
+            f"n_times={n_times}; got "
             f"{scores.shape}."
         )
     return scores
@@ -226,8 +229,8 @@ def _chance(chance, name, decoder):
                     f"{need}; {CHANCE_HINT}.")  # fmt: skip
         return None
     classes = f" with {n_classes} classes" if name in PER_CLASS else ""
-    logger.info(f"Chance level {value:.3g} ({name}{classes}); pass chance= to "
-                f"change it.")  # fmt: skip
+    logger.info(f"Chance level {value:.3g} ({name}{classes}); pass "
+                f"score_params=dict(chance=...) to change it.")  # fmt: skip
     return value
 
 
@@ -251,12 +254,13 @@ def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_s
     explicit = isinstance(score_matrix, str) and score_matrix == TF
     if isinstance(score_matrix, str) and not explicit:
         raise ValueError(
-            f"score_matrix must be None, True, False or 'freqs'; got {score_matrix!r}."
+            f"score_params['matrix'] must be None, True, False or 'freqs'; got "
+            f"{score_matrix!r}."
         )
     if explicit and freqs is None:
         raise ValueError(
-            "score_matrix='freqs' reads scores as a time-frequency map, which "
-            "needs freqs= (the frequency of each row of scores) as well."
+            "score_params=dict(matrix='freqs') reads scores as a time-frequency "
+            "map, which needs freqs= (the frequency of each row of scores) as well."
         )
     if freqs is None or not (explicit or score_matrix is None):
         return None
@@ -282,7 +286,7 @@ def _plural(what, sample_dim):
 def _check_tf_shape(shape, expected):
     if len(shape) not in (2, 3) or shape[-2:] != expected:
         raise ValueError(
-            f"with score_matrix='freqs', scores must have shape (n_freqs, "
+            f"with score_params=dict(matrix='freqs'), scores must have shape (n_freqs, "
             f"n_times) or (n_samples, n_freqs, n_times) with (n_freqs, "
             f"n_times) = {expected}; got {shape}."
         )
@@ -295,23 +299,26 @@ def _read_as_tf(shape, expected, n_samples):
     n_freqs, n_times = expected
     others = []
     if len(shape) == 3:
-        others.append("(n_subjects, n_folds, n_times) curves (score_matrix=False)")
+        others.append(
+            "(n_subjects, n_folds, n_times) curves (score_params=dict(matrix=False))"
+        )
     if n_freqs == n_times:
-        others.append("a generalization matrix (score_matrix=True)")
+        others.append("a generalization matrix (score_params=dict(matrix=True))")
     if len(shape) == 2 and n_samples == n_freqs:
         others.append(
             f"one curve per each of the data's {n_samples} folds or subjects "
-            "(score_matrix=False)"
+            "(score_params=dict(matrix=False))"
         )
     if others:
         raise ValueError(
             f"scores of shape {shape} could be a time-frequency map "
-            f"(score_matrix='freqs') or {' or '.join(others)}; pass "
-            "score_matrix= to say which."
+            f"(score_params=dict(matrix='freqs')) or {' or '.join(others)}; pass "
+            "score_params=dict(matrix=...) to say which."
         )
     logger.info(
         f"scores of shape {shape} read as a time-frequency map ({n_freqs} "
-        "frequencies x times); pass score_matrix=False if they are curves."
+        "frequencies x times); pass score_params=dict(matrix=False) if they are "
+        "curves."
     )
     return True
 

@@ -156,9 +156,8 @@ def _match_sensors(panels, sensors, info, data_options):
     if len(sensors.ch_names) < MIN_CHANNELS:  # e.g. gradiometer pairs merged
         raise ValueError(
             f"info must place at least {MIN_CHANNELS} channels to interpolate a "
-            f"map; got "
-            f"{len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). Pick more "
-            f"channels (check picks and exclude)."
+            f"map; got {len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). "
+            f"Pick more channels (check picks and info['bads'])."
         )
     _check_spread(sensors)
     panels = [align_channels(panel, sensors, info) for panel in panels]
@@ -191,7 +190,8 @@ _FILTERS_NOTE = (
     "Animating filters (decoder weights). Weights are not activity maps: a "
     "channel can get a large weight because it helps cancel noise, not because "
     "it carries the signal (Haufe et al. 2014, NeuroImage 87:96-110). Prefer "
-    "attr='patterns_' or mne_coefanim.patterns_from_filters(filters, epochs)."
+    "coef_params=dict(attr='patterns_') or "
+    "mne_coefanim.patterns_from_filters(filters, epochs)."
 )
 _FILTERS_NOTED = threading.Event()  # set once; Event is thread-safe
 
@@ -252,8 +252,9 @@ def _check_spread(sensors):
     half_gap = np.hypot((a - c) / 2, b)
     if (a + c) / 2 - half_gap <= 1e-12 * ((a + c) / 2 + half_gap):
         raise ValueError(f"The channels {', '.join(sensors.ch_names)} lie on one "
-                         f"line: a scalp map needs channels spread in two dimensions. "
-                         f"Pick more channels (check picks and exclude).")  # fmt: skip
+                         "line: a scalp map needs channels spread in two "
+                         "dimensions. Pick more channels (check picks and "
+                         "info['bads']).")  # fmt: skip
 
 
 CHUNK_FRAMES = 64  # frames interpolated at once: bounds memory at any length
@@ -389,17 +390,17 @@ def check_consistency(stats):
     """Return the measure asked for (or None), or raise naming what to change."""
     consistency, display = stats.consistency, stats.consistency_display
     check_option("consistency", consistency, (None, *AGREEMENT_MEASURES))
-    check_option("consistency_display", display, DISPLAYS)
+    check_option("consistency['display']", display, DISPLAYS)
     if consistency is None and display != "panel":
         raise ValueError(
-            f"consistency_display={display!r} needs a measure: pass "
-            "consistency='t', 'sign' or 'sem' as well."
+            f"consistency=dict(display={display!r}) needs a measure: pass "
+            "consistency=dict(kind='t', 'sign' or 'sem') as well."
         )
     if display == "fade" and stats.mask_dim is not None:
         raise ValueError(
-            "consistency_display='fade' and mask_dim both fade the map; pass one "
-            "of them (e.g. consistency_display='panel' beside mask_dim, or "
-            "mask_dim=None)."
+            "consistency=dict(display='fade') and mask_params['dim'] both fade "
+            "the map; pass one of them (e.g. consistency=dict(display='panel') "
+            "beside mask_params['dim'], or mask_params=dict(dim=None))."
         )
     return consistency
 
@@ -442,8 +443,8 @@ def _check_fades(extrapolated, stats):
     graded = stats.consistency is not None and stats.consistency_display == "fade"
     if extrapolated == "fade" and graded:
         raise ValueError(
-            "extrapolated='fade' and consistency_display='fade' would both "
-            "lighten the map, and a faded pixel could not say why; pass "
-            "extrapolated='hide' (blank beyond the sensors) or "
-            "consistency_display='panel'."
+            "beyond_sensors='fade' and consistency=dict(display='fade') would "
+            "both lighten the map, and a faded pixel could not say why; pass "
+            "beyond_sensors='hide' (blank beyond the sensors) or "
+            "consistency=dict(display='panel')."
         )

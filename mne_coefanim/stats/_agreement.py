@@ -329,12 +329,14 @@ def _measure(panel, measure, alpha, display):
         act="measure agreement on",
         noise="every subject agrees in sign and t against 0 is large even for "
         "pure noise",
-        hints=("Pass class_idx to measure one class's signed pattern.",
+        hints=("Pass coef_params=dict(class_idx=...) to measure one class's "
+               "signed pattern.",
                "Use the magnetometers (ch_type='mag')."),
         aligned=f"{name} cannot measure the agreement of sign-aligned samples "
-        f"(align_signs=True): alignment makes every subject agree with their "
-        f"leading pattern, so even pure noise would look consistent. Pass "
-        f"align_signs=False for maps whose sign is meaningful.",
+        f"(coef_params=dict(align_signs=True)): alignment makes every subject "
+        f"agree with their leading pattern, so even pure noise would look "
+        f"consistent. Pass coef_params=dict(align_signs=False) for maps whose "
+        f"sign is meaningful.",
         across="measures agreement", instead="", harm=_FOLDS_HARM,
     ))  # fmt: skip
     _refuse_one_sided(panel, measure, display)
@@ -346,9 +348,10 @@ def _measure(panel, measure, alpha, display):
         )
     if measure == "sem" and panel.transform == "zscore":
         raise ValueError(
-            "consistency='sem' is in the data's units, but transform='zscore' "
-            "shows z-scores: the two would not share a scale. Pass "
-            "consistency='t' or 'sign', or transform=None."
+            "consistency='sem' is in the data's units, but "
+            "coef_params=dict(transform='zscore') shows z-scores: the two would "
+            "not share a scale. Pass consistency='t' or 'sign', or "
+            "coef_params=dict(transform=None)."
         )
     values = agreement(panel.samples, measure)
     weights = agreement_weights(values, measure, mean=panel.samples.mean(axis=0),
@@ -372,8 +375,9 @@ def _refuse_one_sided(panel, measure, display):
             f"subject's map is {side} at every time and channel (e.g. made with "
             f"np.abs, a norm or a power): all subjects agree in sign, and their "
             f"mean lies away from 0, even for pure noise. Pass a signed quantity "
-            f"(e.g. the patterns before np.abs), or consistency='sem' with "
-            f"consistency_display='panel' to show the subjects' spread only."
+            f"(e.g. the patterns before np.abs), or "
+            f"consistency=dict(kind='sem', display='panel') to show the subjects' "
+            f"spread only."
         )
 
 
@@ -408,7 +412,7 @@ def _log(measure, display, measured, alpha):
     )
     if display == "fade":
         logger.info(
-            f"consistency_display='fade': the mean map fades toward white in "
+            f"consistency=dict(display='fade'): the mean map fades toward white in "
             f"{len(FADE_STEPS)} steps (up to {FADE_STEPS[-1]:.0%}) as "
             f"{_fade_rule(measure, measured[0], alpha)}."
         )

@@ -322,9 +322,10 @@ def _tested_mask(panel, sensors, settings):
     method = settings["method"]
     refuse_untestable(panel, f"mask={method!r}", dict(
         act="test", noise="tested against 0 even pure noise comes out significant",
-        hints=("Pass class_idx to test one class's signed pattern, or a boolean "
-               "mask computed elsewhere.", "Test the magnetometers (ch_type='mag'"
-               "), or pass a boolean mask computed elsewhere."),
+        hints=("Pass coef_params=dict(class_idx=...) to test one class's signed "
+               "pattern, or a boolean mask computed elsewhere.",
+               "Test the magnetometers (ch_type='mag'), or pass a boolean mask "
+               "computed elsewhere."),
         aligned=aligned_test_refusal(f"mask={method!r}"), across="tests",
         instead=", or a boolean mask of shape (n_times, n_channels) computed "
         "elsewhere (e.g. from a permutation test within this subject)",
@@ -415,8 +416,8 @@ def check_mask_dim(mask_dim, masks):
     if mask_dim is None:
         return None
     if masks is None:
-        raise ValueError("mask_dim needs a mask: pass mask= as well.")
-    value = check_real("mask_dim", mask_dim)
+        raise ValueError("mask_params['dim'] needs a mask: pass mask= as well.")
+    value = check_real("mask_params['dim']", mask_dim)
     if not 0 < value <= 1:
-        raise ValueError(f"mask_dim must be in (0, 1]; got {mask_dim}.")
+        raise ValueError(f"mask_params['dim'] must be in (0, 1]; got {mask_dim}.")
     return value

@@ -150,9 +150,10 @@ class ScoreTest:
         unit = "clusters" if self.method == "cluster" else "runs of time points"
         listing = "; ".join(found) if found else "none"
         return (
-            f"score_stats={self.method!r}: scores {TAIL_WORDS[self.tail]} across "
-            f"{self.n_subjects} subjects at {len(times)} time points "
-            f"({self.settings}, alpha={self.alpha:g}); {unit}: {listing}; "
+            f"score_params=dict(stats={self.method!r}): scores "
+            f"{TAIL_WORDS[self.tail]} across {self.n_subjects} subjects at "
+            f"{len(times)} time points ({self.settings}, alpha={self.alpha:g}); "
+            f"{unit}: {listing}; "
             f"{int(self.significant.sum())} time points significant."
         )
 
@@ -186,7 +187,7 @@ def score_significance(rows, chance, *, method="cluster", alpha=0.05, tail=1,
     test : ScoreTest
         Which time points are significant, with the clusters' p-values.
     """
-    method = check_option("score_stats", method, SCORE_METHODS)
+    method = check_option("score_params['stats']", method, SCORE_METHODS)
     alpha = _check_alpha(alpha)
     centred = np.asarray(rows, float) - float(chance)
     if method == "fdr":
@@ -203,9 +204,10 @@ def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
         n_permutations = 2**n_subjects
     warn_if_unreachable(  # before MNE
         n_subjects, n_permutations, alpha, tail,
-        f"score_stats='cluster' with {{n}} subjects can reach p = {{p:.3g}} at "
-        f"best, not below alpha={alpha}: no time point can be significant. It "
-        "needs at least {needed} subjects; or use score_stats='fdr'.",
+        f"score_params=dict(stats='cluster') with {{n}} subjects can reach p = "
+        f"{{p:.3g}} at best, not below alpha={alpha}: no time point can be "
+        "significant. It needs at least {needed} subjects; or use "
+        "score_params=dict(stats='fdr').",
     )  # fmt: skip
     if threshold is None:
         threshold = _default_threshold(n_subjects, tail)
@@ -271,13 +273,14 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
         return panel
     if not isinstance(score_stats, str) or score_stats not in SCORE_METHODS:
         raise ValueError(
-            f"score_stats must be 'cluster', 'fdr' or None; got {score_stats!r}."
+            f"score_params['stats'] must be 'cluster', 'fdr' or None; got "
+            f"{score_stats!r}."
         )
     _check_testable(panel, score_stats)
     if guessed_dims is not None and panel.rows_are == "subjects":
         raise ValueError(unnamed_axes_message(
-            f"score_stats={score_stats!r} (its {len(panel.rows)} rows of scores "
-            f"taken as data's)", guessed_dims))  # fmt: skip
+            f"score_params=dict(stats={score_stats!r}) (its {len(panel.rows)} "
+            f"rows of scores taken as data's)", guessed_dims))  # fmt: skip
     test = score_significance(panel.rows, panel.chance, method=score_stats,
                               alpha=alpha, seed=seed)  # fmt: skip
     logger.info(test.describe(np.asarray(times)))
@@ -287,14 +290,16 @@ def tested_scores(panel, score_stats, times, time_sel, *, alpha, seed,
 
 def _check_testable(panel, method):
     """Refuse what cannot be tested across subjects against chance."""
-    asked = f"score_stats={method!r} tests per-subject scores against chance"
+    asked = (f"score_params=dict(stats={method!r}) tests per-subject scores "
+             "against chance")
     if panel is None:
         raise ValueError(f"{asked}, but no scores were given; pass scores=.")
     if panel.matrix is not None:
         raise ValueError(
             f"{asked} along a score curve, but the scores are a generalization "
             "matrix. Test its diagonal: pass scores=np.diagonal(scores, "
-            "axis1=-2, axis2=-1) (per subject) with score_matrix=False."
+            "axis1=-2, axis2=-1) (per subject) with "
+            "score_params=dict(matrix=False)."
         )
     if panel.rows is None:  # a time-frequency map
         raise ValueError(
@@ -304,8 +309,10 @@ def _check_testable(panel, method):
         )
     if panel.chance is None:
         raise ValueError(
-            f"{asked}, but the chance level is unknown (or chance=None): pass "
-            "chance=<number>, or scoring= (e.g. 'roc_auc') for chance='auto'."
+            f"{asked}, but the chance level is unknown (or "
+            "score_params=dict(chance=None)): pass "
+            "score_params=dict(chance=<number>), or "
+            "score_params=dict(scoring=<name>) (e.g. 'roc_auc') for chance='auto'."
         )
     if panel.rows_are != "subjects" or len(panel.rows) < 2:
         raise ValueError(f"{asked}, but {_what_rows(panel)}; {SUBJECTS_HINT}.")
@@ -391,7 +398,7 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
     ]).astype(int)  # fmt: skip
     if significant is not None:
         allowed &= np.asarray(significant, bool)
-        rules.append("significant (score_stats)")
+        rules.append("significant (score_params['stats'])")
     peaks = peaks[allowed[peaks]]
     if not peaks.size:
         after = np.flatnonzero(times >= 0) if has_baseline else np.arange(len(curve))
