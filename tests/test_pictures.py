@@ -162,7 +162,8 @@ def _animation(n_times=40, **kwargs):
     return animate_coefs(data, info, times=times, res=48, show=False, **kwargs)
 
 
-@pytest.mark.parametrize("dpi", [40, 72, 100, 150])
+@pytest.mark.parametrize("dpi", [40, 72, pytest.param(100, marks=pytest.mark.slow),
+                                 pytest.param(150, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("option", ["scores", "mask", "both", "ms"])
 def test_frames_equal_the_artists_drawn_per_frame(option, dpi, monkeypatch):
     """Stored cursor and markers against frames drawn whole, at any dpi.

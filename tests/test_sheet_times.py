@@ -51,7 +51,7 @@ def test_only_significant_peaks_when_score_stats_ran():
     significant = np.abs(TIMES - 0.45) < 0.05
     frames, rule = find_peaks(curve, times=TIMES, significant=significant)
     np.testing.assert_allclose(TIMES[frames], [0.45])
-    assert rule.endswith(", significant (score_stats)")
+    assert rule.endswith(", significant (score_params['stats'])")
     # nothing significant: the maximum, saying that nothing stood out
     frames, rule = find_peaks(curve, times=TIMES, significant=0 * significant)
     np.testing.assert_allclose(TIMES[frames], [0.15])
