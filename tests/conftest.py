@@ -356,6 +356,31 @@ def run(capsys, *argv):
     return code, out, err
 
 
+def option_helps(capsys, command):
+    """Each option's help as ``mne-coefanim COMMAND --help`` prints it, on one line.
+
+    A dict from each of an option's strings (``'-o'``, ``'--output'``) to its
+    help text; positional arguments are left out.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "10000")  # argparse wraps at the terminal's width
+        code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    helps, strings = {}, None
+    for line in out.splitlines():
+        if line.startswith("  -"):  # an option's entry starts
+            invocation, *text = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+            strings = [part.split()[0] for part in invocation.split(", ")]
+            for string in strings:
+                helps[string] = " ".join(text)
+        elif strings and line.startswith("   "):  # its help goes on
+            for string in strings:
+                helps[string] = f"{helps[string]} {line.strip()}".strip()
+        else:  # a blank line, a group's title or a positional argument
+            strings = None
+    return helps
+
+
 def assert_one_line_error(code, err, match):
     """The CLI's promise: one line on stderr, exit code 2."""
     assert code == 2

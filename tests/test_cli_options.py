@@ -11,10 +11,9 @@ import pathlib
 import mne
 import numpy as np
 import pytest
-from conftest import assert_one_line_error, make_info, run
+from conftest import assert_one_line_error, make_info, option_helps, run
 
 from mne_coefanim._docs import summary
-from mne_coefanim.cli._main import build_parser
 
 FAST = ["--res", "32", "--dpi", "40", "--quiet"]
 N_CH = 16
@@ -348,20 +347,15 @@ def test_time_option_errors(tmp_path, capsys, info_file, rng, options, match):
 # -- help: Python's words, and nothing heavy imported to parse ---------------------
 
 
-def _render_parser():
-    parser = build_parser()
-    return parser._subparsers._group_actions[0].choices["render"]
-
-
 @pytest.mark.parametrize(
     "option, name",
     [("--scores", "scores"), ("--chance", "chance"), ("--scoring", "scoring"),
      ("--mask", "mask"), ("--scalings", "scalings"), ("--units", "units"),
      ("--tmin", "tmin")],
 )  # fmt: skip
-def test_help_says_what_python_says(option, name):
-    (action,) = [a for a in _render_parser()._actions if option in a.option_strings]
-    assert action.help.startswith(summary(name).replace("%", "%%")), action.help
+def test_help_says_what_python_says(capsys, option, name):
+    text = option_helps(capsys, "render")[option]
+    assert text.startswith(summary(name)), text
 
 
 def test_cli_modules_import_nothing_heavy_at_the_top():

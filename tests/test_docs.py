@@ -54,13 +54,12 @@ def test_fill_text_indents_entries_and_leaves_unknown_ones():
      ("--image-interp", "image_interp"), ("--extrapolate", "extrapolate"),
      ("--title", "title"), ("--time-unit", "time_unit")],
 )  # fmt: skip
-def test_cli_help_says_what_python_says(option, name):
-    from mne_coefanim._docs import summary
-    from mne_coefanim.cli._parser import build_parser
+def test_cli_help_says_what_python_says(capsys, option, name):
+    from conftest import option_helps
 
-    render = build_parser()._subparsers._group_actions[0].choices["render"]
-    (action,) = [a for a in render._actions if option in a.option_strings]
-    assert action.help.startswith(summary(name).replace("%", "%%"))
+    from mne_coefanim._docs import summary
+
+    assert option_helps(capsys, "render")[option].startswith(summary(name))
 
 
 def test_summary_is_plain_text():

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import small_animation
+from conftest import option_helps, small_animation
 
 from mne_coefanim import _batch, save_animations
-from mne_coefanim.cli._main import build_parser
 from mne_coefanim.io import _viewer
 from mne_coefanim.io._viewer import (
     SUFFIXES,
@@ -70,11 +69,9 @@ def test_format_list():
     )
 
 
-def test_help_texts_list_the_table():
+def test_help_texts_list_the_table(capsys):
     assert format_list() in save_animations.__doc__
-    demo = build_parser()._subparsers._group_actions[0].choices["demo"]
-    (output,) = [a for a in demo._actions if "--output" in a.option_strings]
-    assert format_list(requirements=True) in output.help
+    assert format_list(requirements=True) in option_helps(capsys, "demo")["--output"]
 
 
 def test_check_encoder(monkeypatch):
