@@ -1,6 +1,7 @@
 """The figure on screen pauses on a click or space and steps with the arrow keys."""
 
-from conftest import small_animation
+from conftest import small_animation, time_label
+from matplotlib.animation import FuncAnimation
 from matplotlib.backend_bases import KeyEvent, MouseEvent
 
 
@@ -17,39 +18,72 @@ def _click(anim):
     canvas.callbacks.process("button_press_event", event)
 
 
-def test_space_and_click_pause_and_resume():
+def _pauses(anim, monkeypatch):
+    """Record the FuncAnimation's pause() and resume() calls, in order."""
+    calls = []
+
+    def recorded(name):
+        method = getattr(anim.anim, name)
+
+        def call():
+            calls.append(name)
+            return method()
+
+        return call
+
+    for name in ("pause", "resume"):
+        monkeypatch.setattr(anim.anim, name, recorded(name))
+    return calls
+
+
+def _tick(anim):
+    """One tick of the animation's timer: FuncAnimation shows its next frame."""
+    for func, args, kwargs in anim.anim.event_source.callbacks:
+        func(*args, **kwargs)
+
+
+def _shown(anim):
+    """The index of the frame the figure shows, read from its time label."""
+    return anim.time_labels.index(time_label(anim))
+
+
+def test_space_and_click_pause_and_resume(monkeypatch):
     anim = small_animation(5)
     assert anim.anim is not None  # made on first use (a window makes it at once)
-    playback = anim._playback
+    calls = _pauses(anim, monkeypatch)
     _key(anim, " ")
-    assert playback.paused
+    assert calls == ["pause"]
     _key(anim, " ")
-    assert not playback.paused
+    assert calls == ["pause", "resume"]
     _click(anim)
-    assert playback.paused
+    assert calls == ["pause", "resume", "pause"]
     _click(anim)
-    assert not playback.paused
+    assert calls == ["pause", "resume", "pause", "resume"]
 
 
-def test_arrows_step_and_playback_goes_on_from_there():
+def test_arrows_step_and_playback_goes_on_from_there(monkeypatch):
     anim = small_animation(12)
     assert anim.anim is not None
-    anim._play(0)
+    calls = _pauses(anim, monkeypatch)
+    _tick(anim)  # FuncAnimation's frame 0
+    assert _shown(anim) == 0
     _key(anim, "right")  # pauses, then steps
-    assert anim._playback.paused and anim._shown == 1
+    assert calls == ["pause"] and _shown(anim) == 1
     _key(anim, "shift+right")
-    assert anim._shown == 11
+    assert _shown(anim) == 11
     _key(anim, "right")  # wraps around
-    assert anim._shown == 0
+    assert _shown(anim) == 0
     _key(anim, "shift+left")
-    assert anim._shown == 2
+    assert _shown(anim) == 2
     _key(anim, "left")
-    assert anim._shown == 1
+    assert _shown(anim) == 1
     assert anim.time_labels[1] == "0.010 s"
+    assert calls == ["pause"]  # stepping on while paused
     # playback resumes from the frame shown
     _key(anim, " ")
-    anim._play(1)
-    assert anim._shown == 2
+    assert calls == ["pause", "resume"]
+    _tick(anim)  # FuncAnimation's frame 1
+    assert _shown(anim) == 2
 
 
 def test_an_animation_only_saved_draws_no_figure(tmp_path, monkeypatch):
@@ -64,12 +98,20 @@ def test_an_animation_only_saved_draws_no_figure(tmp_path, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(FigureCanvasAgg, "draw", counted)
+    made = []
+    init = FuncAnimation.__init__
+
+    def recorded(self, *args, **kwargs):
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(FuncAnimation, "__init__", recorded)
     anim = small_animation(5)
-    assert draws == [] and anim._anim is None
+    assert draws == [] and made == []
     anim.save(tmp_path / "a.gif")
-    assert anim._anim is None
+    assert made == []
     n_save_draws = len(draws)  # the compositor's probe renders
     assert 1 <= n_save_draws <= 4
     assert anim.anim is not None  # on first access, as before
-    assert anim.anim is anim.anim
+    assert anim.anim is anim.anim and made == [anim.anim]
     assert len(draws) == n_save_draws + 2  # ours before it, and its blit set-up
