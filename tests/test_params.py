@@ -5,6 +5,7 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
+from conftest import make_info
 
 from mne_coefanim import _api, animate_coefs, plot_coefs
 from mne_coefanim._params import (
@@ -68,11 +69,13 @@ def test_removed_without_replacement_still_work_for_a_release(monkeypatch):
 
 
 def test_plot_coefs_takes_old_and_new_names(monkeypatch):
+    data = np.random.default_rng(0).standard_normal((3, 16))
+    with pytest.warns(FutureWarning, match="score_label is deprecated"):
+        plot_coefs(data, make_info(n_channels=16), time=[0, 1], score_label="r",
+                   res=16, dpi=20, show=False)  # fmt: skip
     monkeypatch.setattr(_api, "_plot_sheet", lambda *args, **kwargs: args[4])
     kwargs = plot_coefs(np.zeros((3, 4)), time=[0, 1], score_params=dict(label="r"))
     assert kwargs == dict(score_params=dict(label="r"))
-    with pytest.warns(FutureWarning, match="score_label is deprecated"):
-        _api._bind(np.zeros((3, 4)), None, dict(score_label="r"))
 
 
 def test_dicts_are_checked():
@@ -103,12 +106,18 @@ def test_option_objects_are_frozen_and_typed():
         options.map.res = 3  # frozen
 
 
-def test_save_animations_passes_the_old_names_on():
-    from mne_coefanim import _batch
+def test_save_animations_passes_the_old_names_on(tmp_path):
+    from mne_coefanim import save_animations
 
-    _batch._check_kwargs(dict(extrapolated="fade", beyond_sensors="fade"))  # no error
+    data = np.random.default_rng(0).standard_normal((3, 16))
+    kwargs = dict(info=make_info(n_channels=16), res=16, dpi=20)
+    with pytest.warns(FutureWarning, match="extrapolated is deprecated"):
+        save_animations([data], [tmp_path / "a.gif"], extrapolated="fade",
+                        beyond_sensors="fade", **kwargs)  # fmt: skip
+    assert (tmp_path / "a.gif").is_file()
     with pytest.raises(TypeError, match="refused them: .*'colour'"):
-        _batch._check_kwargs(dict(colour="red"))
+        save_animations([data], [tmp_path / "b.gif"], colour="red", **kwargs)
+    assert not (tmp_path / "b.gif").exists()  # refused before any job started
 
 
 def test_one_alpha_for_the_score_test_and_the_agreement_fade():
