@@ -121,6 +121,29 @@ def map_visibility(anim):
     return (renders[1] - renders[0]).min(axis=-1) / 255.0
 
 
+# -- the interpolator's points, read through its public face -------------------
+
+
+def point_values(interp, values):
+    """The values at ``interp.points`` (sensors, then extra points), shape (n_points,).
+
+    As MNE's ``border='mean'`` sets them: each extra point takes the mean of
+    the channels it is joined to in ``interp.triangulation``; one joined to no
+    channel, the mean of the other extra points.
+    """
+    n_channels = interp.n_channels
+    indptr, indices = interp.triangulation.vertex_neighbor_vertices
+    extra = np.full(len(interp.points) - n_channels, np.nan)
+    for row in range(len(extra)):
+        joined = indices[indptr[n_channels + row] : indptr[n_channels + row + 1]]
+        joined = joined[joined < n_channels]
+        if joined.size:
+            extra[row] = values[joined].mean()
+    lonely = np.isnan(extra)
+    extra[lonely] = extra[~lonely].mean() if not lonely.all() else values.mean()
+    return np.concatenate([values, extra])
+
+
 # -- what an animation shows, read through its public face ----------------------
 
 

@@ -1,7 +1,7 @@
 import mne
 import numpy as np
 import pytest
-from conftest import make_info
+from conftest import make_info, point_values
 from mne.channels.layout import _find_topomap_coords
 from scipy.interpolate import CloughTocher2DInterpolator, griddata
 
@@ -22,7 +22,7 @@ def biosemi_pos():
 
 def _reference(interp, values, method, tri=None):
     """Scipy's own interpolation of the same points (sensors + extras)."""
-    node_values = interp._node_values(values[:, np.newaxis])[:, 0]
+    node_values = point_values(interp, values)
     xx, yy = np.meshgrid(interp.xi, interp.yi)
     if tri is not None:  # the same (possibly non-unique) triangulation
         return CloughTocher2DInterpolator(tri, node_values)(xx, yy)
