@@ -493,9 +493,6 @@ def test_demo_rebuilds_a_non_finite_cache(tmp_path, capsys, monkeypatch, rng):
         "normalized_patterns": (rng.standard_normal(shape) * 1e-6).astype(np.float32),
         "scores": rng.uniform(0.4, 0.9, shape[:3]),
     }
-    path = Path(_demo._cache_path(1, 5, 0))
-    path.parent.mkdir()
-    np.savez(path, **{name: np.full_like(v, np.nan) for name, v in good.items()})
     calls = []
 
     def decode(*args):
@@ -503,11 +500,18 @@ def test_demo_rebuilds_a_non_finite_cache(tmp_path, capsys, monkeypatch, rng):
         return good
 
     monkeypatch.setattr(_demo, "_decode_study", decode)
-    for _ in range(2):
+
+    def demo():
         code, _, err = run(capsys, "demo", "-o", tmp_path / "demo.gif", "--subjects",
                            1, "--overwrite", *FAST)  # fmt: skip
         assert (code, err) == (0, "")
-    assert len(calls) == 1  # rebuilt once, then read from the new cache
+
+    demo()  # decodes and writes the cache
+    (path,) = (tmp_path / "cache").iterdir()
+    np.savez(path, **{name: np.full_like(v, np.nan) for name, v in good.items()})
+    for _ in range(2):
+        demo()
+    assert len(calls) == 2  # rebuilt once, then read from the new cache
     with np.load(path) as npz:
         np.testing.assert_array_equal(npz["coefs"], good["coefs"])
 

@@ -1,6 +1,7 @@
 import dataclasses
 import io
 import os
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -17,9 +18,13 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from mne_coefanim import as_coef_data  # noqa: E402
-from mne_coefanim.datasets import _demo, _simulation  # noqa: E402
-from mne_coefanim.datasets._demo import DemoStudy, load_demo, simulate_epochs  # noqa: E402
+from mne_coefanim import (  # noqa: E402
+    DemoStudy,
+    as_coef_data,
+    load_demo,
+    simulate_epochs,
+)
+from mne_coefanim.datasets import _demo  # noqa: E402
 
 N_SUBJECTS, N_FOLDS = 2, 2  # small: the whole module runs in a few seconds
 
@@ -105,16 +110,23 @@ def test_effect_is_posterior_early_then_broader_and_more_anterior(study):
     assert fraction_above_half_max(late) > fraction_above_half_max(early) + 0.1
 
 
+def _erp_and_effect(subject, idx, n_epochs=800):
+    """A subject's ERP and load effect at sample ``idx`` (µV per SD of set size).
+
+    Estimated from many simulated epochs (the subject's model does not depend
+    on how many are drawn): regressed on the standardized set size.
+    """
+    epochs, _ = simulate_epochs(subject, n_epochs=n_epochs, verbose=False)
+    set_size = epochs.events[:, 2].astype(float)
+    load = (set_size - set_size.mean()) / set_size.std()
+    design = np.column_stack([np.ones(n_epochs), load])
+    return np.linalg.lstsq(design, epochs.get_data()[:, :, idx] * 1e6, rcond=None)[0]
+
+
 def test_common_erp_does_not_dominate_patterns(study):
-    pos = _simulation._positions(study.info)
     idx = _time_index(study.times, 0.15)
-    erp = _simulation._common_erp(pos, study.times)[:, idx]
-    effect = np.mean(
-        [
-            _simulation._subject_model(subject, 0, pos, study.times)[1][:, idx]
-            for subject in range(N_SUBJECTS)
-        ],
-        axis=0,
+    erp, effect = np.mean(
+        [_erp_and_effect(subject, idx) for subject in range(N_SUBJECTS)], axis=0
     )
     # the ERP is large at 150 ms (fronto-central N1), bigger than the effect
     assert np.abs(erp).max() > np.abs(effect).max()
@@ -179,13 +191,51 @@ def test_roc_auc_matches_sklearn(rng):
     np.testing.assert_allclose(_demo._roc_auc(decision, y), expected)
 
 
+def _arrays(study, n_subjects=1):
+    """The arrays of the study's first subjects, as the decoders give them."""
+    names = ("coefs", "patterns", "normalized_patterns", "scores")
+    return {name: getattr(study, name)[:n_subjects] for name in names}
+
+
+def _cache_of(arrays, folder, monkeypatch, **kwargs):
+    """Make load_demo(n_folds=N_FOLDS, **kwargs) cache ``arrays`` in ``folder``.
+
+    Returns the path of the one file it writes there.
+    """
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(folder))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_demo, "_decode_study", lambda *args: arrays)
+        load_demo(n_folds=N_FOLDS, **kwargs, verbose=False)
+    (name,) = os.listdir(folder)
+    return os.path.join(folder, name)
+
+
+def _decode_counted(monkeypatch, arrays):
+    """Stand in for the decoders: return ``arrays``; count the calls."""
+    calls = []
+
+    def decode(*args):
+        calls.append(args)
+        return arrays
+
+    monkeypatch.setattr(_demo, "_decode_study", decode)
+    return calls
+
+
+def _load_logged(**kwargs):
+    """Load the demo (N_FOLDS folds); return it and what it logged."""
+    with mne.utils.use_log_level("info"), mne.utils.catch_logging() as log:
+        study = load_demo(n_folds=N_FOLDS, **kwargs, verbose="info")
+    return study, log.getvalue()
+
+
 def test_cache_round_trip_does_not_refit(cached_study, monkeypatch):
     study, cache_dir = cached_study
     monkeypatch.setenv("MNE_COEFANIM_CACHE", str(cache_dir))
-    path = _demo._cache_path(N_SUBJECTS, N_FOLDS, 0)
-    assert os.path.dirname(path) == str(cache_dir)
-    assert f"v{_demo._VERSION}" in os.path.basename(path)
-    assert os.listdir(cache_dir) == [os.path.basename(path)]  # no temp files
+    (name,) = os.listdir(cache_dir)  # no temp files
+    # the version and the parameters are in the name
+    assert re.fullmatch(rf"demo-v\d+-subjects{N_SUBJECTS}-folds{N_FOLDS}-seed0-"
+                        r"epochs\d+\.npz", name)  # fmt: skip
 
     def no_fit(*args, **kwargs):
         raise AssertionError("the cached decoders were refitted")
@@ -208,8 +258,7 @@ def test_no_cache_is_deterministic_and_writes_nothing(study, tmp_path, monkeypat
 
 
 def test_corrupt_cache_is_recomputed(study, tmp_path, monkeypatch):
-    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(tmp_path))
-    path = _demo._cache_path(1, N_FOLDS, 0)
+    path = _cache_of(_arrays(study), tmp_path, monkeypatch, n_subjects=1)
     with open(path, "wb") as fid:
         fid.write(b"not an npz file")
     fresh = load_demo(n_subjects=1, n_folds=N_FOLDS, verbose=False)
@@ -217,31 +266,6 @@ def test_corrupt_cache_is_recomputed(study, tmp_path, monkeypatch):
     with np.load(path, allow_pickle=False) as npz:  # replaced by a good file
         np.testing.assert_array_equal(npz["patterns"], study.patterns[:1])
     assert os.listdir(tmp_path) == [os.path.basename(path)]
-
-
-def test_read_cache_rejects_truncated_and_mismatched_files(tmp_path):
-    shape = (1, 2, 3, 4)
-    good = {
-        "coefs": np.zeros(shape, np.float32),
-        "patterns": np.zeros(shape, np.float32),
-        "normalized_patterns": np.zeros(shape, np.float32),
-        "scores": np.zeros(shape[:3]),
-    }
-    path = str(tmp_path / "demo.npz")
-    assert _demo._read_cache(path, shape) is None  # absent
-    _demo._write_cache(path, good)
-    assert _demo._read_cache(path, shape)["coefs"].shape == shape
-    assert _demo._read_cache(path, (1, 2, 3, 5)) is None  # other parameters
-    np.savez(path, **{**good, "coefs": good["coefs"].astype(np.float64)})
-    assert _demo._read_cache(path, shape) is None  # wrong dtype
-    np.savez(path, coefs=good["coefs"])
-    assert _demo._read_cache(path, shape) is None  # missing arrays
-    _demo._write_cache(path, good)
-    with open(path, "rb") as fid:
-        head = fid.read(200)
-    with open(path, "wb") as fid:
-        fid.write(head)
-    assert _demo._read_cache(path, shape) is None  # truncated
 
 
 def _good_arrays(shape):
@@ -269,27 +293,24 @@ def _write_npz(path, members):
             archive.writestr(f"{name}.npy", data)
 
 
-def _rebuilt_message(path, shape):
-    with mne.utils.use_log_level("info"), mne.utils.catch_logging() as log:
-        assert _demo._read_cache(path, shape) is None
-    return log.getvalue()
-
-
 @pytest.mark.parametrize("name", ["coefs", "scores"])
-def test_read_cache_refuses_a_header_claiming_a_huge_array(tmp_path, name):
-    shape = (1, 2, 3, 4)
-    path = str(tmp_path / "demo.npz")
-    members = {key: _npy_bytes(value) for key, value in _good_arrays(shape).items()}
+def test_load_demo_refuses_a_header_claiming_a_huge_array(study, tmp_path, monkeypatch,
+                                                          name):  # fmt: skip
+    arrays = _arrays(study)
+    path = _cache_of(arrays, tmp_path, monkeypatch, n_subjects=1)
+    members = {key: _npy_bytes(value) for key, value in arrays.items()}
     # 74.5 GiB announced: refused from the header, nothing allocated
     members[name] = _npy_bytes(np.zeros(3), claimed_shape=(100_000, 100_000))
     _write_npz(path, members)
+    calls = _decode_counted(monkeypatch, arrays)
     tracemalloc.start()
     try:
-        message = _rebuilt_message(path, shape)
+        _, message = _load_logged(n_subjects=1)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 2**20
+    assert len(calls) == 1  # rebuilt
     assert f"Rebuilding the demo cache {path}: {name} has shape (100000, 100000)" in (
         message
     )
@@ -297,15 +318,17 @@ def test_read_cache_refuses_a_header_claiming_a_huge_array(tmp_path, name):
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("name", ["normalized_patterns", "scores"])
-def test_read_cache_refuses_non_finite_arrays(tmp_path, bad, name):
-    shape = (1, 2, 3, 4)
-    path = str(tmp_path / "demo.npz")
-    arrays = _good_arrays(shape)
-    arrays[name][..., 0] = bad
-    np.savez(path, **arrays)
-    assert f"{name} holds NaN or inf" in _rebuilt_message(path, shape)
+def test_load_demo_refuses_non_finite_arrays(study, tmp_path, monkeypatch, bad, name):
+    arrays = _arrays(study)
+    path = _cache_of(arrays, tmp_path, monkeypatch, n_subjects=1)
+    damaged = {key: value.copy() for key, value in arrays.items()}
+    damaged[name][..., 0] = bad
+    np.savez(path, **damaged)
+    calls = _decode_counted(monkeypatch, arrays)
+    assert f"{name} holds NaN or inf" in _load_logged(n_subjects=1)[1]
     np.savez(path, **{key: np.full_like(v, np.nan) for key, v in arrays.items()})
-    assert "holds NaN or inf" in _rebuilt_message(path, shape)
+    assert "holds NaN or inf" in _load_logged(n_subjects=1)[1]
+    assert len(calls) == 2  # rebuilt each time
 
 
 @pytest.mark.parametrize(
@@ -320,14 +343,15 @@ def test_read_cache_refuses_non_finite_arrays(tmp_path, bad, name):
         "object",
         "npy",
         "folder",
+        "shape",
+        "dtype",
+        "missing",
     ],
 )
 def test_load_demo_rebuilds_a_bad_cache(study, tmp_path, monkeypatch, damage):
-    monkeypatch.setenv("MNE_COEFANIM_CACHE", str(tmp_path))
-    shape = study.coefs[:1].shape
-    arrays = {name: getattr(study, name)[:1] for name in _good_arrays(shape)}
-    path = _demo._cache_path(1, N_FOLDS, 0)
-    np.savez(path, **{**arrays, "coefs": np.full_like(arrays["coefs"], np.nan)})
+    arrays = _arrays(study)
+    nan = {**arrays, "coefs": np.full_like(arrays["coefs"], np.nan)}
+    path = _cache_of(nan, tmp_path, monkeypatch, n_subjects=1)
     content = Path(path).read_bytes()
     members = {key: _npy_bytes(value) for key, value in arrays.items()}
     if damage == "huge":
@@ -349,13 +373,13 @@ def test_load_demo_rebuilds_a_bad_cache(study, tmp_path, monkeypatch, damage):
     elif damage == "folder":
         os.remove(path)
         os.makedirs(path)
-    calls = []
-
-    def decode(*args):
-        calls.append(args)
-        return arrays
-
-    monkeypatch.setattr(_demo, "_decode_study", decode)
+    elif damage == "shape":  # the arrays of other parameters
+        np.savez(path, **{**arrays, "coefs": arrays["coefs"][..., :-1]})
+    elif damage == "dtype":
+        np.savez(path, **{**arrays, "coefs": arrays["coefs"].astype(np.float64)})
+    elif damage == "missing":
+        np.savez(path, coefs=arrays["coefs"])
+    calls = _decode_counted(monkeypatch, arrays)
     fresh = load_demo(n_subjects=1, n_folds=N_FOLDS, verbose=False)
     assert len(calls) == 1
     np.testing.assert_array_equal(fresh.coefs, arrays["coefs"])
@@ -365,20 +389,26 @@ def test_load_demo_rebuilds_a_bad_cache(study, tmp_path, monkeypatch, damage):
         np.testing.assert_array_equal(again.coefs, arrays["coefs"])
 
 
-def test_unwritable_cache_is_not_an_error(tmp_path):
+def test_unwritable_cache_is_not_an_error(study, tmp_path, monkeypatch):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
-    path = str(blocker / "sub" / "demo.npz")  # a folder below a file
-    _demo._write_cache(path, {"scores": np.zeros(3)})
+    # a folder below a file
+    monkeypatch.setenv("MNE_COEFANIM_CACHE", os.fspath(blocker / "sub"))
+    _decode_counted(monkeypatch, _arrays(study))
+    fresh, log = _load_logged(n_subjects=1)
+    np.testing.assert_array_equal(fresh.coefs, study.coefs[:1])
+    assert "Could not write the demo cache" in log
     assert os.listdir(tmp_path) == ["a_file"]
 
 
-def test_cache_folder_defaults_to_home(monkeypatch):
+def test_cache_folder_defaults_to_home(study, tmp_path, monkeypatch):
     monkeypatch.delenv("MNE_COEFANIM_CACHE", raising=False)
-    path = _demo._cache_path(3, 4, 5)
-    expected = os.path.join(os.path.expanduser("~"), ".cache", "mne_coefanim")
-    assert os.path.dirname(path) == expected
-    assert "subjects3-folds4-seed5" in os.path.basename(path)
+    for home in ("HOME", "USERPROFILE"):  # what expanduser('~') reads
+        monkeypatch.setenv(home, os.fspath(tmp_path))
+    _decode_counted(monkeypatch, _good_arrays((3, 4, *study.coefs.shape[2:])))
+    load_demo(n_subjects=3, n_folds=4, seed=5, verbose=False)
+    (name,) = os.listdir(tmp_path / ".cache" / "mne_coefanim")
+    assert "subjects3-folds4-seed5" in name
 
 
 @pytest.mark.parametrize(
