@@ -54,8 +54,7 @@ def _meg_info():
     info = mne.channels.read_meg_canonical_info("neuromag")
     rot = mne.transforms.rotation(0.1, -0.05, 0.2)
     move = mne.transforms.translation(0.003, -0.01, 0.04)
-    with info._unlock():
-        info["dev_head_t"] = mne.transforms.Transform("meg", "head", move @ rot)
+    info["dev_head_t"] = mne.transforms.Transform("meg", "head", move @ rot)
     info["bads"] = ["MEG 0111"]
     return info
 

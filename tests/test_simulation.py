@@ -2,8 +2,7 @@ import mne
 import numpy as np
 import pytest
 
-from mne_coefanim.datasets import _simulation
-from mne_coefanim.datasets._simulation import simulate_epochs
+from mne_coefanim import simulate_epochs
 
 
 def _time_index(times, t):
@@ -18,7 +17,8 @@ def test_simulate_epochs():
         epochs.info["ch_names"]
         == mne.channels.make_standard_montage("biosemi64").ch_names
     )
-    np.testing.assert_allclose(epochs.times, _simulation._make_times(), atol=1e-12)
+    assert epochs.info["sfreq"] == 100.0  # -0.2 to 0.8 s at 100 Hz, as documented
+    np.testing.assert_allclose(epochs.times, np.linspace(-0.2, 0.8, 101), atol=1e-12)
     codes = epochs.events[:, 2]
     np.testing.assert_array_equal(np.unique(codes, return_counts=True)[1], [10] * 4)
     np.testing.assert_array_equal(y, (codes >= 4).astype(int))
