@@ -4,6 +4,10 @@ The browser, its fixture and helpers are those of ``test_viewer.py`` (skipped
 when selenium, Chromium or chromedriver is missing, except on CI).
 """
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import test_viewer
@@ -85,6 +89,10 @@ def test_hover_reads_the_drawn_pixel_of_each_table(browser, agreeing, display):
     anim, html, _ = agreeing[display]
     k, channel = 3, 20
     pos = anim.sensors.pos
+    page = Path(html).read_text(encoding="utf-8")
+    meta = json.loads(re.search(r"const M=(\{.*?\});\n", page, re.S).group(1))
+    tables = meta["tables"]  # [offset, n_levels, edges] of each colour table
+    vlims = anim.vlim if isinstance(anim.vlim, list) else [anim.vlim]
     other = np.argsort(np.linalg.norm(pos - pos[channel], axis=1))[1]
     frame = list(anim.iter_frames(dpi=DPI))[k]
     _open(browser, html, f"#t={k / 100:.3f}")
@@ -98,9 +106,11 @@ def test_hover_reads_the_drawn_pixel_of_each_table(browser, agreeing, display):
         px, py = test_viewer._hovered(browser)
         low, high, decimals, _ = test_viewer._read_interval(text)
         index = int(frame[py, px])
-        table = next(t for t in anim._cfig.palette_tables
-                     if t.offset <= index < t.offset + t.n_levels)  # fmt: skip
-        edges = np.linspace(table.vmin, table.vmax, table.n_levels + 1)
-        level = index - table.offset
+        # the page's table of that colour: levels evenly dividing a panel's vlim
+        offset, n_levels, edges = next(t for t in tables
+                                       if t[0] <= index < t[0] + t[1])  # fmt: skip
+        assert any(np.allclose(edges, np.linspace(*vlim, n_levels + 1))
+                   for vlim in vlims)  # fmt: skip
+        level = index - offset
         assert abs(low - edges[level]) <= 0.5 * 10.0**-decimals
         assert abs(high - edges[level + 1]) <= 0.5 * 10.0**-decimals
