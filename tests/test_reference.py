@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 from conftest import make_info, map_visibility, time_label_box
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from test_inline import _frames as page_frames
 
 from mne_coefanim import animate_coefs
 from mne_coefanim.compose._palette import PaletteLookup
@@ -198,15 +199,20 @@ def test_contours_with_markers(info16):
     assert_drawn_in_palette(anim)
 
 
-def test_touching_mask_markers(info64):
+def test_touching_mask_markers(info64, tmp_path):
     """Markers large enough that neighbours' pixels meet."""
     anim = animate_coefs(_data(64), info64, mask=np.ones((N_TIMES, 64), bool),
                          mask_params=dict(markersize=12), **FAST)  # fmt: skip
     assert_composed_equals_drawn(anim)
     assert_drawn_in_palette(anim)
-    # the viewer's twin frames without markers (read as test_viewer.py reads
-    # them) are drawn whole too: as the figure drawn without a mask
-    pairs = list(anim._frames(None, unmarked=True))
+    # the viewer's twin frames without markers (read from its page as the
+    # browser reads them) are drawn whole too: as the figure drawn without a mask
+    html = anim.save(tmp_path / "touching.html").read_text(encoding="utf-8")
+    frames = anim.iter_frames()
+    shape = next(frames).shape
+    frames.close()
+    pairs = zip(page_frames(html, shape), page_frames(html, shape, unmarked=True),
+                strict=True)  # fmt: skip
     bare = animate_coefs(_data(64), info64, **FAST)
     lookup = PaletteLookup(anim.palette)
     for (frame, twin), drawn in zip(pairs, bare.iter_frames(method="draw"),
