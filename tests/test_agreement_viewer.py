@@ -17,9 +17,12 @@ from test_viewer import (
     ROOT,
     _canvas_rgb,
     _gif_frame,
+    _hovered,
     _open,
     _pixel,
     _point_at,
+    _read_interval,
+    _tip,
     _wait,
 )
 
@@ -102,9 +105,9 @@ def test_hover_reads_the_drawn_pixel_of_each_table(browser, agreeing, display):
         _point_at(browser, x, y).perform()
         _wait(browser, f"return {ROOT}.querySelector('.cav-tip').textContent"
               ".startsWith('map ')")  # fmt: skip
-        text = test_viewer._tip(browser)
-        px, py = test_viewer._hovered(browser)
-        low, high, decimals, _ = test_viewer._read_interval(text)
+        text = _tip(browser)
+        px, py = _hovered(browser)
+        low, high, decimals, _ = _read_interval(text)
         index = int(frame[py, px])
         # the page's table of that colour: levels evenly dividing a panel's vlim
         offset, n_levels, edges = next(t for t in tables
