@@ -1,11 +1,9 @@
 """The GIF writer: palette-index frames into a looping GIF, one palette.
 
-Only the rectangle that changed since the previous frame is encoded: memory
-stays flat and the file small. Pillow compresses (public API): each rectangle
-is saved as a one-frame GIF with our palette (checked to be kept) and its
-image block copied out. Into a real file Pillow releases the GIL, so blocks
-are made on helper threads (:class:`InOrder`) while the main thread composes
-the next frames, and written in order: byte for byte what one thread writes.
+Only the rectangle that changed since the previous frame is encoded. Pillow
+compresses each as a one-frame GIF whose image block is copied out; into a
+real file it releases the GIL, so blocks are made on helper threads
+(:class:`InOrder`) and written in order: byte for byte what one thread writes.
 """
 
 import io
@@ -21,9 +19,9 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image
 
-from .._checks import check_fps, check_int, check_palette, check_uint8
+from .._checks import check_fps, check_int, check_palette
 from .._utils import default_workers
-from ._writers import FrameSource, Writer
+from ._writers import FrameSource, Writer, checked_frame
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
 # 10 cs, so 50 frames per second is the fastest a GIF can really play.
@@ -91,7 +89,6 @@ class GifWriter(Writer):
         super().__init__(path, overwrite=overwrite)
         self.fps = _check_gif_fps(fps)
         self.loop = _check_loop(loop)
-        self._fid = None
 
     @classmethod
     def check_encoder(cls, suffix, fps):
@@ -118,10 +115,8 @@ class GifWriter(Writer):
     def write(self, frame):
         """Add one frame: an index array, or a callable returning a new one.
 
-        Here only a frame's type and shape are checked; its indices and the
-        compression are the threads' (an error there is raised by a later
-        call or by :meth:`finish`). A callable runs on a thread (and again for
-        the next job's first frame), or here without threads and for frame 0.
+        A callable runs on a thread (and again as the next job's previous),
+        or here for frame 0 and without threads; errors there come later.
         """
         made_here = not self._encoder.threaded or self._shape is None
         if callable(frame) and made_here:  # the header needs the first's size
@@ -228,17 +223,7 @@ def _check_loop(loop):
 
 def _check_index_frame(frame, index, shape):
     """Check one frame's type and shape against the first one's (None: first)."""
-    frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
-    if frame.ndim != 2:
-        raise ValueError(
-            f"frames must hold 2-D arrays of palette indices, shape (height, "
-            f"width); frame {index} has shape {frame.shape}."
-        )
-    if shape is not None and frame.shape != shape:
-        raise ValueError(
-            f"All frames must have the same shape; frame 0 has shape "
-            f"{shape} but frame {index} has shape {frame.shape}."
-        )
+    frame = checked_frame(frame, index, shape, rgb=False)
     if shape is None and not 1 <= min(frame.shape) <= max(frame.shape) <= 0xFFFF:
         raise ValueError(
             f"GIF frames must be 1 to 65535 pixels wide and high; got shape "

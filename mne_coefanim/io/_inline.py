@@ -1,15 +1,9 @@
 """Inline animations (notebooks' ``_repr_html_``, :class:`mne.Report`), viewer data.
 
-Both embed the interactive viewer (:mod:`._viewer`) as a fragment with its
-style, script and frames: no side files, no network; it plays in a notebook,
-an exported notebook and a report sent by e-mail. Inline, it stays under a
-size limit (:data:`INLINE_MAX_BYTES`, 20 MB, or ``max_bytes``) by keeping one
-frame in k, and says so on the page and in the log.
-
-:func:`viewer_meta` gathers what the viewer shows on hovering and clicking
-(channel names and pixel positions, values, masks, the score panel), through
-the figure's transforms at the output dpi, in the frames' pixel coordinates
-(x to the right, y down from the top row).
+Both embed the interactive viewer (:mod:`._viewer`) as a fragment: no side
+files, no network. Inline, it stays under a size limit (``max_bytes``) by
+keeping one frame in k, and says so. :func:`viewer_meta` gathers what the
+viewer shows on hovering and clicking, in the frames' pixel coordinates.
 """
 
 import base64
@@ -42,10 +36,8 @@ def check_max_bytes(max_bytes, name="max_bytes"):
 def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     """Return the viewer of ``anim`` (a page or a fragment) in at most ``max_bytes``.
 
-    Every frame when they fit; else one frame in k, played at ``fps / k`` so
-    that the duration stays. Beyond 256 frames, k is predicted from a sample
-    of frames (their records and their share of the embedded data); should
-    the page still grow past ``max_bytes``, it is made again with a larger k.
+    Else one frame in k, at ``fps / k``; beyond 256 frames k is predicted from
+    a sample, and a page still too large is made again with a larger k.
     """
     n_frames = len(anim)
     plan = deque()  # the frames the compositor composes next, fed as we go
@@ -101,21 +93,15 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
     """Return the page of the frames the plan holds (raises ViewerTooLarge)."""
     n_kept = math.ceil(len(anim) / step)
     first = next(generator)
-    meta = anim._viewer_meta(first[0].shape, fps / step,
-                             frames=np.arange(0, len(anim), step))  # fmt: skip
-    if meta["kept"]:
-        meta["kept"]["max_mb"] = max_bytes / 1e6
+    meta = _meta(anim, first[0].shape, fps / step, range(0, len(anim), step),
+                 max_bytes)  # fmt: skip
     rest = (next(generator) for _ in range(n_kept - 1))
     return viewer_html(itertools.chain([first], rest), palette=anim.palette,
                        meta=meta, page=page, max_bytes=max_bytes)  # fmt: skip
 
 
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
-    """Return the smallest k for which every k-th frame should fit in ``max_bytes``.
-
-    From up to 16 frames spread over the animation: their records' mean size
-    and each kept frame's share of the embedded data.
-    """
+    """Return the smallest k for which every k-th frame should fit (from 16 frames)."""
     n_frames = len(anim)
     sample = np.unique(np.linspace(0, n_frames - 1, min(n_frames, 16)).astype(int))
     plan.extend(sample.tolist())
@@ -145,11 +131,17 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
 
 def _head_bytes(anim, shape, fps, frames, max_bytes, page):
     """Return the size of what the page holds before these frames."""
+    meta = _meta(anim, shape, fps, frames, max_bytes)
+    return len(ViewerStream(None, palette=anim.palette, meta=meta,
+                            page=page).head_text())  # fmt: skip
+
+
+def _meta(anim, shape, fps, frames, max_bytes):
+    """Return the viewer's data of these frames (naming the limit if not all)."""
     meta = anim._viewer_meta(shape, fps, frames=np.asarray(frames))
     if meta["kept"]:
         meta["kept"]["max_mb"] = max_bytes / 1e6
-    stream = ViewerStream(None, palette=anim.palette, meta=meta, page=page)
-    return len(stream.head_text())
+    return meta
 
 
 def _next_step(err, n_frames, step, max_bytes):
@@ -228,10 +220,8 @@ MAX_MATRIX_TIMES = 400  # generalization matrices embedded up to this size
 def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None):
     """Return the viewer's data for frames of ``shape`` (JSON-serialisable).
 
-    Call it while the figure is at the output dpi (inside the compositor's
-    ``rendering()``). ``frames``: those the page holds (None: all);
-    ``region``: what each output pixel shows (``FrameCompositor.map_region``:
-    0 no map, ``1 + p`` panel ``p``'s map alone, 255 a map partly covered).
+    Call it at the output dpi. ``frames``: those the page holds (None: all);
+    ``region``: what each pixel shows (``FrameCompositor.map_region``).
     """
     height, width = shape
     n_times = len(cfig.times)
@@ -289,9 +279,7 @@ def hash_times(times, unit):
 def _significant(values, digits=4):
     """Values as nested lists, each to ``digits`` significant digits of its own.
 
-    Each value is the double nearest its rounded decimal, whose shortest
-    form (what JSON writes) has at most ``digits`` significant digits: no
-    padding, and -0.0827 stays -0.0827 next to a peak of 5.
+    The double nearest the rounded decimal: JSON writes it short (-0.0827).
     """
     values = np.asarray(values, float)
     out = values.copy()

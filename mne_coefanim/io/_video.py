@@ -29,9 +29,8 @@ from .._checks import (
     check_frame_size,
     check_option,
     check_real,
-    check_uint8,
 )
-from ._writers import FrameSource, Writer
+from ._writers import FrameSource, Writer, checked_frame
 
 # the encoders we ask ffmpeg for, best first, and the muxer of each suffix
 # (ffmpeg writes a temporary name without a media suffix)
@@ -136,7 +135,7 @@ class VideoWriter(Writer):
             # np.take copies whole rows of the palette: 5x faster than
             # palette[frame] (a fancy index, element by element), same bytes
             frame = np.take(self._palette, frame, axis=0)
-        frame = _check_rgb_frame(frame, self.n_frames, self._shape)
+        frame = checked_frame(frame, self.n_frames, self._shape, rgb=True)
         padded = _even(frame)
         if self._pipe is None:
             self._shape = frame.shape
@@ -243,22 +242,6 @@ def _pick_codec(exe, suffix, codec=None):
         f"point the IMAGEIO_FFMPEG_EXE environment variable to an ffmpeg built "
         f"with {candidates[0]}."
     )
-
-
-def _check_rgb_frame(frame, index, first_shape):
-    """Check one RGB frame against the first one."""
-    frame = check_uint8(f"frame {index}", np.asarray(frame))
-    if frame.ndim != 3 or frame.shape[2] != 3:
-        raise ValueError(
-            f"frames must hold RGB arrays of shape (height, width, 3); frame "
-            f"{index} has shape {frame.shape}."
-        )
-    if first_shape is not None and frame.shape != first_shape:
-        raise ValueError(
-            f"All frames must have the same shape; frame 0 has shape "
-            f"{first_shape} but frame {index} has shape {frame.shape}."
-        )
-    return frame
 
 
 def _even(frame):
