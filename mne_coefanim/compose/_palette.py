@@ -99,12 +99,9 @@ def blended(rgba, under, lookup):
 
 
 def chrome_colors(colors, inverse, n_max):
-    """At most ``n_max`` colours representing the figure's static pixels.
+    """Return ``(chrome, fits)``: at most ``n_max`` colours for the static pixels.
 
-    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
-    each pixel's among them. Returns ``(chrome, fits)``: all of them when
-    they fit (then ``inverse`` indexes them), else a median cut (weighted
-    by how often each occurs) that keeps pure white and black exact.
+    All of them when they fit, else a weighted median cut, white and black kept.
     """
     rgb = unpacked_rgb(colors)
     if len(rgb) <= n_max:
@@ -129,10 +126,9 @@ def to_uint8(rgb):
 
 
 def tabled_inks(cursor, markers, lookup):
-    """Blend every stored ink colour (a dozen) over every palette colour, once.
+    """Return ``(table, cursor, markers)``: each ink colour over each palette colour.
 
-    Returns ``(table, cursor, markers)``: ``table[row, i]`` is ink colour
-    ``row`` over palette colour ``i``; the inks hold rows instead of RGBA.
+    ``table[row, i]``: ink colour ``row`` over colour ``i``; the inks hold rows.
     """
     markers_drawn = [ink for ink in markers if ink is not None]
     rgba = [values for _, values in cursor or ()] + [

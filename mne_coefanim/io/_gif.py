@@ -290,9 +290,8 @@ def _changed_box(frame, previous):
 def encode_image(rect, left, top, table, scratch=None):
     """Return the image descriptor and LZW data of ``rect``, placed at ``left, top``.
 
-    Pillow saves ``rect`` as a one-frame GIF with ``table`` (768 bytes); its
-    image block is copied out without a table of its own. ``scratch``: a file
-    opened ``'w+b'`` (Pillow releases the GIL into it), or None: in memory.
+    Copied out of the one-frame GIF Pillow writes with ``table``, into
+    ``scratch`` (a ``'w+b'`` file: Pillow releases the GIL) or memory (None).
     """
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
@@ -363,9 +362,8 @@ def _check_pillow_table(written, table, rect):
 class InOrder:
     """Jobs on worker threads, each result passed to ``take`` in submission order.
 
-    :meth:`submit` waits for the oldest job beyond ``max_pending``. Jobs must
-    not share state. ``n_workers``: 0 runs jobs at once in the caller's
-    thread; None: :func:`~mne_coefanim._threads.default_workers`.
+    At most ``max_pending`` jobs wait; ``n_workers=0`` runs them in the
+    caller's thread (None: ``default_workers()``).
     """
 
     def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
@@ -383,10 +381,7 @@ class InOrder:
         return self._executor is not None
 
     def submit(self, func, *args):
-        """Queue ``func(*args)``; hand on the results that are ready.
-
-        An error in a job is raised here (or by :meth:`drain`).
-        """
+        """Queue ``func(*args)``; hand on the results ready (raising a job's error)."""
         if self._executor is None:
             self._take(func(*args))
             return

@@ -1,13 +1,9 @@
 """The video writer: RGB frames into MP4 (H.264) or WebM (VP9) with ffmpeg.
 
-Frames go one at a time through a pipe to the ffmpeg of imageio-ffmpeg (an
-optional dependency). A thread starts ffmpeg (Ctrl-C comes to the main
-thread only, so never lands inside ``subprocess.Popen``) and keeps the last
-lines of its standard error, so a failure says why in one line. ffmpeg runs
-in its own session; :meth:`FfmpegPipe.abort` ends it before the temporary
-file is removed. A process killed outright (SIGKILL, SIGTERM, SIGHUP) runs no
-cleanup: ffmpeg completes a video under the hidden temporary name, which the
-next save into that folder removes.
+Frames go through a pipe to imageio-ffmpeg's ffmpeg, which a thread starts
+(so Ctrl-C never lands inside ``subprocess.Popen``) and whose last lines of
+standard error it keeps, to say why a save failed. ffmpeg runs in its own
+session; :meth:`FfmpegPipe.abort` ends it before the temporary file goes.
 """
 
 import collections
@@ -271,11 +267,10 @@ def _encoder_options(codec, quality):
 
 
 class FfmpegPipe:
-    """One ffmpeg process, fed through its standard input.
+    """One ffmpeg process fed through its standard input (``what``: for errors).
 
-    ``command``: ffmpeg and its arguments (input ``-``); ``what``: what is
-    written, for errors (``"'anim.mp4' (libx264)"``). Keep the object before
-    :meth:`start`: :meth:`abort` ends ffmpeg whatever an interrupt left.
+    Keep the object before :meth:`start`: :meth:`abort` ends ffmpeg whatever
+    an interrupt left.
     """
 
     def __init__(self, command, *, what):
@@ -342,10 +337,7 @@ class FfmpegPipe:
             raise failure
 
     def abort(self):
-        """Stop ffmpeg, its pipes and the thread at once; safe to repeat.
-
-        A Ctrl-C meanwhile is raised once all of that is done.
-        """
+        """Stop ffmpeg, its pipes and the thread (then raise a Ctrl-C that came)."""
         interrupt = None
         while True:  # cleanup that must not stop halfway: repeat it
             try:
