@@ -48,21 +48,10 @@ N_CHROME_MAX = 256
 
 
 class FrameCompositor:
-    """Indexed frames of a figure, composed without redrawing it.
+    """Indexed frames of a figure's ``layers`` at ``dpi``, composed without redrawing.
 
-    Parameters
-    ----------
-    layers : FigureLayers
-        What the compositor may read of the figure (restored after probes).
-    dpi : float
-        The output resolution.
-
-    Attributes
-    ----------
-    palette : array, shape (n_colors, 3)
-        uint8 RGB: the tables' levels first, then the figure's own colours.
-    shape : tuple of int
-        ``(height, width)`` of the frames.
+    ``palette``: uint8 RGB, the tables' levels first, then the figure's own
+    colours; ``shape``: the frames' ``(height, width)``.
     """
 
     def __init__(self, layers, dpi):

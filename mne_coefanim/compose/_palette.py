@@ -6,31 +6,20 @@ import numpy as np
 from PIL import Image
 from scipy.spatial import cKDTree
 
-from .._checks import check_palette, check_uint8
+from .._checks import check_uint8
 from ._pictures import Ink
 
 
 class PaletteLookup:
-    """Map RGB images to palette indices through a lookup table, built lazily.
+    """Map RGB images to indices into ``palette`` (uint8, n_colors x 3), lazily.
 
-    Palette colours map to themselves (to their first index if the palette
-    repeats a colour); any other pixel gets the palette colour nearest the
-    centre of its cell of 8 x 8 x 8 levels (5 bits per channel), at most
-    2 * sqrt(3) * 3.5 (about 12) RGB levels farther than its exact nearest.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-
-    Attributes
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        The palette.
+    Palette colours map to themselves (their first index); any other pixel to
+    the colour nearest its cell's centre (5 bits per channel), at most about
+    12 RGB levels farther than its exact nearest.
     """
 
     def __init__(self, palette):
-        self.palette = check_palette(palette)
+        self.palette = palette  # the compositor's own
         # duplicates removed first, so that a repeated colour maps to its
         # first index whatever order the tree returns ties in
         colors, first = np.unique(self.palette, axis=0, return_index=True)
@@ -56,18 +45,7 @@ class PaletteLookup:
         return found.astype(np.uint8)
 
     def __call__(self, rgb):
-        """Return the palette index of each pixel.
-
-        Parameters
-        ----------
-        rgb : array, shape (..., 3) or (..., 4), dtype uint8
-            RGB or RGBA pixels (alpha is ignored).
-
-        Returns
-        -------
-        indices : array, shape (...), dtype uint8
-            Palette indices.
-        """
+        """Return the palette index of each RGB(A) uint8 pixel (alpha ignored)."""
         rgb = check_uint8("rgb", np.asarray(rgb))
         if rgb.ndim < 1 or rgb.shape[-1] not in (3, 4):
             raise ValueError(

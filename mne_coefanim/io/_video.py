@@ -69,27 +69,10 @@ def write_video(path, frames, *, fps, overwrite=False, quality=None, codec=None)
 class VideoWriter(Writer):
     """Write an MP4 (H.264) or WebM (VP9) video, one frame at a time, with ffmpeg.
 
-    Needs imageio-ffmpeg (its wheel carries ffmpeg). Frames are RGB, shape
-    (height, width, 3), dtype uint8, all the same shape (with a palette in
-    the source: palette indices); ffmpeg starts with the first. yuv420p plays
-    everywhere but needs even sizes: an odd one is padded by repeating the
-    last row or column. :attr:`codec` is the ffmpeg encoder used.
-
-    Parameters
-    ----------
-    path : path-like
-        The ``.mp4`` or ``.webm`` file to write.
-    fps : float
-        Frames per second, > 0.
-    quality : float | None
-        Constant quality from 0 (worst) to 10 (lossless), mapped linearly onto
-        the encoder's CRF scale (H.264: 51 to 0; VP9: 63 to 0). None: the
-        encoder's recommended CRF (H.264: 18, VP9: 31).
-    codec : str | None
-        ``'libx264'`` (``.mp4``); ``'libvpx-vp9'`` or ``'libvpx'`` (VP8,
-        ``.webm``). None: the first of these that the ffmpeg has.
-    overwrite : bool
-        Whether an existing file may be replaced.
+    Frames are RGB uint8 (or palette indices with a palette in the source);
+    odd sizes are padded (yuv420p). ``quality`` 0 to 10 maps linearly onto
+    the encoder's CRF (None: its recommended one); ``codec`` (None: the best
+    the ffmpeg has) is the encoder used. See ``CoefAnimation.save``.
     """
 
     suffixes = (".mp4", ".webm")

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_palette, check_type, check_uint8
+from .._checks import check_type, check_uint8
 from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
 from ._video import VideoWriter
 from ._writers import Writer, atomic_output, check_output
@@ -112,7 +112,6 @@ class ViewerStream:
     def __init__(self, out, *, palette, meta, page=True, max_bytes=None):
         self._out, self.page = out, page
         self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
-        palette = check_palette(palette)
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self.meta["standalone"] = bool(page)
         self.base, self.n_frames = None, 0
