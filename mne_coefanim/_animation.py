@@ -379,10 +379,8 @@ class CoefAnimation:
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         check_frame_size(self._frame_shape(dpi), dpi, ViewerWriter.max_side,
                          ViewerWriter.size_limit)  # fmt: skip
-        if max_bytes is None:
-            max_bytes = check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
-        else:
-            max_bytes = check_max_bytes(max_bytes)
+        max_bytes = (check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
+                     if max_bytes is None else check_max_bytes(max_bytes))  # fmt: skip
         return inline_viewer(self, fps=fps, dpi=dpi, page=page, max_bytes=max_bytes)
 
     @fill_doc

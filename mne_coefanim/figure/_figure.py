@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
+from .._checks import check_int, check_option, check_type
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
@@ -130,8 +130,6 @@ class CoefFigure:
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
         )  # fmt: skip
-        # before the figure exists: matplotlib could not draw it
-        check_frame_size(frame_shape((width, height), dpi), dpi)
         self.fig = new_figure((width, height), dpi, pyplot=pyplot)
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images, self.mask_lines = [], []

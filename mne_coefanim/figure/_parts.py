@@ -15,7 +15,7 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
-from .._checks import check_mathtext
+from .._checks import check_frame_size, check_mathtext, frame_shape
 
 MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
@@ -38,8 +38,9 @@ HEADROOM = 0.22  # room above it for two lines of text (the band's and ours)
 # -- the figure and the map axes ----------------------------------------------
 
 
-def new_figure(figsize, dpi, *, pyplot):
+def new_figure(figsize, dpi, *, pyplot, fewer="panels side by side"):
     """Make a figure: through pyplot, or alone (an Agg canvas, freed when unused)."""
+    check_frame_size(frame_shape(figsize, dpi), dpi, fewer=fewer)  # drawable
     if pyplot:
         fig = plt.figure(figsize=figsize, dpi=dpi)
     else:

@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from .._checks import check_frame_size, check_int, frame_shape
+from .._checks import check_int
 from ._parts import (
     check_titles,
     contour_levels,
@@ -88,9 +88,8 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     width, _, _ = layout(note=0)  # the note wraps to the sheet's width
     lines = [] if note is None else _wrap(note, width - 0.3)
     width, height, rects = layout(note=len(lines))
-    check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
+    fig = new_figure((width, height), dpi, pyplot=pyplot,
                      fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
-    fig = new_figure((width, height), dpi, pyplot=pyplot)
     unit = "sample" if scene.times_are_samples else look.time_unit
     # the animation's labels (as many decimals as its frames need) and palette
     labels = time_labels(scene.times, unit)

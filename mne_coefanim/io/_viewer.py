@@ -238,7 +238,6 @@ class ViewerStream:
             raise ValueError("No frame was written; the viewer needs at least one.")
         self._submit_batch()
         self._encoder.drain()
-        self.close()
         self._write(_TAIL)
         if self.page:
             self._write(_PAGE_END)
@@ -305,7 +304,6 @@ class ViewerWriter(Writer):
         if self._stream is None:
             raise ValueError("No frame was written; the viewer needs at least one.")
         self._stream.end()
-        self.close()
         size = self._stream.n_bytes
         if size > HTML_WARN_BYTES:
             from mne.utils import warn  # MNE loads only to warn (a light CLI)
