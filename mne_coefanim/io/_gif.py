@@ -33,18 +33,9 @@ FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
 def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
     """Stream palette-index frames into a looping GIF with one fixed palette.
 
-    The file is a GIF89a with a single global colour table (``palette``
-    padded to 256 entries) and no local colour tables, so colours are never
-    re-quantised. Each frame carries a graphics control extension with its
-    delay and disposal method 1 ("do not dispose"), and only the rectangle of
-    pixels that changed since the previous frame is encoded (the first frame
-    in full; a single pixel if nothing changed). The LZW compression is done
-    by Pillow.
-
-    GIF delays are whole centiseconds: frame ``k`` ends at
-    ``round((k + 1) * 100 / fps)`` cs, so the delays alternate where needed
-    (30 fps gives 3, 4, 3, 3, 4, 3, ... cs) and the total duration is right to
-    within 5 ms.
+    One global colour table (never re-quantised); each frame encodes only the
+    rectangle that changed, disposal 1 ("do not dispose"). Frame ``k`` ends at
+    ``round((k + 1) * 100 / fps)`` cs: delays alternate (3, 4, 3 cs at 30 fps).
 
     Parameters
     ----------

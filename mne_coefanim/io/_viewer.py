@@ -205,12 +205,6 @@ class ViewerStream:
                 f"All frames must have the same shape; got {frame.shape} after "
                 f"{self.base.shape}."
             )
-        if unmarked is not None:
-            unmarked = check_uint8("unmarked", np.asarray(unmarked), colors=False)
-            if unmarked.shape != frame.shape:
-                raise ValueError(
-                    f"unmarked has shape {unmarked.shape}; the frame {frame.shape}."
-                )
         threaded = self._encoder.threaded
         if threaded:  # the caller may reuse its buffers meanwhile
             frame = frame.copy()
