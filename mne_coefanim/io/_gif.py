@@ -96,7 +96,7 @@ class GifWriter(Writer):
         self._fid = open(tmp, "wb")  # closed by close()
         # compression runs on other threads, each into a scratch file of its
         # own beside the output (Pillow releases the GIL only into a file)
-        self._scratch_dir, self._scratches = tmp.parent, []
+        self._tmp_dir, self._scratches = tmp.parent, []
         self._local = threading.local()
         self._encoder = InOrder(self._fid.write)
         self._batch = []  # frames not yet handed to a thread
@@ -112,9 +112,7 @@ class GifWriter(Writer):
         made_here = not self._encoder.threaded or self._shape is None
         if callable(frame) and made_here:  # the header needs the first's size
             frame = frame()
-        if callable(frame):
-            self._batch.append((frame, self.n_frames, next(self._delays)))
-        else:
+        if not callable(frame):
             frame = _check_index_frame(frame, self.n_frames, self._shape)
             if self._shape is None:
                 self._shape = frame.shape
@@ -123,7 +121,7 @@ class GifWriter(Writer):
             # while the threads read this one (as this frame and as the next
             # one's previous)
             frame = frame.copy()
-            self._batch.append((frame, self.n_frames, next(self._delays)))
+        self._batch.append((frame, self.n_frames, next(self._delays)))
         if len(self._batch) == FRAMES_PER_JOB:
             self._submit_batch()
         self.n_frames += 1
@@ -160,9 +158,7 @@ class GifWriter(Writer):
             top, bottom, left, right = _changed_box(frame, previous)
         scratch = getattr(self._local, "scratch", None)
         if scratch is None and self._encoder.threaded:  # the thread's first frame
-            scratch = self._local.scratch = tempfile.TemporaryFile(
-                dir=self._scratch_dir
-            )
+            scratch = self._local.scratch = tempfile.TemporaryFile(dir=self._tmp_dir)
             self._scratches.append(scratch)  # list.append is thread-safe
         rect = frame[top:bottom, left:right]
         block = encode_image(rect, left, top, self._table, scratch)

@@ -19,7 +19,7 @@ from mne.utils import logger, verbose
 
 from .._checks import check_real, check_type
 from .._docs import fill_doc
-from ..figure._parts import fewest_decimals
+from ..figure._parts import fewest_decimals, time_axis
 from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
@@ -109,14 +109,11 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     base = frames[0][0]
     records = [len(frame_record(frame, bare, base)) + 4 for frame, bare in frames[1:]]
     shape = base.shape
+    # called beyond TRIED_WHOLE frames: a sample of 16
     one = _head_bytes(anim, shape, fps, [0], max_bytes, page)
-    if len(sample) > 1:
-        more = _head_bytes(anim, shape, fps, sample, max_bytes, page)
-        per_meta = (more - one) / (len(sample) - 1)
-    else:
-        per_meta = 0.0
+    more = _head_bytes(anim, shape, fps, sample, max_bytes, page)
     first = len(frame_record(*frames[0])) + 4
-    per_frame = per_meta + (np.mean(records) if records else 0.0)
+    per_frame = (more - one) / (len(sample) - 1) + np.mean(records)
 
     def size(step):
         return one + first + END_BYTES + (math.ceil(n_frames / step) - 1) * per_frame
@@ -226,7 +223,6 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
     height, width = shape
     n_times = len(cfig.times)
     frames = np.arange(n_times) if frames is None else np.asarray(frames, int)
-    scale = 1e3 if cfig.time_unit == "ms" else 1.0
     units = scene.units if isinstance(scene.units, list) else [scene.units]
     n_panels = len(scene.values)
     units = (units * n_panels)[:n_panels]
@@ -239,7 +235,7 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
             "pos": np.round(np.column_stack([pixels[:, 0], height - pixels[:, 1]]),
                             1).tolist(),
         })  # fmt: skip
-    times = np.asarray(cfig.times, float)[frames] * scale
+    times = time_axis(np.asarray(cfig.times, float)[frames], cfig.time_unit)
     meta = {
         "w": int(width), "h": int(height), "fps": float(fps),
         "labels": [cfig.time_label(k) for k in frames],
