@@ -1,16 +1,10 @@
 """The fast compositor: indexed frames of a figure without redrawing it.
 
 The figure is rendered a few times *once* (:mod:`._pictures`) to learn, per
-output pixel, the static picture, which map cell it shows and how much of
-the map shows through (``pixel = a * map + c``). A frame is then the static
-index image with the map's colour indices gathered in, partly covered pixels
-blended, and the label, cursor and markers pasted from pixels drawn once.
-What has no stored picture (contours, touching markers, a cross-hair cursor)
-is drawn whole by the reference instead.
-
-The reference (:func:`drawn_frames`, ``iter_frames(method='draw')``) is plain
-matplotlib, as MNE's ``_topomap_animation``: a full draw per frame, which
-composed frames must equal.
+output pixel, the static picture, its map cell and how much of the map shows
+through; a frame is then gathered from them. What has no stored picture is
+drawn whole by the reference (:func:`drawn_frames`, plain matplotlib as MNE's
+``_topomap_animation``), which composed frames must equal.
 """
 
 from contextlib import contextmanager
