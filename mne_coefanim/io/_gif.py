@@ -67,8 +67,7 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
 class GifWriter(Writer):
     """Write a looping GIF from frames of palette indices (see :func:`write_gif`).
 
-    :meth:`write` takes a frame or a callable making it; only the frames of
-    the jobs in flight are kept (their copies, or their callables).
+    Only the frames of the jobs in flight are kept (copies, or callables).
     """
 
     suffixes = (".gif",)

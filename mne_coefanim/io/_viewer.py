@@ -59,8 +59,7 @@ class ViewerTooLarge(Exception):
 def diff_rects(frame, base):
     """Return the rectangles ``(x, y, w, h)`` where ``frame`` differs from ``base``.
 
-    Changed rows form bands (gaps under 8 rows joined), each band's changed
-    columns rectangles (gaps under 16 joined); no change: one 1 x 1 rectangle.
+    Bands of changed rows, then their changed columns (close gaps joined).
     """
     diff = frame != base
     rects = []
