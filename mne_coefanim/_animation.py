@@ -1,9 +1,7 @@
 """The animation object returned by :func:`mne_coefanim.animate_coefs`.
 
-A :class:`CoefAnimation` holds the validated scene and the figure drawn once;
-it shows frames on screen (matplotlib's ``FuncAnimation``), composes them
-without redrawing for files (:class:`~mne_coefanim.compose._compose.FrameCompositor`)
-and hands them to the writers.
+It shows frames on screen (``FuncAnimation``) and composes them for the
+writers without redrawing (:class:`~.compose._compose.FrameCompositor`).
 """
 
 import contextlib
@@ -226,10 +224,8 @@ class CoefAnimation:
     def _frames(self, dpi, unmarked=False, deferred=False, indices=None):
         """Frames; with ``unmarked``, ``(frame, frame without markers | None)``.
 
-        With ``deferred``, a frame that can be composed without matplotlib
-        comes as a callable that composes it (on the caller's thread, or a
-        writer's: see ``Writer.defers``). ``indices``: the frames to compose,
-        an iterable read one at a time (None: all of them, in order).
+        ``deferred``: frames composed without matplotlib come as callables
+        (``Writer.defers``); ``indices``: an iterable, read lazily (None: all).
         """
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         check_frame_size(self._frame_shape(dpi), dpi)  # what Agg can draw
@@ -383,10 +379,8 @@ class CoefAnimation:
         dpi = self.dpi if dpi is None else check_dpi(dpi)
         check_frame_size(self._frame_shape(dpi), dpi, ViewerWriter.max_side,
                          ViewerWriter.size_limit)  # fmt: skip
-        if max_bytes is None:
-            max_bytes = check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
-        else:
-            max_bytes = check_max_bytes(max_bytes)
+        max_bytes = (check_max_bytes(self.inline_max_bytes, "inline_max_bytes")
+                     if max_bytes is None else check_max_bytes(max_bytes))  # fmt: skip
         return inline_viewer(self, fps=fps, dpi=dpi, page=page, max_bytes=max_bytes)
 
     @fill_doc
@@ -414,9 +408,7 @@ class CoefAnimation:
     def _repr_html_(self):
         """Show the interactive viewer inline in Jupyter (see :meth:`to_html`).
 
-        The output holds only the viewer, under :attr:`inline_max_bytes`:
-        with the inline backend, the figure is closed here so that no static
-        picture of it follows.
+        With the inline backend the figure is closed: no static picture follows.
         """
         html = self.to_html(page=False)
         if "inline" in mpl.get_backend():

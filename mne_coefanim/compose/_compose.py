@@ -1,27 +1,10 @@
 """The fast compositor: indexed frames of a figure without redrawing it.
 
-Matplotlib takes tens of milliseconds to draw a figure; an animation changes
-only its maps, a time label and a few markers. So the figure is rendered a
-few times *once* (:mod:`._pictures`) to learn, per output pixel, the static
-picture, which map cell it shows (renders of images whose colours encode
-their cells: matplotlib's own resampling) and how much of the map shows
-through the outlines and sensors (``pixel = a * map + c``, from a black and
-a white map). A frame is then the static index image with the map's colour
-indices gathered in, partly covered pixels blended, and the per-frame
-artists on top: the label pasted from pictures of its characters (blended
-per frame where two characters' pictures meet, at tiny dpi), the cursor and
-markers from pixels drawn once. Colours are indices into one palette
-(:mod:`._palette`). What has no stored picture (contours, markers whose
-pictures touch, a cross-hair cursor) is not composed: such frames are drawn
-whole by the reference and mapped to the palette; the tests compare the two
-paths.
-
-The reference (:func:`drawn_frames`, ``iter_frames(method='draw')``) is
-plain matplotlib, as MNE's ``_topomap_animation``: each frame sets the
-figure's per-frame artists (maps, time label, score cursor, mask markers,
-contours), draws the whole figure through an Agg canvas and reads its
-pixels. It is slow (a full draw per frame) and is what composed frames must
-equal.
+The figure is rendered a few times *once* (:mod:`._pictures`) to learn, per
+output pixel, the static picture, its map cell and how much of the map shows
+through; a frame is then gathered from them. What has no stored picture is
+drawn whole by the reference (:func:`drawn_frames`, plain matplotlib as MNE's
+``_topomap_animation``), which composed frames must equal.
 """
 
 from contextlib import contextmanager
@@ -59,21 +42,10 @@ N_CHROME_MAX = 256
 
 
 class FrameCompositor:
-    """Indexed frames of a figure, composed without redrawing it.
+    """Indexed frames of a figure's ``layers`` at ``dpi``, composed without redrawing.
 
-    Parameters
-    ----------
-    layers : FigureLayers
-        What the compositor may read of the figure (restored after probes).
-    dpi : float
-        The output resolution.
-
-    Attributes
-    ----------
-    palette : array, shape (n_colors, 3)
-        uint8 RGB: the tables' levels first, then the figure's own colours.
-    shape : tuple of int
-        ``(height, width)`` of the frames.
+    ``palette``: uint8 RGB, the tables' levels first, then the figure's own
+    colours; ``shape``: the frames' ``(height, width)``.
     """
 
     def __init__(self, layers, dpi):
@@ -129,14 +101,9 @@ class FrameCompositor:
                                                      n_map_colors)))  # fmt: skip
 
     def map_region(self):
-        """Return what each output pixel shows of the maps, for the viewer.
+        """Return the viewer's region image of the maps (uint8, the frames' shape).
 
-        Returns
-        -------
-        region : array of uint8, shape (height, width)
-            0 where no map is; ``1 + p`` where panel ``p``'s map shows alone
-            (the level of its map cell); 255 where a map is partly or wholly
-            covered (outlines, sensors).
+        0 no map, ``1 + p`` panel ``p``'s map alone, 255 a map partly covered.
         """
         region = np.zeros(self.shape[0] * self.shape[1], np.uint8)
         region[self._under_maps] = 255  # e.g. under an opaque sensor dot
@@ -147,11 +114,9 @@ class FrameCompositor:
         return region.reshape(self.shape)
 
     def _blend_table(self, coverage, under, n_map_colors):
-        """Palette index of every partly covered pixel over every map colour.
+        """Return ``(rows, table)``: pixel k over map index i is ``table[rows[k], i]``.
 
-        Each distinct ``(a, c)`` (a few hundred) is blended with every map
-        colour once, leaving a gather per frame: pixel k over map index i is
-        ``table[rows[k], i]``; returns ``(rows, table)``.
+        Each distinct ``(a, c)`` is blended with every map colour once.
         """
         steps = np.rint(coverage * 255).astype(np.uint32)
         under = under.astype(np.uint32)
@@ -173,10 +138,7 @@ class FrameCompositor:
             yield
 
     def compose(self, index, levels, masks=None, images=None):
-        """Return frame ``index`` as palette indices, shape (height, width).
-
-        Must be called inside :meth:`rendering`, after :meth:`start`.
-        """
+        """Return frame ``index`` as palette indices (inside :meth:`rendering`)."""
         if not self.composes_alone(images):
             return self._drawn(index, levels, masks, images)
         frame = self.static_index.copy()
@@ -248,10 +210,7 @@ class FrameCompositor:
     def composes_alone(self, images):
         """Whether a frame with these ``images`` is composed from stored pictures.
 
-        Then matplotlib is not used: :meth:`compose` may run on any thread
-        (after :meth:`start`, inside :meth:`rendering`), e.g. a writer's.
-        Otherwise (contours, per-frame artists without stored pictures) it
-        draws the whole figure, on the thread that owns it.
+        Then :meth:`compose` uses no matplotlib and may run on any thread.
         """
         return self._stored_only and images is None
 
@@ -270,29 +229,11 @@ def _overlay_inks(layers, canvas, shape):
 
 
 def drawn_frames(fig, show, n_frames, dpi, *, restore):
-    """Return a generator of the frames drawn whole by matplotlib, as RGB.
+    """Return a generator of the frames drawn whole by matplotlib, as RGB uint8.
 
-    ``dpi`` is checked here, with the frames' size, before any drawing.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The animation's figure.
-    show : callable
-        ``show(index)`` sets the figure's artists for frame ``index`` and
-        returns those it changed (as for a blitting ``FuncAnimation``).
-    n_frames : int
-        The number of frames, drawn in order.
-    dpi : float
-        The output resolution; frames are ``figsize * dpi`` pixels.
-    restore : callable
-        Called without arguments when the frames end (or fail, or the
-        generator is closed), e.g. to show again the frame shown before.
-
-    Returns
-    -------
-    frames : generator of array, shape (height, width, 3), dtype uint8
-        The RGB pixels of the drawn figure (its background is opaque).
+    ``show(index)`` sets frame ``index``'s artists and returns those it
+    changed; ``restore()`` runs at the end (also on errors). ``dpi`` is checked
+    before any drawing.
     """
     dpi = check_dpi(dpi)
     check_frame_size(frame_shape(fig.get_size_inches(), dpi), dpi)  # Agg's limit
@@ -301,17 +242,19 @@ def drawn_frames(fig, show, n_frames, dpi, *, restore):
 
 def _drawn(fig, show, n_frames, dpi, restore):
     """Yield the frames of :func:`drawn_frames`."""
-    with _restoring(restore), agg_canvas(fig, dpi) as canvas:
-        for index in range(n_frames):
-            draw_whole(canvas, show(index))
-            yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    try:
+        with agg_canvas(fig, dpi) as canvas:
+            for index in range(n_frames):
+                draw_whole(canvas, show(index))
+                yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    finally:
+        restore()
 
 
 def draw_whole(canvas, changed):
     """Draw the figure through ``canvas``, the ``changed`` artists included.
 
-    A blitting animation marks the artists it changes "animated", and a
-    plain draw skips animated artists: they are drawn as plain ones here.
+    A plain draw skips the artists a blitting animation marks "animated".
     """
     animated = [a for a in changed if a.get_animated()]
     for artist in animated:
@@ -336,15 +279,6 @@ def agg_canvas(fig, dpi):
         fig.set_canvas(original_canvas)
 
 
-@contextmanager
-def _restoring(restore):
-    """Call ``restore()`` on the way out, also after an error."""
-    try:
-        yield
-    finally:
-        restore()
-
-
 # -- on screen: pause and step, as MNE's animate_topomap ---------------------
 
 STEPS = {"right": 1, "left": -1, "shift+right": 10, "shift+left": -10}
@@ -360,11 +294,7 @@ def can_play():
 
 
 class Playback:
-    """Mouse and keyboard control of ``anim``, a matplotlib animation on ``fig``.
-
-    ``step(n)`` shows the frame ``n`` frames from the one shown (playback
-    goes on from there); ``paused`` says whether the animation is paused.
-    """
+    """Mouse and keyboard control of ``anim``; ``step(n)`` moves by ``n`` frames."""
 
     def __init__(self, fig, anim, step):
         self.fig, self.anim, self.step = fig, anim, step

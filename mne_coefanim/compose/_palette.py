@@ -6,31 +6,20 @@ import numpy as np
 from PIL import Image
 from scipy.spatial import cKDTree
 
-from .._checks import check_palette, check_uint8
+from .._checks import check_uint8
 from ._pictures import Ink
 
 
 class PaletteLookup:
-    """Map RGB images to palette indices through a lookup table, built lazily.
+    """Map RGB images to indices into ``palette`` (uint8, n_colors x 3), lazily.
 
-    Palette colours map to themselves (to their first index if the palette
-    repeats a colour); any other pixel gets the palette colour nearest the
-    centre of its cell of 8 x 8 x 8 levels (5 bits per channel), at most
-    2 * sqrt(3) * 3.5 (about 12) RGB levels farther than its exact nearest.
-
-    Parameters
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        RGB colours, ``1 <= n_colors <= 256``.
-
-    Attributes
-    ----------
-    palette : array, shape (n_colors, 3), dtype uint8
-        The palette.
+    Palette colours map to themselves (their first index); any other pixel to
+    the colour nearest its cell's centre (5 bits per channel), at most about
+    12 RGB levels farther than its exact nearest.
     """
 
     def __init__(self, palette):
-        self.palette = check_palette(palette)
+        self.palette = palette  # the compositor's own
         # duplicates removed first, so that a repeated colour maps to its
         # first index whatever order the tree returns ties in
         colors, first = np.unique(self.palette, axis=0, return_index=True)
@@ -56,18 +45,7 @@ class PaletteLookup:
         return found.astype(np.uint8)
 
     def __call__(self, rgb):
-        """Return the palette index of each pixel.
-
-        Parameters
-        ----------
-        rgb : array, shape (..., 3) or (..., 4), dtype uint8
-            RGB or RGBA pixels (alpha is ignored).
-
-        Returns
-        -------
-        indices : array, shape (...), dtype uint8
-            Palette indices.
-        """
+        """Return the palette index of each RGB(A) uint8 pixel (alpha ignored)."""
         rgb = check_uint8("rgb", np.asarray(rgb))
         if rgb.ndim < 1 or rgb.shape[-1] not in (3, 4):
             raise ValueError(
@@ -99,12 +77,9 @@ def blended(rgba, under, lookup):
 
 
 def chrome_colors(colors, inverse, n_max):
-    """At most ``n_max`` colours representing the figure's static pixels.
+    """Return ``(chrome, fits)``: at most ``n_max`` colours for the static pixels.
 
-    ``colors`` are the distinct packed RGB colours (sorted) and ``inverse``
-    each pixel's among them. Returns ``(chrome, fits)``: all of them when
-    they fit (then ``inverse`` indexes them), else a median cut (weighted
-    by how often each occurs) that keeps pure white and black exact.
+    All of them when they fit, else a weighted median cut, white and black kept.
     """
     rgb = unpacked_rgb(colors)
     if len(rgb) <= n_max:
@@ -129,10 +104,9 @@ def to_uint8(rgb):
 
 
 def tabled_inks(cursor, markers, lookup):
-    """Blend every stored ink colour (a dozen) over every palette colour, once.
+    """Return ``(table, cursor, markers)``: each ink colour over each palette colour.
 
-    Returns ``(table, cursor, markers)``: ``table[row, i]`` is ink colour
-    ``row`` over palette colour ``i``; the inks hold rows instead of RGBA.
+    ``table[row, i]``: ink colour ``row`` over colour ``i``; the inks hold rows.
     """
     markers_drawn = [ink for ink in markers if ink is not None]
     rgba = [values for _, values in cursor or ()] + [

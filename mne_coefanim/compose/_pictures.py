@@ -1,11 +1,8 @@
 """What the compositor draws once, before any frame (see :mod:`._compose`).
 
-:func:`probe` renders the figure with a black map, a white map and images
-coding their cells (the per-frame artists hidden, the state restored);
-:func:`label_sprites` draws each (slot, character) of the time label alone;
-:func:`cursor_ink` and :func:`marker_ink` the cursor at every frame's place
-and every channel's marker (drawn per frame they cost ten times the rest of
-a frame), blended into frames byte for byte as the artists drawn alone.
+The map probes (:func:`probe`), each (slot, character) of the time label
+(:func:`label_sprites`), the cursor at every frame's place and every
+channel's marker (:func:`cursor_ink`, :func:`marker_ink`), each drawn alone.
 """
 
 from contextlib import contextmanager
@@ -26,8 +23,8 @@ CODES_PER_RENDER = 2**24 - 1
 def probe(layers, render):
     """Render the map probes once: a black map, a white map, cell indices.
 
-    Away from the maps, the black render is the static picture; on the maps
-    it is what the overlays add (``c`` in ``pixel = a * map + c``).
+    The black render is the static picture, and on the maps ``c`` in
+    ``pixel = a * map + c``.
     """
     saved = [image.get_array() for image in layers.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
@@ -67,11 +64,7 @@ def _axes_away_from_maps(layers):
 
 
 def _drew_near_maps(renders, layers, pad=2):
-    """Whether the axes left out of the white render drew near a map.
-
-    Off the map cells, the black and white renders differ only where those
-    axes drew; near a map, their ink could also cover map pixels.
-    """
+    """Whether the axes left out of the white render drew near a map (off its cells)."""
     index, black, white = renders["index"][0], renders["black"], renders["white"]
     for image in layers.images:
         rows, cols = pixel_box(image.get_window_extent(), black.shape, pad)
@@ -107,12 +100,9 @@ def _hidden(artists):
 def _render_index(layers, render):
     """Render images whose colours encode (panel, cell); return the renders.
 
-    Each cell inside the head has one code, ``panel * n_inside + rank``,
-    written in 24 bits of RGB as ``code - first + 1`` in the render whose
-    codes start at ``first`` (``CODES_PER_RENDER`` a render: a 'nearest' map
-    above res ~4600 takes two); cells another render codes are opaque black
-    (0), so every render covers the figure's pixels. Nearest resampling
-    copies colours exactly, so each pixel reads its cell's code.
+    Cell code ``panel * n_inside + rank`` is ``code - first + 1`` in 24 bits
+    of RGB in the render whose codes start at ``first``; other renders' cells
+    are opaque black (0). Nearest resampling copies colours exactly.
     """
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
@@ -140,10 +130,7 @@ def _render_index(layers, render):
 
 
 def decode_cells(index_renders, interp):
-    """Return the flat indices, panels and inside-cell ranks of map pixels.
-
-    ``index_renders`` are the renders of :func:`_render_index`, in order.
-    """
+    """Return the flat indices, panels and inside-cell ranks of map pixels."""
     n_inside = int(interp.inside.sum())
     pixels, codes = [], []
     for k, index_render in enumerate(index_renders):
@@ -164,10 +151,7 @@ def decode_cells(index_renders, interp):
 
 
 class Ink:
-    """Drawn pixels by key: flat frame indices, a value each (RGBA, or a row).
-
-    The compositor replaces the RGBA by the pixel's row in its blend table.
-    """
+    """Drawn pixels by key: flat frame indices, a value each (RGBA, or a table row)."""
 
     def __init__(self, pixels, values, keys):
         self.pixels, self.values, self.keys = pixels, values, keys
@@ -179,11 +163,7 @@ class Ink:
 
 
 def cursor_ink(cursor, positions, canvas, shape):
-    """Every frame's cursor pixels, or None if the cursor is not one vertical line.
-
-    ``cursor`` is an ``axvline``, ``positions`` its x in each frame; returns,
-    per frame, ``(pixels, rgba)``: flat indices into a frame of ``shape``.
-    """
+    """Every frame's cursor ``(pixels, rgba)``, or None if not one vertical line."""
     x_data, y_data = cursor.get_data()
     if len(x_data) != 2 or x_data[0] != x_data[1]:
         return None
@@ -205,8 +185,7 @@ def cursor_ink(cursor, positions, canvas, shape):
 def marker_ink(line, positions, canvas, shape):
     """Each channel's marker pixels (an :class:`Ink`), or None if two meet.
 
-    ``line`` holds one panel's markers, ``positions`` the channels'; they are
-    drawn in a few renders of channels whose boxes do not meet, and cut out.
+    Drawn in a few renders of channels whose boxes do not meet, and cut out.
     """
     # the edge is stroked on the marker's outline: half of it lies outside
     radius = (line.get_markersize() + line.get_markeredgewidth()) / 2
@@ -226,10 +205,7 @@ def marker_ink(line, positions, canvas, shape):
 
 
 def _cut_out(artist, groups, show, canvas, shape, box):
-    """Draw ``artist`` alone per group (``show(group)``); cut each member's box.
-
-    Returns ``{k: (pixels, rgba)}``; the artist's data is restored after.
-    """
+    """Draw ``artist`` alone per group; return ``{k: (pixels, rgba)}`` of each box."""
     data, renderer, cut = artist.get_data(), canvas.get_renderer(), {}
     try:
         for group in groups:
@@ -286,9 +262,8 @@ def _drawn(layer, rows, cols, shape):
 def _spaced_groups(x_px, gap):
     """Split frame indices into groups whose positions are ``gap`` px apart.
 
-    In order of position, every m-th frame goes to the same group, with the
-    smallest m that keeps each group's neighbours ``gap`` apart; groups are
-    then cut to at most :data:`MAX_SEGMENTS`.
+    Every m-th frame by position, the smallest such m; at most
+    :data:`MAX_SEGMENTS` a group.
     """
     order = np.argsort(x_px, kind="stable")
     ordered = x_px[order]
@@ -309,11 +284,7 @@ def _spaced_groups(x_px, gap):
 
 
 def label_sprites(label, texts, canvas):
-    """Draw each (slot, character) of the time label once, alone.
-
-    Returns ``{(slot, char): (rows, cols, rgba)}``: the picture's pixel box
-    and its straight-alpha RGBA, exactly as the figure draws that slot.
-    """
+    """Return ``{(slot, char): (rows, cols, rgba)}``, each drawn once, alone."""
     renderer = canvas.get_renderer()
     needed = {(slot, char) for text in texts
               for slot, char in enumerate(text.rjust(label.width))

@@ -1,11 +1,8 @@
 """The matplotlib figure of an animation: drawn once, updated per frame.
 
-Everything that does not change between frames (head outlines, sensors,
-colour bar, titles, the score panel: a curve, a time x time matrix or a tf
-map) is drawn when the figure is built; :meth:`CoefFigure.set_frame` changes
-only the maps, the time label, the score cursor, the mask markers and
-contours. :class:`Look` holds the look's options, validated once;
-:class:`FigureLayers` is all a frame compositor may read of the figure.
+:meth:`CoefFigure.set_frame` changes only the maps, the time label, the score
+cursor, the mask markers and contours; :class:`FigureLayers` is all a frame
+compositor may read of the figure.
 """
 
 from collections.abc import Callable
@@ -13,7 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._checks import check_frame_size, check_int, check_option, check_type, frame_shape
+from .._checks import check_int, check_option, check_type
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
@@ -73,22 +70,9 @@ class Look:
 class FigureLayers:
     """What a frame compositor may read of a figure, and nothing else.
 
-    Attributes
-    ----------
-    fig, images, map_axes : Figure, list of AxesImage, list of Axes
-        The figure, the maps (one per panel) and their axes.
-    interp, palette_tables : ScalpInterpolator, list of ColorTable
-        The map cells (``res``, ``inside``); every colour a map pixel takes.
-    labels, time_text : list of str, TimeLabel
-        Every frame's time label; the label (``slot_texts()``).
-    dynamic_artists, set_frame : callable
-        ``dynamic_artists()`` lists the artists other than the maps that
-        change per frame; ``set_frame`` (:meth:`CoefFigure.set_frame`) shows
-        a frame and returns the artists it changed.
-    cursor, cursor_x : Line2D | None, array, shape (n_frames,)
-        The score cursor when it is the panel's only moving artist; its x.
-    mask_lines, marker_pos : tuple of Line2D, array, shape (n_channels, 2)
-        Per panel, the markers of the significant channels; where they go.
+    ``dynamic_artists()``: the artists besides the maps that change per frame;
+    ``cursor``: the score cursor when it is the panel's only moving artist,
+    ``cursor_x`` its x per frame; ``marker_pos``: where the markers go.
     """
 
     fig: object
@@ -107,13 +91,7 @@ class FigureLayers:
 
 
 class CoefFigure:
-    """Build the figure once and update its per-frame artists.
-
-    ``scene`` (validated: ``tables`` are one shared by all panels, or one
-    per panel with its own colour bar) drawn with ``look`` at ``dpi``;
-    ``colorbars`` has one per table (none with ``colorbar=False``);
-    ``layers`` is what a frame compositor may read of the figure.
-    """
+    """Build the figure of ``scene`` once and update its per-frame artists."""
 
     def __init__(self, scene, look, dpi, *, pyplot=True):
         n_panels = len(scene.titles)
@@ -152,8 +130,6 @@ class CoefFigure:
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
         )  # fmt: skip
-        # before the figure exists: matplotlib could not draw it
-        check_frame_size(frame_shape((width, height), dpi), dpi)
         self.fig = new_figure((width, height), dpi, pyplot=pyplot)
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
         self.images, self.mask_lines = [], []
@@ -195,9 +171,8 @@ class CoefFigure:
     def set_frame(self, index, levels, masks=None, images=None):
         """Show frame ``index``; return the artists that changed.
 
-        Per panel: ``levels``, the colour index of each pixel inside the head;
-        ``masks``, the significant channels; ``images``, the interpolated
-        values (only needed for contours).
+        Per panel: palette ``levels`` inside the head, ``masks``, and
+        ``images`` (interpolated values, for contours).
         """
         for image, panel_levels in zip(self.images, levels, strict=True):
             image.set_data(level_image(self.interp, panel_levels))
@@ -220,11 +195,7 @@ class CoefFigure:
 
 
 def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
-    """Figure size (inches) and axes rectangles (figure fractions).
-
-    The panels fill ``n_rows`` rows (one per frequency) from the top; the
-    colour bar sits right of the last column, or each right of its map.
-    """
+    """Figure size (inches) and axes rectangles (figure fractions)."""
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
     gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
@@ -279,10 +250,7 @@ def score_height(scores):
 
 
 def draw_score_panel(fig, ax, scores, times, unit):
-    """Draw the score panel: a curve, a ``matrix`` or a ``tf_matrix`` of ``scores``.
-
-    Returns the vertical cursor, and a matrix's horizontal one (else None).
-    """
+    """Draw the score panel; return its cursor and a matrix's horizontal one."""
     x = time_axis(times, unit)
     if scores.tf_matrix is not None:  # frequency x time
         return _draw_tf_scores(fig, ax, scores, x, unit), None

@@ -1,10 +1,7 @@
 """What the animation's figure and the print sheet both draw, drawn one way.
 
-The map axes (the map as palette indices, MNE's head outline, sensors, mask
-markers, contours); the colour bars (:func:`colorbar_labels` alone decides
-their labels); the time (:func:`time_labels`, :class:`TimeLabel`, a time
-axis' values and label, and :func:`fewest_decimals`, which the viewer's
-``#t=`` values use too); the score curve with its note and test bar.
+The map axes, the colour bars (:func:`colorbar_labels` alone decides their
+labels), the time labels and axes, the score curve with its note and bar.
 """
 
 import matplotlib.pyplot as plt
@@ -18,7 +15,7 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
-from .._checks import check_mathtext
+from .._checks import check_frame_size, check_mathtext, frame_shape
 
 MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
@@ -41,12 +38,9 @@ HEADROOM = 0.22  # room above it for two lines of text (the band's and ours)
 # -- the figure and the map axes ----------------------------------------------
 
 
-def new_figure(figsize, dpi, *, pyplot):
-    """Make a figure: through pyplot, or alone (not registered in pyplot).
-
-    A figure alone has an Agg canvas; ``plt.show()`` ignores it and it is
-    freed with its last reference (no ``plt.close``, no "20 figures" warning).
-    """
+def new_figure(figsize, dpi, *, pyplot, fewer="panels side by side"):
+    """Make a figure: through pyplot, or alone (an Agg canvas, freed when unused)."""
+    check_frame_size(frame_shape(figsize, dpi), dpi, fewer=fewer)  # drawable
     if pyplot:
         fig = plt.figure(figsize=figsize, dpi=dpi)
     else:
@@ -64,10 +58,7 @@ def check_titles(title, panel_titles):
 
 
 def index_cmap(tables):
-    """Return the maps' colormap: palette index to colour (256: outside, clear).
-
-    The maps show palette indices, so that matplotlib resamples one channel.
-    """
+    """Return the maps' colormap: palette index to colour (256: outside, clear)."""
     rgba = np.zeros((257, 4), np.uint8)
     for each in tables:
         rows = slice(each.offset, each.offset + each.n_levels)
@@ -103,11 +94,7 @@ def head_outlines(sphere, pos):
 
 
 def draw_head(ax, interp, sensors, levels, cmap, sensors_fmt, k=None):
-    """Draw a map's axes: the map (see :func:`level_image`), outlines and sensors.
-
-    ``k`` numbers the artists' gids (``map-k``, ``outline-k-head``, ...) on
-    the sheet; returns the map's image.
-    """
+    """Draw a map's axes, outlines and sensors; return the map (gids end in ``k``)."""
     sphere = sensors.sphere
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -165,11 +152,8 @@ def draw_contours(ax, interp, image, levels):
 def colorbar_labels(units, positive, n_bars):
     """Return the colour bars' labels, e.g. ``'µV / SD (positive: right)'``.
 
-    The one place a colour bar's label is decided, for the animation and the
-    sheet alike, from ``Scene.units`` (the user's ``units``, else
-    ``scene._channels.display_units``, or an agreement panel's
-    ``PANEL_UNITS``) and ``Scene.positive`` (``positive_classes``): each one
-    for all bars or one per bar. None for a bar without either.
+    The one place they are decided, from ``Scene.units`` and
+    ``Scene.positive`` (each one for all bars or one per bar).
     """
     units = units if isinstance(units, list) else [units] * n_bars
     positive = positive if isinstance(positive, list) else [positive] * n_bars
@@ -196,11 +180,7 @@ def draw_colorbars(fig, rects, tables, units, positive):
 
 
 def fewest_decimals(fewest, most, good):
-    """Return the fewest decimals from ``fewest`` to ``most`` that are ``good``.
-
-    ``good(decimals)`` says whether values rounded so serve; ``most`` when
-    none does. The time labels and the viewer's ``#t=`` values both search so.
-    """
+    """Return the fewest decimals from ``fewest`` that are ``good`` (else ``most``)."""
     for decimals in range(fewest, most):
         if good(decimals):
             return decimals
@@ -210,9 +190,8 @@ def fewest_decimals(fewest, most, good):
 def time_labels(times, unit):
     """Return each frame's time label, consecutive frames reading differently.
 
-    ``times`` in seconds (sample indices with ``unit='sample'``: "sample k").
-    Seconds get 3 decimals and milliseconds none, or the fewest more with
-    which no two consecutive labels are equal (``"0.0005 s"`` at 2 kHz).
+    Seconds get 3 decimals and milliseconds none, or the fewest more that
+    tell consecutive frames apart (``"0.0005 s"`` at 2 kHz).
     """
     times = np.asarray(times, dtype=np.float64)
     if unit == "sample":  # no times given: never seconds
@@ -244,12 +223,7 @@ def time_axis_label(what, unit):
 
 
 class TimeLabel:
-    """The frame's time: one monospaced text, right-aligned in fixed slots.
-
-    On screen, one text artist padded to ``width`` characters (the digits do
-    not jitter), at the top-left corner of ``ax``. The compositor pastes a
-    picture of each (slot, character) instead: see :meth:`slot_texts`.
-    """
+    """The frame's time: one monospaced text, right-aligned in ``width`` slots."""
 
     def __init__(self, ax, width, fontsize=LABEL_FONTSIZE):
         self.width, self._ax, self._fontsize = width, ax, fontsize
@@ -270,17 +244,10 @@ class TimeLabel:
         """Show ``text``, right-aligned in the slots."""
         self.text.set_text(text.rjust(self.width))
 
-    def time_chars(self):
-        """Return the character of each slot."""
-        return list(self.text.get_text().rjust(self.width))
-
     def slot_texts(self):
-        """Return one text per slot, showing its character, for the compositor.
-
-        Not in the axes (never drawn on screen): the compositor draws each alone.
-        """
+        """Return one text per slot (not in the axes), for the compositor."""
         texts = []
-        for slot, char in enumerate(self.time_chars()):
+        for slot, char in enumerate(self.text.get_text().rjust(self.width)):
             text = Text(0.0, 1.0, char, clip_on=False, **self._style(slot))
             text.set_figure(self._ax.figure)
             text.axes = self._ax
@@ -295,11 +262,8 @@ class TimeLabel:
 def draw_score_curve(ax, x, scores, *, note, xlabel):
     """Draw the mean score, its band, chance, the 0 line and the test's bar.
 
-    ``x`` are the times in the axis' unit; ``scores`` a ScorePanel. ``note``
-    says what the curve and its band are (e.g. ``'± SEM across 8
-    subjects'``), written in the panel's top-right corner with what the
-    chance level is when it needs saying (``scores.chance_note``); the
-    y-axis reaches high enough for it to clear the curve and band beneath.
+    ``note`` (what the curve and band are) goes in the top-right corner,
+    clear of the curve.
     """
     if scores.low is not None:
         ax.fill_between(x, scores.low, scores.high, color="C0", alpha=0.3,
@@ -324,10 +288,7 @@ def draw_score_curve(ax, x, scores, *, note, xlabel):
 
 
 def _clear_the_note(ax, x, scores, note):
-    """Raise the y-axis' top until the note's box clears the curve, band, chance.
-
-    Only what lies within the note's horizontal span counts.
-    """
+    """Raise the y-axis' top until the note clears the curve, band and chance."""
     fig_w, fig_h = ax.figure.get_size_inches() * 72.0  # points
     box = ax.get_position()
     ax_w, ax_h = box.width * fig_w, box.height * fig_h
@@ -356,12 +317,7 @@ def text_width(text, fontsize):
 
 
 def draw_significance(ax, x, significant, label):
-    """Draw a bar under the curve at the ``significant`` times; say what it is.
-
-    Call it with the curve drawn (its y range final); ``label`` says what
-    the bar means, e.g. ``'bar: above chance, cluster test across 8
-    subjects, p < 0.05'``.
-    """
+    """Draw a bar under the drawn curve at the ``significant`` times, labelled."""
     low, high = ax.get_ylim()
     total = (high - low) / (1 - STRIP - HEADROOM)
     strip = STRIP * total

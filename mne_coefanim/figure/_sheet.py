@@ -1,11 +1,8 @@
 """A sheet of maps at chosen times, for print.
 
-The maps fill a grid, row after row (one panel's maps wrapped after
-``ncols``, or one row per panel); the colour bar sits right of the grid (one
-per row with ``vlim='each'``), the score panel below with markers at the
-chosen times, and a note under everything. Each map is the animation's frame
-at that time, drawn by the same functions (:mod:`._parts`); outlines,
-sensors and markers are lines, so PDF and SVG files keep them as vectors.
+A grid of maps (one panel's wrapped after ``ncols``, or a row per panel),
+colour bars on the right, the score panel marked at the times, a note under
+all; each map drawn as the animation's frame (:mod:`._parts`), as vectors.
 """
 
 import math
@@ -14,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from .._checks import check_frame_size, check_int, frame_shape
+from .._checks import check_int
 from ._parts import (
     check_titles,
     contour_levels,
@@ -54,11 +51,7 @@ MIN_WIDTH = 5.0  # room for a title and a score panel over one or two maps
 
 @dataclass(frozen=True)
 class SheetMap:
-    """One map of a sheet: a panel at a frame, as the animation shows it.
-
-    ``levels``: the palette index of each pixel inside the head; ``mask``:
-    the significant channels; ``image``: the interpolated values (contours).
-    """
+    """One map of a sheet: a panel at a frame (as ``CoefFigure.set_frame`` takes it)."""
 
     panel: int
     frame: int
@@ -68,12 +61,7 @@ class SheetMap:
 
 
 def sheet_columns(ncols, n_maps, n_panels):
-    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``.
-
-    Without ``ncols``, up to ``MAX_COLUMNS`` maps stand in one row, as in
-    MNE's ``plot_topomap`` sheets; more wrap into the fewest rows that hold
-    them, as evenly filled as possible (9 maps: 5 + 4, not 8 + 1).
-    """
+    """Return the number of columns: ``ncols``, or up to ``MAX_COLUMNS``, evenly."""
     if n_panels > 1:  # one row per panel, one column per time
         if ncols is not None:
             raise ValueError(
@@ -88,12 +76,7 @@ def sheet_columns(ncols, n_maps, n_panels):
 
 
 def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
-    """Draw the sheet of ``maps`` (SheetMap, panel after panel); return it.
-
-    ``n_cols`` maps per row (see :func:`sheet_columns`); ``note``: a line under
-    the sheet; ``pyplot=False``: a figure alone (see ``new_figure``). The
-    figure's first axes are the maps, in order.
-    """
+    """Draw the sheet of ``maps`` (SheetMap, panel after panel); return the figure."""
     titles, several = scene.titles, len(scene.titles) > 1
     check_titles(look.title, titles)  # else they fail at the first draw
     layout = partial(
@@ -105,9 +88,8 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     width, _, _ = layout(note=0)  # the note wraps to the sheet's width
     lines = [] if note is None else _wrap(note, width - 0.3)
     width, height, rects = layout(note=len(lines))
-    check_frame_size(frame_shape((width, height), dpi), dpi,  # drawable
+    fig = new_figure((width, height), dpi, pyplot=pyplot,
                      fewer="maps (times, panels) or more columns (ncols)")  # fmt: skip
-    fig = new_figure((width, height), dpi, pyplot=pyplot)
     unit = "sample" if scene.times_are_samples else look.time_unit
     # the animation's labels (as many decimals as its frames need) and palette
     labels = time_labels(scene.times, unit)
@@ -149,11 +131,7 @@ def _draw_marks(ax, scene, look, each, k):
 
 
 def _wrap(note, width):
-    """Split ``note`` into lines no wider than ``width`` inches, at spaces.
-
-    Widths are the glyphs' outlines at the font size; drawn text is up to a
-    few percent wider (hinting at low dpi), so lines fill 90 % of ``width``.
-    """
+    """Split ``note`` at spaces into lines under 90 % of ``width`` inches (hinting)."""
     first, *words = note.split(" ")
     lines = [first]
     for word in words:
@@ -180,12 +158,7 @@ def _draw_scores(ax, scene, frames, unit):
 
 
 def sheet_layout(*, n_rows, n_cols, row_labels, n_colorbars, title, scores, note):
-    """Figure size (inches) and axes rectangles (figure fractions) of a sheet.
-
-    ``n_colorbars``: 0, 1 or one per row; ``row_labels``: rows carry a
-    panel's name; ``note``: its number of lines. ``rects`` holds ``'maps'``
-    (row after row), ``'colorbars'`` and, with a score panel, ``'scores'``.
-    """
+    """Figure size (inches) and axes rectangles (figure fractions) of a sheet."""
     left = MARGIN + (ROW_LABEL if row_labels else 0.0)
     cbar_band = MARGIN + CBAR_WIDTH + CBAR_LABEL if n_colorbars else MARGIN
     grid_width = n_cols * MAP + (n_cols - 1) * GAP

@@ -1,12 +1,9 @@
 """The interpolation operator: a scalp map's geometry, the Clough-Tocher element.
 
-The extra points beyond the sensors, their triangulation (as MNE builds it)
-and values, the triangle under every pixel, the sensors' hull, then the
-operator from point values to pixels. Scipy's ``griddata(...,
-method='cubic')`` estimates the gradients iteratively; both the surface and
-the gradients are linear in the values, so here they are built once: each
-pixel's weights on its triangle's values and gradients, and the exact
-minimiser of the curvature energy (Nielson 1983, :class:`GradientMap`).
+Scipy's ``griddata(..., method='cubic')`` estimates the gradients
+iteratively; surface and gradients are linear in the values, so here they
+are built once: each pixel's weights on its triangle's values and gradients,
+and the exact minimiser of the curvature energy (Nielson 1983).
 """
 
 from itertools import product
@@ -32,9 +29,8 @@ DENSE_GRADIENTS_MAX_POINTS = 512
 class GradientMap:
     """The estimated gradients as a linear map of the point values: ``g = G f``.
 
-    ``G = -H^-1 R`` (:func:`_gradient_system`) is formed (``matrix``) only
-    for small triangulations (``DENSE_GRADIENTS_MAX_POINTS``, or
-    ``dense=True``); else each call solves with the sparse LU of ``H``.
+    ``G = -H^-1 R`` is formed only for small triangulations (or ``dense``);
+    else each call solves with the sparse LU of ``H``.
     """
 
     def __init__(self, points, tri, *, dense=None):
@@ -196,11 +192,7 @@ def _control_points(tri):
 
 
 def _cross_direction(tri, verts, centroid, opposite, u, w):
-    """Direction across the edge (u, w) that both its triangles agree on.
-
-    Towards the neighbour's centroid, or from the edge's midpoint to the
-    centroid where the edge is on the hull (no neighbour).
-    """
+    """Direction across the edge (u, w) both its triangles agree on."""
     neighbour = tri.neighbors[:, opposite]
     midpoint = (verts[:, u] + verts[:, w]) / 2
     other = np.where(
@@ -282,8 +274,7 @@ def _extra_points(pos, extrapolate, origin, clip_radius, spacing):
 def _triangulate(sensor_tri, extra, extrapolate):
     """Delaunay triangulation of the sensors, then the extra points, as MNE builds it.
 
-    The insertion order decides between equally Delaunay triangulations
-    (co-circular points): MNE's order makes the maps agree with its topomaps.
+    The order decides between co-circular points: MNE's matches its topomaps.
     """
     if extrapolate == "box":
         sensor_tri.close()
@@ -317,11 +308,7 @@ def _extra_value_map(tri, n_channels, border):
 
 
 def _rasterize(tri, xi, yi):
-    """Find the triangle under each pixel of the grid, -1 where there is none.
-
-    Each triangle tests only the pixels of its own bounding box (scipy's
-    ``find_simplex`` walks the triangulation per pixel: slow here).
-    """
+    """Find the triangle under each pixel (-1: none), testing each one's box only."""
     res_x, res_y = len(xi), len(yi)
     simplex = np.full((res_y, res_x), -1)
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
@@ -348,11 +335,10 @@ def _rasterize(tri, xi, yi):
 
 
 def _affine_transforms(tri):
-    """Barycentric transforms of all triangles, laid out like scipy's.
+    """Barycentric transforms of all triangles, laid out like scipy's (NaN: flat).
 
-    ``T[k, :2]`` inverts the edge matrix (NaN if flat), ``T[k, 2]`` is the
-    last vertex. Closed form: scipy's per-triangle LAPACK calls can be a
-    thousand times slower under a multithreaded OpenBLAS.
+    Closed form: scipy's per-triangle LAPACK calls can be a thousand times
+    slower under a multithreaded OpenBLAS.
     """
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     a = corners[:, 0] - corners[:, 2]
@@ -374,11 +360,9 @@ def _barycentric(transform, simplex, xy):
 
 
 def build_operator(tri, simplex, xy, image_interp):
-    """Return the sparse operator from point values to pixels, and the GradientMap.
+    """Return the sparse operator from point values (then gradients) to pixels.
 
-    ``simplex`` is the triangle under each pixel ``xy``; the operator's
-    columns are the values of all points (then, for ``'cubic'``, their
-    d/dx and d/dy, which the GradientMap gives from the values).
+    And, for ``'cubic'``, the GradientMap giving the gradients (else None).
     """
     points, rows = tri.points, np.arange(len(xy))
     n_points = len(points)
@@ -418,9 +402,7 @@ HULL_TOL = 1e-9
 def hull_mask(pos, xi, yi):
     """Whether each pixel centre ``(xi[j], yi[i])`` lies in the convex hull of ``pos``.
 
-    Shape ``(len(yi), len(xi))``. Rasterised row by row: each edge of a
-    convex polygon bounds every row on one side, so a row's pixels inside
-    are one span (no ``Delaunay.find_simplex``, a LAPACK call per triangle).
+    Row by row: a row's pixels inside a convex polygon are one span.
     """
     pos = np.asarray(pos, float)
     xi, yi = np.asarray(xi, float), np.asarray(yi, float)

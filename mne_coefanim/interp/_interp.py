@@ -2,16 +2,10 @@
 
 Every method's map is linear in the channel values, so the interpolation is
 built once as a sparse operator (:mod:`._clough_tocher`) and a frame costs
-one product. Extra points beyond the sensors (``extrapolate``) take, as in
-MNE's topomaps, their neighbours' mean (``border='mean'``) or a constant;
-beyond the sensors' convex hull (:func:`hull_mask`) the map is
-extrapolated (``extrapolated='show' | 'fade' | 'hide'``). Interpolators are
-kept per geometry (:func:`scalp_interpolator`).
+one product. Interpolators are kept per geometry (:func:`scalp_interpolator`).
 """
 
 import functools
-import threading
-from collections import OrderedDict
 from numbers import Real
 
 import numpy as np
@@ -372,55 +366,47 @@ def _check_sphere(sphere):
 MAX_ENTRIES = 4  # interpolators kept: a few MB each at res=256
 
 
-# least recently used first; save_animations builds on several threads: lock
-_CACHE = OrderedDict()
-_COUNTS = {"hits": 0, "misses": 0}
-_CACHE_LOCK = threading.Lock()
+class _Geometry:
+    """An interpolator's arguments, equal when their exact bytes are (not rounded)."""
+
+    def __init__(self, pos, kwargs):
+        self.pos, self.kwargs = pos, kwargs
+        items = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
+        self.key = (_frozen(pos), items)
+        self._hash = hash(self.key)  # TypeError: not comparable
+
+    def __eq__(self, other):
+        return self.key == other.key
+
+    def __hash__(self):
+        return self._hash
+
+
+# least recently used dropped; thread-safe (two threads may both build one);
+# errors are not cached
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def _cached(geometry):
+    return ScalpInterpolator(geometry.pos, **geometry.kwargs)
 
 
 def scalp_interpolator(pos, **kwargs):
     """Return the :class:`ScalpInterpolator` of this geometry, built at most once."""
-    key = _key(pos, kwargs)
-    if key is None:  # an argument that cannot be compared: build anew
+    try:
+        geometry = _Geometry(pos, kwargs)
+    except TypeError:  # an argument that cannot be compared: build anew
         return ScalpInterpolator(pos, **kwargs)
-    with _CACHE_LOCK:
-        interp = _CACHE.get(key)
-        if interp is not None:
-            _COUNTS["hits"] += 1
-            _CACHE.move_to_end(key)
-            return interp
-    # built outside the lock: two threads may both build one, the last is kept
-    interp = ScalpInterpolator(pos, **kwargs)  # errors are not cached
-    with _CACHE_LOCK:
-        _COUNTS["misses"] += 1
-        _CACHE[key] = interp
-        while len(_CACHE) > MAX_ENTRIES:
-            _CACHE.popitem(last=False)
-    return interp
+    return _cached(geometry)
 
 
 def cache_info():
     """Return the cache's ``{'hits', 'misses', 'size'}`` (for tests and benchmarks)."""
-    with _CACHE_LOCK:
-        return {**_COUNTS, "size": len(_CACHE)}
+    info = _cached.cache_info()
+    return {"hits": info.hits, "misses": info.misses, "size": info.currsize}
 
 
 def cache_clear():
     """Drop every kept interpolator and reset the counts."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _COUNTS.update(hits=0, misses=0)
-
-
-def _key(pos, kwargs):
-    """Return a hashable key of the exact geometry (array bytes, not rounded)."""
-    try:
-        items = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
-        key = (_frozen(pos), items)
-        hash(key)
-    except TypeError:
-        return None
-    return key
+    _cached.cache_clear()
 
 
 def _frozen(value):

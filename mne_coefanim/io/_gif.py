@@ -1,11 +1,9 @@
 """The GIF writer: palette-index frames into a looping GIF, one palette.
 
-Only the rectangle that changed since the previous frame is encoded: memory
-stays flat and the file small. Pillow compresses (public API): each rectangle
-is saved as a one-frame GIF with our palette (checked to be kept) and its
-image block copied out. Into a real file Pillow releases the GIL, so blocks
-are made on helper threads (:class:`InOrder`) while the main thread composes
-the next frames, and written in order: byte for byte what one thread writes.
+Only the rectangle that changed since the previous frame is encoded. Pillow
+compresses each as a one-frame GIF whose image block is copied out; into a
+real file it releases the GIL, so blocks are made on helper threads
+(:class:`InOrder`) and written in order: byte for byte what one thread writes.
 """
 
 import io
@@ -21,9 +19,9 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image
 
-from .._checks import check_fps, check_int, check_palette, check_uint8
+from .._checks import check_fps, check_int, check_palette
 from .._utils import default_workers
-from ._writers import FrameSource, Writer
+from ._writers import FrameSource, Writer, checked_frame
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
 # 10 cs, so 50 frames per second is the fastest a GIF can really play.
@@ -35,18 +33,9 @@ FRAMES_PER_JOB = 8  # frames per job of a writer: fewer hand-overs of the GIL
 def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
     """Stream palette-index frames into a looping GIF with one fixed palette.
 
-    The file is a GIF89a with a single global colour table (``palette``
-    padded to 256 entries) and no local colour tables, so colours are never
-    re-quantised. Each frame carries a graphics control extension with its
-    delay and disposal method 1 ("do not dispose"), and only the rectangle of
-    pixels that changed since the previous frame is encoded (the first frame
-    in full; a single pixel if nothing changed). The LZW compression is done
-    by Pillow.
-
-    GIF delays are whole centiseconds: frame ``k`` ends at
-    ``round((k + 1) * 100 / fps)`` cs, so the delays alternate where needed
-    (30 fps gives 3, 4, 3, 3, 4, 3, ... cs) and the total duration is right to
-    within 5 ms.
+    One global colour table (never re-quantised); each frame encodes only the
+    rectangle that changed, disposal 1 ("do not dispose"). Frame ``k`` ends at
+    ``round((k + 1) * 100 / fps)`` cs: delays alternate (3, 4, 3 cs at 30 fps).
 
     Parameters
     ----------
@@ -78,8 +67,7 @@ def write_gif(path, frames, palette, *, fps, loop=0, overwrite=False):
 class GifWriter(Writer):
     """Write a looping GIF from frames of palette indices (see :func:`write_gif`).
 
-    :meth:`write` takes a frame or a callable making it; only the frames of
-    the jobs in flight are kept (their copies, or their callables).
+    Only the frames of the jobs in flight are kept (copies, or callables).
     """
 
     suffixes = (".gif",)
@@ -91,7 +79,6 @@ class GifWriter(Writer):
         super().__init__(path, overwrite=overwrite)
         self.fps = _check_gif_fps(fps)
         self.loop = _check_loop(loop)
-        self._fid = None
 
     @classmethod
     def check_encoder(cls, suffix, fps):
@@ -108,7 +95,7 @@ class GifWriter(Writer):
         self._fid = open(tmp, "wb")  # closed by close()
         # compression runs on other threads, each into a scratch file of its
         # own beside the output (Pillow releases the GIL only into a file)
-        self._scratch_dir, self._scratches = tmp.parent, []
+        self._tmp_dir, self._scratches = tmp.parent, []
         self._local = threading.local()
         self._encoder = InOrder(self._fid.write)
         self._batch = []  # frames not yet handed to a thread
@@ -118,17 +105,13 @@ class GifWriter(Writer):
     def write(self, frame):
         """Add one frame: an index array, or a callable returning a new one.
 
-        Here only a frame's type and shape are checked; its indices and the
-        compression are the threads' (an error there is raised by a later
-        call or by :meth:`finish`). A callable runs on a thread (and again for
-        the next job's first frame), or here without threads and for frame 0.
+        A callable runs on a thread (and again as the next job's previous),
+        or here for frame 0 and without threads; errors there come later.
         """
         made_here = not self._encoder.threaded or self._shape is None
         if callable(frame) and made_here:  # the header needs the first's size
             frame = frame()
-        if callable(frame):
-            self._batch.append((frame, self.n_frames, next(self._delays)))
-        else:
+        if not callable(frame):
             frame = _check_index_frame(frame, self.n_frames, self._shape)
             if self._shape is None:
                 self._shape = frame.shape
@@ -137,7 +120,7 @@ class GifWriter(Writer):
             # while the threads read this one (as this frame and as the next
             # one's previous)
             frame = frame.copy()
-            self._batch.append((frame, self.n_frames, next(self._delays)))
+        self._batch.append((frame, self.n_frames, next(self._delays)))
         if len(self._batch) == FRAMES_PER_JOB:
             self._submit_batch()
         self.n_frames += 1
@@ -174,9 +157,7 @@ class GifWriter(Writer):
             top, bottom, left, right = _changed_box(frame, previous)
         scratch = getattr(self._local, "scratch", None)
         if scratch is None and self._encoder.threaded:  # the thread's first frame
-            scratch = self._local.scratch = tempfile.TemporaryFile(
-                dir=self._scratch_dir
-            )
+            scratch = self._local.scratch = tempfile.TemporaryFile(dir=self._tmp_dir)
             self._scratches.append(scratch)  # list.append is thread-safe
         rect = frame[top:bottom, left:right]
         block = encode_image(rect, left, top, self._table, scratch)
@@ -228,17 +209,7 @@ def _check_loop(loop):
 
 def _check_index_frame(frame, index, shape):
     """Check one frame's type and shape against the first one's (None: first)."""
-    frame = check_uint8(f"frame {index}", np.asarray(frame), colors=False)
-    if frame.ndim != 2:
-        raise ValueError(
-            f"frames must hold 2-D arrays of palette indices, shape (height, "
-            f"width); frame {index} has shape {frame.shape}."
-        )
-    if shape is not None and frame.shape != shape:
-        raise ValueError(
-            f"All frames must have the same shape; frame 0 has shape "
-            f"{shape} but frame {index} has shape {frame.shape}."
-        )
+    frame = checked_frame(frame, index, shape, rgb=False)
     if shape is None and not 1 <= min(frame.shape) <= max(frame.shape) <= 0xFFFF:
         raise ValueError(
             f"GIF frames must be 1 to 65535 pixels wide and high; got shape "
@@ -305,9 +276,8 @@ def _changed_box(frame, previous):
 def encode_image(rect, left, top, table, scratch=None):
     """Return the image descriptor and LZW data of ``rect``, placed at ``left, top``.
 
-    Pillow saves ``rect`` as a one-frame GIF with ``table`` (768 bytes); its
-    image block is copied out without a table of its own. ``scratch``: a file
-    opened ``'w+b'`` (Pillow releases the GIL into it), or None: in memory.
+    Copied out of the one-frame GIF Pillow writes with ``table``, into
+    ``scratch`` (a ``'w+b'`` file: Pillow releases the GIL) or memory (None).
     """
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
@@ -378,9 +348,8 @@ def _check_pillow_table(written, table, rect):
 class InOrder:
     """Jobs on worker threads, each result passed to ``take`` in submission order.
 
-    :meth:`submit` waits for the oldest job beyond ``max_pending``. Jobs must
-    not share state. ``n_workers``: 0 runs jobs at once in the caller's
-    thread; None: :func:`~mne_coefanim._threads.default_workers`.
+    At most ``max_pending`` jobs wait; ``n_workers=0`` runs them in the
+    caller's thread (None: ``default_workers()``).
     """
 
     def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
@@ -398,10 +367,7 @@ class InOrder:
         return self._executor is not None
 
     def submit(self, func, *args):
-        """Queue ``func(*args)``; hand on the results that are ready.
-
-        An error in a job is raised here (or by :meth:`drain`).
-        """
+        """Queue ``func(*args)``; hand on the results ready (raising a job's error)."""
         if self._executor is None:
             self._take(func(*args))
             return

@@ -1,15 +1,9 @@
 """Inline animations (notebooks' ``_repr_html_``, :class:`mne.Report`), viewer data.
 
-Both embed the interactive viewer (:mod:`._viewer`) as a fragment with its
-style, script and frames: no side files, no network; it plays in a notebook,
-an exported notebook and a report sent by e-mail. Inline, it stays under a
-size limit (:data:`INLINE_MAX_BYTES`, 20 MB, or ``max_bytes``) by keeping one
-frame in k, and says so on the page and in the log.
-
-:func:`viewer_meta` gathers what the viewer shows on hovering and clicking
-(channel names and pixel positions, values, masks, the score panel), through
-the figure's transforms at the output dpi, in the frames' pixel coordinates
-(x to the right, y down from the top row).
+Both embed the interactive viewer (:mod:`._viewer`) as a fragment: no side
+files, no network. Inline, it stays under a size limit (``max_bytes``) by
+keeping one frame in k, and says so. :func:`viewer_meta` gathers what the
+viewer shows on hovering and clicking, in the frames' pixel coordinates.
 """
 
 import base64
@@ -25,7 +19,7 @@ from mne.utils import logger, verbose
 
 from .._checks import check_real, check_type
 from .._docs import fill_doc
-from ..figure._parts import fewest_decimals
+from ..figure._parts import fewest_decimals, time_axis
 from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
@@ -42,10 +36,8 @@ def check_max_bytes(max_bytes, name="max_bytes"):
 def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     """Return the viewer of ``anim`` (a page or a fragment) in at most ``max_bytes``.
 
-    Every frame when they fit; else one frame in k, played at ``fps / k`` so
-    that the duration stays. Beyond 256 frames, k is predicted from a sample
-    of frames (their records and their share of the embedded data); should
-    the page still grow past ``max_bytes``, it is made again with a larger k.
+    Else one frame in k, at ``fps / k``; beyond 256 frames k is predicted from
+    a sample, and a page still too large is made again with a larger k.
     """
     n_frames = len(anim)
     plan = deque()  # the frames the compositor composes next, fed as we go
@@ -101,21 +93,15 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
     """Return the page of the frames the plan holds (raises ViewerTooLarge)."""
     n_kept = math.ceil(len(anim) / step)
     first = next(generator)
-    meta = anim._viewer_meta(first[0].shape, fps / step,
-                             frames=np.arange(0, len(anim), step))  # fmt: skip
-    if meta["kept"]:
-        meta["kept"]["max_mb"] = max_bytes / 1e6
+    meta = _meta(anim, first[0].shape, fps / step, range(0, len(anim), step),
+                 max_bytes)  # fmt: skip
     rest = (next(generator) for _ in range(n_kept - 1))
     return viewer_html(itertools.chain([first], rest), palette=anim.palette,
                        meta=meta, page=page, max_bytes=max_bytes)  # fmt: skip
 
 
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
-    """Return the smallest k for which every k-th frame should fit in ``max_bytes``.
-
-    From up to 16 frames spread over the animation: their records' mean size
-    and each kept frame's share of the embedded data.
-    """
+    """Return the smallest k for which every k-th frame should fit (from 16 frames)."""
     n_frames = len(anim)
     sample = np.unique(np.linspace(0, n_frames - 1, min(n_frames, 16)).astype(int))
     plan.extend(sample.tolist())
@@ -123,14 +109,11 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     base = frames[0][0]
     records = [len(frame_record(frame, bare, base)) + 4 for frame, bare in frames[1:]]
     shape = base.shape
+    # called beyond TRIED_WHOLE frames: a sample of 16
     one = _head_bytes(anim, shape, fps, [0], max_bytes, page)
-    if len(sample) > 1:
-        more = _head_bytes(anim, shape, fps, sample, max_bytes, page)
-        per_meta = (more - one) / (len(sample) - 1)
-    else:
-        per_meta = 0.0
+    more = _head_bytes(anim, shape, fps, sample, max_bytes, page)
     first = len(frame_record(*frames[0])) + 4
-    per_frame = per_meta + (np.mean(records) if records else 0.0)
+    per_frame = (more - one) / (len(sample) - 1) + np.mean(records)
 
     def size(step):
         return one + first + END_BYTES + (math.ceil(n_frames / step) - 1) * per_frame
@@ -145,11 +128,17 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
 
 def _head_bytes(anim, shape, fps, frames, max_bytes, page):
     """Return the size of what the page holds before these frames."""
+    meta = _meta(anim, shape, fps, frames, max_bytes)
+    return len(ViewerStream(None, palette=anim.palette, meta=meta,
+                            page=page).head_text())  # fmt: skip
+
+
+def _meta(anim, shape, fps, frames, max_bytes):
+    """Return the viewer's data of these frames (naming the limit if not all)."""
     meta = anim._viewer_meta(shape, fps, frames=np.asarray(frames))
     if meta["kept"]:
         meta["kept"]["max_mb"] = max_bytes / 1e6
-    stream = ViewerStream(None, palette=anim.palette, meta=meta, page=page)
-    return len(stream.head_text())
+    return meta
 
 
 def _next_step(err, n_frames, step, max_bytes):
@@ -228,15 +217,12 @@ MAX_MATRIX_TIMES = 400  # generalization matrices embedded up to this size
 def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None):
     """Return the viewer's data for frames of ``shape`` (JSON-serialisable).
 
-    Call it while the figure is at the output dpi (inside the compositor's
-    ``rendering()``). ``frames``: those the page holds (None: all);
-    ``region``: what each output pixel shows (``FrameCompositor.map_region``:
-    0 no map, ``1 + p`` panel ``p``'s map alone, 255 a map partly covered).
+    Call it at the output dpi. ``frames``: those the page holds (None: all);
+    ``region``: what each pixel shows (``FrameCompositor.map_region``).
     """
     height, width = shape
     n_times = len(cfig.times)
     frames = np.arange(n_times) if frames is None else np.asarray(frames, int)
-    scale = 1e3 if cfig.time_unit == "ms" else 1.0
     units = scene.units if isinstance(scene.units, list) else [scene.units]
     n_panels = len(scene.values)
     units = (units * n_panels)[:n_panels]
@@ -249,7 +235,7 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
             "pos": np.round(np.column_stack([pixels[:, 0], height - pixels[:, 1]]),
                             1).tolist(),
         })  # fmt: skip
-    times = np.asarray(cfig.times, float)[frames] * scale
+    times = time_axis(np.asarray(cfig.times, float)[frames], cfig.time_unit)
     meta = {
         "w": int(width), "h": int(height), "fps": float(fps),
         "labels": [cfig.time_label(k) for k in frames],
@@ -289,9 +275,7 @@ def hash_times(times, unit):
 def _significant(values, digits=4):
     """Values as nested lists, each to ``digits`` significant digits of its own.
 
-    Each value is the double nearest its rounded decimal, whose shortest
-    form (what JSON writes) has at most ``digits`` significant digits: no
-    padding, and -0.0827 stays -0.0827 next to a peak of 5.
+    The double nearest the rounded decimal: JSON writes it short (-0.0827).
     """
     values = np.asarray(values, float)
     out = values.copy()

@@ -1,13 +1,9 @@
 """The video writer: RGB frames into MP4 (H.264) or WebM (VP9) with ffmpeg.
 
-Frames go one at a time through a pipe to the ffmpeg of imageio-ffmpeg (an
-optional dependency). A thread starts ffmpeg (Ctrl-C comes to the main
-thread only, so never lands inside ``subprocess.Popen``) and keeps the last
-lines of its standard error, so a failure says why in one line. ffmpeg runs
-in its own session; :meth:`FfmpegPipe.abort` ends it before the temporary
-file is removed. A process killed outright (SIGKILL, SIGTERM, SIGHUP) runs no
-cleanup: ffmpeg completes a video under the hidden temporary name, which the
-next save into that folder removes.
+Frames go through a pipe to imageio-ffmpeg's ffmpeg, which a thread starts
+(so Ctrl-C never lands inside ``subprocess.Popen``) and whose last lines of
+standard error it keeps, to say why a save failed. ffmpeg runs in its own
+session; :meth:`FfmpegPipe.abort` ends it before the temporary file goes.
 """
 
 import collections
@@ -29,9 +25,8 @@ from .._checks import (
     check_frame_size,
     check_option,
     check_real,
-    check_uint8,
 )
-from ._writers import FrameSource, Writer
+from ._writers import FrameSource, Writer, checked_frame
 
 # the encoders we ask ffmpeg for, best first, and the muxer of each suffix
 # (ffmpeg writes a temporary name without a media suffix)
@@ -74,27 +69,10 @@ def write_video(path, frames, *, fps, overwrite=False, quality=None, codec=None)
 class VideoWriter(Writer):
     """Write an MP4 (H.264) or WebM (VP9) video, one frame at a time, with ffmpeg.
 
-    Needs imageio-ffmpeg (its wheel carries ffmpeg). Frames are RGB, shape
-    (height, width, 3), dtype uint8, all the same shape (with a palette in
-    the source: palette indices); ffmpeg starts with the first. yuv420p plays
-    everywhere but needs even sizes: an odd one is padded by repeating the
-    last row or column. :attr:`codec` is the ffmpeg encoder used.
-
-    Parameters
-    ----------
-    path : path-like
-        The ``.mp4`` or ``.webm`` file to write.
-    fps : float
-        Frames per second, > 0.
-    quality : float | None
-        Constant quality from 0 (worst) to 10 (lossless), mapped linearly onto
-        the encoder's CRF scale (H.264: 51 to 0; VP9: 63 to 0). None: the
-        encoder's recommended CRF (H.264: 18, VP9: 31).
-    codec : str | None
-        ``'libx264'`` (``.mp4``); ``'libvpx-vp9'`` or ``'libvpx'`` (VP8,
-        ``.webm``). None: the first of these that the ffmpeg has.
-    overwrite : bool
-        Whether an existing file may be replaced.
+    Frames are RGB uint8 (or palette indices with a palette in the source);
+    odd sizes are padded (yuv420p). ``quality`` 0 to 10 maps linearly onto
+    the encoder's CRF (None: its recommended one); ``codec`` (None: the best
+    the ffmpeg has) is the encoder used. See ``CoefAnimation.save``.
     """
 
     suffixes = (".mp4", ".webm")
@@ -136,7 +114,7 @@ class VideoWriter(Writer):
             # np.take copies whole rows of the palette: 5x faster than
             # palette[frame] (a fancy index, element by element), same bytes
             frame = np.take(self._palette, frame, axis=0)
-        frame = _check_rgb_frame(frame, self.n_frames, self._shape)
+        frame = checked_frame(frame, self.n_frames, self._shape, rgb=True)
         padded = _even(frame)
         if self._pipe is None:
             self._shape = frame.shape
@@ -245,22 +223,6 @@ def _pick_codec(exe, suffix, codec=None):
     )
 
 
-def _check_rgb_frame(frame, index, first_shape):
-    """Check one RGB frame against the first one."""
-    frame = check_uint8(f"frame {index}", np.asarray(frame))
-    if frame.ndim != 3 or frame.shape[2] != 3:
-        raise ValueError(
-            f"frames must hold RGB arrays of shape (height, width, 3); frame "
-            f"{index} has shape {frame.shape}."
-        )
-    if first_shape is not None and frame.shape != first_shape:
-        raise ValueError(
-            f"All frames must have the same shape; frame 0 has shape "
-            f"{first_shape} but frame {index} has shape {frame.shape}."
-        )
-    return frame
-
-
 def _even(frame):
     """Pad an odd height or width by repeating the last row or column."""
     height, width = frame.shape[:2]
@@ -288,11 +250,10 @@ def _encoder_options(codec, quality):
 
 
 class FfmpegPipe:
-    """One ffmpeg process, fed through its standard input.
+    """One ffmpeg process fed through its standard input (``what``: for errors).
 
-    ``command``: ffmpeg and its arguments (input ``-``); ``what``: what is
-    written, for errors (``"'anim.mp4' (libx264)"``). Keep the object before
-    :meth:`start`: :meth:`abort` ends ffmpeg whatever an interrupt left.
+    Keep the object before :meth:`start`: :meth:`abort` ends ffmpeg whatever
+    an interrupt left.
     """
 
     def __init__(self, command, *, what):
@@ -359,10 +320,7 @@ class FfmpegPipe:
             raise failure
 
     def abort(self):
-        """Stop ffmpeg, its pipes and the thread at once; safe to repeat.
-
-        A Ctrl-C meanwhile is raised once all of that is done.
-        """
+        """Stop ffmpeg, its pipes and the thread (then raise a Ctrl-C that came)."""
         interrupt = None
         while True:  # cleanup that must not stop halfway: repeat it
             try:

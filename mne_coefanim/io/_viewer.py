@@ -1,15 +1,10 @@
 """The interactive viewer: one self-contained HTML page (or fragment).
 
-No network access is needed: the style and the script (package data,
-``viewer.css`` and ``viewer.js``) are inlined, and the GIF's palette-index
-frames are drawn on a canvas. Frame 0 is stored whole, every other frame as
-the rectangles where it differs from frame 0, each a zlib stream in base64
-(with a mask, a second stream: where the frame without the markers differs)
-that the browser decompresses (``DecompressionStream``): any frame is drawn
-on its own, and frames stream into the file as they come (memory stays flat,
-none is dropped). Records are made on helper threads (zlib releases the GIL)
-in jobs of a few frames, written in order. The page also embeds ``meta``:
-what the viewer shows on hovering and clicking (see :mod:`._inline`).
+The style and script (package data) are inlined and the GIF's palette-index
+frames drawn on a canvas: no network. Frame 0 is stored whole, every other
+frame as the rectangles where it differs from frame 0, a base64 zlib stream
+the browser decompresses, so frames stream into the file as they come.
+Records are made on helper threads (zlib releases the GIL), written in order.
 
 The table of output formats is at the bottom: this module imports every
 writer.
@@ -29,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_palette, check_type, check_uint8
+from .._checks import check_type, check_uint8
 from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
 from ._video import VideoWriter
 from ._writers import Writer, atomic_output, check_output
@@ -49,22 +44,12 @@ END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
 
 @functools.cache  # package data, read once
 def _asset(name):
-    """Return the text of ``viewer.js`` or ``viewer.css`` (package data).
-
-    ``viewer.js`` defines ``coefanimViewer(root, M, F)``: the viewer's
-    element, the ``meta`` and the frames, each a base64 zlib stream: a uint16
-    count of rectangles, ``x, y, w, h`` (uint16) each, then their pixels row
-    by row (with a mask, a second stream after a space).
-    """
+    """Return the text of ``viewer.js`` or ``viewer.css`` (package data)."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 class ViewerTooLarge(Exception):
-    """The viewer grew past its ``max_bytes`` (see :class:`ViewerStream`).
-
-    Its ``head`` is the bytes written before the frames (style, script,
-    ``meta``), ``frames`` the bytes of the ``n_frames`` frames written.
-    """
+    """The viewer grew past its ``max_bytes``: ``head``, ``frames`` bytes written."""
 
     def __init__(self, head, frames, n_frames):
         super().__init__(f"over the size limit after {n_frames} frames")
@@ -74,8 +59,7 @@ class ViewerTooLarge(Exception):
 def diff_rects(frame, base):
     """Return the rectangles ``(x, y, w, h)`` where ``frame`` differs from ``base``.
 
-    Changed rows form bands (gaps under 8 rows joined), each band's changed
-    columns rectangles (gaps under 16 joined); no change: one 1 x 1 rectangle.
+    Bands of changed rows, then their changed columns (close gaps joined).
     """
     diff = frame != base
     rects = []
@@ -104,10 +88,7 @@ def encode_frame(frame, rects, level=ZLIB_LEVEL):
 
 
 def frame_record(frame, unmarked=None, base=None):
-    """Return one frame's record (with ``unmarked``, two streams).
-
-    ``base``: frame 0, which the others are stored against (None: frame 0).
-    """
+    """Return one frame's record against ``base`` (None: frame 0 itself)."""
     if base is None:
         rects = [(0, 0, frame.shape[1], frame.shape[0])]
     else:
@@ -130,7 +111,6 @@ class ViewerStream:
     def __init__(self, out, *, palette, meta, page=True, max_bytes=None):
         self._out, self.page = out, page
         self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
-        palette = check_palette(palette)
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self.meta["standalone"] = bool(page)
         self.base, self.n_frames = None, 0
@@ -209,11 +189,7 @@ class ViewerStream:
         )
 
     def add(self, frame, unmarked=None):
-        """Write one frame of palette indices, shape (height, width), uint8.
-
-        ``unmarked``: the same frame without the significance markers (or
-        None), drawn over it where they differ when the viewer hides them.
-        """
+        """Write one frame of palette indices (``unmarked``: without markers)."""
         frame = check_uint8("frame", np.asarray(frame), colors=False)
         first = self.base is None
         if first:
@@ -228,12 +204,6 @@ class ViewerStream:
                 f"All frames must have the same shape; got {frame.shape} after "
                 f"{self.base.shape}."
             )
-        if unmarked is not None:
-            unmarked = check_uint8("unmarked", np.asarray(unmarked), colors=False)
-            if unmarked.shape != frame.shape:
-                raise ValueError(
-                    f"unmarked has shape {unmarked.shape}; the frame {frame.shape}."
-                )
         threaded = self._encoder.threaded
         if threaded:  # the caller may reuse its buffers meanwhile
             frame = frame.copy()
@@ -261,7 +231,6 @@ class ViewerStream:
             raise ValueError("No frame was written; the viewer needs at least one.")
         self._submit_batch()
         self._encoder.drain()
-        self.close()
         self._write(_TAIL)
         if self.page:
             self._write(_PAGE_END)
@@ -296,10 +265,8 @@ def _script_json(value):
 class ViewerWriter(Writer):
     """Write the interactive viewer as an HTML file, frame by frame.
 
-    See :class:`Writer` for the protocol: :meth:`write` takes ``(frame,
-    frame without markers | None)`` pairs of palette indices; the page's head
-    is written with the first, from the source's palette and ``meta``. The
-    writer has no options (``fps`` is unused: ``meta`` carries the rate).
+    :meth:`write` takes ``(frame, frame without markers | None)`` pairs; the
+    head is written with the first. No options (``meta`` carries the rate).
     """
 
     suffixes = (".html", ".htm")
@@ -308,7 +275,7 @@ class ViewerWriter(Writer):
 
     def __init__(self, path, *, fps=None, overwrite=False):
         super().__init__(path, overwrite=overwrite)
-        self._fid = self._stream = None
+        self._stream = None
 
     def setup(self, tmp, source):
         """Open the temporary file; the head waits for the first frame's size."""
@@ -320,22 +287,16 @@ class ViewerWriter(Writer):
         frame, unmarked = item
         if self._stream is None:  # the figure is at the output dpi now
             meta = self._source.meta(np.shape(frame))
-            check_type("meta", meta, dict, "a dict")
             self._stream = ViewerStream(self._fid, palette=self._source.palette,
                                         meta=meta)  # fmt: skip
             self._stream.start()
         self._stream.add(frame, unmarked)
 
     def finish(self):
-        """Write the page's end and close the file (a page needs one frame).
-
-        Above :data:`HTML_WARN_BYTES` (100 MB), warn: browsers load such
-        pages slowly, if at all.
-        """
+        """Write the page's end; warn above :data:`HTML_WARN_BYTES` (slow to load)."""
         if self._stream is None:
             raise ValueError("No frame was written; the viewer needs at least one.")
         self._stream.end()
-        self.close()
         size = self._stream.n_bytes
         if size > HTML_WARN_BYTES:
             from mne.utils import warn  # MNE loads only to warn (a light CLI)
@@ -427,11 +388,7 @@ def check_encoder(suffix, fps):
 
 
 def make_writer(fname, *, fps, overwrite=False, **options):
-    """Return the writer of ``fname``'s format, every setting checked.
-
-    ``options`` are the writer's own (:attr:`Writer.options`); anything else
-    is refused with a :class:`TypeError` that lists them.
-    """
+    """Return the writer of ``fname``'s format, every setting and option checked."""
     path_like = isinstance(fname, str | os.PathLike)
     suffix = Path(fname).suffix.lower() if path_like else None
     if suffix not in WRITERS:

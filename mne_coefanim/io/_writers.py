@@ -1,17 +1,13 @@
 """Output files: the writer protocol and atomic publication.
 
-A :class:`Writer` writes one file from a :class:`FrameSource` (the table of
-formats is at the bottom of :mod:`._viewer`, which imports every writer).
-Each file is written to a hidden temporary file in the target folder and
-published under its name only when complete (:func:`atomic_output`): an
-error, Ctrl-C or a killed process never leaves a truncated file or replaces
-an existing one. Nothing process-wide is changed: a new file's permissions
-come from the kernel (umask or the folder's default ACL), never set or read.
-Temporary names (``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``) hold
-the final name (cut to fit), its digest, the host's digest and the pid (so
-leftovers of dead saves are found), a random part, and no media suffix.
-Without ``overwrite`` a file is published with a hard link, which fails if
-the name exists: of two saves racing to a new file exactly one wins.
+A :class:`Writer` writes one file from a :class:`FrameSource` to a hidden
+temporary file, published under its name only when complete
+(:func:`atomic_output`): an error, Ctrl-C or a killed process never leaves a
+truncated file or replaces an existing one; the umask is never set or read.
+Temporary names (``.anim.gif.3fa2b1c4.5d41c0-12345.k2j3h4l5.part``) hold the
+final name (cut to fit), its digest, the host's digest and the pid (to find
+leftovers of dead saves) and a random part. Without ``overwrite`` a file is
+published with a hard link: of two saves racing to a new file one wins.
 """
 
 import contextlib
@@ -27,12 +23,15 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .._checks import (
     AGG_LIMIT,
     MAX_FRAME_SIDE,
     check_bool,
     check_frame_size,
     check_type,
+    check_uint8,
 )
 
 TEMP_SUFFIX = ".part"
@@ -58,11 +57,7 @@ _WRITING_LOCK = threading.Lock()
 
 
 def check_output(fname, *, allowed, overwrite=False):
-    """Return ``(path, suffix)``: ``fname`` expanded, its suffix (one of ``allowed``).
-
-    A temporary file is created and removed: a folder that takes no new
-    files fails here, before any frame is rendered.
-    """
+    """Return ``(path, suffix)``, checked; a folder that takes no files fails here."""
     check_type("fname", fname, (str, os.PathLike), "a str or path-like")
     overwrite = check_bool("overwrite", overwrite)
     path = Path(fname).expanduser()
@@ -108,8 +103,8 @@ def check_output(fname, *, allowed, overwrite=False):
 def atomic_output(path, *, overwrite=False):
     """Yield an empty temporary file, published as ``path`` if the block succeeds.
 
-    Leftovers of killed saves are removed first. On any exception (Ctrl-C
-    included) ``path`` is left untouched; a replaced file keeps its mode.
+    Leftovers of killed saves are removed first; on any exception ``path``
+    is left untouched.
     """
     path = Path(path)
     remove_stale(path.parent)
@@ -157,10 +152,7 @@ def _temporary(path):
 
 
 def make_temp(path, created):
-    """Return a new private temporary file for ``path`` and a new file's mode.
-
-    The mode is that of a probe created with 0o666 (the kernel reduces it).
-    """
+    """Return a new private temporary file for ``path`` and a new file's mode."""
     try:
         prefix = temp_prefix(path)
         probe, fid = _create(path.parent, prefix, 0o666, created)
@@ -232,11 +224,7 @@ def remove_stale(folder):
 
 
 def publish(tmp, path, *, overwrite, mode):
-    """Give the complete ``tmp`` its final name ``path`` (``mode``: a new file's).
-
-    Without ``overwrite``: a hard link, or without hard links, an exclusive
-    create of the name, then a rename over it.
-    """
+    """Give the complete ``tmp`` its final name ``path`` (``mode``: a new file's)."""
     try:  # as open(path, 'w') would: the replaced file's mode, else a new one's
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
@@ -340,10 +328,9 @@ def _host():
 class FrameSource:
     """The frames of one save, which every writer takes them from.
 
-    ``frames(unmarked=False, deferred=False)``: a closable iterator of index
-    frames (with ``unmarked``, ``(frame, frame without markers | None)``;
-    with ``deferred``, maybe callables making them). ``palette()``: known
-    after the first frame (None: RGB); ``meta(shape)``: the viewer's data.
+    ``frames(unmarked, deferred)``: a closable iterator (see
+    :attr:`Writer.unmarked`, :attr:`Writer.defers`); ``palette()``, known after
+    the first frame (None: RGB); ``meta(shape)``: the viewer's data.
     """
 
     def __init__(self, frames, palette, meta=None):
@@ -364,17 +351,30 @@ class FrameSource:
         return self._palette()
 
 
+def checked_frame(frame, index, first_shape, *, rgb):
+    """Return frame ``index`` (RGB, or palette indices), checked against frame 0."""
+    frame = check_uint8(f"frame {index}", np.asarray(frame), colors=rgb)
+    if frame.ndim != 2 + rgb or (rgb and frame.shape[2] != 3):
+        holds = ("RGB arrays of shape (height, width, 3)" if rgb else
+                 "2-D arrays of palette indices, shape (height, width)")  # fmt: skip
+        raise ValueError(
+            f"frames must hold {holds}; frame {index} has shape {frame.shape}."
+        )
+    if first_shape is not None and frame.shape != first_shape:
+        raise ValueError(
+            f"All frames must have the same shape; frame 0 has shape "
+            f"{first_shape} but frame {index} has shape {frame.shape}."
+        )
+    return frame
+
+
 class Writer:
     """Write one output file from a stream, atomically: the writer protocol.
 
-    Made for one file, it checks the path and every setting before any frame
-    is rendered. :meth:`saving` opens a temporary file and calls :meth:`setup`;
-    each :meth:`write` in the block adds a frame; at its end :meth:`finish`
-    completes the file, which is published; :meth:`close` always runs.
-    :meth:`write_from` does it all from a :class:`FrameSource`. Subclasses set
-    the attributes below and implement :meth:`setup`, :meth:`write`,
-    :meth:`finish`, :meth:`summary` (and :meth:`close` if they hold a file or
-    a process); they take ``path``, ``fps``, ``overwrite`` and :attr:`options`.
+    Made for one file, checking the path and every setting first.
+    :meth:`saving` calls :meth:`setup`, then :meth:`finish` at the block's end
+    (the file is published), and :meth:`close` always; :meth:`write_from`
+    feeds it a :class:`FrameSource`. Subclasses set the attributes below.
     """
 
     suffixes = ()  # the suffixes it writes, in lower case with their dot
