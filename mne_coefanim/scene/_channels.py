@@ -19,11 +19,13 @@ from mne.utils import logger
 
 from .._checks import check_real
 from ..inputs._coefs import _holds_estimators, as_coef_data
-from ..inputs._data import DEFAULT_DIMS, FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
+from ..inputs._data import FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
 from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
 from ..inputs._labelled import (
     OrientationError,
     check_orientation,
+    coordinate,
+    dims_in_effect,
     freq_axis,
     read_labelled,
     split_freq_axis,
@@ -88,15 +90,7 @@ def array_dims(item, dims):
         return None
     if values.dtype.kind not in "biuf":
         return None
-    if dims is None:
-        return DEFAULT_DIMS.get(values.ndim)
-    try:
-        dims = normalize_dims(dims)
-    except (TypeError, ValueError):
-        return None
-    if len(dims) == values.ndim and dims.count("channels") == 1:
-        return dims if dims.count("times") == 1 else None
-    return None
+    return dims_in_effect(dims, values.ndim)
 
 
 def align_channels(panel, sensors, info):
@@ -255,7 +249,7 @@ def expand_freqs(titles, items, data_options):
         for title, parts in zip(titles, columns, strict=True):
             new_titles.append(f"{title}, {label}" if title else label)
             new_items.append(parts[row])
-    logger.info(f"One row of maps per frequency: {axis.describe()}.")
+    logger.info(f"One row of maps per frequency: {', '.join(axis.labels)}.")
     dims = _dims_without_freqs(opts.dims)
     return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
                       len(axis.selected), axis)  # fmt: skip
@@ -288,9 +282,9 @@ def _given_freqs(freqs, items, found):
     for item in labelled:
         names = normalize_dims(item.dims)
         name = item.dims[names.index(FREQ_DIM)]
-        if name not in item.coords:
+        own = coordinate(item.coords, name)
+        if own is None:
             continue
-        own = np.asarray(getattr(item.coords[name], "values", item.coords[name]))
         if freqs is None:
             freqs = own
         elif np.shape(freqs) != own.shape or not np.allclose(freqs, own):
