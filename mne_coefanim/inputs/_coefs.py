@@ -28,7 +28,7 @@ from ._data import (
     check_dims,
     guessed_dims,
 )
-from ._estimators import _estimator_stack, _is_estimator, _positive_class
+from ._estimators import _estimator_stack, _positive_class, estimator_grid
 from ._labelled import check_orientation, read_labelled
 
 COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
@@ -238,7 +238,7 @@ def as_coef_data(
             "an Evoked",
             **not_for_data,
             tmin=tmin or None,
-            attr=_non_default_attr(attr),
+            attr=None if attr == "patterns_" else attr,
             normalize_patterns=normalize_patterns or None,
             components=components,
             align_signs=align_signs or None,
@@ -277,7 +277,7 @@ def as_coef_data(
             "an array",
             class_idx=class_idx,
             train_time=train_time,
-            attr=_non_default_attr(attr),
+            attr=None if attr == "patterns_" else attr,
             normalize_patterns=normalize_patterns or None,
             components=components,
         )
@@ -296,10 +296,6 @@ def as_coef_data(
         stack, has, times, ch_names, transform, units, kind or default_kind,
         signs_aligned=bool(align_signs), **extra,
     )  # fmt: skip
-
-
-def _non_default_attr(attr):
-    return None if attr == "patterns_" else attr
 
 
 def _reject(what, **params):
@@ -321,9 +317,7 @@ def _source_of(data):
         return "evoked"
     if is_csp_input(data):
         return "csp"
-    if _is_estimator(data):
-        return "estimators"
-    if isinstance(data, list | tuple) and len(data) and _holds_estimators(data):
+    if estimator_grid(data) is not None:
         return "estimators"
     if isinstance(data, np.ndarray | list | tuple) or hasattr(data, "__array__"):
         return "array"
@@ -333,25 +327,6 @@ def _source_of(data):
         else ""
     )
     raise TypeError(f"data must be {SUPPORTED_TYPES}; got {type(data).__name__}{hint}.")
-
-
-def _holds_estimators(items):
-    """Tell whether ``items`` are estimators (folds) or lists of them (subjects)."""
-    flags = [
-        _is_estimator(item)
-        or (
-            isinstance(item, list | tuple)
-            and len(item) > 0
-            and all(_is_estimator(inner) for inner in item)
-        )
-        for item in items
-    ]
-    if any(flags) and not all(flags):
-        raise TypeError(
-            "data mixes fitted estimators with other objects; pass only "
-            "estimators (one per fold), or lists of them (one list per subject)."
-        )
-    return all(flags)
 
 
 def _array_stack(data, dims):

@@ -18,9 +18,13 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_real
-from ..inputs._coefs import _holds_estimators, as_coef_data
+from ..inputs._coefs import as_coef_data
 from ..inputs._data import FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
-from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
+from ..inputs._estimators import (
+    decoder_feature_freqs,
+    estimator_grid,
+    split_features,
+)
 from ..inputs._labelled import (
     OrientationError,
     check_orientation,
@@ -257,9 +261,7 @@ def expand_freqs(titles, items, data_options):
 
 def _freq_source(item, dims):
     """``'array'`` or ``'decoder'`` when ``item`` has a frequency axis, else None."""
-    if _is_estimator(item) or (
-        isinstance(item, list | tuple) and item and _holds_estimators(item)
-    ):
+    if estimator_grid(item) is not None:
         return "decoder" if decoder_feature_freqs(item) else None
     labelled = isinstance(getattr(item, "dims", None), tuple)  # xarray-like
     dims = item.dims if labelled else dims
