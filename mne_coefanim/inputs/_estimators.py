@@ -306,16 +306,8 @@ def standardised_patterns(patterns, output_cov):
     """
     output_cov = (output_cov + np.swapaxes(output_cov, -1, -2)) / 2
     sd = np.sqrt(np.clip(np.diagonal(output_cov, axis1=-2, axis2=-1), 0, None))
-    return sd[..., np.newaxis] * (_pinv_psd(output_cov) @ patterns)
-
-
-def _pinv_psd(matrix):
-    """Pseudo-inverse of symmetric positive semi-definite matrices."""
-    values, vectors = np.linalg.eigh(matrix)
-    top = values.max(axis=-1, keepdims=True)
-    keep = values > RANK_TOL * np.where(top > 0, top, np.inf)
-    inverse = np.divide(1.0, values, out=np.zeros_like(values), where=keep)
-    return (vectors * inverse[..., np.newaxis, :]) @ np.swapaxes(vectors, -1, -2)
+    inverse = np.linalg.pinv(output_cov, rcond=RANK_TOL, hermitian=True)
+    return sd[..., np.newaxis] * (inverse @ patterns)
 
 
 def decoder_feature_freqs(data):

@@ -221,12 +221,10 @@ def _read_xarray(array):
     times = ch_names = None
     if "times" in dims:
         times = coordinate(coords, names[dims.index("times")])
-        if times is not None and not _is_range(times):
-            times = as_float_array(
+        if times is not None:  # a default 0..n-1 range: times unknown
+            times = None if _is_range(times) else as_float_array(
                 "the time coordinate of data", times, "the times in seconds"
             )
-        elif times is not None:
-            times = None
     if "channels" in dims:
         labels = coordinate(coords, names[dims.index("channels")])
         if labels is not None and not _is_range(labels):

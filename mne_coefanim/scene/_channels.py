@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import mne
 import numpy as np
+from mne.defaults import DEFAULTS
 from mne.utils import logger
 
 from .._checks import check_real
@@ -36,10 +37,8 @@ from ..inputs._labelled import (
 )
 from ..inputs._sensors import merge_grad_pairs
 
-SI_SCALINGS = {
-    "eeg": (1e6, "µV"), "ecog": (1e6, "µV"), "seeg": (1e3, "mV"),
-    "dbs": (1e6, "µV"), "mag": (1e15, "fT"), "grad": (1e13, "fT/cm"),
-}  # fmt: skip
+# the channel types whose SI values are shown scaled as MNE shows them
+SI_TYPES = ("eeg", "ecog", "seeg", "dbs", "mag", "grad")
 
 
 def used_channels(entry, sensors, info):
@@ -147,7 +146,7 @@ def display_units(kind, data_units, ch_type, scalings, units):
     the user's ``units`` read as given (values scaled by ``scalings`` if
     given); values in the SI unit of their channel type (patterns and Evoked
     of unknown units, ``'SI / SD'``, ``'SI / component'``) are scaled as MNE
-    does (``SI_SCALINGS``, or ``scalings``) and read "µV" (or "fT", ...),
+    does (MNE's ``DEFAULTS``, or ``scalings``) and read "µV" (or "fT", ...),
     "µV / SD", and "a.u." (as MNE labels CSP patterns); other values read
     their own units, scaled by ``scalings`` if given.
     """
@@ -160,8 +159,8 @@ def display_units(kind, data_units, ch_type, scalings, units):
         return factor, units
     if not si_data:
         return factor, data_units
-    if scalings is None and ch_type in SI_SCALINGS:
-        factor, unit = SI_SCALINGS[ch_type]
+    if scalings is None and ch_type in SI_TYPES:
+        factor, unit = DEFAULTS["scalings"][ch_type], DEFAULTS["units"][ch_type]
     else:  # scaled by the user, or a channel type without MNE's scaling
         unit = None
     if data_units == PER_COMPONENT:
