@@ -253,7 +253,9 @@ def expand_freqs(titles, items, data_options):
             new_titles.append(f"{title}, {label}" if title else label)
             new_items.append(parts[row])
     logger.info(f"One row of maps per frequency: {', '.join(axis.labels)}.")
-    dims = _dims_without_freqs(opts.dims)
+    dims = None if opts.dims is None else tuple(
+        name for name in normalize_dims(opts.dims) if name != FREQ_DIM
+    )
     return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
                       len(axis.selected), axis)  # fmt: skip
 
@@ -352,13 +354,6 @@ def _split_decoder(item, axis, opts):
     parts = split_features(coef, decoder_feature_freqs(item), axis)
     # the transform of each frequency's maps, after the split
     return [ReadPanel(as_coef_data(part, transform=opts.transform)) for part in parts]
-
-
-def _dims_without_freqs(dims):
-    if dims is None:
-        return None
-    names = normalize_dims(dims)
-    return tuple(name for name in names if name != FREQ_DIM)
 
 
 # -- which class positive values point to ------------------------------------
