@@ -42,3 +42,12 @@ def test_magnetometers_in_ft(evoked):
 def test_mixed_meg_needs_ch_type(evoked):
     with pytest.raises(ValueError, match="ch_type"):
         mc.animate_coefs(evoked, show=False, verbose=False)
+
+
+def test_too_few_gradiometer_pairs_are_refused(evoked):
+    """Six gradiometers pass the count of channels, but make three positions."""
+    grads = evoked.copy().pick("grad")
+    names = grads.ch_names[:6]  # three pairs
+    with pytest.raises(ValueError, match=r"info must place at least 4 channels.*got 3"):
+        mc.animate_coefs(evoked, ch_type="grad", picks=names, res=32, dpi=40,
+                         show=False, verbose=False)  # fmt: skip

@@ -28,7 +28,7 @@ from ._data import (
     check_dims,
     guessed_dims,
 )
-from ._estimators import _estimator_stack, _is_estimator, _positive_class
+from ._estimators import _estimator_stack, _positive_class, estimator_grid
 from ._labelled import check_orientation, read_labelled
 
 COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
@@ -219,37 +219,27 @@ def as_coef_data(
     data, dims, times, ch_names, _ = read_labelled(
         data, times=times, dims=dims, ch_names=ch_names
     )
-    # arguments for bare arrays: data that carries its own refuses them
-    not_for_data = dict(
-        times=times,
-        ch_names=ch_names,
-        dims=dims,
-        class_idx=class_idx,
-        train_time=train_time,
-        sfreq=sfreq,
-    )
+    # the arguments not at their defaults, for the inputs that refuse them
+    given = dict(
+        times=times, ch_names=ch_names, dims=dims, class_idx=class_idx,
+        train_time=train_time, sfreq=sfreq, tmin=tmin or None,
+        attr=None if attr == "patterns_" else attr,
+        normalize_patterns=normalize_patterns or None, components=components,
+        align_signs=align_signs or None,
+    )  # fmt: skip
     if isinstance(data, CoefData):
-        _reject("a CoefData", **not_for_data, components=components,
-                align_signs=align_signs or None)  # fmt: skip
+        _reject("a CoefData", given)
         return _transform_existing(data, transform, units, kind)
     source = _source_of(data)
     if source == "evoked":
-        _reject(
-            "an Evoked",
-            **not_for_data,
-            tmin=tmin or None,
-            attr=_non_default_attr(attr),
-            normalize_patterns=normalize_patterns or None,
-            components=components,
-            align_signs=align_signs or None,
-        )
+        _reject("an Evoked", given)
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]
         has = dict(subjects=False, folds=False)
         times, ch_names, default_kind = data.times, data.ch_names, "evoked"
         extra = {}
     elif source == "estimators":
-        _reject("an estimator", dims=dims, components=components)
+        _reject("an estimator", given)
         stack, has, extra = _estimator_stack(
             data, times, sfreq, tmin, attr, class_idx, train_time,
             normalize_patterns, align_signs,
@@ -263,9 +253,7 @@ def as_coef_data(
         extra["positive"] = _positive_class(extra["decoder"], stack.shape[3],
                                             class_idx, align_signs)  # fmt: skip
     elif source == "csp":
-        _reject("a CSP", dims=dims, class_idx=class_idx, train_time=train_time,
-                sfreq=sfreq, tmin=tmin or None,
-                normalize_patterns=normalize_patterns or None)  # fmt: skip
+        _reject("a CSP", given)
         stack, has, times, are_samples = csp_stack(
             data, components, times, attr, align_signs
         )
@@ -273,14 +261,7 @@ def as_coef_data(
         if attr == "patterns_" and units is None and transform != "zscore":
             units = PER_COMPONENT  # MNE's "AU": per unit of the component
     else:
-        _reject(
-            "an array",
-            class_idx=class_idx,
-            train_time=train_time,
-            attr=_non_default_attr(attr),
-            normalize_patterns=normalize_patterns or None,
-            components=components,
-        )
+        _reject("an array", given)
         stack, has, guessed = _array_stack(data, dims)
         if align_signs:  # before any average: flipped maps would cancel in it
             stack = align_stack(stack, has, align_signs)
@@ -298,18 +279,29 @@ def as_coef_data(
     )  # fmt: skip
 
 
-def _non_default_attr(attr):
-    return None if attr == "patterns_" else attr
+# per input, the arguments it carries itself or has no use for (checked in order)
+REFUSED = {
+    "a CoefData": ("times", "ch_names", "dims", "class_idx", "train_time", "sfreq",
+                   "components", "align_signs"),
+    "an Evoked": ("times", "ch_names", "dims", "class_idx", "train_time", "sfreq",
+                  "tmin", "attr", "normalize_patterns", "components", "align_signs"),
+    "an estimator": ("dims", "components"),
+    "a CSP": ("dims", "class_idx", "train_time", "sfreq", "tmin",
+              "normalize_patterns"),
+    "an array": ("class_idx", "train_time", "attr", "normalize_patterns",
+                 "components"),
+}  # fmt: skip
 
 
-def _reject(what, **params):
+def _reject(what, given):
     """Raise if a parameter that means nothing for this input was given."""
-    for name, value in params.items():
+    for name in REFUSED[what]:
+        value = given[name]
         if value is not None:
-            given = f"{name}={value!r}"  # coef_params' keys as 0.2 spells them
-            given = f"coef_params=dict({given})" if name in COEF_KEYS else given
+            got = f"{name}={value!r}"  # coef_params' keys as 0.2 spells them
+            got = f"coef_params=dict({got})" if name in COEF_KEYS else got
             raise ValueError(
-                f"{name} cannot be used when data is {what}; got {given}. Leave "
+                f"{name} cannot be used when data is {what}; got {got}. Leave "
                 f"{name} at its default (it is either carried by the data already "
                 f"or only meaningful for other inputs)."
             )
@@ -321,9 +313,7 @@ def _source_of(data):
         return "evoked"
     if is_csp_input(data):
         return "csp"
-    if _is_estimator(data):
-        return "estimators"
-    if isinstance(data, list | tuple) and len(data) and _holds_estimators(data):
+    if estimator_grid(data) is not None:
         return "estimators"
     if isinstance(data, np.ndarray | list | tuple) or hasattr(data, "__array__"):
         return "array"
@@ -333,25 +323,6 @@ def _source_of(data):
         else ""
     )
     raise TypeError(f"data must be {SUPPORTED_TYPES}; got {type(data).__name__}{hint}.")
-
-
-def _holds_estimators(items):
-    """Tell whether ``items`` are estimators (folds) or lists of them (subjects)."""
-    flags = [
-        _is_estimator(item)
-        or (
-            isinstance(item, list | tuple)
-            and len(item) > 0
-            and all(_is_estimator(inner) for inner in item)
-        )
-        for item in items
-    ]
-    if any(flags) and not all(flags):
-        raise TypeError(
-            "data mixes fitted estimators with other objects; pass only "
-            "estimators (one per fold), or lists of them (one list per subject)."
-        )
-    return all(flags)
 
 
 def _array_stack(data, dims):

@@ -157,7 +157,12 @@ class CoefData:
         self._check_shapes()
 
     def _check_shapes(self):
-        n_times, n_channels = _shape_2d(self.data)
+        if self.data.ndim != 2:
+            raise ValueError(
+                f"CoefData.data must be 2-D (n_times, n_channels); got shape "
+                f"{self.data.shape}."
+            )
+        n_times, n_channels = self.data.shape
         if self.times.shape != (n_times,):
             raise ValueError(
                 f"CoefData.times must have shape ({n_times},) to match data of "
@@ -200,14 +205,6 @@ def _read_only(values):
     out = np.array(values, dtype=np.float64)  # always a copy
     out.flags.writeable = False
     return out
-
-
-def _shape_2d(data):
-    if data.ndim != 2:
-        raise ValueError(
-            f"CoefData.data must be 2-D (n_times, n_channels); got shape {data.shape}."
-        )
-    return data.shape
 
 
 DIM_NAMES = ("subjects", "folds", "times", "channels")

@@ -25,6 +25,37 @@ def _is_estimator(obj):
     return hasattr(obj, "fit") and hasattr(obj, "get_params")
 
 
+def estimator_grid(data):
+    """Return ``(subjects, has)``: estimators as lists (subjects) of folds, or None.
+
+    ``data`` is an estimator, a list of them (folds) or a list of such lists
+    (subjects); None when it holds no estimator, a TypeError when it mixes.
+    """
+    if _is_estimator(data):
+        return [[data]], dict(subjects=False, folds=False)
+    if not isinstance(data, list | tuple) or not data:
+        return None
+    flags = [
+        _is_estimator(item)
+        or (
+            isinstance(item, list | tuple)
+            and len(item) > 0
+            and all(_is_estimator(inner) for inner in item)
+        )
+        for item in data
+    ]
+    if not any(flags):
+        return None
+    if not all(flags):
+        raise TypeError(
+            "data mixes fitted estimators with other objects; pass only "
+            "estimators (one per fold), or lists of them (one list per subject)."
+        )
+    if all(_is_estimator(item) for item in data):
+        return [list(data)], dict(subjects=False, folds=True)
+    return [list(folds) for folds in data], dict(subjects=True, folds=False)
+
+
 def _estimator_stack(
     data, times, sfreq, tmin, attr, class_idx, train_time, normalize, align=False
 ):
@@ -33,15 +64,7 @@ def _estimator_stack(
     Returns ``(stack, has, extra)``: stack (subjects, folds, times, rows,
     channels), ``extra`` the times and decoder facts.
     """
-    if _is_estimator(data):
-        subjects, has = [[data]], dict(subjects=False, folds=False)
-    elif all(_is_estimator(item) for item in data):
-        subjects, has = [list(data)], dict(subjects=False, folds=True)
-    else:
-        subjects, has = (
-            [list(folds) for folds in data],
-            dict(subjects=True, folds=False),
-        )
+    subjects, has = estimator_grid(data)
     flat = [est for folds in subjects for est in folds]
     n_times = _check_sliding(flat)
     times, are_samples = _resolve_times(times, sfreq, tmin, n_times)
@@ -283,16 +306,8 @@ def standardised_patterns(patterns, output_cov):
     """
     output_cov = (output_cov + np.swapaxes(output_cov, -1, -2)) / 2
     sd = np.sqrt(np.clip(np.diagonal(output_cov, axis1=-2, axis2=-1), 0, None))
-    return sd[..., np.newaxis] * (_pinv_psd(output_cov) @ patterns)
-
-
-def _pinv_psd(matrix):
-    """Pseudo-inverse of symmetric positive semi-definite matrices."""
-    values, vectors = np.linalg.eigh(matrix)
-    top = values.max(axis=-1, keepdims=True)
-    keep = values > RANK_TOL * np.where(top > 0, top, np.inf)
-    inverse = np.divide(1.0, values, out=np.zeros_like(values), where=keep)
-    return (vectors * inverse[..., np.newaxis, :]) @ np.swapaxes(vectors, -1, -2)
+    inverse = np.linalg.pinv(output_cov, rcond=RANK_TOL, hermitian=True)
+    return sd[..., np.newaxis] * (inverse @ patterns)
 
 
 def decoder_feature_freqs(data):
@@ -309,10 +324,8 @@ def decoder_feature_freqs(data):
 
 def _models(data):
     """Return the first fitted pipeline of each sliding estimator in ``data``."""
-    items = data if isinstance(data, list | tuple) else [data]
-    flat = []
-    for item in items:  # estimators (folds), or lists of them (subjects)
-        flat.extend(item if isinstance(item, list | tuple) else [item])
+    subjects, _ = estimator_grid(data)
+    flat = [est for folds in subjects for est in folds]
     return [est.estimators_[0] for est in flat if hasattr(est, "estimators_")]
 
 

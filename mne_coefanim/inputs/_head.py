@@ -9,6 +9,7 @@ be in metres, centimetres, millimetres, pixels or a 0-1 layout:
 The projection to the plane and the checks of the positions live here too.
 """
 
+from collections import Counter
 from numbers import Real
 
 import mne
@@ -408,11 +409,7 @@ def _check_names(ch_names, n_expected):
 
 
 def _check_unique(name, items):
-    seen, repeated = set(), []
-    for item in items:
-        if item in seen:
-            repeated.append(item)
-        seen.add(item)
+    repeated = [item for item, count in Counter(items).items() if count > 1]
     if repeated:
         raise ValueError(
             f"{name} must not repeat entries; repeated: {_listed(repeated)}."

@@ -220,22 +220,20 @@ def _read_xarray(array):
     coords = array.coords
     times = ch_names = None
     if "times" in dims:
-        times = _coordinate(coords, names[dims.index("times")])
-        if times is not None and not _is_range(times):
-            times = as_float_array(
+        times = coordinate(coords, names[dims.index("times")])
+        if times is not None:  # a default 0..n-1 range: times unknown
+            times = None if _is_range(times) else as_float_array(
                 "the time coordinate of data", times, "the times in seconds"
             )
-        elif times is not None:
-            times = None
     if "channels" in dims:
-        labels = _coordinate(coords, names[dims.index("channels")])
+        labels = coordinate(coords, names[dims.index("channels")])
         if labels is not None and not _is_range(labels):
             ch_names = [str(name) for name in labels]
     values = np.asarray(getattr(array, "values", array))
     return Labelled(values, dims, times, ch_names, "xarray")
 
 
-def _coordinate(coords, name):
+def coordinate(coords, name):
     if name not in coords:
         return None
     return np.asarray(getattr(coords[name], "values", coords[name]))
@@ -250,7 +248,7 @@ def check_orientation(
     axis ``times``) while the times axis fits one, or the channels axis fits
     ``times``. ``of`` and ``name`` word the message.
     """
-    dims = _dims_in_effect(dims, len(shape))
+    dims = dims_in_effect(dims, len(shape))
     if dims is None:
         return  # invalid dims: as_coef_data explains
     n_t, n_c = shape[dims.index("times")], shape[dims.index("channels")]
@@ -280,8 +278,8 @@ def _orientation_error(name, shape, dims, n_t, n_c, clues):
     return OrientationError(evidence, swapped, advice)
 
 
-def _dims_in_effect(dims, ndim):
-    """Return normalised dims naming times and channels once, else None."""
+def dims_in_effect(dims, ndim):
+    """Return normalised (or default) dims naming times and channels once, else None."""
     if dims is None:
         return DEFAULT_DIMS.get(ndim)
     try:
@@ -323,10 +321,6 @@ class FreqAxis:
     def labels(self):
         """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
         return [freq_label(self.values[k]) for k in self.selected]
-
-    def describe(self):
-        """Say which frequencies the rows are, for the log."""
-        return ", ".join(self.labels)
 
 
 def freq_label(value):

@@ -207,14 +207,16 @@ def resolve_sensors(
 
 def _sensors_from_info(info, ch_type, picks, sphere, exclude):
     """Pick channels, resolve the sphere and project, as MNE's topomaps do."""
-    candidates, explicit = _resolve_picks(info, picks, exclude)
+    types = info.get_channel_types()
+    candidates, explicit = _resolve_picks(
+        info["ch_names"], picks, exclude, info["bads"], types
+    )
     if len(candidates) == 0:
         raise ValueError(
             f"No channels left to pick: picks={picks!r:.80} leaves none once "
             f"{exclude!r:.80} are left out (bads: {_listed(info['bads'])}). Name "
             "bad channels in picks to keep them (picks=[...])."
         )
-    types = info.get_channel_types()
     ch_type = _resolve_ch_type(info, types, candidates, ch_type, explicit)
     picks = np.array([p for p in candidates if types[p] == ch_type], dtype=int)
     names = [info["ch_names"][p] for p in picks]
@@ -271,7 +273,7 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
     _check_finite_positions(given, names)
     if ch_type is not None:
         check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
-    rows = _array_rows(names, picks, exclude)
+    rows, _ = _resolve_picks(names, picks, exclude)
     names = [names[i] for i in rows]
     resolved = _resolve_sphere(sphere, None)
     # fitted on every row, so that picking channels never moves them
@@ -324,12 +326,15 @@ FNIRS_CH_TYPES = tuple(t for t in TOPOMAP_CH_TYPES if t.startswith(("hb", "fnirs
 TYPE_GROUPS = {"meg": MEG_CH_TYPES, "fnirs": FNIRS_CH_TYPES}
 
 
-def _resolve_picks(info, picks, exclude):
-    """Return (indices, explicit); ``explicit`` is False for type/None picks."""
-    n_channels = len(info["ch_names"])
-    excluded = set(_resolve_exclude(info["bads"], exclude))
+def _resolve_picks(names, picks, exclude, bads=(), types=None):
+    """Return (indices, explicit) among ``names``; False for type/None picks.
+
+    Without ``types`` (the rows of an array) a str names a channel.
+    """
+    n_channels = len(names)
+    excluded = set(_resolve_exclude(bads, exclude))
     if picks is None or (isinstance(picks, str) and picks in GENERIC_PICKS):
-        keep = [i for i, n in enumerate(info["ch_names"]) if n not in excluded]
+        keep = [i for i, n in enumerate(names) if n not in excluded]
         return np.array(keep, dtype=int), False
     if isinstance(picks, str):
         picks = [picks]
@@ -344,7 +349,7 @@ def _resolve_picks(info, picks, exclude):
     if len(items) == 0:
         raise ValueError("picks is empty; pass None to use all channels.")
     if all(isinstance(p, str) for p in items):
-        return _picks_from_strings(info, items, excluded)
+        return _picks_from_strings(names, types, items, excluded)
     if all(isinstance(p, Integral) and not isinstance(p, bool) for p in items):
         return _picks_from_ints(items, n_channels), True
     raise TypeError(
@@ -353,13 +358,14 @@ def _resolve_picks(info, picks, exclude):
     )
 
 
-def _picks_from_strings(info, items, excluded):
+def _picks_from_strings(names, types, items, excluded):
     """Names keep their order and ignore ``exclude``; types honour it."""
-    names = info["ch_names"]
     if all(item in names for item in items):
         _check_unique("picks", items)
         return np.array([names.index(item) for item in items], dtype=int), True
-    types = info.get_channel_types()
+    if types is None:  # the rows of an array have names only
+        unknown = [item for item in items if item not in names]
+        raise ValueError(f"picks names unknown channels: {_listed(unknown)}.")
     known_types = set(types) | set(TYPE_GROUPS)
     not_types = [item for item in items if item not in known_types]
     if not_types:
@@ -421,30 +427,3 @@ def _resolve_ch_type(info, types, candidates, ch_type, explicit):
                 "another ch_type."
             )
     return ch_type
-
-
-def _array_rows(names, picks, exclude):
-    """Rows of a plain array selected by names or indices."""
-    if picks is None:
-        excluded = set(_resolve_exclude([], exclude))
-        return np.array([i for i, n in enumerate(names) if n not in excluded], int)
-    if isinstance(picks, str):
-        picks = [picks]
-    if isinstance(picks, slice):
-        return np.arange(len(names))[picks]
-    if not isinstance(picks, list | tuple | np.ndarray) or len(picks) == 0:
-        raise TypeError(
-            "picks for an array must be None, names, indices or a slice; got "
-            f"{picks!r:.80}."
-        )
-    if all(isinstance(p, str) for p in picks):
-        unknown = [p for p in picks if p not in names]
-        if unknown:
-            raise ValueError(f"picks names unknown channels: {_listed(unknown)}.")
-        _check_unique("picks", list(picks))
-        return np.array([names.index(p) for p in picks], dtype=int)
-    if all(isinstance(p, Integral) and not isinstance(p, bool) for p in picks):
-        return _picks_from_ints(list(picks), len(names))
-    raise TypeError(f"picks must be all names or all indices; got {picks!r:.80}.")
-
-

@@ -15,25 +15,30 @@ from typing import NamedTuple
 
 import mne
 import numpy as np
+from mne.defaults import DEFAULTS
 from mne.utils import logger
 
 from .._checks import check_real
-from ..inputs._coefs import _holds_estimators, as_coef_data
-from ..inputs._data import DEFAULT_DIMS, FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
-from ..inputs._estimators import _is_estimator, decoder_feature_freqs, split_features
+from ..inputs._coefs import as_coef_data
+from ..inputs._data import FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
+from ..inputs._estimators import (
+    decoder_feature_freqs,
+    estimator_grid,
+    split_features,
+)
 from ..inputs._labelled import (
     OrientationError,
     check_orientation,
+    coordinate,
+    dims_in_effect,
     freq_axis,
     read_labelled,
     split_freq_axis,
 )
 from ..inputs._sensors import merge_grad_pairs
 
-SI_SCALINGS = {
-    "eeg": (1e6, "µV"), "ecog": (1e6, "µV"), "seeg": (1e3, "mV"),
-    "dbs": (1e6, "µV"), "mag": (1e15, "fT"), "grad": (1e13, "fT/cm"),
-}  # fmt: skip
+# the channel types whose SI values are shown scaled as MNE shows them
+SI_TYPES = ("eeg", "ecog", "seeg", "dbs", "mag", "grad")
 
 
 def used_channels(entry, sensors, info):
@@ -88,15 +93,7 @@ def array_dims(item, dims):
         return None
     if values.dtype.kind not in "biuf":
         return None
-    if dims is None:
-        return DEFAULT_DIMS.get(values.ndim)
-    try:
-        dims = normalize_dims(dims)
-    except (TypeError, ValueError):
-        return None
-    if len(dims) == values.ndim and dims.count("channels") == 1:
-        return dims if dims.count("times") == 1 else None
-    return None
+    return dims_in_effect(dims, values.ndim)
 
 
 def align_channels(panel, sensors, info):
@@ -149,7 +146,7 @@ def display_units(kind, data_units, ch_type, scalings, units):
     the user's ``units`` read as given (values scaled by ``scalings`` if
     given); values in the SI unit of their channel type (patterns and Evoked
     of unknown units, ``'SI / SD'``, ``'SI / component'``) are scaled as MNE
-    does (``SI_SCALINGS``, or ``scalings``) and read "µV" (or "fT", ...),
+    does (MNE's ``DEFAULTS``, or ``scalings``) and read "µV" (or "fT", ...),
     "µV / SD", and "a.u." (as MNE labels CSP patterns); other values read
     their own units, scaled by ``scalings`` if given.
     """
@@ -162,8 +159,8 @@ def display_units(kind, data_units, ch_type, scalings, units):
         return factor, units
     if not si_data:
         return factor, data_units
-    if scalings is None and ch_type in SI_SCALINGS:
-        factor, unit = SI_SCALINGS[ch_type]
+    if scalings is None and ch_type in SI_TYPES:
+        factor, unit = DEFAULTS["scalings"][ch_type], DEFAULTS["units"][ch_type]
     else:  # scaled by the user, or a channel type without MNE's scaling
         unit = None
     if data_units == PER_COMPONENT:
@@ -255,17 +252,17 @@ def expand_freqs(titles, items, data_options):
         for title, parts in zip(titles, columns, strict=True):
             new_titles.append(f"{title}, {label}" if title else label)
             new_items.append(parts[row])
-    logger.info(f"One row of maps per frequency: {axis.describe()}.")
-    dims = _dims_without_freqs(opts.dims)
+    logger.info(f"One row of maps per frequency: {', '.join(axis.labels)}.")
+    dims = None if opts.dims is None else tuple(
+        name for name in normalize_dims(opts.dims) if name != FREQ_DIM
+    )
     return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
                       len(axis.selected), axis)  # fmt: skip
 
 
 def _freq_source(item, dims):
     """``'array'`` or ``'decoder'`` when ``item`` has a frequency axis, else None."""
-    if _is_estimator(item) or (
-        isinstance(item, list | tuple) and item and _holds_estimators(item)
-    ):
+    if estimator_grid(item) is not None:
         return "decoder" if decoder_feature_freqs(item) else None
     labelled = isinstance(getattr(item, "dims", None), tuple)  # xarray-like
     dims = item.dims if labelled else dims
@@ -288,9 +285,9 @@ def _given_freqs(freqs, items, found):
     for item in labelled:
         names = normalize_dims(item.dims)
         name = item.dims[names.index(FREQ_DIM)]
-        if name not in item.coords:
+        own = coordinate(item.coords, name)
+        if own is None:
             continue
-        own = np.asarray(getattr(item.coords[name], "values", item.coords[name]))
         if freqs is None:
             freqs = own
         elif np.shape(freqs) != own.shape or not np.allclose(freqs, own):
@@ -357,13 +354,6 @@ def _split_decoder(item, axis, opts):
     parts = split_features(coef, decoder_feature_freqs(item), axis)
     # the transform of each frequency's maps, after the split
     return [ReadPanel(as_coef_data(part, transform=opts.transform)) for part in parts]
-
-
-def _dims_without_freqs(dims):
-    if dims is None:
-        return None
-    names = normalize_dims(dims)
-    return tuple(name for name in names if name != FREQ_DIM)
 
 
 # -- which class positive values point to ------------------------------------

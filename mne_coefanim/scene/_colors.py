@@ -260,12 +260,8 @@ def faded_twins(tables, mask_dim):
     """Dimmed copies of the tables, their levels after all of the tables'."""
     if mask_dim is None:
         return []
-    start = sum(table.n_levels for table in tables)
-    twins, offset = [], start
-    for table in tables:
-        twins.append(table.faded(mask_dim, offset))
-        offset += table.n_levels
-    return twins
+    start = sum(table.n_levels for table in tables)  # they follow each other
+    return [table.faded(mask_dim, start + table.offset) for table in tables]
 
 
 def color_tables(values, vlim, cmap, cnorm, halve=False):

@@ -273,14 +273,9 @@ def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_s
     if scores.ndim == 3:
         matrix = scores.mean(axis=0)
         what = sample_dim if len(scores) == n_samples and sample_dim else "maps"
-        band = f"mean across {len(scores)} {_plural(what, sample_dim)}"
+        what = "folds of one subject" if what == sample_dim == "folds" else what
+        band = f"mean across {len(scores)} {what}"
     return TFScores(matrix[np.ix_(freqs.selected, time_sel)], band)
-
-
-def _plural(what, sample_dim):
-    if what == "folds" and sample_dim == "folds":
-        return "folds of one subject"
-    return what
 
 
 def _check_tf_shape(shape, expected):

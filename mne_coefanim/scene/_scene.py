@@ -153,16 +153,16 @@ def _read_panels(items, sensors, info, data_options):
 
 def _match_sensors(panels, sensors, info, data_options):
     """Check the sensors, align the panels' channels to them, scale for display."""
-    if len(sensors.ch_names) < MIN_CHANNELS:  # e.g. gradiometer pairs merged
+    panels = [align_channels(panel, sensors, info) for panel in panels]
+    if sensors.ch_type == "grad":
+        sensors, panels = merge_gradiometers(sensors, panels)
+    if len(sensors.ch_names) < MIN_CHANNELS:  # gradiometer pairs merged
         raise ValueError(
             f"info must place at least {MIN_CHANNELS} channels to interpolate a "
             f"map; got {len(sensors.ch_names)} ({', '.join(sensors.ch_names)}). "
             f"Pick more channels (check picks and info['bads'])."
         )
     _check_spread(sensors)
-    panels = [align_channels(panel, sensors, info) for panel in panels]
-    if sensors.ch_type == "grad":
-        sensors, panels = merge_gradiometers(sensors, panels)
     scalings, units = data_options.scalings, data_options.units
     panels = [
         scale_for_display(panel, scalings, sensors.ch_type, units) for panel in panels

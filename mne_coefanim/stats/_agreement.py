@@ -41,15 +41,10 @@ def agreement(samples, measure):
     if measure == "sign":
         agree = np.sign(samples) == np.sign(mean)
         return agree.mean(axis=0)
-    sem = standard_error(samples)
+    sem = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))  # ddof=1 as scipy
     if measure == "sem":
         return sem
     return t_values(mean, sem)
-
-
-def standard_error(samples):
-    """Return the standard error of the mean across the first axis (``ddof=1``)."""
-    return samples.std(axis=0, ddof=1) / np.sqrt(len(samples))
 
 
 def t_values(mean, sem):

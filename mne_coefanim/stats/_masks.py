@@ -148,7 +148,7 @@ def significance_mask(
         )
     centred = samples - popmean
     if method == "fdr":
-        mask = _fdr_mask(centred, alpha=alpha, tail=tail)
+        mask, _ = mne.stats.fdr_correction(_t_p_values(centred, tail), alpha=alpha)
         ran = "t-tests with FDR correction"
     else:
         mask, ran = _cluster_mask(
@@ -203,11 +203,6 @@ def _pick_info(info, ch_type, n_channels):
             "(e.g. info = mne.pick_info(info, picks))."
         )
     return info
-
-
-def _fdr_mask(X, *, alpha, tail):
-    reject, _ = mne.stats.fdr_correction(_t_p_values(X, tail), alpha=alpha)
-    return reject
 
 
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
