@@ -2,7 +2,11 @@
 
 Every method's map is linear in the channel values, so the interpolation is
 built once as a sparse operator (:mod:`._clough_tocher`) and a frame costs
-one product. Interpolators are kept per geometry (:func:`scalp_interpolator`).
+one product. Extra points beyond the sensors (``extrapolate``) take, as in
+MNE's topomaps, their neighbours' mean (``border='mean'``) or a constant;
+beyond the sensors' convex hull the map is extrapolated (``beyond_sensors=
+'show' | 'fade' | 'hide'``). Interpolators are kept per geometry
+(:func:`scalp_interpolator`).
 """
 
 import functools
