@@ -234,7 +234,7 @@ def _save(anim, output, args, start):
     if not args.quiet:
         elapsed = time.perf_counter() - start
         size = size_text(path.stat().st_size)
-        kept = f" (one in {args.decim})" if args.decim > 1 else ""  # --decim
+        kept = f", one in {args.decim}" if args.decim > 1 else ""  # --decim
         print(f"Wrote {path} ({len(anim)} frames{kept}, {size}) in {elapsed:.1f} s")
     return EXIT_OK
 

@@ -49,7 +49,7 @@ def select_frames(panels, tmin, tmax, decim):
         where = "from tmin to tmax" if (tmin, tmax) != (None, None) else "in the data"
         raise ValueError(
             f"decim={decim} keeps one frame in {decim}, but there are only "
-            f"{len(crop)} frames {where}; pass decim from 1 to {len(crop)}."
+            f"{len(crop)} frames {where}; pass decim={len(crop)} or less."
         )
     frames = Frames(crop, decim)
     if decim > 1:
