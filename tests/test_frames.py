@@ -11,9 +11,11 @@ import re
 import mne
 import numpy as np
 import pytest
+import test_viewer
 from conftest import make_info
 from matplotlib.colors import to_rgba
 from test_reference import assert_composed_equals_drawn
+from test_viewer import ROOT, _wait
 
 from mne_coefanim import animate_coefs, plot_coefs
 
@@ -21,6 +23,7 @@ SFREQ, N_TIMES = 160.0, 561  # the recording's rate, -0.5 to 3 s
 TIMES = -0.5 + np.arange(N_TIMES) / SFREQ
 N_CH = 16
 FAST = dict(res=16, dpi=30, show=False, verbose=False)
+driver = test_viewer.driver  # headless Chromium, as the viewer's tests get it
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +181,20 @@ def test_sheet_marks_the_kept_frames_on_the_whole_curve(study):
     peaks = plot_coefs(**kwargs, time="peaks", decim=3, **FAST)
     titles = [ax.get_title() for ax in peaks.axes if ax.images]
     assert titles and set(titles) <= set(_labels(kept))
+
+
+def test_links_open_the_kept_frame_or_the_nearest(driver, tmp_path, info16):
+    """In a browser: #t= of a kept time opens it, of a dropped one the nearest."""
+    times = np.arange(12) / 100.0
+    data = np.random.default_rng(8).standard_normal((12, 16))
+    anim = animate_coefs(data, info16, times=times, decim=3, res=24, dpi=30,
+                         show=False, verbose=False)  # fmt: skip
+    assert anim.time_labels == ["0.000 s", "0.030 s", "0.060 s", "0.090 s"]
+    html = anim.save(tmp_path / "decim.html")
+    label = f"{ROOT}.querySelector('.cav-label').textContent"
+    # kept: 0, 0.03, 0.06, 0.09; dropped: 0.04 -> 0.03, 0.05 -> 0.06, 0.11 -> 0.09
+    for fragment, frame in (("0.06", 2), ("0.09", 3), ("0.04", 1), ("0.05", 2),
+                            ("0.11", 3), ("0.01", 0)):  # fmt: skip
+        driver.get(html.as_uri() + "#t=" + fragment)
+        _wait(driver, f"return {ROOT}.getAttribute('data-frame') === '{frame}'")
+        _wait(driver, f"return {label}.startsWith('{anim.time_labels[frame]}')")
