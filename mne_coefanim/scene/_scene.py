@@ -1,10 +1,10 @@
 """Validate the user's input once and precompute what all frames share.
 
 The inputs' outputs (sensors, coefficient data) are aligned channel by
-channel, scaled for display, cropped in time, and joined with the colour
-tables, masks and score panel into one :class:`Scene`, which the figure,
-the frame compositor and the writers then trust; :class:`FrameLevels`
-gives each frame's colour indices.
+channel, scaled for display, cropped in time and decimated (``_frames``),
+and joined with the colour tables, masks and score panel into one
+:class:`Scene`, which the figure, the frame compositor and the writers then
+trust; :class:`FrameLevels` gives each frame's colour indices.
 """
 
 import functools
@@ -95,8 +95,8 @@ def prepare_scene(data, info, options):
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
     csp = [is_csp_input(item) for item in rows.items]
     positive = positive_classes(panels, csp, options.data.class_names)
-    data = options.data  # tmin, tmax, then decim
-    frames = select_frames(panels, data.tmin, data.tmax, data.decim)
+    when = options.data  # tmin, tmax, then decim
+    frames = select_frames(panels, when.tmin, when.tmax, when.decim)
     time_sel = frames.kept
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
