@@ -71,6 +71,18 @@ def test_statistics_use_every_sample(pair):
     np.testing.assert_array_equal(decim.scores.significant, significant)
 
 
+def test_cluster_mask_and_agreement_use_every_sample(study):
+    """A cluster test (over all 561 samples) and t panels: at the kept frames."""
+    kwargs = {**study, "scores": None, "score_params": None, "tmin": 0.1, "tmax": 0.6,
+              "mask": dict(method="cluster", n_permutations=32, seed=0),
+              "consistency": "t", **FAST}  # fmt: skip
+    full, decim = animate_coefs(**kwargs), animate_coefs(**kwargs, decim=5)
+    assert (len(full), len(decim)) == (81, 17)
+    assert full.masks.any() and not full.masks.all()
+    np.testing.assert_array_equal(decim.masks, full.masks[:, ::5])
+    np.testing.assert_array_equal(decim.values, full.values[:, ::5])  # means, t
+
+
 def test_score_panel_draws_every_sample_with_the_cursor_at_the_frames(pair):
     full, decim = pair
     np.testing.assert_array_equal(decim.scores.times, TIMES)
