@@ -112,6 +112,7 @@ class ViewerStream:
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
         self._palette = palette.tobytes()  # the poster's colours
         self.meta["standalone"] = bool(page)
+        self.meta.setdefault("dpi", 100.0)  # shown at the size of dpi=100
         self.base, self.n_frames = None, 0
         self._encoder, self._batch = None, []
 
@@ -199,14 +200,13 @@ class ViewerStream:
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        # shown at the size of dpi=100, as the viewer is
         width, height = (round(self.meta[key] * 100 / self.meta["dpi"]) for key in "wh")
         return (
             f"<div class='cav-poster'><img src='data:image/png;base64,{png}' "
             f"width='{width}' height='{height}' "
-            f"alt='{alt}, at {_attr(self.meta['labels'][0])}'><div class='cav-note'>"
-            "The interactive viewer needs JavaScript (scripts are off, or this "
-            "output is not trusted): this is its first frame.</div></div>"
+            f"alt='{alt}, at {_attr(self.meta.get('labels', [''])[0])}'>"
+            "<div class='cav-nojs'>The interactive viewer needs JavaScript (scripts "
+            "are off, or the output is untrusted): this is its first frame.</div></div>"
         )
 
     def add(self, frame, unmarked=None):

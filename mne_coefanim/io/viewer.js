@@ -427,7 +427,7 @@ function watch(S) {
 function start(S) {
   const M = S.M, root = S.root;
   if (typeof DecompressionStream === "undefined") {
-    const note = root.querySelector(".cav-poster p");
+    const note = root.querySelector(".cav-nojs");
     if (note) note.textContent = "This browser cannot decompress the frames " +
       "(no DecompressionStream); this is the first frame.";
     return;
