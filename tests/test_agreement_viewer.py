@@ -60,6 +60,7 @@ def agreeing(tmp_path_factory):
 @pytest.mark.parametrize("display", ["panel", "fade"])
 def test_viewer_shows_the_gif_frames(browser, agreeing, display):
     anim, html, gif = agreeing[display]
+    browser.set_window_size(1200, 1000)  # two panels at twice dpi=50: room
     for k in (0, 3):
         _open(browser, html, f"#t={k / 100:.3f}")
         _wait(browser, f"return {ROOT}.getAttribute('data-frame') === '{k}'")

@@ -73,8 +73,15 @@ def _all_play(driver, n_viewers):
     assert driver.execute_script(f"return {count}") == n_viewers
     _wait(driver, f"return Array.from({VIEWERS}).every("
           "(v) => v.getAttribute('data-ready') === '1')")  # fmt: skip
-    _wait(driver, f"return Array.from({VIEWERS}).every("
-          "(v) => v.getAttribute('data-frame') !== '0')")  # fmt: skip
+    # only the first autoplays (the others wait for play): each, in view, plays
+    for k in range(n_viewers):
+        viewer = f"{VIEWERS}[{k}]"
+        driver.execute_script(f"{viewer}.scrollIntoView();")
+        if k:
+            assert driver.execute_script(f"return {viewer}.getAttribute("
+                                         "'data-playing')") != "1"  # fmt: skip
+            driver.execute_script(f"{viewer}.querySelector('.cav-play').click()")
+        _wait(driver, f"return {viewer}.getAttribute('data-frame') !== '0'")
     frames = driver.execute_script(
         f"return Array.from({VIEWERS}).map((v) => v.getAttribute('data-n-frames'))"
     )

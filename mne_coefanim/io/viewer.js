@@ -1,5 +1,5 @@
 // One viewer per root ([data-coefanim-viewer]); its data in the root's own
-// <script type="application/json" class="cav-data">. Every function takes the
+// JSON script (class cav-data). Every function takes the
 // root's state S. Hooks for more panels: S.hooks.frame (after a frame is
 // drawn: f(S, k)) and S.hooks.pointer (a pointer at frame pixel x, y: f(S,
 // x, y, kind) returns true if it handled it; kind "hover" | "click").
@@ -43,6 +43,7 @@ function setup(root, M, F) {
       (pb.charCodeAt(3 * i + 1) << 8) | pb.charCodeAt(3 * i)) >>> 0;
   }
   root.setAttribute("data-n-frames", String(n));
+  root.setAttribute("data-frame-size", M.w + "," + M.h);
   S.slider.max = String(n - 1);
   if (S.loop) S.loop.value = M.loop || "loop";
   controls(S);
