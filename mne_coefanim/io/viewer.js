@@ -409,8 +409,10 @@ function watch(S) {
     "[data-coefanim-viewer][data-auto='1'][data-in-view='1']") === root;
   const arbitrate = () => {
     if (!root.isConnected) return;
-    if (root.getAttribute("data-auto") === "1" && !root.hasAttribute("data-touched")) {
-      const on = S.inView && first();
+    // out of view, a viewer keeps what it wanted (run pauses it)
+    if (S.inView && root.getAttribute("data-auto") === "1" &&
+        !root.hasAttribute("data-touched")) {
+      const on = first();
       if (on !== S.intent) setPlay(S, on, true);
     }
     run(S);
