@@ -61,8 +61,10 @@ def _attr(driver, name, root=ROOT):
     return driver.execute_script(f"return {root}.getAttribute('{name}')")
 
 
-def test_dpr_2_draws_a_dpi_200_frame_at_the_size_of_dpi_100(browser, viewport,
-                                                           scored, tmp_path):  # fmt: skip
+@pytest.mark.slow  # frames at dpi=200
+def test_dpr_2_draws_a_dpi_200_frame_at_the_size_of_dpi_100(
+    browser, viewport, scored, tmp_path
+):
     viewport(900, 900, dpr=2)
     sizes = {}
     for dpi in (100, 200):
@@ -125,7 +127,8 @@ def test_without_javascript_the_poster_shows(browser, scored, tmp_path):
         browser.get(path.as_uri())
         shown = browser.execute_script(
             "const r = document.querySelector('[data-coefanim-viewer]'),"
-            " img = r.querySelector('.cav-poster img'), b = img.getBoundingClientRect();"
+            " img = r.querySelector('.cav-poster img'),"
+            " b = img.getBoundingClientRect();"
             "return [img.complete && img.naturalWidth, b.width, b.height,"
             " r.querySelector('.cav-live').getBoundingClientRect().height,"
             " r.querySelector('.cav-nojs').innerText, img.alt];"
@@ -161,8 +164,8 @@ def test_two_viewers_with_scripts_in_head_both_play(browser, tmp_path):
                          re.S).group(0)  # fmt: skip
         heads.append(code)
         bodies.append(fragment.replace(code, ""))
-    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"{''.join(heads)}</head><body>{''.join(bodies)}</body></html>")  # fmt: skip
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{''.join(heads)}"
+            f"</head><body>{''.join(bodies)}</body></html>")  # fmt: skip
     path = tmp_path / "head.html"
     path.write_text(page, encoding="utf-8")
     browser.get(path.as_uri())
@@ -190,9 +193,10 @@ def test_reduced_motion_does_not_autoplay(browser, scored, tmp_path):
         _open(browser, path)
         _wait(browser, f"return {ROOT}.getAttribute('data-in-view') === '1'")
         assert _attr(browser, "data-auto") == "0"
-        assert _attr(browser, "data-playing") == "0" and _attr(browser, "data-frame") == "0"
+        assert _attr(browser, "data-playing") == "0"
+        assert _attr(browser, "data-frame") == "0"
         browser.execute_script(f"{ROOT}.querySelector('.cav-play').click()")
-        _wait(browser, f"return {ROOT}.getAttribute('data-frame') !== '0'")  # on request
+        _wait(browser, f"return {ROOT}.getAttribute('data-frame') !== '0'")  # asked
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     _open(browser, path)
@@ -213,8 +217,8 @@ def test_aria_and_focus_ring(browser, scored, tmp_path):
                       "playback speed", "at the end", "save this frame as PNG"]
     slider = f"{ROOT}.querySelector('.cav-slider')"
     play = f"{ROOT}.querySelector('.cav-play')"
-    assert browser.execute_script(f"return {slider}.getAttribute('aria-valuetext')") == (
-        "40 ms")
+    text = browser.execute_script(f"return {slider}.getAttribute('aria-valuetext')")
+    assert text == "40 ms"
     label = browser.execute_script(f"return {ROOT}.querySelector('.cav-label')"
                                    ".getAttribute('aria-live')")  # fmt: skip
     assert label == "polite"
@@ -223,7 +227,8 @@ def test_aria_and_focus_ring(browser, scored, tmp_path):
     canvas = browser.execute_script(f"const c = {ROOT}.querySelector('canvas');"
                                     "return [c.getAttribute('role'), "
                                     "c.getAttribute('aria-label')];")  # fmt: skip
-    assert canvas == ["img", "Patterns: scalp map in µV, and the AUC over time, at 40 ms"]
+    alt = "Patterns: scalp map in µV, and the AUC over time, at 40 ms"
+    assert canvas == ["img", alt]
     browser.execute_script(f"{play}.click()")
     _wait(browser, f"return {play}.getAttribute('aria-pressed') === 'true'")
     browser.execute_script(f"{play}.click()")
@@ -231,9 +236,12 @@ def test_aria_and_focus_ring(browser, scored, tmp_path):
     # the keyboard's focus shows: a ring on the focused control
     browser.execute_script("document.activeElement.blur(); window.focus();")
     test_viewer._keys(browser, Keys.TAB, Keys.TAB)  # the viewer, then play
-    assert browser.execute_script("return document.activeElement.className") == "cav-play"
-    ring = browser.execute_script("const s = getComputedStyle(document.activeElement);"
-                                  "return [s.outlineStyle, s.outlineWidth];")  # fmt: skip
+    focused = browser.execute_script("return document.activeElement.className")
+    assert focused == "cav-play"
+    ring = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, s.outlineWidth];"
+    )
     assert ring == ["solid", "2px"]
     browser.save_screenshot(str(tmp_path / "focus_ring.png"))
 
@@ -266,7 +274,8 @@ def _saved_png(browser, press):
     """Click the PNG button (or press s); return the PNG the download holds."""
     browser.execute_script(
         "window.__png = null; const made = URL.createObjectURL, blobs = new Map();"
-        "URL.createObjectURL = (b) => { const u = made(b); blobs.set(u, b); return u; };"
+        "URL.createObjectURL = (b) => {"
+        " const u = made(b); blobs.set(u, b); return u; };"
         "HTMLAnchorElement.prototype.click = function () {"
         " const name = this.download, f = new FileReader();"
         " f.onload = () => { window.__png = [name, f.result]; };"
@@ -317,8 +326,8 @@ def test_loop_modes(browser, tmp_path, loop):
     anim = _anim(5)
     path = anim.save(tmp_path / "loop.html", loop=loop)
     _open(browser, path, "#t=0.000")
-    assert browser.execute_script(f"return {ROOT}.querySelector('.cav-loop').value") == (
-        loop)
+    mode = browser.execute_script(f"return {ROOT}.querySelector('.cav-loop').value")
+    assert mode == loop
     seen = _played(browser, 12)
     if loop == "once":  # to the last frame, then stops there
         _wait(browser, f"return {ROOT}.getAttribute('data-playing') === '0'")
@@ -338,7 +347,8 @@ def _pointer(browser, kind, anim, ax, xy, pointer_type="touch"):
         f" s = {ROOT}.getAttribute('data-frame-size').split(',').map(Number);"
         f"c.dispatchEvent(new PointerEvent('{kind}', {{bubbles: true, pointerId: 7,"
         f" pointerType: '{pointer_type}', isPrimary: true,"
-        f" clientX: b.left + {x} * b.width / s[0], clientY: b.top + {y} * b.height / s[1]}}));"
+        f" clientX: b.left + {x} * b.width / s[0],"
+        f" clientY: b.top + {y} * b.height / s[1]}}));"
     )
 
 
@@ -386,8 +396,9 @@ def test_off_screen_pauses_and_resumes(browser, tmp_path):
     _wait(browser, f"return {ROOT}.getAttribute('data-playing') === '0'")
     frame = _attr(browser, "data-frame")
     assert _attr(browser, "data-in-view") == "0"
-    assert browser.execute_script(f"return {ROOT}.querySelector('.cav-play')"
-                                  ".getAttribute('aria-pressed')") == "true"  # fmt: skip
+    pressed = browser.execute_script(f"return {ROOT}.querySelector('.cav-play')"
+                                     ".getAttribute('aria-pressed')")  # fmt: skip
+    assert pressed == "true"  # it still wants to play
     assert _attr(browser, "data-frame") == frame  # paused
     browser.execute_script("window.scrollTo(0, 0)")
     _wait(browser, f"return {ROOT}.getAttribute('data-playing') === '1'")
@@ -400,6 +411,7 @@ def test_off_screen_pauses_and_resumes(browser, tmp_path):
     assert _attr(browser, "data-playing") == "0"
 
 
+@pytest.mark.slow  # three animations in a report
 def test_report_entries_autoplay_one_at_a_time(browser, tmp_path):
     """Of the entries in view, the first autoplays; scrolled past, the next."""
     report = mne.Report(title="Decoding")
