@@ -197,6 +197,11 @@ def add_to_report(
     -----
     Like MNE's ``add_*`` methods, this changes ``report`` in place; save it
     with :meth:`mne.Report.save`.
+
+    Entries do not all play at once: of the viewers in view, only the first
+    in the report plays by itself (the others wait for their play button);
+    one scrolled away or in a collapsed section pauses, and plays on when
+    back in view. None plays by itself under ``prefers-reduced-motion``.
     """
     check_type("report", report, mne.Report, "an mne.Report")
     if not hasattr(anim, "to_html"):  # duck typed: io sits below the API

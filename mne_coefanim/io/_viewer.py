@@ -198,7 +198,7 @@ class ViewerStream:
         image = Image.fromarray(np.ascontiguousarray(frame), "P")
         image.putpalette(self._palette)
         buffer = io.BytesIO()
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG", optimize=True)
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
         width, height = (round(self.meta[key] * 100 / self.meta["dpi"]) for key in "wh")
         return (
