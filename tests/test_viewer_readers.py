@@ -402,6 +402,12 @@ def test_off_screen_pauses_and_resumes(browser, tmp_path):
     assert _attr(browser, "data-frame") == frame  # paused
     browser.execute_script("window.scrollTo(0, 0)")
     _wait(browser, f"return {ROOT}.getAttribute('data-playing') === '1'")
+    # a hidden tab (the page says so): pauses, and plays on when shown
+    for hidden, playing in ((True, "0"), (False, "1")):
+        browser.execute_script("Object.defineProperty(document, 'hidden', {value: "
+                               f"{str(hidden).lower()}, configurable: true}});"
+                               "document.dispatchEvent(new Event('visibilitychange'));")
+        _wait(browser, f"return {ROOT}.getAttribute('data-playing') === '{playing}'")
     # paused by the reader: stays paused when back in view
     browser.execute_script(f"{ROOT}.querySelector('.cav-play').click()")
     browser.execute_script("window.scrollTo(0, 3000)")
