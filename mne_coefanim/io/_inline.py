@@ -24,7 +24,7 @@ from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
 INLINE_MAX_BYTES = 20_000_000  # the inline viewer's default size limit
-MIN_MAX_BYTES = 100_000  # the script and style alone are 15 kB
+MIN_MAX_BYTES = 100_000  # the script and style alone are 23 kB (and the poster)
 TRIED_WHOLE = 256  # up to this many frames, no sample is composed to predict k
 
 

@@ -13,7 +13,8 @@ function coefanimBoot() {  // every root not yet booted (idempotent)
     const data = root.querySelector(":scope > script.cav-data");
     if (root.hasAttribute("data-booted") || !data) continue;
     root.setAttribute("data-booted", "1");
-    const D = JSON.parse(data.textContent);
+    let D;
+    try { D = JSON.parse(data.textContent); } catch (err) { continue; }  // the poster stays
     D.F.pop();  // the list ends with null (frames stream in)
     start(setup(root, D.M, D.F));
   }
@@ -141,6 +142,7 @@ function fit(S) {  // the width of the container and the window's height
     if (parent) {
       const st = getComputedStyle(parent);
       room = parent.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+      if (!(room > 0)) room = w;  // an inline or hidden container: no width to fit
     }
     const around = S.root.getBoundingClientRect().height - cv.getBoundingClientRect().height;
     const tall = window.innerHeight - around - 16;
