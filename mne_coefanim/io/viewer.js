@@ -1,12 +1,11 @@
-// One viewer per root ([data-coefanim-viewer]); its data in the root's own
-// JSON script (class cav-data). Every function takes the
-// root's state S. Hooks for more panels: S.hooks.frame (after a frame is
-// drawn: f(S, k)) and S.hooks.pointer (a pointer at frame pixel x, y: f(S,
-// x, y, kind) returns true if it handled it; kind "hover" | "click").
+// One viewer per root ([data-coefanim-viewer]), its data in the root's own
+// JSON script (class cav-data); every function takes the root's state S.
+// Hooks for more panels (set them up in setup): S.hooks.frame, f(S, k) after
+// frame k is drawn; S.hooks.pointer, f(S, x, y, kind) with frame pixel x, y
+// and kind "hover" | "click", true if it handled the pointer.
 "use strict";
 const SENSOR_PX = 3;  // a sensor's dot: within this many pixels of it
 const HOLD_MS = 400;  // a touch held this long reads the value under it
-const MODES = ["once", "loop", "reflect"];
 
 function coefanimBoot() {  // every root not yet booted (idempotent)
   for (const root of document.querySelectorAll("[data-coefanim-viewer]")) {
