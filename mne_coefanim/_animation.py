@@ -313,7 +313,10 @@ class CoefAnimation:
             (lossless), None the encoder's recommended CRF (H.264: 18, VP9:
             31); ``codec`` (str | None), the ffmpeg encoder: ``'libx264'``
             (``.mp4``), ``'libvpx-vp9'`` or ``'libvpx'`` (VP8, ``.webm``),
-            None the first the ffmpeg has. ``.html``: no options.
+            None the first the ffmpeg has. ``.html``: ``loop`` (str), at the
+            last frame ``'loop'`` (default) starts again, ``'once'`` stops,
+            ``'reflect'`` plays back and forth (the reader can change it;
+            new in 0.2).
 
         Returns
         -------
@@ -360,7 +363,12 @@ class CoefAnimation:
         stepping (arrow keys, by 10 with Shift), a time slider, the speed,
         on hovering the value the pixel's colour stands for and the nearest
         channel's, and a click on the score panel to jump to that time. It
-        needs no network access; every text in it is escaped.
+        needs no network access; every text in it is escaped. Frames made at
+        ``dpi`` show at the size of dpi=100 (``dpi=200``: sharp on HiDPI
+        screens), fitting the width of the container and the window's height;
+        without scripts, frame 0 shows as a picture. It plays only in view,
+        never by itself under ``prefers-reduced-motion``, and of the viewers
+        in view (a report, a notebook) only the first autoplays.
 
         Parameters
         ----------

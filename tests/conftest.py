@@ -218,6 +218,13 @@ def decode_video(path):
     return frames, fps
 
 
+def viewer_meta(html):
+    """The first viewer's data ``M`` in a page or fragment, as the browser reads it."""
+    import json
+
+    return json.loads(re.search(r'\{"M":(\{.*?\}),\n"F":\[\n', html, re.S).group(1))
+
+
 def small_animation(n_frames, **kwargs):
     """A small random animation of 32 EEG channels (res 32, dpi 40)."""
     from mne_coefanim import animate_coefs

@@ -6,11 +6,10 @@ through what the animation shows: its panels, colour bars, titles and the
 colours of its pixels, in every output.
 """
 
-import re
 
 import numpy as np
 import pytest
-from conftest import decode_video, map_visibility, shown_colors
+from conftest import decode_video, map_visibility, shown_colors, viewer_meta
 from matplotlib.path import Path
 from scipy import stats
 from scipy.spatial import ConvexHull
@@ -266,9 +265,8 @@ def test_every_output_shows_the_panel(info, tmp_path):
 
 
 def _viewer_meta(html):
-    import json
 
-    return json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
+    return viewer_meta(html)
 
 
 def test_default_unchanged(info):

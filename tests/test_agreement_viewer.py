@@ -4,14 +4,12 @@ The browser, its fixture and helpers are those of ``test_viewer.py`` (skipped
 when selenium, Chromium or chromedriver is missing, except on CI).
 """
 
-import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import test_viewer
-from conftest import make_info
+from conftest import make_info, viewer_meta
 from test_viewer import (
     DPI,
     ROOT,
@@ -62,6 +60,7 @@ def agreeing(tmp_path_factory):
 @pytest.mark.parametrize("display", ["panel", "fade"])
 def test_viewer_shows_the_gif_frames(browser, agreeing, display):
     anim, html, gif = agreeing[display]
+    browser.set_window_size(1200, 1000)  # two panels at twice dpi=50: room
     for k in (0, 3):
         _open(browser, html, f"#t={k / 100:.3f}")
         _wait(browser, f"return {ROOT}.getAttribute('data-frame') === '{k}'")
@@ -93,7 +92,7 @@ def test_hover_reads_the_drawn_pixel_of_each_table(browser, agreeing, display):
     k, channel = 3, 20
     pos = anim.sensors.pos
     page = Path(html).read_text(encoding="utf-8")
-    meta = json.loads(re.search(r"const M=(\{.*?\});\n", page, re.S).group(1))
+    meta = viewer_meta(page)
     tables = meta["tables"]  # [offset, n_levels, edges] of each colour table
     vlims = anim.vlim if isinstance(anim.vlim, list) else [anim.vlim]
     other = np.argsort(np.linalg.norm(pos - pos[channel], axis=1))[1]

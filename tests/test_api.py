@@ -670,7 +670,7 @@ def test_save_html(info, data, tmp_path):
     path = anim.save(tmp_path / "anim.html", verbose=False)
     html = path.read_text()
     assert "<html" in html and "</html>" in html
-    assert "data-coefanim-viewer" in html and "coefanimViewer(" in html
+    assert "data-coefanim-viewer" in html and "coefanimBoot(" in html
     assert len(re.findall(r'^"[A-Za-z0-9+/=]+",$', html, re.M)) == 3  # frames
 
 

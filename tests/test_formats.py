@@ -216,7 +216,10 @@ def test_unknown_writer_option_is_refused_before_any_frame(tmp_path):
                        "'quallity'; its options are: loop"):  # fmt: skip
         anim.save(tmp_path / "anim.gif", quallity=5)
     with pytest.raises(TypeError, match="HTML page writer got an unexpected "
-                       "option 'loop'; it takes no options"):  # fmt: skip
+                       "option 'quality'; its options are: loop"):  # fmt: skip
+        anim.save(tmp_path / "anim.html", quality=5)
+    with pytest.raises(ValueError, match="loop must be one of 'once', 'loop', "
+                       "'reflect' for the viewer"):  # fmt: skip
         anim.save(tmp_path / "anim.html", loop=0)
     assert os.listdir(tmp_path) == []
 

@@ -9,7 +9,7 @@ import zlib
 import matplotlib
 import numpy as np
 import pytest
-from conftest import small_animation
+from conftest import small_animation, viewer_meta
 
 from mne_coefanim._utils import one_core
 from mne_coefanim.io._inline import viewer_html
@@ -95,7 +95,8 @@ def test_a_thousand_frames_are_a_thousand_frames(tmp_path):
 def test_repr_html_is_the_viewer_only(anim, capsys, monkeypatch):
     html = anim._repr_html_()
     assert html.startswith("<div class='cav' data-coefanim-viewer")
-    assert "<html" not in html and "<img" not in html
+    assert "<html" not in html
+    assert html.count("<img") == 1 and "<div class='cav-poster'><img" in html
     assert len(RECORD.findall(html)) == N_FRAMES
     assert capsys.readouterr().out == ""  # no log lines (temporary paths)
     # with the inline backend, the figure is closed: no static picture follows
@@ -105,6 +106,42 @@ def test_repr_html_is_the_viewer_only(anim, capsys, monkeypatch):
     monkeypatch.setattr("matplotlib.pyplot.close", closed.append)
     anim._repr_html_()
     assert closed == [anim.fig]
+
+
+def test_poster_is_frame_0_and_the_viewer_waits_for_scripts(anim, tmp_path):
+    """Without scripts the page shows frame 0 as a PNG, at the size of dpi=100,
+    with a line saying why; the viewer itself is hidden until its script runs."""
+    import io
+
+    from PIL import Image
+
+    path = anim.save(tmp_path / "poster.html", dpi=80, loop="reflect")
+    html = path.read_text(encoding="ascii")
+    found = re.search(r"<img src='data:image/png;base64,([^']+)' width='(\d+)' "
+                      r"height='(\d+)' alt='([^']*)'>", html)  # fmt: skip
+    png = base64.b64decode(found.group(1))
+    first = next(iter(anim.iter_frames(dpi=80)))
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.mode == "P"  # the palette: small
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")),
+                                      anim.palette[first])
+    height, width = first.shape
+    assert (int(found.group(2)), int(found.group(3))) == (round(width * 100 / 80),
+                                                          round(height * 100 / 80))
+    assert found.group(4) == "Scalp map, at 0.000 s"  # the canvas's text, at frame 0
+    assert "needs JavaScript" in html and "<div class='cav-live' hidden>" in html
+    meta = viewer_meta(html)
+    assert (meta["dpi"], meta["loop"], meta["unit"]) == (80.0, "reflect", "s")
+    assert len(png) < 2 * len(RECORD.search(html).group(1))  # about frame 0's record
+
+
+def test_loop_option_is_checked(anim, tmp_path):
+    for loop in (0, None, "bounce"):
+        with pytest.raises(ValueError, match="loop must be one of 'once', 'loop', "
+                           f"'reflect' for the viewer .*got {loop!r}"):  # fmt: skip
+            anim.save(tmp_path / "a.html", loop=loop)
+    with pytest.raises(TypeError, match="MP4 writer got an unexpected option 'loop'"):
+        anim.save(tmp_path / "a.mp4", loop="once")
 
 
 def test_diff_rects():
@@ -188,7 +225,7 @@ def test_texts_cannot_end_the_script(tmp_path):
     anim = animate_coefs(np.ones((2, 32)), info, title="a</script><b>", res=32,
                          dpi=30, show=False)  # fmt: skip
     html = anim.to_html()
-    assert html.count("</script>") == 1 and "a\\u003c/script\\u003e\\u003cb" in html
+    assert html.count("</script>") == 2 and "a\\u003c/script\\u003e\\u003cb" in html
     assert "<title>a&lt;/script&gt;&lt;b&gt;</title>" in html
 
 
@@ -245,7 +282,7 @@ def test_long_inline_viewer_keeps_one_frame_in_k(long_anim, monkeypatch):
         "save('....html') holds them all, and animate_coefs(decim=k) keeps one "
         "in k in every output."
     ]
-    meta = json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
+    meta = viewer_meta(html)
     assert len(meta["labels"]) == len(meta["values"][0]) == len(records)
     assert meta["fps"] == pytest.approx(anim.fps / step)  # the same duration
     assert meta["t"][1] == pytest.approx(step / 1000)  # s: the times kept

@@ -42,7 +42,7 @@ def driver():
     if not (os.path.exists(binary) and os.path.exists(chromedriver)):
         _missing("chromium or chromedriver is not installed")
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--window-size=900,800",
+    for arg in ("--headless=new", "--no-sandbox", "--window-size=900,1000",
                 "--disable-gpu", "--force-color-profile=srgb"):  # fmt: skip
         options.add_argument(arg)
     options.binary_location = binary
@@ -102,18 +102,33 @@ def _keys(driver, *keys):
     ActionChains(driver).send_keys(*keys).perform()
 
 
-def _canvas_rgb(driver):
-    """The canvas pixels, read with getImageData, as an RGB array."""
-    data, width, height = driver.execute_script(
-        "const c = document.querySelector('[data-coefanim-viewer] canvas');"
+def _canvas_rgb(driver, root=ROOT, whole=False):
+    """The canvas pixels, read with getImageData, as an RGB array.
+
+    A canvas whose backing store is a whole multiple ``f`` of the frame (a
+    frame under dpi=100 shown at the size of dpi=100) holds each frame pixel
+    as an f x f block: checked, and one pixel per block returned (unless
+    ``whole``).
+    """
+    data, width, height, size = driver.execute_script(
+        f"const r = {root}, c = r.querySelector('canvas');"
         "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         "let s = ''; for (let i = 0; i < d.length; i += 8192) "
         "s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));"
-        "return [btoa(s), c.width, c.height];"
+        "return [btoa(s), c.width, c.height, r.getAttribute('data-frame-size')];"
     )
     rgba = np.frombuffer(base64.b64decode(data), np.uint8).reshape(height, width, 4)
     assert (rgba[..., 3] == 255).all()
-    return rgba[..., :3]
+    factor = width / int(size.split(",")[0])
+    if whole or factor == 1 or factor != round(factor):
+        return rgba[..., :3]
+    factor = round(factor)
+    blocks = rgba[::factor, ::factor, :3]
+    assert (height, width) == (blocks.shape[0] * factor, blocks.shape[1] * factor)
+    np.testing.assert_array_equal(
+        np.repeat(np.repeat(blocks, factor, axis=0), factor, axis=1), rgba[..., :3]
+    )
+    return blocks
 
 
 def _gif_frame(path, k):
@@ -142,11 +157,13 @@ def _point_at(driver, x, y):
     canvas = driver.find_element(By.CSS_SELECTOR, "[data-coefanim-viewer] canvas")
     width, height, css_w, css_h = driver.execute_script(
         "const c = arguments[0], b = c.getBoundingClientRect();"
-        "return [c.width, c.height, b.width, b.height];",
+        "const s = c.closest('[data-coefanim-viewer]').getAttribute('data-frame-size');"
+        "return s.split(',').map(Number).concat([b.width, b.height]);",
         canvas,
     )
-    dx = round(x * css_w / width - css_w / 2)  # from the element's centre
-    dy = round(y * css_h / height - css_h / 2)
+    # the middle of frame pixel (x, y), from the element's centre
+    dx = round((int(x) + 0.5) * css_w / width - css_w / 2)
+    dy = round((int(y) + 0.5) * css_h / height - css_h / 2)
     ActionChains(driver).move_to_element_with_offset(canvas, dx, dy).perform()
     return ActionChains(driver)
 

@@ -10,14 +10,13 @@ The browser, its fixture and helpers are those of ``test_viewer.py`` (skipped
 when selenium, Chromium or chromedriver is missing, except on CI).
 """
 
-import json
 import re
 
 import mne
 import numpy as np
 import pytest
 import test_viewer
-from conftest import make_info
+from conftest import make_info, viewer_meta
 from test_viewer import _canvas_rgb, _point_at, _wait
 
 from mne_coefanim import add_to_report, animate_coefs
@@ -74,8 +73,15 @@ def _all_play(driver, n_viewers):
     assert driver.execute_script(f"return {count}") == n_viewers
     _wait(driver, f"return Array.from({VIEWERS}).every("
           "(v) => v.getAttribute('data-ready') === '1')")  # fmt: skip
-    _wait(driver, f"return Array.from({VIEWERS}).every("
-          "(v) => v.getAttribute('data-frame') !== '0')")  # fmt: skip
+    # only the first autoplays (the others wait for play): each, in view, plays
+    for k in range(n_viewers):
+        viewer = f"{VIEWERS}[{k}]"
+        driver.execute_script(f"{viewer}.scrollIntoView();")
+        if k:
+            assert driver.execute_script(f"return {viewer}.getAttribute("
+                                         "'data-playing')") != "1"  # fmt: skip
+            driver.execute_script(f"{viewer}.querySelector('.cav-play').click()")
+        _wait(driver, f"return {viewer}.getAttribute('data-frame') !== '0'")
     frames = driver.execute_script(
         f"return Array.from({VIEWERS}).map((v) => v.getAttribute('data-n-frames'))"
     )
@@ -93,15 +99,14 @@ def _all_play(driver, n_viewers):
 
 def _meta(html):
     """The first viewer's embedded data, as the browser reads it."""
-    text = re.search(r"const M=(\{.*?\});\n", html, re.S).group(1)
-    return json.loads(text)  # \u escapes are JSON too
+    return viewer_meta(html)  # \u escapes are JSON too
 
 
 def test_page_with_hostile_strings(browser, errors, hostile, tmp_path):
     path = hostile.save(tmp_path / "hostile.html")
     html = path.read_text(encoding="ascii")  # the page is ASCII
     # none reaches the markup or the script as such: one script, one end
-    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert html.count("<script") == 2 and html.count("</script>") == 2  # code, data
     assert "<!--" not in html and "]]>" not in html
     meta = _meta(html)
     assert meta["names"] == hostile.sensors.ch_names  # the data, unchanged

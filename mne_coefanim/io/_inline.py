@@ -24,7 +24,7 @@ from ._viewer import END_BYTES, ViewerStream, ViewerTooLarge, frame_record
 
 CENTER = '<div style="display: flex; justify-content: center">{}</div>'
 INLINE_MAX_BYTES = 20_000_000  # the inline viewer's default size limit
-MIN_MAX_BYTES = 100_000  # the script and style alone are 15 kB
+MIN_MAX_BYTES = 100_000  # the script and style alone are 23 kB (and the poster)
 TRIED_WHOLE = 256  # up to this many frames, no sample is composed to predict k
 
 
@@ -75,8 +75,9 @@ def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
     stream = ViewerStream(out, palette=palette, meta=meta, page=page,
                           max_bytes=max_bytes)  # fmt: skip
     try:
-        stream.start()
-        for frame, unmarked in items:
+        for k, (frame, unmarked) in enumerate(items):
+            if not k:
+                stream.start(frame)  # its poster: frame 0
             stream.add(frame, unmarked)
         stream.end()
     finally:
@@ -109,10 +110,9 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     frames = [next(generator) for _ in sample]
     base = frames[0][0]
     records = [len(frame_record(frame, bare, base)) + 4 for frame, bare in frames[1:]]
-    shape = base.shape
     # called beyond TRIED_WHOLE frames: a sample of 16
-    one = _head_bytes(anim, shape, fps, [0], max_bytes, page)
-    more = _head_bytes(anim, shape, fps, sample, max_bytes, page)
+    one = _head_bytes(anim, base, fps, [0], max_bytes, page)
+    more = _head_bytes(anim, base, fps, sample, max_bytes, page)
     first = len(frame_record(*frames[0])) + 4
     per_frame = (more - one) / (len(sample) - 1) + np.mean(records)
 
@@ -127,11 +127,11 @@ def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     return min(step, n_frames)
 
 
-def _head_bytes(anim, shape, fps, frames, max_bytes, page):
+def _head_bytes(anim, poster, fps, frames, max_bytes, page):
     """Return the size of what the page holds before these frames."""
-    meta = _meta(anim, shape, fps, frames, max_bytes)
+    meta = _meta(anim, poster.shape, fps, frames, max_bytes)
     return len(ViewerStream(None, palette=anim.palette, meta=meta,
-                            page=page).head_text())  # fmt: skip
+                            page=page).head_text(poster))  # fmt: skip
 
 
 def _meta(anim, shape, fps, frames, max_bytes):
@@ -198,6 +198,11 @@ def add_to_report(
     -----
     Like MNE's ``add_*`` methods, this changes ``report`` in place; save it
     with :meth:`mne.Report.save`.
+
+    Entries do not all play at once: of the viewers in view, only the first
+    in the report plays by itself (the others wait for their play button);
+    one scrolled away or in a collapsed section pauses, and plays on when
+    back in view. None plays by itself under ``prefers-reduced-motion``.
     """
     check_type("report", report, mne.Report, "an mne.Report")
     if not hasattr(anim, "to_html"):  # duck typed: io sits below the API
@@ -247,14 +252,28 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
         "region": None if region is None else _packed(region),
         "maps": maps, "masks": None, "score": None, "title": title,
         "autoplay": True, "kept": _kept(frames, n_times),
-        "contours": bool(cfig.contours),
+        "contours": bool(cfig.contours), "dpi": float(cfig.fig.dpi),
+        "unit": cfig.time_unit, "loop": "loop",
     }  # fmt: skip
+    meta["alt"] = _alt(scene, cfig, title, units)
     if scene.masks is not None:
         meta["masks"] = [[np.flatnonzero(m).tolist() for m in panel[frames]]
                          for panel in scene.masks]  # fmt: skip
     if cfig.score_axes is not None and scene.scores is not None:
         meta["score"] = _score(cfig.score_axes, scene.scores, height, frames)
     return meta
+
+
+def _alt(scene, cfig, title, units):
+    """Return the canvas's text alternative: what its maps show (the time follows)."""
+    n_maps, titles = len(cfig.map_axes), [t for t in scene.titles if t]
+    what = ("scalp maps" if n_maps > 1 else "scalp map") + (
+        f" of {', '.join(titles)}" if titles else "")
+    if any(units):
+        what += f" in {', '.join(dict.fromkeys(u for u in units if u))}"
+    if cfig.score_axes is not None and scene.scores is not None:
+        what += f", and the {scene.scores.label or 'score'} over time"
+    return f"{title}: {what}" if title else what[0].upper() + what[1:]
 
 
 def hash_times(times, unit):

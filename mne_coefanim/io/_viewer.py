@@ -14,6 +14,7 @@ import base64
 import functools
 import hashlib
 import html
+import io
 import json
 import os
 import struct
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from PIL import Image
 
 from .._checks import check_type, check_uint8
 from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
@@ -31,13 +33,9 @@ from ._writers import Writer, atomic_output, check_output
 
 ZLIB_LEVEL = 4  # 145 frames x 64 channels: 0.11 s, 2.5 MB (level 6: 0.29 s, 2.3 MB)
 _ROW_GAP, _COL_GAP = 8, 16  # changes closer than this share a rectangle
+LOOP_MODES = ("once", "loop", "reflect")  # the viewer's loop option
 HTML_WARN_BYTES = 100_000_000  # save('.html') warns above this size
-_TAIL = (  # after the frames: find the viewer's element, start it
-    "];\nconst s=document.currentScript;let root=s&&s.previousElementSibling;\n"
-    "if(!root||!root.hasAttribute('data-coefanim-viewer')){const all="
-    "document.querySelectorAll('[data-coefanim-viewer]:not([data-ready])');"
-    "root=all[all.length-1];}\ncoefanimViewer(root,M,F);\n})();</script>\n"
-)
+_TAIL = "null]}</script></div>\n"  # the frames' list ends with null
 _PAGE_END = "</body></html>\n"
 END_BYTES = len(_TAIL) + len(_PAGE_END)  # the most written after the frames
 
@@ -112,7 +110,9 @@ class ViewerStream:
         self._out, self.page = out, page
         self.max_bytes, self.n_bytes, self._head = max_bytes, 0, 0
         self.meta = dict(meta, palette=base64.b64encode(palette.tobytes()).decode())
+        self._palette = palette.tobytes()  # the poster's colours
         self.meta["standalone"] = bool(page)
+        self.meta.setdefault("dpi", 100.0)  # shown at the size of dpi=100
         self.base, self.n_frames = None, 0
         self._encoder, self._batch = None, []
 
@@ -129,63 +129,84 @@ class ViewerStream:
             head = self._head or self.n_bytes
             raise ViewerTooLarge(head, self.n_bytes - head, self.n_frames)
 
-    def start(self):
-        """Write everything before the frames."""
-        self._write(self.head_text())
+    def start(self, poster=None):
+        """Write everything before the frames (``poster``: frame 0, for no JS)."""
+        self._write(self.head_text(poster))
         self._head = self.n_bytes
         self._encoder = InOrder(self._write)
 
-    def head_text(self):
+    def head_text(self, poster=None):
         """Return everything before the frames (what :meth:`start` writes)."""
         # markup: HTML-escaped, and ASCII (character references) like the rest
-        title = html.escape(self.meta.get("title") or "mne-coefanim")
-        title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        title, alt = (_attr(self.meta.get(key) or "mne-coefanim")
+                      for key in ("title", "alt"))  # fmt: skip
         head, nonce = "", ""
-        script = f"const M={_script_json(self.meta)};\n"
+        data = f'{{"M":{_script_json(self.meta)},\n"F":[\n'
         if self.page:
             # only the page's own script runs (it alone carries the nonce);
             # no network: nothing is fetched from anywhere
             nonce = base64.b64encode(
-                hashlib.sha256(script.encode("ascii")).digest()[:12]
+                hashlib.sha256(data.encode("ascii")).digest()[:12]
             ).decode("ascii")
             head = (
                 "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
                 "<meta http-equiv='Content-Security-Policy' content=\"default-src "
-                f"'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'\">\n"
-                "<meta name='viewport' content='width=device-width'>\n"
-                f"<title>{title}</title>\n</head><body>\n"
+                f"'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+                "img-src data:\">\n<meta name='viewport' content='width=device-width'>"
+                f"\n<title>{title}</title>\n</head><body>\n"
             )
             nonce = f" nonce='{nonce}'"
         mask = (
-            '<label title="show the significance markers"><input type="checkbox" '
-            'class="cav-mask" checked> significance markers</label>'
+            "<label title='show the significance markers'><input type='checkbox' "
+            "class='cav-mask' aria-label='significance markers' checked> "
+            "significance markers</label>"
             if self.meta.get("masks") is not None
             else ""
         )
         return (
             f"{head}<div class='cav' data-coefanim-viewer data-n-frames='0' "
-            "data-frame='0' tabindex='0' style=''>"
-            f"<style>{_asset('viewer.css')}</style>"
-            f"<div class='cav-c'><canvas width='{self.meta['w']}' "
-            f"height='{self.meta['h']}' aria-label='{title}'></canvas>"
-            "<div class='cav-tip'></div></div><div class='cav-bar'>"
-            "<button type='button' class='cav-play' title='play/pause (space)'>"
-            "&#9654;</button>"
-            "<button type='button' class='cav-prev' title='previous frame "
-            "(&larr;, Shift: 10)'>&#9664;&#9646;</button>"
-            "<button type='button' class='cav-next' title='next frame (&rarr;, "
-            "Shift: 10)'>&#9646;&#9654;</button>"
+            f"data-frame='0' tabindex='0' role='group' aria-label='viewer: {alt}'>"
+            f"<style>{_asset('viewer.css')}</style>{self._poster(poster, alt)}"
+            f"<div class='cav-live' hidden><div class='cav-c'><canvas width="
+            f"'{self.meta['w']}' height='{self.meta['h']}' role='img' "
+            f"aria-label='{alt}'></canvas><div class='cav-tip'></div></div>"
+            "<div class='cav-bar'>"
+            "<button type='button' class='cav-play' aria-label='play' "
+            "aria-pressed='false' title='play/pause (space)'>&#9654;</button>"
+            "<button type='button' class='cav-prev' aria-label='previous frame' "
+            "title='previous frame (&larr;, Shift: 10)'>&#9664;&#9646;</button>"
+            "<button type='button' class='cav-next' aria-label='next frame' "
+            "title='next frame (&rarr;, Shift: 10)'>&#9646;&#9654;</button>"
             "<input type='range' class='cav-slider' min='0' max='0' value='0' "
-            "aria-label='frame'>"
-            "<select class='cav-speed' title='speed'>"
-            + "".join(
-                f"<option value='{v}'{' selected' if v == '1' else ''}>{v}&times;"
-                "</option>"
-                for v in ("0.25", "0.5", "1", "2", "4")
-            )
-            + f"</select>{mask}<span class='cav-label'></span></div>"
-            f"{_kept_note(self.meta.get('kept'))}</div>\n"
-            f"<script{nonce}>(function(){{\n{_asset('viewer.js')}\n{script}const F=[\n"
+            "aria-label='time'>"
+            + _select("speed", "playback speed", "speed",
+                      [(v, f"{v}&times;") for v in ("0.25", "0.5", "1", "2", "4")], "1")
+            + _select("loop", "at the end", "at the end: stop, loop or reflect",
+                      [(m, m) for m in LOOP_MODES], self.meta.get("loop", "loop"))
+            + "<button type='button' class='cav-png' aria-label='save this frame as "
+            "PNG' title='save this frame as PNG (s)'>PNG</button>"
+            f"{mask}<span class='cav-label' aria-live='polite'></span></div></div>"
+            f"{_kept_note(self.meta.get('kept'))}"
+            f"<script{nonce}>(function(){{\n{_asset('viewer.js')}\n}})();</script>"
+            f"<script type='application/json' class='cav-data'>{data}"
+        )
+
+    def _poster(self, frame, alt):
+        """Return frame 0 as a PNG image, for readers whose scripts do not run."""
+        if frame is None:
+            return ""
+        image = Image.fromarray(np.ascontiguousarray(frame), "P")
+        image.putpalette(self._palette)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG", optimize=True)
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        width, height = (round(self.meta[key] * 100 / self.meta["dpi"]) for key in "wh")
+        return (
+            f"<div class='cav-poster'><img src='data:image/png;base64,{png}' "
+            f"width='{width}' height='{height}' "
+            f"alt='{alt}, at {_attr(self.meta.get('labels', [''])[0])}'>"
+            "<div class='cav-nojs'>The interactive viewer needs JavaScript (scripts "
+            "are off, or the output is untrusted): this is its first frame.</div></div>"
         )
 
     def add(self, frame, unmarked=None):
@@ -236,6 +257,21 @@ class ViewerStream:
             self._write(_PAGE_END)
 
 
+def _attr(text):
+    """Return ``text`` escaped for markup (an attribute or an element), ASCII."""
+    return html.escape(str(text)).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _select(name, label, title, options, selected):
+    """Return a ``<select>`` control of ``(value, text)`` options."""
+    return (
+        f"<select class='cav-{name}' aria-label='{label}' title='{title}'>"
+        + "".join(f"<option value='{v}'{' selected' if v == selected else ''}>{t}"
+                  "</option>" for v, t in options)  # fmt: skip
+        + "</select>"
+    )
+
+
 def _kept_note(kept):
     """Return the line under the controls saying which frames a short page holds."""
     if not kept:
@@ -266,16 +302,25 @@ class ViewerWriter(Writer):
     """Write the interactive viewer as an HTML file, frame by frame.
 
     :meth:`write` takes ``(frame, frame without markers | None)`` pairs; the
-    head is written with the first. No options (``meta`` carries the rate).
+    head is written with the first. Option ``loop``: what playback does at
+    the last frame, ``'loop'`` (start again, the default), ``'once'`` (stop)
+    or ``'reflect'`` (play backwards, then forwards); the reader can change
+    it. ``meta`` carries the rate.
     """
 
     suffixes = (".html", ".htm")
+    options = ("loop",)
     unmarked = True
     size_limit = "the viewer stores frame sizes in 16 bits (at most 65,535 px)"
 
-    def __init__(self, path, *, fps=None, overwrite=False):
+    def __init__(self, path, *, fps=None, loop="loop", overwrite=False):
+        if not (isinstance(loop, str) and loop in LOOP_MODES):
+            raise ValueError(
+                f"loop must be one of {', '.join(map(repr, LOOP_MODES))} for the "
+                f"viewer (.html); got {loop!r} (a GIF's loop counts repeats)."
+            )
         super().__init__(path, overwrite=overwrite)
-        self._stream = None
+        self._stream, self.loop = None, loop
 
     def setup(self, tmp, source):
         """Open the temporary file; the head waits for the first frame's size."""
@@ -286,10 +331,10 @@ class ViewerWriter(Writer):
         """Add one ``(frame, unmarked)`` pair (see :meth:`ViewerStream.add`)."""
         frame, unmarked = item
         if self._stream is None:  # the figure is at the output dpi now
-            meta = self._source.meta(np.shape(frame))
+            meta = dict(self._source.meta(np.shape(frame)), loop=self.loop)
             self._stream = ViewerStream(self._fid, palette=self._source.palette,
                                         meta=meta)  # fmt: skip
-            self._stream.start()
+            self._stream.start(frame)
         self._stream.add(frame, unmarked)
 
     def finish(self):
