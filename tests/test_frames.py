@@ -5,14 +5,12 @@ undecimated mask at its sample, and the score panel draws the whole curve
 with its cursor at each kept frame's own time.
 """
 
-import json
-import re
 
 import mne
 import numpy as np
 import pytest
 import test_viewer
-from conftest import make_info
+from conftest import make_info, viewer_meta
 from matplotlib.colors import to_rgba
 from test_reference import assert_composed_equals_drawn
 from test_viewer import ROOT, _wait
@@ -103,7 +101,7 @@ def test_viewer_holds_the_kept_frames_and_their_scores(pair):
     """The viewer's times, #t= values and score values are the kept frames'."""
     _, decim = pair
     html = decim.to_html(page=False)
-    meta = json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
+    meta = viewer_meta(html)
     np.testing.assert_allclose(meta["t"], TIMES[::3], rtol=0, atol=1e-12)
     assert meta["labels"] == decim.time_labels and meta["kept"] is None
     np.testing.assert_allclose(meta["score"]["mean"], decim.scores.mean[::3],
@@ -172,7 +170,7 @@ def test_generalization_matrix_keeps_every_sample(info16):
     (image,) = anim.score_axes.images
     np.testing.assert_array_equal(image.get_array(), matrix)
     html = anim.to_html(page=False)
-    meta = json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
+    meta = viewer_meta(html)
     np.testing.assert_allclose(meta["score"]["values"],
                                matrix[np.ix_([0, 4, 8], [0, 4, 8])], rtol=1e-3)
 
