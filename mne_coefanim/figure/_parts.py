@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap, NoNorm
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
-from matplotlib.textpath import TextPath
+from matplotlib.textpath import TextToPath
 from matplotlib.transforms import offset_copy
 
 from .._checks import check_frame_size, check_mathtext, frame_shape
@@ -321,9 +321,15 @@ def _clear_the_note(ax, x, scores, note):
 
 
 def text_width(text, fontsize):
-    """Return the width of ``text``'s glyph outlines at ``fontsize``, in points."""
-    path = TextPath((0, 0), text, prop=FontProperties(size=fontsize))
-    return path.get_extents().width
+    """Return the width of ``text``'s widest line at ``fontsize``, in points.
+
+    The font's layout width (hinting aside, what a drawn text measures): the
+    glyph outlines' extents measure the same within a few percent, 40 times
+    slower (70 ms for a score note).
+    """
+    prop, layout = FontProperties(size=fontsize), TextToPath()
+    return max(layout.get_text_width_height_descent(line, prop, ismath=False)[0]
+               for line in text.split("\n"))  # fmt: skip
 
 
 def draw_significance(ax, x, significant, label):
