@@ -108,7 +108,7 @@ class CoefAnimation:
         self._anim = None  # the FuncAnimation, made when something can play it
         self._played = self._offset = 0  # FuncAnimation's frame, and our shift
         # a figure pyplot does not hold (show=False) is shown by no window
-        if play or (can_play() and self.fig.canvas.manager is not None):
+        if play or (self.fig.canvas.manager is not None and can_play()):
             self._start_playing()
 
     @property

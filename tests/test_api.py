@@ -1,6 +1,7 @@
 import io
 import re
 
+import matplotlib.pyplot as plt
 import mne
 import numpy as np
 import pytest
@@ -17,7 +18,6 @@ from conftest import (
 )
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import same_color
-from mne.viz.topomap import _make_head_outlines
 from PIL import Image
 
 from mne_coefanim import (
@@ -283,21 +283,26 @@ def test_head_like_mne(shared, shared_info):
     sensors = resolve_sensors(shared_info)
     sphere = sensors.sphere
     assert np.array_equal(anim.sensors.sphere, sphere)
-    outlines = _make_head_outlines(sphere, sensors.pos, "head", tuple(sphere[:2]))
-    lines = [(line.get_xdata(), line.get_ydata()) for line in ax.lines]
+    # MNE's own topomap of the same channels: its outline lines, read back
+    im, _ = mne.viz.plot_topomap(np.zeros(len(sensors.pos)), sensors.pos, sphere=sphere,
+                                 show=False)  # fmt: skip
+    mne_lines = [line.get_xydata() for line in im.axes.lines
+                 if len(line.get_xdata()) > 2]  # fmt: skip
+    plt.close(im.axes.figure)
+    ours = [line.get_xydata() for line in ax.lines if line.get_gid() is None
+            or line.get_gid().startswith("outline")]  # fmt: skip
+    ours = [xy for xy in ours if len(xy) > 2 and not np.array_equal(xy, sensors.pos)]
+    assert len(ours) == 4  # head, nose, two ears
+    radius = sphere[3]
+    for xy in (ours, mne_lines):
+        head = max(xy, key=len)
+        assert np.allclose(np.hypot(*(head - sphere[:2]).T), radius)
+    # the nose's tip and the ears' reach, where MNE draws them (3 % of the radius)
+    def reach(lines):
+        points = np.concatenate(lines)
+        return points[:, 1].max(), points[:, 0].max(), points[:, 0].min()
 
-    def drawn(part):
-        x, y = outlines[part]
-        return any(np.array_equal(lx, x) and np.array_equal(ly, y) for lx, ly in lines)
-
-    assert all(drawn(part) for part in ("head", "nose", "ear_left", "ear_right"))
-    head_x, head_y = outlines["head"]
-    assert np.allclose(np.hypot(head_x - sphere[0], head_y - sphere[1]), sphere[3])
-    # the nose points up (+y), centred on the head
-    nose_x, nose_y = outlines["nose"]
-    tip = np.argmax(nose_y)
-    assert nose_y[tip] > head_y.max()
-    assert nose_x[tip] == pytest.approx(sphere[0])
+    np.testing.assert_allclose(reach(ours), reach(mne_lines), atol=0.03 * radius)
     # the head is centred in its (square) axes
     assert np.mean(ax.get_xlim()) == pytest.approx(sphere[0])
     assert np.mean(ax.get_ylim()) == pytest.approx(sphere[1])
@@ -306,7 +311,7 @@ def test_head_like_mne(shared, shared_info):
     assert box.width == pytest.approx(box.height)
     # the sensors are drawn where they are
     assert any(
-        np.array_equal(np.column_stack(xy), sensors.pos) for xy in lines
+        np.array_equal(line.get_xydata(), sensors.pos) for line in ax.lines
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""figure/_parts.py: pin the one private MNE helper we use, the head outline."""
+"""figure/_parts.py: the head outline, the time labels."""
 
 import numpy as np
 
@@ -7,8 +7,7 @@ from mne_coefanim.figure._parts import fewest_decimals, head_outlines, time_labe
 
 def test_head_outline_geometry():
     sphere = np.array([0.01, -0.02, 0.0, 0.09])
-    pos = np.array([[0.0, 0.05], [0.04, -0.03], [-0.05, 0.0]])
-    outlines = head_outlines(sphere, pos)
+    outlines = head_outlines(sphere)
     assert set(outlines) == {"head", "nose", "ear_left", "ear_right"}
     head_x, head_y = outlines["head"]
     # a closed circle of the sphere's radius around its centre

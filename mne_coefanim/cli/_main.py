@@ -224,13 +224,9 @@ def _animate(data, info, **options):
 
 def _save(anim, output, args, start):
     """Write the animation and say so in one line (size, time since ``start``)."""
-    import matplotlib.pyplot as plt
-
-    try:
-        path = anim.save(output, fps=args.fps, dpi=args.dpi,
-                         overwrite=args.overwrite, verbose=_verbose(args))
-    finally:
-        plt.close(anim.fig)
+    # the figure is not pyplot's (animate_options): nothing to close
+    path = anim.save(output, fps=args.fps, dpi=args.dpi,
+                     overwrite=args.overwrite, verbose=_verbose(args))
     if not args.quiet:
         elapsed = time.perf_counter() - start
         size = size_text(path.stat().st_size)

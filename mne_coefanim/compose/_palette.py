@@ -7,7 +7,6 @@ from PIL import Image
 from scipy.spatial import cKDTree
 
 from .._checks import check_uint8
-from ._pictures import Ink
 
 
 class PaletteLookup:
@@ -101,32 +100,6 @@ def unpacked_rgb(packed):
 def to_uint8(rgb):
     """Round and clip to uint8."""
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
-
-
-def tabled_inks(cursor, markers, lookup):
-    """Return ``(table, cursor, markers)``: each ink colour over each palette colour.
-
-    ``table[row, i]``: ink colour ``row`` over colour ``i``; the inks hold rows.
-    """
-    markers_drawn = [ink for ink in markers if ink is not None]
-    rgba = [values for _, values in cursor or ()] + [
-        ink.values for ink in markers_drawn
-    ]
-    if not rgba:
-        return None, cursor, markers
-    packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
-    colors, rows = np.unique(packed, return_inverse=True)
-    colors = colors.view(np.uint8).reshape(-1, 4)
-    n_colors = len(lookup.palette)
-    table = blended(np.repeat(colors, n_colors, axis=0),
-                    np.tile(np.arange(n_colors), len(colors)),
-                    lookup).reshape(len(colors), n_colors)  # fmt: skip
-    rows = iter(np.split(rows, np.cumsum([len(part) for part in rgba])[:-1]))
-    if cursor is not None:
-        cursor = [(pixels, next(rows)) for pixels, _ in cursor]
-    markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
-               for ink in markers]  # fmt: skip
-    return table, cursor, markers
 
 
 def indexed_sprite(sprite, static_index, lookup):

@@ -13,13 +13,12 @@ from dataclasses import replace
 from numbers import Real
 from typing import NamedTuple
 
-import mne
 import numpy as np
 from mne.defaults import DEFAULTS
 from mne.utils import logger
 
 from .._checks import check_real
-from ..inputs._coefs import as_coef_data
+from ..inputs._coefs import as_coef_data, is_evoked
 from ..inputs._data import FREQ_DIM, PER_COMPONENT, PER_SD, normalize_dims
 from ..inputs._estimators import (
     decoder_feature_freqs,
@@ -52,7 +51,7 @@ def used_channels(entry, sensors, info):
     for :func:`as_coef_data` to check.
     """
     item, names = entry.data, list(sensors.ch_names)
-    if isinstance(item, mne.Evoked):
+    if is_evoked(item):
         if not np.isfinite(item.data).all() and set(names) <= set(item.ch_names):
             return entry._replace(data=item.copy().pick(names, verbose=False))
         return entry
