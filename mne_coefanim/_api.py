@@ -79,6 +79,7 @@ def animate_coefs(
     cmap=None,
     cnorm=None,
     colorbar=True,
+    butterfly=False,
     units=None,
     scalings=None,
     title=None,
@@ -118,6 +119,7 @@ def animate_coefs(
     %(cmap)s
     %(cnorm)s
     %(colorbar)s
+    %(butterfly)s
     %(units)s
     %(scalings)s
     %(title)s

@@ -185,6 +185,13 @@ cnorm : matplotlib.colors.Normalize | None
     A colour normalisation (e.g. ``TwoSlopeNorm``), as in MNE.
 colorbar : bool
     Draw a colour bar.
+butterfly : bool
+    Also draw every channel's time course under its map (one per panel), with the time
+    cursor, as MNE's ``butterfly``: the values the map interpolates, in the colour bar's
+    units and limits; with ``mask``, significant stretches thick and black. Frequency
+    rows are refused: pick one with ``coef_params=dict(fmin=..., fmax=...)``.
+
+    .. versionadded:: 0.2
 units : str | None
     The colour bar's label; None takes the data's units if known (each panel's own with
     ``vlim='each'``).
@@ -306,8 +313,6 @@ time_unit : 's' | 'ms'
     The unit of the time label and score axis.
 fps : float
     Frames per second on screen and in saved files.
-blit : bool
-    Blit on screen (redraw only what changes).
 dpi : float
     Resolution of the figure and of saved files, from 10 to 1000.
 show : bool
@@ -392,8 +397,7 @@ docdict["score_params"] = _nest(
     "How the score panel reads, labels and tests ``scores`` (a dict; keys not\n"
     "    given take their defaults). Its keys:",
     DICTS["score_params"],
-    "versionadded:: 0.2",
-)
+    "versionadded:: 0.2")
 docdict["consistency"] = _nest(
     docdict["consistency"].replace("'sem'\n", "'sem' | dict\n", 1),
     "A dict ``dict(kind=..., display=..., alpha=...)`` gives the kind (one of\n"
@@ -407,10 +411,8 @@ docdict["mask_params"] = _nest(
     DICTS["mask_params"],
     "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).",
 )
-docdict["beyond_sensors"] = (
-    "beyond_sensors" + docdict["extrapolated"][len("extrapolated"):]
-    + "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before."
-)
+docdict["beyond_sensors"] = "beyond_sensors" + docdict["extrapolated"][12:] + (
+    "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before.")
 
 
 def fill_doc(func):
@@ -438,9 +440,8 @@ _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 
 def summary(name):
     """Return entry ``name``'s first sentence as plain text, lower-cased (CLI help)."""
-    description = " ".join(
-        line.strip() for line in docdict[name].strip("\n").split("\n")[1:]
-    )
+    lines = docdict[name].strip("\n").split("\n")[1:]
+    description = " ".join(line.strip() for line in lines)
     # the first ". " that ends a sentence (not the one of "e.g." or "i.e.")
     ends = r"(?<=[a-z0-9)])(?<!\be\.g)(?<!\bi\.e)\. "
     sentence = re.split(ends, description + " ", maxsplit=1)[0]
