@@ -360,7 +360,8 @@ def draw_butterflies(fig, rects, panel, times, unit, labels):
         ax.tick_params(labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         axes.append(ax)
-        cursors.append(ax.axvline(x[0], color="C3", linewidth=1.5,
+        # unclipped: at the first and last times it shows whole
+        cursors.append(ax.axvline(x[0], color="C3", linewidth=1.5, clip_on=False,
                                   zorder=CURSOR_ZORDER))  # fmt: skip
     return axes, cursors
 

@@ -1,0 +1,218 @@
+"""butterfly=True: every channel's time course of the drawn values, under each map."""
+
+import numpy as np
+import pytest
+from conftest import decode_video, make_info
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+from test_reference import assert_composed_equals_drawn
+
+from mne_coefanim import animate_coefs
+from mne_coefanim.figure._parts import colorbar_labels
+
+N_TIMES = 8
+TIMES = np.arange(N_TIMES) / 100.0 - 0.02
+FAST = dict(times=TIMES, res=32, dpi=50, show=False, verbose=False, butterfly=True)
+
+
+def _data(n_channels=16, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((N_TIMES, n_channels)).cumsum(axis=0)
+
+
+def _traces(ax):
+    """The channel lines of a butterfly axes: {name: (x, y)} (not the cursor)."""
+    return {
+        line.get_label(): (np.asarray(line.get_xdata()), np.asarray(line.get_ydata()))
+        for line in ax.lines
+        if not line.get_label().startswith("_")
+    }
+
+
+def test_traces_are_the_drawn_values(info16):
+    data = {"A": _data(), "B": 3 * _data(seed=1)}
+    anim = animate_coefs(data, info16, vlim="each", units="µV", scalings=2.0, **FAST)
+    assert len(anim.butterfly_axes) == len(anim.map_axes) == 2
+    names = anim.sensors.ch_names
+    for p, ax in enumerate(anim.butterfly_axes):
+        traces = _traces(ax)
+        assert list(traces) == list(names)
+        for c, name in enumerate(names):
+            x, y = traces[name]
+            np.testing.assert_array_equal(x, TIMES)
+            # the values the map interpolates: scaled for display, as drawn
+            np.testing.assert_array_equal(y, anim.values[p][:, c])
+        np.testing.assert_allclose(anim.values[p], 2.0 * list(data.values())[p])
+        assert ax.get_ylim() == pytest.approx(anim.vlim[p])  # the colour bar's
+        label = colorbar_labels(anim.units, None, 2)[p]
+        assert ax.get_ylabel() == label == anim.colorbars[p].ax.get_ylabel()
+
+
+def test_shared_scale_labels_the_first_only(info16):
+    anim = animate_coefs({"A": _data(), "B": _data(seed=1)}, info16, units="a.u.",
+                         time_unit="ms", **FAST)  # fmt: skip
+    first, second = anim.butterfly_axes
+    assert first.get_ylabel() == "a.u." and second.get_ylabel() == ""
+    assert first.get_ylim() == second.get_ylim() == pytest.approx(anim.vlim)
+    assert first.get_xlabel() == "Time (ms)"
+    np.testing.assert_allclose(_traces(first)[anim.sensors.ch_names[0]][0],
+                               TIMES * 1e3)  # fmt: skip
+
+
+def test_mask_marks_the_significant_stretches(info16):
+    data = _data()
+    mask = np.zeros(data.shape, bool)
+    mask[2:5, 3] = True  # a stretch
+    mask[6, 3] = True  # a lone sample: a dot
+    mask[0:8, 7] = True
+    anim = animate_coefs(data, info16, mask=mask, **FAST)
+    (ax,) = anim.butterfly_axes
+    marked = {line.get_label()[1:].removesuffix(" (significant)"): line
+              for line in ax.lines if line.get_label().endswith("(significant)")}
+    names = anim.sensors.ch_names
+    assert set(marked) == {names[3], names[7]}
+    for c in (3, 7):
+        y = np.asarray(marked[names[c]].get_ydata())
+        np.testing.assert_array_equal(~np.isnan(y), anim.masks[0][:, c])
+        np.testing.assert_array_equal(y[~np.isnan(y)], anim.values[0][mask[:, c], c])
+        assert marked[names[c]].get_linewidth() > 1
+    assert marked[names[3]].get_markevery() == [6]  # the lone sample
+
+
+def _pixel(ax, x, y, dpi, height):
+    """(row, col) of data point (x, y) of ``ax`` at ``dpi``."""
+    fig = ax.figure
+    original = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        FigureCanvasAgg(fig).draw()
+        px, py = ax.transData.transform((x, y))
+    finally:
+        fig.set_dpi(original)
+    return int(height - py), int(px)
+
+
+def _cursor_columns(frame_rgb, ax, dpi):
+    """Columns of the red cursor's pixels inside the butterfly axes."""
+    height = frame_rgb.shape[0]
+    (row0, col0), (row1, col1) = (
+        _pixel(ax, *corner, dpi, height)
+        for corner in ((ax.get_xlim()[0], ax.get_ylim()[1]),
+                       (ax.get_xlim()[1], ax.get_ylim()[0]))
+    )  # fmt: skip
+    box = frame_rgb[row0:row1, col0 - 2 : col1 + 3].astype(int)
+    red = (box[..., 0] > 180) & (box[..., 1] < 120) & (box[..., 2] < 120)
+    return np.flatnonzero(red.sum(axis=0) > 0.5 * (row1 - row0)) + col0 - 2
+
+
+def test_gif_shows_traces_and_a_moving_cursor(info16, tmp_path):
+    data = _data()
+    data[:, 5] = np.linspace(-40, 40, N_TIMES)  # a steep trace, clear of others
+    anim = animate_coefs(data, info16, vlim=(-50, 50), **FAST)
+    path = anim.save(tmp_path / "anim.gif")
+    (ax,) = anim.butterfly_axes
+    with Image.open(path) as gif:
+        frames = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            frames.append(np.asarray(gif.convert("RGB")))
+    assert len(frames) == N_TIMES
+    height = frames[0].shape[0]
+    # a point of the steep trace, between two samples: grey ink, not background
+    x = (TIMES[3] + TIMES[4]) / 2
+    row, col = _pixel(ax, x, np.interp(x, TIMES, data[:, 5]), anim.dpi, height)
+    assert frames[-1][row - 1 : row + 2, col - 1 : col + 2].min() < 200
+    columns = [_cursor_columns(f, ax, anim.dpi) for f in frames]
+    assert all(len(c) for c in columns)
+    centres = [c.mean() for c in columns]
+    assert np.all(np.diff(centres) > 0)  # the cursor moves right, frame by frame
+    for k in (0, N_TIMES - 1):
+        want = _pixel(ax, TIMES[k], 0.0, anim.dpi, height)[1]
+        assert abs(centres[k] - want) <= 1.5
+
+
+def test_mp4_shows_traces(info16, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    data = _data()
+    data[:, 5] = np.linspace(-40, 40, N_TIMES)
+    anim = animate_coefs(data, info16, vlim=(-50, 50), **FAST)
+    frames, _ = decode_video(anim.save(tmp_path / "anim.mp4"))
+    (ax,) = anim.butterfly_axes
+    height = frames[0].shape[0]
+    x = (TIMES[3] + TIMES[4]) / 2
+    row, col = _pixel(ax, x, np.interp(x, TIMES, data[:, 5]), anim.dpi, height)
+    assert frames[-1][row - 1 : row + 2, col - 1 : col + 2].min() < 200
+    # far from any trace (above the highest value), the background is white
+    top, _ = _pixel(ax, x, 48.0, anim.dpi, height)
+    assert frames[-1][top, col].min() > 230
+
+
+def test_composed_equals_drawn_with_scores_and_mask(info16):
+    data = {"A": _data(), "B": -_data(seed=2)}
+    mask = np.abs(_data(seed=3)) > 2
+    anim = animate_coefs(data, info16, mask=mask, scores=np.linspace(0.4, 0.8, N_TIMES),
+                         score_params=dict(label="AUC"), **FAST)  # fmt: skip
+    # two butterfly cursors and the score's: all stored, none drawn per frame
+    assert len(anim._cfig.layers.cursors) == 3
+    assert_composed_equals_drawn(anim, frames=[0, N_TIMES - 1])
+
+
+def test_off_by_default_and_checked(info16):
+    anim = animate_coefs(_data(), info16, times=TIMES, res=32, dpi=50, show=False)
+    assert anim.butterfly_axes == []
+    with pytest.raises(TypeError, match="butterfly must be a bool; got str"):
+        animate_coefs(_data(), info16, times=TIMES, butterfly="yes", show=False)
+
+
+def test_frequency_rows_are_refused(info16):
+    data = np.stack([_data(seed=s) for s in range(2)])
+    with pytest.raises(ValueError, match=r"2 frequency rows\. Pick one frequency with "
+                       r"coef_params=dict\(fmin=\.\.\., fmax=\.\.\.\)"):  # fmt: skip
+        animate_coefs(data, info16, dims=("freq", "time", "channel"),
+                      freqs=[6.0, 10.0], **FAST)  # fmt: skip
+    anim = animate_coefs(data, info16, dims=("freq", "time", "channel"),
+                         freqs=[6.0, 10.0], coef_params=dict(fmin=10, fmax=10),
+                         **FAST)  # fmt: skip
+    np.testing.assert_array_equal(_traces(anim.butterfly_axes[0])[
+        anim.sensors.ch_names[0]][1], anim.values[0][:, 0])  # fmt: skip
+
+
+def test_viewer_meta_maps_the_page_values_onto_the_traces(info16):
+    anim = animate_coefs(_data(), info16, **FAST)
+    list(anim.iter_frames())  # the compositor sets the map region
+    anim._map_region = None
+    shape = anim._frame_shape(anim.dpi)
+    meta = anim._viewer_meta(shape, anim.fps)
+    (ax,) = anim.butterfly_axes
+    (bf,) = meta["butterfly"]
+    assert bf["panel"] == 0
+    values = np.asarray(meta["values"][0])  # the page's values, reused
+    np.testing.assert_allclose(values, anim.values[0], rtol=1e-3)
+    # pixel = a * value + b, as the figure's artists place them
+    c = 4
+    rows, cols = [], []
+    for k, t in enumerate(TIMES):
+        row, col = _pixel(ax, t, anim.values[0][k, c], anim.dpi, shape[0])
+        rows.append(row)
+        cols.append(col)
+    got_cols = bf["xa"] * np.asarray(meta["t"]) + bf["xb"]
+    got_rows = bf["ya"] * values[:, c] + bf["yb"]
+    assert np.abs(got_cols - np.asarray(cols)).max() <= 1
+    assert np.abs(got_rows - np.asarray(rows)).max() <= 1
+
+
+def test_cli_butterfly(tmp_path, capsys):
+    from conftest import run
+
+    np.save(tmp_path / "c.npy", _data(32))
+    out = tmp_path / "a.gif"
+    code, _, err = run(capsys, "render", str(tmp_path / "c.npy"), "--montage",
+               "standard_1020", "--ch-names", ",".join(make_info(
+                   n_channels=32).ch_names), "--sfreq", "100", "--res", "32",
+               "--dpi", "40", "--butterfly", "-o", str(out))  # fmt: skip
+    assert code == 0 and out.exists(), err
+    with Image.open(out) as gif:
+        plain = animate_coefs(_data(32), make_info(n_channels=32), res=32, dpi=40,
+                              times=np.arange(N_TIMES) / 100, show=False)  # fmt: skip
+        # the butterfly band makes the frames taller than without it
+        assert gif.size[1] > plain._frame_shape(40)[0]
