@@ -2,14 +2,17 @@
 
 import numpy as np
 import pytest
+import test_viewer
 from conftest import decode_video, make_info
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from test_reference import assert_composed_equals_drawn
+from test_viewer import ROOT, _canvas_rgb, _open, _point_at, _tip, _wait
 
 from mne_coefanim import animate_coefs
 from mne_coefanim.figure._parts import colorbar_labels
 
+browser = test_viewer.driver  # the headless Chromium fixture, shared
 N_TIMES = 8
 TIMES = np.arange(N_TIMES) / 100.0 - 0.02
 FAST = dict(times=TIMES, res=32, dpi=50, show=False, verbose=False, butterfly=True)
@@ -79,26 +82,29 @@ def test_mask_marks_the_significant_stretches(info16):
     assert marked[names[3]].get_markevery() == [6]  # the lone sample
 
 
-def _pixel(ax, x, y, dpi, height):
-    """(row, col) of data point (x, y) of ``ax`` at ``dpi``."""
+def _placer(ax, dpi, height):
+    """Return ``(x, y) -> (row, col)``: where ``ax`` puts data in frames at ``dpi``."""
     fig = ax.figure
     original = fig.dpi
     fig.set_dpi(dpi)
     try:
         FigureCanvasAgg(fig).draw()
-        px, py = ax.transData.transform((x, y))
+        transform = ax.transData.frozen()
     finally:
         fig.set_dpi(original)
-    return int(height - py), int(px)
+
+    def place(x, y):
+        px, py = transform.transform((x, y))
+        return int(height - py), int(px)
+
+    return place
 
 
-def _cursor_columns(frame_rgb, ax, dpi):
+def _cursor_columns(frame_rgb, ax, place):
     """Columns of the red cursor's pixels inside the butterfly axes."""
-    height = frame_rgb.shape[0]
     (row0, col0), (row1, col1) = (
-        _pixel(ax, *corner, dpi, height)
-        for corner in ((ax.get_xlim()[0], ax.get_ylim()[1]),
-                       (ax.get_xlim()[1], ax.get_ylim()[0]))
+        place(*corner) for corner in ((ax.get_xlim()[0], ax.get_ylim()[1]),
+                                      (ax.get_xlim()[1], ax.get_ylim()[0]))
     )  # fmt: skip
     box = frame_rgb[row0:row1, col0 - 2 : col1 + 3].astype(int)
     red = (box[..., 0] > 180) & (box[..., 1] < 120) & (box[..., 2] < 120)
@@ -117,17 +123,17 @@ def test_gif_shows_traces_and_a_moving_cursor(info16, tmp_path):
             gif.seek(k)
             frames.append(np.asarray(gif.convert("RGB")))
     assert len(frames) == N_TIMES
-    height = frames[0].shape[0]
+    place = _placer(ax, anim.dpi, frames[0].shape[0])
     # a point of the steep trace, between two samples: grey ink, not background
     x = (TIMES[3] + TIMES[4]) / 2
-    row, col = _pixel(ax, x, np.interp(x, TIMES, data[:, 5]), anim.dpi, height)
+    row, col = place(x, np.interp(x, TIMES, data[:, 5]))
     assert frames[-1][row - 1 : row + 2, col - 1 : col + 2].min() < 200
-    columns = [_cursor_columns(f, ax, anim.dpi) for f in frames]
+    columns = [_cursor_columns(f, ax, place) for f in frames]
     assert all(len(c) for c in columns)
     centres = [c.mean() for c in columns]
     assert np.all(np.diff(centres) > 0)  # the cursor moves right, frame by frame
     for k in (0, N_TIMES - 1):
-        want = _pixel(ax, TIMES[k], 0.0, anim.dpi, height)[1]
+        want = place(TIMES[k], 0.0)[1]
         assert abs(centres[k] - want) <= 1.5
 
 
@@ -138,23 +144,25 @@ def test_mp4_shows_traces(info16, tmp_path):
     anim = animate_coefs(data, info16, vlim=(-50, 50), **FAST)
     frames, _ = decode_video(anim.save(tmp_path / "anim.mp4"))
     (ax,) = anim.butterfly_axes
-    height = frames[0].shape[0]
+    place = _placer(ax, anim.dpi, frames[0].shape[0])
     x = (TIMES[3] + TIMES[4]) / 2
-    row, col = _pixel(ax, x, np.interp(x, TIMES, data[:, 5]), anim.dpi, height)
+    row, col = place(x, np.interp(x, TIMES, data[:, 5]))
     assert frames[-1][row - 1 : row + 2, col - 1 : col + 2].min() < 200
     # far from any trace (above the highest value), the background is white
-    top, _ = _pixel(ax, x, 48.0, anim.dpi, height)
+    top, _ = place(x, 48.0)
     assert frames[-1][top, col].min() > 230
 
 
+@pytest.mark.slow  # 15 full draws of a figure with five axes: ~5 s
 def test_composed_equals_drawn_with_scores_and_mask(info16):
-    data = {"A": _data(), "B": -_data(seed=2)}
-    mask = np.abs(_data(seed=3)) > 2
-    anim = animate_coefs(data, info16, mask=mask, scores=np.linspace(0.4, 0.8, N_TIMES),
-                         score_params=dict(label="AUC"), **FAST)  # fmt: skip
+    data = {"A": _data()[:3], "B": -_data(seed=2)[:3]}
+    mask = np.abs(_data(seed=3)[:3]) > 1
+    anim = animate_coefs(data, info16, mask=mask, scores=np.linspace(0.4, 0.8, 3),
+                         score_params=dict(label="AUC"),
+                         **{**FAST, "times": TIMES[:3]})  # fmt: skip
     # two butterfly cursors and the score's: all stored, none drawn per frame
     assert len(anim._cfig.layers.cursors) == 3
-    assert_composed_equals_drawn(anim, frames=[0, N_TIMES - 1])
+    assert_composed_equals_drawn(anim)
 
 
 def test_off_by_default_and_checked(info16):
@@ -189,12 +197,9 @@ def test_viewer_meta_maps_the_page_values_onto_the_traces(info16):
     values = np.asarray(meta["values"][0])  # the page's values, reused
     np.testing.assert_allclose(values, anim.values[0], rtol=1e-3)
     # pixel = a * value + b, as the figure's artists place them
-    c = 4
-    rows, cols = [], []
-    for k, t in enumerate(TIMES):
-        row, col = _pixel(ax, t, anim.values[0][k, c], anim.dpi, shape[0])
-        rows.append(row)
-        cols.append(col)
+    c, place = 4, _placer(ax, anim.dpi, shape[0])
+    rows, cols = zip(*(place(t, anim.values[0][k, c]) for k, t in enumerate(TIMES)),
+                     strict=True)  # fmt: skip
     got_cols = bf["xa"] * np.asarray(meta["t"]) + bf["xb"]
     got_rows = bf["ya"] * values[:, c] + bf["yb"]
     assert np.abs(got_cols - np.asarray(cols)).max() <= 1
@@ -216,3 +221,75 @@ def test_cli_butterfly(tmp_path, capsys):
                               times=np.arange(N_TIMES) / 100, show=False)  # fmt: skip
         # the butterfly band makes the frames taller than without it
         assert gif.size[1] > plain._frame_shape(40)[0]
+
+
+# -- the viewer, in headless Chromium (skipped without it, as test_viewer's) -----
+
+ORANGE = np.array([255, 127, 14])  # the viewer's highlight (#ff7f0e)
+
+
+def _orange(rgb):
+    return np.abs(rgb.astype(int) - ORANGE).max(axis=-1) <= 40
+
+
+def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
+    driver = browser
+    data = _data()
+    steep = 5
+    data[:, steep] = np.linspace(-45, 45, N_TIMES)  # clear of the others mid-way
+    anim = animate_coefs(data, info16, vlim=(-50, 50), units="µV",
+                         **{**FAST, "dpi": 80})  # fmt: skip
+    path = anim.save(tmp_path / "anim.html")
+    shape = anim._frame_shape(anim.dpi)
+    meta = anim._viewer_meta(shape, anim.fps)
+    (bf,) = meta["butterfly"]
+    _open(driver, path)
+    driver.execute_script(
+        f"const r = {ROOT}; if (r.getAttribute('data-playing') === '1') "
+        "r.querySelector('.cav-play').click();"
+    )
+    frame = driver.execute_script(f"return {ROOT}.getAttribute('data-frame')")
+    assert not _orange(_canvas_rgb(driver)).any()  # nothing highlighted yet
+
+    def trace_point(t, c):  # frame pixel (x, y) of channel c's trace at time t
+        return (bf["xa"] * t + bf["xb"],
+                bf["ya"] * np.interp(t, TIMES, anim.values[0][:, c]) + bf["yb"])
+
+    # a click on a sensor of the map highlights its trace and the sensor
+    c = 9
+    sx, sy = meta["maps"][0]["pos"][c]
+    _point_at(driver, sx, sy).click().perform()
+    name = anim.sensors.ch_names[c]
+    _wait(driver, f"return {ROOT}.getAttribute('data-channel') === '{name}'")
+    rgb = _canvas_rgb(driver)
+    orange = _orange(rgb)
+    for t in (TIMES[1:] + TIMES[:-1]) / 2:  # between samples, along the trace
+        x, y = trace_point(t, c)
+        row, col = int(y), int(x)
+        assert orange[row - 2 : row + 3, col - 2 : col + 3].any(), (t, x, y)
+    sensor = orange[int(sy) - 8 : int(sy) + 9, int(sx) - 8 : int(sx) + 9]
+    assert sensor.sum() >= 8  # the ring around the sensor
+    bottom = int(max(bf["box"][3], meta["maps"][0]["box"][3])) + 2
+    assert not orange[bottom:].any()  # nothing else turned orange
+    # playback untouched: a click on a sensor does not play
+    assert driver.execute_script(f"return {ROOT}.getAttribute('data-playing')") != "1"
+
+    # hovering a trace names its channel, and moves nothing
+    t = (TIMES[3] + TIMES[4]) / 2
+    _point_at(driver, *trace_point(t, steep)).perform()
+    _wait(driver, f"return {ROOT}.querySelector('.cav-tip').textContent !== ''")
+    assert _tip(driver).startswith(anim.sensors.ch_names[steep] + ": ")
+    assert " µV at " in _tip(driver)
+    assert driver.execute_script(f"return {ROOT}.getAttribute('data-frame')") == frame
+
+    # a click on that trace highlights it instead; a second click: none
+    _point_at(driver, *trace_point(t, steep)).click().perform()
+    steep_name = anim.sensors.ch_names[steep]
+    _wait(driver, f"return {ROOT}.getAttribute('data-channel') === '{steep_name}'")
+    x, y = trace_point(TIMES[1], steep)
+    assert _orange(_canvas_rgb(driver))[int(y) - 2 : int(y) + 3,
+                                        int(x) - 2 : int(x) + 3].any()  # fmt: skip
+    _point_at(driver, *trace_point(t, steep)).click().perform()
+    _wait(driver, f"return {ROOT}.getAttribute('data-channel') === ''")
+    assert not _orange(_canvas_rgb(driver)).any()
+    assert driver.execute_script(f"return {ROOT}.getAttribute('data-frame')") == frame

@@ -18,6 +18,9 @@ function coefanimViewer(root, M, F) {
   let playing = false, timer = null, cur = null, region = null, pointer = null;
   root.setAttribute("data-n-frames", String(n));
   slider.max = String(n - 1);
+  // butterfly: the channels' traces under the maps (its one state and drawing)
+  const bfly = M.butterfly ? butterflyLayer({ctx: ctx, root: root,
+    repaint: () => ctx.putImageData(img, 0, 0)}, M) : null;
 
   function bytes(s) {
     const b = atob(s), out = new Uint8Array(b.length);
@@ -71,6 +74,7 @@ function coefanimViewer(root, M, F) {
       prev = prev.concat(fr.bare.rects);
     }
     ctx.putImageData(img, 0, 0);
+    if (bfly) bfly.redraw();  // butterfly: the highlight over every frame
     shown = k;
     cur = fr;
     root.setAttribute("data-frame", String(k));
@@ -185,6 +189,8 @@ function coefanimViewer(root, M, F) {
   function scoreFrame(x) { return nearestTime((x - M.score.xb) / M.score.xa); }
   function describe(x, y) {
     const k = Math.max(shown, 0);
+    const traced = bfly ? bfly.describe(x, y, k) : undefined;  // butterfly:
+    if (traced !== undefined) return traced;
     for (let p = 0; p < M.maps.length; p++) {
       const m = M.maps[p];
       if (!inside(m.box, x, y)) continue;
@@ -236,6 +242,7 @@ function coefanimViewer(root, M, F) {
   cv.addEventListener("click", (e) => {
     root.focus({preventScroll: true});
     const [x, y] = where(e);
+    if (bfly && bfly.click(x, y)) return;  // butterfly: a trace or a sensor
     if (M.score && inside(M.score.box, x, y)) {
       play(false); seek(scoreFrame(x)); return;
     }
@@ -291,4 +298,101 @@ function coefanimViewer(root, M, F) {
     root.setAttribute("data-ready", "1");
     return show(first);
   }).then(() => { if (M.autoplay && hash === null) play(true); });
+}
+
+
+// butterfly: butterfly=True draws every channel's time course under its map
+// (M.butterfly: per panel its axes' box and pixel = a * value + b maps; the
+// traces are M.values, the page's own). Hovering a trace names its channel
+// (describe: undefined outside the traces' boxes, null on no trace); a click
+// on a trace or a sensor highlights both (again: off), redrawn over every
+// frame; nothing else moves.
+function butterflyLayer(state, M) {
+  "use strict";
+  const HIT = 4, SENSOR = 5, COLOR = "#ff7f0e";
+  const n = M.t.length, ctx = state.ctx;
+  let chosen = null;
+  const inBox = (b, x, y) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+  const at = (bf, k, c) =>
+    [bf.xa * M.t[k] + bf.xb, bf.ya * M.values[bf.panel][k][c] + bf.yb];
+  function toSegment(x, y, a, b) {  // distance from (x, y) to segment a-b
+    const dx = b[0] - a[0], dy = b[1] - a[1], d2 = dx * dx + dy * dy;
+    const u = d2 ? Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / d2)) : 0;
+    return Math.hypot(x - a[0] - u * dx, y - a[1] - u * dy);
+  }
+  function frameAt(bf, x) {  // the frame nearest the pointer's time
+    let best = 0;
+    for (let k = 1; k < n; k++) {
+      if (Math.abs(at(bf, k, 0)[0] - x) < Math.abs(at(bf, best, 0)[0] - x)) best = k;
+    }
+    return best;
+  }
+  function traceAt(bf, x, y) {  // the channel whose trace passes nearest, or null
+    const k = frameAt(bf, x), lo = Math.max(0, k - 1), hi = Math.min(n - 1, k + 1);
+    let best = null, bd = HIT;
+    for (let c = 0; c < M.names.length; c++) {
+      let d = n === 1 ? Math.hypot(x - at(bf, 0, c)[0], y - at(bf, 0, c)[1]) : Infinity;
+      for (let j = lo; j < hi; j++) d = Math.min(d, toSegment(x, y, at(bf, j, c), at(bf, j + 1, c)));
+      if (d <= bd) { bd = d; best = c; }
+    }
+    return best;
+  }
+  function sensorAt(x, y) {
+    for (const m of M.maps) {
+      if (!inBox(m.box, x, y)) continue;
+      for (let c = 0; c < m.pos.length; c++) {
+        if (Math.hypot(m.pos[c][0] - x, m.pos[c][1] - y) <= SENSOR) return c;
+      }
+    }
+    return null;
+  }
+  function redraw() {
+    if (chosen === null) return;
+    ctx.save();
+    ctx.strokeStyle = COLOR;
+    ctx.lineWidth = 2;
+    for (const bf of M.butterfly) {
+      const b = bf.box;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+      ctx.clip();
+      ctx.beginPath();
+      for (let k = 0; k < n; k++) {
+        const p = at(bf, k, chosen);
+        if (k) ctx.lineTo(p[0], p[1]); else ctx.moveTo(p[0], p[1]);
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+    for (const m of M.maps) {
+      ctx.beginPath();
+      ctx.arc(m.pos[chosen][0], m.pos[chosen][1], SENSOR, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+  function choose(c) {
+    chosen = c === chosen ? null : c;
+    state.root.setAttribute("data-channel", chosen === null ? "" : M.names[chosen]);
+    state.repaint();
+    redraw();
+  }
+  function describe(x, y, k) {
+    const bf = M.butterfly.find((b) => inBox(b.box, x, y));
+    if (!bf) return undefined;
+    const c = traceAt(bf, x, y);
+    if (c === null) return null;
+    const i = frameAt(bf, x), unit = M.units[bf.panel] ? " " + M.units[bf.panel] : "";
+    const v = M.values[bf.panel][i][c];
+    return M.names[c] + ": " + String(Number(v.toPrecision(4))) + unit + " at " + M.labels[i];
+  }
+  function click(x, y) {
+    const bf = M.butterfly.find((b) => inBox(b.box, x, y));
+    const c = bf ? traceAt(bf, x, y) : sensorAt(x, y);
+    if (!bf && c === null) return false;
+    if (c !== null || chosen !== null) choose(c === null ? chosen : c);
+    return true;
+  }
+  return {redraw: redraw, describe: describe, click: click};
 }
