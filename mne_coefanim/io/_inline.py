@@ -254,8 +254,9 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
     if cfig.score_axes is not None and scene.scores is not None:
         meta["score"] = _score(cfig.score_axes, scene.scores, height, frames)
     # butterfly=True: each panel's traces are its "values", placed on its axes
-    meta["butterfly"] = [dict(_placed(ax, height), panel=p)
-                         for p, ax in enumerate(cfig.butterfly_axes)] or None
+    if cfig.butterfly_axes:  # (no key without: the page's data as before)
+        meta["butterfly"] = [dict(_placed(ax, height), panel=p)
+                             for p, ax in enumerate(cfig.butterfly_axes)]  # fmt: skip
     return meta
 
 
