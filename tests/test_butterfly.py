@@ -172,6 +172,18 @@ def test_off_by_default_and_checked(info16):
         animate_coefs(_data(), info16, times=TIMES, butterfly="yes", show=False)
 
 
+def test_plot_coefs_one_frame_has_it_a_sheet_refuses(info16):
+    from mne_coefanim import plot_coefs
+
+    fig = plot_coefs(_data(), info16, time=0.03, **{**FAST, "show": False})
+    (ax,) = [a for a in fig.axes if a.get_xlabel() == "Time (s)"]
+    (cursor,) = [line for line in ax.lines if line.get_label().startswith("_child")
+                 and line.get_color() == "C3"]  # fmt: skip
+    assert cursor.get_xdata()[0] == pytest.approx(0.03)  # at the frame shown
+    with pytest.raises(ValueError, match=r"a sheet of maps \(time=\[0, 0.03\]\) has"):
+        plot_coefs(_data(), info16, time=[0, 0.03], **{**FAST, "show": False})
+
+
 def test_frequency_rows_are_refused(info16):
     data = np.stack([_data(seed=s) for s in range(2)])
     with pytest.raises(ValueError, match=r"2 frequency rows\. Pick one frequency with "
