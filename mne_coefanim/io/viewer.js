@@ -189,7 +189,7 @@ function coefanimViewer(root, M, F) {
   function scoreFrame(x) { return nearestTime((x - M.score.xb) / M.score.xa); }
   function describe(x, y) {
     const k = Math.max(shown, 0);
-    const traced = bfly ? bfly.describe(x, y, k) : undefined;  // butterfly:
+    const traced = bfly ? bfly.describe(x, y) : undefined;  // butterfly:
     if (traced !== undefined) return traced;
     for (let p = 0; p < M.maps.length; p++) {
       const m = M.maps[p];
@@ -317,7 +317,8 @@ function butterflyLayer(state, M) {
     [bf.xa * M.t[k] + bf.xb, bf.ya * M.values[bf.panel][k][c] + bf.yb];
   function toSegment(x, y, a, b) {  // distance from (x, y) to segment a-b
     const dx = b[0] - a[0], dy = b[1] - a[1], d2 = dx * dx + dy * dy;
-    const u = d2 ? Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / d2)) : 0;
+    const along = d2 ? ((x - a[0]) * dx + (y - a[1]) * dy) / d2 : 0;
+    const u = Math.max(0, Math.min(1, along));
     return Math.hypot(x - a[0] - u * dx, y - a[1] - u * dy);
   }
   function frameAt(bf, x) {  // the frame nearest the pointer's time
@@ -331,8 +332,11 @@ function butterflyLayer(state, M) {
     const k = frameAt(bf, x), lo = Math.max(0, k - 1), hi = Math.min(n - 1, k + 1);
     let best = null, bd = HIT;
     for (let c = 0; c < M.names.length; c++) {
-      let d = n === 1 ? Math.hypot(x - at(bf, 0, c)[0], y - at(bf, 0, c)[1]) : Infinity;
-      for (let j = lo; j < hi; j++) d = Math.min(d, toSegment(x, y, at(bf, j, c), at(bf, j + 1, c)));
+      const p = at(bf, lo, c);
+      let d = n === 1 ? Math.hypot(x - p[0], y - p[1]) : Infinity;
+      for (let j = lo; j < hi; j++) {
+        d = Math.min(d, toSegment(x, y, at(bf, j, c), at(bf, j + 1, c)));
+      }
       if (d <= bd) { bd = d; best = c; }
     }
     return best;
@@ -378,14 +382,15 @@ function butterflyLayer(state, M) {
     state.repaint();
     redraw();
   }
-  function describe(x, y, k) {
+  function describe(x, y) {
     const bf = M.butterfly.find((b) => inBox(b.box, x, y));
     if (!bf) return undefined;
     const c = traceAt(bf, x, y);
     if (c === null) return null;
-    const i = frameAt(bf, x), unit = M.units[bf.panel] ? " " + M.units[bf.panel] : "";
-    const v = M.values[bf.panel][i][c];
-    return M.names[c] + ": " + String(Number(v.toPrecision(4))) + unit + " at " + M.labels[i];
+    const i = frameAt(bf, x), v = M.values[bf.panel][i][c];
+    const unit = M.units[bf.panel] ? " " + M.units[bf.panel] : "";
+    return M.names[c] + ": " + String(Number(v.toPrecision(4))) + unit + " at " +
+      M.labels[i];
   }
   function click(x, y) {
     const bf = M.butterfly.find((b) => inBox(b.box, x, y));
