@@ -1,5 +1,8 @@
 """butterfly=True: every channel's time course of the drawn values, under each map."""
 
+import json
+import re
+
 import numpy as np
 import pytest
 import test_viewer
@@ -197,25 +200,30 @@ def test_frequency_rows_are_refused(info16):
         anim.sensors.ch_names[0]][1], anim.values[0][:, 0])  # fmt: skip
 
 
-def test_viewer_meta_maps_the_page_values_onto_the_traces(info16):
-    anim = animate_coefs(_data(), info16, **FAST)
-    list(anim.iter_frames())  # the compositor sets the map region
-    anim._map_region = None
+def test_viewer_page_places_its_values_on_the_traces(info16, tmp_path):
+    """The page's own data (read from the saved file): its values are the
+    traces, and its maps put them where the figure drew them."""
+    data = {"A": _data(), "B": 2 * _data(seed=1)}
+    anim = animate_coefs(data, info16, vlim="each", **FAST)
+    page = anim.save(tmp_path / "anim.html").read_text(encoding="utf-8")
+    meta = json.loads(re.search(r"const M=(\{.*?\});\n", page, re.S).group(1))
     shape = anim._frame_shape(anim.dpi)
-    meta = anim._viewer_meta(shape, anim.fps)
-    (ax,) = anim.butterfly_axes
-    (bf,) = meta["butterfly"]
-    assert bf["panel"] == 0
-    values = np.asarray(meta["values"][0])  # the page's values, reused
-    np.testing.assert_allclose(values, anim.values[0], rtol=1e-3)
-    # pixel = a * value + b, as the figure's artists place them
-    c, place = 4, _placer(ax, anim.dpi, shape[0])
-    rows, cols = zip(*(place(t, anim.values[0][k, c]) for k, t in enumerate(TIMES)),
-                     strict=True)  # fmt: skip
-    got_cols = bf["xa"] * np.asarray(meta["t"]) + bf["xb"]
-    got_rows = bf["ya"] * values[:, c] + bf["yb"]
-    assert np.abs(got_cols - np.asarray(cols)).max() <= 1
-    assert np.abs(got_rows - np.asarray(rows)).max() <= 1
+    assert [bf["panel"] for bf in meta["butterfly"]] == [0, 1]
+    for p, (bf, ax) in enumerate(zip(meta["butterfly"], anim.butterfly_axes,
+                                     strict=True)):  # fmt: skip
+        values = np.asarray(meta["values"][p])  # the page's values, reused
+        np.testing.assert_allclose(values, anim.values[p], rtol=1e-3)
+        c, place = 4, _placer(ax, anim.dpi, shape[0])
+        rows, cols = zip(*(place(t, y) for t, y in zip(TIMES, _traces(ax)[
+            anim.sensors.ch_names[c]][1], strict=True)), strict=True)  # fmt: skip
+        # pixel = a * value + b, as the figure's artists place them
+        assert np.abs(bf["xa"] * np.asarray(meta["t"]) + bf["xb"] - cols).max() <= 1
+        assert np.abs(bf["ya"] * values[:, c] + bf["yb"] - rows).max() <= 1
+        left, top = place(ax.get_xlim()[0], ax.get_ylim()[1])[::-1]
+        assert bf["box"][:2] == pytest.approx([left, top], abs=1)
+    plain = animate_coefs(_data(), info16, times=TIMES, res=32, dpi=50, show=False)
+    plain._map_region = None  # (set by saving)
+    assert "butterfly" not in plain._viewer_meta((10, 10), 10.0, frames=[0])
 
 
 def test_cli_butterfly(tmp_path, capsys):
@@ -244,13 +252,14 @@ def _orange(rgb):
     return np.abs(rgb.astype(int) - ORANGE).max(axis=-1) <= 40
 
 
+@pytest.mark.slow  # a page saved and read back 4 times in Chromium: ~3 s
 def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
     driver = browser
     data = _data()
     steep = 5
-    data[:, steep] = np.linspace(-45, 45, N_TIMES)  # clear of the others mid-way
+    data[:, steep] = np.linspace(-45, 45, N_TIMES)  # clear of the others early on
     anim = animate_coefs(data, info16, vlim=(-50, 50), units="µV",
-                         **{**FAST, "dpi": 80})  # fmt: skip
+                         **{**FAST, "dpi": 64})  # fmt: skip
     path = anim.save(tmp_path / "anim.html")
     shape = anim._frame_shape(anim.dpi)
     meta = anim._viewer_meta(shape, anim.fps)
@@ -287,7 +296,8 @@ def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
     assert driver.execute_script(f"return {ROOT}.getAttribute('data-playing')") != "1"
 
     # hovering a trace names its channel, and moves nothing
-    t = (TIMES[3] + TIMES[4]) / 2
+    t = (TIMES[1] + TIMES[2]) / 2  # the steep trace at -26, the others within 9
+    assert np.abs(np.delete(anim.values[0][1:3], steep, axis=1)).max() < 9
     _point_at(driver, *trace_point(t, steep)).perform()
     _wait(driver, f"return {ROOT}.querySelector('.cav-tip').textContent !== ''")
     assert _tip(driver).startswith(anim.sensors.ch_names[steep] + ": ")
