@@ -69,8 +69,9 @@ class CoefAnimation:
         The score panel's data: ``mean``, the band (``low``, ``high`` and
         ``band``, what it was computed across), ``chance``, ``label`` and
         ``matrix`` for a generalization matrix; with ``score_params['stats']``,
-        ``significant`` (bool per frame: the bar) and ``significance`` (what
-        the bar means).
+        ``significant`` (bool per sample: the bar) and ``significance`` (what
+        the bar means). The curve has every sample from ``tmin`` to ``tmax``
+        (``times``), also with ``decim``; ``frames`` is each frame's sample.
     time_labels : list of str
         The time label of each frame (e.g. ``'0.150 s'`` or ``'sample 15'``).
     map_axes : list of matplotlib.axes.Axes

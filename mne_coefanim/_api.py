@@ -31,7 +31,7 @@ from ._params import (
 )
 from .figure._figure import CoefFigure, Look
 from .figure._sheet import SheetMap, draw_sheet, sheet_columns
-from .scene._panels import is_sheet_time, sheet_times
+from .scene._frames import is_sheet_time, sheet_times
 from .scene._scene import FrameLevels, prepare_scene
 
 # -- public functions ---------------------------------------------------------
@@ -69,6 +69,7 @@ def animate_coefs(
     sphere=None,
     tmin=None,
     tmax=None,
+    decim=1,
     freqs=None,
     image_interp=DEFAULT_IMAGE_INTERP,
     extrapolate=DEFAULT_EXTRAPOLATE,
@@ -109,6 +110,7 @@ def animate_coefs(
     %(picks)s
     %(sphere)s
     %(tmin)s
+    %(decim)s
     %(freqs)s
     %(image_interp)s
     %(extrapolate)s
@@ -282,10 +284,10 @@ PUBLIC = frozenset(inspect.signature(animate_coefs).parameters)
 def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
     """Draw the maps of ``scene`` at ``time`` (times, or ``'peaks'``) on one figure.
 
-    The frames are picked by :func:`~.scene._panels.sheet_times`; their
+    The frames are picked by :func:`~.scene._frames.sheet_times`; their
     colour indices come from the animation's :class:`FrameLevels` (so fading
-    shows as in the animation). ``ncols``: maps per row (None: up to 5, then
-    wrap); ``pyplot=False`` makes the figure alone (see ``new_figure``).
+    shows as in the animation). ``ncols``: maps per row (None: up to 8, then
+    wrap evenly); ``pyplot=False`` makes the figure alone (see ``new_figure``).
     """
     picked = sheet_times(time, scene)
     n_panels = len(scene.titles)

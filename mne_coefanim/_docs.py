@@ -132,6 +132,15 @@ sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
     ``sphere=9.5`` for positions in metres).
 tmin, tmax : float | None
     Animate only the frames in this time range (seconds, inclusive).
+decim : int
+    Keep every ``decim``-th frame, from the first one (``tmin``'s sample; MNE's
+    ``decim`` counts from the data's first sample). Statistics (``mask``,
+    ``consistency``, ``score_params['stats']``) and the score curve use every sample;
+    the score panel draws the whole curve, its cursor at each frame's own time, as the
+    time labels and the viewer's ``#t=`` links are. E.g. 561 samples, ``decim=3``: 187
+    frames (logged). Default 1: every frame.
+
+    .. versionadded:: 0.2
 freqs : array-like, shape (n_freqs,) | (n_freqs, 2) | None
     The frequency (Hz) of each entry of the data's frequency axis, or the ``(low,
     high)`` edges of each band, in increasing order. The axis is named ``'freqs'`` (or
@@ -186,10 +195,9 @@ cnorm : matplotlib.colors.Normalize | None
 colorbar : bool
     Draw a colour bar.
 butterfly : bool
-    Also draw every channel's time course under its map (one per panel), with the time
-    cursor, as MNE's ``butterfly``: the values the map interpolates, in the colour bar's
-    units and limits; with ``mask``, significant stretches thick and black. Frequency
-    rows are refused: pick one with ``coef_params=dict(fmin=..., fmax=...)``.
+    Also draw each channel's time course (the values the maps show, in the colour bar's
+    units and limits) under its map, one per panel, with the time cursor, as MNE's; with
+    ``mask``, significant stretches thick and black. Not with frequency rows (pick one).
 
     .. versionadded:: 0.2
 units : str | None
@@ -330,7 +338,7 @@ show : bool
     fit, it keeps one frame in k (the smallest k that fits, played at ``fps / k`` so
     that the duration stays) and says so under the controls and in the log. None uses
     :attr:`CoefAnimation.inline_max_bytes` (20 MB unless set on the animation).
-    ``save('....html')`` keeps every frame.
+    ``save('....html')`` keeps every frame; ``decim`` keeps fewer in every output.
 overwrite : bool
     Replace existing files. If False (default), an existing output raises
     ``FileExistsError`` before anything is rendered.
@@ -387,30 +395,23 @@ def _nest(header, intro, keys, note):
 docdict = _parse(_ENTRIES)
 docdict["dpi_inline"] = docdict["dpi_output"]
 docdict["coef_params"] = _nest(
-    "coef_params : dict | None",
-    "What to take from the data, and how to read it (a dict, as MNE's\n"
-    "    ``mask_params``; keys not given take their defaults). Its keys:",
-    DICTS["coef_params"],
-    "versionadded:: 0.2")
+    "coef_params : dict | None", "What to take from the data, and how to read it "
+    "(a dict, as MNE's\n    ``mask_params``; keys not given take their defaults). "
+    "Its keys:", DICTS["coef_params"], "versionadded:: 0.2")
 docdict["score_params"] = _nest(
-    "score_params : dict | None",
-    "How the score panel reads, labels and tests ``scores`` (a dict; keys not\n"
-    "    given take their defaults). Its keys:",
-    DICTS["score_params"],
-    "versionadded:: 0.2")
+    "score_params : dict | None", "How the score panel reads, labels and tests "
+    "``scores`` (a dict; keys not\n    given take their defaults). Its keys:",
+    DICTS["score_params"], "versionadded:: 0.2")
 docdict["consistency"] = _nest(
     docdict["consistency"].replace("'sem'\n", "'sem' | dict\n", 1),
     "A dict ``dict(kind=..., display=..., alpha=...)`` gives the kind (one of\n"
     "    the above) and how it is shown (``alpha``: see ``score_params``):",
     {"display": "consistency_display"},
-    "versionchanged:: 0.2\n       Takes a dict (``consistency_display`` before).",
-)
+    "versionchanged:: 0.2\n       Takes a dict (``consistency_display`` before).")
 docdict["mask_params"] = _nest(
-    docdict["mask_params"],
-    "The key ``dim`` (ours) is no marker property:",
+    docdict["mask_params"], "The key ``dim`` (ours) is no marker property:",
     DICTS["mask_params"],
-    "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).",
-)
+    "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).")
 docdict["beyond_sensors"] = "beyond_sensors" + docdict["extrapolated"][12:] + (
     "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before.")
 

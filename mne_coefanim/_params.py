@@ -56,6 +56,11 @@ def _one_of(*allowed):
     return lambda name, value: _checks.check_option(name, value, allowed)
 
 
+def _positive_int(name, value):
+    """Check an int option of at least 1 (``decim``)."""
+    return _checks.check_int(name, value, minimum=1)
+
+
 _P = Param
 _OPT_STR = str | None
 PARAMS = {p.name: p for p in (
@@ -78,6 +83,8 @@ PARAMS = {p.name: p for p in (
         "without --first-time, it is still read as the first sample's time, with "
         "a deprecation warning, for one release")),
     _P("tmax", "data", float | None, doc="tmin"),
+    _P("decim", "data", int, 1, _positive_int,
+       cli=("output", "positive_int", "K", "%(default)s", "")),
     _P("freqs", "data"), _P("fmin", "data", float | None),
     _P("fmax", "data", float | None, doc="fmin"),
     # sensors: which channels the map shows, and the head sphere

@@ -65,6 +65,21 @@ def test_shared_scale_labels_the_first_only(info16):
                                TIMES * 1e3)  # fmt: skip
 
 
+def test_decim_draws_the_frames_shown(info16):
+    """With decim, the traces are the values of the frames shown (the masks
+    are known at those), the cursor at each frame's own time."""
+    mask = np.abs(_data(seed=3)) > 2
+    anim = animate_coefs(_data(), info16, decim=3, mask=mask, **FAST)
+    assert len(anim) == 3
+    (ax,) = anim.butterfly_axes
+    x, y = _traces(ax)[anim.sensors.ch_names[2]]
+    np.testing.assert_array_equal(x, TIMES[::3])
+    np.testing.assert_array_equal(y, _data()[::3, 2])
+    anim.show_frame(2)
+    cursor = ax.lines[-1]
+    assert cursor.get_xdata()[0] == pytest.approx(TIMES[6])
+
+
 def test_mask_marks_the_significant_stretches(info16):
     data = _data()
     mask = np.zeros(data.shape, bool)

@@ -12,6 +12,7 @@ import mne
 import numpy as np
 import pytest
 from conftest import assert_one_line_error, make_info, option_helps, run
+from PIL import Image
 
 from mne_coefanim._docs import summary
 
@@ -328,6 +329,34 @@ def test_old_times_is_deprecated(tmp_path, capsys, spy, info_file, rng):
     assert len(spy[0].anim) == 4
 
 
+def test_decim_keeps_one_frame_in_k(tmp_path, capsys, spy, info_file, rng):
+    np.save(tmp_path / "coefs.npy", rng.standard_normal((561, N_CH)))
+    code, out, err = run(capsys, "render", tmp_path / "coefs.npy", "--info",
+                         info_file, "-o", tmp_path / "out.gif", "--sfreq", 160,
+                         "--first-time", -0.5, "--decim", 3, "--res", 8, "--dpi",
+                         40)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert spy[0].kwargs["decim"] == 3
+    np.testing.assert_array_equal(spy[0].anim.times, -0.5 + np.arange(0, 561, 3) / 160)
+    assert spy[0].anim.time_labels[:2] == ["-0.500 s", "-0.481 s"]
+    assert "(187 frames, one in 3, " in out
+    with Image.open(tmp_path / "out.gif") as gif:
+        assert gif.n_frames == 187
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [("0", "argument --decim: must be >= 1, got 0"),
+     ("1.5", "argument --decim: expected an integer, got '1.5'"),
+     ("12", "--decim 12 keeps one frame in 12, but there are only 11 frames in "
+      "the data; pass --decim 11 or less.")],
+)  # fmt: skip
+def test_decim_errors(tmp_path, capsys, info_file, rng, value, match):
+    code, _, err = render(capsys, tmp_path, info_file, rng.standard_normal((11, N_CH)),
+                          "--decim", value)  # fmt: skip
+    assert_one_line_error(code, err, match)
+
+
 @pytest.mark.parametrize(
     "options, match",
     [
@@ -351,7 +380,7 @@ def test_time_option_errors(tmp_path, capsys, info_file, rng, options, match):
     "option, name",
     [("--scores", "scores"), ("--chance", "chance"), ("--scoring", "scoring"),
      ("--mask", "mask"), ("--scalings", "scalings"), ("--units", "units"),
-     ("--tmin", "tmin")],
+     ("--tmin", "tmin"), ("--decim", "decim")],
 )  # fmt: skip
 def test_help_says_what_python_says(capsys, option, name):
     text = option_helps(capsys, "render")[option]

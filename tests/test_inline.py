@@ -242,7 +242,8 @@ def test_long_inline_viewer_keeps_one_frame_in_k(long_anim, monkeypatch):
     assert logged == [
         f"The inline viewer holds one frame in {step} ({len(records)} of 10000, "
         f"{len(html) / 1e6:.1f} MB) to stay under max_bytes=0.3 MB; "
-        "save('....html') holds them all."
+        "save('....html') holds them all, and animate_coefs(decim=k) keeps one "
+        "in k in every output."
     ]
     meta = json.loads(re.search(r"const M=(\{.*?\});\n", html, re.S).group(1))
     assert len(meta["labels"]) == len(meta["values"][0]) == len(records)
@@ -277,7 +278,8 @@ def test_big_html_file_warns(anim, tmp_path, monkeypatch):
     monkeypatch.setattr(_viewer, "HTML_WARN_BYTES", 1000)
     with pytest.warns(RuntimeWarning, match=r"anim.html is 0\.\d MB \(40 frames\); "
                       r"browsers are slow .* a shorter time window \(tmin, "
-                      r"tmax\), a lower dpi or res"):  # fmt: skip
+                      r"tmax\), a lower dpi or res, or one frame in k "
+                      r"\(animate_coefs\(decim=k\)\)"):  # fmt: skip
         anim.save(tmp_path / "anim.html")
 
 

@@ -177,15 +177,38 @@ def test_peaks_of_the_scores(effect):
 @pytest.mark.parametrize(
     "n_maps, ncols, rows",
     [(7, None, [7]), (6, None, [6]), (8, None, [8]), (9, None, [5, 4]),
-     (12, None, [6, 6]), (7, 3, [3, 3, 1]), (7, 7, [7])],
+     (10, None, [5, 5]), (12, None, [6, 6]), (7, 3, [3, 3, 1]), (7, 7, [7])],
 )  # fmt: skip
 def test_maps_wrap_after_ncols(effect, n_maps, ncols, rows):
     times = list(np.linspace(-0.1, 0.2, n_maps))
     sheet = plot_coefs(**effect, time=times, ncols=ncols, **FAST)
-    bottoms = [round(ax.get_position().y0, 6) for ax in _map_axes(sheet)]
+    boxes = [ax.get_position() for ax in _map_axes(sheet)]
+    bottoms = [round(box.y0, 6) for box in boxes]
     # rows from the top down, times in the order given
     assert [bottoms.count(b) for b in sorted(set(bottoms), reverse=True)] == rows
     assert bottoms == sorted(bottoms, reverse=True)
+    # columns: each row's maps left to right, in the first row's columns
+    lefts = [round(box.x0, 6) for box in boxes]
+    first, start = lefts[: rows[0]], 0
+    assert first == sorted(first) and len(set(first)) == rows[0]
+    for n in rows:
+        assert lefts[start : start + n] == first[:n]
+        start += n
+
+
+def test_six_maps_fill_one_row(effect):
+    """MNE's row: no second row, no empty slot; only the colour bar beside."""
+    sheet = plot_coefs(**effect, time=list(np.linspace(-0.1, 0.2, 6)), **FAST)
+    maps = _map_axes(sheet)
+    width = sheet.get_figwidth()
+    boxes = [ax.get_position() for ax in maps]
+    assert len({round(box.y0, 6) for box in boxes}) == 1
+    gaps = np.diff([box.x0 for box in boxes]) * width  # inches, map to map
+    np.testing.assert_allclose(gaps, gaps[0])
+    (bar,) = [ax for ax in sheet.axes if ax not in maps and not ax.get_xlabel()]
+    # left of the first map and between the last map and the bar: margins only
+    assert boxes[0].x0 * width < 0.2
+    assert (bar.get_position().x0 - boxes[-1].x1) * width < 0.2
 
 
 def test_several_panels_are_rows(effect):

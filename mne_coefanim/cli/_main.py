@@ -104,7 +104,7 @@ def run_demo(args):
         values, study.info, times=study.times, dims=study.dims, transform=transform,
         units=None if transform == "zscore" else units, scores=study.scores,
         score_label="AUC", title=title, res=args.res, fps=args.fps, dpi=args.dpi,
-        verbose=verbose,
+        decim=args.decim, verbose=verbose,
     )  # fmt: skip
     return _save(anim, output, args, start)
 
@@ -234,7 +234,8 @@ def _save(anim, output, args, start):
     if not args.quiet:
         elapsed = time.perf_counter() - start
         size = size_text(path.stat().st_size)
-        print(f"Wrote {path} ({len(anim)} frames, {size}) in {elapsed:.1f} s")
+        kept = f", one in {args.decim}" if args.decim > 1 else ""  # --decim
+        print(f"Wrote {path} ({len(anim)} frames{kept}, {size}) in {elapsed:.1f} s")
     return EXIT_OK
 
 

@@ -166,8 +166,9 @@ class CoefFigure:
         self.cursor = self.cursor_h = self.score_axes = None
         if scores is not None:
             self.score_axes = self.fig.add_axes(rects["scores"])
+            # the whole curve (every sample, with decim), the cursor per frame
             self.cursor, self.cursor_h = draw_score_panel(
-                self.fig, self.score_axes, scores, self.times, self.time_unit
+                self.fig, self.score_axes, scores, scores.times, self.time_unit
             )
         self.butterfly_axes, self.butterfly_cursors = [], []
         if self.butterfly is not None:

@@ -146,14 +146,15 @@ def _wrap(note, width):
 def _draw_scores(ax, scene, frames, unit):
     """Draw the score curve (a matrix's diagonal), marked at the frames."""
     scores = scene.scores
-    x = time_axis(scene.times, unit)
+    x = time_axis(scores.times, unit)  # every sample, also with decim
     # say what the curve and its band are
     what = scores.band if scores.matrix is None else "diagonal (training = testing)"
     draw_score_curve(ax, x, scores, note=what, xlabel=time_axis_label("Time", unit))
-    ax.vlines(x[frames], 0, 1, transform=ax.get_xaxis_transform(),
+    samples = scores.frames[frames]  # the frames' samples on the curve
+    ax.vlines(x[samples], 0, 1, transform=ax.get_xaxis_transform(),
               colors=MARKER_COLOR, linestyles=":", linewidth=1,
               gid="time-lines")  # fmt: skip
-    ax.plot(x[frames], scores.mean[frames], "o", color=MARKER_COLOR,
+    ax.plot(x[samples], scores.mean[samples], "o", color=MARKER_COLOR,
             markersize=4, clip_on=False, gid="time-markers")  # fmt: skip
 
 

@@ -63,7 +63,8 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
             f"The inline viewer holds one frame in {step} "
             f"({math.ceil(n_frames / step)} of {n_frames}, "
             f"{len(html) / 1e6:.1f} MB) to stay under max_bytes="
-            f"{max_bytes / 1e6:g} MB; save('....html') holds them all."
+            f"{max_bytes / 1e6:g} MB; save('....html') holds them all, and "
+            "animate_coefs(decim=k) keeps one in k in every output."
         )
     return html
 
@@ -349,13 +350,14 @@ def _score(ax, scores, height, frames):
     label = scores.label or "score"
     if scores.tf_matrix is not None:  # hovering shows the curve: say what it is
         label += f" (mean of {len(scores.tf_matrix)} frequency rows)"
+    samples = np.asarray(scores.frames)[frames]  # on the curve (decim)
     score = {
         **_placed(ax, height), "label": label,
-        "mean": _significant([np.asarray(scores.mean)[frames]])[0],
+        "mean": _significant([np.asarray(scores.mean)[samples]])[0],
         "matrix": scores.matrix is not None,
         "values": None,
     }  # fmt: skip
-    if scores.matrix is not None and len(scores.matrix) <= MAX_MATRIX_TIMES:
-        matrix = np.asarray(scores.matrix)[np.ix_(frames, frames)]
+    if scores.matrix is not None and len(scores.frames) <= MAX_MATRIX_TIMES:
+        matrix = np.asarray(scores.matrix)[np.ix_(samples, samples)]
         score["values"] = _significant(matrix)
     return score

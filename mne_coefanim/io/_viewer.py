@@ -306,8 +306,7 @@ class ViewerWriter(Writer):
                 f"({self._stream.n_frames} frames); browsers are slow to open "
                 f"pages over {HTML_WARN_BYTES / 1e6:,.1f} MB. Fewer or smaller "
                 "frames make it smaller: a shorter time window (tmin, tmax), "
-                "a lower dpi or res, or every k-th frame (to_html keeps one in "
-                "k to stay under max_bytes)."
+                "a lower dpi or res, or one frame in k (animate_coefs(decim=k))."
             )
 
     def close(self):

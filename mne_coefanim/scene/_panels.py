@@ -9,23 +9,15 @@
 * **chance**: taken from what is known (the decoder's scoring and classes, a
   ``scoring`` argument, or a ``score_label`` naming a known score), or not
   drawn at all.
-
-A sheet of maps shows the frame nearest each time asked for (refusing
-times outside the frames shown, or two on one frame), or with
-``time='peaks'`` the peaks (:func:`~..stats._score_tests.find_peaks`) of the
-score mean, else of the global field power (the std across channels, as
-MNE's ``plot_joint``).
 """
 
 from dataclasses import dataclass
-from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
 from mne.utils import logger
 
 from .._checks import MAX_SCORE, as_float_array, check_chance, check_type
-from ..stats._score_tests import find_peaks
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {
@@ -60,9 +52,11 @@ class ScorePanel:
     rows'`` or None: one curve); ``significant`` is where the test found
     the score above chance (``significance`` says how); ``chance_note``
     says when accuracy's chance 1 / n_classes assumes balanced classes.
+    The curve has every sample from ``tmin`` to ``tmax`` (``times``), also
+    with ``decim``: ``frames`` is each frame's sample on it.
     """
 
-    mean: np.ndarray  # (n_times,)
+    mean: np.ndarray  # (n_samples,): every sample from tmin to tmax
     low: np.ndarray | None = None
     high: np.ndarray | None = None
     chance: float | None = None  # a dashed line; None draws none
@@ -73,14 +67,16 @@ class ScorePanel:
     tf_labels: tuple = ()  # each tf_matrix row's frequency, e.g. '8–12 Hz'
     rows: np.ndarray | None = None  # (n_rows, n_all_times), not cropped
     rows_are: str | None = None
-    significant: np.ndarray | None = None  # (n_times,) bool: the test's bar
+    significant: np.ndarray | None = None  # (n_samples,) bool: the test's bar
     significance: str | None = None
     chance_note: str | None = None
+    times: np.ndarray | None = None  # (n_samples,) the curve's times
+    frames: np.ndarray | None = None  # (n_frames,) int: each frame's sample
 
 
 def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
                 sample_dim, n_samples, time_sel, n_times, freqs=None):  # fmt: skip
-    """Build the score panel, cropped to the frames shown; None without scores.
+    """Build the score panel, cropped to ``time_sel``; None without scores.
 
     ``decoder`` (a DecoderFacts or None), ``sample_dim`` and ``n_samples``
     describe the animated data, to say what the scores' rows are; ``freqs``
@@ -316,126 +312,3 @@ def _read_as_tf(shape, expected, n_samples):
         "curves."
     )
     return True
-
-
-# -- the frames a sheet shows ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SheetTimes:
-    """The frames a sheet shows; with ``time='peaks'``, whose peaks and why."""
-
-    frames: np.ndarray  # frame indices, in the order the maps are drawn
-    source: str | None = None  # e.g. 'AUC (mean across 8 subjects)'
-    rule: str | None = None  # what made them peaks (find_peaks)
-
-
-def is_sheet_time(time):
-    """Whether ``time`` asks for a sheet (anything but one number)."""
-    return isinstance(time, bool) or not isinstance(time, Real)
-
-
-def sheet_times(time, scene):
-    """Resolve ``time`` (a sequence of times, or ``'peaks'``) to frames.
-
-    Parameters
-    ----------
-    time : sequence of float | 'peaks'
-        As in :func:`mne_coefanim.plot_coefs`.
-    scene : Scene
-        The validated scene (its times, values and score panel).
-
-    Returns
-    -------
-    times : SheetTimes
-        The frames, and what picked them.
-    """
-    if isinstance(time, str):
-        if time != "peaks":
-            raise ValueError(
-                f"time must be a number, a sequence of numbers or 'peaks'; got "
-                f"{time!r:.60}."
-            )
-        return _peak_times(scene)
-    return SheetTimes(_nearest_frames(_as_times(time), scene))
-
-
-def _as_times(time):
-    """Return ``time`` as a 1-D float array, or raise naming ``time``."""
-    allowed = "a number, a sequence of numbers or 'peaks'"
-    if isinstance(time, dict | set) or not hasattr(time, "__len__"):
-        raise TypeError(f"time must be {allowed}; got {type(time).__name__}.")
-    try:
-        times = np.asarray(time, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"time must be {allowed}; got {time!r:.60}.") from None
-    if times.ndim != 1 or not times.size:
-        raise ValueError(
-            f"time must be {allowed}: a sequence holds at least one time, in one "
-            f"dimension; got shape {times.shape}."
-        )
-    if np.asarray(time).dtype == bool:
-        raise TypeError(f"time must be {allowed}; got booleans ({time!r:.60}).")
-    if not np.isfinite(times).all():
-        raise ValueError(f"time must hold finite numbers; got {time!r:.60}.")
-    return times
-
-
-def _nearest_frames(times, scene):
-    """Return the frame nearest each time; refuse times outside the frames."""
-    shown = np.asarray(scene.times, dtype=np.float64)
-    unit = "sample" if scene.times_are_samples else "s"
-    eps = 1e-9 * max(1.0, float(np.ptp(shown)))
-    outside = times[(times < shown[0] - eps) | (times > shown[-1] + eps)]
-    if outside.size:
-        raise ValueError(
-            f"time must lie within the frames shown, {shown[0]:g} to "
-            f"{shown[-1]:g} ({unit}; after tmin and tmax); got "
-            f"{', '.join(f'{t:g}' for t in outside)}."
-        )
-    frames = np.abs(shown[np.newaxis] - times[:, np.newaxis]).argmin(axis=1)
-    values, counts = np.unique(frames, return_counts=True)
-    if (counts > 1).any():
-        twice = shown[values[counts > 1][0]]
-        raise ValueError(
-            f"time asks for the frame at {twice:g} {unit} more than once (the "
-            f"nearest frame to each time is shown); give times at least one "
-            f"frame apart: {list(times)}."
-        )
-    return frames
-
-
-def _peak_times(scene):
-    """Pick the peaks of the score mean, else of the global field power."""
-    curve, source = _peak_curve(scene)
-    times = None if scene.times_are_samples else np.asarray(scene.times)
-    significant = None if scene.scores is None else scene.scores.significant
-    frames, rule = find_peaks(curve, times=times, significant=significant)
-    shown = ", ".join(f"{scene.times[k]:g}" for k in frames)
-    unit = "sample" if scene.times_are_samples else "s"
-    logger.info(f"time='peaks': {len(frames)} peak(s) of the {source} at "
-                f"{shown} {unit}: {rule}.")  # fmt: skip
-    return SheetTimes(frames, source, rule)
-
-
-def _peak_curve(scene):
-    """Return the curve whose peaks to pick, and what it was computed across."""
-    scores = scene.scores
-    if scores is not None:
-        if scores.matrix is not None:
-            what = "diagonal of the generalization matrix"
-        elif scores.band is not None:  # it says across what (e.g. 8 subjects)
-            what = scores.band.replace("± SEM across", "mean across")
-        else:  # one row of scores
-            what = None
-        label = scores.label if what is None else f"{scores.label} ({what})"
-        return np.asarray(scores.mean, dtype=np.float64), f"score {label}"
-    if len(scene.values) > 1:
-        raise ValueError(
-            f"time='peaks' without scores picks the peaks of the global field "
-            f"power, which is one panel's; there are {len(scene.values)} panels. "
-            f"Pass the times (time=[...]) or scores= (whose peaks are shared)."
-        )
-    n_channels = scene.values.shape[-1]
-    gfp = scene.values[0].std(axis=-1)
-    return gfp, f"global field power (std across the {n_channels} channels)"

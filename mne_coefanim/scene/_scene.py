@@ -1,10 +1,10 @@
 """Validate the user's input once and precompute what all frames share.
 
 The inputs' outputs (sensors, coefficient data) are aligned channel by
-channel, scaled for display, cropped in time, and joined with the colour
-tables, masks and score panel into one :class:`Scene`, which the figure,
-the frame compositor and the writers then trust; :class:`FrameLevels`
-gives each frame's colour indices.
+channel, scaled for display, cropped in time and decimated (``_frames``),
+and joined with the colour tables, masks and score panel into one
+:class:`Scene`, which the figure, the frame compositor and the writers then
+trust; :class:`FrameLevels` gives each frame's colour indices.
 """
 
 import functools
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from mne.utils import logger
 
-from .._checks import MIN_CHANNELS, check_option, check_real
+from .._checks import MIN_CHANNELS, check_option
 from .._params import as_kwargs
 from ..inputs._coefs import as_coef_data
 from ..inputs._csp import is_csp_input, split_csp_panels
@@ -41,6 +41,7 @@ from ._colors import (
     panel_tables,
     twin_fade,
 )
+from ._frames import select_frames
 from ._panels import ScorePanel, score_panel
 
 
@@ -94,10 +95,13 @@ def prepare_scene(data, info, options):
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
     csp = [is_csp_input(item) for item in rows.items]
     positive = positive_classes(panels, csp, options.data.class_names)
-    time_sel = _time_selection(panels, options.data.tmin, options.data.tmax)
+    when = options.data  # tmin, tmax, then decim
+    frames = select_frames(panels, when.tmin, when.tmax, when.decim)
+    time_sel = frames.kept
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
     mask, alpha = row_masks(stats.mask, stats.alpha, rows.axis, len(panels))
+    # tests run on every sample: a frame's mask is the mask at its sample
     masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha,
                           seed=stats.seed)  # fmt: skip
     interp = scalp_interpolator(  # built once per geometry, then shared
@@ -116,7 +120,7 @@ def prepare_scene(data, info, options):
     scene = Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=first.times[time_sel], sensors=sensors, interp=interp,
-        tables=tables, scores=_scores(options, first, time_sel, rows.axis),
+        tables=tables, scores=_scores(options, first, frames, rows.axis),
         vlim_each=vlim_each, faded=faded_twins(tables, twin_fade(mask_dim, outside)),
         mask_dim=mask_dim, extrapolated=outside,
         times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
@@ -170,20 +174,24 @@ def _match_sensors(panels, sensors, info, data_options):
     return sensors, panels
 
 
-def _scores(options, first, time_sel, freqs=None):
-    """Build the score panel, told what the first panel's data are; test it."""
+def _scores(options, first, frames, freqs=None):
+    """Build the score panel (every sample from tmin to tmax); test it."""
+    crop = frames.crop  # the whole curve, also with decim
     panel = score_panel(
         **as_kwargs(options.scores), decoder=first.decoder,
         sample_dim=first.sample_dim,
         n_samples=None if first.samples is None else len(first.samples),
-        time_sel=time_sel, n_times=len(first.times), freqs=freqs,
+        time_sel=crop, n_times=len(first.times), freqs=freqs,
     )  # fmt: skip
     stats = options.stats  # score_stats=...: a bar where above chance
     # 2-D scores are subjects only if data says so: not when its axes are guessed
     guessed = first.guessed_dims if np.ndim(options.scores.scores) == 2 else None
-    return tested_scores(panel, stats.score_stats, first.times, time_sel,
-                         alpha=stats.alpha, seed=stats.seed,
-                         guessed_dims=guessed)  # fmt: skip
+    panel = tested_scores(panel, stats.score_stats, first.times, crop,
+                          alpha=stats.alpha, seed=stats.seed,
+                          guessed_dims=guessed)  # fmt: skip
+    if panel is None:
+        return None
+    return replace(panel, times=first.times[crop], frames=frames.on_crop)
 
 
 _FILTERS_NOTE = (
@@ -223,25 +231,6 @@ def _default_info(info, items):
         "a DigMontage, or an array of 2-D positions (n_channels, 2). Only an "
         "Evoked carries its own."
     )
-
-
-def _time_selection(panels, tmin, tmax):
-    times = panels[0].times
-    for panel in panels[1:]:
-        if panel.times.shape != times.shape or not np.allclose(panel.times, times):
-            raise ValueError(f"all panels must share the same times; got {len(times)} "
-                             f"and {len(panel.times)} time points.")  # fmt: skip
-    for name, value in (("tmin", tmin), ("tmax", tmax)):
-        if value is not None:
-            check_real(name, value)
-    lo = times[0] if tmin is None else tmin
-    hi = times[-1] if tmax is None else tmax
-    eps = 1e-9 * max(1.0, np.ptp(times))
-    sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
-    if not sel.size:
-        raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
-                         f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
-    return sel
 
 
 def _check_spread(sensors):
