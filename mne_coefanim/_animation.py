@@ -81,6 +81,9 @@ class CoefAnimation:
         ``colorbar=False``).
     score_axes : matplotlib.axes.Axes | None
         The score panel's axes.
+    butterfly_axes : list of matplotlib.axes.Axes
+        With ``butterfly=True``, the axes of the channels' time courses, one
+        per panel (each channel a line labelled with its name); else empty.
     fps, dpi : float
         The frame rate and resolution used by :meth:`save`.
     inline_max_bytes : int
@@ -102,7 +105,7 @@ class CoefAnimation:
         self.sensors, self.scores = scene.sensors, scene.scores
         self.time_labels = list(cfig.layers.labels)
         self.map_axes, self.colorbars = cfig.map_axes, cfig.colorbars
-        self.score_axes = cfig.score_axes
+        self.score_axes, self.butterfly_axes = cfig.score_axes, cfig.butterfly_axes
         self.fps, self.dpi = fps, dpi
         self._levels, self._blit = FrameLevels(scene, images=bool(cfig.contours)), blit
         self._anim = None  # the FuncAnimation, made when something can play it

@@ -79,6 +79,7 @@ def animate_coefs(
     cmap=None,
     cnorm=None,
     colorbar=True,
+    butterfly=False,
     units=None,
     scalings=None,
     title=None,
@@ -119,6 +120,7 @@ def animate_coefs(
     %(cmap)s
     %(cnorm)s
     %(colorbar)s
+    %(butterfly)s
     %(units)s
     %(scalings)s
     %(title)s
@@ -248,8 +250,14 @@ def _bind(data, info, kwargs):
 def _plot_sheet(data, info, time, ncols, kwargs, *, pyplot):
     """Draw the sheet of maps at several times, from animate_coefs' arguments."""
     params = _check_call(_bind(data, info, kwargs))
-    scene = prepare_scene(data, info, scene_options(params))
     look = Look.from_params(params)
+    if look.butterfly:  # before any data is read
+        raise ValueError(
+            f"butterfly=True draws the time courses under an animation or a single "
+            f"frame; a sheet of maps (time={time!r:.40}) has none. Pass one time, or "
+            "butterfly=False."
+        )
+    scene = prepare_scene(data, info, scene_options(params))
     return build_sheet(scene, look, time=time, ncols=ncols, dpi=params["dpi"],
                        pyplot=pyplot)  # fmt: skip
 

@@ -194,6 +194,12 @@ cnorm : matplotlib.colors.Normalize | None
     A colour normalisation (e.g. ``TwoSlopeNorm``), as in MNE.
 colorbar : bool
     Draw a colour bar.
+butterfly : bool
+    Also draw each channel's time course (the values the maps show, in the colour bar's
+    units and limits) under its map, one per panel, with the time cursor, as MNE's; with
+    ``mask``, significant stretches thick and black. Not with frequency rows (pick one).
+
+    .. versionadded:: 0.2
 units : str | None
     The colour bar's label; None takes the data's units if known (each panel's own with
     ``vlim='each'``).
@@ -315,8 +321,6 @@ time_unit : 's' | 'ms'
     The unit of the time label and score axis.
 fps : float
     Frames per second on screen and in saved files.
-blit : bool
-    Blit on screen (redraw only what changes).
 dpi : float
     Resolution of the figure and of saved files, from 10 to 1000.
 show : bool
@@ -403,16 +407,13 @@ docdict["consistency"] = _nest(
     "A dict ``dict(kind=..., display=..., alpha=...)`` gives the kind (one of\n"
     "    the above) and how it is shown (``alpha``: see ``score_params``):",
     {"display": "consistency_display"},
-    "versionchanged:: 0.2\n       Takes a dict (``consistency_display`` before).",
-)
+    "versionchanged:: 0.2\n       Takes a dict (``consistency_display`` before).")
 docdict["mask_params"] = _nest(
     docdict["mask_params"], "The key ``dim`` (ours) is no marker property:",
     DICTS["mask_params"],
     "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).")
-docdict["beyond_sensors"] = (
-    "beyond_sensors" + docdict["extrapolated"][len("extrapolated"):]
-    + "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before."
-)
+docdict["beyond_sensors"] = "beyond_sensors" + docdict["extrapolated"][12:] + (
+    "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before.")
 
 
 def fill_doc(func):
@@ -440,9 +441,8 @@ _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 
 def summary(name):
     """Return entry ``name``'s first sentence as plain text, lower-cased (CLI help)."""
-    description = " ".join(
-        line.strip() for line in docdict[name].strip("\n").split("\n")[1:]
-    )
+    lines = docdict[name].strip("\n").split("\n")[1:]
+    description = " ".join(line.strip() for line in lines)
     # the first ". " that ends a sentence (not the one of "e.g." or "i.e.")
     ends = r"(?<=[a-z0-9)])(?<!\be\.g)(?<!\bi\.e)\. "
     sentence = re.split(ends, description + " ", maxsplit=1)[0]

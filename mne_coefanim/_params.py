@@ -131,6 +131,7 @@ PARAMS = {p.name: p for p in (
        cli=("look", None, None, "none", "")),
     _P("sensors", "look", bool | str, True), _P("contours", "look", int, 0),
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
+    _P("butterfly", "look", bool, False, cli=("look", "flag", None, "off", "")),
     _P("time_unit", "look", str, DEFAULT_TIME_UNIT,
        cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation

@@ -310,10 +310,11 @@ def _python_options(group):
         if param.cli and param.cli[0] == group:
             _, kind, metavar, default, more = param.cli
             text = summary(param.doc or name).replace("%", "%%")
-            kwargs = dict(help=f"{text} (default: {default}){more}", metavar=metavar)
+            flag = dict(action="store_true") if kind == "flag" else {"metavar": metavar}
+            kwargs = dict(help=f"{text} (default: {default}){more}", **flag)
             if isinstance(kind, tuple):
                 kwargs["choices"] = kind
-            elif kind is not None:
+            elif kind not in (None, "flag"):
                 kwargs["type"] = globals()[kind]
             if default == "%(default)s":
                 kwargs["default"] = param.default
@@ -323,9 +324,8 @@ def _python_options(group):
 
 def _add_group(sub, group, parent=None):
     """Add an argument group's options: the command's own, then Python's."""
-    if parent is None:
-        title = _GROUPS[group]
-        parent = sub if title is None else sub.add_argument_group(title)
+    title = _GROUPS[group]  # None: the command's own
+    parent = parent or (sub if title is None else sub.add_argument_group(title))
     for flags, kwargs in _ALONE[group] + _python_options(group):
         parent.add_argument(*flags, **kwargs)
     return parent

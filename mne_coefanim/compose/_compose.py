@@ -185,7 +185,7 @@ class FrameCompositor:
                                       strict=True) if ink is not None
         )}  # fmt: skip
         if self._cursor_ink is not None:
-            stored.add(layers.cursor)
+            stored.update(layers.cursors)
         # the label sits on the static picture: each character's pixels can
         # be blended once, here, and pasted as palette indices every frame;
         # not where it meets a map, nor where two characters' pictures meet
@@ -216,10 +216,15 @@ class FrameCompositor:
 
 
 def _overlay_inks(layers, canvas, shape):
-    """Draw the cursor's and markers' pixels once (None: none stored)."""
+    """Draw the cursors' and markers' pixels once (None: none stored).
+
+    The cursors (in axes apart) are one ink per frame: all or none stored.
+    """
+    inks = [cursor_ink(c, layers.cursor_x, canvas, shape) for c in layers.cursors]
     cursor = None
-    if layers.cursor is not None:
-        cursor = cursor_ink(layers.cursor, layers.cursor_x, canvas, shape)
+    if inks and all(ink is not None for ink in inks):
+        cursor = [tuple(map(np.concatenate, zip(*each, strict=True)))
+                  for each in zip(*inks, strict=True)]  # fmt: skip
     markers = [marker_ink(line, layers.marker_pos, canvas, shape)
                for line in layers.mask_lines]  # fmt: skip
     return cursor, markers

@@ -11,10 +11,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .._checks import check_int, check_option, check_type
+from ..scene._butterfly import butterfly_panel
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
     check_titles,
+    colorbar_labels,
     contour_levels,
     draw_colorbars,
     draw_contours,
@@ -43,6 +45,10 @@ SCORE_HEIGHT = 1.25  # a curve's panel
 MATRIX_HEIGHT = 2.2  # a matrix is drawn square
 TF_HEIGHT = 1.8  # a few frequency rows, readable under the maps
 MAX_FREQ_TICKS = 8  # more rows get every k-th label, so labels never overlap
+BUTTERFLY_HEIGHT = 1.25  # the channels' time courses, under each map
+BUTTERFLY_LEFT = 0.55  # inside the map's width: the y tick labels and label
+TRACE = dict(color="0.55", linewidth=0.6)  # a channel's time course
+MARKED = dict(color="k", linewidth=1.6)  # its significant stretches (mask)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Look:
     colorbar: bool = True
     mask_params: object = None
     time_unit: str = "s"
+    butterfly: bool = False
 
     @classmethod
     def from_params(cls, params):
@@ -63,6 +70,7 @@ class Look:
         check_option("time_unit", look["time_unit"], TIME_UNITS)
         look["contours"] = check_int("contours", look["contours"], minimum=0)
         check_type("sensors", look["sensors"], (bool, str), "a bool or a format string")
+        check_type("butterfly", look["butterfly"], bool, "a bool")
         return cls(**look)
 
 
@@ -71,8 +79,9 @@ class FigureLayers:
     """What a frame compositor may read of a figure, and nothing else.
 
     ``dynamic_artists()``: the artists besides the maps that change per frame;
-    ``cursor``: the score cursor when it is the panel's only moving artist,
-    ``cursor_x`` its x per frame; ``marker_pos``: where the markers go.
+    ``cursors``: the vertical time cursors (the butterflies', and the score
+    panel's when it is the panel's only moving artist), ``cursor_x`` their x
+    per frame; ``marker_pos``: where the markers go.
     """
 
     fig: object
@@ -84,7 +93,7 @@ class FigureLayers:
     time_text: object
     dynamic_artists: Callable
     set_frame: Callable
-    cursor: object = None
+    cursors: tuple = ()
     cursor_x: object = None
     mask_lines: tuple = ()
     marker_pos: object = None
@@ -110,6 +119,7 @@ class CoefFigure:
         self._contour_sets = []
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
+        self.butterfly = butterfly_panel(scene) if look.butterfly else None
         self._draw(scene, look, dpi, pyplot)
         self.layers = FigureLayers(
             fig=self.fig, images=self.images, map_axes=self.map_axes,
@@ -117,7 +127,9 @@ class CoefFigure:
             labels=list(self._labels), time_text=self.time_text,
             dynamic_artists=lambda: self.dynamic_artists,
             set_frame=self.set_frame,
-            cursor=self.cursor if self.cursor_h is None else None,
+            cursors=tuple(self.butterfly_cursors) + (
+                (self.cursor,) if self.cursor is not None and self.cursor_h is None
+                else ()),
             cursor_x=time_axis(self.times, self.time_unit),
             mask_lines=tuple(self.mask_lines), marker_pos=self.sensors.pos,
         )  # fmt: skip
@@ -129,6 +141,7 @@ class CoefFigure:
         width, height, rects = _layout(
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
+            butterfly=self.butterfly is not None,
         )  # fmt: skip
         self.fig = new_figure((width, height), dpi, pyplot=pyplot)
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
@@ -157,13 +170,20 @@ class CoefFigure:
             self.cursor, self.cursor_h = draw_score_panel(
                 self.fig, self.score_axes, scores, scores.times, self.time_unit
             )
+        self.butterfly_axes, self.butterfly_cursors = [], []
+        if self.butterfly is not None:
+            labels = colorbar_labels(scene.units, scene.positive, len(self.tables))
+            self.butterfly_axes, self.butterfly_cursors = draw_butterflies(
+                self.fig, rects["butterfly"], self.butterfly, self.times,
+                self.time_unit, labels if scene.vlim_each else labels[:1],
+            )  # fmt: skip
 
     @property
     def dynamic_artists(self):
         """The artists :meth:`set_frame` changes (for blitting)."""
         artists = [self.time_text.text, *self.mask_lines, *self._contour_sets]
         cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
-        return artists + cursors
+        return artists + cursors + self.butterfly_cursors
 
     def time_label(self, index):
         """Return the text shown for frame ``index`` (see :func:`time_labels`)."""
@@ -179,8 +199,9 @@ class CoefFigure:
             image.set_data(level_image(self.interp, panel_levels))
         self.time_text.set_text(self.time_label(index))
         x = time_axis(self.times[index], self.time_unit)
-        if self.cursor is not None:
-            self.cursor.set_xdata([x, x])
+        for cursor in [self.cursor, *self.butterfly_cursors]:
+            if cursor is not None:
+                cursor.set_xdata([x, x])
         if self.cursor_h is not None:
             self.cursor_h.set_ydata([x, x])
         if masks is not None:
@@ -195,8 +216,12 @@ class CoefFigure:
         return self.images + self.dynamic_artists
 
 
-def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
-    """Figure size (inches) and axes rectangles (figure fractions)."""
+def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1,
+            butterfly=False):  # fmt: skip
+    """Figure size (inches) and axes rectangles (figure fractions).
+
+    A butterfly goes under each map (one row of maps), above the score panel.
+    """
     title_band = TITLE_BAND + (PANEL_TITLE_BAND if panel_titles else 0.0)
     cbar_band = (MARGIN + CBAR_WIDTH + CBAR_LABEL_BAND) if colorbar else MARGIN
     gap = cbar_band if n_colorbars > 1 else MARGIN  # between two maps
@@ -208,8 +233,9 @@ def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
     maps_height = MAP_SIZE + (n_rows - 1) * row_step
     scores_height = score_height(scores)
     score_band = (scores_height + SCORE_BOTTOM_BAND + MARGIN) if scores else 0.0
-    height = title_band + maps_height + MARGIN + score_band
-    map_bottom = score_band + MARGIN
+    bfly_band = (BUTTERFLY_HEIGHT + SCORE_BOTTOM_BAND + MARGIN) if butterfly else 0.0
+    height = title_band + maps_height + MARGIN + score_band + bfly_band
+    map_bottom = score_band + bfly_band + MARGIN
 
     def frac(left, bottom, w, h):
         return (left / width, bottom / height, w / width, h / height)
@@ -238,6 +264,12 @@ def _layout(n_panels, panel_titles, scores, colorbar, n_colorbars=1, n_rows=1):
         score_width = width - SCORE_LEFT_BAND - cbar_band
         rects["scores"] = frac(SCORE_LEFT_BAND, SCORE_BOTTOM_BAND, score_width,
                                scores_height)  # fmt: skip
+    if butterfly:  # its axes' left part: the map's, its ticks in the gap before
+        rects["butterfly"] = [
+            frac(left + BUTTERFLY_LEFT, score_band + SCORE_BOTTOM_BAND,
+                 MAP_SIZE - BUTTERFLY_LEFT, BUTTERFLY_HEIGHT)
+            for left, *_ in (np.multiply(r, width) for r in rects["maps"])
+        ]  # fmt: skip
     return width, height, rects
 
 
@@ -296,3 +328,48 @@ def _draw_tf_scores(fig, ax, scores, x, unit):
     if scores.band is not None:  # say what the map was averaged across
         ax.set_title(scores.band, fontsize=7, color="0.3", loc="right")
     return ax.axvline(x[0], color="k", linewidth=1.5, zorder=CURSOR_ZORDER)
+
+
+def draw_butterflies(fig, rects, panel, times, unit, labels):
+    """Draw each panel's channel time courses; return the axes and the cursors.
+
+    Every channel's values are one line labelled with its name (its
+    significant stretches, NaN elsewhere, another, drawn over it), on the
+    colour bar's limits; ``labels``: the y labels (one: the first axes' only).
+    """
+    x = time_axis(times, unit)
+    axes, cursors = [], []
+    for p, rect in enumerate(rects):
+        ax = fig.add_axes(rect)
+        traces = panel.traces[p]
+        lines = ax.plot(x, traces, **TRACE)
+        for line, name in zip(lines, panel.ch_names, strict=True):
+            line.set_label(name)
+        if panel.marked is not None:
+            for c in np.flatnonzero(panel.marked[p].any(axis=0)):
+                _draw_marked(ax, x, traces[:, c], panel.marked[p][:, c],
+                             panel.ch_names[c])  # fmt: skip
+        vmin, vmax = panel.vlim[p]
+        if vmin < 0 < vmax:
+            ax.axhline(0.0, color="0.8", linewidth=0.5, zorder=0)
+        ax.set_ylim(vmin, vmax)
+        if len(x) > 1:
+            ax.set_xlim(x[0], x[-1])
+        ax.set_xlabel(time_axis_label("Time", unit))
+        if p < len(labels) and labels[p]:
+            ax.set_ylabel(labels[p])
+        ax.tick_params(labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        axes.append(ax)
+        # unclipped: at the first and last times it shows whole
+        cursors.append(ax.axvline(x[0], color="C3", linewidth=1.5, clip_on=False,
+                                  zorder=CURSOR_ZORDER))  # fmt: skip
+    return axes, cursors
+
+
+def _draw_marked(ax, x, trace, marked, name):
+    """Draw a channel's significant stretches over its trace (a lone one a dot)."""
+    lone = marked & ~np.r_[False, marked[:-1]] & ~np.r_[marked[1:], False]
+    style = dict(marker="o", markersize=2, markevery=list(np.flatnonzero(lone)))
+    ax.plot(x, np.where(marked, trace, np.nan), label=f"_{name} (significant)",
+            **MARKED, **(style if lone.any() else {}))  # fmt: skip

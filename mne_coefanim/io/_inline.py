@@ -261,6 +261,10 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
                          for panel in scene.masks]  # fmt: skip
     if cfig.score_axes is not None and scene.scores is not None:
         meta["score"] = _score(cfig.score_axes, scene.scores, height, frames)
+    # butterfly=True: each panel's traces are its "values", placed on its axes
+    if cfig.butterfly_axes:  # (no key without: the page's data as before)
+        meta["butterfly"] = [dict(_placed(ax, height), panel=p)
+                             for p, ax in enumerate(cfig.butterfly_axes)]  # fmt: skip
     return meta
 
 
@@ -350,20 +354,24 @@ def _box(ax, height):
             round(height - box.y0, 1)]  # fmt: skip
 
 
-def _score(ax, scores, height, frames):
-    """Return the score panel: box, time axes (pixel = a * t + b) and data."""
+def _placed(ax, height):
+    """Return an axes' box and data-to-pixel maps (pixel = a * value + b)."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     (px0, py0), (px1, py1) = ax.transData.transform([(x0, y0), (x1, y1)])
     xa = (px1 - px0) / (x1 - x0) if x1 != x0 else 1.0
-    # rows grow downwards
-    ya = -(py1 - py0) / (y1 - y0) if y1 != y0 else 1.0
+    ya = -(py1 - py0) / (y1 - y0) if y1 != y0 else 1.0  # rows grow downwards
+    return {"box": _box(ax, height), "xa": xa, "xb": px0 - xa * x0, "ya": ya,
+            "yb": (height - py0) - ya * y0}  # fmt: skip
+
+
+def _score(ax, scores, height, frames):
+    """Return the score panel: box, time axes (pixel = a * t + b) and data."""
     label = scores.label or "score"
     if scores.tf_matrix is not None:  # hovering shows the curve: say what it is
         label += f" (mean of {len(scores.tf_matrix)} frequency rows)"
     samples = np.asarray(scores.frames)[frames]  # on the curve (decim)
     score = {
-        "box": _box(ax, height), "xa": xa, "xb": px0 - xa * x0,
-        "ya": ya, "yb": (height - py0) - ya * y0, "label": label,
+        **_placed(ax, height), "label": label,
         "mean": _significant([np.asarray(scores.mean)[samples]])[0],
         "matrix": scores.matrix is not None,
         "values": None,

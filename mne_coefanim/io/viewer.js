@@ -1,8 +1,10 @@
 // One viewer per root ([data-coefanim-viewer]), its data in the root's own
 // JSON script (class cav-data); every function takes the root's state S.
 // Hooks for more panels (set them up in setup): S.hooks.frame, f(S, k) after
-// frame k is drawn; S.hooks.pointer, f(S, x, y, kind) with frame pixel x, y
-// and kind "hover" | "click", true if it handled the pointer.
+// frame k is drawn onto the canvas (also after a resize); S.hooks.pointer,
+// f(S, x, y, kind) with frame pixel x, y and kind "hover" | "click", true if
+// it handled the pointer; S.hooks.describe, f(S, x, y): the hover text, null
+// for none, undefined to leave the pixel to the maps and the score panel.
 "use strict";
 const SENSOR_PX = 3;  // a sensor's dot: within this many pixels of it
 const HOLD_MS = 400;  // a touch held this long reads the value under it
@@ -24,7 +26,7 @@ function setup(root, M, F) {
   const S = {root: root, M: M, F: F, n: n, cache: new Map(), prev: [],
     shown: -1, want: 0, busy: false, intent: false, playing: false, dir: 1,
     timer: null, cur: null, region: null, pointer: null, base: null,
-    hooks: {frame: [], pointer: []}, inView: true, scale: 0,
+    hooks: {frame: [], pointer: [], describe: []}, inView: true, scale: 0,
     cv: $("canvas"), tip: $(".cav-tip"), btn: $(".cav-play"),
     slider: $(".cav-slider"), label: $(".cav-label"), speed: $(".cav-speed"),
     loop: $(".cav-loop"), maskBox: $(".cav-mask"), poster: $(".cav-poster"),
@@ -48,6 +50,7 @@ function setup(root, M, F) {
   if (S.loop) S.loop.value = M.loop || "loop";
   controls(S);
   pointers(S);
+  if (M.butterfly) butterfly(S);
   return S;
 }
 
@@ -112,7 +115,6 @@ async function paint(S, k) {
   S.slider.setAttribute("aria-valuetext", M.labels[k]);
   S.label.textContent = M.labels[k] + "  (" + (k + 1) + "/" + S.n + ")";
   S.cv.setAttribute("aria-label", M.alt + ", at " + M.labels[k]);
-  for (const f of S.hooks.frame) f(S, k);
   if (S.pointer) hover(S, S.pointer);  // the tip follows the frame
 }
 function drawRects(S, fr) {
@@ -127,11 +129,14 @@ function drawRects(S, fr) {
 }
 function present(S) {  // the frame onto the canvas, at its backing size
   const cv = S.cv, M = S.M;
-  if (cv.width === M.w && cv.height === M.h) { S.ctx.putImageData(S.img, 0, 0); return; }
-  const f = cv.width / M.w;  // a whole multiple: each pixel a block, exactly
-  S.ctx.imageSmoothingEnabled = !(f === Math.round(f) && cv.height === f * M.h);
-  S.ctx.imageSmoothingQuality = "high";
-  S.ctx.drawImage(S.off, 0, 0, cv.width, cv.height);
+  if (cv.width === M.w && cv.height === M.h) S.ctx.putImageData(S.img, 0, 0);
+  else {
+    const f = cv.width / M.w;  // a whole multiple: each pixel a block, exactly
+    S.ctx.imageSmoothingEnabled = !(f === Math.round(f) && cv.height === f * M.h);
+    S.ctx.imageSmoothingQuality = "high";
+    S.ctx.drawImage(S.off, 0, 0, cv.width, cv.height);
+  }
+  for (const f of S.hooks.frame) f(S, S.shown);
 }
 function fit(S) {  // the width of the container and the window's height
   const M = S.M, cv = S.cv, parent = S.root.parentElement;
@@ -315,6 +320,10 @@ function nearestTime(S, t) {
 function scoreFrame(S, x) { return nearestTime(S, (x - S.M.score.xb) / S.M.score.xa); }
 function describe(S, x, y) {
   const M = S.M, k = Math.max(S.shown, 0);
+  for (const f of S.hooks.describe) {
+    const text = f(S, x, y);
+    if (text !== undefined) return text;
+  }
   for (let p = 0; p < M.maps.length; p++) {
     const m = M.maps[p];
     if (!inside(m.box, x, y)) continue;
@@ -469,6 +478,93 @@ function start(S) {
     root.setAttribute("data-ready", "1");
     return show(S, hash === null ? 0 : hash);
   }).then(() => watch(S));
+}
+
+// The butterfly panel (butterfly=True): every channel's time course under its
+// map (M.butterfly: per panel its axes' box and pixel = a * value + b maps;
+// the traces are M.values, the page's own). Hovering a trace names its
+// channel; a click on a trace or a sensor highlights both (again: off),
+// drawn over every frame on the canvas only (a saved PNG is the frame).
+function butterfly(S) {
+  const M = S.M, HIT = 4, RING = 5, COLOR = "#ff7f0e";
+  let chosen = null;
+  const at = (bf, k, c) =>
+    [bf.xa * M.t[k] + bf.xb, bf.ya * M.values[bf.panel][k][c] + bf.yb];
+  const boxAt = (x, y) => M.butterfly.find((b) => inside(b.box, x, y));
+  function toSegment(x, y, a, b) {  // distance from (x, y) to segment a-b
+    const dx = b[0] - a[0], dy = b[1] - a[1], d2 = dx * dx + dy * dy;
+    const u = d2 ? Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / d2)) : 0;
+    return Math.hypot(x - a[0] - u * dx, y - a[1] - u * dy);
+  }
+  function traceAt(bf, x, y) {  // the channel whose trace passes nearest, or null
+    const k = nearestTime(S, (x - bf.xb) / bf.xa);
+    const lo = Math.max(0, k - 1), hi = Math.min(S.n - 1, k + 1);
+    let best = null, bd = HIT;
+    for (let c = 0; c < M.names.length; c++) {
+      const p = at(bf, lo, c);
+      let d = S.n === 1 ? Math.hypot(x - p[0], y - p[1]) : Infinity;
+      for (let j = lo; j < hi; j++) d = Math.min(d, toSegment(x, y, at(bf, j, c), at(bf, j + 1, c)));
+      if (d <= bd) { bd = d; best = c; }
+    }
+    return best;
+  }
+  function sensorAt(x, y) {
+    for (const m of M.maps) {
+      if (!inside(m.box, x, y)) continue;
+      for (let c = 0; c < m.pos.length; c++) {
+        if (Math.hypot(m.pos[c][0] - x, m.pos[c][1] - y) <= RING) return c;
+      }
+    }
+    return null;
+  }
+  S.hooks.frame.push(() => {  // the highlight, in frame pixels scaled to the canvas
+    if (chosen === null) return;
+    const ctx = S.ctx;
+    ctx.save();
+    ctx.scale(S.cv.width / M.w, S.cv.height / M.h);
+    ctx.strokeStyle = COLOR;
+    ctx.lineWidth = 2;
+    for (const bf of M.butterfly) {
+      const b = bf.box;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+      ctx.clip();
+      ctx.beginPath();
+      for (let k = 0; k < S.n; k++) {
+        const p = at(bf, k, chosen);
+        if (k) ctx.lineTo(p[0], p[1]); else ctx.moveTo(p[0], p[1]);
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+    for (const m of M.maps) {
+      ctx.beginPath();
+      ctx.arc(m.pos[chosen][0], m.pos[chosen][1], RING, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.restore();
+  });
+  S.hooks.describe.push((S, x, y) => {
+    const bf = boxAt(x, y);
+    if (!bf) return undefined;
+    const c = traceAt(bf, x, y);
+    if (c === null) return null;
+    const i = nearestTime(S, (x - bf.xb) / bf.xa);
+    const unit = M.units[bf.panel] ? " " + M.units[bf.panel] : "";
+    return M.names[c] + ": " + fmt(M.values[bf.panel][i][c]) + unit + " at " + M.labels[i];
+  });
+  S.hooks.pointer.push((S, x, y, kind) => {
+    if (kind !== "click") return false;
+    const bf = boxAt(x, y), c = bf ? traceAt(bf, x, y) : sensorAt(x, y);
+    if (!bf && c === null) return false;
+    if (c !== null || chosen !== null) {
+      chosen = c === null || c === chosen ? null : c;
+      S.root.setAttribute("data-channel", chosen === null ? "" : M.names[chosen]);
+      if (S.shown >= 0) present(S);
+    }
+    return true;
+  });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", coefanimBoot);
