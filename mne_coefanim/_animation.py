@@ -70,8 +70,8 @@ class CoefAnimation:
         ``band``, what it was computed across), ``chance``, ``label`` and
         ``matrix`` for a generalization matrix; with ``score_params['stats']``,
         ``significant`` (bool per sample: the bar) and ``significance`` (what
-        the bar means). The curve has every sample from ``tmin`` to ``tmax``
-        (``times``), also with ``decim``; ``frames`` is each frame's sample.
+        it means); every sample from ``tmin`` to ``tmax`` (``times``), also
+        with ``decim``; ``frames``: each frame's sample.
     time_labels : list of str
         The time label of each frame (e.g. ``'0.150 s'`` or ``'sample 15'``).
     map_axes : list of matplotlib.axes.Axes
@@ -82,14 +82,13 @@ class CoefAnimation:
     score_axes : matplotlib.axes.Axes | None
         The score panel's axes.
     butterfly_axes : list of matplotlib.axes.Axes
-        With ``butterfly=True``, the axes of the channels' time courses, one
-        per panel (each channel a line labelled with its name); else empty.
+        The channels' time courses (``butterfly=True``), a line per channel
+        labelled with its name, one axes per panel; else empty.
     fps, dpi : float
         The frame rate and resolution used by :meth:`save`.
     inline_max_bytes : int
-        The size limit of the inline viewer (notebooks, reports,
-        :meth:`to_html`): 20 MB unless set on this animation. Longer
-        animations keep one frame in k there (see :meth:`to_html`).
+        The inline viewer's size limit (notebooks, reports, :meth:`to_html`):
+        20 MB unless set here; longer animations keep one frame in k there.
     """
 
     inline_max_bytes = INLINE_MAX_BYTES
@@ -119,9 +118,8 @@ class CoefAnimation:
         """The :class:`~matplotlib.animation.FuncAnimation` playing on screen.
 
         Made when the animation is shown, when the figure's backend can
-        play it (a window, a notebook widget), or on first access; a figure
-        that is only saved needs none (saving composes its frames without
-        it, and would otherwise pay for two full draws).
+        play it (a window, a notebook widget), or on first access; saving
+        needs none (it composes frames; this would cost two full draws).
         """
         if self._anim is None:
             self._start_playing()
@@ -316,10 +314,9 @@ class CoefAnimation:
             (lossless), None the encoder's recommended CRF (H.264: 18, VP9:
             31); ``codec`` (str | None), the ffmpeg encoder: ``'libx264'``
             (``.mp4``), ``'libvpx-vp9'`` or ``'libvpx'`` (VP8, ``.webm``),
-            None the first the ffmpeg has. ``.html``: ``loop`` (str), at the
-            last frame ``'loop'`` (default) starts again, ``'once'`` stops,
-            ``'reflect'`` plays back and forth (the reader can change it;
-            new in 0.2).
+            None the first the ffmpeg has. ``.html``: ``loop`` (str, new in
+            0.2), ``'loop'`` (default), ``'once'`` or ``'reflect'`` (back and
+            forth); the reader can change it.
 
         Returns
         -------
@@ -366,12 +363,12 @@ class CoefAnimation:
         stepping (arrow keys, by 10 with Shift), a time slider, the speed,
         on hovering the value the pixel's colour stands for and the nearest
         channel's, and a click on the score panel to jump to that time. It
-        needs no network access; every text in it is escaped. Frames made at
-        ``dpi`` show at the size of dpi=100 (``dpi=200``: sharp on HiDPI
-        screens), fitting the width of the container and the window's height;
-        without scripts, frame 0 shows as a picture. It plays only in view,
-        never by itself under ``prefers-reduced-motion``, and of the viewers
-        in view (a report, a notebook) only the first autoplays.
+        needs no network access; every text in it is escaped. Frames show
+        at the size of dpi=100 (``dpi=200``: sharp on HiDPI screens), fitting
+        their container's width and the window's height; without scripts,
+        frame 0 shows as a picture. It plays only in view, never by itself
+        under ``prefers-reduced-motion``; of the viewers in view only the
+        first autoplays.
 
         Parameters
         ----------

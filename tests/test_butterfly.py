@@ -1,12 +1,10 @@
 """butterfly=True: every channel's time course of the drawn values, under each map."""
 
-import json
-import re
 
 import numpy as np
 import pytest
 import test_viewer
-from conftest import decode_video, make_info
+from conftest import decode_video, make_info, viewer_meta
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from test_reference import assert_composed_equals_drawn
@@ -221,7 +219,7 @@ def test_viewer_page_places_its_values_on_the_traces(info16, tmp_path):
     data = {"A": _data(), "B": 2 * _data(seed=1)}
     anim = animate_coefs(data, info16, vlim="each", **FAST)
     page = anim.save(tmp_path / "anim.html").read_text(encoding="utf-8")
-    meta = json.loads(re.search(r"const M=(\{.*?\});\n", page, re.S).group(1))
+    meta = viewer_meta(page)
     shape = anim._frame_shape(anim.dpi)
     assert [bf["panel"] for bf in meta["butterfly"]] == [0, 1]
     for p, (bf, ax) in enumerate(zip(meta["butterfly"], anim.butterfly_axes,
@@ -267,6 +265,18 @@ def _orange(rgb):
     return np.abs(rgb.astype(int) - ORANGE).max(axis=-1) <= 40
 
 
+def _orange_canvas(driver, shape):
+    """Orange pixels of the canvas, and its scale to the frame (shown at dpi=100)."""
+    rgb = _canvas_rgb(driver, whole=True)
+    return _orange(rgb), rgb.shape[1] / shape[1]
+
+
+def _near(orange, scale, x, y, half=2):
+    """The orange pixels around frame pixel (x, y)."""
+    row, col, half = int(y * scale), int(x * scale), int(np.ceil(half * scale))
+    return orange[row - half : row + half + 1, col - half : col + half + 1]
+
+
 @pytest.mark.slow  # a page saved and read back 4 times in Chromium: ~3 s
 def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
     driver = browser
@@ -285,7 +295,7 @@ def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
         "r.querySelector('.cav-play').click();"
     )
     frame = driver.execute_script(f"return {ROOT}.getAttribute('data-frame')")
-    assert not _orange(_canvas_rgb(driver)).any()  # nothing highlighted yet
+    assert not _orange_canvas(driver, shape)[0].any()  # nothing highlighted yet
 
     def trace_point(t, c):  # frame pixel (x, y) of channel c's trace at time t
         return (bf["xa"] * t + bf["xb"],
@@ -297,15 +307,12 @@ def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
     _point_at(driver, sx, sy).click().perform()
     name = anim.sensors.ch_names[c]
     _wait(driver, f"return {ROOT}.getAttribute('data-channel') === '{name}'")
-    rgb = _canvas_rgb(driver)
-    orange = _orange(rgb)
+    orange, scale = _orange_canvas(driver, shape)
     for t in (TIMES[1:] + TIMES[:-1]) / 2:  # between samples, along the trace
         x, y = trace_point(t, c)
-        row, col = int(y), int(x)
-        assert orange[row - 2 : row + 3, col - 2 : col + 3].any(), (t, x, y)
-    sensor = orange[int(sy) - 8 : int(sy) + 9, int(sx) - 8 : int(sx) + 9]
-    assert sensor.sum() >= 8  # the ring around the sensor
-    bottom = int(max(bf["box"][3], meta["maps"][0]["box"][3])) + 2
+        assert _near(orange, scale, x, y).any(), (t, x, y)
+    assert _near(orange, scale, sx, sy, half=8).sum() >= 8  # the ring
+    bottom = int((max(bf["box"][3], meta["maps"][0]["box"][3]) + 2) * scale)
     assert not orange[bottom:].any()  # nothing else turned orange
     # playback untouched: a click on a sensor does not play
     assert driver.execute_script(f"return {ROOT}.getAttribute('data-playing')") != "1"
@@ -323,10 +330,9 @@ def test_viewer_highlights_and_names_traces(browser, info16, tmp_path):
     _point_at(driver, *trace_point(t, steep)).click().perform()
     steep_name = anim.sensors.ch_names[steep]
     _wait(driver, f"return {ROOT}.getAttribute('data-channel') === '{steep_name}'")
-    x, y = trace_point(TIMES[1], steep)
-    assert _orange(_canvas_rgb(driver))[int(y) - 2 : int(y) + 3,
-                                        int(x) - 2 : int(x) + 3].any()  # fmt: skip
+    orange, scale = _orange_canvas(driver, shape)
+    assert _near(orange, scale, *trace_point(TIMES[1], steep)).any()
     _point_at(driver, *trace_point(t, steep)).click().perform()
     _wait(driver, f"return {ROOT}.getAttribute('data-channel') === ''")
-    assert not _orange(_canvas_rgb(driver)).any()
+    assert not _orange_canvas(driver, shape)[0].any()
     assert driver.execute_script(f"return {ROOT}.getAttribute('data-frame')") == frame
