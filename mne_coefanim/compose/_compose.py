@@ -27,7 +27,7 @@ from ._palette import (
 )
 from ._pictures import (
     cursor_ink,
-    decode_cells,
+    decode_raw_cells,
     label_sprites,
     map_coverage,
     marker_ink,
@@ -65,9 +65,13 @@ class FrameCompositor:
         layers = self.layers
         black = renders["black"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
-        pixels, panel, cell = decode_cells(renders["index"], layers.interp)
+        interp = layers.interp
+        pixels, panel, cell = decode_raw_cells(renders["index"], interp,
+                                               renders["reach"])  # fmt: skip
         coverage = map_coverage(renders["white"], renders["black"], pixels)
-        self._under_maps = pixels  # every pixel over a map cell, covered or not
+        # every pixel over a map cell in the head, covered or not
+        self._under_maps = pixels[interp.inside.ravel()[cell]]
+        cell = interp.padding[cell] if len(cell) else cell  # the cell shown
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (a[shows] for a in (pixels, panel, cell,
                                                             coverage))  # fmt: skip
