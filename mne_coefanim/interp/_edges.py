@@ -28,7 +28,8 @@ def region_path(interp):
     if interp.mask_polygon is not None:  # 'local': the disc cut by the polygon
         mask = np.asarray(interp.mask_polygon, float)
         hull = _hull(mask)  # (or, not convex, the polygon cut by the disc)
-        region = _clipped(disc, hull) if len(hull) == len(mask) else _clipped(mask, disc)
+        convex = len(hull) == len(mask)
+        region = _clipped(disc, hull) if convex else _clipped(mask, disc)
     if interp.extrapolated == "hide":
         region = _clipped(region, _hull(interp.pos))
     region = _clipped(region, _hull(interp.points))  # where the triangles reach
@@ -63,7 +64,7 @@ def padding(interp):
 
 
 def _hull(points):
-    """The convex hull's vertices, counter-clockwise."""
+    """Return the convex hull's vertices, counter-clockwise."""
     return points[ConvexHull(points).vertices]
 
 
@@ -82,7 +83,8 @@ def _clipped(polygon, convex):
             break
         edge = end - start
         # left of the edge (inside a counter-clockwise polygon): side >= 0
-        side = edge[0] * (polygon[:, 1] - start[1]) - edge[1] * (polygon[:, 0] - start[0])
+        offset = polygon - start
+        side = edge[0] * offset[:, 1] - edge[1] * offset[:, 0]
         following, side_next = np.roll(polygon, -1, axis=0), np.roll(side, -1)
         keep = side >= 0
         crosses = keep != (side_next >= 0)
