@@ -106,7 +106,7 @@ def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
     if weights[poor].sum() <= share * weights.sum():
         return np.zeros((0, 3), np.uint8)
     sample = np.repeat(blends[poor], np.minimum(weights[poor], 8), axis=0)
-    sample = sample[:: len(sample) // 20_000 + 1]  # plenty for a median cut
+    sample = sample[:: len(sample) // 4096 + 1]  # plenty for a median cut
     quantized = Image.fromarray(sample[np.newaxis]).quantize(
         n_max, method=Image.Quantize.MEDIANCUT)  # fmt: skip
     n_used = len(np.unique(np.asarray(quantized)))
