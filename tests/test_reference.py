@@ -184,6 +184,17 @@ def test_extrapolated_fade(info16):
     assert_composed_equals_drawn(anim)
 
 
+@pytest.mark.parametrize("options", [dict(extrapolate="local"),
+                                     dict(beyond_sensors="hide", mask=True)])
+def test_antialiased_edges(info64, options):
+    """The map's edge away from the outline: the clip's blends, as drawn."""
+    options = dict(options)
+    if options.pop("mask", False):
+        options["mask"] = _mask(64)
+    anim = animate_coefs(_data(64), info64, **options, **FAST)
+    assert_composed_equals_drawn(anim)
+
+
 # -- the cases the compositor holds no pictures of: drawn whole ----------------------
 # (contours; markers whose pixels meet; a cross-hair cursor; label characters
 # whose pictures meet): each frame is the reference's, in the palette. These
