@@ -95,11 +95,12 @@ def map_visibility(anim):
     """Per pixel, how much of the map shows, from a black and a white map.
 
     1 where the map shows fully (nothing drawn over it), 0 where it does not
-    show at all; in between under antialiased outline and marker edges.
+    show at all; in between under antialiased outline and marker edges, and
+    on the map's own antialiased edge (every cell filled: the clip cuts it).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    res, inside = anim.interp.res, anim.interp.inside
+    res = anim.interp.res
     images = map_images(anim)
     saved = [image.get_array().copy() for image in images]
     # a blitting animation marks the maps animated, which a plain draw skips
@@ -108,8 +109,7 @@ def map_visibility(anim):
         image.set_animated(False)
     renders = []
     for value in (0, 255):
-        rgba = np.zeros((res, res, 4), np.uint8)
-        rgba[inside] = (value, value, value, 255)
+        rgba = np.full((res, res, 4), (value, value, value, 255), np.uint8)
         for image in images:
             image.set_data(rgba)
         canvas = FigureCanvasAgg(anim.fig)

@@ -50,8 +50,9 @@ def map_cells(anim, shape, panel=0):
 
     Returns the frame pixels' (rows, cols), the cell each shows (flat index
     of the res x res image) and whether the cell's centre lies in the convex
-    hull of the sensors. Pixels near a cell's border (resampling) or near
-    the head outline (drawn over the map) are left out.
+    hull of the sensors. Pixels near a cell's border (resampling), near the
+    head outline (drawn over the map) or near the hull's edge (the map's
+    antialiased clip), or across it from their cell's centre, are left out.
     """
     ax, interp = anim.map_axes[panel], anim.interp
     height, width = shape
@@ -70,7 +71,12 @@ def map_cells(anim, shape, panel=0):
     hull = Path(interp.pos[ConvexHull(interp.pos).vertices])
     in_hull = hull.contains_points(cell_xy, radius=1e-12)
     on_disc = np.hypot(*(cell_xy - interp.sphere[:2]).T) <= interp.clip_radius
-    keep = inner & on_disc
+    # the map is clipped to the hull itself (antialiased): the pixel must lie
+    # on its cell's side, clear of the hull's edge by more than a pixel
+    normals = ConvexHull(interp.pos).equations
+    side = (np.column_stack([x, y]) @ normals[:, :2].T + normals[:, 2]).max(axis=1)
+    one_px = np.ptp(ax.transData.inverted().transform([[0, 0], [1, 0]])[:, 0])
+    keep = inner & on_disc & (np.abs(side) > 1.5 * one_px) & ((side < 0) == in_hull)
     return rows.ravel()[keep], cols.ravel()[keep], cell[keep], in_hull[keep]
 
 

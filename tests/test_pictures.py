@@ -1,7 +1,7 @@
 """What the compositor draws once (compose/_pictures.py).
 
 The probe renders: which output pixel shows which map cell, at any size.
-Each map cell inside the head has one code, ``panel * n_inside + rank``,
+Each map cell has one code, ``panel * res**2 + cell``,
 written in 24 bits of RGB; codes beyond one render's room go to further
 renders. These tests check the codes against the geometry, beyond the sizes
 the first encoding held (res 512, 64 panels), and the split over renders.
@@ -19,7 +19,12 @@ from mne_coefanim.compose import _compose
 from mne_coefanim.compose import _pictures as _probe
 from mne_coefanim.compose._compose import FrameCompositor
 from mne_coefanim.compose._palette import PaletteLookup
-from mne_coefanim.compose._pictures import _spaced_groups, decode_cells, probe
+from mne_coefanim.compose._pictures import (
+    _spaced_groups,
+    decode_cells,
+    decode_raw_cells,
+    probe,
+)
 
 
 def panels(info, n_panels, res, dpi, **kwargs):
@@ -61,8 +66,8 @@ def test_cells_beyond_res_512(info):
     renders = probe_renders(anim)
     assert len(renders["index"]) == 1  # 2 x 320,000 codes fit one render
     shape = renders["black"].shape[:2]
-    pixels, panel, rank = decode_cells(renders["index"], anim.interp)
-    cell = np.flatnonzero(anim.interp.inside.ravel())[rank]
+    pixels, panel, cell = decode_raw_cells(renders["index"], anim.interp,
+                                           renders["reach"])  # fmt: skip
     cell_row, cell_col = np.divmod(cell, res)
     for p in range(2):
         here = panel == p
@@ -90,7 +95,7 @@ def test_codes_split_over_renders(info, monkeypatch, codes_per_render):
     monkeypatch.setattr(_probe, "CODES_PER_RENDER", codes_per_render)
     split = probe_renders(anim)
     index = split["index"]
-    assert len(index) == -(-2 * n_inside // codes_per_render)
+    assert len(index) == -(-2 * anim.interp.res**2 // codes_per_render)
     # every render covers the same pixels (cells of other renders are black)
     for render in index[1:]:
         assert np.array_equal(render[..., 3], index[0][..., 3])
@@ -207,7 +212,9 @@ def test_frames_equal_the_artists_drawn_per_frame(option, dpi, monkeypatch):
         allowed = nearest + 2 * (LOOKUP_SLACK + np.sqrt(3) * 0.5)
         assert (error > allowed + 1e-9).sum() <= 2, (k, (error - allowed).max())
         # where the drawn colour is in the palette, exact but for such blends
-        assert (error[nearest == 0] == 0).mean() > 0.999
+        # (the map's antialiased edge is one: a blend that lands on a palette
+        # colour by chance, about 0.1 % of these pixels at 40 dpi)
+        assert (error[nearest == 0] == 0).mean() > 0.998
     # the cursor and the markers did show: frames differ from one another
     assert not np.array_equal(fast[0], fast[20])
 

@@ -281,9 +281,12 @@ def test_pdf_holds_vector_paths_and_one_image_per_map(effect, tmp_path):
         sheet.savefig(path)
     pdf = path.read_bytes()
     images = re.findall(rb"/Subtype /Image /Width (\d+) /Height (\d+)", pdf)
-    # each map: its colours and its soft mask (transparent outside the head)
-    assert len(re.findall(rb"/SMask \d+ 0 R", pdf)) == 4
-    assert len(images) <= 4 * 2 + 1  # and at most the colour bar's solids
+    # each map: its colours, opaque, clipped to the head by a vector path
+    # (as MNE's: smooth at any zoom), so no soft mask
+    assert not re.findall(rb"/SMask \d+ 0 R", pdf)
+    assert len(images) <= 4 + 1  # and at most the colour bar's solids
+    clips = re.findall(rb"(?:[-\d.]+ [-\d.]+ l\n){100,}h\n\nW n", pdf)
+    assert len(clips) == 4
     # head outlines as lines (moveto, lineto, stroke), sensors as marker forms
     assert len(re.findall(rb"\n[-\d.]+ [-\d.]+ l\n", pdf)) > 4 * 100
     assert b"/Subtype /Form" in pdf

@@ -17,6 +17,7 @@ from .._checks import check_dpi, check_frame_size, frame_shape
 from ..scene._colors import palette_with
 from ._palette import (
     PaletteLookup,
+    blend_colors,
     blended,
     chrome_colors,
     indexed_sprite,
@@ -27,7 +28,7 @@ from ._palette import (
 from ._pictures import (
     Ink,
     cursor_ink,
-    decode_cells,
+    decode_raw_cells,
     label_sprites,
     map_coverage,
     marker_ink,
@@ -39,6 +40,7 @@ from ._pictures import (
 
 FULL = 254.5 / 255  # a pixel whose map shows through entirely
 N_CHROME_MAX = 256
+N_BLENDS = 16  # palette entries the map's blends may take from the chrome
 
 
 class FrameCompositor:
@@ -65,9 +67,13 @@ class FrameCompositor:
         layers = self.layers
         black = renders["black"][..., :3].reshape(-1, 3)
         # only pixels that show a map cell can show the map
-        pixels, panel, cell = decode_cells(renders["index"], layers.interp)
+        interp = layers.interp
+        pixels, panel, cell = decode_raw_cells(renders["index"], interp,
+                                               renders["reach"])  # fmt: skip
         coverage = map_coverage(renders["white"], renders["black"], pixels)
-        self._under_maps = pixels  # every pixel over a map cell, covered or not
+        # every pixel over a map cell in the head, covered or not
+        self._under_maps = pixels[interp.inside.ravel()[cell]]
+        cell = interp.padding[cell] if len(cell) else cell  # the cell shown
         shows = coverage > 0.5 / 255
         pixels, panel, cell, coverage = (a[shows] for a in (pixels, panel, cell,
                                                             coverage))  # fmt: skip
@@ -77,8 +83,9 @@ class FrameCompositor:
         colors, static_index = np.unique(packed_rgb(black)[off_map],
                                          return_inverse=True)  # fmt: skip
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
-        chrome, fits = chrome_colors(colors, static_index,
-                                      N_CHROME_MAX - n_map_colors)  # fmt: skip
+        full = coverage >= FULL
+        chrome, fits = self._chrome(colors, static_index, coverage[~full],
+                                    black[pixels[~full]])  # fmt: skip
         self.palette = palette_with(layers.palette_tables, chrome)
         # blends need only a near colour; exact colours map to themselves
         self.lookup = PaletteLookup(self.palette)
@@ -90,7 +97,6 @@ class FrameCompositor:
         self.static_index = np.zeros(self.shape, np.uint8)
         self.static_index.reshape(-1)[off_map] = static_index
         # where each panel's map goes: flat pixel indices and inside-cell ranks
-        full = coverage >= FULL
         self._full, self._partial = [], []
         for p in range(len(layers.images)):
             is_full, is_partial = full & (panel == p), ~full & (panel == p)
@@ -99,6 +105,26 @@ class FrameCompositor:
                                   *self._blend_table(coverage[is_partial],
                                                      black[pixels[is_partial]],
                                                      n_map_colors)))  # fmt: skip
+
+    def _chrome(self, colors, inverse, coverage, under):
+        """Return ``(chrome, fits)``: the static picture's colours, and blends'.
+
+        Blends of map colours far from every palette colour (a saturated
+        map's antialiased edge over white) take up to :data:`N_BLENDS` of
+        the static picture's entries.
+        """
+        tables = self.layers.palette_tables
+        room = N_CHROME_MAX - sum(table.n_levels for table in tables)
+        chrome, fits = chrome_colors(colors, inverse, room)
+        keys, counts = np.unique(_blend_keys(coverage, under), return_counts=True)
+        blends = to_uint8(_blended(keys, palette_with(tables, [])).reshape(-1, 3))
+        weights = np.repeat(counts, len(blends) // max(len(keys), 1))
+        lookup = PaletteLookup(palette_with(tables, chrome))
+        extra = blend_colors(blends, weights, lookup, N_BLENDS)
+        if len(extra):
+            chrome, fits = chrome_colors(colors, inverse, room - len(extra))
+            chrome = np.concatenate([chrome, extra])
+        return chrome, fits
 
     def map_region(self):
         """Return the viewer's region image of the maps (uint8, the frames' shape).
@@ -118,14 +144,8 @@ class FrameCompositor:
 
         Each distinct ``(a, c)`` is blended with every map colour once.
         """
-        steps = np.rint(coverage * 255).astype(np.uint32)
-        under = under.astype(np.uint32)
-        keys = steps << 24 | under[:, 0] << 16 | under[:, 1] << 8 | under[:, 2]
-        keys, rows = np.unique(keys, return_inverse=True)
-        cover = (keys >> 24).astype(np.float32)[:, np.newaxis, np.newaxis] / 255
-        rgb = np.column_stack([keys >> 16 & 255, keys >> 8 & 255, keys & 255])
-        blended = cover * self.palette[:n_map_colors] + rgb[:, np.newaxis]
-        return rows, self.lookup(to_uint8(blended))
+        keys, rows = np.unique(_blend_keys(coverage, under), return_inverse=True)
+        return rows, self.lookup(to_uint8(_blended(keys, self.palette[:n_map_colors])))
 
     def _render(self):
         self._canvas.draw()
@@ -213,6 +233,20 @@ class FrameCompositor:
         Then :meth:`compose` uses no matplotlib and may run on any thread.
         """
         return self._stored_only and images is None
+
+
+def _blend_keys(coverage, under):
+    """One int per pixel: its coverage in 1/255 steps, and the colour under."""
+    steps = np.rint(coverage * 255).astype(np.uint32)
+    under = under.astype(np.uint32)
+    return steps << 24 | under[:, 0] << 16 | under[:, 1] << 8 | under[:, 2]
+
+
+def _blended(keys, colors):
+    """Each map colour over each key's pixel, float RGB (n_keys, n_colors, 3)."""
+    cover = (keys >> 24).astype(np.float32)[:, np.newaxis, np.newaxis] / 255
+    rgb = np.column_stack([keys >> 16 & 255, keys >> 8 & 255, keys & 255])
+    return cover * colors + rgb[:, np.newaxis]
 
 
 def _overlay_inks(layers, canvas, shape):

@@ -91,6 +91,27 @@ def chrome_colors(colors, inverse, n_max):
     return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
 
 
+def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
+    """Return at most ``n_max`` colours for the ``blends`` far from the palette.
+
+    ``blends``: uint8 RGB, each with its weight (pixels). None are returned
+    when less than ``share`` of the weight lies farther than ``far`` RGB
+    levels from its palette colour (e.g. a diverging map's blends with white:
+    its own lighter levels); else a weighted median cut of the far ones.
+    """
+    distance = np.linalg.norm(lookup.palette[lookup(blends)].astype(np.float32)
+                              - blends, axis=-1)  # fmt: skip
+    poor = distance > far
+    if weights[poor].sum() <= share * weights.sum():
+        return np.zeros((0, 3), np.uint8)
+    sample = np.repeat(blends[poor], np.minimum(weights[poor], 8), axis=0)
+    sample = sample[:: len(sample) // 4096 + 1]  # plenty for a median cut
+    quantized = Image.fromarray(sample[np.newaxis]).quantize(
+        n_max, method=Image.Quantize.MEDIANCUT)  # fmt: skip
+    n_used = len(np.unique(np.asarray(quantized)))
+    return np.array(quantized.getpalette()[: 3 * n_used], np.uint8).reshape(-1, 3)
+
+
 def unpacked_rgb(packed):
     """RGB uint8 pixels from packed ints (:func:`packed_rgb` undone)."""
     rgb = np.column_stack([packed >> 16, packed >> 8 & 255, packed & 255])

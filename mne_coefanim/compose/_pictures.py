@@ -24,7 +24,8 @@ def probe(layers, render):
     """Render the map probes once: a black map, a white map, cell indices.
 
     The black render is the static picture, and on the maps ``c`` in
-    ``pixel = a * map + c``.
+    ``pixel = a * map + c``; ``a`` is less than 1 under the other artists and
+    on the map's antialiased edge (its clip). ``'reach'``: where a map may show.
     """
     saved = [image.get_array() for image in layers.images]
     # a blitting FuncAnimation marks its artists animated, and a figure draw
@@ -42,7 +43,7 @@ def probe(layers, render):
             _fill_images(layers, 255)
             with _hidden(away):
                 renders["white"] = render()
-            renders["index"] = _render_index(layers, render)
+            renders["reach"], renders["index"] = _render_index(layers, render)
             if away and _drew_near_maps(renders, layers):
                 # e.g. tick labels reaching a map: white again (the index
                 # renders left their codes in the images)
@@ -65,10 +66,10 @@ def _axes_away_from_maps(layers):
 
 def _drew_near_maps(renders, layers, pad=2):
     """Whether the axes left out of the white render drew near a map (off its cells)."""
-    index, black, white = renders["index"][0], renders["black"], renders["white"]
+    reach, black, white = renders["reach"], renders["black"], renders["white"]
     for image in layers.images:
         rows, cols = pixel_box(image.get_window_extent(), black.shape, pad)
-        off_cells = index[rows, cols, 3] == 0  # alike in every index render
+        off_cells = reach[rows, cols, 3] == 0
         differ = (black[rows, cols, :3] != white[rows, cols, :3]).any(axis=-1)
         if (differ & off_cells).any():
             return True
@@ -76,10 +77,10 @@ def _drew_near_maps(renders, layers, pad=2):
 
 
 def _fill_images(layers, value):
-    """Fill the maps: ``value`` in R, G and B inside the head, clear outside."""
-    inside = layers.interp.inside.astype(np.uint8)[..., np.newaxis]
-    rgba = np.concatenate([inside * np.uint8(value)] * 3 + [inside * np.uint8(255)],
-                          axis=-1)  # fmt: skip
+    """Fill the maps with ``value`` in R, G and B (their clip leaves the head)."""
+    res = layers.interp.res
+    rgba = np.full((res, res, 4), 255, np.uint8)
+    rgba[..., :3] = value
     for image in layers.images:
         image.set_data(rgba)
 
@@ -98,53 +99,76 @@ def _hidden(artists):
 
 
 def _render_index(layers, render):
-    """Render images whose colours encode (panel, cell); return the renders.
+    """Render the maps' reach, then images whose colours encode (panel, cell).
 
-    Cell code ``panel * n_inside + rank`` is ``code - first + 1`` in 24 bits
-    of RGB in the render whose codes start at ``first``; other renders' cells
-    are opaque black (0). Nearest resampling copies colours exactly.
+    The reach: opaque maps in their clip, alone (alpha > 0: a map may show).
+    Cell code ``panel * res**2 + cell`` (every cell: the clip's edge shows some
+    outside the head) is ``code - first + 1`` in 24 bits of RGB in the render
+    whose codes start at ``first``, drawn unclipped; other renders' cells are
+    opaque black (0). Nearest resampling copies colours exactly.
     """
     # whole subtrees, not every artist: fig.findobj() would make the colour
     # bar's axis create all its ticks (~0.1 s)
     others = [a for a in layers.fig.get_children() if a not in layers.map_axes]
     for ax in layers.map_axes:
         others += [a for a in ax.get_children() if a not in layers.images]
-    interp = layers.interp
-    inside = interp.inside.ravel()
-    n_inside = int(inside.sum())
-    n_codes = len(layers.images) * n_inside
+    res = layers.interp.res
+    n_cells = res * res
+    n_codes = len(layers.images) * n_cells
     renders = []
+    clips = [image.get_clip_path() for image in layers.images]
     with _hidden(others):
-        for first in range(0, max(n_codes, 1), CODES_PER_RENDER):
-            for panel, image in enumerate(layers.images):
-                code = np.arange(panel * n_inside - first + 1,
-                                 (panel + 1) * n_inside - first + 1)  # fmt: skip
-                code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another render's
-                colors = code.astype("<u4").view(np.uint8).reshape(-1, 4)  # R, G, B
-                colors[:, 3] = 255
-                rgba = np.zeros((interp.res**2, 4), np.uint8)
-                rgba[inside] = colors
-                image.set_data(rgba.reshape(interp.res, interp.res, 4))
-            renders.append(render())
-    return renders
+        _fill_images(layers, 255)
+        reach = render()
+        try:
+            for image in layers.images:
+                image.set_clip_path(None)
+            for first in range(0, n_codes, CODES_PER_RENDER):
+                for panel, image in enumerate(layers.images):
+                    code = np.arange(panel * n_cells - first + 1,
+                                     (panel + 1) * n_cells - first + 1)  # fmt: skip
+                    code[(code < 1) | (code > CODES_PER_RENDER)] = 0  # another's
+                    rgba = code.astype("<u4").view(np.uint8).reshape(res, res, 4)
+                    rgba[..., 3] = 255  # R, G, B hold the code
+                    image.set_data(rgba)
+                renders.append(render())
+        finally:
+            for image, clip in zip(layers.images, clips, strict=True):
+                image.set_clip_path(clip)
+    return reach, renders
 
 
-def decode_cells(index_renders, interp):
-    """Return the flat indices, panels and inside-cell ranks of map pixels."""
-    n_inside = int(interp.inside.sum())
+def decode_cells(index_renders, interp, reach=None):
+    """Return the flat indices, panels and inside ranks of map pixels.
+
+    A pixel over a cell outside the head gets its nearest inside cell's rank
+    (``interp.padding``, as the figure pads); only where ``reach`` shows a map.
+    """
+    pixels, panel, cell = decode_raw_cells(index_renders, interp, reach)
+    if interp.padding is None:  # no cell inside the head
+        return pixels[:0], panel[:0], cell[:0]
+    return pixels, panel, interp.padding[cell]
+
+
+def decode_raw_cells(index_renders, interp, reach=None):
+    """Return the flat indices, panels and cells (raveled) of map pixels."""
+    n_cells = interp.res**2
     pixels, codes = [], []
     for k, index_render in enumerate(index_renders):
         flat = index_render.reshape(-1, 4)
         code = (flat.view("<u4")[:, 0] & 0xFFFFFF).astype(np.int64)  # R, G, B
-        shown = np.flatnonzero((flat[:, 3] == 255) & (code > 0))
+        shown = (flat[:, 3] == 255) & (code > 0)
+        if reach is not None:
+            shown &= reach.reshape(-1, 4)[:, 3] > 0
+        shown = np.flatnonzero(shown)
         pixels.append(shown)
         codes.append(code[shown] - 1 + k * CODES_PER_RENDER)
     pixels, codes = np.concatenate(pixels), np.concatenate(codes)
     if len(index_renders) > 1:  # each pixel shows in one render: in pixel order
         order = np.argsort(pixels)
         pixels, codes = pixels[order], codes[order]
-    panel, rank = np.divmod(codes, n_inside)
-    return pixels, panel, rank
+    panel, cell = np.divmod(codes, n_cells)
+    return pixels, panel, cell
 
 
 # -- the cursor and the markers -----------------------------------------------

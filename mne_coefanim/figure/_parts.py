@@ -69,10 +69,14 @@ def index_cmap(tables):
 
 
 def level_image(interp, levels=None):
-    """Return a map's image of palette indices: ``levels`` inside the head."""
-    indices = np.full(interp.res**2, OUTSIDE, np.uint16)
-    if levels is not None:
-        indices[np.flatnonzero(interp.inside)] = levels
+    """Return a map's image of palette indices: ``levels`` inside the head.
+
+    The map is clipped to ``interp.region``, whose antialiased edge shows a
+    little of cells outside: each shows its nearest inside cell's level.
+    """
+    if levels is None or interp.padding is None:
+        return np.full((interp.res, interp.res), OUTSIDE, np.uint16)
+    indices = np.asarray(levels, np.uint16)[interp.padding]
     return indices.reshape(interp.res, interp.res)
 
 
@@ -117,6 +121,7 @@ def draw_head(ax, interp, sensors, levels, cmap, sensors_fmt, k=None):
         origin="lower", interpolation="nearest", interpolation_stage="data",
         zorder=MAP_ZORDER, gid=gid("map"),
     )  # fmt: skip
+    image.set_clip_path(interp.region, ax.transData)  # antialiased, as MNE's
     for part, (x, y) in head_outlines(sphere).items():
         ax.plot(x, y, color="k", linewidth=1, clip_on=False, zorder=OUTLINE_ZORDER,
                 gid=None if k is None else f"outline-{k}-{part}")  # fmt: skip

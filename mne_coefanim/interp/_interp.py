@@ -30,6 +30,7 @@ from ._clough_tocher import (
     hull_mask,
     small_product,
 )
+from ._edges import padding, region_path
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 MAX_ARRAY_BYTES = 2 * 1024**3  # no larger array is allocated: say how to stream
@@ -153,6 +154,16 @@ class ScalpInterpolator:
         The others are extrapolated. Built on first use.
         """
         return hull_mask(self.pos, self.xi, self.yi)
+
+    @functools.cached_property
+    def region(self):
+        """The drawn region, a closed :class:`~matplotlib.path.Path`: the map's clip."""
+        return region_path(self)
+
+    @functools.cached_property
+    def padding(self):
+        """Per cell (raveled), the rank among ``inside`` of the nearest inside cell."""
+        return padding(self)
 
     @property
     def n_channels(self):
