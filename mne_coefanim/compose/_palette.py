@@ -102,7 +102,7 @@ def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
     distance = np.linalg.norm(lookup.palette[lookup(blends)].astype(np.float32)
                               - blends, axis=-1)  # fmt: skip
     poor = distance > far
-    if weights[poor].sum() <= share * weights.sum():
+    if n_max < 1 or weights[poor].sum() <= share * weights.sum():
         return np.zeros((0, 3), np.uint8)
     sample = np.repeat(blends[poor], np.minimum(weights[poor], 8), axis=0)
     sample = sample[:: len(sample) // 4096 + 1]  # plenty for a median cut
