@@ -283,7 +283,8 @@ def _option_kwargs(scene, option):
     rng = np.random.default_rng(0)
     n_times, n_channels = scene.data.shape
     if option == "score panel":
-        return {"scores": 0.5 + 0.1 * rng.standard_normal((8, n_times)), "chance": 0.5}
+        return {"scores": 0.5 + 0.1 * rng.standard_normal((8, n_times)),
+                "score_params": dict(chance=0.5)}
     if option == "mask":
         return {"mask": rng.random((n_times, n_channels)) > 0.8}
     return {}
