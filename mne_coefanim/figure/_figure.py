@@ -29,6 +29,7 @@ from ._parts import (
     time_axis,
     time_axis_label,
     time_labels,
+    widen_for_colorbars,
 )
 
 TIME_UNITS = ("s", "ms")
@@ -177,6 +178,7 @@ class CoefFigure:
                 self.fig, rects["butterfly"], self.butterfly, self.times,
                 self.time_unit, labels if scene.vlim_each else labels[:1],
             )  # fmt: skip
+        widen_for_colorbars(self.fig, self.colorbars)
 
     @property
     def dynamic_artists(self):

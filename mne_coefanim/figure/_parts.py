@@ -191,6 +191,30 @@ def draw_colorbars(fig, rects, tables, units, positive):
     return colorbars
 
 
+def widen_for_colorbars(fig, colorbars, pad=0.05):
+    """Widen ``fig`` to the right until its colour bars' ticks and labels fit.
+
+    The layout leaves room for short tick labels; wide ones (``-0.0005``) or
+    a long unit would be cut at the figure's edge. Axes and texts keep their
+    place in inches; ``pad`` (inches) is left after the widest label.
+    """
+    if not colorbars:
+        return
+    renderer = fig.canvas.get_renderer()
+    right = max(cb.ax.get_tightbbox(renderer).x1 for cb in colorbars) / fig.dpi
+    old = fig.get_figwidth()
+    if right + pad <= old:
+        return
+    new = right + pad
+    boxes = [ax.get_position() for ax in fig.axes]
+    fig.set_figwidth(new)
+    for ax, box in zip(fig.axes, boxes, strict=True):
+        ax.set_position([box.x0 * old / new, box.y0, box.width * old / new, box.height])
+    for text in fig.texts:
+        x, y = text.get_position()
+        text.set_position((x * old / new, y))
+
+
 # -- the time -------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from ._parts import (
     time_axis,
     time_axis_label,
     time_labels,
+    widen_for_colorbars,
 )
 
 MARKER_COLOR = "C3"  # the chosen times on the score panel, as the cursor
@@ -103,9 +104,10 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
         if several and k % n_cols == 0:
             ax.text(-0.04, 0.5, titles[each.panel], transform=ax.transAxes,
                     rotation=90, ha="right", va="center", fontsize=10)  # fmt: skip
+    colorbars = []
     if look.colorbar:
-        draw_colorbars(fig, rects["colorbars"], scene.tables, scene.units,
-                       scene.positive)  # fmt: skip
+        colorbars = draw_colorbars(fig, rects["colorbars"], scene.tables,
+                                   scene.units, scene.positive)  # fmt: skip
     if scene.scores is not None:
         frames = [each.frame for each in maps[: len(maps) // len(titles)]]
         _draw_scores(fig.add_axes(rects["scores"]), scene, frames, unit)
@@ -117,6 +119,7 @@ def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
         fig.text(0.15 / width, y / height, line,
                  va="center", fontsize=NOTE_FONTSIZE, color="0.3",
                  gid=f"note-{k}")  # fmt: skip
+    widen_for_colorbars(fig, colorbars)
     return fig
 
 
