@@ -3,7 +3,8 @@
 Run by ``.ci/run`` after the documentation is built: the notebook example's
 page holds the viewer inline (captured from ``_repr_html_``) and the report
 example's page shows the report in an iframe, with the viewer inside. Each
-must become ready and move on from its first frame by itself (autoplay).
+must become ready and, scrolled into view (viewers pause off screen), move on
+from its first frame by itself (autoplay).
 Exits non-zero, with one line saying what failed, otherwise.
 """
 
@@ -37,10 +38,14 @@ def _poll(driver, script):
 def check(driver, page, frame):
     """Return None if the page's viewer plays, else what is wrong."""
     driver.get((HTML / page).as_uri())
+    # a viewer plays only in view (it pauses off screen): scroll to it first
     if frame:
-        driver.switch_to.frame(driver.find_element(By.TAG_NAME, frame))
+        element = driver.find_element(By.TAG_NAME, frame)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+        driver.switch_to.frame(element)
     if not _poll(driver, f"return {ROOT} && {ROOT}.getAttribute('data-ready') === '1'"):
         return f"{page}: no viewer became ready"
+    driver.execute_script(f"{ROOT}.scrollIntoView({{block: 'start'}})")
     first = driver.execute_script(f"return {ROOT}.getAttribute('data-frame')")
     moved = _poll(
         driver, f"return {ROOT}.getAttribute('data-frame') !== {first!r}"
