@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .._checks import check_int, check_option, check_type
-from ..scene._butterfly import butterfly_panel
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
@@ -120,7 +119,14 @@ class CoefFigure:
         self._contour_sets = []
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
-        self.butterfly = butterfly_panel(scene) if look.butterfly else None
+        self.butterfly = look.butterfly
+        if self.butterfly and scene.n_rows > 1:
+            raise ValueError(
+                f"butterfly=True draws the channels' time courses under one row of "
+                f"maps; got {scene.n_rows} frequency rows. Pick one frequency with "
+                "coef_params=dict(fmin=..., fmax=...) (e.g. fmin=10, fmax=10), or "
+                "pass butterfly=False."
+            )
         self._draw(scene, look, dpi, pyplot)
         self.layers = FigureLayers(
             fig=self.fig, images=self.images, map_axes=self.map_axes,
@@ -142,7 +148,7 @@ class CoefFigure:
         width, height, rects = _layout(
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,
-            butterfly=self.butterfly is not None,
+            butterfly=self.butterfly,
         )  # fmt: skip
         self.fig = new_figure((width, height), dpi, pyplot=pyplot)
         self.map_axes = [self.fig.add_axes(rect) for rect in rects["maps"]]
@@ -172,10 +178,10 @@ class CoefFigure:
                 self.fig, self.score_axes, scores, scores.times, self.time_unit
             )
         self.butterfly_axes, self.butterfly_cursors = [], []
-        if self.butterfly is not None:
+        if self.butterfly:
             labels = colorbar_labels(scene.units, scene.positive, len(self.tables))
             self.butterfly_axes, self.butterfly_cursors = draw_butterflies(
-                self.fig, rects["butterfly"], self.butterfly, self.times,
+                self.fig, rects["butterfly"], scene, self.times,
                 self.time_unit, labels if scene.vlim_each else labels[:1],
             )  # fmt: skip
         widen_for_colorbars(self.fig, self.colorbars)
@@ -332,26 +338,28 @@ def _draw_tf_scores(fig, ax, scores, x, unit):
     return ax.axvline(x[0], color="k", linewidth=1.5, zorder=CURSOR_ZORDER)
 
 
-def draw_butterflies(fig, rects, panel, times, unit, labels):
+def draw_butterflies(fig, rects, scene, times, unit, labels):
     """Draw each panel's channel time courses; return the axes and the cursors.
 
-    Every channel's values are one line labelled with its name (its
-    significant stretches, NaN elsewhere, another, drawn over it), on the
-    colour bar's limits; ``labels``: the y labels (one: the first axes' only).
+    Every channel's drawn values (the scene's, in the colour bar's units) are
+    one line labelled with its name (its significant stretches, NaN
+    elsewhere, another, drawn over it), on its colour table's limits (one
+    scale with the map); ``labels``: the y labels (one: the first axes' only).
     """
-    x = time_axis(times, unit)
+    x, names = time_axis(times, unit), scene.sensors.ch_names
     axes, cursors = [], []
     for p, rect in enumerate(rects):
         ax = fig.add_axes(rect)
-        traces = panel.traces[p]
+        traces = scene.values[p]
         lines = ax.plot(x, traces, **TRACE)
-        for line, name in zip(lines, panel.ch_names, strict=True):
+        for line, name in zip(lines, names, strict=True):
             line.set_label(name)
-        if panel.marked is not None:
-            for c in np.flatnonzero(panel.marked[p].any(axis=0)):
-                _draw_marked(ax, x, traces[:, c], panel.marked[p][:, c],
-                             panel.ch_names[c])  # fmt: skip
-        vmin, vmax = panel.vlim[p]
+        if scene.masks is not None:
+            marked = scene.masks[p]
+            for c in np.flatnonzero(marked.any(axis=0)):
+                _draw_marked(ax, x, traces[:, c], marked[:, c], names[c])
+        table = scene.panel_tables[p]
+        vmin, vmax = float(table.vmin), float(table.vmax)
         if vmin < 0 < vmax:
             ax.axhline(0.0, color="0.8", linewidth=0.5, zorder=0)
         ax.set_ylim(vmin, vmax)
