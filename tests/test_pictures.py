@@ -21,7 +21,6 @@ from mne_coefanim.compose._compose import FrameCompositor
 from mne_coefanim.compose._palette import PaletteLookup
 from mne_coefanim.compose._pictures import (
     _spaced_groups,
-    decode_cells,
     decode_raw_cells,
     probe,
 )
@@ -90,7 +89,7 @@ def test_codes_split_over_renders(info, monkeypatch, codes_per_render):
     n_inside = int(anim.interp.inside.sum())
     assert n_inside > codes_per_render  # a panel's cells span renders
     one = probe_renders(anim)
-    expected = decode_cells(one["index"], anim.interp)
+    expected = decode_raw_cells(one["index"], anim.interp)
     first = list(anim.iter_frames())
     monkeypatch.setattr(_probe, "CODES_PER_RENDER", codes_per_render)
     split = probe_renders(anim)
@@ -105,7 +104,7 @@ def test_codes_split_over_renders(info, monkeypatch, codes_per_render):
         for render in index
     ]
     assert (np.sum(coded, axis=0) <= 1).all()
-    got = decode_cells(index, anim.interp)
+    got = decode_raw_cells(index, anim.interp)
     for a, b in zip(got, expected, strict=True):
         assert np.array_equal(a, b)
     frames = list(anim.iter_frames())
@@ -118,7 +117,7 @@ def test_more_than_64_panels(info):
     n_panels = 65
     anim = panels(info, n_panels, 8, 10, colorbar=False, sensors=False)
     renders = probe_renders(anim)
-    pixels, panel, rank = decode_cells(renders["index"], anim.interp)
+    pixels, panel, _ = decode_raw_cells(renders["index"], anim.interp)
     counts = np.bincount(panel, minlength=n_panels)
     assert len(counts) == n_panels
     assert counts.min() > 0.9 * counts.max()

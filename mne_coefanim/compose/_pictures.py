@@ -138,18 +138,6 @@ def _render_index(layers, render):
     return reach, renders
 
 
-def decode_cells(index_renders, interp, reach=None):
-    """Return the flat indices, panels and inside ranks of map pixels.
-
-    A pixel over a cell outside the head gets its nearest inside cell's rank
-    (``interp.padding``, as the figure pads); only where ``reach`` shows a map.
-    """
-    pixels, panel, cell = decode_raw_cells(index_renders, interp, reach)
-    if interp.padding is None:  # no cell inside the head
-        return pixels[:0], panel[:0], cell[:0]
-    return pixels, panel, interp.padding[cell]
-
-
 def decode_raw_cells(index_renders, interp, reach=None):
     """Return the flat indices, panels and cells (raveled) of map pixels."""
     n_cells = interp.res**2
