@@ -133,12 +133,12 @@ for b, (fmin, fmax) in enumerate(bands):
 # One row of maps per band (the highest on top, as on the AUC map's axis),
 # and under them the AUC of each band and window, centred on chance (0.5),
 # with a cursor at the current window. ``dims`` names the axes of
-# ``patterns``; ``freqs`` gives the bands' edges in Hz.
+# ``patterns``; ``coef_params``' ``freqs`` gives the bands' edges in Hz.
 anim = mne_coefanim.animate_coefs(
     patterns,
     raw.info,
     dims=("freqs", "times", "channels"),
-    freqs=bands,
+    coef_params=dict(freqs=bands),
     times=centres,
     scores=auc,
     score_params=dict(matrix="freqs", scoring="roc_auc"),

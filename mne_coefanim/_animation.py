@@ -440,7 +440,7 @@ class CoefAnimation:
         %(report)s
         %(report_entry)s
         %(fps_output)s
-        %(dpi_inline)s
+        %(dpi_output)s
         %(max_bytes_inline)s
         %(verbose)s
         """

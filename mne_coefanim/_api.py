@@ -69,10 +69,8 @@ def animate_coefs(
     tmin=None,
     tmax=None,
     decim=1,
-    freqs=None,
     image_interp=DEFAULT_IMAGE_INTERP,
     extrapolate=DEFAULT_EXTRAPOLATE,
-    border="mean",
     res=DEFAULT_RES,
     beyond_sensors="show",
     vlim=(None, None),
@@ -110,10 +108,8 @@ def animate_coefs(
     %(sphere)s
     %(tmin)s
     %(decim)s
-    %(freqs)s
     %(image_interp)s
     %(extrapolate)s
-    %(border)s
     %(res)s
     %(beyond_sensors)s
     %(vlim)s
@@ -146,16 +142,17 @@ def animate_coefs(
     -----
     .. versionchanged:: 0.2
        The rarely used parameters moved into dicts: ``attr``, ``transform``,
-       ``class_idx``, ``class_names``, ``train_time``,
-       ``normalize_patterns``, ``components``, ``align_signs``, ``fmin`` and
-       ``fmax`` into ``coef_params``; ``chance``, ``score_label``, ``scoring``,
+       ``class_idx``, ``class_names``, ``train_time``, ``normalize_patterns``,
+       ``components``, ``align_signs``, ``freqs``, ``fmin`` and ``fmax`` into
+       ``coef_params``; ``chance``, ``score_label``, ``scoring``,
        ``score_matrix`` and ``score_stats`` into ``score_params``;
        ``consistency_display`` into ``consistency``; ``mask_dim`` into
        ``mask_params``; ``alpha`` and ``seed`` into ``mask`` (and
-       ``score_params`` or ``consistency`` for ``alpha``). ``extrapolated``
-       is now ``beyond_sensors``. ``exclude`` (use ``picks``, which leave out
-       the bads unless named) and ``blit`` (always on) are deprecated. The
-       old names work until 0.3, with a ``FutureWarning``.
+       ``score_params`` or ``consistency`` for ``alpha``); ``border`` into
+       ``beyond_sensors`` (``extrapolated`` before). ``exclude`` (use
+       ``picks``, which leave out the bads unless named) and ``blit`` (always
+       on) are deprecated. The old names work until 0.3, with a
+       ``FutureWarning``.
     """
     given = {k: v for k, v in locals().items() if k not in ("data", "info")}
     params = {**flatten(given, PUBLIC), "data": data, "info": info}

@@ -49,7 +49,8 @@ dims : tuple of str | str | None
     Axis names of an array, from ``'subjects'``, ``'folds'``, ``'times'``,
     ``'channels'`` or MNE's singular ``'subject'``, ``'fold'``, ``'time'``,
     ``'channel'``, as a tuple or a comma-separated str (``'fold, time, channel'``);
-    ``'freqs'`` (or ``'freq'``) names a frequency axis, shown as rows (see ``freqs``).
+    ``'freqs'`` (or ``'freq'``) names a frequency axis, shown as rows (see
+    ``coef_params['freqs']``).
     MNE's own arrays are ``(n_channels, n_times)`` (``Evoked.data``, ``get_coef``): pass
     ``dims=('channels', 'times')`` (or ``data.T``). A DataFrame or xarray-like object
     names its axes itself. None reads a 3-D array as ``('subjects', 'times',
@@ -164,7 +165,8 @@ image_interp : 'cubic' | 'linear' | 'nearest'
 extrapolate : 'auto' | 'head' | 'local' | 'box'
     Extrapolation beyond the sensors, as in MNE.
 border : 'mean' | float
-    Value of the extrapolation points, as in MNE.
+    The value of the extrapolation points, as MNE's ``border``: ``'mean'`` (default)
+    gives each the mean of its neighbouring sensors, a number gives them all that value.
 res : int
     Pixels along each side of the interpolated image. The default, 256, is finer than
     MNE's 64 because an animation is watched at its full size; it costs little here.
@@ -393,7 +395,6 @@ def _nest(header, intro, keys, note):
 
 
 docdict = _parse(_ENTRIES)
-docdict["dpi_inline"] = docdict["dpi_output"]
 docdict["coef_params"] = _nest(
     "coef_params : dict | None", "What to take from the data, and how to read it "
     "(a dict, as MNE's\n    ``mask_params``; keys not given take their defaults). "
@@ -412,28 +413,27 @@ docdict["mask_params"] = _nest(
     docdict["mask_params"], "The key ``dim`` (ours) is no marker property:",
     DICTS["mask_params"],
     "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).")
-docdict["beyond_sensors"] = "beyond_sensors" + docdict["extrapolated"][12:] + (
-    "\n\n    .. versionadded:: 0.2\n       Named ``extrapolated`` before.")
+docdict["beyond_sensors"] = _nest(
+    "beyond_sensors : 'show' | 'fade' | 'hide' | dict" + docdict["extrapolated"][
+        docdict["extrapolated"].index("\n"):],
+    "A dict ``dict(display=..., border=...)`` gives how it is drawn (one of the\n"
+    "    above) and the value of the extrapolation points:", {"border": "border"},
+    "versionadded:: 0.2\n       Named ``extrapolated`` before; takes ``border`` "
+    "(a parameter before).")
 
 
 def fill_doc(func):
     """Fill the ``%(name)s`` lines of ``func``'s docstring; return ``func``."""
-    func.__doc__ = fill_text(func.__doc__)
-    return func
-
-
-def fill_text(doc):
-    """Return ``doc`` with its ``%(name)s`` lines replaced by the entries."""
     lines = []
-    for line in (doc or "").split("\n"):
+    for line in (func.__doc__ or "").split("\n"):
         key = line.strip()
         name = key[2:-2] if key.startswith("%(") and key.endswith(")s") else None
         if name in docdict:
             indent = line[: len(line) - len(line.lstrip())]
-            lines.append(textwrap.indent(docdict[name].strip("\n"), indent))
-        else:
-            lines.append(line)
-    return "\n".join(lines)
+            line = textwrap.indent(docdict[name].strip("\n"), indent)
+        lines.append(line)
+    func.__doc__ = "\n".join(lines)
+    return func
 
 
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")

@@ -212,13 +212,14 @@ def validate(params):
 DICTS = {
     "coef_params": {key: key for key in (
         "attr", "transform", "class_idx", "class_names", "train_time",
-        "normalize_patterns", "components", "align_signs", "fmin", "fmax")},
+        "normalize_patterns", "components", "align_signs", "freqs", "fmin", "fmax")},
     "score_params": dict(chance="chance", label="score_label", scoring="scoring",
                          matrix="score_matrix", stats="score_stats", alpha="alpha",
                          seed="seed"),
     "consistency": dict(kind="consistency", display="consistency_display",
                         alpha="alpha"),
     "mask_params": dict(dim="mask_dim"),  # its other keys are marker properties
+    "beyond_sensors": dict(display="extrapolated", border="border"),
 }  # fmt: skip
 RENAMED = dict(beyond_sensors="extrapolated")  # public name -> option
 # old name -> what to use instead (the option keeps the old name)
@@ -234,6 +235,7 @@ DEPRECATED = {
     "extrapolated": "beyond_sensors",
     "blit": "nothing (it is always on)",
     "exclude": "picks (MNE's picks leave out the bads unless named)",
+    "border": "beyond_sensors=dict(border=...)",
 }  # fmt: skip
 
 
@@ -325,6 +327,8 @@ def _unpack(name, value):
     """Return the options set by the public dict ``name`` (None: none)."""
     if name == "consistency" and (value is None or isinstance(value, str)):
         return dict(consistency=value)
+    if name == "beyond_sensors" and not isinstance(value, dict):
+        return dict(extrapolated=value)  # its validator names what is allowed
     if value is None:
         return dict(mask_params=None) if name == "mask_params" else {}
     _checks.check_type(name, value, dict, "a dict or None")

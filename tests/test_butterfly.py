@@ -205,9 +205,9 @@ def test_frequency_rows_are_refused(info16):
     with pytest.raises(ValueError, match=r"2 frequency rows\. Pick one frequency with "
                        r"coef_params=dict\(fmin=\.\.\., fmax=\.\.\.\)"):  # fmt: skip
         animate_coefs(data, info16, dims=("freq", "time", "channel"),
-                      freqs=[6.0, 10.0], **FAST)  # fmt: skip
+                      coef_params=dict(freqs=[6.0, 10.0]), **FAST)  # fmt: skip
     anim = animate_coefs(data, info16, dims=("freq", "time", "channel"),
-                         freqs=[6.0, 10.0], coef_params=dict(fmin=10, fmax=10),
+                         coef_params=dict(freqs=[6.0, 10.0], fmin=10, fmax=10),
                          **FAST)  # fmt: skip
     np.testing.assert_array_equal(_traces(anim.butterfly_axes[0])[
         anim.sensors.ch_names[0]][1], anim.values[0][:, 0])  # fmt: skip

@@ -5,7 +5,7 @@ import inspect
 import pytest
 
 import mne_coefanim
-from mne_coefanim._docs import docdict, fill_text
+from mne_coefanim._docs import docdict, fill_doc
 
 PUBLIC = [getattr(mne_coefanim, name) for name in mne_coefanim.__all__]
 
@@ -39,12 +39,18 @@ def test_every_parameter_of_animate_coefs_is_documented():
     assert set(inspect.signature(mne_coefanim.animate_coefs).parameters) <= documented
 
 
-def test_fill_text_indents_entries_and_leaves_unknown_ones():
-    text = "Parameters\n    ----------\n    %(fps)s\n    %(verbose)s\n"
-    filled = fill_text(text)
+def test_fill_doc_indents_entries_and_leaves_unknown_ones():
+    def func():
+        """Parameters
+        ----------
+        %(fps)s
+        %(verbose)s
+        """
+
+    filled = fill_doc(func).__doc__
     first, *rest = docdict["fps"].strip("\n").split("\n")
-    assert f"    {first}\n" in filled
-    assert all(f"    {line}" in filled for line in rest if line)
+    assert f"        {first}\n" in filled
+    assert all(f"        {line}" in filled for line in rest if line)
     assert "%(verbose)s" in filled  # MNE's verbose decorator fills it
 
 

@@ -38,6 +38,8 @@ OLD_AND_NEW = [
      dict(consistency=dict(kind="t", display="fade"))),
     (dict(mask_dim=0.5), dict(mask_params=dict(dim=0.5))),
     (dict(extrapolated="fade"), dict(beyond_sensors="fade")),
+    (dict(border=0.0), dict(beyond_sensors=dict(border=0.0))),
+    (dict(freqs=[6.0, 10.0]), dict(coef_params=dict(freqs=[6.0, 10.0]))),
 ]  # fmt: skip
 
 
@@ -127,3 +129,17 @@ def test_one_alpha_for_the_score_test_and_the_agreement_fade():
     with pytest.raises(ValueError, match="score_params and consistency both set alpha"):
         flatten(dict(score_params=dict(alpha=0.01),
                      consistency=dict(kind="t", alpha=0.05)), ())  # fmt: skip
+
+
+def test_beyond_sensors_takes_a_display_or_a_dict_with_border():
+    assert flatten(dict(beyond_sensors="hide"), {"beyond_sensors"})["extrapolated"] == (
+        "hide"
+    )
+    params = flatten(dict(beyond_sensors=dict(border=0.5)), {"beyond_sensors"})
+    assert (params["extrapolated"], params["border"]) == ("show", 0.5)
+    with pytest.raises(ValueError, match="beyond_sensors has no key 'value'; its keys "
+                       "are 'display', 'border'"):  # fmt: skip
+        flatten(dict(beyond_sensors=dict(value=0)), {"beyond_sensors"})
+    with pytest.raises(ValueError, match=r"beyond_sensors must be one of 'show', "
+                       r"'fade', 'hide'; got True"):  # fmt: skip
+        animate_coefs(np.zeros((3, 4)), None, beyond_sensors=True)

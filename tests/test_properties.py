@@ -230,6 +230,7 @@ def test_non_finite_values_are_refused(where, bad):
 IN_DICTS = {  # since 0.2 these are keys of a dict parameter
     **{key: "coef_params" for key in ("transform", "attr", "class_idx", "train_time")},
     "chance": "score_params",
+    "border": "beyond_sensors",
 }
 
 

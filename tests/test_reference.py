@@ -165,7 +165,8 @@ def test_agreement_panel(info16):
 def test_frequency_rows(info16):
     freqs = np.array([6.0, 10.0, 20.0])
     data = np.stack([_data(16, seed) for seed in range(len(freqs))])
-    anim = animate_coefs(data, info16, dims=("freq", "time", "channel"), freqs=freqs,
+    anim = animate_coefs(data, info16, dims=("freq", "time", "channel"),
+                         coef_params=dict(freqs=freqs),
                          **FAST)  # fmt: skip
     assert len(anim.map_axes) == len(freqs)
     assert_composed_equals_drawn(anim)

@@ -217,7 +217,8 @@ def test_vlim_min_not_below_max_through_plot_coefs(info16, data, vlim):
     [
         (dict(cnorm="twoslope"), TypeError, r"cnorm must be a matplotlib\.colors\."),
         (dict(cmap="RdBlu"), ValueError, r"cmap 'RdBlu' is not a matplotlib"),
-        (dict(border=np.nan), ValueError, r"border must be 'mean' or a finite"),
+        (dict(beyond_sensors=dict(border=np.nan)), ValueError,
+         r"border must be 'mean' or a finite"),
         (dict(dpi=3), ValueError, r"dpi must be >= 10 .*got dpi=3"),
         # Agg fails deep inside the first draw (or allocates gigabytes) here
         (dict(dpi=1e300), ValueError, r"dpi must be <= 1000 .*got dpi=1e\+300"),
@@ -225,7 +226,8 @@ def test_vlim_min_not_below_max_through_plot_coefs(info16, data, vlim):
         # a frame lasting 1e300 s overflowed the on-screen timer
         (dict(fps=5e-324), ValueError, r"fps must be >= 0.002 .*got fps=4.9"),
         # NaN levels from a border so large the map's gradients overflow
-        (dict(border=1e307), ValueError, r"border must be .* within \+-1e\+100"),
+        (dict(beyond_sensors=dict(border=1e307)), ValueError,
+         r"border must be .* within \+-1e\+100"),
         (dict(res=0), ValueError, r"res must be >= 2; got 0"),
         (dict(res=16.0), TypeError, r"res must be an int; got float"),
         # wrong kinds of value: each error names the parameter, none comes

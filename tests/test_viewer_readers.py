@@ -91,8 +91,9 @@ def _tf_anim():
     info = make_info(n_channels=32)
     data = np.random.default_rng(2).standard_normal((6, 32, 3))
     scores = np.linspace(0.5, 0.8, 18).reshape(3, 6)
+    bands = [[4.0, 8.0], [8.0, 13.0], [13.0, 30.0]]
     return animate_coefs(data, info, dims="time, channel, freq",
-                         freqs=[[4.0, 8.0], [8.0, 13.0], [13.0, 30.0]],
+                         coef_params=dict(freqs=bands),
                          times=np.arange(6) / 100.0, scores=scores, res=32,
                          show=False, verbose=False)  # fmt: skip
 

@@ -188,7 +188,7 @@ def add_to_report(
         The animation, from :func:`mne_coefanim.animate_coefs`.
     %(report_entry)s
     %(fps_output)s
-    %(dpi_inline)s
+    %(dpi_output)s
     %(max_bytes_inline)s
     verbose : bool | str | int | None
         Control the verbosity of the logging output; None uses MNE's level
