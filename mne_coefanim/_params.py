@@ -56,9 +56,14 @@ def _one_of(*allowed):
     return lambda name, value: _checks.check_option(name, value, allowed)
 
 
-def _positive_int(name, value):
-    """Check an int option of at least 1 (``decim``)."""
-    return _checks.check_int(name, value, minimum=1)
+def _int_from(minimum):
+    """Return a validator of an int option of at least ``minimum``."""
+    return lambda name, value: _checks.check_int(name, value, minimum=minimum)
+
+
+def _of_type(types, type_name):
+    """Return a validator of an option of these types (TypeError else)."""
+    return lambda name, value: _checks.check_type(name, value, types, type_name)
 
 
 _P = Param
@@ -83,7 +88,7 @@ PARAMS = {p.name: p for p in (
         "without --first-time, it is still read as the first sample's time, with "
         "a deprecation warning, for one release")),
     _P("tmax", "data", float | None, doc="tmin"),
-    _P("decim", "data", int, 1, _positive_int,
+    _P("decim", "data", int, 1, _int_from(1),
        cli=("output", "positive_int", "K", "%(default)s", "")),
     _P("freqs", "data"), _P("fmin", "data", float | None),
     _P("fmax", "data", float | None, doc="fmin"),
@@ -129,10 +134,13 @@ PARAMS = {p.name: p for p in (
     # look: what the figure draws around the maps
     _P("title", "look", _OPT_STR, None, _checks.check_label,
        cli=("look", None, None, "none", "")),
-    _P("sensors", "look", bool | str, True), _P("contours", "look", int, 0),
+    _P("sensors", "look", bool | str, True,
+       _of_type((bool, str), "a bool or a format string")),
+    _P("contours", "look", int, 0, _int_from(0)),
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
-    _P("butterfly", "look", bool, False, cli=("look", "flag", None, "off", "")),
-    _P("time_unit", "look", str, DEFAULT_TIME_UNIT,
+    _P("butterfly", "look", bool, False, _of_type(bool, "a bool"),
+       cli=("look", "flag", None, "off", "")),
+    _P("time_unit", "look", str, DEFAULT_TIME_UNIT, _one_of("s", "ms"),
        cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation
     _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps),

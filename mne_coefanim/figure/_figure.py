@@ -10,7 +10,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._checks import check_int, check_option, check_type
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
@@ -31,7 +30,6 @@ from ._parts import (
     widen_for_colorbars,
 )
 
-TIME_UNITS = ("s", "ms")
 # sizes in inches, at any dpi
 MAP_SIZE = 3.7
 MARGIN = 0.15
@@ -65,13 +63,8 @@ class Look:
 
     @classmethod
     def from_params(cls, params):
-        """Validate and build the look from a dict of those keywords."""
-        look = {field.name: params[field.name] for field in fields(cls)}
-        check_option("time_unit", look["time_unit"], TIME_UNITS)
-        look["contours"] = check_int("contours", look["contours"], minimum=0)
-        check_type("sensors", look["sensors"], (bool, str), "a bool or a format string")
-        check_type("butterfly", look["butterfly"], bool, "a bool")
-        return cls(**look)
+        """Build the look from the validated options (``_params.validate``)."""
+        return cls(**{field.name: params[field.name] for field in fields(cls)})
 
 
 @dataclass(frozen=True)
