@@ -171,10 +171,7 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     return DemoStudy(
         info=info,
         times=times,
-        coefs=arrays["coefs"],
-        patterns=arrays["patterns"],
-        normalized_patterns=arrays["normalized_patterns"],
-        scores=arrays["scores"],
+        **arrays,  # coefs, patterns, normalized_patterns, scores
         set_sizes=SET_SIZES,
         dims=DIMS,
         description=_describe(n_subjects, n_folds, seed),

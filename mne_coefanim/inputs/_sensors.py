@@ -183,11 +183,8 @@ def resolve_sensors(
     gradiometer whose partner is excluded is kept, alone at its position.
     """
     if isinstance(info, mne.channels.DigMontage):
-        montage_info = _info_from_montage(info, ch_names, ch_type)
-        return _sensors_from_info(montage_info, ch_type, picks, sphere, exclude)
-    if not isinstance(info, mne.Info) and isinstance(
-        getattr(info, "info", None), mne.Info
-    ):
+        info, ch_names = _info_from_montage(info, ch_names, ch_type), None
+    if isinstance(getattr(info, "info", None), mne.Info):  # Raw, Epochs, Evoked
         info = info.info
     if isinstance(info, mne.Info):
         if ch_names is not None:
