@@ -3,11 +3,8 @@
 The study mimics a common EEG workflow: participants keep 1, 2, 4 or 6 items in
 visual working memory (simulated in ``_simulation``), and a linear
 classifier is trained at every time point to tell low loads (1-2 items) from
-high loads (4-6 items). This module decodes the simulated subjects and caches
-the results.
-
-Training the decoders takes several seconds, so :func:`load_demo` caches its
-results in an ``.npz`` file.
+high loads (4-6 items). This module decodes the simulated subjects; training
+takes several seconds, so :func:`load_demo` caches the results in an ``.npz`` file.
 """
 
 import os

@@ -83,9 +83,7 @@ def simulate_epochs(subject, *, seed=0, n_epochs=N_EPOCHS, verbose=None):
 
 def _make_info():
     montage = mne.channels.make_standard_montage(_MONTAGE)
-    info = mne.create_info(montage.ch_names, SFREQ, "eeg")
-    info.set_montage(montage)
-    return info
+    return mne.create_info(montage.ch_names, SFREQ, "eeg").set_montage(montage)
 
 
 def _make_times():

@@ -247,9 +247,7 @@ def _info_from_montage(montage, ch_names, ch_type):
     check_option("ch_type (with a DigMontage)", ch_type, MONTAGE_CH_TYPES)
     # set_montage moves the montage to head coordinates via its fiducials,
     # exactly as it would for the user's own Info.
-    info = mne.create_info(ch_names, 1000.0, ch_type)
-    info.set_montage(montage)
-    return info
+    return mne.create_info(ch_names, 1000.0, ch_type).set_montage(montage)
 
 
 def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
@@ -272,10 +270,9 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
         check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
     rows, _ = _resolve_picks(names, picks, exclude)
     names = [names[i] for i in rows]
-    resolved = _resolve_sphere(sphere, None)
+    given_sphere, sphere = sphere is not None, _resolve_sphere(sphere, None)
     # fitted on every row, so that picking channels never moves them
-    fitted = fit_positions(given.astype(float), None if sphere is None else resolved)
-    pos, sphere = fitted[rows], resolved
+    pos = fit_positions(given.astype(float), sphere if given_sphere else None)[rows]
     _check_no_overlap(pos, names)
     _check_enough(names)
     check_sphere_reach(pos, sphere, names)
