@@ -405,29 +405,3 @@ def _check_unique(name, items):
         raise ValueError(
             f"{name} must not repeat entries; repeated: {_listed(repeated)}."
         )
-
-
-def _picks_from_ints(items, n_channels):
-    """Check bounds, wrap negatives and refuse duplicates."""
-    picks = np.array(items, dtype=int)
-    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
-    if out_of_range.size:
-        raise ValueError(
-            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
-            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
-        )
-    picks %= n_channels
-    _check_unique("picks", picks.tolist())
-    return picks
-
-
-def _resolve_exclude(bads, exclude):
-    """Return the names to leave out of generic and type picks."""
-    if isinstance(exclude, str):
-        check_option("exclude (as a str)", exclude, ("bads",))
-        return list(bads)
-    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
-        return list(exclude)
-    raise TypeError(
-        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
-    )

@@ -26,9 +26,7 @@ from ._head import (
     _check_no_overlap,
     _check_unique,
     _listed,
-    _picks_from_ints,
     _project,
-    _resolve_exclude,
     _resolve_sphere,
     _sphere_to_device,
     check_sphere_reach,
@@ -349,6 +347,32 @@ def _resolve_picks(names, picks, exclude, bads=(), types=None):
     raise TypeError(
         "picks must be all channel names (str) or all indices (int); got "
         f"{picks!r:.80}."
+    )
+
+
+def _picks_from_ints(items, n_channels):
+    """Check bounds, wrap negatives and refuse duplicates."""
+    picks = np.array(items, dtype=int)
+    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
+    if out_of_range.size:
+        raise ValueError(
+            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
+            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
+        )
+    picks %= n_channels
+    _check_unique("picks", picks.tolist())
+    return picks
+
+
+def _resolve_exclude(bads, exclude):
+    """Return the names to leave out of generic and type picks."""
+    if isinstance(exclude, str):
+        check_option("exclude (as a str)", exclude, ("bads",))
+        return list(bads)
+    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
+        return list(exclude)
+    raise TypeError(
+        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
     )
 
 
