@@ -25,13 +25,10 @@ from ._simulation import (
     SFREQ,
     TMAX,
     TMIN,
-    _labels,
     _make_info,
     _make_times,
-    _positions,
-    _simulate_subject,
+    simulate_epochs,  # public from here too
 )
-from ._simulation import simulate_epochs as simulate_epochs  # re-exported
 
 # Bump whenever the simulation or the decoder changes: old cache files are then
 # ignored because the version is part of their name.
@@ -162,7 +159,7 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     path = _cache_path(n_subjects, n_folds, seed)
     arrays = _read_cache(path, shape) if cache else None
     if arrays is None:
-        arrays = _decode_study(info, n_subjects, n_folds, seed)
+        arrays = _decode_study(n_subjects, n_folds, seed)
         if cache:
             _write_cache(path, arrays)
     return DemoStudy(
@@ -175,7 +172,7 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     )
 
 
-def _decode_study(info, n_subjects, n_folds, seed):
+def _decode_study(n_subjects, n_folds, seed):
     """Train the decoders of every subject; return the arrays in a dict."""
     try:
         from sklearn import config_context
@@ -187,7 +184,7 @@ def _decode_study(info, n_subjects, n_folds, seed):
         ) from err
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
-    pos, results = _positions(info), []
+    results = []
     # Thousands of tiny fits: BLAS threads only fight each other (np.cov of
     # 128 x 64: 17 ms threaded, 0.2 ms single), and our data need no checks.
     with (
@@ -196,8 +193,8 @@ def _decode_study(info, n_subjects, n_folds, seed):
     ):
         for subject in range(n_subjects):
             logger.info(f"Decoding subject {subject + 1}/{n_subjects} ...")
-            data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
-            results.append(_fit_subject(data, _labels(set_size), n_folds, seed))
+            epochs, y = simulate_epochs(subject, seed=seed, verbose=False)
+            results.append(_fit_subject(epochs.get_data(), y, n_folds, seed))
     *maps, scores = (np.stack(part) for part in zip(*results, strict=True))
     names = ("coefs", "patterns", "normalized_patterns")
     arrays = {n: part.astype(np.float32) for n, part in zip(names, maps, strict=True)}
