@@ -298,9 +298,8 @@ def _read_cache(path, shape):
 
 def _cache_problem(npz, expected):
     """Say what is wrong with the headers of a cache archive, or None."""
-    members = set(npz.zip.namelist())
     for name, (want_shape, want_dtype) in expected.items():
-        if f"{name}.npy" not in members:
+        if name not in npz.files:  # the .npy members, named without .npy
             return f"no {name}"
         with npz.zip.open(f"{name}.npy") as member:
             version = np.lib.format.read_magic(member)
