@@ -3,15 +3,11 @@
 The study mimics a common EEG workflow: participants keep 1, 2, 4 or 6 items in
 visual working memory (simulated in ``_simulation``), and a linear
 classifier is trained at every time point to tell low loads (1-2 items) from
-high loads (4-6 items). This module decodes the simulated subjects and caches
-the results.
-
-Training the decoders takes several seconds, so :func:`load_demo` caches its
-results in an ``.npz`` file.
+high loads (4-6 items). This module decodes the simulated subjects; training
+takes several seconds, so :func:`load_demo` caches the results in an ``.npz`` file.
 """
 
 import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -21,6 +17,7 @@ import numpy as np
 from mne.utils import logger, verbose
 
 from .._checks import check_int, check_type
+from ..io._writers import atomic_output
 from ._simulation import (
     _N_NOISE_SOURCES,
     N_EPOCHS,
@@ -28,13 +25,10 @@ from ._simulation import (
     SFREQ,
     TMAX,
     TMIN,
-    _labels,
     _make_info,
     _make_times,
-    _positions,
-    _simulate_subject,
+    simulate_epochs,  # public from here too
 )
-from ._simulation import simulate_epochs as simulate_epochs  # re-exported
 
 # Bump whenever the simulation or the decoder changes: old cache files are then
 # ignored because the version is part of their name.
@@ -165,23 +159,20 @@ def load_demo(*, n_subjects=8, n_folds=5, seed=0, cache=True, verbose=None):
     path = _cache_path(n_subjects, n_folds, seed)
     arrays = _read_cache(path, shape) if cache else None
     if arrays is None:
-        arrays = _decode_study(info, n_subjects, n_folds, seed)
+        arrays = _decode_study(n_subjects, n_folds, seed)
         if cache:
             _write_cache(path, arrays)
     return DemoStudy(
         info=info,
         times=times,
-        coefs=arrays["coefs"],
-        patterns=arrays["patterns"],
-        normalized_patterns=arrays["normalized_patterns"],
-        scores=arrays["scores"],
+        **arrays,  # coefs, patterns, normalized_patterns, scores
         set_sizes=SET_SIZES,
         dims=DIMS,
         description=_describe(n_subjects, n_folds, seed),
     )
 
 
-def _decode_study(info, n_subjects, n_folds, seed):
+def _decode_study(n_subjects, n_folds, seed):
     """Train the decoders of every subject; return the arrays in a dict."""
     try:
         from sklearn import config_context
@@ -193,7 +184,7 @@ def _decode_study(info, n_subjects, n_folds, seed):
         ) from err
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
-    pos, results = _positions(info), []
+    results = []
     # Thousands of tiny fits: BLAS threads only fight each other (np.cov of
     # 128 x 64: 17 ms threaded, 0.2 ms single), and our data need no checks.
     with (
@@ -202,8 +193,8 @@ def _decode_study(info, n_subjects, n_folds, seed):
     ):
         for subject in range(n_subjects):
             logger.info(f"Decoding subject {subject + 1}/{n_subjects} ...")
-            data, set_size = _simulate_subject(subject, seed, N_EPOCHS, pos)
-            results.append(_fit_subject(data, _labels(set_size), n_folds, seed))
+            epochs, y = simulate_epochs(subject, seed=seed, verbose=False)
+            results.append(_fit_subject(epochs.get_data(), y, n_folds, seed))
     *maps, scores = (np.stack(part) for part in zip(*results, strict=True))
     names = ("coefs", "patterns", "normalized_patterns")
     arrays = {n: part.astype(np.float32) for n, part in zip(names, maps, strict=True)}
@@ -307,9 +298,8 @@ def _read_cache(path, shape):
 
 def _cache_problem(npz, expected):
     """Say what is wrong with the headers of a cache archive, or None."""
-    members = set(npz.zip.namelist())
     for name, (want_shape, want_dtype) in expected.items():
-        if f"{name}.npy" not in members:
+        if name not in npz.files:  # the .npy members, named without .npy
             return f"no {name}"
         with npz.zip.open(f"{name}.npy") as member:
             version = np.lib.format.read_magic(member)
@@ -326,22 +316,14 @@ def _cache_problem(npz, expected):
 
 
 def _write_cache(path, arrays):
-    """Write atomically (a temporary file, then a rename); log an OSError."""
-    folder = os.path.dirname(path)
-    tmp_name = None
+    """Publish the file whole, as the writers do; log an OSError."""
     try:
-        os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix=".demo-", suffix=".npz.tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            np.savez(tmp, **arrays)
-        os.replace(tmp_name, path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with atomic_output(path, overwrite=True) as tmp, open(tmp, "wb") as fid:
+            np.savez(fid, **arrays)
         logger.info(f"Cached the demo decoders in {path}.")
     except OSError as err:
         logger.info(f"Could not write the demo cache {path} ({err}).")
-        if tmp_name is not None and os.path.exists(tmp_name):
-            os.remove(tmp_name)
 
 
 def _describe(n_subjects, n_folds, seed):

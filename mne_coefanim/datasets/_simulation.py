@@ -78,14 +78,12 @@ def simulate_epochs(subject, *, seed=0, n_epochs=N_EPOCHS, verbose=None):
         data, info, events=events, tmin=TMIN, event_id=event_id, verbose=False
     )
     logger.info(f"Simulated {n_epochs} epochs of subject {subject} (seed {seed}).")
-    return epochs, _labels(set_size)
+    return epochs, (set_size >= HIGH_LOAD_FROM).astype(int)
 
 
 def _make_info():
     montage = mne.channels.make_standard_montage(_MONTAGE)
-    info = mne.create_info(montage.ch_names, SFREQ, "eeg")
-    info.set_montage(montage)
-    return info
+    return mne.create_info(montage.ch_names, SFREQ, "eeg").set_montage(montage)
 
 
 def _make_times():
@@ -100,10 +98,6 @@ def _positions(info):
     design = np.column_stack([2 * pos, np.ones(len(pos))])
     solution = np.linalg.lstsq(design, (pos**2).sum(axis=1), rcond=None)[0]
     return pos - solution[:3]
-
-
-def _labels(set_size):
-    return (np.asarray(set_size) >= HIGH_LOAD_FROM).astype(int)
 
 
 def _simulate_subject(subject, seed, n_epochs, pos):

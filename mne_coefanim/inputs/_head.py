@@ -211,23 +211,20 @@ def fit_positions(pos, sphere=None):
     if sphere is not None:
         _check_against_sphere(pos, sphere)
         return pos
-    if _around_origin(pos):
+    middle, half = _box(pos)
+    if (np.abs(middle) <= CENTRE_TOL * half).any():  # around the origin
         reach = np.hypot(pos[:, 0], pos[:, 1]).max()
         for divisor, unit in UNITS:
             if METRE_RANGE[0] <= reach / divisor <= METRE_RANGE[1]:
-                return _to_metres(pos, divisor, unit, reach)
+                if divisor == 1:
+                    return pos  # metres: the same array, bit-identical
+                logger.info(
+                    f"info (positions array): positions look like {unit} (farthest "
+                    f"sensor {reach:.3g} from the origin): scaled by {1 / divisor:g} "
+                    "to metres."
+                )
+                return pos / divisor
     return _fit_to_head(pos)
-
-
-def _to_metres(pos, divisor, unit, reach):
-    """Divide by a power of ten; metres stay the same array, bit-identical."""
-    if divisor == 1:
-        return pos
-    logger.info(
-        f"info (positions array): positions look like {unit} (farthest sensor "
-        f"{reach:.3g} from the origin): scaled by {1 / divisor:g} to metres."
-    )
-    return pos / divisor
 
 
 def _fit_to_head(pos):
@@ -251,12 +248,6 @@ def _box(pos):
     """Return the middle and the half-size of the bounding box (no overflow)."""
     low, high = pos.min(axis=0), pos.max(axis=0)
     return low / 2 + high / 2, high / 2 - low / 2
-
-
-def _around_origin(pos):
-    """Whether the origin lies in the middle of the x range or the y range."""
-    middle, half = _box(pos)
-    return bool((np.abs(middle) <= CENTRE_TOL * half).any())
 
 
 def _check_layout(pos):
@@ -414,29 +405,3 @@ def _check_unique(name, items):
         raise ValueError(
             f"{name} must not repeat entries; repeated: {_listed(repeated)}."
         )
-
-
-def _picks_from_ints(items, n_channels):
-    """Check bounds, wrap negatives and refuse duplicates."""
-    picks = np.array(items, dtype=int)
-    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
-    if out_of_range.size:
-        raise ValueError(
-            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
-            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
-        )
-    picks %= n_channels
-    _check_unique("picks", picks.tolist())
-    return picks
-
-
-def _resolve_exclude(bads, exclude):
-    """Return the names to leave out of generic and type picks."""
-    if isinstance(exclude, str):
-        check_option("exclude (as a str)", exclude, ("bads",))
-        return list(bads)
-    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
-        return list(exclude)
-    raise TypeError(
-        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
-    )

@@ -26,9 +26,7 @@ from ._head import (
     _check_no_overlap,
     _check_unique,
     _listed,
-    _picks_from_ints,
     _project,
-    _resolve_exclude,
     _resolve_sphere,
     _sphere_to_device,
     check_sphere_reach,
@@ -183,11 +181,8 @@ def resolve_sensors(
     gradiometer whose partner is excluded is kept, alone at its position.
     """
     if isinstance(info, mne.channels.DigMontage):
-        montage_info = _info_from_montage(info, ch_names, ch_type)
-        return _sensors_from_info(montage_info, ch_type, picks, sphere, exclude)
-    if not isinstance(info, mne.Info) and isinstance(
-        getattr(info, "info", None), mne.Info
-    ):
+        info, ch_names = _info_from_montage(info, ch_names, ch_type), None
+    if isinstance(getattr(info, "info", None), mne.Info):  # Raw, Epochs, Evoked
         info = info.info
     if isinstance(info, mne.Info):
         if ch_names is not None:
@@ -250,9 +245,7 @@ def _info_from_montage(montage, ch_names, ch_type):
     check_option("ch_type (with a DigMontage)", ch_type, MONTAGE_CH_TYPES)
     # set_montage moves the montage to head coordinates via its fiducials,
     # exactly as it would for the user's own Info.
-    info = mne.create_info(ch_names, 1000.0, ch_type)
-    info.set_montage(montage)
-    return info
+    return mne.create_info(ch_names, 1000.0, ch_type).set_montage(montage)
 
 
 def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
@@ -275,10 +268,9 @@ def _sensors_from_array(pos, ch_names, ch_type, picks, sphere, exclude):
         check_option("ch_type", ch_type, TOPOMAP_CH_TYPES)
     rows, _ = _resolve_picks(names, picks, exclude)
     names = [names[i] for i in rows]
-    resolved = _resolve_sphere(sphere, None)
+    given_sphere, sphere = sphere is not None, _resolve_sphere(sphere, None)
     # fitted on every row, so that picking channels never moves them
-    fitted = fit_positions(given.astype(float), None if sphere is None else resolved)
-    pos, sphere = fitted[rows], resolved
+    pos = fit_positions(given.astype(float), sphere if given_sphere else None)[rows]
     _check_no_overlap(pos, names)
     _check_enough(names)
     check_sphere_reach(pos, sphere, names)
@@ -355,6 +347,32 @@ def _resolve_picks(names, picks, exclude, bads=(), types=None):
     raise TypeError(
         "picks must be all channel names (str) or all indices (int); got "
         f"{picks!r:.80}."
+    )
+
+
+def _picks_from_ints(items, n_channels):
+    """Check bounds, wrap negatives and refuse duplicates."""
+    picks = np.array(items, dtype=int)
+    out_of_range = picks[(picks < -n_channels) | (picks >= n_channels)]
+    if out_of_range.size:
+        raise ValueError(
+            f"picks must be indices in [{-n_channels}, {n_channels - 1}] for this "
+            f"Info of {n_channels} channels; got {_listed(out_of_range.tolist())}."
+        )
+    picks %= n_channels
+    _check_unique("picks", picks.tolist())
+    return picks
+
+
+def _resolve_exclude(bads, exclude):
+    """Return the names to leave out of generic and type picks."""
+    if isinstance(exclude, str):
+        check_option("exclude (as a str)", exclude, ("bads",))
+        return list(bads)
+    if isinstance(exclude, list | tuple) and all(isinstance(e, str) for e in exclude):
+        return list(exclude)
+    raise TypeError(
+        f"exclude must be 'bads' or a list of channel names; got {exclude!r:.80}."
     )
 
 
