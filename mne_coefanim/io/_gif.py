@@ -80,15 +80,11 @@ class GifWriter(Writer):
         self.fps = _check_gif_fps(fps)
         self.loop = _check_loop(loop)
 
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if a GIF cannot play at ``fps``."""
-        _check_gif_fps(fps)
-
     def setup(self, tmp, source):
         """Open the temporary file; the header waits for the first frame's size."""
         self._palette = check_palette(source.palette)
-        self._table = _global_color_table(self._palette)
+        # padded with black to 256 colours: 768 bytes
+        self._table = self._palette.tobytes().ljust(768, b"\0")
         self._delays = _gif_delays(self.fps)
         self._shape = None  # the first frame's
         self.n_frames = 0
@@ -228,13 +224,6 @@ def _check_indices(frame, index, n_colors):
         )
 
 
-def _global_color_table(palette):
-    """Return the palette as 768 bytes, padded with black to 256 colours."""
-    table = np.zeros((256, 3), np.uint8)
-    table[: len(palette)] = palette
-    return table.tobytes()
-
-
 def _gif_delays(fps):
     """Yield delays in cs: frame ``k`` ends at ``round((k + 1) * 100 / fps)``."""
     step, half, end = Fraction(100) / Fraction(fps), Fraction(1, 2), 0
@@ -282,16 +271,12 @@ def encode_image(rect, left, top, table, scratch=None):
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
     image.putpalette(table)
-    if scratch is None:
-        buffer = io.BytesIO()
-        image.save(buffer, format="GIF", optimize=False, interlace=False)
-        data = buffer.getbuffer()
-    else:
-        scratch.seek(0)  # no truncate: what follows this GIF is not read
-        image.save(scratch, format="GIF", optimize=False, interlace=False)
-        size = scratch.tell()
-        scratch.seek(0)
-        data = memoryview(scratch.read(size))
+    scratch = io.BytesIO() if scratch is None else scratch
+    scratch.seek(0)  # no truncate: what follows this GIF is not read
+    image.save(scratch, format="GIF", optimize=False, interlace=False)
+    size = scratch.tell()
+    scratch.seek(0)
+    data = memoryview(scratch.read(size))
     with data:
         pos = _skip_to_image(data, table, rect)
         if struct.unpack_from("<HH", data, pos + 5) != (width, height):
@@ -360,11 +345,8 @@ class InOrder:
         self._executor = None
         if n_workers:  # else: inline, in the caller's thread
             self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
-
-    @property
-    def threaded(self):
-        """Whether the jobs run on worker threads (else in the caller's)."""
-        return self._executor is not None
+        # whether the jobs run on worker threads (else in the caller's)
+        self.threaded = self._executor is not None
 
     def submit(self, func, *args):
         """Queue ``func(*args)``; hand on the results ready (raising a job's error)."""

@@ -97,11 +97,6 @@ class VideoWriter(Writer):
         # an odd side is padded by one: with an odd limit, it must be below it
         check_frame_size(shape, dpi, limit - limit % 2, cause)
 
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if imageio-ffmpeg or its encoder for ``suffix`` is missing."""
-        _pick_codec(_ffmpeg_exe(suffix), suffix)
-
     def setup(self, tmp, source):
         """Remember the temporary file; ffmpeg starts with the first frame."""
         self._tmp, self._palette = tmp, source.palette  # the animation's, checked

@@ -425,12 +425,6 @@ def fill_formats(function):
     return function
 
 
-def check_encoder(suffix, fps):
-    """Fail early if ``suffix`` cannot be written at ``fps`` here (if a format)."""
-    if suffix in WRITERS:
-        writer_class(suffix).check_encoder(suffix, fps)
-
-
 def make_writer(fname, *, fps, overwrite=False, **options):
     """Return the writer of ``fname``'s format, every setting and option checked."""
     path_like = isinstance(fname, str | os.PathLike)

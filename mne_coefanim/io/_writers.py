@@ -154,15 +154,10 @@ def _temporary(path):
 def make_temp(path, created):
     """Return a new private temporary file for ``path`` and a new file's mode."""
     try:
-        prefix = temp_prefix(path)
-        probe, fid = _create(path.parent, prefix, 0o666, created)
-        with fid:
+        tmp, fid = _create(path.parent, temp_prefix(path), created)
+        with fid:  # created as open(path, 'w') would: a new file's mode
             mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
-        os.unlink(probe)
-        release(probe)
-        tmp, fid = _create(path.parent, prefix, 0o600, created)
-        with fid:
-            if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
+            if hasattr(os, "fchmod"):  # private, and writable even under umask 0o277
                 os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
         return tmp, mode
     except OSError as err:
@@ -179,11 +174,11 @@ def make_temp(path, created):
         ) from err
 
 
-def _create(folder, prefix, mode, created):
+def _create(folder, prefix, created):
     """Create a new temporary file in ``folder``; return it, open."""
     # os.open through a C partial: no Python frame in which an interrupt
     # could land after the file is created and before it is wrapped
-    opener = functools.partial(os.open, mode=mode)
+    opener = functools.partial(os.open, mode=0o666)
     for _ in range(100):
         tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
@@ -390,10 +385,6 @@ class Writer:
             path, overwrite=overwrite, allowed=self.suffixes
         )
         self.overwrite = bool(overwrite)
-
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if ``suffix`` cannot be written at ``fps`` here."""
 
     def check_frame(self, shape, dpi):
         """Refuse frames of ``(height, width)`` this format cannot hold at ``dpi``."""
