@@ -154,10 +154,16 @@ def _temporary(path):
 def make_temp(path, created):
     """Return a new private temporary file for ``path`` and a new file's mode."""
     try:
-        tmp, fid = _create(path.parent, temp_prefix(path), created)
-        with fid:  # created as open(path, 'w') would: a new file's mode
+        prefix = temp_prefix(path)
+        # a new file's mode, read on a probe: tmp itself is never open to others
+        probe, fid = _create(path.parent, prefix, 0o666, created)
+        with fid:
             mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
-            if hasattr(os, "fchmod"):  # private, and writable even under umask 0o277
+        os.unlink(probe)
+        release(probe)
+        tmp, fid = _create(path.parent, prefix, 0o600, created)
+        with fid:
+            if hasattr(os, "fchmod"):  # writable by its owner even under umask 0o277
                 os.fchmod(fid.fileno(), stat.S_IRUSR | stat.S_IWUSR)
         return tmp, mode
     except OSError as err:
@@ -174,11 +180,11 @@ def make_temp(path, created):
         ) from err
 
 
-def _create(folder, prefix, created):
+def _create(folder, prefix, mode, created):
     """Create a new temporary file in ``folder``; return it, open."""
     # os.open through a C partial: no Python frame in which an interrupt
     # could land after the file is created and before it is wrapped
-    opener = functools.partial(os.open, mode=0o666)
+    opener = functools.partial(os.open, mode=mode)
     for _ in range(100):
         tmp = folder / (prefix + secrets.token_hex(_RANDOM_LEN // 2) + TEMP_SUFFIX)
         with _WRITING_LOCK:  # before the file exists: never taken for a leftover
