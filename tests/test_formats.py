@@ -17,7 +17,6 @@ from mne_coefanim.io._viewer import (
     WRITERS,
     format_list,
     make_writer,
-    writer_class,
 )
 from mne_coefanim.io._writers import FrameSource, Writer
 
@@ -54,7 +53,7 @@ class CountingWriter(Writer):
 def test_table_is_the_list_of_formats():
     assert SUFFIXES == (".gif", ".html", ".mp4", ".webm")
     for suffix, entry in WRITERS.items():
-        writer = writer_class(suffix)
+        writer = entry.writer
         assert entry.name and issubclass(writer, Writer)
         assert suffix in writer.suffixes
         assert entry.requires == writer.requires
@@ -124,7 +123,7 @@ def test_writer_checks_its_path(tmp_path):
 
 def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
     anim = small_animation(7)
-    monkeypatch.setattr(_viewer, "writer_class", lambda suffix: CountingWriter)
+    monkeypatch.setitem(WRITERS, ".gif", _viewer.OutputFormat("GIF", CountingWriter))
     monkeypatch.setattr(CountingWriter, "made", [])
     path = anim.save(tmp_path / "anim.gif", fps=5, verbose=False)
     (writer,) = CountingWriter.made

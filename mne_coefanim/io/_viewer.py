@@ -404,11 +404,6 @@ WRITERS = {
 SUFFIXES = tuple(sorted(WRITERS))  # the order error messages list them in
 
 
-def writer_class(suffix):
-    """Return the :class:`Writer` subclass of ``suffix`` (a key of :data:`WRITERS`)."""
-    return WRITERS[suffix].writer
-
-
 def format_list(*, requirements=False):
     """Return ``'GIF (.gif), MP4 (.mp4[, needs imageio-ffmpeg]), ...'`` for help."""
     return ", ".join(
@@ -431,7 +426,7 @@ def make_writer(fname, *, fps, overwrite=False, **options):
     suffix = Path(fname).suffix.lower() if path_like else None
     if suffix not in WRITERS:
         check_output(fname, allowed=SUFFIXES, overwrite=overwrite)  # raises
-    cls = writer_class(suffix)
+    cls = WRITERS[suffix].writer
     for option in options:
         if option not in cls.options:
             known = ", ".join(cls.options) if cls.options else None
