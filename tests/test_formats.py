@@ -15,9 +15,8 @@ from mne_coefanim.io import _viewer
 from mne_coefanim.io._viewer import (
     SUFFIXES,
     WRITERS,
-    check_encoder,
     format_list,
-    writer_class,
+    make_writer,
 )
 from mne_coefanim.io._writers import FrameSource, Writer
 
@@ -54,7 +53,7 @@ class CountingWriter(Writer):
 def test_table_is_the_list_of_formats():
     assert SUFFIXES == (".gif", ".html", ".mp4", ".webm")
     for suffix, entry in WRITERS.items():
-        writer = writer_class(suffix)
+        writer = entry.writer
         assert entry.name and issubclass(writer, Writer)
         assert suffix in writer.suffixes
         assert entry.requires == writer.requires
@@ -74,15 +73,18 @@ def test_help_texts_list_the_table(capsys):
     assert format_list(requirements=True) in option_helps(capsys, "demo")["--output"]
 
 
-def test_check_encoder(monkeypatch):
+def test_writers_check_their_encoder_when_made(tmp_path, monkeypatch):
+    # make_writer is what save calls before any frame: encoders fail early
     with pytest.raises(ValueError, match="fps must be <= 50 for a GIF"):
-        check_encoder(".gif", 60)
-    check_encoder(".gif", 50)
-    check_encoder(".html", 1000)  # the page plays at any rate
-    check_encoder(".png", 60)  # not a format: check_output refuses it
+        make_writer(tmp_path / "a.gif", fps=60)
+    make_writer(tmp_path / "a.gif", fps=50)
+    make_writer(tmp_path / "a.html", fps=1000)  # the page plays at any rate
+    with pytest.raises(ValueError, match="end in one of"):  # not a format
+        make_writer(tmp_path / "a.png", fps=60)
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
     with pytest.raises(ImportError, match="Writing .webm needs the optional"):
-        check_encoder(".webm", 10)
+        make_writer(tmp_path / "a.webm", fps=10)
+    assert os.listdir(tmp_path) == []
 
 
 def test_saving_renames_a_complete_file(tmp_path):
@@ -121,7 +123,7 @@ def test_writer_checks_its_path(tmp_path):
 
 def test_save_streams_frames_to_the_writer_of_the_table(tmp_path, monkeypatch):
     anim = small_animation(7)
-    monkeypatch.setattr(_viewer, "writer_class", lambda suffix: CountingWriter)
+    monkeypatch.setitem(WRITERS, ".gif", _viewer.OutputFormat("GIF", CountingWriter))
     monkeypatch.setattr(CountingWriter, "made", [])
     path = anim.save(tmp_path / "anim.gif", fps=5, verbose=False)
     (writer,) = CountingWriter.made

@@ -80,15 +80,11 @@ class GifWriter(Writer):
         self.fps = _check_gif_fps(fps)
         self.loop = _check_loop(loop)
 
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if a GIF cannot play at ``fps``."""
-        _check_gif_fps(fps)
-
     def setup(self, tmp, source):
         """Open the temporary file; the header waits for the first frame's size."""
         self._palette = check_palette(source.palette)
-        self._table = _global_color_table(self._palette)
+        # padded with black to 256 colours: 768 bytes
+        self._table = self._palette.tobytes().ljust(768, b"\0")
         self._delays = _gif_delays(self.fps)
         self._shape = None  # the first frame's
         self.n_frames = 0
@@ -97,10 +93,8 @@ class GifWriter(Writer):
         # own beside the output (Pillow releases the GIL only into a file)
         self._tmp_dir, self._scratches = tmp.parent, []
         self._local = threading.local()
-        self._encoder = InOrder(self._fid.write)
-        self._batch = []  # frames not yet handed to a thread
-        # the frame before the batch: a copy, or the callable that makes it
-        self._before_batch = None
+        self._encoder = InOrder(self._fid.write, job=self._encode_batch)
+        self._previous = None  # the last frame: a copy, or the callable making it
 
     def write(self, frame):
         """Add one frame: an index array, or a callable returning a new one.
@@ -120,23 +114,15 @@ class GifWriter(Writer):
             # while the threads read this one (as this frame and as the next
             # one's previous)
             frame = frame.copy()
-        self._batch.append((frame, self.n_frames, next(self._delays)))
-        if len(self._batch) == FRAMES_PER_JOB:
-            self._submit_batch()
+        self._encoder.add((self._previous, frame, self.n_frames, next(self._delays)))
+        self._previous = frame
         self.n_frames += 1
 
-    def _submit_batch(self):
-        """Hand the frames gathered to an encoder thread (one job: less GIL traffic)."""
-        if self._batch:
-            self._encoder.submit(self._encode_batch, self._before_batch, self._batch)
-            self._before_batch = self._batch[-1][0]
-            self._batch = []
-
-    def _encode_batch(self, previous, batch):
-        """Return the blocks of frames following ``previous`` (encoder thread)."""
-        previous = self._made(previous, batch[0][1] - 1)
+    def _encode_batch(self, batch):
+        """Return the blocks of ``(previous, frame, index, delay)`` items (a thread)."""
+        previous = self._made(batch[0][0], batch[0][2] - 1)
         blocks = []
-        for frame, index, delay in batch:
+        for _, frame, index, delay in batch:
             frame = self._made(frame, index)
             blocks.append(self._encode(frame, previous, index, delay))
             previous = frame
@@ -167,7 +153,6 @@ class GifWriter(Writer):
         """Write the trailer; a GIF needs at least one frame."""
         if self._shape is None:
             raise ValueError("frames is empty; a GIF needs at least one frame.")
-        self._submit_batch()
         self._encoder.drain()
         self._fid.write(b"\x3b")  # trailer
 
@@ -228,13 +213,6 @@ def _check_indices(frame, index, n_colors):
         )
 
 
-def _global_color_table(palette):
-    """Return the palette as 768 bytes, padded with black to 256 colours."""
-    table = np.zeros((256, 3), np.uint8)
-    table[: len(palette)] = palette
-    return table.tobytes()
-
-
 def _gif_delays(fps):
     """Yield delays in cs: frame ``k`` ends at ``round((k + 1) * 100 / fps)``."""
     step, half, end = Fraction(100) / Fraction(fps), Fraction(1, 2), 0
@@ -282,16 +260,12 @@ def encode_image(rect, left, top, table, scratch=None):
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
     image.putpalette(table)
-    if scratch is None:
-        buffer = io.BytesIO()
-        image.save(buffer, format="GIF", optimize=False, interlace=False)
-        data = buffer.getbuffer()
-    else:
-        scratch.seek(0)  # no truncate: what follows this GIF is not read
-        image.save(scratch, format="GIF", optimize=False, interlace=False)
-        size = scratch.tell()
-        scratch.seek(0)
-        data = memoryview(scratch.read(size))
+    scratch = io.BytesIO() if scratch is None else scratch
+    scratch.seek(0)  # no truncate: what follows this GIF is not read
+    image.save(scratch, format="GIF", optimize=False, interlace=False)
+    size = scratch.tell()
+    scratch.seek(0)
+    data = memoryview(scratch.read(size))
     with data:
         pos = _skip_to_image(data, table, rect)
         if struct.unpack_from("<HH", data, pos + 5) != (width, height):
@@ -349,22 +323,20 @@ class InOrder:
     """Jobs on worker threads, each result passed to ``take`` in submission order.
 
     At most ``max_pending`` jobs wait; ``n_workers=0`` runs them in the
-    caller's thread (None: ``default_workers()``).
+    caller's thread (None: ``default_workers()``). :meth:`add` gathers items
+    into jobs ``job(items)`` of ``FRAMES_PER_JOB`` (fewer hand-overs of the GIL).
     """
 
-    def __init__(self, take, max_pending=MAX_PENDING, n_workers=None):
-        self._take = take
+    def __init__(self, take, max_pending=MAX_PENDING, n_workers=None, job=None):
+        self._take, self._job, self._items = take, job, []
         self._max_pending = max_pending
         self._pending = deque()
         n_workers = default_workers() if n_workers is None else n_workers
         self._executor = None
         if n_workers:  # else: inline, in the caller's thread
             self._executor = ThreadPoolExecutor(n_workers, "mne_coefanim")
-
-    @property
-    def threaded(self):
-        """Whether the jobs run on worker threads (else in the caller's)."""
-        return self._executor is not None
+        # whether the jobs run on worker threads (else in the caller's)
+        self.threaded = self._executor is not None
 
     def submit(self, func, *args):
         """Queue ``func(*args)``; hand on the results ready (raising a job's error)."""
@@ -377,8 +349,20 @@ class InOrder:
         ):
             self._take(self._pending.popleft().result())
 
+    def add(self, item):
+        """Gather ``item``; queue a job once there are enough (without threads: now)."""
+        self._items.append(item)
+        if len(self._items) == FRAMES_PER_JOB or not self.threaded:
+            self._submit_items()
+
+    def _submit_items(self):
+        if self._items:
+            self.submit(self._job, self._items)
+            self._items = []
+
     def drain(self):
-        """Wait for every queued job and hand on its result."""
+        """Queue the items gathered, wait for every queued job, hand on its result."""
+        self._submit_items()
         while self._pending:
             self._take(self._pending.popleft().result())
 

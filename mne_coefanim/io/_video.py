@@ -28,10 +28,8 @@ from .._checks import (
 )
 from ._writers import FrameSource, Writer, checked_frame
 
-# the encoders we ask ffmpeg for, best first, and the muxer of each suffix
-# (ffmpeg writes a temporary name without a media suffix)
+# the encoders we ask ffmpeg for, best first
 VIDEO_CODECS = {".mp4": ("libx264",), ".webm": ("libvpx-vp9", "libvpx")}
-MUXERS = {".mp4": "mp4", ".webm": "webm"}
 # the largest frame side each encoder takes (after padding to an even size):
 # x264's 16384, VP8's 16383 (its g_w range), VP9's 65536 (past Agg's 65535)
 MAX_SIDE = {"libx264": 16384, "libvpx": 16383, "libvpx-vp9": 65536}
@@ -97,11 +95,6 @@ class VideoWriter(Writer):
         # an odd side is padded by one: with an odd limit, it must be below it
         check_frame_size(shape, dpi, limit - limit % 2, cause)
 
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if imageio-ffmpeg or its encoder for ``suffix`` is missing."""
-        _pick_codec(_ffmpeg_exe(suffix), suffix)
-
     def setup(self, tmp, source):
         """Remember the temporary file; ffmpeg starts with the first frame."""
         self._tmp, self._palette = tmp, source.palette  # the animation's, checked
@@ -157,8 +150,9 @@ class VideoWriter(Writer):
         command += ["-r", str(Fraction(self.fps).limit_denominator())]
         command += ["-i", "-", "-an", "-vcodec", self.codec, "-pix_fmt", "yuv420p"]
         command += ["-v", "error", *_encoder_options(self.codec, self.quality)]
-        # the temporary name has no video suffix: name the format
-        command += ["-f", MUXERS[self.suffix], str(self._tmp)]
+        # the temporary name has no video suffix: name the format (the muxer
+        # is named as the suffix)
+        command += ["-f", self.suffix[1:], str(self._tmp)]
         return FfmpegPipe(command, what=f"{self.path.name!r} ({self.codec})")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from .._checks import check_type, check_uint8
-from ._gif import FRAMES_PER_JOB, GifWriter, InOrder
+from ._gif import GifWriter, InOrder
 from ._video import VideoWriter
 from ._writers import Writer, atomic_output, check_output
 
@@ -114,7 +114,7 @@ class ViewerStream:
         self.meta["standalone"] = bool(page)
         self.meta.setdefault("dpi", 100.0)  # shown at the size of dpi=100
         self.base, self.n_frames = None, 0
-        self._encoder, self._batch = None, []
+        self._encoder = None
 
     def close(self):
         """Stop the helper threads (after an error); safe to call twice."""
@@ -133,7 +133,7 @@ class ViewerStream:
         """Write everything before the frames (``poster``: frame 0, for no JS)."""
         self._write(self.head_text(poster))
         self._head = self.n_bytes
-        self._encoder = InOrder(self._write)
+        self._encoder = InOrder(self._write, job=self._records)
 
     def head_text(self, poster=None):
         """Return everything before the frames (what :meth:`start` writes)."""
@@ -225,19 +225,11 @@ class ViewerStream:
                 f"All frames must have the same shape; got {frame.shape} after "
                 f"{self.base.shape}."
             )
-        threaded = self._encoder.threaded
-        if threaded:  # the caller may reuse its buffers meanwhile
+        if self._encoder.threaded:  # the caller may reuse its buffers meanwhile
             frame = frame.copy()
             unmarked = None if unmarked is None else unmarked.copy()
-        self._batch.append((frame, unmarked, first))
-        if len(self._batch) == FRAMES_PER_JOB or not threaded:  # else: now
-            self._submit_batch()
+        self._encoder.add((frame, unmarked, first))  # without threads: now
         self.n_frames += 1
-
-    def _submit_batch(self):
-        if self._batch:
-            self._encoder.submit(self._records, self._batch)
-            self._batch = []
 
     def _records(self, batch):
         """Return the lines of a few frames (on a helper thread)."""
@@ -250,7 +242,6 @@ class ViewerStream:
         """Write everything after the frames."""
         if not self.n_frames:
             raise ValueError("No frame was written; the viewer needs at least one.")
-        self._submit_batch()
         self._encoder.drain()
         self._write(_TAIL)
         if self.page:
@@ -404,11 +395,6 @@ WRITERS = {
 SUFFIXES = tuple(sorted(WRITERS))  # the order error messages list them in
 
 
-def writer_class(suffix):
-    """Return the :class:`Writer` subclass of ``suffix`` (a key of :data:`WRITERS`)."""
-    return WRITERS[suffix].writer
-
-
 def format_list(*, requirements=False):
     """Return ``'GIF (.gif), MP4 (.mp4[, needs imageio-ffmpeg]), ...'`` for help."""
     return ", ".join(
@@ -425,19 +411,13 @@ def fill_formats(function):
     return function
 
 
-def check_encoder(suffix, fps):
-    """Fail early if ``suffix`` cannot be written at ``fps`` here (if a format)."""
-    if suffix in WRITERS:
-        writer_class(suffix).check_encoder(suffix, fps)
-
-
 def make_writer(fname, *, fps, overwrite=False, **options):
     """Return the writer of ``fname``'s format, every setting and option checked."""
     path_like = isinstance(fname, str | os.PathLike)
     suffix = Path(fname).suffix.lower() if path_like else None
     if suffix not in WRITERS:
         check_output(fname, allowed=SUFFIXES, overwrite=overwrite)  # raises
-    cls = writer_class(suffix)
+    cls = WRITERS[suffix].writer
     for option in options:
         if option not in cls.options:
             known = ", ".join(cls.options) if cls.options else None

@@ -155,6 +155,7 @@ def make_temp(path, created):
     """Return a new private temporary file for ``path`` and a new file's mode."""
     try:
         prefix = temp_prefix(path)
+        # a new file's mode, read on a probe: tmp itself is never open to others
         probe, fid = _create(path.parent, prefix, 0o666, created)
         with fid:
             mode = stat.S_IMODE(os.fstat(fid.fileno()).st_mode)
@@ -390,10 +391,6 @@ class Writer:
             path, overwrite=overwrite, allowed=self.suffixes
         )
         self.overwrite = bool(overwrite)
-
-    @classmethod
-    def check_encoder(cls, suffix, fps):
-        """Fail early if ``suffix`` cannot be written at ``fps`` here."""
 
     def check_frame(self, shape, dpi):
         """Refuse frames of ``(height, width)`` this format cannot hold at ``dpi``."""
