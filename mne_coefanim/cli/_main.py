@@ -23,11 +23,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .._params import PARAMS
+from .._params import DEFAULTS, PARAMS
 from . import _files
 from ._files import print_warnings, size_text
-from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import PROG, build_parser, cli_wording, one_line
+from ._parser import PROG, build_parser, cli_wording, flag_of, one_line
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 # OSError covers FileNotFoundError, FileExistsError and PermissionError.
@@ -88,7 +87,7 @@ def main(argv=None):
 def run_demo(args):
     """Render the built-in demo study (the ``demo`` subcommand); return 0."""
     verbose = _verbose(args)
-    output = _check_output(args.output, args.overwrite)
+    args.output = _check_output(args.output, args.overwrite)
     study = _load_demo(args.subjects, verbose)
     start = time.perf_counter()  # the render's time, not the training's
     transform = None if args.transform == "none" else args.transform
@@ -100,13 +99,12 @@ def run_demo(args):
     n_subjects = study.normalized_patterns.shape[0]
     title = (f"Memory load decoding: {args.what} "
              f"({n_subjects} subject{'s' if n_subjects > 1 else ''})")  # fmt: skip
-    anim = _animate(
-        values, study.info, times=study.times, dims=study.dims, transform=transform,
-        units=None if transform == "zscore" else units, scores=study.scores,
-        score_label="AUC", title=title, res=args.res, fps=args.fps, dpi=args.dpi,
-        decim=args.decim, verbose=verbose,
+    return _render(
+        values, study.info, args, start, times=study.times, dims=study.dims,
+        transform=transform, units=None if transform == "zscore" else units,
+        scores=study.scores, score_label="AUC", title=title, res=args.res,
+        fps=args.fps, dpi=args.dpi, decim=args.decim, verbose=verbose,
     )  # fmt: skip
-    return _save(anim, output, args, start)
 
 
 def run_render(args):
@@ -121,27 +119,27 @@ def run_render(args):
     _check_labels(args)
     _check_option_combination(args, inputs)
     _check_extras(args)
-    output = _check_output(args.output, args.overwrite)
+    args.output = _check_output(args.output, args.overwrite)
     # the arrays' headers first (sizes, damage: no data read), then the
     # positions (quick to check), then the data, which may be large
     _files.check_headers(inputs, args)
     montage = None if args.montage is None else _files.make_montage(args.montage)
     info, read = _files.read_inputs(inputs, args, montage, verbose)
+    scores, mask = _files.extra_arrays(args)
+    mask = mask_value(args, mask)
+    check_named_for_tests(inputs, read, args, scores)
     # the options generated from animate_coefs' parameters pass as they are
     options = {name: getattr(args, name) for name, p in PARAMS.items() if p.cli}
-    options.update(tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap,
-                   score_label=args.score_label)  # fmt: skip
+    options.update(
+        tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap, vlim=vlim,
+        score_label=args.score_label, scores=scores, mask=mask, verbose=verbose,
+        transform=None if args.transform == "none" else args.transform,
+    )  # fmt: skip
     if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
         options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
-    scores, mask = _files.extra_arrays(args)
-    options.update(scores=scores, mask=mask_value(args, mask))
-    check_named_for_tests(inputs, read, args, scores)
     start = time.perf_counter()  # the render's time, not the loading's
-    transform = None if args.transform == "none" else args.transform
-    options.update(transform=transform, vlim=vlim, verbose=verbose)
-    anim = _animate(data, info, **options)
-    return _save(anim, output, args, start)
+    return _render(data, info, args, start, **options)
 
 
 def check_named_for_tests(inputs, read, args, scores):
@@ -212,20 +210,17 @@ def _verbose(args):
     return False if args.quiet else "info" if args.verbose else "warning"
 
 
-def _animate(data, info, **options):
-    """Build the animation from the options keyed as PARAMS (no deprecation warning).
+def _render(data, info, args, start, **options):
+    """Build and write the animation; say so in one line (size, time since ``start``).
 
+    The options are keyed as PARAMS (no deprecation warning);
     ``_api.animate_options`` is looked up at call time: the tests wrap it.
     """
     from .. import _api
 
-    return _api.animate_options(data, info, **options)
-
-
-def _save(anim, output, args, start):
-    """Write the animation and say so in one line (size, time since ``start``)."""
+    anim = _api.animate_options(data, info, **options)
     # the figure is not pyplot's (animate_options): nothing to close
-    path = anim.save(output, fps=args.fps, dpi=args.dpi,
+    path = anim.save(args.output, fps=args.fps, dpi=args.dpi,
                      overwrite=args.overwrite, verbose=_verbose(args))
     if not args.quiet:
         elapsed = time.perf_counter() - start
@@ -386,10 +381,8 @@ def _check_option_combination(args, inputs):
 def _check_extras(args):
     """Refuse score and mask options that would do nothing; before any loading."""
     for name in SCORE_OPTIONS:
-        value, option = getattr(args, name), _flag(name)
-        if (value != "auto" if name == "chance" else value is not None) and (
-            args.scores is None
-        ):
+        if args.scores is None and getattr(args, name) != DEFAULTS.get(name):
+            option = flag_of(name)
             raise ValueError(f"{option} needs --scores FILE; add it or remove "
                              f"{option}.")
     method = _files.mask_method(args.mask)
@@ -403,18 +396,13 @@ def _check_extras(args):
     for name, cluster_only in TEST_OPTIONS.items():
         if getattr(args, name) is None:
             continue
-        option = _flag(name)
+        option = flag_of(name)
         if method is None:
             raise ValueError(
                 f"{option} sets the test of --mask cluster or --mask fdr; "
                 f"{'a mask file is not tested' if args.mask else 'add --mask'}.")
         if cluster_only and method != "cluster":
             raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
-
-
-def _flag(name):
-    """Return the option of the parameter ``name``: ``--n-permutations``."""
-    return "--" + name.replace("_", "-")
 
 
 def _check_labels(args):

@@ -30,6 +30,11 @@ DEFAULT_MAX_BYTES = 2**30
 # -- what the command prints ------------------------------------------------------
 
 
+def flag_of(name):
+    """Return the option of the parameter ``name``: ``--n-permutations``."""
+    return "--" + name.replace("_", "-")
+
+
 def one_line(message):
     """Return a message (str or exception) on one line, whitespace collapsed."""
     text = " ".join(str(message).split())
@@ -77,21 +82,21 @@ def cli_wording(text, options=()):
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
     for name in sorted(options, key=len, reverse=True):
-        flag = "--" + name.replace("_", "-")
+        dashed = flag_of(name)
 
-        def option(match, flag=flag):
+        def option(match, dashed=dashed):
             value = (match.group(1) or "").strip("'\"")
             if value in ("", "True"):  # True: a switch given
-                return flag
+                return dashed
             if value == "None":  # the command's choices say none
-                return f"{flag} none"
-            return f"without {flag}" if value == "False" else f"{flag} {value}"
+                return f"{dashed} none"
+            return f"without {dashed}" if value == "False" else f"{dashed} {value}"
 
         text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
         if "_" in name:  # a bare identifier cannot be an English word
             # (not a quoted key, as in info['ch_names'])
             bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
-            text = re.sub(bare, flag, text)
+            text = re.sub(bare, dashed, text)
     return text
 
 
@@ -318,7 +323,7 @@ def _python_options(group):
                 kwargs["type"] = globals()[kind]
             if default == "%(default)s":
                 kwargs["default"] = param.default
-            options.append((("--" + name.replace("_", "-"),), kwargs))
+            options.append(((flag_of(name),), kwargs))
     return options
 
 
