@@ -12,7 +12,7 @@ declare 2 GiB of zeros), are refused.
 import os
 import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,13 @@ from ._parser import INPUT_KINDS, PROG, cli_wording, one_line
 NPY_MAGIC = b"\x93NUMPY"
 # how a zip archive starts: a local file header, or the end record of an empty one
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-# MNE's file name conventions (its readers warn about other names)
-EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
-EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+# each kind of input by its file name's ending: MNE's conventions for its files
+# (its readers warn about other names)
+ENDINGS = {
+    "npy": (".npy",), "npz": (".npz",),
+    "evoked": ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz"),
+    "epochs": ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz"),
+}  # fmt: skip
 KIND_NAMES = {  # each kind of input, as the error messages name it
     "npy": ".npy array", "npz": ".npz archive",
     "evoked": "-ave.fif file (Evoked)", "epochs": "-epo.fif file (Epochs)",
@@ -172,19 +176,18 @@ def read_array(what, path, key=None, key_option="--key", times_key=None,
             fid.seek(0)
             values = np.load(fid, allow_pickle=False) if read else None
         return _numeric(what, path, values, numeric), None
-    with reading(what, path, "an .npz archive"):
-        fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
-    with fid:
+    with ExitStack() as opened:
         with reading(what, path, "an .npz archive"):
+            # our own handle: numpy leaks its own on errors
+            fid = opened.enter_context(open(path, "rb"))
             _check_npz_signature(fid, path, what)
-            archive = np.load(fid, allow_pickle=False)
-        with archive:
-            key = _pick_key(path, list(archive.files), key, times_key, key_option)
-            limits = dict(max_bytes=max_bytes, read=read)
-            values = _npz_member(archive, path, key, numeric, **limits)
-            times = None
-            if times_key is not None:
-                times = _npz_member(archive, path, times_key, **limits)
+            archive = opened.enter_context(np.load(fid, allow_pickle=False))
+        key = _pick_key(path, list(archive.files), key, times_key, key_option)
+        limits = dict(max_bytes=max_bytes, read=read)
+        values = _npz_member(archive, path, key, numeric, **limits)
+        times = None
+        if times_key is not None:
+            times = _npz_member(archive, path, times_key, **limits)
     return values, times
 
 
@@ -254,16 +257,13 @@ def _numeric(what, path, values, kinds="iuf"):
 def check_input(fname, what="COEFS"):
     """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
     path = Path(fname).expanduser()
-    name = path.name.lower()
-    kinds = {"npy": name.endswith(".npy"), "npz": name.endswith(".npz"),
-             "evoked": name.endswith(EVOKED_ENDINGS),
-             "epochs": name.endswith(EPOCHS_ENDINGS)}
-    if not any(kinds.values()):
+    kinds = [kind for kind, ends in ENDINGS.items() if path.name.lower().endswith(ends)]
+    if not kinds:
         raise ValueError(
             f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
             "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked.")
     check_file_exists(what, path)
-    return path, next(kind for kind, match in kinds.items() if match)
+    return path, kinds[0]
 
 
 def check_headers(inputs, args):

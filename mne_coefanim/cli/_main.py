@@ -35,6 +35,11 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
 SCORE_OPTIONS = ("scores_key", "chance", "score_label", "scoring", "score_stats")
 # the test options of --mask cluster/fdr (mask dict keys): cluster only?
+ARRAYS = {"npy", "npz"}
+# the options of some inputs only: the kinds of input they apply to
+APPLIES_TO = {"key": {"npz"}, "times_key": {"npz"}, "sfreq": ARRAYS,
+              "first_time": ARRAYS, "dims": ARRAYS, "condition": {"evoked"},
+              "ch_names": ARRAYS, "align_signs": ARRAYS}  # fmt: skip
 TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
                 "threshold": True, "n_permutations": True}  # fmt: skip
 
@@ -135,7 +140,7 @@ def run_render(args):
         score_label=args.score_label, scores=scores, mask=mask, verbose=verbose,
         transform=None if args.transform == "none" else args.transform,
     )  # fmt: skip
-    if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
+    if inputs[0].kind in ARRAYS:  # an MNE file's units are known
         options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
     start = time.perf_counter()  # the render's time, not the loading's
@@ -336,7 +341,7 @@ def _check_inputs(args):
         what = "COEFS" if title is None else f"--panel {title!r}"
         path, kind = _files.check_input(fname, what)
         inputs.append(SimpleNamespace(what=what, path=path, kind=kind))
-    if len({item.kind in ("npy", "npz") for item in inputs}) > 1:
+    if len({item.kind in ARRAYS for item in inputs}) > 1:
         raise ValueError(
             "--panel files must be all arrays (.npy, .npz) or all MNE files "
             "(-ave.fif, -epo.fif): arrays take their positions from --info or "
@@ -347,35 +352,25 @@ def _check_inputs(args):
 def _check_option_combination(args, inputs):
     """Reject options that mean nothing for these inputs."""
     kinds = {item.kind for item in inputs}
-    is_array = bool(kinds & {"npy", "npz"})
-    meaningless = {
-        "--key": args.key is not None and "npz" not in kinds,
-        "--times-key": args.times_key is not None and "npz" not in kinds,
-        "--sfreq": args.sfreq is not None and not is_array,
-        "--first-time": args.first_time is not None and not is_array,
-        "--dims": args.dims is not None and not is_array,
-        "--condition": args.condition is not None and "evoked" not in kinds,
-        "--ch-names": args.ch_names is not None and not is_array,
-        "--align-signs": args.align_signs and not is_array,
-    }
     first = inputs[0]
     kind = _files.KIND_NAMES[first.kind]
-    for option, given in meaningless.items():
-        if given:
-            raise ValueError(f"{option} does not apply to a {kind} ({first.what} "
-                             f"{str(first.path)!r}); remove it.")
+    for name, applies_to in APPLIES_TO.items():
+        value = getattr(args, name)  # None, or False for a switch: not given
+        if value is not None and value is not False and not kinds & applies_to:
+            raise ValueError(f"{flag_of(name)} does not apply to a {kind} "
+                             f"({first.what} {str(first.path)!r}); remove it.")
     if args.sfreq is not None and args.times_key is not None:
         raise ValueError("--sfreq and --times-key cannot both be given: the times "
                          "come either from the .npz file or from --sfreq and "
                          "--first-time.")
     if args.ch_names is not None and args.montage is None:
         raise ValueError("--ch-names needs --montage NAME to place the channels.")
-    if is_array and args.montage is not None and args.info is None:
-        if args.ch_names is None:
-            raise ValueError(
-                f"--montage places channels by name, and the {kind} {first.what} "
-                f"{str(first.path)!r} has none: add --ch-names A,B,C (its "
-                "channels, in order), or give --info FILE instead.")  # fmt: skip
+    # (--info and --montage exclude each other)
+    if kinds & ARRAYS and args.montage is not None and args.ch_names is None:
+        raise ValueError(
+            f"--montage places channels by name, and the {kind} {first.what} "
+            f"{str(first.path)!r} has none: add --ch-names A,B,C (its "
+            "channels, in order), or give --info FILE instead.")  # fmt: skip
 
 
 def _check_extras(args):

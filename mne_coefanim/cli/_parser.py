@@ -104,10 +104,7 @@ def cli_wording(text, options=()):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line (not the 22-line usage).
-
-    With a help hint and exit code 2; subcommand parsers are of this class too.
-    """
+    """An argument parser (and subcommand parser) with one-line usage errors."""
 
     def error(self, message):
         """Print ``message`` in one line and a ``--help`` hint; exit with 2."""
@@ -196,10 +193,8 @@ BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def _bytes(text):
-    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
+    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB)."""
     word = text.strip().upper().removesuffix("B").removesuffix("I")
-    if word == "NONE":
-        return None
     unit = word[-1:] if word[-1:] in ("K", "M", "G", "T") else ""
     value = float(word[: len(word) - len(unit)]) * BYTE_UNITS[unit]
     if not np.isfinite(value) or value < 1:
@@ -209,7 +204,8 @@ def _bytes(text):
 
 comma_list = _typed(_names, "comma-separated names")
 panel = _typed(_title_file, "TITLE=FILE (e.g. low=low-ave.fif)")
-byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none")
+byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none",
+                   words={"none": None})
 
 
 # -- the parser ------------------------------------------------------------------
@@ -309,8 +305,7 @@ _GROUPS = {  # argument group -> its title in the help (None: the command's own)
 
 
 def _python_options(group):
-    """Return the options of ``group`` that are parameters of animate_coefs."""
-    options = []
+    """Yield the options of ``group`` that are parameters of animate_coefs."""
     for name, param in PARAMS.items():
         if param.cli and param.cli[0] == group:
             _, kind, metavar, default, more = param.cli
@@ -323,17 +318,15 @@ def _python_options(group):
                 kwargs["type"] = globals()[kind]
             if default == "%(default)s":
                 kwargs["default"] = param.default
-            options.append(((flag_of(name),), kwargs))
-    return options
+            yield (flag_of(name),), kwargs
 
 
 def _add_group(sub, group, parent=None):
     """Add an argument group's options: the command's own, then Python's."""
     title = _GROUPS[group]  # None: the command's own
     parent = parent or (sub if title is None else sub.add_argument_group(title))
-    for flags, kwargs in _ALONE[group] + _python_options(group):
+    for flags, kwargs in [*_ALONE[group], *_python_options(group)]:
         parent.add_argument(*flags, **kwargs)
-    return parent
 
 
 def build_parser():
