@@ -12,7 +12,7 @@ declare 2 GiB of zeros), are refused.
 import os
 import sys
 import warnings
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -109,9 +109,8 @@ def _unreadable(what, path, kind, exc, caught):
         reason = exc.strerror  # e.g. Permission denied
     else:
         reason = one_line(exc)
-        warned = [one_line(item.message) for item in caught]
-        if warned:
-            reason += f" (warning while reading: {warned[0]})"
+        if caught:
+            reason += f" (warning while reading: {one_line(caught[0].message)})"
         reason += "; the file may be damaged or truncated"
     return InputFileError(f"{what} {str(path)!r} could not be read as {kind}: "
                           f"{reason}.")  # fmt: skip
@@ -299,11 +298,9 @@ def _array_data(item, args, info, verbose):
     dims = None if args.dims is None else tuple(args.dims)
     # refuse times and channels axes that look swapped, as the API does
     counts = (len(info.ch_names),)
-    try:
+    with suppress(ValueError, TypeError):  # animate_coefs explains
         sensors = resolve_sensors(info, ch_type=args.ch_type, verbose=False)
         counts += (len(sensors.ch_names),)
-    except (ValueError, TypeError):  # animate_coefs explains
-        pass
     try:
         check_orientation(values.shape, dims, times=times, n_channels=counts,
                           name=item.what)  # fmt: skip
@@ -432,6 +429,5 @@ def extra_arrays(args, read=True):
 
 def mask_method(mask):
     """Return 'cluster' or 'fdr' for a --mask that names a test, else None."""
-    if mask is None or mask.strip().lower() not in MASK_METHODS:
-        return None
-    return mask.strip().lower()
+    method = None if mask is None else mask.strip().lower()
+    return method if method in MASK_METHODS else None

@@ -381,11 +381,11 @@ def _check_extras(args):
             raise ValueError(f"{option} needs --scores FILE; add it or remove "
                              f"{option}.")
     method = _files.mask_method(args.mask)
-    if method is None and args.mask is not None:
-        if not args.mask.lower().endswith((".npy", ".npz")):
-            raise ValueError(f"--mask must be cluster, fdr or a boolean .npy or .npz "
-                             f"file; got {args.mask!r}.")
-    if args.mask_key is not None and (args.mask is None or method is not None):
+    file = None if method is not None else args.mask
+    if file is not None and not file.lower().endswith((".npy", ".npz")):
+        raise ValueError(f"--mask must be cluster, fdr or a boolean .npy or .npz "
+                         f"file; got {args.mask!r}.")
+    if args.mask_key is not None and file is None:
         raise ValueError("--mask-key names the array of a --mask FILE (.npz); "
                          "remove it.")
     for name, cluster_only in TEST_OPTIONS.items():

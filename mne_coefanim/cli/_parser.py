@@ -143,16 +143,13 @@ def _finite(text):
     return value
 
 
-def _at_least(minimum):
-    """Return the rule of an integer option: at least ``minimum``."""
-    return (lambda value: value >= minimum, f">= {minimum}, got {{value}}")
-
-
 _FINITE = (np.isfinite, "finite, got {text}")
 _POSITIVE = (lambda value: value > 0, "> 0, got {text}")
-positive_int = _typed(int, "an integer", _at_least(1))
-non_negative_int = _typed(int, "an integer", _at_least(0))
-n_permutations = _typed(int, "an integer", _at_least(1), words={"all": "all"})
+_AT_LEAST_1 = (lambda value: value >= 1, ">= 1, got {value}")
+positive_int = _typed(int, "an integer", _AT_LEAST_1)
+non_negative_int = _typed(int, "an integer", (lambda value: value >= 0,
+                                              ">= 0, got {value}"))
+n_permutations = _typed(int, "an integer", _AT_LEAST_1, words={"all": "all"})
 finite_float = _typed(float, "a number", _FINITE)
 positive_float = _typed(float, "a number", _FINITE, _POSITIVE)
 float_or_none = _typed(float, "a number", _FINITE, words={"none": None})
