@@ -116,11 +116,12 @@ def _unreadable(what, path, kind, exc, caught):
                           f"{reason}.")  # fmt: skip
 
 
-def check_npy_header(fid, size, what, path, max_bytes=None):
+def check_npy_header(fid, size, what, path, max_bytes=None, numeric="iuf"):
     """Refuse a .npy stream (``size`` bytes) whose header announces more data.
 
-    Or more than ``max_bytes`` (None: no limit). ``fid`` is left after the
-    header; headers this cannot parse are left to :func:`numpy.load`.
+    Or more than ``max_bytes`` (None: no limit), or a dtype whose kind is not
+    one of ``numeric``. ``fid`` is left after the header; headers this cannot
+    parse are left to :func:`numpy.load`.
     """
     if fid.read(len(NPY_MAGIC)) != NPY_MAGIC:
         raise InputFileError(
@@ -155,6 +156,9 @@ def check_npy_header(fid, size, what, path, max_bytes=None):
             f"{dtype} ({size_text(needed, True)}), more than the limit of "
             f"{size_text(max_bytes, True)} an input array may take (--max-bytes); "
             f"if you mean to read it, raise the limit, e.g. --max-bytes {raise_to}.")
+    if dtype.kind not in numeric:
+        raise InputFileError(f"{what} {str(path)!r} must hold real numbers; got "
+                             f"dtype {dtype} with shape {shape}.")
 
 
 # -- arrays: .npy and .npz -------------------------------------------------------
@@ -171,10 +175,10 @@ def read_array(what, path, key=None, key_option="--key", times_key=None,
     if path.name.lower().endswith(".npy"):
         with reading(what, path, "a .npy array"), open(path, "rb") as fid:
             check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path,
-                             max_bytes)  # fmt: skip
+                             max_bytes, numeric)  # fmt: skip
             fid.seek(0)
             values = np.load(fid, allow_pickle=False) if read else None
-        return _numeric(what, path, values, numeric), None
+        return values, None
     with ExitStack() as opened:
         with reading(what, path, "an .npz archive"):
             # our own handle: numpy leaks its own on errors
@@ -215,9 +219,8 @@ def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
                                  "np.savez.")
         with archive.zip.open(member) as stream:
             size = archive.zip.getinfo(member).file_size
-            check_npy_header(stream, size, what, path, max_bytes)
-        values = archive[key] if read else None
-    return _numeric(what, path, values, numeric)
+            check_npy_header(stream, size, what, path, max_bytes, numeric)
+        return archive[key] if read else None
 
 
 def _pick_key(path, names, key, times_key, key_option="--key"):
@@ -240,14 +243,6 @@ def _pick_key(path, names, key, times_key, key_option="--key"):
             f"({listing}); choose one with {key_option}"
             + (" (and the times with --times-key)." if key_option == "--key" else "."))
     return candidates[0]
-
-
-def _numeric(what, path, values, kinds="iuf"):
-    """Return ``values`` (or None, not read) if their dtype is one of ``kinds``."""
-    if values is not None and values.dtype.kind not in kinds:
-        raise ValueError(f"{what} {str(path)!r} must hold real numbers; got dtype "
-                         f"{values.dtype} with shape {values.shape}.")
-    return values
 
 
 # -- the inputs: COEFS or --panel files, with their positions -------------------
