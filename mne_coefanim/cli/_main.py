@@ -91,9 +91,18 @@ def main(argv=None):
 
 def run_demo(args):
     """Render the built-in demo study (the ``demo`` subcommand); return 0."""
+    from ..datasets import _demo
+
     verbose = _verbose(args)
     args.output = _check_output(args.output, args.overwrite)
-    study = _load_demo(args.subjects, verbose)
+    try:
+        study = _demo.load_demo(n_subjects=args.subjects, verbose=verbose)
+    except ImportError as exc:
+        raise ImportError(
+            f"the demo trains scikit-learn decoders and could not import them "
+            f"({exc}); install them with pip install '.[demo]' in a clone of "
+            "mne-coefanim, or pip install scikit-learn"
+        ) from exc
     start = time.perf_counter()  # the render's time, not the training's
     transform = None if args.transform == "none" else args.transform
     if args.what == "patterns":
@@ -197,9 +206,8 @@ def display_units(args, read):
     the factor in the label (``'a.u. (×10⁻⁶)'``): ticks without offset text.
     """
     units, scalings = args.units, args.scalings
-    if units is not None or scalings is not None or args.transform == "zscore":
-        return units, scalings
-    if any(item.units is not None for item in read):
+    given = units is not None or scalings is not None
+    if given or args.transform == "zscore" or any(c.units is not None for c in read):
         return units, scalings
     largest = max(float(np.abs(item.data).max()) for item in read)
     if args.vlim is not None or not np.isfinite(largest) or largest == 0:
@@ -233,19 +241,6 @@ def _render(data, info, args, start, **options):
         kept = f", one in {args.decim}" if args.decim > 1 else ""  # --decim
         print(f"Wrote {path} ({len(anim)} frames{kept}, {size}) in {elapsed:.1f} s")
     return EXIT_OK
-
-
-def _load_demo(n_subjects, verbose):
-    from ..datasets import _demo
-
-    try:
-        return _demo.load_demo(n_subjects=n_subjects, verbose=verbose)
-    except ImportError as exc:
-        raise ImportError(
-            f"the demo trains scikit-learn decoders and could not import them "
-            f"({exc}); install them with pip install '.[demo]' in a clone of "
-            "mne-coefanim, or pip install scikit-learn"
-        ) from exc
 
 
 # -- what the command prints -------------------------------------------------
