@@ -34,12 +34,12 @@ USER_ERRORS = (ValueError, TypeError, OSError, ImportError)
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
 SCORE_OPTIONS = ("scores_key", "chance", "score_label", "scoring", "score_stats")
-# the test options of --mask cluster/fdr (mask dict keys): cluster only?
 ARRAYS = {"npy", "npz"}
 # the options of some inputs only: the kinds of input they apply to
 APPLIES_TO = {"key": {"npz"}, "times_key": {"npz"}, "sfreq": ARRAYS,
               "first_time": ARRAYS, "dims": ARRAYS, "condition": {"evoked"},
               "ch_names": ARRAYS, "align_signs": ARRAYS}  # fmt: skip
+# the test options of --mask cluster/fdr (mask dict keys): cluster only?
 TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
                 "threshold": True, "n_permutations": True}  # fmt: skip
 
