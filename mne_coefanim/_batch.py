@@ -24,9 +24,6 @@ from ._utils import one_core, progress, quiet_progress
 from .io._viewer import SUFFIXES, fill_formats
 from .io._writers import check_output
 
-# animate_coefs arguments that save_animations sets itself
-_RESERVED = ("show",)
-
 
 @verbose
 @fill_formats
@@ -105,7 +102,8 @@ def save_animations(
     _check_kwargs(kwargs)
     n_jobs = _check_n_jobs(n_jobs)
     logger.info(f"Saving {len(paths)} animations")
-    job_kwargs = [_item_kwargs(kwargs, name, items) for name in names]
+    titled = isinstance(items, dict) and "title" not in kwargs  # by the dict's keys
+    job_kwargs = [{**kwargs, "title": name} if titled else kwargs for name in names]
     results = _run_jobs(datas, paths, job_kwargs, n_jobs=n_jobs,
                         overwrite=overwrite)  # fmt: skip
     written = list(progress(results, total=len(paths), desc="animations"))
@@ -181,12 +179,11 @@ def _format_fnames(pattern, names):
 
 def _check_kwargs(kwargs):
     """Reject, before any job starts, what animate_coefs would reject by name."""
-    for key in _RESERVED:
-        if key in kwargs:
-            raise TypeError(
-                f"save_animations does not take {key!r}: animations are saved, "
-                "never shown. Remove it."
-            )
+    if "show" in kwargs:  # save_animations sets it itself
+        raise TypeError(
+            "save_animations does not take 'show': animations are saved, never "
+            "shown. Remove it."
+        )
     try:  # the names deprecated in 0.2 pass (animate_coefs warns for them)
         inspect.signature(animate_coefs).bind(
             None, **{k: v for k, v in kwargs.items() if k not in DEPRECATED}
@@ -212,13 +209,6 @@ def _check_n_jobs(n_jobs):
 
 
 # -- jobs ---------------------------------------------------------------------
-
-
-def _item_kwargs(kwargs, name, items):
-    """Return one item's animate_coefs arguments: a dict's key is its title."""
-    if isinstance(items, dict) and "title" not in kwargs:
-        return {**kwargs, "title": name}
-    return kwargs
 
 
 def _run_jobs(datas, paths, job_kwargs, *, n_jobs, overwrite):

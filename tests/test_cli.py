@@ -19,9 +19,10 @@ from PIL import Image
 
 import mne_coefanim
 import mne_coefanim.cli
+from mne_coefanim import _api
 from mne_coefanim.cli import _files as _readers
-from mne_coefanim.cli import _main as _cli
 from mne_coefanim.cli._main import main
+from mne_coefanim.cli._parser import DEMO_SUBJECTS
 from mne_coefanim.datasets import _demo
 
 # small everywhere: every render below takes a fraction of a second
@@ -461,7 +462,7 @@ def test_demo_filters_zscored(tmp_path, capsys, spy, tiny_study):
     assert call.data is tiny_study.study.coefs
     assert call.kwargs["transform"] == "zscore"
     assert call.kwargs["units"] is None  # animate_coefs labels z-scores 'z'
-    assert tiny_study.calls[0]["n_subjects"] == _cli.DEMO_SUBJECTS
+    assert tiny_study.calls[0]["n_subjects"] == DEMO_SUBJECTS
 
 
 def test_demo_reports_missing_scikit_learn(tmp_path, capsys, monkeypatch):
@@ -725,7 +726,7 @@ def test_a_bug_outside_the_readers_keeps_its_traceback(tmp_path, capsys,
     def bug(*args, **kwargs):
         raise AttributeError("a bug in our own code")
 
-    monkeypatch.setattr(_cli, "_animate", bug)
+    monkeypatch.setattr(_api, "animate_options", bug)
     with pytest.raises(AttributeError, match="a bug in our own code"):
         main(["render", str(path), "-o", str(tmp_path / "out.gif"), *FAST])
 

@@ -12,7 +12,7 @@ declare 2 GiB of zeros), are refused.
 import os
 import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,13 @@ from ._parser import INPUT_KINDS, PROG, cli_wording, one_line
 NPY_MAGIC = b"\x93NUMPY"
 # how a zip archive starts: a local file header, or the end record of an empty one
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-# MNE's file name conventions (its readers warn about other names)
-EVOKED_ENDINGS = ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz")
-EPOCHS_ENDINGS = ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz")
+# each kind of input by its file name's ending: MNE's conventions for its files
+# (its readers warn about other names)
+ENDINGS = {
+    "npy": (".npy",), "npz": (".npz",),
+    "evoked": ("-ave.fif", "_ave.fif", "-ave.fif.gz", "_ave.fif.gz"),
+    "epochs": ("-epo.fif", "_epo.fif", "-epo.fif.gz", "_epo.fif.gz"),
+}  # fmt: skip
 KIND_NAMES = {  # each kind of input, as the error messages name it
     "npy": ".npy array", "npz": ".npz archive",
     "evoked": "-ave.fif file (Evoked)", "epochs": "-epo.fif file (Epochs)",
@@ -105,19 +109,19 @@ def _unreadable(what, path, kind, exc, caught):
         reason = exc.strerror  # e.g. Permission denied
     else:
         reason = one_line(exc)
-        warned = [one_line(item.message) for item in caught]
-        if warned:
-            reason += f" (warning while reading: {warned[0]})"
+        if caught:
+            reason += f" (warning while reading: {one_line(caught[0].message)})"
         reason += "; the file may be damaged or truncated"
     return InputFileError(f"{what} {str(path)!r} could not be read as {kind}: "
                           f"{reason}.")  # fmt: skip
 
 
-def check_npy_header(fid, size, what, path, max_bytes=None):
+def check_npy_header(fid, size, what, path, max_bytes=None, numeric="iuf"):
     """Refuse a .npy stream (``size`` bytes) whose header announces more data.
 
-    Or more than ``max_bytes`` (None: no limit). ``fid`` is left after the
-    header; headers this cannot parse are left to :func:`numpy.load`.
+    Or more than ``max_bytes`` (None: no limit), or a dtype whose kind is not
+    one of ``numeric``. ``fid`` is left after the header; headers this cannot
+    parse are left to :func:`numpy.load`.
     """
     if fid.read(len(NPY_MAGIC)) != NPY_MAGIC:
         raise InputFileError(
@@ -152,6 +156,9 @@ def check_npy_header(fid, size, what, path, max_bytes=None):
             f"{dtype} ({size_text(needed, True)}), more than the limit of "
             f"{size_text(max_bytes, True)} an input array may take (--max-bytes); "
             f"if you mean to read it, raise the limit, e.g. --max-bytes {raise_to}.")
+    if dtype.kind not in numeric:
+        raise InputFileError(f"{what} {str(path)!r} must hold real numbers; got "
+                             f"dtype {dtype} with shape {shape}.")
 
 
 # -- arrays: .npy and .npz -------------------------------------------------------
@@ -168,23 +175,22 @@ def read_array(what, path, key=None, key_option="--key", times_key=None,
     if path.name.lower().endswith(".npy"):
         with reading(what, path, "a .npy array"), open(path, "rb") as fid:
             check_npy_header(fid, os.fstat(fid.fileno()).st_size, what, path,
-                             max_bytes)  # fmt: skip
+                             max_bytes, numeric)  # fmt: skip
             fid.seek(0)
             values = np.load(fid, allow_pickle=False) if read else None
-        return _numeric(what, path, values, numeric), None
-    with reading(what, path, "an .npz archive"):
-        fid = open(path, "rb")  # our own handle: numpy leaks its own on errors
-    with fid:
+        return values, None
+    with ExitStack() as opened:
         with reading(what, path, "an .npz archive"):
+            # our own handle: numpy leaks its own on errors
+            fid = opened.enter_context(open(path, "rb"))
             _check_npz_signature(fid, path, what)
-            archive = np.load(fid, allow_pickle=False)
-        with archive:
-            key = _pick_key(path, list(archive.files), key, times_key, key_option)
-            limits = dict(max_bytes=max_bytes, read=read)
-            values = _npz_member(archive, path, key, numeric, **limits)
-            times = None
-            if times_key is not None:
-                times = _npz_member(archive, path, times_key, **limits)
+            archive = opened.enter_context(np.load(fid, allow_pickle=False))
+        key = _pick_key(path, list(archive.files), key, times_key, key_option)
+        limits = dict(max_bytes=max_bytes, read=read)
+        values = _npz_member(archive, path, key, numeric, **limits)
+        times = None
+        if times_key is not None:
+            times = _npz_member(archive, path, times_key, **limits)
     return values, times
 
 
@@ -213,9 +219,8 @@ def _npz_member(archive, path, key, numeric="iuf", *, max_bytes, read=True):
                                  "np.savez.")
         with archive.zip.open(member) as stream:
             size = archive.zip.getinfo(member).file_size
-            check_npy_header(stream, size, what, path, max_bytes)
-        values = archive[key] if read else None
-    return _numeric(what, path, values, numeric)
+            check_npy_header(stream, size, what, path, max_bytes, numeric)
+        return archive[key] if read else None
 
 
 def _pick_key(path, names, key, times_key, key_option="--key"):
@@ -240,30 +245,19 @@ def _pick_key(path, names, key, times_key, key_option="--key"):
     return candidates[0]
 
 
-def _numeric(what, path, values, kinds="iuf"):
-    """Return ``values`` (or None, not read) if their dtype is one of ``kinds``."""
-    if values is not None and values.dtype.kind not in kinds:
-        raise ValueError(f"{what} {str(path)!r} must hold real numbers; got dtype "
-                         f"{values.dtype} with shape {values.shape}.")
-    return values
-
-
 # -- the inputs: COEFS or --panel files, with their positions -------------------
 
 
 def check_input(fname, what="COEFS"):
     """Return the input path and its kind: 'npy', 'npz', 'evoked', 'epochs'."""
     path = Path(fname).expanduser()
-    name = path.name.lower()
-    kinds = {"npy": name.endswith(".npy"), "npz": name.endswith(".npz"),
-             "evoked": name.endswith(EVOKED_ENDINGS),
-             "epochs": name.endswith(EPOCHS_ENDINGS)}
-    if not any(kinds.values()):
+    kinds = [kind for kind, ends in ENDINGS.items() if path.name.lower().endswith(ends)]
+    if not kinds:
         raise ValueError(
             f"{what} must be {INPUT_KINDS}; got {str(path)!r}. Other .fif files "
             "must be named as MNE expects, e.g. sub01-ave.fif for an Evoked.")
     check_file_exists(what, path)
-    return path, next(kind for kind, match in kinds.items() if match)
+    return path, kinds[0]
 
 
 def check_headers(inputs, args):
@@ -299,11 +293,9 @@ def _array_data(item, args, info, verbose):
     dims = None if args.dims is None else tuple(args.dims)
     # refuse times and channels axes that look swapped, as the API does
     counts = (len(info.ch_names),)
-    try:
+    with suppress(ValueError, TypeError):  # animate_coefs explains
         sensors = resolve_sensors(info, ch_type=args.ch_type, verbose=False)
         counts += (len(sensors.ch_names),)
-    except (ValueError, TypeError):  # animate_coefs explains
-        pass
     try:
         check_orientation(values.shape, dims, times=times, n_channels=counts,
                           name=item.what)  # fmt: skip
@@ -432,6 +424,5 @@ def extra_arrays(args, read=True):
 
 def mask_method(mask):
     """Return 'cluster' or 'fdr' for a --mask that names a test, else None."""
-    if mask is None or mask.strip().lower() not in MASK_METHODS:
-        return None
-    return mask.strip().lower()
+    method = None if mask is None else mask.strip().lower()
+    return method if method in MASK_METHODS else None

@@ -23,11 +23,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .._params import PARAMS
+from .._params import DEFAULTS, PARAMS
 from . import _files
 from ._files import print_warnings, size_text
-from ._parser import DEMO_SUBJECTS as DEMO_SUBJECTS  # re-exported
-from ._parser import PROG, build_parser, cli_wording, one_line
+from ._parser import PROG, build_parser, cli_wording, flag_of, one_line
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 # OSError covers FileNotFoundError, FileExistsError and PermissionError.
@@ -35,6 +34,11 @@ USER_ERRORS = (ValueError, TypeError, OSError, ImportError)
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VOLTS_TO_MICROVOLTS = 1e6  # the demo's normalised patterns are stored in volts
 SCORE_OPTIONS = ("scores_key", "chance", "score_label", "scoring", "score_stats")
+ARRAYS = {"npy", "npz"}
+# the options of some inputs only: the kinds of input they apply to
+APPLIES_TO = {"key": {"npz"}, "times_key": {"npz"}, "sfreq": ARRAYS,
+              "first_time": ARRAYS, "dims": ARRAYS, "condition": {"evoked"},
+              "ch_names": ARRAYS, "align_signs": ARRAYS}  # fmt: skip
 # the test options of --mask cluster/fdr (mask dict keys): cluster only?
 TEST_OPTIONS = {"alpha": False, "tail": False, "popmean": False, "seed": True,
                 "threshold": True, "n_permutations": True}  # fmt: skip
@@ -87,9 +91,18 @@ def main(argv=None):
 
 def run_demo(args):
     """Render the built-in demo study (the ``demo`` subcommand); return 0."""
+    from ..datasets import _demo
+
     verbose = _verbose(args)
-    output = _check_output(args.output, args.overwrite)
-    study = _load_demo(args.subjects, verbose)
+    args.output = _check_output(args.output, args.overwrite)
+    try:
+        study = _demo.load_demo(n_subjects=args.subjects, verbose=verbose)
+    except ImportError as exc:
+        raise ImportError(
+            f"the demo trains scikit-learn decoders and could not import them "
+            f"({exc}); install them with pip install '.[demo]' in a clone of "
+            "mne-coefanim, or pip install scikit-learn"
+        ) from exc
     start = time.perf_counter()  # the render's time, not the training's
     transform = None if args.transform == "none" else args.transform
     if args.what == "patterns":
@@ -100,13 +113,12 @@ def run_demo(args):
     n_subjects = study.normalized_patterns.shape[0]
     title = (f"Memory load decoding: {args.what} "
              f"({n_subjects} subject{'s' if n_subjects > 1 else ''})")  # fmt: skip
-    anim = _animate(
-        values, study.info, times=study.times, dims=study.dims, transform=transform,
-        units=None if transform == "zscore" else units, scores=study.scores,
-        score_label="AUC", title=title, res=args.res, fps=args.fps, dpi=args.dpi,
-        decim=args.decim, verbose=verbose,
+    return _render(
+        values, study.info, args, start, times=study.times, dims=study.dims,
+        transform=transform, units=None if transform == "zscore" else units,
+        scores=study.scores, score_label="AUC", title=title, res=args.res,
+        fps=args.fps, dpi=args.dpi, decim=args.decim, verbose=verbose,
     )  # fmt: skip
-    return _save(anim, output, args, start)
 
 
 def run_render(args):
@@ -121,27 +133,27 @@ def run_render(args):
     _check_labels(args)
     _check_option_combination(args, inputs)
     _check_extras(args)
-    output = _check_output(args.output, args.overwrite)
+    args.output = _check_output(args.output, args.overwrite)
     # the arrays' headers first (sizes, damage: no data read), then the
     # positions (quick to check), then the data, which may be large
     _files.check_headers(inputs, args)
     montage = None if args.montage is None else _files.make_montage(args.montage)
     info, read = _files.read_inputs(inputs, args, montage, verbose)
+    scores, mask = _files.extra_arrays(args)
+    mask = mask_value(args, mask)
+    check_named_for_tests(inputs, read, args, scores)
     # the options generated from animate_coefs' parameters pass as they are
     options = {name: getattr(args, name) for name, p in PARAMS.items() if p.cli}
-    options.update(tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap,
-                   score_label=args.score_label)  # fmt: skip
-    if inputs[0].kind in ("npy", "npz"):  # an MNE file's units are known
+    options.update(
+        tmax=args.tmax, ch_type=args.ch_type, cmap=args.cmap, vlim=vlim,
+        score_label=args.score_label, scores=scores, mask=mask, verbose=verbose,
+        transform=None if args.transform == "none" else args.transform,
+    )  # fmt: skip
+    if inputs[0].kind in ARRAYS:  # an MNE file's units are known
         options["units"], options["scalings"] = display_units(args, read)
     data = read[0] if args.panel is None else dict(zip(args.titles, read, strict=True))
-    scores, mask = _files.extra_arrays(args)
-    options.update(scores=scores, mask=mask_value(args, mask))
-    check_named_for_tests(inputs, read, args, scores)
     start = time.perf_counter()  # the render's time, not the loading's
-    transform = None if args.transform == "none" else args.transform
-    options.update(transform=transform, vlim=vlim, verbose=verbose)
-    anim = _animate(data, info, **options)
-    return _save(anim, output, args, start)
+    return _render(data, info, args, start, **options)
 
 
 def check_named_for_tests(inputs, read, args, scores):
@@ -194,9 +206,8 @@ def display_units(args, read):
     the factor in the label (``'a.u. (×10⁻⁶)'``): ticks without offset text.
     """
     units, scalings = args.units, args.scalings
-    if units is not None or scalings is not None or args.transform == "zscore":
-        return units, scalings
-    if any(item.units is not None for item in read):
+    given = units is not None or scalings is not None
+    if given or args.transform == "zscore" or any(c.units is not None for c in read):
         return units, scalings
     largest = max(float(np.abs(item.data).max()) for item in read)
     if args.vlim is not None or not np.isfinite(largest) or largest == 0:
@@ -212,20 +223,17 @@ def _verbose(args):
     return False if args.quiet else "info" if args.verbose else "warning"
 
 
-def _animate(data, info, **options):
-    """Build the animation from the options keyed as PARAMS (no deprecation warning).
+def _render(data, info, args, start, **options):
+    """Build and write the animation; say so in one line (size, time since ``start``).
 
+    The options are keyed as PARAMS (no deprecation warning);
     ``_api.animate_options`` is looked up at call time: the tests wrap it.
     """
     from .. import _api
 
-    return _api.animate_options(data, info, **options)
-
-
-def _save(anim, output, args, start):
-    """Write the animation and say so in one line (size, time since ``start``)."""
+    anim = _api.animate_options(data, info, **options)
     # the figure is not pyplot's (animate_options): nothing to close
-    path = anim.save(output, fps=args.fps, dpi=args.dpi,
+    path = anim.save(args.output, fps=args.fps, dpi=args.dpi,
                      overwrite=args.overwrite, verbose=_verbose(args))
     if not args.quiet:
         elapsed = time.perf_counter() - start
@@ -233,19 +241,6 @@ def _save(anim, output, args, start):
         kept = f", one in {args.decim}" if args.decim > 1 else ""  # --decim
         print(f"Wrote {path} ({len(anim)} frames{kept}, {size}) in {elapsed:.1f} s")
     return EXIT_OK
-
-
-def _load_demo(n_subjects, verbose):
-    from ..datasets import _demo
-
-    try:
-        return _demo.load_demo(n_subjects=n_subjects, verbose=verbose)
-    except ImportError as exc:
-        raise ImportError(
-            f"the demo trains scikit-learn decoders and could not import them "
-            f"({exc}); install them with pip install '.[demo]' in a clone of "
-            "mne-coefanim, or pip install scikit-learn"
-        ) from exc
 
 
 # -- what the command prints -------------------------------------------------
@@ -341,7 +336,7 @@ def _check_inputs(args):
         what = "COEFS" if title is None else f"--panel {title!r}"
         path, kind = _files.check_input(fname, what)
         inputs.append(SimpleNamespace(what=what, path=path, kind=kind))
-    if len({item.kind in ("npy", "npz") for item in inputs}) > 1:
+    if len({item.kind in ARRAYS for item in inputs}) > 1:
         raise ValueError(
             "--panel files must be all arrays (.npy, .npz) or all MNE files "
             "(-ave.fif, -epo.fif): arrays take their positions from --info or "
@@ -352,69 +347,52 @@ def _check_inputs(args):
 def _check_option_combination(args, inputs):
     """Reject options that mean nothing for these inputs."""
     kinds = {item.kind for item in inputs}
-    is_array = bool(kinds & {"npy", "npz"})
-    meaningless = {
-        "--key": args.key is not None and "npz" not in kinds,
-        "--times-key": args.times_key is not None and "npz" not in kinds,
-        "--sfreq": args.sfreq is not None and not is_array,
-        "--first-time": args.first_time is not None and not is_array,
-        "--dims": args.dims is not None and not is_array,
-        "--condition": args.condition is not None and "evoked" not in kinds,
-        "--ch-names": args.ch_names is not None and not is_array,
-        "--align-signs": args.align_signs and not is_array,
-    }
     first = inputs[0]
     kind = _files.KIND_NAMES[first.kind]
-    for option, given in meaningless.items():
-        if given:
-            raise ValueError(f"{option} does not apply to a {kind} ({first.what} "
-                             f"{str(first.path)!r}); remove it.")
+    for name, applies_to in APPLIES_TO.items():
+        value = getattr(args, name)  # None, or False for a switch: not given
+        if value is not None and value is not False and not kinds & applies_to:
+            raise ValueError(f"{flag_of(name)} does not apply to a {kind} "
+                             f"({first.what} {str(first.path)!r}); remove it.")
     if args.sfreq is not None and args.times_key is not None:
         raise ValueError("--sfreq and --times-key cannot both be given: the times "
                          "come either from the .npz file or from --sfreq and "
                          "--first-time.")
     if args.ch_names is not None and args.montage is None:
         raise ValueError("--ch-names needs --montage NAME to place the channels.")
-    if is_array and args.montage is not None and args.info is None:
-        if args.ch_names is None:
-            raise ValueError(
-                f"--montage places channels by name, and the {kind} {first.what} "
-                f"{str(first.path)!r} has none: add --ch-names A,B,C (its "
-                "channels, in order), or give --info FILE instead.")  # fmt: skip
+    # (--info and --montage exclude each other)
+    if kinds & ARRAYS and args.montage is not None and args.ch_names is None:
+        raise ValueError(
+            f"--montage places channels by name, and the {kind} {first.what} "
+            f"{str(first.path)!r} has none: add --ch-names A,B,C (its "
+            "channels, in order), or give --info FILE instead.")  # fmt: skip
 
 
 def _check_extras(args):
     """Refuse score and mask options that would do nothing; before any loading."""
     for name in SCORE_OPTIONS:
-        value, option = getattr(args, name), _flag(name)
-        if (value != "auto" if name == "chance" else value is not None) and (
-            args.scores is None
-        ):
+        if args.scores is None and getattr(args, name) != DEFAULTS.get(name):
+            option = flag_of(name)
             raise ValueError(f"{option} needs --scores FILE; add it or remove "
                              f"{option}.")
     method = _files.mask_method(args.mask)
-    if method is None and args.mask is not None:
-        if not args.mask.lower().endswith((".npy", ".npz")):
-            raise ValueError(f"--mask must be cluster, fdr or a boolean .npy or .npz "
-                             f"file; got {args.mask!r}.")
-    if args.mask_key is not None and (args.mask is None or method is not None):
+    file = None if method is not None else args.mask
+    if file is not None and not file.lower().endswith((".npy", ".npz")):
+        raise ValueError(f"--mask must be cluster, fdr or a boolean .npy or .npz "
+                         f"file; got {args.mask!r}.")
+    if args.mask_key is not None and file is None:
         raise ValueError("--mask-key names the array of a --mask FILE (.npz); "
                          "remove it.")
     for name, cluster_only in TEST_OPTIONS.items():
         if getattr(args, name) is None:
             continue
-        option = _flag(name)
+        option = flag_of(name)
         if method is None:
             raise ValueError(
                 f"{option} sets the test of --mask cluster or --mask fdr; "
                 f"{'a mask file is not tested' if args.mask else 'add --mask'}.")
         if cluster_only and method != "cluster":
             raise ValueError(f"{option} applies to --mask cluster only, not {method}.")
-
-
-def _flag(name):
-    """Return the option of the parameter ``name``: ``--n-permutations``."""
-    return "--" + name.replace("_", "-")
 
 
 def _check_labels(args):

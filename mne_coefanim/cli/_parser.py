@@ -30,6 +30,11 @@ DEFAULT_MAX_BYTES = 2**30
 # -- what the command prints ------------------------------------------------------
 
 
+def flag_of(name):
+    """Return the option of the parameter ``name``: ``--n-permutations``."""
+    return "--" + name.replace("_", "-")
+
+
 def one_line(message):
     """Return a message (str or exception) on one line, whitespace collapsed."""
     text = " ".join(str(message).split())
@@ -77,21 +82,21 @@ def cli_wording(text, options=()):
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
     for name in sorted(options, key=len, reverse=True):
-        flag = "--" + name.replace("_", "-")
+        dashed = flag_of(name)
 
-        def option(match, flag=flag):
+        def option(match, dashed=dashed):
             value = (match.group(1) or "").strip("'\"")
             if value in ("", "True"):  # True: a switch given
-                return flag
+                return dashed
             if value == "None":  # the command's choices say none
-                return f"{flag} none"
-            return f"without {flag}" if value == "False" else f"{flag} {value}"
+                return f"{dashed} none"
+            return f"without {dashed}" if value == "False" else f"{dashed} {value}"
 
         text = re.sub(_ASSIGNMENT.format(name=re.escape(name)), option, text)
         if "_" in name:  # a bare identifier cannot be an English word
             # (not a quoted key, as in info['ch_names'])
             bare = rf"(?<![-\w'\"]){re.escape(name)}\b(?![='\"])"
-            text = re.sub(bare, flag, text)
+            text = re.sub(bare, dashed, text)
     return text
 
 
@@ -99,10 +104,7 @@ def cli_wording(text, options=()):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line (not the 22-line usage).
-
-    With a help hint and exit code 2; subcommand parsers are of this class too.
-    """
+    """An argument parser (and subcommand parser) with one-line usage errors."""
 
     def error(self, message):
         """Print ``message`` in one line and a ``--help`` hint; exit with 2."""
@@ -141,16 +143,13 @@ def _finite(text):
     return value
 
 
-def _at_least(minimum):
-    """Return the rule of an integer option: at least ``minimum``."""
-    return (lambda value: value >= minimum, f">= {minimum}, got {{value}}")
-
-
 _FINITE = (np.isfinite, "finite, got {text}")
 _POSITIVE = (lambda value: value > 0, "> 0, got {text}")
-positive_int = _typed(int, "an integer", _at_least(1))
-non_negative_int = _typed(int, "an integer", _at_least(0))
-n_permutations = _typed(int, "an integer", _at_least(1), words={"all": "all"})
+_AT_LEAST_1 = (lambda value: value >= 1, ">= 1, got {value}")
+positive_int = _typed(int, "an integer", _AT_LEAST_1)
+non_negative_int = _typed(int, "an integer", (lambda value: value >= 0,
+                                              ">= 0, got {value}"))
+n_permutations = _typed(int, "an integer", _AT_LEAST_1, words={"all": "all"})
 finite_float = _typed(float, "a number", _FINITE)
 positive_float = _typed(float, "a number", _FINITE, _POSITIVE)
 float_or_none = _typed(float, "a number", _FINITE, words={"none": None})
@@ -191,10 +190,8 @@ BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def _bytes(text):
-    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB), or none."""
+    """Read a size in bytes: 500M, 2G (binary units, an optional B or iB)."""
     word = text.strip().upper().removesuffix("B").removesuffix("I")
-    if word == "NONE":
-        return None
     unit = word[-1:] if word[-1:] in ("K", "M", "G", "T") else ""
     value = float(word[: len(word) - len(unit)]) * BYTE_UNITS[unit]
     if not np.isfinite(value) or value < 1:
@@ -204,7 +201,8 @@ def _bytes(text):
 
 comma_list = _typed(_names, "comma-separated names")
 panel = _typed(_title_file, "TITLE=FILE (e.g. low=low-ave.fif)")
-byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none")
+byte_size = _typed(_bytes, "a size such as 500M, 2G or 4096 (bytes), or none",
+                   words={"none": None})
 
 
 # -- the parser ------------------------------------------------------------------
@@ -304,8 +302,7 @@ _GROUPS = {  # argument group -> its title in the help (None: the command's own)
 
 
 def _python_options(group):
-    """Return the options of ``group`` that are parameters of animate_coefs."""
-    options = []
+    """Yield the options of ``group`` that are parameters of animate_coefs."""
     for name, param in PARAMS.items():
         if param.cli and param.cli[0] == group:
             _, kind, metavar, default, more = param.cli
@@ -318,17 +315,15 @@ def _python_options(group):
                 kwargs["type"] = globals()[kind]
             if default == "%(default)s":
                 kwargs["default"] = param.default
-            options.append((("--" + name.replace("_", "-"),), kwargs))
-    return options
+            yield (flag_of(name),), kwargs
 
 
 def _add_group(sub, group, parent=None):
     """Add an argument group's options: the command's own, then Python's."""
     title = _GROUPS[group]  # None: the command's own
     parent = parent or (sub if title is None else sub.add_argument_group(title))
-    for flags, kwargs in _ALONE[group] + _python_options(group):
+    for flags, kwargs in [*_ALONE[group], *_python_options(group)]:
         parent.add_argument(*flags, **kwargs)
-    return parent
 
 
 def build_parser():
