@@ -34,13 +34,7 @@ from ._channels import (
     shared_positive,
     used_channels,
 )
-from ._colors import (
-    color_tables,
-    faded_twins,
-    graded_fade,
-    panel_tables,
-    twin_fade,
-)
+from ._colors import color_tables, faded_twins, graded_fade, panel_tables
 from ._frames import select_frames
 from ._panels import ScorePanel, score_panel
 
@@ -121,7 +115,7 @@ def prepare_scene(data, info, options):
         panels=panels, titles=titles, values=values, masks=masks,
         times=first.times[time_sel], sensors=sensors, interp=interp,
         tables=tables, scores=_scores(options, first, frames, rows.axis),
-        vlim_each=vlim_each, faded=faded_twins(tables, twin_fade(mask_dim, outside)),
+        vlim_each=vlim_each, faded=faded_twins(tables, mask_dim, outside),
         mask_dim=mask_dim, extrapolated=outside,
         times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
         units=[units or p.units for p in panels] if vlim_each
@@ -417,12 +411,13 @@ def _with_panels(scene, measure, measured, options, time_sel):
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
     # faded twins for mask_dim and for extrapolated='fade', as without panels
-    fade = twin_fade(scene.mask_dim, scene.extrapolated)
+    halve = scene.mask_dim is not None or scene.extrapolated is not None
     tables = panel_tables(values[0::2], values[1::2], measure, options.colors,
-                           halve=fade is not None)  # fmt: skip
+                           halve=halve)  # fmt: skip
+    faded = faded_twins(tables, scene.mask_dim, scene.extrapolated)
     return replace(
         scene, panels=panels, titles=titles, values=values, masks=masks,
-        tables=tables, faded=faded_twins(tables, fade), units=units,
+        tables=tables, faded=faded, units=units,
         positive=positive, vlim_each=True,
     )  # fmt: skip
 
