@@ -212,20 +212,11 @@ class ReadPanel(NamedTuple):
     coef: object
 
 
-class FreqPanels(NamedTuple):
-    """The panels after the frequency axis was split into rows."""
-
-    titles: list
-    items: list
-    data_options: object  # DataOptions for reading the items
-    n_rows: int
-    axis: object  # FreqAxis | None
-
-
 def expand_freqs(titles, items, data_options):
-    """Split each item's frequency axis into rows of panels (FreqPanels).
+    """Split each item's frequency axis into rows of panels.
 
-    One row, unchanged, when the data has no frequency axis.
+    Returns the panels' titles and items, the DataOptions to read the items
+    with, and the FreqAxis (None: one row, unchanged, without a frequency axis).
     """
     opts = data_options
     found = [_freq_source(item, opts.dims) for item in items]
@@ -238,7 +229,7 @@ def expand_freqs(titles, items, data_options):
                 "decoder whose Vectorizer saw (n_channels, n_freqs) features; "
                 "else leave freqs and coef_params' fmin and fmax at None."
             )
-        return FreqPanels(titles, items, opts, 1, None)
+        return titles, items, opts, None
     _check_found(found, axis, titles)
     columns = [
         _split(item, source, axis, opts)
@@ -255,8 +246,7 @@ def expand_freqs(titles, items, data_options):
     dims = None if opts.dims is None else tuple(
         name for name in normalize_dims(opts.dims) if name != FREQ_DIM
     )
-    return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
-                      len(axis.selected), axis)  # fmt: skip
+    return new_titles, new_items, replace(opts, dims=dims), axis
 
 
 def _freq_source(item, dims):

@@ -16,7 +16,6 @@
 
 from dataclasses import dataclass
 from numbers import Real
-from typing import NamedTuple
 
 import numpy as np
 from mne.utils import logger
@@ -25,25 +24,11 @@ from .._checks import check_real
 from ..stats._score_tests import find_peaks
 
 
-class Frames(NamedTuple):
-    """The samples shown: ``crop``, from tmin to tmax; every ``decim``-th a frame."""
-
-    crop: np.ndarray  # the data's samples from tmin to tmax
-    decim: int = 1
-
-    @property
-    def kept(self):
-        """The data's sample of each frame."""
-        return self.crop[:: self.decim]
-
-    @property
-    def on_crop(self):
-        """Each frame's position in ``crop`` (on the score curve)."""
-        return np.arange(0, len(self.crop), self.decim)
-
-
 def select_frames(panels, tmin, tmax, decim):
-    """Return the :class:`Frames` of ``tmin``, ``tmax`` and ``decim`` (an int >= 1)."""
+    """Return the data's samples from ``tmin`` to ``tmax``; ``decim`` checked.
+
+    Every ``decim``-th of them (an int >= 1), from the first, is a frame.
+    """
     crop = _crop(panels, tmin, tmax)
     if decim > len(crop):
         where = "from tmin to tmax" if (tmin, tmax) != (None, None) else "in the data"
@@ -51,13 +36,12 @@ def select_frames(panels, tmin, tmax, decim):
             f"decim={decim} keeps one frame in {decim}, but there are only "
             f"{len(crop)} frames {where}; pass decim={len(crop)} or less."
         )
-    frames = Frames(crop, decim)
     if decim > 1:
         logger.info(
-            f"decim={decim}: {len(frames.kept)} of {len(crop)} frames kept; "
+            f"decim={decim}: {len(crop[::decim])} of {len(crop)} frames kept; "
             f"statistics and the score curve use all {len(crop)} samples."
         )
-    return frames
+    return crop
 
 
 def _crop(panels, tmin, tmax):

@@ -83,18 +83,18 @@ def prepare_scene(data, info, options):
     titles, items = split_csp_panels(titles, items, options.data.components)
     info = _default_info(info, items)
     sensors = resolve_sensors(info, **as_kwargs(options.sensors))
-    rows = expand_freqs(titles, items, options.data)  # one row per frequency
-    titles = rows.titles
-    panels = _read_panels(rows.items, sensors, info, rows.data_options)
+    # one row per frequency
+    titles, items, data_options, freqs = expand_freqs(titles, items, options.data)
+    panels = _read_panels(items, sensors, info, data_options)
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
-    csp = [is_csp_input(item) for item in rows.items]
+    csp = [is_csp_input(item) for item in items]
     positive = positive_classes(panels, csp, options.data.class_names)
     when = options.data  # tmin, tmax, then decim
-    frames = select_frames(panels, when.tmin, when.tmax, when.decim)
-    time_sel = frames.kept
+    crop = select_frames(panels, when.tmin, when.tmax, when.decim)
+    time_sel = crop[:: when.decim]  # each frame's sample
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
-    mask, alpha = row_masks(stats.mask, stats.alpha, rows.axis, len(panels))
+    mask, alpha = row_masks(stats.mask, stats.alpha, freqs, len(panels))
     # tests run on every sample: a frame's mask is the mask at its sample
     masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha,
                           seed=stats.seed)  # fmt: skip
@@ -114,10 +114,11 @@ def prepare_scene(data, info, options):
     scene = Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=first.times[time_sel], sensors=sensors, interp=interp,
-        tables=tables, scores=_scores(options, first, frames, rows.axis),
+        tables=tables, scores=_scores(options, first, crop, freqs),
         vlim_each=vlim_each, faded=faded_twins(tables, mask_dim, outside),
         mask_dim=mask_dim, extrapolated=outside,
-        times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
+        times_are_samples=first.times_are_samples,
+        n_rows=1 if freqs is None else len(freqs.selected),
         units=[units or p.units for p in panels] if vlim_each
         else units or first.units,
         positive=positive if vlim_each else shared_positive(positive),
@@ -168,9 +169,8 @@ def _match_sensors(panels, sensors, info, data_options):
     return sensors, panels
 
 
-def _scores(options, first, frames, freqs=None):
-    """Build the score panel (every sample from tmin to tmax); test it."""
-    crop = frames.crop  # the whole curve, also with decim
+def _scores(options, first, crop, freqs=None):
+    """Build the score panel (every sample from tmin to tmax, ``crop``); test it."""
     panel = score_panel(
         **as_kwargs(options.scores), decoder=first.decoder,
         sample_dim=first.sample_dim,
@@ -185,7 +185,8 @@ def _scores(options, first, frames, freqs=None):
                           guessed_dims=guessed)  # fmt: skip
     if panel is None:
         return None
-    return replace(panel, times=first.times[crop], frames=frames.on_crop)
+    on_crop = np.arange(0, len(crop), options.data.decim)  # each frame's sample
+    return replace(panel, times=first.times[crop], frames=on_crop)
 
 
 _FILTERS_NOTE = (
