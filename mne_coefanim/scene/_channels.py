@@ -14,7 +14,6 @@ from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
-from mne.defaults import DEFAULTS
 from mne.utils import logger
 
 from .._checks import check_real
@@ -36,8 +35,12 @@ from ..inputs._labelled import (
 )
 from ..inputs._sensors import merge_grad_pairs
 
-# the channel types whose SI values are shown scaled as MNE shows them
-SI_TYPES = ("eeg", "ecog", "seeg", "dbs", "mag", "grad")
+# the channel types whose SI values are shown scaled, as MNE shows them: MNE's
+# default scalings and units (mne.defaults, which is not public API)
+SI_SCALINGS = {
+    "eeg": (1e6, "µV"), "ecog": (1e6, "µV"), "seeg": (1e3, "mV"),
+    "dbs": (1e6, "µV"), "mag": (1e15, "fT"), "grad": (1e13, "fT/cm"),
+}  # fmt: skip
 
 
 def used_channels(entry, sensors, info):
@@ -138,41 +141,31 @@ def align_channels(panel, sensors, info):
                  ch_names=list(sensors.ch_names))  # fmt: skip
 
 
-def display_units(kind, data_units, ch_type, scalings, units):
-    """Return the display factor and the colour bar's unit (None: unknown).
+def scale_for_display(panel, scalings, ch_type, units):
+    """Scale the panel for display and name its colour bar's unit (None: unknown).
 
     The one place that decides the unit, for the animation and the sheet:
     the user's ``units`` read as given (values scaled by ``scalings`` if
     given); values in the SI unit of their channel type (patterns and Evoked
     of unknown units, ``'SI / SD'``, ``'SI / component'``) are scaled as MNE
-    does (MNE's ``DEFAULTS``, or ``scalings``) and read "µV" (or "fT", ...),
-    "µV / SD", and "a.u." (as MNE labels CSP patterns); other values read
-    their own units, scaled by ``scalings`` if given.
+    does (MNE's default scalings, or ``scalings``) and read "µV" (or "fT",
+    ...), "µV / SD", and "a.u." (as MNE labels CSP patterns); other values
+    read their own units, scaled by ``scalings`` if given.
     """
     factor = 1.0 if scalings is None else check_real("scalings", scalings)
-    per = {PER_SD: " / SD", PER_COMPONENT: None}
-    si_data = data_units in per or (
-        data_units is None and kind in ("patterns", "evoked")
+    label = panel.units if units is None else units
+    si_data = panel.units in (PER_SD, PER_COMPONENT) or (
+        panel.units is None and panel.kind in ("patterns", "evoked")
     )  # fmt: skip
-    if units is not None:
-        return factor, units
-    if not si_data:
-        return factor, data_units
-    if scalings is None and ch_type in SI_TYPES:
-        factor, unit = DEFAULTS["scalings"][ch_type], DEFAULTS["units"][ch_type]
-    else:  # scaled by the user, or a channel type without MNE's scaling
-        unit = None
-    if data_units == PER_COMPONENT:
-        return factor, "a.u."
-    if data_units == PER_SD:
-        return factor, "per SD of the decoder output" if unit is None \
-            else f"{unit} / SD"  # fmt: skip
-    return factor, unit
-
-
-def scale_for_display(panel, scalings, ch_type, units):
-    """Apply the display scaling and unit of :func:`display_units`."""
-    factor, label = display_units(panel.kind, panel.units, ch_type, scalings, units)
+    if units is None and si_data:
+        unit = None  # scaled by the user, or a channel type without MNE's scaling
+        if scalings is None and ch_type in SI_SCALINGS:
+            factor, unit = SI_SCALINGS[ch_type]
+        label = unit
+        if panel.units == PER_COMPONENT:
+            label = "a.u."
+        elif panel.units == PER_SD:
+            label = "per SD of the decoder output" if unit is None else f"{unit} / SD"
     if factor == 1.0 and label == panel.units:
         return panel
     samples = None if panel.samples is None else panel.samples * factor

@@ -78,7 +78,7 @@ def prepare_scene(data, info, options):
     figure, the compositor and the writers trust.
     """
     titles, items = _split_panels(data)
-    check_consistency(options.stats)  # before any slow test
+    check_consistency(options.stats, options.map.extrapolated)  # before slow tests
     # one panel per CSP component
     titles, items = split_csp_panels(titles, items, options.data.components)
     info = _default_info(info, items)
@@ -103,7 +103,6 @@ def prepare_scene(data, info, options):
         ch_type=sensors.ch_type,
     )  # fmt: skip
     mask_dim = check_mask_dim(stats.mask_dim, masks)
-    _check_fades(interp.extrapolated, stats)
     outside = extrapolated_pixels(interp)  # extrapolated='fade'
     colors = options.colors
     halve = mask_dim is not None or outside is not None  # room for faded twins
@@ -346,11 +345,7 @@ class FrameLevels:
 # -- consistency=: agreement panels, or a graded fade -------------------------
 
 DISPLAYS = ("panel", "fade")
-
-
 PANEL_UNITS = {"t": "t", "sign": "fraction of subjects"}  # sem: the data's
-
-
 PANEL_LABELS = {"t": "t vs 0", "sign": "Sign agreement", "sem": "SEM"}
 
 
@@ -370,8 +365,12 @@ def add_agreement(scene, options, time_sel):
     return _with_panels(scene, measure, measured, options, time_sel)
 
 
-def check_consistency(stats):
-    """Return the measure asked for (or None), or raise naming what to change."""
+def check_consistency(stats, extrapolated):
+    """Refuse a ``consistency`` that cannot be shown, naming what to change.
+
+    Its display ``'fade'`` must not meet another fade (``mask_params['dim']``,
+    ``beyond_sensors='fade'``): one map could not tell them apart.
+    """
     consistency, display = stats.consistency, stats.consistency_display
     check_option("consistency", consistency, (None, *AGREEMENT_MEASURES))
     check_option("consistency['display']", display, DISPLAYS)
@@ -386,7 +385,13 @@ def check_consistency(stats):
             "the map; pass one of them (e.g. consistency=dict(display='panel') "
             "beside mask_params['dim'], or mask_params=dict(dim=None))."
         )
-    return consistency
+    if display == "fade" and extrapolated == "fade":  # a pixel could not say why
+        raise ValueError(
+            "beyond_sensors='fade' and consistency=dict(display='fade') would "
+            "both lighten the map, and a faded pixel could not say why; pass "
+            "beyond_sensors='hide' (blank beyond the sensors) or "
+            "consistency=dict(display='panel')."
+        )
 
 
 def _with_panels(scene, measure, measured, options, time_sel):
@@ -422,14 +427,3 @@ def _with_panels(scene, measure, measured, options, time_sel):
         positive=positive, vlim_each=True,
     )  # fmt: skip
 
-
-def _check_fades(extrapolated, stats):
-    """Refuse two fades (``'fade'`` twice) that one map could not tell apart."""
-    graded = stats.consistency is not None and stats.consistency_display == "fade"
-    if extrapolated == "fade" and graded:
-        raise ValueError(
-            "beyond_sensors='fade' and consistency=dict(display='fade') would "
-            "both lighten the map, and a faded pixel could not say why; pass "
-            "beyond_sensors='hide' (blank beyond the sensors) or "
-            "consistency=dict(display='panel')."
-        )
