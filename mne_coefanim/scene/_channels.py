@@ -348,8 +348,9 @@ def positive_classes(panels, csp, class_names):
     place; other signed values (arrays, an Evoked) name the second of two
     ``class_names``, as a binary decoder's positive side.
     """
-    if class_names is None:
-        return [_class_name(p) for p in panels]
+    if class_names is None:  # not for values without a sign (gradiometers' RMS)
+        return [None if p.positive is None or p.reduction
+                else p.decoder.classes[p.positive] for p in panels]  # fmt: skip
     if not isinstance(class_names, list | tuple) or not all(
         isinstance(name, str) for name in class_names
     ):  # fmt: skip
@@ -366,12 +367,6 @@ def positive_classes(panels, csp, class_names):
     names = list(class_names)
     pairs = zip(panels, csp, strict=True)
     return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
-
-
-def _class_name(panel):
-    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
-        return None
-    return panel.decoder.classes[panel.positive]
 
 
 def _named_class(panel, is_csp, names):

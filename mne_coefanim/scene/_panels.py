@@ -90,8 +90,8 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
                    "a str (a scikit-learn scoring name)")
     name = _scoring_name(scoring, decoder, score_label)
     label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
-    said = dict(chance=_chance(chance, name, decoder), label=label,
-                chance_note=_chance_note(chance, name, decoder))
+    chance, chance_note = _chance(chance, name, decoder)
+    said = dict(chance=chance, label=label, chance_note=chance_note)
     tf = tf_scores(scores, score_matrix, freqs, n_times=n_times, time_sel=time_sel,
                    sample_dim=sample_dim, n_samples=n_samples)  # fmt: skip
     if tf is not None:
@@ -201,18 +201,13 @@ def _scoring_name(scoring, decoder, score_label):
     return None
 
 
-def _chance_note(chance, name, decoder):
-    """Say on the panel that accuracy's 1 / n_classes assumes balanced classes."""
-    n_classes = getattr(decoder, "n_classes", None)
-    if chance == "auto" and name == "accuracy" and n_classes:
-        return f"chance 1/{n_classes} if classes are balanced"
-    return None
-
-
 def _chance(chance, name, decoder):
-    """Return the chance level (``chance`` checked by the table's validator)."""
+    """Return the chance level and the panel's note on it (or None).
+
+    ``chance`` was checked by the table's validator.
+    """
     if chance is None or chance != "auto":
-        return chance
+        return chance, None
     n_classes = getattr(decoder, "n_classes", None)
     if name in FIXED_CHANCE:
         value = FIXED_CHANCE[name]
@@ -222,11 +217,13 @@ def _chance(chance, name, decoder):
         need = " needs the number of classes" if name in PER_CLASS else " is unknown"
         logger.info(f"No chance line: the chance level of {name or 'these scores'}"
                     f"{need}; {CHANCE_HINT}.")  # fmt: skip
-        return None
+        return None, None
     classes = f" with {n_classes} classes" if name in PER_CLASS else ""
     logger.info(f"Chance level {value:.3g} ({name}{classes}); pass "
                 f"score_params=dict(chance=...) to change it.")  # fmt: skip
-    return value
+    if name == "accuracy":  # 1 / n_classes
+        return value, f"chance 1/{n_classes} if classes are balanced"
+    return value, None
 
 
 TF = "freqs"  # the value of score_matrix that names a time-frequency map
