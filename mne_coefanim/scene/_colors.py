@@ -271,12 +271,13 @@ def faded_twins(tables, mask_dim, outside):
     return [table.faded(fade, start + table.offset) for table in tables]
 
 
-def color_tables(values, vlim, cmap, cnorm, halve=False):
+def color_tables(values, colors, halve=False):
     """One colour table for all panels, or with ``vlim='each'`` one per panel.
 
     Per-panel tables split the palette's map colours between them, each
     starting where the previous one ends.
     """
+    vlim, cnorm = colors.vlim, colors.cnorm
     each = isinstance(vlim, str)
     if each and vlim != "each":
         raise ValueError(
@@ -294,7 +295,8 @@ def color_tables(values, vlim, cmap, cnorm, halve=False):
         limits = [resolve_vlim(panel, (None, None), cnorm) for panel in values]
     else:
         limits = [resolve_vlim(values, vlim, cnorm)]
-    return _tables([(cmap, vmin, vmax, cnorm) for vmin, vmax in limits], n_levels)
+    specs = [(colors.cmap, vmin, vmax, cnorm) for vmin, vmax in limits]
+    return _tables(specs, n_levels)
 
 
 def _tables(specs, n_levels):

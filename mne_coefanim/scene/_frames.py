@@ -25,11 +25,25 @@ from ..stats._score_tests import find_peaks
 
 
 def select_frames(panels, tmin, tmax, decim):
-    """Return the data's samples from ``tmin`` to ``tmax``; ``decim`` checked.
+    """Return the samples from ``tmin`` to ``tmax`` (inclusive) of all panels.
 
     Every ``decim``-th of them (an int >= 1), from the first, is a frame.
     """
-    crop = _crop(panels, tmin, tmax)
+    times = panels[0].times
+    for panel in panels[1:]:
+        if panel.times.shape != times.shape or not np.allclose(panel.times, times):
+            raise ValueError(f"all panels must share the same times; got {len(times)} "
+                             f"and {len(panel.times)} time points.")  # fmt: skip
+    for name, value in (("tmin", tmin), ("tmax", tmax)):
+        if value is not None:
+            check_real(name, value)
+    lo = times[0] if tmin is None else tmin
+    hi = times[-1] if tmax is None else tmax
+    eps = 1e-9 * max(1.0, np.ptp(times))
+    crop = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
+    if not crop.size:
+        raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
+                         f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
     if decim > len(crop):
         where = "from tmin to tmax" if (tmin, tmax) != (None, None) else "in the data"
         raise ValueError(
@@ -42,26 +56,6 @@ def select_frames(panels, tmin, tmax, decim):
             f"statistics and the score curve use all {len(crop)} samples."
         )
     return crop
-
-
-def _crop(panels, tmin, tmax):
-    """Return the samples from ``tmin`` to ``tmax`` (inclusive) of all panels."""
-    times = panels[0].times
-    for panel in panels[1:]:
-        if panel.times.shape != times.shape or not np.allclose(panel.times, times):
-            raise ValueError(f"all panels must share the same times; got {len(times)} "
-                             f"and {len(panel.times)} time points.")  # fmt: skip
-    for name, value in (("tmin", tmin), ("tmax", tmax)):
-        if value is not None:
-            check_real(name, value)
-    lo = times[0] if tmin is None else tmin
-    hi = times[-1] if tmax is None else tmax
-    eps = 1e-9 * max(1.0, np.ptp(times))
-    sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
-    if not sel.size:
-        raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
-                         f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
-    return sel
 
 
 @dataclass(frozen=True)

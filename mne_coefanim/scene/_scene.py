@@ -104,11 +104,9 @@ def prepare_scene(data, info, options):
     )  # fmt: skip
     mask_dim = check_mask_dim(stats.mask_dim, masks)
     outside = extrapolated_pixels(interp)  # extrapolated='fade'
-    colors = options.colors
     halve = mask_dim is not None or outside is not None  # room for faded twins
-    tables = color_tables(values, colors.vlim, colors.cmap, colors.cnorm,
-                           halve=halve)  # fmt: skip
-    vlim_each = isinstance(colors.vlim, str)
+    tables = color_tables(values, options.colors, halve=halve)
+    vlim_each = isinstance(options.colors.vlim, str)
     first, units = panels[0], options.data.units
     scene = Scene(
         panels=panels, titles=titles, values=values, masks=masks,
@@ -417,9 +415,8 @@ def _with_panels(scene, measure, measured, options, time_sel):
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
     # faded twins for mask_dim and for extrapolated='fade', as without panels
-    halve = scene.mask_dim is not None or scene.extrapolated is not None
     tables = panel_tables(values[0::2], values[1::2], measure, options.colors,
-                           halve=halve)  # fmt: skip
+                           halve=bool(scene.faded))  # fmt: skip
     faded = faded_twins(tables, scene.mask_dim, scene.extrapolated)
     return replace(
         scene, panels=panels, titles=titles, values=values, masks=masks,
