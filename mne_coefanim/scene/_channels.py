@@ -261,10 +261,9 @@ def _freq_source(item, dims):
 
 def _given_freqs(freqs, items, found):
     """``freqs``, or the frequency coordinate of xarray-like data (they agree)."""
-    labelled = [
-        item for item, source in zip(items, found, strict=True) if source == "labelled"
-    ]
-    for item in labelled:
+    for item, source in zip(items, found, strict=True):
+        if source != "labelled":
+            continue
         names = normalize_dims(item.dims)
         name = item.dims[names.index(FREQ_DIM)]
         own = coordinate(item.coords, name)
