@@ -311,8 +311,16 @@ def _split(item, source, axis, opts):
             f"data is {what[source]}. Pass its values as an array (for decoders: their "
             f"patterns_, stacked), or coef_params=dict(align_signs=False)."
         )
-    if source == "decoder":
-        return _split_decoder(item, axis, opts)
+    if source == "decoder":  # its coefficients read once, then split
+        coef = as_coef_data(
+            item, times=opts.times, dims=opts.dims, attr=opts.attr,
+            class_idx=opts.class_idx, train_time=opts.train_time,
+            normalize_patterns=opts.normalize_patterns, units=opts.units,
+        )  # fmt: skip
+        parts = split_features(coef, decoder_feature_freqs(item), axis)
+        # the transform of each frequency's maps, after the split
+        return [ReadPanel(as_coef_data(part, transform=opts.transform))
+                for part in parts]  # fmt: skip
     entry = read_labelled(item, times=opts.times, dims=opts.dims)
     values = np.asarray(entry.data)
     parts, dims = split_freq_axis(values, normalize_dims(entry.dims), axis)
@@ -323,18 +331,6 @@ def _split(item, source, axis, opts):
         part, times=entry.times, ch_names=entry.ch_names, dims=dims,
         transform=opts.transform, units=opts.units,
     )) for part in parts]  # fmt: skip
-
-
-def _split_decoder(item, axis, opts):
-    """Read a decoder's coefficients once, then split them by frequency."""
-    coef = as_coef_data(
-        item, times=opts.times, dims=opts.dims, attr=opts.attr,
-        class_idx=opts.class_idx, train_time=opts.train_time,
-        normalize_patterns=opts.normalize_patterns, units=opts.units,
-    )  # fmt: skip
-    parts = split_features(coef, decoder_feature_freqs(item), axis)
-    # the transform of each frequency's maps, after the split
-    return [ReadPanel(as_coef_data(part, transform=opts.transform)) for part in parts]
 
 
 # -- which class positive values point to ------------------------------------
