@@ -273,14 +273,11 @@ class FrameLevels:
             data = self._chunk_levels(start, stop)
             self._chunk = (start, stop, data)
         levels, maps = data
-        k = index - start
-        masks = None
-        if self._scene.masks is not None:
-            masks = [mask[index] for mask in self._scene.masks]
+        masks, k = self._scene.masks, index - start
         return (
             [panel[k] for panel in levels],
-            masks,
-            [panel[k] for panel in maps] if maps is not None else None,
+            None if masks is None else [mask[index] for mask in masks],
+            None if maps is None else [panel[k] for panel in maps],
         )
 
     def _chunk_levels(self, start, stop):
