@@ -153,8 +153,7 @@ def _mean_matrix(scores, n_times):
         raise ValueError(
             "with score_params=dict(matrix=True), scores must have shape "
             f"(n_times, n_times) or (n_samples, n_times, n_times) with "
-            f"n_times={n_times}; got "
-            f"{scores.shape}."
+            f"n_times={n_times}; got {scores.shape}."
         )
     return scores
 
