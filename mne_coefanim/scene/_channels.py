@@ -205,13 +205,12 @@ class ReadPanel(NamedTuple):
     coef: object
 
 
-def expand_freqs(titles, items, data_options):
-    """Split each item's frequency axis into rows of panels.
+def expand_freqs(titles, items, opts):
+    """Split each item's frequency axis into rows of panels (``opts``: DataOptions).
 
     Returns the panels' titles and items, the DataOptions to read the items
     with, and the FreqAxis (None: one row, unchanged, without a frequency axis).
     """
-    opts = data_options
     found = [_freq_source(item, opts.dims) for item in items]
     axis = freq_axis(_given_freqs(opts.freqs, items, found), opts.fmin, opts.fmax)
     if not any(found):

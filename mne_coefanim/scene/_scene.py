@@ -123,12 +123,12 @@ def prepare_scene(data, info, options):
     return add_agreement(scene, options, time_sel)  # consistency=...
 
 
-def _read_panels(items, sensors, info, data_options):
+def _read_panels(items, sensors, info, opts):
     """Each panel's values, restricted (and named) to the channels the map shows.
 
-    A NaN in a dropped channel (picks, bads) does no harm then.
+    A NaN in a dropped channel (picks, bads) does no harm then; ``opts``
+    are the DataOptions to read them with.
     """
-    opts = data_options
     panels = []
     for item in items:
         if isinstance(item, ReadPanel):  # a decoder's frequency, read in _freqs
