@@ -44,15 +44,13 @@ class ScorePanel:
     """A decoding score over time, drawn under the maps.
 
     ``mean`` is the curve (a generalization matrix's diagonal, or a
-    time-frequency map's mean across its rows), ``low``/``high`` its
-    band (mean -/+ SEM, ``band`` saying across what); ``rows`` are the
-    curve's rows over all times, for ``score_stats``, and ``rows_are`` says
-    what they are (``'subjects'``, ``'folds of one subject'``, ``'score
-    rows'`` or None: one curve); ``significant`` is where the test found
-    the score above chance (``significance`` says how); ``chance_note``
-    says when accuracy's chance 1 / n_classes assumes balanced classes.
-    The curve has every sample from ``tmin`` to ``tmax`` (``times``), also
-    with ``decim``: ``frames`` is each frame's sample on it.
+    time-frequency map's mean across its rows), ``low``/``high`` its band
+    (mean -/+ SEM, ``band`` saying across what); ``rows`` (for
+    ``score_stats``) are ``rows_are`` (``'subjects'``, ``'folds of one
+    subject'``, ``'score rows'`` or None: one curve); ``significant`` is
+    where the test found the score above chance (``significance`` says how);
+    ``chance_note`` says when accuracy's chance 1 / n_classes assumes
+    balanced classes. The curve keeps every sample, also with ``decim``.
     """
 
     mean: np.ndarray  # (n_samples,): every sample from tmin to tmax
