@@ -14,7 +14,6 @@ from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
-from mne.defaults import DEFAULTS
 from mne.utils import logger
 
 from .._checks import check_real
@@ -36,8 +35,12 @@ from ..inputs._labelled import (
 )
 from ..inputs._sensors import merge_grad_pairs
 
-# the channel types whose SI values are shown scaled as MNE shows them
-SI_TYPES = ("eeg", "ecog", "seeg", "dbs", "mag", "grad")
+# the channel types whose SI values are shown scaled, as MNE shows them: MNE's
+# default scalings and units (mne.defaults, which is not public API)
+SI_SCALINGS = {
+    "eeg": (1e6, "µV"), "ecog": (1e6, "µV"), "seeg": (1e3, "mV"),
+    "dbs": (1e6, "µV"), "mag": (1e15, "fT"), "grad": (1e13, "fT/cm"),
+}  # fmt: skip
 
 
 def used_channels(entry, sensors, info):
@@ -138,41 +141,31 @@ def align_channels(panel, sensors, info):
                  ch_names=list(sensors.ch_names))  # fmt: skip
 
 
-def display_units(kind, data_units, ch_type, scalings, units):
-    """Return the display factor and the colour bar's unit (None: unknown).
+def scale_for_display(panel, scalings, ch_type, units):
+    """Scale the panel for display and name its colour bar's unit (None: unknown).
 
     The one place that decides the unit, for the animation and the sheet:
     the user's ``units`` read as given (values scaled by ``scalings`` if
     given); values in the SI unit of their channel type (patterns and Evoked
     of unknown units, ``'SI / SD'``, ``'SI / component'``) are scaled as MNE
-    does (MNE's ``DEFAULTS``, or ``scalings``) and read "µV" (or "fT", ...),
-    "µV / SD", and "a.u." (as MNE labels CSP patterns); other values read
-    their own units, scaled by ``scalings`` if given.
+    does (MNE's default scalings, or ``scalings``) and read "µV" (or "fT",
+    ...), "µV / SD", and "a.u." (as MNE labels CSP patterns); other values
+    read their own units, scaled by ``scalings`` if given.
     """
     factor = 1.0 if scalings is None else check_real("scalings", scalings)
-    per = {PER_SD: " / SD", PER_COMPONENT: None}
-    si_data = data_units in per or (
-        data_units is None and kind in ("patterns", "evoked")
+    label = panel.units if units is None else units
+    si_data = panel.units in (PER_SD, PER_COMPONENT) or (
+        panel.units is None and panel.kind in ("patterns", "evoked")
     )  # fmt: skip
-    if units is not None:
-        return factor, units
-    if not si_data:
-        return factor, data_units
-    if scalings is None and ch_type in SI_TYPES:
-        factor, unit = DEFAULTS["scalings"][ch_type], DEFAULTS["units"][ch_type]
-    else:  # scaled by the user, or a channel type without MNE's scaling
-        unit = None
-    if data_units == PER_COMPONENT:
-        return factor, "a.u."
-    if data_units == PER_SD:
-        return factor, "per SD of the decoder output" if unit is None \
-            else f"{unit} / SD"  # fmt: skip
-    return factor, unit
-
-
-def scale_for_display(panel, scalings, ch_type, units):
-    """Apply the display scaling and unit of :func:`display_units`."""
-    factor, label = display_units(panel.kind, panel.units, ch_type, scalings, units)
+    if units is None and si_data:
+        unit = None  # scaled by the user, or a channel type without MNE's scaling
+        if scalings is None and ch_type in SI_SCALINGS:
+            factor, unit = SI_SCALINGS[ch_type]
+        label = unit
+        if panel.units == PER_COMPONENT:
+            label = "a.u."
+        elif panel.units == PER_SD:
+            label = "per SD of the decoder output" if unit is None else f"{unit} / SD"
     if factor == 1.0 and label == panel.units:
         return panel
     samples = None if panel.samples is None else panel.samples * factor
@@ -212,22 +205,12 @@ class ReadPanel(NamedTuple):
     coef: object
 
 
-class FreqPanels(NamedTuple):
-    """The panels after the frequency axis was split into rows."""
+def expand_freqs(titles, items, opts):
+    """Split each item's frequency axis into rows of panels (``opts``: DataOptions).
 
-    titles: list
-    items: list
-    data_options: object  # DataOptions for reading the items
-    n_rows: int
-    axis: object  # FreqAxis | None
-
-
-def expand_freqs(titles, items, data_options):
-    """Split each item's frequency axis into rows of panels (FreqPanels).
-
-    One row, unchanged, when the data has no frequency axis.
+    Returns the panels' titles and items, the DataOptions to read the items
+    with, and the FreqAxis (None: one row, unchanged, without a frequency axis).
     """
-    opts = data_options
     found = [_freq_source(item, opts.dims) for item in items]
     axis = freq_axis(_given_freqs(opts.freqs, items, found), opts.fmin, opts.fmax)
     if not any(found):
@@ -238,7 +221,7 @@ def expand_freqs(titles, items, data_options):
                 "decoder whose Vectorizer saw (n_channels, n_freqs) features; "
                 "else leave freqs and coef_params' fmin and fmax at None."
             )
-        return FreqPanels(titles, items, opts, 1, None)
+        return titles, items, opts, None
     _check_found(found, axis, titles)
     columns = [
         _split(item, source, axis, opts)
@@ -255,8 +238,7 @@ def expand_freqs(titles, items, data_options):
     dims = None if opts.dims is None else tuple(
         name for name in normalize_dims(opts.dims) if name != FREQ_DIM
     )
-    return FreqPanels(new_titles, new_items, replace(opts, dims=dims),
-                      len(axis.selected), axis)  # fmt: skip
+    return new_titles, new_items, replace(opts, dims=dims), axis
 
 
 def _freq_source(item, dims):
@@ -278,10 +260,9 @@ def _freq_source(item, dims):
 
 def _given_freqs(freqs, items, found):
     """``freqs``, or the frequency coordinate of xarray-like data (they agree)."""
-    labelled = [
-        item for item, source in zip(items, found, strict=True) if source == "labelled"
-    ]
-    for item in labelled:
+    for item, source in zip(items, found, strict=True):
+        if source != "labelled":
+            continue
         names = normalize_dims(item.dims)
         name = item.dims[names.index(FREQ_DIM)]
         own = coordinate(item.coords, name)
@@ -329,8 +310,16 @@ def _split(item, source, axis, opts):
             f"data is {what[source]}. Pass its values as an array (for decoders: their "
             f"patterns_, stacked), or coef_params=dict(align_signs=False)."
         )
-    if source == "decoder":
-        return _split_decoder(item, axis, opts)
+    if source == "decoder":  # its coefficients read once, then split
+        coef = as_coef_data(
+            item, times=opts.times, dims=opts.dims, attr=opts.attr,
+            class_idx=opts.class_idx, train_time=opts.train_time,
+            normalize_patterns=opts.normalize_patterns, units=opts.units,
+        )  # fmt: skip
+        parts = split_features(coef, decoder_feature_freqs(item), axis)
+        # the transform of each frequency's maps, after the split
+        return [ReadPanel(as_coef_data(part, transform=opts.transform))
+                for part in parts]  # fmt: skip
     entry = read_labelled(item, times=opts.times, dims=opts.dims)
     values = np.asarray(entry.data)
     parts, dims = split_freq_axis(values, normalize_dims(entry.dims), axis)
@@ -343,18 +332,6 @@ def _split(item, source, axis, opts):
     )) for part in parts]  # fmt: skip
 
 
-def _split_decoder(item, axis, opts):
-    """Read a decoder's coefficients once, then split them by frequency."""
-    coef = as_coef_data(
-        item, times=opts.times, dims=opts.dims, attr=opts.attr,
-        class_idx=opts.class_idx, train_time=opts.train_time,
-        normalize_patterns=opts.normalize_patterns, units=opts.units,
-    )  # fmt: skip
-    parts = split_features(coef, decoder_feature_freqs(item), axis)
-    # the transform of each frequency's maps, after the split
-    return [ReadPanel(as_coef_data(part, transform=opts.transform)) for part in parts]
-
-
 # -- which class positive values point to ------------------------------------
 
 def positive_classes(panels, csp, class_names):
@@ -365,8 +342,9 @@ def positive_classes(panels, csp, class_names):
     place; other signed values (arrays, an Evoked) name the second of two
     ``class_names``, as a binary decoder's positive side.
     """
-    if class_names is None:
-        return [_class_name(p) for p in panels]
+    if class_names is None:  # not for values without a sign (gradiometers' RMS)
+        return [None if p.positive is None or p.reduction
+                else p.decoder.classes[p.positive] for p in panels]  # fmt: skip
     if not isinstance(class_names, list | tuple) or not all(
         isinstance(name, str) for name in class_names
     ):  # fmt: skip
@@ -383,12 +361,6 @@ def positive_classes(panels, csp, class_names):
     names = list(class_names)
     pairs = zip(panels, csp, strict=True)
     return [_named_class(panel, is_csp, names) for panel, is_csp in pairs]
-
-
-def _class_name(panel):
-    if panel.positive is None or panel.reduction:  # e.g. gradiometers' RMS
-        return None
-    return panel.decoder.classes[panel.positive]
 
 
 def _named_class(panel, is_csp, names):

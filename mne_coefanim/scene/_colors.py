@@ -254,65 +254,62 @@ def palette_with(tables, chrome):
 
 
 MIN_PANEL_LEVELS = 8  # with vlim='each', the fewest colours a panel may get
+# how far toward white 'fade' moves the colours (without mask_dim)
+EXTRAPOLATED_FADE = 0.6
 
 
-def faded_twins(tables, mask_dim):
-    """Dimmed copies of the tables, their levels after all of the tables'."""
-    if mask_dim is None:
+def faded_twins(tables, mask_dim, outside):
+    """Dimmed copies of the tables, their levels after all of the tables'.
+
+    One set serves both fades (``mask_dim``, and ``outside``: extrapolated
+    pixels); it fades by ``mask_dim``, else by ``EXTRAPOLATED_FADE``.
+    """
+    if mask_dim is None and outside is None:
         return []
+    fade = EXTRAPOLATED_FADE if mask_dim is None else mask_dim
     start = sum(table.n_levels for table in tables)  # they follow each other
-    return [table.faded(mask_dim, start + table.offset) for table in tables]
+    return [table.faded(fade, start + table.offset) for table in tables]
 
 
-def color_tables(values, vlim, cmap, cnorm, halve=False):
+def color_tables(values, colors, halve=False):
     """One colour table for all panels, or with ``vlim='each'`` one per panel.
 
     Per-panel tables split the palette's map colours between them, each
     starting where the previous one ends.
     """
-    if not isinstance(vlim, str):
-        vmin, vmax = resolve_vlim(values, vlim, cnorm)
-        cmap = default_cmap(vmin, vmax) if cmap is None else cmap
-        n_levels = N_LEVELS // 2 if halve else N_LEVELS
-        return [ColorTable.create(cmap, vmin, vmax, cnorm, n_levels=n_levels)]
-    if vlim != "each":
+    vlim, cnorm = colors.vlim, colors.cnorm
+    each = isinstance(vlim, str)
+    if each and vlim != "each":
         raise ValueError(
             f"vlim must be a tuple (vmin, vmax) of numbers or None, or 'each' "
             f"(limits per panel); got {vlim!r}."
         )
-    n_levels = N_LEVELS // len(values) // (2 if halve else 1)
-    if n_levels < MIN_PANEL_LEVELS:
+    n_levels = N_LEVELS // (len(values) if each else 1) // (2 if halve else 1)
+    if n_levels < MIN_PANEL_LEVELS:  # only with 'each': shared limits get 96+
         raise ValueError(
             f"vlim='each' splits {N_LEVELS} colours between the panels, at least "
             f"{MIN_PANEL_LEVELS} each; {len(values)} panels are too many. Use at "
             f"most {N_LEVELS // MIN_PANEL_LEVELS} panels or shared limits."
         )
-    specs = []
-    for panel_values in values:
-        vmin, vmax = resolve_vlim(panel_values, (None, None), cnorm)
-        specs.append((default_cmap(vmin, vmax) if cmap is None else cmap,
-                      vmin, vmax, cnorm))  # fmt: skip
+    if each:
+        limits = [resolve_vlim(panel, (None, None), cnorm) for panel in values]
+    else:
+        limits = [resolve_vlim(values, vlim, cnorm)]
+    specs = [(colors.cmap, vmin, vmax, cnorm) for vmin, vmax in limits]
     return _tables(specs, n_levels)
 
 
 def _tables(specs, n_levels):
-    """Tables of ``(cmap, vmin, vmax, cnorm)``, one after another in the palette."""
+    """Tables of ``(cmap, vmin, vmax, cnorm)``, one after another in the palette.
+
+    A ``cmap`` of None is MNE's default for the limits (:func:`default_cmap`).
+    """
     return [
-        ColorTable.create(cmap, vmin, vmax, norm, n_levels=n_levels,
+        ColorTable.create(default_cmap(vmin, vmax) if cmap is None else cmap,
+                          vmin, vmax, norm, n_levels=n_levels,
                           offset=k * n_levels)  # fmt: skip
         for k, (cmap, vmin, vmax, norm) in enumerate(specs)
     ]
-
-
-# how far toward white 'fade' moves the colours (without mask_dim)
-EXTRAPOLATED_FADE = 0.6
-
-
-def twin_fade(mask_dim, outside):
-    """How far the faded twins fade: ``mask_dim``'s, else 'fade''s own."""
-    if mask_dim is not None:
-        return mask_dim  # one set of twins: not significant, or extrapolated
-    return None if outside is None else EXTRAPOLATED_FADE
 
 
 # -- consistency=: agreement panels' tables, the graded fade -------------------
@@ -340,10 +337,9 @@ def panel_tables(means, measures, measure, colors, halve):
     else:
         mean_limits = [resolve_vlim(means, colors.vlim, cnorm)] * len(means)
         measure_limits = [_measure_limits(measures, measure)] * len(means)
-    specs = []
+    specs, measure_cmap = [], PANEL_CMAPS[measure]
     for (vmin, vmax), (lo, hi) in zip(mean_limits, measure_limits, strict=True):
-        cmap = default_cmap(vmin, vmax) if colors.cmap is None else colors.cmap
-        specs += [(cmap, vmin, vmax, cnorm), (PANEL_CMAPS[measure], lo, hi, None)]
+        specs += [(colors.cmap, vmin, vmax, cnorm), (measure_cmap, lo, hi, None)]
     return _tables(specs, n_levels)
 
 

@@ -16,7 +16,6 @@
 
 from dataclasses import dataclass
 from numbers import Real
-from typing import NamedTuple
 
 import numpy as np
 from mne.utils import logger
@@ -25,43 +24,11 @@ from .._checks import check_real
 from ..stats._score_tests import find_peaks
 
 
-class Frames(NamedTuple):
-    """The samples shown: ``crop``, from tmin to tmax; every ``decim``-th a frame."""
-
-    crop: np.ndarray  # the data's samples from tmin to tmax
-    decim: int = 1
-
-    @property
-    def kept(self):
-        """The data's sample of each frame."""
-        return self.crop[:: self.decim]
-
-    @property
-    def on_crop(self):
-        """Each frame's position in ``crop`` (on the score curve)."""
-        return np.arange(0, len(self.crop), self.decim)
-
-
 def select_frames(panels, tmin, tmax, decim):
-    """Return the :class:`Frames` of ``tmin``, ``tmax`` and ``decim`` (an int >= 1)."""
-    crop = _crop(panels, tmin, tmax)
-    if decim > len(crop):
-        where = "from tmin to tmax" if (tmin, tmax) != (None, None) else "in the data"
-        raise ValueError(
-            f"decim={decim} keeps one frame in {decim}, but there are only "
-            f"{len(crop)} frames {where}; pass decim={len(crop)} or less."
-        )
-    frames = Frames(crop, decim)
-    if decim > 1:
-        logger.info(
-            f"decim={decim}: {len(frames.kept)} of {len(crop)} frames kept; "
-            f"statistics and the score curve use all {len(crop)} samples."
-        )
-    return frames
+    """Return the samples from ``tmin`` to ``tmax`` (inclusive) of all panels.
 
-
-def _crop(panels, tmin, tmax):
-    """Return the samples from ``tmin`` to ``tmax`` (inclusive) of all panels."""
+    Every ``decim``-th of them (an int >= 1), from the first, is a frame.
+    """
     times = panels[0].times
     for panel in panels[1:]:
         if panel.times.shape != times.shape or not np.allclose(panel.times, times):
@@ -73,11 +40,22 @@ def _crop(panels, tmin, tmax):
     lo = times[0] if tmin is None else tmin
     hi = times[-1] if tmax is None else tmax
     eps = 1e-9 * max(1.0, np.ptp(times))
-    sel = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
-    if not sel.size:
+    crop = np.flatnonzero((times >= lo - eps) & (times <= hi + eps))
+    if not crop.size:
         raise ValueError(f"tmin={tmin}, tmax={tmax} select no time point; the data "
                          f"spans {times[0]:0.3f} to {times[-1]:0.3f} s.")  # fmt: skip
-    return sel
+    if decim > len(crop):
+        where = "from tmin to tmax" if (tmin, tmax) != (None, None) else "in the data"
+        raise ValueError(
+            f"decim={decim} keeps one frame in {decim}, but there are only "
+            f"{len(crop)} frames {where}; pass decim={len(crop)} or less."
+        )
+    if decim > 1:
+        logger.info(
+            f"decim={decim}: {len(crop[::decim])} of {len(crop)} frames kept; "
+            f"statistics and the score curve use all {len(crop)} samples."
+        )
+    return crop
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@
 """
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from mne.utils import logger
 
-from .._checks import MAX_SCORE, as_float_array, check_chance, check_type
+from .._checks import MAX_SCORE, as_float_array, check_type
 
 # scoring names (scikit-learn's, and the words used for them) -> canonical
 SCORING_ALIASES = {
@@ -45,15 +44,13 @@ class ScorePanel:
     """A decoding score over time, drawn under the maps.
 
     ``mean`` is the curve (a generalization matrix's diagonal, or a
-    time-frequency map's mean across its rows), ``low``/``high`` its
-    band (mean -/+ SEM, ``band`` saying across what); ``rows`` are the
-    curve's rows over all times, for ``score_stats``, and ``rows_are`` says
-    what they are (``'subjects'``, ``'folds of one subject'``, ``'score
-    rows'`` or None: one curve); ``significant`` is where the test found
-    the score above chance (``significance`` says how); ``chance_note``
-    says when accuracy's chance 1 / n_classes assumes balanced classes.
-    The curve has every sample from ``tmin`` to ``tmax`` (``times``), also
-    with ``decim``: ``frames`` is each frame's sample on it.
+    time-frequency map's mean across its rows), ``low``/``high`` its band
+    (mean -/+ SEM, ``band`` saying across what); ``rows`` (for
+    ``score_stats``) are ``rows_are`` (``'subjects'``, ``'folds of one
+    subject'``, ``'score rows'`` or None: one curve); ``significant`` is
+    where the test found the score above chance (``significance`` says how);
+    ``chance_note`` says when accuracy's chance 1 / n_classes assumes
+    balanced classes. The curve keeps every sample, also with ``decim``.
     """
 
     mean: np.ndarray  # (n_samples,): every sample from tmin to tmax
@@ -91,13 +88,13 @@ def score_panel(scores, *, chance, score_label, scoring, score_matrix, decoder,
                    "a str (a scikit-learn scoring name)")
     name = _scoring_name(scoring, decoder, score_label)
     label = SCORE_LABELS.get(name, "Score") if score_label is None else str(score_label)
-    said = dict(chance=_chance(chance, name, decoder), label=label,
-                chance_note=_chance_note(chance, name, decoder))
+    chance, chance_note = _chance(chance, name, decoder)
+    said = dict(chance=chance, label=label, chance_note=chance_note)
     tf = tf_scores(scores, score_matrix, freqs, n_times=n_times, time_sel=time_sel,
                    sample_dim=sample_dim, n_samples=n_samples)  # fmt: skip
     if tf is not None:
-        return ScorePanel(tf.matrix.mean(axis=0), **said,
-                          band=tf.band, tf_matrix=tf.matrix,
+        matrix, band = tf
+        return ScorePanel(matrix.mean(axis=0), **said, band=band, tf_matrix=matrix,
                           tf_labels=tuple(freqs.labels))  # fmt: skip
     if _is_matrix(scores, score_matrix, decoder, n_times):
         matrix = _mean_matrix(scores, n_times)[np.ix_(time_sel, time_sel)]
@@ -154,8 +151,7 @@ def _mean_matrix(scores, n_times):
         raise ValueError(
             "with score_params=dict(matrix=True), scores must have shape "
             f"(n_times, n_times) or (n_samples, n_times, n_times) with "
-            f"n_times={n_times}; got "
-            f"{scores.shape}."
+            f"n_times={n_times}; got {scores.shape}."
         )
     return scores
 
@@ -202,18 +198,13 @@ def _scoring_name(scoring, decoder, score_label):
     return None
 
 
-def _chance_note(chance, name, decoder):
-    """Say on the panel that accuracy's 1 / n_classes assumes balanced classes."""
-    n_classes = getattr(decoder, "n_classes", None)
-    if chance == "auto" and name == "accuracy" and n_classes:
-        return f"chance 1/{n_classes} if classes are balanced"
-    return None
-
-
 def _chance(chance, name, decoder):
-    chance = check_chance(chance)
+    """Return the chance level and the panel's note on it (or None).
+
+    ``chance`` was checked by the table's validator.
+    """
     if chance is None or chance != "auto":
-        return chance
+        return chance, None
     n_classes = getattr(decoder, "n_classes", None)
     if name in FIXED_CHANCE:
         value = FIXED_CHANCE[name]
@@ -223,29 +214,25 @@ def _chance(chance, name, decoder):
         need = " needs the number of classes" if name in PER_CLASS else " is unknown"
         logger.info(f"No chance line: the chance level of {name or 'these scores'}"
                     f"{need}; {CHANCE_HINT}.")  # fmt: skip
-        return None
+        return None, None
     classes = f" with {n_classes} classes" if name in PER_CLASS else ""
     logger.info(f"Chance level {value:.3g} ({name}{classes}); pass "
                 f"score_params=dict(chance=...) to change it.")  # fmt: skip
-    return value
+    if name == "accuracy":  # 1 / n_classes
+        return value, f"chance 1/{n_classes} if classes are balanced"
+    return value, None
 
 
 TF = "freqs"  # the value of score_matrix that names a time-frequency map
 
 
-class TFScores(NamedTuple):
-    """The time-frequency scores shown, and what they average."""
-
-    matrix: np.ndarray  # (n_freqs shown, n_times shown)
-    band: str | None  # e.g. 'mean across 5 folds of one subject', or None
-
-
 def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_samples):
-    """Return the TF map of ``scores``, or None when they are not one.
+    """Return the TF map of ``scores`` and what it averages, or None if not one.
 
-    ``freqs`` is the data's FreqAxis (or None); ``sample_dim`` and
-    ``n_samples`` say what the animated data averages, to name what a 3-D
-    ``scores`` is averaged across.
+    The map is (n_freqs shown, n_times shown); what it averages is a str
+    (e.g. ``'mean across 5 folds of one subject'``) or None. ``freqs`` is the
+    data's FreqAxis (or None); ``sample_dim`` and ``n_samples`` say what the
+    animated data averages, to name what a 3-D ``scores`` is averaged across.
     """
     explicit = isinstance(score_matrix, str) and score_matrix == TF
     if isinstance(score_matrix, str) and not explicit:
@@ -261,9 +248,14 @@ def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_s
     if freqs is None or not (explicit or score_matrix is None):
         return None
     shape, expected = scores.shape, (freqs.n_freqs, n_times)
-    if explicit:
-        _check_tf_shape(shape, expected)
-    elif not _read_as_tf(shape, expected, n_samples):
+    fits = len(shape) in (2, 3) and shape[-2:] == expected
+    if explicit and not fits:
+        raise ValueError(
+            f"with score_params=dict(matrix='freqs'), scores must have shape (n_freqs, "
+            f"n_times) or (n_samples, n_freqs, n_times) with (n_freqs, "
+            f"n_times) = {expected}; got {shape}."
+        )
+    if not (explicit or (fits and _read_as_tf(shape, expected, n_samples))):
         return None
     matrix, band = scores, None
     if scores.ndim == 3:
@@ -271,22 +263,11 @@ def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_s
         what = sample_dim if len(scores) == n_samples and sample_dim else "maps"
         what = "folds of one subject" if what == sample_dim == "folds" else what
         band = f"mean across {len(scores)} {what}"
-    return TFScores(matrix[np.ix_(freqs.selected, time_sel)], band)
-
-
-def _check_tf_shape(shape, expected):
-    if len(shape) not in (2, 3) or shape[-2:] != expected:
-        raise ValueError(
-            f"with score_params=dict(matrix='freqs'), scores must have shape (n_freqs, "
-            f"n_times) or (n_samples, n_freqs, n_times) with (n_freqs, "
-            f"n_times) = {expected}; got {shape}."
-        )
+    return matrix[np.ix_(freqs.selected, time_sel)], band
 
 
 def _read_as_tf(shape, expected, n_samples):
-    """Tell whether auto-detection reads ``scores`` as a TF map; refuse doubt."""
-    if len(shape) not in (2, 3) or shape[-2:] != expected:
-        return False
+    """Tell whether auto-detection reads ``scores`` (of a TF map's shape) as one."""
     n_freqs, n_times = expected
     others = []
     if len(shape) == 3:

@@ -34,13 +34,7 @@ from ._channels import (
     shared_positive,
     used_channels,
 )
-from ._colors import (
-    color_tables,
-    faded_twins,
-    graded_fade,
-    panel_tables,
-    twin_fade,
-)
+from ._colors import color_tables, faded_twins, graded_fade, panel_tables
 from ._frames import select_frames
 from ._panels import ScorePanel, score_panel
 
@@ -84,23 +78,23 @@ def prepare_scene(data, info, options):
     figure, the compositor and the writers trust.
     """
     titles, items = _split_panels(data)
-    check_consistency(options.stats)  # before any slow test
+    check_consistency(options.stats, options.map.extrapolated)  # before slow tests
     # one panel per CSP component
     titles, items = split_csp_panels(titles, items, options.data.components)
     info = _default_info(info, items)
     sensors = resolve_sensors(info, **as_kwargs(options.sensors))
-    rows = expand_freqs(titles, items, options.data)  # one row per frequency
-    titles = rows.titles
-    panels = _read_panels(rows.items, sensors, info, rows.data_options)
+    # one row per frequency
+    titles, items, data_options, freqs = expand_freqs(titles, items, options.data)
+    panels = _read_panels(items, sensors, info, data_options)
     sensors, panels = _match_sensors(panels, sensors, info, options.data)
-    csp = [is_csp_input(item) for item in rows.items]
+    csp = [is_csp_input(item) for item in items]
     positive = positive_classes(panels, csp, options.data.class_names)
     when = options.data  # tmin, tmax, then decim
-    frames = select_frames(panels, when.tmin, when.tmax, when.decim)
-    time_sel = frames.kept
+    crop = select_frames(panels, when.tmin, when.tmax, when.decim)
+    time_sel = crop[:: when.decim]  # each frame's sample
     values = np.stack([panel.data[time_sel] for panel in panels])
     stats = options.stats
-    mask, alpha = row_masks(stats.mask, stats.alpha, rows.axis, len(panels))
+    mask, alpha = row_masks(stats.mask, stats.alpha, freqs, len(panels))
     # tests run on every sample: a frame's mask is the mask at its sample
     masks = resolve_masks(mask, panels, sensors, time_sel, alpha=alpha,
                           seed=stats.seed)  # fmt: skip
@@ -109,21 +103,19 @@ def prepare_scene(data, info, options):
         ch_type=sensors.ch_type,
     )  # fmt: skip
     mask_dim = check_mask_dim(stats.mask_dim, masks)
-    _check_fades(interp.extrapolated, stats)
     outside = extrapolated_pixels(interp)  # extrapolated='fade'
-    colors = options.colors
     halve = mask_dim is not None or outside is not None  # room for faded twins
-    tables = color_tables(values, colors.vlim, colors.cmap, colors.cnorm,
-                           halve=halve)  # fmt: skip
-    vlim_each = isinstance(colors.vlim, str)
+    tables = color_tables(values, options.colors, halve=halve)
+    vlim_each = isinstance(options.colors.vlim, str)
     first, units = panels[0], options.data.units
     scene = Scene(
         panels=panels, titles=titles, values=values, masks=masks,
         times=first.times[time_sel], sensors=sensors, interp=interp,
-        tables=tables, scores=_scores(options, first, frames, rows.axis),
-        vlim_each=vlim_each, faded=faded_twins(tables, twin_fade(mask_dim, outside)),
+        tables=tables, scores=_scores(options, first, crop, freqs),
+        vlim_each=vlim_each, faded=faded_twins(tables, mask_dim, outside),
         mask_dim=mask_dim, extrapolated=outside,
-        times_are_samples=first.times_are_samples, n_rows=rows.n_rows,
+        times_are_samples=first.times_are_samples,
+        n_rows=1 if freqs is None else len(freqs.selected),
         units=[units or p.units for p in panels] if vlim_each
         else units or first.units,
         positive=positive if vlim_each else shared_positive(positive),
@@ -131,12 +123,12 @@ def prepare_scene(data, info, options):
     return add_agreement(scene, options, time_sel)  # consistency=...
 
 
-def _read_panels(items, sensors, info, data_options):
+def _read_panels(items, sensors, info, opts):
     """Each panel's values, restricted (and named) to the channels the map shows.
 
-    A NaN in a dropped channel (picks, bads) does no harm then.
+    A NaN in a dropped channel (picks, bads) does no harm then; ``opts``
+    are the DataOptions to read them with.
     """
-    opts = data_options
     panels = []
     for item in items:
         if isinstance(item, ReadPanel):  # a decoder's frequency, read in _freqs
@@ -174,9 +166,8 @@ def _match_sensors(panels, sensors, info, data_options):
     return sensors, panels
 
 
-def _scores(options, first, frames, freqs=None):
-    """Build the score panel (every sample from tmin to tmax); test it."""
-    crop = frames.crop  # the whole curve, also with decim
+def _scores(options, first, crop, freqs=None):
+    """Build the score panel (every sample from tmin to tmax, ``crop``); test it."""
     panel = score_panel(
         **as_kwargs(options.scores), decoder=first.decoder,
         sample_dim=first.sample_dim,
@@ -191,7 +182,8 @@ def _scores(options, first, frames, freqs=None):
                           guessed_dims=guessed)  # fmt: skip
     if panel is None:
         return None
-    return replace(panel, times=first.times[crop], frames=frames.on_crop)
+    on_crop = np.arange(0, len(crop), options.data.decim)  # each frame's sample
+    return replace(panel, times=first.times[crop], frames=on_crop)
 
 
 _FILTERS_NOTE = (
@@ -281,14 +273,11 @@ class FrameLevels:
             data = self._chunk_levels(start, stop)
             self._chunk = (start, stop, data)
         levels, maps = data
-        k = index - start
-        masks = None
-        if self._scene.masks is not None:
-            masks = [mask[index] for mask in self._scene.masks]
+        masks, k = self._scene.masks, index - start
         return (
             [panel[k] for panel in levels],
-            masks,
-            [panel[k] for panel in maps] if maps is not None else None,
+            None if masks is None else [mask[index] for mask in masks],
+            None if maps is None else [panel[k] for panel in maps],
         )
 
     def _chunk_levels(self, start, stop):
@@ -351,11 +340,7 @@ class FrameLevels:
 # -- consistency=: agreement panels, or a graded fade -------------------------
 
 DISPLAYS = ("panel", "fade")
-
-
 PANEL_UNITS = {"t": "t", "sign": "fraction of subjects"}  # sem: the data's
-
-
 PANEL_LABELS = {"t": "t vs 0", "sign": "Sign agreement", "sem": "SEM"}
 
 
@@ -375,8 +360,12 @@ def add_agreement(scene, options, time_sel):
     return _with_panels(scene, measure, measured, options, time_sel)
 
 
-def check_consistency(stats):
-    """Return the measure asked for (or None), or raise naming what to change."""
+def check_consistency(stats, extrapolated):
+    """Refuse a ``consistency`` that cannot be shown, naming what to change.
+
+    Its display ``'fade'`` must not meet another fade (``mask_params['dim']``,
+    ``beyond_sensors='fade'``): one map could not tell them apart.
+    """
     consistency, display = stats.consistency, stats.consistency_display
     check_option("consistency", consistency, (None, *AGREEMENT_MEASURES))
     check_option("consistency['display']", display, DISPLAYS)
@@ -391,7 +380,13 @@ def check_consistency(stats):
             "the map; pass one of them (e.g. consistency=dict(display='panel') "
             "beside mask_params['dim'], or mask_params=dict(dim=None))."
         )
-    return consistency
+    if display == "fade" and extrapolated == "fade":  # a pixel could not say why
+        raise ValueError(
+            "beyond_sensors='fade' and consistency=dict(display='fade') would "
+            "both lighten the map, and a faded pixel could not say why; pass "
+            "beyond_sensors='hide' (blank beyond the sensors) or "
+            "consistency=dict(display='panel')."
+        )
 
 
 def _with_panels(scene, measure, measured, options, time_sel):
@@ -417,23 +412,12 @@ def _with_panels(scene, measure, measured, options, time_sel):
     values = np.stack([panel.data[time_sel] for panel in panels])
     masks = None if scene.masks is None else np.repeat(scene.masks, 2, axis=0)
     # faded twins for mask_dim and for extrapolated='fade', as without panels
-    fade = twin_fade(scene.mask_dim, scene.extrapolated)
     tables = panel_tables(values[0::2], values[1::2], measure, options.colors,
-                           halve=fade is not None)  # fmt: skip
+                           halve=bool(scene.faded))  # fmt: skip
+    faded = faded_twins(tables, scene.mask_dim, scene.extrapolated)
     return replace(
         scene, panels=panels, titles=titles, values=values, masks=masks,
-        tables=tables, faded=faded_twins(tables, fade), units=units,
+        tables=tables, faded=faded, units=units,
         positive=positive, vlim_each=True,
     )  # fmt: skip
 
-
-def _check_fades(extrapolated, stats):
-    """Refuse two fades (``'fade'`` twice) that one map could not tell apart."""
-    graded = stats.consistency is not None and stats.consistency_display == "fade"
-    if extrapolated == "fade" and graded:
-        raise ValueError(
-            "beyond_sensors='fade' and consistency=dict(display='fade') would "
-            "both lighten the map, and a faded pixel could not say why; pass "
-            "beyond_sensors='hide' (blank beyond the sensors) or "
-            "consistency=dict(display='panel')."
-        )
