@@ -46,10 +46,9 @@ def stderr_is_tty():
         False when stderr is redirected, captured, closed or missing (as in
         ``pythonw``).
     """
-    stream = sys.stderr
     try:
-        return bool(stream is not None and stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):  # None, no isatty, or a closed stream
         return False
 
 
@@ -114,15 +113,12 @@ def progress(iterable, *, total, desc, verbose=None):
     """
     from mne.utils import ProgressBar, use_log_level
 
-    if verbose is None:
+    # as MNE's @verbose would, for this decision only
+    with contextlib.nullcontext() if verbose is None else use_log_level(verbose):
         show = show_progress()
-    else:  # as MNE's @verbose would, for this decision only
-        with use_log_level(verbose):
-            show = show_progress()
     if not show:
         return iter(iterable)
-    bar = ProgressBar(iterable, max_value=int(total), mesg=str(desc))
-    return iter(bar)
+    return iter(ProgressBar(iterable, max_value=int(total), mesg=str(desc)))
 
 
 # -- helper threads ----------------------------------------------------------
