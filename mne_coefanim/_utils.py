@@ -40,11 +40,8 @@ _QUIET = ContextVar("mne_coefanim_quiet_progress", default=False)
 def stderr_is_tty():
     """Return whether ``sys.stderr`` is an interactive terminal.
 
-    Returns
-    -------
-    is_tty : bool
-        False when stderr is redirected, captured, closed or missing (as in
-        ``pythonw``).
+    False when stderr is redirected, captured, closed or missing (as in
+    ``pythonw``).
     """
     try:
         return bool(sys.stderr.isatty())
@@ -55,12 +52,9 @@ def stderr_is_tty():
 def show_progress():
     """Return whether a progress bar should be drawn now.
 
-    Returns
-    -------
-    show : bool
-        True when MNE's log level is INFO or lower (what
-        :class:`mne.utils.ProgressBar` itself requires), stderr is a
-        terminal and no :func:`quiet_progress` block is active.
+    True when MNE's log level is INFO or lower (what
+    :class:`mne.utils.ProgressBar` itself requires), stderr is a terminal and
+    no :func:`quiet_progress` block is active.
     """
     from mne.utils import logger  # MNE loads only when a bar may be drawn
 
@@ -72,12 +66,7 @@ def show_progress():
 
 @contextlib.contextmanager
 def quiet_progress():
-    """Hide progress bars inside the block (logging is unchanged).
-
-    Yields
-    ------
-    None
-    """
+    """Hide progress bars inside the block (logging is unchanged)."""
     token = _QUIET.set(True)
     try:
         yield
