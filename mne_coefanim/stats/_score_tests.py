@@ -424,13 +424,9 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
 
 def _bump_extents(smooth, bumps):
     """Each bump's frames: from the low point before its top to the one after."""
-    extents = []
-    for top in bumps:
-        left = top
-        while left > 0 and smooth[left - 1] <= smooth[left]:
-            left -= 1
-        right = top
-        while right < len(smooth) - 1 and smooth[right + 1] <= smooth[right]:
-            right += 1
-        extents.append((left, right))
-    return extents
+    step = np.diff(smooth)
+    # low points: where the curve rises again, leftward (before) or rightward
+    before = np.concatenate([[0], np.flatnonzero(step < 0) + 1])
+    after = np.concatenate([np.flatnonzero(step > 0), [len(smooth) - 1]])
+    lefts = before[np.searchsorted(before, bumps, "right") - 1]
+    return zip(lefts, after[np.searchsorted(after, bumps)], strict=True)
