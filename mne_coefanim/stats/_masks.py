@@ -283,8 +283,7 @@ def _test_settings(mask, alpha, seed):
     if isinstance(mask, str):
         check_option("mask", mask, MASK_METHODS)
         return dict(method=mask, alpha=alpha, seed=seed)
-    unknown = sorted(set(map(str, mask)) - set(MASK_SETTINGS))
-    if unknown or "method" not in mask:
+    if set(map(str, mask)) - set(MASK_SETTINGS) or "method" not in mask:
         raise ValueError(
             f"mask as a dict must give 'method' ({' or '.join(map(repr, MASK_METHODS))}"
             f") and may give {', '.join(map(repr, MASK_SETTINGS[1:]))}; got keys "
