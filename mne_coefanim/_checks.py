@@ -52,12 +52,7 @@ def check_bool(name, value):
     numpy's booleans are accepted; strings (``'no'`` is truthy), numbers and
     None are not: a flag that guards a file must not be guessed.
     """
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(
-            f"{name} must be a bool (True or False); got {type(value).__name__} "
-            f"({value!r:.60})."
-        )
-    return bool(value)
+    return bool(check_type(name, value, bool | np.bool_, "a bool (True or False)"))
 
 
 def check_int(name, value, minimum=None):

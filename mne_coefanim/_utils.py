@@ -40,28 +40,21 @@ _QUIET = ContextVar("mne_coefanim_quiet_progress", default=False)
 def stderr_is_tty():
     """Return whether ``sys.stderr`` is an interactive terminal.
 
-    Returns
-    -------
-    is_tty : bool
-        False when stderr is redirected, captured, closed or missing (as in
-        ``pythonw``).
+    False when stderr is redirected, captured, closed or missing (as in
+    ``pythonw``).
     """
-    stream = sys.stderr
     try:
-        return bool(stream is not None and stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):  # None, no isatty, or a closed stream
         return False
 
 
 def show_progress():
     """Return whether a progress bar should be drawn now.
 
-    Returns
-    -------
-    show : bool
-        True when MNE's log level is INFO or lower (what
-        :class:`mne.utils.ProgressBar` itself requires), stderr is a
-        terminal and no :func:`quiet_progress` block is active.
+    True when MNE's log level is INFO or lower (what
+    :class:`mne.utils.ProgressBar` itself requires), stderr is a terminal and
+    no :func:`quiet_progress` block is active.
     """
     from mne.utils import logger  # MNE loads only when a bar may be drawn
 
@@ -73,12 +66,7 @@ def show_progress():
 
 @contextlib.contextmanager
 def quiet_progress():
-    """Hide progress bars inside the block (logging is unchanged).
-
-    Yields
-    ------
-    None
-    """
+    """Hide progress bars inside the block (logging is unchanged)."""
     token = _QUIET.set(True)
     try:
         yield
@@ -114,15 +102,12 @@ def progress(iterable, *, total, desc, verbose=None):
     """
     from mne.utils import ProgressBar, use_log_level
 
-    if verbose is None:
+    # as MNE's @verbose would, for this decision only
+    with contextlib.nullcontext() if verbose is None else use_log_level(verbose):
         show = show_progress()
-    else:  # as MNE's @verbose would, for this decision only
-        with use_log_level(verbose):
-            show = show_progress()
     if not show:
         return iter(iterable)
-    bar = ProgressBar(iterable, max_value=int(total), mesg=str(desc))
-    return iter(bar)
+    return iter(ProgressBar(iterable, max_value=int(total), mesg=str(desc)))
 
 
 # -- helper threads ----------------------------------------------------------

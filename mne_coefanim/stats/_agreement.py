@@ -44,11 +44,6 @@ def agreement(samples, measure):
     sem = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))  # ddof=1 as scipy
     if measure == "sem":
         return sem
-    return t_values(mean, sem)
-
-
-def t_values(mean, sem):
-    """``mean / sem``, 0 where both are 0 and +/-inf where only sem is."""
     with np.errstate(divide="ignore", invalid="ignore"):
         t = mean / sem
     t[(sem == 0) & (mean == 0)] = 0.0

@@ -26,12 +26,9 @@ from ._agreement import one_sided_data, one_sided_message, refuse_untestable
 from ._score_tests import (
     _check_alpha,
     _check_n_permutations,
-    _default_threshold,
-    _random_kwarg,
     _subjects_needed,
     _t_p_values,
-    _t_values,
-    warn_if_unreachable,
+    cluster_significance,
 )
 
 
@@ -206,29 +203,17 @@ def _pick_info(info, ch_type, n_channels):
 
 
 def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
-    random_kwarg = _random_kwarg(seed)
-    adjacency = _channel_adjacency(info)
-    warn_if_unreachable(
-        X.shape[0], n_permutations, alpha, tail,
+    unreachable = (
         f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
         f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
         f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
-        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'.",
+        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'."
+    )
+    mask, threshold, clusters, cluster_p = cluster_significance(
+        X, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
+        n_permutations=n_permutations, unreachable=unreachable,
+        adjacency=_channel_adjacency(info), n_jobs=n_jobs,
     )  # fmt: skip
-    if threshold is None:
-        threshold = _default_threshold(X.shape[0], tail)
-    # our t handles flat cells (MNE's default divides by 0 there); index tuples
-    # rather than masks: one full-size mask per cluster would cost n_tests**2
-    # booleans with TFCE
-    _, clusters, cluster_p, _ = mne.stats.spatio_temporal_cluster_1samp_test(
-        X, threshold=threshold, n_permutations=n_permutations, tail=tail,
-        stat_fun=_t_values, adjacency=adjacency, n_jobs=n_jobs,
-        out_type="indices", **random_kwarg,
-    )  # fmt: skip
-    mask = np.zeros(X.shape[1:], bool)
-    for cluster, p_value in zip(clusters, cluster_p, strict=True):
-        if p_value < alpha:
-            mask[cluster] = True
     forming = "TFCE" if isinstance(threshold, dict) else f"threshold t={threshold:.3g}"
     ran = (
         f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
@@ -298,8 +283,7 @@ def _test_settings(mask, alpha, seed):
     if isinstance(mask, str):
         check_option("mask", mask, MASK_METHODS)
         return dict(method=mask, alpha=alpha, seed=seed)
-    unknown = sorted(set(map(str, mask)) - set(MASK_SETTINGS))
-    if unknown or "method" not in mask:
+    if set(map(str, mask)) - set(MASK_SETTINGS) or "method" not in mask:
         raise ValueError(
             f"mask as a dict must give 'method' ({' or '.join(map(repr, MASK_METHODS))}"
             f") and may give {', '.join(map(repr, MASK_SETTINGS[1:]))}; got keys "

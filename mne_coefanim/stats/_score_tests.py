@@ -45,9 +45,7 @@ def _t_p_values(X, tail):
     t_values, df = _t_values(X), X.shape[0] - 1
     if tail == 0:
         return 2 * stats.t.sf(np.abs(t_values), df)
-    if tail == 1:
-        return stats.t.sf(t_values, df)
-    return stats.t.cdf(t_values, df)
+    return stats.t.sf(tail * t_values, df)  # tail -1: sf(-t) is cdf(t)
 
 
 def _default_threshold(n_subjects, tail):
@@ -59,6 +57,37 @@ def _default_threshold(n_subjects, tail):
     return -threshold if tail == -1 else threshold
 
 
+def cluster_significance(X, *, alpha, tail, threshold, n_permutations, seed,
+                         unreachable, **kwargs):  # fmt: skip
+    """Run MNE's sign-flip cluster test of ``X`` against 0 with our t.
+
+    ``unreachable`` is the warning (``n``, ``p``, ``needed`` filled) when no
+    p-value can fall below ``alpha``; ``kwargs`` go to
+    :func:`mne.stats.permutation_cluster_1samp_test` (e.g. the channel
+    ``adjacency``). Returns the cells of the clusters with p < ``alpha``, the
+    cluster-forming threshold, the clusters (index tuples) and their p-values.
+    """
+    random_kwarg = _random_kwarg(seed)
+    smallest = _smallest_p(len(X), n_permutations, tail)
+    if smallest >= alpha:
+        warn(unreachable.format(n=len(X), p=smallest,
+                                needed=_subjects_needed(alpha, tail)))  # fmt: skip
+    if threshold is None:
+        threshold = _default_threshold(len(X), tail)
+    # our t handles flat cells (MNE's default divides by 0 there); index tuples
+    # rather than masks: one full-size mask per cluster would cost n_tests**2
+    # booleans with TFCE
+    _, clusters, cluster_p, _ = mne.stats.permutation_cluster_1samp_test(
+        X, threshold=threshold, n_permutations=n_permutations, tail=tail,
+        stat_fun=_t_values, out_type="indices", **random_kwarg, **kwargs,
+    )  # fmt: skip
+    significant = np.zeros(X.shape[1:], bool)
+    for cluster, p_value in zip(clusters, cluster_p, strict=True):
+        if p_value < alpha:
+            significant[cluster] = True
+    return significant, threshold, clusters, np.asarray(cluster_p, float)
+
+
 def _random_kwarg(seed):
     """Pass the seed the way this MNE wants it (``rng`` replaced ``seed``)."""
     if seed is not None and not isinstance(seed, Integral | np.random.Generator):
@@ -66,7 +95,7 @@ def _random_kwarg(seed):
             "seed must be None, an int or a numpy.random.Generator; "
             f"got {type(seed).__name__}."
         )
-    params = inspect.signature(mne.stats.spatio_temporal_cluster_1samp_test)
+    params = inspect.signature(mne.stats.permutation_cluster_1samp_test)
     if "rng" in params.parameters:
         return {"rng": np.random.default_rng(seed)}
     return {"seed": seed}
@@ -91,14 +120,6 @@ def _subjects_needed(alpha, tail):
     while _smallest_p(n_subjects, "all", tail) >= alpha:
         n_subjects += 1
     return n_subjects
-
-
-def warn_if_unreachable(n_subjects, n_permutations, alpha, tail, message):
-    """Warn with ``message`` (``n``, ``p``, ``needed`` filled) when no p < alpha."""
-    smallest = _smallest_p(n_subjects, n_permutations, tail)
-    if smallest >= alpha:
-        warn(message.format(n=n_subjects, p=smallest,
-                            needed=_subjects_needed(alpha, tail)))  # fmt: skip
 
 
 def _check_alpha(alpha):
@@ -187,8 +208,7 @@ def score_significance(rows, chance, *, method="cluster", alpha=0.05, tail=1,
     test : ScoreTest
         Which time points are significant, with the clusters' p-values.
     """
-    method = check_option("score_params['stats']", method, SCORE_METHODS)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha(alpha)  # method: checked by tested_scores
     centred = np.asarray(rows, float) - float(chance)
     if method == "fdr":
         return _fdr_test(centred, alpha=alpha, tail=tail)
@@ -202,33 +222,24 @@ def _cluster_test(X, *, alpha, tail, threshold, seed, n_permutations):
     n_subjects = len(X)
     if n_permutations == "all":  # every flip: MNE's exact test
         n_permutations = 2**n_subjects
-    warn_if_unreachable(  # before MNE
-        n_subjects, n_permutations, alpha, tail,
+    unreachable = (
         f"score_params=dict(stats='cluster') with {{n}} subjects can reach p = "
         f"{{p:.3g}} at best, not below alpha={alpha}: no time point can be "
         "significant. It needs at least {needed} subjects; or use "
-        "score_params=dict(stats='fdr').",
-    )  # fmt: skip
-    if threshold is None:
-        threshold = _default_threshold(n_subjects, tail)
+        "score_params=dict(stats='fdr')."
+    )
     with warnings.catch_warnings():  # no cluster at all: said in the log
         warnings.filterwarnings("ignore", "No clusters found", RuntimeWarning)
-        _, clusters, cluster_p, _ = mne.stats.permutation_cluster_1samp_test(
-            X, threshold=threshold, n_permutations=n_permutations, tail=tail,
-            stat_fun=_t_values,  # 0 where subjects agree exactly (no 0 / 0)
-            out_type="indices", verbose=False, **_random_kwarg(seed),
+        significant, threshold, clusters, cluster_p = cluster_significance(
+            X, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
+            n_permutations=n_permutations, unreachable=unreachable, verbose=False,
         )  # fmt: skip
-    significant = np.zeros(X.shape[1], bool)
-    spans = []
-    for (cluster,), p_value in zip(clusters, cluster_p, strict=True):
-        spans.append((int(cluster.min()), int(cluster.max())))
-        if p_value < alpha:
-            significant[cluster] = True
+    spans = [(int(cluster.min()), int(cluster.max())) for (cluster,) in clusters]
     flips = 2 ** (n_subjects - (tail == 0))
     flipped = f"all {flips}" if n_permutations >= flips else f"{n_permutations}"
     settings = f"cluster-forming t = {threshold:.3g}, {flipped} sign flips"
     return ScoreTest(significant, "cluster", n_subjects, alpha, tail, spans,
-                     np.asarray(cluster_p, float), settings)  # fmt: skip
+                     cluster_p, settings)  # fmt: skip
 
 
 def _fdr_test(X, *, alpha, tail):
@@ -248,9 +259,10 @@ def _span(times, first, last):
 
 def _runs(flags):
     """First and last index of each run of True values."""
-    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+    from scipy import ndimage
+
+    runs = ndimage.find_objects(ndimage.label(flags)[0])
+    return [(run.start, run.stop - 1) for (run,) in runs]
 
 
 SUBJECTS_HINT = (
@@ -412,13 +424,9 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
 
 def _bump_extents(smooth, bumps):
     """Each bump's frames: from the low point before its top to the one after."""
-    extents = []
-    for top in bumps:
-        left = top
-        while left > 0 and smooth[left - 1] <= smooth[left]:
-            left -= 1
-        right = top
-        while right < len(smooth) - 1 and smooth[right + 1] <= smooth[right]:
-            right += 1
-        extents.append((left, right))
-    return extents
+    step = np.diff(smooth)
+    # low points: where the curve rises again, leftward (before) or rightward
+    before = np.concatenate([[0], np.flatnonzero(step < 0) + 1])
+    after = np.concatenate([np.flatnonzero(step > 0), [len(smooth) - 1]])
+    lefts = before[np.searchsorted(before, bumps, "right") - 1]
+    return zip(lefts, after[np.searchsorted(after, bumps)], strict=True)
