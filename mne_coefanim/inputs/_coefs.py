@@ -16,7 +16,7 @@ from mne.utils import verbose
 from .._checks import check_finite, check_option, check_type
 from .._docs import fill_doc
 from .._params import DICTS
-from ._csp import align_stack, check_align_signs, csp_stack, is_csp_input
+from ._csp import align_maps, check_align_signs, csp_stack, is_csp_input
 from ._data import (
     DIM_NAMES,
     PER_COMPONENT,
@@ -265,7 +265,8 @@ def as_coef_data(
         _reject("an array", given)
         stack, has, guessed = _array_stack(data, dims)
         if align_signs:  # before any average: flipped maps would cancel in it
-            stack = align_stack(stack, has, align_signs)
+            flat = stack.reshape((-1,) + stack.shape[2:])
+            stack = align_maps(flat, has, align_signs, len(stack)).reshape(stack.shape)
         named = (len(ch_names),) if isinstance(ch_names, list | tuple) else ()
         check_orientation(np.shape(data), dims, times=times, n_channels=named,
                           of="ch_names")  # fmt: skip

@@ -168,13 +168,7 @@ def csp_stack(data, components, times, attr, align):
 
     Returns ``(stack, has, times, times_are_samples)``.
     """
-    if isinstance(data, CSPComponent):
-        if components is not None:
-            raise ValueError(
-                f"components cannot be used when data is a CSPComponent (it "
-                f"holds its component already); got "
-                f"coef_params=dict(components={components!r})."
-            )
+    if isinstance(data, CSPComponent):  # split_csp_panels chose it
         data, index = data.csps, data.index
     else:
         index = _single_component(data, components)
@@ -287,8 +281,8 @@ def align_each_time(samples):
     n_samples, n_channels = samples.shape[0], samples.shape[-1]
     # (cells, samples, channels): one small SVD per cell, batched
     cells = np.moveaxis(samples.reshape(n_samples, -1, n_channels), 0, 1)
-    leading = _leading_patterns(cells)
-    dots = np.einsum("ksc,kc->ks", cells, leading)
+    _, _, vh = np.linalg.svd(cells, full_matrices=False)  # vh[:, 0]: leading
+    dots = np.einsum("ksc,kc->ks", cells, vh[:, 0, :])
     flip = dots < 0
     # orient each leading pattern so that most samples keep their sign
     n_flip, n_keep = flip.sum(1), (~flip).sum(1)
@@ -297,12 +291,6 @@ def align_each_time(samples):
     flip[reverse] = dots[reverse] > 0
     signs = np.where(flip, -1.0, 1.0).T.reshape(samples.shape[:-1] + (1,))
     return samples * signs, int(flip.sum())
-
-
-def _leading_patterns(cells):
-    """First right singular vector of each (samples x channels) cell."""
-    _, _, vh = np.linalg.svd(cells, full_matrices=False)
-    return vh[:, 0, :]
 
 
 def align_per_time(samples):
@@ -338,33 +326,11 @@ def window_signs(maps):
     return signs
 
 
-def align_stack(stack, has, mode=True):
-    """Align every map of a (subjects, folds, times, ..., channels) stack."""
-    n_subjects, n_folds = stack.shape[:2]
-    flat = stack.reshape((n_subjects * n_folds,) + stack.shape[2:])
-    aligned = _align_flat(flat, has, mode, n_subjects)
-    return stack if aligned is None else aligned.reshape(stack.shape)
-
-
-def align_nested(coefs, has, mode=True):
-    """Align a list (subjects) of lists (folds, counts may differ) of maps."""
-    flat = np.stack([fold for folds in coefs for fold in folds])
-    has = dict(has, folds=any(len(folds) > 1 for folds in coefs))
-    aligned = _align_flat(flat, has, mode, len(coefs))
-    if aligned is None:
-        return coefs
-    out, start = [], 0
-    for folds in coefs:
-        out.append(list(aligned[start : start + len(folds)]))
-        start += len(folds)
-    return out
-
-
-def _align_flat(flat, has, mode, n_subjects):
-    """Align (n_samples, n_times, ..., n_channels) maps and log; None: nothing."""
+def align_maps(flat, has, mode, n_subjects):
+    """Align (n_samples, n_times, ..., n_channels) maps, and log; one map: as is."""
     if len(flat) < 2:
         logger.info("align_signs: nothing to align (a single map per time).")
-        return None
+        return flat
     what = _samples_name(has, n_subjects)
     n_times = flat.shape[1]
     if mode == "per_time":

@@ -17,7 +17,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_int, check_real
-from ._csp import align_nested
+from ._csp import align_maps
 from ._data import SUPPORTED_TYPES, DecoderFacts, _resolve_times
 
 
@@ -78,7 +78,11 @@ def _estimator_stack(
     ]
     _check_rows(coefs)
     if align:  # before any average: flipped folds would cancel in it
-        coefs = align_nested(coefs, has, align)
+        counts = [len(folds) for folds in coefs]  # may differ between subjects
+        maps = np.stack([fold for folds in coefs for fold in folds])
+        has_folds = dict(has, folds=max(counts) > 1)
+        maps = align_maps(maps, has_folds, align, len(coefs))
+        coefs = np.split(maps, np.cumsum(counts)[:-1])
     extra = dict(
         times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
     )
@@ -245,8 +249,11 @@ def _undo_step(step, coefs, attr):
     if isinstance(step, Vectorizer):
         return coefs  # a reshape; sliding estimators see (n_epochs, n_channels)
     if isinstance(step, StandardScaler | RobustScaler | MaxAbsScaler | Scaler):
-        scale = _scale_of(step)
-        if scale is None:
+        # MNE's Scaler wraps a StandardScaler / RobustScaler (scale_) or, for
+        # channel-type scalings, an object dividing by std_.
+        inner = step.scaler_ if isinstance(step, Scaler) else step
+        scale = inner.scale_ if hasattr(inner, "scale_") else inner.std_
+        if scale is None:  # e.g. StandardScaler(with_std=False)
             return coefs
         return coefs * scale if attr == "patterns_" else coefs / scale
     if isinstance(step, PCA):
@@ -265,18 +272,6 @@ def _undo_step(step, coefs, attr):
         f"pipeline, or animate the coefficients in the transformed space by "
         f"passing an array."
     )
-
-
-def _scale_of(step):
-    """Per-feature divisor of a fitted scaler (None if it does not scale)."""
-    from mne.decoding import Scaler
-
-    if not isinstance(step, Scaler):
-        return step.scale_
-    # MNE's Scaler wraps a StandardScaler / RobustScaler (scale_) or, for
-    # channel-type scalings, an object dividing by std_.
-    inner = step.scaler_
-    return inner.scale_ if hasattr(inner, "scale_") else inner.std_
 
 
 def _pick_rows(coefs, class_idx):
@@ -312,7 +307,10 @@ def standardised_patterns(patterns, output_cov):
 
 def decoder_feature_freqs(data):
     """Return n_freqs of a decoder whose Vectorizer saw (channels, freqs), else None."""
-    shapes = {_feature_shape(_flatten_steps(model)) for model in _models(data)}
+    subjects, _ = estimator_grid(data)
+    fitted = [est for folds in subjects for est in folds if hasattr(est, "estimators_")]
+    models = [est.estimators_[0] for est in fitted]  # the first pipeline of each
+    shapes = {_feature_shape(_flatten_steps(model)) for model in models}
     if len(shapes) > 1:
         raise ValueError(
             f"all estimators in data must be fitted on features of the same "
@@ -320,13 +318,6 @@ def decoder_feature_freqs(data):
         )
     shape = shapes.pop() if shapes else None  # none fitted: _coefs explains
     return None if shape is None else shape[1]
-
-
-def _models(data):
-    """Return the first fitted pipeline of each sliding estimator in ``data``."""
-    subjects, _ = estimator_grid(data)
-    flat = [est for folds in subjects for est in folds]
-    return [est.estimators_[0] for est in flat if hasattr(est, "estimators_")]
 
 
 def _feature_shape(steps):
