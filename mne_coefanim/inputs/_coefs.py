@@ -29,7 +29,7 @@ from ._data import (
     check_dims,
     guessed_dims,
 )
-from ._estimators import _estimator_stack, _positive_class, estimator_grid
+from ._estimators import _estimator_stack, estimator_grid
 from ._labelled import check_orientation, read_labelled
 
 COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
@@ -228,33 +228,27 @@ def as_coef_data(
         normalize_patterns=normalize_patterns or None, components=components,
         align_signs=align_signs or None,
     )  # fmt: skip
-    if isinstance(data, CoefData):
-        _reject("a CoefData", given)
-        return _transform_existing(data, transform, units, kind)
     source = _source_of(data)
-    if source == "evoked":
-        _reject("an Evoked", given)
+    _reject(source, given)
+    if source == "a CoefData":
+        return _transform_existing(data, transform, units, kind)
+    if source == "an Evoked":
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]
         has = dict(subjects=False, folds=False)
         times, ch_names, default_kind = data.times, data.ch_names, "evoked"
         extra = {}
-    elif source == "estimators":
-        _reject("an estimator", given)
-        stack, has, extra = _estimator_stack(
+    elif source == "an estimator":
+        stack, has, times, extra = _estimator_stack(
             data, times, sfreq, tmin, attr, class_idx, train_time,
             normalize_patterns, align_signs,
         )  # fmt: skip
-        times = extra.pop("times")
         default_kind = attr.rstrip("_")
         if attr == "patterns_" and units is None and transform != "zscore":
             # Σx W follows the weights' scale; Haufe's normalised form is in
             # data units per SD of the decoder output
             units = PER_SD if normalize_patterns else "a.u."
-        extra["positive"] = _positive_class(extra["decoder"], stack.shape[3],
-                                            class_idx, align_signs)  # fmt: skip
-    elif source == "csp":
-        _reject("a CSP", given)
+    elif source == "a CSP":
         stack, has, times, are_samples = csp_stack(
             data, components, times, attr, align_signs
         )
@@ -262,7 +256,6 @@ def as_coef_data(
         if attr == "patterns_" and units is None and transform != "zscore":
             units = PER_COMPONENT  # MNE's "AU": per unit of the component
     else:
-        _reject("an array", given)
         stack, has, guessed = _array_stack(data, dims)
         if align_signs:  # before any average: flipped maps would cancel in it
             flat = stack.reshape((-1,) + stack.shape[2:])
@@ -321,15 +314,17 @@ def is_evoked(data):
 
 
 def _source_of(data):
-    """Say which route handles ``data``: 'evoked', 'estimators' or 'array'."""
+    """Say which route (a key of REFUSED) handles ``data``."""
+    if isinstance(data, CoefData):
+        return "a CoefData"
     if is_evoked(data):
-        return "evoked"
+        return "an Evoked"
     if is_csp_input(data):
-        return "csp"
+        return "a CSP"
     if estimator_grid(data) is not None:
-        return "estimators"
+        return "an estimator"
     if isinstance(data, np.ndarray | list | tuple) or hasattr(data, "__array__"):
-        return "array"
+        return "an array"
     hint = (
         " (average epochs first: epochs.average())"
         if isinstance(data, mne.BaseEpochs)

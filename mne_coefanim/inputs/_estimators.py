@@ -61,19 +61,18 @@ def _estimator_stack(
 ):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
-    Returns ``(stack, has, extra)``: stack (subjects, folds, times, rows,
-    channels), ``extra`` the times and decoder facts.
+    Returns ``(stack, has, times, extra)``: stack (subjects, folds, times,
+    rows, channels), ``extra`` the CoefData's fields the decoder gives.
     """
     subjects, has = estimator_grid(data)
     flat = [est for folds in subjects for est in folds]
-    n_times = _check_sliding(flat)
-    times, are_samples = _resolve_times(times, sfreq, tmin, n_times)
-    index = None
+    times, are_samples = _resolve_times(times, sfreq, tmin, _check_sliding(flat))
+    picked = slice(None)  # the models of every training time
     if train_time is not None:
         index = _train_time_index(train_time, times)
-        times = times[[index]]
+        picked, times = slice(index, index + 1), times[[index]]
     coefs = [
-        [_sliding_coefs(est, attr, class_idx, index, normalize) for est in folds]
+        [_sliding_coefs(est, attr, class_idx, picked, normalize) for est in folds]
         for folds in subjects
     ]
     _check_rows(coefs)
@@ -83,13 +82,15 @@ def _estimator_stack(
         has_folds = dict(has, folds=max(counts) > 1)
         maps = align_maps(maps, has_folds, align, len(coefs))
         coefs = np.split(maps, np.cumsum(counts)[:-1])
-    extra = dict(
-        times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
-    )
     if has["subjects"]:
         # average folds within each subject here: fold counts may differ
-        return np.stack([np.mean(folds, 0) for folds in coefs])[:, None], has, extra
-    return np.stack(coefs[0])[np.newaxis], has, extra
+        stack = np.stack([np.mean(folds, 0) for folds in coefs])[:, None]
+    else:
+        stack = np.stack(coefs[0])[np.newaxis]
+    decoder = _decoder_facts(flat[0])
+    positive = _positive_class(decoder, stack.shape[3], class_idx, align)
+    extra = dict(times_are_samples=are_samples, decoder=decoder, positive=positive)
+    return stack, has, times, extra
 
 
 def _check_rows(coefs):
@@ -168,9 +169,9 @@ def _train_time_index(train_time, times):
     return index
 
 
-def _sliding_coefs(sliding, attr, class_idx, index, normalize):
+def _sliding_coefs(sliding, attr, class_idx, picked, normalize):
     """Coefficients of one fitted sliding estimator, (n_times, n_rows, n_chans)."""
-    models = sliding.estimators_ if index is None else [sliding.estimators_[index]]
+    models = sliding.estimators_[picked]
     return np.stack(
         [_model_coefs(model, attr, class_idx, normalize) for model in models]
     )
