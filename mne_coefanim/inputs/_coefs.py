@@ -34,10 +34,6 @@ from ._labelled import check_orientation, read_labelled
 
 COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
 
-KINDS = ("patterns", "filters", "evoked", "values")
-TRANSFORMS = (None, "abs", "zscore")
-ATTRS = ("patterns_", "filters_")
-
 
 @verbose
 @fill_doc
@@ -201,10 +197,10 @@ def as_coef_data(
     Multi-class norms are taken after averaging the rows over folds and
     subjects; ``samples`` is then None (a norm cannot be tested against 0).
     """
-    check_option("transform", transform, TRANSFORMS)
-    check_option("attr", attr, ATTRS)
+    check_option("transform", transform, (None, "abs", "zscore"))
+    check_option("attr", attr, ("patterns_", "filters_"))
     if kind is not None:
-        check_option("kind", kind, KINDS)
+        check_option("kind", kind, ("patterns", "filters", "evoked", "values"))
     if units is not None:
         check_type("units", units, str, "a str or None")
     check_type("normalize_patterns", normalize_patterns, bool, "a bool")

@@ -39,14 +39,15 @@ def is_csp_input(data):
         return True
     if not isinstance(data, list | tuple) or not data:
         return False
-    first = _entries(data[0])
+    first = entries(data[0])
     if not first or _as_csp(first[0]) is None:  # e.g. numbers: stop here
         return False
-    inner = [item for entry in data for item in _entries(entry)]
+    inner = [item for entry in data for item in entries(entry)]
     return all(_as_csp(item) is not None for item in inner)
 
 
-def _entries(entry):
+def entries(entry):
+    """Return a list or tuple as a list, anything else as a list of one."""
     return list(entry) if isinstance(entry, list | tuple) else [entry]
 
 
@@ -85,7 +86,7 @@ def csp_grid(data):
             "data mixes CSPs and lists of CSPs; pass a list of CSPs (one per "
             "time window) or a list of lists (per window, one CSP per fold)."
         )
-    grid = [[_as_csp(item) for item in _entries(entry)] for entry in data]
+    grid = [[_as_csp(item) for item in entries(entry)] for entry in data]
     if len({len(folds) for folds in grid}) > 1:
         raise ValueError(
             f"every time window must have the same number of fold CSPs; got "
@@ -171,7 +172,14 @@ def csp_stack(data, components, times, attr, align):
     if isinstance(data, CSPComponent):  # split_csp_panels chose it
         data, index = data.csps, data.index
     else:
-        index = _single_component(data, components)
+        chosen = resolve_components(data, components)
+        if len(chosen) != 1:
+            raise ValueError(
+                f"as_coef_data gives one map per time, but {len(chosen)} CSP "
+                f"components are chosen ({chosen}); pass one, e.g. components="
+                f"{chosen[0]}. animate_coefs shows several, one panel each."
+            )
+        index = chosen[0]
     grid, nested = csp_grid(data)
     # (n_folds, n_windows, n_channels): a fold axis even for a single CSP
     maps = np.array(
@@ -183,17 +191,6 @@ def csp_stack(data, components, times, attr, align):
         maps = _aligned(maps)
     has = dict(subjects=False, folds=nested)
     return maps[np.newaxis], has, times, are_samples
-
-
-def _single_component(data, components):
-    chosen = resolve_components(data, components)
-    if len(chosen) != 1:
-        raise ValueError(
-            f"as_coef_data gives one map per time, but {len(chosen)} CSP "
-            f"components are chosen ({chosen}); pass one, e.g. components="
-            f"{chosen[0]}. animate_coefs shows several, one panel each."
-        )
-    return chosen[0]
 
 
 def _csp_times(times, n_windows):

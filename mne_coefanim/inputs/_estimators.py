@@ -17,7 +17,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_int, check_real
-from ._csp import align_maps
+from ._csp import align_maps, entries
 from ._data import SUPPORTED_TYPES, DecoderFacts, _resolve_times
 
 
@@ -35,15 +35,8 @@ def estimator_grid(data):
         return [[data]], dict(subjects=False, folds=False)
     if not isinstance(data, list | tuple) or not data:
         return None
-    flags = [
-        _is_estimator(item)
-        or (
-            isinstance(item, list | tuple)
-            and len(item) > 0
-            and all(_is_estimator(inner) for inner in item)
-        )
-        for item in data
-    ]
+    # an estimator, or a non-empty list of them (an empty one: [None], none)
+    flags = [all(map(_is_estimator, entries(item) or [None])) for item in data]
     if not any(flags):
         return None
     if not all(flags):

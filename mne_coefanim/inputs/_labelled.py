@@ -262,10 +262,6 @@ def check_orientation(
         clues.append(f"its channels axis has as many ({n_c}) as times")
     if not clues:
         return
-    raise _orientation_error(name, shape, dims, n_t, n_c, clues)
-
-
-def _orientation_error(name, shape, dims, n_t, n_c, clues):
     swapped = tuple(
         {"times": "channels", "channels": "times"}.get(axis, axis) for axis in dims
     )
@@ -275,7 +271,7 @@ def _orientation_error(name, shape, dims, n_t, n_c, clues):
         f"(Evoked.data, get_coef): {'; '.join(clues)}."
     )
     advice = f"Pass dims={swapped!r}" + (" or data.T." if len(dims) == 2 else ".")
-    return OrientationError(evidence, swapped, advice)
+    raise OrientationError(evidence, swapped, advice)
 
 
 def dims_in_effect(dims, ndim):
