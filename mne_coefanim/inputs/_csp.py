@@ -222,9 +222,6 @@ def _aligned(maps):
     return maps
 
 
-ALIGN_MODES = (False, True, "per_time")
-
-
 def check_align_signs(align_signs):
     """Return ``align_signs`` (False, True or 'per_time'), or say what is allowed."""
     if not isinstance(align_signs, bool | np.bool_ | str):
@@ -232,7 +229,7 @@ def check_align_signs(align_signs):
             f"align_signs must be a bool or 'per_time'; got "
             f"{type(align_signs).__name__} ({align_signs!r:.60})."
         )
-    if isinstance(align_signs, str) and align_signs not in ALIGN_MODES:
+    if isinstance(align_signs, str) and align_signs != "per_time":
         raise ValueError(
             f"align_signs must be False, True (one sign per subject or fold, "
             f"over the whole time course) or 'per_time' (a sign per time point, "
@@ -328,7 +325,9 @@ def align_maps(flat, has, mode, n_subjects):
     if len(flat) < 2:
         logger.info("align_signs: nothing to align (a single map per time).")
         return flat
-    what = _samples_name(has, n_subjects)
+    what = "subjects" if has["subjects"] else "folds"
+    if has["subjects"] and has["folds"]:
+        what = f"folds (of {n_subjects} subjects)"
     n_times = flat.shape[1]
     if mode == "per_time":
         aligned, n_flipped = align_per_time(flat)
@@ -348,12 +347,6 @@ def align_maps(flat, has, mode, n_subjects):
         f"spatio-temporal pattern."
     )
     return aligned
-
-
-def _samples_name(has, n_subjects):
-    if has["subjects"] and has["folds"]:
-        return f"folds (of {n_subjects} subjects)"
-    return "subjects" if has["subjects"] else "folds"
 
 
 def log_flips(n_flipped, n_total, what):
