@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_float_array, check_real
-from ._data import DEFAULT_DIMS, FREQ_DIM, normalize_dims
+from ._data import FREQ_DIM, check_dims, normalize_dims
 
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
@@ -248,9 +248,9 @@ def check_orientation(
     axis ``times``) while the times axis fits one, or the channels axis fits
     ``times``. ``of`` and ``name`` word the message.
     """
-    dims = dims_in_effect(dims, len(shape))
+    dims = dims_in_effect(dims, shape)
     if dims is None:
-        return  # invalid dims: as_coef_data explains
+        return
     n_t, n_c = shape[dims.index("times")], shape[dims.index("channels")]
     n_given = _n_times(times)
     if n_given == n_t or (n_channels and n_c in n_channels):
@@ -274,16 +274,12 @@ def check_orientation(
     raise OrientationError(evidence, swapped, advice)
 
 
-def dims_in_effect(dims, ndim):
-    """Return normalised (or default) dims naming times and channels once, else None."""
-    if dims is None:
-        return DEFAULT_DIMS.get(ndim)
+def dims_in_effect(dims, shape):
+    """Return the valid (or default) dims of an array of ``shape``, else None."""
     try:
-        dims = normalize_dims(dims)
+        return check_dims(dims, shape)
     except (TypeError, ValueError):
-        return None
-    ok = len(dims) == ndim and dims.count("times") == dims.count("channels") == 1
-    return dims if ok else None
+        return None  # as_coef_data explains
 
 
 def _n_times(times):
