@@ -312,15 +312,10 @@ class FreqAxis:
     @property
     def labels(self):
         """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
-        return [freq_label(self.values[k]) for k in self.selected]
-
-
-def freq_label(value):
-    """Return ``'10 Hz'`` for a frequency, ``'8–12 Hz'`` for a band."""
-    value = np.atleast_1d(value)
-    if len(value) == 2:
-        return f"{value[0]:g}–{value[1]:g} Hz"
-    return f"{value[0]:g} Hz"
+        return [
+            "–".join(f"{edge:g}" for edge in np.atleast_1d(self.values[k])) + " Hz"
+            for k in self.selected
+        ]
 
 
 def freq_axis(freqs, fmin=None, fmax=None):
