@@ -339,11 +339,9 @@ def _array_stack(data, dims):
         )
     guessed = guessed_dims(dims, values.shape)
     dims = check_dims(dims, values.shape)
-    present = [name for name in DIM_NAMES if name in dims]
-    values = np.transpose(values, [dims.index(name) for name in present])
-    for axis, name in enumerate(DIM_NAMES):
-        if name not in dims:
-            values = np.expand_dims(values, axis)
+    order = [dims.index(name) for name in DIM_NAMES if name in dims]
+    absent = [axis for axis, name in enumerate(DIM_NAMES) if name not in dims]
+    values = np.expand_dims(np.transpose(values, order), absent)
     # an empty axis would average nothing (NaN and a warning): refuse it
     for name, size in zip(DIM_NAMES, values.shape, strict=True):
         if size == 0:
