@@ -76,10 +76,7 @@ def _as_csp(obj):
 
 def csp_grid(data):
     """Return the CSPs as a list (windows) of lists (folds), and if nested."""
-    if _as_csp(data) is not None:
-        grid = [[_as_csp(data)]]
-        _check_fitted(grid)
-        return grid, False
+    data = [data] if _as_csp(data) is not None else data  # one window, one fold
     nested = any(isinstance(entry, list | tuple) for entry in data)
     if nested and not all(isinstance(entry, list | tuple) for entry in data):
         raise ValueError(
