@@ -16,7 +16,7 @@ from mne.utils import verbose
 from .._checks import check_finite, check_option, check_type
 from .._docs import fill_doc
 from .._params import DICTS
-from ._csp import align_stack, check_align_signs, csp_stack, is_csp_input
+from ._csp import align_maps, check_align_signs, csp_stack, is_csp_input
 from ._data import (
     DIM_NAMES,
     PER_COMPONENT,
@@ -29,14 +29,10 @@ from ._data import (
     check_dims,
     guessed_dims,
 )
-from ._estimators import _estimator_stack, _positive_class, estimator_grid
+from ._estimators import _estimator_stack, estimator_grid
 from ._labelled import check_orientation, read_labelled
 
 COEF_KEYS = DICTS["coef_params"]  # the options set in coef_params
-
-KINDS = ("patterns", "filters", "evoked", "values")
-TRANSFORMS = (None, "abs", "zscore")
-ATTRS = ("patterns_", "filters_")
 
 
 @verbose
@@ -201,10 +197,10 @@ def as_coef_data(
     Multi-class norms are taken after averaging the rows over folds and
     subjects; ``samples`` is then None (a norm cannot be tested against 0).
     """
-    check_option("transform", transform, TRANSFORMS)
-    check_option("attr", attr, ATTRS)
+    check_option("transform", transform, (None, "abs", "zscore"))
+    check_option("attr", attr, ("patterns_", "filters_"))
     if kind is not None:
-        check_option("kind", kind, KINDS)
+        check_option("kind", kind, ("patterns", "filters", "evoked", "values"))
     if units is not None:
         check_type("units", units, str, "a str or None")
     check_type("normalize_patterns", normalize_patterns, bool, "a bool")
@@ -228,33 +224,27 @@ def as_coef_data(
         normalize_patterns=normalize_patterns or None, components=components,
         align_signs=align_signs or None,
     )  # fmt: skip
-    if isinstance(data, CoefData):
-        _reject("a CoefData", given)
-        return _transform_existing(data, transform, units, kind)
     source = _source_of(data)
-    if source == "evoked":
-        _reject("an Evoked", given)
+    _reject(source, given)
+    if source == "a CoefData":
+        return _transform_existing(data, transform, units, kind)
+    if source == "an Evoked":
         # MNE stores (n_channels, n_times): transpose exactly once, here.
         stack = data.data.T[np.newaxis, np.newaxis]
         has = dict(subjects=False, folds=False)
         times, ch_names, default_kind = data.times, data.ch_names, "evoked"
         extra = {}
-    elif source == "estimators":
-        _reject("an estimator", given)
-        stack, has, extra = _estimator_stack(
+    elif source == "an estimator":
+        stack, has, times, extra = _estimator_stack(
             data, times, sfreq, tmin, attr, class_idx, train_time,
             normalize_patterns, align_signs,
         )  # fmt: skip
-        times = extra.pop("times")
         default_kind = attr.rstrip("_")
         if attr == "patterns_" and units is None and transform != "zscore":
             # Σx W follows the weights' scale; Haufe's normalised form is in
             # data units per SD of the decoder output
             units = PER_SD if normalize_patterns else "a.u."
-        extra["positive"] = _positive_class(extra["decoder"], stack.shape[3],
-                                            class_idx, align_signs)  # fmt: skip
-    elif source == "csp":
-        _reject("a CSP", given)
+    elif source == "a CSP":
         stack, has, times, are_samples = csp_stack(
             data, components, times, attr, align_signs
         )
@@ -262,10 +252,10 @@ def as_coef_data(
         if attr == "patterns_" and units is None and transform != "zscore":
             units = PER_COMPONENT  # MNE's "AU": per unit of the component
     else:
-        _reject("an array", given)
         stack, has, guessed = _array_stack(data, dims)
         if align_signs:  # before any average: flipped maps would cancel in it
-            stack = align_stack(stack, has, align_signs)
+            flat = stack.reshape((-1,) + stack.shape[2:])
+            stack = align_maps(flat, has, align_signs, len(stack)).reshape(stack.shape)
         named = (len(ch_names),) if isinstance(ch_names, list | tuple) else ()
         check_orientation(np.shape(data), dims, times=times, n_channels=named,
                           of="ch_names")  # fmt: skip
@@ -320,15 +310,17 @@ def is_evoked(data):
 
 
 def _source_of(data):
-    """Say which route handles ``data``: 'evoked', 'estimators' or 'array'."""
+    """Say which route (a key of REFUSED) handles ``data``."""
+    if isinstance(data, CoefData):
+        return "a CoefData"
     if is_evoked(data):
-        return "evoked"
+        return "an Evoked"
     if is_csp_input(data):
-        return "csp"
+        return "a CSP"
     if estimator_grid(data) is not None:
-        return "estimators"
+        return "an estimator"
     if isinstance(data, np.ndarray | list | tuple) or hasattr(data, "__array__"):
-        return "array"
+        return "an array"
     hint = (
         " (average epochs first: epochs.average())"
         if isinstance(data, mne.BaseEpochs)
@@ -347,11 +339,9 @@ def _array_stack(data, dims):
         )
     guessed = guessed_dims(dims, values.shape)
     dims = check_dims(dims, values.shape)
-    present = [name for name in DIM_NAMES if name in dims]
-    values = np.transpose(values, [dims.index(name) for name in present])
-    for axis, name in enumerate(DIM_NAMES):
-        if name not in dims:
-            values = np.expand_dims(values, axis)
+    order = [dims.index(name) for name in DIM_NAMES if name in dims]
+    absent = [axis for axis, name in enumerate(DIM_NAMES) if name not in dims]
+    values = np.expand_dims(np.transpose(values, order), absent)
     # an empty axis would average nothing (NaN and a warning): refuse it
     for name, size in zip(DIM_NAMES, values.shape, strict=True):
         if size == 0:

@@ -39,14 +39,15 @@ def is_csp_input(data):
         return True
     if not isinstance(data, list | tuple) or not data:
         return False
-    first = _entries(data[0])
+    first = entries(data[0])
     if not first or _as_csp(first[0]) is None:  # e.g. numbers: stop here
         return False
-    inner = [item for entry in data for item in _entries(entry)]
+    inner = [item for entry in data for item in entries(entry)]
     return all(_as_csp(item) is not None for item in inner)
 
 
-def _entries(entry):
+def entries(entry):
+    """Return a list or tuple as a list, anything else as a list of one."""
     return list(entry) if isinstance(entry, list | tuple) else [entry]
 
 
@@ -75,17 +76,14 @@ def _as_csp(obj):
 
 def csp_grid(data):
     """Return the CSPs as a list (windows) of lists (folds), and if nested."""
-    if _as_csp(data) is not None:
-        grid = [[_as_csp(data)]]
-        _check_fitted(grid)
-        return grid, False
+    data = [data] if _as_csp(data) is not None else data  # one window, one fold
     nested = any(isinstance(entry, list | tuple) for entry in data)
     if nested and not all(isinstance(entry, list | tuple) for entry in data):
         raise ValueError(
             "data mixes CSPs and lists of CSPs; pass a list of CSPs (one per "
             "time window) or a list of lists (per window, one CSP per fold)."
         )
-    grid = [[_as_csp(item) for item in _entries(entry)] for entry in data]
+    grid = [[_as_csp(item) for item in entries(entry)] for entry in data]
     if len({len(folds) for folds in grid}) > 1:
         raise ValueError(
             f"every time window must have the same number of fold CSPs; got "
@@ -168,16 +166,17 @@ def csp_stack(data, components, times, attr, align):
 
     Returns ``(stack, has, times, times_are_samples)``.
     """
-    if isinstance(data, CSPComponent):
-        if components is not None:
-            raise ValueError(
-                f"components cannot be used when data is a CSPComponent (it "
-                f"holds its component already); got "
-                f"coef_params=dict(components={components!r})."
-            )
+    if isinstance(data, CSPComponent):  # split_csp_panels chose it
         data, index = data.csps, data.index
     else:
-        index = _single_component(data, components)
+        chosen = resolve_components(data, components)
+        if len(chosen) != 1:
+            raise ValueError(
+                f"as_coef_data gives one map per time, but {len(chosen)} CSP "
+                f"components are chosen ({chosen}); pass one, e.g. components="
+                f"{chosen[0]}. animate_coefs shows several, one panel each."
+            )
+        index = chosen[0]
     grid, nested = csp_grid(data)
     # (n_folds, n_windows, n_channels): a fold axis even for a single CSP
     maps = np.array(
@@ -189,17 +188,6 @@ def csp_stack(data, components, times, attr, align):
         maps = _aligned(maps)
     has = dict(subjects=False, folds=nested)
     return maps[np.newaxis], has, times, are_samples
-
-
-def _single_component(data, components):
-    chosen = resolve_components(data, components)
-    if len(chosen) != 1:
-        raise ValueError(
-            f"as_coef_data gives one map per time, but {len(chosen)} CSP "
-            f"components are chosen ({chosen}); pass one, e.g. components="
-            f"{chosen[0]}. animate_coefs shows several, one panel each."
-        )
-    return chosen[0]
 
 
 def _csp_times(times, n_windows):
@@ -231,9 +219,6 @@ def _aligned(maps):
     return maps
 
 
-ALIGN_MODES = (False, True, "per_time")
-
-
 def check_align_signs(align_signs):
     """Return ``align_signs`` (False, True or 'per_time'), or say what is allowed."""
     if not isinstance(align_signs, bool | np.bool_ | str):
@@ -241,7 +226,7 @@ def check_align_signs(align_signs):
             f"align_signs must be a bool or 'per_time'; got "
             f"{type(align_signs).__name__} ({align_signs!r:.60})."
         )
-    if isinstance(align_signs, str) and align_signs not in ALIGN_MODES:
+    if isinstance(align_signs, str) and align_signs != "per_time":
         raise ValueError(
             f"align_signs must be False, True (one sign per subject or fold, "
             f"over the whole time course) or 'per_time' (a sign per time point, "
@@ -287,8 +272,8 @@ def align_each_time(samples):
     n_samples, n_channels = samples.shape[0], samples.shape[-1]
     # (cells, samples, channels): one small SVD per cell, batched
     cells = np.moveaxis(samples.reshape(n_samples, -1, n_channels), 0, 1)
-    leading = _leading_patterns(cells)
-    dots = np.einsum("ksc,kc->ks", cells, leading)
+    _, _, vh = np.linalg.svd(cells, full_matrices=False)  # vh[:, 0]: leading
+    dots = np.einsum("ksc,kc->ks", cells, vh[:, 0, :])
     flip = dots < 0
     # orient each leading pattern so that most samples keep their sign
     n_flip, n_keep = flip.sum(1), (~flip).sum(1)
@@ -297,12 +282,6 @@ def align_each_time(samples):
     flip[reverse] = dots[reverse] > 0
     signs = np.where(flip, -1.0, 1.0).T.reshape(samples.shape[:-1] + (1,))
     return samples * signs, int(flip.sum())
-
-
-def _leading_patterns(cells):
-    """First right singular vector of each (samples x channels) cell."""
-    _, _, vh = np.linalg.svd(cells, full_matrices=False)
-    return vh[:, 0, :]
 
 
 def align_per_time(samples):
@@ -338,34 +317,14 @@ def window_signs(maps):
     return signs
 
 
-def align_stack(stack, has, mode=True):
-    """Align every map of a (subjects, folds, times, ..., channels) stack."""
-    n_subjects, n_folds = stack.shape[:2]
-    flat = stack.reshape((n_subjects * n_folds,) + stack.shape[2:])
-    aligned = _align_flat(flat, has, mode, n_subjects)
-    return stack if aligned is None else aligned.reshape(stack.shape)
-
-
-def align_nested(coefs, has, mode=True):
-    """Align a list (subjects) of lists (folds, counts may differ) of maps."""
-    flat = np.stack([fold for folds in coefs for fold in folds])
-    has = dict(has, folds=any(len(folds) > 1 for folds in coefs))
-    aligned = _align_flat(flat, has, mode, len(coefs))
-    if aligned is None:
-        return coefs
-    out, start = [], 0
-    for folds in coefs:
-        out.append(list(aligned[start : start + len(folds)]))
-        start += len(folds)
-    return out
-
-
-def _align_flat(flat, has, mode, n_subjects):
-    """Align (n_samples, n_times, ..., n_channels) maps and log; None: nothing."""
+def align_maps(flat, has, mode, n_subjects):
+    """Align (n_samples, n_times, ..., n_channels) maps, and log; one map: as is."""
     if len(flat) < 2:
         logger.info("align_signs: nothing to align (a single map per time).")
-        return None
-    what = _samples_name(has, n_subjects)
+        return flat
+    what = "subjects" if has["subjects"] else "folds"
+    if has["subjects"] and has["folds"]:
+        what = f"folds (of {n_subjects} subjects)"
     n_times = flat.shape[1]
     if mode == "per_time":
         aligned, n_flipped = align_per_time(flat)
@@ -385,12 +344,6 @@ def _align_flat(flat, has, mode, n_subjects):
         f"spatio-temporal pattern."
     )
     return aligned
-
-
-def _samples_name(has, n_subjects):
-    if has["subjects"] and has["folds"]:
-        return f"folds (of {n_subjects} subjects)"
-    return "subjects" if has["subjects"] else "folds"
 
 
 def log_flips(n_flipped, n_total, what):

@@ -367,40 +367,23 @@ def _warn_long(times):
 
 def _finish(stack, has, times, ch_names, transform, units, kind, **extra):
     """Average folds, then subjects, then transform; several rows end as their norm."""
-    if stack.ndim == 5 and stack.shape[3] > 1:
-        return _finish_rows(stack, times, ch_names, transform, units, kind, **extra)
-    if stack.ndim == 5:
-        stack = stack[:, :, :, 0]
-    per_subject = stack.mean(axis=1)
-    if has["subjects"]:
-        samples, sample_dim = per_subject, "subjects"
-    elif has["folds"]:
-        samples, sample_dim = stack[0], "folds"
+    fields = dict(times=times, ch_names=ch_names, kind=kind, **extra)
+    if stack.ndim == 5 and stack.shape[3] > 1:  # the norm of the averaged rows:
+        mean = stack.mean(axis=1).mean(axis=0)  # no per-fold noise floor
+        logger.info(
+            f"Showing the norm across {stack.shape[3]} classes (rows) of the "
+            f"averaged {kind}; pass coef_params=dict(class_idx=...) to show one class."
+        )
+        data = np.linalg.norm(mean, axis=1)
+        fields["reduction"] = "the norm across classes"
     else:
-        samples, sample_dim = None, None
-    return _transformed(
-        per_subject.mean(axis=0), transform, units, times=times,
-        ch_names=ch_names, kind=kind, samples=samples, sample_dim=sample_dim,
-        **extra,
-    )  # fmt: skip
-
-
-def _finish_rows(stack, times, ch_names, transform, units, kind, **extra):
-    """Norm across rows of the averaged rows: no per-fold noise floor."""
-    mean = stack.mean(axis=1).mean(axis=0)  # (n_times, n_rows, n_channels)
-    logger.info(
-        f"Showing the norm across {stack.shape[3]} classes (rows) of the "
-        f"averaged {kind}; pass coef_params=dict(class_idx=...) to show one class."
-    )
-    return _transformed(
-        np.linalg.norm(mean, axis=1), transform, units, times=times,
-        ch_names=ch_names, kind=kind, reduction="the norm across classes",
-        **extra,
-    )  # fmt: skip
-
-
-def _transformed(data, transform, units, **fields):
-    """Build the CoefData of averaged ``data`` after ``transform``."""
+        stack = stack[:, :, :, 0] if stack.ndim == 5 else stack
+        per_subject = stack.mean(axis=1)
+        data = per_subject.mean(axis=0)
+        if has["subjects"]:
+            fields.update(samples=per_subject, sample_dim="subjects")
+        elif has["folds"]:
+            fields.update(samples=stack[0], sample_dim="folds")
     if transform == "zscore" and units in (None, PER_SD, PER_COMPONENT):
         units = "z"
     if transform == "abs":  # no sign left: no class is positive

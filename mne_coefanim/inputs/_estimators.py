@@ -17,7 +17,7 @@ import numpy as np
 from mne.utils import logger
 
 from .._checks import check_int, check_real
-from ._csp import align_nested
+from ._csp import align_maps, entries
 from ._data import SUPPORTED_TYPES, DecoderFacts, _resolve_times
 
 
@@ -35,15 +35,8 @@ def estimator_grid(data):
         return [[data]], dict(subjects=False, folds=False)
     if not isinstance(data, list | tuple) or not data:
         return None
-    flags = [
-        _is_estimator(item)
-        or (
-            isinstance(item, list | tuple)
-            and len(item) > 0
-            and all(_is_estimator(inner) for inner in item)
-        )
-        for item in data
-    ]
+    # an estimator, or a non-empty list of them (an empty one: [None], none)
+    flags = [all(map(_is_estimator, entries(item) or [None])) for item in data]
     if not any(flags):
         return None
     if not all(flags):
@@ -61,31 +54,36 @@ def _estimator_stack(
 ):
     """Coefficients of fitted sliding estimators as a 5-D stack.
 
-    Returns ``(stack, has, extra)``: stack (subjects, folds, times, rows,
-    channels), ``extra`` the times and decoder facts.
+    Returns ``(stack, has, times, extra)``: stack (subjects, folds, times,
+    rows, channels), ``extra`` the CoefData's fields the decoder gives.
     """
     subjects, has = estimator_grid(data)
     flat = [est for folds in subjects for est in folds]
-    n_times = _check_sliding(flat)
-    times, are_samples = _resolve_times(times, sfreq, tmin, n_times)
-    index = None
+    times, are_samples = _resolve_times(times, sfreq, tmin, _check_sliding(flat))
+    picked = slice(None)  # the models of every training time
     if train_time is not None:
         index = _train_time_index(train_time, times)
-        times = times[[index]]
+        picked, times = slice(index, index + 1), times[[index]]
     coefs = [
-        [_sliding_coefs(est, attr, class_idx, index, normalize) for est in folds]
+        [_sliding_coefs(est, attr, class_idx, picked, normalize) for est in folds]
         for folds in subjects
     ]
     _check_rows(coefs)
     if align:  # before any average: flipped folds would cancel in it
-        coefs = align_nested(coefs, has, align)
-    extra = dict(
-        times=times, times_are_samples=are_samples, decoder=_decoder_facts(flat[0])
-    )
+        counts = [len(folds) for folds in coefs]  # may differ between subjects
+        maps = np.stack([fold for folds in coefs for fold in folds])
+        has_folds = dict(has, folds=max(counts) > 1)
+        maps = align_maps(maps, has_folds, align, len(coefs))
+        coefs = np.split(maps, np.cumsum(counts)[:-1])
     if has["subjects"]:
         # average folds within each subject here: fold counts may differ
-        return np.stack([np.mean(folds, 0) for folds in coefs])[:, None], has, extra
-    return np.stack(coefs[0])[np.newaxis], has, extra
+        stack = np.stack([np.mean(folds, 0) for folds in coefs])[:, None]
+    else:
+        stack = np.stack(coefs[0])[np.newaxis]
+    decoder = _decoder_facts(flat[0])
+    positive = _positive_class(decoder, stack.shape[3], class_idx, align)
+    extra = dict(times_are_samples=are_samples, decoder=decoder, positive=positive)
+    return stack, has, times, extra
 
 
 def _check_rows(coefs):
@@ -164,9 +162,9 @@ def _train_time_index(train_time, times):
     return index
 
 
-def _sliding_coefs(sliding, attr, class_idx, index, normalize):
+def _sliding_coefs(sliding, attr, class_idx, picked, normalize):
     """Coefficients of one fitted sliding estimator, (n_times, n_rows, n_chans)."""
-    models = sliding.estimators_ if index is None else [sliding.estimators_[index]]
+    models = sliding.estimators_[picked]
     return np.stack(
         [_model_coefs(model, attr, class_idx, normalize) for model in models]
     )
@@ -245,8 +243,11 @@ def _undo_step(step, coefs, attr):
     if isinstance(step, Vectorizer):
         return coefs  # a reshape; sliding estimators see (n_epochs, n_channels)
     if isinstance(step, StandardScaler | RobustScaler | MaxAbsScaler | Scaler):
-        scale = _scale_of(step)
-        if scale is None:
+        # MNE's Scaler wraps a StandardScaler / RobustScaler (scale_) or, for
+        # channel-type scalings, an object dividing by std_.
+        inner = step.scaler_ if isinstance(step, Scaler) else step
+        scale = inner.scale_ if hasattr(inner, "scale_") else inner.std_
+        if scale is None:  # e.g. StandardScaler(with_std=False)
             return coefs
         return coefs * scale if attr == "patterns_" else coefs / scale
     if isinstance(step, PCA):
@@ -265,18 +266,6 @@ def _undo_step(step, coefs, attr):
         f"pipeline, or animate the coefficients in the transformed space by "
         f"passing an array."
     )
-
-
-def _scale_of(step):
-    """Per-feature divisor of a fitted scaler (None if it does not scale)."""
-    from mne.decoding import Scaler
-
-    if not isinstance(step, Scaler):
-        return step.scale_
-    # MNE's Scaler wraps a StandardScaler / RobustScaler (scale_) or, for
-    # channel-type scalings, an object dividing by std_.
-    inner = step.scaler_
-    return inner.scale_ if hasattr(inner, "scale_") else inner.std_
 
 
 def _pick_rows(coefs, class_idx):
@@ -312,7 +301,10 @@ def standardised_patterns(patterns, output_cov):
 
 def decoder_feature_freqs(data):
     """Return n_freqs of a decoder whose Vectorizer saw (channels, freqs), else None."""
-    shapes = {_feature_shape(_flatten_steps(model)) for model in _models(data)}
+    subjects, _ = estimator_grid(data)
+    fitted = [est for folds in subjects for est in folds if hasattr(est, "estimators_")]
+    models = [est.estimators_[0] for est in fitted]  # the first pipeline of each
+    shapes = {_feature_shape(_flatten_steps(model)) for model in models}
     if len(shapes) > 1:
         raise ValueError(
             f"all estimators in data must be fitted on features of the same "
@@ -320,13 +312,6 @@ def decoder_feature_freqs(data):
         )
     shape = shapes.pop() if shapes else None  # none fitted: _coefs explains
     return None if shape is None else shape[1]
-
-
-def _models(data):
-    """Return the first fitted pipeline of each sliding estimator in ``data``."""
-    subjects, _ = estimator_grid(data)
-    flat = [est for folds in subjects for est in folds]
-    return [est.estimators_[0] for est in flat if hasattr(est, "estimators_")]
 
 
 def _feature_shape(steps):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_float_array, check_real
-from ._data import DEFAULT_DIMS, FREQ_DIM, normalize_dims
+from ._data import FREQ_DIM, check_dims, normalize_dims
 
 TIMES_ATOL = 1e-6  # s: times given twice must agree to a microsecond
 
@@ -248,9 +248,9 @@ def check_orientation(
     axis ``times``) while the times axis fits one, or the channels axis fits
     ``times``. ``of`` and ``name`` word the message.
     """
-    dims = dims_in_effect(dims, len(shape))
+    dims = dims_in_effect(dims, shape)
     if dims is None:
-        return  # invalid dims: as_coef_data explains
+        return
     n_t, n_c = shape[dims.index("times")], shape[dims.index("channels")]
     n_given = _n_times(times)
     if n_given == n_t or (n_channels and n_c in n_channels):
@@ -262,10 +262,6 @@ def check_orientation(
         clues.append(f"its channels axis has as many ({n_c}) as times")
     if not clues:
         return
-    raise _orientation_error(name, shape, dims, n_t, n_c, clues)
-
-
-def _orientation_error(name, shape, dims, n_t, n_c, clues):
     swapped = tuple(
         {"times": "channels", "channels": "times"}.get(axis, axis) for axis in dims
     )
@@ -275,19 +271,15 @@ def _orientation_error(name, shape, dims, n_t, n_c, clues):
         f"(Evoked.data, get_coef): {'; '.join(clues)}."
     )
     advice = f"Pass dims={swapped!r}" + (" or data.T." if len(dims) == 2 else ".")
-    return OrientationError(evidence, swapped, advice)
+    raise OrientationError(evidence, swapped, advice)
 
 
-def dims_in_effect(dims, ndim):
-    """Return normalised (or default) dims naming times and channels once, else None."""
-    if dims is None:
-        return DEFAULT_DIMS.get(ndim)
+def dims_in_effect(dims, shape):
+    """Return the valid (or default) dims of an array of ``shape``, else None."""
     try:
-        dims = normalize_dims(dims)
+        return check_dims(dims, shape)
     except (TypeError, ValueError):
-        return None
-    ok = len(dims) == ndim and dims.count("times") == dims.count("channels") == 1
-    return dims if ok else None
+        return None  # as_coef_data explains
 
 
 def _n_times(times):
@@ -320,15 +312,10 @@ class FreqAxis:
     @property
     def labels(self):
         """The label of each frequency shown, e.g. ``'10 Hz'`` or ``'8–12 Hz'``."""
-        return [freq_label(self.values[k]) for k in self.selected]
-
-
-def freq_label(value):
-    """Return ``'10 Hz'`` for a frequency, ``'8–12 Hz'`` for a band."""
-    value = np.atleast_1d(value)
-    if len(value) == 2:
-        return f"{value[0]:g}–{value[1]:g} Hz"
-    return f"{value[0]:g} Hz"
+        return [
+            "–".join(f"{edge:g}" for edge in np.atleast_1d(self.values[k])) + " Hz"
+            for k in self.selected
+        ]
 
 
 def freq_axis(freqs, fmin=None, fmax=None):

@@ -95,7 +95,7 @@ def array_dims(item, dims):
         return None
     if values.dtype.kind not in "biuf":
         return None
-    return dims_in_effect(dims, values.ndim)
+    return dims_in_effect(dims, values.shape)
 
 
 def align_channels(panel, sensors, info):
