@@ -51,7 +51,8 @@ def test_dims_name_a_frequency_axis():
 
 
 def test_as_coef_data_refuses_a_frequency_axis(rng):
-    with pytest.raises(ValueError, match="frequency axis.*animate_coefs with freqs="):
+    with pytest.raises(ValueError, match=r"frequency axis.*animate_coefs with "
+                       r"coef_params=dict\(freqs="):  # fmt: skip
         as_coef_data(rng.standard_normal((4, 5, 3)), dims="times, channels, freqs")
 
 
@@ -61,7 +62,8 @@ def test_as_coef_data_refuses_a_frequency_axis(rng):
 def test_beta_effect_shows_in_the_beta_row_only(info, rng):
     data, picks = planted_group(info, rng)
     anim = animate_coefs(
-        data, info, dims=("subjects", "times", "channels", "freqs"), freqs=BANDS,
+        data, info, dims=("subjects", "times", "channels", "freqs"),
+        coef_params=dict(freqs=BANDS),
         times=TIMES, mask="fdr", **FAST,
     )  # fmt: skip
     # one row per band, the highest on top, labelled in Hz; one colour scale
@@ -95,8 +97,7 @@ def test_dict_entries_are_columns_and_fmin_fmax_select_rows(info, rng):
         {"left": data, "right": -data},
         info,
         dims=dims,
-        freqs=BANDS,
-        coef_params=dict(fmin=8),
+        coef_params=dict(freqs=BANDS, fmin=8),
         times=TIMES,
         **FAST,
     )
@@ -111,8 +112,7 @@ def test_dict_entries_are_columns_and_fmin_fmax_select_rows(info, rng):
         data[0],
         info,
         dims="time, channel, freq",
-        freqs=[6, 10, 20],
-        coef_params=dict(fmax=10),
+        coef_params=dict(freqs=[6, 10, 20], fmax=10),
         **FAST,
     )
     assert titles_top_to_bottom(anim) == ["10 Hz", "6 Hz"]
@@ -124,8 +124,7 @@ def test_zscore_applies_per_frequency(info, rng):
         data[0],
         info,
         dims=("times", "channels", "freqs"),
-        freqs=BANDS,
-        coef_params=dict(transform="zscore"),
+        coef_params=dict(freqs=BANDS, transform="zscore"),
         **FAST,
     )
     np.testing.assert_allclose(anim.values.mean(axis=-1), 0, atol=1e-12)
@@ -138,11 +137,11 @@ def test_a_boolean_mask_per_frequency_follows_its_row(info, rng):
     mask = np.zeros((3, N_TIMES, len(info.ch_names)), bool)
     mask[BETA, 2, 5] = mask[0, 1, 7] = True
     anim = animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                         freqs=BANDS, mask=mask, **FAST)  # fmt: skip
+                         coef_params=dict(freqs=BANDS), mask=mask, **FAST)  # fmt: skip
     np.testing.assert_array_equal(anim.masks, mask[::-1])  # beta on top
     with pytest.raises(ValueError, match=r"mask must have shape .*n_freqs = 3"):
         animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                      freqs=BANDS, mask=mask[:2], **FAST)  # fmt: skip
+                      coef_params=dict(freqs=BANDS), mask=mask[:2], **FAST)  # fmt: skip
 
 
 # -- decoders fitted on (channels x freqs) features ------------------------------
@@ -183,16 +182,15 @@ def test_align_signs_with_a_decoders_freqs_is_refused(tf_decoder):
         animate_coefs(
             [sliding, sliding],
             info,
-            freqs=[6.0, 10.0, 20.0],
             times=np.arange(6) * 0.1,
-            coef_params=dict(align_signs=True),
+            coef_params=dict(freqs=[6.0, 10.0, 20.0], align_signs=True),
             **FAST,
         )
 
 
 def test_decoder_on_channels_by_freqs_features(tf_decoder):
     sliding, info = tf_decoder
-    anim = animate_coefs(sliding, info, freqs=[6.0, 10.0, 20.0],
+    anim = animate_coefs(sliding, info, coef_params=dict(freqs=[6.0, 10.0, 20.0]),
                          times=np.arange(6) * 0.1, **FAST)  # fmt: skip
     assert titles_top_to_bottom(anim) == ["20 Hz", "10 Hz", "6 Hz"]
     assert anim.units == "a.u."
@@ -216,11 +214,12 @@ def test_decoder_frequency_errors(tf_decoder):
         animate_coefs(sliding, info, **FAST)
     with pytest.raises(ValueError, match=r"\(n_channels, n_freqs\) = \(16, 3\), "
                        "freqs has 2"):  # fmt: skip
-        animate_coefs(sliding, info, freqs=[10, 20], **FAST)
+        animate_coefs(sliding, info, coef_params=dict(freqs=[10, 20]), **FAST)
     # a panel without the frequency axis: a decoder of one value per channel
     plain = _plain_decoder(info)
     with pytest.raises(ValueError, match="panel.s. 'plain' have none"):
-        animate_coefs({"tf": sliding, "plain": plain}, info, freqs=[6, 10, 20],
+        animate_coefs({"tf": sliding, "plain": plain}, info,
+                      coef_params=dict(freqs=[6, 10, 20]),
                       **FAST)  # fmt: skip
     # without freqs the plain one is fine, and the other one is named
     with pytest.raises(ValueError, match="but freqs is None"):
@@ -250,7 +249,7 @@ def test_steps_before_the_vectorizer_are_refused():
     with mne.use_log_level("WARNING"):
         sliding.fit(X, np.repeat([0, 1], 10))
     with pytest.raises(ValueError, match="Scaler before its Vectorizer"):
-        animate_coefs(sliding, info, freqs=[10, 20], **FAST)
+        animate_coefs(sliding, info, coef_params=dict(freqs=[10, 20]), **FAST)
 
 
 # -- errors: mismatched freqs, fmin, fmax -----------------------------------------
@@ -259,16 +258,18 @@ def test_steps_before_the_vectorizer_are_refused():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(freqs=[4, 8]), r"has 3 frequencies, freqs has 2"),
-        (dict(freqs=BANDS, coef_params=dict(fmin=20)),
+        (dict(coef_params=dict(freqs=[4, 8])), r"has 3 frequencies, freqs has 2"),
+        (dict(coef_params=dict(freqs=BANDS, fmin=20)),
          r"select no frequency \(whole bands only\)"),
-        (dict(freqs=BANDS, coef_params=dict(fmin=13, fmax=8)), "fmin must be <= fmax"),
-        (dict(freqs=[10, 8, 20]), "strictly increasing"),
-        (dict(freqs=[[4, 8, 12]] * 3), r"shape \(n_freqs,\).*got shape \(3, 3\)"),
-        (dict(freqs=[[4, 8], [8, 6], [13, 30]]), "low < high"),
-        (dict(freqs=[-1, 8, 10]), ">= 0 Hz"),
-        (dict(freqs=BANDS, coef_params=dict(fmax="30")), "fmax must be a number"),
-        (dict(freqs=None), "array whose dims name 'freqs', but freqs is None"),
+        (dict(coef_params=dict(freqs=BANDS, fmin=13, fmax=8)), "fmin must be <= fmax"),
+        (dict(coef_params=dict(freqs=[10, 8, 20])), "strictly increasing"),
+        (dict(coef_params=dict(freqs=[[4, 8, 12]] * 3)),
+         r"shape \(n_freqs,\).*got shape \(3, 3\)"),
+        (dict(coef_params=dict(freqs=[[4, 8], [8, 6], [13, 30]])), "low < high"),
+        (dict(coef_params=dict(freqs=[-1, 8, 10])), ">= 0 Hz"),
+        (dict(coef_params=dict(freqs=BANDS, fmax="30")), "fmax must be a number"),
+        (dict(coef_params=dict(freqs=None)),
+         "array whose dims name 'freqs', but freqs is None"),
     ],
 )
 def test_frequency_errors(info, rng, kwargs, match):
@@ -282,11 +283,12 @@ def test_frequency_errors(info, rng, kwargs, match):
 def test_frequency_options_without_a_frequency_axis(info, rng):
     data = rng.standard_normal((N_TIMES, len(info.ch_names)))
     with pytest.raises(ValueError, match="freqs is given, but data has no freq"):
-        animate_coefs(data, info, freqs=[10], **FAST)
+        animate_coefs(data, info, coef_params=dict(freqs=[10]), **FAST)
     with pytest.raises(ValueError, match="fmin selects frequencies, but freqs is"):
         animate_coefs(data, info, coef_params=dict(fmin=8), **FAST)
     with pytest.raises(ValueError, match=r"must be 3-D with dims \('times'"):
-        animate_coefs({"tf": data[..., None], "plain": data}, info, freqs=[10],
+        animate_coefs({"tf": data[..., None], "plain": data}, info,
+                      coef_params=dict(freqs=[10]),
                       dims=("times", "channels", "freqs"), **FAST)  # fmt: skip
 
 
@@ -306,7 +308,7 @@ def tf_animation(data, info, **look):
         data,
         info,
         dims=("times", "channels", "freqs"),
-        freqs=BANDS,
+        coef_params=dict(freqs=BANDS),
         times=TIMES,
         scores=tf_scores(),
         score_params=dict(scoring="roc_auc"),
@@ -337,7 +339,7 @@ def test_tf_score_map_draws_with_a_moving_cursor(info, rng, tmp_path):
     assert columns[0] < columns[1] < columns[2]
     # fmin/fmax crop the score map to the rows shown, tmin/tmax to the times
     anim = animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                         freqs=BANDS, coef_params=dict(fmin=8), times=TIMES, tmin=0.1,
+                         coef_params=dict(freqs=BANDS, fmin=8), times=TIMES, tmin=0.1,
                          scores=tf_scores(), **FAST)  # fmt: skip
     np.testing.assert_array_equal(anim.scores.tf_matrix, tf_scores()[1:, 2:])
 
@@ -359,18 +361,22 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     data, _ = planted_group(info, rng, n_subjects=3)
     dims = ("subjects", "times", "channels", "freqs")
     stack = np.stack([tf_scores() + 0.01 * k for k in range(3)])
-    anim = animate_coefs(data, info, dims=dims, freqs=BANDS, scores=stack,
+    anim = animate_coefs(data, info, dims=dims, coef_params=dict(freqs=BANDS),
+                         scores=stack,
                          score_params=dict(matrix="freqs"), **FAST)  # fmt: skip
     np.testing.assert_allclose(anim.scores.tf_matrix, tf_scores() + 0.01)
     assert anim.scores.band == "mean across 3 subjects"
     # 3-D scores could be (subjects, folds, times) curves: say which
     with pytest.raises(ValueError, match="could be a time-frequency map.*"
                        r"\(n_subjects, n_folds, n_times\)"):  # fmt: skip
-        animate_coefs(data, info, dims=dims, freqs=BANDS, scores=stack, **FAST)
+        animate_coefs(data, info, dims=dims, coef_params=dict(freqs=BANDS),
+                      scores=stack, **FAST)
     # 3 rows for 3 subjects: one curve each, or a TF map?
     with pytest.raises(ValueError, match="one curve per each of the data's 3"):
-        animate_coefs(data, info, dims=dims, freqs=BANDS, scores=tf_scores(), **FAST)
-    anim = animate_coefs(data, info, dims=dims, freqs=BANDS, scores=tf_scores(),
+        animate_coefs(data, info, dims=dims, coef_params=dict(freqs=BANDS),
+                      scores=tf_scores(), **FAST)
+    anim = animate_coefs(data, info, dims=dims, coef_params=dict(freqs=BANDS),
+                         scores=tf_scores(),
                          score_params=dict(matrix=False), **FAST)  # fmt: skip
     assert anim.scores.tf_matrix is None and anim.scores.band.endswith("3 subjects")
     # as many frequencies as times: a generalization matrix, or a TF map?
@@ -380,13 +386,14 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
     with pytest.raises(ValueError,
                        match=r"generalization matrix "
                        r"\(score_params=dict\(matrix=True\)"):
-        animate_coefs(many, info, dims=("times", "channels", "freqs"), freqs=freqs,
+        animate_coefs(many, info, dims=("times", "channels", "freqs"),
+                      coef_params=dict(freqs=freqs),
                       scores=square, **FAST)  # fmt: skip
     anim = animate_coefs(
         many,
         info,
         dims=("times", "channels", "freqs"),
-        freqs=freqs,
+        coef_params=dict(freqs=freqs),
         scores=square,
         score_params=dict(matrix=True),
         **FAST,
@@ -398,7 +405,8 @@ def test_tf_scores_averaged_and_ambiguities(info, rng):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(score_params=dict(matrix="freqs")), "needs freqs="),
+        (dict(score_params=dict(matrix="freqs")),
+         r"needs coef_params=dict\(freqs=\.\.\.\)"),
         (dict(score_params=dict(matrix="tf")), "must be None, True, False or 'freqs'"),
     ],
 )
@@ -416,7 +424,7 @@ def test_tf_score_shape_must_match(info, rng):
             data,
             info,
             dims=("times", "channels", "freqs"),
-            freqs=BANDS,
+            coef_params=dict(freqs=BANDS),
             scores=tf_scores()[:2],
             score_params=dict(matrix="freqs"),
             **FAST,
@@ -456,8 +464,7 @@ def test_each_row_is_tested_at_alpha_over_n_freqs(info, rng):
         data,
         info,
         dims=dims,
-        freqs=BANDS,
-        coef_params=dict(fmin=8),
+        coef_params=dict(freqs=BANDS, fmin=8),
         score_params=dict(alpha=0.06),
         mask="fdr",
         **FAST,
@@ -469,7 +476,7 @@ def test_each_row_is_tested_at_alpha_over_n_freqs(info, rng):
                                          alpha=0.02)  # fmt: skip
             np.testing.assert_array_equal(anim.masks[row], expected)
     # a dict of settings: its own alpha is divided
-    anim = animate_coefs(data, info, dims=dims, freqs=BANDS,
+    anim = animate_coefs(data, info, dims=dims, coef_params=dict(freqs=BANDS),
                          mask=dict(method="fdr", alpha=0.09), **FAST)  # fmt: skip
     with mne.use_log_level("WARNING"):
         expected = significance_mask(data[..., 0], info, method="fdr", alpha=0.03)
@@ -508,13 +515,13 @@ def test_fold_decoders_and_the_viewer(tf_decoder, tmp_path):
     anim = animate_coefs(
         [sliding, sliding],
         info,
-        freqs=[6.0, 10.0, 20.0],
-        coef_params=dict(transform="abs"),
+        coef_params=dict(freqs=[6.0, 10.0, 20.0], transform="abs"),
         score_params=dict(matrix="freqs"),
         scores=np.full((3, 6), 0.6),
         **FAST,
     )
-    single = animate_coefs(sliding, info, freqs=[6.0, 10.0, 20.0], **FAST)
+    single = animate_coefs(sliding, info, coef_params=dict(freqs=[6.0, 10.0, 20.0]),
+                           **FAST)  # fmt: skip
     np.testing.assert_allclose(anim.values, np.abs(single.values))
     html = anim.to_html(page=False)
     assert '"label":"AUC (mean of 3 frequency rows)"' in html
@@ -541,12 +548,13 @@ def test_xarray_like_with_a_frequency_coordinate(info, rng):
     )  # fmt: skip
     anim = animate_coefs(labelled, info, **FAST)
     expected = animate_coefs(data[0], info, dims=("times", "channels", "freqs"),
-                             freqs=[6.0, 10.0, 20.0], times=TIMES, **FAST)  # fmt: skip
+                             coef_params=dict(freqs=[6.0, 10.0, 20.0]), times=TIMES,
+                             **FAST)  # fmt: skip
     assert titles_top_to_bottom(anim) == ["20 Hz", "10 Hz", "6 Hz"]
     np.testing.assert_array_equal(anim.values, expected.values)
     np.testing.assert_array_equal(anim.times, TIMES)
     with pytest.raises(ValueError, match="freqs must equal the frequency coord"):
-        animate_coefs(labelled, info, freqs=[5.0, 10.0, 20.0], **FAST)
+        animate_coefs(labelled, info, coef_params=dict(freqs=[5.0, 10.0, 20.0]), **FAST)
 
 
 @pytest.mark.slow  # 48 CSP fits (~8 s)

@@ -286,8 +286,9 @@ def check_dims(dims, shape):
         raise ValueError(
             f"dims {dims} has a frequency axis, which as_coef_data cannot "
             f"hold (one map per time point): pass the array to animate_coefs "
-            f"with freqs= (one row of maps per frequency), or take one "
-            f"frequency first (np.take(data, k, axis={dims.index(FREQ_DIM)})"
+            f"with coef_params=dict(freqs=...) (one row of maps per frequency), "
+            f"or take one frequency first (np.take(data, k, "
+            f"axis={dims.index(FREQ_DIM)})"
             f"; the command line takes no frequency axis yet)."
         )
     if "times" not in dims or "channels" not in dims:

@@ -325,7 +325,7 @@ def freq_axis(freqs, fmin=None, fmax=None):
             if value is not None:
                 raise ValueError(
                     f"{name} selects frequencies, but freqs is None; got "
-                    f"coef_params=dict({name}={value!r}). Pass freqs= (the "
+                    f"coef_params=dict({name}={value!r}). Pass its freqs (the "
                     "frequency of each entry of the data's 'freqs' axis, in Hz) "
                     "as well."
                 )

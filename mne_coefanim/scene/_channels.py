@@ -286,9 +286,9 @@ def _check_found(found, axis, titles):
             else "an array whose dims name 'freqs'"
         )
         raise ValueError(
-            f"data is {what}, but freqs is None: pass freqs= (one value in Hz "
-            "per frequency, or one (low, high) pair per band), so that each "
-            "row of maps says its frequency."
+            f"data is {what}, but freqs is None: pass coef_params=dict(freqs=...) "
+            "(one value in Hz per frequency, or one (low, high) pair per band), "
+            "so that each row of maps says its frequency."
         )
     if not all(found):
         without = [repr(t) for t, f in zip(titles, found, strict=True) if not f]

@@ -243,7 +243,8 @@ def tf_scores(scores, score_matrix, freqs, *, n_times, time_sel, sample_dim, n_s
     if explicit and freqs is None:
         raise ValueError(
             "score_params=dict(matrix='freqs') reads scores as a time-frequency "
-            "map, which needs freqs= (the frequency of each row of scores) as well."
+            "map, which needs coef_params=dict(freqs=...) (the frequency of each "
+            "row of scores) as well."
         )
     if freqs is None or not (explicit or score_matrix is None):
         return None
