@@ -70,9 +70,10 @@ def as_coef_data(
         * a fitted :class:`mne.decoding.SlidingEstimator` or
           :class:`mne.decoding.GeneralizingEstimator` whose base estimator
           ends in an :class:`mne.decoding.LinearModel` (see Notes).
-        * a list of such estimators, one per cross-validation fold (e.g.
-          ``cross_validate(..., return_estimator=True)['estimator']``), or a
-          list of such lists, one per subject (fold counts may differ).
+        * a list of such estimators, one per cross-validation fold (a clone
+          fitted on each split: scikit-learn's ``cross_validate(...,
+          return_estimator=True)`` does not work with a SlidingEstimator), or
+          a list of such lists, one per subject (fold counts may differ).
         * an :class:`mne.Evoked` (including :class:`mne.EvokedArray`, e.g.
           patterns wrapped as in MNE's decoding tutorial).
         * a fitted :class:`mne.decoding.CSP` (or a pipeline starting with
