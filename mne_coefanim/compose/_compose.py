@@ -310,10 +310,8 @@ class Playback:
     def __init__(self, fig, anim, step):
         self.fig, self.anim, self.step = fig, anim, step
         self.paused = False
-        self.cids = [
-            fig.canvas.mpl_connect("key_press_event", self.on_key),
-            fig.canvas.mpl_connect("button_press_event", self.on_click),
-        ]
+        fig.canvas.mpl_connect("key_press_event", self.on_key)
+        fig.canvas.mpl_connect("button_press_event", self.on_click)
 
     def toggle(self):
         """Pause a playing animation, or resume a paused one."""

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
-from matplotlib.artist import getp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.transforms import Bbox
 
@@ -92,14 +91,14 @@ def switched_off(artists, prop):
 
     A blitting animation marks its artists animated, which a plain draw skips.
     """
-    on = [a for a in artists if getp(a, prop)]
+    on = [a for a in artists if getattr(a, f"get_{prop}")()]
     for artist in on:
-        artist.set(**{prop: False})
+        getattr(artist, f"set_{prop}")(False)
     try:
         yield
     finally:
         for artist in on:
-            artist.set(**{prop: True})
+            getattr(artist, f"set_{prop}")(True)
 
 
 def _render_index(layers, render):
@@ -396,10 +395,7 @@ def _drawn(fig, show, n_frames, dpi, restore):
 
 
 def draw_whole(canvas, changed):
-    """Draw the figure through ``canvas``, the ``changed`` artists included.
-
-    A plain draw skips the artists a blitting animation marks "animated".
-    """
+    """Draw the figure through ``canvas``, the ``changed`` artists included."""
     with switched_off(changed, "animated"):
         canvas.draw()
 
