@@ -77,10 +77,9 @@ class FrameCompositor:
         off_map = np.ones(len(black), bool)
         off_map[pixels] = False
         # the static picture's distinct colours: few, however many pixels
-        static = black[off_map]
-        _, first, static_index = np.unique(packed_rgb(static), return_index=True,
-                                           return_inverse=True)  # fmt: skip
-        colors = static[first]
+        colors, static_index = np.unique(packed_rgb(black)[off_map],
+                                         return_inverse=True)  # fmt: skip
+        colors = colors.astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]  # 0, r, g, b
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
         full = coverage >= FULL
         chrome, fits = self._chrome(colors, static_index, coverage[~full],
