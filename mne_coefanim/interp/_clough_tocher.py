@@ -337,28 +337,26 @@ def build_operator(tri, simplex, xy, image_interp):
 
     And, for ``'cubic'``, the GradientMap giving the gradients (else None).
     """
-    points, rows = tri.points, np.arange(len(xy))
-    n_points = len(points)
+    points, n_points = tri.points, len(tri.points)
+    gradients, n_cols = None, n_points
     if image_interp == "nearest":
-        _, nearest = cKDTree(points).query(xy)
-        op = sparse.csr_matrix((np.ones(len(xy)), (rows, nearest)),
-                               shape=(len(xy), n_points))  # fmt: skip
-        return op, None
-    bary = _barycentric(_affine_transforms(tri), simplex, xy)
-    vertices = tri.simplices[simplex]
-    if image_interp == "linear":
-        op = sparse.csr_matrix((bary.ravel(), (np.repeat(rows, 3), vertices.ravel())),
-                               shape=(len(xy), n_points))  # fmt: skip
-        return op, None
-    weights = _clough_tocher_weights(tri, simplex, bary)
-    # columns: values of all points, then d/dx and d/dy of all points
-    cols = np.concatenate([vertices, n_points + 2 * vertices,
-                           n_points + 2 * vertices + 1], axis=1)  # fmt: skip
-    # reorder the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y) to match
-    weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
-    op = sparse.csr_matrix((weights.ravel(), (np.repeat(rows, 9), cols.ravel())),
-                           shape=(len(xy), 3 * n_points))  # fmt: skip
-    return op, GradientMap(points, tri)
+        weights = np.ones((len(xy), 1))
+        cols = cKDTree(points).query(xy)[1][:, np.newaxis]
+    else:
+        bary = _barycentric(_affine_transforms(tri), simplex, xy)
+        weights, cols = bary, tri.simplices[simplex]
+    if image_interp == "cubic":
+        # the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y), reordered to match
+        # the columns: values of all points, then d/dx and d/dy of all points
+        weights = _clough_tocher_weights(tri, simplex, bary)
+        weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
+        cols = np.concatenate([cols, n_points + 2 * cols, n_points + 2 * cols + 1],
+                              axis=1)  # fmt: skip
+        gradients, n_cols = GradientMap(points, tri), 3 * n_points
+    rows = np.repeat(np.arange(len(xy)), weights.shape[1])
+    op = sparse.csr_matrix((weights.ravel(), (rows, cols.ravel())),
+                           shape=(len(xy), n_cols))  # fmt: skip
+    return op, gradients
 
 
 def small_product(a, b):
