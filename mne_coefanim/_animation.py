@@ -19,7 +19,7 @@ from . import _checks
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
 from ._utils import progress
-from .compose._compose import FrameCompositor, Playback, can_play, drawn_frames
+from .compose import FrameCompositor, Playback, can_play, drawn_frames
 from .io._inline import (
     INLINE_MAX_BYTES,
     add_to_report,

@@ -6,8 +6,7 @@ from conftest import compare_frame, map_visibility, table_colors, time_label_box
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.compose._compose import FrameCompositor
-from mne_coefanim.compose._palette import PaletteLookup
+from mne_coefanim.compose._compose import FrameCompositor, PaletteLookup
 from mne_coefanim.compose._pictures import probe
 
 FAST = dict(res=32, dpi=50, show=False, verbose=False)

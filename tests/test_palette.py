@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mne_coefanim.compose._palette import PaletteLookup
+from mne_coefanim.compose._compose import PaletteLookup
 
 HEIGHT, WIDTH = 30, 40
 

@@ -17,8 +17,7 @@ from conftest import compare_frame, make_info, time_label_box
 from mne_coefanim import animate_coefs
 from mne_coefanim.compose import _compose
 from mne_coefanim.compose import _pictures as _probe
-from mne_coefanim.compose._compose import FrameCompositor
-from mne_coefanim.compose._palette import PaletteLookup
+from mne_coefanim.compose._compose import FrameCompositor, PaletteLookup
 from mne_coefanim.compose._pictures import (
     _spaced_groups,
     decode_raw_cells,

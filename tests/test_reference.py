@@ -36,7 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from test_inline import _frames as page_frames
 
 from mne_coefanim import animate_coefs
-from mne_coefanim.compose._palette import PaletteLookup
+from mne_coefanim.compose._compose import PaletteLookup
 
 N_TIMES = 3
 TIMES = np.arange(N_TIMES) / 100.0

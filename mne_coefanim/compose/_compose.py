@@ -2,33 +2,28 @@
 
 The figure is rendered a few times *once* (:mod:`._pictures`) to learn, per
 output pixel, the static picture, its map cell and how much of the map shows
-through; a frame is then gathered from them. What has no stored picture is
-drawn whole by the reference (:func:`drawn_frames`, plain matplotlib as MNE's
+through; a frame is then gathered from them, as indices into the one palette
+of all frames. What has no stored picture is drawn whole by the reference
+(:func:`~._pictures.drawn_frames`, plain matplotlib as MNE's
 ``_topomap_animation``), which composed frames must equal.
 """
 
+import threading
 from contextlib import contextmanager
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+from scipy.spatial import cKDTree
 
-from .._checks import check_dpi, check_frame_size, frame_shape
+from .._checks import check_uint8
 from ..scene._colors import palette_with
-from ._palette import (
-    PaletteLookup,
-    blend_colors,
-    blended,
-    chrome_colors,
-    indexed_sprite,
-    packed_rgb,
-    to_uint8,
-    unpacked_rgb,
-)
 from ._pictures import (
     Ink,
+    agg_canvas,
     cursor_ink,
     decode_raw_cells,
+    draw_whole,
     label_sprites,
     map_coverage,
     marker_ink,
@@ -84,6 +79,7 @@ class FrameCompositor:
         # the static picture's distinct colours: few, however many pixels
         colors, static_index = np.unique(packed_rgb(black)[off_map],
                                          return_inverse=True)  # fmt: skip
+        colors = colors.astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]  # 0, r, g, b
         n_map_colors = sum(table.n_levels for table in layers.palette_tables)
         full = coverage >= FULL
         chrome, fits = self._chrome(colors, static_index, coverage[~full],
@@ -94,7 +90,7 @@ class FrameCompositor:
         if fits:
             static_index = (static_index + n_map_colors).astype(np.uint8)
         else:  # more colours than fit: the nearest ones
-            static_index = self.lookup(unpacked_rgb(colors))[static_index]
+            static_index = self.lookup(colors)[static_index]
         # pixels on the maps are drawn anew in every frame
         self.static_index = np.zeros(self.shape, np.uint8)
         self.static_index.reshape(-1)[off_map] = static_index
@@ -219,11 +215,14 @@ class FrameCompositor:
         for pixels, *_ in self._full + self._partial:
             map_pixels[pixels] = True
         on_map = map_pixels.reshape(self.shape)[rows, cols].any()
-        pasted = not (on_map or slots_overlap(self._sprites))
-        self._pasted = {
-            key: indexed_sprite(sprite, self.static_index, self.lookup)
-            for key, sprite in self._sprites.items()
-        } if pasted else None  # fmt: skip
+        self._pasted = None
+        if not (on_map or slots_overlap(self._sprites)):
+            self._pasted = {}  # blended onto the static picture, as indices
+            for key, (rows, cols, picture) in self._sprites.items():
+                indices = self.static_index[rows, cols].copy()
+                ink = picture[..., 3] > 0
+                indices[ink] = blended(picture[ink], indices[ink], self.lookup)
+                self._pasted[key] = rows, cols, ink, indices
         # anything else changing per frame (contours, touching markers, a
         # cross-hair cursor) has no stored picture: such frames are drawn
         dynamic = layers.dynamic_artists()
@@ -266,18 +265,13 @@ def _overlay_inks(layers, canvas, shape):
     return cursor, markers
 
 
-# -- the reference: every frame drawn whole by matplotlib ----------------------
-
-
 def tabled_inks(cursor, markers, lookup):
     """Return ``(table, cursor, markers)``: each ink colour over each palette colour.
 
     ``table[row, i]``: ink colour ``row`` over colour ``i``; the inks hold rows.
     """
-    markers_drawn = [ink for ink in markers if ink is not None]
-    rgba = [values for _, values in cursor or ()] + [
-        ink.values for ink in markers_drawn
-    ]
+    rgba = [values for _, values in cursor or ()]
+    rgba += [ink.values for ink in markers if ink is not None]
     if not rgba:
         return None, cursor, markers
     packed = np.ascontiguousarray(np.concatenate(rgba)).view(np.uint32)[:, 0]
@@ -293,57 +287,6 @@ def tabled_inks(cursor, markers, lookup):
     markers = [None if ink is None else Ink(ink.pixels, next(rows), ink.keys)
                for ink in markers]  # fmt: skip
     return table, cursor, markers
-
-
-def drawn_frames(fig, show, n_frames, dpi, *, restore):
-    """Return a generator of the frames drawn whole by matplotlib, as RGB uint8.
-
-    ``show(index)`` sets frame ``index``'s artists and returns those it
-    changed; ``restore()`` runs at the end (also on errors). ``dpi`` is checked
-    before any drawing.
-    """
-    dpi = check_dpi(dpi)
-    check_frame_size(frame_shape(fig.get_size_inches(), dpi), dpi)  # Agg's limit
-    return _drawn(fig, show, n_frames, dpi, restore)
-
-
-def _drawn(fig, show, n_frames, dpi, restore):
-    """Yield the frames of :func:`drawn_frames`."""
-    try:
-        with agg_canvas(fig, dpi) as canvas:
-            for index in range(n_frames):
-                draw_whole(canvas, show(index))
-                yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
-    finally:
-        restore()
-
-
-def draw_whole(canvas, changed):
-    """Draw the figure through ``canvas``, the ``changed`` artists included.
-
-    A plain draw skips the artists a blitting animation marks "animated".
-    """
-    animated = [a for a in changed if a.get_animated()]
-    for artist in animated:
-        artist.set_animated(False)
-    try:
-        canvas.draw()
-    finally:
-        for artist in animated:
-            artist.set_animated(True)
-
-
-@contextmanager
-def agg_canvas(fig, dpi):
-    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
-    original_canvas, original_dpi = fig.canvas, fig.dpi
-    canvas = FigureCanvasAgg(fig)
-    fig.set_dpi(dpi)
-    try:
-        yield canvas
-    finally:
-        fig.set_dpi(original_dpi)
-        fig.set_canvas(original_canvas)
 
 
 # -- on screen: pause and step, as MNE's animate_topomap ---------------------
@@ -366,10 +309,8 @@ class Playback:
     def __init__(self, fig, anim, step):
         self.fig, self.anim, self.step = fig, anim, step
         self.paused = False
-        self.cids = [
-            fig.canvas.mpl_connect("key_press_event", self.on_key),
-            fig.canvas.mpl_connect("button_press_event", self.on_click),
-        ]
+        fig.canvas.mpl_connect("key_press_event", self.on_key)
+        fig.canvas.mpl_connect("button_press_event", self.on_click)
 
     def toggle(self):
         """Pause a playing animation, or resume a paused one."""
@@ -392,3 +333,113 @@ class Playback:
     def on_click(self, event):
         """Pause or resume on a click in the figure."""
         self.toggle()
+
+
+# -- the one palette of all frames: RGB to indices, and blending ---------------
+
+
+class PaletteLookup:
+    """Map RGB images to indices into ``palette`` (uint8, n_colors x 3), lazily.
+
+    Palette colours map to themselves (their first index); any other pixel to
+    the colour nearest its cell's centre (5 bits per channel), at most about
+    12 RGB levels farther than its exact nearest.
+    """
+
+    def __init__(self, palette):
+        self.palette = palette  # the compositor's own
+        # duplicates removed first, so that a repeated colour maps to its
+        # first index whatever order the tree returns ties in
+        colors, first = np.unique(self.palette, axis=0, return_index=True)
+        self._tree = cKDTree(colors.astype(np.float64))
+        self._first = first.astype(np.uint8)
+        # the nearest colour to each cell's centre, filled in as cells are
+        # first met (-1: not yet): most images touch few of the 32³ cells
+        self._coarse = np.full(32**3, -1, np.int16)
+        self._filling = threading.Lock()  # frames may be composed on threads
+        packed = packed_rgb(colors)
+        order = np.argsort(packed)
+        self._keys, self._key_index = packed[order], self._first[order]
+
+    def _coarse_of(self, cells):
+        """Nearest palette index to each cell's centre, computing new cells."""
+        found = self._coarse[cells]
+        if (found < 0).any():
+            with self._filling:
+                new = np.unique(cells[found < 0])
+                cell = np.column_stack([new >> 10, new >> 5 & 31, new & 31])
+                self._coarse[new] = self._first[self._tree.query(cell * 8 + 3.5)[1]]
+            found = self._coarse[cells]
+        return found.astype(np.uint8)
+
+    def __call__(self, rgb):
+        """Return the palette index of each RGB(A) uint8 pixel (alpha ignored)."""
+        rgb = check_uint8("rgb", np.asarray(rgb))
+        if rgb.ndim < 1 or rgb.shape[-1] not in (3, 4):
+            raise ValueError(
+                f"rgb must have shape (..., 3) or (..., 4); got shape {rgb.shape}."
+            )
+        # uint16: wider types make this several times slower
+        red, green, blue = (rgb[..., i].astype(np.uint16) for i in range(3))
+        nearest = self._coarse_of((red >> 3) << 10 | (green >> 3) << 5 | blue >> 3)
+        packed = packed_rgb(rgb)  # exact matches first
+        where = np.minimum(np.searchsorted(self._keys, packed), len(self._keys) - 1)
+        exact = self._keys[where] == packed
+        return np.where(exact, self._key_index[where], nearest)
+
+    def __repr__(self):
+        return f"<PaletteLookup | {len(self.palette)} colours>"
+
+
+def packed_rgb(rgb):
+    """One int per RGB(A) pixel: ``r << 16 | g << 8 | b``."""
+    red, green, blue = (rgb[..., i].astype(np.uint32) for i in range(3))
+    return red << 16 | green << 8 | blue
+
+
+def blended(rgba, under, lookup):
+    """Palette indices of straight-alpha colours over indexed pixels."""
+    rgba = rgba.astype(np.float32)
+    alpha = rgba[:, 3:] / 255.0
+    return lookup(to_uint8(alpha * rgba[:, :3] + (1 - alpha) * lookup.palette[under]))
+
+
+def chrome_colors(rgb, inverse, n_max):
+    """Return ``(chrome, fits)``: at most ``n_max`` of the static pixels' ``rgb``.
+
+    All of them when they fit, else a weighted median cut, white and black kept.
+    """
+    if len(rgb) <= n_max:
+        return rgb, True
+    counts = np.bincount(inverse, minlength=len(rgb))
+    sample = np.repeat(rgb, np.minimum(counts, 64), axis=0)
+    image = Image.fromarray(sample[np.newaxis])
+    quantized = image.quantize(n_max - 2, method=Image.Quantize.MEDIANCUT)
+    palette = np.array(quantized.getpalette()[: 3 * (n_max - 2)], np.uint8)
+    return np.concatenate([[[255, 255, 255], [0, 0, 0]], palette.reshape(-1, 3)]), False
+
+
+def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
+    """Return at most ``n_max`` colours for the ``blends`` far from the palette.
+
+    ``blends``: uint8 RGB, each with its weight (pixels). None are returned
+    when less than ``share`` of the weight lies farther than ``far`` RGB
+    levels from its palette colour (e.g. a diverging map's blends with white:
+    its own lighter levels); else a weighted median cut of the far ones.
+    """
+    distance = np.linalg.norm(lookup.palette[lookup(blends)].astype(np.float32)
+                              - blends, axis=-1)  # fmt: skip
+    poor = distance > far
+    if n_max < 1 or weights[poor].sum() <= share * weights.sum():
+        return np.zeros((0, 3), np.uint8)
+    sample = np.repeat(blends[poor], np.minimum(weights[poor], 8), axis=0)
+    sample = sample[:: len(sample) // 4096 + 1]  # plenty for a median cut
+    quantized = Image.fromarray(sample[np.newaxis]).quantize(
+        n_max, method=Image.Quantize.MEDIANCUT)  # fmt: skip
+    n_used = len(np.unique(np.asarray(quantized)))
+    return np.array(quantized.getpalette()[: 3 * n_used], np.uint8).reshape(-1, 3)
+
+
+def to_uint8(rgb):
+    """Round and clip to uint8."""
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)

@@ -1,15 +1,21 @@
-"""What the compositor draws once, before any frame (see :mod:`._compose`).
+"""What matplotlib draws: the compositor's pictures, and the reference frames.
 
-The map probes (:func:`probe`), each (slot, character) of the time label
+Drawn once, before any frame (see :mod:`._compose`): the map probes
+(:func:`probe`), each (slot, character) of the time label
 (:func:`label_sprites`), the cursor at every frame's place and every
 channel's marker (:func:`cursor_ink`, :func:`marker_ink`), each drawn alone.
+The reference (:func:`drawn_frames`) draws every frame whole, as MNE's
+``_topomap_animation`` does; composed frames must equal it.
 """
 
 from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.transforms import Bbox
+
+from .._checks import check_dpi, check_frame_size, frame_shape
 
 MAX_SEGMENTS = 40  # per render: 3 vertices each stays under Agg's 128-vertex
 # path simplification, so the segments are drawn as they are drawn alone
@@ -28,20 +34,16 @@ def probe(layers, render):
     on the map's antialiased edge (its clip). ``'reach'``: where a map may show.
     """
     saved = [image.get_array() for image in layers.images]
-    # a blitting FuncAnimation marks its artists animated, and a figure draw
-    # skips animated artists: draw the images as part of the picture here
-    animated = [image.get_animated() for image in layers.images]
-    for image in layers.images:
-        image.set_animated(False)
-    try:
-        with _hidden(layers.dynamic_artists()):
+    try:  # the images drawn as part of the picture, though animated
+        with (switched_off(layers.images, "animated"),
+              switched_off(layers.dynamic_artists(), "visible")):  # fmt: skip
             _fill_images(layers, 0)
             renders = {"black": render()}
             # where the map shows, only the map axes matter: the white render
             # leaves out the axes placed away from the maps (colour bar, scores)
             away = _axes_away_from_maps(layers)
             _fill_images(layers, 255)
-            with _hidden(away):
+            with switched_off(away, "visible"):
                 renders["white"] = render()
             renders["reach"], renders["index"] = _render_index(layers, render)
             if away and _drew_near_maps(renders, layers):
@@ -50,10 +52,8 @@ def probe(layers, render):
                 _fill_images(layers, 255)
                 renders["white"] = render()
     finally:
-        for image, array, was_animated in zip(layers.images, saved, animated,
-                                               strict=True):  # fmt: skip
+        for image, array in zip(layers.images, saved, strict=True):
             image.set_data(array)
-            image.set_animated(was_animated)
     return renders
 
 
@@ -86,16 +86,19 @@ def _fill_images(layers, value):
 
 
 @contextmanager
-def _hidden(artists):
-    """Hide the visible ones of ``artists`` for a while."""
-    hidden = [a for a in artists if a.get_visible()]
-    for artist in hidden:
-        artist.set_visible(False)
+def switched_off(artists, prop):
+    """Set ``prop`` ('visible', 'animated') False for a while where it is True.
+
+    A blitting animation marks its artists animated, which a plain draw skips.
+    """
+    on = [a for a in artists if getattr(a, f"get_{prop}")()]
+    for artist in on:
+        getattr(artist, f"set_{prop}")(False)
     try:
         yield
     finally:
-        for artist in hidden:
-            artist.set_visible(True)
+        for artist in on:
+            getattr(artist, f"set_{prop}")(True)
 
 
 def _render_index(layers, render):
@@ -117,7 +120,7 @@ def _render_index(layers, render):
     n_codes = len(layers.images) * n_cells
     renders = []
     clips = [image.get_clip_path() for image in layers.images]
-    with _hidden(others):
+    with switched_off(others, "visible"):
         _fill_images(layers, 255)
         reach = render()
         try:
@@ -225,8 +228,11 @@ def _cut_out(artist, groups, show, canvas, shape, box):
             renderer.clear()
             artist.draw(renderer)
             layer = np.asarray(renderer.buffer_rgba())
-            for k in group:
-                cut[k] = _drawn(layer, *box(k), shape)
+            for k in group:  # flat frame indices and RGBA of the drawn pixels
+                rows, cols = box(k)
+                r, c = np.nonzero(layer[rows, cols, 3])
+                pixels = (r + rows.start) * shape[1] + (c + cols.start)
+                cut[k] = pixels, layer[rows, cols][r, c].copy()
     finally:
         artist.set_data(*data)
         renderer.clear()
@@ -261,14 +267,6 @@ def _around(centre, half, size):
     """Return the slice of ``half`` pixels either side of ``centre`` in ``size``."""
     return slice(max(int(np.floor(centre)) - half, 0),
                  min(int(np.ceil(centre)) + half + 1, size))  # fmt: skip
-
-
-def _drawn(layer, rows, cols, shape):
-    """Flat frame indices and RGBA of the drawn pixels in a box of ``layer``."""
-    box = layer[rows, cols]
-    r, c = np.nonzero(box[..., 3])
-    rgba = box[r, c].copy()
-    return (r + rows.start) * shape[1] + (c + cols.start), rgba
 
 
 def _spaced_groups(x_px, gap):
@@ -368,3 +366,48 @@ def map_coverage(white, black, pixels):
     white, black = (rgba.reshape(-1, 4)[pixels, :3].astype(np.int32).sum(axis=1)
                     for rgba in (white, black))  # fmt: skip
     return (white - black) / (3 * 255.0)
+
+
+# -- the reference: every frame drawn whole by matplotlib ----------------------
+
+
+def drawn_frames(fig, show, n_frames, dpi, *, restore):
+    """Return a generator of the frames drawn whole by matplotlib, as RGB uint8.
+
+    ``show(index)`` sets frame ``index``'s artists and returns those it
+    changed; ``restore()`` runs at the end (also on errors). ``dpi`` is checked
+    before any drawing.
+    """
+    dpi = check_dpi(dpi)
+    check_frame_size(frame_shape(fig.get_size_inches(), dpi), dpi)  # Agg's limit
+    return _drawn(fig, show, n_frames, dpi, restore)
+
+
+def _drawn(fig, show, n_frames, dpi, restore):
+    """Yield the frames of :func:`drawn_frames`."""
+    try:
+        with agg_canvas(fig, dpi) as canvas:
+            for index in range(n_frames):
+                draw_whole(canvas, show(index))
+                yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    finally:
+        restore()
+
+
+def draw_whole(canvas, changed):
+    """Draw the figure through ``canvas``, the ``changed`` artists included."""
+    with switched_off(changed, "animated"):
+        canvas.draw()
+
+
+@contextmanager
+def agg_canvas(fig, dpi):
+    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
+    original_canvas, original_dpi = fig.canvas, fig.dpi
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    try:
+        yield canvas
+    finally:
+        fig.set_dpi(original_dpi)
+        fig.set_canvas(original_canvas)

@@ -4,22 +4,26 @@ Scipy's ``griddata(..., method='cubic')`` estimates the gradients
 iteratively; surface and gradients are linear in the values, so here they
 are built once: each pixel's weights on its triangle's values and gradients,
 and the exact minimiser of the curvature energy (Nielson 1983).
+
+The map's exact outline: a cell gets a value where its centre lies in the
+drawn region (the head disc, cut to the sensors' neighbourhood for
+``extrapolate='local'``, to their convex hull for ``beyond_sensors='hide'``,
+and to the triangulation), so its boundary is a staircase of cells. MNE clips
+its image with the head patch, and Agg anti-aliases the clip; we do the same:
+:func:`region_path` is the region itself, which the figure clips the map with.
+The clip can show a little of cells whose centres lie outside the region:
+:func:`padding` gives every cell the value of the nearest cell that has one
+(edge padding), so what shows of them continues the map.
 """
 
 from itertools import product
 
 import numpy as np
+from matplotlib.path import Path
 from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.spatial import ConvexHull, Delaunay, cKDTree
-
-
-def _edges(simplices):
-    """Return the unique undirected edges of a triangulation, (n_edges, 2)."""
-    pairs = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]],
-                            simplices[:, [2, 0]]])  # fmt: skip
-    return np.unique(np.sort(pairs, axis=1), axis=0)
-
+from scipy.special import factorial
 
 # Up to this many points the gradient map is a dense G (at most 4 MiB, faster
 # than sparse solves); beyond, G would grow as n_points ** 2 (1.6 GB for 10,000).
@@ -38,24 +42,14 @@ class GradientMap:
         if dense is None:
             dense = len(points) <= DENSE_GRADIENTS_MAX_POINTS
         self.shape = linear.shape
-        factor = splu(hessian)
-        self.matrix = self._factor = self._linear = None
-        if dense:
-            self.matrix = -factor.solve(linear.toarray())
-        else:
-            self._factor, self._linear = factor, linear.tocsr()
+        self._factor, self._linear = splu(hessian), linear.tocsr()
+        self.matrix = -self._factor.solve(linear.toarray()) if dense else None
 
     def __call__(self, values):
         """Return the gradients, shape (2 * n_points, n), of values (n_points, n)."""
         if self.matrix is not None:
             return small_product(self.matrix, values)
         return -self._factor.solve(np.asfortranarray(self._linear @ values))
-
-    def toarray(self):
-        """Return ``G`` as a dense array (for tests and small cases)."""
-        if self.matrix is not None:
-            return self.matrix
-        return -self._factor.solve(self._linear.toarray())
 
 
 def _gradient_system(points, tri):
@@ -68,7 +62,10 @@ def _gradient_system(points, tri):
     b = g_j . e, ``(4 a^2 + 4 a b + 4 b^2 + 12 (f_i - f_j)(a + b)) / L^3``.
     """
     n_points = len(points)
-    i, j = _edges(tri.simplices).T
+    simplices = tri.simplices  # each edge once, undirected
+    pairs = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]],
+                            simplices[:, [2, 0]]])  # fmt: skip
+    i, j = np.unique(np.sort(pairs, axis=1), axis=0).T
     e = points[j] - points[i]
     w = 1.0 / np.linalg.norm(e, axis=1) ** 3
     outer = w[:, np.newaxis, np.newaxis] * e[:, :, np.newaxis] * e[:, np.newaxis, :]
@@ -115,8 +112,7 @@ def _clough_tocher_weights(tri, simplex, bary):
     low = bary.min(axis=1, keepdims=True)
     coords = np.column_stack([bary - low, 3 * low])
     powers = np.array(list(cps))  # (20, 4)
-    factorial = np.array([1, 1, 2, 6])
-    multinomial = 6 / factorial[powers].prod(axis=1)
+    multinomial = 6 / factorial(powers).prod(axis=1)
     table = np.stack(list(cps.values()), axis=1)  # (n_triangles, 20, 9)
     weights = np.empty((len(bary), 9))
     for start in range(0, len(bary), _CHUNK):  # bounded memory at any res
@@ -152,43 +148,36 @@ def _control_points(tri):
         dof[:, 4 + 2 * v] = step[:, 1]
         return dof
 
-    def key(**powers):
-        return tuple(powers.get(name, 0) for name in ("a", "b", "c", "d"))
-
-    names = "abc"  # vertex 0, 1, 2; 'd' is the centroid
-    cps = {}
+    cp = {}
     for v in range(3):
-        cps[key(**{names[v]: 3})] = value(v)
+        cp[_key(v, v, v)] = value(v)
         for u in range(3):
             if u != v:
-                cps[key(**{names[v]: 2, names[u]: 1})] = toward(v, verts[:, u])
+                cp[_key(v, v, u)] = toward(v, verts[:, u])
     # next to each vertex, towards the centroid: in the vertex's tangent plane
     for v in range(3):
         u, w = [x for x in range(3) if x != v]
-        cps[key(**{names[v]: 2, "d": 1})] = (
-            cps[key(**{names[v]: 3})]
-            + cps[key(**{names[v]: 2, names[u]: 1})]
-            + cps[key(**{names[v]: 2, names[w]: 1})]
-        ) / 3
+        cp[_key(v, v, 3)] = (cp[_key(v, v, v)] + cp[_key(v, v, u)]
+                             + cp[_key(v, v, w)]) / 3  # fmt: skip
     # middle of each outer edge, towards the centroid: the derivative across
     # the edge, along a direction both neighbouring triangles share, must be
     # linear along the edge (this makes the surface C1 between triangles)
     for opposite in range(3):
         u, w = [x for x in range(3) if x != opposite]
         direction = _cross_direction(tri, verts, centroid, opposite, u, w)
-        cps[key(**{names[u]: 1, names[w]: 1, "d": 1})] = _edge_interior(
-            cps, key, names[u], names[w], direction, verts[:, u], verts[:, w], centroid
-        )
+        cp[_key(u, w, 3)] = _edge_interior(cp, u, w, direction, verts, centroid)
     # the inner ring and the centroid: averages, which keeps C1 inside
     for v in range(3):
         u, w = [x for x in range(3) if x != v]
-        cps[key(**{names[v]: 1, "d": 2})] = (
-            cps[key(**{names[v]: 2, "d": 1})]
-            + cps[key(**{names[v]: 1, names[u]: 1, "d": 1})]
-            + cps[key(**{names[v]: 1, names[w]: 1, "d": 1})]
-        ) / 3
-    cps[key(d=3)] = sum(cps[key(**{names[v]: 1, "d": 2})] for v in range(3)) / 3
-    return cps
+        cp[_key(v, 3, 3)] = (cp[_key(v, v, 3)] + cp[_key(v, u, 3)]
+                             + cp[_key(v, w, 3)]) / 3  # fmt: skip
+    cp[_key(3, 3, 3)] = sum(cp[_key(v, 3, 3)] for v in range(3)) / 3
+    return cp
+
+
+def _key(*corners):
+    """Return a control point's powers ``(a, b, c, d)``: its corners, 3 the centroid."""
+    return tuple(corners.count(i) for i in range(4))
 
 
 def _cross_direction(tri, verts, centroid, opposite, u, w):
@@ -201,7 +190,7 @@ def _cross_direction(tri, verts, centroid, opposite, u, w):
     return other - centroid
 
 
-def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
+def _edge_interior(cp, u, w, direction, verts, pc):
     """Control point ``(u, w, centroid) = (1, 1, 1)`` of the patch (u, w, c).
 
     With the direction in barycentric terms ``(au, aw, ac)``, the derivative
@@ -209,7 +198,7 @@ def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
     when ``2 q_1 = q_0 + q_2``, which fixes the point.
     """
     # solve direction = au (pu - pc) + aw (pw - pc)
-    basis = np.stack([pu - pc, pw - pc], axis=-1)  # (n_tri, 2, 2)
+    basis = np.stack([verts[:, u] - pc, verts[:, w] - pc], axis=-1)  # (n_tri, 2, 2)
     # flat triangles (colinear extra points) hold no pixel: keep them finite
     # 2x2 systems in closed form (batched LAPACK calls can be very slow
     # under a multithreaded OpenBLAS)
@@ -220,17 +209,11 @@ def _edge_interior(cps, key, nu, nw, direction, pu, pw, pc):
     au = (basis[:, 1, 1] * dx - basis[:, 0, 1] * dy) / det
     aw = (basis[:, 0, 0] * dy - basis[:, 1, 0] * dx) / det
     au[flat], aw[flat] = 1.0, 1.0
-    ac = -au - aw
-
-    def cp(**powers):
-        return cps[key(**powers)]
-
-    q0 = (au[:, None] * cp(**{nu: 3}) + aw[:, None] * cp(**{nu: 2, nw: 1})
-          + ac[:, None] * cp(**{nu: 2, "d": 1}))  # fmt: skip
-    q2 = (au[:, None] * cp(**{nu: 1, nw: 2}) + aw[:, None] * cp(**{nw: 3})
-          + ac[:, None] * cp(**{nw: 2, "d": 1}))  # fmt: skip
-    known_q1 = au[:, None] * cp(**{nu: 2, nw: 1}) + aw[:, None] * cp(**{nu: 1, nw: 2})
-    return (q0 + q2 - 2 * known_q1) / (2 * ac[:, np.newaxis])
+    au, aw, ac = au[:, None], aw[:, None], (-au - aw)[:, None]
+    q0 = au * cp[_key(u, u, u)] + aw * cp[_key(u, u, w)] + ac * cp[_key(u, u, 3)]
+    q2 = au * cp[_key(u, w, w)] + aw * cp[_key(w, w, w)] + ac * cp[_key(w, w, 3)]
+    known_q1 = au * cp[_key(u, u, w)] + aw * cp[_key(u, w, w)]
+    return (q0 + q2 - 2 * known_q1) / (2 * ac)
 
 
 def _median_spacing(pos, simplices):
@@ -244,8 +227,7 @@ def _extra_points(pos, extrapolate, origin, clip_radius, spacing):
     if extrapolate == "box":
         low, high = pos.min(axis=0), pos.max(axis=0)
         span = high - low
-        corners = np.array(list(product(*zip(low - span, high + span, strict=True))))
-        return corners, None
+        return np.array(list(product(*zip(low - span, high + span, strict=True)))), None
     if extrapolate == "head":
         # a ring a little outside the image, spaced like the sensors
         ring_radius = clip_radius * 1.1 + spacing
@@ -257,7 +239,7 @@ def _extra_points(pos, extrapolate, origin, clip_radius, spacing):
     # 'local': push the sensors' hull outwards by one sensor spacing (plus
     # points along its long sides, as MNE does), and keep the pixels within
     # half a spacing of the hull
-    hull = pos[ConvexHull(pos).vertices]  # counter-clockwise
+    hull = _hull(pos)
     centre = pos.mean(axis=0)
     outward = hull - centre
     outward /= np.linalg.norm(outward, axis=1, keepdims=True)
@@ -288,10 +270,8 @@ def _extra_value_map(tri, n_channels, border):
     """Linear map from channel values to extra-point values: (matrix, offset)."""
     n_extra = len(tri.points) - n_channels
     matrix = np.zeros((n_extra, n_channels))
-    offset = np.zeros(n_extra)
     if border != "mean":
-        offset[:] = border
-        return matrix, offset
+        return matrix, np.full(n_extra, border)
     indptr, indices = tri.vertex_neighbor_vertices
     for row in range(n_extra):
         neighbours = indices[indptr[n_channels + row] : indptr[n_channels + row + 1]]
@@ -304,31 +284,24 @@ def _extra_value_map(tri, n_channels, border):
         matrix[lonely] = matrix[~lonely].mean(axis=0)
     elif lonely.all():
         matrix[:] = 1.0 / n_channels
-    return matrix, offset
+    return matrix, np.zeros(n_extra)
 
 
 def _rasterize(tri, xi, yi):
     """Find the triangle under each pixel (-1: none), testing each one's box only."""
-    res_x, res_y = len(xi), len(yi)
-    simplex = np.full((res_y, res_x), -1)
+    simplex = np.full((len(yi), len(xi)), -1)
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     low, high = corners.min(axis=1), corners.max(axis=1)
-    cols = np.searchsorted(xi, [low[:, 0], high[:, 0]], side="left")
-    cols[1] = np.searchsorted(xi, high[:, 0], side="right")
-    rows = (
-        np.searchsorted(yi, low[:, 1], side="left"),
-        np.searchsorted(yi, high[:, 1], side="right"),
-    )
-    tol = 1e-10
+    c0s, c1s = np.searchsorted(xi, low[:, 0]), np.searchsorted(xi, high[:, 0], "right")
+    r0s, r1s = np.searchsorted(yi, low[:, 1]), np.searchsorted(yi, high[:, 1], "right")
     transform = _affine_transforms(tri)
-    for index in range(len(corners)):
-        r0, r1, c0, c1 = rows[0][index], rows[1][index], cols[0][index], cols[1][index]
+    for index, (r0, r1, c0, c1) in enumerate(zip(r0s, r1s, c0s, c1s, strict=True)):
         if r0 >= r1 or c0 >= c1 or not np.isfinite(transform[index]).all():
             continue  # flat triangle or no pixel centre in its box
         xx, yy = np.meshgrid(xi[c0:c1], yi[r0:r1])
         xy = np.column_stack([xx.ravel(), yy.ravel()])
         bary = _barycentric(transform, np.full(len(xy), index), xy)
-        hit = (bary >= -tol).all(axis=1).reshape(xx.shape)
+        hit = (bary >= -1e-10).all(axis=1).reshape(xx.shape)
         block = simplex[r0:r1, c0:c1]
         block[hit & (block < 0)] = index
     return simplex.ravel()
@@ -364,28 +337,26 @@ def build_operator(tri, simplex, xy, image_interp):
 
     And, for ``'cubic'``, the GradientMap giving the gradients (else None).
     """
-    points, rows = tri.points, np.arange(len(xy))
-    n_points = len(points)
+    points, n_points = tri.points, len(tri.points)
+    gradients, n_cols = None, n_points
     if image_interp == "nearest":
-        _, nearest = cKDTree(points).query(xy)
-        op = sparse.csr_matrix((np.ones(len(xy)), (rows, nearest)),
-                               shape=(len(xy), n_points))  # fmt: skip
-        return op, None
-    bary = _barycentric(_affine_transforms(tri), simplex, xy)
-    vertices = tri.simplices[simplex]
-    if image_interp == "linear":
-        op = sparse.csr_matrix((bary.ravel(), (np.repeat(rows, 3), vertices.ravel())),
-                               shape=(len(xy), n_points))  # fmt: skip
-        return op, None
-    weights = _clough_tocher_weights(tri, simplex, bary)
-    # columns: values of all points, then d/dx and d/dy of all points
-    cols = np.concatenate([vertices, n_points + 2 * vertices,
-                           n_points + 2 * vertices + 1], axis=1)  # fmt: skip
-    # reorder the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y) to match
-    weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
-    op = sparse.csr_matrix((weights.ravel(), (np.repeat(rows, 9), cols.ravel())),
-                           shape=(len(xy), 3 * n_points))  # fmt: skip
-    return op, GradientMap(points, tri)
+        weights = np.ones((len(xy), 1))
+        cols = cKDTree(points).query(xy)[1][:, np.newaxis]
+    else:
+        bary = _barycentric(_affine_transforms(tri), simplex, xy)
+        weights, cols = bary, tri.simplices[simplex]
+    if image_interp == "cubic":
+        # the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y), reordered to match
+        # the columns: values of all points, then d/dx and d/dy of all points
+        weights = _clough_tocher_weights(tri, simplex, bary)
+        weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
+        cols = np.concatenate([cols, n_points + 2 * cols, n_points + 2 * cols + 1],
+                              axis=1)  # fmt: skip
+        gradients, n_cols = GradientMap(points, tri), 3 * n_points
+    rows = np.repeat(np.arange(len(xy)), weights.shape[1])
+    op = sparse.csr_matrix((weights.ravel(), (rows, cols.ravel())),
+                           shape=(len(xy), n_cols))  # fmt: skip
+    return op, gradients
 
 
 def small_product(a, b):
@@ -393,29 +364,82 @@ def small_product(a, b):
     return np.einsum("ij,jk->ik", a, b, optimize=False)
 
 
-EXTRAPOLATED = ("show", "fade", "hide")
-# a pixel centre this close to the hull's edge (relative to the hull's size)
-# counts as inside: exactly on the edge, or off it by rounding
-HULL_TOL = 1e-9
+# -- the map's exact outline and its edge padding --------------------------------
+
+N_ARC = 1440  # vertices of the head circle: off by r * 2.4e-6 at most
 
 
-def hull_mask(pos, xi, yi):
-    """Whether each pixel centre ``(xi[j], yi[i])`` lies in the convex hull of ``pos``.
+def region_path(interp):
+    """Return the drawn region of ``interp`` as a closed Path, in its units."""
+    origin, radius = interp.sphere[:2], interp.clip_radius
+    angles = np.linspace(0.0, 2 * np.pi, N_ARC, endpoint=False)
+    disc = origin + radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    region = disc
+    if interp.mask_polygon is not None:  # 'local': the disc cut by the polygon
+        mask = np.asarray(interp.mask_polygon, float)
+        hull = _hull(mask)  # (or, not convex, the polygon cut by the disc)
+        convex = len(hull) == len(mask)
+        region = _clipped(disc, hull) if convex else _clipped(mask, disc)
+    if interp.extrapolated == "hide":
+        region = _clipped(region, _hull(interp.pos))
+    region = _clipped(region, _hull(interp.points))  # where the triangles reach
+    if len(region) < 3:  # nothing drawn: a path that covers no pixel
+        return Path(np.zeros((3, 2)), closed=True)
+    return Path(np.concatenate([region, region[:1]]), closed=True)
 
-    Row by row: a row's pixels inside a convex polygon are one span.
+
+def padding(interp):
+    """Return, for every cell (raveled), the inside rank of the nearest inside cell.
+
+    Inside cells point to themselves; None when no cell is inside.
     """
-    pos = np.asarray(pos, float)
-    xi, yi = np.asarray(xi, float), np.asarray(yi, float)
-    # each edge: unit normal (nx, ny) and offset, nx*x + ny*y + offset <= 0
-    # inside (qhull's equations, pointing outward)
-    nx, ny, offset = ConvexHull(pos).equations.T
-    tol = HULL_TOL * float(np.ptp(pos, axis=0).max())
-    # per edge and row: nx * x <= room
-    room = tol - offset[:, np.newaxis] - ny[:, np.newaxis] * yi
-    right, left, flat = nx > 0, nx < 0, nx == 0
-    high = np.min(room[right] / nx[right, np.newaxis], axis=0, initial=np.inf)
-    low = np.max(room[left] / nx[left, np.newaxis], axis=0, initial=-np.inf)
-    rows = (room[flat] >= 0).all(axis=0)  # a horizontal edge bounds rows
-    inside = (xi >= low[:, np.newaxis]) & (xi <= high[:, np.newaxis])
-    inside &= rows[:, np.newaxis]
-    return inside
+    inside = interp.inside.ravel()
+    if not inside.any():
+        return None
+    rank = np.full(inside.size, -1, np.intp)
+    rank[inside] = np.arange(int(inside.sum()))
+    outside = np.flatnonzero(~inside)
+    # the nearest inside cell is on the edge (a step towards the outside cell
+    # from any other would be nearer): search those only
+    grid = interp.inside
+    edge = grid.copy()
+    edge[1:-1, 1:-1] &= ~(grid[:-2, 1:-1] & grid[2:, 1:-1] & grid[1:-1, :-2]
+                          & grid[1:-1, 2:])  # fmt: skip
+    edge = np.flatnonzero(edge.ravel())
+    cells = np.column_stack(np.divmod(np.arange(inside.size), interp.res))
+    nearest = cKDTree(cells[edge]).query(cells[outside])[1]
+    rank[outside] = rank[edge[nearest]]
+    return rank
+
+
+def _hull(points):
+    """Return the convex hull's vertices, counter-clockwise."""
+    return points[ConvexHull(points).vertices]
+
+
+def _clipped(polygon, convex):
+    """Return the part of ``polygon`` inside ``convex`` (counter-clockwise).
+
+    Sutherland-Hodgman: one pass per edge of the convex polygon.
+    """
+    starts, ends = convex, np.roll(convex, -1, axis=0)
+    # the edges with a vertex of the polygon beyond them: the others cannot cut
+    edges = (ends - starts)[:, np.newaxis]
+    offsets = polygon[np.newaxis] - starts[:, np.newaxis]
+    beyond = (edges[..., 0] * offsets[..., 1] < edges[..., 1] * offsets[..., 0]).any(1)
+    for start, end in zip(starts[beyond], ends[beyond], strict=True):
+        if len(polygon) == 0:
+            break
+        edge = end - start
+        # left of the edge (inside a counter-clockwise polygon): side >= 0
+        offset = polygon - start
+        side = edge[0] * offset[:, 1] - edge[1] * offset[:, 0]
+        following, side_next = np.roll(polygon, -1, axis=0), np.roll(side, -1)
+        keep = side >= 0
+        crosses = keep != (side_next >= 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(crosses, side / (side - side_next), 0.0)
+        crossing = polygon + t[:, np.newaxis] * (following - polygon)
+        points = np.stack([polygon, crossing], axis=1)
+        polygon = points[np.column_stack([keep, crosses])]
+    return polygon

@@ -9,6 +9,7 @@ beyond the sensors' convex hull the map is extrapolated (``beyond_sensors=
 (:func:`scalp_interpolator`).
 """
 
+import dataclasses
 import functools
 from numbers import Real
 
@@ -16,21 +17,20 @@ import numpy as np
 from matplotlib.path import Path
 from mne.defaults import HEAD_SIZE_DEFAULT
 from mne.utils import logger
-from scipy.spatial import Delaunay, QhullError, cKDTree
+from scipy.spatial import ConvexHull, Delaunay, QhullError, cKDTree
 
 from .._checks import MIN_CHANNELS, as_float_array, check_int, check_option
 from ._clough_tocher import (
-    EXTRAPOLATED,
     _extra_points,
     _extra_value_map,
     _median_spacing,
     _rasterize,
     _triangulate,
     build_operator,
-    hull_mask,
+    padding,
+    region_path,
     small_product,
 )
-from ._edges import padding, region_path
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 MAX_ARRAY_BYTES = 2 * 1024**3  # no larger array is allocated: say how to stream
@@ -105,7 +105,8 @@ class ScalpInterpolator:
                  border="mean", res=64, sphere=None, ch_type=None,
                  extrapolated="show"):  # fmt: skip
         self.pos = _check_pos(pos)
-        self.extrapolated = check_option("extrapolated", extrapolated, EXTRAPOLATED)
+        self.extrapolated = check_option("extrapolated", extrapolated,
+                                         ("show", "fade", "hide"))  # fmt: skip
         self.image_interp = check_option(
             "image_interp", image_interp, ("cubic", "linear", "nearest")
         )
@@ -139,12 +140,17 @@ class ScalpInterpolator:
         self.triangulation = _triangulate(sensor_tri, extra, self.extrapolate)
         self._extra_map = _extra_value_map(self.triangulation, len(self.pos),
                                            self.border)  # fmt: skip
-        self.inside = self._inside_mask()
-        xy = self._pixel_xy()[self.inside.ravel()]
+        # pixels beyond the triangulation (possible with 'local') stay empty
+        simplex = _rasterize(self.triangulation, self.xi, self.yi)
+        xy, inside = self._pixel_xy(), self._disc() & (simplex >= 0)
+        if self.extrapolated == "hide":
+            inside &= self.hull.ravel()
+        if self.mask_polygon is not None:
+            inside &= Path(self.mask_polygon).contains_points(xy)
+        self.inside = inside.reshape(self.res, self.res)
         self._operator, self._gradient_map = build_operator(
-            self.triangulation, self._pixel_simplex[self.inside.ravel()], xy,
-            self.image_interp,
-        )  # fmt: skip
+            self.triangulation, simplex[inside], xy[inside], self.image_interp
+        )
         self._operator_lowp = None
 
     @functools.cached_property
@@ -208,9 +214,8 @@ class ScalpInterpolator:
         if values.ndim == 2:
             _check_output_size(len(values), self.res**2, 8, "images", self.res)
         frames = self.interpolate_inside(values[np.newaxis] if single else values)
-        images = np.full((len(frames), self.res * self.res), np.nan)
-        images[:, self.inside.ravel()] = frames
-        images = images.reshape(-1, self.res, self.res)
+        images = np.full((len(frames), self.res, self.res), np.nan)
+        images[:, self.inside] = frames
         return images[0] if single else images
 
     def interpolate_inside(self, values, *, dtype=np.float64):
@@ -243,10 +248,12 @@ class ScalpInterpolator:
             raise ValueError("values must be finite; got NaN or inf.")
         _check_output_size(len(values), int(self.inside.sum()),
                            np.dtype(dtype).itemsize, "pixels", self.res)  # fmt: skip
-        node_values = self._node_values(values.T)
+        # values at all points: the channels, then the extra points
+        matrix, offset = self._extra_map
+        extra = small_product(matrix, values.T) + offset[:, np.newaxis]
+        node_values = np.concatenate([values.T, extra])
         if self._gradient_map is not None:
-            gradients = self._gradient_map(node_values)
-            node_values = np.concatenate([node_values, gradients])
+            node_values = np.concatenate([node_values, self._gradient_map(node_values)])
         operator = self._operator
         if dtype != np.float64:
             if self._operator_lowp is None or self._operator_lowp.dtype != dtype:
@@ -256,12 +263,6 @@ class ScalpInterpolator:
 
     # -- construction -------------------------------------------------------
 
-    def _node_values(self, channel_values):
-        """Values at all points (channels, then extras), shape (n_points, n)."""
-        matrix, offset = self._extra_map
-        extra = small_product(matrix, channel_values) + offset[:, np.newaxis]
-        return np.concatenate([channel_values, extra])
-
     def _pixel_xy(self):
         xx, yy = np.meshgrid(self.xi, self.yi)
         return np.column_stack([xx.ravel(), yy.ravel()])
@@ -269,18 +270,6 @@ class ScalpInterpolator:
     def _disc(self):
         """Return the pixels (raveled) within the head circle."""
         return np.hypot(*(self._pixel_xy() - self.sphere[:2]).T) <= self.clip_radius
-
-    def _inside_mask(self):
-        xy = self._pixel_xy()
-        inside = self._disc()
-        if self.extrapolated == "hide":
-            inside &= self.hull.ravel()
-        if self.mask_polygon is not None:
-            inside &= Path(self.mask_polygon).contains_points(xy)
-        # pixels beyond the triangulation (possible with 'local') stay empty
-        self._pixel_simplex = _rasterize(self.triangulation, self.xi, self.yi)
-        inside &= self._pixel_simplex >= 0
-        return inside.reshape(self.res, self.res)
 
 
 # -- validation ---------------------------------------------------------------
@@ -381,36 +370,30 @@ def _check_sphere(sphere):
 MAX_ENTRIES = 4  # interpolators kept: a few MB each at res=256
 
 
+@dataclasses.dataclass(frozen=True)
 class _Geometry:
     """An interpolator's arguments, equal when their exact bytes are (not rounded)."""
 
-    def __init__(self, pos, kwargs):
-        self.pos, self.kwargs = pos, kwargs
-        items = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
-        self.key = (_frozen(pos), items)
-        self._hash = hash(self.key)  # TypeError: not comparable
-
-    def __eq__(self, other):
-        return self.key == other.key
-
-    def __hash__(self):
-        return self._hash
+    key: tuple
+    build: functools.partial = dataclasses.field(compare=False)
 
 
 # least recently used dropped; thread-safe (two threads may both build one);
 # errors are not cached
 @functools.lru_cache(maxsize=MAX_ENTRIES)
 def _cached(geometry):
-    return ScalpInterpolator(geometry.pos, **geometry.kwargs)
+    return geometry.build()
 
 
 def scalp_interpolator(pos, **kwargs):
     """Return the :class:`ScalpInterpolator` of this geometry, built at most once."""
     try:
-        geometry = _Geometry(pos, kwargs)
+        items = tuple(sorted((name, _frozen(value)) for name, value in kwargs.items()))
+        key = (_frozen(pos), items)
+        hash(key)
     except TypeError:  # an argument that cannot be compared: build anew
         return ScalpInterpolator(pos, **kwargs)
-    return _cached(geometry)
+    return _cached(_Geometry(key, functools.partial(ScalpInterpolator, pos, **kwargs)))
 
 
 def cache_info():
@@ -419,9 +402,7 @@ def cache_info():
     return {"hits": info.hits, "misses": info.misses, "size": info.currsize}
 
 
-def cache_clear():
-    """Drop every kept interpolator and reset the counts."""
-    _cached.cache_clear()
+cache_clear = _cached.cache_clear  # drop every kept interpolator, reset the counts
 
 
 def _frozen(value):
@@ -447,3 +428,23 @@ def extrapolated_pixels(interp):
         f"are {done}."
     )
     return None if interp.extrapolated == "hide" else ~interp.hull[interp.inside]
+
+
+def hull_mask(pos, xi, yi):
+    """Whether each pixel centre ``(xi[j], yi[i])`` lies in the convex hull of ``pos``.
+
+    Row by row: a row's pixels inside a convex polygon are one span.
+    """
+    # each edge: unit normal (nx, ny) and offset, nx*x + ny*y + offset <= 0
+    # inside (qhull's equations, pointing outward)
+    nx, ny, offset = ConvexHull(pos).equations.T
+    # a pixel centre this close to the hull's edge (relative to the hull's size)
+    # counts as inside: exactly on the edge, or off it by rounding
+    tol = 1e-9 * float(np.ptp(pos, axis=0).max())
+    # per edge and row: nx * x <= room
+    room = tol - offset[:, np.newaxis] - ny[:, np.newaxis] * yi
+    right, left, flat = nx > 0, nx < 0, nx == 0
+    high = np.min(room[right] / nx[right, np.newaxis], axis=0, initial=np.inf)
+    low = np.max(room[left] / nx[left, np.newaxis], axis=0, initial=-np.inf)
+    rows = (room[flat] >= 0).all(axis=0)  # a horizontal edge bounds rows
+    return (xi >= low[:, None]) & (xi <= high[:, None]) & rows[:, None]
