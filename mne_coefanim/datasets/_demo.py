@@ -8,6 +8,7 @@ takes several seconds, so :func:`load_demo` caches the results in an ``.npz`` fi
 """
 
 import os
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ import numpy as np
 from mne.utils import logger, verbose
 
 from .._checks import check_int, check_type
-from ..io._writers import atomic_output
 from ._simulation import (
     _N_NOISE_SOURCES,
     N_EPOCHS,
@@ -316,14 +316,26 @@ def _cache_problem(npz, expected):
 
 
 def _write_cache(path, arrays):
-    """Publish the file whole, as the writers do; log an OSError."""
+    """Write atomically (a temporary file, then a rename); log an OSError.
+
+    Its own few lines, not the writers' ``atomic_output``: the demo is an
+    input, and inputs import nothing downstream (one-way flow).
+    """
+    folder = os.path.dirname(path)
+    tmp_name = None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with atomic_output(path, overwrite=True) as tmp, open(tmp, "wb") as fid:
-            np.savez(fid, **arrays)
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=".demo-", suffix=".npz.tmp", delete=False
+        ) as tmp:
+            tmp_name = tmp.name
+            np.savez(tmp, **arrays)
+        os.replace(tmp_name, path)
         logger.info(f"Cached the demo decoders in {path}.")
     except OSError as err:
         logger.info(f"Could not write the demo cache {path} ({err}).")
+        if tmp_name is not None and os.path.exists(tmp_name):
+            os.remove(tmp_name)
 
 
 def _describe(n_subjects, n_folds, seed):
