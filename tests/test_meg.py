@@ -51,3 +51,15 @@ def test_too_few_gradiometer_pairs_are_refused(evoked):
     with pytest.raises(ValueError, match=r"info must place at least 4 channels.*got 3"):
         mc.animate_coefs(evoked, ch_type="grad", picks=names, res=32, dpi=40,
                          show=False, verbose=False)  # fmt: skip
+
+
+def test_display_scalings_are_mnes_defaults():
+    """The display scalings written out (``mne.defaults`` is no public API)
+    equal MNE's own, so µV and fT mean what they mean in MNE's plots."""
+    from mne.defaults import DEFAULTS
+
+    from mne_coefanim.scene._channels import SI_SCALINGS
+
+    for ch_type, (factor, unit) in SI_SCALINGS.items():
+        assert (DEFAULTS["scalings"][ch_type], DEFAULTS["units"][ch_type]) == (
+            factor, unit)  # fmt: skip
