@@ -13,7 +13,6 @@ import numpy as np
 from ._parts import (
     CURSOR_ZORDER,
     TimeLabel,
-    check_titles,
     colorbar_labels,
     contour_levels,
     draw_colorbars,
@@ -137,7 +136,6 @@ class CoefFigure:
     def _draw(self, scene, look, dpi, pyplot):
         """Draw everything that does not change from frame to frame."""
         titles, scores = scene.titles, scene.scores
-        check_titles(look.title, titles)  # else they fail at the first draw
         width, height, rects = _layout(
             len(titles), any(titles), scores, look.colorbar,
             n_colorbars=len(self.tables), n_rows=scene.n_rows,

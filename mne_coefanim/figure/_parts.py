@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import offset_copy
 
-from .._checks import check_frame_size, check_mathtext, frame_shape
+from .._checks import check_frame_size, frame_shape
 
 MASK_PARAMS = dict(
     marker="o", markerfacecolor="w", markeredgecolor="k", linewidth=0, markersize=4
@@ -22,7 +22,6 @@ MASK_PARAMS = dict(
 MAP_ZORDER, CONTOUR_ZORDER, OUTLINE_ZORDER, SENSOR_ZORDER, MASK_ZORDER = range(5)
 CURSOR_ZORDER = 3.5  # over spines, ticks, texts: as files blend the cursors
 OUTSIDE = 256  # the maps' index of the pixels outside the head
-OUTLINE_PARTS = ("head", "nose", "ear_left", "ear_right")
 LABEL_FONTSIZE = 10
 # the fewest decimals shown, and the most tried for frames to read apart
 DECIMALS = {"s": (3, 12), "ms": (0, 9)}
@@ -49,13 +48,6 @@ def new_figure(figsize, dpi, *, pyplot, fewer="panels side by side"):
         FigureCanvasAgg(fig)  # sets fig.canvas
     fig.patch.set_facecolor("white")
     return fig
-
-
-def check_titles(title, panel_titles):
-    """Refuse a title whose mathtext (between $ signs) matplotlib cannot parse."""
-    check_mathtext("title", title)
-    for panel_title in panel_titles:
-        check_mathtext("panel title (data key)", panel_title)
 
 
 def index_cmap(tables):

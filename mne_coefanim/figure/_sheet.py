@@ -13,7 +13,6 @@ import numpy as np
 
 from .._checks import check_int
 from ._parts import (
-    check_titles,
     contour_levels,
     draw_colorbars,
     draw_contours,
@@ -79,7 +78,6 @@ def sheet_columns(ncols, n_maps, n_panels):
 def draw_sheet(scene, look, maps, *, n_cols, dpi, note=None, pyplot=True):
     """Draw the sheet of ``maps`` (SheetMap, panel after panel); return the figure."""
     titles, several = scene.titles, len(scene.titles) > 1
-    check_titles(look.title, titles)  # else they fail at the first draw
     layout = partial(
         sheet_layout, n_rows=len(titles) if several else math.ceil(len(maps) / n_cols),
         n_cols=n_cols, row_labels=several,
