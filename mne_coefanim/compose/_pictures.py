@@ -404,7 +404,10 @@ def draw_whole(canvas, changed):
 def agg_canvas(fig, dpi):
     """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
     original_canvas, original_dpi = fig.canvas, fig.dpi
-    canvas = FigureCanvasAgg(fig)
+    # a plain Agg canvas (no GUI behind it) is the figure's own: its renderer
+    # has laid out the texts already (e.g. the colour bars', when measured)
+    reuse = type(original_canvas) is FigureCanvasAgg
+    canvas = original_canvas if reuse else FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
     try:
         yield canvas
