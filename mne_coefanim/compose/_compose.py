@@ -432,8 +432,11 @@ def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
     poor = distance > far
     if n_max < 1 or weights[poor].sum() <= share * weights.sum():
         return np.zeros((0, 3), np.uint8)
-    sample = np.repeat(blends[poor], np.minimum(weights[poor], 8), axis=0)
-    sample = sample[:: len(sample) // 4096 + 1]  # plenty for a median cut
+    # every k-th row of the blends repeated by weight (at most 8), without
+    # repeating them: plenty for a median cut
+    ends = np.cumsum(np.minimum(weights[poor], 8))
+    rows = np.arange(0, ends[-1], ends[-1] // 4096 + 1)
+    sample = blends[poor][np.searchsorted(ends, rows, side="right")]
     quantized = Image.fromarray(sample[np.newaxis]).quantize(
         n_max, method=Image.Quantize.MEDIANCUT)  # fmt: skip
     n_used = len(np.unique(np.asarray(quantized)))
