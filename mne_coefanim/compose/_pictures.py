@@ -302,9 +302,12 @@ def label_sprites(label, texts, canvas):
     slots = label.slot_texts()
     sprites = {}
     # search each picture only near the label (not the whole canvas)
-    for artist in slots:
+    # the slots are one box shifted right slot by slot: the first and the
+    # last span them all
+    ends = [slots[0], slots[-1]]
+    for artist in ends:
         artist.set_text("8")
-    box = Bbox.union([s.get_window_extent(renderer) for s in slots]).padded(8)
+    box = Bbox.union([s.get_window_extent(renderer) for s in ends]).padded(8)
     near = pixel_box(box, (int(renderer.height), int(renderer.width)))
     top, left = near[0].start, near[1].start
     for slot, char in sorted(needed):
