@@ -432,11 +432,9 @@ def blend_colors(blends, weights, lookup, n_max, far=12.0, share=0.05):
     poor = distance > far
     if n_max < 1 or weights[poor].sum() <= share * weights.sum():
         return np.zeros((0, 3), np.uint8)
-    # every k-th row of the blends repeated by weight (at most 8), without
-    # repeating them: plenty for a median cut
-    ends = np.cumsum(np.minimum(weights[poor], 8))
-    rows = np.arange(0, ends[-1], ends[-1] // 4096 + 1)
-    sample = blends[poor][np.searchsorted(ends, rows, side="right")]
+    ends = np.cumsum(np.minimum(weights[poor], 8))  # each repeated by weight <= 8
+    rows = np.arange(0, ends[-1], ends[-1] // 4096 + 1)  # plenty for a median cut
+    sample = blends[poor][np.searchsorted(ends, rows, side="right")]  # no repeat
     quantized = Image.fromarray(sample[np.newaxis]).quantize(
         n_max, method=Image.Quantize.MEDIANCUT)  # fmt: skip
     n_used = len(np.unique(np.asarray(quantized)))

@@ -302,9 +302,7 @@ def label_sprites(label, texts, canvas):
     slots = label.slot_texts()
     sprites = {}
     # search each picture only near the label (not the whole canvas)
-    # the slots are one box shifted right slot by slot: the first and the
-    # last span them all
-    ends = [slots[0], slots[-1]]
+    ends = [slots[0], slots[-1]]  # one box shifted slot by slot: these span all
     for artist in ends:
         artist.set_text("8")
     box = Bbox.union([s.get_window_extent(renderer) for s in ends]).padded(8)
@@ -414,8 +412,7 @@ def draw_whole(canvas, changed):
 def agg_canvas(fig, dpi):
     """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
     original_canvas, original_dpi = fig.canvas, fig.dpi
-    # a plain Agg canvas (no GUI behind it) is the figure's own: its renderer
-    # has laid out the texts already (e.g. the colour bars', when measured)
+    # a plain Agg canvas (no GUI) is reused: its renderer laid out the texts
     reuse = type(original_canvas) is FigureCanvasAgg
     canvas = original_canvas if reuse else FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
