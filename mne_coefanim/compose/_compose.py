@@ -152,7 +152,7 @@ class FrameCompositor:
     @contextmanager
     def rendering(self):
         """Render through an Agg canvas at the output dpi, then restore."""
-        with agg_canvas(self.layers.fig, self.dpi) as self._canvas:
+        with agg_canvas(self.layers.fig, self.dpi, reuse=True) as self._canvas:
             yield
 
     def compose(self, index, levels, masks=None, images=None):

@@ -409,11 +409,14 @@ def draw_whole(canvas, changed):
 
 
 @contextmanager
-def agg_canvas(fig, dpi):
-    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi."""
+def agg_canvas(fig, dpi, *, reuse=False):
+    """Draw ``fig`` through an Agg canvas at ``dpi``; restore canvas and dpi.
+
+    ``reuse``: through the figure's own canvas when plain Agg (no GUI behind
+    it), whose renderer has laid out the texts already.
+    """
     original_canvas, original_dpi = fig.canvas, fig.dpi
-    # a plain Agg canvas (no GUI) is reused: its renderer laid out the texts
-    reuse = type(original_canvas) is FigureCanvasAgg
+    reuse = reuse and type(original_canvas) is FigureCanvasAgg
     canvas = original_canvas if reuse else FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
     try:
