@@ -27,10 +27,9 @@ from ._clough_tocher import (
     _rasterize,
     _triangulate,
     build_operator,
-    padding,
-    region_path,
     small_product,
 )
+from ._outline import padding, region_path
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 MAX_ARRAY_BYTES = 2 * 1024**3  # no larger array is allocated: say how to stream
