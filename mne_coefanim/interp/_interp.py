@@ -268,7 +268,8 @@ class ScalpInterpolator:
 
     def _disc(self):
         """Return the pixels (raveled) within the head circle."""
-        return np.hypot(*(self._pixel_xy() - self.sphere[:2]).T) <= self.clip_radius
+        (x0, y0), radius = self.sphere[:2], self.clip_radius  # no grid of x, y
+        return (np.hypot(self.xi - x0, self.yi[:, None] - y0) <= radius).ravel()
 
 
 # -- validation ---------------------------------------------------------------

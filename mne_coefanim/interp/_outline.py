@@ -55,8 +55,10 @@ def padding(interp):
     edge[1:-1, 1:-1] &= ~(grid[:-2, 1:-1] & grid[2:, 1:-1] & grid[1:-1, :-2]
                           & grid[1:-1, 2:])  # fmt: skip
     edge = np.flatnonzero(edge.ravel())
-    cells = np.column_stack(np.divmod(np.arange(inside.size), interp.res))
-    nearest = cKDTree(cells[edge]).query(cells[outside])[1]
+    # (row, column) of these cells only: divmod of every cell costs more
+    edge_rc, outside_rc = (np.column_stack(np.divmod(c, interp.res))
+                           for c in (edge, outside))  # fmt: skip
+    nearest = cKDTree(edge_rc).query(outside_rc)[1]
     rank[outside] = rank[edge[nearest]]
     return rank
 
