@@ -103,24 +103,28 @@ def _clough_tocher_weights(patches, simplex, bary):
     low = np.minimum(np.minimum(bary[0], bary[1]), bary[2])
     patch = np.where(bary[0] == low, 0, np.where(bary[1] == low, 1, 2))
     weights = np.empty((len(low), 9))
+    # a full array of exponents: for a scalar 2 numpy squares, which can round
+    # differently from pow
+    exponents = np.repeat([[2.0], [3.0]], len(low), axis=1)
     for vertex, (powers, multinomial, table) in enumerate(patches):
         pixels = np.flatnonzero(patch == vertex)
         u, w = [other for other in range(3) if other != vertex]
-        low_here = low[pixels]
-        coords = np.stack([bary[u, pixels] - low_here, bary[w, pixels] - low_here,
-                           3 * low_here])  # fmt: skip
         # each coordinate's powers 0..3 once, then one gather per control
         # point; x ** 0 and x ** 1 are exact, so pow (most of the cost) runs
         # for 2 and 3 only; the patch's own vertex is at power 0: its factor 1
         # left out of the products changes no bit
-        table_pow = np.empty(coords.shape + (4,))
-        table_pow[..., 0], table_pow[..., 1] = 1.0, coords
-        table_pow[..., 2:] = coords[..., np.newaxis] ** np.array([2.0, 3.0])
-        product = table_pow[0][:, powers[:, u]]
+        n_here = len(pixels)
+        table_pow = np.empty((3, 4, n_here))  # (coordinate, power, pixel)
+        table_pow[:, 0], coords = 1.0, table_pow[:, 1]
+        low_here = low[pixels]
+        np.subtract(bary[[u, w]][:, pixels], low_here, out=coords[:2])
+        np.multiply(3, low_here, out=coords[2])
+        np.power(coords[:, np.newaxis], exponents[:, :n_here], out=table_pow[:, 2:])
+        product = table_pow[0][powers[:, u]]  # (control point, pixel)
         for axis, coord in ((w, 1), (3, 2)):
-            product = product * table_pow[coord][:, powers[:, axis]]
-        bernstein = multinomial * product
-        weights[pixels] = np.einsum("pc,pcd->pd", bernstein, table[simplex[pixels]])
+            product = product * table_pow[coord][powers[:, axis]]
+        bernstein = multinomial[:, np.newaxis] * product
+        weights[pixels] = np.einsum("cp,pcd->pd", bernstein, table[simplex[pixels]])
     return weights
 
 
@@ -317,20 +321,21 @@ def _rasterize(tri, xi, yi):
     # costs more); flat triangles and boxes without a pixel centre have none
     sizes = np.maximum(widths, 0) * np.maximum(heights, 0)
     sizes[~np.isfinite(transform).all(axis=0)] = 0
-    ends = np.cumsum(sizes)
-    first = np.full(len(xi) * len(yi), ends[-1])  # per pixel, its first candidate
-    for start in range(0, ends[-1], _CHUNK):
-        candidate = np.arange(start, min(start + _CHUNK, ends[-1]))
-        owner = np.searchsorted(ends, candidate, "right")
-        rows, cols = np.divmod(candidate - (ends - sizes)[owner], widths[owner])
+    owners = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    starts = np.cumsum(sizes) - sizes  # each box's first candidate
+    first = np.full(len(xi) * len(yi), len(owners))  # per pixel, its first candidate
+    for start in range(0, len(owners), _CHUNK):
+        candidate = np.arange(start, min(start + _CHUNK, len(owners)))
+        owner = owners[start : start + _CHUNK]
+        rows, cols = np.divmod(candidate - starts[owner], widths[owner])
         rows += r0s[owner]
         cols += c0s[owner]
         bary = _barycentric(transform, owner, xi[cols], yi[rows])
         hit = (bary >= -1e-10).all(axis=0)
         np.minimum.at(first, rows[hit] * len(xi) + cols[hit], candidate[hit])
     simplex = np.full(len(first), -1)
-    found = first < ends[-1]
-    simplex[found] = np.searchsorted(ends, first[found], "right")
+    found = first < len(owners)
+    simplex[found] = owners[first[found]]
     return simplex
 
 
