@@ -21,6 +21,7 @@ from ._outline import _hull
 # Up to this many points the gradient map is a dense G (at most 4 MiB, faster
 # than sparse solves); beyond, G would grow as n_points ** 2 (1.6 GB for 10,000).
 DENSE_GRADIENTS_MAX_POINTS = 512
+_RHS_BLOCK = 32  # right-hand sides per sparse solve
 
 
 class GradientMap:
@@ -36,13 +37,25 @@ class GradientMap:
             dense = len(points) <= DENSE_GRADIENTS_MAX_POINTS
         self.shape = linear.shape
         self._factor, self._linear = splu(hessian), linear.tocsr()
-        self.matrix = -self._factor.solve(linear.toarray()) if dense else None
+        self.matrix = _solved(self._factor, linear.toarray()) if dense else None
 
     def __call__(self, values):
         """Return the gradients, shape (2 * n_points, n), of values (n_points, n)."""
         if self.matrix is not None:
             return small_product(self.matrix, values)
         return -self._factor.solve(np.asfortranarray(self._linear @ values))
+
+
+def _solved(factor, rhs):
+    """Return ``-H^-1 rhs`` (``factor``: the LU of H), in blocks of right-hand sides.
+
+    In blocks OpenBLAS stays on one thread: waking its threads costs 10-20 ms
+    on a busy machine, the solve 1 ms; and G is the same on any number of
+    cores (one solve of all columns on two threads rounds differently).
+    """
+    blocks = [rhs[:, start : start + _RHS_BLOCK]
+              for start in range(0, rhs.shape[1], _RHS_BLOCK)]  # fmt: skip
+    return -np.concatenate([factor.solve(np.asfortranarray(b)) for b in blocks], axis=1)
 
 
 def _gradient_system(points, tri):
