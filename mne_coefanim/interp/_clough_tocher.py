@@ -101,6 +101,7 @@ def _gradient_system(points, tri):
 # pixels per step: a step's arrays stay small, so that the allocator reuses
 # them (fresh pages cost more than the arithmetic in a fresh process)
 _CHUNK = 2048
+_CANDIDATES = 8192  # box pixels tested per step (fewer arrays each: more fit)
 
 
 def _clough_tocher_weights(patches, simplex, bary):
@@ -337,9 +338,9 @@ def _rasterize(tri, xi, yi):
     owners = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
     starts = np.cumsum(sizes) - sizes  # each box's first candidate
     first = np.full(len(xi) * len(yi), len(owners))  # per pixel, its first candidate
-    for start in range(0, len(owners), _CHUNK):
-        candidate = np.arange(start, min(start + _CHUNK, len(owners)))
-        owner = owners[start : start + _CHUNK]
+    for start in range(0, len(owners), _CANDIDATES):
+        candidate = np.arange(start, min(start + _CANDIDATES, len(owners)))
+        owner = owners[start : start + _CANDIDATES]
         rows, cols = np.divmod(candidate - starts[owner], widths[owner])
         rows += r0s[owner]
         cols += c0s[owner]
