@@ -101,16 +101,17 @@ def _gradient_system(points, tri):
 # pixels per step: a step's arrays stay small, so that the allocator reuses
 # them (fresh pages cost more than the arithmetic in a fresh process)
 _CHUNK = 2048
-_CANDIDATES = 8192  # box pixels tested per step (fewer arrays each: more fit)
+_CANDIDATES = 8192  # box pixels per rasterizing step (its arrays are smaller)
 
 
 def _clough_tocher_weights(patches, simplex, bary):
     """Weights of each pixel on its triangle's 9 degrees of freedom, (n_pixels, 9).
 
-    Each triangle is split at its centroid into three cubic Bezier patches
-    whose control points (indexed by the powers of the barycentric
-    coordinates of the vertices and centroid) are vectors of 9 coefficients
-    (:func:`_bezier_patches`): the Bernstein polynomials give the weights.
+    Ordered as the patches' tables. Each triangle is split at its centroid
+    into three cubic Bezier patches whose control points (indexed by the
+    powers of the barycentric coordinates of the vertices and centroid) are
+    vectors of 9 coefficients (:func:`_bezier_patches`): the Bernstein
+    polynomials give the weights.
     """
     # the pixel's patch is the one opposite its vertex of smallest weight
     # (the first, as argmin); there its coordinates are (b - min, 3 min)
@@ -356,8 +357,8 @@ def _rasterize(tri, xi, yi):
 def _affine_transforms(tri):
     """Barycentric transforms of all triangles as scipy's, transposed: (6, n_tri).
 
-    NaN: flat. Closed form: scipy's per-triangle LAPACK calls can be a thousand times
-    slower under a multithreaded OpenBLAS.
+    NaN: flat. Closed form: scipy's per-triangle LAPACK calls can be a
+    thousand times slower under a multithreaded OpenBLAS.
     """
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     a = corners[:, 0] - corners[:, 2]
@@ -430,10 +431,10 @@ def _dof_columns(tri, cubic):
     vertices = np.take_along_axis(tri.simplices, order, axis=1)
     if not cubic:
         return order, vertices
-    xy_of = order[:, [0, 0, 1, 1, 2, 2]], np.array([0, 1, 0, 1, 0, 1])
-    dofs = np.concatenate([order, 3 + 2 * xy_of[0] + xy_of[1]], axis=1)
-    n_points, vertex_xy = len(tri.points), vertices[:, [0, 0, 1, 1, 2, 2]]
-    return dofs, np.concatenate([vertices, n_points + 2 * vertex_xy + xy_of[1]], axis=1)
+    twice, xy = [0, 0, 1, 1, 2, 2], np.array([0, 1, 0, 1, 0, 1])  # d/dx, d/dy
+    dofs = np.concatenate([order, 3 + 2 * order[:, twice] + xy], axis=1)
+    gradients = len(tri.points) + 2 * vertices[:, twice] + xy
+    return dofs, np.concatenate([vertices, gradients], axis=1)
 
 
 def small_product(a, b):
