@@ -5,29 +5,23 @@ iteratively; surface and gradients are linear in the values, so here they
 are built once: each pixel's weights on its triangle's values and gradients,
 and the exact minimiser of the curvature energy (Nielson 1983).
 
-The map's exact outline: a cell gets a value where its centre lies in the
-drawn region (the head disc, cut to the sensors' neighbourhood for
-``extrapolate='local'``, to their convex hull for ``beyond_sensors='hide'``,
-and to the triangulation), so its boundary is a staircase of cells. MNE clips
-its image with the head patch, and Agg anti-aliases the clip; we do the same:
-:func:`region_path` is the region itself, which the figure clips the map with.
-The clip can show a little of cells whose centres lie outside the region:
-:func:`padding` gives every cell the value of the nearest cell that has one
-(edge padding), so what shows of them continues the map.
+The map's outline and its edge padding: :mod:`._outline`.
 """
 
 from itertools import product
 
 import numpy as np
-from matplotlib.path import Path
 from scipy import sparse
 from scipy.sparse.linalg import splu
-from scipy.spatial import ConvexHull, Delaunay, cKDTree
+from scipy.spatial import Delaunay, cKDTree
 from scipy.special import factorial
+
+from ._outline import _hull
 
 # Up to this many points the gradient map is a dense G (at most 4 MiB, faster
 # than sparse solves); beyond, G would grow as n_points ** 2 (1.6 GB for 10,000).
 DENSE_GRADIENTS_MAX_POINTS = 512
+_RHS_BLOCK = 32  # right-hand sides per sparse solve
 
 
 class GradientMap:
@@ -43,13 +37,25 @@ class GradientMap:
             dense = len(points) <= DENSE_GRADIENTS_MAX_POINTS
         self.shape = linear.shape
         self._factor, self._linear = splu(hessian), linear.tocsr()
-        self.matrix = -self._factor.solve(linear.toarray()) if dense else None
+        self.matrix = _solved(self._factor, linear.toarray()) if dense else None
 
     def __call__(self, values):
         """Return the gradients, shape (2 * n_points, n), of values (n_points, n)."""
         if self.matrix is not None:
             return small_product(self.matrix, values)
         return -self._factor.solve(np.asfortranarray(self._linear @ values))
+
+
+def _solved(factor, rhs):
+    """Return ``-H^-1 rhs`` (``factor``: the LU of H), in blocks of right-hand sides.
+
+    In blocks OpenBLAS stays on one thread: waking its threads costs 10-20 ms
+    on a busy machine, the solve 1 ms; and G is the same on any number of
+    cores (one solve of all columns on two threads rounds differently).
+    """
+    blocks = [rhs[:, start : start + _RHS_BLOCK]
+              for start in range(0, rhs.shape[1], _RHS_BLOCK)]  # fmt: skip
+    return -np.concatenate([factor.solve(np.asfortranarray(b)) for b in blocks], axis=1)
 
 
 def _gradient_system(points, tri):
@@ -92,41 +98,69 @@ def _gradient_system(points, tri):
     return hessian, linear
 
 
-# pixels per step (1.4 kB each): under 4 MB numpy asks for no huge pages, which
-# a fresh process would fault in and zero (0.12 s at 16,384 pixels, 0.02 s here)
+# pixels per step: a step's arrays stay small, so that the allocator reuses
+# them (fresh pages cost more than the arithmetic in a fresh process)
 _CHUNK = 2048
+_CANDIDATES = 8192  # box pixels per rasterizing step (its arrays are smaller)
 
 
-def _clough_tocher_weights(tri, simplex, bary):
+def _clough_tocher_weights(patches, simplex, bary):
     """Weights of each pixel on its triangle's 9 degrees of freedom, (n_pixels, 9).
 
-    Ordered ``(f0, f1, f2, g0x, g0y, g1x, g1y, g2x, g2y)``. Each triangle is
-    split at its centroid into three cubic Bezier patches whose control
-    points (indexed by the powers of the barycentric coordinates of the
-    vertices and centroid) are vectors of 9 coefficients: the Bernstein
-    polynomials give the weights directly.
+    Ordered as the patches' tables. Each triangle is split at its centroid
+    into three cubic Bezier patches whose control points (indexed by the
+    powers of the barycentric coordinates of the vertices and centroid) are
+    vectors of 9 coefficients (:func:`_bezier_patches`): the Bernstein
+    polynomials give the weights.
+    """
+    # the pixel's patch is the one opposite its vertex of smallest weight
+    # (the first, as argmin); there its coordinates are (b - min, 3 min)
+    low = np.minimum(np.minimum(bary[0], bary[1]), bary[2])
+    patch = np.where(bary[0] == low, 0, np.where(bary[1] == low, 1, 2))
+    weights = np.empty((len(low), 9))
+    # a full array of exponents: for a scalar 2 numpy squares, which can round
+    # differently from pow
+    exponents = np.repeat([[2.0], [3.0]], len(low), axis=1)
+    for vertex, (powers, multinomial, table) in enumerate(patches):
+        pixels = np.flatnonzero(patch == vertex)
+        u, w = [other for other in range(3) if other != vertex]
+        # each coordinate's powers 0..3 once, then one gather per control
+        # point; x ** 0 and x ** 1 are exact, so pow (most of the cost) runs
+        # for 2 and 3 only; the patch's own vertex is at power 0: its factor 1
+        # left out of the products changes no bit
+        n_here = len(pixels)
+        table_pow = np.empty((3, 4, n_here))  # (coordinate, power, pixel)
+        table_pow[:, 0], coords = 1.0, table_pow[:, 1]
+        low_here = low[pixels]
+        np.subtract(bary[[u, w]][:, pixels], low_here, out=coords[:2])
+        np.multiply(3, low_here, out=coords[2])
+        np.power(coords[:, np.newaxis], exponents[:, :n_here], out=table_pow[:, 2:])
+        product = table_pow[0][powers[:, u]]  # (control point, pixel)
+        for axis, coord in ((w, 1), (3, 2)):
+            product = product * table_pow[coord][powers[:, axis]]
+        bernstein = multinomial[:, np.newaxis] * product
+        weights[pixels] = np.einsum("cp,pcd->pd", bernstein, table[simplex[pixels]])
+    return weights
+
+
+def _bezier_patches(tri, dofs):
+    """Per patch (opposite vertex 0, 1, 2), its 10 control points.
+
+    Their powers (10, 4), multinomial coefficients and coefficients (n_tri,
+    10, 9), ordered by ``dofs``. The other patches' control points weigh
+    exactly 0 in a patch: summed from +0 in the same order, leaving them out
+    changes no bit.
     """
     cps = _control_points(tri)  # {(i, j, k, l): (n_triangles, 9)}
-    # the pixel's patch is the one opposite its vertex of smallest weight;
-    # in that patch its coordinates are (b - min, 3 min)
-    low = bary.min(axis=1, keepdims=True)
-    coords = np.column_stack([bary - low, 3 * low])
     powers = np.array(list(cps))  # (20, 4)
     multinomial = 6 / factorial(powers).prod(axis=1)
-    table = np.stack(list(cps.values()), axis=1)  # (n_triangles, 20, 9)
-    weights = np.empty((len(bary), 9))
-    for start in range(0, len(bary), _CHUNK):  # bounded memory at any res
-        part = slice(start, start + _CHUNK)
-        # each coordinate's powers 0..3 once, then one gather per control
-        # point: the same products as coords ** powers, a quarter of the pow
-        # calls (pow is most of the build's cost)
-        table_pow = coords[part, :, np.newaxis] ** np.arange(4)  # (p, 4, 4)
-        product = table_pow[:, 0, powers[:, 0]]
-        for axis in range(1, 4):
-            product = product * table_pow[:, axis, powers[:, axis]]
-        bernstein = multinomial * product
-        weights[part] = np.einsum("pc,pcd->pd", bernstein, table[simplex[part]])
-    return weights
+    points, patches = list(cps.values()), []
+    for vertex in range(3):
+        used = np.flatnonzero(powers[:, vertex] == 0)
+        table = np.stack([points[c] for c in used], axis=1)  # (n_triangles, 10, 9)
+        table = np.take_along_axis(table, dofs[:, np.newaxis], axis=2)
+        patches.append((powers[used], multinomial[used], table))
+    return patches
 
 
 def _control_points(tri):
@@ -288,30 +322,43 @@ def _extra_value_map(tri, n_channels, border):
 
 
 def _rasterize(tri, xi, yi):
-    """Find the triangle under each pixel (-1: none), testing each one's box only."""
-    simplex = np.full((len(yi), len(xi)), -1)
+    """Find the triangle under each pixel (-1: none), testing each one's box only.
+
+    A pixel in several triangles (on a shared edge) goes to the first.
+    """
+    transform = _affine_transforms(tri)
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     low, high = corners.min(axis=1), corners.max(axis=1)
-    c0s, c1s = np.searchsorted(xi, low[:, 0]), np.searchsorted(xi, high[:, 0], "right")
-    r0s, r1s = np.searchsorted(yi, low[:, 1]), np.searchsorted(yi, high[:, 1], "right")
-    transform = _affine_transforms(tri)
-    for index, (r0, r1, c0, c1) in enumerate(zip(r0s, r1s, c0s, c1s, strict=True)):
-        if r0 >= r1 or c0 >= c1 or not np.isfinite(transform[index]).all():
-            continue  # flat triangle or no pixel centre in its box
-        xx, yy = np.meshgrid(xi[c0:c1], yi[r0:r1])
-        xy = np.column_stack([xx.ravel(), yy.ravel()])
-        bary = _barycentric(transform, np.full(len(xy), index), xy)
-        hit = (bary >= -1e-10).all(axis=1).reshape(xx.shape)
-        block = simplex[r0:r1, c0:c1]
-        block[hit & (block < 0)] = index
-    return simplex.ravel()
+    c0s, r0s = np.searchsorted(xi, low[:, 0]), np.searchsorted(yi, low[:, 1])
+    widths = np.searchsorted(xi, high[:, 0], "right") - c0s
+    heights = np.searchsorted(yi, high[:, 1], "right") - r0s
+    # the boxes' pixels (candidates) in steps (a Python loop per triangle
+    # costs more); flat triangles and boxes without a pixel centre have none
+    sizes = np.maximum(widths, 0) * np.maximum(heights, 0)
+    sizes[~np.isfinite(transform).all(axis=0)] = 0
+    owners = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    starts = np.cumsum(sizes) - sizes  # each box's first candidate
+    first = np.full(len(xi) * len(yi), len(owners))  # per pixel, its first candidate
+    for start in range(0, len(owners), _CANDIDATES):
+        candidate = np.arange(start, min(start + _CANDIDATES, len(owners)))
+        owner = owners[start : start + _CANDIDATES]
+        rows, cols = np.divmod(candidate - starts[owner], widths[owner])
+        rows += r0s[owner]
+        cols += c0s[owner]
+        bary = _barycentric(transform, owner, xi[cols], yi[rows])
+        hit = (bary >= -1e-10).all(axis=0)
+        np.minimum.at(first, rows[hit] * len(xi) + cols[hit], candidate[hit])
+    simplex = np.full(len(first), -1)
+    found = first < len(owners)
+    simplex[found] = owners[first[found]]
+    return simplex
 
 
 def _affine_transforms(tri):
-    """Barycentric transforms of all triangles, laid out like scipy's (NaN: flat).
+    """Barycentric transforms of all triangles as scipy's, transposed: (6, n_tri).
 
-    Closed form: scipy's per-triangle LAPACK calls can be a thousand times
-    slower under a multithreaded OpenBLAS.
+    NaN: flat. Closed form: scipy's per-triangle LAPACK calls can be a
+    thousand times slower under a multithreaded OpenBLAS.
     """
     corners = tri.points[tri.simplices]  # (n_tri, 3, 2)
     a = corners[:, 0] - corners[:, 2]
@@ -322,14 +369,19 @@ def _affine_transforms(tri):
     with np.errstate(divide="ignore", invalid="ignore"):
         inverse = np.stack(rows, axis=1) / det[:, np.newaxis, np.newaxis]
     inverse[np.abs(det) <= 1e-12 * scale] = np.nan
-    return np.concatenate([inverse, corners[:, 2][:, np.newaxis]], axis=1)
+    transform = np.concatenate([inverse, corners[:, 2][:, np.newaxis]], axis=1)
+    return np.ascontiguousarray(transform.reshape(-1, 6).T)  # a row per entry
 
 
-def _barycentric(transform, simplex, xy):
-    """Barycentric coordinates of points in given triangles, shape (n, 3)."""
-    transform = transform[simplex]
-    partial = np.einsum("nij,nj->ni", transform[:, :2], xy - transform[:, 2])
-    return np.column_stack([partial, 1.0 - partial.sum(axis=1)])
+def _barycentric(transform, simplex, x, y):
+    """Barycentric coordinates of points in given triangles, shape (3, n)."""
+    t00, t01, t10, t11, x2, y2 = transform.take(simplex, axis=1)
+    dx, dy = x - x2, y - y2
+    # summed from +0 as einsum did: a -0 product does not survive
+    b0, b1 = t00 * dx + t01 * dy, t10 * dx + t11 * dy
+    b0 += 0.0
+    b1 += 0.0
+    return np.stack([b0, b1, 1.0 - (b0 + b1)])
 
 
 def build_operator(tri, simplex, xy, image_interp):
@@ -337,109 +389,54 @@ def build_operator(tri, simplex, xy, image_interp):
 
     And, for ``'cubic'``, the GradientMap giving the gradients (else None).
     """
-    points, n_points = tri.points, len(tri.points)
+    n_points, n_pixels = len(tri.points), len(xy)
     gradients, n_cols = None, n_points
     if image_interp == "nearest":
-        weights = np.ones((len(xy), 1))
-        cols = cKDTree(points).query(xy)[1][:, np.newaxis]
+        weights = np.ones((n_pixels, 1))
+        cols = cKDTree(tri.points).query(xy)[1][:, np.newaxis]
     else:
-        bary = _barycentric(_affine_transforms(tri), simplex, xy)
-        weights, cols = bary, tri.simplices[simplex]
+        weights, cols = _pixel_weights(tri, simplex, xy, image_interp == "cubic")
     if image_interp == "cubic":
-        # the 9 weights (f0 f1 f2 g0x g0y g1x g1y g2x g2y), reordered to match
-        # the columns: values of all points, then d/dx and d/dy of all points
-        weights = _clough_tocher_weights(tri, simplex, bary)
-        weights = weights[:, [0, 1, 2, 3, 5, 7, 4, 6, 8]]
-        cols = np.concatenate([cols, n_points + 2 * cols, n_points + 2 * cols + 1],
-                              axis=1)  # fmt: skip
-        gradients, n_cols = GradientMap(points, tri), 3 * n_points
-    rows = np.repeat(np.arange(len(xy)), weights.shape[1])
-    op = sparse.csr_matrix((weights.ravel(), (rows, cols.ravel())),
-                           shape=(len(xy), n_cols))  # fmt: skip
+        gradients, n_cols = GradientMap(tri.points, tri), 3 * n_points
+    # each row's columns are distinct and ascending: scipy's canonical form
+    indptr = np.arange(0, weights.size + 1, weights.shape[1])
+    op = sparse.csr_matrix((weights.ravel(), cols.ravel(), indptr),
+                           shape=(n_pixels, n_cols))  # fmt: skip
     return op, gradients
+
+
+def _pixel_weights(tri, simplex, xy, cubic):
+    """Per pixel, its weights on its triangle's values (and gradients) and columns."""
+    dofs, columns = _dof_columns(tri, cubic)
+    patches = _bezier_patches(tri, dofs) if cubic else None
+    transform = _affine_transforms(tri)
+    weights = np.empty((len(xy), dofs.shape[1]))
+    for start in range(0, len(xy), _CHUNK):  # bounded memory at any res
+        part = slice(start, start + _CHUNK)
+        bary = _barycentric(transform, simplex[part], *xy[part].T)
+        weights[part] = (_clough_tocher_weights(patches, simplex[part], bary)
+                         if cubic else np.take_along_axis(
+                             bary.T, dofs[simplex[part]], axis=1))  # fmt: skip
+    return weights, columns[simplex]
+
+
+def _dof_columns(tri, cubic):
+    """Per triangle, its degrees of freedom in ascending order of their columns.
+
+    Returns their indices (in ``(f0, f1, f2, g0x, g0y, ...)``, only the values
+    unless ``cubic``) and columns: the values of all points, then d/dx and
+    d/dy of each point.
+    """
+    order = np.argsort(tri.simplices, axis=1)
+    vertices = np.take_along_axis(tri.simplices, order, axis=1)
+    if not cubic:
+        return order, vertices
+    twice, xy = [0, 0, 1, 1, 2, 2], np.array([0, 1, 0, 1, 0, 1])  # d/dx, d/dy
+    dofs = np.concatenate([order, 3 + 2 * order[:, twice] + xy], axis=1)
+    gradients = len(tri.points) + 2 * vertices[:, twice] + xy
+    return dofs, np.concatenate([vertices, gradients], axis=1)
 
 
 def small_product(a, b):
     """Multiply small matrices without BLAS (waking its threads costs more, 4x)."""
     return np.einsum("ij,jk->ik", a, b, optimize=False)
-
-
-# -- the map's exact outline and its edge padding --------------------------------
-
-N_ARC = 1440  # vertices of the head circle: off by r * 2.4e-6 at most
-
-
-def region_path(interp):
-    """Return the drawn region of ``interp`` as a closed Path, in its units."""
-    origin, radius = interp.sphere[:2], interp.clip_radius
-    angles = np.linspace(0.0, 2 * np.pi, N_ARC, endpoint=False)
-    disc = origin + radius * np.column_stack([np.cos(angles), np.sin(angles)])
-    region = disc
-    if interp.mask_polygon is not None:  # 'local': the disc cut by the polygon
-        mask = np.asarray(interp.mask_polygon, float)
-        hull = _hull(mask)  # (or, not convex, the polygon cut by the disc)
-        convex = len(hull) == len(mask)
-        region = _clipped(disc, hull) if convex else _clipped(mask, disc)
-    if interp.extrapolated == "hide":
-        region = _clipped(region, _hull(interp.pos))
-    region = _clipped(region, _hull(interp.points))  # where the triangles reach
-    if len(region) < 3:  # nothing drawn: a path that covers no pixel
-        return Path(np.zeros((3, 2)), closed=True)
-    return Path(np.concatenate([region, region[:1]]), closed=True)
-
-
-def padding(interp):
-    """Return, for every cell (raveled), the inside rank of the nearest inside cell.
-
-    Inside cells point to themselves; None when no cell is inside.
-    """
-    inside = interp.inside.ravel()
-    if not inside.any():
-        return None
-    rank = np.full(inside.size, -1, np.intp)
-    rank[inside] = np.arange(int(inside.sum()))
-    outside = np.flatnonzero(~inside)
-    # the nearest inside cell is on the edge (a step towards the outside cell
-    # from any other would be nearer): search those only
-    grid = interp.inside
-    edge = grid.copy()
-    edge[1:-1, 1:-1] &= ~(grid[:-2, 1:-1] & grid[2:, 1:-1] & grid[1:-1, :-2]
-                          & grid[1:-1, 2:])  # fmt: skip
-    edge = np.flatnonzero(edge.ravel())
-    cells = np.column_stack(np.divmod(np.arange(inside.size), interp.res))
-    nearest = cKDTree(cells[edge]).query(cells[outside])[1]
-    rank[outside] = rank[edge[nearest]]
-    return rank
-
-
-def _hull(points):
-    """Return the convex hull's vertices, counter-clockwise."""
-    return points[ConvexHull(points).vertices]
-
-
-def _clipped(polygon, convex):
-    """Return the part of ``polygon`` inside ``convex`` (counter-clockwise).
-
-    Sutherland-Hodgman: one pass per edge of the convex polygon.
-    """
-    starts, ends = convex, np.roll(convex, -1, axis=0)
-    # the edges with a vertex of the polygon beyond them: the others cannot cut
-    edges = (ends - starts)[:, np.newaxis]
-    offsets = polygon[np.newaxis] - starts[:, np.newaxis]
-    beyond = (edges[..., 0] * offsets[..., 1] < edges[..., 1] * offsets[..., 0]).any(1)
-    for start, end in zip(starts[beyond], ends[beyond], strict=True):
-        if len(polygon) == 0:
-            break
-        edge = end - start
-        # left of the edge (inside a counter-clockwise polygon): side >= 0
-        offset = polygon - start
-        side = edge[0] * offset[:, 1] - edge[1] * offset[:, 0]
-        following, side_next = np.roll(polygon, -1, axis=0), np.roll(side, -1)
-        keep = side >= 0
-        crosses = keep != (side_next >= 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(crosses, side / (side - side_next), 0.0)
-        crossing = polygon + t[:, np.newaxis] * (following - polygon)
-        points = np.stack([polygon, crossing], axis=1)
-        polygon = points[np.column_stack([keep, crosses])]
-    return polygon

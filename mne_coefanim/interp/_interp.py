@@ -27,10 +27,9 @@ from ._clough_tocher import (
     _rasterize,
     _triangulate,
     build_operator,
-    padding,
-    region_path,
     small_product,
 )
+from ._outline import padding, region_path
 
 _MEG_TYPES = ("mag", "grad", "planar1", "planar2")
 MAX_ARRAY_BYTES = 2 * 1024**3  # no larger array is allocated: say how to stream
@@ -269,7 +268,8 @@ class ScalpInterpolator:
 
     def _disc(self):
         """Return the pixels (raveled) within the head circle."""
-        return np.hypot(*(self._pixel_xy() - self.sphere[:2]).T) <= self.clip_radius
+        (x0, y0), radius = self.sphere[:2], self.clip_radius  # no grid of x, y
+        return (np.hypot(self.xi - x0, self.yi[:, None] - y0) <= radius).ravel()
 
 
 # -- validation ---------------------------------------------------------------
