@@ -18,7 +18,6 @@ from mne.utils import logger, verbose
 from . import _checks
 from ._checks import check_dpi, check_fps, check_frame_size, check_int, frame_shape
 from ._docs import fill_doc
-from ._utils import progress
 from .compose import FrameCompositor, Playback, can_play, drawn_frames
 from .io._inline import (
     INLINE_MAX_BYTES,
@@ -340,7 +339,7 @@ class CoefAnimation:
         def frames(unmarked=False, deferred=False):
             generator = self._frames(dpi, unmarked=unmarked, deferred=deferred)
             with contextlib.closing(generator):  # the figure restored, also on errors
-                yield from progress(itertools.islice(generator, 0, None, step),
+                yield from _checks.progress(itertools.islice(generator, 0, None, step),
                                     total=n_frames, desc=writer.path.name)  # fmt: skip
 
         source = FrameSource(frames, lambda: self.palette,

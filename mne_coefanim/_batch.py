@@ -17,10 +17,9 @@ import numpy as np
 from mne.utils import logger, use_log_level, verbose
 
 from ._api import animate_coefs
-from ._checks import check_type
+from ._checks import check_type, one_core, progress, quiet_progress
 from ._docs import fill_doc
 from ._params import DEPRECATED
-from ._utils import one_core, progress, quiet_progress
 from .io._viewer import SUFFIXES, fill_formats
 from .io._writers import check_output
 

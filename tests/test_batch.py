@@ -13,7 +13,7 @@ from conftest import (
 )
 from PIL import Image
 
-from mne_coefanim import _utils
+from mne_coefanim import _checks
 from mne_coefanim._batch import save_animations
 from mne_coefanim.io._gif import FRAMES_PER_JOB
 
@@ -102,7 +102,7 @@ def test_list_of_fnames_and_overwrite(study, tmp_path):
 
 def test_one_bar_for_the_batch(study, tmp_path, capsys, monkeypatch):
     subjects, kwargs = study
-    monkeypatch.setattr(_utils, "stderr_is_tty", lambda: True)
+    monkeypatch.setattr(_checks, "stderr_is_tty", lambda: True)
     save_animations(subjects[:2], tmp_path / "s{index}.gif", **kwargs)
     err = capsys.readouterr().err
     assert "2/2" in err and "animations" in err

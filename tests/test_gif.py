@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mne_coefanim._utils import N_WORKERS, default_workers, one_core
+from mne_coefanim._checks import N_WORKERS, default_workers, one_core
 from mne_coefanim.io._gif import FRAMES_PER_JOB, MAX_PENDING, write_gif
 
 HEIGHT, WIDTH = 30, 40

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from mne_coefanim._utils import one_core
+from mne_coefanim._checks import one_core
 from mne_coefanim.io import _gif
 from mne_coefanim.io._gif import InOrder
 

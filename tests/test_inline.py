@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import small_animation, viewer_meta
 
-from mne_coefanim._utils import one_core
+from mne_coefanim._checks import one_core
 from mne_coefanim.io._inline import viewer_html
 from mne_coefanim.io._viewer import ViewerStream, diff_rects
 

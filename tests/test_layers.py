@@ -20,7 +20,6 @@ LAYERS = [
             "_checks",
             "_docs",
             "_params",
-            "_utils",
         ),
     ),
     ("inputs", ("inputs", "datasets")),

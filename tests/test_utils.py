@@ -1,4 +1,4 @@
-"""Progress bars and helper threads (``_utils``): shown to a person at a
+"""Progress bars and helper threads (in ``_checks``): shown to a person at a
 terminal only; helper threads only where they help; nothing process-wide
 changes."""
 
@@ -15,8 +15,8 @@ from conftest import (
     small_animation,
 )
 
-from mne_coefanim import _utils
-from mne_coefanim._utils import (
+from mne_coefanim import _checks
+from mne_coefanim._checks import (
     N_WORKERS,
     default_workers,
     one_core,
@@ -43,7 +43,7 @@ def fake_tty(capsys, monkeypatch):
     (pytest swaps sys.stderr between a fixture's setup and the test, so the
     check itself is patched here; test_stderr_is_tty covers the check.)
     """
-    monkeypatch.setattr(_utils, "stderr_is_tty", lambda: True)
+    monkeypatch.setattr(_checks, "stderr_is_tty", lambda: True)
     return capsys
 
 

@@ -19,8 +19,7 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image
 
-from .._checks import check_fps, check_int, check_palette
-from .._utils import default_workers
+from .._checks import check_fps, check_int, check_palette, default_workers
 from ._writers import FrameSource, Writer, checked_frame
 
 # GIF delays are whole centiseconds and browsers show delays under 2 cs as
