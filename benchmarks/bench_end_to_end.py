@@ -204,10 +204,12 @@ def _floor_ratios(label, row, floor, target=None):
     wall, cpu = row["wall"] / floor["wall"], row["cpu"] / floor["cpu"]
     if target is None:
         return f"  {label} / floor: wall {wall:.1f}x, CPU {cpu:.1f}x (no target)"
-    met = max(wall, cpu) <= target
+    # the target is in wall seconds, as issue 24 measures it (what a user
+    # waits for); CPU is shown beside it: on two cores it exceeds the wall
+    # time, the GIF being compressed on a second core meanwhile
     return (
-        f"  target {label} / floor <= {target:g}x: wall {wall:.2f}x, CPU "
-        f"{cpu:.2f}x ({'met' if met else 'missed'})"
+        f"  target {label} / floor <= {target:g}x: wall {wall:.2f}x "
+        f"({'met' if wall <= target else 'missed'}); CPU {cpu:.2f}x"
     )
 
 
