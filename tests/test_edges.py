@@ -1,4 +1,4 @@
-"""The map's antialiased edge (interp/_clough_tocher.py), as MNE's clipped topomaps.
+"""The map's antialiased edge (interp/_outline.py), as MNE's clipped topomaps.
 
 The map is clipped to its exact region (``interp.region``); cells outside it
 that the edge shows in part take their nearest inside cell's value

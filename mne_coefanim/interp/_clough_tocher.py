@@ -16,7 +16,7 @@ from scipy.sparse.linalg import splu
 from scipy.spatial import Delaunay, cKDTree
 from scipy.special import factorial
 
-from ._outline import _hull
+from ._outline import hull_vertices
 
 # Up to this many points the gradient map is a dense G (at most 4 MiB, faster
 # than sparse solves); beyond, G would grow as n_points ** 2 (1.6 GB for 10,000).
@@ -273,7 +273,7 @@ def _extra_points(pos, extrapolate, origin, clip_radius, spacing):
     # 'local': push the sensors' hull outwards by one sensor spacing (plus
     # points along its long sides, as MNE does), and keep the pixels within
     # half a spacing of the hull
-    hull = _hull(pos)
+    hull = hull_vertices(pos)
     centre = pos.mean(axis=0)
     outward = hull - centre
     outward /= np.linalg.norm(outward, axis=1, keepdims=True)

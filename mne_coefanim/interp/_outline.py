@@ -26,12 +26,12 @@ def region_path(interp):
     region = disc
     if interp.mask_polygon is not None:  # 'local': the disc cut by the polygon
         mask = np.asarray(interp.mask_polygon, float)
-        hull = _hull(mask)  # (or, not convex, the polygon cut by the disc)
+        hull = hull_vertices(mask)  # (or, not convex, the polygon cut by the disc)
         convex = len(hull) == len(mask)
         region = _clipped(disc, hull) if convex else _clipped(mask, disc)
     if interp.extrapolated == "hide":
-        region = _clipped(region, _hull(interp.pos))
-    region = _clipped(region, _hull(interp.points))  # where the triangles reach
+        region = _clipped(region, hull_vertices(interp.pos))
+    region = _clipped(region, hull_vertices(interp.points))  # where the triangles reach
     if len(region) < 3:  # nothing drawn: a path that covers no pixel
         return Path(np.zeros((3, 2)), closed=True)
     return Path(np.concatenate([region, region[:1]]), closed=True)
@@ -63,7 +63,7 @@ def padding(interp):
     return rank
 
 
-def _hull(points):
+def hull_vertices(points):
     """Return the convex hull's vertices, counter-clockwise."""
     return points[ConvexHull(points).vertices]
 
