@@ -1,3 +1,4 @@
+import gc
 import importlib.metadata
 import io
 import os
@@ -22,7 +23,8 @@ import mne_coefanim.cli
 from mne_coefanim import _api
 from mne_coefanim.cli import _files as _readers
 from mne_coefanim.cli._main import main
-from mne_coefanim.cli._parser import DEMO_SUBJECTS
+from mne_coefanim.cli._main import run as run_command
+from mne_coefanim.cli._parser import DEMO_SUBJECTS, PROG
 from mne_coefanim.datasets import _demo
 
 # small everywhere: every render below takes a fraction of a second
@@ -60,13 +62,27 @@ def test_version_of_installed_executable():
     assert result.stdout.strip() == f"mne-coefanim {mne_coefanim.__version__}"
 
 
-def test_console_script_points_to_main():
+def test_console_script_points_to_run():
     scripts = importlib.metadata.entry_points(group="console_scripts")
     (entry,) = [ep for ep in scripts if ep.name == "mne-coefanim"]
-    assert entry.load() is main  # the installed script (perhaps an older path)
+    assert entry.load() in (run_command, main)  # installed (perhaps an older one)
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-    assert 'mne-coefanim = "mne_coefanim.cli:main"' in pyproject.read_text()
+    assert 'mne-coefanim = "mne_coefanim.cli:run"' in pyproject.read_text()
     assert mne_coefanim.cli.main is main
+    assert mne_coefanim.cli.run is run_command
+
+
+def test_only_the_console_script_freezes_the_collector(monkeypatch, capsys):
+    # main() runs inside other programs and leaves the collector alone; run()
+    # owns its process and freezes it once the command's work is done
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", [PROG, "--version"])
+    assert main(["--version"]) == 0
+    assert frozen == []
+    assert run_command() == 0
+    assert frozen == [True]
+    assert capsys.readouterr().out.count(mne_coefanim.__version__) == 2
 
 
 def test_help_lists_commands(capsys):

@@ -14,6 +14,7 @@ its traceback. MNE's log lines and progress bars appear only with
 only.
 """
 
+import gc
 import sys
 import time
 import warnings
@@ -416,5 +417,25 @@ def _as_option(flag, check, value):
         raise type(exc)(f"{flag}: {exc}") from None
 
 
+def run():
+    """Run the command as a process of its own: the console script's entry.
+
+    Returns
+    -------
+    code : int
+        The exit code of :func:`main`.
+    """
+    code = main()
+    # The process ends here, its output published and its streams flushed.
+    # Freezing the objects the collector tracks spares the interpreter's last
+    # full collection over everything mne, scipy and matplotlib created on
+    # import (about 0.2 s of a 1.3 s command; only garbage left in cycles is
+    # not finalised, and the process frees it on exit). main() itself leaves
+    # the collector alone, since it also runs inside other programs.
+    sys.stdout.flush()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":  # python -m mne_coefanim.cli._main
-    sys.exit(main())
+    sys.exit(run())
