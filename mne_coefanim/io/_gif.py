@@ -1,12 +1,11 @@
 """The GIF writer: palette-index frames into a looping GIF, one palette.
 
 Only the rectangle that changed since the previous frame is encoded. Pillow
-compresses each as a one-frame GIF whose image block is copied out; into a
-real file it releases the GIL, so blocks are made on helper threads
-(:class:`InOrder`) and written in order: byte for byte what one thread writes.
+compresses each; into a real file it releases the GIL, so with two or more
+CPUs blocks are made on helper threads (:class:`InOrder`) and written in
+order: byte for byte what one thread writes.
 """
 
-import io
 import itertools
 import math
 import struct
@@ -253,13 +252,21 @@ def _changed_box(frame, previous):
 def encode_image(rect, left, top, table, scratch=None):
     """Return the image descriptor and LZW data of ``rect``, placed at ``left, top``.
 
-    Copied out of the one-frame GIF Pillow writes with ``table``, into
-    ``scratch`` (a ``'w+b'`` file: Pillow releases the GIL) or memory (None).
+    Without ``scratch`` (in the caller's thread) Pillow's GIF encoder
+    compresses the indices straight into bytes. With one (a ``'w+b'`` file,
+    on a helper thread) the data is copied out of the one-frame GIF Pillow
+    writes with ``table`` into it, since only into a file does Pillow release
+    the GIL. Both give the same bytes (``tests/test_gif_blocks.py``).
     """
     height, width = rect.shape
     image = Image.frombytes("P", (width, height), np.ascontiguousarray(rect))
+    # no local colour table, not interlaced
+    descriptor = b"\x2c" + struct.pack("<HHHHB", left, top, width, height, 0)
+    if scratch is None:
+        # minimum code size 8 and encoder options (8 bits, not interlaced) as
+        # Pillow's GIF plugin uses them; a zero-length block ends the data
+        return descriptor + b"\x08" + image.tobytes("gif", "P", 8, 0) + b"\0"
     image.putpalette(table)
-    scratch = io.BytesIO() if scratch is None else scratch
     scratch.seek(0)  # no truncate: what follows this GIF is not read
     image.save(scratch, format="GIF", optimize=False, interlace=False)
     size = scratch.tell()
@@ -276,9 +283,7 @@ def encode_image(rect, left, top, table, scratch=None):
             _check_pillow_table(data[pos : pos + n_bytes], table, rect)
             pos += n_bytes
         end = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
-        # keep only the interlace flag: no local table, no sort flag
-        descriptor = struct.pack("<HHHHB", left, top, width, height, flags & 0x40)
-        return b"\x2c" + descriptor + bytes(data[pos:end])
+        return descriptor + bytes(data[pos:end])
 
 
 def _skip_to_image(data, table, rect):
