@@ -19,7 +19,6 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -277,16 +276,12 @@ def command_log(options):
 
 
 def _check_output(fname, overwrite):
-    """Fail before rendering if the output cannot be written."""
+    """Fail before rendering if the output cannot be written (or exists)."""
     from ..io._viewer import SUFFIXES
     from ..io._writers import check_output
 
-    path = Path(fname).expanduser()
-    if path.is_file() and not overwrite:
-        raise FileExistsError(f"output file {str(path)!r} exists; pass --overwrite "
-                              "to replace it or choose another name with -o.")
     try:
-        return check_output(path, allowed=SUFFIXES, overwrite=overwrite)[0]
+        return check_output(fname, allowed=SUFFIXES, overwrite=overwrite)[0]
     except ValueError as exc:
         raise ValueError(f"-o/--output: {exc}") from exc
 
