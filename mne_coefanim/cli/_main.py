@@ -124,8 +124,7 @@ def run_demo(args):
 def run_render(args):
     """Render coefficients from a file (the ``render`` subcommand); return 0."""
     verbose = _verbose(args)
-    vlim = _as_option("--vlim", "check_vlim", None if args.vlim is None else
-                      tuple(args.vlim))  # fmt: skip
+    vlim = _as_option("--vlim", "check_vlim", args.vlim)  # (vmin, vmax)
     if args.cmap is not None:
         _as_option("--cmap", "check_cmap", args.cmap)
     args.first_time, args.tmin, args.tmax = _resolve_times(args)
