@@ -68,11 +68,7 @@ def check_file_exists(what, path):
         raise FileNotFoundError(f"{what} file not found: {str(path)!r}.")
     if path.is_dir():
         raise IsADirectoryError(f"{what} {str(path)!r} is a folder; give a file.")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputFileError(f"{what} {str(path)!r} cannot be read: {exc}") from exc
-    if size == 0:
+    if path.stat().st_size == 0:  # exists() has just stat'ed it
         raise InputFileError(f"{what} file {str(path)!r} is empty (0 bytes): it was "
                              "not written, or not completely; write it again.")
 
@@ -129,14 +125,12 @@ def check_npy_header(fid, size, what, path, max_bytes=None, numeric="iuf"):
             "start with NumPy's signature (another format renamed, or a "
             "damaged file). Save the array with np.save or np.savez.")
     version = tuple(fid.read(2))
+    if version not in ((1, 0), (2, 0), (3, 0)):
+        return  # numpy.load says what is wrong
     # 3.0 is 2.0 with field names in UTF-8 (read as latin-1 here: the shape
     # and the item size, all that is checked, come out the same)
-    readers = {(1, 0): np.lib.format.read_array_header_1_0,
-               (2, 0): np.lib.format.read_array_header_2_0,
-               (3, 0): np.lib.format.read_array_header_2_0}
-    if version not in readers:
-        return  # numpy.load says what is wrong
-    shape, _, dtype = readers[version](fid)
+    read_header = getattr(np.lib.format, f"read_array_header_{min(version[0], 2)}_0")
+    shape, _, dtype = read_header(fid)
     if dtype.hasobject:
         return  # numpy.load refuses to unpickle it
     needed = int(np.prod(shape, dtype=object)) * dtype.itemsize

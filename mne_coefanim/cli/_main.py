@@ -19,7 +19,6 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -125,8 +124,7 @@ def run_demo(args):
 def run_render(args):
     """Render coefficients from a file (the ``render`` subcommand); return 0."""
     verbose = _verbose(args)
-    vlim = _as_option("--vlim", "check_vlim", None if args.vlim is None else
-                      tuple(args.vlim))  # fmt: skip
+    vlim = _as_option("--vlim", "check_vlim", args.vlim)  # (vmin, vmax)
     if args.cmap is not None:
         _as_option("--cmap", "check_cmap", args.cmap)
     args.first_time, args.tmin, args.tmax = _resolve_times(args)
@@ -277,16 +275,12 @@ def command_log(options):
 
 
 def _check_output(fname, overwrite):
-    """Fail before rendering if the output cannot be written."""
+    """Fail before rendering if the output cannot be written (or exists)."""
     from ..io._viewer import SUFFIXES
     from ..io._writers import check_output
 
-    path = Path(fname).expanduser()
-    if path.is_file() and not overwrite:
-        raise FileExistsError(f"output file {str(path)!r} exists; pass --overwrite "
-                              "to replace it or choose another name with -o.")
     try:
-        return check_output(path, allowed=SUFFIXES, overwrite=overwrite)[0]
+        return check_output(fname, allowed=SUFFIXES, overwrite=overwrite)[0]
     except ValueError as exc:
         raise ValueError(f"-o/--output: {exc}") from exc
 

@@ -135,14 +135,6 @@ def _typed(convert, expected, *rules, words=None):
     return read
 
 
-def _finite(text):
-    """Read a finite number (ValueError otherwise)."""
-    value = float(text)
-    if not np.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
 _FINITE = (np.isfinite, "finite, got {text}")
 _POSITIVE = (lambda value: value > 0, "> 0, got {text}")
 _AT_LEAST_1 = (lambda value: value >= 1, ">= 1, got {value}")
@@ -160,7 +152,7 @@ sampling_frequency = _typed(float, "a number", _FINITE, _POSITIVE, (
     lambda value: np.isfinite(1.0 / value),
     "a sampling frequency in Hz with a finite period 1/HZ, got {text}"))  # fmt: skip
 # Python's chance: an axis must span it, as scores are
-chance = _typed(_finite, "auto, none or a number", (
+chance = _typed(float, "auto, none or a number", _FINITE, (
     lambda value: abs(value) <= MAX_SCORE,
     f"within +-{MAX_SCORE:g}, as scores are, got {{text}}"),
     words={"auto": "auto", "none": None})  # fmt: skip

@@ -161,9 +161,8 @@ def _noise_mixing(rng, pos):
     n_sources = _N_NOISE_SOURCES
     direction = rng.standard_normal((n_sources, 3))
     radius = 0.07 * rng.uniform(0.2, 1.0, n_sources) ** (1 / 3)
-    location = radius[:, None] * (
-        direction / np.linalg.norm(direction, axis=1)[:, None]
-    )
+    unit = direction / np.linalg.norm(direction, axis=1, keepdims=True)
+    location = radius[:, None] * unit
     moment = rng.standard_normal((n_sources, 3))
     diff = pos[:, None, :] - location[None]  # (n_channels, n_sources, 3)
     mixing = (diff * moment).sum(-1) / np.linalg.norm(diff, axis=-1) ** 3
