@@ -284,8 +284,6 @@ def dims_in_effect(dims, shape):
 
 def _n_times(times):
     """Return the number of times given, if they are a 1-D array of numbers."""
-    if times is None:
-        return None
     try:
         values = np.asarray(times)
     except (TypeError, ValueError):
