@@ -20,8 +20,7 @@ from scipy.spatial import cKDTree
 
 from .._checks import MIN_CHANNELS, as_float_array, check_option
 
-DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
-SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
+SPHERE_STRINGS = ("auto", "eeglab", "extra", "eeg", "cardinal", "hpi")  # MNE's
 EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
 # where the farthest channel may lie from the sphere's centre on the map, in
 # head radii: a cap reaches 0.3 (a few central channels) to 1.6 (a full cap
