@@ -90,21 +90,15 @@ def csp_grid(data):
             f"{sorted({len(folds) for folds in grid})}. Use the same "
             f"cross-validation splitter for every window."
         )
-    _check_fitted(grid)
-    return grid, nested
-
-
-def _check_fitted(grid):
-    n_channels = set()
-    for csp in (csp for folds in grid for csp in folds):
-        if not hasattr(csp, "patterns_"):
-            raise RuntimeError("This CSP is not fitted; call .fit(X, y) first.")
-        n_channels.add(csp.patterns_.shape[1])
+    if not all(hasattr(csp, "patterns_") for folds in grid for csp in folds):
+        raise RuntimeError("This CSP is not fitted; call .fit(X, y) first.")
+    n_channels = {csp.patterns_.shape[1] for folds in grid for csp in folds}
     if len(n_channels) > 1:
         raise ValueError(
             f"all CSPs in data must be fitted on the same channels; got "
             f"{sorted(n_channels)} channels."
         )
+    return grid, nested
 
 
 def resolve_components(data, components):

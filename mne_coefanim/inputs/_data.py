@@ -32,19 +32,11 @@ SUPPORTED_TYPES = (
 class DecoderFacts:
     """What a fitted decoder tells about its scores.
 
-    Parameters
-    ----------
-    scoring : str | None
-        The estimator's ``scoring`` when it is a string; for ``None`` the
-        estimator's own ``score``: ``'accuracy'`` for classifiers, ``'r2'``
-        for regressors. None when unknown (e.g. a callable).
-    n_classes : int | None
-        The number of classes of a classifier, None for a regressor.
-    generalizing : bool
-        True for a :class:`~mne.decoding.GeneralizingEstimator`, whose scores
-        are a training x testing time matrix.
-    classes : tuple of str | None
-        The classifier's ``classes_``, as text; None for a regressor.
+    ``scoring``: the estimator's ``scoring`` when a str; for None its own
+    ``score`` (``'accuracy'`` for classifiers, ``'r2'`` for regressors); None
+    when unknown (e.g. a callable). ``n_classes``, ``classes`` (its
+    ``classes_`` as text): None for a regressor. ``generalizing``: True for a
+    :class:`~mne.decoding.GeneralizingEstimator` (train x test time scores).
     """
 
     scoring: str | None = None

@@ -18,10 +18,9 @@ from mne.defaults import HEAD_SIZE_DEFAULT
 from mne.utils import logger
 from scipy.spatial import cKDTree
 
-from .._checks import MIN_CHANNELS, check_option
+from .._checks import MIN_CHANNELS, as_float_array, check_option
 
-DIG_KINDS = ("auto", "extra", "eeg", "cardinal", "hpi")
-SPHERE_STRINGS = ("auto", "eeglab") + DIG_KINDS[1:]
+SPHERE_STRINGS = ("auto", "eeglab", "extra", "eeg", "cardinal", "hpi")  # MNE's
 EEGLAB_HORIZON = ("Fpz", "Oz", "T7", "T8")
 # where the farthest channel may lie from the sphere's centre on the map, in
 # head radii: a cap reaches 0.3 (a few central channels) to 1.6 (a full cap
@@ -66,12 +65,7 @@ def _default_sphere(info):
 
 def _check_sphere_array(sphere):
     """Validate a user sphere ``(x, y, z, radius)``."""
-    try:
-        sphere = np.array(sphere, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"sphere must hold numbers (x, y, z, radius); got {sphere!r:.80}."
-        ) from err
+    sphere = as_float_array("sphere", sphere, "numbers (x, y, z, radius)")
     if sphere.shape != (4,):
         raise ValueError(
             "sphere must be a float (radius) or an array of shape (4,) "

@@ -284,8 +284,6 @@ def dims_in_effect(dims, shape):
 
 def _n_times(times):
     """Return the number of times given, if they are a 1-D array of numbers."""
-    if times is None:
-        return None
     try:
         values = np.asarray(times)
     except (TypeError, ValueError):
@@ -362,8 +360,7 @@ def _check_values(freqs):
 
 def _selection(values, fmin, fmax):
     """Return the indices of the frequencies (whole bands) in [fmin, fmax]."""
-    low = values if values.ndim == 1 else values[:, 0]
-    high = values if values.ndim == 1 else values[:, 1]
+    low, high = (values, values) if values.ndim == 1 else values.T
     keep = np.ones(len(values), bool)
     if fmin is not None:
         keep &= low >= check_real("fmin", fmin) - ATOL_HZ

@@ -92,8 +92,7 @@ def topomap_positions(
         ``'auto'`` (fit to head-shape points), ``'eeglab'``, or None.
     exclude : 'bads' | list of str
         Channels to leave out when ``picks`` is None or a channel type.
-    verbose : bool | str | int | None
-        Control verbosity of the logging output, as in MNE.
+    %(verbose)s
 
     Returns
     -------
@@ -161,8 +160,7 @@ def resolve_sensors(
     exclude : 'bads' | list of str
         Channels to leave out when ``picks`` is None or a channel type;
         ``'bads'`` means ``info['bads']``. Explicit picks are kept, as in MNE.
-    verbose : bool | str | int | None
-        Control verbosity of the logging output, as in MNE.
+    %(verbose)s
 
     Returns
     -------
@@ -399,9 +397,7 @@ def _picks_from_strings(names, types, items, excluded):
             f"{_listed(sorted(set(types)))}). Pass only names or only types, "
             "and check the spelling (names are case-sensitive)."
         )
-    wanted = set()
-    for item in items:
-        wanted.update(TYPE_GROUPS.get(item, (item,)))
+    wanted = {kind for item in items for kind in TYPE_GROUPS.get(item, (item,))}
     keep = [
         i
         for i, (name, kind) in enumerate(zip(names, types, strict=True))
