@@ -404,32 +404,34 @@ def _log(measure, display, measured, alpha):
         logger.info(
             f"consistency=dict(display='fade'): the mean map fades toward white in "
             f"{len(FADE_STEPS)} steps (up to {FADE_STEPS[-1]:.0%}) as "
-            f"{_fade_rule(measure, measured[0], alpha)}."
+            f"{_fade_words(measure, measured[0].n_subjects, alpha)[0]}."
         )
 
 
-def _fade_rule(measure, measured, alpha):
+def _fade_words(measure, n_subjects, alpha):
+    """Say what the fade follows: in the log's words, and in the title's."""
     if measure == "t":
-        crit = t_threshold(measured.n_subjects, alpha)
+        crit = t_threshold(n_subjects, alpha)
         return (
             f"|t| falls from {crit:.2f} (p = {alpha:g}, two-sided, uncorrected, "
-            f"{measured.n_subjects} subjects) to 0"
+            f"{n_subjects} subjects) to 0",
+            f"faded where |t| < {crit:.2f} (uncorrected)",
         )
     if measure == "sign":
-        return "the fraction of subjects agreeing in sign falls from 1 to 0.5"
-    return f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0"
+        return (
+            "the fraction of subjects agreeing in sign falls from 1 to 0.5",
+            "faded as sign agreement falls",
+        )
+    return (
+        f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0",
+        f"faded where |mean| < {SEM_MULTIPLE:g} SEM",
+    )
 
 
 def fade_title(title, measure, measured, alpha):
     n = measured.n_subjects
     head = f"{title} ({n} subjects)" if title else f"Mean of {n} subjects"
-    if measure == "t":
-        tail = f"faded where |t| < {t_threshold(n, alpha):.2f} (uncorrected)"
-    elif measure == "sign":
-        tail = "faded as sign agreement falls"
-    else:
-        tail = f"faded where |mean| < {SEM_MULTIPLE:g} SEM"
-    return f"{head}, {tail}"
+    return f"{head}, {_fade_words(measure, n, alpha)[1]}"
 
 
 def measure_agreement(panels, measure, alpha, display):

@@ -9,7 +9,6 @@ time range; a boolean mask is checked and cropped. With frequency rows,
 checks the dimming of what is not significant.
 """
 
-
 import mne
 import numpy as np
 from mne.utils import logger, verbose
@@ -348,10 +347,30 @@ def row_masks(mask, alpha, axis, n_panels):
     """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
 
     A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
-    mask per frequency of the data: it is put in the panels' order.
+    mask per frequency of the data: it is put in the panels' order. A test
+    (``'cluster'``, ``'fdr'`` or a dict) runs on each row of maps on its own
+    (over all channels and times), so that without a correction the chance
+    of markers somewhere on null data would grow with the number of rows.
+    Each row is tested at ``alpha / n_freqs`` (Bonferroni), counting every
+    frequency of the data (as the test covers all times whatever
+    ``tmin``/``tmax`` show, the markers do not change with
+    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
     """
-    if axis is None or mask is None or isinstance(mask, str | dict):
-        return row_test_alpha(mask, alpha, axis)
+    if axis is None or mask is None:
+        return mask, alpha
+    if isinstance(mask, str | dict):
+        if axis.n_freqs == 1:
+            return mask, alpha
+        given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
+        corrected = _check_alpha(given) / axis.n_freqs
+        logger.info(
+            f"Significance markers: each of the {axis.n_freqs} frequency rows is "
+            f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
+            f"{corrected:.4g} (Bonferroni across frequencies)."
+        )
+        if isinstance(mask, dict) and "alpha" in mask:
+            return {**mask, "alpha": corrected}, alpha
+        return mask, corrected
     values = np.asarray(mask)
     if values.ndim != 3:
         return mask, alpha  # (n_times, n_channels): every row (or refused)
@@ -363,31 +382,6 @@ def row_masks(mask, alpha, axis, n_panels):
         )
     n_cols = n_panels // len(axis.selected)
     return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
-
-
-def row_test_alpha(mask, alpha, axis):
-    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
-
-    Each row of maps is tested on its own (over all channels and times), so
-    that without a correction the chance of markers somewhere on null data
-    would grow with the number of rows. Each row is tested at ``alpha /
-    n_freqs``, counting every frequency of the data (as the test covers all
-    times whatever ``tmin``/``tmax`` show, the markers do not change with
-    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
-    """
-    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
-        return mask, alpha
-
-    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
-    corrected = _check_alpha(given) / axis.n_freqs
-    logger.info(
-        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
-        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
-        f"{corrected:.4g} (Bonferroni across frequencies)."
-    )
-    if isinstance(mask, dict) and "alpha" in mask:
-        return {**mask, "alpha": corrected}, alpha
-    return mask, corrected
 
 
 def check_mask_dim(mask_dim, masks):
