@@ -147,10 +147,24 @@ def significance_mask(
         mask, _ = mne.stats.fdr_correction(_t_p_values(centred, tail), alpha=alpha)
         ran = "t-tests with FDR correction"
     else:
-        mask, ran = _cluster_mask(
-            centred, info, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
-            n_permutations=_check_n_permutations(n_permutations), n_jobs=n_jobs,
+        n_permutations = _check_n_permutations(n_permutations)
+        unreachable = (
+            f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
+            f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
+            f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
+            f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'."
+        )
+        mask, threshold, clusters, cluster_p = cluster_significance(
+            centred, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
+            n_permutations=n_permutations, unreachable=unreachable,
+            adjacency=_channel_adjacency(info), n_jobs=n_jobs,
         )  # fmt: skip
+        tfce = isinstance(threshold, dict)
+        forming = "TFCE" if tfce else f"threshold t={threshold:.3g}"
+        ran = (
+            f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
+            f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
+        )
     n_subjects, n_times, n_channels = samples.shape
     logger.info(
         f"significance_mask: {ran} across {n_subjects} subjects ({n_times} times "
@@ -201,26 +215,6 @@ def _pick_info(info, ch_type, n_channels):
     return info
 
 
-def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
-    unreachable = (
-        f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
-        f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
-        f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
-        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'."
-    )
-    mask, threshold, clusters, cluster_p = cluster_significance(
-        X, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
-        n_permutations=n_permutations, unreachable=unreachable,
-        adjacency=_channel_adjacency(info), n_jobs=n_jobs,
-    )  # fmt: skip
-    forming = "TFCE" if isinstance(threshold, dict) else f"threshold t={threshold:.3g}"
-    ran = (
-        f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
-        f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
-    )
-    return mask, ran
-
-
 def _channel_adjacency(info):
     """Sparse channel adjacency, rows in the order of ``info['ch_names']``."""
     if len(set(info.get_channel_types())) > 1:
@@ -229,7 +223,15 @@ def _channel_adjacency(info):
             f"{sorted(set(info.get_channel_types()))}; pass ch_type (e.g. "
             "ch_type='eeg') with samples of those channels only."
         )
-    _check_positions(info)
+    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
+    unplaced = ~np.isfinite(locs).all(axis=1) | ~locs.any(axis=1)
+    if unplaced.any():
+        names = [info["ch_names"][i] for i in np.flatnonzero(unplaced)[:10]]
+        raise ValueError(
+            f"method='cluster' needs channel positions to find neighbours, but "
+            f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
+            "montage (info.set_montage(...)) or use method='fdr'."
+        )
     adjacency, adj_names = mne.channels.find_ch_adjacency(info, None)
     missing = [name for name in info["ch_names"] if name not in adj_names]
     if missing:
@@ -241,18 +243,6 @@ def _channel_adjacency(info):
     order = [adj_names.index(name) for name in info["ch_names"]]
     # templates may list more channels than info has, in another order
     return adjacency[order][:, order]
-
-
-def _check_positions(info):
-    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
-    unplaced = ~np.isfinite(locs).all(axis=1) | ~locs.any(axis=1)
-    if unplaced.any():
-        names = [info["ch_names"][i] for i in np.flatnonzero(unplaced)[:10]]
-        raise ValueError(
-            f"method='cluster' needs channel positions to find neighbours, but "
-            f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
-            "montage (info.set_montage(...)) or use method='fdr'."
-        )
 
 
 MASK_METHODS = ("cluster", "fdr")
