@@ -39,8 +39,7 @@ def agreement(samples, measure):
     samples = np.asarray(samples, float)
     mean = samples.mean(axis=0)
     if measure == "sign":
-        agree = np.sign(samples) == np.sign(mean)
-        return agree.mean(axis=0)
+        return (np.sign(samples) == np.sign(mean)).mean(axis=0)
     sem = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))  # ddof=1 as scipy
     if measure == "sem":
         return sem
@@ -256,8 +255,7 @@ def one_sided_message(what, side, popmean):
 
 _TEST_HARM = "a test across them marks pure noise as significant"
 FOLDS_NOT_INDEPENDENT = (
-    "Folds are not independent samples (they share most of their training "
-    "epochs), so "
+    "Folds are not independent samples (they share most of their training epochs), so "
 )
 PER_SUBJECT_HINT = (
     "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
