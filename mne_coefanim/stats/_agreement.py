@@ -327,7 +327,19 @@ def _measure(panel, measure, alpha, display):
         f"sign is meaningful.",
         across="measures agreement", instead="", harm=_FOLDS_HARM,
     ))  # fmt: skip
-    _refuse_one_sided(panel, measure, display)
+    # maps all on one side of 0 are large against 0 even for noise; the SEM
+    # shown as a panel is the spread only, and stays allowed
+    spread_only = measure == "sem" and display == "panel"
+    side = None if spread_only else one_sided_data(panel.samples, 0.0)
+    if side is not None:
+        raise ValueError(
+            f"{name} measures agreement against 0, but every subject's map is "
+            f"{side} at every time and channel (e.g. made with np.abs, a norm or "
+            f"a power): all subjects agree in sign, and their mean lies away "
+            f"from 0, even for pure noise. Pass a signed quantity (e.g. the "
+            f"patterns before np.abs), or consistency=dict(kind='sem', "
+            f"display='panel') to show the subjects' spread only."
+        )
     n_subjects = len(panel.samples)
     if n_subjects < 2:
         raise ValueError(
@@ -347,26 +359,6 @@ def _measure(panel, measure, alpha, display):
     if measure == "t":
         values = _finite_t(values)
     return Measured(values=values, weights=weights, n_subjects=n_subjects)
-
-
-def _refuse_one_sided(panel, measure, display):
-    """Refuse measures against 0 of maps all on one side of 0 (large for noise).
-
-    The SEM shown as a panel is the spread only, and stays allowed.
-    """
-    if measure == "sem" and display == "panel":
-        return
-    side = one_sided_data(panel.samples, 0.0)
-    if side is not None:
-        raise ValueError(
-            f"consistency={measure!r} measures agreement against 0, but every "
-            f"subject's map is {side} at every time and channel (e.g. made with "
-            f"np.abs, a norm or a power): all subjects agree in sign, and their "
-            f"mean lies away from 0, even for pure noise. Pass a signed quantity "
-            f"(e.g. the patterns before np.abs), or "
-            f"consistency=dict(kind='sem', display='panel') to show the subjects' "
-            f"spread only."
-        )
 
 
 def _finite_t(t):
