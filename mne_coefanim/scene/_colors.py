@@ -25,32 +25,20 @@ MIN_SPAN = 1e-300  # narrower colour ranges overflow n_levels / (vmax - vmin)
 
 
 def resolve_vlim(values, vlim=(None, None), cnorm=None):
-    """Colour limits fixed across all frames, from one pass over the values.
+    """Colour limits ``(vmin, vmax)`` fixed across all frames, from all ``values``.
 
-    Parameters
-    ----------
-    values : array
-        All values that will be shown (any shape).
-    vlim : tuple of (float | None)
-        User limits; None entries are filled in: from 0 to the maximum for
-        non-negative data, from the minimum to 0 for non-positive data, and
-        symmetric around 0 for signed data (MNE's convention). Signed data
-        (values on both sides of 0, drawn with a diverging map by
-        :func:`default_cmap`) with one limit given get it mirrored, so that
-        the map's centre stays at 0: ``(None, 5)`` gives ``(-5, 5)`` and
-        ``(-3, None)`` gives ``(-3, 3)``. A limit on the data's wrong side
-        (``(None, -1)``), or a ``cnorm``, takes the other limit from the
-        data instead: its minimum or maximum, or 0 for one-signed data.
-    cnorm : matplotlib.colors.Normalize | None
-        If given with its own ``vmin``/``vmax``, those win; given at all,
-        a single limit is not mirrored (the norm places the centre).
-
-    Returns
-    -------
-    vmin, vmax : float
-        The limits, with ``vmin < vmax`` (a constant field gets a unit range
-        around its value, so nothing divides by zero; a range narrower than
-        ``MIN_SPAN``, from values near 1e-300, is widened to it).
+    None entries of ``vlim`` are filled in as MNE does: from 0 to the
+    maximum for non-negative data, from the minimum to 0 for non-positive
+    data, and symmetric around 0 for signed data. Signed data (values on
+    both sides of 0, drawn with a diverging map by :func:`default_cmap`)
+    with one limit given get it mirrored, so that the map's centre stays at
+    0: ``(None, 5)`` gives ``(-5, 5)`` and ``(-3, None)`` gives ``(-3, 3)``.
+    A limit on the data's wrong side (``(None, -1)``), or a ``cnorm``, takes
+    the other limit from the data instead: its minimum or maximum, or 0 for
+    one-signed data. A ``cnorm`` (a matplotlib Normalize) with its own
+    ``vmin``/``vmax`` wins. The limits have ``vmin < vmax``: a constant field
+    gets a unit range around its value, so nothing divides by zero, and a
+    range narrower than ``MIN_SPAN`` (values near 1e-300) is widened to it.
     """
     vmin, vmax = check_vlim(vlim)
     if cnorm is not None:

@@ -75,17 +75,8 @@ def is_sheet_time(time):
 def sheet_times(time, scene):
     """Resolve ``time`` (a sequence of times, or ``'peaks'``) to frames.
 
-    Parameters
-    ----------
-    time : sequence of float | 'peaks'
-        As in :func:`mne_coefanim.plot_coefs`.
-    scene : Scene
-        The validated scene (its times, values and score panel).
-
-    Returns
-    -------
-    times : SheetTimes
-        The frames, and what picked them.
+    ``time`` as in :func:`mne_coefanim.plot_coefs`; ``scene`` is the
+    validated Scene. Returns the frames, and what picked them (SheetTimes).
     """
     if isinstance(time, str):
         if time != "peaks":

@@ -39,8 +39,7 @@ def agreement(samples, measure):
     samples = np.asarray(samples, float)
     mean = samples.mean(axis=0)
     if measure == "sign":
-        agree = np.sign(samples) == np.sign(mean)
-        return agree.mean(axis=0)
+        return (np.sign(samples) == np.sign(mean)).mean(axis=0)
     sem = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))  # ddof=1 as scipy
     if measure == "sem":
         return sem
@@ -256,8 +255,7 @@ def one_sided_message(what, side, popmean):
 
 _TEST_HARM = "a test across them marks pure noise as significant"
 FOLDS_NOT_INDEPENDENT = (
-    "Folds are not independent samples (they share most of their training "
-    "epochs), so "
+    "Folds are not independent samples (they share most of their training epochs), so "
 )
 PER_SUBJECT_HINT = (
     "Pass per-subject data (an array with a 'subjects' axis named in dims, or "
@@ -329,7 +327,19 @@ def _measure(panel, measure, alpha, display):
         f"sign is meaningful.",
         across="measures agreement", instead="", harm=_FOLDS_HARM,
     ))  # fmt: skip
-    _refuse_one_sided(panel, measure, display)
+    # maps all on one side of 0 are large against 0 even for noise; the SEM
+    # shown as a panel is the spread only, and stays allowed
+    spread_only = measure == "sem" and display == "panel"
+    side = None if spread_only else one_sided_data(panel.samples, 0.0)
+    if side is not None:
+        raise ValueError(
+            f"{name} measures agreement against 0, but every subject's map is "
+            f"{side} at every time and channel (e.g. made with np.abs, a norm or "
+            f"a power): all subjects agree in sign, and their mean lies away "
+            f"from 0, even for pure noise. Pass a signed quantity (e.g. the "
+            f"patterns before np.abs), or consistency=dict(kind='sem', "
+            f"display='panel') to show the subjects' spread only."
+        )
     n_subjects = len(panel.samples)
     if n_subjects < 2:
         raise ValueError(
@@ -349,26 +359,6 @@ def _measure(panel, measure, alpha, display):
     if measure == "t":
         values = _finite_t(values)
     return Measured(values=values, weights=weights, n_subjects=n_subjects)
-
-
-def _refuse_one_sided(panel, measure, display):
-    """Refuse measures against 0 of maps all on one side of 0 (large for noise).
-
-    The SEM shown as a panel is the spread only, and stays allowed.
-    """
-    if measure == "sem" and display == "panel":
-        return
-    side = one_sided_data(panel.samples, 0.0)
-    if side is not None:
-        raise ValueError(
-            f"consistency={measure!r} measures agreement against 0, but every "
-            f"subject's map is {side} at every time and channel (e.g. made with "
-            f"np.abs, a norm or a power): all subjects agree in sign, and their "
-            f"mean lies away from 0, even for pure noise. Pass a signed quantity "
-            f"(e.g. the patterns before np.abs), or "
-            f"consistency=dict(kind='sem', display='panel') to show the subjects' "
-            f"spread only."
-        )
 
 
 def _finite_t(t):
@@ -404,32 +394,34 @@ def _log(measure, display, measured, alpha):
         logger.info(
             f"consistency=dict(display='fade'): the mean map fades toward white in "
             f"{len(FADE_STEPS)} steps (up to {FADE_STEPS[-1]:.0%}) as "
-            f"{_fade_rule(measure, measured[0], alpha)}."
+            f"{_fade_words(measure, measured[0].n_subjects, alpha)[0]}."
         )
 
 
-def _fade_rule(measure, measured, alpha):
+def _fade_words(measure, n_subjects, alpha):
+    """Say what the fade follows: in the log's words, and in the title's."""
     if measure == "t":
-        crit = t_threshold(measured.n_subjects, alpha)
+        crit = t_threshold(n_subjects, alpha)
         return (
             f"|t| falls from {crit:.2f} (p = {alpha:g}, two-sided, uncorrected, "
-            f"{measured.n_subjects} subjects) to 0"
+            f"{n_subjects} subjects) to 0",
+            f"faded where |t| < {crit:.2f} (uncorrected)",
         )
     if measure == "sign":
-        return "the fraction of subjects agreeing in sign falls from 1 to 0.5"
-    return f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0"
+        return (
+            "the fraction of subjects agreeing in sign falls from 1 to 0.5",
+            "faded as sign agreement falls",
+        )
+    return (
+        f"|mean| falls from {SEM_MULTIPLE:g} SEM to 0",
+        f"faded where |mean| < {SEM_MULTIPLE:g} SEM",
+    )
 
 
 def fade_title(title, measure, measured, alpha):
     n = measured.n_subjects
     head = f"{title} ({n} subjects)" if title else f"Mean of {n} subjects"
-    if measure == "t":
-        tail = f"faded where |t| < {t_threshold(n, alpha):.2f} (uncorrected)"
-    elif measure == "sign":
-        tail = "faded as sign agreement falls"
-    else:
-        tail = f"faded where |mean| < {SEM_MULTIPLE:g} SEM"
-    return f"{head}, {tail}"
+    return f"{head}, {_fade_words(measure, n, alpha)[1]}"
 
 
 def measure_agreement(panels, measure, alpha, display):

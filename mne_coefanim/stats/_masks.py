@@ -9,7 +9,6 @@ time range; a boolean mask is checked and cropped. With frequency rows,
 checks the dimming of what is not significant.
 """
 
-
 import mne
 import numpy as np
 from mne.utils import logger, verbose
@@ -148,10 +147,24 @@ def significance_mask(
         mask, _ = mne.stats.fdr_correction(_t_p_values(centred, tail), alpha=alpha)
         ran = "t-tests with FDR correction"
     else:
-        mask, ran = _cluster_mask(
-            centred, info, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
-            n_permutations=_check_n_permutations(n_permutations), n_jobs=n_jobs,
+        n_permutations = _check_n_permutations(n_permutations)
+        unreachable = (
+            f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
+            f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
+            f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
+            f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'."
+        )
+        mask, threshold, clusters, cluster_p = cluster_significance(
+            centred, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
+            n_permutations=n_permutations, unreachable=unreachable,
+            adjacency=_channel_adjacency(info), n_jobs=n_jobs,
         )  # fmt: skip
+        tfce = isinstance(threshold, dict)
+        forming = "TFCE" if tfce else f"threshold t={threshold:.3g}"
+        ran = (
+            f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
+            f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
+        )
     n_subjects, n_times, n_channels = samples.shape
     logger.info(
         f"significance_mask: {ran} across {n_subjects} subjects ({n_times} times "
@@ -202,26 +215,6 @@ def _pick_info(info, ch_type, n_channels):
     return info
 
 
-def _cluster_mask(X, info, *, alpha, tail, n_permutations, threshold, seed, n_jobs):
-    unreachable = (
-        f"With {{n}} subjects and n_permutations={n_permutations}, the smallest "
-        f"p-value the cluster permutation test can reach is {{p:.3g}}, not below "
-        f"alpha={alpha}: no cluster can be significant. Use at least {{needed}} "
-        f"subjects and n_permutations > {int(1 / alpha)}, or method='fdr'."
-    )
-    mask, threshold, clusters, cluster_p = cluster_significance(
-        X, alpha=alpha, tail=tail, threshold=threshold, seed=seed,
-        n_permutations=n_permutations, unreachable=unreachable,
-        adjacency=_channel_adjacency(info), n_jobs=n_jobs,
-    )  # fmt: skip
-    forming = "TFCE" if isinstance(threshold, dict) else f"threshold t={threshold:.3g}"
-    ran = (
-        f"a cluster permutation test ({forming}, n_permutations={n_permutations}; "
-        f"{int(np.sum(cluster_p < alpha))} of {len(clusters)} clusters p < {alpha})"
-    )
-    return mask, ran
-
-
 def _channel_adjacency(info):
     """Sparse channel adjacency, rows in the order of ``info['ch_names']``."""
     if len(set(info.get_channel_types())) > 1:
@@ -230,7 +223,15 @@ def _channel_adjacency(info):
             f"{sorted(set(info.get_channel_types()))}; pass ch_type (e.g. "
             "ch_type='eeg') with samples of those channels only."
         )
-    _check_positions(info)
+    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
+    unplaced = ~np.isfinite(locs).all(axis=1) | ~locs.any(axis=1)
+    if unplaced.any():
+        names = [info["ch_names"][i] for i in np.flatnonzero(unplaced)[:10]]
+        raise ValueError(
+            f"method='cluster' needs channel positions to find neighbours, but "
+            f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
+            "montage (info.set_montage(...)) or use method='fdr'."
+        )
     adjacency, adj_names = mne.channels.find_ch_adjacency(info, None)
     missing = [name for name in info["ch_names"] if name not in adj_names]
     if missing:
@@ -242,18 +243,6 @@ def _channel_adjacency(info):
     order = [adj_names.index(name) for name in info["ch_names"]]
     # templates may list more channels than info has, in another order
     return adjacency[order][:, order]
-
-
-def _check_positions(info):
-    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
-    unplaced = ~np.isfinite(locs).all(axis=1) | ~locs.any(axis=1)
-    if unplaced.any():
-        names = [info["ch_names"][i] for i in np.flatnonzero(unplaced)[:10]]
-        raise ValueError(
-            f"method='cluster' needs channel positions to find neighbours, but "
-            f"{unplaced.sum()} channel(s) have none ({', '.join(names)}); set a "
-            "montage (info.set_montage(...)) or use method='fdr'."
-        )
 
 
 MASK_METHODS = ("cluster", "fdr")
@@ -348,10 +337,30 @@ def row_masks(mask, alpha, axis, n_panels):
     """Return ``mask`` and ``alpha`` for the rows of maps, one per frequency.
 
     A boolean mask of shape ``(n_freqs, n_times, n_channels)`` gives one
-    mask per frequency of the data: it is put in the panels' order.
+    mask per frequency of the data: it is put in the panels' order. A test
+    (``'cluster'``, ``'fdr'`` or a dict) runs on each row of maps on its own
+    (over all channels and times), so that without a correction the chance
+    of markers somewhere on null data would grow with the number of rows.
+    Each row is tested at ``alpha / n_freqs`` (Bonferroni), counting every
+    frequency of the data (as the test covers all times whatever
+    ``tmin``/``tmax`` show, the markers do not change with
+    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
     """
-    if axis is None or mask is None or isinstance(mask, str | dict):
-        return row_test_alpha(mask, alpha, axis)
+    if axis is None or mask is None:
+        return mask, alpha
+    if isinstance(mask, str | dict):
+        if axis.n_freqs == 1:
+            return mask, alpha
+        given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
+        corrected = _check_alpha(given) / axis.n_freqs
+        logger.info(
+            f"Significance markers: each of the {axis.n_freqs} frequency rows is "
+            f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
+            f"{corrected:.4g} (Bonferroni across frequencies)."
+        )
+        if isinstance(mask, dict) and "alpha" in mask:
+            return {**mask, "alpha": corrected}, alpha
+        return mask, corrected
     values = np.asarray(mask)
     if values.ndim != 3:
         return mask, alpha  # (n_times, n_channels): every row (or refused)
@@ -363,31 +372,6 @@ def row_masks(mask, alpha, axis, n_panels):
         )
     n_cols = n_panels // len(axis.selected)
     return values[[k for k in axis.selected[::-1] for _ in range(n_cols)]], alpha
-
-
-def row_test_alpha(mask, alpha, axis):
-    """Return ``mask`` and ``alpha`` for testing each row: Bonferroni.
-
-    Each row of maps is tested on its own (over all channels and times), so
-    that without a correction the chance of markers somewhere on null data
-    would grow with the number of rows. Each row is tested at ``alpha /
-    n_freqs``, counting every frequency of the data (as the test covers all
-    times whatever ``tmin``/``tmax`` show, the markers do not change with
-    ``fmin``/``fmax``), which keeps that chance at most ``alpha``.
-    """
-    if axis is None or axis.n_freqs == 1 or not isinstance(mask, str | dict):
-        return mask, alpha
-
-    given = mask.get("alpha", alpha) if isinstance(mask, dict) else alpha
-    corrected = _check_alpha(given) / axis.n_freqs
-    logger.info(
-        f"Significance markers: each of the {axis.n_freqs} frequency rows is "
-        f"tested across subjects at alpha = {given:g} / {axis.n_freqs} = "
-        f"{corrected:.4g} (Bonferroni across frequencies)."
-    )
-    if isinstance(mask, dict) and "alpha" in mask:
-        return {**mask, "alpha": corrected}, alpha
-    return mask, corrected
 
 
 def check_mask_dim(mask_dim, masks):

@@ -183,30 +183,17 @@ def score_significance(rows, chance, *, method="cluster", alpha=0.05, tail=1,
                        n_permutations=1024, threshold=None, seed=None):  # fmt: skip
     """Test per-subject score curves against chance at every time point.
 
-    Parameters
-    ----------
-    rows : array, shape (n_subjects, n_times)
-        One score curve per subject (folds already averaged).
-    chance : float
-        The score under the null hypothesis (e.g. 0.5 for ROC AUC).
-    method : 'cluster' | 'fdr'
-        The correction for the many time points.
-    alpha : float
-        The significance level (of each cluster's p-value, or the FDR).
-    tail : -1 | 0 | 1
-        1 (default): is the score above chance? 0: different from it.
-    n_permutations : int | 'all'
-        Sign flips for ``'cluster'``; exact when at least ``2 ** n_subjects``.
-    threshold : float | None
-        The cluster-forming t value; None is MNE's default (t at p < 0.05,
-        one-sided for ``tail=1``, with ``n_subjects - 1`` degrees of freedom).
-    seed : None | int | numpy.random.Generator
-        Seed of the permutations.
-
-    Returns
-    -------
-    test : ScoreTest
-        Which time points are significant, with the clusters' p-values.
+    ``rows`` (n_subjects, n_times) hold one curve per subject (folds
+    averaged), ``chance`` the score under the null hypothesis (e.g. 0.5 for
+    ROC AUC). ``method`` corrects for the many time points at ``alpha`` (of
+    each cluster's p-value, or the FDR); ``tail`` 1 asks whether the score
+    is above chance, 0 whether it differs from it. ``'cluster'`` flips signs
+    ``n_permutations`` times (an int or 'all'; exact when at least ``2 **
+    n_subjects``) from ``seed`` (None, an int or a Generator), with the
+    cluster-forming t ``threshold`` (None: MNE's default, t at p < 0.05,
+    one-sided for ``tail=1``, with ``n_subjects - 1`` degrees of freedom).
+    Returns the :class:`ScoreTest`: the significant time points, with the
+    clusters' p-values.
     """
     alpha = _check_alpha(alpha)  # method: checked by tested_scores
     centred = np.asarray(rows, float) - float(chance)
@@ -390,7 +377,7 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
     # frame is not a peak); where: the curve's own highest sample in the bump
     smooth = gaussian_filter1d(curve, SMOOTHING, mode="nearest")
     prominence = MIN_PROMINENCE * float(np.ptp(smooth))
-    rules = [f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range"]
+    rule = f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range"
     allowed = np.ones(len(curve), bool)
     has_baseline = times is not None and times[0] < 0 <= times[-1]
     if has_baseline:  # what the curve does before anything happens
@@ -398,11 +385,11 @@ def find_peaks(curve, *, times=None, significant=None, max_peaks=MAX_PEAKS):
         prominence = max(prominence, float(np.ptp(smooth[before])))
         baseline = float(curve[before].max())
         allowed &= ~before & (curve > baseline)
-        rules = [
-            f"maxima of bumps rising {MIN_PROMINENCE:.0%} of the range and more "
-            f"than the pre-stimulus spread, above the pre-stimulus maximum "
-            f"({baseline:.3g})"
-        ]  # fmt: skip
+        rule += (
+            " and more than the pre-stimulus spread, above the pre-stimulus "
+            f"maximum ({baseline:.3g})"
+        )
+    rules = [rule]
     bumps, _ = local_maxima(smooth, distance=spacing, prominence=prominence)
     peaks = np.unique([
         left + int(np.argmax(curve[left : right + 1]))
