@@ -95,19 +95,15 @@ class CoefFigure:
     """Build the figure of ``scene`` once and update its per-frame artists."""
 
     def __init__(self, scene, look, dpi, *, pyplot=True):
-        n_panels = len(scene.titles)
         self.sensors, self.interp = scene.sensors, scene.interp
         self.tables = list(scene.tables)
-        self.panel_tables = (
-            self.tables if len(self.tables) == n_panels else self.tables * n_panels
-        )
         # no times given: label frames by sample, never as seconds
         self.time_unit = "sample" if scene.times_are_samples else look.time_unit
         self.times = np.asarray(scene.times)
         self._labels = time_labels(self.times, self.time_unit)
         self.contours = look.contours
         self._contour_levels = [contour_levels(t, look.contours)
-                                for t in self.panel_tables]  # fmt: skip
+                                for t in scene.panel_tables]  # fmt: skip
         self._contour_sets = []
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)

@@ -75,10 +75,8 @@ def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
     stream = ViewerStream(out, palette=palette, meta=meta, page=page,
                           max_bytes=max_bytes)  # fmt: skip
     try:
-        for k, (frame, unmarked) in enumerate(items):
-            if not k:
-                stream.start(frame)  # its poster: frame 0
-            stream.add(frame, unmarked)
+        for frame, unmarked in items:
+            stream.add(frame, unmarked)  # the first: with the head, its poster
         stream.end()
     finally:
         stream.close()

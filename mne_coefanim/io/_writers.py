@@ -65,7 +65,6 @@ def check_output(fname, *, allowed, overwrite=False):
         raise ValueError(
             f"fname must not contain a NUL character ('\\0'); got {str(path)!r}."
         )
-    allowed = tuple(s.lower() for s in allowed)
     suffix = path.suffix.lower()
     if suffix not in allowed:
         got = f"suffix {path.suffix!r}" if path.suffix else "no suffix"
