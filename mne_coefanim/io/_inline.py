@@ -40,24 +40,21 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     a sample, and a page still too large is made again with a larger k.
     """
     n_frames = len(anim)
-    plan = deque()  # the frames the compositor composes next, fed as we go
-    generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
-    try:
-        step = 1  # a short animation: tried whole first (a failure costs little)
-        if n_frames > TRIED_WHOLE:
-            step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
-        while True:
+    # a short animation: tried whole first (a failure costs little)
+    step = 1 if n_frames <= TRIED_WHOLE else None
+    while True:  # too large: again from frame 0, with a larger step
+        plan = deque()  # the frames the compositor composes next, fed as we go
+        generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
+        try:
+            if step is None:
+                step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
             plan.extend(range(0, n_frames, step))
-            try:
-                html = _viewer(anim, generator, fps, step, page, max_bytes)
-                break
-            except ViewerTooLarge as err:
-                step = _next_step(err, n_frames, step, max_bytes)
-                generator.close()  # start again: the frames from 0
-                plan.clear()
-                generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
-    finally:
-        generator.close()
+            html = _viewer(anim, generator, fps, step, page, max_bytes)
+            break
+        except ViewerTooLarge as err:
+            step = _next_step(err, n_frames, step, max_bytes)
+        finally:
+            generator.close()
     if step > 1:
         logger.info(
             f"The inline viewer holds one frame in {step} "
