@@ -146,7 +146,7 @@ def _temporary(path):
     finally:
         for tmp in created:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)  # published: the name no longer exists
+                os.unlink(tmp)  # published by os.replace: the name no longer exists
             release(tmp)
 
 
@@ -234,16 +234,13 @@ def publish(tmp, path, *, overwrite, mode):
         os.replace(tmp, path)
         return
     try:
-        os.link(tmp, path)
+        os.link(tmp, path)  # tmp's own name is removed by _temporary
     except FileExistsError:
         raise _exists_now(path) from None
     except OSError as err:
         if err.errno not in _NO_HARD_LINKS:
             raise
         _publish_exclusive(tmp, path)
-        return
-    with contextlib.suppress(OSError):  # published; a leftover name would be
-        os.unlink(tmp)  # removed as stale by a later save
 
 
 def _publish_exclusive(tmp, path):
