@@ -239,7 +239,7 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
     times = time_axis(np.asarray(cfig.times, float)[frames], cfig.time_unit)
     meta = {
         "w": int(width), "h": int(height), "fps": float(fps),
-        "labels": [cfig.time_label(k) for k in frames],
+        "labels": [cfig.labels[k] for k in frames],
         "t": times.tolist(), "hash": hash_times(times, cfig.time_unit),
         "names": list(scene.sensors.ch_names), "units": [u or "" for u in units],
         "values": [_significant(panel[frames]) for panel in scene.values],
