@@ -100,12 +100,12 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     """Return the smallest k for which every k-th frame should fit (from 16 frames)."""
     n_frames = len(anim)
-    sample = np.unique(np.linspace(0, n_frames - 1, min(n_frames, 16)).astype(int))
+    # 16 distinct frames: this runs beyond TRIED_WHOLE frames only
+    sample = np.linspace(0, n_frames - 1, 16).astype(int)
     plan.extend(sample.tolist())
     frames = [next(generator) for _ in sample]
     base = frames[0][0]
     records = [len(frame_record(frame, bare, base)) + 4 for frame, bare in frames[1:]]
-    # called beyond TRIED_WHOLE frames: a sample of 16
     one = _head_bytes(anim, base, fps, [0], max_bytes, page)
     more = _head_bytes(anim, base, fps, sample, max_bytes, page)
     first = len(frame_record(*frames[0])) + 4
