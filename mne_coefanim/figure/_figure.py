@@ -95,19 +95,15 @@ class CoefFigure:
     """Build the figure of ``scene`` once and update its per-frame artists."""
 
     def __init__(self, scene, look, dpi, *, pyplot=True):
-        n_panels = len(scene.titles)
         self.sensors, self.interp = scene.sensors, scene.interp
         self.tables = list(scene.tables)
-        self.panel_tables = (
-            self.tables if len(self.tables) == n_panels else self.tables * n_panels
-        )
         # no times given: label frames by sample, never as seconds
         self.time_unit = "sample" if scene.times_are_samples else look.time_unit
         self.times = np.asarray(scene.times)
-        self._labels = time_labels(self.times, self.time_unit)
+        self.labels = time_labels(self.times, self.time_unit)  # each frame's
         self.contours = look.contours
         self._contour_levels = [contour_levels(t, look.contours)
-                                for t in self.panel_tables]  # fmt: skip
+                                for t in scene.panel_tables]  # fmt: skip
         self._contour_sets = []
         # every colour a map pixel can take: the tables and their dimmed twins
         self.palette_tables = self.tables + list(scene.faded)
@@ -123,7 +119,7 @@ class CoefFigure:
         self.layers = FigureLayers(
             fig=self.fig, images=self.images, map_axes=self.map_axes,
             interp=self.interp, palette_tables=self.palette_tables,
-            labels=list(self._labels), time_text=self.time_text,
+            labels=list(self.labels), time_text=self.time_text,
             dynamic_artists=lambda: self.dynamic_artists,
             set_frame=self.set_frame,
             cursors=tuple(self.butterfly_cursors) + (
@@ -156,7 +152,7 @@ class CoefFigure:
         if look.title:
             self.fig.text(0.5, 1 - 0.12 / height, look.title, ha="center", va="top",
                           fontsize=12)  # fmt: skip
-        self.time_text = TimeLabel(self.map_axes[0], max(map(len, self._labels)))
+        self.time_text = TimeLabel(self.map_axes[0], max(map(len, self.labels)))
         self.colorbars = []
         if look.colorbar:
             self.colorbars = draw_colorbars(self.fig, rects["colorbars"], self.tables,
@@ -184,10 +180,6 @@ class CoefFigure:
         cursors = [c for c in (self.cursor, self.cursor_h) if c is not None]
         return artists + cursors + self.butterfly_cursors
 
-    def time_label(self, index):
-        """Return the text shown for frame ``index`` (see :func:`time_labels`)."""
-        return self._labels[index]
-
     def set_frame(self, index, levels, masks=None, images=None):
         """Show frame ``index``; return the artists that changed.
 
@@ -196,7 +188,7 @@ class CoefFigure:
         """
         for image, panel_levels in zip(self.images, levels, strict=True):
             image.set_data(level_image(self.interp, panel_levels))
-        self.time_text.set_text(self.time_label(index))
+        self.time_text.set_text(self.labels[index])
         x = time_axis(self.times[index], self.time_unit)
         for cursor in [self.cursor, *self.butterfly_cursors]:
             if cursor is not None:

@@ -212,10 +212,7 @@ def widen_for_colorbars(fig, colorbars, pad=0.05):
 
 def fewest_decimals(fewest, most, good):
     """Return the fewest decimals from ``fewest`` that are ``good`` (else ``most``)."""
-    for decimals in range(fewest, most):
-        if good(decimals):
-            return decimals
-    return most
+    return next((decimals for decimals in range(fewest, most) if good(decimals)), most)
 
 
 def time_labels(times, unit):

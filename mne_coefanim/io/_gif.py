@@ -75,8 +75,19 @@ class GifWriter(Writer):
 
     def __init__(self, path, *, fps, loop=0, overwrite=False):
         super().__init__(path, overwrite=overwrite)
-        self.fps = _check_gif_fps(fps)
-        self.loop = _check_loop(loop)
+        self.fps = check_fps(fps)  # its lower bound keeps delays within 16 bits
+        if self.fps > GIF_MAX_FPS:
+            raise ValueError(
+                f"fps must be <= {GIF_MAX_FPS} for a GIF: its delays are whole "
+                f"centiseconds and browsers show delays under 2 cs as 10 cs; got "
+                f"fps={self.fps:g}. Lower fps (e.g. use every other frame) or write "
+                ".mp4."
+            )
+        if loop is not None:  # it fits the loop block's 16 bits
+            loop = check_int("loop", loop, minimum=0)
+            if loop > 0xFFFF:
+                raise ValueError(f"loop must be <= 65535 (or None); got {loop}.")
+        self.loop = loop
 
     def setup(self, tmp, source):
         """Open the temporary file; the header waits for the first frame's size."""
@@ -167,27 +178,6 @@ class GifWriter(Writer):
     def summary(self):
         """Return the frame count and rate, e.g. ``'145 frames at 10 fps'``."""
         return f"{self.n_frames} frames at {self.fps:g} fps"
-
-
-def _check_gif_fps(fps):
-    """Return ``fps`` as float, checking that a GIF can play it."""
-    fps = check_fps(fps)  # its lower bound keeps delays within 16 bits
-    if fps > GIF_MAX_FPS:
-        raise ValueError(
-            f"fps must be <= {GIF_MAX_FPS} for a GIF: its delays are whole "
-            f"centiseconds and browsers show delays under 2 cs as 10 cs; got "
-            f"fps={fps:g}. Lower fps (e.g. use every other frame) or write .mp4."
-        )
-    return fps
-
-
-def _check_loop(loop):
-    """Return ``loop`` as int (or None), checking it fits the loop block."""
-    if loop is not None:
-        loop = check_int("loop", loop, minimum=0)
-        if loop > 0xFFFF:
-            raise ValueError(f"loop must be <= 65535 (or None); got {loop}.")
-    return loop
 
 
 def _check_index_frame(frame, index, shape):

@@ -40,24 +40,21 @@ def inline_viewer(anim, *, fps, dpi, page, max_bytes):
     a sample, and a page still too large is made again with a larger k.
     """
     n_frames = len(anim)
-    plan = deque()  # the frames the compositor composes next, fed as we go
-    generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
-    try:
-        step = 1  # a short animation: tried whole first (a failure costs little)
-        if n_frames > TRIED_WHOLE:
-            step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
-        while True:
+    # a short animation: tried whole first (a failure costs little)
+    step = 1 if n_frames <= TRIED_WHOLE else None
+    while True:  # too large: again from frame 0, with a larger step
+        plan = deque()  # the frames the compositor composes next, fed as we go
+        generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
+        try:
+            if step is None:
+                step = _predicted_step(anim, generator, plan, fps, max_bytes, page)
             plan.extend(range(0, n_frames, step))
-            try:
-                html = _viewer(anim, generator, fps, step, page, max_bytes)
-                break
-            except ViewerTooLarge as err:
-                step = _next_step(err, n_frames, step, max_bytes)
-                generator.close()  # start again: the frames from 0
-                plan.clear()
-                generator = anim._frames(dpi, unmarked=True, indices=_fed(plan))
-    finally:
-        generator.close()
+            html = _viewer(anim, generator, fps, step, page, max_bytes)
+            break
+        except ViewerTooLarge as err:
+            step = _next_step(err, n_frames, step, max_bytes)
+        finally:
+            generator.close()
     if step > 1:
         logger.info(
             f"The inline viewer holds one frame in {step} "
@@ -75,10 +72,8 @@ def viewer_html(items, *, palette, meta, page=True, max_bytes=None):
     stream = ViewerStream(out, palette=palette, meta=meta, page=page,
                           max_bytes=max_bytes)  # fmt: skip
     try:
-        for k, (frame, unmarked) in enumerate(items):
-            if not k:
-                stream.start(frame)  # its poster: frame 0
-            stream.add(frame, unmarked)
+        for frame, unmarked in items:
+            stream.add(frame, unmarked)  # the first: with the head, its poster
         stream.end()
     finally:
         stream.close()
@@ -105,12 +100,12 @@ def _viewer(anim, generator, fps, step, page, max_bytes):
 def _predicted_step(anim, generator, plan, fps, max_bytes, page):
     """Return the smallest k for which every k-th frame should fit (from 16 frames)."""
     n_frames = len(anim)
-    sample = np.unique(np.linspace(0, n_frames - 1, min(n_frames, 16)).astype(int))
+    # 16 distinct frames: this runs beyond TRIED_WHOLE frames only
+    sample = np.linspace(0, n_frames - 1, 16).astype(int)
     plan.extend(sample.tolist())
     frames = [next(generator) for _ in sample]
     base = frames[0][0]
     records = [len(frame_record(frame, bare, base)) + 4 for frame, bare in frames[1:]]
-    # called beyond TRIED_WHOLE frames: a sample of 16
     one = _head_bytes(anim, base, fps, [0], max_bytes, page)
     more = _head_bytes(anim, base, fps, sample, max_bytes, page)
     first = len(frame_record(*frames[0])) + 4
@@ -244,7 +239,7 @@ def viewer_meta(scene, cfig, *, shape, fps, title=None, frames=None, region=None
     times = time_axis(np.asarray(cfig.times, float)[frames], cfig.time_unit)
     meta = {
         "w": int(width), "h": int(height), "fps": float(fps),
-        "labels": [cfig.time_label(k) for k in frames],
+        "labels": [cfig.labels[k] for k in frames],
         "t": times.tolist(), "hash": hash_times(times, cfig.time_unit),
         "names": list(scene.sensors.ch_names), "units": [u or "" for u in units],
         "values": [_significant(panel[frames]) for panel in scene.values],

@@ -80,7 +80,11 @@ class VideoWriter(Writer):
     def __init__(self, path, *, fps, quality=None, codec=None, overwrite=False):
         super().__init__(path, overwrite=overwrite)
         self.fps = check_fps(fps)
-        self.quality = _check_quality(quality)
+        if quality is not None:
+            quality = check_real("quality", quality, minimum=0)
+            if quality > 10:
+                raise ValueError(f"quality must be between 0 and 10; got {quality:g}.")
+        self.quality = quality
         if codec is not None:
             check_option("codec", codec, VIDEO_CODECS[self.suffix])
         self._exe = _ffmpeg_exe(self.suffix)
@@ -154,15 +158,6 @@ class VideoWriter(Writer):
         # is named as the suffix)
         command += ["-f", self.suffix[1:], str(self._tmp)]
         return FfmpegPipe(command, what=f"{self.path.name!r} ({self.codec})")
-
-
-def _check_quality(quality):
-    """Return ``quality`` as a number from 0 to 10, or None."""
-    if quality is not None:
-        quality = check_real("quality", quality, minimum=0)
-        if quality > 10:
-            raise ValueError(f"quality must be between 0 and 10; got {quality:g}.")
-    return quality
 
 
 def _ffmpeg_exe(suffix):

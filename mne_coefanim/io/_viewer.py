@@ -212,19 +212,17 @@ class ViewerStream:
     def add(self, frame, unmarked=None):
         """Write one frame of palette indices (``unmarked``: without markers)."""
         frame = check_uint8("frame", np.asarray(frame), colors=False)
+        shape = (self.meta["h"], self.meta["w"])
+        if frame.shape != shape:
+            raise ValueError(
+                f"All frames must have the same shape; frame {self.n_frames} has "
+                f"shape {frame.shape}, but the viewer was set up for {shape}."
+            )
+        if self._encoder is None:  # not started: the head, this frame its poster
+            self.start(frame)
         first = self.base is None
         if first:
-            if frame.shape != (self.meta["h"], self.meta["w"]):
-                raise ValueError(
-                    f"frame has shape {frame.shape}; the viewer was set up for "
-                    f"{(self.meta['h'], self.meta['w'])}."
-                )
             self.base = frame.copy()
-        elif frame.shape != self.base.shape:
-            raise ValueError(
-                f"All frames must have the same shape; got {frame.shape} after "
-                f"{self.base.shape}."
-            )
         if self._encoder.threaded:  # the caller may reuse its buffers meanwhile
             frame = frame.copy()
             unmarked = None if unmarked is None else unmarked.copy()
@@ -325,8 +323,7 @@ class ViewerWriter(Writer):
             meta = dict(self._source.meta(np.shape(frame)), loop=self.loop)
             self._stream = ViewerStream(self._fid, palette=self._source.palette,
                                         meta=meta)  # fmt: skip
-            self._stream.start(frame)
-        self._stream.add(frame, unmarked)
+        self._stream.add(frame, unmarked)  # the first: with the head
 
     def finish(self):
         """Write the page's end; warn above :data:`HTML_WARN_BYTES` (slow to load)."""

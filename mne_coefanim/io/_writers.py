@@ -65,7 +65,6 @@ def check_output(fname, *, allowed, overwrite=False):
         raise ValueError(
             f"fname must not contain a NUL character ('\\0'); got {str(path)!r}."
         )
-    allowed = tuple(s.lower() for s in allowed)
     suffix = path.suffix.lower()
     if suffix not in allowed:
         got = f"suffix {path.suffix!r}" if path.suffix else "no suffix"
@@ -147,7 +146,7 @@ def _temporary(path):
     finally:
         for tmp in created:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)  # published: the name no longer exists
+                os.unlink(tmp)  # published by os.replace: the name no longer exists
             release(tmp)
 
 
@@ -235,16 +234,13 @@ def publish(tmp, path, *, overwrite, mode):
         os.replace(tmp, path)
         return
     try:
-        os.link(tmp, path)
+        os.link(tmp, path)  # tmp's own name is removed by _temporary
     except FileExistsError:
         raise _exists_now(path) from None
     except OSError as err:
         if err.errno not in _NO_HARD_LINKS:
             raise
         _publish_exclusive(tmp, path)
-        return
-    with contextlib.suppress(OSError):  # published; a leftover name would be
-        os.unlink(tmp)  # removed as stale by a later save
 
 
 def _publish_exclusive(tmp, path):
