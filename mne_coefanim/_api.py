@@ -16,12 +16,6 @@ from ._animation import CoefAnimation
 from ._checks import check_mathtext, check_real
 from ._docs import fill_doc
 from ._params import (
-    DEFAULT_DPI,
-    DEFAULT_EXTRAPOLATE,
-    DEFAULT_FPS,
-    DEFAULT_IMAGE_INTERP,
-    DEFAULT_RES,
-    DEFAULT_TIME_UNIT,
     DEFAULTS,
     DEPRECATED,
     flatten,
@@ -69,9 +63,9 @@ def animate_coefs(
     tmin=None,
     tmax=None,
     decim=1,
-    image_interp=DEFAULT_IMAGE_INTERP,
-    extrapolate=DEFAULT_EXTRAPOLATE,
-    res=DEFAULT_RES,
+    image_interp=DEFAULTS["image_interp"],
+    extrapolate=DEFAULTS["extrapolate"],
+    res=DEFAULTS["res"],
     beyond_sensors="show",
     vlim=(None, None),
     cmap=None,
@@ -88,9 +82,9 @@ def animate_coefs(
     consistency=None,
     scores=None,
     score_params=None,
-    time_unit=DEFAULT_TIME_UNIT,
-    fps=DEFAULT_FPS,
-    dpi=DEFAULT_DPI,
+    time_unit=DEFAULTS["time_unit"],
+    fps=DEFAULTS["fps"],
+    dpi=DEFAULTS["dpi"],
     show=True,
     verbose=None,
 ):

@@ -22,13 +22,6 @@ from typing import Any
 
 from . import _checks
 
-DEFAULT_FPS = 10  # frames per second
-DEFAULT_DPI = 100  # matplotlib's default
-DEFAULT_RES = 256  # finer than MNE's 64: an animation is watched at full size
-DEFAULT_IMAGE_INTERP = "cubic"
-DEFAULT_EXTRAPOLATE = "auto"
-DEFAULT_TIME_UNIT = "s"
-
 
 @dataclass(frozen=True)
 class Param:
@@ -96,12 +89,12 @@ PARAMS = {p.name: p for p in (
     _P("ch_type", "sensors", _OPT_STR), _P("picks", "sensors"),
     _P("exclude", "sensors", str | list, "bads"), _P("sphere", "sensors"),
     # map: how sensor values become the scalp image
-    _P("image_interp", "map", str, DEFAULT_IMAGE_INTERP,
+    _P("image_interp", "map", str, "cubic",
        cli=("look", ("cubic", "linear", "nearest"), None, "%(default)s", "")),
-    _P("extrapolate", "map", str, DEFAULT_EXTRAPOLATE,
+    _P("extrapolate", "map", str, "auto",
        cli=("look", ("auto", "head", "local", "box"), None, "%(default)s", "")),
     _P("border", "map", str | float, "mean"),
-    _P("res", "map", int, DEFAULT_RES,
+    _P("res", "map", int, 256,  # finer than MNE's 64: watched at full size
        cli=("output", "positive_int", "N", "%(default)s", "")),
     _P("extrapolated", "map", str, "show", _one_of("show", "fade", "hide"),
        doc="beyond_sensors",
@@ -140,13 +133,13 @@ PARAMS = {p.name: p for p in (
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
     _P("butterfly", "look", bool, False, _of_type(bool, "a bool"),
        cli=("look", "flag", None, "off", "")),
-    _P("time_unit", "look", str, DEFAULT_TIME_UNIT, _one_of("s", "ms"),
+    _P("time_unit", "look", str, "s", _one_of("s", "ms"),
        cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation
-    _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps),
+    _P("fps", "call", float, 10, _value_only(_checks.check_fps),
        cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("blit", "call", bool, True),
-    _P("dpi", "call", float, DEFAULT_DPI, _value_only(_checks.check_dpi),
+    _P("dpi", "call", float, 100, _value_only(_checks.check_dpi),  # matplotlib's
        cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("show", "call", bool, True), _P("verbose", "call"),
 )}  # fmt: skip
