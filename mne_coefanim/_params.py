@@ -18,6 +18,7 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass, fields, make_dataclass
+from functools import partial
 from typing import Any
 
 from . import _checks
@@ -44,21 +45,6 @@ def _value_only(check):
     return lambda name, value: check(value)
 
 
-def _one_of(*allowed):
-    """Return a validator of an option with these values."""
-    return lambda name, value: _checks.check_option(name, value, allowed)
-
-
-def _int_from(minimum):
-    """Return a validator of an int option of at least ``minimum``."""
-    return lambda name, value: _checks.check_int(name, value, minimum=minimum)
-
-
-def _of_type(types, type_name):
-    """Return a validator of an option of these types (TypeError else)."""
-    return lambda name, value: _checks.check_type(name, value, types, type_name)
-
-
 _P = Param
 _OPT_STR = str | None
 PARAMS = {p.name: p for p in (
@@ -81,7 +67,7 @@ PARAMS = {p.name: p for p in (
         "without --first-time, it is still read as the first sample's time, with "
         "a deprecation warning, for one release")),
     _P("tmax", "data", float | None, doc="tmin"),
-    _P("decim", "data", int, 1, _int_from(1),
+    _P("decim", "data", int, 1, partial(_checks.check_int, minimum=1),
        cli=("output", "positive_int", "K", "%(default)s", "")),
     _P("freqs", "data"), _P("fmin", "data", float | None),
     _P("fmax", "data", float | None, doc="fmin"),
@@ -96,7 +82,8 @@ PARAMS = {p.name: p for p in (
     _P("border", "map", str | float, "mean"),
     _P("res", "map", int, 256,  # finer than MNE's 64: watched at full size
        cli=("output", "positive_int", "N", "%(default)s", "")),
-    _P("extrapolated", "map", str, "show", _one_of("show", "fade", "hide"),
+    _P("extrapolated", "map", str, "show",
+       partial(_checks.check_option, allowed=("show", "fade", "hide")),
        doc="beyond_sensors",
        cli=("look", ("show", "fade", "hide"), None, "%(default)s", "")),
     # colors: limits, map and normalisation, fixed across frames
@@ -127,13 +114,15 @@ PARAMS = {p.name: p for p in (
     # look: what the figure draws around the maps
     _P("title", "look", _OPT_STR, None, _checks.check_label,
        cli=("look", None, None, "none", "")),
-    _P("sensors", "look", bool | str, True,
-       _of_type((bool, str), "a bool or a format string")),
-    _P("contours", "look", int, 0, _int_from(0)),
+    _P("sensors", "look", bool | str, True, partial(
+        _checks.check_type, types=(bool, str), type_name="a bool or a format string")),
+    _P("contours", "look", int, 0, partial(_checks.check_int, minimum=0)),
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
-    _P("butterfly", "look", bool, False, _of_type(bool, "a bool"),
+    _P("butterfly", "look", bool, False,
+       partial(_checks.check_type, types=bool, type_name="a bool"),
        cli=("look", "flag", None, "off", "")),
-    _P("time_unit", "look", str, "s", _one_of("s", "ms"),
+    _P("time_unit", "look", str, "s",
+       partial(_checks.check_option, allowed=("s", "ms")),
        cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation
     _P("fps", "call", float, 10, _value_only(_checks.check_fps),
@@ -146,40 +135,32 @@ PARAMS = {p.name: p for p in (
 DEFAULTS = {name: p.default for name, p in PARAMS.items()}
 
 
-def _options_class(group, doc):
-    """Make the frozen option class of one group, its fields typed from PARAMS."""
-    cls = make_dataclass(
-        f"{group.capitalize()}Options",
-        [(p.name, p.type) for p in PARAMS.values() if p.group == group],
-        frozen=True,
-    )
-    cls.__doc__ = doc
-    cls.__module__ = __name__
+def _frozen(name, fields, doc):
+    """Make a frozen dataclass of this module."""
+    cls = make_dataclass(name, fields, frozen=True)
+    cls.__doc__, cls.__module__ = doc, __name__
     return cls
 
 
-DataOptions = _options_class("data", "What to take from the data, and how to read it.")
-SensorOptions = _options_class("sensors", "Which channels are shown; the sphere.")
-MapOptions = _options_class("map", "How sensor values become the scalp image.")
-ColorOptions = _options_class("colors", "Colour limits, map and normalisation.")
-StatOptions = _options_class("stats", "Significance markers and how they are computed.")
-ScoreOptions = _options_class("scores", "The decoding score drawn under the maps.")
+# the option groups (stages), their fields typed from PARAMS
 GROUPS = {
-    "data": DataOptions, "sensors": SensorOptions, "map": MapOptions,
-    "colors": ColorOptions, "stats": StatOptions, "scores": ScoreOptions,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SceneOptions:
-    """Every option of the scene, by stage."""
-
-    data: DataOptions
-    sensors: SensorOptions
-    map: MapOptions
-    colors: ColorOptions
-    stats: StatOptions
-    scores: ScoreOptions
+    group: _frozen(
+        f"{group.capitalize()}Options",
+        [(p.name, p.type) for p in PARAMS.values() if p.group == group],
+        doc,
+    )
+    for group, doc in {
+        "data": "What to take from the data, and how to read it.",
+        "sensors": "Which channels are shown; the sphere.",
+        "map": "How sensor values become the scalp image.",
+        "colors": "Colour limits, map and normalisation.",
+        "stats": "Significance markers and how they are computed.",
+        "scores": "The decoding score drawn under the maps.",
+    }.items()
+}
+SceneOptions = _frozen(
+    "SceneOptions", list(GROUPS.items()), "Every option of the scene, by stage."
+)
 
 
 def scene_options(params):
