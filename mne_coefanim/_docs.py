@@ -123,8 +123,6 @@ ch_type : str | None
     The channel type to show (needed when ``info`` has several).
 picks : str | list | slice | None
     Channels to use, as in MNE.
-exclude : 'bads' | list of str
-    Channels to leave out when ``picks`` is None; default the bads.
 sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
     The head sphere, as in :func:`mne.viz.plot_topomap`, in the unit of the channels'
     positions (metres for an Info). It must be a plausible head for the channels shown:
