@@ -222,20 +222,10 @@ DEPRECATED = {
 
 
 def flatten(kwargs, public):
-    """Return the flat options of a call's keywords (its dicts unpacked).
+    """Return every option of :data:`PARAMS` (defaults filled in) of a call's keywords.
 
-    Parameters
-    ----------
-    kwargs : dict
-        The keywords given, public names and deprecated ones.
-    public : iterable of str
-        The public signature's names: any other name that is not deprecated
-        is a TypeError, as Python's own.
-
-    Returns
-    -------
-    params : dict
-        Every option of :data:`PARAMS`, defaults filled in.
+    ``kwargs`` holds public names (``public``, the signature's) and deprecated
+    ones (which warn); any other name is a TypeError, as Python's own.
     """
     params, from_dicts = dict(DEFAULTS), {}
     for name, value in kwargs.items():
@@ -329,22 +319,17 @@ def _unpack(name, value):
 
 
 def _deprecated(name):
-    """Warn that ``name`` is deprecated, from the user's line."""
+    """Warn that ``name`` is deprecated, from the user's line (outside the package)."""
     here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2  # our caller's frame is stacklevel 2
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(here)
+        or "<decorator-gen" in frame.f_code.co_filename
+    ):
+        frame, level = frame.f_back, level + 1
     warnings.warn(
         f"{name} is deprecated since 0.2 and will be removed in 0.3; use "
         f"{DEPRECATED[name]} instead.",
         FutureWarning,
-        stacklevel=_user_stacklevel(here),
+        stacklevel=level,
     )
-
-
-def _user_stacklevel(package_dir):
-    """Return the stacklevel of the first caller outside the package."""
-    frame, level = sys._getframe(2), 2
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if not (path.startswith(package_dir) or "<decorator-gen" in path):
-            return level
-        frame, level = frame.f_back, level + 1
-    return level
