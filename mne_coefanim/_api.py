@@ -205,25 +205,22 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
     """
     if is_sheet_time(time):  # several times, or 'peaks'
         fig = _plot_sheet(data, info, time, ncols, kwargs, pyplot=show)
-        if show:
-            _show()
-        return fig
-    if ncols is not None:
+    elif ncols is not None:
         raise ValueError(
             f"ncols lays out a sheet of several maps (time=[...] or 'peaks'); "
             f"got ncols={ncols!r} with one time={time!r}."
         )
-    check_real("time", time)
-    # blit=True: where a backend plays it, the animation is drawn once now,
-    # so no later first draw restarts it
-    params = _bind(data, info, kwargs)
-    params.update(blit=True, show=False)
-    # pyplot's figure only when it is shown: else nothing is left registered
-    anim = _animate(params, pyplot=show)
-    fig = anim.show_frame(int(np.argmin(np.abs(anim.times - time))))
-    # drawn as ordinary artists (blit=False would be worse: the figure's first
-    # draw would start the animation at frame 0)
-    anim._hold_still()
+    else:
+        check_real("time", time)
+        # blit=True: where a backend plays it, the animation is drawn once now,
+        # so no later first draw restarts it
+        params = {**_bind(data, info, kwargs), "blit": True, "show": False}
+        # pyplot's figure only when it is shown: else nothing is left registered
+        anim = _animate(params, pyplot=show)
+        fig = anim.show_frame(int(np.argmin(np.abs(anim.times - time))))
+        # drawn as ordinary artists (blit=False would be worse: the figure's
+        # first draw would start the animation at frame 0)
+        anim._hold_still()
     if show:
         _show()
     return fig
