@@ -92,40 +92,7 @@ def animate_coefs(
 
     Parameters
     ----------
-    %(data)s
-    %(info)s
-    %(times)s
-    %(dims)s
-    %(coef_params)s
-    %(ch_type)s
-    %(picks)s
-    %(sphere)s
-    %(tmin)s
-    %(decim)s
-    %(image_interp)s
-    %(extrapolate)s
-    %(res)s
-    %(beyond_sensors)s
-    %(vlim)s
-    %(cmap)s
-    %(cnorm)s
-    %(colorbar)s
-    %(butterfly)s
-    %(units)s
-    %(scalings)s
-    %(title)s
-    %(sensors)s
-    %(contours)s
-    %(mask)s
-    %(mask_params)s
-    %(consistency)s
-    %(scores)s
-    %(score_params)s
-    %(time_unit)s
-    %(fps)s
-    %(dpi)s
-    %(show)s
-    %(verbose)s
+    %(parameters)s
 
     Returns
     -------
