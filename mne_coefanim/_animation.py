@@ -6,7 +6,6 @@ writers without redrawing (:class:`~.compose._compose.FrameCompositor`).
 
 import contextlib
 import functools
-import itertools
 import os
 import tempfile
 
@@ -239,9 +238,7 @@ class CoefAnimation:
         try:
             with compositor.rendering():
                 compositor.start()
-                if indices is None:
-                    indices = range(len(self.times))
-                for index in indices:
+                for index in range(len(self)) if indices is None else indices:
                     # the figure's chunk cache (64 frames at a time): every
                     # frame's levels as in the full animation, bit for bit
                     levels, masks, images = self._levels.frame(index)
@@ -253,13 +250,12 @@ class CoefAnimation:
                                                images=images)  # fmt: skip
                     if not unmarked:
                         yield frame
-                        continue
-                    without = None
-                    if bare:  # the same frame, its markers left out
+                    elif not bare:
+                        yield frame, None
+                    else:  # the same frame, its markers left out
                         no_marks = [np.zeros_like(mask) for mask in masks]
-                        without = compositor.compose(index, levels, masks=no_marks,
-                                                     images=images)  # fmt: skip
-                    yield frame, without
+                        yield frame, compositor.compose(index, levels, masks=no_marks,
+                                                        images=images)  # fmt: skip
         finally:
             # the figure shows again what it showed before, also after an
             # error (one frame computed; the chunk is freed)
@@ -332,15 +328,15 @@ class CoefAnimation:
         writer = make_writer(fname, fps=fps / step, overwrite=overwrite,
                              **writer_kwargs)  # fmt: skip
         writer.check_frame(self._frame_shape(dpi), dpi)
-        n_frames = len(range(0, len(self), step))
+        kept = range(0, len(self), step)
         every = f" of {len(self)} (one in {step})" if step > 1 else ""
-        logger.info(f"Saving {n_frames}{every} frames to {writer.path}")
+        logger.info(f"Saving {len(kept)}{every} frames to {writer.path}")
 
         def frames(unmarked=False, deferred=False):
-            generator = self._frames(dpi, unmarked=unmarked, deferred=deferred)
+            generator = self._frames(dpi, unmarked, deferred, indices=kept)
             with contextlib.closing(generator):  # the figure restored, also on errors
-                yield from _checks.progress(itertools.islice(generator, 0, None, step),
-                                    total=n_frames, desc=writer.path.name)  # fmt: skip
+                yield from _checks.progress(generator, total=len(kept),
+                                            desc=writer.path.name)  # fmt: skip
 
         source = FrameSource(frames, lambda: self.palette,
                              lambda shape: self._viewer_meta(shape, fps))  # fmt: skip

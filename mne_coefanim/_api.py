@@ -16,12 +16,6 @@ from ._animation import CoefAnimation
 from ._checks import check_mathtext, check_real
 from ._docs import fill_doc
 from ._params import (
-    DEFAULT_DPI,
-    DEFAULT_EXTRAPOLATE,
-    DEFAULT_FPS,
-    DEFAULT_IMAGE_INTERP,
-    DEFAULT_RES,
-    DEFAULT_TIME_UNIT,
     DEFAULTS,
     DEPRECATED,
     flatten,
@@ -47,7 +41,7 @@ def _accepts_deprecated(func):
     def wrapper(data, info=None, **kwargs):
         if not (kwargs.keys() & DEPRECATED.keys()) - PUBLIC:
             return func(data, info, **kwargs)
-        params = {**flatten(kwargs, PUBLIC), "data": data, "info": info}
+        params = _bind(data, info, kwargs)
         return _animate(params, pyplot=params["show"], verbose=params["verbose"])
 
     return wrapper
@@ -69,9 +63,9 @@ def animate_coefs(
     tmin=None,
     tmax=None,
     decim=1,
-    image_interp=DEFAULT_IMAGE_INTERP,
-    extrapolate=DEFAULT_EXTRAPOLATE,
-    res=DEFAULT_RES,
+    image_interp=DEFAULTS["image_interp"],
+    extrapolate=DEFAULTS["extrapolate"],
+    res=DEFAULTS["res"],
     beyond_sensors="show",
     vlim=(None, None),
     cmap=None,
@@ -88,9 +82,9 @@ def animate_coefs(
     consistency=None,
     scores=None,
     score_params=None,
-    time_unit=DEFAULT_TIME_UNIT,
-    fps=DEFAULT_FPS,
-    dpi=DEFAULT_DPI,
+    time_unit=DEFAULTS["time_unit"],
+    fps=DEFAULTS["fps"],
+    dpi=DEFAULTS["dpi"],
     show=True,
     verbose=None,
 ):
@@ -98,40 +92,7 @@ def animate_coefs(
 
     Parameters
     ----------
-    %(data)s
-    %(info)s
-    %(times)s
-    %(dims)s
-    %(coef_params)s
-    %(ch_type)s
-    %(picks)s
-    %(sphere)s
-    %(tmin)s
-    %(decim)s
-    %(image_interp)s
-    %(extrapolate)s
-    %(res)s
-    %(beyond_sensors)s
-    %(vlim)s
-    %(cmap)s
-    %(cnorm)s
-    %(colorbar)s
-    %(butterfly)s
-    %(units)s
-    %(scalings)s
-    %(title)s
-    %(sensors)s
-    %(contours)s
-    %(mask)s
-    %(mask_params)s
-    %(consistency)s
-    %(scores)s
-    %(score_params)s
-    %(time_unit)s
-    %(fps)s
-    %(dpi)s
-    %(show)s
-    %(verbose)s
+    %(parameters)s
 
     Returns
     -------
@@ -154,8 +115,7 @@ def animate_coefs(
        on) are deprecated. The old names work until 0.3, with a
        ``FutureWarning``.
     """
-    given = {k: v for k, v in locals().items() if k not in ("data", "info")}
-    params = {**flatten(given, PUBLIC), "data": data, "info": info}
+    params = flatten(locals(), PUBLIC)  # every parameter, data and info too
     return _animate(params, pyplot=show, verbose=verbose)
 
 
@@ -212,28 +172,22 @@ def plot_coefs(data, info=None, *, time, ncols=None, show=True, verbose=None,
     """
     if is_sheet_time(time):  # several times, or 'peaks'
         fig = _plot_sheet(data, info, time, ncols, kwargs, pyplot=show)
-        if show:
-            _show()
-        return fig
-    if ncols is not None:
+    elif ncols is not None:
         raise ValueError(
             f"ncols lays out a sheet of several maps (time=[...] or 'peaks'); "
             f"got ncols={ncols!r} with one time={time!r}."
         )
-    check_real("time", time)
-    # blit=True: where a backend plays it, the animation is drawn once now,
-    # so no later first draw restarts it
-    params = _bind(data, info, kwargs)
-    params.update(blit=True, show=False)
-    # pyplot's figure only when it is shown: else nothing is left registered
-    anim = _animate(params, pyplot=show)
-    index = int(np.argmin(np.abs(anim.times - time)))
-    fig = anim.show_frame(index)
-    # a blitting animation marks the map and the label "animated", and a plain
-    # draw (a GUI window, fig.canvas.draw()) skips animated artists: pause()
-    # stops the timer and draws them as ordinary artists again. (blit=False
-    # would be worse: the figure's first draw starts the animation at frame 0.)
-    anim._hold_still()
+    else:
+        check_real("time", time)
+        # blit=True: where a backend plays it, the animation is drawn once now,
+        # so no later first draw restarts it
+        params = {**_bind(data, info, kwargs), "blit": True, "show": False}
+        # pyplot's figure only when it is shown: else nothing is left registered
+        anim = _animate(params, pyplot=show)
+        fig = anim.show_frame(int(np.argmin(np.abs(anim.times - time))))
+        # drawn as ordinary artists (blit=False would be worse: the figure's
+        # first draw would start the animation at frame 0)
+        anim._hold_still()
     if show:
         _show()
     return fig
@@ -245,7 +199,13 @@ def _bind(data, info, kwargs):
 
 
 def _plot_sheet(data, info, time, ncols, kwargs, *, pyplot):
-    """Draw the sheet of maps at several times, from animate_coefs' arguments."""
+    """Draw the maps at ``time`` (times, or ``'peaks'``) on one figure.
+
+    The frames are picked by :func:`~.scene._frames.sheet_times`; their
+    colour indices come from the animation's :class:`FrameLevels` (so fading
+    shows as in the animation). ``ncols``: maps per row (None: up to 8, then
+    wrap evenly); ``pyplot=False`` makes the figure alone (see ``new_figure``).
+    """
     params = _check_call(_bind(data, info, kwargs))
     look = Look.from_params(params)
     if look.butterfly:  # before any data is read
@@ -255,36 +215,6 @@ def _plot_sheet(data, info, time, ncols, kwargs, *, pyplot):
             "butterfly=False."
         )
     scene = prepare_scene(data, info, scene_options(params))
-    return build_sheet(scene, look, time=time, ncols=ncols, dpi=params["dpi"],
-                       pyplot=pyplot)  # fmt: skip
-
-
-def _check_call(params):
-    """Check what the arguments alone tell, before any data is read or drawn.
-
-    The table's validators (the chance level, fps, dpi, and every label the
-    figure draws from the user's text, mathtext parsed as matplotlib will
-    parse it): an error here names the parameter, instead of failing at the
-    first draw or save.
-    """
-    params = validate(params)
-    if isinstance(params["data"], Mapping):  # its keys are the panels' titles
-        for key in params["data"]:
-            check_mathtext("panel title (data key)", key)
-    return params
-
-
-PUBLIC = frozenset(inspect.signature(animate_coefs).parameters)
-
-
-def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
-    """Draw the maps of ``scene`` at ``time`` (times, or ``'peaks'``) on one figure.
-
-    The frames are picked by :func:`~.scene._frames.sheet_times`; their
-    colour indices come from the animation's :class:`FrameLevels` (so fading
-    shows as in the animation). ``ncols``: maps per row (None: up to 8, then
-    wrap evenly); ``pyplot=False`` makes the figure alone (see ``new_figure``).
-    """
     picked = sheet_times(time, scene)
     n_panels = len(scene.titles)
     n_cols = sheet_columns(ncols, len(picked.frames) * n_panels, n_panels)
@@ -303,8 +233,24 @@ def build_sheet(scene, look, *, time, ncols, dpi, pyplot=True):
     note = None  # the peaks of which curve, chosen how
     if picked.source is not None:
         note = f"Maps at the peaks of the {picked.source}: {picked.rule}."
-    return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=dpi, note=note,
-                      pyplot=pyplot)  # fmt: skip
+    return draw_sheet(scene, look, maps, n_cols=n_cols, dpi=params["dpi"],
+                      note=note, pyplot=pyplot)  # fmt: skip
+
+
+def _check_call(params):
+    """Check what the arguments alone tell, before any data is read or drawn.
+
+    The table's validators, and the panel titles' mathtext: an error names the
+    parameter, instead of failing at the first draw or save.
+    """
+    params = validate(params)
+    if isinstance(params["data"], Mapping):  # its keys are the panels' titles
+        for key in params["data"]:
+            check_mathtext("panel title (data key)", key)
+    return params
+
+
+PUBLIC = frozenset(inspect.signature(animate_coefs).parameters)
 
 
 def _show():

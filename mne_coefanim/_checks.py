@@ -1,32 +1,24 @@
 """Validation at the public boundary, and two services: progress bars, helper threads.
 
-Every message names the parameter, what was given and what is allowed, so
-that the user knows what to fix.
+Every message names the parameter, what was given and what is allowed.
 
-Progress bars are MNE's own :class:`mne.utils.ProgressBar` (tqdm underneath,
-so ``MNE_TQDM=off`` turns them off as everywhere in MNE), drawn when MNE's
-log level is INFO or more verbose (``verbose=False`` hides them) *and* stderr
-is a terminal: a bar redrawn with carriage returns would only clutter a
-captured log, a CI job or a notebook cell.
+Progress bars are MNE's :class:`mne.utils.ProgressBar` (tqdm: ``MNE_TQDM=off``
+turns them off, as everywhere in MNE), drawn at MNE's log level INFO or more
+verbose (``verbose=False`` hides them) *and* when stderr is a terminal: a bar
+redrawn with carriage returns would clutter a captured log, a CI job or a notebook.
 
-Helper threads: saving keeps the main thread busy with matplotlib and numpy;
-work that releases the GIL for long stretches (Pillow's compression into a
-file, zlib's compression) can run beside it on the second core. Work that
-takes the GIL back between short numpy calls gains nothing (measured:
-reading the compositor's probe renders on a helper, beside matplotlib's
-drawing, took 33 ms instead of 16, and the set-up as a whole was slower).
-No helper threads with one CPU to run on, or inside :func:`one_core` (a
-job that should use one core, e.g. one of
-:func:`~mne_coefanim.save_animations`' jobs): the work then runs in the
+Helper threads run, on the second core, work that releases the GIL for long
+stretches (Pillow's and zlib's compression) while the main thread runs matplotlib
+and numpy. Work that takes the GIL back between short numpy calls gains nothing
+(measured: the compositor's probe renders on a helper took 33 ms instead of 16,
+and the set-up as a whole was slower). With one CPU, or inside :func:`one_core`
+(e.g. a job of :func:`~mne_coefanim.save_animations`), the work runs in the
 caller's thread.
 
-Nothing here changes the process: :func:`one_core` and
-:func:`quiet_progress` set a :class:`contextvars.ContextVar`, so a block in
-one thread (or asyncio task) never changes the saves of another, and blocks
-may end in any order. A block covers the saves made in the thread that
-entered it; threads it starts begin with a context of their own (or a copy
-of this one where Python is set to copy it, e.g.
-``-X thread_inherit_context=1``).
+Nothing here changes the process: :func:`one_core` and :func:`quiet_progress` set
+a :class:`contextvars.ContextVar`, so a block covers the saves of the thread (or
+asyncio task) that entered it, and blocks may end in any order; threads it starts
+get a context of their own (or a copy, e.g. with ``-X thread_inherit_context=1``).
 """
 
 import contextlib
@@ -57,8 +49,7 @@ AGG_LIMIT = "matplotlib draws (Agg) at most 65,535 px per side"
 def check_option(name, value, allowed):
     """Raise a ValueError unless ``value`` is one of ``allowed``.
 
-    Only scalars can match: an array compared with ``==`` would answer with
-    an array, whose truth value numpy refuses to guess.
+    Only scalars can match (``==`` on an array answers with an array).
     """
     scalar = value is None or isinstance(value, str | bool | Real)
     if not (scalar and value in allowed):
@@ -77,10 +68,9 @@ def check_type(name, value, types, type_name):
 
 
 def check_bool(name, value):
-    """Return ``value`` as bool, refusing anything but True and False.
+    """Return ``value`` as bool: True or False (numpy's too), nothing truthy.
 
-    numpy's booleans are accepted; strings (``'no'`` is truthy), numbers and
-    None are not: a flag that guards a file must not be guessed.
+    A flag that guards a file must not be guessed (``'no'`` is truthy).
     """
     return bool(check_type(name, value, bool | np.bool_, "a bool (True or False)"))
 
@@ -108,11 +98,7 @@ def check_real(name, value, minimum=None, strict=False):
 
 
 def as_float_array(name, value, what="an array of numbers"):
-    """Return ``value`` as a float64 array, or raise a TypeError naming it.
-
-    Integers, floats and booleans convert; text, dicts, ragged lists and
-    complex numbers do not.
-    """
+    """Return ``value`` as a float64 array: no text, ragged lists or complex numbers."""
     try:
         array = np.asarray(value)
     except ValueError:  # ragged nested lists
@@ -126,10 +112,7 @@ def as_float_array(name, value, what="an array of numbers"):
 
 
 def check_fps(fps):
-    """Return ``fps`` as float, positive and at least ``MIN_FPS``.
-
-    Slower, a frame's duration overflows a timer (or a GIF's 16-bit delay).
-    """
+    """Return ``fps`` as float, at least ``MIN_FPS`` (a GIF's delay has 16 bits)."""
     fps = check_real("fps", fps, 0, strict=True)
     if fps < MIN_FPS:
         raise ValueError(
@@ -140,10 +123,7 @@ def check_fps(fps):
 
 
 def check_finite(name, values, ch_names=None, times=None):
-    """Raise a ValueError naming the channels and times holding NaN or inf.
-
-    ``values`` has shape ``(..., n_times, n_channels)``.
-    """
+    """Refuse NaN or inf in ``values`` ``(..., n_times, n_channels)``, naming where."""
     bad = ~np.isfinite(values)
     if not bad.any():
         return values
@@ -205,11 +185,9 @@ def check_dpi(dpi):
 
 
 def check_chance(chance):
-    """Return the chance level: None, ``'auto'`` or a finite float.
+    """Return the chance level: None, ``'auto'`` or a float within ``±MAX_SCORE``.
 
-    A number must be finite and within ``±MAX_SCORE``, as scores are: the
-    score axis spans the scores and the chance line (beyond, its limits
-    overflow when the figure is drawn).
+    As scores are: the score axis spans both (beyond, its limits overflow).
     """
     if chance is None or (isinstance(chance, str) and chance == "auto"):
         return chance
@@ -233,10 +211,9 @@ def check_chance(chance):
 
 
 def check_label(name, text):
-    """Return a label the figure draws (``title``, ``units``, ...): a str or None.
+    """Return a label the figure draws (``title``, ...): a str or None.
 
-    Its mathtext is parsed now (see :func:`check_mathtext`), so that an error
-    names the parameter instead of failing at the first draw or save.
+    Its mathtext is parsed now (see :func:`check_mathtext`).
     """
     check_type(name, text, str | type(None), "a str or None")
     return check_mathtext(name, text)
@@ -245,20 +222,17 @@ def check_label(name, text):
 def check_mathtext(name, text):
     """Refuse a label whose mathtext (between $ signs) matplotlib cannot parse.
 
-    Parsed as matplotlib parses it when drawing (with its public
-    ``MathTextParser``), so that the error comes now and names ``name``,
-    not at the first draw or save with a parser's message. Text that is no
-    mathtext (no pair of unescaped $) and non-str values pass; with
-    ``text.usetex``, LaTeX draws the text and says what is wrong.
+    Parsed now by matplotlib's public ``MathTextParser``, so that the error names
+    ``name`` instead of coming at the first draw. Non-str values and text that is
+    no mathtext pass; with ``text.usetex``, LaTeX says what is wrong.
     """
     import matplotlib as mpl
     from matplotlib import cbook
     from matplotlib.font_manager import FontProperties
     from matplotlib.mathtext import MathTextParser
 
-    if not isinstance(text, str) or mpl.rcParams["text.usetex"]:
-        return text
-    if not cbook.is_math_text(text):
+    usetex = mpl.rcParams["text.usetex"]
+    if not isinstance(text, str) or usetex or not cbook.is_math_text(text):
         return text
     try:
         MathTextParser("path").parse(text, 72, FontProperties(size=12))
@@ -273,31 +247,18 @@ def check_mathtext(name, text):
 
 
 def frame_shape(size_inches, dpi):
-    """Return ``(height, width)`` in px of a figure's frames at ``dpi``.
-
-    As matplotlib's Agg canvas makes its buffer: each side truncated.
-    """
+    """Return a figure's frames' ``(height, width)`` in px, truncated as Agg does."""
     width, height = size_inches
     return int(height * dpi), int(width * dpi)
 
 
 def check_frame_size(shape, dpi, max_side=MAX_FRAME_SIDE, cause=AGG_LIMIT,
                      fewer="panels side by side"):  # fmt: skip
-    """Refuse frames of ``shape`` over ``max_side`` px per side, before drawing.
+    """Refuse frames of ``shape`` (see :func:`frame_shape`) at ``dpi``, before drawing.
 
-    Parameters
-    ----------
-    shape : tuple of int
-        The frames' ``(height, width)`` in px (see :func:`frame_shape`).
-    dpi : float
-        The resolution that makes them so large.
-    max_side : int
-        The largest side the output takes.
-    cause : str
-        What sets the limit, e.g. ``'libx264 (MP4) encodes at most 16,384 px
-        per side'``.
-    fewer : str
-        What to show fewer of, the other way to fit.
+    ``max_side``: the largest side the output takes, in px; ``cause``: what sets
+    it (e.g. ``'libx264 (MP4) encodes at most 16,384 px per side'``); ``fewer``:
+    what to show fewer of, the other way to fit.
     """
     height, width = shape
     if max(height, width) <= max_side:
@@ -324,11 +285,7 @@ _QUIET = ContextVar("mne_coefanim_quiet_progress", default=False)
 
 
 def stderr_is_tty():
-    """Return whether ``sys.stderr`` is an interactive terminal.
-
-    False when stderr is redirected, captured, closed or missing (as in
-    ``pythonw``).
-    """
+    """Return whether stderr is a terminal (not redirected, closed or missing)."""
     try:
         return bool(sys.stderr.isatty())
     except (AttributeError, ValueError):  # None, no isatty, or a closed stream
@@ -336,55 +293,38 @@ def stderr_is_tty():
 
 
 def show_progress():
-    """Return whether a progress bar should be drawn now.
+    """Return whether to draw a progress bar now.
 
-    True when MNE's log level is INFO or lower (what
-    :class:`mne.utils.ProgressBar` itself requires), stderr is a terminal and
-    no :func:`quiet_progress` block is active.
+    MNE's log level INFO or lower (as ProgressBar requires), stderr a terminal,
+    outside :func:`quiet_progress`.
     """
     from mne.utils import logger  # MNE loads only when a bar may be drawn
 
-    if _QUIET.get():
-        return False
     # the level of the caller (a @verbose function sets it for its call)
-    return logger.level <= logging.INFO and stderr_is_tty()
+    return not _QUIET.get() and logger.level <= logging.INFO and stderr_is_tty()
 
 
 @contextlib.contextmanager
-def quiet_progress():
-    """Hide progress bars inside the block (logging is unchanged)."""
-    token = _QUIET.set(True)
+def _setting(var, value):
+    """Set the context variable ``var`` to ``value`` inside the block."""
+    token = var.set(value)
     try:
         yield
     finally:
-        _QUIET.reset(token)
+        var.reset(token)
+
+
+def quiet_progress():
+    """Hide progress bars inside the block (logging is unchanged)."""
+    return _setting(_QUIET, True)
 
 
 def progress(iterable, *, total, desc, verbose=None):
-    """Wrap an iterable in MNE's progress bar when a person is watching.
+    """Return an iterator over ``iterable`` that advances MNE's bar, if one is shown.
 
-    The decision is taken now, under the log level of the caller (so a
-    ``@verbose`` function's ``verbose=False`` hides the bar), not when the
-    items are consumed. Items are passed through one at a time: a generator
-    stays a stream and is never collected into a list.
-
-    Parameters
-    ----------
-    iterable : iterable
-        The items, e.g. a generator of frames.
-    total : int
-        The number of items (a generator has no ``len``).
-    desc : str
-        The text next to the bar, e.g. the output file name.
-    verbose : bool | str | int | None
-        Control the verbosity of the logging output; None uses MNE's level
-        (see :func:`mne.set_log_level`).
-
-    Returns
-    -------
-    items : iterator
-        The same items, in the same order: ``iter(iterable)`` when no bar is
-        shown, otherwise an iterator that also advances the bar.
+    The decision is taken now, at the caller's log level (``verbose``: as MNE's),
+    not when the items are consumed. Items pass one at a time: a generator stays
+    a stream. ``total``: the number of items; ``desc``: the text by the bar.
     """
     from mne.utils import ProgressBar, use_log_level
 
@@ -404,20 +344,13 @@ N_WORKERS = 2  # helpers at most: with the main thread, enough for two cores
 _WORKERS = ContextVar("mne_coefanim_workers", default=None)
 
 
-@contextlib.contextmanager
 def one_core():
     """Run helper threads' work in the caller's thread while in this block.
 
-    For a job that should use one core, e.g. one of several jobs that
-    already share the machine's cores (:func:`~mne_coefanim.save_animations`).
-    Only the current thread's context is affected: blocks in other threads
-    may overlap with this one in any order.
+    For a job that should use one core (e.g. a job of
+    :func:`~mne_coefanim.save_animations`); only this thread's context changes.
     """
-    token = _WORKERS.set(0)
-    try:
-        yield
-    finally:
-        _WORKERS.reset(token)
+    return _setting(_WORKERS, 0)
 
 
 def default_workers():

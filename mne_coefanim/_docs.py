@@ -1,15 +1,17 @@
 """Parameter descriptions written once, filled into every public docstring.
 
-A docstring line ``%(name)s`` gets the entry (MNE fills ``verbose``; its docstring
-dict is no public API, so ours says "as in MNE"). In ``_ENTRIES`` an unindented
-line starts an entry, keyed by its first name or a ``[key]`` prefix; ``+``
+A docstring line ``%(name)s`` gets the entry (MNE fills ``verbose``; its docstring dict
+is no public API, so ours says "as in MNE"); ``%(parameters)s`` those of the signature,
+in order, by their keys in ``PARAMS`` (``tmin, tmax``: one entry). In ``_ENTRIES`` an
+unindented line starts an entry, keyed by its first name or a ``[key]`` prefix; ``+``
 continues it with another parameter. Dict parameters are made of their keys'.
 """
 
+import inspect
 import re
 import textwrap
 
-from ._params import DICTS
+from ._params import DICTS, PARAMS
 
 _ENTRIES = """
 data : array | estimator | list of estimators | Evoked | CoefData | dict
@@ -123,8 +125,6 @@ ch_type : str | None
     The channel type to show (needed when ``info`` has several).
 picks : str | list | slice | None
     Channels to use, as in MNE.
-exclude : 'bads' | list of str
-    Channels to leave out when ``picks`` is None; default the bads.
 sphere : None | float | array, shape (4,) | 'auto' | 'eeglab'
     The head sphere, as in :func:`mne.viz.plot_topomap`, in the unit of the channels'
     positions (metres for an Info). It must be a plausible head for the channels shown:
@@ -170,7 +170,7 @@ border : 'mean' | float
 res : int
     Pixels along each side of the interpolated image. The default, 256, is finer than
     MNE's 64 because an animation is watched at its full size; it costs little here.
-extrapolated : 'show' | 'fade' | 'hide'
+beyond_sensors : 'show' | 'fade' | 'hide' | dict
     How to draw the map outside the convex hull of the sensors, where its values are
     extrapolated, not measured. ``'show'`` (default) draws it like the rest, as MNE
     does; ``'fade'`` lightens it toward white (by ``mask_params['dim']`` if given, else
@@ -367,9 +367,8 @@ ncols : int | None
     Maps per row of a sheet; None: up to 8 in one row (as MNE), more in the fewest rows
     that hold them, filled evenly (9: 5 + 4). One panel only.
 n_jobs : int | None
-    The number of jobs to run in parallel, as in MNE: None means 1 unless in a
-    :func:`joblib.parallel_config` block (which then decides), -1 means all cores. More
-    than one job needs ``joblib``.
+    The number of jobs to run in parallel (more than 1 needs ``joblib``), as in MNE:
+    None means 1 unless a :func:`joblib.parallel_config` block decides, -1 all cores.
 """
 
 
@@ -404,7 +403,7 @@ docdict["score_params"] = _nest(
     "``scores`` (a dict; keys not\n    given take their defaults). Its keys:",
     DICTS["score_params"], "versionadded:: 0.2")
 docdict["consistency"] = _nest(
-    docdict["consistency"].replace("'sem'\n", "'sem' | dict\n", 1),
+    docdict["consistency"],
     "A dict ``dict(kind=..., display=..., alpha=...)`` gives the kind (one of\n"
     "    the above) and how it is shown (``alpha``: see ``score_params``):",
     {"display": "consistency_display"},
@@ -414,8 +413,7 @@ docdict["mask_params"] = _nest(
     DICTS["mask_params"],
     "versionchanged:: 0.2\n       Takes ``dim`` (``mask_dim`` before).")
 docdict["beyond_sensors"] = _nest(
-    "beyond_sensors : 'show' | 'fade' | 'hide' | dict" + docdict["extrapolated"][
-        docdict["extrapolated"].index("\n"):],
+    docdict["beyond_sensors"],
     "A dict ``dict(display=..., border=...)`` gives how it is drawn (one of the\n"
     "    above) and the value of the extrapolation points:", {"border": "border"},
     "versionadded:: 0.2\n       Named ``extrapolated`` before; takes ``border`` "
@@ -424,8 +422,12 @@ docdict["beyond_sensors"] = _nest(
 
 def fill_doc(func):
     """Fill the ``%(name)s`` lines of ``func``'s docstring; return ``func``."""
+    names = inspect.signature(func).parameters
+    keys = dict.fromkeys(PARAMS[n].doc or n if n in PARAMS else n for n in names)
+    stubs = "\n".join(rf"\1%({key})s" for key in keys)
+    doc = re.sub(r"(?m)^( *)%\(parameters\)s$", stubs, func.__doc__ or "")
     lines = []
-    for line in (func.__doc__ or "").split("\n"):
+    for line in doc.split("\n"):
         key = line.strip()
         name = key[2:-2] if key.startswith("%(") and key.endswith(")s") else None
         if name in docdict:
@@ -436,9 +438,6 @@ def fill_doc(func):
     return func
 
 
-_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
-
-
 def summary(name):
     """Return entry ``name``'s first sentence as plain text, lower-cased (CLI help)."""
     lines = docdict[name].strip("\n").split("\n")[1:]
@@ -446,5 +445,6 @@ def summary(name):
     # the first ". " that ends a sentence (not the one of "e.g." or "i.e.")
     ends = r"(?<=[a-z0-9)])(?<!\be\.g)(?<!\bi\.e)\. "
     sentence = re.split(ends, description + " ", maxsplit=1)[0]
-    plain = _ROLE.sub(r"\1", sentence).replace("``", "").rstrip(". ")
+    plain = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", sentence)  # :func:`x`: x
+    plain = plain.replace("``", "").rstrip(". ")
     return plain[:1].lower() + plain[1:]

@@ -18,16 +18,10 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass, fields, make_dataclass
+from functools import partial
 from typing import Any
 
 from . import _checks
-
-DEFAULT_FPS = 10  # frames per second
-DEFAULT_DPI = 100  # matplotlib's default
-DEFAULT_RES = 256  # finer than MNE's 64: an animation is watched at full size
-DEFAULT_IMAGE_INTERP = "cubic"
-DEFAULT_EXTRAPOLATE = "auto"
-DEFAULT_TIME_UNIT = "s"
 
 
 @dataclass(frozen=True)
@@ -49,21 +43,6 @@ class Param:
 def _value_only(check):
     """Adapt a validator that names its parameter itself to ``check(name, value)``."""
     return lambda name, value: check(value)
-
-
-def _one_of(*allowed):
-    """Return a validator of an option with these values."""
-    return lambda name, value: _checks.check_option(name, value, allowed)
-
-
-def _int_from(minimum):
-    """Return a validator of an int option of at least ``minimum``."""
-    return lambda name, value: _checks.check_int(name, value, minimum=minimum)
-
-
-def _of_type(types, type_name):
-    """Return a validator of an option of these types (TypeError else)."""
-    return lambda name, value: _checks.check_type(name, value, types, type_name)
 
 
 _P = Param
@@ -88,7 +67,7 @@ PARAMS = {p.name: p for p in (
         "without --first-time, it is still read as the first sample's time, with "
         "a deprecation warning, for one release")),
     _P("tmax", "data", float | None, doc="tmin"),
-    _P("decim", "data", int, 1, _int_from(1),
+    _P("decim", "data", int, 1, partial(_checks.check_int, minimum=1),
        cli=("output", "positive_int", "K", "%(default)s", "")),
     _P("freqs", "data"), _P("fmin", "data", float | None),
     _P("fmax", "data", float | None, doc="fmin"),
@@ -96,14 +75,15 @@ PARAMS = {p.name: p for p in (
     _P("ch_type", "sensors", _OPT_STR), _P("picks", "sensors"),
     _P("exclude", "sensors", str | list, "bads"), _P("sphere", "sensors"),
     # map: how sensor values become the scalp image
-    _P("image_interp", "map", str, DEFAULT_IMAGE_INTERP,
+    _P("image_interp", "map", str, "cubic",
        cli=("look", ("cubic", "linear", "nearest"), None, "%(default)s", "")),
-    _P("extrapolate", "map", str, DEFAULT_EXTRAPOLATE,
+    _P("extrapolate", "map", str, "auto",
        cli=("look", ("auto", "head", "local", "box"), None, "%(default)s", "")),
     _P("border", "map", str | float, "mean"),
-    _P("res", "map", int, DEFAULT_RES,
+    _P("res", "map", int, 256,  # finer than MNE's 64: watched at full size
        cli=("output", "positive_int", "N", "%(default)s", "")),
-    _P("extrapolated", "map", str, "show", _one_of("show", "fade", "hide"),
+    _P("extrapolated", "map", str, "show",
+       partial(_checks.check_option, allowed=("show", "fade", "hide")),
        doc="beyond_sensors",
        cli=("look", ("show", "fade", "hide"), None, "%(default)s", "")),
     # colors: limits, map and normalisation, fixed across frames
@@ -134,59 +114,53 @@ PARAMS = {p.name: p for p in (
     # look: what the figure draws around the maps
     _P("title", "look", _OPT_STR, None, _checks.check_label,
        cli=("look", None, None, "none", "")),
-    _P("sensors", "look", bool | str, True,
-       _of_type((bool, str), "a bool or a format string")),
-    _P("contours", "look", int, 0, _int_from(0)),
+    _P("sensors", "look", bool | str, True, partial(
+        _checks.check_type, types=(bool, str), type_name="a bool or a format string")),
+    _P("contours", "look", int, 0, partial(_checks.check_int, minimum=0)),
     _P("colorbar", "look", bool, True), _P("mask_params", "look", dict | None),
-    _P("butterfly", "look", bool, False, _of_type(bool, "a bool"),
+    _P("butterfly", "look", bool, False,
+       partial(_checks.check_type, types=bool, type_name="a bool"),
        cli=("look", "flag", None, "off", "")),
-    _P("time_unit", "look", str, DEFAULT_TIME_UNIT, _one_of("s", "ms"),
+    _P("time_unit", "look", str, "s",
+       partial(_checks.check_option, allowed=("s", "ms")),
        cli=("look", ("s", "ms"), None, "%(default)s", "")),
     # the animation
-    _P("fps", "call", float, DEFAULT_FPS, _value_only(_checks.check_fps),
+    _P("fps", "call", float, 10, _value_only(_checks.check_fps),
        cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("blit", "call", bool, True),
-    _P("dpi", "call", float, DEFAULT_DPI, _value_only(_checks.check_dpi),
+    _P("dpi", "call", float, 100, _value_only(_checks.check_dpi),  # matplotlib's
        cli=("output", "positive_float", "N", "%(default)s", "")),
     _P("show", "call", bool, True), _P("verbose", "call"),
 )}  # fmt: skip
 DEFAULTS = {name: p.default for name, p in PARAMS.items()}
 
 
-def _options_class(group, doc):
-    """Make the frozen option class of one group, its fields typed from PARAMS."""
-    cls = make_dataclass(
-        f"{group.capitalize()}Options",
-        [(p.name, p.type) for p in PARAMS.values() if p.group == group],
-        frozen=True,
-    )
-    cls.__doc__ = doc
-    cls.__module__ = __name__
+def _frozen(name, fields, doc):
+    """Make a frozen dataclass of this module."""
+    cls = make_dataclass(name, fields, frozen=True)
+    cls.__doc__, cls.__module__ = doc, __name__
     return cls
 
 
-DataOptions = _options_class("data", "What to take from the data, and how to read it.")
-SensorOptions = _options_class("sensors", "Which channels are shown; the sphere.")
-MapOptions = _options_class("map", "How sensor values become the scalp image.")
-ColorOptions = _options_class("colors", "Colour limits, map and normalisation.")
-StatOptions = _options_class("stats", "Significance markers and how they are computed.")
-ScoreOptions = _options_class("scores", "The decoding score drawn under the maps.")
+# the option groups (stages), their fields typed from PARAMS
 GROUPS = {
-    "data": DataOptions, "sensors": SensorOptions, "map": MapOptions,
-    "colors": ColorOptions, "stats": StatOptions, "scores": ScoreOptions,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SceneOptions:
-    """Every option of the scene, by stage."""
-
-    data: DataOptions
-    sensors: SensorOptions
-    map: MapOptions
-    colors: ColorOptions
-    stats: StatOptions
-    scores: ScoreOptions
+    group: _frozen(
+        f"{group.capitalize()}Options",
+        [(p.name, p.type) for p in PARAMS.values() if p.group == group],
+        doc,
+    )
+    for group, doc in {
+        "data": "What to take from the data, and how to read it.",
+        "sensors": "Which channels are shown; the sphere.",
+        "map": "How sensor values become the scalp image.",
+        "colors": "Colour limits, map and normalisation.",
+        "stats": "Significance markers and how they are computed.",
+        "scores": "The decoding score drawn under the maps.",
+    }.items()
+}
+SceneOptions = _frozen(
+    "SceneOptions", list(GROUPS.items()), "Every option of the scene, by stage."
+)
 
 
 def scene_options(params):
@@ -248,20 +222,10 @@ DEPRECATED = {
 
 
 def flatten(kwargs, public):
-    """Return the flat options of a call's keywords (its dicts unpacked).
+    """Return every option of :data:`PARAMS` (defaults filled in) of a call's keywords.
 
-    Parameters
-    ----------
-    kwargs : dict
-        The keywords given, public names and deprecated ones.
-    public : iterable of str
-        The public signature's names: any other name that is not deprecated
-        is a TypeError, as Python's own.
-
-    Returns
-    -------
-    params : dict
-        Every option of :data:`PARAMS`, defaults filled in.
+    ``kwargs`` holds public names (``public``, the signature's) and deprecated
+    ones (which warn); any other name is a TypeError, as Python's own.
     """
     params, from_dicts = dict(DEFAULTS), {}
     for name, value in kwargs.items():
@@ -355,22 +319,17 @@ def _unpack(name, value):
 
 
 def _deprecated(name):
-    """Warn that ``name`` is deprecated, from the user's line."""
+    """Warn that ``name`` is deprecated, from the user's line (outside the package)."""
     here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2  # our caller's frame is stacklevel 2
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(here)
+        or "<decorator-gen" in frame.f_code.co_filename
+    ):
+        frame, level = frame.f_back, level + 1
     warnings.warn(
         f"{name} is deprecated since 0.2 and will be removed in 0.3; use "
         f"{DEPRECATED[name]} instead.",
         FutureWarning,
-        stacklevel=_user_stacklevel(here),
+        stacklevel=level,
     )
-
-
-def _user_stacklevel(package_dir):
-    """Return the stacklevel of the first caller outside the package."""
-    frame, level = sys._getframe(2), 2
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if not (path.startswith(package_dir) or "<decorator-gen" in path):
-            return level
-        frame, level = frame.f_back, level + 1
-    return level
